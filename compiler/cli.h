@@ -1,0 +1,27 @@
+/*
+ * cli: the subcommands of pipec and the small helpers they share.
+ * Each cmd_* function receives argv with argv[0] = the subcommand name and
+ * returns the process exit status (see docs/cli.md: 0 ok, 1 errors in the
+ * user's input or a failed operation, 2 usage; plan: 2 = changes).
+ */
+#ifndef PIPEC_CLI_H
+#define PIPEC_CLI_H
+
+#include <stdbool.h>
+
+#define EXIT_USAGE 2
+
+int cmd_check(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
+
+/* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Matches "--name=value" or "--name value" at argv[*i]; advances *i and sets *value. */
+bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * strbuf: a growable, always NUL-terminated byte buffer.
+ * Invariant: `buf` is never NULL after strbuf_init (it points to a static
+ * empty string until the first write).  The caller owns the struct; the
+ * buffer is freed by strbuf_release or handed over by strbuf_detach.
+ */
+#ifndef PIPEC_STRBUF_H
+#define PIPEC_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+#define STRBUF_INIT { strbuf_empty, 0, 0 }
+extern char strbuf_empty[];
+
+void strbuf_init(struct strbuf *sb, size_t hint);
+void strbuf_release(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+/* Returns the buffer (caller frees) and re-initialises sb. */
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addchars(struct strbuf *sb, int c, size_t n);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+void strbuf_setlen(struct strbuf *sb, size_t len);
+/* Reads a whole file; returns 0, or -1 with errno set. */
+int strbuf_read_file(struct strbuf *sb, const char *path);
+/* Writes len bytes atomically-ish (whole buffer); returns 0 or -1. */
+int strbuf_write_file(const struct strbuf *sb, const char *path);
+
+#endif
