@@ -1,0 +1,100 @@
+/*
+ * main: the pipec command line — global options and subcommand dispatch.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef PIPEC_VERSION
+#define PIPEC_VERSION "0.0.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "parse and check pipelines; report every mistake" },
+	{ "build", cmd_build, "check, then write the Glue artifacts of every pipeline" },
+	{ "fmt", cmd_fmt, "print .pipe files in canonical layout" },
+	{ "plan", cmd_plan, "show what a deploy would change" },
+	{ "deploy", cmd_deploy, "apply the plan to AWS" },
+	{ "catalog", cmd_catalog, "work with Glue Data Catalog snapshots" },
+	{ "debug", cmd_debug, "low-level tools: sign a raw request, call an API" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: pipec <command> [options] [PATH...]\n\n"
+		     "pipec compiles .pipe pipeline definitions into AWS Glue 5.1 jobs.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nRun 'pipec <command> --help' for the options of a command.\n"
+		     "Exit status: 0 success, 1 errors found or operation failed, 2 usage error\n"
+		     "(plan: 0 no changes, 2 changes, 1 error).\n");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pipec: error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	if (cmd)
+		fprintf(stderr, "Run 'pipec %s --help' for usage.\n", cmd);
+	else
+		fprintf(stderr, "Run 'pipec --help' for usage.\n");
+	return EXIT_USAGE;
+}
+
+bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0)
+		return false;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return true;
+	}
+	if (a[n] != '\0')
+		return false;
+	if (*i + 1 >= argc) {
+		*value = NULL;	/* caller reports the missing value */
+		return true;
+	}
+	*value = argv[++*i];
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pipec %s\n", PIPEC_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,279 @@
+/*
+ * model: the checked model — what `check` produces and every later phase
+ * (emitters, catalog checks, plan, deploy) reads.  Every reference is
+ * resolved, every ${var} substituted for the selected environment, every
+ * default applied and every Glue rule enforced: an emitter prints it without
+ * deciding anything.  Nothing here points back into the AST except spans
+ * (kept so the catalog checks can report at the right place).
+ *
+ * Ownership: everything lives in the project's arena (struct project).
+ */
+#ifndef PIPEC_MODEL_H
+#define PIPEC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+
+struct model_kv {
+	const char *key;
+	const char *value;
+};
+
+/* A sorted (by key, byte order), duplicate-free list of string pairs. */
+struct model_kvlist {
+	struct model_kv *items;
+	size_t count;
+};
+
+enum model_type {
+	MT_STRING, MT_BOOLEAN, MT_TINYINT, MT_SMALLINT, MT_INT, MT_BIGINT,
+	MT_FLOAT, MT_DOUBLE, MT_DECIMAL, MT_DATE, MT_TIMESTAMP, MT_BINARY,
+	MT_ARRAY, MT_MAP, MT_STRUCT,
+};
+
+struct model_column {
+	const char *name;		/* target column name */
+	const char *source_field;	/* field read from the source (== name unless renamed) */
+	bool renamed;
+	enum model_type type;
+	int precision, scale;		/* MT_DECIMAL */
+	const char *spark_type;		/* Spark SQL DDL type: "decimal(10,2)", "array<string>", "struct<a:int>" */
+	const char *glue_type;		/* Glue/Hive catalog type (same spelling as Spark DDL for these types) */
+	const char *athena_type;	/* Athena/Trino type for validate.sql casts */
+	bool required;
+	bool orderable;			/* usable as a watermark: date, timestamp, integer types */
+	struct span span;
+};
+
+enum model_transform {
+	MP_IDENTITY, MP_YEARS, MP_MONTHS, MP_DAYS, MP_HOURS, MP_BUCKET, MP_TRUNCATE,
+};
+
+struct model_partition {
+	enum model_transform transform;
+	const char *column;
+	int param;			/* bucket count / truncate width */
+	const char *spark_expr;		/* "days(event_ts)", "bucket(16, customer_id)", "category" */
+	struct span span;
+};
+
+enum model_source_kind {
+	MS_FILE, MS_S3, MS_JDBC, MS_SNOWFLAKE, MS_BIGQUERY, MS_DYNAMODB, MS_TABLE,
+};
+
+enum model_format {
+	MF_NONE, MF_CSV, MF_JSON, MF_JSONL, MF_PARQUET, MF_AVRO, MF_ORC, MF_XML,
+	MF_ICEBERG, MF_HIVE,		/* catalog table sources */
+};
+
+enum model_jdbc_engine {
+	MJ_NONE, MJ_POSTGRESQL, MJ_MYSQL, MJ_SQLSERVER, MJ_ORACLE, MJ_REDSHIFT,
+};
+
+struct model_source {
+	enum model_source_kind kind;
+	struct span span;
+
+	/* file / s3 */
+	const char *path;		/* s3://… (for file: the S3 key it is uploaded to at deploy) */
+	const char *local_path;		/* file: path relative to the project root */
+	const char *local_sha256;	/* file: content hash when readable at check time, else NULL */
+	enum model_format format;
+	bool header;			/* csv */
+	const char *delimiter;		/* csv, default "," */
+	const char *quote;		/* csv, default "\"" */
+	const char *escape;		/* csv, NULL = none */
+	bool multiline;			/* csv/json */
+	const char *row_tag;		/* xml */
+	const char *compression;	/* gzip | bzip2 | NULL */
+	bool recurse;
+	const char **exclusions;	/* glob patterns */
+	size_t nexclusions;
+
+	/* jdbc / snowflake / bigquery */
+	enum model_jdbc_engine engine;
+	const char *connection;		/* Glue connection name */
+	const char *table;		/* jdbc: schema.table; snowflake: TABLE; bigquery: project.dataset.table; table source: table name */
+	const char *query;		/* instead of table */
+	const char *split_column;	/* jdbc: hashfield */
+	int split_partitions;		/* jdbc: hashpartitions */
+	const char *sf_database, *sf_schema, *sf_warehouse;	/* snowflake */
+	const char *bq_parent_project;	/* bigquery */
+
+	/* dynamodb */
+	const char *table_arn;
+	bool ddb_export;		/* export connector (true) or scan */
+	const char *export_bucket, *export_prefix;
+	const char *read_percent;	/* scan: "0.5" */
+	int splits;			/* scan */
+
+	/* table (existing catalog table) */
+	const char *database;		/* table source database */
+	enum model_format table_format;	/* MF_HIVE or MF_ICEBERG */
+};
+
+enum model_target_kind { MT_S3TABLES, MT_ICEBERG, MT_PARQUET, MT_REDSHIFT };
+
+struct model_target {
+	enum model_target_kind kind;
+	struct span span;
+	const char *database;		/* Glue database, S3 Tables namespace, or Redshift schema */
+	const char *table;
+	const char *spark_catalog;	/* "s3tablescatalog" | "glue_catalog" | NULL */
+	const char *spark_ident;	/* fully qualified name in Spark SQL, quoted where needed */
+	const char *athena_ident;	/* fully qualified name in Athena SQL */
+	const char *location;		/* iceberg / parquet: s3://… ; NULL for s3tables */
+	const char *table_bucket;	/* s3tables: table bucket name */
+	const char *table_bucket_arn;	/* s3tables */
+	const char *compression;	/* parquet: snappy (default), gzip, zstd, none */
+	const char *connection;		/* redshift: Glue connection */
+	const char *staging;		/* redshift: s3://… temp dir */
+	const char *iam_role;		/* redshift COPY role, optional */
+	bool create_if_missing;
+	struct span create_span;
+};
+
+enum model_mode { MM_APPEND, MM_MERGE, MM_OVERWRITE, MM_REPLACE };
+
+enum model_incremental { MI_NONE, MI_WATERMARK, MI_NEW_FILES, MI_PARTITION };
+
+struct model_incremental_spec {
+	enum model_incremental kind;
+	const char *column;		/* watermark / partition column (target name) */
+	const char *source_column;	/* the same column's name in the source */
+	int64_t lag_seconds;
+	const char *initial;		/* first-run lower bound, or NULL = read everything */
+	struct span span;
+};
+
+enum model_schedule_kind { MSCH_ON_DEMAND, MSCH_CRON, MSCH_AFTER, MSCH_S3_EVENT };
+
+struct model_schedule {
+	enum model_schedule_kind kind;
+	const char *cron;		/* "cron(0 6 * * ? *)" (every D is turned into cron) */
+	const char **after;		/* upstream pipeline names */
+	size_t nafter;
+	bool after_any;			/* Logical ANY instead of AND */
+	const char *event_bucket;	/* s3 event: bucket and key prefix of the source */
+	const char *event_prefix;
+	int batch_size;			/* EventBatchingCondition */
+	int batch_window;		/* seconds */
+	struct span span;
+};
+
+enum model_rule_kind {
+	MR_ROW_COUNT_MATCHES_SOURCE, MR_ROW_COUNT, MR_NOT_NULL, MR_UNIQUE, MR_EXPECT,
+	MR_FRESHNESS, MR_COMPLETENESS,
+};
+
+enum model_cmp {
+	MC_EQ, MC_NE, MC_LT, MC_LE, MC_GT, MC_GE, MC_BETWEEN, MC_IN, MC_MATCHES, MC_NOT_NULL,
+};
+
+struct model_literal {
+	bool is_string;
+	const char *text;		/* number as written, or the string's decoded value */
+};
+
+struct model_rule {
+	enum model_rule_kind kind;
+	const char **columns;
+	size_t ncolumns;
+	enum model_cmp cmp;
+	struct model_literal *values;
+	size_t nvalues;
+	int64_t seconds;		/* freshness */
+	struct span span;
+};
+
+struct model_validation {
+	struct model_rule *rules;
+	size_t nrules;
+	int sample;			/* rows for the sample query; 0 = none */
+	bool fail_on_error;		/* on failure fail (default) / warn */
+	const char *ruleset_name;	/* CreateDataQualityRuleset name */
+};
+
+struct model_job {
+	const char *name;		/* Glue job name (environment prefix applied) */
+	const char *description;
+	const char *role;		/* IAM role ARN */
+	const char *worker_type;	/* G.1X … */
+	int workers;
+	bool autoscale;
+	bool flex;
+	int timeout_minutes;
+	int retries;
+	int max_concurrency;
+	const char **connections;	/* sorted, unique */
+	size_t nconnections;
+	struct model_kvlist tags;	/* merged: env defaults, file defaults, pipeline; plus pipec's own */
+	int notify_delay_minutes;	/* 0 = not set */
+	const char *script_location;	/* s3://bucket/prefix/<name>/job.py (content-addressed at deploy) */
+	const char *temp_dir;		/* --TempDir */
+	bool bookmarks;			/* --job-bookmark-option job-bookmark-enable */
+	const char *datalake_formats;	/* "iceberg" or NULL */
+	struct model_kvlist spark_conf;	/* packed into one --conf by the job.json emitter */
+	struct model_kvlist script_args;	/* read by job.py via getResolvedOptions (names without "--") */
+	struct model_kvlist glue_args;	/* other DefaultArguments, keys with "--" */
+};
+
+struct model_pipeline {
+	const char *name;
+	const char *file;		/* .pipe path as given (relative to the project root) */
+	const struct source *src;
+	struct span span;
+	const char *description;
+	struct model_source source;
+	struct model_target target;
+	struct model_column *columns;
+	size_t ncolumns;
+	struct model_partition *partitions;
+	size_t npartitions;
+	enum model_mode mode;
+	const char **merge_keys;
+	size_t nmerge_keys;
+	struct model_incremental_spec incremental;
+	struct model_schedule schedule;
+	bool validates;			/* has at least one rule (then ruleset.json is written) */
+	struct model_validation validation;
+	struct model_job job;
+	const char *trigger_name;	/* Glue trigger name, NULL when on demand without trigger */
+	const char *workflow_name;	/* s3 event schedules */
+};
+
+struct model_env {
+	const char *name;
+	const char *region;
+	const char *account;
+	const char *role;
+	const char *script_bucket;	/* where deploy uploads scripts and local files */
+	const char *script_prefix;
+	const char *temp_dir;
+	const char *table_bucket;	/* default S3 Tables bucket name */
+	const char *name_prefix;	/* prepended to job/trigger/ruleset names */
+	const char *catalog_path;	/* snapshot for catalog checks, or NULL */
+	struct model_kvlist variables;
+};
+
+struct model_project {
+	const char *name;
+	const char *root;		/* directory of pipec.yaml ("." when none) */
+	struct model_env env;
+	struct model_pipeline *pipelines;	/* sorted by name */
+	size_t npipelines;
+};
+
+const char *model_source_kind_name(enum model_source_kind k);
+const char *model_target_kind_name(enum model_target_kind k);
+const char *model_mode_name(enum model_mode m);
+const char *model_format_name(enum model_format f);
+const char *model_jdbc_engine_name(enum model_jdbc_engine e);
+/* The value for key, or NULL. */
+const char *model_kv_get(const struct model_kvlist *l, const char *key);
+const struct model_column *model_find_column(const struct model_pipeline *p, const char *name);
+
+#endif

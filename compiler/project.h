@@ -1,0 +1,52 @@
+/*
+ * project: the front half of every command — find pipec.yaml, select the
+ * environment, collect the .pipe files under the given paths, parse and
+ * check them (and check them against the catalog snapshot when one is
+ * configured), leaving diagnostics and the checked model.
+ *
+ * Ownership: struct project owns its sources, ASTs, model and diagnostics;
+ * project_release frees them all.
+ */
+#ifndef PIPEC_PROJECT_H
+#define PIPEC_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "model.h"
+#include "source.h"
+
+struct project_opts {
+	const char **paths;		/* files or directories; none = "." */
+	size_t npaths;
+	const char *env_name;		/* --env; NULL = the default environment */
+	const char *config_path;	/* --config; NULL = search pipec.yaml upward from the first path */
+	const char *catalog_path;	/* --catalog; overrides the environment's catalog */
+	bool no_catalog;		/* --no-catalog */
+	bool parse_only;		/* stop after parsing (fmt, --dump-ast) */
+};
+
+struct project {
+	struct arena arena;
+	struct diag_set diags;
+	struct source **sources;	/* every file read, in load order (index = position) */
+	size_t nsources, sources_alloc;
+	struct ast_file *asts;		/* one per .pipe file, sorted by path */
+	size_t nasts;
+	struct model_project model;
+	bool have_model;		/* check ran (even if it found errors) */
+	bool env_error;			/* a failure of the environment (unreadable path, …) */
+};
+
+void project_init(struct project *p);
+void project_release(struct project *p);
+/* Runs the front end.  Returns 0 when there are no errors, 1 otherwise
+ * (diagnostics in p->diags; render them with diag_render). */
+int project_load(struct project *p, const struct project_opts *o);
+/* Adds a source to the project (takes ownership), setting its index. */
+struct source *project_add_source(struct project *p, struct source *src);
+
+#endif
