@@ -45,10 +45,10 @@ $(B)/compiler/%.o: compiler/%.c $(B)/parser.h | $(B)/compiler
 $(B)/runtime/%.o: runtime/%.c | $(B)/runtime
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DPIPEC_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
-$(B)/parser.c $(B)/parser.h: grammar/parser.y | $(B)
+$(B)/parser.c $(B)/parser.h &: grammar/parser.y | $(B)
 	bison -Wall -Werror --defines=$(B)/parser.h -o $(B)/parser.c $<
 
-$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l $(B)/parser.h | $(B)
+$(B)/lexer.c $(B)/lexer.h &: grammar/lexer.l $(B)/parser.h | $(B)
 	flex --header-file=$(B)/lexer.h -o $(B)/lexer.c $<
 
 # Generated C is compiled with the same warnings; flex output needs two exceptions
