@@ -1,6 +1,7 @@
 # pipec — the one build.  `make` builds build/pipec; `make check` installs
-PREFIX ?= /usr/local
 # missing Debian packages, builds, and runs every test (plain, then ASan+UBSan).
+
+PREFIX   ?= /usr/local
 
 CC       ?= cc
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

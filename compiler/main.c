@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,43 +37,6 @@ static void usage(FILE *out)
 	fprintf(out, "\nRun 'pipec <command> --help' for the options of a command.\n"
 		     "Exit status: 0 success, 1 errors found or operation failed, 2 usage error\n"
 		     "(plan: 0 no changes, 2 changes, 1 error).\n");
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "pipec: error: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	if (cmd)
-		fprintf(stderr, "Run 'pipec %s --help' for usage.\n", cmd);
-	else
-		fprintf(stderr, "Run 'pipec --help' for usage.\n");
-	return EXIT_USAGE;
-}
-
-bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return false;
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
-	if (a[n] != '\0')
-		return false;
-	if (*i + 1 >= argc) {
-		*value = NULL;	/* caller reports the missing value */
-		return true;
-	}
-	*value = argv[++*i];
-	return true;
 }
 
 int main(int argc, char **argv)
