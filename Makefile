@@ -33,7 +33,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 DEBIAN_DEPS := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
                libcurl4-openssl-dev libssl-dev clang python3 python3-pyflakes pycodestyle
 
-.PHONY: all check test unit golden-update asan fuzz bench deps format install clean
+.PHONY: all check test unit golden-update asan asan-build fuzz bench deps format install clean run-example
 
 all: $(B)/pipec
 
@@ -110,3 +110,11 @@ clean:
 	rm -rf build
 
 -include $(OBJ:.o=.d)
+
+# The README's first command: install what is missing, build, and run pipec
+# on the example project (check, then build its artifacts, then an offline plan).
+run-example: deps
+	@$(MAKE) --no-print-directory all
+	cd examples && ../$(B)/pipec check .
+	cd examples && ../$(B)/pipec build -o ../$(B)/examples-out .
+	@echo "artifacts written to $(B)/examples-out"
