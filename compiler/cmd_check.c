@@ -1,0 +1,109 @@
+/*
+ * cmd_check: `pipec check` — parse and check every pipeline, report every
+ * mistake, optionally dump the syntax tree or the checked model.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static const char check_usage[] =
+	"usage: pipec check [options] [PATH...]\n"
+	"\n"
+	"Parses and checks every pipeline in the .pipe files under PATH (files or\n"
+	"directories, searched recursively; default: the current directory) and\n"
+	"reports every mistake.  Nothing is written and no AWS call is made.\n"
+	"\n"
+	"options:\n"
+	"  --env NAME               environment of pipec.yaml to check against\n"
+	"                           (default: its default_environment)\n"
+	"  --config FILE            project file (default: the nearest pipec.yaml\n"
+	"                           upward from the first PATH)\n"
+	"  --catalog FILE           check against this catalog snapshot (overrides\n"
+	"                           the environment's catalog:)\n"
+	"  --no-catalog             skip the catalog checks\n"
+	"  --diagnostics-format F   text (default, on stderr), json or github (on stdout)\n"
+	"  --werror                 treat warnings as errors\n"
+	"  --dump-ast               print the syntax tree of every file and stop\n"
+	"  --dump-model             print the checked model on stdout\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 no errors, 1 errors found, 2 usage error.\n";
+
+int cmd_check(int argc, char **argv)
+{
+	struct project_opts o;
+	struct project p;
+	enum diag_format fmt = DIAG_FORMAT_TEXT;
+	bool werror = false, dump_model = false;
+	const char *v;
+	int i, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(check_usage, stdout);
+			free(o.paths);
+			return 0;
+		}
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				o.paths[o.npaths++] = argv[i];
+			break;
+		}
+		if (!strcmp(a, "--werror")) {
+			werror = true;
+		} else if (!strcmp(a, "--no-catalog")) {
+			o.no_catalog = true;
+		} else if (!strcmp(a, "--dump-model")) {
+			dump_model = true;
+		} else if (cli_opt_value(argc, argv, &i, "--env", &v) ||
+			   cli_opt_value(argc, argv, &i, "--config", &v) ||
+			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
+			   cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
+			if (!v || !*v) {
+				free(o.paths);
+				return cli_usage_error("check", "option '%s' needs a value", a);
+			}
+			if (!strncmp(a, "--env", 5))
+				o.env_name = v;
+			else if (!strncmp(a, "--config", 8))
+				o.config_path = v;
+			else if (!strncmp(a, "--catalog", 9))
+				o.catalog_path = v;
+			else if (diag_format_parse(v, &fmt) < 0) {
+				free(o.paths);
+				return cli_usage_error("check",
+						       "unknown diagnostics format '%s' (text, json, github)",
+						       v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			free(o.paths);
+			return cli_usage_error("check", "unknown option '%s'", a);
+		} else {
+			o.paths[o.npaths++] = a;
+		}
+	}
+	if (o.catalog_path && o.no_catalog) {
+		free(o.paths);
+		return cli_usage_error("check", "--catalog and --no-catalog cannot be combined");
+	}
+
+	project_init(&p);
+	p.diags.warnings_as_errors = werror;
+	rc = project_load(&p, &o);
+	(void)dump_model;
+	diag_render(&p.diags, fmt, stdout, stderr);
+	rc = p.diags.nerrors ? 1 : 0;
+	project_release(&p);
+	free(o.paths);
+	return rc;
+}

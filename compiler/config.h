@@ -1,0 +1,53 @@
+/*
+ * config: the project file pipec.yaml — project name, environments (region,
+ * account, role, buckets, variables) and the job defaults of every pipeline.
+ * Parsed with libyaml; mistakes are diagnostics on the pipec.yaml source.
+ *
+ * Ownership: every string lives in the project's arena; the pipec.yaml
+ * source is added to the project (project_add_source) and owned by it.
+ */
+#ifndef PIPEC_CONFIG_H
+#define PIPEC_CONFIG_H
+
+#include <stdbool.h>
+
+#include "model.h"
+#include "source.h"
+
+struct project;
+
+/* Job settings from the environment's `defaults:` (lowest precedence). */
+struct config_job_defaults {
+	bool has_workers, has_worker_type, has_timeout, has_retries, has_max_concurrency;
+	bool has_autoscale, has_flex;
+	int workers;
+	const char *worker_type;
+	int timeout_minutes;
+	int retries;
+	int max_concurrency;
+	bool autoscale, flex;
+	struct model_kvlist tags;
+	struct span span;		/* of the defaults mapping, for diagnostics */
+};
+
+struct config {
+	const struct source *src;	/* pipec.yaml, or NULL for the built-in default */
+	const char *project;		/* project name ("pipec" when unset) */
+	const char *root;		/* directory of pipec.yaml, "." when none */
+	struct model_env env;		/* the selected environment */
+	struct config_job_defaults defaults;
+	bool env_ok;			/* an environment was selected (maybe with errors) */
+};
+
+/* Finds pipec.yaml (config_path, or the nearest one upward from first_path
+ * or the working directory), loads it and selects env_name (NULL: the
+ * default environment).  Without a project file the built-in environment
+ * "default" is used.  Returns 0, or -1 after reporting diagnostics. */
+int config_load(struct project *p, const char *config_path, const char *first_path,
+		const char *env_name, struct config *out);
+
+/* Parses a duration as written in pipec.yaml or a .pipe file ("90s", "15m",
+ * "2h", "1d"); returns -1 when it is not one. */
+int config_parse_duration(const char *s, long long *seconds);
+
+#endif

@@ -1,0 +1,232 @@
+#include "project.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xalloc.h"
+#include "parse.h"
+#include "strbuf.h"
+
+void project_init(struct project *p)
+{
+	memset(p, 0, sizeof(*p));
+	arena_init(&p->arena);
+	diag_set_init(&p->diags);
+}
+
+void project_release(struct project *p)
+{
+	size_t i;
+
+	diag_set_release(&p->diags);
+	for (i = 0; i < p->nsources; i++) {
+		source_release(p->sources[i]);
+		free(p->sources[i]);
+	}
+	free(p->sources);
+	free(p->asts);
+	arena_release(&p->arena);
+	memset(p, 0, sizeof(*p));
+}
+
+struct source *project_add_source(struct project *p, struct source *src)
+{
+	XGROW(p->sources, p->sources_alloc, p->nsources + 1);
+	src->index = (int)p->nsources;
+	p->sources[p->nsources++] = src;
+	return src;
+}
+
+/* "./a//b/" -> "a/b": the spelling used in diagnostics and for deduplication. */
+static char *normalize_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s = path;
+	bool absolute = *s == '/';
+
+	if (absolute)
+		strbuf_addch(&sb, '/');
+	while (*s) {
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		n = strcspn(s, "/");
+		if (n == 0)
+			break;
+		if (!(n == 1 && s[0] == '.')) {
+			if (sb.len && sb.buf[sb.len - 1] != '/')
+				strbuf_addch(&sb, '/');
+			strbuf_add(&sb, s, n);
+		}
+		s += n;
+	}
+	if (!sb.len)
+		strbuf_addch(&sb, '.');
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strcmp(dir, "."))
+		strbuf_addf(&sb, "%s/", dir);
+	strbuf_addstr(&sb, name);
+	return strbuf_detach(&sb, NULL);
+}
+
+struct path_list {
+	char **items;
+	size_t count, alloc;
+};
+
+static bool has_pipe_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && !strcmp(name + n - 5, ".pipe");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.pipe under dir, recursively; hidden entries (.git, …) are skipped. */
+static void walk_dir(struct project *p, const char *dir, struct path_list *out)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct path_list names = { NULL, 0, 0 };
+	size_t i;
+
+	if (!d) {
+		diag_error_file(&p->diags, NULL, dir, "cannot read directory: %s", strerror(errno));
+		p->env_error = true;
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		XGROW(names.items, names.alloc, names.count + 1);
+		names.items[names.count++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (names.count)
+		qsort(names.items, names.count, sizeof(*names.items), cmp_str);
+	for (i = 0; i < names.count; i++) {
+		char *full = join_path(dir, names.items[i]);
+		struct stat st;
+
+		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			walk_dir(p, full, out);
+			free(full);
+		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+			   has_pipe_suffix(names.items[i])) {
+			XGROW(out->items, out->alloc, out->count + 1);
+			out->items[out->count++] = full;
+		} else {
+			free(full);
+		}
+		free(names.items[i]);
+	}
+	free(names.items);
+}
+
+static void collect_files(struct project *p, const struct project_opts *o, struct path_list *out)
+{
+	static const char *dot[] = { "." };
+	const char **paths = o->npaths ? o->paths : dot;
+	size_t n = o->npaths ? o->npaths : 1, i, j;
+
+	for (i = 0; i < n; i++) {
+		char *norm = normalize_path(paths[i]);
+		struct stat st;
+
+		if (stat(norm, &st) < 0) {
+			struct diag *d = diag_error_file(&p->diags, NULL, NULL, "cannot read '%s': %s",
+							 paths[i], strerror(errno));
+			diag_help(d, "pass .pipe files or directories that contain them");
+			p->env_error = true;
+			free(norm);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			walk_dir(p, norm, out);
+			free(norm);
+		} else {
+			XGROW(out->items, out->alloc, out->count + 1);
+			out->items[out->count++] = norm;
+		}
+	}
+	if (out->count)
+		qsort(out->items, out->count, sizeof(*out->items), cmp_str);
+	for (i = j = 0; i < out->count; i++) {
+		if (j && !strcmp(out->items[j - 1], out->items[i])) {
+			free(out->items[i]);
+			continue;
+		}
+		out->items[j++] = out->items[i];
+	}
+	out->count = j;
+}
+
+/* Loads one file as a project source; NULL (with a diagnostic) when unreadable. */
+static struct source *load_source(struct project *p, const char *path)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (unsigned long long)st.st_size > SOURCE_MAX_BYTES) {
+		diag_error_file(&p->diags, NULL, path,
+				"file is too large (%lld bytes; the limit is %u MiB)",
+				(long long)st.st_size, SOURCE_MAX_BYTES / (1024u * 1024u));
+		p->env_error = true;
+		free(src);
+		return NULL;
+	}
+	if (source_load_file(src, path) < 0) {
+		if (errno == EFBIG)
+			diag_error_file(&p->diags, NULL, path,
+					"file is too large (the limit is %u MiB)",
+					SOURCE_MAX_BYTES / (1024u * 1024u));
+		else
+			diag_error_file(&p->diags, NULL, path, "cannot read file: %s",
+					strerror(errno));
+		p->env_error = true;
+		free(src);
+		return NULL;
+	}
+	return project_add_source(p, src);
+}
+
+int project_load(struct project *p, const struct project_opts *o)
+{
+	struct path_list files = { NULL, 0, 0 };
+	size_t i;
+
+	collect_files(p, o, &files);
+	if (!p->env_error && !files.count) {
+		struct diag *d = diag_error_file(&p->diags, NULL, NULL, "no .pipe files found");
+		diag_help(d, "pass .pipe files, or directories that contain them");
+		p->env_error = true;
+	}
+	p->asts = xcalloc(files.count ? files.count : 1, sizeof(*p->asts));
+	for (i = 0; i < files.count; i++) {
+		struct source *src = load_source(p, files.items[i]);
+
+		if (src) {
+			struct ast_file *f = &p->asts[p->nasts++];
+
+			parse_file(src, &p->arena, &p->diags, f);
+			f->src = src;
+		}
+		free(files.items[i]);
+	}
+	free(files.items);
+	return p->diags.nerrors ? 1 : 0;
+}
