@@ -243,6 +243,16 @@ struct model_pipeline {
 	struct model_job job;
 	const char *trigger_name;	/* Glue trigger name, NULL when on demand without trigger */
 	const char *workflow_name;	/* s3 event schedules */
+
+	/* Also filled by check_glue_derive, for the emitters. */
+	const char *event_rule_name;	/* s3 event: the EventBridge rule starting the workflow */
+	const char **after_jobs;	/* schedule.after as Glue job names (nafter of them) */
+	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = any */
+	const char *watermark_kind;	/* incremental column: "timestamp" | "date" | "integer" | "string" */
+	const char *watermark_sql_column;	/* jdbc watermark: the source column quoted for its database */
+	const char *watermark_sql_literal;	/* jdbc watermark: literal pattern, "{}" = the value */
+	const char *source_athena_ident;	/* table source as Athena names it; NULL = not queryable */
+	const char **redshift_types;	/* redshift target: column types (ncolumns) */
 };
 
 struct model_env {
