@@ -1,0 +1,741 @@
+/*
+ * catalog_check: the checks of docs/catalog.md, run over the checked model
+ * once the language checks are done.  Only what the snapshot describes is
+ * checked: a JDBC source's own table, for one, lives outside the catalog.
+ */
+#include "catalog_check.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "project.h"
+#include "xalloc.h"
+
+struct checker {
+	struct diag_set *ds;
+	const struct catalog *cat;
+	const struct model_project *mp;
+	const struct model_pipeline *p;
+	const struct source *src;	/* the pipeline's .pipe file */
+};
+
+static const char *const engine_label[] = {
+	"an unknown engine", "postgresql", "mysql", "sqlserver", "oracle", "redshift",
+};
+
+static const char *const conn_type_label[] = {
+	"JDBC", "SNOWFLAKE", "BIGQUERY", "REDSHIFT", "native database", "other",
+};
+
+/* ---- did you mean ---- */
+
+static char *lower(const char *s)
+{
+	char *l = xstrdup(s), *q;
+
+	for (q = l; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return l;
+}
+
+/*
+ * The name (as the snapshot spells it) of the entry of m closest to word,
+ * or NULL.  The map values all begin with a `const char *name` member:
+ * catalog_database, catalog_table, catalog_connection, catalog_bucket.
+ */
+static const char *closest_in(const struct strmap *m, const char *word, bool fold)
+{
+	const char **keys;
+	const char *best;
+	char *w = fold ? lower(word) : xstrdup(word);
+	size_t i;
+
+	if (!m->count) {
+		free(w);
+		return NULL;
+	}
+	keys = xmalloc(m->count * sizeof(*keys));
+	for (i = 0; i < m->count; i++)
+		keys[i] = m->entries[i].key;
+	best = diag_closest(w, keys, m->count);
+	free(keys);
+	free(w);
+	return best ? *(const char *const *)strmap_get(m, best) : NULL;
+}
+
+static void help_closest(struct diag *d, const struct strmap *m, const char *word, bool fold,
+			 const char *otherwise)
+{
+	const char *near = closest_in(m, word, fold);
+
+	if (near)
+		diag_help(d, "did you mean '%s'?", near);
+	else if (otherwise)
+		diag_help(d, "%s", otherwise);
+}
+
+/* ---- types ---- */
+
+enum ckind {
+	K_STRING, K_BOOLEAN, K_TINYINT, K_SMALLINT, K_INT, K_BIGINT, K_FLOAT, K_DOUBLE,
+	K_DECIMAL, K_DATE, K_TIMESTAMP, K_BINARY, K_OTHER,
+};
+
+struct ctype {
+	enum ckind kind;
+	int precision, scale;
+	char norm[256];		/* lowercase, without blanks: compared for K_OTHER */
+};
+
+static void normalize(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++)
+		if (!isspace((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+}
+
+static void glue_type_parse(const char *text, struct ctype *t)
+{
+	static const struct {
+		const char *name;
+		enum ckind kind;
+	} simple[] = {
+		{ "string", K_STRING },	    { "boolean", K_BOOLEAN }, { "tinyint", K_TINYINT },
+		{ "smallint", K_SMALLINT }, { "int", K_INT },	      { "integer", K_INT },
+		{ "bigint", K_BIGINT },	    { "float", K_FLOAT },     { "real", K_FLOAT },
+		{ "double", K_DOUBLE },	    { "date", K_DATE },	      { "timestamp", K_TIMESTAMP },
+		{ "binary", K_BINARY },
+	};
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	normalize(text, t->norm, sizeof(t->norm));
+	t->kind = K_OTHER;
+	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (!strcmp(t->norm, simple[i].name)) {
+			t->kind = simple[i].kind;
+			return;
+		}
+	if (!strncmp(t->norm, "decimal", 7)) {
+		int p = 10, s = 0;
+		if (!t->norm[7] || sscanf(t->norm + 7, "(%d,%d)", &p, &s) == 2 ||
+		    sscanf(t->norm + 7, "(%d)", &p) == 1) {
+			t->kind = K_DECIMAL;
+			t->precision = p;
+			t->scale = s;
+		}
+	}
+}
+
+static int int_rank(enum ckind k)
+{
+	switch (k) {
+	case K_TINYINT:
+		return 1;
+	case K_SMALLINT:
+		return 2;
+	case K_INT:
+		return 3;
+	case K_BIGINT:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* Decimal digits an integer type needs. */
+static int int_digits(enum ckind k)
+{
+	static const int digits[] = { 0, 3, 5, 10, 19 };
+
+	return digits[int_rank(k)];
+}
+
+/* True when values of the declared type d are written into a column of
+ * type t without loss: the widening table of docs/catalog.md. */
+static bool widens(const struct ctype *d, const struct ctype *t)
+{
+	if (d->kind == K_OTHER || t->kind == K_OTHER)
+		return d->kind == t->kind && !strcmp(d->norm, t->norm);
+	if (d->kind == K_DECIMAL && t->kind == K_DECIMAL)
+		return t->precision - t->scale >= d->precision - d->scale && t->scale >= d->scale;
+	if (d->kind == t->kind)
+		return true;
+	if (int_rank(d->kind) && int_rank(t->kind))
+		return int_rank(t->kind) >= int_rank(d->kind);
+	if (int_rank(d->kind) && t->kind == K_DECIMAL)
+		return t->precision - t->scale >= int_digits(d->kind);
+	if (d->kind == K_FLOAT && t->kind == K_DOUBLE)
+		return true;
+	if (d->kind == K_DATE && t->kind == K_TIMESTAMP)
+		return true;
+	return false;
+}
+
+static const char *declared_type(const struct model_column *c, char *buf, size_t cap)
+{
+	static const char *const names[] = {
+		"string", "boolean", "tinyint", "smallint", "int", "bigint", "float",
+		"double", "decimal", "date", "timestamp", "binary",
+	};
+
+	if (c->glue_type)
+		return c->glue_type;
+	if (c->type == MT_DECIMAL) {
+		snprintf(buf, cap, "decimal(%d,%d)", c->precision, c->scale);
+		return buf;
+	}
+	if ((size_t)c->type < sizeof(names) / sizeof(names[0]))
+		return names[c->type];
+	return c->spark_type ? c->spark_type : "?";
+}
+
+/* ---- connections ---- */
+
+/* The connection for kind/engine: the label of what is needed, and whether
+ * cn fits. */
+static bool conn_fits(const struct catalog_connection *cn, enum model_source_kind kind,
+		      enum model_jdbc_engine engine, bool *engine_unknown)
+{
+	*engine_unknown = false;
+	switch (kind) {
+	case MS_SNOWFLAKE:
+		return cn->type == CC_SNOWFLAKE;
+	case MS_BIGQUERY:
+		return cn->type == CC_BIGQUERY;
+	default:
+		break;
+	}
+	if (cn->type == CC_REDSHIFT)
+		return engine == MJ_REDSHIFT;
+	if (cn->type != CC_JDBC && cn->type != CC_DATABASE)
+		return false;
+	if (cn->engine == MJ_NONE) {
+		*engine_unknown = true;
+		return true;
+	}
+	return cn->engine == engine;
+}
+
+static void check_connection(struct checker *k, const char *name, struct span at,
+			     enum model_source_kind kind, enum model_jdbc_engine engine,
+			     const char *user)
+{
+	const struct catalog_connection *cn;
+	bool unknown_engine;
+	struct diag *d;
+
+	if (!name)
+		return;
+	cn = catalog_connection(k->cat, name);
+	if (!cn) {
+		d = diag_error(k->ds, k->src, at, "connection '%s' is not in the catalog", name);
+		help_closest(d, &k->cat->connections, name, false,
+			     "create the Glue connection, then refresh the snapshot with 'pipec catalog pull'");
+		return;
+	}
+	if (conn_fits(cn, kind, engine, &unknown_engine)) {
+		if (unknown_engine) {
+			d = diag_warning(k->ds, k->src, at,
+					 "cannot tell which database connection '%s' reaches", name);
+			diag_note(d, k->cat->src, cn->span,
+				  "the snapshot gives no JDBC URL or engine for '%s'", cn->name);
+			diag_help(d, "add 'url:' or 'engine: %s' to the connection in the snapshot",
+				  engine_label[engine]);
+		}
+		return;
+	}
+	if (kind == MS_SNOWFLAKE || kind == MS_BIGQUERY ||
+	    (cn->type != CC_JDBC && cn->type != CC_DATABASE && cn->type != CC_REDSHIFT)) {
+		const char *need = kind == MS_SNOWFLAKE ? "SNOWFLAKE" : kind == MS_BIGQUERY ? "BIGQUERY"
+											   : "JDBC";
+		d = diag_error(k->ds, k->src, at,
+			       "connection '%s' is a %s connection, but %s needs a %s connection", name,
+			       cn->type_name ? cn->type_name : conn_type_label[cn->type], user, need);
+		diag_note(d, k->cat->src, cn->span, "'%s' is defined here", cn->name);
+		diag_help(d, "name a %s connection, or create one in Glue", need);
+		return;
+	}
+	d = diag_error(k->ds, k->src, at, "connection '%s' reaches %s, but %s reads %s", name,
+		       engine_label[cn->engine], user, engine_label[engine]);
+	diag_note(d, k->cat->src, cn->span, "'%s' is defined here%s%s", cn->name,
+		  cn->url ? " with URL " : "", cn->url ? cn->url : "");
+	diag_help(d, "name a connection whose JDBC URL starts with 'jdbc:%s:'",
+		  engine == MJ_ORACLE ? "oracle:thin" : engine_label[engine]);
+}
+
+/* ---- tables ---- */
+
+static const struct catalog_database *find_database(struct checker *k, const char *name,
+						    struct span at)
+{
+	const struct catalog_database *db = catalog_database(k->cat, name);
+	struct diag *d;
+
+	if (db || !name)
+		return db;
+	d = diag_error(k->ds, k->src, at, "database '%s' is not in the catalog", name);
+	help_closest(d, &k->cat->databases, name, true,
+		     "create the Glue database, then refresh the snapshot with 'pipec catalog pull'");
+	return NULL;
+}
+
+static void note_table(struct checker *k, struct diag *d, const struct catalog_table *t,
+		       const char *qual)
+{
+	diag_note(d, k->cat->src, t->span, "table '%s' is defined here", qual);
+}
+
+static bool is_orderable_use(const struct model_pipeline *p, const char *col, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmerge_keys; i++)
+		if (p->merge_keys[i] && !strcasecmp(p->merge_keys[i], col)) {
+			*why = "it is a merge key";
+			return true;
+		}
+	if (p->incremental.kind == MI_WATERMARK && p->incremental.column &&
+	    !strcasecmp(p->incremental.column, col)) {
+		*why = "it is the watermark column";
+		return true;
+	}
+	return false;
+}
+
+/* Declared columns ⊆ table columns, with types that widen. */
+static void check_columns(struct checker *k, const struct catalog_table *t, const char *qual)
+{
+	const struct model_pipeline *p = k->p;
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++) {
+		const struct model_column *c = &p->columns[i];
+		const struct catalog_column *tc;
+		struct ctype dt, tt;
+		char buf[64];
+		const char *why, *dts;
+		struct diag *d;
+
+		if (!c->name)
+			continue;
+		tc = catalog_column(t, c->name);
+		if (!tc) {
+			d = diag_error(k->ds, k->src, c->span, "column '%s' is not in table '%s'",
+				       c->name, qual);
+			if (is_orderable_use(p, c->name, &why))
+				diag_note_plain(d, "%s", why);
+			note_table(k, d, t, qual);
+			help_closest(d, &t->colmap, c->name, true,
+				     "add the column to the table, or remove it from the pipeline");
+			continue;
+		}
+		dts = declared_type(c, buf, sizeof(buf));
+		glue_type_parse(dts, &dt);
+		glue_type_parse(tc->type, &tt);
+		if (widens(&dt, &tt))
+			continue;
+		d = diag_error(k->ds, k->src, c->span,
+			       "column '%s' is %s here but %s in table '%s'", c->name, dts, tc->type,
+			       qual);
+		diag_note(d, k->cat->src, tc->type_span, "the table's column '%s' is %s", tc->name,
+			  tc->type);
+		if (tt.kind == K_STRING)
+			diag_help(d, "pipec never turns a value into a string silently: declare the column as string");
+		else
+			diag_help(d, "the declared type must widen into the table's (see 'Type widening' in docs/catalog.md)");
+	}
+}
+
+static void spec_text(const struct catalog_partition *spec, size_t n, struct strbuf *sb)
+{
+	size_t i;
+
+	if (!n)
+		strbuf_addstr(sb, "nothing");
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(sb, ", ");
+		catalog_partition_format(&spec[i], sb);
+	}
+}
+
+static void check_spec(struct checker *k, const struct catalog_table *t, const char *qual)
+{
+	const struct model_pipeline *p = k->p;
+	struct catalog_partition *mine;
+	struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
+	struct span at = k->p->target.span;
+	size_t i, n = p->npartitions;
+	bool same = n == t->nspec;
+	struct diag *d;
+
+	for (i = 0; i < n && i < t->nspec; i++) {
+		const struct model_partition *mpart = &p->partitions[i];
+		const struct catalog_partition *tp = &t->spec[i];
+		if (mpart->transform != tp->transform || !mpart->column ||
+		    strcasecmp(mpart->column, tp->column) ||
+		    ((tp->transform == MP_BUCKET || tp->transform == MP_TRUNCATE) &&
+		     mpart->param != tp->param)) {
+			same = false;
+			at = mpart->span;
+			break;
+		}
+	}
+	if (same)
+		return;
+	if (i == t->nspec && i < n)
+		at = p->partitions[i].span;
+	mine = xcalloc(n ? n : 1, sizeof(*mine));
+	for (i = 0; i < n; i++) {
+		mine[i].transform = p->partitions[i].transform;
+		mine[i].column = p->partitions[i].column ? p->partitions[i].column : "?";
+		mine[i].param = p->partitions[i].param;
+	}
+	spec_text(mine, n, &want);
+	spec_text(t->spec, t->nspec, &have);
+	d = diag_error(k->ds, k->src, at, "partition spec differs from table '%s'", qual);
+	if (t->nspec)
+		diag_note(d, k->cat->src, t->spec[0].span, "the table is partitioned by %s", have.buf);
+	else
+		diag_note(d, k->cat->src, t->span, "table '%s' is not partitioned", qual);
+	diag_help(d, "declare 'partition by %s' (this pipeline says %s), or evolve the table's spec first",
+		  t->nspec ? have.buf : "nothing", want.buf);
+	free(mine);
+	strbuf_release(&want);
+	strbuf_release(&have);
+}
+
+/* Hive partition keys: the identity partitions, in order. */
+static void check_partition_keys(struct checker *k, const struct catalog_table *t,
+				 const char *qual)
+{
+	const struct model_pipeline *p = k->p;
+	struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
+	struct span at = p->target.span;
+	size_t i;
+	bool same = p->npartitions == t->npartition_keys;
+	struct diag *d;
+
+	for (i = 0; i < p->npartitions && i < t->npartition_keys; i++)
+		if (!p->partitions[i].column ||
+		    strcasecmp(p->partitions[i].column, t->partition_keys[i].name)) {
+			same = false;
+			at = p->partitions[i].span;
+			break;
+		}
+	if (same)
+		return;
+	if (i == t->npartition_keys && i < p->npartitions)
+		at = p->partitions[i].span;
+	for (i = 0; i < p->npartitions; i++)
+		strbuf_addf(&want, "%s%s", i ? ", " : "",
+			    p->partitions[i].column ? p->partitions[i].column : "?");
+	for (i = 0; i < t->npartition_keys; i++)
+		strbuf_addf(&have, "%s%s", i ? ", " : "", t->partition_keys[i].name);
+	d = diag_error(k->ds, k->src, at, "partition columns differ from table '%s'", qual);
+	if (t->npartition_keys)
+		diag_note(d, k->cat->src, t->partition_keys[0].span,
+			  "the table is partitioned by %s", have.buf);
+	else
+		diag_note(d, k->cat->src, t->span, "table '%s' is not partitioned", qual);
+	diag_help(d, "declare 'partition by %s' (this pipeline says %s)",
+		  t->npartition_keys ? have.buf : "nothing", want.len ? want.buf : "nothing");
+	strbuf_release(&want);
+	strbuf_release(&have);
+}
+
+static bool same_location(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!strncmp(a, "s3a://", 6))
+		a += 3, la -= 3;
+	if (!strncmp(b, "s3a://", 6))
+		b += 3, lb -= 3;
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}
+
+static void check_location(struct checker *k, const struct catalog_table *t, const char *qual)
+{
+	struct diag *d;
+
+	if (!k->p->target.location || !t->location ||
+	    same_location(k->p->target.location, t->location))
+		return;
+	d = diag_warning(k->ds, k->src, k->p->target.span,
+			 "target location '%s' differs from the location of table '%s'",
+			 k->p->target.location, qual);
+	diag_note(d, k->cat->src, t->location_span, "the table's location is '%s'", t->location);
+	diag_help(d, "the job writes where the table points; state the table's location to avoid surprises");
+}
+
+/* A target table that exists: kind, columns, partitioning. */
+static void check_existing_target(struct checker *k, const struct catalog_table *t,
+				  const char *qual)
+{
+	const struct model_target *tg = &k->p->target;
+	struct diag *d;
+
+	if (tg->kind == MT_ICEBERG && t->type != CT_ICEBERG) {
+		d = diag_error(k->ds, k->src, tg->span, "table '%s' is %s %s table, not an Iceberg table",
+			       qual, t->type == CT_EXTERNAL ? "an" : "a",
+			       t->type == CT_EXTERNAL ? "EXTERNAL (Hive)" : catalog_table_type_name(t->type));
+		note_table(k, d, t, qual);
+		diag_help(d, "write to a new table name, or migrate the table with a pipeline whose source is 'table %s'",
+			  qual);
+		return;
+	}
+	if (tg->kind == MT_PARQUET) {
+		if (t->type != CT_EXTERNAL) {
+			d = diag_error(k->ds, k->src, tg->span,
+				       "table '%s' is %s %s table, not an EXTERNAL Parquet table", qual,
+				       t->type == CT_ICEBERG ? "an" : "a", catalog_table_type_name(t->type));
+			note_table(k, d, t, qual);
+			diag_help(d, "a parquet target writes files under a Hive-style EXTERNAL table; pick another table name");
+			return;
+		}
+		if (t->format && strcmp(t->format, "parquet")) {
+			d = diag_error(k->ds, k->src, tg->span,
+				       "table '%s' stores %s files, not Parquet", qual, t->format);
+			diag_note(d, k->cat->src, t->format_span, "the table's format is %s", t->format);
+			diag_help(d, "pick another table name, or change the table's storage format");
+			return;
+		}
+	}
+	check_columns(k, t, qual);
+	if (tg->kind == MT_PARQUET)
+		check_partition_keys(k, t, qual);
+	else
+		check_spec(k, t, qual);
+	if (tg->kind != MT_S3TABLES)
+		check_location(k, t, qual);
+}
+
+static void check_target_table(struct checker *k, const struct catalog_database *db,
+			       const char *where)
+{
+	const struct model_target *tg = &k->p->target;
+	const struct catalog_table *t = catalog_table(db, tg->table);
+	char *qual = xmalloc(strlen(tg->database) + strlen(tg->table) + 2);
+	struct diag *d;
+
+	sprintf(qual, "%s.%s", tg->database, tg->table);
+	if (t) {
+		check_existing_target(k, t, qual);
+	} else if (!tg->create_if_missing) {
+		const char *near = closest_in(&db->tables, tg->table, true);
+		d = diag_error(k->ds, k->src, tg->span, "table '%s' does not exist in %s", qual, where);
+		if (near)
+			diag_help(d, "did you mean '%s.%s'?", tg->database, near);
+		diag_help(d, "create it first, or add 'create if missing' to the target");
+	}
+	free(qual);
+}
+
+static void check_target(struct checker *k)
+{
+	const struct model_target *tg = &k->p->target;
+	const struct catalog_bucket *b;
+	const struct catalog_database *db;
+	struct diag *d;
+	char *where;
+
+	if (tg->kind == MT_REDSHIFT) {
+		check_connection(k, tg->connection, tg->span, MS_JDBC, MJ_REDSHIFT, "a redshift target");
+		return;
+	}
+	if (!tg->database || !tg->table)
+		return;
+	if (tg->kind != MT_S3TABLES) {
+		if ((db = find_database(k, tg->database, tg->span)))
+			check_target_table(k, db, "the catalog");
+		return;
+	}
+	if (!tg->table_bucket)
+		return;
+	b = catalog_bucket(k->cat, tg->table_bucket);
+	if (!b) {
+		d = diag_error(k->ds, k->src, tg->span, "table bucket '%s' is not in the catalog",
+			       tg->table_bucket);
+		help_closest(d, &k->cat->buckets, tg->table_bucket, false,
+			     "create the table bucket, or pull it into the snapshot with 'pipec catalog pull --table-bucket'");
+		return;
+	}
+	if (tg->table_bucket_arn && b->arn && strcmp(tg->table_bucket_arn, b->arn)) {
+		d = diag_error(k->ds, k->src, tg->span, "table bucket '%s' has another ARN in the catalog",
+			       b->name);
+		diag_note(d, k->cat->src, b->span, "the catalog's ARN is '%s'", b->arn);
+		diag_help(d, "this pipeline uses '%s'; check the environment's account and region",
+			  tg->table_bucket_arn);
+	}
+	db = catalog_namespace(b, tg->database);
+	if (!db) {
+		d = diag_error(k->ds, k->src, tg->span, "namespace '%s' is not in table bucket '%s'",
+			       tg->database, b->name);
+		help_closest(d, &b->namespaces, tg->database, true,
+			     "create the namespace in the table bucket first");
+		return;
+	}
+	where = xmalloc(strlen(b->name) + 32);
+	sprintf(where, "table bucket '%s'", b->name);
+	check_target_table(k, db, where);
+	free(where);
+}
+
+/* ---- sources ---- */
+
+static void check_table_source(struct checker *k, struct model_source *s)
+{
+	const struct catalog_database *db;
+	const struct catalog_table *t;
+	enum model_format fmt;
+	char *qual;
+	struct diag *d;
+	size_t i;
+
+	if (!s->database || !s->table)
+		return;
+	if (!(db = find_database(k, s->database, s->span)))
+		return;
+	qual = xmalloc(strlen(s->database) + strlen(s->table) + 2);
+	sprintf(qual, "%s.%s", s->database, s->table);
+	t = catalog_table(db, s->table);
+	if (!t) {
+		const char *near = closest_in(&db->tables, s->table, true);
+		d = diag_error(k->ds, k->src, s->span, "table '%s' is not in the catalog", qual);
+		if (near)
+			diag_help(d, "did you mean '%s.%s'?", s->database, near);
+		else
+			diag_help(d, "a table source reads an existing table; refresh the snapshot with 'pipec catalog pull' if it is new");
+		free(qual);
+		return;
+	}
+	if (t->type != CT_EXTERNAL && t->type != CT_MANAGED && t->type != CT_ICEBERG) {
+		d = diag_error(k->ds, k->src, s->span, "table '%s' is a %s table", qual,
+			       catalog_table_type_name(t->type));
+		note_table(k, d, t, qual);
+		diag_help(d, "a table source reads Hive (EXTERNAL, MANAGED) or Iceberg tables");
+		free(qual);
+		return;
+	}
+	fmt = t->type == CT_ICEBERG ? MF_ICEBERG : MF_HIVE;
+	if (s->table_format == MF_NONE) {
+		s->table_format = fmt;
+	} else if (s->table_format != fmt) {
+		d = diag_error(k->ds, k->src, s->span, "table '%s' is %s table, not %s table", qual,
+			       fmt == MF_ICEBERG ? "an Iceberg" : "a Hive",
+			       fmt == MF_ICEBERG ? "a Hive" : "an Iceberg");
+		note_table(k, d, t, qual);
+		diag_help(d, "leave the table's kind out: it is taken from the catalog");
+	}
+	for (i = 0; i < k->p->ncolumns; i++) {
+		const struct model_column *c = &k->p->columns[i];
+		const char *field = c->source_field ? c->source_field : c->name;
+		const char *dot;
+		char *top;
+		if (!field)
+			continue;
+		/* a nested field ("payload.id") is checked by its top-level column */
+		dot = strchr(field, '.');
+		top = dot ? xstrndup(field, (size_t)(dot - field)) : xstrdup(field);
+		if (!catalog_column(t, top)) {
+			d = diag_error(k->ds, k->src, c->span, "field '%s' is not a column of table '%s'",
+				       top, qual);
+			note_table(k, d, t, qual);
+			help_closest(d, &t->colmap, top, true,
+				     c->renamed ? "name a column of the source table in 'from'"
+						: "read it with 'from \"COLUMN\"' from a column of the source table");
+		}
+		free(top);
+	}
+	free(qual);
+}
+
+static void check_source(struct checker *k, struct model_source *s)
+{
+	static const char *const users[] = {
+		"a jdbc source", "a jdbc postgresql source", "a jdbc mysql source",
+		"a jdbc sqlserver source", "a jdbc oracle source", "a jdbc redshift source",
+	};
+
+	switch (s->kind) {
+	case MS_JDBC:
+		check_connection(k, s->connection, s->span, MS_JDBC, s->engine, users[s->engine]);
+		break;
+	case MS_SNOWFLAKE:
+		check_connection(k, s->connection, s->span, MS_SNOWFLAKE, MJ_NONE, "a snowflake source");
+		break;
+	case MS_BIGQUERY:
+		check_connection(k, s->connection, s->span, MS_BIGQUERY, MJ_NONE, "a bigquery source");
+		break;
+	case MS_TABLE:
+		check_table_source(k, s);
+		break;
+	default:
+		break;
+	}
+}
+
+void catalog_check_model(struct model_project *mp, const struct catalog *cat,
+			 struct diag_set *ds)
+{
+	struct checker k;
+	size_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.ds = ds;
+	k.cat = cat;
+	k.mp = mp;
+	for (i = 0; i < mp->npipelines; i++) {
+		struct model_pipeline *p = &mp->pipelines[i];
+		k.p = p;
+		k.src = p->src;
+		if (!k.src)
+			continue;
+		check_source(&k, &p->source);
+		check_target(&k);
+	}
+}
+
+int catalog_check_project(struct project *p, const char *path)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+	struct catalog cat;
+	char *full;
+	int rc;
+
+	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
+		full = xmalloc(strlen(p->model.root) + strlen(path) + 2);
+		sprintf(full, "%s/%s", p->model.root, path);
+	} else {
+		full = xstrdup(path);
+	}
+	if (source_load_file(src, full) < 0) {
+		diag_error_file(&p->diags, NULL, full, "cannot read catalog snapshot: %s",
+				strerror(errno));
+		p->env_error = true;
+		free(src);
+		free(full);
+		return -1;
+	}
+	free(full);
+	src = project_add_source(p, src);
+	catalog_init(&cat);
+	rc = catalog_load(&cat, src, &p->diags);
+	if (rc == 0)
+		catalog_check_model(&p->model, &cat, &p->diags);
+	catalog_release(&cat);
+	return rc;
+}
