@@ -1,0 +1,581 @@
+"""Stand-in of pyspark.sql.SparkSession (PySpark 3.5) and its SQL runner.
+
+spark.sql() records every statement and emulates what Spark's analyzer would
+refuse: unknown catalogs, missing tables/views, MERGE/UPDATE/DELETE/CALL
+without the Iceberg session extensions, CREATE of an existing table, SET of a
+static config, syntax it can see (unbalanced quotes, several statements)."""
+import re
+
+import _standin as S
+from pyspark.errors import AnalysisException, ParseException, PySparkTypeError
+from pyspark.sql.column import Column
+from pyspark.sql.conf import RuntimeConfig, check_settable
+from pyspark.sql.dataframe import DataFrame
+from pyspark.sql.readwriter import DataFrameReader, _table_df
+
+__all__ = ["SparkSession"]
+
+_ACTIVE = [None]
+
+
+def _start_session(sc):
+    if not S.STATE.session_started:
+        S.STATE.session_started = True
+        conf = S.argv_conf(S.TRACE["argv"])
+        for k, v in conf.items():
+            S.STATE.conf.setdefault(k, v)
+        if sc is not None and sc._conf is not None:
+            for k, v in sc._conf._items.items():
+                S.STATE.conf[k] = v
+        S.event("session.start", conf=dict(sorted(S.STATE.conf.items())))
+
+
+class _Builder:
+    def __init__(self):
+        self._options = {}
+
+    def appName(self, name):
+        self._options["spark.app.name"] = name
+        return self
+
+    def master(self, master):
+        self._options["spark.master"] = master
+        return self
+
+    def config(self, key=None, value=None, conf=None, *, map=None):
+        if conf is not None:
+            self._options.update(conf._items)
+        if map is not None:
+            self._options.update({k: str(v) for k, v in map.items()})
+        if key is not None:
+            self._options[key] = "true" if value is True else "false" if value is False \
+                else str(value)
+        return self
+
+    def enableHiveSupport(self):
+        self._options["spark.sql.catalogImplementation"] = "hive"
+        return self
+
+    def getOrCreate(self):
+        from pyspark.context import SparkContext
+        if _ACTIVE[0] is not None:
+            for k, v in self._options.items():
+                if k in ("spark.app.name", "spark.master"):
+                    continue
+                if not RuntimeConfig().isModifiable(k):
+                    S.violation("SparkSession.builder.config",
+                                "static config %s ignored: the session already exists" % k)
+                    S.event("warning", message="Using an existing Spark session; only runtime "
+                            "SQL configurations will take effect (%s ignored)" % k)
+                else:
+                    S.STATE.conf[k] = v
+            return _ACTIVE[0]
+        sc = SparkContext.getOrCreate()
+        for k, v in self._options.items():
+            S.STATE.conf[k] = v
+        return SparkSession(sc)
+
+
+class _BuilderDescriptor:
+    def __get__(self, obj, owner):
+        return _Builder()
+
+
+class SparkSession:
+    builder = _BuilderDescriptor()
+
+    def __init__(self, sparkContext, jsparkSession=None, options={}):
+        from pyspark.context import SparkContext
+        S.require_type(sparkContext, SparkContext, "SparkSession", "sparkContext")
+        self._sc = sparkContext
+        _start_session(sparkContext)
+        if _ACTIVE[0] is None:
+            _ACTIVE[0] = self
+        self._conf = RuntimeConfig()
+
+    @classmethod
+    def getActiveSession(cls):
+        return _ACTIVE[0]
+
+    @classmethod
+    def active(cls):
+        return _ACTIVE[0]
+
+    @property
+    def sparkContext(self):
+        return self._sc
+
+    @property
+    def version(self):
+        return "3.5.6-amzn-0"
+
+    @property
+    def conf(self):
+        return self._conf
+
+    @property
+    def catalog(self):
+        from pyspark.sql.catalog import Catalog
+        return Catalog(self)
+
+    @property
+    def read(self):
+        return DataFrameReader(self)
+
+    def newSession(self):
+        return self
+
+    def stop(self):
+        S.event("session.stop")
+
+    def table(self, tableName):
+        S.require_type(tableName, str, "SparkSession.table", "tableName", PySparkTypeError)
+        S.event("read", api="spark.table", table=tableName)
+        return _table_df(self, tableName, "spark.table")
+
+    def range(self, start, end=None, step=1, numPartitions=None):
+        if end is None:
+            start, end = 0, start
+        n = max(0, (end - start + step - 1) // step) if step > 0 else 0
+        return DataFrame._new(self, [("id", "bigint")], n, "range",
+                              rows=[{"id": start + i * step} for i in range(min(n, 1000))])
+
+    def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
+        from pyspark.sql.types import StructType, _parse_datatype_string
+        from pyspark.sql.row import Row
+        S.require(not isinstance(data, DataFrame), "SparkSession.createDataFrame",
+                  "[INVALID_TYPE] data is already a DataFrame", PySparkTypeError)
+        rows = list(data)
+        cols = None
+        if isinstance(schema, StructType):
+            cols = [(f.name, f.dataType.simpleString()) for f in schema.fields]
+        elif isinstance(schema, str):
+            cols = []
+            for p in S.depth0_split(schema):
+                name, _, typ = p.replace(":", " ", 1).partition(" ")
+                typ = typ.strip() or "string"
+                _parse_datatype_string(typ)
+                cols.append((name.strip(), typ))
+        elif isinstance(schema, (list, tuple)):
+            cols = [(c, "string") for c in schema]
+        dicts = []
+        for r in rows:
+            if isinstance(r, Row) and hasattr(r, "__fields__"):
+                d = r.asDict()
+            elif isinstance(r, dict):
+                d = dict(r)
+            elif isinstance(r, (list, tuple)):
+                names = [c for c, _ in cols] if cols else ["_%d" % (i + 1) for i in range(len(r))]
+                S.require(len(names) == len(r), "SparkSession.createDataFrame",
+                          "[LENGTH_SHOULD_BE_THE_SAME] schema and row length differ")
+                d = dict(zip(names, r))
+            else:
+                d = {"value": r}
+            dicts.append(d)
+        if cols is None:
+            cols = [(k, _pytype(v)) for k, v in (dicts[0].items() if dicts else [])]
+        S.event("createDataFrame", columns=[c for c, _ in cols], rows=len(dicts))
+        return DataFrame._new(self, cols, len(dicts), "createDataFrame", rows=dicts)
+
+    def sql(self, sqlQuery, args=None, **kwargs):
+        S.require(isinstance(sqlQuery, str), "SparkSession.sql",
+                  "[NOT_STR] Argument `sqlQuery` should be a str, got %s."
+                  % type(sqlQuery).__name__, PySparkTypeError)
+        if kwargs:
+            sqlQuery = _format_sql(sqlQuery, kwargs)
+        return _run_sql(self, sqlQuery, args)
+
+
+def _pytype(v):
+    import datetime
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "bigint"
+    if isinstance(v, float):
+        return "double"
+    if isinstance(v, datetime.datetime):
+        return "timestamp"
+    if isinstance(v, datetime.date):
+        return "date"
+    return "string"
+
+
+def _format_sql(text, kwargs):
+    vals = {}
+    for k, v in kwargs.items():
+        if isinstance(v, DataFrame):
+            name = "__standin_view_%d" % len(S.STATE.temp_views)
+            S.STATE.temp_views[name] = v
+            vals[k] = name
+        elif isinstance(v, Column):
+            vals[k] = v._expr
+        else:
+            vals[k] = v
+    return text.format(**vals)
+
+
+_KNOWN = re.compile(
+    r"^\s*(SELECT|WITH|VALUES|FROM|MERGE|INSERT|CREATE|DROP|ALTER|UPDATE|DELETE|CALL|SET|"
+    r"RESET|SHOW|DESCRIBE|DESC|USE|CACHE|UNCACHE|REFRESH|TRUNCATE|MSCK|ANALYZE|EXPLAIN|"
+    r"REPLACE)\b", re.I)
+
+
+def _parse_error(text, why):
+    S.violation("SparkSession.sql", "%s in: %s" % (why, text.strip()[:200]))
+    S.event("sql", text=text, statement="INVALID", error=why)
+    return ParseException("[PARSE_SYNTAX_ERROR] Syntax error: %s.\n== SQL ==\n%s" % (why, text))
+
+
+def _run_sql(session, text, args):
+    clean, err = S.strip_sql(text)
+    if err:
+        raise _parse_error(text, err)
+    masked = S.mask_literals(clean)
+    body = masked.strip()
+    while body.endswith(";"):
+        body = body[:-1].rstrip()
+    if ";" in body:
+        raise _parse_error(text, "more than one statement (';' inside the text)")
+    if body.count("(") != body.count(")"):
+        raise _parse_error(text, "unbalanced parentheses")
+    if not _KNOWN.match(body):
+        raise _parse_error(text, "unknown statement '%s'" % body.split()[0] if body else "empty")
+    sql = clean.strip()
+    while sql.endswith(";"):
+        sql = sql[:-1].rstrip()
+    masked = S.mask_literals(sql)
+    kw = " ".join(masked.split()[:3]).upper()
+    info = {"text": text, "statement": _stmt_kind(masked)}
+    S.event("sql", **info)
+    ev = S.TRACE["events"][-1]
+
+    ctes = S.cte_names(masked)
+    refs = []
+    for k, name in S.table_refs(masked):
+        refs.append({"kw": k, "name": name})
+    ev["tables"] = [r["name"] for r in refs]
+    stmt = info["statement"]
+
+    if stmt == "SET":
+        m = re.match(r"^\s*SET\s+([^=\s]+)\s*=\s*(.*)$", sql, re.I | re.S)
+        if m:
+            key, val = m.group(1).strip(), m.group(2).strip()
+            ev["set"] = {key: val}
+            check_settable(key, "SparkSession.sql(SET)")
+            S.STATE.conf[key] = val
+        return DataFrame._new(session, [("key", "string"), ("value", "string")], 1, "SET")
+    if stmt in ("SHOW", "DESCRIBE", "USE", "EXPLAIN", "CACHE", "UNCACHE", "REFRESH", "RESET",
+                "ANALYZE", "MSCK"):
+        return DataFrame._new(session, [], 0, stmt)
+    if stmt == "CREATE NAMESPACE":
+        return DataFrame._new(session, [], 0, stmt)
+
+    # Resolve every referenced name like the analyzer would.
+    target = None
+    if stmt in ("CREATE TABLE", "CREATE OR REPLACE TABLE", "REPLACE TABLE", "DROP TABLE",
+                "INSERT", "MERGE", "UPDATE", "DELETE", "ALTER TABLE", "TRUNCATE",
+                "CREATE VIEW"):
+        target = _target_name(masked, sql, stmt)
+        ev["target"] = target
+    view_target = stmt == "CREATE VIEW"
+    for r in refs:
+        name = r["name"]
+        if name == target and (view_target or stmt in ("CREATE TABLE", "CREATE OR REPLACE TABLE",
+                                                        "REPLACE TABLE")):
+            continue
+        parts = S.split_name(name)
+        if len(parts) == 1 and (parts[0].lower() in ctes or parts[0].lower() in
+                                S.STATE.temp_views):
+            continue
+        ref = S.resolve_table(name, "SparkSession.sql")
+        if len(parts) == 1 and name != target:
+            raise S.table_not_found(ref, "SparkSession.sql")
+        if name == target and stmt in ("DROP TABLE",):
+            continue
+        if S.table_state(ref) == "absent" and not (name == target and stmt == "DROP TABLE"):
+            raise S.table_not_found(ref, "SparkSession.sql")
+
+    if stmt in ("MERGE", "UPDATE", "DELETE", "CALL") or \
+            (stmt == "ALTER TABLE" and re.search(r"\b(PARTITION\s+FIELD|WRITE\s+(ORDERED|"
+                                                 r"DISTRIBUTED|LOCALLY))\b", masked, re.I)):
+        _require_iceberg_extensions(masked, stmt, target)
+
+    if stmt == "MERGE":
+        parts = S.merge_parts(sql)
+        if parts is None:
+            raise _parse_error(text, "MERGE statement not understood")
+        ev["merge"] = parts
+        src = parts["source"]
+        if not src.startswith("("):
+            sp = S.split_name(src)
+            if len(sp) == 1 and sp[0].lower() in S.STATE.temp_views:
+                sdf = S.STATE.temp_views[sp[0].lower()]
+                ev["merge"]["source_filters"] = sdf._filters
+        S.mark_written(S.TableRef(target), 0)
+        return DataFrame._new(session, [], 0, "MERGE")
+    if stmt in ("CREATE TABLE", "CREATE OR REPLACE TABLE", "REPLACE TABLE"):
+        return _create_table(session, sql, masked, stmt, target, ev)
+    if stmt == "CREATE VIEW":
+        m = S.find_kw(masked, "AS")
+        sel = sql[m[1]:].strip() if m else ""
+        df = _select(session, sel, S.mask_literals(sel), ev) if sel else \
+            DataFrame._new(session, [], 0, target)
+        S.STATE.temp_views[S.split_name(target)[-1].lower()] = df
+        return DataFrame._new(session, [], 0, stmt)
+    if stmt == "DROP TABLE":
+        ref = S.resolve_table(target, "SparkSession.sql")
+        if S.table_state(ref) == "absent" and not re.search(r"\bIF\s+EXISTS\b", masked, re.I):
+            raise S.table_not_found(ref, "SparkSession.sql")
+        S.STATE.dropped.add(ref.key)
+        S.STATE.created.pop(ref.key, None)
+        return DataFrame._new(session, [], 0, stmt)
+    if stmt == "INSERT":
+        m = S.find_kw(masked, "SELECT")
+        if m:
+            sel = sql[m[0]:]
+            sdf = _select(session, sel, S.mask_literals(sel), {})
+            ev["source_filters"] = sdf._filters
+            S.mark_written(S.TableRef(target), sdf._count)
+        ev["overwrite"] = bool(re.match(r"^\s*INSERT\s+OVERWRITE\b", masked, re.I))
+        return DataFrame._new(session, [], 0, stmt)
+    if stmt in ("UPDATE", "DELETE", "ALTER TABLE", "TRUNCATE", "CALL", "DROP VIEW"):
+        if stmt == "CALL":
+            m = re.match(r"^\s*CALL\s+(%s)" % S.NAME_RE.pattern, masked, re.I)
+            if m:
+                cat = S.split_name(m.group(1))[0]
+                if "spark.sql.catalog.%s" % cat not in S.STATE.conf:
+                    S.resolve_table(m.group(1) + ".x" if len(S.split_name(m.group(1))) < 3
+                                    else m.group(1), "SparkSession.sql")
+        if stmt == "DROP VIEW":
+            m = re.search(r"VIEW\s+(?:IF\s+EXISTS\s+)?(%s)" % S.NAME_RE.pattern, masked, re.I)
+            if m:
+                S.STATE.temp_views.pop(S.split_name(m.group(1))[-1].lower(), None)
+        return DataFrame._new(session, [], 0, stmt)
+    if stmt in ("SELECT", "WITH", "VALUES", "FROM"):
+        return _select(session, sql, masked, ev)
+    return DataFrame._new(session, [], 0, stmt)
+
+
+def _stmt_kind(masked):
+    w = masked.split()
+    u = [x.upper() for x in w[:6]]
+    if not u:
+        return "EMPTY"
+    if u[0] == "CREATE":
+        rest = " ".join(u[1:])
+        if re.match(r"^(OR REPLACE )?(GLOBAL )?(TEMP|TEMPORARY )?\s*VIEW", rest) or \
+                "VIEW" in u[1:5]:
+            return "CREATE VIEW"
+        if rest.startswith("OR REPLACE TABLE"):
+            return "CREATE OR REPLACE TABLE"
+        if "TABLE" in u[1:4]:
+            return "CREATE TABLE"
+        if u[1] in ("DATABASE", "SCHEMA", "NAMESPACE"):
+            return "CREATE NAMESPACE"
+        return "CREATE"
+    if u[0] == "REPLACE" and len(u) > 1 and u[1] == "TABLE":
+        return "REPLACE TABLE"
+    if u[0] == "DROP":
+        if len(u) > 1 and u[1] == "TABLE":
+            return "DROP TABLE"
+        if "VIEW" in u[1:3]:
+            return "DROP VIEW"
+        return "DROP"
+    if u[0] == "ALTER":
+        return "ALTER TABLE"
+    if u[0] == "DELETE":
+        return "DELETE"
+    if u[0] == "DESC":
+        return "DESCRIBE"
+    return u[0]
+
+
+def _target_name(masked, sql, stmt):
+    pats = {
+        "CREATE TABLE": r"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(%s)",
+        "CREATE OR REPLACE TABLE": r"TABLE\s+(%s)",
+        "REPLACE TABLE": r"TABLE\s+(%s)",
+        "DROP TABLE": r"TABLE\s+(?:IF\s+EXISTS\s+)?(%s)",
+        "INSERT": r"INSERT\s+(?:INTO|OVERWRITE)\s+(?:TABLE\s+)?(%s)",
+        "MERGE": r"MERGE\s+INTO\s+(%s)",
+        "UPDATE": r"UPDATE\s+(%s)",
+        "DELETE": r"DELETE\s+FROM\s+(%s)",
+        "ALTER TABLE": r"ALTER\s+TABLE\s+(%s)",
+        "TRUNCATE": r"TRUNCATE\s+TABLE\s+(%s)",
+        "CREATE VIEW": r"VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?(%s)",
+    }
+    m = re.search(pats[stmt] % S.NAME_RE.pattern, masked, re.I)
+    return re.sub(r"\s+", "", sql[m.start(1):m.end(1)]) if m else None
+
+
+def _require_iceberg_extensions(masked, stmt, target):
+    cat = None
+    if target:
+        cat = S.TableRef(target).catalog
+    if stmt == "CALL":
+        m = re.match(r"^\s*CALL\s+(%s)" % S.NAME_RE.pattern, masked, re.I)
+        cat = S.split_name(m.group(1))[0] if m else None
+    if not S.iceberg_extensions_on():
+        S.event("error", api="SparkSession.sql", message="Iceberg extensions missing",
+                statement=stmt)
+        from py4j.protocol import Py4JJavaError
+        if stmt == "CALL":
+            raise ParseException("[PARSE_SYNTAX_ERROR] Syntax error at or near 'CALL' "
+                                 "(spark.sql.extensions lacks IcebergSparkSessionExtensions)")
+        raise Py4JJavaError(
+            "java.lang.UnsupportedOperationException: %s TABLE is not supported temporarily. "
+            "(spark.sql.extensions lacks IcebergSparkSessionExtensions)"
+            % ("MERGE INTO" if stmt == "MERGE" else stmt))
+    if cat is not None and cat != "spark_catalog" and not S.is_iceberg_catalog(cat):
+        raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table does not "
+                                "support %s (catalog '%s' is not an Iceberg catalog)."
+                                % (stmt, cat))
+
+
+_TRANSFORMS = {"years", "year", "months", "month", "days", "day", "date", "hours", "hour",
+               "date_hour", "bucket", "truncate", "identity"}
+
+
+def _create_table(session, sql, masked, stmt, target, ev):
+    from pyspark.sql.types import _parse_datatype_string
+    ref = S.resolve_table(target, "SparkSession.sql")
+    state = S.table_state(ref)
+    if_not = bool(re.search(r"\bIF\s+NOT\s+EXISTS\b", masked, re.I))
+    if stmt == "CREATE TABLE" and state != "absent":
+        if if_not:
+            ev["noop"] = True
+            return DataFrame._new(session, [], 0, stmt)
+        raise S.table_exists_error(ref, "SparkSession.sql")
+    if stmt == "REPLACE TABLE" and state == "absent":
+        raise S.table_not_found(ref, "SparkSession.sql")
+    cols = []
+    m = re.search(r"%s\s*\(" % re.escape(target), sql)
+    if m:
+        depth, k = 0, m.end() - 1
+        while k < len(masked):
+            if masked[k] == "(":
+                depth += 1
+            elif masked[k] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        for d in S.depth0_split(sql[m.end():k]):
+            dm = re.match(r"^(`[^`]+`|\w+)\s+(.+?)(\s+NOT\s+NULL|\s+COMMENT\s+'.*'|\s+"
+                          r"DEFAULT\s+.*)*$", d, re.I | re.S)
+            if not dm:
+                raise _parse_error(sql, "bad column definition %r" % d)
+            typ = dm.group(2).strip()
+            try:
+                _parse_datatype_string(typ)
+            except ParseException as e:
+                S.violation("SparkSession.sql", str(e))
+                raise
+            cols.append((dm.group(1).strip("`"), typ.lower()))
+    pm = S.find_kw(masked, "PARTITIONED BY")
+    parts = []
+    if pm:
+        rest = masked[pm[1]:].lstrip()
+        if rest.startswith("("):
+            depth, k = 0, 0
+            for k, c in enumerate(rest):
+                depth += (c == "(") - (c == ")")
+                if depth == 0:
+                    break
+            off = pm[1] + (len(masked[pm[1]:]) - len(rest))
+            for p in S.depth0_split(sql[off + 1:off + k]):
+                parts.append(p)
+                fm = re.match(r"^(\w+)\s*\(", p)
+                if fm and fm.group(1).lower() not in _TRANSFORMS:
+                    raise _parse_error(sql, "unknown partition transform %s" % fm.group(1))
+                if fm and fm.group(1).lower() in ("bucket", "truncate") and \
+                        not re.match(r"^\w+\s*\(\s*\d+\s*,", p):
+                    raise _parse_error(sql, "%s takes (N, column): %s" % (fm.group(1), p))
+    ev["columns"] = [c for c, _ in cols]
+    ev["partitionedBy"] = parts
+    ev["location"] = bool(S.find_kw(masked, "LOCATION"))
+    if ev["location"] and ref.catalog and _is_s3tables(ref.catalog):
+        S.violation("SparkSession.sql", "LOCATION is not allowed for S3 Tables (%s)" % target)
+        raise AnalysisException("S3 Tables manage their own location: LOCATION is not "
+                                "supported for %s" % target)
+    asm = S.find_kw(masked, "AS")
+    rows = 0
+    if asm and re.match(r"\s*(SELECT|WITH)\b", masked[asm[1]:], re.I):
+        sel = sql[asm[1]:].strip()
+        sdf = _select(session, sel, S.mask_literals(sel), {})
+        rows = sdf._count
+        if not cols:
+            cols = sdf._cols
+    S.mark_created(ref, cols, rows)
+    return DataFrame._new(session, [], 0, stmt)
+
+
+def _is_s3tables(cat):
+    c = S.STATE.conf
+    return "s3tablescatalog" in c.get("spark.sql.catalog.%s.glue.id" % cat, "") or \
+        c.get("spark.sql.catalog.%s.warehouse" % cat, "").startswith("arn:aws:s3tables") or \
+        "S3TablesCatalog" in c.get("spark.sql.catalog.%s.catalog-impl" % cat, "")
+
+
+def _select(session, sql, masked, ev):
+    items, where, group = S.select_items(sql)
+    src = None
+    fm = S.find_kw(masked, "FROM")
+    if fm:
+        rest = masked[fm[1]:].lstrip()
+        m = re.match(r"(%s)" % S.NAME_RE.pattern, rest)
+        if m and not rest.startswith("("):
+            name = re.sub(r"\s+", "", m.group(1))
+            parts = S.split_name(name)
+            if len(parts) == 1 and parts[0].lower() in S.STATE.temp_views:
+                src = S.STATE.temp_views[parts[0].lower()]
+            elif len(parts) == 1 and parts[0].lower() in S.cte_names(masked):
+                src = None
+            else:
+                src = _table_df(session, name, "SparkSession.sql")
+    if where:
+        ev["where"] = where
+    if src is None:
+        src = DataFrame._new(session, [], 1 if not fm else S.count_for(None), "subquery",
+                             open_=True)
+    if items is None:
+        return src._derive()
+    cols, aggs, plain = [], [], False
+    for it in items:
+        if re.match(r"^(\w+\.)?\*$", it.strip()):
+            cols.extend(src._cols)
+            plain = True
+            continue
+        expr, name = S.item_name(it)
+        a = S.item_agg(expr)
+        if a and not group:
+            c = Column._make(expr, {a[1]} if a[1] else set(), None, name,
+                             (a[0], a[1], None), "agg")
+            aggs.append((name, c))
+            typ = "bigint" if a[0].startswith("count") else (src._type_of(a[1] or "") or
+                                                              "string")
+            cols.append((name, typ))
+        else:
+            plain = True
+            cols.append((name, src._type_of(name) or "string"))
+    if aggs and not plain:
+        df = src._derive(cols=cols, count=1, open_=False)
+        df._rows = None
+        df._aggs = aggs
+        df._aggsrc = src
+        if where:
+            df._filters.append(where)
+        return df
+    df = src._derive(cols=cols, open_=False)
+    if where:
+        df._filters.append(where)
+    df._rows = None if src._rows is None else df._rows
+    if re.search(r"\bLIMIT\s+(\d+)", masked, re.I):
+        n = int(re.search(r"\bLIMIT\s+(\d+)", masked, re.I).group(1))
+        df._count = min(df._count, n)
+    return df
+
+
+S.strict(SparkSession)
+S.strict(_Builder)
