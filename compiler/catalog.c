@@ -931,8 +931,8 @@ static void read_database(struct loader *L, struct catalog_bucket *b)
 	}
 	while ((k = next_key(L, what, keys, 2, seen)) >= 0) {
 		if (k == 0)
-			name = read_string(L, b ? "a namespace name" : "a database name", true,
-					   &name_span);
+			scratch.name = name = read_string(L, b ? "a namespace name" : "a database name",
+							  true, &name_span);
 		else
 			read_tables(L, &scratch, b != NULL);
 	}
