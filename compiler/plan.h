@@ -1,0 +1,164 @@
+/*
+ * plan: what a deploy would change.  A plan compares a desired state (the
+ * artifacts of the .pipe files, or of a build directory) with a deployed
+ * state (the live AWS resources read by deploy_read_live, or another build
+ * directory) resource by resource: create / update / replace / destroy
+ * (with prune) / unchanged, with a field-level diff of every changed
+ * definition, a unified diff of each changed job.py and warnings for
+ * dangerous edits.  It renders as text, Markdown or versioned JSON (the
+ * JSON is also the plan file that `pipec deploy --plan` applies).
+ *
+ * Ownership: a plan_state owns its resources and their JSON (one reference
+ * each); a plan owns its changes, warnings and errors.  Every *_release
+ * frees what the struct owns, not the struct itself.
+ */
+#ifndef PIPEC_PLAN_H
+#define PIPEC_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "plan_diff.h"
+#include "strbuf.h"
+
+#define PLAN_FORMAT_VERSION 1
+
+/* Resource kinds in deploy order (destroys run in the reverse order). */
+enum plan_kind {
+	PLAN_FILE,		/* a local source file uploaded to S3 */
+	PLAN_JOB,		/* a Glue job (and its content-addressed script) */
+	PLAN_WORKFLOW,		/* a Glue workflow (S3-event schedules) */
+	PLAN_EVENT_RULE,	/* the EventBridge rule starting that workflow */
+	PLAN_TRIGGER,		/* a Glue trigger */
+	PLAN_RULESET,		/* a Glue Data Quality ruleset */
+	PLAN_NKINDS
+};
+
+enum plan_action {
+	PLAN_UNCHANGED,
+	PLAN_CREATE,
+	PLAN_UPDATE,
+	PLAN_REPLACE,		/* delete + create: an immutable field changed */
+	PLAN_DESTROY,		/* declared nowhere, and --prune */
+	PLAN_KEEP,		/* declared nowhere, left alone without --prune */
+	PLAN_NACTIONS
+};
+
+const char *plan_kind_name(enum plan_kind k);		/* "job", "trigger", … */
+const char *plan_action_name(enum plan_action a);	/* "create", "update", … */
+int plan_kind_from_name(const char *s);			/* -1 if unknown */
+int plan_action_from_name(const char *s);
+
+/* Tag keys pipec puts on everything it owns. */
+#define PLAN_TAG_PROJECT "pipec:project"
+#define PLAN_TAG_ENV "pipec:environment"
+#define PLAN_TAG_PIPELINE "pipec:pipeline"
+#define PLAN_TAG_HASH "pipec:hash"
+#define PLAN_TAG_WATERMARK "pipec:watermark"
+#define PLAN_TAG_PARTITION "pipec:partitioning"
+
+struct plan_resource {
+	enum plan_kind kind;
+	char *name;		/* job/trigger/workflow/rule/ruleset name; s3://… for files */
+	char *pipeline;		/* "" when unknown (an undeclared live resource) */
+	json_t *body;		/* the Create request (files: {"sha256","source"}) */
+	char *script;		/* jobs: job.py text, NULL when not known */
+	bool tags_known;	/* body's Tags are the real ones (false: live, not read) */
+	bool owned;		/* live: tagged with this project and environment */
+	bool live;		/* read from AWS (normalised against the desired state) */
+};
+
+struct plan_state {
+	char *project;
+	char *environment;
+	char *label;		/* "live" or the build directory */
+	struct plan_resource *items;
+	size_t count, alloc;
+	json_t *facts;		/* object: pipeline -> manifest facts (may be empty) */
+};
+
+void plan_state_init(struct plan_state *s, const char *label);
+void plan_state_release(struct plan_state *s);
+/* Adds a resource; takes the reference to body and ownership of script. */
+struct plan_resource *plan_state_add(struct plan_state *s, enum plan_kind kind, const char *name,
+				     const char *pipeline, json_t *body, char *script);
+const struct plan_resource *plan_state_find(const struct plan_state *s, enum plan_kind kind,
+					    const char *name);
+
+/*
+ * Reads a `pipec build` output directory (manifest.json and every
+ * <pipeline>/ directory).  Returns 0, or -1 with a message in err.
+ */
+int plan_state_load_dir(struct plan_state *s, const char *dir, struct strbuf *err);
+
+/*
+ * Adds pipec's ownership tags (project, environment, pipeline and the
+ * content hash of the definition) to the Tags of every job, trigger,
+ * workflow and ruleset.  Run once on a desired state.
+ */
+void plan_state_stamp(struct plan_state *s);
+
+struct plan_change {
+	enum plan_kind kind;
+	enum plan_action action;
+	char *name;
+	char *pipeline;
+	json_t *desired;	/* create/update/replace: the definition to apply */
+	json_t *deployed;	/* the deployed definition (NULL for create) */
+	char *script;		/* jobs: the desired job.py (uploaded by deploy) */
+	struct plan_fields fields;
+	char *script_diff;	/* jobs: unified diff of job.py, or NULL */
+	char *note;		/* why a replace, or what could not be compared */
+	bool tags_changed;	/* only the tags differ: TagResource/UntagResource */
+};
+
+struct plan_warning {
+	char *pipeline;
+	char *code;		/* watermark-reset, bookmark-reset, partition-change,
+				   trigger-destroyed, schedule-stopped */
+	char *message;
+};
+
+struct plan {
+	char *project;
+	char *environment;
+	char *against;		/* "live" or the build directory compared with */
+	bool prune;
+	char *fingerprint;	/* live: hash of the state read; NULL otherwise */
+	struct plan_change *changes;
+	size_t count, alloc;
+	struct plan_warning *warnings;
+	size_t nwarnings, warnings_alloc;
+	char **errors;		/* ownership conflicts: the plan cannot be applied */
+	size_t nerrors, errors_alloc;
+	size_t counts[PLAN_NACTIONS];
+};
+
+/* Reads a deployed job's previous script (live: from S3); NULL when it cannot. */
+typedef char *(*plan_fetch_script_fn)(void *ctx, const char *script_location);
+
+void plan_init(struct plan *p);
+void plan_release(struct plan *p);
+
+/* Compares desired with deployed and fills p (sorted by pipeline, kind, name). */
+void plan_compute(struct plan *p, const struct plan_state *desired,
+		  const struct plan_state *deployed, bool prune, plan_fetch_script_fn fetch,
+		  void *fetch_ctx);
+
+/* True when applying the plan would change anything. */
+bool plan_has_changes(const struct plan *p);
+
+enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT_JSON };
+
+void plan_render(const struct plan *p, enum plan_format fmt, struct strbuf *out);
+/* The versioned JSON document (a new reference); also the plan file. */
+json_t *plan_to_json(const struct plan *p);
+/* Reads a plan file back; returns 0, or -1 with a message in err. */
+int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err);
+
+/* Lowercase hex SHA-256 of text. */
+void plan_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

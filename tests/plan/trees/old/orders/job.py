@@ -1,0 +1,15 @@
+# pipeline orders
+import sys
+from awsglue.utils import getResolvedOptions
+from awsglue.context import GlueContext
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ['JOB_NAME', 'source_path', 'target_table'])
+sc = SparkContext()
+glue = GlueContext(sc)
+spark = glue.spark_session
+
+df = spark.read.parquet(args['source_path'])
+df = df.filter(df.amount > 0)
+df.writeTo(args['target_table']).append()
+print('rows written', df.count())
