@@ -1,0 +1,578 @@
+/*
+ * cmd_debug: `pipec debug sign` (SigV4-sign a raw HTTP/1.1 request, for
+ * differential tests and for users chasing SignatureDoesNotMatch) and
+ * `pipec debug call` (one Glue/EventBridge/STS call through the full
+ * credential chain, printing the response JSON).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "sigv4.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static const char debug_usage[] =
+	"usage: pipec debug <sign|call> [options]\n"
+	"\n"
+	"  sign [FILE]                  sign a raw HTTP/1.1 request (stdin when no FILE)\n"
+	"  call SERVICE OPERATION [JSON] call an AWS API and print the response JSON\n"
+	"\n"
+	"Run 'pipec debug sign --help' or 'pipec debug call --help' for details.\n";
+
+static const char sign_usage[] =
+	"usage: pipec debug sign [FILE] --access-key KEY --secret-key SECRET\n"
+	"                        [--session-token TOKEN] --region REGION --service NAME\n"
+	"                        [--time YYYYMMDDTHHMMSSZ] [--canonical]\n"
+	"\n"
+	"Reads a raw HTTP/1.1 request (request line, headers, blank line, body) from\n"
+	"FILE or stdin, signs it with AWS Signature Version 4 and prints the signed\n"
+	"request in the same form: original headers in their order, then the added\n"
+	"X-Amz-Date, X-Amz-Security-Token, X-Amz-Content-SHA256 (S3) and Authorization.\n"
+	"The request must carry a Host header.\n"
+	"\n"
+	"  --service s3        selects the S3 rules (no path normalisation, single\n"
+	"                      encoding, X-Amz-Content-SHA256 added)\n"
+	"  --time T            signing time; default: the request's X-Amz-Date, else now\n"
+	"  --canonical         print the canonical request instead of the signed request\n"
+	"  --string-to-sign    print the string to sign instead of the signed request\n"
+	"\n"
+	"Missing key options fall back to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+	"AWS_SESSION_TOKEN and AWS_REGION.\n";
+
+static const char call_usage[] =
+	"usage: pipec debug call SERVICE OPERATION [JSON] [--region REGION] [--profile NAME]\n"
+	"                        [--endpoint-url URL] [--verbose]\n"
+	"\n"
+	"Calls one AWS API operation through pipec's runtime (credential chain,\n"
+	"signing, retries) and prints the response as JSON.  JSON is the request\n"
+	"body ('-' reads it from stdin; default {}).\n"
+	"\n"
+	"  glue OPERATION       any Glue operation (AWSGlue.OPERATION, JSON 1.1)\n"
+	"  events OPERATION     any EventBridge operation (AWSEvents.OPERATION)\n"
+	"  sts GetCallerIdentity\n"
+	"  sts AssumeRole       {\"RoleArn\", \"RoleSessionName\"[, \"ExternalId\", \"DurationSeconds\"]}\n"
+	"  s3 PutObject         {\"Bucket\", \"Key\", \"Body\" | \"File\"[, \"ContentType\"]}\n"
+	"  s3 GetObject         {\"Bucket\", \"Key\"}  (prints {\"Body\": ...})\n"
+	"  s3 HeadObject        {\"Bucket\", \"Key\"}\n"
+	"\n"
+	"  --verbose            trace every HTTP attempt on stderr (secrets redacted)\n"
+	"\n"
+	"Exit status: 0 success, 1 the call failed, 2 usage error.\n";
+
+/* ---- debug sign ---- */
+
+static int read_all(const char *path, struct strbuf *sb)
+{
+	FILE *f = path ? fopen(path, "rb") : stdin;
+	char buf[65536];
+	size_t n;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(sb, buf, n);
+	n = (size_t)ferror(f);
+	if (path)
+		fclose(f);
+	return n ? -1 : 0;
+}
+
+/* A line of [p, end) without its terminator; returns the start of the next line. */
+static const char *next_line(const char *p, const char *end, const char **line_end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	if (!nl) {
+		*line_end = end;
+		return end;
+	}
+	*line_end = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	return nl + 1;
+}
+
+struct raw_request {
+	char *method;
+	char *target;
+	char *version;
+	char *path;
+	char *query;	/* NULL: none */
+	struct sigv4_headers headers;
+	const char *eol;
+	const char *body;
+	size_t body_len;
+};
+
+static void raw_request_release(struct raw_request *r)
+{
+	free(r->method);
+	free(r->target);
+	free(r->version);
+	free(r->path);
+	free(r->query);
+	sigv4_headers_release(&r->headers);
+}
+
+static int parse_raw_request(const char *buf, size_t len, struct raw_request *r, const char **err)
+{
+	const char *p = buf, *end = buf + len, *le, *sp1, *sp2, *t, *q;
+
+	memset(r, 0, sizeof(*r));
+	p = next_line(p, end, &le);
+	r->eol = (le < end && *le == '\r') ? "\r\n" : "\n";
+	sp1 = memchr(buf, ' ', (size_t)(le - buf));
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(le - sp1 - 1)) : NULL;
+	if (!sp1 || !sp2 || sp1 == buf || sp2 == sp1 + 1) {
+		*err = "the first line is not an HTTP request line (METHOD TARGET HTTP/1.1)";
+		return -1;
+	}
+	r->method = xstrndup(buf, (size_t)(sp1 - buf));
+	r->target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	r->version = xstrndup(sp2 + 1, (size_t)(le - sp2 - 1));
+	t = r->target;
+	if (!strncmp(t, "http://", 7) || !strncmp(t, "https://", 8)) {
+		t = strstr(t, "://") + 3;
+		t += strcspn(t, "/?");
+	}
+	q = strchr(t, '?');
+	r->path = q ? xstrndup(t, (size_t)(q - t)) : xstrdup(t);
+	if (!*r->path) {
+		free(r->path);
+		r->path = xstrdup("/");
+	}
+	if (q)
+		r->query = xstrdup(q + 1);
+
+	for (;;) {
+		const char *line = p, *colon;
+
+		if (p >= end) {
+			*err = "the headers do not end with a blank line";
+			return -1;
+		}
+		p = next_line(p, end, &le);
+		if (le == line)
+			break;
+		if (*line == ' ' || *line == '\t') {
+			/* Obsolete line folding: continues the previous value. */
+			struct strbuf v = STRBUF_INIT;
+			struct sigv4_header *h;
+
+			if (!r->headers.n) {
+				*err = "a continuation line comes before any header";
+				return -1;
+			}
+			h = &r->headers.v[r->headers.n - 1];
+			strbuf_addstr(&v, h->value);
+			strbuf_addch(&v, ' ');
+			strbuf_add(&v, line, (size_t)(le - line));
+			free(h->value);
+			h->value = strbuf_detach(&v, NULL);
+			continue;
+		}
+		colon = memchr(line, ':', (size_t)(le - line));
+		if (!colon || colon == line) {
+			*err = "a header line has no 'name:'";
+			return -1;
+		}
+		{
+			char *name = xstrndup(line, (size_t)(colon - line));
+			char *value = xstrndup(colon + 1, (size_t)(le - colon - 1));
+
+			sigv4_headers_add(&r->headers, name, value);
+			free(name);
+			free(value);
+		}
+	}
+	r->body = p;
+	r->body_len = (size_t)(end - p);
+	return 0;
+}
+
+static const char *opt_or_env(const char *opt, const char *env)
+{
+	const char *v;
+
+	if (opt)
+		return opt;
+	v = getenv(env);
+	return v && *v ? v : NULL;
+}
+
+static int debug_sign(int argc, char **argv)
+{
+	const char *file = NULL, *ak = NULL, *sk = NULL, *token = NULL, *region = NULL;
+	const char *service = NULL, *when = NULL, *err = NULL, *v, **slot;
+	bool canonical = false, sts = false;
+	struct strbuf in = STRBUF_INIT;
+	struct raw_request r;
+	struct sigv4_params p;
+	struct sigv4_request req;
+	struct sigv4_trace trace;
+	size_t k;
+	int i, rc = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(sign_usage, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--canonical")) {
+			canonical = true;
+			continue;
+		}
+		if (!strcmp(a, "--string-to-sign")) {
+			sts = true;
+			continue;
+		}
+		slot = NULL;
+		if (cli_opt_value(argc, argv, &i, "--access-key", &v))
+			slot = &ak;
+		else if (cli_opt_value(argc, argv, &i, "--secret-key", &v))
+			slot = &sk;
+		else if (cli_opt_value(argc, argv, &i, "--session-token", &v))
+			slot = &token;
+		else if (cli_opt_value(argc, argv, &i, "--region", &v))
+			slot = &region;
+		else if (cli_opt_value(argc, argv, &i, "--service", &v))
+			slot = &service;
+		else if (cli_opt_value(argc, argv, &i, "--time", &v))
+			slot = &when;
+		if (slot) {
+			if (!v)
+				return cli_usage_error("debug sign", "option '%s' needs a value", a);
+			*slot = v;
+			continue;
+		}
+		if (a[0] == '-' && a[1])
+			return cli_usage_error("debug sign", "unknown option '%s'", a);
+		if (file)
+			return cli_usage_error("debug sign", "more than one input file");
+		file = a;
+	}
+	ak = opt_or_env(ak, "AWS_ACCESS_KEY_ID");
+	sk = opt_or_env(sk, "AWS_SECRET_ACCESS_KEY");
+	token = opt_or_env(token, "AWS_SESSION_TOKEN");
+	region = opt_or_env(region, "AWS_REGION");
+	if (!ak || !sk)
+		return cli_usage_error("debug sign", "--access-key and --secret-key are required");
+	if (!region)
+		return cli_usage_error("debug sign", "--region is required");
+	if (!service)
+		return cli_usage_error("debug sign", "--service is required");
+
+	if (read_all(file && strcmp(file, "-") ? file : NULL, &in) < 0) {
+		fprintf(stderr, "pipec: error: cannot read '%s': %s\n", file ? file : "<stdin>",
+			strerror(errno));
+		strbuf_release(&in);
+		return 1;
+	}
+	if (parse_raw_request(in.buf, in.len, &r, &err) < 0) {
+		fprintf(stderr, "pipec: error: %s: %s\n", file ? file : "<stdin>", err);
+		raw_request_release(&r);
+		strbuf_release(&in);
+		return 1;
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.access_key = ak;
+	p.secret_key = sk;
+	p.session_token = token;
+	p.region = region;
+	p.service = service;
+	p.s3 = !strcmp(service, "s3");
+	v = when ? when : sigv4_headers_get(&r.headers, "x-amz-date");
+	if (v) {
+		struct strbuf trimmed = STRBUF_INIT;
+
+		strbuf_addstr(&trimmed, v + strspn(v, " \t"));
+		while (trimmed.len && strchr(" \t", trimmed.buf[trimmed.len - 1]))
+			strbuf_setlen(&trimmed, trimmed.len - 1);
+		if (sigv4_parse_date(trimmed.buf, &p.now) < 0) {
+			strbuf_release(&trimmed);
+			raw_request_release(&r);
+			strbuf_release(&in);
+			return cli_usage_error("debug sign", "bad time '%s' (want YYYYMMDDTHHMMSSZ)", v);
+		}
+		strbuf_release(&trimmed);
+	} else {
+		p.now = time(NULL);
+	}
+
+	memset(&req, 0, sizeof(req));
+	req.method = r.method;
+	req.path = r.path;
+	req.query = r.query;
+	req.headers = &r.headers;
+	req.body = r.body;
+	req.body_len = r.body_len;
+	sigv4_trace_init(&trace);
+	if (sigv4_sign(&req, &p, &trace, &err) < 0) {
+		fprintf(stderr, "pipec: error: cannot sign: %s\n", err);
+		goto out;
+	}
+	if (canonical || sts) {
+		if (canonical)
+			printf("%s\n", trace.canonical_request.buf);
+		if (canonical && sts)
+			printf("\n");
+		if (sts)
+			printf("%s\n", trace.string_to_sign.buf);
+		rc = 0;
+		goto out;
+	}
+	printf("%s %s %s%s", r.method, r.target, r.version, r.eol);
+	for (k = 0; k < r.headers.n; k++) {
+		const char *val = r.headers.v[k].value;
+
+		printf("%s: %s%s", r.headers.v[k].name, val + strspn(val, " \t"), r.eol);
+	}
+	fputs(r.eol, stdout);
+	fwrite(r.body, 1, r.body_len, stdout);
+	rc = fflush(stdout) ? 1 : 0;
+out:
+	sigv4_trace_release(&trace);
+	raw_request_release(&r);
+	strbuf_release(&in);
+	return rc;
+}
+
+/* ---- debug call ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static int print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+
+	if (!s)
+		return 1;
+	printf("%s\n", s);
+	free(s);
+	return fflush(stdout) ? 1 : 0;
+}
+
+static const char *jstr(json_t *body, const char *key)
+{
+	return json_string_value(json_object_get(body, key));
+}
+
+static enum aws_status call_sts(struct aws_client *c, const char *op, json_t *body, json_t **out)
+{
+	enum aws_status st;
+
+	if (!strcmp(op, "GetCallerIdentity")) {
+		struct aws_identity id;
+
+		st = aws_sts_get_caller_identity(c, &id);
+		if (st == AWS_OK) {
+			*out = json_pack("{s:o, s:o, s:o}", "Account", str_or_null(id.account),
+					 "Arn", str_or_null(id.arn), "UserId",
+					 str_or_null(id.user_id));
+			aws_identity_release(&id);
+		}
+		return st;
+	}
+	if (!strcmp(op, "AssumeRole")) {
+		struct aws_credentials cr;
+		json_int_t dur = json_integer_value(json_object_get(body, "DurationSeconds"));
+
+		st = aws_sts_assume_role(c, jstr(body, "RoleArn"), jstr(body, "RoleSessionName"),
+					 jstr(body, "ExternalId"), (int)dur, &cr);
+		if (st == AWS_OK) {
+			/* Never print the secret or the token: only that they exist. */
+			*out = json_pack("{s:{s:o, s:b, s:b, s:I}}", "Credentials", "AccessKeyId",
+					 str_or_null(cr.access_key_id), "HasSecretAccessKey",
+					 cr.secret_access_key != NULL, "HasSessionToken",
+					 cr.session_token != NULL, "Expiration",
+					 (json_int_t)cr.expiration);
+			aws_credentials_release(&cr);
+		}
+		return st;
+	}
+	fprintf(stderr, "pipec: error: 'pipec debug call sts' supports GetCallerIdentity and "
+			"AssumeRole, not '%s'\n", op);
+	return AWS_ERR_USAGE;
+}
+
+static enum aws_status call_s3(struct aws_client *c, const char *op, json_t *body, json_t **out)
+{
+	const char *bucket = jstr(body, "Bucket"), *key = jstr(body, "Key");
+	enum aws_status st;
+
+	if (!bucket || !key) {
+		fprintf(stderr, "pipec: error: s3 %s needs \"Bucket\" and \"Key\"\n", op);
+		return AWS_ERR_USAGE;
+	}
+	if (!strcmp(op, "PutObject")) {
+		struct aws_s3_put put;
+		char *etag = NULL;
+		const char *data = jstr(body, "Body");
+
+		memset(&put, 0, sizeof(put));
+		put.bucket = bucket;
+		put.key = key;
+		put.data = data ? data : "";
+		put.len = data ? strlen(data) : 0;
+		put.path = jstr(body, "File");
+		if (put.path)
+			put.data = NULL;
+		put.content_type = jstr(body, "ContentType");
+		st = aws_s3_put_object(c, &put, &etag);
+		if (st == AWS_OK)
+			*out = json_pack("{s:o}", "ETag", str_or_null(etag));
+		free(etag);
+		return st;
+	}
+	if (!strcmp(op, "GetObject")) {
+		char *data = NULL;
+		size_t len = 0;
+
+		st = aws_s3_get_object(c, bucket, key, &data, &len);
+		if (st == AWS_OK)
+			*out = json_pack("{s:s%, s:I}", "Body", data, len, "ContentLength",
+					 (json_int_t)len);
+		free(data);
+		if (st == AWS_OK && !*out) {
+			fprintf(stderr, "pipec: error: the object is not UTF-8 text\n");
+			return AWS_ERR_RESPONSE;
+		}
+		return st;
+	}
+	if (!strcmp(op, "HeadObject")) {
+		struct aws_s3_head h;
+
+		st = aws_s3_head_object(c, bucket, key, &h);
+		if (st == AWS_OK) {
+			json_t *meta = json_object();
+			size_t k;
+
+			for (k = 0; h.metadata && h.metadata[k]; k += 2)
+				json_object_set_new(meta, h.metadata[k], json_string(h.metadata[k + 1]));
+			*out = json_pack("{s:I, s:o, s:o, s:o}", "ContentLength",
+					 (json_int_t)h.size, "ETag", str_or_null(h.etag),
+					 "ContentType", str_or_null(h.content_type), "Metadata", meta);
+			aws_s3_head_release(&h);
+		}
+		return st;
+	}
+	fprintf(stderr, "pipec: error: 'pipec debug call s3' supports PutObject, GetObject and "
+			"HeadObject, not '%s'\n", op);
+	return AWS_ERR_USAGE;
+}
+
+static int debug_call(int argc, char **argv)
+{
+	struct aws_options opt = AWS_OPTIONS_INIT;
+	const char *pos[3] = { NULL, NULL, NULL }, *v;
+	int npos = 0, i, svc, rc = 1;
+	bool verbose = false;
+	json_t *body = NULL, *out = NULL;
+	json_error_t jerr;
+	struct aws_client *c;
+	enum aws_status st;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(call_usage, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			verbose = true;
+			continue;
+		}
+		if (cli_opt_value(argc, argv, &i, "--region", &v) ||
+		    cli_opt_value(argc, argv, &i, "--profile", &v) ||
+		    cli_opt_value(argc, argv, &i, "--endpoint-url", &v)) {
+			if (!v)
+				return cli_usage_error("debug call", "option '%s' needs a value", a);
+			if (!strncmp(a, "--region", 8))
+				opt.region = v;
+			else if (!strncmp(a, "--profile", 9))
+				opt.profile = v;
+			else
+				opt.endpoint_url = v;
+			continue;
+		}
+		if (a[0] == '-' && a[1])
+			return cli_usage_error("debug call", "unknown option '%s'", a);
+		if (npos == 3)
+			return cli_usage_error("debug call", "unexpected argument '%s'", a);
+		pos[npos++] = a;
+	}
+	if (npos < 2)
+		return cli_usage_error("debug call", "expected SERVICE and OPERATION");
+	svc = aws_service_from_name(pos[0]);
+	if (svc < 0)
+		return cli_usage_error("debug call", "unknown service '%s' (glue, events, sts, s3)",
+				       pos[0]);
+	if (pos[2] && !strcmp(pos[2], "-"))
+		body = json_loadf(stdin, 0, &jerr);
+	else if (pos[2])
+		body = json_loads(pos[2], 0, &jerr);
+	else
+		body = json_object();
+	if (!body || !json_is_object(body)) {
+		json_decref(body);
+		if (!body)
+			return cli_usage_error("debug call", "the request body is not JSON: %s",
+					       jerr.text);
+		return cli_usage_error("debug call", "the request body must be a JSON object");
+	}
+
+	opt.trace = verbose ? stderr : NULL;
+	c = aws_client_new(&opt);
+	switch (svc) {
+	case AWS_SERVICE_STS:
+		st = call_sts(c, pos[1], body, &out);
+		json_decref(body);
+		break;
+	case AWS_SERVICE_S3:
+		st = call_s3(c, pos[1], body, &out);
+		json_decref(body);
+		break;
+	default:
+		st = aws_json_call(c, (enum aws_service)svc, pos[1], body, &out);
+		break;
+	}
+	if (st == AWS_OK) {
+		rc = print_json(out ? out : json_object());
+	} else if (st == AWS_ERR_USAGE && !*aws_errmsg(c)) {
+		rc = EXIT_USAGE;
+	} else {
+		fprintf(stderr, "pipec: error: %s\n", aws_errmsg(c));
+		rc = 1;
+	}
+	json_decref(out);
+	aws_client_free(c);
+	return rc;
+}
+
+int cmd_debug(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(debug_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(debug_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "sign"))
+		return debug_sign(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "call"))
+		return debug_call(argc - 1, argv + 1);
+	return cli_usage_error("debug", "unknown debug command '%s' (sign, call)", argv[1]);
+}
