@@ -1,11 +1,761 @@
-/* placeholder grammar until the front end lands: accepts nothing */
+/*
+ * parser.y: the grammar of .pipe files.  It holds no meaning (the checker
+ * interprets names, kinds and options); every action is one constructor
+ * call.  Locations are byte spans.  Error rules let one run report several
+ * syntax errors: a bad clause or setting is skipped to the end of its line,
+ * a bad block is closed by its '}'.
+ */
 %define api.pure full
-%code provides { int pending_placeholder_parse(void); }
-%code {
-static int yylex(YYSTYPE *lval) { (void)lval; return 0; }
-static void yyerror(const char *msg) { (void)msg; }
-int pending_placeholder_parse(void) { return yyparse(); }
+%define api.location.type {struct span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {struct parse_ctx *ctx}
+
+%code requires {
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "ast_build.h"
+#include "diag.h"
+#include "source.h"
+
+/* Blocks and brackets nest at most this deep: keeps the parser stack and
+ * the printers' recursion bounded on hostile input. */
+#define PARSE_MAX_DEPTH 64
+
+struct parse_brace {
+	struct span span;
+	const char *owner;	/* first word of the statement that opened it */
+};
+
+/* The state shared by the scanner, the parser and parse.c. */
+struct parse_ctx {
+	const struct source *src;
+	struct arena *arena;
+	struct diag_set *ds;
+	void *scanner;
+	size_t nerrors;
+	bool fatal;			/* stop: nesting limit or error limit */
+
+	uint32_t pos;			/* offset of the scanner */
+	int last_tok;			/* last token handed to the parser (0: none) */
+	struct span last_span;
+	uint32_t content_end;		/* end of the last token other than TERM */
+	int line_nest;			/* '(' and '<' opened on this line */
+	const char *stmt_word;		/* first word of the current statement */
+	struct parse_brace braces[PARSE_MAX_DEPTH];
+	int depth;
+
+	/* The generic message of the last syntax error, kept until an error
+	 * rule replaces it with one in the user's terms or the parser moves on. */
+	bool pending;
+	struct span pending_span;
+	uint32_t pending_prev_end;	/* end of the token before the error */
+	bool pending_fixed;		/* not to be replaced by an error rule */
+	char *pending_msg;		/* NULL: already reported by the scanner */
+	char *pending_help;
+	const char *pending_found;	/* "end of line", "'foo'", ... */
+
+	struct ast_vec *items;
+	struct ast_vec *comments;
+
+	/* 'schedule after' joins names with one of 'and' / 'or' */
+	int after_sep;
+	struct span after_sep_span;
+};
 }
+
+%code provides {
+/* Scanner actions (parse.c): each returns the token to hand to the parser. */
+bool parse_lex_term(struct parse_ctx *ctx);
+void parse_lex_comment(struct parse_ctx *ctx, struct span at);
+int parse_lex_open_brace(struct parse_ctx *ctx, struct span at);
+void parse_lex_close_brace(struct parse_ctx *ctx);
+int parse_lex_open(struct parse_ctx *ctx, struct span at, char c);
+int parse_lex_duration(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at,
+		     bool closed);
+int parse_lex_string(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+		     struct span at, bool closed);
+void parse_lex_bad(struct parse_ctx *ctx, const char *text, size_t len, struct span at);
+
+int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx);
+/* Records a pending syntax error: message, help, and what was found. */
+void parse_set_pending(struct parse_ctx *ctx, struct span at, char *msg, char *help,
+		       const char *found, bool fixed);
+void parse_expected(struct parse_ctx *ctx, struct span after, const char *what);
+void parse_flush(struct parse_ctx *ctx);
+void parse_add_item(struct parse_ctx *ctx, struct ast_item *it);
+struct ast_column *parse_col_required(struct parse_ctx *ctx, struct ast_column *c, struct span at);
+struct ast_column *parse_col_from(struct parse_ctx *ctx, struct ast_column *c, struct ast_string *s,
+				  struct span at);
+void parse_eqeq(struct parse_ctx *ctx, struct span at);
+struct ast_vec *parse_after_add(struct parse_ctx *ctx, struct ast_vec *names, int sep, struct span at,
+				const struct ast_name *name);
+struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, struct ast_vec *names,
+				      struct span span);
+}
+
+%code {
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define YYLLOC_DEFAULT(cur, rhs, n)                                    \
+	do {                                                            \
+		if (n) {                                                \
+			(cur).start = YYRHSLOC(rhs, 1).start;           \
+			(cur).end = YYRHSLOC(rhs, n).end;               \
+		} else {                                                \
+			(cur).start = (cur).end = YYRHSLOC(rhs, 0).end; \
+		}                                                       \
+	} while (0)
+
+#define A (ctx->arena)
+
+static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
+{
+	return parse_next_token(lval, lloc, ctx);
+}
+
+static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
+{
+	/* Only "memory exhausted" arrives here (syntax errors go through
+	 * yyreport_syntax_error); the nesting limits keep it unreachable. */
+	if (!ctx->fatal)
+		diag_error(ctx->ds, ctx->src, *loc, "input too complex to parse (%s)", msg);
+	ctx->nerrors++;
+	ctx->fatal = true;
+}
+
+}
+
+%union {
+	struct ast_name name;
+	struct ast_string *str;
+	struct ast_number *num;
+	struct ast_duration *dur;
+	struct ast_value *val;
+	struct ast_type *type;
+	struct ast_field field;
+	struct ast_column *col;
+	struct ast_partition *part;
+	struct ast_rule *rule;
+	struct ast_setting *setting;
+	struct ast_clause *clause;
+	struct ast_item *item;
+	struct ast_vec *vec;
+	enum ast_cmp cmp;
+}
+
+%token <name> IDENT "name" BQIDENT "quoted name"
+%token <str> STRING "string"
+%token <num> NUMBER "number"
+%token <dur> DURATION "duration"
+%token TERM "end of line"
+%token BADTOK "invalid token"
+%token NE "!=" LE "<=" GE ">=" EQEQ "=="
+
+%token <name>
+	PIPELINE "pipeline" DEFAULTS "defaults" DESCRIPTION "description"
+	SOURCE "source" TARGET "target" CREATE "create" IF "if" MISSING "missing"
+	COLUMNS "columns" REQUIRED "required" FROM "from" PARTITION "partition"
+	BY "by" MODE "mode" ON "on" INCREMENTAL "incremental" LAG "lag"
+	INITIAL "initial" NEW "new" FILES "files" SCHEDULE "schedule" CRON "cron"
+	EVERY "every" AFTER "after" AND "and" OR "or" DEMAND "demand" S3 "s3"
+	EVENT "event" VALIDATE "validate" ROW_COUNT "row_count" MATCHES "matches"
+	BETWEEN "between" NOT_NULL "not_null" UNIQUE "unique" EXPECT "expect"
+	IN "in" IS "is" NOT "not" NULL_ "null" COMPLETENESS "completeness"
+	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
+	JOB "job"
+
+%type <name> name any_name keyword
+%type <str> string
+%type <val> value
+%type <vec> qname args args1 list_items body stmts settings setting_list block opt_block
+%type <vec> col_list columns_body part_list part_args name_list opt_keys after_list
+%type <vec> rule_list rules_body type_args num_list
+%type <type> type
+%type <field> type_arg
+%type <col> column col_attrs
+%type <part> part
+%type <rule> rule
+%type <setting> setting
+%type <clause> clause stmt
+%type <item> item
+%type <cmp> cmp
+%type <dur> opt_lag
+%type <str> opt_initial
+
 %%
-start: %empty ;
+
+file:
+	  %empty
+	| items opt_term
+	;
+
+items:
+	  item			{ parse_add_item(ctx, $1); }
+	| items TERM item	{ parse_add_item(ctx, $3); }
+	;
+
+item:
+	  PIPELINE any_name '{' body '}'
+		{ $$ = ast_item_new(A, AST_PIPELINE, &$2, $4, span_join(@3, @5), @$); }
+	| DEFAULTS '{' body '}'
+		{ $$ = ast_item_new(A, AST_DEFAULTS, NULL, $3, span_join(@2, @4), @$); }
+	| PIPELINE error
+		{ parse_expected(ctx, @1, "a pipeline name after 'pipeline'"); $$ = NULL; }
+	| PIPELINE any_name error
+		{ parse_expected(ctx, @2, "'{' after the pipeline name"); $$ = NULL; }
+	| DEFAULTS error
+		{ parse_expected(ctx, @1, "'{' after 'defaults'"); $$ = NULL; }
+	| error
+		{ parse_flush(ctx); $$ = NULL; }
+	;
+
+opt_term:
+	  %empty
+	| TERM
+	;
+
+body:
+	  %empty		{ $$ = NULL; }
+	| stmts opt_term	{ $$ = $1; }
+	;
+
+stmts:
+	  stmt			{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
+	| stmts TERM stmt	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+	;
+
+stmt:
+	  clause
+	| error			{ parse_flush(ctx); $$ = NULL; }
+	;
+
+clause:
+	  DESCRIPTION string
+		{ $$ = ast_clause_description(A, @1, $2, @$); }
+	| DESCRIPTION error
+		{ parse_expected(ctx, @1, "a string after 'description'"); $$ = NULL; }
+	| SOURCE any_name args opt_block
+		{ $$ = ast_clause_endpoint(A, AST_SOURCE, @1, $2, $3, $4, @$); }
+	| SOURCE error
+		{ parse_expected(ctx, @1, "the kind of source after 'source' (s3, file, table, jdbc, ...)"); $$ = NULL; }
+	| TARGET any_name args opt_block
+		{ $$ = ast_clause_endpoint(A, AST_TARGET, @1, $2, $3, $4, @$); }
+	| TARGET error
+		{ parse_expected(ctx, @1, "the kind of target after 'target' (s3tables, iceberg, parquet, ...)"); $$ = NULL; }
+	| CREATE IF MISSING
+		{ $$ = ast_clause_create(A, @$, @$); }
+	| CREATE error
+		{ parse_expected(ctx, @1, "'if missing' after 'create'"); $$ = NULL; }
+	| COLUMNS '{' columns_body '}'
+		{ $$ = ast_clause_columns(A, @1, $3, @$); }
+	| COLUMNS error
+		{ parse_expected(ctx, @1, "'{' after 'columns'"); $$ = NULL; }
+	| PARTITION BY part_list
+		{ $$ = ast_clause_partition(A, span_join(@1, @2), $3, @$); }
+	| PARTITION error
+		{ parse_expected(ctx, @1, "'by' after 'partition'"); $$ = NULL; }
+	| PARTITION BY error
+		{ parse_expected(ctx, @2, "a partition field after 'partition by'"); $$ = NULL; }
+	| MODE any_name opt_keys
+		{ $$ = ast_clause_mode(A, @1, $2, $3, @3, @$); }
+	| MODE error
+		{ parse_expected(ctx, @1, "a write mode after 'mode' (append, merge, overwrite, replace)"); $$ = NULL; }
+	| INCREMENTAL BY name opt_lag opt_initial
+		{ $$ = ast_clause_incremental(A, span_join(@1, @2), AST_INCR_COLUMN, &$3, $4, $5, @$); }
+	| INCREMENTAL BY PARTITION any_name opt_lag opt_initial
+		{ $$ = ast_clause_incremental(A, span_join(@1, @3), AST_INCR_PARTITION, &$4, $5, $6, @$); }
+	| INCREMENTAL NEW FILES
+		{ $$ = ast_clause_incremental(A, @$, AST_INCR_NEW_FILES, NULL, NULL, NULL, @$); }
+	| INCREMENTAL error
+		{ parse_expected(ctx, @1, "'by COLUMN' or 'new files' after 'incremental'"); $$ = NULL; }
+	| INCREMENTAL BY error
+		{ parse_expected(ctx, @2, "a column name after 'incremental by'"); $$ = NULL; }
+	| SCHEDULE CRON string
+		{ $$ = ast_clause_cron(A, span_join(@1, @2), $3, @$); }
+	| SCHEDULE EVERY DURATION
+		{ $$ = ast_clause_every(A, span_join(@1, @2), $3, @$); }
+	| SCHEDULE EVERY error
+		{ parse_expected(ctx, @2, "a duration after 'every' (30m, 1h, 1d)"); $$ = NULL; }
+	| SCHEDULE AFTER after_list
+		{ $$ = parse_after_clause(ctx, span_join(@1, @2), $3, @$); }
+	| SCHEDULE AFTER error
+		{ parse_expected(ctx, @2, "a pipeline name after 'after'"); $$ = NULL; }
+	| SCHEDULE ON DEMAND
+		{ $$ = ast_clause_on_demand(A, @$, @$); }
+	| SCHEDULE ON S3 EVENT opt_block
+		{ $$ = ast_clause_s3_event(A, span_join(@1, @4), $5, @$); }
+	| SCHEDULE error
+		{ parse_expected(ctx, @1, "'cron', 'every', 'after', 'on demand' or 'on s3 event' after 'schedule'"); $$ = NULL; }
+	| SCHEDULE ON error
+		{ parse_expected(ctx, @2, "'demand' or 's3 event' after 'schedule on'"); $$ = NULL; }
+	| VALIDATE '{' rules_body '}'
+		{ $$ = ast_clause_validate(A, @1, $3, @$); }
+	| VALIDATE error
+		{ parse_expected(ctx, @1, "'{' after 'validate'"); $$ = NULL; }
+	| JOB block
+		{ $$ = ast_clause_job(A, @1, $2, @$); }
+	| JOB error
+		{ parse_expected(ctx, @1, "'{' after 'job'"); $$ = NULL; }
+	;
+
+opt_lag:
+	  %empty		{ $$ = NULL; }
+	| LAG DURATION		{ $$ = $2; }
+	;
+
+opt_initial:
+	  %empty		{ $$ = NULL; }
+	| INITIAL string	{ $$ = $2; }
+	;
+
+opt_keys:
+	  %empty		{ $$ = NULL; }
+	| ON name_list		{ $$ = $2; }
+	;
+
+after_list:
+	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
+	| after_list AND any_name { $$ = parse_after_add(ctx, $1, AND, @2, &$3); }
+	| after_list OR any_name { $$ = parse_after_add(ctx, $1, OR, @2, &$3); }
+	;
+
+name_list:
+	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
+	| name_list ',' any_name { $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	;
+
+/* columns { NAME TYPE [required] [from "field"] ... } */
+columns_body:
+	  %empty		{ $$ = NULL; }
+	| col_list opt_term	{ $$ = $1; }
+	;
+
+col_list:
+	  column		{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
+	| col_list TERM column	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+	;
+
+column:
+	  any_name type col_attrs
+		{ $$ = ast_column_finish($3, $1, $2, @$); }
+	| any_name error
+		{ parse_expected(ctx, @1, "a column type after the column name"); $$ = NULL; }
+	| error	{ parse_flush(ctx); $$ = NULL; }
+	;
+
+col_attrs:
+	  %empty		{ $$ = ast_column_attrs(A); }
+	| col_attrs REQUIRED	{ $$ = parse_col_required(ctx, $1, @2); }
+	| col_attrs FROM string	{ $$ = parse_col_from(ctx, $1, $3, span_join(@2, @3)); }
+	;
+
+/* string, decimal(10,2), array<string>, map<string, int>, struct<a: int> */
+type:
+	  any_name		{ $$ = ast_type_simple(A, $1); }
+	| any_name '(' num_list ')'	{ $$ = ast_type_params(A, $1, $3, @$); }
+	| any_name '<' type_args '>'	{ $$ = ast_type_angle(A, $1, $3, @$); }
+	;
+
+num_list:
+	  NUMBER		{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	| num_list ',' NUMBER	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	;
+
+type_args:
+	  type_arg		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
+	| type_args ',' type_arg { $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	;
+
+type_arg:
+	  type			{ $$ = ast_field_make(NULL, $1); }
+	| any_name ':' type	{ $$ = ast_field_make(&$1, $3); }
+	;
+
+/* partition by days(ts), bucket(16, id), category */
+part_list:
+	  part			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	| part_list ',' part	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	;
+
+part:
+	  qname			{ $$ = ast_partition_identity(A, $1, @$); }
+	| any_name '(' part_args ')' { $$ = ast_partition_call(A, $1, $3, @$); }
+	;
+
+part_args:
+	  %empty		{ $$ = NULL; }
+	| list_items		{ $$ = $1; }
+	;
+
+/* validate { rules } */
+rules_body:
+	  %empty		{ $$ = NULL; }
+	| rule_list opt_term	{ $$ = $1; }
+	;
+
+rule_list:
+	  rule			{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
+	| rule_list TERM rule	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+	;
+
+rule:
+	  ROW_COUNT MATCHES SOURCE
+		{ $$ = ast_rule_row_count_matches(A, @$); }
+	| ROW_COUNT cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_ROW_COUNT, NULL, $2, $3, NULL, @$); }
+	| ROW_COUNT BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, AST_RULE_ROW_COUNT, NULL, AST_CMP_BETWEEN, $3, $5, @$); }
+	| ROW_COUNT error
+		{ parse_expected(ctx, @1, "'matches source', a comparison or 'between' after 'row_count'"); $$ = NULL; }
+	| NOT_NULL name_list
+		{ $$ = ast_rule_columns(A, AST_RULE_NOT_NULL, $2, @$); }
+	| UNIQUE name_list
+		{ $$ = ast_rule_columns(A, AST_RULE_UNIQUE, $2, @$); }
+	| EXPECT any_name cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, $3, $4, NULL, @$); }
+	| EXPECT any_name BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_BETWEEN, $4, $6, @$); }
+	| EXPECT any_name IN '(' list_items ')'
+		{ $$ = ast_rule_in(A, $2, $5, @$); }
+	| EXPECT any_name MATCHES string
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_MATCHES, ast_value_string(A, $4), NULL, @$); }
+	| EXPECT any_name IS NOT NULL_
+		{ $$ = ast_rule_not_null(A, $2, @$); }
+	| EXPECT any_name error
+		{ parse_expected(ctx, @2, "a comparison, 'between', 'in', 'matches' or 'is not null' after the column"); $$ = NULL; }
+	| COMPLETENESS any_name cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_COMPLETENESS, &$2, $3, $4, NULL, @$); }
+	| FRESHNESS any_name WITHIN DURATION
+		{ $$ = ast_rule_freshness(A, $2, $4, @$); }
+	| FRESHNESS any_name error
+		{ parse_expected(ctx, @2, "'within DURATION' after the column"); $$ = NULL; }
+	| SAMPLE NUMBER
+		{ $$ = ast_rule_sample(A, $2, @$); }
+	| ON FAILURE any_name
+		{ $$ = ast_rule_on_failure(A, $3, @$); }
+	| error	{ parse_flush(ctx); $$ = NULL; }
+	;
+
+cmp:
+	  '='	{ $$ = AST_CMP_EQ; }
+	| NE	{ $$ = AST_CMP_NE; }
+	| '<'	{ $$ = AST_CMP_LT; }
+	| LE	{ $$ = AST_CMP_LE; }
+	| '>'	{ $$ = AST_CMP_GT; }
+	| GE	{ $$ = AST_CMP_GE; }
+	| EQEQ	{ parse_eqeq(ctx, @1); $$ = AST_CMP_EQ; }
+	;
+
+/* Generic settings: key value... [{ settings }] */
+block:
+	  '{' settings '}'	{ $$ = $2 ? $2 : ast_vec_new(A); }
+	;
+
+opt_block:
+	  %empty		{ $$ = NULL; }
+	| block			{ $$ = $1; }
+	;
+
+settings:
+	  %empty		{ $$ = NULL; }
+	| setting_list opt_term	{ $$ = $1; }
+	;
+
+setting_list:
+	  setting		{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
+	| setting_list TERM setting { $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+	;
+
+setting:
+	  any_name args opt_block
+		{ $$ = ast_setting_new(A, $1, $2, $3, @3, @$); }
+	| error	{ parse_flush(ctx); $$ = NULL; }
+	;
+
+args:
+	  %empty		{ $$ = NULL; }
+	| args1			{ $$ = $1; }
+	;
+
+args1:
+	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	| args1 value		{ $$ = ast_vec_push(A, $1, $2, sizeof(*$2)); }
+	| args1 ',' value	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	;
+
+value:
+	  string		{ $$ = ast_value_string(A, $1); }
+	| NUMBER		{ $$ = ast_value_number(A, $1); }
+	| DURATION		{ $$ = ast_value_duration(A, $1); }
+	| qname			{ $$ = ast_value_name(A, $1, @$); }
+	| '(' ')'		{ $$ = ast_value_list(A, NULL, @$); }
+	| '(' list_items ')'	{ $$ = ast_value_list(A, $2, @$); }
+	;
+
+list_items:
+	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	| list_items value	{ $$ = ast_vec_push(A, $1, $2, sizeof(*$2)); }
+	| list_items ',' value	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	;
+
+qname:
+	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
+	| qname '.' any_name	{ $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	;
+
+string:
+	  STRING
+	;
+
+/* Keywords are reserved only where they start a clause: anywhere a name
+ * is expected, any keyword is one.  'partition' is the exception after
+ * 'incremental by', where it announces a partition watermark. */
+any_name:
+	  name
+	| PARTITION
+	;
+
+name:
+	  IDENT
+	| BQIDENT
+	| keyword
+	;
+
+keyword:
+	  PIPELINE | DEFAULTS | DESCRIPTION | SOURCE | TARGET | CREATE | IF | MISSING
+	| COLUMNS | REQUIRED | FROM | BY | MODE | ON | INCREMENTAL | LAG | INITIAL
+	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | AND | OR | DEMAND | S3
+	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
+	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
+	| SAMPLE | FAILURE | JOB
+	;
+
 %%
+
+/* Syntax errors in the user's terms: what was found, and what could have
+ * come instead, with keyword alternatives folded into "a name", "a clause",
+ * "a validation rule" where any of them would do. */
+
+static const char *const clause_words[] = {
+	"description", "source", "target", "create", "columns", "partition", "mode",
+	"incremental", "schedule", "validate", "job",
+};
+static const char *const rule_words[] = {
+	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
+	"sample", "on",
+};
+static const char *const item_words[] = { "pipeline", "defaults" };
+
+#define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool is_keyword_symbol(yysymbol_kind_t k)
+{
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOB;
+}
+
+static bool has(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
+{
+	for (int i = 0; i < n; i++)
+		if (exp[i] == k)
+			return true;
+	return false;
+}
+
+static const char *found_text(struct parse_ctx *ctx, yysymbol_kind_t tok, struct span at)
+{
+	const char *text = ctx->src->text + at.start;
+	size_t len = at.end - at.start;
+
+	switch (tok) {
+	case YYSYMBOL_YYEOF:
+		return "end of file";
+	case YYSYMBOL_TERM:
+		return text[0] == ';' ? "';'" : "end of line";
+	case YYSYMBOL_STRING:
+		return "a string";
+	default:
+		break;
+	}
+	if (len > 40)
+		return arena_printf(ctx->arena, "'%.37s...'", text);
+	return arena_printf(ctx->arena, "'%.*s'", (int)len, text);
+}
+
+static void add_alt(struct strbuf *sb, const char **alts, int *nalts, const char *alt)
+{
+	(void)sb;
+	if (*nalts < 16)
+		alts[(*nalts)++] = alt;
+}
+
+static const char *symbol_text(yysymbol_kind_t k)
+{
+	switch (k) {
+	case YYSYMBOL_YYEOF:	return "end of file";
+	case YYSYMBOL_TERM:	return "end of line";
+	case YYSYMBOL_IDENT:	return "a name";
+	case YYSYMBOL_STRING:	return "a string";
+	case YYSYMBOL_NUMBER:	return "a number";
+	case YYSYMBOL_DURATION:	return "a duration";
+	default:		return NULL;
+	}
+}
+
+static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct span at,
+			  const yysymbol_kind_t *exp, int nexp)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *alts[16];
+	const char *found, *help = NULL;
+	bool clause = has(exp, nexp, YYSYMBOL_DESCRIPTION) && has(exp, nexp, YYSYMBOL_SOURCE) &&
+		      !has(exp, nexp, YYSYMBOL_IDENT);
+	bool rule = has(exp, nexp, YYSYMBOL_ROW_COUNT) && !has(exp, nexp, YYSYMBOL_IDENT);
+	bool item = has(exp, nexp, YYSYMBOL_PIPELINE) && !has(exp, nexp, YYSYMBOL_IDENT);
+	bool name = has(exp, nexp, YYSYMBOL_IDENT);
+	bool value = name && has(exp, nexp, YYSYMBOL_STRING) && has(exp, nexp, YYSYMBOL_NUMBER);
+	bool cmp = has(exp, nexp, YYSYMBOL_NE);
+	int nalts = 0, i;
+
+	if (ctx->fatal)
+		return;
+	if (tok == YYSYMBOL_BADTOK) {
+		/* the scanner has reported it */
+		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
+		return;
+	}
+	found = found_text(ctx, tok, at);
+	if (tok == YYSYMBOL_YYEOF && ctx->depth > 0) {
+		const struct parse_brace *b = &ctx->braces[ctx->depth - 1];
+		struct diag *d;
+
+		/* point just past the last word rather than at an empty last line */
+		d = diag_error(ctx->ds, ctx->src, span_make(ctx->content_end, ctx->content_end),
+			       "expected '}' to close the '%s' block", b->owner);
+		diag_note(d, ctx->src, b->span, "the block opened here");
+		ctx->nerrors++;
+		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
+		return;
+	}
+
+	if (item) {
+		add_alt(&sb, alts, &nalts, "'pipeline'");
+		add_alt(&sb, alts, &nalts, "'defaults'");
+	}
+	if (clause)
+		add_alt(&sb, alts, &nalts, "a clause");
+	if (rule)
+		add_alt(&sb, alts, &nalts, "a validation rule");
+	if (value)
+		add_alt(&sb, alts, &nalts, "a value");
+	else if (name)
+		add_alt(&sb, alts, &nalts, "a name");
+	if (cmp)
+		add_alt(&sb, alts, &nalts, "a comparison ('=', '!=', '<', '<=', '>', '>=')");
+	for (i = 0; i < nexp; i++) {
+		yysymbol_kind_t k = exp[i];
+		const char *t;
+
+		if (k == YYSYMBOL_EQEQ || k == YYSYMBOL_BQIDENT)
+			continue;
+		if ((name || clause || rule || item) && is_keyword_symbol(k)) {
+			/* a keyword listed on its own (not folded) still shows */
+			if (name || (clause && (k == YYSYMBOL_DESCRIPTION || k == YYSYMBOL_SOURCE ||
+						 k == YYSYMBOL_TARGET || k == YYSYMBOL_CREATE ||
+						 k == YYSYMBOL_COLUMNS || k == YYSYMBOL_PARTITION ||
+						 k == YYSYMBOL_MODE || k == YYSYMBOL_INCREMENTAL ||
+						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
+						 k == YYSYMBOL_JOB)) ||
+			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
+				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
+				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
+				      k == YYSYMBOL_SAMPLE || k == YYSYMBOL_ON)) ||
+			    (item && (k == YYSYMBOL_PIPELINE || k == YYSYMBOL_DEFAULTS)))
+				continue;
+		}
+		if (value && (k == YYSYMBOL_STRING || k == YYSYMBOL_NUMBER ||
+			      k == YYSYMBOL_DURATION || k == YYTRANSLATE('(')))
+			continue;
+		if (cmp && (k == YYSYMBOL_NE || k == YYSYMBOL_LE || k == YYSYMBOL_GE ||
+			    k == YYTRANSLATE('=') || k == YYTRANSLATE('<') ||
+			    k == YYTRANSLATE('>')))
+			continue;
+		if (k == YYSYMBOL_IDENT)
+			continue;
+		t = symbol_text(k);
+		if (!t) {
+			const char *raw = yysymbol_name(k);
+			size_t len = strlen(raw);
+
+			if (len >= 2 && raw[0] == '"')
+				t = arena_printf(ctx->arena, "'%.*s'", (int)(len - 2), raw + 1);
+			else
+				t = raw;
+		}
+		add_alt(&sb, alts, &nalts, t);
+	}
+
+	if (nalts == 0) {
+		strbuf_addf(&sb, "unexpected %s", found);
+	} else {
+		strbuf_addstr(&sb, "expected ");
+		for (i = 0; i < nalts; i++) {
+			if (i)
+				strbuf_addstr(&sb, i == nalts - 1 ? " or " : ", ");
+			strbuf_addstr(&sb, alts[i]);
+		}
+		strbuf_addf(&sb, ", found %s", found);
+	}
+
+	if (tok == YYSYMBOL_IDENT || is_keyword_symbol(tok)) {
+		char *word = arena_strndup(ctx->arena, ctx->src->text + at.start, at.end - at.start);
+		const char *close = NULL;
+
+		if (clause)
+			close = diag_closest(word, clause_words, NWORDS(clause_words));
+		else if (rule)
+			close = diag_closest(word, rule_words, NWORDS(rule_words));
+		else if (item)
+			close = diag_closest(word, item_words, NWORDS(item_words));
+		if (close)
+			help = arena_printf(ctx->arena, "did you mean '%s'?", close);
+		else if (clause)
+			help = "the clauses are: description, source, target, create if missing, "
+			       "columns, partition by, mode, incremental, schedule, validate, job";
+		else if (rule)
+			help = "the rules are: row_count, not_null, unique, expect, completeness, "
+			       "freshness, sample, on failure";
+		else if (item)
+			help = "a file holds 'pipeline NAME { ... }' and 'defaults { ... }' items";
+		else if (has(exp, nexp, YYSYMBOL_TERM))
+			help = "put each clause on its own line, or separate clauses with ';'";
+	} else if (tok == YYSYMBOL_YYEOF || tok == '}') {
+		help = NULL;
+	} else if (tok == YYTRANSLATE('{') && has(exp, nexp, YYSYMBOL_TERM) &&
+		   !has(exp, nexp, YYTRANSLATE('{'))) {
+		help = "this clause takes no block";
+	}
+	parse_set_pending(ctx, at, strbuf_detach(&sb, NULL), help ? xstrdup(help) : NULL, found,
+			  false);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yc, struct parse_ctx *ctx)
+{
+	yysymbol_kind_t exp[YYNTOKENS];
+	int n = yypcontext_expected_tokens(yc, exp, YYNTOKENS);
+
+	report_syntax(ctx, yypcontext_token(yc), *yypcontext_location(yc), exp, n < 0 ? 0 : n);
+	return 0;
+}

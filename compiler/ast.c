@@ -1,0 +1,874 @@
+/*
+ * ast: constructors for the grammar actions, and the readers every later
+ * phase shares (clause keywords, string and name text, the tree dump).
+ */
+#include "ast.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "ast_build.h"
+#include "strbuf.h"
+
+/* ---- vectors ---- */
+
+struct ast_vec *ast_vec_new(struct arena *a)
+{
+	return arena_alloc(a, sizeof(struct ast_vec));
+}
+
+struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *elem, size_t size)
+{
+	if (!v)
+		v = ast_vec_new(a);
+	if (v->n == v->cap) {
+		/* doubling keeps the total copied (and the arena waste) linear */
+		size_t cap = v->cap ? v->cap * 2 : 4;
+		void *items = arena_array(a, cap, size);
+
+		if (v->n)
+			memcpy(items, v->items, v->n * size);
+		v->items = items;
+		v->cap = cap;
+	}
+	memcpy((char *)v->items + v->n * size, elem, size);
+	v->n++;
+	return v;
+}
+
+#define VEC_ITEMS(v) ((v) ? (v)->items : NULL)
+#define VEC_N(v) ((v) ? (v)->n : 0)
+
+/* ---- values and settings ---- */
+
+static struct ast_value *new_value(struct arena *a, enum ast_value_kind kind, struct span span)
+{
+	struct ast_value *v = arena_alloc(a, sizeof(*v));
+
+	v->kind = kind;
+	v->span = span;
+	return v;
+}
+
+struct ast_value *ast_value_string(struct arena *a, const struct ast_string *s)
+{
+	struct ast_value *v = new_value(a, AST_VAL_STRING, s->span);
+
+	v->u.str = *s;
+	return v;
+}
+
+struct ast_value *ast_value_number(struct arena *a, const struct ast_number *n)
+{
+	struct ast_value *v = new_value(a, AST_VAL_NUMBER, n->span);
+
+	v->u.num = *n;
+	return v;
+}
+
+struct ast_value *ast_value_duration(struct arena *a, const struct ast_duration *d)
+{
+	struct ast_value *v = new_value(a, AST_VAL_DURATION, d->span);
+
+	v->u.dur = *d;
+	return v;
+}
+
+struct ast_value *ast_value_name(struct arena *a, struct ast_vec *parts, struct span span)
+{
+	struct ast_value *v = new_value(a, AST_VAL_NAME, span);
+
+	v->u.name.parts = VEC_ITEMS(parts);
+	v->u.name.nparts = VEC_N(parts);
+	v->u.name.span = span;
+	return v;
+}
+
+struct ast_value *ast_value_list(struct arena *a, struct ast_vec *items, struct span span)
+{
+	struct ast_value *v = new_value(a, AST_VAL_LIST, span);
+
+	v->u.list.items = VEC_ITEMS(items);
+	v->u.list.nitems = VEC_N(items);
+	return v;
+}
+
+struct ast_setting *ast_setting_new(struct arena *a, struct ast_name key, struct ast_vec *args,
+				    struct ast_vec *block, struct span block_span, struct span span)
+{
+	struct ast_setting *s = arena_alloc(a, sizeof(*s));
+
+	s->key = key;
+	s->args = VEC_ITEMS(args);
+	s->nargs = VEC_N(args);
+	s->has_block = block != NULL;
+	s->block = VEC_ITEMS(block);
+	s->nblock = VEC_N(block);
+	if (block)
+		s->block_span = block_span;
+	s->span = span;
+	return s;
+}
+
+/* ---- types and columns ---- */
+
+struct ast_type *ast_type_simple(struct arena *a, struct ast_name name)
+{
+	struct ast_type *t = arena_alloc(a, sizeof(*t));
+
+	t->name = name;
+	t->span = name.span;
+	return t;
+}
+
+struct ast_type *ast_type_params(struct arena *a, struct ast_name name, struct ast_vec *params,
+				 struct span span)
+{
+	struct ast_type *t = ast_type_simple(a, name);
+
+	t->params = VEC_ITEMS(params);
+	t->nparams = VEC_N(params);
+	t->span = span;
+	return t;
+}
+
+struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct ast_vec *args,
+				struct span span)
+{
+	struct ast_type *t = ast_type_simple(a, name);
+	const struct ast_field *f = VEC_ITEMS(args);
+	size_t n = VEC_N(args), i, nf = 0, na = 0;
+
+	t->has_angle = true;
+	t->span = span;
+	for (i = 0; i < n; i++) {
+		if (f[i].name.text)
+			nf++;
+		else
+			na++;
+	}
+	if (nf)
+		t->fields = arena_array(a, nf, sizeof(*t->fields));
+	if (na)
+		t->args = arena_array(a, na, sizeof(*t->args));
+	for (i = 0; i < n; i++) {
+		if (f[i].name.text)
+			t->fields[t->nfields++] = f[i];
+		else
+			t->args[t->nargs++] = f[i].type;
+	}
+	return t;
+}
+
+struct ast_field ast_field_make(const struct ast_name *name, struct ast_type *type)
+{
+	struct ast_field f;
+
+	memset(&f, 0, sizeof(f));
+	if (name)
+		f.name = *name;
+	f.type = type;
+	return f;
+}
+
+struct ast_column *ast_column_attrs(struct arena *a)
+{
+	return arena_alloc(a, sizeof(struct ast_column));
+}
+
+struct ast_column *ast_column_finish(struct ast_column *c, struct ast_name name,
+				     struct ast_type *type, struct span span)
+{
+	c->name = name;
+	c->type = type;
+	c->span = span;
+	return c;
+}
+
+/* ---- partitions and rules ---- */
+
+struct ast_partition *ast_partition_identity(struct arena *a, struct ast_vec *name, struct span span)
+{
+	struct ast_partition *p = arena_alloc(a, sizeof(*p));
+
+	p->args = ast_value_name(a, name, span);
+	p->nargs = 1;
+	p->span = span;
+	return p;
+}
+
+struct ast_partition *ast_partition_call(struct arena *a, struct ast_name fn, struct ast_vec *args,
+					 struct span span)
+{
+	struct ast_partition *p = arena_alloc(a, sizeof(*p));
+
+	p->fn = fn;
+	p->is_call = true;
+	p->args = VEC_ITEMS(args);
+	p->nargs = VEC_N(args);
+	p->span = span;
+	return p;
+}
+
+static struct ast_rule *new_rule(struct arena *a, enum ast_rule_kind kind, struct span span)
+{
+	struct ast_rule *r = arena_alloc(a, sizeof(*r));
+
+	r->kind = kind;
+	r->span = span;
+	return r;
+}
+
+static void one_column(struct arena *a, struct ast_rule *r, const struct ast_name *col)
+{
+	r->columns = arena_alloc(a, sizeof(*r->columns));
+	r->columns[0] = *col;
+	r->ncolumns = 1;
+}
+
+struct ast_rule *ast_rule_row_count_matches(struct arena *a, struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_ROW_COUNT, span);
+
+	r->matches_source = true;
+	return r;
+}
+
+struct ast_rule *ast_rule_compare(struct arena *a, enum ast_rule_kind kind, const struct ast_name *col,
+				  enum ast_cmp cmp, struct ast_value *v1, struct ast_value *v2,
+				  struct span span)
+{
+	struct ast_rule *r = new_rule(a, kind, span);
+
+	if (col)
+		one_column(a, r, col);
+	r->cmp = cmp;
+	r->nvalues = v2 ? 2 : 1;
+	r->values = arena_array(a, r->nvalues, sizeof(*r->values));
+	r->values[0] = *v1;
+	if (v2)
+		r->values[1] = *v2;
+	return r;
+}
+
+struct ast_rule *ast_rule_in(struct arena *a, struct ast_name col, struct ast_vec *values,
+			     struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_EXPECT, span);
+
+	one_column(a, r, &col);
+	r->cmp = AST_CMP_IN;
+	r->values = VEC_ITEMS(values);
+	r->nvalues = VEC_N(values);
+	return r;
+}
+
+struct ast_rule *ast_rule_not_null(struct arena *a, struct ast_name col, struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_EXPECT, span);
+
+	one_column(a, r, &col);
+	r->cmp = AST_CMP_NOT_NULL;
+	return r;
+}
+
+struct ast_rule *ast_rule_columns(struct arena *a, enum ast_rule_kind kind, struct ast_vec *cols,
+				  struct span span)
+{
+	struct ast_rule *r = new_rule(a, kind, span);
+
+	r->columns = VEC_ITEMS(cols);
+	r->ncolumns = VEC_N(cols);
+	return r;
+}
+
+struct ast_rule *ast_rule_freshness(struct arena *a, struct ast_name col, const struct ast_duration *d,
+				    struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_FRESHNESS, span);
+
+	one_column(a, r, &col);
+	r->within = *d;
+	return r;
+}
+
+struct ast_rule *ast_rule_sample(struct arena *a, const struct ast_number *n, struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_SAMPLE, span);
+
+	r->sample = *n;
+	return r;
+}
+
+struct ast_rule *ast_rule_on_failure(struct arena *a, struct ast_name action, struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_ON_FAILURE, span);
+
+	r->action = action;
+	return r;
+}
+
+/* ---- clauses and items ---- */
+
+static struct ast_clause *new_clause(struct arena *a, enum ast_clause_kind kind, struct span kw,
+				     struct span span)
+{
+	struct ast_clause *c = arena_alloc(a, sizeof(*c));
+
+	c->kind = kind;
+	c->kw_span = kw;
+	c->span = span;
+	return c;
+}
+
+struct ast_clause *ast_clause_description(struct arena *a, struct span kw, const struct ast_string *s,
+					  struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_DESCRIPTION, kw, span);
+
+	c->u.description = *s;
+	return c;
+}
+
+struct ast_clause *ast_clause_endpoint(struct arena *a, enum ast_clause_kind kind, struct span kw,
+				       struct ast_name what, struct ast_vec *args,
+				       struct ast_vec *settings, struct span span)
+{
+	struct ast_clause *c = new_clause(a, kind, kw, span);
+
+	c->u.endpoint.kind = what;
+	c->u.endpoint.args = VEC_ITEMS(args);
+	c->u.endpoint.nargs = VEC_N(args);
+	c->u.endpoint.has_block = settings != NULL;
+	c->u.endpoint.settings = VEC_ITEMS(settings);
+	c->u.endpoint.nsettings = VEC_N(settings);
+	return c;
+}
+
+struct ast_clause *ast_clause_create(struct arena *a, struct span kw, struct span span)
+{
+	return new_clause(a, AST_CREATE_IF_MISSING, kw, span);
+}
+
+struct ast_clause *ast_clause_columns(struct arena *a, struct span kw, struct ast_vec *cols,
+				      struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_COLUMNS, kw, span);
+
+	c->u.columns.items = VEC_ITEMS(cols);
+	c->u.columns.nitems = VEC_N(cols);
+	return c;
+}
+
+struct ast_clause *ast_clause_partition(struct arena *a, struct span kw, struct ast_vec *parts,
+					struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_PARTITION_BY, kw, span);
+
+	c->u.partition.items = VEC_ITEMS(parts);
+	c->u.partition.nitems = VEC_N(parts);
+	return c;
+}
+
+struct ast_clause *ast_clause_mode(struct arena *a, struct span kw, struct ast_name mode,
+				   struct ast_vec *keys, struct span on_span, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_MODE, kw, span);
+
+	c->u.mode.mode = mode;
+	c->u.mode.keys = VEC_ITEMS(keys);
+	c->u.mode.nkeys = VEC_N(keys);
+	if (keys)
+		c->u.mode.on_span = on_span;
+	return c;
+}
+
+struct ast_clause *ast_clause_incremental(struct arena *a, struct span kw, enum ast_incr_kind kind,
+					  const struct ast_name *col, struct ast_duration *lag,
+					  struct ast_string *initial, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_INCREMENTAL, kw, span);
+
+	c->u.incremental.kind = kind;
+	if (col)
+		c->u.incremental.column = *col;
+	c->u.incremental.lag = lag;
+	c->u.incremental.initial = initial;
+	return c;
+}
+
+struct ast_clause *ast_clause_cron(struct arena *a, struct span kw, const struct ast_string *s,
+				   struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_SCHEDULE, kw, span);
+
+	c->u.schedule.kind = AST_SCHED_CRON;
+	c->u.schedule.cron = *s;
+	return c;
+}
+
+struct ast_clause *ast_clause_every(struct arena *a, struct span kw, const struct ast_duration *d,
+				    struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_SCHEDULE, kw, span);
+
+	c->u.schedule.kind = AST_SCHED_EVERY;
+	c->u.schedule.every = *d;
+	return c;
+}
+
+struct ast_clause *ast_clause_after(struct arena *a, struct span kw, struct ast_vec *names, bool any,
+				    struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_SCHEDULE, kw, span);
+
+	c->u.schedule.kind = AST_SCHED_AFTER;
+	c->u.schedule.after = VEC_ITEMS(names);
+	c->u.schedule.nafter = VEC_N(names);
+	c->u.schedule.after_any = any;
+	return c;
+}
+
+struct ast_clause *ast_clause_on_demand(struct arena *a, struct span kw, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_SCHEDULE, kw, span);
+
+	c->u.schedule.kind = AST_SCHED_ON_DEMAND;
+	return c;
+}
+
+struct ast_clause *ast_clause_s3_event(struct arena *a, struct span kw, struct ast_vec *settings,
+				       struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_SCHEDULE, kw, span);
+
+	c->u.schedule.kind = AST_SCHED_S3_EVENT;
+	c->u.schedule.settings = VEC_ITEMS(settings);
+	c->u.schedule.nsettings = VEC_N(settings);
+	return c;
+}
+
+struct ast_clause *ast_clause_validate(struct arena *a, struct span kw, struct ast_vec *rules,
+				       struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_VALIDATE, kw, span);
+
+	c->u.validate.items = VEC_ITEMS(rules);
+	c->u.validate.nitems = VEC_N(rules);
+	return c;
+}
+
+struct ast_clause *ast_clause_job(struct arena *a, struct span kw, struct ast_vec *settings,
+				  struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_JOB, kw, span);
+
+	c->u.job.items = VEC_ITEMS(settings);
+	c->u.job.nitems = VEC_N(settings);
+	return c;
+}
+
+struct ast_item *ast_item_new(struct arena *a, enum ast_item_kind kind, const struct ast_name *name,
+			      struct ast_vec *clauses, struct span body, struct span span)
+{
+	struct ast_item *it = arena_alloc(a, sizeof(*it));
+
+	it->kind = kind;
+	if (name)
+		it->name = *name;
+	it->clauses = VEC_ITEMS(clauses);
+	it->nclauses = VEC_N(clauses);
+	it->body_span = body;
+	it->span = span;
+	return it;
+}
+
+/* ---- readers ---- */
+
+const char *ast_clause_keyword(enum ast_clause_kind kind)
+{
+	switch (kind) {
+	case AST_DESCRIPTION: return "description";
+	case AST_SOURCE: return "source";
+	case AST_TARGET: return "target";
+	case AST_CREATE_IF_MISSING: return "create if missing";
+	case AST_COLUMNS: return "columns";
+	case AST_PARTITION_BY: return "partition by";
+	case AST_MODE: return "mode";
+	case AST_INCREMENTAL: return "incremental";
+	case AST_SCHEDULE: return "schedule";
+	case AST_VALIDATE: return "validate";
+	case AST_JOB: return "job";
+	}
+	return "?";
+}
+
+char *ast_string_text(struct arena *a, const struct ast_string *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	for (size_t i = 0; i < s->nparts; i++) {
+		if (s->parts[i].is_var) {
+			strbuf_addstr(&sb, "${");
+			strbuf_add(&sb, s->parts[i].text, s->parts[i].len);
+			strbuf_addch(&sb, '}');
+		} else {
+			strbuf_add(&sb, s->parts[i].text, s->parts[i].len);
+		}
+	}
+	r = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return r;
+}
+
+char *ast_qname_text(struct arena *a, const struct ast_qname *q)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	for (size_t i = 0; i < q->nparts; i++) {
+		if (i)
+			strbuf_addch(&sb, '.');
+		strbuf_addstr(&sb, q->parts[i].text);
+	}
+	r = arena_strndup(a, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return r;
+}
+
+/* ---- dump ---- */
+
+static void indent(struct strbuf *out, int depth)
+{
+	strbuf_addchars(out, ' ', (size_t)depth * 2);
+}
+
+static void dump_span(struct strbuf *out, struct span s)
+{
+	strbuf_addf(out, " @%" PRIu32 "..%" PRIu32, s.start, s.end);
+}
+
+static void dump_bytes(struct strbuf *out, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_addf(out, "\\%c", c);
+		else if (c == '\n')
+			strbuf_addstr(out, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, c);
+	}
+}
+
+static void dump_string(struct strbuf *out, const struct ast_string *s)
+{
+	strbuf_addch(out, '"');
+	for (size_t i = 0; i < s->nparts; i++) {
+		if (s->parts[i].is_var) {
+			strbuf_addstr(out, "${");
+			strbuf_add(out, s->parts[i].text, s->parts[i].len);
+			strbuf_addch(out, '}');
+		} else {
+			dump_bytes(out, s->parts[i].text, s->parts[i].len);
+		}
+	}
+	strbuf_addch(out, '"');
+}
+
+static void dump_qname(struct strbuf *out, const struct ast_qname *q)
+{
+	for (size_t i = 0; i < q->nparts; i++) {
+		if (i)
+			strbuf_addch(out, '.');
+		strbuf_addstr(out, q->parts[i].text);
+	}
+}
+
+static void dump_value(struct strbuf *out, const struct ast_value *v)
+{
+	switch (v->kind) {
+	case AST_VAL_STRING:
+		strbuf_addstr(out, "string ");
+		dump_string(out, &v->u.str);
+		break;
+	case AST_VAL_NUMBER:
+		strbuf_addf(out, "number %s", v->u.num.text);
+		if (v->u.num.overflow)
+			strbuf_addstr(out, " (overflow)");
+		break;
+	case AST_VAL_DURATION:
+		strbuf_addf(out, "duration %s = %" PRId64 "s", v->u.dur.text, v->u.dur.seconds);
+		if (v->u.dur.overflow)
+			strbuf_addstr(out, " (overflow)");
+		break;
+	case AST_VAL_NAME:
+		strbuf_addstr(out, "name ");
+		dump_qname(out, &v->u.name);
+		break;
+	case AST_VAL_LIST:
+		strbuf_addstr(out, "list (");
+		for (size_t i = 0; i < v->u.list.nitems; i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			dump_value(out, &v->u.list.items[i]);
+		}
+		strbuf_addch(out, ')');
+		break;
+	}
+}
+
+static void dump_values(struct strbuf *out, const struct ast_value *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(out, i ? ", " : " [");
+		dump_value(out, &v[i]);
+	}
+	if (n)
+		strbuf_addch(out, ']');
+}
+
+static void dump_settings(struct strbuf *out, const struct ast_setting *s, size_t n, int depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		indent(out, depth);
+		strbuf_addf(out, "setting %s", s[i].key.text);
+		dump_values(out, s[i].args, s[i].nargs);
+		dump_span(out, s[i].span);
+		strbuf_addch(out, '\n');
+		if (s[i].has_block) {
+			indent(out, depth + 1);
+			strbuf_addstr(out, "block\n");
+			dump_settings(out, s[i].block, s[i].nblock, depth + 2);
+		}
+	}
+}
+
+static void dump_type(struct strbuf *out, const struct ast_type *t)
+{
+	strbuf_addstr(out, t->name.text);
+	if (t->nparams) {
+		strbuf_addch(out, '(');
+		for (size_t i = 0; i < t->nparams; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "", t->params[i].text);
+		strbuf_addch(out, ')');
+	}
+	if (t->has_angle) {
+		size_t k = 0;
+
+		strbuf_addch(out, '<');
+		for (size_t i = 0; i < t->nargs; i++, k++) {
+			if (k)
+				strbuf_addstr(out, ", ");
+			dump_type(out, t->args[i]);
+		}
+		for (size_t i = 0; i < t->nfields; i++, k++) {
+			if (k)
+				strbuf_addstr(out, ", ");
+			strbuf_addf(out, "%s: ", t->fields[i].name.text);
+			dump_type(out, t->fields[i].type);
+		}
+		strbuf_addch(out, '>');
+	}
+}
+
+static const char *cmp_text(enum ast_cmp c)
+{
+	static const char *const t[] = {
+		"=", "!=", "<", "<=", ">", ">=", "between", "in", "matches", "is not null",
+	};
+	return t[c];
+}
+
+static const char *rule_text(enum ast_rule_kind k)
+{
+	static const char *const t[] = {
+		"row_count", "not_null", "unique", "expect", "freshness", "sample",
+		"on failure", "completeness",
+	};
+	return t[k];
+}
+
+static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
+{
+	indent(out, depth);
+	strbuf_addf(out, "rule %s", rule_text(r->kind));
+	for (size_t i = 0; i < r->ncolumns; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : " ", r->columns[i].text);
+	switch (r->kind) {
+	case AST_RULE_ROW_COUNT:
+	case AST_RULE_EXPECT:
+	case AST_RULE_COMPLETENESS:
+		if (r->matches_source) {
+			strbuf_addstr(out, " matches source");
+			break;
+		}
+		strbuf_addf(out, " %s", cmp_text(r->cmp));
+		dump_values(out, r->values, r->nvalues);
+		break;
+	case AST_RULE_FRESHNESS:
+		strbuf_addf(out, " within %s = %" PRId64 "s", r->within.text, r->within.seconds);
+		break;
+	case AST_RULE_SAMPLE:
+		strbuf_addf(out, " %s", r->sample.text);
+		break;
+	case AST_RULE_ON_FAILURE:
+		strbuf_addf(out, " %s", r->action.text);
+		break;
+	default:
+		break;
+	}
+	dump_span(out, r->span);
+	strbuf_addch(out, '\n');
+}
+
+static void dump_clause(struct strbuf *out, const struct ast_clause *c, int depth)
+{
+	size_t i;
+
+	indent(out, depth);
+	strbuf_addstr(out, ast_clause_keyword(c->kind));
+	switch (c->kind) {
+	case AST_DESCRIPTION:
+		strbuf_addch(out, ' ');
+		dump_string(out, &c->u.description);
+		break;
+	case AST_SOURCE:
+	case AST_TARGET:
+		strbuf_addf(out, " %s", c->u.endpoint.kind.text);
+		dump_values(out, c->u.endpoint.args, c->u.endpoint.nargs);
+		break;
+	case AST_MODE:
+		strbuf_addf(out, " %s", c->u.mode.mode.text);
+		for (i = 0; i < c->u.mode.nkeys; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : " on ", c->u.mode.keys[i].text);
+		break;
+	case AST_INCREMENTAL:
+		switch (c->u.incremental.kind) {
+		case AST_INCR_NEW_FILES:
+			strbuf_addstr(out, " new files");
+			break;
+		case AST_INCR_COLUMN:
+		case AST_INCR_PARTITION:
+			strbuf_addf(out, " by %s%s",
+				    c->u.incremental.kind == AST_INCR_PARTITION ? "partition " : "",
+				    c->u.incremental.column.text);
+			if (c->u.incremental.lag)
+				strbuf_addf(out, " lag %s = %" PRId64 "s", c->u.incremental.lag->text,
+					    c->u.incremental.lag->seconds);
+			if (c->u.incremental.initial) {
+				strbuf_addstr(out, " initial ");
+				dump_string(out, c->u.incremental.initial);
+			}
+			break;
+		}
+		break;
+	case AST_SCHEDULE:
+		switch (c->u.schedule.kind) {
+		case AST_SCHED_CRON:
+			strbuf_addstr(out, " cron ");
+			dump_string(out, &c->u.schedule.cron);
+			break;
+		case AST_SCHED_EVERY:
+			strbuf_addf(out, " every %s = %" PRId64 "s", c->u.schedule.every.text,
+				    c->u.schedule.every.seconds);
+			break;
+		case AST_SCHED_AFTER:
+			strbuf_addstr(out, " after");
+			for (i = 0; i < c->u.schedule.nafter; i++)
+				strbuf_addf(out, "%s%s",
+					    i ? (c->u.schedule.after_any ? " or " : " and ") : " ",
+					    c->u.schedule.after[i].text);
+			break;
+		case AST_SCHED_ON_DEMAND:
+			strbuf_addstr(out, " on demand");
+			break;
+		case AST_SCHED_S3_EVENT:
+			strbuf_addstr(out, " on s3 event");
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	dump_span(out, c->span);
+	strbuf_addch(out, '\n');
+	switch (c->kind) {
+	case AST_SOURCE:
+	case AST_TARGET:
+		if (c->u.endpoint.has_block)
+			dump_settings(out, c->u.endpoint.settings, c->u.endpoint.nsettings, depth + 1);
+		break;
+	case AST_COLUMNS:
+		for (i = 0; i < c->u.columns.nitems; i++) {
+			const struct ast_column *col = &c->u.columns.items[i];
+
+			indent(out, depth + 1);
+			strbuf_addf(out, "column %s ", col->name.text);
+			dump_type(out, col->type);
+			if (col->required)
+				strbuf_addstr(out, " required");
+			if (col->from) {
+				strbuf_addstr(out, " from ");
+				dump_string(out, col->from);
+			}
+			dump_span(out, col->span);
+			strbuf_addch(out, '\n');
+		}
+		break;
+	case AST_PARTITION_BY:
+		for (i = 0; i < c->u.partition.nitems; i++) {
+			const struct ast_partition *p = &c->u.partition.items[i];
+
+			indent(out, depth + 1);
+			if (p->is_call)
+				strbuf_addf(out, "transform %s", p->fn.text);
+			else
+				strbuf_addstr(out, "identity");
+			dump_values(out, p->args, p->nargs);
+			dump_span(out, p->span);
+			strbuf_addch(out, '\n');
+		}
+		break;
+	case AST_SCHEDULE:
+		dump_settings(out, c->u.schedule.settings, c->u.schedule.nsettings, depth + 1);
+		break;
+	case AST_VALIDATE:
+		for (i = 0; i < c->u.validate.nitems; i++)
+			dump_rule(out, &c->u.validate.items[i], depth + 1);
+		break;
+	case AST_JOB:
+		dump_settings(out, c->u.job.items, c->u.job.nitems, depth + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+void ast_dump(const struct ast_file *f, struct strbuf *out)
+{
+	strbuf_addf(out, "file %s\n", f->src && f->src->path ? f->src->path : "-");
+	for (size_t i = 0; i < f->nitems; i++) {
+		const struct ast_item *it = &f->items[i];
+
+		if (it->kind == AST_PIPELINE)
+			strbuf_addf(out, "  pipeline %s", it->name.text);
+		else
+			strbuf_addstr(out, "  defaults");
+		dump_span(out, it->span);
+		strbuf_addch(out, '\n');
+		for (size_t j = 0; j < it->nclauses; j++)
+			dump_clause(out, &it->clauses[j], 2);
+	}
+	for (size_t i = 0; i < f->ncomments; i++) {
+		strbuf_addstr(out, "  comment");
+		dump_span(out, f->comments[i].span);
+		strbuf_addch(out, '\n');
+	}
+}

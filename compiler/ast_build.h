@@ -1,0 +1,104 @@
+/*
+ * ast_build: the constructors the grammar actions call, one per node shape,
+ * plus a growable arena vector for the lists the parser accumulates.
+ * Only the parser uses this header; later phases read ast.h.
+ *
+ * Ownership: everything is allocated in the arena passed in.
+ */
+#ifndef PIPEC_AST_BUILD_H
+#define PIPEC_AST_BUILD_H
+
+#include "ast.h"
+
+/* A list under construction; items is an arena array of n elements. */
+struct ast_vec {
+	void *items;
+	size_t n, cap;
+};
+
+struct ast_vec *ast_vec_new(struct arena *a);
+/* Copies size bytes at elem to the end of v (v may be NULL: a new vec is made). */
+struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *elem, size_t size);
+
+struct ast_value *ast_value_string(struct arena *a, const struct ast_string *s);
+struct ast_value *ast_value_number(struct arena *a, const struct ast_number *n);
+struct ast_value *ast_value_duration(struct arena *a, const struct ast_duration *d);
+/* parts: a vec of struct ast_name */
+struct ast_value *ast_value_name(struct arena *a, struct ast_vec *parts, struct span span);
+/* items: a vec of struct ast_value (NULL = empty list) */
+struct ast_value *ast_value_list(struct arena *a, struct ast_vec *items, struct span span);
+
+/* args: vec of ast_value or NULL; block: vec of ast_setting or NULL when there is no block */
+struct ast_setting *ast_setting_new(struct arena *a, struct ast_name key, struct ast_vec *args,
+				    struct ast_vec *block, struct span block_span, struct span span);
+
+struct ast_type *ast_type_simple(struct arena *a, struct ast_name name);
+/* params: vec of ast_number */
+struct ast_type *ast_type_params(struct arena *a, struct ast_name name, struct ast_vec *params,
+				 struct span span);
+/* args: vec of ast_field; an unnamed element (name.text == NULL) is a type argument */
+struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct ast_vec *args,
+				struct span span);
+struct ast_field ast_field_make(const struct ast_name *name, struct ast_type *type);
+
+struct ast_column *ast_column_attrs(struct arena *a);
+struct ast_column *ast_column_finish(struct ast_column *c, struct ast_name name,
+				     struct ast_type *type, struct span span);
+
+struct ast_partition *ast_partition_identity(struct arena *a, struct ast_vec *name, struct span span);
+struct ast_partition *ast_partition_call(struct arena *a, struct ast_name fn, struct ast_vec *args,
+					 struct span span);
+
+struct ast_rule *ast_rule_row_count_matches(struct arena *a, struct span span);
+/* col may be NULL (row_count); v2 is the upper bound of 'between' or NULL */
+struct ast_rule *ast_rule_compare(struct arena *a, enum ast_rule_kind kind, const struct ast_name *col,
+				  enum ast_cmp cmp, struct ast_value *v1, struct ast_value *v2,
+				  struct span span);
+struct ast_rule *ast_rule_in(struct arena *a, struct ast_name col, struct ast_vec *values,
+			     struct span span);
+struct ast_rule *ast_rule_not_null(struct arena *a, struct ast_name col, struct span span);
+/* cols: vec of ast_name */
+struct ast_rule *ast_rule_columns(struct arena *a, enum ast_rule_kind kind, struct ast_vec *cols,
+				  struct span span);
+struct ast_rule *ast_rule_freshness(struct arena *a, struct ast_name col, const struct ast_duration *d,
+				    struct span span);
+struct ast_rule *ast_rule_sample(struct arena *a, const struct ast_number *n, struct span span);
+struct ast_rule *ast_rule_on_failure(struct arena *a, struct ast_name action, struct span span);
+
+struct ast_clause *ast_clause_description(struct arena *a, struct span kw, const struct ast_string *s,
+					  struct span span);
+/* kind: AST_SOURCE or AST_TARGET; settings NULL when there is no block */
+struct ast_clause *ast_clause_endpoint(struct arena *a, enum ast_clause_kind kind, struct span kw,
+				       struct ast_name what, struct ast_vec *args,
+				       struct ast_vec *settings, struct span span);
+struct ast_clause *ast_clause_create(struct arena *a, struct span kw, struct span span);
+struct ast_clause *ast_clause_columns(struct arena *a, struct span kw, struct ast_vec *cols,
+				      struct span span);
+struct ast_clause *ast_clause_partition(struct arena *a, struct span kw, struct ast_vec *parts,
+					struct span span);
+/* keys NULL when there is no 'on' */
+struct ast_clause *ast_clause_mode(struct arena *a, struct span kw, struct ast_name mode,
+				   struct ast_vec *keys, struct span on_span, struct span span);
+struct ast_clause *ast_clause_incremental(struct arena *a, struct span kw, enum ast_incr_kind kind,
+					  const struct ast_name *col, struct ast_duration *lag,
+					  struct ast_string *initial, struct span span);
+struct ast_clause *ast_clause_cron(struct arena *a, struct span kw, const struct ast_string *s,
+				   struct span span);
+struct ast_clause *ast_clause_every(struct arena *a, struct span kw, const struct ast_duration *d,
+				    struct span span);
+/* names: vec of ast_name */
+struct ast_clause *ast_clause_after(struct arena *a, struct span kw, struct ast_vec *names, bool any,
+				    struct span span);
+struct ast_clause *ast_clause_on_demand(struct arena *a, struct span kw, struct span span);
+struct ast_clause *ast_clause_s3_event(struct arena *a, struct span kw, struct ast_vec *settings,
+				       struct span span);
+struct ast_clause *ast_clause_validate(struct arena *a, struct span kw, struct ast_vec *rules,
+				       struct span span);
+struct ast_clause *ast_clause_job(struct arena *a, struct span kw, struct ast_vec *settings,
+				  struct span span);
+
+/* clauses: vec of ast_clause; name NULL for defaults */
+struct ast_item *ast_item_new(struct arena *a, enum ast_item_kind kind, const struct ast_name *name,
+			      struct ast_vec *clauses, struct span body, struct span span);
+
+#endif

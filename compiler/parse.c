@@ -1,0 +1,665 @@
+/*
+ * parse: drives the flex scanner and the bison parser over one source.
+ * The scanner's actions land here (keywords, literals and their decoding,
+ * brace tracking, bad bytes), and so does the bookkeeping that turns the
+ * parser's syntax errors into diagnostics in the user's terms.
+ */
+#include "parse.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast_build.h"
+#include "parser.h"
+#include "lexer.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct keyword {
+	const char *word;
+	int tok;
+};
+
+/* sorted for bsearch */
+static const struct keyword keywords[] = {
+	{ "after", AFTER }, { "and", AND }, { "between", BETWEEN }, { "by", BY },
+	{ "columns", COLUMNS }, { "completeness", COMPLETENESS }, { "create", CREATE },
+	{ "cron", CRON }, { "defaults", DEFAULTS }, { "demand", DEMAND },
+	{ "description", DESCRIPTION }, { "event", EVENT }, { "every", EVERY },
+	{ "expect", EXPECT }, { "failure", FAILURE }, { "files", FILES }, { "freshness", FRESHNESS },
+	{ "from", FROM }, { "if", IF }, { "in", IN }, { "incremental", INCREMENTAL },
+	{ "initial", INITIAL }, { "is", IS }, { "job", JOB }, { "lag", LAG }, { "matches", MATCHES },
+	{ "missing", MISSING }, { "mode", MODE }, { "new", NEW }, { "not", NOT },
+	{ "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON }, { "or", OR },
+	{ "partition", PARTITION }, { "pipeline", PIPELINE }, { "required", REQUIRED },
+	{ "row_count", ROW_COUNT }, { "s3", S3 }, { "sample", SAMPLE }, { "schedule", SCHEDULE },
+	{ "source", SOURCE }, { "target", TARGET }, { "unique", UNIQUE }, { "validate", VALIDATE },
+	{ "within", WITHIN },
+};
+
+static int keyword_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct keyword *)elem)->word);
+}
+
+static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct diag *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	d = diag_error(ctx->ds, ctx->src, at, "%s", sb.buf);
+	strbuf_release(&sb);
+	ctx->nerrors++;
+	return d;
+}
+
+/* ---- scanner actions ---- */
+
+bool parse_lex_term(struct parse_ctx *ctx)
+{
+	ctx->line_nest = 0;
+	return ctx->last_tok != 0 && ctx->last_tok != TERM && ctx->last_tok != '{';
+}
+
+void parse_lex_comment(struct parse_ctx *ctx, struct span at)
+{
+	struct ast_comment c = { at };
+
+	ctx->comments = ast_vec_push(ctx->arena, ctx->comments, &c, sizeof(c));
+}
+
+static int too_deep(struct parse_ctx *ctx, struct span at)
+{
+	struct diag *d = lex_error(ctx, at, "nesting too deep");
+
+	diag_help(d, "blocks and brackets nest at most %d levels deep", PARSE_MAX_DEPTH);
+	ctx->fatal = true;
+	return YYEOF;
+}
+
+int parse_lex_open_brace(struct parse_ctx *ctx, struct span at)
+{
+	if (ctx->depth >= PARSE_MAX_DEPTH)
+		return too_deep(ctx, at);
+	ctx->braces[ctx->depth].span = at;
+	ctx->braces[ctx->depth].owner = ctx->stmt_word ? ctx->stmt_word : "{";
+	ctx->depth++;
+	return '{';
+}
+
+void parse_lex_close_brace(struct parse_ctx *ctx)
+{
+	if (ctx->depth > 0)
+		ctx->depth--;
+}
+
+int parse_lex_open(struct parse_ctx *ctx, struct span at, char c)
+{
+	if (++ctx->line_nest > PARSE_MAX_DEPTH)
+		return too_deep(ctx, at);
+	return c;
+}
+
+int parse_lex_duration(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
+{
+	struct ast_duration *d;
+	size_t len = strlen(text);
+	int64_t unit, v = 0;
+
+	if (ctx->last_tok == '.' && ctx->last_span.end == at.start)
+		return parse_lex_word_digits(ctx, lval, text, at);
+	d = arena_alloc(ctx->arena, sizeof(*d));
+	d->text = arena_strdup(ctx->arena, text);
+	d->span = at;
+	switch (text[len - 1]) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	default: unit = 86400; break;
+	}
+	for (size_t i = 0; i + 1 < len; i++) {
+		int digit = text[i] - '0';
+
+		if (v > (INT64_MAX - digit) / 10) {
+			d->overflow = true;
+			break;
+		}
+		v = v * 10 + digit;
+	}
+	if (!d->overflow && v > INT64_MAX / unit)
+		d->overflow = true;
+	if (d->overflow) {
+		struct diag *e = lex_error(ctx, at, "duration '%s' is too large", text);
+		diag_help(e, "write a smaller number, or a larger unit");
+	} else {
+		d->seconds = v * unit;
+	}
+	lval->dur = d;
+	return DURATION;
+}
+
+int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
+{
+	struct ast_number *n;
+
+	if (ctx->last_tok == '.' && ctx->last_span.end == at.start && text[0] != '-') {
+		/* a digit-led part of a dotted name (G.1X, a.1): only the digits */
+		return parse_lex_word_digits(ctx, lval, text, at);
+	}
+	n = arena_alloc(ctx->arena, sizeof(*n));
+	n->text = arena_strdup(ctx->arena, text);
+	n->span = at;
+	n->is_int = strchr(text, '.') == NULL;
+	errno = 0;
+	n->value = strtod(text, NULL);
+	if (n->is_int) {
+		long long v;
+
+		errno = 0;
+		v = strtoll(text, NULL, 10);
+		if (errno == ERANGE)
+			n->overflow = true;
+		else
+			n->ival = (int64_t)v;
+	} else if (errno == ERANGE) {
+		n->overflow = true;
+	}
+	if (n->overflow) {
+		struct diag *e = lex_error(ctx, at, "number '%s' is out of range", text);
+		diag_help(e, "integers are 64-bit: at most 9223372036854775807");
+	}
+	lval->num = n;
+	return NUMBER;
+}
+
+int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
+{
+	size_t digits = strspn(text, "0123456789");
+	struct diag *d;
+
+	if (ctx->last_tok == '.' && ctx->last_span.end == at.start) {
+		/* the scanner matched digits only when the name part is all digits */
+		lval->name.text = arena_strdup(ctx->arena, text);
+		lval->name.span = at;
+		return IDENT;
+	}
+	d = lex_error(ctx, at, "invalid number or duration '%s'", text);
+	if (strlen(text + digits) <= 3)
+		diag_help(d, "durations are a whole number and one unit: 30s, 15m, 1h, 7d");
+	else
+		diag_help(d, "names start with a letter or '_'; quote other names with backquotes");
+	return BADTOK;
+}
+
+int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
+{
+	const struct keyword *k;
+
+	lval->name.text = arena_strdup(ctx->arena, text);
+	lval->name.span = at;
+	/* after '.', a word is a name part, never a keyword */
+	if (ctx->last_tok == '.' && ctx->last_span.end == at.start)
+		return IDENT;
+	k = bsearch(text, keywords, sizeof(keywords) / sizeof(keywords[0]), sizeof(keywords[0]),
+		    keyword_cmp);
+	return k ? k->tok : IDENT;
+}
+
+int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at,
+		     bool closed)
+{
+	size_t len = strlen(text);
+
+	if (!closed) {
+		struct diag *d = lex_error(ctx, span_make(at.start, at.start + 1),
+					   "unterminated quoted name");
+		diag_help(d, "close the name with '`' on the same line");
+		return BADTOK;
+	}
+	if (len == 2) {
+		lex_error(ctx, at, "empty quoted name");
+		return BADTOK;
+	}
+	for (size_t i = 1; i + 1 < len; ) {
+		size_t n = utf8_seq_len((const unsigned char *)text + i, len - 1 - i);
+		if (!n || (unsigned char)text[i] < 0x20) {
+			lex_error(ctx, at, "quoted name is not valid UTF-8 text");
+			return BADTOK;
+		}
+		i += n;
+	}
+	lval->name.text = arena_strndup(ctx->arena, text + 1, len - 2);
+	lval->name.span = at;
+	return BQIDENT;
+}
+
+/* ---- strings ---- */
+
+static void add_part(struct parse_ctx *ctx, struct ast_vec **parts, bool is_var, const char *text,
+		     size_t len, struct span at)
+{
+	struct ast_strpart p;
+
+	p.is_var = is_var;
+	p.text = arena_strndup(ctx->arena, text, len);
+	p.len = len;
+	p.span = at;
+	*parts = ast_vec_push(ctx->arena, *parts, &p, sizeof(p));
+}
+
+static void add_utf8(struct strbuf *sb, uint32_t cp)
+{
+	if (cp < 0x80) {
+		strbuf_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		strbuf_addch(sb, (int)(0xc0 | (cp >> 6)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		strbuf_addch(sb, (int)(0xe0 | (cp >> 12)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		strbuf_addch(sb, (int)(0xf0 | (cp >> 18)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+static bool is_name_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(int c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Parses a \u{...} escape at text[i] (the 'u'); returns bytes consumed or 0. */
+static size_t unicode_escape(const char *text, size_t i, size_t end, uint32_t *cp)
+{
+	size_t j = i + 1, ndig = 0;
+	uint32_t v = 0;
+
+	if (j >= end || text[j] != '{')
+		return 0;
+	for (j++; j < end && text[j] != '}'; j++) {
+		int c = text[j], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return 0;
+		if (++ndig > 6)
+			return 0;
+		v = v * 16 + (uint32_t)d;
+	}
+	if (j >= end || ndig == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return j + 1 - i;
+}
+
+int parse_lex_string(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+		     struct span at, bool closed)
+{
+	struct ast_string *s = arena_alloc(ctx->arena, sizeof(*s));
+	struct ast_vec *parts = NULL;
+	struct strbuf lit = STRBUF_INIT;
+	size_t end = closed ? len - 1 : len, i = 1, lit_start = 1;
+	bool bad_utf8 = false;
+
+	if (!closed) {
+		struct diag *d = lex_error(ctx, span_make(at.start, at.start + 1),
+					   "unterminated string");
+		diag_help(d, "close the string with '\"' on the same line; write a line break as \\n");
+	}
+#define FLUSH_LIT(upto)                                                              \
+	do {                                                                         \
+		if (lit.len)                                                         \
+			add_part(ctx, &parts, false, lit.buf, lit.len,               \
+				 span_make(at.start + lit_start, at.start + (upto))); \
+		strbuf_reset(&lit);                                                  \
+	} while (0)
+
+	while (i < end) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '\\') {
+			char e = i + 1 < end ? text[i + 1] : '\0';
+			uint32_t cp;
+			size_t n;
+
+			switch (e) {
+			case '"': strbuf_addch(&lit, '"'); i += 2; continue;
+			case '\\': strbuf_addch(&lit, '\\'); i += 2; continue;
+			case 'n': strbuf_addch(&lit, '\n'); i += 2; continue;
+			case 't': strbuf_addch(&lit, '\t'); i += 2; continue;
+			case 'r': strbuf_addch(&lit, '\r'); i += 2; continue;
+			case '$': strbuf_addch(&lit, '$'); i += 2; continue;
+			case 'u':
+				n = unicode_escape(text, i + 1, end, &cp);
+				if (n) {
+					add_utf8(&lit, cp);
+					i += 1 + n;
+					continue;
+				}
+				{
+					struct diag *d = lex_error(ctx, span_make(at.start + i, at.start + i + 2),
+								   "invalid unicode escape");
+					diag_help(d, "write a code point as \\u{1F600}: 1 to 6 hex digits, "
+						     "at most 10FFFF, not a surrogate");
+				}
+				i += 2;
+				continue;
+			default: {
+				size_t n2 = i + 1 < end ?
+					utf8_seq_len((const unsigned char *)text + i + 1, end - i - 1) : 0;
+				struct diag *d;
+
+				if (!n2)
+					n2 = 1;
+				if (i + 1 >= end)
+					d = lex_error(ctx, span_make(at.start + i, at.start + i + 1),
+						      "backslash at the end of a string");
+				else if ((unsigned char)e >= 0x20 && (unsigned char)e < 0x7f)
+					d = lex_error(ctx, span_make(at.start + i, at.start + i + 2),
+						      "invalid escape sequence '\\%c'", e);
+				else
+					d = lex_error(ctx, span_make(at.start + i, at.start + i + 1 + n2),
+						      "invalid escape sequence");
+				diag_help(d, "the escapes are \\\" \\\\ \\n \\t \\r \\$ and \\u{...}");
+				i += 1 + (i + 1 < end ? n2 : 0);
+				continue;
+			}
+			}
+		}
+		if (c == '$' && i + 1 < end && text[i + 1] == '{') {
+			size_t j = i + 2;
+
+			while (j < end && is_name_char((unsigned char)text[j]))
+				j++;
+			if (j < end && text[j] == '}' && j > i + 2 && is_name_start((unsigned char)text[i + 2])) {
+				FLUSH_LIT(i);
+				add_part(ctx, &parts, true, text + i + 2, j - i - 2,
+					 span_make(at.start + i, at.start + j + 1));
+				i = j + 1;
+				lit_start = i;
+				continue;
+			} else {
+				struct diag *d = lex_error(ctx, span_make(at.start + i, at.start + i + 2),
+							   "invalid variable reference");
+				diag_help(d, "write ${name} with a name of letters, digits and '_', "
+					     "or \\$ for a literal '$'");
+				strbuf_addch(&lit, '$');
+				i++;
+				continue;
+			}
+		}
+		if (c < 0x20 && c != '\t') {
+			struct diag *d = lex_error(ctx, span_make(at.start + i, at.start + i + 1),
+						   "control character in string");
+			diag_help(d, "write line breaks and tabs as \\n, \\r and \\t");
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t n = utf8_seq_len((const unsigned char *)text + i, end - i);
+
+			if (!n) {
+				size_t j = i;
+
+				while (j < end && (unsigned char)text[j] >= 0x80 &&
+				       !utf8_seq_len((const unsigned char *)text + j, end - j))
+					j++;
+				if (!bad_utf8) {
+					struct diag *d = lex_error(ctx, span_make(at.start + i, at.start + j),
+								   "invalid UTF-8 in string");
+					diag_help(d, "save the file as UTF-8");
+				}
+				bad_utf8 = true;
+				i = j;
+				continue;
+			}
+			strbuf_add(&lit, text + i, n);
+			i += n;
+			continue;
+		}
+		strbuf_addch(&lit, c);
+		i++;
+	}
+	FLUSH_LIT(end);
+#undef FLUSH_LIT
+	strbuf_release(&lit);
+	if (parts) {
+		s->parts = parts->items;
+		s->nparts = parts->n;
+	}
+	s->span = at;
+	lval->str = s;
+	return STRING;
+}
+
+void parse_lex_bad(struct parse_ctx *ctx, const char *text, size_t len, struct span at)
+{
+	struct diag *d;
+	size_t i, n;
+	bool utf8 = true;
+
+	if (len == 1 && (unsigned char)text[0] > 0x20 && (unsigned char)text[0] < 0x7f) {
+		d = lex_error(ctx, at, "invalid character '%c'", text[0]);
+		if (text[0] == '$')
+			diag_help(d, "variables are written inside strings: \"${name}\"");
+		else if (text[0] == '\'')
+			diag_help(d, "strings use double quotes");
+		else if (text[0] == '-')
+			diag_help(d, "names use '_', not '-'; quote other names with backquotes");
+		return;
+	}
+	for (i = 0; i < len; i += n) {
+		n = utf8_seq_len((const unsigned char *)text + i, len - i);
+		if (!n || (unsigned char)text[i] < 0x20 || (unsigned char)text[i] == 0x7f) {
+			utf8 = false;
+			break;
+		}
+	}
+	if (utf8 && len < 64) {
+		d = lex_error(ctx, at, "invalid character%s '%.*s'", len > 1 ? "s" : "", (int)len, text);
+		diag_help(d, "names are ASCII letters, digits and '_'; put other text in a string");
+	} else if (len == 1) {
+		d = lex_error(ctx, at, "invalid character (byte 0x%02x)", (unsigned char)text[0]);
+		diag_help(d, ".pipe files are UTF-8 text");
+	} else {
+		d = lex_error(ctx, at, "invalid characters (%zu bytes that are not pipeline text)", len);
+		diag_help(d, ".pipe files are UTF-8 text");
+	}
+}
+
+/* ---- parser support ---- */
+
+int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
+{
+	int tok;
+
+	parse_flush(ctx);
+	if (!ctx->fatal && diag_limit_reached(ctx->ds, ctx->src))
+		ctx->fatal = true;
+	tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
+	if (ctx->fatal || tok == YYEOF) {
+		tok = YYEOF;
+		lloc->start = lloc->end = (uint32_t)ctx->src->len;
+	}
+	if (tok != TERM && tok != YYEOF &&
+	    (ctx->last_tok == 0 || ctx->last_tok == TERM || ctx->last_tok == '{' || ctx->last_tok == '}'))
+		ctx->stmt_word = tok == BQIDENT || tok == IDENT || tok >= PIPELINE ?
+			lval->name.text : NULL;
+	if (tok != TERM && tok != YYEOF)
+		ctx->content_end = lloc->end;
+	ctx->last_tok = tok;
+	ctx->pending_prev_end = ctx->last_span.end;
+	ctx->last_span = *lloc;
+	return tok;
+}
+
+void parse_set_pending(struct parse_ctx *ctx, struct span at, char *msg, char *help,
+		       const char *found, bool fixed)
+{
+	parse_flush(ctx);
+	ctx->pending = true;
+	ctx->pending_span = at;
+	ctx->pending_msg = msg;
+	ctx->pending_help = help;
+	ctx->pending_found = found;
+	ctx->pending_fixed = fixed;
+}
+
+void parse_flush(struct parse_ctx *ctx)
+{
+	if (!ctx->pending)
+		return;
+	if (ctx->pending_msg && !ctx->fatal) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, ctx->pending_span, "%s", ctx->pending_msg);
+
+		if (ctx->pending_help)
+			diag_help(d, "%s", ctx->pending_help);
+		ctx->nerrors++;
+	}
+	free(ctx->pending_msg);
+	free(ctx->pending_help);
+	ctx->pending_msg = ctx->pending_help = NULL;
+	ctx->pending = false;
+}
+
+void parse_expected(struct parse_ctx *ctx, struct span after, const char *what)
+{
+	if (ctx->pending && !ctx->pending_fixed && ctx->pending_msg &&
+	    ctx->pending_prev_end == after.end) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "expected %s, found %s", what, ctx->pending_found);
+		free(ctx->pending_msg);
+		ctx->pending_msg = strbuf_detach(&sb, NULL);
+		if (ctx->pending_help && strncmp(ctx->pending_help, "did you mean", 12)) {
+			free(ctx->pending_help);
+			ctx->pending_help = NULL;
+		}
+	}
+	parse_flush(ctx);
+}
+
+void parse_add_item(struct parse_ctx *ctx, struct ast_item *it)
+{
+	if (it)
+		ctx->items = ast_vec_push(ctx->arena, ctx->items, it, sizeof(*it));
+}
+
+struct ast_column *parse_col_required(struct parse_ctx *ctx, struct ast_column *c, struct span at)
+{
+	if (c->required) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, at, "'required' written twice");
+		diag_note(d, ctx->src, c->required_span, "first written here");
+		ctx->nerrors++;
+		return c;
+	}
+	c->required = true;
+	c->required_span = at;
+	return c;
+}
+
+struct ast_column *parse_col_from(struct parse_ctx *ctx, struct ast_column *c, struct ast_string *s,
+				  struct span at)
+{
+	if (c->from) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, at, "'from' written twice");
+		diag_help(d, "a column reads from one source field");
+		ctx->nerrors++;
+		return c;
+	}
+	c->from = s;
+	return c;
+}
+
+void parse_eqeq(struct parse_ctx *ctx, struct span at)
+{
+	struct diag *d = diag_error(ctx->ds, ctx->src, at, "'==' is not a comparison operator");
+
+	diag_help(d, "use '=' to compare");
+	ctx->nerrors++;
+}
+
+struct ast_vec *parse_after_add(struct parse_ctx *ctx, struct ast_vec *names, int sep, struct span at,
+				const struct ast_name *name)
+{
+	if (names->n == 1) {
+		ctx->after_sep = sep;
+		ctx->after_sep_span = at;
+	} else if (sep != ctx->after_sep) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, at,
+					    "'and' and 'or' cannot be mixed in 'schedule after'");
+		diag_note(d, ctx->src, ctx->after_sep_span, "the list is joined with '%s' here",
+			  ctx->after_sep == AND ? "and" : "or");
+		diag_help(d, "'after a and b' waits for all; 'after a or b' runs after any one");
+		ctx->nerrors++;
+	}
+	return ast_vec_push(ctx->arena, names, name, sizeof(*name));
+}
+
+struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, struct ast_vec *names,
+				      struct span span)
+{
+	return ast_clause_after(ctx->arena, kw, names, names->n > 1 && ctx->after_sep == OR, span);
+}
+
+size_t parse_file(const struct source *src, struct arena *arena, struct diag_set *ds,
+		  struct ast_file *out)
+{
+	struct parse_ctx ctx;
+	yyscan_t scanner;
+	YY_BUFFER_STATE buf;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.src = src;
+	ctx.arena = arena;
+	ctx.ds = ds;
+	memset(out, 0, sizeof(*out));
+	out->src = src;
+	out->arena = arena;
+
+	if (lexer_lex_init_extra(&ctx, &scanner) != 0) {
+		diag_error_file(ds, src, NULL, "cannot start the scanner");
+		out->nsyntax_errors = 1;
+		return 1;
+	}
+	ctx.scanner = scanner;
+	buf = lexer__scan_bytes(src->text, (int)src->len, scanner);
+	yyparse(&ctx);
+	parse_flush(&ctx);
+	lexer__delete_buffer(buf, scanner);
+	lexer_lex_destroy(scanner);
+
+	if (ctx.items) {
+		out->items = ctx.items->items;
+		out->nitems = ctx.items->n;
+	}
+	if (ctx.comments) {
+		out->comments = ctx.comments->items;
+		out->ncomments = ctx.comments->n;
+	}
+	out->nsyntax_errors = ctx.nerrors;
+	return ctx.nerrors;
+}
