@@ -62,6 +62,8 @@ static const char call_usage[] =
 	"  s3 HeadObject        {\"Bucket\", \"Key\"}\n"
 	"\n"
 	"  --verbose            trace every HTTP attempt on stderr (secrets redacted)\n"
+	"  --parallel N         glue/events: send the call N times in one parallel batch\n"
+	"                       and print the array of responses (a concurrency test aid)\n"
 	"\n"
 	"Exit status: 0 success, 1 the call failed, 2 usage error.\n";
 
@@ -471,11 +473,37 @@ static enum aws_status call_s3(struct aws_client *c, const char *op, json_t *bod
 	return AWS_ERR_USAGE;
 }
 
+static enum aws_status call_batch(struct aws_client *c, enum aws_service svc, const char *op,
+				  json_t *body, size_t n, json_t **out)
+{
+	struct aws_call *calls = xcalloc(n, sizeof(*calls));
+	enum aws_status st;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		calls[k].service = svc;
+		calls[k].operation = op;
+		calls[k].body = json_deep_copy(body);
+	}
+	json_decref(body);
+	st = aws_json_batch(c, calls, n);
+	if (st == AWS_OK) {
+		*out = json_array();
+		for (k = 0; k < n; k++)
+			json_array_append(*out, calls[k].out);
+	}
+	for (k = 0; k < n; k++)
+		aws_call_release(&calls[k]);
+	free(calls);
+	return st;
+}
+
 static int debug_call(int argc, char **argv)
 {
 	struct aws_options opt = AWS_OPTIONS_INIT;
 	const char *pos[3] = { NULL, NULL, NULL }, *v;
 	int npos = 0, i, svc, rc = 1;
+	long parallel = 0;
 	bool verbose = false;
 	json_t *body = NULL, *out = NULL;
 	json_error_t jerr;
@@ -491,6 +519,14 @@ static int debug_call(int argc, char **argv)
 		}
 		if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			verbose = true;
+			continue;
+		}
+		if (cli_opt_value(argc, argv, &i, "--parallel", &v)) {
+			char *end;
+
+			parallel = v ? strtol(v, &end, 10) : 0;
+			if (!v || *end || parallel < 1 || parallel > 1000)
+				return cli_usage_error("debug call", "--parallel needs a count from 1 to 1000");
 			continue;
 		}
 		if (cli_opt_value(argc, argv, &i, "--region", &v) ||
@@ -544,7 +580,10 @@ static int debug_call(int argc, char **argv)
 		json_decref(body);
 		break;
 	default:
-		st = aws_json_call(c, (enum aws_service)svc, pos[1], body, &out);
+		if (parallel)
+			st = call_batch(c, (enum aws_service)svc, pos[1], body, (size_t)parallel, &out);
+		else
+			st = aws_json_call(c, (enum aws_service)svc, pos[1], body, &out);
 		break;
 	}
 	if (st == AWS_OK) {

@@ -122,12 +122,15 @@ void aws_clear_error(struct aws_client *c)
 
 enum aws_status aws_fail(struct aws_client *c, enum aws_status st, const char *fmt, ...)
 {
+	struct strbuf msg = STRBUF_INIT;
 	va_list ap;
 
-	strbuf_reset(&c->errmsg);
+	/* Formatted aside first: an argument may be the current message. */
 	va_start(ap, fmt);
-	strbuf_vaddf(&c->errmsg, fmt, ap);
+	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	strbuf_release(&c->errmsg);
+	c->errmsg = msg;
 	return st;
 }
 

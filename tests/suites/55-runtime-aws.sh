@@ -1,0 +1,497 @@
+#!/bin/sh
+# The AWS runtime end to end, through `pipec debug call`: moto_server with
+# SigV4 and IAM enforced (tests/tools/moto_auth.sh) for the credential chain,
+# and tests/tools/fake_aws.py for container credentials, IMDSv2 and faults
+# (retries).  Every server listens on 127.0.0.1 only and is stopped by pid.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+PIPEC=${PIPEC:-$ROOT/build/pipec}
+T=${SUITE_TMP:-$(mktemp -d -t pipec-55.XXXXXX)}
+mkdir -p "$T"
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
+		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { echo "ok $1"; }
+nok() {
+	echo "not ok $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -40; done
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+for tool in moto_server python3; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "not ok runtime-aws: $tool is not installed"
+		exit 0
+	fi
+done
+
+# A clean AWS environment: nothing from the developer's shell or ~/.aws.
+for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
+	[ "$v" = AWS_CA_BUNDLE ] || unset "$v"
+done
+export HOME="$T/home"
+mkdir -p "$HOME"
+export AWS_CONFIG_FILE="$T/none-config" AWS_SHARED_CREDENTIALS_FILE="$T/none-credentials"
+export AWS_EC2_METADATA_DISABLED=true
+export PIPEC_RETRY_BASE_MS=1
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+
+# ---- moto with auth enforced ----
+MOTO_PORT=$(free_port)
+if ! MOTO_PID_FILE="$T/moto.pid" bash "$ROOT/tests/tools/moto_auth.sh" "$MOTO_PORT" \
+	>"$T/moto.env" 2>"$T/moto.err"; then
+	nok "runtime-aws: moto_server with auth enforced starts" "$T/moto.err"
+	exit 0
+fi
+. "$T/moto.env"
+ok "runtime-aws: moto_server with auth enforced starts"
+AK=$AWS_ACCESS_KEY_ID
+SK=$AWS_SECRET_ACCESS_KEY
+EP=$AWS_ENDPOINT_URL
+ALL_OUT="$T/all-output.txt"
+: >"$ALL_OUT"
+
+# run NAME [VAR=VALUE...] "$PIPEC" ARGS...: output kept in $T/NAME.{out,err}; sets rc.
+run() {
+	name=$1
+	shift
+	env "$@" >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	cat "$T/$name.out" "$T/$name.err" >>"$ALL_OUT"
+}
+
+# Creating the role and its policy with boto3 as the moto user.
+python3 - "$EP" <<'EOF' >"$T/iam.out" 2>&1 || nok "runtime-aws: IAM role for assume-role tests" "$T/iam.out"
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1")
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+         "Principal": {"AWS": "*", "Federated": "*"},
+         "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"]}]}
+iam.create_role(RoleName="pipec-deploy", AssumeRolePolicyDocument=json.dumps(trust))
+iam.put_role_policy(RoleName="pipec-deploy", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+EOF
+ROLE_ARN=arn:aws:iam::123456789012:role/pipec-deploy
+
+# ---- environment credentials ----
+run env-glue "$PIPEC" debug call glue GetDatabases --verbose
+if [ $rc -eq 0 ] && grep -q DatabaseList "$T/env-glue.out" &&
+	grep -q 'from environment variables' "$T/env-glue.err"; then
+	ok "runtime-aws: env credentials sign a Glue call that moto accepts"
+else
+	nok "runtime-aws: env credentials sign a Glue call that moto accepts" "$T/env-glue.err"
+fi
+
+run env-empty-token AWS_SESSION_TOKEN="" "$PIPEC" debug call glue GetDatabases
+if [ $rc -eq 0 ]; then
+	ok "runtime-aws: an empty AWS_SESSION_TOKEN counts as unset"
+else
+	nok "runtime-aws: an empty AWS_SESSION_TOKEN counts as unset" "$T/env-empty-token.err"
+fi
+
+run wrong-secret AWS_SECRET_ACCESS_KEY=wrong-secret-value-123 "$PIPEC" debug call glue GetDatabases --verbose
+if [ $rc -eq 1 ] && grep -q 'SignatureDoesNotMatch' "$T/wrong-secret.err" &&
+	grep -q 'HTTP 403' "$T/wrong-secret.err" && grep -q "access key $AK" "$T/wrong-secret.err" &&
+	[ "$(grep -c '^aws: > ' "$T/wrong-secret.err")" -eq 1 ]; then
+	ok "runtime-aws: a wrong secret gives a clear SignatureDoesNotMatch error, exit 1, no retry"
+else
+	nok "runtime-aws: a wrong secret gives a clear SignatureDoesNotMatch error, exit 1, no retry" \
+		"$T/wrong-secret.err"
+fi
+
+run unknown-key AWS_ACCESS_KEY_ID=AKIAUNKNOWNUNKNOWN00 "$PIPEC" debug call sts GetCallerIdentity
+if [ $rc -eq 1 ] && grep -q 'InvalidClientTokenId' "$T/unknown-key.err"; then
+	ok "runtime-aws: an unknown key is reported as InvalidClientTokenId"
+else
+	nok "runtime-aws: an unknown key is reported as InvalidClientTokenId" "$T/unknown-key.err"
+fi
+
+run sts-id "$PIPEC" debug call sts GetCallerIdentity
+if [ $rc -eq 0 ] && grep -q '"Arn": "arn:aws:iam::123456789012:user/pipec-test"' "$T/sts-id.out"; then
+	ok "runtime-aws: sts GetCallerIdentity (query protocol, XML answer)"
+else
+	nok "runtime-aws: sts GetCallerIdentity (query protocol, XML answer)" "$T/sts-id.out" "$T/sts-id.err"
+fi
+
+run glue-missing "$PIPEC" debug call glue GetJob '{"JobName": "missing"}'
+if [ $rc -eq 1 ] && grep -q 'EntityNotFoundException: Job missing not found' "$T/glue-missing.err"; then
+	ok "runtime-aws: Glue JSON errors are reported with code and message"
+else
+	nok "runtime-aws: Glue JSON errors are reported with code and message" "$T/glue-missing.err"
+fi
+
+run events "$PIPEC" debug call events PutRule '{"Name": "pipec-r1", "ScheduleExpression": "rate(5 minutes)"}'
+run events2 "$PIPEC" debug call events DescribeRule '{"Name": "pipec-r1"}'
+if [ $rc -eq 0 ] && grep -q '"Name": "pipec-r1"' "$T/events2.out"; then
+	ok "runtime-aws: EventBridge PutRule/DescribeRule (AWSEvents JSON 1.1)"
+else
+	nok "runtime-aws: EventBridge PutRule/DescribeRule (AWSEvents JSON 1.1)" "$T/events.err" "$T/events2.err"
+fi
+
+# S3 through pipec: bucket made with boto3, object put/get/head through the runtime.
+python3 -c "import boto3, sys; boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1').create_bucket(Bucket='pipec-scripts')" "$EP" >"$T/s3mk.out" 2>&1
+printf 'print("hello")\n' >"$T/job.py"
+run s3put "$PIPEC" debug call s3 PutObject "{\"Bucket\": \"pipec-scripts\", \"Key\": \"jobs/my job.py\", \"File\": \"$T/job.py\", \"ContentType\": \"text/x-python\"}"
+run s3get "$PIPEC" debug call s3 GetObject '{"Bucket": "pipec-scripts", "Key": "jobs/my job.py"}'
+if [ $rc -eq 0 ] && grep -q 'print(\\"hello\\")' "$T/s3get.out"; then
+	ok "runtime-aws: S3 PutObject (streamed file, real sha256) and GetObject round-trip"
+else
+	nok "runtime-aws: S3 PutObject (streamed file, real sha256) and GetObject round-trip" \
+		"$T/s3mk.out" "$T/s3put.err" "$T/s3get.err"
+fi
+run s3head "$PIPEC" debug call s3 HeadObject '{"Bucket": "pipec-scripts", "Key": "nope.py"}'
+if [ $rc -eq 1 ] && grep -q 'NotFound (HTTP 404' "$T/s3head.err"; then
+	ok "runtime-aws: S3 HeadObject of a missing key is NotFound"
+else
+	nok "runtime-aws: S3 HeadObject of a missing key is NotFound" "$T/s3head.err"
+fi
+
+# ---- region ----
+(unset AWS_REGION AWS_DEFAULT_REGION; run no-region "$PIPEC" debug call glue GetDatabases; echo $rc >"$T/no-region.rc")
+if [ "$(cat "$T/no-region.rc")" = 1 ] && grep -q 'no AWS region' "$T/no-region.err"; then
+	ok "runtime-aws: no region is a clear error"
+else
+	nok "runtime-aws: no region is a clear error" "$T/no-region.err"
+fi
+
+# ---- no credentials at all ----
+(unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; run no-creds "$PIPEC" debug call glue GetDatabases; echo $rc >"$T/no-creds.rc")
+if [ "$(cat "$T/no-creds.rc")" = 1 ] && grep -q 'no AWS credentials found' "$T/no-creds.err"; then
+	ok "runtime-aws: no credentials anywhere is a clear error"
+else
+	nok "runtime-aws: no credentials anywhere is a clear error" "$T/no-creds.err"
+fi
+
+# ---- profile files ----
+cat >"$T/credentials" <<EOF
+[dev]
+aws_access_key_id = $AK
+aws_secret_access_key = $SK
+
+[base]
+aws_access_key_id=$AK
+aws_secret_access_key=$SK
+
+[broken]
+aws_access_key_id = $AK
+EOF
+cat >"$T/config" <<EOF
+# comment
+[default]
+region = us-east-1
+
+[profile cfgonly]
+region = us-east-1
+aws_access_key_id = $AK
+aws_secret_access_key = $SK
+
+[profile deployer]
+role_arn = $ROLE_ARN
+source_profile = base
+role_session_name = pipec-deploy-test
+
+[profile hop]
+role_arn = $ROLE_ARN
+source_profile = deployer
+
+[profile loop-a]
+role_arn = $ROLE_ARN
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = $ROLE_ARN
+source_profile = loop-a
+EOF
+(
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+	export AWS_CONFIG_FILE="$T/config" AWS_SHARED_CREDENTIALS_FILE="$T/credentials"
+	run prof-env AWS_PROFILE=dev "$PIPEC" debug call sts GetCallerIdentity --verbose
+	echo $rc >"$T/prof-env.rc"
+	run prof-cfg -u AWS_REGION -u AWS_DEFAULT_REGION "$PIPEC" debug call glue GetDatabases \
+		--profile cfgonly --verbose
+	echo $rc >"$T/prof-cfg.rc"
+	run prof-broken "$PIPEC" debug call glue GetDatabases --profile broken
+	echo $rc >"$T/prof-broken.rc"
+	run prof-missing "$PIPEC" debug call glue GetDatabases --profile nosuch
+	echo $rc >"$T/prof-missing.rc"
+	run prof-role "$PIPEC" debug call sts GetCallerIdentity --profile deployer --verbose
+	echo $rc >"$T/prof-role.rc"
+	run prof-hop "$PIPEC" debug call glue GetDatabases --profile hop --verbose
+	echo $rc >"$T/prof-hop.rc"
+	run prof-loop "$PIPEC" debug call glue GetDatabases --profile loop-a
+	echo $rc >"$T/prof-loop.rc"
+)
+(
+	# An explicit --profile skips (wrong) environment credentials.
+	export AWS_CONFIG_FILE="$T/config" AWS_SHARED_CREDENTIALS_FILE="$T/credentials"
+	run prof-explicit AWS_ACCESS_KEY_ID=AKIAWRONGWRONGWRONG0 AWS_SECRET_ACCESS_KEY=wrong "$PIPEC" \
+		debug call glue GetDatabases --profile dev
+	echo $rc >"$T/prof-explicit.rc"
+)
+if [ "$(cat "$T/prof-env.rc")" = 0 ] && grep -q "profile 'dev' in $T/credentials" "$T/prof-env.err"; then
+	ok "runtime-aws: AWS_PROFILE selects keys from the shared credentials file"
+else
+	nok "runtime-aws: AWS_PROFILE selects keys from the shared credentials file" "$T/prof-env.err"
+fi
+if [ "$(cat "$T/prof-cfg.rc")" = 0 ] && grep -q "profile 'cfgonly' in $T/config" "$T/prof-cfg.err"; then
+	ok "runtime-aws: --profile reads keys and region from the config file [profile x]"
+else
+	nok "runtime-aws: --profile reads keys and region from the config file [profile x]" "$T/prof-cfg.err"
+fi
+if [ "$(cat "$T/prof-explicit.rc")" = 0 ]; then
+	ok "runtime-aws: an explicit --profile wins over environment credentials"
+else
+	nok "runtime-aws: an explicit --profile wins over environment credentials" "$T/prof-explicit.err"
+fi
+if [ "$(cat "$T/prof-broken.rc")" = 1 ] && grep -q "has aws_access_key_id but no aws_secret_access_key" "$T/prof-broken.err"; then
+	ok "runtime-aws: a profile with half a key pair is a clear error"
+else
+	nok "runtime-aws: a profile with half a key pair is a clear error" "$T/prof-broken.err"
+fi
+if [ "$(cat "$T/prof-missing.rc")" = 1 ] && grep -q "profile 'nosuch'" "$T/prof-missing.err"; then
+	ok "runtime-aws: a missing --profile is a clear error"
+else
+	nok "runtime-aws: a missing --profile is a clear error" "$T/prof-missing.err"
+fi
+if [ "$(cat "$T/prof-role.rc")" = 0 ] &&
+	grep -q 'assumed-role/pipec-deploy/pipec-deploy-test' "$T/prof-role.out" &&
+	grep -q 'sts AssumeRole' "$T/prof-role.err"; then
+	ok "runtime-aws: role_arn + source_profile assumes the role with signed STS AssumeRole"
+else
+	nok "runtime-aws: role_arn + source_profile assumes the role with signed STS AssumeRole" \
+		"$T/prof-role.out" "$T/prof-role.err"
+fi
+if [ "$(cat "$T/prof-hop.rc")" = 0 ] && [ "$(grep -c 'sts AssumeRole) attempt 1' "$T/prof-hop.err")" -eq 2 ]; then
+	ok "runtime-aws: a two-hop source_profile chain assumes both roles"
+else
+	nok "runtime-aws: a two-hop source_profile chain assumes both roles" "$T/prof-hop.err"
+fi
+if [ "$(cat "$T/prof-loop.rc")" = 1 ] && grep -q "source_profile cycle: 'loop-a' -> 'loop-b' -> 'loop-a'" "$T/prof-loop.err"; then
+	ok "runtime-aws: a source_profile cycle is detected"
+else
+	nok "runtime-aws: a source_profile cycle is detected" "$T/prof-loop.err"
+fi
+
+# ---- web identity (unsigned STS call: open a one-call window in moto) ----
+printf 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwaXBlYyJ9.c2lnbmF0dXJl' >"$T/web-token"
+python3 - "$EP" <<'EOF' >"$T/reset-auth.out" 2>&1
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/moto-api/reset-auth", data=b"1",
+                             headers={"Content-Type": "text/plain"}, method="POST")
+urllib.request.urlopen(req, timeout=5).read()
+EOF
+(
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+	export AWS_WEB_IDENTITY_TOKEN_FILE="$T/web-token" AWS_ROLE_ARN="$ROLE_ARN"
+	export AWS_ROLE_SESSION_NAME=pipec-ci-run
+	run webid "$PIPEC" debug call sts GetCallerIdentity --verbose
+	echo $rc >"$T/webid.rc"
+)
+if [ "$(cat "$T/webid.rc")" = 0 ] && grep -q 'assumed-role/pipec-deploy/pipec-ci-run' "$T/webid.out" &&
+	grep -q 'sts AssumeRoleWithWebIdentity' "$T/webid.err" &&
+	grep -q 'x-amz-security-token:<redacted>' "$T/webid.err"; then
+	ok "runtime-aws: web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) then signed calls with the session token"
+else
+	nok "runtime-aws: web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) then signed calls with the session token" \
+		"$T/reset-auth.out" "$T/webid.out" "$T/webid.err"
+fi
+if grep -q 'eyJhbGciOiJSUzI1NiJ9' "$ALL_OUT"; then
+	nok "runtime-aws: the web identity token never appears in any output"
+else
+	ok "runtime-aws: the web identity token never appears in any output"
+fi
+
+# ---- fake servers: container credentials, IMDSv2, faults ----
+start_fake() {	# MODE → sets FAKE_PORT; extra env passed by the caller
+	rm -f "$T/$1.port"
+	FAKE_LIFETIME=300 python3 "$ROOT/tests/tools/fake_aws.py" "$1" "$T/$1.port" "$T/$1.log" \
+		>"$T/$1.server.err" 2>&1 &
+	PIDS="$PIDS $!"
+	i=0
+	while [ ! -s "$T/$1.port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	FAKE_PORT=$(cat "$T/$1.port" 2>/dev/null)
+}
+
+printf 'container-auth-token-xyz\n' >"$T/container-token"
+FAKE_AK=$AK FAKE_SK=$SK FAKE_AUTH=container-auth-token-xyz start_fake container
+CPORT=$FAKE_PORT
+(
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+	export AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$CPORT/creds"
+	run container AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="$T/container-token" "$PIPEC" \
+		debug call glue GetDatabases --verbose
+	echo $rc >"$T/container.rc"
+	run container-bad AWS_CONTAINER_AUTHORIZATION_TOKEN=wrong-token "$PIPEC" debug call glue GetDatabases
+	echo $rc >"$T/container-bad.rc"
+	run container-remote AWS_CONTAINER_CREDENTIALS_FULL_URI=http://192.0.2.10/creds "$PIPEC" \
+		debug call glue GetDatabases
+	echo $rc >"$T/container-remote.rc"
+)
+if [ "$(cat "$T/container.rc")" = 0 ] && grep -q 'GET /creds  unsigned auth=match' "$T/container.log" &&
+	grep -q 'from container credentials' "$T/container.err"; then
+	ok "runtime-aws: container credentials (FULL_URI + token file) sign a call moto accepts"
+else
+	nok "runtime-aws: container credentials (FULL_URI + token file) sign a call moto accepts" \
+		"$T/container.err" "$T/container.log"
+fi
+if [ "$(cat "$T/container-bad.rc")" = 1 ] && grep -q 'container credentials' "$T/container-bad.err"; then
+	ok "runtime-aws: a rejected container token is a credentials error"
+else
+	nok "runtime-aws: a rejected container token is a credentials error" "$T/container-bad.err"
+fi
+if [ "$(cat "$T/container-remote.rc")" = 1 ] && grep -q 'is not allowed' "$T/container-remote.err"; then
+	ok "runtime-aws: a plain-http container URI off the local host is refused"
+else
+	nok "runtime-aws: a plain-http container URI off the local host is refused" "$T/container-remote.err"
+fi
+if grep -q 'container-auth-token-xyz' "$ALL_OUT"; then
+	nok "runtime-aws: the container authorization token never appears in any output"
+else
+	ok "runtime-aws: the container authorization token never appears in any output"
+fi
+
+FAKE_AK=$AK FAKE_SK=$SK start_fake imds
+IPORT=$FAKE_PORT
+(
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED
+	export AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$IPORT"
+	run imds "$PIPEC" debug call glue GetDatabases --verbose
+	echo $rc >"$T/imds.rc"
+)
+if [ "$(cat "$T/imds.rc")" = 0 ] && head -1 "$T/imds.log" | grep -q '^PUT /latest/api/token' &&
+	[ "$(grep -c 'GET /latest/meta-data/iam/security-credentials/.* token=ok' "$T/imds.log")" -eq 2 ] &&
+	grep -q "EC2 instance metadata (role 'pipec-instance-role')" "$T/imds.err"; then
+	ok "runtime-aws: IMDSv2 (token PUT, role, credentials) via AWS_EC2_METADATA_SERVICE_ENDPOINT"
+else
+	nok "runtime-aws: IMDSv2 (token PUT, role, credentials) via AWS_EC2_METADATA_SERVICE_ENDPOINT" \
+		"$T/imds.err" "$T/imds.log"
+fi
+
+FAKE_TOKEN=session-token-SECRET-42 FAKE_AK=ASIAFAULTFAULTFAULT0 FAKE_SK=fault-secret-SECRET-43 \
+	start_fake container
+CPORT2=$FAKE_PORT
+start_fake faults
+FPORT=$FAKE_PORT
+script() {
+	python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/__control/script", data=sys.argv[2].encode(), method="POST"), timeout=5).read()' \
+		"http://127.0.0.1:$FPORT" "$1"
+}
+fault() {	# NAME SCRIPT [env...]: one GetDatabases against the fault server
+	name=$1
+	script "$2"
+	shift 2
+	env AWS_ENDPOINT_URL="http://127.0.0.1:$FPORT" "$@" "$PIPEC" debug call glue GetDatabases \
+		--verbose >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	cat "$T/$name.out" "$T/$name.err" >>"$ALL_OUT"
+	attempts=$(grep -c '^aws: > POST' "$T/$name.err")
+	served=$(grep -c '^POST / AWSGlue.GetDatabases signed' "$T/faults.log")
+}
+fault throttle throttle,throttle,ok
+if [ $rc -eq 0 ] && [ "$attempts" -eq 3 ] && [ "$served" -eq 3 ] &&
+	[ "$(grep -c 'retrying in .* (throttling' "$T/throttle.err")" -eq 2 ]; then
+	ok "runtime-aws: throttling twice then success takes 3 attempts"
+else
+	nok "runtime-aws: throttling twice then success takes 3 attempts ($attempts attempts)" "$T/throttle.err"
+fi
+fault five-hundreds 500,500,500,500
+if [ $rc -eq 1 ] && [ "$attempts" -eq 3 ] && [ "$served" -eq 3 ] &&
+	grep -q 'InternalServiceException: boom (HTTP 500.*3 attempts)' "$T/five-hundreds.err"; then
+	ok "runtime-aws: HTTP 500 is retried up to 3 attempts, then reported"
+else
+	nok "runtime-aws: HTTP 500 is retried up to 3 attempts, then reported ($attempts attempts)" "$T/five-hundreds.err"
+fi
+fault max-attempts 503,503,503 AWS_MAX_ATTEMPTS=2
+if [ $rc -eq 1 ] && [ "$attempts" -eq 2 ] && [ "$served" -eq 2 ]; then
+	ok "runtime-aws: AWS_MAX_ATTEMPTS=2 limits a 503 to 2 attempts"
+else
+	nok "runtime-aws: AWS_MAX_ATTEMPTS=2 limits a 503 to 2 attempts ($attempts attempts)" "$T/max-attempts.err"
+fi
+fault reset reset,ok
+if [ $rc -eq 0 ] && [ "$attempts" -eq 2 ]; then
+	ok "runtime-aws: a connection reset is retried"
+else
+	nok "runtime-aws: a connection reset is retried ($attempts attempts)" "$T/reset.err"
+fi
+fault denied denied,ok
+if [ $rc -eq 1 ] && [ "$attempts" -eq 1 ] &&
+	grep -q 'glue GetDatabases: AccessDeniedException: not allowed (HTTP 400' "$T/denied.err"; then
+	ok "runtime-aws: a non-retryable error is not retried; Smithy error type cleaned up"
+else
+	nok "runtime-aws: a non-retryable error is not retried; Smithy error type cleaned up ($attempts attempts)" "$T/denied.err"
+fi
+fault retry-after retryafter:400,ok
+delay=$(sed -n 's/.*retrying in \([0-9]*\) ms.*/\1/p' "$T/retry-after.err" | head -1)
+if [ $rc -eq 0 ] && [ "$attempts" -eq 2 ] && [ "${delay:-0}" -ge 400 ] && [ "${delay:-0}" -le 5100 ]; then
+	ok "runtime-aws: x-amz-retry-after is honoured (waited $delay ms)"
+else
+	nok "runtime-aws: x-amz-retry-after is honoured (waited ${delay:-?} ms)" "$T/retry-after.err"
+fi
+fault conn-refused ok AWS_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+if [ $rc -eq 1 ] && [ "$attempts" -eq 3 ] && grep -q 'after 3 attempts' "$T/conn-refused.err"; then
+	ok "runtime-aws: connection refused is retried, then a network error"
+else
+	nok "runtime-aws: connection refused is retried, then a network error ($attempts attempts)" "$T/conn-refused.err"
+fi
+# A parallel batch: six calls, one throttled once; every call succeeds.
+script throttle
+env AWS_ENDPOINT_URL="http://127.0.0.1:$FPORT" "$PIPEC" debug call glue GetDatabases --parallel 6 \
+	--verbose >"$T/batch.out" 2>"$T/batch.err"
+rc=$?
+cat "$T/batch.out" "$T/batch.err" >>"$ALL_OUT"
+if [ $rc -eq 0 ] && [ "$(grep -c DatabaseList "$T/batch.out")" -eq 6 ] &&
+	[ "$(grep -c '^POST / AWSGlue.GetDatabases signed' "$T/faults.log")" -eq 7 ]; then
+	ok "runtime-aws: a parallel batch of 6 calls retries the throttled one and returns all 6"
+else
+	nok "runtime-aws: a parallel batch of 6 calls retries the throttled one and returns all 6" \
+		"$T/batch.err" "$T/faults.log"
+fi
+run batch-moto "$PIPEC" debug call glue GetJob '{"JobName": "missing"}' --parallel 3
+if [ $rc -eq 1 ] && grep -q 'EntityNotFoundException' "$T/batch-moto.err"; then
+	ok "runtime-aws: a failed batch reports the first failure"
+else
+	nok "runtime-aws: a failed batch reports the first failure" "$T/batch-moto.err"
+fi
+
+# Temporary credentials with a session token against the fault server: the
+# token is sent (and signed) but never shown.
+script ok
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL="http://127.0.0.1:$FPORT" \
+	AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$CPORT2/creds" \
+	"$PIPEC" debug call glue GetDatabases --verbose >"$T/token.out" 2>"$T/token.err"
+rc=$?
+cat "$T/token.out" "$T/token.err" >>"$ALL_OUT"
+if [ $rc -eq 0 ] && grep -q 'token=yes' "$T/faults.log" &&
+	grep -q 'x-amz-security-token:<redacted>' "$T/token.err" &&
+	grep -q 'x-amz-security-token' "$T/token.err"; then
+	ok "runtime-aws: session tokens are sent and signed, and redacted in --verbose"
+else
+	nok "runtime-aws: session tokens are sent and signed, and redacted in --verbose" "$T/token.err" "$T/faults.log"
+fi
+
+# ---- secrets never appear ----
+leaks=""
+for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43; do
+	if grep -qF -- "$secret" "$ALL_OUT"; then leaks="$leaks $secret"; fi
+done
+if [ -z "$leaks" ] && ! grep -q 'Signature=' "$ALL_OUT"; then
+	ok "runtime-aws: no secret key, session token or signature in any stdout/stderr/--verbose output"
+else
+	echo "not ok runtime-aws: no secret key, session token or signature in any stdout/stderr/--verbose output"
+	echo "# leaked: $(echo "$leaks" | sed 's/[A-Za-z0-9]/x/g')"
+fi
+exit 0
