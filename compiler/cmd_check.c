@@ -40,7 +40,7 @@ int cmd_check(int argc, char **argv)
 	struct project_opts o;
 	struct project p;
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
-	bool werror = false, dump_model = false;
+	bool werror = false, dump_model = false, dump_ast = false;
 	const char *v;
 	int i, rc;
 
@@ -65,6 +65,8 @@ int cmd_check(int argc, char **argv)
 			o.no_catalog = true;
 		} else if (!strcmp(a, "--dump-model")) {
 			dump_model = true;
+		} else if (!strcmp(a, "--dump-ast")) {
+			dump_ast = true;
 		} else if (cli_opt_value(argc, argv, &i, "--env", &v) ||
 			   cli_opt_value(argc, argv, &i, "--config", &v) ||
 			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
@@ -99,8 +101,21 @@ int cmd_check(int argc, char **argv)
 
 	project_init(&p);
 	p.diags.warnings_as_errors = werror;
-	rc = project_load(&p, &o);
-	(void)dump_model;
+	o.parse_only = dump_ast;
+	project_load(&p, &o);
+	if (dump_ast || (dump_model && p.have_model)) {
+		struct strbuf sb = STRBUF_INIT;
+		size_t k;
+
+		if (dump_ast) {
+			for (k = 0; k < p.nasts; k++)
+				ast_dump(&p.asts[k], &sb);
+		} else {
+			model_dump(&p.model, &sb);
+		}
+		fwrite(sb.buf, 1, sb.len, stdout);
+		strbuf_release(&sb);
+	}
 	diag_render(&p.diags, fmt, stdout, stderr);
 	rc = p.diags.nerrors ? 1 : 0;
 	project_release(&p);

@@ -286,4 +286,8 @@ const char *model_jdbc_engine_name(enum model_jdbc_engine e);
 const char *model_kv_get(const struct model_kvlist *l, const char *key);
 const struct model_column *model_find_column(const struct model_pipeline *p, const char *name);
 
+struct strbuf;
+/* Prints the whole model as stable, indented text (pipec check --dump-model). */
+void model_dump(const struct model_project *m, struct strbuf *out);
+
 #endif

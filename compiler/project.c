@@ -6,9 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "xalloc.h"
+#include "catalog_check.h"
+#include "check.h"
+#include "config.h"
 #include "parse.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 void project_init(struct project *p)
 {
@@ -207,8 +210,12 @@ static struct source *load_source(struct project *p, const char *path)
 int project_load(struct project *p, const struct project_opts *o)
 {
 	struct path_list files = { NULL, 0, 0 };
+	struct config cfg;
+	const char *catalog;
 	size_t i;
+	int cfg_rc;
 
+	cfg_rc = config_load(p, o->config_path, o->npaths ? o->paths[0] : NULL, o->env_name, &cfg);
 	collect_files(p, o, &files);
 	if (!p->env_error && !files.count) {
 		struct diag *d = diag_error_file(&p->diags, NULL, NULL, "no .pipe files found");
@@ -228,5 +235,19 @@ int project_load(struct project *p, const struct project_opts *o)
 		free(files.items[i]);
 	}
 	free(files.items);
+	if (o->parse_only || cfg_rc < 0 || !cfg.env_ok)
+		return p->diags.nerrors ? 1 : 0;
+	check_project(p, &cfg);
+	catalog = o->catalog_path ? o->catalog_path : cfg.env.catalog_path;
+	if (catalog && !o->no_catalog) {
+		/* A --catalog path is relative to the working directory; the snapshot
+		 * loader resolves relative paths against the project root. */
+		char *abs = o->catalog_path && strcmp(cfg.root, ".") ? realpath(o->catalog_path, NULL)
+								       : NULL;
+
+		if (catalog_check_project(p, abs ? abs : catalog) < 0)
+			p->env_error = true;
+		free(abs);
+	}
 	return p->diags.nerrors ? 1 : 0;
 }

@@ -1,0 +1,434 @@
+/*
+ * check_schema: the declared columns (names, types, renames) and the
+ * partition spec of a pipeline.
+ */
+#include "check.h"
+
+#include <string.h>
+
+#include "strbuf.h"
+
+static const char *const type_names[] = {
+	"string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
+	"decimal", "date", "timestamp", "binary", "array", "map", "struct",
+};
+
+/* Accepted spellings for the same types, resolved silently. */
+static int type_alias(const char *s)
+{
+	if (!strcmp(s, "integer"))
+		return MT_INT;
+	return -1;
+}
+
+static bool is_primitive(enum model_type t)
+{
+	return t != MT_ARRAY && t != MT_MAP && t != MT_STRUCT;
+}
+
+struct typeinfo {
+	enum model_type type;
+	int precision, scale;
+	struct strbuf spark, athena;
+};
+
+static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out);
+
+static bool no_params(struct check_ctx *c, const struct ast_type *t, const char *name)
+{
+	if (t->nparams) {
+		diag_help(diag_error(c->ds, c->src, t->span, "type '%s' takes no parameters", name),
+			  "only decimal takes parameters: decimal(PRECISION, SCALE)");
+		return false;
+	}
+	if ((t->nargs || t->nfields || t->has_angle) && is_primitive((enum model_type)
+								     check_word_index(name, type_names, 15))) {
+		diag_help(diag_error(c->ds, c->src, t->span, "type '%s' takes no '<...>'", name),
+			  "only array<T>, map<K, V> and struct<name: T, ...> take '<...>'");
+		return false;
+	}
+	return true;
+}
+
+static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out)
+{
+	int k = check_word_index(t->name.text, type_names, 15);
+	size_t i;
+
+	if (k < 0)
+		k = type_alias(t->name.text);
+	if (k < 0) {
+		check_unknown(c, t->name.span, "type", t->name.text, type_names, 15);
+		return false;
+	}
+	out->type = (enum model_type)k;
+	switch (out->type) {
+	case MT_DECIMAL: {
+		long p = 10, s = 0;
+
+		if (t->nargs || t->nfields || t->has_angle) {
+			diag_help(diag_error(c->ds, c->src, t->span, "decimal takes no '<...>'"),
+				  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+			return false;
+		}
+		if (!t->nparams || t->nparams > 2) {
+			diag_help(diag_error(c->ds, c->src, t->span,
+					     "decimal needs a precision and a scale"),
+				  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+			return false;
+		}
+		for (i = 0; i < t->nparams; i++) {
+			if (!t->params[i].is_int || t->params[i].overflow) {
+				diag_help(diag_error(c->ds, c->src, t->params[i].span,
+						     "decimal parameters are whole numbers"),
+					  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+				return false;
+			}
+		}
+		p = (long)t->params[0].ival;
+		s = t->nparams > 1 ? (long)t->params[1].ival : 0;
+		if (p < 1 || p > 38) {
+			diag_help(diag_error(c->ds, c->src, t->params[0].span,
+					     "decimal precision %ld is out of range", p),
+				  "precision is 1 to 38 digits");
+			return false;
+		}
+		if (s < 0 || s > p) {
+			diag_help(diag_error(c->ds, c->src, t->params[t->nparams - 1].span,
+					     "decimal scale %ld is out of range", s),
+				  "scale is 0 to the precision (%ld)", p);
+			return false;
+		}
+		out->precision = (int)p;
+		out->scale = (int)s;
+		strbuf_addf(&out->spark, "decimal(%ld,%ld)", p, s);
+		strbuf_addf(&out->athena, "decimal(%ld,%ld)", p, s);
+		return true;
+	}
+	case MT_ARRAY:
+	case MT_MAP: {
+		size_t want = out->type == MT_ARRAY ? 1 : 2;
+		struct typeinfo sub[2];
+		bool ok = true;
+
+		if (t->nparams || t->nfields || t->nargs != want) {
+			diag_help(diag_error(c->ds, c->src, t->span, "%s needs %s", t->name.text,
+					     want == 1 ? "one element type" : "a key and a value type"),
+				  want == 1 ? "write array<TYPE>, like array<string>"
+					    : "write map<KEY, VALUE>, like map<string, int>");
+			return false;
+		}
+		for (i = 0; i < want; i++) {
+			memset(&sub[i], 0, sizeof(sub[i]));
+			strbuf_init(&sub[i].spark, 0);
+			strbuf_init(&sub[i].athena, 0);
+			if (!resolve_type(c, t->args[i], &sub[i]))
+				ok = false;
+		}
+		if (ok && want == 2 && !is_primitive(sub[0].type)) {
+			diag_help(diag_error(c->ds, c->src, t->args[0]->span,
+					     "map keys must be a primitive type"),
+				  "use string or a number type for the key");
+			ok = false;
+		}
+		if (ok && want == 1) {
+			strbuf_addf(&out->spark, "array<%s>", sub[0].spark.buf);
+			strbuf_addf(&out->athena, "array(%s)", sub[0].athena.buf);
+		} else if (ok) {
+			strbuf_addf(&out->spark, "map<%s,%s>", sub[0].spark.buf, sub[1].spark.buf);
+			strbuf_addf(&out->athena, "map(%s, %s)", sub[0].athena.buf,
+				    sub[1].athena.buf);
+		}
+		for (i = 0; i < want; i++) {
+			strbuf_release(&sub[i].spark);
+			strbuf_release(&sub[i].athena);
+		}
+		return ok;
+	}
+	case MT_STRUCT: {
+		bool ok = true;
+
+		if (t->nparams || t->nargs || !t->nfields) {
+			diag_help(diag_error(c->ds, c->src, t->span, "struct needs named fields"),
+				  "write struct<name: TYPE, ...>, like struct<city: string, zip: string>");
+			return false;
+		}
+		strbuf_addstr(&out->spark, "struct<");
+		strbuf_addstr(&out->athena, "row(");
+		for (i = 0; i < t->nfields; i++) {
+			struct typeinfo sub;
+			size_t j;
+
+			for (j = 0; j < i; j++) {
+				if (!strcmp(t->fields[j].name.text, t->fields[i].name.text)) {
+					struct diag *d = diag_error(c->ds, c->src, t->fields[i].name.span,
+								    "duplicate struct field '%s'",
+								    t->fields[i].name.text);
+					diag_note(d, c->src, t->fields[j].name.span, "first declared here");
+					diag_help(d, "field names in a struct are unique");
+					ok = false;
+				}
+			}
+			memset(&sub, 0, sizeof(sub));
+			strbuf_init(&sub.spark, 0);
+			strbuf_init(&sub.athena, 0);
+			if (resolve_type(c, t->fields[i].type, &sub)) {
+				strbuf_addf(&out->spark, "%s%s:%s", i ? "," : "", t->fields[i].name.text,
+					    sub.spark.buf);
+				strbuf_addf(&out->athena, "%s%s %s", i ? ", " : "",
+					    t->fields[i].name.text, sub.athena.buf);
+			} else {
+				ok = false;
+			}
+			strbuf_release(&sub.spark);
+			strbuf_release(&sub.athena);
+		}
+		strbuf_addch(&out->spark, '>');
+		strbuf_addch(&out->athena, ')');
+		return ok;
+	}
+	default:
+		if (!no_params(c, t, t->name.text))
+			return false;
+		strbuf_addstr(&out->spark, type_names[out->type]);
+		switch (out->type) {
+		case MT_STRING:
+			strbuf_addstr(&out->athena, "varchar");
+			break;
+		case MT_INT:
+			strbuf_addstr(&out->athena, "integer");
+			break;
+		case MT_FLOAT:
+			strbuf_addstr(&out->athena, "real");
+			break;
+		case MT_BINARY:
+			strbuf_addstr(&out->athena, "varbinary");
+			break;
+		case MT_TIMESTAMP:
+			strbuf_addstr(&out->athena, "timestamp(6)");
+			break;
+		default:
+			strbuf_addstr(&out->athena, type_names[out->type]);
+			break;
+		}
+		return true;
+	}
+}
+
+void check_columns(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	size_t i, j;
+
+	if (!cl->u.columns.nitems) {
+		diag_help(diag_error(c->ds, c->src, cl->span, "'columns' is empty"),
+			  "declare at least one column: NAME TYPE [required] [from \"field\"]");
+		return;
+	}
+	mp->columns = arena_array(c->a, cl->u.columns.nitems, sizeof(*mp->columns));
+	for (i = 0; i < cl->u.columns.nitems; i++) {
+		const struct ast_column *ac = &cl->u.columns.items[i];
+		struct model_column *col;
+		struct typeinfo ti;
+		bool dup = false;
+
+		for (j = 0; j < i; j++) {
+			if (!strcmp(cl->u.columns.items[j].name.text, ac->name.text)) {
+				struct diag *d = diag_error(c->ds, c->src, ac->name.span,
+							    "duplicate column '%s'", ac->name.text);
+				diag_note(d, c->src, cl->u.columns.items[j].name.span,
+					  "first declared here");
+				diag_help(d, "column names are unique; rename one or use from \"field\"");
+				dup = true;
+				break;
+			}
+		}
+		memset(&ti, 0, sizeof(ti));
+		strbuf_init(&ti.spark, 0);
+		strbuf_init(&ti.athena, 0);
+		if (!ac->type || !resolve_type(c, ac->type, &ti) || dup) {
+			strbuf_release(&ti.spark);
+			strbuf_release(&ti.athena);
+			continue;
+		}
+		col = &mp->columns[mp->ncolumns++];
+		col->name = ac->name.text;
+		col->span = ac->span;
+		col->type = ti.type;
+		col->precision = ti.precision;
+		col->scale = ti.scale;
+		col->spark_type = arena_strdup(c->a, ti.spark.buf);
+		col->glue_type = col->spark_type;
+		col->athena_type = arena_strdup(c->a, ti.athena.buf);
+		col->required = ac->required;
+		col->orderable = ti.type == MT_DATE || ti.type == MT_TIMESTAMP ||
+				 ti.type == MT_TINYINT || ti.type == MT_SMALLINT ||
+				 ti.type == MT_INT || ti.type == MT_BIGINT;
+		col->source_field = col->name;
+		if (ac->from) {
+			const char *f = check_string(c, ac->from);
+
+			if (f && !*f) {
+				diag_help(diag_error(c->ds, c->src, ac->from->span,
+						     "'from' names an empty field"),
+					  "write the source field name: from \"field\"");
+			} else if (f) {
+				col->source_field = f;
+				col->renamed = strcmp(f, col->name) != 0;
+			}
+		}
+		strbuf_release(&ti.spark);
+		strbuf_release(&ti.athena);
+	}
+}
+
+static const char *const transform_names[] = {
+	"", "years", "months", "days", "hours", "bucket", "truncate",
+};
+
+static const struct ast_name *partition_column_arg(struct check_ctx *c,
+						   const struct ast_partition *ap, size_t i,
+						   const char *usage)
+{
+	const struct ast_value *v;
+
+	if (i >= ap->nargs) {
+		diag_help(diag_error(c->ds, c->src, ap->span, "'%s' needs a column",
+				     ap->fn.text ? ap->fn.text : "partition"),
+			  "write %s", usage);
+		return NULL;
+	}
+	v = &ap->args[i];
+	if (v->kind != AST_VAL_NAME || v->u.name.nparts != 1) {
+		diag_help(diag_error(c->ds, c->src, v->span, "expected a column name"),
+			  "write %s", usage);
+		return NULL;
+	}
+	return &v->u.name.parts[0];
+}
+
+void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	size_t i, j;
+
+	if (c->target_clause && mp->target.kind == MT_REDSHIFT) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "a redshift target cannot be partitioned"),
+			  "remove 'partition by'; use sort and distribution keys in Redshift instead");
+		return;
+	}
+	mp->partitions = arena_array(c->a, cl->u.partition.nitems + 1, sizeof(*mp->partitions));
+	for (i = 0; i < cl->u.partition.nitems; i++) {
+		const struct ast_partition *ap = &cl->u.partition.items[i];
+		struct model_partition *pt = &mp->partitions[mp->npartitions];
+		const struct ast_name *colname;
+		const struct model_column *col;
+		int k = 0;
+		const char *usage = "a column, or years(col), months(col), days(col), hours(col), "
+				    "bucket(N, col), truncate(W, col)";
+
+		if (ap->is_call) {
+			k = check_word_index(ap->fn.text, transform_names + 1, 6);
+			if (k < 0) {
+				check_unknown(c, ap->fn.span, "partition transform", ap->fn.text,
+					      transform_names + 1, 6);
+				continue;
+			}
+			k++;
+		}
+		pt->transform = (enum model_transform)k;
+		pt->span = ap->span;
+		if (k == MP_BUCKET || k == MP_TRUNCATE) {
+			const struct ast_value *n = ap->nargs ? &ap->args[0] : NULL;
+			long hi = k == MP_BUCKET ? 10000 : 1000000;
+
+			usage = k == MP_BUCKET ? "bucket(N, column)" : "truncate(WIDTH, column)";
+			if (ap->nargs != 2 || n->kind != AST_VAL_NUMBER || !n->u.num.is_int) {
+				diag_help(diag_error(c->ds, c->src, ap->span,
+						     "'%s' takes a number and a column", ap->fn.text),
+					  "write %s", usage);
+				continue;
+			}
+			if (n->u.num.overflow || n->u.num.ival < 1 || n->u.num.ival > hi) {
+				diag_help(diag_error(c->ds, c->src, n->span,
+						     "%s %s is out of range", ap->fn.text,
+						     k == MP_BUCKET ? "count" : "width"),
+					  "use 1 to %ld", hi);
+				continue;
+			}
+			pt->param = (int)n->u.num.ival;
+			colname = partition_column_arg(c, ap, 1, usage);
+		} else {
+			if (ap->nargs != 1) {
+				diag_help(diag_error(c->ds, c->src, ap->span,
+						     "'%s' takes one column",
+						     k ? ap->fn.text : "partition"),
+					  "write %s", k ? "TRANSFORM(column)" : usage);
+				continue;
+			}
+			colname = partition_column_arg(c, ap, 0, usage);
+		}
+		if (!colname || !(col = check_column_ref(c, colname, "partition column")))
+			continue;
+		if ((k == MP_YEARS || k == MP_MONTHS || k == MP_DAYS) && col->type != MT_DATE &&
+		    col->type != MT_TIMESTAMP) {
+			diag_help(diag_error(c->ds, c->src, ap->span,
+					     "'%s' needs a date or timestamp column; '%s' is %s",
+					     ap->fn.text, col->name, col->spark_type),
+				  "partition by the column itself, or by a date/timestamp column");
+			continue;
+		}
+		if (k == MP_HOURS && col->type != MT_TIMESTAMP) {
+			diag_help(diag_error(c->ds, c->src, ap->span,
+					     "'hours' needs a timestamp column; '%s' is %s", col->name,
+					     col->spark_type),
+				  "use days(%s) for a date column", col->name);
+			continue;
+		}
+		if (k == MP_TRUNCATE && col->type != MT_STRING && col->type != MT_DECIMAL &&
+		    col->type != MT_BINARY && col->type != MT_INT && col->type != MT_BIGINT &&
+		    col->type != MT_SMALLINT && col->type != MT_TINYINT) {
+			diag_help(diag_error(c->ds, c->src, ap->span,
+					     "'truncate' needs a string, integer or decimal column; "
+					     "'%s' is %s", col->name, col->spark_type),
+				  "partition by another column");
+			continue;
+		}
+		if (!is_primitive(col->type) || col->type == MT_FLOAT || col->type == MT_DOUBLE) {
+			diag_help(diag_error(c->ds, c->src, ap->span,
+					     "column '%s' of type %s cannot be a partition field",
+					     col->name, col->spark_type),
+				  "partition by a string, number, date or timestamp column");
+			continue;
+		}
+		if (c->target_clause && mp->target.kind == MT_PARQUET && k != MP_IDENTITY) {
+			diag_help(diag_error(c->ds, c->src, ap->span,
+					     "a parquet target supports plain partition columns only"),
+				  "parquet tables are partitioned Hive-style: partition by %s, or "
+				  "use an iceberg or s3tables target for transforms", col->name);
+			continue;
+		}
+		for (j = 0; j < mp->npartitions; j++) {
+			if (mp->partitions[j].transform == pt->transform &&
+			    !strcmp(mp->partitions[j].column, col->name)) {
+				struct diag *d = diag_error(c->ds, c->src, ap->span,
+							    "duplicate partition field");
+				diag_note(d, c->src, mp->partitions[j].span, "first listed here");
+				diag_help(d, "list each partition field once");
+				break;
+			}
+		}
+		if (j < mp->npartitions)
+			continue;
+		pt->column = col->name;
+		if (k == MP_IDENTITY)
+			pt->spark_expr = col->name;
+		else if (k == MP_BUCKET || k == MP_TRUNCATE)
+			pt->spark_expr = arena_printf(c->a, "%s(%d, %s)", transform_names[k], pt->param,
+						      col->name);
+		else
+			pt->spark_expr = arena_printf(c->a, "%s(%s)", transform_names[k], col->name);
+		mp->npartitions++;
+	}
+}

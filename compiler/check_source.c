@@ -1,0 +1,757 @@
+/*
+ * check_source: `source KIND args { settings }` for every supported kind —
+ * files and S3 prefixes, JDBC databases, Snowflake, BigQuery, DynamoDB and
+ * existing catalog tables.  Streaming and SaaS kinds are declined.
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static const char *const source_kinds[] = {
+	"file", "s3", "jdbc", "snowflake", "bigquery", "dynamodb", "table",
+};
+#define NKINDS 7
+
+static const char *const format_names[] = {
+	"", "csv", "json", "jsonl", "parquet", "avro", "orc", "xml",
+};
+
+static const char *const engine_names[] = {
+	"postgresql", "mysql", "sqlserver", "oracle", "redshift",
+};
+
+enum skey {
+	SK_FORMAT, SK_HEADER, SK_DELIMITER, SK_QUOTE, SK_ESCAPE, SK_MULTILINE, SK_ROW_TAG,
+	SK_COMPRESSION, SK_RECURSE, SK_EXCLUDE, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
+	SK_DATABASE, SK_SCHEMA, SK_WAREHOUSE, SK_PARENT_PROJECT, SK_EXPORT, SK_SCAN, SK_SPLITS,
+	SK_COUNT
+};
+
+static const char *const source_keys[SK_COUNT] = {
+	"format", "header", "delimiter", "quote", "escape", "multiline", "row_tag",
+	"compression", "recurse", "exclude", "connection", "table", "query", "split",
+	"database", "schema", "warehouse", "parent_project", "export", "scan", "splits",
+};
+
+/* Which settings each kind accepts (bit per enum skey). */
+#define B(k) (1u << (k))
+static const unsigned kind_keys[NKINDS] = {
+	[MS_FILE] = B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
+		    B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION),
+	[MS_S3] = B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
+		  B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION) | B(SK_RECURSE) |
+		  B(SK_EXCLUDE),
+	[MS_JDBC] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
+	[MS_SNOWFLAKE] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_DATABASE) |
+			 B(SK_SCHEMA) | B(SK_WAREHOUSE),
+	[MS_BIGQUERY] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_PARENT_PROJECT),
+	[MS_DYNAMODB] = B(SK_EXPORT) | B(SK_SCAN) | B(SK_SPLITS),
+	[MS_TABLE] = B(SK_FORMAT),
+};
+
+static const char *const usage[SK_COUNT] = {
+	"format csv|json|jsonl|parquet|avro|orc|xml",
+	"header",
+	"delimiter \",\"",
+	"quote \"\\\"\"",
+	"escape \"\\\\\"",
+	"multiline",
+	"row_tag \"record\"",
+	"compression gzip|bzip2",
+	"recurse",
+	"exclude \"*.tmp\", \"_SUCCESS\"",
+	"connection \"glue-connection-name\"",
+	"table SCHEMA.TABLE",
+	"query \"SELECT ...\"",
+	"split by COLUMN into N",
+	"database \"DB\"",
+	"schema \"SCHEMA\"",
+	"warehouse \"WH\"",
+	"parent_project \"project-id\"",
+	"export to \"s3://bucket/prefix/\"",
+	"scan read_percent 0.5",
+	"splits N",
+};
+
+static const char *const declined[] = {
+	"kafka", "kinesis", "msk", "salesforce", "servicenow", "sap", "sap_odata", "mongodb",
+	"documentdb", "opensearch", "elasticsearch", "zendesk", "marketo", "google-analytics",
+	"google_analytics", "hubspot", "jira", "slack", "stripe", "shopify", "zoho", "netsuite",
+	"workday", "facebook-ads", "google-ads", "intercom", "asana", "http", "rest", "ftp",
+	"sftp",
+};
+
+static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct diag *d = diag_error(c->ds, c->src, k->span, "source '%s' is not supported", k->text);
+	const char *close = check_word_index(k->text, declined,
+					     sizeof(declined) / sizeof(*declined)) < 0
+				    ? diag_closest(k->text, source_kinds, NKINDS)
+				    : NULL;
+
+	check_join_words(&sb, source_kinds, NKINDS, " and ");
+	if (close)
+		diag_help(d, "did you mean '%s'? (supported sources: %s)", close, sb.buf);
+	else
+		diag_help(d, "pipec reads batch sources only: %s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* One character, for delimiter/quote/escape. */
+static const char *one_char(struct check_ctx *c, const struct ast_setting *s)
+{
+	const char *v = check_arg_string(c, s, 0, usage[check_word_index(s->key.text, source_keys,
+									  SK_COUNT)]);
+
+	if (v && strlen(v) != 1) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "'%s' must be exactly one character", s->key.text),
+			  "write %s \"X\"", s->key.text);
+		return NULL;
+	}
+	return v;
+}
+
+static bool sha256_file(const char *path, char out[65])
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *ctx;
+	size_t n;
+	bool ok;
+
+	if (!f)
+		return false;
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		ok = EVP_DigestUpdate(ctx, buf, n) == 1;
+	ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	for (i = 0; ok && i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return ok;
+}
+
+static const char *qname_text(struct check_ctx *c, const struct ast_qname *q)
+{
+	return ast_qname_text(c->a, q);
+}
+
+/* The s3 location or local path argument. */
+static const struct ast_string *path_arg(struct check_ctx *c, const struct ast_clause *cl,
+					 const char *what, const char *example)
+{
+	if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_STRING) {
+		diag_help(diag_error(c->ds, c->src, cl->span, "a %s source needs %s", what,
+				     example[0] == 's' ? "an S3 location" : "a file path"),
+			  "write: source %s \"%s\" { ... }", what, example);
+		return NULL;
+	}
+	return &cl->u.endpoint.args[0].u.str;
+}
+
+static enum model_format format_from_extension(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	int k;
+
+	if (!dot)
+		return MF_NONE;
+	k = check_word_index(dot + 1, format_names + 1, 7);
+	return k < 0 ? MF_NONE : (enum model_format)(k + 1);
+}
+
+static void check_file_path(struct check_ctx *c, const struct ast_string *as,
+			    struct model_source *ms)
+{
+	const char *path = check_string(c, as), *base;
+	struct strbuf full = STRBUF_INIT;
+	char sha[65];
+
+	if (!path)
+		return;
+	if (!*path || path[0] == '/' || strstr(path, "://")) {
+		diag_help(diag_error(c->ds, c->src, as->span,
+				     "a file source names a local file relative to the project"),
+			  "write a path like \"data/customers.csv\"; for S3 use 'source s3'");
+		return;
+	}
+	if (strcmp(c->cfg->root, "."))
+		strbuf_addf(&full, "%s/", c->cfg->root);
+	strbuf_addstr(&full, path);
+	ms->local_path = path;
+	if (!sha256_file(full.buf, sha)) {
+		diag_help(diag_error(c->ds, c->src, as->span, "cannot read '%s': %s", full.buf,
+				     strerror(errno)),
+			  "file paths are relative to the project root (the directory of pipec.yaml)");
+		strbuf_release(&full);
+		return;
+	}
+	strbuf_release(&full);
+	ms->local_sha256 = arena_strdup(c->a, sha);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (c->cfg->env.script_bucket)
+		ms->path = arena_printf(c->a, "s3://%s/%sfiles/%s/%s", c->cfg->env.script_bucket,
+					c->cfg->env.script_prefix, sha, base);
+}
+
+/* arn:aws[-a-z]*:dynamodb:REGION:ACCOUNT:table/NAME */
+static const char *ddb_arn_problem(const char *s)
+{
+	const char *p = s, *q;
+	size_t n;
+
+	if (strncmp(p, "arn:aws", 7))
+		return "it must start with 'arn:aws'";
+	p += 7;
+	while (*p == '-' || islower((unsigned char)*p))
+		p++;
+	if (strncmp(p, ":dynamodb:", 10))
+		return "the service must be 'dynamodb'";
+	p += 10;
+	q = strchr(p, ':');
+	if (!q || q == p)
+		return "the region is missing";
+	p = q + 1;
+	q = strchr(p, ':');
+	if (!q || q - p != 12)
+		return "the account must be 12 digits";
+	for (; p < q; p++)
+		if (!isdigit((unsigned char)*p))
+			return "the account must be 12 digits";
+	p = q + 1;
+	if (strncmp(p, "table/", 6))
+		return "the resource must be 'table/NAME'";
+	p += 6;
+	n = strlen(p);
+	if (n < 3 || n > 255 || strchr(p, '/'))
+		return "table names are 3 to 255 characters";
+	for (; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return "table names use letters, digits, '_', '-' and '.'";
+	return NULL;
+}
+
+static void split_s3(struct check_ctx *c, const char *url, const char **bucket, const char **prefix)
+{
+	const char *b = url + 5, *slash = strchr(b, '/');
+
+	*bucket = slash ? arena_strndup(c->a, b, (size_t)(slash - b)) : arena_strdup(c->a, b);
+	*prefix = slash ? arena_strdup(c->a, slash + 1) : "";
+}
+
+static bool is_word(const struct ast_value *v, const char *w)
+{
+	return v->kind == AST_VAL_NAME && v->u.name.nparts == 1 && !strcmp(v->u.name.parts[0].text, w);
+}
+
+static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
+		    struct model_source *ms, bool *have_sep_settings)
+{
+	const char *v;
+	int n;
+
+	(void)have_sep_settings;
+	switch (k) {
+	case SK_HEADER:
+	case SK_MULTILINE:
+	case SK_RECURSE:
+		if (!check_setting_nargs(c, s, 0, 0, usage[k], source_keys, SK_COUNT))
+			return;
+		if (k == SK_HEADER)
+			ms->header = true;
+		else if (k == SK_MULTILINE)
+			ms->multiline = true;
+		else
+			ms->recurse = true;
+		return;
+	case SK_FORMAT: {
+		int f;
+
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_arg_word(c, s, 0, usage[k])))
+			return;
+		if (ms->kind == MS_TABLE) {
+			static const char *const tf[] = { "hive", "iceberg" };
+
+			f = check_word_index(v, tf, 2);
+			if (f < 0)
+				check_unknown(c, s->args[0].span, "table format", v, tf, 2);
+			else
+				ms->table_format = f ? MF_ICEBERG : MF_HIVE;
+			return;
+		}
+		f = check_word_index(v, format_names + 1, 7);
+		if (f < 0)
+			check_unknown(c, s->args[0].span, "format", v, format_names + 1, 7);
+		else
+			ms->format = (enum model_format)(f + 1);
+		return;
+	}
+	case SK_DELIMITER:
+	case SK_QUOTE:
+	case SK_ESCAPE:
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = one_char(c, s)))
+			return;
+		if (k == SK_DELIMITER)
+			ms->delimiter = v;
+		else if (k == SK_QUOTE)
+			ms->quote = v;
+		else
+			ms->escape = v;
+		return;
+	case SK_ROW_TAG:
+		if (check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) &&
+		    (v = check_arg_string(c, s, 0, usage[k])) != NULL) {
+			if (!*v)
+				diag_help(diag_error(c->ds, c->src, s->args[0].span,
+						     "'row_tag' is empty"),
+					  "write the XML element that holds one row: row_tag \"record\"");
+			else
+				ms->row_tag = v;
+		}
+		return;
+	case SK_COMPRESSION: {
+		static const char *const comp[] = { "gzip", "bzip2" };
+
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_arg_word(c, s, 0, usage[k])))
+			return;
+		if (check_word_index(v, comp, 2) < 0)
+			check_unknown(c, s->args[0].span, "compression", v, comp, 2);
+		else
+			ms->compression = v;
+		return;
+	}
+	case SK_EXCLUDE: {
+		size_t i;
+
+		if (!check_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
+			return;
+		ms->exclusions = arena_array(c->a, s->nargs, sizeof(*ms->exclusions));
+		for (i = 0; i < s->nargs; i++)
+			if ((v = check_arg_string(c, s, i, usage[k])) != NULL)
+				ms->exclusions[ms->nexclusions++] = v;
+		return;
+	}
+	case SK_CONNECTION:
+	case SK_WAREHOUSE:
+	case SK_PARENT_PROJECT:
+	case SK_QUERY:
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_arg_string(c, s, 0, usage[k])))
+			return;
+		if (!*v) {
+			diag_help(diag_error(c->ds, c->src, s->args[0].span, "'%s' is empty",
+					     s->key.text),
+				  "write: %s", usage[k]);
+			return;
+		}
+		if (k == SK_CONNECTION)
+			ms->connection = v;
+		else if (k == SK_WAREHOUSE)
+			ms->sf_warehouse = v;
+		else if (k == SK_PARENT_PROJECT)
+			ms->bq_parent_project = v;
+		else
+			ms->query = v;
+		return;
+	case SK_DATABASE:
+	case SK_SCHEMA:
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+			return;
+		v = s->args[0].kind == AST_VAL_STRING ? check_string(c, &s->args[0].u.str)
+						       : check_arg_word(c, s, 0, usage[k]);
+		if (v && k == SK_DATABASE)
+			ms->sf_database = v;
+		else if (v)
+			ms->sf_schema = v;
+		return;
+	case SK_TABLE:
+		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+			return;
+		if (ms->kind == MS_BIGQUERY) {
+			if (!(v = check_arg_string(c, s, 0, "table \"project.dataset.table\"")))
+				return;
+			{
+				const char *d1 = strchr(v, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+
+				if (!d1 || !d2 || d1 == v || d2 == d1 + 1 || !d2[1] ||
+				    strchr(d2 + 1, '.')) {
+					diag_help(diag_error(c->ds, c->src, s->args[0].span,
+							     "BigQuery table '%s' is not "
+							     "project.dataset.table", v),
+						  "write table \"my-project.sales.orders\"");
+					return;
+				}
+			}
+			ms->table = v;
+			return;
+		}
+		if (s->args[0].kind != AST_VAL_NAME) {
+			diag_help(diag_error(c->ds, c->src, s->args[0].span,
+					     "'table' expects a dotted name"),
+				  "write: %s", ms->kind == MS_SNOWFLAKE ? "table DATABASE.SCHEMA.TABLE"
+									: usage[k]);
+			return;
+		}
+		n = (int)s->args[0].u.name.nparts;
+		if (ms->kind == MS_JDBC && n > 2) {
+			diag_help(diag_error(c->ds, c->src, s->args[0].span,
+					     "a JDBC table is SCHEMA.TABLE or TABLE"),
+				  "write: table public.orders");
+			return;
+		}
+		if (ms->kind == MS_SNOWFLAKE && n != 1 && n != 3) {
+			diag_help(diag_error(c->ds, c->src, s->args[0].span,
+					     "a Snowflake table is DATABASE.SCHEMA.TABLE or TABLE"),
+				  "write: table SALES.PUBLIC.ORDERS (or TABLE with database and "
+				  "schema settings)");
+			return;
+		}
+		if (ms->kind == MS_SNOWFLAKE && n == 3) {
+			ms->sf_database = s->args[0].u.name.parts[0].text;
+			ms->sf_schema = s->args[0].u.name.parts[1].text;
+			ms->table = s->args[0].u.name.parts[2].text;
+		} else {
+			ms->table = qname_text(c, &s->args[0].u.name);
+		}
+		return;
+	case SK_SPLIT: {
+		int parts;
+
+		if (s->nargs != 4 || !is_word(&s->args[0], "by") || s->args[1].kind != AST_VAL_NAME ||
+		    s->args[1].u.name.nparts != 1 || !is_word(&s->args[2], "into")) {
+			diag_help(diag_error(c->ds, c->src, s->span, "malformed 'split'"),
+				  "write: %s", usage[k]);
+			return;
+		}
+		if (!check_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
+			return;
+		ms->split_column = s->args[1].u.name.parts[0].text;
+		ms->split_partitions = parts;
+		return;
+	}
+	case SK_EXPORT:
+		if (s->nargs != 2 || !is_word(&s->args[0], "to") ||
+		    s->args[1].kind != AST_VAL_STRING) {
+			diag_help(diag_error(c->ds, c->src, s->span, "malformed 'export'"),
+				  "write: %s", usage[k]);
+			return;
+		}
+		if ((v = check_s3_location(c, &s->args[1].u.str, "export location")) != NULL) {
+			ms->ddb_export = true;
+			split_s3(c, v, &ms->export_bucket, &ms->export_prefix);
+		}
+		return;
+	case SK_SCAN: {
+		size_t i;
+
+		ms->read_percent = "0.5";
+		for (i = 0; i < s->nargs; i += 2) {
+			const struct ast_value *val = i + 1 < s->nargs ? &s->args[i + 1] : NULL;
+
+			if (is_word(&s->args[i], "read_percent") && val && val->kind == AST_VAL_NUMBER) {
+				if (val->u.num.value < 0.1 || val->u.num.value > 1.5) {
+					diag_help(diag_error(c->ds, c->src, val->span,
+							     "read_percent %s is out of range",
+							     val->u.num.text),
+						  "DynamoDB scans use 0.1 to 1.5 of the table's read "
+						  "capacity");
+					return;
+				}
+				ms->read_percent = val->u.num.text;
+			} else if (is_word(&s->args[i], "splits") && val) {
+				if (!check_arg_int(c, s, i + 1, 1, 1000000, "splits N", &ms->splits))
+					return;
+			} else {
+				diag_help(diag_error(c->ds, c->src, s->args[i].span,
+						     "malformed 'scan'"),
+					  "write: scan read_percent 0.5 [splits N]");
+				return;
+			}
+		}
+		ms->ddb_export = false;
+		return;
+	}
+	case SK_SPLITS:
+		if (check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+			check_arg_int(c, s, 0, 1, 1000000, usage[k], &ms->splits);
+		return;
+	default:
+		return;
+	}
+}
+
+void check_source(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_source *ms = &c->mp->source;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	int kind = check_word_index(kn->text, source_kinds, NKINDS);
+	int seen[SK_COUNT];
+	const struct ast_setting *conn = NULL, *scan = NULL, *exp = NULL, *tbl = NULL, *qry = NULL;
+	const struct ast_setting *fmt = NULL, *splits = NULL;
+	size_t i;
+	bool sep = false;
+
+	ms->span = cl->span;
+	if (kind < 0) {
+		report_unsupported(c, kn);
+		c->source_clause = NULL;
+		return;
+	}
+	ms->kind = (enum model_source_kind)kind;
+	ms->table_format = MF_HIVE;
+	memset(seen, 0, sizeof(seen));
+
+	switch (ms->kind) {
+	case MS_S3: {
+		const struct ast_string *ps = path_arg(c, cl, "s3", "s3://bucket/prefix/");
+
+		if (ps)
+			ms->path = check_s3_location(c, ps, "source location");
+		break;
+	}
+	case MS_FILE: {
+		const struct ast_string *ps = path_arg(c, cl, "file", "data/file.csv");
+
+		if (ps)
+			check_file_path(c, ps, ms);
+		break;
+	}
+	case MS_JDBC: {
+		const char *e;
+		int ei;
+
+		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
+		    cl->u.endpoint.args[0].u.name.nparts != 1) {
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a jdbc source needs a database engine"),
+				  "write: source jdbc postgresql|mysql|sqlserver|oracle|redshift { ... }");
+			break;
+		}
+		e = cl->u.endpoint.args[0].u.name.parts[0].text;
+		ei = check_word_index(e, engine_names, 5);
+		if (ei < 0)
+			check_unknown(c, cl->u.endpoint.args[0].span, "JDBC engine", e, engine_names,
+				      5);
+		else
+			ms->engine = (enum model_jdbc_engine)(ei + 1);
+		break;
+	}
+	case MS_DYNAMODB: {
+		const char *arn, *why;
+
+		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_STRING) {
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a dynamodb source needs the table ARN"),
+				  "write: source dynamodb \"arn:aws:dynamodb:REGION:ACCOUNT:table/NAME\" "
+				  "{ ... }");
+			break;
+		}
+		arn = check_string(c, &cl->u.endpoint.args[0].u.str);
+		if (arn && (why = ddb_arn_problem(arn)) != NULL)
+			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
+					     "'%s' is not a DynamoDB table ARN: %s", arn, why),
+				  "write arn:aws:dynamodb:REGION:ACCOUNT:table/NAME");
+		else if (arn)
+			ms->table_arn = arn;
+		break;
+	}
+	case MS_TABLE:
+		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
+		    cl->u.endpoint.args[0].u.name.nparts != 2) {
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "a table source names a catalog table DATABASE.TABLE"),
+				  "write: source table lake.orders");
+			break;
+		}
+		ms->database = cl->u.endpoint.args[0].u.name.parts[0].text;
+		ms->table = cl->u.endpoint.args[0].u.name.parts[1].text;
+		break;
+	default:
+		if (cl->u.endpoint.nargs)
+			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
+					     "unexpected value after 'source %s'", kn->text),
+				  "write the %s settings in a block: source %s { connection \"...\" "
+				  "table ... }", kn->text, kn->text);
+		break;
+	}
+
+	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
+		const struct ast_setting *s = &cl->u.endpoint.settings[i];
+		int k = check_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
+					  SK_COUNT);
+
+		if (k < 0)
+			continue;
+		if (!(kind_keys[ms->kind] & B(k))) {
+			if (k == SK_CONNECTION)
+				diag_help(diag_error(c->ds, c->src, s->key.span,
+						     "a %s source does not use a connection",
+						     kn->text),
+					  "remove 'connection': %s", ms->kind == MS_DYNAMODB
+						? "DynamoDB is read with the job's IAM role"
+						: ms->kind == MS_TABLE
+							  ? "catalog tables are read through the "
+							    "Glue Data Catalog"
+							  : "files are read from S3 with the job's IAM "
+							    "role");
+			else
+				diag_help(diag_error(c->ds, c->src, s->key.span,
+						     "'%s' does not apply to a %s source", s->key.text,
+						     kn->text),
+					  "remove it");
+			continue;
+		}
+		if (!check_no_block(c, s))
+			continue;
+		seen[k] = 1;
+		if (k == SK_CONNECTION)
+			conn = s;
+		else if (k == SK_SCAN)
+			scan = s;
+		else if (k == SK_EXPORT)
+			exp = s;
+		else if (k == SK_TABLE)
+			tbl = s;
+		else if (k == SK_QUERY)
+			qry = s;
+		else if (k == SK_FORMAT)
+			fmt = s;
+		else if (k == SK_SPLITS)
+			splits = s;
+		setting(c, s, k, ms, &sep);
+	}
+
+	/* Requirements and combinations per kind. */
+	switch (ms->kind) {
+	case MS_FILE:
+	case MS_S3: {
+		static const struct {
+			int key;
+			unsigned formats;	/* bit per enum model_format */
+			const char *which;
+		} applies[] = {
+			{ SK_HEADER, 1u << MF_CSV, "csv" },
+			{ SK_DELIMITER, 1u << MF_CSV, "csv" },
+			{ SK_QUOTE, 1u << MF_CSV, "csv" },
+			{ SK_ESCAPE, 1u << MF_CSV, "csv" },
+			{ SK_MULTILINE, (1u << MF_CSV) | (1u << MF_JSON), "csv and json" },
+			{ SK_ROW_TAG, 1u << MF_XML, "xml" },
+			{ SK_COMPRESSION,
+			  (1u << MF_CSV) | (1u << MF_JSON) | (1u << MF_JSONL) | (1u << MF_XML),
+			  "csv, json, jsonl and xml" },
+		};
+		size_t a;
+
+		if (!fmt && ms->kind == MS_FILE && ms->local_path)
+			ms->format = format_from_extension(ms->local_path);
+		if (ms->format == MF_NONE) {
+			if (!fmt)
+				diag_help(diag_error(c->ds, c->src, cl->kw_span,
+						     "the %s source needs a format", kn->text),
+					  "add 'format csv|json|jsonl|parquet|avro|orc|xml' to the "
+					  "source block");
+			break;
+		}
+		for (a = 0; a < sizeof(applies) / sizeof(*applies); a++) {
+			if (!seen[applies[a].key] || (applies[a].formats & (1u << ms->format)))
+				continue;
+			for (i = 0; i < cl->u.endpoint.nsettings; i++) {
+				const struct ast_setting *s = &cl->u.endpoint.settings[i];
+
+				if (!strcmp(s->key.text, source_keys[applies[a].key])) {
+					diag_help(diag_error(c->ds, c->src, s->key.span,
+							     "'%s' does not apply to format %s",
+							     s->key.text, format_names[ms->format]),
+						  "'%s' is for %s files; remove it",
+						  s->key.text, applies[a].which);
+					break;
+				}
+			}
+		}
+		if (ms->format == MF_XML && !ms->row_tag && !seen[SK_ROW_TAG])
+			diag_help(diag_error(c->ds, c->src, fmt ? fmt->span : cl->kw_span,
+					     "format xml needs 'row_tag'"),
+				  "add row_tag \"ELEMENT\" naming the element that holds one row");
+		if (ms->format == MF_CSV) {
+			if (!ms->delimiter)
+				ms->delimiter = ",";
+			if (!ms->quote)
+				ms->quote = "\"";
+		}
+		break;
+	}
+	case MS_JDBC:
+	case MS_SNOWFLAKE:
+	case MS_BIGQUERY:
+		if (!conn)
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a %s source needs a Glue connection", kn->text),
+				  "add connection \"NAME\" to the source block");
+		if (tbl && qry) {
+			struct diag *d = diag_error(c->ds, c->src, qry->key.span,
+						    "'table' and 'query' cannot be combined");
+			diag_note(d, c->src, tbl->key.span, "table given here");
+			diag_help(d, "read a table, or the result of a query, not both");
+		} else if (!tbl && !qry) {
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a %s source needs 'table' or 'query'", kn->text),
+				  "add %s", ms->kind == MS_BIGQUERY
+						    ? "table \"project.dataset.table\""
+						    : ms->kind == MS_SNOWFLAKE ? "table DB.SCHEMA.TABLE"
+									       : "table SCHEMA.TABLE");
+		}
+		if (ms->kind == MS_SNOWFLAKE && (tbl || qry) && ms->table != NULL &&
+		    !(ms->sf_database && ms->sf_schema))
+			diag_help(diag_error(c->ds, c->src, tbl->span,
+					     "the Snowflake table needs a database and a schema"),
+				  "write table DB.SCHEMA.TABLE, or add database and schema settings");
+		if (ms->kind == MS_SNOWFLAKE && qry && !tbl && !(ms->sf_database && ms->sf_schema))
+			diag_help(diag_error(c->ds, c->src, qry->span,
+					     "a Snowflake query needs 'database' and 'schema'"),
+				  "add database \"DB\" and schema \"SCHEMA\" to the source block");
+		if (ms->kind == MS_BIGQUERY && qry && !ms->bq_parent_project)
+			diag_help(diag_error(c->ds, c->src, qry->span,
+					     "a BigQuery query needs 'parent_project'"),
+				  "add parent_project \"project-id\" (the project billed for the "
+				  "query)");
+		if (ms->kind == MS_JDBC && qry && ms->split_column)
+			diag_help(diag_error(c->ds, c->src, qry->span,
+					     "'split' needs 'table', not 'query'"),
+				  "Glue splits JDBC reads by a column of a table");
+		break;
+	case MS_DYNAMODB:
+		if (scan && exp) {
+			struct diag *d = diag_error(c->ds, c->src, scan->key.span,
+						    "'scan' and 'export' cannot be combined");
+			diag_note(d, c->src, exp->key.span, "export given here");
+			diag_help(d, "choose the export connector (no read capacity used) or a scan");
+		} else if (!scan && !exp) {
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a dynamodb source needs 'export to' or 'scan'"),
+				  "add export to \"s3://bucket/prefix/\" (recommended) or "
+				  "scan read_percent 0.5");
+		} else if (splits && exp) {
+			diag_help(diag_error(c->ds, c->src, splits->key.span,
+					     "'splits' applies to 'scan' only"),
+				  "remove 'splits' or read with 'scan'");
+		}
+		break;
+	default:
+		break;
+	}
+}

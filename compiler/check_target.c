@@ -1,0 +1,366 @@
+/*
+ * check_target: `target KIND ...` — S3 Tables, Iceberg in the Glue catalog,
+ * Parquet with a catalog table, Redshift — and the names every later phase
+ * uses for the table (Spark identifier, Athena identifier, bucket ARN).
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static const char *const target_kinds[] = { "s3tables", "iceberg", "parquet", "redshift" };
+
+enum tkey { TK_BUCKET, TK_COMPRESSION, TK_STAGING, TK_IAM_ROLE, TK_COUNT };
+static const char *const target_keys[TK_COUNT] = { "bucket", "compression", "staging", "iam_role" };
+static const unsigned kind_keys[] = {
+	[MT_S3TABLES] = 1u << TK_BUCKET,
+	[MT_ICEBERG] = 0,
+	[MT_PARQUET] = 1u << TK_COMPRESSION,
+	[MT_REDSHIFT] = (1u << TK_STAGING) | (1u << TK_IAM_ROLE),
+};
+static const char *const usage[TK_COUNT] = {
+	"bucket \"table-bucket-name\"", "compression snappy|gzip|zstd|none",
+	"staging \"s3://bucket/prefix/\"", "iam_role \"arn:aws:iam::ACCOUNT:role/NAME\"",
+};
+static const char *const example[] = {
+	"target s3tables namespace.table",
+	"target iceberg database.table at \"s3://bucket/prefix/\"",
+	"target parquet \"s3://bucket/prefix/\" table database.table",
+	"target redshift \"connection\" schema.table { staging \"s3://bucket/tmp/\" }",
+};
+
+static bool plain_ident(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+static void spark_part(struct strbuf *sb, const char *s)
+{
+	if (plain_ident(s)) {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '`');
+	for (; *s; s++) {
+		if (*s == '`')
+			strbuf_addch(sb, '`');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '`');
+}
+
+static void athena_part(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static bool has_upper(const char *s)
+{
+	for (; *s; s++)
+		if (isupper((unsigned char)*s))
+			return true;
+	return false;
+}
+
+static const char *lower(struct check_ctx *c, const char *s)
+{
+	char *r = arena_strdup(c->a, s), *p;
+
+	for (p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+/* S3 Tables names: lowercase letters, digits and '_', starting with a letter or digit. */
+static void s3tables_name(struct check_ctx *c, const char *what, const char *s, struct span sp)
+{
+	const char *p;
+
+	if (has_upper(s)) {
+		diag_help(diag_error(c->ds, c->src, sp, "S3 Tables %s '%s' must be lowercase", what,
+				     s),
+			  "write '%s'", lower(c, s));
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_') {
+			diag_help(diag_error(c->ds, c->src, sp, "S3 Tables %s '%s' contains '%c'",
+					     what, s, *p),
+				  "use lowercase letters, digits and '_'");
+			return;
+		}
+	}
+	if (!isalnum((unsigned char)s[0]) || strlen(s) > 255)
+		diag_help(diag_error(c->ds, c->src, sp, "invalid S3 Tables %s '%s'", what, s),
+			  "names start with a letter or digit and are at most 255 characters");
+}
+
+/* The DATABASE.TABLE argument at index i (2 parts). */
+static const struct ast_qname *table_arg(struct check_ctx *c, const struct ast_clause *cl,
+					 size_t i, int kind)
+{
+	const struct ast_value *v;
+
+	if (i >= cl->u.endpoint.nargs || cl->u.endpoint.args[i].kind != AST_VAL_NAME) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span, "the %s target needs a table name",
+				     target_kinds[kind]),
+			  "write: %s", example[kind]);
+		return NULL;
+	}
+	v = &cl->u.endpoint.args[i];
+	if (v->u.name.nparts != 2) {
+		diag_help(diag_error(c->ds, c->src, v->span, "expected %s.TABLE, not '%s'",
+				     kind == MT_S3TABLES ? "NAMESPACE"
+							 : kind == MT_REDSHIFT ? "SCHEMA" : "DATABASE",
+				     ast_qname_text(c->a, &v->u.name)),
+			  "write: %s", example[kind]);
+		return NULL;
+	}
+	return &v->u.name;
+}
+
+static bool is_word(const struct ast_value *v, const char *w)
+{
+	return v->kind == AST_VAL_NAME && v->u.name.nparts == 1 && !strcmp(v->u.name.parts[0].text, w);
+}
+
+static void bad_shape(struct check_ctx *c, const struct ast_clause *cl, int kind, size_t from)
+{
+	struct span sp = from < cl->u.endpoint.nargs ? cl->u.endpoint.args[from].span : cl->span;
+
+	if (from < cl->u.endpoint.nargs)
+		sp = span_join(sp, cl->u.endpoint.args[cl->u.endpoint.nargs - 1].span);
+	diag_help(diag_error(c->ds, c->src, sp, "unexpected %s in the %s target",
+			     from < cl->u.endpoint.nargs ? "value" : "end", target_kinds[kind]),
+		  "write: %s", example[kind]);
+}
+
+void check_target(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_target *t = &c->mp->target;
+	const struct model_env *env = &c->cfg->env;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	int kind = check_word_index(kn->text, target_kinds, 4);
+	const struct ast_qname *q = NULL;
+	const struct ast_value *args = cl->u.endpoint.args;
+	size_t nargs = cl->u.endpoint.nargs, i;
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = true;
+
+	t->span = cl->span;
+	if (kind < 0) {
+		check_unknown(c, kn->span, "target", kn->text, target_kinds, 4);
+		c->target_clause = NULL;
+		return;
+	}
+	t->kind = (enum model_target_kind)kind;
+	switch (t->kind) {
+	case MT_S3TABLES:
+		q = table_arg(c, cl, 0, kind);
+		if (nargs >= 2 && is_word(&args[1], "at")) {
+			diag_help(diag_error(c->ds, c->src, span_join(args[1].span, args[nargs - 1].span),
+					     "an S3 Tables target has no location"),
+				  "S3 Tables manages storage itself: remove 'at ...', or use an "
+				  "iceberg target for a table in your own bucket");
+			ok = false;
+		} else if (q && nargs > 1) {
+			bad_shape(c, cl, kind, 1);
+			ok = false;
+		}
+		break;
+	case MT_ICEBERG:
+		q = table_arg(c, cl, 0, kind);
+		if (!q) {
+			ok = false;
+		} else if (nargs < 2) {
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "an iceberg target needs a location"),
+				  "add at \"s3://bucket/prefix/\" (or use an s3tables target, "
+				  "which needs none)");
+			ok = false;
+		} else if (nargs != 3 || !is_word(&args[1], "at") || args[2].kind != AST_VAL_STRING) {
+			bad_shape(c, cl, kind, 1);
+			ok = false;
+		} else {
+			t->location = check_s3_location(c, &args[2].u.str, "table location");
+		}
+		break;
+	case MT_PARQUET:
+		if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
+			bad_shape(c, cl, kind, 0);
+			ok = false;
+			break;
+		}
+		t->location = check_s3_location(c, &args[0].u.str, "table location");
+		if (nargs < 3 || !is_word(&args[1], "table")) {
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "a parquet target needs a catalog table"),
+				  "write: %s", example[kind]);
+			ok = false;
+		} else if (nargs > 3) {
+			bad_shape(c, cl, kind, 3);
+			ok = false;
+		} else {
+			q = table_arg(c, cl, 2, kind);
+		}
+		t->compression = "snappy";
+		break;
+	case MT_REDSHIFT:
+		if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
+			diag_help(diag_error(c->ds, c->src, cl->kw_span,
+					     "a redshift target needs a Glue connection"),
+				  "write: %s", example[kind]);
+			ok = false;
+			break;
+		}
+		t->connection = check_string(c, &args[0].u.str);
+		q = table_arg(c, cl, 1, kind);
+		if (q && nargs > 2) {
+			bad_shape(c, cl, kind, 2);
+			ok = false;
+		}
+		break;
+	}
+
+	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
+		const struct ast_setting *s = &cl->u.endpoint.settings[i];
+		int k = check_setting_key(c, s, cl->u.endpoint.settings, i, "target", target_keys,
+					  TK_COUNT);
+		const char *v;
+
+		if (k < 0)
+			continue;
+		if (!(kind_keys[t->kind] & (1u << k))) {
+			diag_help(diag_error(c->ds, c->src, s->key.span,
+					     "'%s' does not apply to a %s target", s->key.text,
+					     kn->text),
+				  "remove it");
+			continue;
+		}
+		if (!check_no_block(c, s) ||
+		    !check_setting_nargs(c, s, 1, 1, usage[k], target_keys, TK_COUNT))
+			continue;
+		switch (k) {
+		case TK_BUCKET:
+			if ((v = check_arg_string(c, s, 0, usage[k])) != NULL) {
+				const char *why = check_bucket_name_problem(v);
+
+				if (why)
+					diag_help(diag_error(c->ds, c->src, s->args[0].span,
+							     "invalid table bucket name '%s': %s", v,
+							     why),
+						  "write the table bucket's name, not its ARN");
+				else
+					t->table_bucket = v;
+			}
+			break;
+		case TK_COMPRESSION: {
+			static const char *const comp[] = { "snappy", "gzip", "zstd", "none" };
+
+			if ((v = check_arg_word(c, s, 0, usage[k])) == NULL)
+				break;
+			if (check_word_index(v, comp, 4) < 0)
+				check_unknown(c, s->args[0].span, "compression", v, comp, 4);
+			else
+				t->compression = v;
+			break;
+		}
+		case TK_STAGING:
+			if (s->args[0].kind != AST_VAL_STRING)
+				check_arg_string(c, s, 0, usage[k]);
+			else
+				t->staging = check_s3_location(c, &s->args[0].u.str,
+							       "staging location");
+			break;
+		case TK_IAM_ROLE:
+			if ((v = check_arg_string(c, s, 0, usage[k])) == NULL)
+				break;
+			if (strncmp(v, "arn:aws", 7) || !strstr(v, ":iam::") || !strstr(v, ":role/"))
+				diag_help(diag_error(c->ds, c->src, s->args[0].span,
+						     "'%s' is not an IAM role ARN", v),
+					  "write arn:aws:iam::ACCOUNT:role/NAME");
+			else
+				t->iam_role = v;
+			break;
+		default:
+			break;
+		}
+	}
+	if (t->kind == MT_REDSHIFT && !t->staging && ok)
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "a redshift target needs a staging location"),
+			  "add { staging \"s3://bucket/prefix/\" }: Glue writes there before COPY");
+	if (!q)
+		return;
+
+	t->database = q->parts[0].text;
+	t->table = q->parts[1].text;
+	if (t->kind == MT_S3TABLES) {
+		size_t j;
+
+		s3tables_name(c, "namespace", t->database, q->parts[0].span);
+		s3tables_name(c, "table name", t->table, q->parts[1].span);
+		for (j = 0; j < c->mp->ncolumns; j++)
+			if (has_upper(c->mp->columns[j].name))
+				diag_help(diag_error(c->ds, c->src, c->mp->columns[j].span,
+						     "S3 Tables column '%s' must be lowercase",
+						     c->mp->columns[j].name),
+					  "write '%s' (and from \"%s\" to keep reading the source "
+					  "field)", lower(c, c->mp->columns[j].name),
+					  c->mp->columns[j].source_field);
+		if (!t->table_bucket)
+			t->table_bucket = env->table_bucket;
+		if (!t->table_bucket) {
+			diag_help(diag_error(c->ds, c->src, cl->kw_span,
+					     "no S3 table bucket for this target"),
+				  "set table_bucket for environment '%s' in pipec.yaml, or add "
+				  "{ bucket \"NAME\" } to the target", env->name);
+		} else if (!env->region || !env->account) {
+			diag_help(diag_error(c->ds, c->src, cl->kw_span,
+					     "an S3 Tables target needs the environment's region and "
+					     "account"),
+				  "set region and account for environment '%s' in pipec.yaml",
+				  env->name);
+		} else {
+			t->table_bucket_arn = arena_printf(c->a, "arn:aws:s3tables:%s:%s:bucket/%s",
+							   env->region, env->account, t->table_bucket);
+		}
+		t->spark_catalog = "s3tablescatalog";
+	} else if (t->kind == MT_ICEBERG) {
+		t->spark_catalog = "glue_catalog";
+	}
+
+	if (t->spark_catalog)
+		strbuf_addf(&sb, "%s.", t->spark_catalog);
+	spark_part(&sb, t->database);
+	strbuf_addch(&sb, '.');
+	spark_part(&sb, t->table);
+	t->spark_ident = arena_strdup(c->a, sb.buf);
+	strbuf_reset(&sb);
+	if (t->kind == MT_S3TABLES && t->table_bucket) {
+		struct strbuf cat = STRBUF_INIT;
+
+		strbuf_addf(&cat, "s3tablescatalog/%s", t->table_bucket);
+		athena_part(&sb, cat.buf);
+		strbuf_addch(&sb, '.');
+		strbuf_release(&cat);
+	}
+	athena_part(&sb, t->database);
+	strbuf_addch(&sb, '.');
+	athena_part(&sb, t->table);
+	t->athena_ident = arena_strdup(c->a, sb.buf);
+	strbuf_release(&sb);
+}

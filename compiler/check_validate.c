@@ -1,0 +1,450 @@
+/*
+ * check_validate: `validate { ... }` — row counts, null and uniqueness
+ * checks, value expectations, freshness, completeness, the sample size and
+ * what a failure does.  Literals are checked against the column types.
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static const char *const rule_names[] = {
+	"row_count", "not_null", "unique", "expect", "freshness", "sample", "on failure",
+	"completeness",
+};
+
+static bool is_numeric(enum model_type t)
+{
+	return t == MT_TINYINT || t == MT_SMALLINT || t == MT_INT || t == MT_BIGINT ||
+	       t == MT_FLOAT || t == MT_DOUBLE || t == MT_DECIMAL;
+}
+
+static bool is_integer(enum model_type t)
+{
+	return t == MT_TINYINT || t == MT_SMALLINT || t == MT_INT || t == MT_BIGINT;
+}
+
+static bool looks_like_date(const char *s, bool timestamp)
+{
+	size_t i;
+
+	if (strlen(s) < 10)
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	return timestamp ? (s[10] == '\0' || s[10] == 'T' || s[10] == ' ') : s[10] == '\0';
+}
+
+/* A comparison operand that fits col's type; fills lit. */
+static bool literal(struct check_ctx *c, const struct model_column *col, const struct ast_value *v,
+		    struct model_literal *lit)
+{
+	if (!is_numeric(col->type) && col->type != MT_STRING && col->type != MT_DATE &&
+	    col->type != MT_TIMESTAMP && col->type != MT_BOOLEAN) {
+		diag_help(diag_error(c->ds, c->src, v->span,
+				     "values of column '%s' (%s) cannot be compared", col->name,
+				     col->spark_type),
+			  "expect rules compare strings, numbers, booleans, dates and timestamps");
+		return false;
+	}
+	if (is_numeric(col->type)) {
+		if (v->kind != AST_VAL_NUMBER) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "column '%s' is %s; compare it with a number", col->name,
+					     col->spark_type),
+				  "write a number without quotes, like 0 or 9.99");
+			return false;
+		}
+		if (is_integer(col->type) && !v->u.num.is_int) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "column '%s' is %s; '%s' is not a whole number", col->name,
+					     col->spark_type, v->u.num.text),
+				  "compare integer columns with whole numbers");
+			return false;
+		}
+		lit->is_string = false;
+		lit->text = v->u.num.text;
+		return true;
+	}
+	if (col->type == MT_BOOLEAN) {
+		if (v->kind != AST_VAL_NAME || v->u.name.nparts != 1 ||
+		    (strcmp(v->u.name.parts[0].text, "true") && strcmp(v->u.name.parts[0].text, "false"))) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "column '%s' is boolean; compare it with true or false",
+					     col->name),
+				  "write true or false without quotes");
+			return false;
+		}
+		lit->is_string = false;
+		lit->text = v->u.name.parts[0].text;
+		return true;
+	}
+	if (v->kind != AST_VAL_STRING) {
+		diag_help(diag_error(c->ds, c->src, v->span,
+				     "column '%s' is %s; compare it with a quoted string", col->name,
+				     col->spark_type),
+			  col->type == MT_STRING ? "write the value in double quotes"
+						 : "write the value as \"2024-01-31\"");
+		return false;
+	}
+	lit->text = check_string(c, &v->u.str);
+	if (!lit->text)
+		return false;
+	if ((col->type == MT_DATE || col->type == MT_TIMESTAMP) &&
+	    !looks_like_date(lit->text, col->type == MT_TIMESTAMP)) {
+		diag_help(diag_error(c->ds, c->src, v->span, "'%s' is not a %s", lit->text,
+				     col->type == MT_DATE ? "date" : "timestamp"),
+			  col->type == MT_DATE ? "write \"YYYY-MM-DD\""
+					       : "write \"YYYY-MM-DD HH:MM:SS\"");
+		return false;
+	}
+	lit->is_string = true;
+	return true;
+}
+
+/* Brackets and parentheses balance, no dangling escape: a cheap sanity check. */
+static const char *regex_problem(const char *re)
+{
+	char stack[256];
+	size_t depth = 0;
+	bool in_class = false;
+
+	for (; *re; re++) {
+		if (*re == '\\') {
+			if (!re[1])
+				return "it ends with a lone '\\'";
+			re++;
+			continue;
+		}
+		if (in_class) {
+			if (*re == ']')
+				in_class = false;
+			continue;
+		}
+		if (*re == '[') {
+			in_class = true;
+			if (re[1] == ']')
+				re++;
+		} else if (*re == '(' || *re == '{') {
+			if (depth == sizeof(stack))
+				return "it nests too deeply";
+			stack[depth++] = *re;
+		} else if (*re == ')' || *re == '}') {
+			if (!depth || stack[depth - 1] != (*re == ')' ? '(' : '{'))
+				return *re == ')' ? "a ')' has no matching '('"
+						  : "a '}' has no matching '{'";
+			depth--;
+		}
+	}
+	if (in_class)
+		return "a '[' is not closed";
+	if (depth)
+		return stack[depth - 1] == '(' ? "a '(' is not closed" : "a '{' is not closed";
+	return NULL;
+}
+
+static double num_value(const struct ast_value *v)
+{
+	return v->kind == AST_VAL_NUMBER ? v->u.num.value : 0;
+}
+
+static bool columns_of(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr,
+		       const char *what)
+{
+	size_t i, j;
+
+	mr->columns = arena_array(c->a, r->ncolumns + 1, sizeof(*mr->columns));
+	for (i = 0; i < r->ncolumns; i++) {
+		const struct model_column *col = check_column_ref(c, &r->columns[i], what);
+
+		if (!col)
+			return false;
+		for (j = 0; j < mr->ncolumns; j++) {
+			if (!strcmp(mr->columns[j], col->name)) {
+				diag_help(diag_error(c->ds, c->src, r->columns[i].span,
+						     "column '%s' is listed twice", col->name),
+					  "list each column once");
+				return false;
+			}
+		}
+		mr->columns[mr->ncolumns++] = col->name;
+	}
+	return mr->ncolumns > 0;
+}
+
+static const enum model_cmp cmp_map[] = {
+	[AST_CMP_EQ] = MC_EQ, [AST_CMP_NE] = MC_NE, [AST_CMP_LT] = MC_LT, [AST_CMP_LE] = MC_LE,
+	[AST_CMP_GT] = MC_GT, [AST_CMP_GE] = MC_GE, [AST_CMP_BETWEEN] = MC_BETWEEN,
+	[AST_CMP_IN] = MC_IN, [AST_CMP_MATCHES] = MC_MATCHES, [AST_CMP_NOT_NULL] = MC_NOT_NULL,
+};
+
+static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr)
+{
+	const struct model_column *col;
+	size_t i;
+
+	if (r->ncolumns != 1 || !(col = check_column_ref(c, &r->columns[0], "expected column")))
+		return false;
+	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
+	mr->columns[mr->ncolumns++] = col->name;
+	mr->cmp = cmp_map[r->cmp];
+	mr->values = arena_array(c->a, r->nvalues + 1, sizeof(*mr->values));
+	switch (r->cmp) {
+	case AST_CMP_NOT_NULL:
+		return true;
+	case AST_CMP_MATCHES: {
+		const char *why;
+
+		if (col->type != MT_STRING) {
+			diag_help(diag_error(c->ds, c->src, r->span,
+					     "'matches' needs a string column; '%s' is %s", col->name,
+					     col->spark_type),
+				  "use a comparison or 'between' for non-string columns");
+			return false;
+		}
+		if (r->nvalues != 1 || r->values[0].kind != AST_VAL_STRING) {
+			diag_help(diag_error(c->ds, c->src, r->span, "'matches' needs a pattern"),
+				  "write: expect %s matches \"^[A-Z]{2}[0-9]+$\"", col->name);
+			return false;
+		}
+		if (!literal(c, col, &r->values[0], &mr->values[0]))
+			return false;
+		why = regex_problem(mr->values[0].text);
+		if (why) {
+			diag_help(diag_error(c->ds, c->src, r->values[0].span,
+					     "invalid regular expression: %s", why),
+				  "escape literal brackets with '\\\\'");
+			return false;
+		}
+		mr->nvalues = 1;
+		return true;
+	}
+	case AST_CMP_IN:
+		if (!r->nvalues) {
+			diag_help(diag_error(c->ds, c->src, r->span, "'in' needs at least one value"),
+				  "write: expect %s in (\"a\", \"b\")", col->name);
+			return false;
+		}
+		break;
+	case AST_CMP_BETWEEN:
+		if (r->nvalues != 2) {
+			diag_help(diag_error(c->ds, c->src, r->span, "'between' needs two bounds"),
+				  "write: expect %s between LOW and HIGH", col->name);
+			return false;
+		}
+		break;
+	default:
+		if (r->nvalues != 1) {
+			diag_help(diag_error(c->ds, c->src, r->span, "a comparison needs one value"),
+				  "write: expect %s >= 0", col->name);
+			return false;
+		}
+		break;
+	}
+	for (i = 0; i < r->nvalues; i++)
+		if (!literal(c, col, &r->values[i], &mr->values[i]))
+			return false;
+	mr->nvalues = r->nvalues;
+	if (r->cmp == AST_CMP_BETWEEN) {
+		bool reversed = false;
+
+		if (r->values[0].kind == AST_VAL_NUMBER)
+			reversed = num_value(&r->values[0]) > num_value(&r->values[1]);
+		else if (r->values[0].kind == AST_VAL_STRING)
+			reversed = strcmp(mr->values[0].text, mr->values[1].text) > 0;
+		if (reversed) {
+			diag_help(diag_error(c->ds, c->src,
+					     span_join(r->values[0].span, r->values[1].span),
+					     "'between' bounds are reversed"),
+				  "write the lower bound first: between %s and %s",
+				  r->values[1].kind == AST_VAL_NUMBER ? r->values[1].u.num.text
+								      : "LOW",
+				  r->values[0].kind == AST_VAL_NUMBER ? r->values[0].u.num.text
+								      : "HIGH");
+			return false;
+		}
+	}
+	return true;
+}
+
+void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_default)
+{
+	struct model_validation *v = &c->mp->validation;
+	const struct ast_rule *seen_sample = NULL, *seen_failure = NULL;
+	size_t i;
+
+	if (!is_default)
+		v->rules = arena_array(c->a, cl->u.validate.nitems + 1, sizeof(*v->rules));
+	for (i = 0; i < cl->u.validate.nitems; i++) {
+		const struct ast_rule *r = &cl->u.validate.items[i];
+		struct model_rule mr;
+		bool ok = false;
+
+		memset(&mr, 0, sizeof(mr));
+		if (is_default && r->kind != AST_RULE_SAMPLE && r->kind != AST_RULE_ON_FAILURE) {
+			diag_help(diag_error(c->ds, c->src, r->span,
+					     "'%s' rules cannot be defaults", rule_names[r->kind]),
+				  "defaults may set 'on failure' and 'sample'; write rules in each "
+				  "pipeline's validate block");
+			continue;
+		}
+		switch (r->kind) {
+		case AST_RULE_SAMPLE:
+			if (seen_sample) {
+				struct diag *d = diag_error(c->ds, c->src, r->span, "duplicate 'sample'");
+				diag_note(d, c->src, seen_sample->span, "first set here");
+				diag_help(d, "keep one 'sample'");
+				break;
+			}
+			seen_sample = r;
+			if (!r->sample.is_int || r->sample.overflow || r->sample.ival < 1 ||
+			    r->sample.ival > 1000)
+				diag_help(diag_error(c->ds, c->src, r->sample.span,
+						     "sample size %s is out of range", r->sample.text),
+					  "sample 1 to 1000 rows");
+			else
+				v->sample = (int)r->sample.ival;
+			continue;
+		case AST_RULE_ON_FAILURE:
+			if (seen_failure) {
+				struct diag *d = diag_error(c->ds, c->src, r->span,
+							    "duplicate 'on failure'");
+				diag_note(d, c->src, seen_failure->span, "first set here");
+				diag_help(d, "keep one 'on failure'");
+				break;
+			}
+			seen_failure = r;
+			if (!strcmp(r->action.text, "fail")) {
+				v->fail_on_error = true;
+			} else if (!strcmp(r->action.text, "warn")) {
+				v->fail_on_error = false;
+			} else {
+				static const char *const acts[] = { "fail", "warn" };
+
+				check_unknown(c, r->action.span, "failure action", r->action.text,
+					      acts, 2);
+			}
+			continue;
+		case AST_RULE_ROW_COUNT:
+			if (r->matches_source) {
+				mr.kind = MR_ROW_COUNT_MATCHES_SOURCE;
+				ok = true;
+				break;
+			}
+			mr.kind = MR_ROW_COUNT;
+			mr.cmp = cmp_map[r->cmp];
+			if (r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||
+			    r->cmp == AST_CMP_NOT_NULL || !r->nvalues) {
+				diag_help(diag_error(c->ds, c->src, r->span, "malformed 'row_count'"),
+					  "write 'row_count matches source' or 'row_count >= N'");
+				break;
+			}
+			mr.values = arena_array(c->a, r->nvalues, sizeof(*mr.values));
+			ok = true;
+			for (size_t j = 0; j < r->nvalues && ok; j++) {
+				const struct ast_value *val = &r->values[j];
+
+				if (val->kind != AST_VAL_NUMBER || !val->u.num.is_int ||
+				    val->u.num.ival < 0 || val->u.num.overflow) {
+					diag_help(diag_error(c->ds, c->src, val->span,
+							     "row counts are whole numbers >= 0"),
+						  "write, for example, row_count >= 1");
+					ok = false;
+				} else {
+					mr.values[mr.nvalues].text = val->u.num.text;
+					mr.nvalues++;
+				}
+			}
+			if (ok && r->cmp == AST_CMP_BETWEEN &&
+			    (r->nvalues != 2 || r->values[0].u.num.ival > r->values[1].u.num.ival)) {
+				diag_help(diag_error(c->ds, c->src, r->span,
+						     "'between' bounds are reversed"),
+					  "write the lower bound first");
+				ok = false;
+			}
+			break;
+		case AST_RULE_NOT_NULL:
+			mr.kind = MR_NOT_NULL;
+			ok = columns_of(c, r, &mr, "not_null column");
+			break;
+		case AST_RULE_UNIQUE:
+			mr.kind = MR_UNIQUE;
+			ok = columns_of(c, r, &mr, "unique column");
+			break;
+		case AST_RULE_EXPECT:
+			mr.kind = MR_EXPECT;
+			ok = check_expect(c, r, &mr);
+			break;
+		case AST_RULE_FRESHNESS: {
+			const struct model_column *col;
+
+			mr.kind = MR_FRESHNESS;
+			if (r->ncolumns != 1 ||
+			    !(col = check_column_ref(c, &r->columns[0], "freshness column")))
+				break;
+			if (col->type != MT_DATE && col->type != MT_TIMESTAMP) {
+				diag_help(diag_error(c->ds, c->src, r->columns[0].span,
+						     "freshness needs a date or timestamp column; '%s' "
+						     "is %s", col->name, col->spark_type),
+					  "name a column that records when the row happened");
+				break;
+			}
+			if (r->within.overflow || r->within.seconds <= 0) {
+				diag_help(diag_error(c->ds, c->src, r->within.span,
+						     "freshness window must be positive"),
+					  "write: freshness %s within 1d", col->name);
+				break;
+			}
+			mr.columns = arena_array(c->a, 1, sizeof(*mr.columns));
+			mr.columns[mr.ncolumns++] = col->name;
+			mr.seconds = r->within.seconds;
+			ok = true;
+			break;
+		}
+		case AST_RULE_COMPLETENESS: {
+			const struct model_column *col;
+
+			mr.kind = MR_COMPLETENESS;
+			if (r->ncolumns != 1 ||
+			    !(col = check_column_ref(c, &r->columns[0], "completeness column")))
+				break;
+			mr.cmp = cmp_map[r->cmp];
+			if (r->nvalues < 1 || r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||
+			    r->cmp == AST_CMP_NOT_NULL) {
+				diag_help(diag_error(c->ds, c->src, r->span,
+						     "malformed 'completeness'"),
+					  "write: completeness %s >= 0.95", col->name);
+				break;
+			}
+			mr.values = arena_array(c->a, r->nvalues, sizeof(*mr.values));
+			ok = true;
+			for (size_t j = 0; j < r->nvalues && ok; j++) {
+				const struct ast_value *val = &r->values[j];
+
+				if (val->kind != AST_VAL_NUMBER || val->u.num.value < 0 ||
+				    val->u.num.value > 1) {
+					diag_help(diag_error(c->ds, c->src, val->span,
+							     "completeness is a fraction from 0 to 1"),
+						  "write, for example, completeness %s >= 0.95",
+						  col->name);
+					ok = false;
+				} else {
+					mr.values[mr.nvalues++].text = val->u.num.text;
+				}
+			}
+			mr.columns = arena_array(c->a, 1, sizeof(*mr.columns));
+			mr.columns[mr.ncolumns++] = col->name;
+			break;
+		}
+		}
+		if (ok && !is_default) {
+			mr.span = r->span;
+			v->rules[v->nrules++] = mr;
+		}
+	}
+	if (!is_default)
+		c->mp->validates = v->nrules > 0;
+}

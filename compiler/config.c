@@ -1,0 +1,817 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "check.h"
+#include "diag.h"
+#include "project.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define CONFIG_FILE "pipec.yaml"
+
+struct yctx {
+	struct project *p;
+	struct diag_set *ds;
+	const struct source *src;
+	yaml_document_t *doc;
+	struct arena *a;
+};
+
+/* libyaml counts lines and columns in characters; spans are bytes. */
+static size_t mark_offset(const struct source *src, yaml_mark_t m)
+{
+	size_t off, col;
+
+	if (m.line >= src->nlines)
+		return src->len;
+	off = src->line_starts[m.line];
+	for (col = 0; col < m.column && off < src->len && src->text[off] != '\n'; col++) {
+		size_t n = utf8_seq_len((const unsigned char *)src->text + off, src->len - off);
+		off += n ? n : 1;
+	}
+	return off;
+}
+
+static struct span node_span(const struct yctx *y, const yaml_node_t *n)
+{
+	size_t a = mark_offset(y->src, n->start_mark), b = mark_offset(y->src, n->end_mark);
+
+	/* A block mapping ends at the start of the next line: keep the span on its own text. */
+	while (b > a && (y->src->text[b - 1] == '\n' || y->src->text[b - 1] == ' ' ||
+			 y->src->text[b - 1] == '\r'))
+		b--;
+	if (b <= a)
+		b = a + 1 <= y->src->len ? a + 1 : a;
+	return span_make(a, b);
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_null_scalar(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	s = scalar(n);
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null");
+}
+
+/* A string value; NULL (with a diagnostic) when the node is not a scalar. */
+static const char *want_string(struct yctx *y, const char *key, yaml_node_t *n)
+{
+	if (n->type != YAML_SCALAR_NODE || is_null_scalar(n)) {
+		struct diag *d = diag_error(y->ds, y->src, node_span(y, n),
+					    "'%s' must be a string, not %s", key,
+					    is_null_scalar(n) ? "empty" : node_kind(n));
+		diag_help(d, "write '%s: VALUE'", key);
+		return NULL;
+	}
+	return arena_strdup(y->a, scalar(n));
+}
+
+static bool want_int(struct yctx *y, const char *key, yaml_node_t *n, long lo, long hi, int *out)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		s = scalar(n);
+		errno = 0;
+		v = strtol(s, &end, 10);
+		if (*s && !*end && !errno && isdigit((unsigned char)s[strlen(s) - 1])) {
+			if (v < lo || v > hi) {
+				struct diag *d = diag_error(y->ds, y->src, node_span(y, n),
+							    "'%s' is out of range", key);
+				diag_help(d, "'%s' must be between %ld and %ld", key, lo, hi);
+				return false;
+			}
+			*out = (int)v;
+			return true;
+		}
+	}
+	diag_help(diag_error(y->ds, y->src, node_span(y, n), "'%s' must be an integer", key),
+		  "write a number between %ld and %ld", lo, hi);
+	return false;
+}
+
+static bool want_bool(struct yctx *y, const char *key, yaml_node_t *n, bool *out)
+{
+	if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		if (!strcmp(scalar(n), "true")) {
+			*out = true;
+			return true;
+		}
+		if (!strcmp(scalar(n), "false")) {
+			*out = false;
+			return true;
+		}
+	}
+	diag_help(diag_error(y->ds, y->src, node_span(y, n), "'%s' must be true or false", key),
+		  "write '%s: true' or '%s: false'", key, key);
+	return false;
+}
+
+static bool want_mapping(struct yctx *y, const char *key, yaml_node_t *n)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return true;
+	diag_help(diag_error(y->ds, y->src, node_span(y, n), "'%s' must be a mapping, not %s", key,
+			     node_kind(n)),
+		  "write 'key: value' pairs indented under '%s:'", key);
+	return false;
+}
+
+/* Looks key up in a table; an unknown key is reported with a suggestion. */
+static int key_index(struct yctx *y, yaml_node_t *k, const char *const *keys, size_t n,
+		     const char *where)
+{
+	const char *s, *close;
+	struct diag *d;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (k->type != YAML_SCALAR_NODE) {
+		diag_error(y->ds, y->src, node_span(y, k), "keys in %s must be plain names", where);
+		return -1;
+	}
+	s = scalar(k);
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, keys[i]))
+			return (int)i;
+	d = diag_error(y->ds, y->src, node_span(y, k), "unknown key '%s' in %s", s, where);
+	close = diag_closest(s, keys, n);
+	if (close) {
+		diag_help(d, "did you mean '%s'?", close);
+	} else {
+		for (i = 0; i < n; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", keys[i]);
+		diag_help(d, "known keys: %s", sb.buf);
+		strbuf_release(&sb);
+	}
+	return -1;
+}
+
+/* Reports a key written twice in one mapping; returns true for the repeat. */
+static bool duplicate_key(struct yctx *y, yaml_node_t *map, yaml_node_pair_t *pair)
+{
+	yaml_node_pair_t *q;
+	yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+
+	if (k->type != YAML_SCALAR_NODE)
+		return false;
+	for (q = map->data.mapping.pairs.start; q < pair; q++) {
+		yaml_node_t *qk = yaml_document_get_node(y->doc, q->key);
+
+		if (qk->type == YAML_SCALAR_NODE && !strcmp(scalar(qk), scalar(k))) {
+			struct diag *d = diag_error(y->ds, y->src, node_span(y, k),
+						    "duplicate key '%s'", scalar(k));
+			diag_note(d, y->src, node_span(y, qk), "first written here");
+			diag_help(d, "remove one of them");
+			return true;
+		}
+	}
+	return false;
+}
+
+int config_parse_duration(const char *s, long long *seconds)
+{
+	char *end;
+	long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || v > 1000000000LL || end[0] == '\0' || end[1] != '\0')
+		return -1;
+	switch (*end) {
+	case 's':
+		*seconds = v;
+		return 0;
+	case 'm':
+		*seconds = v * 60;
+		return 0;
+	case 'h':
+		*seconds = v * 3600;
+		return 0;
+	case 'd':
+		*seconds = v * 86400;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct model_kv *)a)->key, ((const struct model_kv *)b)->key);
+}
+
+/* key: value pairs of a flat mapping into a sorted kv list. */
+static void load_kv(struct yctx *y, const char *what, yaml_node_t *map, struct model_kvlist *out,
+		    bool tags)
+{
+	yaml_node_pair_t *pair;
+	size_t n = 0;
+
+	out->items = arena_array(y->a, (size_t)(map->data.mapping.pairs.top -
+						map->data.mapping.pairs.start) + 1,
+				 sizeof(*out->items));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		const char *ks, *vs;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		if (k->type != YAML_SCALAR_NODE) {
+			diag_error(y->ds, y->src, node_span(y, k), "keys in '%s' must be names", what);
+			continue;
+		}
+		ks = scalar(k);
+		if (tags) {
+			if (check_tag_key_problem(ks)) {
+				diag_help(diag_error(y->ds, y->src, node_span(y, k),
+						     "invalid tag key '%s': %s", ks,
+						     check_tag_key_problem(ks)),
+					  "tag keys are 1 to 128 characters and must not start with 'aws:'");
+				continue;
+			}
+		} else if (!check_is_identifier(ks)) {
+			diag_help(diag_error(y->ds, y->src, node_span(y, k),
+					     "invalid variable name '%s'", ks),
+				  "variable names are letters, digits and '_', starting with a letter or '_'");
+			continue;
+		} else if (check_is_builtin_variable(ks)) {
+			diag_help(diag_error(y->ds, y->src, node_span(y, k),
+					     "'%s' is a built-in variable and cannot be redefined", ks),
+				  "the built-in variables are env, region, account and project; "
+				  "choose another name");
+			continue;
+		}
+		vs = want_string(y, ks, v);
+		if (!vs)
+			continue;
+		if (tags && strlen(vs) > 256) {
+			diag_help(diag_error(y->ds, y->src, node_span(y, v),
+					     "tag value for '%s' is too long (%zu characters)", ks,
+					     strlen(vs)),
+				  "tag values are at most 256 characters");
+			continue;
+		}
+		out->items[n].key = arena_strdup(y->a, ks);
+		out->items[n].value = vs;
+		n++;
+	}
+	out->count = n;
+	if (n)
+		qsort(out->items, n, sizeof(*out->items), kv_cmp);
+	if (tags && n > 50)
+		diag_help(diag_error(y->ds, y->src, node_span(y, map), "too many tags (%zu)", n),
+			  "Glue accepts at most 50 tags per resource");
+}
+
+static const char *const defaults_keys[] = {
+	"workers", "worker_type", "timeout", "retries", "max_concurrency", "autoscale", "flex",
+	"tags",
+};
+
+static void load_defaults(struct yctx *y, yaml_node_t *map, struct config_job_defaults *d)
+{
+	yaml_node_pair_t *pair;
+
+	d->span = node_span(y, map);
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		int idx;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		idx = key_index(y, k, defaults_keys, sizeof(defaults_keys) / sizeof(*defaults_keys),
+				"'defaults'");
+		switch (idx) {
+		case 0:
+			d->has_workers = want_int(y, "workers", v, 1, 299, &d->workers);
+			break;
+		case 1: {
+			const char *t = want_string(y, "worker_type", v);
+			const char *why = t ? check_worker_type_problem(t) : NULL;
+
+			if (t && why) {
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "worker type '%s' %s", t, why),
+					  "Glue 5.1 Spark jobs use G.1X, G.2X, G.4X, G.8X, G.12X, "
+					  "G.16X, R.1X, R.2X, R.4X or R.8X");
+			} else if (t) {
+				d->worker_type = t;
+				d->has_worker_type = true;
+			}
+			break;
+		}
+		case 2: {
+			long long secs;
+
+			if (v->type != YAML_SCALAR_NODE ||
+			    config_parse_duration(scalar(v), &secs) < 0) {
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "'timeout' must be a duration"),
+					  "write minutes or hours, like '90m' or '2h'");
+			} else if (secs % 60 || secs < 60 || secs > 10080 * 60) {
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "timeout '%s' is out of range", scalar(v)),
+					  "Glue job timeouts are whole minutes from 1m to 10080m (7 days)");
+			} else {
+				d->timeout_minutes = (int)(secs / 60);
+				d->has_timeout = true;
+			}
+			break;
+		}
+		case 3:
+			d->has_retries = want_int(y, "retries", v, 0, 10, &d->retries);
+			break;
+		case 4:
+			d->has_max_concurrency =
+				want_int(y, "max_concurrency", v, 1, 1000, &d->max_concurrency);
+			break;
+		case 5:
+			d->has_autoscale = want_bool(y, "autoscale", v, &d->autoscale);
+			break;
+		case 6:
+			d->has_flex = want_bool(y, "flex", v, &d->flex);
+			break;
+		case 7:
+			if (want_mapping(y, "tags", v))
+				load_kv(y, "tags", v, &d->tags, true);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static const char *const env_keys[] = {
+	"region", "account", "role", "script_bucket", "script_prefix", "temp_dir",
+	"table_bucket", "name_prefix", "catalog", "variables", "defaults",
+};
+
+static bool valid_region(const char *s)
+{
+	/* eu-west-1, us-gov-west-1, ap-southeast-3 */
+	size_t n = strlen(s);
+	const char *p;
+	int dashes = 0;
+
+	if (n < 9 || !islower((unsigned char)s[0]) || !isdigit((unsigned char)s[n - 1]))
+		return false;
+	for (p = s; *p; p++) {
+		if (*p == '-')
+			dashes++;
+		else if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p))
+			return false;
+	}
+	return dashes >= 2 && s[n - 2] == '-';
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static void load_env(struct yctx *y, const char *name, yaml_node_t *map, struct config *c)
+{
+	struct model_env *e = &c->env;
+	yaml_node_pair_t *pair;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		const char *s = NULL;
+		int idx;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		idx = key_index(y, k, env_keys, sizeof(env_keys) / sizeof(*env_keys),
+				"an environment");
+		if (idx < 0)
+			continue;
+		if (idx < 9 && !(s = want_string(y, env_keys[idx], v)))
+			continue;
+		switch (idx) {
+		case 0:
+			if (!valid_region(s))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "'%s' is not an AWS region", s),
+					  "write a region code like 'eu-west-1'");
+			else
+				e->region = s;
+			break;
+		case 1:
+			if (!all_digits(s, 12))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "account '%s' is not a 12-digit AWS account id", s),
+					  "quote it to keep leading zeros: account: \"012345678901\"");
+			else
+				e->account = s;
+			break;
+		case 2:
+			if (strncmp(s, "arn:aws", 7) || !strstr(s, ":iam::") || !strstr(s, ":role/"))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "role '%s' is not an IAM role ARN", s),
+					  "write arn:aws:iam::ACCOUNT:role/NAME");
+			else
+				e->role = s;
+			break;
+		case 3:
+		case 6: {
+			const char *why = check_bucket_name_problem(s);
+
+			if (why)
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "invalid bucket name '%s': %s", s, why),
+					  "write the bucket name only, without 's3://'");
+			else if (idx == 3)
+				e->script_bucket = s;
+			else
+				e->table_bucket = s;
+			break;
+		}
+		case 4:
+			if (*s == '/')
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "script_prefix must not start with '/'"),
+					  "write a key prefix like 'pipec/'");
+			else
+				e->script_prefix = (*s && s[strlen(s) - 1] != '/')
+							   ? arena_printf(y->a, "%s/", s)
+							   : s;
+			break;
+		case 5: {
+			const char *why = check_s3_url_problem(s);
+
+			if (why)
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "temp_dir '%s' is not an S3 location: %s", s, why),
+					  "write s3://BUCKET/PREFIX/");
+			else
+				e->temp_dir = s;
+			break;
+		}
+		case 7:
+			e->name_prefix = s;
+			break;
+		case 8:
+			e->catalog_path = s;
+			break;
+		case 9:
+			if (want_mapping(y, "variables", v))
+				load_kv(y, "variables", v, &e->variables, false);
+			break;
+		case 10:
+			if (want_mapping(y, "defaults", v))
+				load_defaults(y, v, &c->defaults);
+			break;
+		default:
+			break;
+		}
+	}
+	(void)name;
+}
+
+static const char *const top_keys[] = { "project", "default_environment", "environments" };
+
+static void list_envs(struct strbuf *sb, struct yctx *y, yaml_node_t *envs)
+{
+	yaml_node_pair_t *pair;
+
+	for (pair = envs->data.mapping.pairs.start; pair < envs->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+
+		if (k->type == YAML_SCALAR_NODE)
+			strbuf_addf(sb, "%s'%s'", sb->len ? ", " : "", scalar(k));
+	}
+}
+
+static void load_document(struct yctx *y, const char *env_name, struct config *c)
+{
+	yaml_node_t *root = yaml_document_get_root_node(y->doc), *envs = NULL, *defenv = NULL;
+	yaml_node_pair_t *pair;
+	const char *want;
+
+	if (!root || is_null_scalar(root)) {
+		diag_help(diag_error_file(y->ds, y->src, NULL, "the project file is empty"),
+			  "it needs at least 'environments:' with one environment");
+		return;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		diag_help(diag_error(y->ds, y->src, node_span(y, root),
+				     "the project file must be a mapping, not %s", node_kind(root)),
+			  "start with 'project: NAME' and 'environments:'");
+		return;
+	}
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		const char *s;
+
+		if (duplicate_key(y, root, pair))
+			continue;
+		switch (key_index(y, k, top_keys, 3, "the project file")) {
+		case 0:
+			if ((s = want_string(y, "project", v)) != NULL)
+				c->project = s;
+			break;
+		case 1:
+			if (want_string(y, "default_environment", v))
+				defenv = v;
+			break;
+		case 2:
+			if (want_mapping(y, "environments", v))
+				envs = v;
+			break;
+		default:
+			break;
+		}
+	}
+	if (!envs) {
+		if (!y->ds->nerrors)
+			diag_help(diag_error_file(y->ds, y->src, NULL, "no environments defined"),
+				  "add 'environments:' with at least one environment (region, "
+				  "account, role, ...)");
+		return;
+	}
+	want = env_name;
+	if (!want && defenv)
+		want = scalar(defenv);
+	if (!want) {
+		if (envs->data.mapping.pairs.top - envs->data.mapping.pairs.start == 1) {
+			yaml_node_t *k = yaml_document_get_node(y->doc,
+								envs->data.mapping.pairs.start->key);
+			if (k->type == YAML_SCALAR_NODE)
+				want = scalar(k);
+		} else {
+			struct strbuf sb = STRBUF_INIT;
+
+			list_envs(&sb, y, envs);
+			diag_help(diag_error_file(y->ds, y->src, NULL, "no environment selected"),
+				  "pass --env NAME or set default_environment (environments: %s)",
+				  sb.len ? sb.buf : "none");
+			strbuf_release(&sb);
+			return;
+		}
+	}
+	for (pair = envs->data.mapping.pairs.start; pair < envs->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+
+		if (duplicate_key(y, envs, pair))
+			continue;
+		if (k->type != YAML_SCALAR_NODE) {
+			diag_error(y->ds, y->src, node_span(y, k), "environment names must be plain names");
+			continue;
+		}
+		/* Every environment is validated, not just the selected one. */
+		if (!want_mapping(y, scalar(k), v))
+			continue;
+		if (!strcmp(scalar(k), want)) {
+			c->env.name = arena_strdup(y->a, scalar(k));
+			c->env_ok = true;
+			load_env(y, scalar(k), v, c);
+		} else {
+			struct config scratch;
+
+			memset(&scratch, 0, sizeof(scratch));
+			load_env(y, scalar(k), v, &scratch);
+		}
+	}
+	if (!c->env_ok) {
+		struct strbuf sb = STRBUF_INIT;
+		struct diag *d;
+		const char *names[64];
+		size_t n = 0;
+
+		for (pair = envs->data.mapping.pairs.start;
+		     pair < envs->data.mapping.pairs.top && n < 64; pair++) {
+			yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+			if (k->type == YAML_SCALAR_NODE)
+				names[n++] = scalar(k);
+		}
+		list_envs(&sb, y, envs);
+		if (env_name)
+			d = diag_error_file(y->ds, y->src, NULL, "unknown environment '%s'", want);
+		else
+			d = diag_error(y->ds, y->src, node_span(y, defenv),
+				       "default environment '%s' is not defined", want);
+		if (diag_closest(want, names, n))
+			diag_help(d, "did you mean '%s'? (environments: %s)",
+				  diag_closest(want, names, n), sb.buf);
+		else
+			diag_help(d, "environments: %s", sb.len ? sb.buf : "none");
+		strbuf_release(&sb);
+	}
+}
+
+static void parse_yaml(struct yctx *y, const char *env_name, struct config *c)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)y->src->text, y->src->len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		size_t off = mark_offset(y->src, parser.problem_mark);
+		struct diag *d = diag_error(y->ds, y->src, span_make(off, off + 1),
+					    "invalid YAML: %s",
+					    parser.problem ? parser.problem : "cannot parse");
+
+		if (parser.context) {
+			size_t coff = mark_offset(y->src, parser.context_mark);
+			diag_note(d, y->src, span_make(coff, coff + 1), "%s", parser.context);
+		}
+		diag_help(d, "pipec.yaml is YAML: check the indentation and quoting near here");
+		yaml_parser_delete(&parser);
+		return;
+	}
+	y->doc = &doc;
+	load_document(y, env_name, c);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Directory to start the upward search from: the first path, or its directory. */
+static char *start_dir(const char *first)
+{
+	struct stat st;
+	const char *slash;
+
+	if (!first)
+		return xstrdup(".");
+	if (stat(first, &st) == 0 && S_ISDIR(st.st_mode))
+		return xstrdup(first);
+	slash = strrchr(first, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == first)
+		return xstrdup("/");
+	return xstrndup(first, (size_t)(slash - first));
+}
+
+/* "." -> "..", "../.." -> "../../..", "a/b" -> "a", "a" -> "." */
+static char *parent_dir(const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	const char *last = slash ? slash + 1 : dir;
+
+	if (!strcmp(dir, "."))
+		return xstrdup("..");
+	if (!strcmp(last, "..")) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "%s/..", dir);
+		return strbuf_detach(&sb, NULL);
+	}
+	if (!slash)
+		return xstrdup(".");
+	if (slash == dir)
+		return xstrdup("/");
+	return xstrndup(dir, (size_t)(slash - dir));
+}
+
+/* The nearest pipec.yaml at or above dir, spelt relative to the working directory. */
+static char *find_config(const char *first)
+{
+	char *dir = start_dir(first);
+	char real[PATH_MAX];
+	int depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		struct strbuf sb = STRBUF_INIT;
+		char *parent;
+
+		if (!strcmp(dir, "."))
+			strbuf_addstr(&sb, CONFIG_FILE);
+		else
+			strbuf_addf(&sb, "%s/%s", dir, CONFIG_FILE);
+		if (file_exists(sb.buf)) {
+			free(dir);
+			return strbuf_detach(&sb, NULL);
+		}
+		strbuf_release(&sb);
+		if (!realpath(dir, real) || !strcmp(real, "/"))
+			break;
+		parent = parent_dir(dir);
+		free(dir);
+		dir = parent;
+	}
+	free(dir);
+	return NULL;
+}
+
+static void builtin_env(struct project *p, struct config *c)
+{
+	c->env.name = "default";
+	c->env_ok = true;
+	(void)p;
+}
+
+int config_load(struct project *p, const char *config_path, const char *first_path,
+		const char *env_name, struct config *out)
+{
+	char *path;
+	struct source *src;
+	struct yctx y;
+	size_t errors = p->diags.nerrors;
+
+	memset(out, 0, sizeof(*out));
+	out->project = "pipec";
+	out->root = ".";
+	if (config_path) {
+		path = xstrdup(config_path);
+	} else {
+		path = find_config(first_path);
+		if (!path) {
+			if (env_name && strcmp(env_name, "default")) {
+				diag_help(diag_error_file(&p->diags, NULL, NULL,
+							  "unknown environment '%s'", env_name),
+					  "no pipec.yaml was found, so only the built-in environment "
+					  "'default' exists");
+				return -1;
+			}
+			builtin_env(p, out);
+			out->env.script_prefix = "pipec/";
+			out->env.name_prefix = "";
+			return 0;
+		}
+	}
+	src = xcalloc(1, sizeof(*src));
+	if (source_load_file(src, path) < 0) {
+		diag_help(diag_error_file(&p->diags, NULL, path, "cannot read project file: %s",
+					  errno == EFBIG ? "file too large" : strerror(errno)),
+			  "pass an existing file to --config");
+		p->env_error = true;
+		free(src);
+		free(path);
+		return -1;
+	}
+	project_add_source(p, src);
+	{
+		const char *slash = strrchr(path, '/');
+
+		out->root = slash ? (slash == path ? "/" : arena_strndup(&p->arena, path,
+									 (size_t)(slash - path)))
+				  : ".";
+	}
+	free(path);
+	out->src = src;
+	y.p = p;
+	y.ds = &p->diags;
+	y.src = src;
+	y.doc = NULL;
+	y.a = &p->arena;
+	parse_yaml(&y, env_name, out);
+	if (!out->env.script_prefix)
+		out->env.script_prefix = "pipec/";
+	if (!out->env.name_prefix)
+		out->env.name_prefix = "";
+	return p->diags.nerrors > errors ? -1 : 0;
+}
