@@ -94,24 +94,25 @@ static enum aws_status static_keys(struct aws_client *c, const char *profile, bo
 	const char *tok = ini_get(ini, section, "aws_session_token");
 	const char *file = config_file ? c->config_path : c->credentials_path;
 
+	enum aws_status st = AWS_OK;
+
 	*found = NOT_FOUND;
 	if ((!ak || !*ak) && (!sk || !*sk)) {
-		strbuf_release(&tmp);
-		return AWS_OK;
+		/* no keys here */
+	} else if (!ak || !*ak || !sk || !*sk) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS, "profile '%s' in %s has %s but no %s", profile,
+			      file, ak && *ak ? "aws_access_key_id" : "aws_secret_access_key",
+			      ak && *ak ? "aws_secret_access_key" : "aws_access_key_id");
+	} else {
+		if (!tok)
+			tok = ini_get(ini, section, "aws_security_token");
+		cr->access_key_id = xstrdup(ak);
+		cr->secret_access_key = xstrdup(sk);
+		cr->session_token = tok && *tok ? xstrdup(tok) : NULL;
+		*found = FOUND;
 	}
 	strbuf_release(&tmp);
-	if (!ak || !*ak || !sk || !*sk)
-		return aws_fail(c, AWS_ERR_CREDENTIALS,
-				"profile '%s' in %s has %s but no %s", profile, file,
-				ak && *ak ? "aws_access_key_id" : "aws_secret_access_key",
-				ak && *ak ? "aws_secret_access_key" : "aws_access_key_id");
-	if (!tok)
-		tok = ini_get(ini, section, "aws_security_token");
-	cr->access_key_id = xstrdup(ak);
-	cr->secret_access_key = xstrdup(sk);
-	cr->session_token = tok && *tok ? xstrdup(tok) : NULL;
-	*found = FOUND;
-	return AWS_OK;
+	return st;
 }
 
 static enum aws_status profile_static(struct aws_client *c, const char *profile,

@@ -5,6 +5,8 @@
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 PIPEC=${PIPEC:-$ROOT/build/pipec}
+SUITE_TMP=${SUITE_TMP:-$(mktemp -d -t pipec-50.XXXXXX)}
+mkdir -p "$SUITE_TMP"
 if ! python3 -c 'import botocore' 2>/dev/null; then
 	echo "not ok sigv4-diff: python3 cannot import botocore"
 	exit 0
@@ -25,17 +27,17 @@ case "$out" in
 	echo "$out" | sed 's/^/# /' ;;
 esac
 printf "$req" | "$PIPEC" debug sign --access-key A --region us-east-1 --service glue \
-	>/dev/null 2>"${SUITE_TMP:-/tmp}/sign-usage.err"
+	>/dev/null 2>"$SUITE_TMP/sign-usage.err"
 rc=$?
-if [ $rc -eq 2 ] && grep -q 'secret-key' "${SUITE_TMP:-/tmp}/sign-usage.err"; then
+if [ $rc -eq 2 ] && grep -q 'secret-key' "$SUITE_TMP/sign-usage.err"; then
 	echo "ok debug sign: missing --secret-key is a usage error (exit 2)"
 else
 	echo "not ok debug sign: missing --secret-key is a usage error (exit 2), got $rc"
 fi
 printf 'GET / HTTP/1.1\r\nX-A: b\r\n\r\n' | "$PIPEC" debug sign --access-key A --secret-key S \
-	--region us-east-1 --service glue >/dev/null 2>"${SUITE_TMP:-/tmp}/sign-nohost.err"
+	--region us-east-1 --service glue >/dev/null 2>"$SUITE_TMP/sign-nohost.err"
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'Host' "${SUITE_TMP:-/tmp}/sign-nohost.err"; then
+if [ $rc -eq 1 ] && grep -q 'Host' "$SUITE_TMP/sign-nohost.err"; then
 	echo "ok debug sign: a request without Host is rejected (exit 1)"
 else
 	echo "not ok debug sign: a request without Host is rejected (exit 1), got $rc"
