@@ -56,6 +56,8 @@ $(B)/lexer.c $(B)/lexer.h &: grammar/lexer.l $(B)/parser.h | $(B)
 # that are flex's own (unused static functions, sign conversions in its tables).
 $(B)/parser.o: $(B)/parser.c $(B)/lexer.h
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+# parse.c drives the scanner through its generated header.
+$(B)/compiler/parse.o: $(B)/lexer.h
 $(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-function -c -o $@ $<
 

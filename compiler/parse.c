@@ -87,8 +87,9 @@ static int too_deep(struct parse_ctx *ctx, struct span at)
 	return YYEOF;
 }
 
-int parse_lex_open_brace(struct parse_ctx *ctx, struct span at)
+int parse_lex_open_brace(struct parse_ctx *ctx, YYSTYPE *lval, struct span at)
 {
+	lval->span = at;
 	if (ctx->depth >= PARSE_MAX_DEPTH)
 		return too_deep(ctx, at);
 	ctx->braces[ctx->depth].span = at;
@@ -213,6 +214,59 @@ int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struc
 	k = bsearch(text, keywords, sizeof(keywords) / sizeof(keywords[0]), sizeof(keywords[0]),
 		    keyword_cmp);
 	return k ? k->tok : IDENT;
+}
+
+int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+			struct span at)
+{
+	struct diag *d;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		n = utf8_seq_len((const unsigned char *)text + i, len - i);
+		if (!n) {
+			parse_lex_bad(ctx, text, len, at);
+			return BADTOK;
+		}
+	}
+	d = lex_error(ctx, at, "name '%s' is not ASCII", text);
+	diag_help(d, "names are ASCII letters, digits and '_'; quote other names with backquotes: `%s`",
+		  text);
+	/* handed on as a name so the rest of the line still parses */
+	lval->name.text = arena_strdup(ctx->arena, text);
+	lval->name.span = at;
+	return IDENT;
+}
+
+int parse_lex_single_quoted(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+			    struct span at)
+{
+	struct diag *d = lex_error(ctx, at, "strings use double quotes, not single quotes");
+	struct ast_string *s = arena_alloc(ctx->arena, sizeof(*s));
+	size_t inner = len >= 2 && text[len - 1] == '\'' ? len - 2 : len - 1;
+
+	diag_help(d, "write \"%.*s\"", (int)inner, text + 1);
+	if (inner) {
+		struct ast_strpart *p = arena_alloc(ctx->arena, sizeof(*p));
+
+		p->text = arena_strndup(ctx->arena, text + 1, inner);
+		p->len = inner;
+		p->span = span_make(at.start + 1, at.start + 1 + inner);
+		s->parts = p;
+		s->nparts = 1;
+	}
+	s->span = at;
+	lval->str = s;
+	return STRING;
+}
+
+void parse_discard_brace(struct parse_ctx *ctx, struct span at)
+{
+	/* only the lookahead being thrown away; braces popped off the stack
+	 * belong to blocks the recovery is already leaving */
+	if (ctx->last_tok == '{' && at.start == ctx->last_span.start && !ctx->fatal) {
+		ctx->skipping = true;
+		ctx->skip_depth = ctx->depth - 1;
+	}
 }
 
 int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at,
@@ -500,6 +554,12 @@ int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 	if (!ctx->fatal && diag_limit_reached(ctx->ds, ctx->src))
 		ctx->fatal = true;
 	tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
+	while (ctx->skipping && !ctx->fatal && tok != YYEOF) {
+		if (tok == '}' && ctx->depth == ctx->skip_depth)
+			ctx->skipping = false;
+		ctx->last_tok = tok;
+		tok = lexer_lex(lval, lloc, ctx->scanner);
+	}
 	if (ctx->fatal || tok == YYEOF) {
 		tok = YYEOF;
 		lloc->start = lloc->end = (uint32_t)ctx->src->len;

@@ -63,6 +63,11 @@ struct parse_ctx {
 	struct ast_vec *items;
 	struct ast_vec *comments;
 
+	/* Error recovery discarded a '{': its block is skipped to the
+	 * matching '}' so that its lines do not read as clauses. */
+	bool skipping;
+	int skip_depth;
+
 	/* 'schedule after' joins names with one of 'and' / 'or' */
 	int after_sep;
 	struct span after_sep_span;
@@ -73,13 +78,18 @@ struct parse_ctx {
 /* Scanner actions (parse.c): each returns the token to hand to the parser. */
 bool parse_lex_term(struct parse_ctx *ctx);
 void parse_lex_comment(struct parse_ctx *ctx, struct span at);
-int parse_lex_open_brace(struct parse_ctx *ctx, struct span at);
+int parse_lex_open_brace(struct parse_ctx *ctx, YYSTYPE *lval, struct span at);
 void parse_lex_close_brace(struct parse_ctx *ctx);
 int parse_lex_open(struct parse_ctx *ctx, struct span at, char c);
 int parse_lex_duration(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+			struct span at);
+int parse_lex_single_quoted(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
+			    struct span at);
+void parse_discard_brace(struct parse_ctx *ctx, struct span at);
 int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at,
 		     bool closed);
 int parse_lex_string(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
@@ -154,6 +164,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	struct ast_item *item;
 	struct ast_vec *vec;
 	enum ast_cmp cmp;
+	struct span span;
 }
 
 %token <name> IDENT "name" BQIDENT "quoted name"
@@ -176,6 +187,11 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	IN "in" IS "is" NOT "not" NULL_ "null" COMPLETENESS "completeness"
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
 	JOB "job"
+
+%token <span> '{'
+
+/* A '{' thrown away by error recovery takes its whole block with it. */
+%destructor { parse_discard_brace(ctx, @$); } '{'
 
 %type <name> name any_name keyword
 %type <str> string
@@ -209,9 +225,9 @@ items:
 
 item:
 	  PIPELINE any_name '{' body '}'
-		{ $$ = ast_item_new(A, AST_PIPELINE, &$2, $4, span_join(@3, @5), @$); }
+		{ $$ = ast_item_new(A, AST_PIPELINE, &$2, $4, span_join($3, @5), @$); }
 	| DEFAULTS '{' body '}'
-		{ $$ = ast_item_new(A, AST_DEFAULTS, NULL, $3, span_join(@2, @4), @$); }
+		{ $$ = ast_item_new(A, AST_DEFAULTS, NULL, $3, span_join($2, @4), @$); }
 	| PIPELINE error
 		{ parse_expected(ctx, @1, "a pipeline name after 'pipeline'"); $$ = NULL; }
 	| PIPELINE any_name error
@@ -260,7 +276,7 @@ clause:
 	| CREATE error
 		{ parse_expected(ctx, @1, "'if missing' after 'create'"); $$ = NULL; }
 	| COLUMNS '{' columns_body '}'
-		{ $$ = ast_clause_columns(A, @1, $3, @$); }
+		{ (void)$2; $$ = ast_clause_columns(A, @1, $3, @$); }
 	| COLUMNS error
 		{ parse_expected(ctx, @1, "'{' after 'columns'"); $$ = NULL; }
 	| PARTITION BY part_list
@@ -302,7 +318,7 @@ clause:
 	| SCHEDULE ON error
 		{ parse_expected(ctx, @2, "'demand' or 's3 event' after 'schedule on'"); $$ = NULL; }
 	| VALIDATE '{' rules_body '}'
-		{ $$ = ast_clause_validate(A, @1, $3, @$); }
+		{ (void)$2; $$ = ast_clause_validate(A, @1, $3, @$); }
 	| VALIDATE error
 		{ parse_expected(ctx, @1, "'{' after 'validate'"); $$ = NULL; }
 	| JOB block
@@ -461,7 +477,7 @@ cmp:
 
 /* Generic settings: key value... [{ settings }] */
 block:
-	  '{' settings '}'	{ $$ = $2 ? $2 : ast_vec_new(A); }
+	  '{' settings '}'	{ (void)$1; $$ = $2 ? $2 : ast_vec_new(A); }
 	;
 
 opt_block:
@@ -694,6 +710,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			continue;
 		if (k == YYSYMBOL_IDENT)
 			continue;
+		if (k == YYTRANSLATE('}') && has(exp, nexp, YYSYMBOL_TERM))
+			continue;
 		t = symbol_text(k);
 		if (!t) {
 			const char *raw = yysymbol_name(k);
@@ -701,6 +719,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 
 			if (len >= 2 && raw[0] == '"')
 				t = arena_printf(ctx->arena, "'%.*s'", (int)(len - 2), raw + 1);
+			else if (raw[0] != '\'')
+				t = arena_printf(ctx->arena, "'%s'", raw);
 			else
 				t = raw;
 		}
