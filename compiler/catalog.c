@@ -988,8 +988,6 @@ static void read_connection(struct loader *L)
 	}
 	cn = catalog_add_connection(L->c, v[0]);
 	cn->span = sp[0];
-	if (!seen[1].seen)
-		missing_key(L, sp[0], arena_printf(&L->c->arena, "connection '%s'", v[0]), "type");
 	if (v[1]) {
 		cn->type_name = v[1];
 		cn->type = catalog_conn_type_parse(v[1], &type_engine);

@@ -27,10 +27,6 @@ static const char *const engine_label[] = {
 	"an unknown engine", "postgresql", "mysql", "sqlserver", "oracle", "redshift",
 };
 
-static const char *const conn_type_label[] = {
-	"JDBC", "SNOWFLAKE", "BIGQUERY", "REDSHIFT", "native database", "other",
-};
-
 /* ---- did you mean ---- */
 
 static char *lower(const char *s)
@@ -256,9 +252,14 @@ static void check_connection(struct checker *k, const char *name, struct span at
 	    (cn->type != CC_JDBC && cn->type != CC_DATABASE && cn->type != CC_REDSHIFT)) {
 		const char *need = kind == MS_SNOWFLAKE ? "SNOWFLAKE" : kind == MS_BIGQUERY ? "BIGQUERY"
 											   : "JDBC";
-		d = diag_error(k->ds, k->src, at,
-			       "connection '%s' is a %s connection, but %s needs a %s connection", name,
-			       cn->type_name ? cn->type_name : conn_type_label[cn->type], user, need);
+		if (cn->type_name)
+			d = diag_error(k->ds, k->src, at,
+				       "connection '%s' is a %s connection, but %s needs a %s connection",
+				       name, cn->type_name, user, need);
+		else
+			d = diag_error(k->ds, k->src, at,
+				       "connection '%s' has no type in the catalog, but %s needs a %s connection",
+				       name, user, need);
 		diag_note(d, k->cat->src, cn->span, "'%s' is defined here", cn->name);
 		diag_help(d, "name a %s connection, or create one in Glue", need);
 		return;

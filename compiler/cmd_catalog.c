@@ -9,8 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "aws.h"
 #include "catalog.h"
+#include "config.h"
 #include "diag.h"
+#include "project.h"
 #include "source.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -40,6 +45,10 @@ static const char catalog_usage[] =
 	"  --region REGION          AWS region (default: AWS_REGION, the profile)\n"
 	"  --profile NAME           credentials profile\n"
 	"  --endpoint-url URL       send every call to URL (a local endpoint)\n"
+	"  --env NAME, --config FILE\n"
+	"                           take region, account and table bucket from an\n"
+	"                           environment of pipec.yaml\n"
+	"  --verbose                trace the requests on stderr (secrets redacted)\n"
 	"\n"
 	"common options:\n"
 	"  --diagnostics-format F   text (default, on stderr), json or github (on stdout)\n"
@@ -203,6 +212,473 @@ static int catalog_fmt_cmd(int argc, char **argv)
 	return rc;
 }
 
+/* ---- pull ---- */
+
+struct pull {
+	struct aws_client *aws;
+	struct catalog *cat;
+	const char *account;
+	const char *region;
+	size_t nspec_unread;	/* Iceberg tables whose partition spec could not be read */
+};
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *param(const json_t *table, const char *key)
+{
+	return jstr(json_object_get(table, "Parameters"), key);
+}
+
+static struct catalog_column *pull_columns(struct catalog *cat, const json_t *arr, size_t *n)
+{
+	struct catalog_column *cols;
+	size_t i, k = 0;
+
+	*n = 0;
+	if (!json_is_array(arr) || !json_array_size(arr))
+		return NULL;
+	cols = xcalloc(json_array_size(arr), sizeof(*cols));
+	for (i = 0; i < json_array_size(arr); i++) {
+		const json_t *c = json_array_get(arr, i);
+		const char *name = jstr(c, "Name"), *type = jstr(c, "Type"), *comment = jstr(c, "Comment");
+		char *lt, *q;
+		if (!name || !type)
+			continue;
+		cols[k].name = arena_strdup(&cat->arena, name);
+		lt = arena_strdup(&cat->arena, type);
+		for (q = lt; *q; q++)
+			*q = (char)((*q >= 'A' && *q <= 'Z') ? *q - 'A' + 'a' : *q);
+		cols[k].type = lt;
+		cols[k].comment = comment && *comment ? arena_strdup(&cat->arena, comment) : NULL;
+		k++;
+	}
+	*n = k;
+	return cols;
+}
+
+static const char *table_format(const json_t *t, enum catalog_table_type type)
+{
+	static const struct {
+		const char *needle, *format;
+	} serdes[] = {
+		{ "parquet", "parquet" }, { "orc", "orc" },	{ "avro", "avro" },
+		{ "json", "json" },	  { "xml", "xml" },	{ "opencsv", "csv" },
+		{ "lazysimple", "csv" },  { "textinput", "text" },
+	};
+	const json_t *sd = json_object_get(t, "StorageDescriptor");
+	const char *v = param(t, "classification");
+	const char *hay[2];
+	size_t i, j;
+
+	if (v && *v)
+		return v;
+	if (type == CT_ICEBERG) {
+		v = param(t, "write.format.default");
+		return v && *v ? v : "parquet";
+	}
+	hay[0] = jstr(json_object_get(sd, "SerdeInfo"), "SerializationLibrary");
+	hay[1] = jstr(sd, "InputFormat");
+	for (j = 0; j < 2; j++)
+		for (i = 0; hay[j] && i < sizeof(serdes) / sizeof(serdes[0]); i++) {
+			char low[512];
+			size_t n;
+			for (n = 0; hay[j][n] && n + 1 < sizeof(low); n++)
+				low[n] = (char)((hay[j][n] >= 'A' && hay[j][n] <= 'Z') ? hay[j][n] - 'A' + 'a'
+											: hay[j][n]);
+			low[n] = '\0';
+			if (strstr(low, serdes[i].needle))
+				return serdes[i].format;
+		}
+	return NULL;
+}
+
+static enum catalog_table_type table_type(const json_t *t)
+{
+	const char *p = param(t, "table_type"), *tt = jstr(t, "TableType");
+
+	if (p && !strcasecmp(p, "ICEBERG"))
+		return CT_ICEBERG;
+	if (p && !strcasecmp(p, "DELTA"))
+		return CT_DELTA;
+	if (p && !strcasecmp(p, "HUDI"))
+		return CT_HUDI;
+	if (param(t, "spark.sql.sources.provider") &&
+	    !strcasecmp(param(t, "spark.sql.sources.provider"), "delta"))
+		return CT_DELTA;
+	if (tt && !strcmp(tt, "MANAGED_TABLE"))
+		return CT_MANAGED;
+	if (tt && !strcmp(tt, "VIRTUAL_VIEW"))
+		return CT_VIEW;
+	return CT_EXTERNAL;
+}
+
+/* The current partition spec of an Iceberg table, read from its metadata
+ * file (Glue does not return it).  Returns false when it cannot be read. */
+static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const char *metadata)
+{
+	const char *slash;
+	char *bucket, *data = NULL;
+	size_t len = 0, i, j, n = 0;
+	json_t *md, *specs, *spec = NULL, *fields, *schema = NULL, *schemas;
+	json_int_t spec_id, schema_id;
+	struct catalog_partition *parts;
+
+	if (!metadata || strncmp(metadata, "s3://", 5) || !(slash = strchr(metadata + 5, '/')))
+		return false;
+	bucket = xstrndup(metadata + 5, (size_t)(slash - metadata - 5));
+	if (aws_s3_get_object(pl->aws, bucket, slash + 1, &data, &len) != AWS_OK) {
+		free(bucket);
+		return false;
+	}
+	free(bucket);
+	md = json_loadb(data, len, 0, NULL);
+	free(data);
+	if (!json_is_object(md)) {
+		json_decref(md);
+		return false;
+	}
+	spec_id = json_integer_value(json_object_get(md, "default-spec-id"));
+	specs = json_object_get(md, "partition-specs");
+	for (i = 0; i < json_array_size(specs); i++)
+		if (json_integer_value(json_object_get(json_array_get(specs, i), "spec-id")) == spec_id)
+			spec = json_array_get(specs, i);
+	fields = spec ? json_object_get(spec, "fields") : json_object_get(md, "partition-spec");
+	schema_id = json_integer_value(json_object_get(md, "current-schema-id"));
+	schemas = json_object_get(md, "schemas");
+	for (i = 0; i < json_array_size(schemas); i++)
+		if (json_integer_value(json_object_get(json_array_get(schemas, i), "schema-id")) == schema_id)
+			schema = json_array_get(schemas, i);
+	if (!schema)
+		schema = json_object_get(md, "schema");
+	if (!json_is_array(fields)) {
+		json_decref(md);
+		return false;
+	}
+	parts = arena_array(&pl->cat->arena, json_array_size(fields) + 1, sizeof(*parts));
+	for (i = 0; i < json_array_size(fields); i++) {
+		const json_t *f = json_array_get(fields, i);
+		const char *tr = jstr(f, "transform");
+		json_int_t src = json_integer_value(json_object_get(f, "source-id"));
+		const json_t *cols = json_object_get(schema, "fields");
+		const char *col = NULL;
+		int prm = 0;
+		for (j = 0; j < json_array_size(cols); j++)
+			if (json_integer_value(json_object_get(json_array_get(cols, j), "id")) == src)
+				col = jstr(json_array_get(cols, j), "name");
+		if (!tr || !col || !strcmp(tr, "void"))
+			continue;
+		if (!strcmp(tr, "identity"))
+			parts[n].transform = MP_IDENTITY;
+		else if (!strcmp(tr, "year"))
+			parts[n].transform = MP_YEARS;
+		else if (!strcmp(tr, "month"))
+			parts[n].transform = MP_MONTHS;
+		else if (!strcmp(tr, "day"))
+			parts[n].transform = MP_DAYS;
+		else if (!strcmp(tr, "hour"))
+			parts[n].transform = MP_HOURS;
+		else if (sscanf(tr, "bucket[%d]", &prm) == 1)
+			parts[n].transform = MP_BUCKET;
+		else if (sscanf(tr, "truncate[%d]", &prm) == 1)
+			parts[n].transform = MP_TRUNCATE;
+		else
+			continue;
+		parts[n].param = prm;
+		parts[n].column = arena_strdup(&pl->cat->arena, col);
+		n++;
+	}
+	t->spec = n ? parts : NULL;
+	t->nspec = n;
+	json_decref(md);
+	return true;
+}
+
+static void pull_table(struct pull *pl, struct catalog_database *d, const json_t *jt,
+		       bool in_bucket)
+{
+	const char *name = jstr(jt, "Name");
+	const json_t *sd = json_object_get(jt, "StorageDescriptor");
+	struct catalog_column *cols, *keys;
+	size_t ncols, nkeys;
+	struct catalog_table *t;
+	const char *v;
+
+	if (!name)
+		return;
+	t = catalog_add_table(pl->cat, d, name);
+	t->in_bucket = in_bucket;
+	t->type = in_bucket ? CT_ICEBERG : table_type(jt);
+	if (!in_bucket) {
+		v = table_format(jt, t->type);
+		t->format = v ? arena_strdup(&pl->cat->arena, v) : NULL;
+		v = jstr(sd, "Location");
+		t->location = v && *v ? arena_strdup(&pl->cat->arena, v) : NULL;
+	}
+	cols = pull_columns(pl->cat, json_object_get(sd, "Columns"), &ncols);
+	keys = in_bucket ? NULL : pull_columns(pl->cat, json_object_get(jt, "PartitionKeys"), &nkeys);
+	if (in_bucket)
+		nkeys = 0;
+	catalog_table_set_columns(pl->cat, t, cols, ncols, keys, nkeys);
+	free(cols);
+	free(keys);
+	if (t->type == CT_ICEBERG &&
+	    !pull_iceberg_spec(pl, t, param(jt, "metadata_location")))
+		pl->nspec_unread++;
+}
+
+static int pull_failed(struct pull *pl, const char *what)
+{
+	const char *code = aws_error_code(pl->aws);
+
+	fprintf(stderr, "pipec: error: %s: %s%s%s%s\n", what, aws_errmsg(pl->aws),
+		code && *code ? " (" : "", code && *code ? code : "", code && *code ? ")" : "");
+	return 1;
+}
+
+static int pull_database(struct pull *pl, struct catalog_database *d, const char *catalog_id,
+			 bool in_bucket)
+{
+	json_t *tables;
+	size_t i;
+
+	if (aws_glue_get_tables(pl->aws, catalog_id, d->name, &tables) != AWS_OK)
+		return pull_failed(pl, "GetTables");
+	for (i = 0; i < json_array_size(tables); i++)
+		pull_table(pl, d, json_array_get(tables, i), in_bucket);
+	json_decref(tables);
+	return 0;
+}
+
+static bool listed(const char *name, const char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(name, names[i]))
+			return true;
+	return false;
+}
+
+static int pull_all(struct pull *pl, const char **dbs, size_t ndbs, const char **buckets,
+		    size_t nbuckets)
+{
+	json_t *list, *body;
+	size_t i, found = 0;
+
+	body = json_pack("{s:b}", "HidePassword", 1);
+	if (aws_glue_paginate(pl->aws, "GetConnections", body, "ConnectionList", &list) != AWS_OK)
+		return pull_failed(pl, "GetConnections");
+	for (i = 0; i < json_array_size(list); i++) {
+		const json_t *j = json_array_get(list, i);
+		const char *name = jstr(j, "Name"), *type = jstr(j, "ConnectionType");
+		const char *url = jstr(json_object_get(j, "ConnectionProperties"), "JDBC_CONNECTION_URL");
+		struct catalog_connection *cn;
+		enum model_jdbc_engine e;
+		if (!name)
+			continue;
+		cn = catalog_add_connection(pl->cat, name);
+		/* Glue always reports the type; an endpoint that does not gets it
+		 * inferred from a JDBC URL, or none */
+		if (!type && url)
+			type = "JDBC";
+		cn->type_name = type ? arena_strdup(&pl->cat->arena, type) : NULL;
+		cn->type = type ? catalog_conn_type_parse(type, &e) : CC_OTHER;
+		cn->engine = type ? e : MJ_NONE;
+		if (url) {
+			cn->url = arena_strdup(&pl->cat->arena, url);
+			if (catalog_jdbc_url_engine(url) != MJ_NONE)
+				cn->engine = catalog_jdbc_url_engine(url);
+		}
+	}
+	json_decref(list);
+
+	if (aws_glue_get_databases(pl->aws, NULL, &list) != AWS_OK)
+		return pull_failed(pl, "GetDatabases");
+	for (i = 0; i < json_array_size(list); i++) {
+		const char *name = jstr(json_array_get(list, i), "Name");
+		const char *cid = jstr(json_array_get(list, i), "CatalogId");
+		/* a federated catalog's databases (a table bucket's namespaces) are not Glue databases */
+		if (!name || (cid && strchr(cid, ':')) || (ndbs && !listed(name, dbs, ndbs)))
+			continue;
+		found++;
+		if (pull_database(pl, catalog_add_database(pl->cat, name), NULL, false)) {
+			json_decref(list);
+			return 1;
+		}
+	}
+	json_decref(list);
+	for (i = 0; i < ndbs; i++)
+		if (!catalog_database(pl->cat, dbs[i])) {
+			fprintf(stderr, "pipec: error: database '%s' is not in the catalog\n", dbs[i]);
+			return 1;
+		}
+
+	for (i = 0; i < nbuckets; i++) {
+		struct catalog_bucket *b = catalog_add_bucket(pl->cat, buckets[i]);
+		char *catalog_id = xmalloc(strlen(pl->account) + strlen(buckets[i]) + 32);
+		size_t j;
+		int rc = 0;
+		sprintf(catalog_id, "%s:s3tablescatalog/%s", pl->account, buckets[i]);
+		if (pl->region)
+			b->arn = arena_printf(&pl->cat->arena, "arn:aws:s3tables:%s:%s:bucket/%s",
+					      pl->region, pl->account, buckets[i]);
+		if (aws_glue_get_databases(pl->aws, catalog_id, &list) != AWS_OK) {
+			free(catalog_id);
+			return pull_failed(pl, "GetDatabases (table bucket)");
+		}
+		for (j = 0; j < json_array_size(list) && !rc; j++) {
+			const char *name = jstr(json_array_get(list, j), "Name");
+			const char *cid = jstr(json_array_get(list, j), "CatalogId");
+			if (name && (!cid || !strcmp(cid, catalog_id)))
+				rc = pull_database(pl, catalog_add_namespace(pl->cat, b, name), catalog_id,
+						   true);
+		}
+		json_decref(list);
+		free(catalog_id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int catalog_pull_cmd(int argc, char **argv)
+{
+	struct aws_options opt = AWS_OPTIONS_INIT;
+	const char **dbs = xcalloc((size_t)argc + 1, sizeof(*dbs));
+	const char **buckets = xcalloc((size_t)argc + 1, sizeof(*buckets));
+	const char *output = NULL, *env_name = NULL, *config_path = NULL, *account = NULL, *v;
+	size_t ndbs = 0, nbuckets = 0;
+	struct project proj;
+	struct config cfg;
+	struct catalog cat;
+	struct strbuf out = STRBUF_INIT;
+	struct aws_identity id;
+	struct pull pl;
+	bool have_project = false;
+	int i, rc = 0;
+
+	memset(&id, 0, sizeof(id));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(catalog_usage, stdout);
+			goto done;
+		}
+		if (!strcmp(a, "--verbose")) {
+			opt.trace = stderr;
+			continue;
+		}
+		if (cli_opt_value(argc, argv, &i, "-o", &v) || cli_opt_value(argc, argv, &i, "--output", &v) ||
+		    cli_opt_value(argc, argv, &i, "--database", &v) ||
+		    cli_opt_value(argc, argv, &i, "--table-bucket", &v) ||
+		    cli_opt_value(argc, argv, &i, "--account", &v) ||
+		    cli_opt_value(argc, argv, &i, "--region", &v) ||
+		    cli_opt_value(argc, argv, &i, "--profile", &v) ||
+		    cli_opt_value(argc, argv, &i, "--endpoint-url", &v) ||
+		    cli_opt_value(argc, argv, &i, "--env", &v) ||
+		    cli_opt_value(argc, argv, &i, "--config", &v)) {
+			if (!v || !*v) {
+				rc = cli_usage_error("catalog", "option '%s' needs a value", a);
+				goto done;
+			}
+			if (!strcmp(a, "-o") || !strncmp(a, "--output", 8) || !strncmp(a, "-o=", 3))
+				output = v;
+			else if (!strncmp(a, "--database", 10))
+				dbs[ndbs++] = v;
+			else if (!strncmp(a, "--table-bucket", 14))
+				buckets[nbuckets++] = v;
+			else if (!strncmp(a, "--account", 9))
+				account = v;
+			else if (!strncmp(a, "--region", 8))
+				opt.region = v;
+			else if (!strncmp(a, "--profile", 9))
+				opt.profile = v;
+			else if (!strncmp(a, "--endpoint-url", 14))
+				opt.endpoint_url = v;
+			else if (!strncmp(a, "--env", 5))
+				env_name = v;
+			else
+				config_path = v;
+			continue;
+		}
+		rc = cli_usage_error("catalog", "unknown option '%s'", a);
+		goto done;
+	}
+	if (!output) {
+		rc = cli_usage_error("catalog", "catalog pull needs -o FILE");
+		goto done;
+	}
+
+	/* --env / --config: the environment supplies region, account and table bucket */
+	project_init(&proj);
+	have_project = true;
+	if (env_name || config_path) {
+		if (config_load(&proj, config_path, NULL, env_name, &cfg) < 0 || proj.diags.nerrors) {
+			diag_render(&proj.diags, DIAG_FORMAT_TEXT, stdout, stderr);
+			rc = 1;
+			goto done;
+		}
+		if (!opt.region)
+			opt.region = cfg.env.region;
+		if (!account)
+			account = cfg.env.account;
+		if (!nbuckets && cfg.env.table_bucket)
+			buckets[nbuckets++] = cfg.env.table_bucket;
+	}
+
+	memset(&pl, 0, sizeof(pl));
+	pl.aws = aws_client_new(&opt);
+	catalog_init(&cat);
+	pl.cat = &cat;
+	if (nbuckets && !account) {
+		if (aws_sts_get_caller_identity(pl.aws, &id) != AWS_OK) {
+			rc = pull_failed(&pl, "GetCallerIdentity (for the table buckets' account; or pass --account)");
+			goto pulled;
+		}
+		account = id.account;
+	}
+	pl.account = account;
+	if (aws_client_resolve(pl.aws) != AWS_OK) {
+		rc = pull_failed(&pl, "AWS configuration");
+		goto pulled;
+	}
+	pl.region = aws_client_region(pl.aws);
+	cat.region = pl.region ? arena_strdup(&cat.arena, pl.region) : NULL;
+	cat.account = account ? arena_strdup(&cat.arena, account) : NULL;
+	rc = pull_all(&pl, dbs, ndbs, buckets, nbuckets);
+	if (!rc) {
+		catalog_save(&cat, &out);
+		if (strbuf_write_file(&out, output) < 0) {
+			fprintf(stderr, "pipec: error: cannot write '%s': %s\n", output, strerror(errno));
+			rc = 1;
+		} else {
+			fprintf(stderr, "%s: %zu connections, %zu databases, %zu table buckets, %zu tables\n",
+				output, cat.connections.count, cat.databases.count, cat.buckets.count,
+				cat.ntables);
+			if (pl.nspec_unread)
+				fprintf(stderr, "warning: the partition spec of %zu Iceberg tables could not be "
+						"read from their metadata files; they are written without one\n",
+					pl.nspec_unread);
+		}
+	}
+pulled:
+	aws_identity_release(&id);
+	aws_client_free(pl.aws);
+	catalog_release(&cat);
+done:
+	if (have_project)
+		project_release(&proj);
+	strbuf_release(&out);
+	free(dbs);
+	free(buckets);
+	return rc;
+}
+
 int cmd_catalog(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -217,5 +693,7 @@ int cmd_catalog(int argc, char **argv)
 		return catalog_check_cmd(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "fmt"))
 		return catalog_fmt_cmd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pull"))
+		return catalog_pull_cmd(argc - 1, argv + 1);
 	return cli_usage_error("catalog", "unknown catalog command '%s' (check, fmt, pull)", argv[1]);
 }
