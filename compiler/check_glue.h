@@ -9,12 +9,21 @@
 #ifndef PIPEC_CHECK_GLUE_H
 #define PIPEC_CHECK_GLUE_H
 
+#include <stddef.h>
+
 #include "arena.h"
+#include "diag.h"
 #include "model.h"
 
 /* Fills p->job.{script_args,spark_conf,glue_args,bookmarks,datalake_formats,
  * script_location,temp_dir} and p->{trigger_name,workflow_name},
  * p->validation.ruleset_name.  Everything else in p must already be resolved. */
 void check_glue_derive(const struct model_project *mp, struct model_pipeline *p, struct arena *a);
+
+/* Rejects what no artifact language can spell faithfully: line breaks and
+ * other control characters in names and strings that reach DQDL, Redshift
+ * pre/post actions (single-line SQL) or the packed --conf (whitespace).
+ * Reports at the offending span; returns the number of errors. */
+size_t check_glue_check(const struct model_project *mp, struct diag_set *ds);
 
 #endif

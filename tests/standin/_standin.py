@@ -441,8 +441,11 @@ def mask_literals(text):
     look into them; keeps offsets."""
     def rep(m):
         s = m.group(0)
+        if s[0] == "`":
+            # A backquoted identifier: quotes inside it start no literal.
+            return s
         return s[0] + "x" * (len(s) - 2) + s[-1]
-    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", rep, text)
+    return re.sub(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", rep, text)
 
 
 def depth0_split(text, sep=","):

@@ -1,0 +1,470 @@
+#include "check_glue.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* A kvlist under construction; sorted and frozen into the arena at the end. */
+struct kvb {
+	struct model_kv *items;
+	size_t n, alloc;
+};
+
+static void kvb_put(struct kvb *b, struct arena *a, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (!strcmp(b->items[i].key, key)) {
+			b->items[i].value = value;
+			return;
+		}
+	XGROW(b->items, b->alloc, b->n + 1);
+	b->items[b->n].key = arena_strdup(a, key);
+	b->items[b->n].value = value;
+	b->n++;
+}
+
+static int cmp_kv(const void *x, const void *y)
+{
+	return strcmp(((const struct model_kv *)x)->key, ((const struct model_kv *)y)->key);
+}
+
+static struct model_kvlist kvb_freeze(struct kvb *b, struct arena *a, const struct model_kvlist *base)
+{
+	struct model_kvlist l;
+	size_t i;
+
+	/* Keep what the checker already put there; derived values win. */
+	if (base)
+		for (i = 0; i < base->count; i++) {
+			size_t k;
+
+			for (k = 0; k < b->n; k++)
+				if (!strcmp(b->items[k].key, base->items[i].key))
+					break;
+			if (k == b->n)
+				kvb_put(b, a, base->items[i].key, base->items[i].value);
+		}
+	l.count = b->n;
+	l.items = arena_array(a, b->n + 1, sizeof(*l.items));
+	if (b->n)
+		memcpy(l.items, b->items, b->n * sizeof(*l.items));
+	qsort(l.items, l.count, sizeof(*l.items), cmp_kv);
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+	return l;
+}
+
+static char *spark_name(struct arena *a, const char *catalog, const char *db, const char *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	if (catalog) {
+		strbuf_addstr(&sb, catalog);
+		strbuf_addch(&sb, '.');
+	}
+	escape_spark_ident(&sb, db);
+	strbuf_addch(&sb, '.');
+	escape_spark_ident(&sb, t);
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static char *athena_name(struct arena *a, const char *catalog, const char *db, const char *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	if (catalog) {
+		escape_athena_ident(&sb, catalog);
+		strbuf_addch(&sb, '.');
+	}
+	escape_athena_ident(&sb, db);
+	strbuf_addch(&sb, '.');
+	escape_athena_ident(&sb, t);
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static char *redshift_name(struct arena *a, const char *schema, const char *t, const char *suffix)
+{
+	struct strbuf sb = STRBUF_INIT, tn = STRBUF_INIT;
+	char *r;
+
+	strbuf_addf(&tn, "%s%s", t, suffix);
+	escape_redshift_ident(&sb, schema);
+	strbuf_addch(&sb, '.');
+	escape_redshift_ident(&sb, tn.buf);
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	strbuf_release(&tn);
+	return r;
+}
+
+static const char *redshift_type(struct arena *a, const struct model_column *c)
+{
+	switch (c->type) {
+	case MT_STRING: return "VARCHAR(65535)";
+	case MT_BOOLEAN: return "BOOLEAN";
+	case MT_TINYINT:
+	case MT_SMALLINT: return "SMALLINT";
+	case MT_INT: return "INTEGER";
+	case MT_BIGINT: return "BIGINT";
+	case MT_FLOAT: return "REAL";
+	case MT_DOUBLE: return "DOUBLE PRECISION";
+	case MT_DECIMAL: return arena_printf(a, "DECIMAL(%d,%d)", c->precision, c->scale);
+	case MT_DATE: return "DATE";
+	case MT_TIMESTAMP: return "TIMESTAMP";
+	case MT_BINARY: return "VARBYTE";
+	case MT_ARRAY:
+	case MT_MAP:
+	case MT_STRUCT: return "SUPER";
+	}
+	return "VARCHAR(65535)";
+}
+
+static const char *watermark_kind(const struct model_column *c)
+{
+	switch (c ? c->type : MT_STRING) {
+	case MT_TIMESTAMP: return "timestamp";
+	case MT_DATE: return "date";
+	case MT_TINYINT: case MT_SMALLINT: case MT_INT: case MT_BIGINT: return "integer";
+	default: return "string";
+	}
+}
+
+/* The source column as its database spells a quoted identifier. */
+static const char *jdbc_column(struct arena *a, enum model_jdbc_engine e, const char *col)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+	const char *s;
+
+	if (e == MJ_MYSQL) {
+		strbuf_addch(&sb, '`');
+		for (s = col; *s; s++) {
+			if (*s == '`')
+				strbuf_addch(&sb, '`');
+			strbuf_addch(&sb, *s);
+		}
+		strbuf_addch(&sb, '`');
+	} else if (e == MJ_SQLSERVER) {
+		strbuf_addch(&sb, '[');
+		for (s = col; *s; s++) {
+			if (*s == ']')
+				strbuf_addch(&sb, ']');
+			strbuf_addch(&sb, *s);
+		}
+		strbuf_addch(&sb, ']');
+	} else {
+		escape_redshift_ident(&sb, col);	/* ANSI double quotes */
+	}
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static const char *jdbc_literal(enum model_jdbc_engine e, const char *kind)
+{
+	bool sqlserver = e == MJ_SQLSERVER;
+
+	if (!strcmp(kind, "timestamp"))
+		return sqlserver ? "CAST('{}' AS DATETIME2)" : "TIMESTAMP '{}'";
+	if (!strcmp(kind, "date"))
+		return sqlserver ? "CAST('{}' AS DATE)" : "DATE '{}'";
+	if (!strcmp(kind, "integer"))
+		return "{}";
+	return "'{}'";
+}
+
+static bool uses_glue_catalog(const struct model_pipeline *p)
+{
+	return p->target.kind == MT_ICEBERG ||
+	       (p->source.kind == MS_TABLE && p->source.table_format == MF_ICEBERG);
+}
+
+static const char *with_slash(struct arena *a, const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && s[n - 1] == '/' ? s : arena_printf(a, "%s/", s);
+}
+
+static void derive_target_names(const struct model_project *mp, struct model_pipeline *p,
+				struct arena *a)
+{
+	struct model_target *t = &p->target;
+
+	/* The checker names the target; these fill only what it left open. */
+	switch (t->kind) {
+	case MT_S3TABLES:
+		if (!t->spark_catalog)
+			t->spark_catalog = "s3tablescatalog";
+		if (!t->table_bucket)
+			t->table_bucket = mp->env.table_bucket;
+		if (!t->table_bucket_arn && t->table_bucket && mp->env.region && mp->env.account)
+			t->table_bucket_arn = arena_printf(a, "arn:aws:s3tables:%s:%s:bucket/%s",
+							   mp->env.region, mp->env.account,
+							   t->table_bucket);
+		if (!t->spark_ident)
+			t->spark_ident = spark_name(a, t->spark_catalog, t->database, t->table);
+		if (!t->athena_ident && t->table_bucket) {
+			char *cat = arena_printf(a, "s3tablescatalog/%s", t->table_bucket);
+
+			t->athena_ident = athena_name(a, cat, t->database, t->table);
+		}
+		break;
+	case MT_ICEBERG:
+		if (!t->spark_catalog)
+			t->spark_catalog = "glue_catalog";
+		/* fallthrough */
+	case MT_PARQUET:
+		if (!t->spark_ident)
+			t->spark_ident = spark_name(a, t->spark_catalog, t->database, t->table);
+		if (!t->athena_ident)
+			t->athena_ident = athena_name(a, NULL, t->database, t->table);
+		break;
+	case MT_REDSHIFT:
+		break;
+	}
+}
+
+void check_glue_derive(const struct model_project *mp, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_env *env = &mp->env;
+	struct model_job *j = &p->job;
+	struct model_source *s = &p->source;
+	struct model_target *t = &p->target;
+	struct kvb args = { NULL, 0, 0 }, conf = { NULL, 0, 0 }, glue = { NULL, 0, 0 };
+	const char *jobname = j->name ? j->name : p->name;
+	size_t i;
+
+	derive_target_names(mp, p, a);
+
+	/* ---- what the script reads as job arguments ---- */
+	switch (s->kind) {
+	case MS_FILE:
+	case MS_S3:
+		kvb_put(&args, a, "source_path", s->path);
+		break;
+	case MS_JDBC:
+	case MS_SNOWFLAKE:
+	case MS_BIGQUERY:
+		kvb_put(&args, a, "source_connection", s->connection);
+		if (s->query)
+			kvb_put(&args, a, "source_query", s->query);
+		else
+			kvb_put(&args, a, "source_table", s->table);
+		if (s->kind == MS_SNOWFLAKE) {
+			if (s->sf_database)
+				kvb_put(&args, a, "source_sf_database", s->sf_database);
+			if (s->sf_schema)
+				kvb_put(&args, a, "source_sf_schema", s->sf_schema);
+			if (s->sf_warehouse)
+				kvb_put(&args, a, "source_sf_warehouse", s->sf_warehouse);
+		}
+		if (s->kind == MS_BIGQUERY && s->bq_parent_project)
+			kvb_put(&args, a, "source_parent_project", s->bq_parent_project);
+		break;
+	case MS_DYNAMODB:
+		if (s->ddb_export) {
+			kvb_put(&args, a, "source_table_arn", s->table_arn);
+			if (s->export_bucket)
+				kvb_put(&args, a, "source_export_bucket", s->export_bucket);
+			if (s->export_prefix)
+				kvb_put(&args, a, "source_export_prefix", s->export_prefix);
+		} else {
+			const char *slash = s->table_arn ? strrchr(s->table_arn, '/') : NULL;
+
+			kvb_put(&args, a, "source_table",
+				s->table ? s->table : slash ? slash + 1 : s->table_arn);
+		}
+		break;
+	case MS_TABLE:
+		if (s->table_format == MF_ICEBERG) {
+			kvb_put(&args, a, "source_table", spark_name(a, "glue_catalog", s->database, s->table));
+		} else {
+			kvb_put(&args, a, "source_database", s->database);
+			kvb_put(&args, a, "source_table", s->table);
+		}
+		p->source_athena_ident = athena_name(a, NULL, s->database, s->table);
+		break;
+	}
+
+	if (t->kind == MT_REDSHIFT) {
+		kvb_put(&args, a, "target_table", redshift_name(a, t->database, t->table, ""));
+		kvb_put(&args, a, "target_staging_table",
+			redshift_name(a, t->database, t->table, "_pipec_stage"));
+		kvb_put(&args, a, "target_connection", t->connection);
+		kvb_put(&args, a, "target_staging", t->staging);
+		if (t->iam_role)
+			kvb_put(&args, a, "target_iam_role", t->iam_role);
+		p->redshift_types = arena_array(a, p->ncolumns + 1, sizeof(*p->redshift_types));
+		for (i = 0; i < p->ncolumns; i++)
+			p->redshift_types[i] = redshift_type(a, &p->columns[i]);
+	} else {
+		kvb_put(&args, a, "target_table", t->spark_ident);
+		if (t->create_if_missing && t->location && t->kind != MT_S3TABLES)
+			kvb_put(&args, a, "target_location", t->location);
+	}
+
+	if (p->incremental.kind == MI_WATERMARK || p->incremental.kind == MI_PARTITION) {
+		const struct model_column *c = model_find_column(p, p->incremental.column);
+
+		p->watermark_kind = watermark_kind(c);
+		kvb_put(&args, a, "watermark_lag_seconds",
+			arena_printf(a, "%lld", (long long)p->incremental.lag_seconds));
+		if (p->incremental.initial)
+			kvb_put(&args, a, "watermark_initial", p->incremental.initial);
+		if (s->kind == MS_JDBC) {
+			p->watermark_sql_column = jdbc_column(a, s->engine,
+				p->incremental.source_column ? p->incremental.source_column
+							     : p->incremental.column);
+			p->watermark_sql_literal = jdbc_literal(s->engine, p->watermark_kind);
+		}
+	}
+	if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
+		p->dedupe_order_column = p->incremental.column;
+
+	/* ---- Spark configuration: all of it in --conf, none in the script ---- */
+	if (t->kind == MT_S3TABLES || uses_glue_catalog(p))
+		kvb_put(&conf, a, "spark.sql.extensions",
+			"org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+	if (t->kind == MT_S3TABLES) {
+		const char *c = "spark.sql.catalog.s3tablescatalog";
+
+		kvb_put(&conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
+		kvb_put(&conf, a, arena_printf(a, "%s.catalog-impl", c),
+			"org.apache.iceberg.aws.glue.GlueCatalog");
+		kvb_put(&conf, a, arena_printf(a, "%s.glue.id", c),
+			arena_printf(a, "%s:s3tablescatalog/%s", env->account ? env->account : "",
+				     t->table_bucket ? t->table_bucket : ""));
+		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c),
+			t->table_bucket_arn ? t->table_bucket_arn : "");
+	}
+	if (uses_glue_catalog(p)) {
+		const char *c = "spark.sql.catalog.glue_catalog";
+		const char *wh = t->kind == MT_ICEBERG && t->location ? t->location
+			: arena_printf(a, "s3://%s/%swarehouse/", env->script_bucket ? env->script_bucket : "",
+				       env->script_prefix ? with_slash(a, env->script_prefix) : "");
+
+		kvb_put(&conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
+		kvb_put(&conf, a, arena_printf(a, "%s.catalog-impl", c),
+			"org.apache.iceberg.aws.glue.GlueCatalog");
+		kvb_put(&conf, a, arena_printf(a, "%s.io-impl", c), "org.apache.iceberg.aws.s3.S3FileIO");
+		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c), wh);
+	}
+
+	/* ---- the other DefaultArguments ---- */
+	j->bookmarks = p->incremental.kind == MI_NEW_FILES;
+	j->datalake_formats = conf.n ? "iceberg" : NULL;
+	j->temp_dir = env->temp_dir;
+	kvb_put(&glue, a, "--job-language", "python");
+	kvb_put(&glue, a, "--job-bookmark-option",
+		j->bookmarks ? "job-bookmark-enable" : "job-bookmark-disable");
+	kvb_put(&glue, a, "--enable-glue-datacatalog", "true");
+	if (j->datalake_formats)
+		kvb_put(&glue, a, "--datalake-formats", j->datalake_formats);
+	if (j->temp_dir)
+		kvb_put(&glue, a, "--TempDir", j->temp_dir);
+	if (j->autoscale)
+		kvb_put(&glue, a, "--enable-auto-scaling", "true");
+
+	j->script_args = kvb_freeze(&args, a, NULL);
+	j->spark_conf = kvb_freeze(&conf, a, NULL);
+	j->glue_args = kvb_freeze(&glue, a, &j->glue_args);
+
+	/* Content-addressed at build: the emitter appends <sha256>.py. */
+	j->script_location = arena_printf(a, "s3://%s/%sscripts/%s/",
+					  env->script_bucket ? env->script_bucket : "",
+					  env->script_prefix ? with_slash(a, env->script_prefix) : "",
+					  jobname);
+
+	/* ---- names of the other Glue resources ---- */
+	p->trigger_name = arena_printf(a, "%s-trigger", jobname);
+	if (p->schedule.kind == MSCH_S3_EVENT) {
+		p->workflow_name = arena_printf(a, "%s-workflow", jobname);
+		p->event_rule_name = arena_printf(a, "%s-s3-event", jobname);
+	}
+	if (p->schedule.nafter) {
+		p->after_jobs = arena_array(a, p->schedule.nafter + 1, sizeof(*p->after_jobs));
+		for (i = 0; i < p->schedule.nafter; i++) {
+			size_t k;
+
+			p->after_jobs[i] = p->schedule.after[i];
+			for (k = 0; k < mp->npipelines; k++)
+				if (mp->pipelines[k].name && !strcmp(mp->pipelines[k].name, p->schedule.after[i]))
+					p->after_jobs[i] = mp->pipelines[k].job.name ? mp->pipelines[k].job.name
+										  : mp->pipelines[k].name;
+		}
+	}
+	if (p->validates)
+		p->validation.ruleset_name = arena_printf(a, "%s-ruleset", jobname);
+}
+
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (*s == ' ' || *s == '\t' || (unsigned char)*s < 0x20)
+			return true;
+	return false;
+}
+
+size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
+{
+	size_t before = ds->nerrors, i, k, v;
+
+	for (i = 0; i < mp->npipelines; i++) {
+		const struct model_pipeline *p = &mp->pipelines[i];
+
+		for (k = 0; p->validates && k < p->validation.nrules; k++) {
+			const struct model_rule *r = &p->validation.rules[k];
+			const char *bad = NULL;
+
+			for (v = 0; v < r->ncolumns && !bad; v++)
+				if (!escape_dqdl_ok(r->columns[v]))
+					bad = r->columns[v];
+			for (v = 0; v < r->nvalues && !bad; v++)
+				if (r->values[v].is_string && !escape_dqdl_ok(r->values[v].text))
+					bad = r->values[v].text;
+			if (bad)
+				diag_help(diag_error(ds, p->src, r->span,
+						     "a line break or control character cannot appear in a "
+						     "data quality rule"),
+					  "DQDL strings are single-line; rename the column or change the value");
+		}
+		if (p->target.kind == MT_REDSHIFT) {
+			bool bad = escape_has_control(p->target.database ? p->target.database : "") ||
+				   escape_has_control(p->target.table ? p->target.table : "");
+
+			if (bad)
+				diag_help(diag_error(ds, p->src, p->target.span,
+						     "a Redshift table name cannot contain a line break or "
+						     "control character"),
+					  "Redshift pre- and post-actions are single-line SQL");
+			for (k = 0; k < p->ncolumns; k++)
+				if (escape_has_control(p->columns[k].name))
+					diag_help(diag_error(ds, p->src, p->columns[k].span,
+							     "a Redshift column name cannot contain a line "
+							     "break or control character"),
+						  "Redshift pre- and post-actions are single-line SQL");
+		}
+		for (k = 0; k < p->job.spark_conf.count; k++)
+			if (has_space(p->job.spark_conf.items[k].value)) {
+				diag_help(diag_error(ds, p->src, p->target.span,
+						     "'%s' cannot contain whitespace",
+						     p->job.spark_conf.items[k].key),
+					  "Spark settings are packed into one --conf job argument, "
+					  "separated by spaces");
+				break;
+			}
+	}
+	return ds->nerrors - before;
+}

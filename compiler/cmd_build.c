@@ -1,0 +1,136 @@
+/*
+ * cmd_build: `pipec build` — check every pipeline, then write the Glue 5.1
+ * artifacts of each into DIR/<pipeline>/ and DIR/manifest.json.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_glue.h"
+#include "emit.h"
+#include "project.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static const char build_usage[] =
+	"usage: pipec build -o DIR [options] [PATH...]\n"
+	"\n"
+	"Checks every pipeline in the .pipe files under PATH (default: the current\n"
+	"directory) and, when there is no error, writes for each pipeline NAME:\n"
+	"  DIR/NAME/job.py         the Glue 5.1 PySpark script\n"
+	"  DIR/NAME/job.json       the CreateJob request\n"
+	"  DIR/NAME/triggers.json  the CreateTrigger requests\n"
+	"  DIR/NAME/validate.sql   Athena checks of the target\n"
+	"  DIR/NAME/ruleset.json   the CreateDataQualityRuleset request (with rules)\n"
+	"  DIR/NAME/workflow.json  workflow and EventBridge rule (S3 event schedules)\n"
+	"and DIR/manifest.json (every artifact with its sha256).  See docs/artifacts.md.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR         output directory (created when missing)\n"
+	"  --env NAME               environment of pipec.yaml to build for\n"
+	"  --config FILE            project file (default: the nearest pipec.yaml)\n"
+	"  --catalog FILE           check against this catalog snapshot\n"
+	"  --no-catalog             skip the catalog checks\n"
+	"  --template-dir DIR       read the script fragments from DIR instead of\n"
+	"                           the ones built into pipec\n"
+	"  --diagnostics-format F   text (default, on stderr), json or github (on stdout)\n"
+	"  --werror                 treat warnings as errors\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 artifacts written, 1 errors found or writing failed, 2 usage error.\n";
+
+int cmd_build(int argc, char **argv)
+{
+	struct project_opts o;
+	struct project p;
+	struct emit_opts eo;
+	enum diag_format fmt = DIAG_FORMAT_TEXT;
+	bool werror = false;
+	const char *v;
+	int i, rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&eo, 0, sizeof(eo));
+	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(build_usage, stdout);
+			free(o.paths);
+			return 0;
+		}
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				o.paths[o.npaths++] = argv[i];
+			break;
+		}
+		if (!strcmp(a, "--werror")) {
+			werror = true;
+		} else if (!strcmp(a, "--no-catalog")) {
+			o.no_catalog = true;
+		} else if (cli_opt_value(argc, argv, &i, "-o", &v) ||
+			   cli_opt_value(argc, argv, &i, "--output", &v) ||
+			   cli_opt_value(argc, argv, &i, "--env", &v) ||
+			   cli_opt_value(argc, argv, &i, "--config", &v) ||
+			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
+			   cli_opt_value(argc, argv, &i, "--template-dir", &v) ||
+			   cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
+			if (!v || !*v) {
+				free(o.paths);
+				return cli_usage_error("build", "option '%s' needs a value", a);
+			}
+			if (!strcmp(a, "-o") || !strncmp(a, "-o=", 3) || !strncmp(a, "--output", 8))
+				eo.out_dir = v;
+			else if (!strncmp(a, "--env", 5))
+				o.env_name = v;
+			else if (!strncmp(a, "--config", 8))
+				o.config_path = v;
+			else if (!strncmp(a, "--catalog", 9))
+				o.catalog_path = v;
+			else if (!strncmp(a, "--template-dir", 14))
+				eo.template_dir = v;
+			else if (diag_format_parse(v, &fmt) < 0) {
+				free(o.paths);
+				return cli_usage_error("build",
+						       "unknown diagnostics format '%s' (text, json, github)",
+						       v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			free(o.paths);
+			return cli_usage_error("build", "unknown option '%s'", a);
+		} else {
+			o.paths[o.npaths++] = a;
+		}
+	}
+	if (!eo.out_dir) {
+		free(o.paths);
+		return cli_usage_error("build", "an output directory is required (-o DIR)");
+	}
+	if (o.catalog_path && o.no_catalog) {
+		free(o.paths);
+		return cli_usage_error("build", "--catalog and --no-catalog cannot be combined");
+	}
+
+	project_init(&p);
+	p.diags.warnings_as_errors = werror;
+	project_load(&p, &o);
+	if (p.have_model && !p.diags.nerrors)
+		check_glue_check(&p.model, &p.diags);
+	diag_render(&p.diags, fmt, stdout, stderr);
+	rc = p.diags.nerrors || p.env_error || !p.have_model ? 1 : 0;
+	if (rc == 0) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (emit_project(&p.model, &eo, &err) != 0) {
+			fprintf(stderr, "pipec: error: %s\n", err.buf);
+			rc = 1;
+		}
+		strbuf_release(&err);
+	}
+	project_release(&p);
+	free(o.paths);
+	return rc;
+}

@@ -1,0 +1,501 @@
+/*
+ * emit_script: job.py — fills a template context from the checked model
+ * and renders templates/pyspark/job.py.tmpl.  Every user string is escaped
+ * here, once, for the language it lands in (Spark SQL inside a Python
+ * literal, or a plain Python literal); the fragments insert values as is.
+ */
+#include "emit.h"
+
+#include <string.h>
+
+#include "arena.h"
+#include "escape.h"
+
+#ifndef PIPEC_VERSION
+#define PIPEC_VERSION "0.0.0"
+#endif
+
+struct sctx {
+	struct arena *a;
+	struct strbuf tmp;
+};
+
+/* s as a Python literal, in the arena. */
+static const char *py(struct sctx *c, const char *s)
+{
+	strbuf_reset(&c->tmp);
+	escape_python(&c->tmp, s ? s : "");
+	return arena_strdup(c->a, c->tmp.buf);
+}
+
+/* s as a Spark SQL identifier, in the arena. */
+static const char *sid(struct sctx *c, const char *s)
+{
+	strbuf_reset(&c->tmp);
+	escape_spark_ident(&c->tmp, s);
+	return arena_strdup(c->a, c->tmp.buf);
+}
+
+static void put_py(struct sctx *c, struct template_ctx *t, const char *name, const char *s)
+{
+	template_set_str(t, name, py(c, s));
+}
+
+static void opt(struct sctx *c, struct template_ctx *t, const char *list, const char *key,
+		const char *value_expr)
+{
+	struct template_ctx *it = template_add_item(t, list);
+
+	put_py(c, it, "key_py", key);
+	template_set_str(it, "value", value_expr);
+}
+
+static const char *const format_names[] = {
+	[MF_NONE] = "json", [MF_CSV] = "csv", [MF_JSON] = "json", [MF_JSONL] = "json",
+	[MF_PARQUET] = "parquet", [MF_AVRO] = "avro", [MF_ORC] = "orc", [MF_XML] = "xml",
+	[MF_ICEBERG] = "iceberg", [MF_HIVE] = "parquet",
+};
+
+static const char *const format_descs[] = {
+	[MF_NONE] = "JSON", [MF_CSV] = "CSV", [MF_JSON] = "JSON", [MF_JSONL] = "JSON Lines",
+	[MF_PARQUET] = "Parquet", [MF_AVRO] = "Avro", [MF_ORC] = "ORC", [MF_XML] = "XML",
+	[MF_ICEBERG] = "Iceberg", [MF_HIVE] = "Hive",
+};
+
+static const char *const engine_descs[] = {
+	[MJ_NONE] = "JDBC", [MJ_POSTGRESQL] = "PostgreSQL", [MJ_MYSQL] = "MySQL",
+	[MJ_SQLSERVER] = "SQL Server", [MJ_ORACLE] = "Oracle", [MJ_REDSHIFT] = "Redshift",
+};
+
+static const char *const engine_types[] = {
+	[MJ_NONE] = "postgresql", [MJ_POSTGRESQL] = "postgresql", [MJ_MYSQL] = "mysql",
+	[MJ_SQLSERVER] = "sqlserver", [MJ_ORACLE] = "oracle", [MJ_REDSHIFT] = "redshift",
+};
+
+static void source_s3(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_source *s = &p->source;
+	enum model_format f = s->format;
+	size_t i;
+
+	template_set_flag(t, "source_s3", true);
+	template_set_str(t, "source_desc", format_descs[f]);
+	template_set_flag(t, "bookmarks", p->job.bookmarks);
+	template_set_list(t, "connection_options");
+	template_set_list(t, "format_options");
+	if (s->recurse)
+		opt(c, t, "connection_options", "recurse", "True");
+	if (s->nexclusions) {
+		struct strbuf list = STRBUF_INIT;
+
+		/* Glue wants the globs as a JSON list inside a string. */
+		strbuf_addch(&list, '[');
+		for (i = 0; i < s->nexclusions; i++) {
+			const char *g;
+
+			strbuf_addstr(&list, i ? ", \"" : "\"");
+			for (g = s->exclusions[i]; *g; g++) {
+				if (*g == '"' || *g == '\\')
+					strbuf_addch(&list, '\\');
+				strbuf_addch(&list, *g);
+			}
+			strbuf_addch(&list, '"');
+		}
+		strbuf_addch(&list, ']');
+		opt(c, t, "connection_options", "exclusions", py(c, list.buf));
+		strbuf_release(&list);
+	}
+	if (s->compression)
+		opt(c, t, "connection_options", "compressionType", py(c, s->compression));
+	put_py(c, t, "format_py", format_names[f]);
+	switch (f) {
+	case MF_CSV:
+		opt(c, t, "format_options", "withHeader", s->header ? "True" : "False");
+		opt(c, t, "format_options", "separator", py(c, s->delimiter ? s->delimiter : ","));
+		opt(c, t, "format_options", "quoteChar", py(c, s->quote ? s->quote : "\""));
+		if (s->escape)
+			opt(c, t, "format_options", "escaper", py(c, s->escape));
+		if (s->multiline)
+			opt(c, t, "format_options", "multiLine", "True");
+		break;
+	case MF_JSON:
+	case MF_JSONL:
+		if (s->multiline)
+			opt(c, t, "format_options", "multiLine", "True");
+		break;
+	case MF_XML:
+		opt(c, t, "format_options", "rowTag", py(c, s->row_tag));
+		break;
+	default:
+		break;
+	}
+	template_set_flag(t, "has_format_options",
+			  f == MF_CSV || f == MF_XML || ((f == MF_JSON || f == MF_JSONL) && s->multiline));
+}
+
+static void source(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_source *s = &p->source;
+	static const char *const kinds[] = {
+		"source_s3", "source_jdbc", "source_snowflake", "source_bigquery",
+		"source_dynamodb_export", "source_dynamodb_scan", "source_table_hive",
+		"source_table_iceberg",
+	};
+	size_t i;
+
+	/* The script includes exactly one source fragment. */
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		template_set_flag(t, kinds[i], false);
+	template_set_flag(t, "from_query", s->query != NULL);
+	switch (s->kind) {
+	case MS_FILE:
+	case MS_S3:
+		source_s3(c, p, t);
+		break;
+	case MS_JDBC:
+		template_set_flag(t, "source_jdbc", true);
+		template_set_str(t, "engine_desc", engine_descs[s->engine]);
+		put_py(c, t, "connection_type_py", engine_types[s->engine]);
+		template_set_flag(t, "split", s->split_column != NULL);
+		if (s->split_column) {
+			put_py(c, t, "split_column_py", s->split_column);
+			put_py(c, t, "split_partitions_py",
+			       arena_printf(c->a, "%d", s->split_partitions > 0 ? s->split_partitions : 7));
+		}
+		template_set_flag(t, "redshift", s->engine == MJ_REDSHIFT);
+		break;
+	case MS_SNOWFLAKE:
+		template_set_flag(t, "source_snowflake", true);
+		template_set_flag(t, "sf_database", s->sf_database != NULL);
+		template_set_flag(t, "sf_schema", s->sf_schema != NULL);
+		template_set_flag(t, "sf_warehouse", s->sf_warehouse != NULL);
+		break;
+	case MS_BIGQUERY:
+		template_set_flag(t, "source_bigquery", true);
+		template_set_flag(t, "parent_project", s->bq_parent_project != NULL);
+		break;
+	case MS_DYNAMODB:
+		if (s->ddb_export) {
+			template_set_flag(t, "source_dynamodb_export", true);
+			template_set_flag(t, "export_bucket", s->export_bucket != NULL);
+			template_set_flag(t, "export_prefix", s->export_prefix != NULL);
+		} else {
+			template_set_flag(t, "source_dynamodb_scan", true);
+			template_set_flag(t, "read_percent", s->read_percent != NULL);
+			if (s->read_percent)
+				put_py(c, t, "read_percent_py", s->read_percent);
+			template_set_flag(t, "splits", s->splits > 0);
+			if (s->splits > 0)
+				put_py(c, t, "splits_py", arena_printf(c->a, "%d", s->splits));
+		}
+		break;
+	case MS_TABLE:
+		template_set_flag(t, s->table_format == MF_ICEBERG ? "source_table_iceberg"
+								   : "source_table_hive", true);
+		break;
+	}
+}
+
+static const char *column_ddl(struct sctx *c, const struct model_column *col, const char *type)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	escape_spark_ident(&sb, col->name);
+	strbuf_addf(&sb, " %s", type);
+	r = py(c, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static const char *partition_expr(struct sctx *c, const struct model_partition *pt)
+{
+	static const char *const names[] = {
+		[MP_IDENTITY] = "", [MP_YEARS] = "years", [MP_MONTHS] = "months",
+		[MP_DAYS] = "days", [MP_HOURS] = "hours", [MP_BUCKET] = "bucket",
+		[MP_TRUNCATE] = "truncate",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	if (pt->transform == MP_IDENTITY)
+		escape_spark_ident(&sb, pt->column);
+	else if (pt->transform == MP_BUCKET || pt->transform == MP_TRUNCATE) {
+		strbuf_addf(&sb, "%s(%d, ", names[pt->transform], pt->param);
+		escape_spark_ident(&sb, pt->column);
+		strbuf_addch(&sb, ')');
+	} else {
+		strbuf_addf(&sb, "%s(", names[pt->transform]);
+		escape_spark_ident(&sb, pt->column);
+		strbuf_addch(&sb, ')');
+	}
+	r = py(c, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static bool is_partition_column(const struct model_pipeline *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->npartitions; i++)
+		if (!strcmp(p->partitions[i].column, name))
+			return true;
+	return false;
+}
+
+static void target(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_target *tg = &p->target;
+	size_t i;
+	bool lake = tg->kind == MT_S3TABLES || tg->kind == MT_ICEBERG;
+
+	template_set_flag(t, "s3tables", tg->kind == MT_S3TABLES);
+	template_set_flag(t, "target_redshift", tg->kind == MT_REDSHIFT);
+	template_set_flag(t, "create_iceberg", lake && tg->create_if_missing);
+	template_set_flag(t, "create_parquet", tg->kind == MT_PARQUET && tg->create_if_missing);
+	template_set_flag(t, "write_iceberg", lake);
+	template_set_flag(t, "write_parquet", tg->kind == MT_PARQUET);
+	template_set_flag(t, "write_redshift", tg->kind == MT_REDSHIFT);
+	template_set_flag(t, "create", tg->create_if_missing);
+	template_set_flag(t, "iam_role", tg->iam_role != NULL);
+	template_set_flag(t, "append", p->mode == MM_APPEND);
+	template_set_flag(t, "merge", p->mode == MM_MERGE);
+	template_set_flag(t, "overwrite", p->mode == MM_OVERWRITE && tg->kind != MT_REDSHIFT);
+	/* Redshift has no partitions: the checker allows only replace there,
+	 * and an overwrite that reached this point means the same. */
+	template_set_flag(t, "replace", p->mode == MM_REPLACE ||
+					(p->mode == MM_OVERWRITE && tg->kind == MT_REDSHIFT));
+	template_set_flag(t, "partitioned", p->npartitions > 0);
+
+	template_set_list(t, "columns");
+	if (tg->kind == MT_PARQUET) {
+		/* Hive keeps partition columns last, in partition order. */
+		for (i = 0; i < p->ncolumns; i++)
+			if (!is_partition_column(p, p->columns[i].name))
+				template_set_str(template_add_item(t, "columns"), "ddl_py",
+						 column_ddl(c, &p->columns[i], p->columns[i].spark_type));
+		for (i = 0; i < p->npartitions; i++) {
+			const struct model_column *col = model_find_column(p, p->partitions[i].column);
+
+			if (col)
+				template_set_str(template_add_item(t, "columns"), "ddl_py",
+						 column_ddl(c, col, col->spark_type));
+		}
+	} else {
+		for (i = 0; i < p->ncolumns; i++) {
+			const char *type = p->columns[i].spark_type;
+			struct strbuf sb = STRBUF_INIT;
+
+			if (tg->kind == MT_REDSHIFT) {
+				escape_redshift_ident(&sb, p->columns[i].name);
+				strbuf_addf(&sb, " %s", p->redshift_types ? p->redshift_types[i]
+									 : "VARCHAR(65535)");
+				template_set_str(template_add_item(t, "columns"), "ddl_py", py(c, sb.buf));
+			} else {
+				template_set_str(template_add_item(t, "columns"), "ddl_py",
+						 column_ddl(c, &p->columns[i], type));
+			}
+			strbuf_release(&sb);
+		}
+	}
+	template_set_list(t, "partitions");
+	for (i = 0; i < p->npartitions; i++) {
+		const char *e;
+
+		if (tg->kind == MT_PARQUET)
+			e = py(c, sid(c, p->partitions[i].column));
+		else
+			e = partition_expr(c, &p->partitions[i]);
+		template_set_str(template_add_item(t, "partitions"), "expr_py", e);
+	}
+	if (tg->kind == MT_PARQUET) {
+		struct strbuf sb = STRBUF_INIT;
+
+		escape_spark_string(&sb, tg->compression ? tg->compression : "snappy");
+		put_py(c, t, "compression_sql_py", sb.buf);
+		strbuf_release(&sb);
+		template_set_list(t, "order");
+		for (i = 0; i < p->ncolumns; i++)
+			if (!is_partition_column(p, p->columns[i].name))
+				put_py(c, template_add_item(t, "order"), "col_py", sid(c, p->columns[i].name));
+		for (i = 0; i < p->npartitions; i++)
+			put_py(c, template_add_item(t, "order"), "col_py", sid(c, p->partitions[i].column));
+	}
+
+	template_set_list(t, "keys");
+	for (i = 0; i < p->nmerge_keys; i++) {
+		struct template_ctx *k = template_add_item(t, "keys");
+		struct strbuf sb = STRBUF_INIT;
+		const char *q = sid(c, p->merge_keys[i]);
+
+		put_py(c, k, "col_py", q);
+		escape_redshift_ident(&sb, p->merge_keys[i]);
+		put_py(c, k, "redshift_py", sb.buf);
+		put_py(c, k, "name_py", p->merge_keys[i]);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "t.%s = s.%s", q, q);
+		put_py(c, k, "on_py", sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+static void incremental(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_incremental_spec *in = &p->incremental;
+	bool wm = (in->kind == MI_WATERMARK || in->kind == MI_PARTITION) && in->column;
+	const char *kind = p->watermark_kind ? p->watermark_kind : "string";
+	const char *src = in->source_column ? in->source_column : in->column;
+	bool jdbc = wm && p->source.kind == MS_JDBC && p->watermark_sql_column;
+
+	template_set_flag(t, "watermark", wm);
+	template_set_flag(t, "jdbc_watermark", jdbc);
+	template_set_flag(t, "spark_filter", wm && !jdbc);
+	template_set_flag(t, "has_initial", in->initial != NULL);
+	template_set_flag(t, "wm_timestamp", !strcmp(kind, "timestamp"));
+	template_set_flag(t, "wm_date", !strcmp(kind, "date"));
+	template_set_flag(t, "wm_integer", !strcmp(kind, "integer"));
+	template_set_flag(t, "wm_string", !strcmp(kind, "string"));
+	template_set_flag(t, "uses_datetime", wm && (!strcmp(kind, "timestamp") || !strcmp(kind, "date")));
+	if (!wm)
+		return;
+	put_py(c, t, "wm_column_py", in->column);
+	put_py(c, t, "wm_target_col_py", sid(c, in->column));
+	put_py(c, t, "wm_source_col_py", sid(c, src));
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		escape_redshift_ident(&sb, in->column);
+		put_py(c, t, "wm_redshift_col_py", sb.buf);
+		strbuf_release(&sb);
+	}
+	if (jdbc) {
+		put_py(c, t, "wm_sql_column_py", p->watermark_sql_column);
+		put_py(c, t, "wm_sql_literal_py", p->watermark_sql_literal);
+	}
+}
+
+static void columns(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	size_t i;
+	bool req = false;
+
+	template_set_list(t, "required");
+	template_set_list(t, "select");
+	for (i = 0; i < p->ncolumns; i++) {
+		const struct model_column *col = &p->columns[i];
+		struct template_ctx *it = template_add_item(t, "select");
+
+		put_py(c, it, "source_py", sid(c, col->source_field ? col->source_field : col->name));
+		put_py(c, it, "type_py", col->spark_type);
+		put_py(c, it, "name_py", col->name);
+		if (col->required) {
+			put_py(c, template_add_item(t, "required"), "col_py", sid(c, col->name));
+			req = true;
+		}
+	}
+	template_set_flag(t, "has_required", req);
+}
+
+static void validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	struct strbuf dq = STRBUF_INIT;
+	const char *line, *nl;
+	size_t i;
+	bool src = false;
+
+	template_set_flag(t, "validates", p->validates);
+	template_set_flag(t, "fail", p->validation.fail_on_error);
+	template_set_list(t, "dq_lines");
+	if (!p->validates)
+		return;
+	for (i = 0; i < p->validation.nrules; i++)
+		if (p->validation.rules[i].kind == MR_ROW_COUNT_MATCHES_SOURCE)
+			src = true;
+	template_set_flag(t, "dq_source", src);
+	emit_dqdl(p, true, &dq);
+	for (line = dq.buf; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		char *l;
+
+		nl = strchr(line, '\n');
+		l = arena_strndup(c->a, line, nl ? (size_t)(nl - line) : strlen(line));
+		put_py(c, template_add_item(t, "dq_lines"), "line_py", l);
+		if (!nl)
+			break;
+	}
+	strbuf_release(&dq);
+}
+
+/* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
+ * inside a string literal, so such a line is marked as accepted. */
+static void mark_long_lines(struct strbuf *sb)
+{
+	struct strbuf res = STRBUF_INIT;
+	const char *line = sb->buf, *end = sb->buf + sb->len;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+		strbuf_add(&res, line, len);
+		if (len > 79)
+			strbuf_addstr(&res, "  # noqa: E501");
+		if (!nl)
+			break;
+		strbuf_addch(&res, '\n');
+		line = nl + 1;
+	}
+	strbuf_release(sb);
+	*sb = res;
+}
+
+int emit_script(const struct model_project *mp, const struct model_pipeline *p,
+		const struct template_set *ts, struct strbuf *out, struct strbuf *err)
+{
+	struct arena a = ARENA_INIT;
+	struct sctx c = { &a, STRBUF_INIT };
+	struct template_ctx *t;
+	struct strbuf script = STRBUF_INIT;
+	size_t i;
+	int rc;
+
+	(void)mp;
+	arena_init(&a);
+	t = template_ctx_new(&a, NULL);
+	put_py(&c, t, "pipeline_py", p->name);
+	put_py(&c, t, "pipe_file_py", p->file);
+	template_set_str(t, "pipec_version", PIPEC_VERSION);
+	put_py(&c, t, "docstring_py", p->description ? p->description
+				      : arena_printf(&a, "Load pipeline %s.", p->name));
+	template_set_list(t, "args");
+	for (i = 0; i < p->job.script_args.count; i++)
+		put_py(&c, template_add_item(t, "args"), "name_py", p->job.script_args.items[i].key);
+
+	target(&c, p, t);
+	source(&c, p, t);
+	incremental(&c, p, t);
+	columns(&c, p, t);
+	validation(&c, p, t);
+
+	template_set_flag(t, "dedupe", p->mode == MM_MERGE);
+	template_set_flag(t, "order_col", p->dedupe_order_column != NULL);
+	if (p->dedupe_order_column) {
+		put_py(&c, t, "order_col_py", sid(&c, p->dedupe_order_column));
+		put_py(&c, t, "order_name_py", p->dedupe_order_column);
+	}
+	template_set_flag(t, "uses_window", p->mode == MM_MERGE && p->dedupe_order_column != NULL);
+	template_set_flag(t, "uses_dynamicframe", p->validates || p->target.kind == MT_REDSHIFT);
+	template_set_flag(t, "uses_spark_string",
+			  p->target.create_if_missing &&
+			  (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET));
+
+	rc = template_render(ts, "job.py.tmpl", t, &script, err);
+	if (rc == 0) {
+		mark_long_lines(&script);
+		strbuf_add(out, script.buf, script.len);
+	}
+	strbuf_release(&script);
+	strbuf_release(&c.tmp);
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,683 @@
+/*
+ * test_emit: the emitters on hand-built checked models — one pipeline per
+ * source kind, target kind, mode and schedule kind — plus the renderer and
+ * the escaping writer.  `test_emit --write DIR` also writes the whole build
+ * of those pipelines to DIR, for the Python-side checks (tests/suites/61).
+ */
+#include "emit.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "check_glue.h"
+#include "escape.h"
+#include "template.h"
+#include "unit.h"
+
+static struct arena A;
+
+static struct model_column col(const char *name, const char *src, enum model_type t,
+			       const char *spark, bool required)
+{
+	struct model_column c;
+
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	c.source_field = src ? src : name;
+	c.renamed = src != NULL;
+	c.type = t;
+	c.spark_type = spark;
+	c.glue_type = spark;
+	c.athena_type = spark;
+	c.required = required;
+	c.orderable = t == MT_TIMESTAMP || t == MT_DATE || t == MT_INT || t == MT_BIGINT;
+	return c;
+}
+
+static const char **strs(size_t n, ...)
+{
+	const char **r = arena_array(&A, n + 1, sizeof(*r));
+	va_list ap;
+	size_t i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		r[i] = va_arg(ap, const char *);
+	va_end(ap);
+	return r;
+}
+
+static void base(struct model_pipeline *p, const char *name)
+{
+	struct model_column *cols = arena_array(&A, 4, sizeof(*cols));
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->file = arena_printf(&A, "pipelines/%s.pipe", name);
+	cols[0] = col("id", NULL, MT_BIGINT, "bigint", true);
+	cols[1] = col("amount", "amt", MT_DECIMAL, "decimal(10,2)", false);
+	cols[1].precision = 10;
+	cols[1].scale = 2;
+	cols[2] = col("updated_at", "UpdatedAt", MT_TIMESTAMP, "timestamp", false);
+	cols[3] = col("category", NULL, MT_STRING, "string", false);
+	p->columns = cols;
+	p->ncolumns = 4;
+	p->source.kind = MS_S3;
+	p->source.path = "s3://raw-bucket/in/";
+	p->source.format = MF_PARQUET;
+	p->target.kind = MT_S3TABLES;
+	p->target.database = "analytics";
+	p->target.table = name;
+	p->target.create_if_missing = true;
+	p->mode = MM_APPEND;
+	p->schedule.kind = MSCH_ON_DEMAND;
+	p->validation.fail_on_error = true;
+	p->job.name = arena_printf(&A, "dev-%s", name);
+	p->job.role = "arn:aws:iam::123456789012:role/glue-jobs";
+	p->job.worker_type = "G.1X";
+	p->job.workers = 2;
+	p->job.timeout_minutes = 60;
+	p->job.retries = 1;
+	p->job.max_concurrency = 1;
+	p->job.tags.items = arena_array(&A, 2, sizeof(struct model_kv));
+	p->job.tags.items[0].key = "owner";
+	p->job.tags.items[0].value = "data";
+	p->job.tags.items[1].key = "pipec:pipeline";
+	p->job.tags.items[1].value = name;
+	p->job.tags.count = 2;
+}
+
+static void partitions(struct model_pipeline *p, size_t n)
+{
+	p->partitions = arena_array(&A, 2, sizeof(*p->partitions));
+	p->partitions[0].transform = MP_DAYS;
+	p->partitions[0].column = "updated_at";
+	p->partitions[0].spark_expr = "days(updated_at)";
+	p->partitions[1].transform = MP_IDENTITY;
+	p->partitions[1].column = "category";
+	p->partitions[1].spark_expr = "category";
+	p->npartitions = n;
+}
+
+static void watermark(struct model_pipeline *p, const char *initial)
+{
+	p->incremental.kind = MI_WATERMARK;
+	p->incremental.column = "updated_at";
+	p->incremental.source_column = "UpdatedAt";
+	p->incremental.lag_seconds = 900;
+	p->incremental.initial = initial;
+}
+
+static struct model_literal *lits(size_t n, bool is_string, ...)
+{
+	struct model_literal *l = arena_array(&A, n + 1, sizeof(*l));
+	va_list ap;
+	size_t i;
+
+	va_start(ap, is_string);
+	for (i = 0; i < n; i++) {
+		l[i].is_string = is_string;
+		l[i].text = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	return l;
+}
+
+static void rules(struct model_pipeline *p, bool fail)
+{
+	struct model_rule *r = arena_array(&A, 6, sizeof(*r));
+
+	r[0].kind = MR_ROW_COUNT_MATCHES_SOURCE;
+	r[1].kind = MR_NOT_NULL;
+	r[1].columns = strs(2, "id", "updated_at");
+	r[1].ncolumns = 2;
+	r[2].kind = MR_EXPECT;
+	r[2].columns = strs(1, "amount");
+	r[2].ncolumns = 1;
+	r[2].cmp = MC_GE;
+	r[2].values = lits(1, false, "0");
+	r[2].nvalues = 1;
+	r[3].kind = MR_EXPECT;
+	r[3].columns = strs(1, "category");
+	r[3].ncolumns = 1;
+	r[3].cmp = MC_IN;
+	r[3].values = lits(2, true, "a", "b");
+	r[3].nvalues = 2;
+	r[4].kind = MR_UNIQUE;
+	r[4].columns = strs(1, "id");
+	r[4].ncolumns = 1;
+	r[5].kind = MR_FRESHNESS;
+	r[5].columns = strs(1, "updated_at");
+	r[5].ncolumns = 1;
+	r[5].seconds = 86400;
+	p->validation.rules = r;
+	p->validation.nrules = 6;
+	p->validation.sample = 5;
+	p->validation.fail_on_error = fail;
+	p->validates = true;
+}
+
+#define MAXP 40
+static struct model_pipeline P[MAXP];
+static size_t NP;
+
+static struct model_pipeline *add(const char *name)
+{
+	struct model_pipeline *p = &P[NP++];
+
+	base(p, name);
+	return p;
+}
+
+static void build_cases(void)
+{
+	struct model_pipeline *p;
+
+	p = add("s3_csv_s3tables_append");
+	p->source.format = MF_CSV;
+	p->source.header = true;
+	p->source.delimiter = ";";
+	p->source.recurse = true;
+	p->source.compression = "gzip";
+	p->source.exclusions = strs(1, "**.tmp");
+	p->source.nexclusions = 1;
+	p->incremental.kind = MI_NEW_FILES;
+	p->target.create_if_missing = true;
+	partitions(p, 2);
+	p->schedule.kind = MSCH_CRON;
+	p->schedule.cron = "cron(0 6 * * ? *)";
+	rules(p, true);
+
+	p = add("s3_json_iceberg_merge");
+	p->source.format = MF_JSON;
+	p->source.multiline = true;
+	p->target.kind = MT_ICEBERG;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/orders/";
+	p->target.create_if_missing = true;
+	p->mode = MM_MERGE;
+	p->merge_keys = strs(1, "id");
+	p->nmerge_keys = 1;
+	watermark(p, "2024-01-01T00:00:00+00:00");
+	partitions(p, 1);
+	p->schedule.kind = MSCH_AFTER;
+	p->schedule.after = strs(1, "s3_csv_s3tables_append");
+	p->schedule.nafter = 1;
+
+	p = add("s3_jsonl_parquet_overwrite");
+	p->source.format = MF_JSONL;
+	p->target.kind = MT_PARQUET;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/events/";
+	p->target.compression = "zstd";
+	p->target.create_if_missing = true;
+	p->mode = MM_OVERWRITE;
+	partitions(p, 1);
+	p->partitions[0].transform = MP_IDENTITY;
+	p->partitions[0].column = "category";
+	p->partitions[0].spark_expr = "category";
+
+	p = add("s3_xml_parquet_replace");
+	p->source.format = MF_XML;
+	p->source.row_tag = "record";
+	p->target.kind = MT_PARQUET;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/xml/";
+	p->mode = MM_REPLACE;
+	p->schedule.kind = MSCH_S3_EVENT;
+	p->schedule.event_bucket = "raw-bucket";
+	p->schedule.event_prefix = "in/";
+	p->schedule.batch_size = 10;
+	p->schedule.batch_window = 300;
+
+	p = add("s3_avro_iceberg_overwrite");
+	p->source.format = MF_AVRO;
+	p->target.kind = MT_ICEBERG;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/avro/";
+	p->mode = MM_OVERWRITE;
+	partitions(p, 2);
+
+	p = add("s3_orc_s3tables_replace");
+	p->source.format = MF_ORC;
+	p->mode = MM_REPLACE;
+	rules(p, false);
+
+	p = add("file_csv_s3tables_append");
+	p->source.kind = MS_FILE;
+	p->source.format = MF_CSV;
+	p->source.local_path = "data/customers.csv";
+	p->source.path = "s3://scripts-bucket/pipec/files/customers.csv";
+	p->source.local_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+
+	p = add("jdbc_postgres_iceberg_merge");
+	p->source.kind = MS_JDBC;
+	p->source.engine = MJ_POSTGRESQL;
+	p->source.connection = "orders-pg";
+	p->source.table = "public.orders";
+	p->source.split_column = "id";
+	p->source.split_partitions = 8;
+	p->job.connections = strs(1, "orders-pg");
+	p->job.nconnections = 1;
+	p->target.kind = MT_ICEBERG;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/orders/";
+	p->mode = MM_MERGE;
+	p->merge_keys = strs(1, "id");
+	p->nmerge_keys = 1;
+	watermark(p, "2024-01-01T00:00:00");
+
+	p = add("jdbc_mysql_s3tables_append");
+	p->source.kind = MS_JDBC;
+	p->source.engine = MJ_MYSQL;
+	p->source.connection = "shop-mysql";
+	p->source.query = "SELECT * FROM shop.orders WHERE status = 'done'";
+	p->job.connections = strs(1, "shop-mysql");
+	p->job.nconnections = 1;
+	watermark(p, NULL);
+
+	p = add("jdbc_sqlserver_s3tables_append");
+	p->source.kind = MS_JDBC;
+	p->source.engine = MJ_SQLSERVER;
+	p->source.connection = "erp-mssql";
+	p->source.table = "dbo.orders";
+	p->job.connections = strs(1, "erp-mssql");
+	p->job.nconnections = 1;
+	watermark(p, "2024-01-01T00:00:00");
+
+	p = add("jdbc_oracle_s3tables_append");
+	p->source.kind = MS_JDBC;
+	p->source.engine = MJ_ORACLE;
+	p->source.connection = "erp-oracle";
+	p->source.table = "ERP.ORDERS";
+	p->job.connections = strs(1, "erp-oracle");
+	p->job.nconnections = 1;
+
+	p = add("jdbc_redshift_s3tables_append");
+	p->source.kind = MS_JDBC;
+	p->source.engine = MJ_REDSHIFT;
+	p->source.connection = "dw";
+	p->source.table = "public.sales";
+	p->job.connections = strs(1, "dw");
+	p->job.nconnections = 1;
+
+	p = add("snowflake_s3tables_append");
+	p->source.kind = MS_SNOWFLAKE;
+	p->source.connection = "sf";
+	p->source.table = "ORDERS";
+	p->source.sf_database = "SALES";
+	p->source.sf_schema = "PUBLIC";
+	p->source.sf_warehouse = "WH";
+	p->job.connections = strs(1, "sf");
+	p->job.nconnections = 1;
+
+	p = add("bigquery_s3tables_append");
+	p->source.kind = MS_BIGQUERY;
+	p->source.connection = "bq";
+	p->source.table = "proj.sales.orders";
+	p->source.bq_parent_project = "proj";
+	p->job.connections = strs(1, "bq");
+	p->job.nconnections = 1;
+
+	p = add("dynamodb_export_s3tables_append");
+	p->source.kind = MS_DYNAMODB;
+	p->source.ddb_export = true;
+	p->source.table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders";
+	p->source.export_bucket = "exports-bucket";
+	p->source.export_prefix = "ddb/";
+
+	p = add("dynamodb_scan_s3tables_append");
+	p->source.kind = MS_DYNAMODB;
+	p->source.table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders";
+	p->source.read_percent = "0.5";
+	p->source.splits = 8;
+
+	p = add("table_hive_iceberg_append");
+	p->source.kind = MS_TABLE;
+	p->source.database = "legacy";
+	p->source.table = "orders";
+	p->source.table_format = MF_HIVE;
+	p->target.kind = MT_ICEBERG;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/migrated/";
+	p->target.create_if_missing = true;
+	rules(p, true);
+
+	p = add("table_iceberg_redshift_merge");
+	p->source.kind = MS_TABLE;
+	p->source.database = "lake";
+	p->source.table = "orders";
+	p->source.table_format = MF_ICEBERG;
+	p->target.kind = MT_REDSHIFT;
+	p->target.database = "public";
+	p->target.table = "fact_orders";
+	p->target.connection = "dw";
+	p->target.staging = "s3://temp-bucket/rs/";
+	p->target.create_if_missing = true;
+	p->job.connections = strs(1, "dw");
+	p->job.nconnections = 1;
+	p->mode = MM_MERGE;
+	p->merge_keys = strs(1, "id");
+	p->nmerge_keys = 1;
+	p->schedule.kind = MSCH_CRON;
+	p->schedule.cron = "cron(0 * * * ? *)";
+
+	p = add("table_hive_redshift_replace");
+	p->source.kind = MS_TABLE;
+	p->source.database = "legacy";
+	p->source.table = "customers";
+	p->source.table_format = MF_HIVE;
+	p->target.kind = MT_REDSHIFT;
+	p->target.database = "public";
+	p->target.table = "dim_customers";
+	p->target.connection = "dw";
+	p->target.staging = "s3://temp-bucket/rs/";
+	p->target.iam_role = "arn:aws:iam::123456789012:role/redshift-copy";
+	p->target.create_if_missing = false;
+	p->job.connections = strs(1, "dw");
+	p->job.nconnections = 1;
+	p->mode = MM_REPLACE;
+	p->job.flex = true;
+	p->job.autoscale = true;
+	p->job.notify_delay_minutes = 10;
+	p->schedule.kind = MSCH_AFTER;
+	p->schedule.after = strs(2, "table_iceberg_redshift_merge", "table_hive_iceberg_append");
+	p->schedule.nafter = 2;
+	p->schedule.after_any = true;
+
+	/* Hostile names and strings: every one must come out escaped. */
+	p = add("hostile");
+	p->description = "quote \" backslash \\ newline \n tab \t backtick ` triple \"\"\" ${x} caf\xc3\xa9";
+	p->columns[0].name = "we\"ird";
+	p->columns[0].source_field = "a`b'c\\d\n";
+	p->columns[3].name = "caf\xc3\xa9 \"x\"";
+	p->columns[3].source_field = "caf\xc3\xa9";
+	p->source.path = "s3://raw-bucket/it's \"quoted\" \\ ${x}/";
+	p->source.format = MF_CSV;
+	p->source.delimiter = "'";
+	p->source.quote = "\"";
+	p->target.kind = MT_ICEBERG;
+	p->target.database = "lake";
+	p->target.location = "s3://lake-bucket/x'y/";
+	p->target.create_if_missing = true;
+	p->mode = MM_MERGE;
+	p->merge_keys = strs(1, "we\"ird");
+	p->nmerge_keys = 1;
+	rules(p, true);
+	p->validation.rules[3].columns = strs(1, "caf\xc3\xa9 \"x\"");
+	p->validation.rules[3].values = lits(2, true, "it's", "say \"hi\" \\");
+	p->validation.rules[1].columns = strs(2, "we\"ird", "updated_at");
+	p->validation.rules[4].columns = strs(1, "we\"ird");
+}
+
+static struct model_project MP;
+
+static void build_project(void)
+{
+	size_t i;
+
+	memset(&MP, 0, sizeof(MP));
+	MP.name = "unit";
+	MP.root = ".";
+	MP.env.name = "dev";
+	MP.env.region = "eu-west-1";
+	MP.env.account = "123456789012";
+	MP.env.role = "arn:aws:iam::123456789012:role/glue-jobs";
+	MP.env.script_bucket = "scripts-bucket";
+	MP.env.script_prefix = "pipec/";
+	MP.env.temp_dir = "s3://temp-bucket/glue/";
+	MP.env.table_bucket = "lake-tables";
+	MP.env.name_prefix = "dev-";
+	build_cases();
+	MP.pipelines = P;
+	MP.npipelines = NP;
+	for (i = 0; i < NP; i++)
+		check_glue_derive(&MP, &P[i], &A);
+}
+
+static struct model_pipeline *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NP; i++)
+		if (!strcmp(P[i].name, name))
+			return &P[i];
+	return NULL;
+}
+
+static bool has(const char *hay, const char *needle)
+{
+	return strstr(hay, needle) != NULL;
+}
+
+static void test_escape(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	escape_python(&sb, "a\"b\\c\nd\te\x01 caf\xc3\xa9 \xf0\x9f\x98\x80");
+	CHECK_STR("escape python", sb.buf,
+		  "\"a\\\"b\\\\c\\nd\\te\\x01 caf\\u00e9 \\U0001f600\"");
+	strbuf_reset(&sb);
+	escape_spark_ident(&sb, "a`b");
+	CHECK_STR("escape spark ident", sb.buf, "`a``b`");
+	strbuf_reset(&sb);
+	escape_spark_string(&sb, "it's \\");
+	CHECK_STR("escape spark string", sb.buf, "'it\\'s \\\\'");
+	strbuf_reset(&sb);
+	escape_athena_ident(&sb, "a\"b");
+	CHECK_STR("escape athena ident", sb.buf, "\"a\"\"b\"");
+	strbuf_reset(&sb);
+	escape_athena_string(&sb, "it's");
+	CHECK_STR("escape athena string", sb.buf, "'it''s'");
+	strbuf_reset(&sb);
+	escape_dqdl(&sb, "say \"hi\" \\");
+	CHECK_STR("escape dqdl", sb.buf, "\"say \\\"hi\\\" \\\\\"");
+	CHECK("dqdl rejects newline", !escape_dqdl_ok("a\nb") && escape_dqdl_ok("a b"));
+	strbuf_release(&sb);
+}
+
+static void test_template(void)
+{
+	struct template_set ts;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct arena a = ARENA_INIT;
+	struct template_ctx *c, *it;
+	const char *dir = "build/tests/tmpl";
+	FILE *f;
+
+	arena_init(&a);
+	(void)!system("mkdir -p build/tests/tmpl");
+	f = fopen("build/tests/tmpl/main", "w");
+	fputs("head {{x}}\n{{#list}}\n  - {{v}}\n{{/list}}\n{{^flag}}\nno flag\n{{/flag}}\n"
+	      "def f():\n    {{>part}}\n{{! a comment }}\nend\n", f);
+	fclose(f);
+	f = fopen("build/tests/tmpl/part", "w");
+	fputs("a = 1\n\nreturn {{x}}\n", f);
+	fclose(f);
+	f = fopen("build/tests/tmpl/bad", "w");
+	fputs("{{#open}}never closed\n", f);
+	fclose(f);
+	CHECK("template dir with a broken fragment fails", template_set_load(&ts, dir, &err) < 0 &&
+	      has(err.buf, "never closed"));
+	template_set_release(&ts);
+	remove("build/tests/tmpl/bad");
+	strbuf_reset(&err);
+	CHECK("template dir loads", template_set_load(&ts, dir, &err) == 0);
+	c = template_ctx_new(&a, NULL);
+	template_set_str(c, "x", "X");
+	template_set_flag(c, "flag", false);
+	it = template_add_item(c, "list");
+	template_set_str(it, "v", "one");
+	it = template_add_item(c, "list");
+	template_set_str(it, "v", "two");
+	CHECK("template renders", template_render(&ts, "main", c, &out, &err) == 0);
+	CHECK_STR("template output", out.buf,
+		  "head X\n  - one\n  - two\nno flag\ndef f():\n    a = 1\n\n    return X\nend\n");
+	strbuf_reset(&out);
+	strbuf_reset(&err);
+	c = template_ctx_new(&a, NULL);
+	CHECK("missing variable is an error", template_render(&ts, "main", c, &out, &err) < 0 &&
+	      has(err.buf, "no value for 'x'"));
+	strbuf_reset(&err);
+	CHECK("missing fragment is an error", template_render(&ts, "nope", c, &out, &err) < 0 &&
+	      has(err.buf, "'nope' not found"));
+	template_set_release(&ts);
+	strbuf_reset(&err);
+	CHECK("missing template dir is an error",
+	      template_set_load(&ts, "build/tests/no-such-dir", &err) < 0);
+	template_set_release(&ts);
+	CHECK("embedded fragments load", template_set_load(&ts, NULL, &err) == 0 &&
+	      template_set_has(&ts, "job.py.tmpl"));
+	template_set_release(&ts);
+	strbuf_release(&err);
+	strbuf_release(&out);
+	arena_release(&a);
+}
+
+static void test_derive(void)
+{
+	const struct model_pipeline *p = find("s3_csv_s3tables_append");
+
+	CHECK_STR("derive: s3tables glue.id",
+		  model_kv_get(&p->job.spark_conf, "spark.sql.catalog.s3tablescatalog.glue.id"),
+		  "123456789012:s3tablescatalog/lake-tables");
+	CHECK_STR("derive: s3tables warehouse",
+		  model_kv_get(&p->job.spark_conf, "spark.sql.catalog.s3tablescatalog.warehouse"),
+		  "arn:aws:s3tables:eu-west-1:123456789012:bucket/lake-tables");
+	CHECK_STR("derive: bookmarks on for new files",
+		  model_kv_get(&p->job.glue_args, "--job-bookmark-option"), "job-bookmark-enable");
+	CHECK_STR("derive: datalake formats",
+		  model_kv_get(&p->job.glue_args, "--datalake-formats"), "iceberg");
+	CHECK_STR("derive: script location", p->job.script_location,
+		  "s3://scripts-bucket/pipec/scripts/dev-s3_csv_s3tables_append/");
+	CHECK_STR("derive: script arg source_path",
+		  model_kv_get(&p->job.script_args, "source_path"), "s3://raw-bucket/in/");
+	p = find("s3_jsonl_parquet_overwrite");
+	CHECK("derive: parquet target needs no iceberg", p->job.datalake_formats == NULL &&
+	      p->job.spark_conf.count == 0);
+	p = find("jdbc_sqlserver_s3tables_append");
+	CHECK_STR("derive: sql server quoting", p->watermark_sql_column, "[UpdatedAt]");
+	CHECK_STR("derive: sql server literal", p->watermark_sql_literal, "CAST('{}' AS DATETIME2)");
+	p = find("table_hive_redshift_replace");
+	CHECK_STR("derive: redshift target ident",
+		  model_kv_get(&p->job.script_args, "target_table"), "\"public\".\"dim_customers\"");
+	CHECK_STR("derive: after resolves job names", p->after_jobs[0], "dev-table_iceberg_redshift_merge");
+	p = find("s3_xml_parquet_replace");
+	CHECK_STR("derive: workflow name", p->workflow_name, "dev-s3_xml_parquet_replace-workflow");
+	p = find("s3_json_iceberg_merge");
+	CHECK_STR("derive: merge dedupes by watermark", p->dedupe_order_column, "updated_at");
+}
+
+static void test_emitters(void)
+{
+	struct template_set ts;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	const struct model_pipeline *p;
+
+	template_set_load(&ts, NULL, &err);
+
+	p = find("s3_csv_s3tables_append");
+	CHECK("script renders", emit_script(&MP, p, &ts, &out, &err) == 0);
+	CHECK("script: bookmarked source", has(out.buf, "transformation_ctx=\"source\""));
+	CHECK("script: job.commit", has(out.buf, "job.commit()"));
+	CHECK("script: create s3tables without LOCATION", has(out.buf, "USING iceberg") &&
+	      !has(out.buf, "\" LOCATION \""));
+	CHECK("script: no spark.conf.set", !has(out.buf, "spark.conf.set"));
+	CHECK("script: raises on failed rules", has(out.buf, "raise RuntimeError"));
+	CHECK("script: append", has(out.buf, ".append()"));
+	strbuf_reset(&out);
+	emit_job_json(&MP, p, "abc", &out);
+	CHECK("job.json: glue 5.1", has(out.buf, "\"GlueVersion\": \"5.1\""));
+	CHECK("job.json: packed conf", has(out.buf, "\"--conf\": \"spark.sql.catalog.s3tablescatalog="
+						     "org.apache.iceberg.spark.SparkCatalog --conf "));
+	CHECK("job.json: content-addressed script",
+	      has(out.buf, "s3://scripts-bucket/pipec/scripts/dev-s3_csv_s3tables_append/abc.py"));
+	strbuf_reset(&out);
+	emit_triggers_json(&MP, p, &out);
+	CHECK("triggers: scheduled", has(out.buf, "\"Type\": \"SCHEDULED\"") &&
+	      has(out.buf, "cron(0 6 * * ? *)") && has(out.buf, "\"StartOnCreation\": true"));
+	strbuf_reset(&out);
+	emit_dqdl(p, false, &out);
+	CHECK_STR("dqdl for the ruleset", out.buf,
+		  "Rules = [\n    IsComplete \"id\",\n    IsComplete \"updated_at\",\n"
+		  "    ColumnValues \"amount\" >= 0,\n    ColumnValues \"category\" in [\"a\", \"b\"],\n"
+		  "    IsUnique \"id\",\n    DataFreshness \"updated_at\" <= 1 days\n]");
+	strbuf_reset(&out);
+	emit_dqdl(p, true, &out);
+	CHECK("dqdl in the job compares with the source",
+	      has(out.buf, "RowCountMatch \"source\" = 1.0"));
+	strbuf_reset(&out);
+	emit_validate_sql(&MP, p, &out);
+	CHECK("validate.sql: s3tables name",
+	      has(out.buf, "FROM \"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\""));
+	CHECK("validate.sql: null checks", has(out.buf, "COUNT_IF(\"id\" IS NULL)"));
+	CHECK("validate.sql: sample", has(out.buf, "LIMIT 5;"));
+
+	p = find("s3_xml_parquet_replace");
+	strbuf_reset(&out);
+	emit_triggers_json(&MP, p, &out);
+	CHECK("triggers: event trigger in a workflow", has(out.buf, "\"Type\": \"EVENT\"") &&
+	      has(out.buf, "\"BatchSize\": 10") && has(out.buf, "\"WorkflowName\""));
+	strbuf_reset(&out);
+	CHECK("workflow.json for s3 events", emit_workflow_json(&MP, p, &out) &&
+	      has(out.buf, "arn:aws:glue:eu-west-1:123456789012:workflow/dev-s3_xml_parquet_replace-workflow"));
+
+	p = find("table_hive_redshift_replace");
+	strbuf_reset(&out);
+	emit_triggers_json(&MP, p, &out);
+	CHECK("triggers: conditional ANY", has(out.buf, "\"Logical\": \"ANY\"") &&
+	      has(out.buf, "\"State\": \"SUCCEEDED\""));
+	strbuf_reset(&out);
+	emit_job_json(&MP, p, "abc", &out);
+	CHECK("job.json: flex, autoscale, connections", has(out.buf, "\"ExecutionClass\": \"FLEX\"") &&
+	      has(out.buf, "\"--enable-auto-scaling\": \"true\"") && has(out.buf, "\"dw\""));
+	strbuf_reset(&out);
+	CHECK("workflow.json only for s3 events", !emit_workflow_json(&MP, p, &out));
+
+	p = find("s3_orc_s3tables_replace");
+	strbuf_reset(&out);
+	emit_triggers_json(&MP, p, &out);
+	CHECK("triggers: on demand never starts on creation",
+	      has(out.buf, "\"ON_DEMAND\"") && !has(out.buf, "StartOnCreation"));
+	strbuf_reset(&out);
+	emit_script(&MP, p, &ts, &out, &err);
+	CHECK("script: warn mode logs", has(out.buf, "log.warn(") && !has(out.buf, "raise RuntimeError"));
+
+	p = find("hostile");
+	strbuf_reset(&out);
+	emit_script(&MP, p, &ts, &out, &err);
+	CHECK("hostile: column escaped in python",
+	      has(out.buf, "F.col(\"`a``b'c\\\\d\\n`\")"));
+	CHECK("hostile: unicode escaped", has(out.buf, "caf\\u00e9"));
+	strbuf_reset(&out);
+	emit_validate_sql(&MP, p, &out);
+	CHECK("hostile: athena identifiers doubled", has(out.buf, "\"we\"\"ird\""));
+	CHECK("hostile: athena strings doubled", has(out.buf, "'it''s'"));
+
+	template_set_release(&ts);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+int main(int argc, char **argv)
+{
+	arena_init(&A);
+	build_project();
+	if (argc == 3 && !strcmp(argv[1], "--write")) {
+		struct emit_opts o = { argv[2], NULL };
+		struct strbuf err = STRBUF_INIT;
+		int rc = emit_project(&MP, &o, &err);
+
+		if (rc)
+			fprintf(stderr, "%s\n", err.buf);
+		return rc;
+	}
+	test_escape();
+	test_template();
+	test_derive();
+	test_emitters();
+	arena_release(&A);
+	return unit_done();
+}
