@@ -27,6 +27,12 @@ static const char *const engine_label[] = {
 	"an unknown engine", "postgresql", "mysql", "sqlserver", "oracle", "redshift",
 };
 
+/* A finer span when the checker recorded one. */
+static struct span pick(struct span fine, struct span whole)
+{
+	return fine.end > fine.start ? fine : whole;
+}
+
 /* ---- did you mean ---- */
 
 static char *lower(const char *s)
@@ -537,7 +543,8 @@ static void check_target_table(struct checker *k, const struct catalog_database 
 		check_existing_target(k, t, qual);
 	} else if (!tg->create_if_missing) {
 		const char *near = closest_in(&db->tables, tg->table, true);
-		d = diag_error(k->ds, k->src, tg->span, "table '%s' does not exist in %s", qual, where);
+		d = diag_error(k->ds, k->src, pick(tg->table_span, tg->span),
+			       "table '%s' does not exist in %s", qual, where);
 		if (near)
 			diag_help(d, "did you mean '%s.%s'?", tg->database, near);
 		diag_help(d, "create it first, or add 'create if missing' to the target");
@@ -554,13 +561,14 @@ static void check_target(struct checker *k)
 	char *where;
 
 	if (tg->kind == MT_REDSHIFT) {
-		check_connection(k, tg->connection, tg->span, MS_JDBC, MJ_REDSHIFT, "a redshift target");
+		check_connection(k, tg->connection, pick(tg->connection_span, tg->span), MS_JDBC,
+				 MJ_REDSHIFT, "a redshift target");
 		return;
 	}
 	if (!tg->database || !tg->table)
 		return;
 	if (tg->kind != MT_S3TABLES) {
-		if ((db = find_database(k, tg->database, tg->span)))
+		if ((db = find_database(k, tg->database, pick(tg->table_span, tg->span))))
 			check_target_table(k, db, "the catalog");
 		return;
 	}
@@ -583,7 +591,8 @@ static void check_target(struct checker *k)
 	}
 	db = catalog_namespace(b, tg->database);
 	if (!db) {
-		d = diag_error(k->ds, k->src, tg->span, "namespace '%s' is not in table bucket '%s'",
+		d = diag_error(k->ds, k->src, pick(tg->table_span, tg->span),
+			       "namespace '%s' is not in table bucket '%s'",
 			       tg->database, b->name);
 		help_closest(d, &b->namespaces, tg->database, true,
 			     "create the namespace in the table bucket first");
@@ -608,14 +617,15 @@ static void check_table_source(struct checker *k, struct model_source *s)
 
 	if (!s->database || !s->table)
 		return;
-	if (!(db = find_database(k, s->database, s->span)))
+	if (!(db = find_database(k, s->database, pick(s->table_span, s->span))))
 		return;
 	qual = xmalloc(strlen(s->database) + strlen(s->table) + 2);
 	sprintf(qual, "%s.%s", s->database, s->table);
 	t = catalog_table(db, s->table);
 	if (!t) {
 		const char *near = closest_in(&db->tables, s->table, true);
-		d = diag_error(k->ds, k->src, s->span, "table '%s' is not in the catalog", qual);
+		d = diag_error(k->ds, k->src, pick(s->table_span, s->span),
+			       "table '%s' is not in the catalog", qual);
 		if (near)
 			diag_help(d, "did you mean '%s.%s'?", s->database, near);
 		else
@@ -632,7 +642,7 @@ static void check_table_source(struct checker *k, struct model_source *s)
 		return;
 	}
 	fmt = t->type == CT_ICEBERG ? MF_ICEBERG : MF_HIVE;
-	if (s->table_format == MF_NONE) {
+	if (!s->table_format_stated) {
 		s->table_format = fmt;
 	} else if (s->table_format != fmt) {
 		d = diag_error(k->ds, k->src, s->span, "table '%s' is %s table, not %s table", qual,
@@ -670,16 +680,17 @@ static void check_source(struct checker *k, struct model_source *s)
 		"a jdbc source", "a jdbc postgresql source", "a jdbc mysql source",
 		"a jdbc sqlserver source", "a jdbc oracle source", "a jdbc redshift source",
 	};
+	struct span at = pick(s->connection_span, s->span);
 
 	switch (s->kind) {
 	case MS_JDBC:
-		check_connection(k, s->connection, s->span, MS_JDBC, s->engine, users[s->engine]);
+		check_connection(k, s->connection, at, MS_JDBC, s->engine, users[s->engine]);
 		break;
 	case MS_SNOWFLAKE:
-		check_connection(k, s->connection, s->span, MS_SNOWFLAKE, MJ_NONE, "a snowflake source");
+		check_connection(k, s->connection, at, MS_SNOWFLAKE, MJ_NONE, "a snowflake source");
 		break;
 	case MS_BIGQUERY:
-		check_connection(k, s->connection, s->span, MS_BIGQUERY, MJ_NONE, "a bigquery source");
+		check_connection(k, s->connection, at, MS_BIGQUERY, MJ_NONE, "a bigquery source");
 		break;
 	case MS_TABLE:
 		check_table_source(k, s);

@@ -113,6 +113,11 @@ struct model_source {
 	/* table (existing catalog table) */
 	const char *database;		/* table source database */
 	enum model_format table_format;	/* MF_HIVE or MF_ICEBERG */
+	bool table_format_stated;	/* the pipeline says which; otherwise the catalog decides */
+
+	/* finer places for the catalog checks (empty: they report at span) */
+	struct span connection_span;	/* the connection name */
+	struct span table_span;		/* the table name (table source: database.table) */
 };
 
 enum model_target_kind { MT_S3TABLES, MT_ICEBERG, MT_PARQUET, MT_REDSHIFT };
@@ -134,6 +139,8 @@ struct model_target {
 	const char *iam_role;		/* redshift COPY role, optional */
 	bool create_if_missing;
 	struct span create_span;
+	struct span table_span;		/* database.table (or the table) as written; empty: span */
+	struct span connection_span;	/* redshift: the connection name; empty: span */
 };
 
 enum model_mode { MM_APPEND, MM_MERGE, MM_OVERWRITE, MM_REPLACE };

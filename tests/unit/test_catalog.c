@@ -291,13 +291,16 @@ static void test_sources(void)
 	EXPECT("table source with existing fields", &p, 0, 0, "");
 	CHECK("table source kind set from the catalog", p.source.table_format == MF_ICEBERG);
 	p.source.table_format = MF_HIVE;
+	p.source.table_format_stated = true;
 	EXPECT("table source kind contradicts", &p, 1, 0, "is an Iceberg table, not a Hive table");
-	p.source.table_format = MF_NONE;
+	p.source.table_format_stated = false;
 	cols[1].source_field = "amout";
 	EXPECT("missing from field", &p, 1, 0, "field 'amout' is not a column of table 'lake.orders'");
 	cols[1].source_field = "amount";
 	p.source.table = "ordrs";
+	p.source.table_span = at("col_a");
 	EXPECT("missing source table", &p, 1, 0, "did you mean 'lake.orders'?");
+	EXPECT("finer span used when recorded", &p, 1, 0, "p.pipe:4:3: error: table 'lake.ordrs'");
 	p.source.database = "lak";
 	EXPECT("missing database", &p, 1, 0, "did you mean 'Lake'?");
 	p.source.database = "lake";
