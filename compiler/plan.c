@@ -183,72 +183,110 @@ static void add_uploads(struct plan_state *s, const char *pipeline, const json_t
 	}
 }
 
-static int load_pipeline_dir(struct plan_state *s, const char *dir, const char *pipeline,
-			     struct strbuf *err)
+static json_t *parse_artifact(const char *text, const char *pipeline, const char *file,
+			      struct strbuf *err)
 {
-	struct strbuf path = STRBUF_INIT, script = STRBUF_INIT;
-	json_t *job, *triggers, *ruleset, *wf;
-	bool missing;
-	int rc = -1;
+	json_error_t je;
+	json_t *v = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+
+	if (!v)
+		strbuf_addf(err, "cannot read '%s/%s': %s (line %d)", pipeline, file, je.text, je.line);
+	return v;
+}
+
+int plan_state_add_pipeline(struct plan_state *s, const char *pipeline, const char *job_py,
+			    const char *job_json, const char *triggers_json,
+			    const char *ruleset_json, const char *workflow_json, json_t *facts,
+			    struct strbuf *err)
+{
+	json_t *job, *triggers = NULL, *ruleset = NULL, *wf = NULL, *t;
 	size_t i;
-	json_t *t;
+	int rc = -1;
 
-	strbuf_addf(&path, "%s/%s/job.json", dir, pipeline);
-	job = load_json(path.buf, &missing, err);
-	if (!job) {
-		if (missing)
-			strbuf_addf(err, "'%s' is missing", path.buf);
-		goto out;
-	}
+	if (facts)
+		json_object_set(s->facts, pipeline, facts);
+	job = parse_artifact(job_json, pipeline, "job.json", err);
+	if (!job)
+		return -1;
 	if (!jstr(job, "Name")) {
-		strbuf_addf(err, "'%s' has no Name", path.buf);
+		strbuf_addf(err, "'%s/job.json' has no Name", pipeline);
 		json_decref(job);
-		goto out;
+		return -1;
 	}
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s/job.py", dir, pipeline);
-	if (strbuf_read_file(&script, path.buf) != 0) {
-		strbuf_addf(err, "cannot read '%s'", path.buf);
-		json_decref(job);
-		goto out;
-	}
-	plan_state_add(s, PLAN_JOB, jstr(job, "Name"), pipeline, job,
-		       strbuf_detach(&script, NULL));
-
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s/triggers.json", dir, pipeline);
-	triggers = load_json(path.buf, &missing, err);
-	if (!triggers && !missing)
+	plan_state_add(s, PLAN_JOB, jstr(job, "Name"), pipeline, job, xstrdup(job_py));
+	if (triggers_json && !(triggers = parse_artifact(triggers_json, pipeline, "triggers.json", err)))
 		goto out;
 	json_array_foreach(triggers, i, t) {
 		if (jstr(t, "Name"))
 			plan_state_add(s, PLAN_TRIGGER, jstr(t, "Name"), pipeline, json_incref(t), NULL);
 	}
-	json_decref(triggers);
-
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s/ruleset.json", dir, pipeline);
-	ruleset = load_json(path.buf, &missing, err);
-	if (!ruleset && !missing)
+	if (ruleset_json && !(ruleset = parse_artifact(ruleset_json, pipeline, "ruleset.json", err)))
 		goto out;
 	if (ruleset && jstr(ruleset, "Name"))
 		plan_state_add(s, PLAN_RULESET, jstr(ruleset, "Name"), pipeline, json_incref(ruleset),
 			       NULL);
-	json_decref(ruleset);
-
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s/workflow.json", dir, pipeline);
-	wf = load_json(path.buf, &missing, err);
-	if (!wf && !missing)
+	if (workflow_json && !(wf = parse_artifact(workflow_json, pipeline, "workflow.json", err)))
 		goto out;
 	if (wf)
 		add_workflow(s, pipeline, wf);
-	json_decref(wf);
 	add_uploads(s, pipeline, json_object_get(s->facts, pipeline));
 	rc = 0;
 out:
+	json_decref(triggers);
+	json_decref(ruleset);
+	json_decref(wf);
+	return rc;
+}
+
+/* Reads dir/pipeline/file into *text (NULL when the file does not exist). */
+static int read_artifact(const char *dir, const char *pipeline, const char *file, char **text,
+			 bool required, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct stat st;
+
+	*text = NULL;
+	strbuf_addf(&path, "%s/%s/%s", dir, pipeline, file);
+	if (stat(path.buf, &st) != 0 && !required) {
+		strbuf_release(&path);
+		return 0;
+	}
+	if (strbuf_read_file(&sb, path.buf) != 0) {
+		strbuf_addf(err, "cannot read '%s'", path.buf);
+		strbuf_release(&path);
+		strbuf_release(&sb);
+		return -1;
+	}
+	*text = strbuf_detach(&sb, NULL);
 	strbuf_release(&path);
-	strbuf_release(&script);
+	return 0;
+}
+
+static int load_pipeline_dir(struct plan_state *s, const char *dir, const char *pipeline,
+			     struct strbuf *err)
+{
+	static const char *const files[] = { "job.py", "job.json", "triggers.json", "ruleset.json",
+					     "workflow.json" };
+	char *text[5] = { NULL, NULL, NULL, NULL, NULL };
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < 5; i++)
+		if (read_artifact(dir, pipeline, files[i], &text[i], i < 2, err) != 0)
+			goto out;
+	rc = plan_state_add_pipeline(s, pipeline, text[0], text[1], text[2], text[3], text[4],
+				     NULL, err);
+	if (rc != 0 && !strstr(err->buf, dir)) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "%s (in '%s')", err->buf, dir);
+		strbuf_reset(err);
+		strbuf_addstr(err, msg.buf);
+		strbuf_release(&msg);
+	}
+out:
+	for (i = 0; i < 5; i++)
+		free(text[i]);
 	return rc;
 }
 
@@ -493,7 +531,7 @@ static json_t *normalize(enum plan_kind kind, const json_t *live, const json_t *
 	json_object_foreach((json_t *)live, key, val) {
 		const json_t *want = json_object_get(desired, key);
 
-		if (top && (!strcmp(key, "Tags") || !strcmp(key, "StartOnCreation")))
+		if (top && !strcmp(key, "StartOnCreation"))
 			continue;
 		if (want) {
 			if (json_is_object(val) && json_is_object(want) && !is_map_member(key))
@@ -525,6 +563,22 @@ static json_t *normalize(enum plan_kind kind, const json_t *live, const json_t *
 			json_object_set(out, "StartOnCreation", json_object_get(desired, "StartOnCreation"));
 	}
 	return out;
+}
+
+bool plan_live_differs(const struct plan_resource *want, const json_t *live_body)
+{
+	json_t *n = normalize(want->kind, live_body, want->body, true);
+	json_t *w = json_deep_copy(want->body);
+	bool differs;
+
+	json_object_del(n, "Tags");
+	json_object_del(w, "Tags");
+	json_object_del(n, "StartOnCreation");
+	json_object_del(w, "StartOnCreation");
+	differs = !json_equal(n, w);
+	json_decref(n);
+	json_decref(w);
+	return differs;
 }
 
 /* ---- plans ---- */

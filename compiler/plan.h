@@ -94,11 +94,26 @@ const struct plan_resource *plan_state_find(const struct plan_state *s, enum pla
 int plan_state_load_dir(struct plan_state *s, const char *dir, struct strbuf *err);
 
 /*
+ * Adds one pipeline's artifacts (the texts of job.py, job.json and, when
+ * not NULL, triggers.json, ruleset.json, workflow.json) and its manifest
+ * facts (may be NULL; a new reference is taken).  Returns 0, or -1 with a
+ * message in err.
+ */
+int plan_state_add_pipeline(struct plan_state *s, const char *pipeline, const char *job_py,
+			    const char *job_json, const char *triggers_json,
+			    const char *ruleset_json, const char *workflow_json, json_t *facts,
+			    struct strbuf *err);
+
+/*
  * Adds pipec's ownership tags (project, environment, pipeline and the
  * content hash of the definition) to the Tags of every job, trigger,
  * workflow and ruleset.  Run once on a desired state.
  */
 void plan_state_stamp(struct plan_state *s);
+
+/* True when a live definition differs from the desired one, tags aside
+ * (after dropping what Glue fills in by default). */
+bool plan_live_differs(const struct plan_resource *want, const json_t *live_body);
 
 struct plan_change {
 	enum plan_kind kind;

@@ -36,7 +36,7 @@ def sched(name, job, cron):
 
 def cond(name, job, up):
     return {"Name": name, "Type": "CONDITIONAL", "StartOnCreation": True,
-            "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": up, "State": "SUCCEEDED"}]},
+            "Predicate": {"Logical": "AND", "Conditions": [{"LogicalOperator": "EQUALS", "JobName": up, "State": "SUCCEEDED"}]},
             "Actions": [{"JobName": job}], "Tags": {"pipec:project": "shop"}}
 
 def ondemand(name, job):

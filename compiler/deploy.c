@@ -1,0 +1,944 @@
+#include "deploy.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* BatchGetJobs/BatchGetTriggers name lists per call; BatchGetWorkflows allows 25. */
+#define BATCH_NAMES 100
+#define BATCH_WORKFLOWS 25
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void deploy_init(struct deploy *d, struct aws_client *c, const char *account)
+{
+	memset(d, 0, sizeof(*d));
+	d->client = c;
+	d->account = account && *account ? xstrdup(account) : NULL;
+}
+
+void deploy_release(struct deploy *d)
+{
+	free(d->account);
+	d->account = NULL;
+}
+
+static void api_error(struct deploy *d, struct strbuf *err, const char *what)
+{
+	const char *code = aws_error_code(d->client);
+
+	strbuf_addf(err, "%s failed: %s", what, aws_errmsg(d->client));
+	if (code && *code && !strstr(aws_errmsg(d->client), code))
+		strbuf_addf(err, " (%s)", code);
+	if (aws_error_is(d->client, "SignatureDoesNotMatch") ||
+	    aws_error_is(d->client, "InvalidClientTokenId") ||
+	    aws_error_is(d->client, "UnrecognizedClientException") ||
+	    aws_error_is(d->client, "InvalidAccessKeyId"))
+		strbuf_addstr(err, "; the AWS credentials were rejected: check the access key and secret "
+				   "(or the profile) pipec is using");
+}
+
+static int ensure_account(struct deploy *d, struct strbuf *err)
+{
+	struct aws_identity id;
+
+	if (d->account)
+		return 0;
+	memset(&id, 0, sizeof(id));
+	if (aws_sts_get_caller_identity(d->client, &id) != AWS_OK) {
+		api_error(d, err, "STS GetCallerIdentity");
+		return -1;
+	}
+	d->account = xstrdup(id.account ? id.account : "");
+	aws_identity_release(&id);
+	return 0;
+}
+
+static char *resource_arn(struct deploy *d, enum plan_kind k, const char *name)
+{
+	const char *type = k == PLAN_JOB ? "job" : k == PLAN_TRIGGER ? "trigger" :
+			   k == PLAN_WORKFLOW ? "workflow" : "dataQualityRuleset";
+	const char *region = aws_client_region(d->client);
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "arn:aws:glue:%s:%s:%s/%s", region ? region : "", d->account ? d->account : "",
+		    type, name);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- reading ---- */
+
+static json_t *owner_tags(const struct plan_state *desired)
+{
+	return json_pack("{s:s, s:s}", PLAN_TAG_PROJECT, desired->project, PLAN_TAG_ENV,
+			 desired->environment);
+}
+
+/* Names of resources listed by a tag-filtered List* call (strings or objects with Name). */
+static int list_owned(struct deploy *d, const struct plan_state *desired, const char *op,
+		      const char *list_key, int max_results, json_t *owned, struct strbuf *err)
+{
+	json_t *items = NULL, *body = json_object(), *v;
+	size_t i;
+
+	json_object_set_new(body, "Tags", owner_tags(desired));
+	json_object_set_new(body, "MaxResults", json_integer(max_results));
+	if (aws_glue_paginate(d->client, op, body, list_key, &items) != AWS_OK) {
+		api_error(d, err, op);
+		return -1;
+	}
+	json_array_foreach(items, i, v) {
+		const char *name = json_is_string(v) ? json_string_value(v) : jstr(v, "Name");
+
+		if (name)
+			json_object_set_new(owned, name, json_true());
+	}
+	json_decref(items);
+	return 0;
+}
+
+static void add_name(json_t *names, json_t *seen, const char *name)
+{
+	if (json_object_get(seen, name))
+		return;
+	json_object_set_new(seen, name, json_true());
+	json_array_append_new(names, json_string(name));
+}
+
+/* One Batch* operation over names in chunks, run in parallel; found items appended to out. */
+static int batch_get(struct deploy *d, const char *op, const char *names_key,
+		     const char *out_key, size_t chunk, const json_t *names, json_t *out,
+		     struct strbuf *err)
+{
+	size_t n = json_array_size(names), ncalls = (n + chunk - 1) / chunk, i, j;
+	struct aws_call *calls;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	calls = xcalloc(ncalls, sizeof(*calls));
+	for (i = 0; i < ncalls; i++) {
+		json_t *part = json_array();
+
+		for (j = i * chunk; j < n && j < (i + 1) * chunk; j++)
+			json_array_append(part, json_array_get(names, j));
+		calls[i].service = AWS_SERVICE_GLUE;
+		calls[i].operation = op;
+		calls[i].body = json_pack("{s:o}", names_key, part);
+	}
+	if (aws_json_batch(d->client, calls, ncalls) != AWS_OK) {
+		api_error(d, err, op);
+		rc = -1;
+	}
+	for (i = 0; i < ncalls; i++) {
+		if (rc == 0)
+			json_array_extend(out, json_object_get(calls[i].out, out_key));
+		aws_call_release(&calls[i]);
+	}
+	free(calls);
+	return rc;
+}
+
+/*
+ * One call per name (Get*, DescribeRule, GetTags), in parallel.  out maps
+ * name -> response; a name whose call failed with not_found is left out.
+ */
+static int get_each(struct deploy *d, enum aws_service svc, const char *op, const char *key,
+		    const json_t *names, const char *not_found, json_t *out, struct strbuf *err)
+{
+	size_t n = json_array_size(names), i;
+	struct aws_call *calls;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	calls = xcalloc(n, sizeof(*calls));
+	for (i = 0; i < n; i++) {
+		calls[i].service = svc;
+		calls[i].operation = op;
+		calls[i].body = json_pack("{s:O}", key, json_array_get(names, i));
+	}
+	aws_json_batch(d->client, calls, n);
+	for (i = 0; i < n; i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+
+		if (calls[i].status == AWS_OK) {
+			json_object_set(out, name, calls[i].out);
+		} else if (!(calls[i].error_code && not_found &&
+			     !strcmp(calls[i].error_code, not_found)) && rc == 0) {
+			strbuf_addf(err, "%s '%s' failed: %s", op, name,
+				    calls[i].error_message ? calls[i].error_message : "error");
+			if (calls[i].http_status == 403)
+				strbuf_addstr(err, "; the AWS credentials were rejected: check the access "
+						   "key and secret (or the profile) pipec is using");
+			rc = -1;
+		}
+		aws_call_release(&calls[i]);
+	}
+	free(calls);
+	return rc;
+}
+
+static const char *desired_pipeline(const struct plan_state *desired, enum plan_kind k,
+				    const char *name)
+{
+	const struct plan_resource *r = plan_state_find(desired, k, name);
+
+	return r ? r->pipeline : NULL;
+}
+
+/* Live fields that change by themselves and say nothing about the definition. */
+static json_t *fingerprint_copy(const json_t *v)
+{
+	json_t *c = json_deep_copy(v);
+
+	json_object_del(c, "State");
+	json_object_del(c, "LastRun");
+	return c;
+}
+
+static void add_live(struct plan_state *live, const struct plan_state *desired, enum plan_kind k,
+		     const json_t *body, const json_t *owned, json_t *fp_part)
+{
+	const char *name = jstr(body, "Name");
+	const char *pipe;
+	struct plan_resource *r;
+
+	if (!name)
+		return;
+	pipe = desired_pipeline(desired, k, name);
+	r = plan_state_add(live, k, name, pipe ? pipe : "", json_deep_copy(body), NULL);
+	r->live = true;
+	r->tags_known = false;
+	r->owned = owned ? json_object_get(owned, name) != NULL : true;
+	json_object_set_new(fp_part, name, fingerprint_copy(body));
+}
+
+int deploy_read_live(struct deploy *d, const struct plan_state *desired,
+		     struct plan_state *live, char **fingerprint, struct strbuf *err)
+{
+	json_t *owned_jobs = json_object(), *owned_triggers = json_object();
+	json_t *owned_rulesets = json_object();
+	json_t *fp = json_object(), *fp_jobs = json_object(), *fp_triggers = json_object();
+	json_t *fp_rulesets = json_object(), *fp_workflows = json_object(), *fp_rules = json_object();
+	json_t *fp_tags = json_object();
+	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS], *found = json_array();
+	json_t *got = json_object(), *tag_names = json_array(), *tags = json_object();
+	bool need_rulesets = false;
+	size_t i, k;
+	int rc = -1;
+	char hex[65], *text;
+	const char *key;
+	json_t *val;
+
+	*fingerprint = NULL;
+	free(live->project);
+	free(live->environment);
+	live->project = xstrdup(desired->project);
+	live->environment = xstrdup(desired->environment);
+	for (k = 0; k < PLAN_NKINDS; k++) {
+		names[k] = json_array();
+		seen[k] = json_object();
+	}
+	for (i = 0; i < desired->count; i++) {
+		add_name(names[desired->items[i].kind], seen[desired->items[i].kind],
+			 desired->items[i].name);
+		if (desired->items[i].kind == PLAN_RULESET)
+			need_rulesets = true;
+	}
+	if (list_owned(d, desired, "ListJobs", "JobNames", 1000, owned_jobs, err) ||
+	    list_owned(d, desired, "ListTriggers", "TriggerNames", 200, owned_triggers, err))
+		goto out;
+	/* Rulesets are listed only when the project has some: not every
+	 * account or endpoint offers Data Quality. */
+	if (need_rulesets &&
+	    list_owned(d, desired, "ListDataQualityRulesets", "Rulesets", 1000, owned_rulesets, err))
+		goto out;
+	json_object_foreach(owned_jobs, key, val)
+		add_name(names[PLAN_JOB], seen[PLAN_JOB], key);
+	json_object_foreach(owned_triggers, key, val)
+		add_name(names[PLAN_TRIGGER], seen[PLAN_TRIGGER], key);
+	json_object_foreach(owned_rulesets, key, val)
+		add_name(names[PLAN_RULESET], seen[PLAN_RULESET], key);
+
+	if (batch_get(d, "BatchGetJobs", "JobNames", "Jobs", BATCH_NAMES, names[PLAN_JOB], found, err))
+		goto out;
+	json_array_foreach(found, i, val)
+		add_live(live, desired, PLAN_JOB, val, owned_jobs, fp_jobs);
+	json_array_clear(found);
+	if (batch_get(d, "BatchGetTriggers", "TriggerNames", "Triggers", BATCH_NAMES,
+		      names[PLAN_TRIGGER], found, err))
+		goto out;
+	json_array_foreach(found, i, val)
+		add_live(live, desired, PLAN_TRIGGER, val, owned_triggers, fp_triggers);
+	json_array_clear(found);
+	if (batch_get(d, "BatchGetWorkflows", "Names", "Workflows", BATCH_WORKFLOWS,
+		      names[PLAN_WORKFLOW], found, err))
+		goto out;
+	json_array_foreach(found, i, val) {
+		/* workflows cannot be listed by tag: their tags decide ownership below */
+		add_live(live, desired, PLAN_WORKFLOW, val, NULL, fp_workflows);
+		json_array_append_new(tag_names, json_string(jstr(val, "Name")));
+	}
+	json_array_clear(found);
+	if (get_each(d, AWS_SERVICE_GLUE, "GetDataQualityRuleset", "Name", names[PLAN_RULESET],
+		     "EntityNotFoundException", got, err))
+		goto out;
+	json_object_foreach(got, key, val)
+		add_live(live, desired, PLAN_RULESET, val, owned_rulesets, fp_rulesets);
+	json_object_clear(got);
+	if (get_each(d, AWS_SERVICE_EVENTS, "DescribeRule", "Name", names[PLAN_EVENT_RULE],
+		     "ResourceNotFoundException", got, err))
+		goto out;
+	json_object_foreach(got, key, val) {
+		const struct plan_resource *want = plan_state_find(desired, PLAN_EVENT_RULE, key);
+		json_t *rule = json_object(), *body = json_object();
+		const char *m;
+		json_t *mv;
+		struct plan_resource *r;
+
+		/* Only what PutRule sets is compared; the targets are re-put on every change. */
+		json_object_foreach(json_object_get(want->body, "PutRule"), m, mv)
+			if (json_object_get(val, m))
+				json_object_set(rule, m, json_object_get(val, m));
+		json_object_set_new(body, "PutRule", rule);
+		if (json_object_get(want->body, "PutTargets"))
+			json_object_set(body, "PutTargets", json_object_get(want->body, "PutTargets"));
+		r = plan_state_add(live, PLAN_EVENT_RULE, key, want->pipeline, body, NULL);
+		r->live = true;
+		json_object_set_new(fp_rules, key, fingerprint_copy(val));
+	}
+	json_object_clear(got);
+
+	/* Tags are read only where they matter: undeclared owned resources (to
+	 * name their pipeline), workflows (ownership) and changed definitions. */
+	for (i = 0; i < live->count; i++) {
+		struct plan_resource *r = &live->items[i];
+		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
+
+		if (r->kind == PLAN_EVENT_RULE || r->kind == PLAN_WORKFLOW)
+			continue;
+		if (!r->owned)
+			continue;
+		if (!want || plan_live_differs(want, r->body))
+			json_array_append_new(tag_names, json_string(r->name));
+	}
+	if (json_array_size(tag_names)) {
+		json_t *arns = json_array(), *arn_of = json_object();
+
+		if (ensure_account(d, err))
+			goto out;
+		for (i = 0; i < live->count; i++) {
+			struct plan_resource *r = &live->items[i];
+			size_t j;
+
+			for (j = 0; j < json_array_size(tag_names); j++)
+				if (r->kind != PLAN_EVENT_RULE &&
+				    !strcmp(json_string_value(json_array_get(tag_names, j)), r->name) &&
+				    (r->kind == PLAN_WORKFLOW || r->owned)) {
+					char *a = resource_arn(d, r->kind, r->name);
+
+					if (!json_object_get(arn_of, a)) {
+						json_array_append_new(arns, json_string(a));
+						json_object_set_new(arn_of, a, json_true());
+					}
+					free(a);
+				}
+		}
+		rc = get_each(d, AWS_SERVICE_GLUE, "GetTags", "ResourceArn", arns,
+			      "EntityNotFoundException", tags, err);
+		json_decref(arns);
+		json_decref(arn_of);
+		if (rc)
+			goto out;
+		rc = -1;
+		for (i = 0; i < live->count; i++) {
+			struct plan_resource *r = &live->items[i];
+			char *a;
+			json_t *t;
+
+			if (r->kind == PLAN_EVENT_RULE)
+				continue;
+			a = resource_arn(d, r->kind, r->name);
+			t = json_object_get(json_object_get(tags, a), "Tags");
+			if (json_object_get(tags, a)) {
+				json_object_set(r->body, "Tags", t ? t : json_object());
+				r->tags_known = true;
+				json_object_set(fp_tags, a, t ? t : json_object());
+				if (r->kind == PLAN_WORKFLOW)
+					r->owned = t && !strcmp(jstr(t, PLAN_TAG_PROJECT) ? jstr(t, PLAN_TAG_PROJECT) : "",
+								desired->project) &&
+						   !strcmp(jstr(t, PLAN_TAG_ENV) ? jstr(t, PLAN_TAG_ENV) : "",
+							   desired->environment);
+				if (!*r->pipeline && t && jstr(t, PLAN_TAG_PIPELINE)) {
+					free(r->pipeline);
+					r->pipeline = xstrdup(jstr(t, PLAN_TAG_PIPELINE));
+				}
+			}
+			free(a);
+		}
+	}
+
+	/* Uploaded files are content-addressed: present when the deployed job already points at them. */
+	for (i = 0; i < desired->count; i++) {
+		const struct plan_resource *f = &desired->items[i];
+		size_t j;
+
+		if (f->kind != PLAN_FILE)
+			continue;
+		for (j = 0; j < live->count; j++) {
+			const struct plan_resource *r = &live->items[j];
+			char *t;
+
+			if (r->kind != PLAN_JOB || strcmp(r->pipeline, f->pipeline))
+				continue;
+			t = plan_json_text(json_object_get(r->body, "DefaultArguments"));
+			if (strstr(t, f->name)) {
+				struct plan_resource *lf = plan_state_add(live, PLAN_FILE, f->name, f->pipeline,
+									   json_deep_copy(f->body), NULL);
+				lf->live = true;
+			}
+			free(t);
+		}
+	}
+
+	json_object_set_new(fp, "jobs", fp_jobs);
+	json_object_set_new(fp, "triggers", fp_triggers);
+	json_object_set_new(fp, "rulesets", fp_rulesets);
+	json_object_set_new(fp, "workflows", fp_workflows);
+	json_object_set_new(fp, "event_rules", fp_rules);
+	json_object_set_new(fp, "tags", fp_tags);
+	json_object_set(fp, "owned_jobs", owned_jobs);
+	json_object_set(fp, "owned_triggers", owned_triggers);
+	json_object_set(fp, "owned_rulesets", owned_rulesets);
+	fp_jobs = fp_triggers = fp_rulesets = fp_workflows = fp_rules = fp_tags = NULL;
+	text = plan_json_text(fp);
+	plan_sha256_hex(text, strlen(text), hex);
+	free(text);
+	*fingerprint = xstrdup(hex);
+	rc = 0;
+out:
+	for (k = 0; k < PLAN_NKINDS; k++) {
+		json_decref(names[k]);
+		json_decref(seen[k]);
+	}
+	json_decref(owned_jobs);
+	json_decref(owned_triggers);
+	json_decref(owned_rulesets);
+	json_decref(fp_jobs);
+	json_decref(fp_triggers);
+	json_decref(fp_rulesets);
+	json_decref(fp_workflows);
+	json_decref(fp_rules);
+	json_decref(fp_tags);
+	json_decref(fp);
+	json_decref(found);
+	json_decref(got);
+	json_decref(tag_names);
+	json_decref(tags);
+	return rc;
+}
+
+/* Splits s3://bucket/key; returns false when loc is not of that form. */
+static bool split_s3(const char *loc, char **bucket, const char **key)
+{
+	const char *b, *slash;
+
+	if (strncmp(loc, "s3://", 5))
+		return false;
+	b = loc + 5;
+	slash = strchr(b, '/');
+	if (!slash || slash == b || !slash[1])
+		return false;
+	*bucket = xstrndup(b, (size_t)(slash - b));
+	*key = slash + 1;
+	return true;
+}
+
+char *deploy_fetch_script(void *ctx, const char *script_location)
+{
+	struct deploy *d = ctx;
+	char *bucket, *data = NULL;
+	const char *key;
+	size_t len;
+
+	if (!split_s3(script_location, &bucket, &key))
+		return NULL;
+	if (aws_s3_get_object(d->client, bucket, key, &data, &len) != AWS_OK)
+		data = NULL;
+	free(bucket);
+	return data;
+}
+
+void deploy_desired_from_plan(const struct plan *p, struct plan_state *out)
+{
+	size_t i;
+
+	free(out->project);
+	free(out->environment);
+	out->project = xstrdup(p->project);
+	out->environment = xstrdup(p->environment);
+	for (i = 0; i < p->count; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		if (c->desired)
+			plan_state_add(out, c->kind, c->name, c->pipeline, json_incref(c->desired),
+				       c->script ? xstrdup(c->script) : NULL);
+	}
+}
+
+/* ---- applying ---- */
+
+#define MAX_STEPS 6
+
+struct step {
+	enum aws_service svc;
+	const char *op;
+	json_t *body;		/* owned; a copy is sent */
+	const char *tolerate;	/* an error code that counts as done */
+};
+
+struct task {
+	const struct plan_change *c;
+	struct step steps[MAX_STEPS], alt[MAX_STEPS];
+	size_t nsteps, nalt, next;
+	bool failed, used_alt;
+};
+
+static void step_add(struct step *s, size_t *n, enum aws_service svc, const char *op, json_t *body,
+		     const char *tolerate)
+{
+	s[*n].svc = svc;
+	s[*n].op = op;
+	s[*n].body = body;
+	s[*n].tolerate = tolerate;
+	(*n)++;
+}
+
+static json_t *without(const json_t *body, const char *const *drop)
+{
+	json_t *c = json_deep_copy(body);
+
+	for (; *drop; drop++)
+		json_object_del(c, *drop);
+	return c;
+}
+
+static json_t *only(const json_t *body, const char *const *keep)
+{
+	json_t *c = json_object();
+
+	for (; *keep; keep++)
+		if (json_object_get(body, *keep))
+			json_object_set(c, *keep, json_object_get(body, *keep));
+	return c;
+}
+
+/* The definition (not only tags) differs. */
+static bool definition_changed(const struct plan_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->fields.count; i++)
+		if (strncmp(c->fields.items[i].path, "Tags.", 5) && strcmp(c->fields.items[i].path, "Tags"))
+			return true;
+	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE;
+}
+
+static void tag_steps(struct deploy *d, const struct plan_change *c, struct step *s, size_t *n)
+{
+	char *arn = resource_arn(d, c->kind, c->name);
+	const json_t *want = json_object_get(c->desired, "Tags");
+	const json_t *had = json_object_get(c->deployed, "Tags");
+	json_t *remove = json_array();
+	const char *key;
+	json_t *val;
+
+	step_add(s, n, AWS_SERVICE_GLUE, "TagResource",
+		 json_pack("{s:s, s:O}", "ResourceArn", arn, "TagsToAdd", want ? want : json_object()),
+		 NULL);
+	json_object_foreach((json_t *)had, key, val)
+		if (!json_object_get(want, key))
+			json_array_append_new(remove, json_string(key));
+	if (json_array_size(remove))
+		step_add(s, n, AWS_SERVICE_GLUE, "UntagResource",
+			 json_pack("{s:s, s:o}", "ResourceArn", arn, "TagsToRemove", remove), NULL);
+	else
+		json_decref(remove);
+	free(arn);
+}
+
+static bool needs_start(const json_t *trigger)
+{
+	const char *t = jstr(trigger, "Type");
+
+	return t && (!strcmp(t, "SCHEDULED") || !strcmp(t, "CONDITIONAL")) &&
+	       !json_is_true(json_object_get(trigger, "StartOnCreation"));
+}
+
+static void plan_steps(struct deploy *d, struct task *t)
+{
+	static const char *const no_name_tags[] = { "Name", "Tags", NULL };
+	static const char *const trigger_update[] = { "Name", "Description", "Schedule", "Actions",
+						      "Predicate", "EventBatchingCondition", NULL };
+	static const char *const workflow_update[] = { "Name", "Description", "DefaultRunProperties",
+						       "MaxConcurrentRuns", NULL };
+	static const char *const ruleset_update[] = { "Name", "Description", "Ruleset", NULL };
+	const struct plan_change *c = t->c;
+	const json_t *want = c->desired;
+	struct step *s = t->steps, *a = t->alt;
+	size_t *n = &t->nsteps, *na = &t->nalt;
+	bool create = c->action == PLAN_CREATE || c->action == PLAN_REPLACE;
+	bool update = c->action == PLAN_UPDATE;
+
+	switch (c->kind) {
+	case PLAN_FILE:
+		break;
+	case PLAN_JOB: {
+		json_t *upd = json_pack("{s:s, s:o}", "JobName", c->name, "JobUpdate",
+					without(want ? want : json_null(), no_name_tags));
+
+		if (c->action == PLAN_DESTROY) {
+			json_decref(upd);
+			step_add(s, n, AWS_SERVICE_GLUE, "DeleteJob", json_pack("{s:s}", "JobName", c->name),
+				 "EntityNotFoundException");
+		} else if (create) {
+			step_add(s, n, AWS_SERVICE_GLUE, "CreateJob", json_deep_copy(want), NULL);
+			step_add(a, na, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
+			tag_steps(d, c, a, na);
+		} else if (update) {
+			if (definition_changed(c))
+				step_add(s, n, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
+			else
+				json_decref(upd);
+			tag_steps(d, c, s, n);
+		} else {
+			json_decref(upd);
+		}
+		break;
+	}
+	case PLAN_TRIGGER: {
+		json_t *body = want ? json_deep_copy(want) : NULL;
+
+		if (body && !strcmp(jstr(body, "Type") ? jstr(body, "Type") : "", "ON_DEMAND"))
+			json_object_del(body, "StartOnCreation");	/* Glue rejects it for ON_DEMAND */
+		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
+			step_add(s, n, AWS_SERVICE_GLUE, "DeleteTrigger", json_pack("{s:s}", "Name", c->name),
+				 "EntityNotFoundException");
+		if (create) {
+			step_add(s, n, AWS_SERVICE_GLUE, "CreateTrigger", json_incref(body), NULL);
+			if (needs_start(body))
+				step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
+					 json_pack("{s:s}", "Name", c->name), NULL);
+			step_add(a, na, AWS_SERVICE_GLUE, "UpdateTrigger",
+				 json_pack("{s:s, s:o}", "Name", c->name, "TriggerUpdate",
+					   only(body, trigger_update)), NULL);
+			tag_steps(d, c, a, na);
+		} else if (update) {
+			if (definition_changed(c))
+				step_add(s, n, AWS_SERVICE_GLUE, "UpdateTrigger",
+					 json_pack("{s:s, s:o}", "Name", c->name, "TriggerUpdate",
+						   only(body, trigger_update)), NULL);
+			tag_steps(d, c, s, n);
+		}
+		json_decref(body);
+		break;
+	}
+	case PLAN_WORKFLOW:
+		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
+			step_add(s, n, AWS_SERVICE_GLUE, "DeleteWorkflow", json_pack("{s:s}", "Name", c->name),
+				 "EntityNotFoundException");
+		if (create) {
+			step_add(s, n, AWS_SERVICE_GLUE, "CreateWorkflow", json_deep_copy(want), NULL);
+			step_add(a, na, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update), NULL);
+			tag_steps(d, c, a, na);
+		} else if (update) {
+			if (definition_changed(c))
+				step_add(s, n, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update),
+					 NULL);
+			tag_steps(d, c, s, n);
+		}
+		break;
+	case PLAN_EVENT_RULE:
+		if (c->action == PLAN_DESTROY) {
+			json_t *ids = json_array(), *tg;
+			size_t i;
+
+			json_array_foreach(json_object_get(json_object_get(c->deployed, "PutTargets"), "Targets"), i, tg)
+				if (jstr(tg, "Id"))
+					json_array_append_new(ids, json_string(jstr(tg, "Id")));
+			if (json_array_size(ids))
+				step_add(s, n, AWS_SERVICE_EVENTS, "RemoveTargets",
+					 json_pack("{s:s, s:o}", "Rule", c->name, "Ids", ids),
+					 "ResourceNotFoundException");
+			else
+				json_decref(ids);
+			step_add(s, n, AWS_SERVICE_EVENTS, "DeleteRule", json_pack("{s:s}", "Name", c->name),
+				 "ResourceNotFoundException");
+		} else if (create || update) {
+			step_add(s, n, AWS_SERVICE_EVENTS, "PutRule",
+				 json_deep_copy(json_object_get(want, "PutRule")), NULL);
+			if (json_object_get(want, "PutTargets"))
+				step_add(s, n, AWS_SERVICE_EVENTS, "PutTargets",
+					 json_deep_copy(json_object_get(want, "PutTargets")), NULL);
+		}
+		break;
+	case PLAN_RULESET:
+		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
+			step_add(s, n, AWS_SERVICE_GLUE, "DeleteDataQualityRuleset",
+				 json_pack("{s:s}", "Name", c->name), "EntityNotFoundException");
+		if (create) {
+			step_add(s, n, AWS_SERVICE_GLUE, "CreateDataQualityRuleset", json_deep_copy(want),
+				 NULL);
+			step_add(a, na, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
+				 only(want, ruleset_update), NULL);
+			tag_steps(d, c, a, na);
+		} else if (update) {
+			if (definition_changed(c))
+				step_add(s, n, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
+					 only(want, ruleset_update), NULL);
+			tag_steps(d, c, s, n);
+		}
+		break;
+	case PLAN_NKINDS:
+		break;
+	}
+}
+
+static void task_release(struct task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsteps; i++)
+		json_decref(t->steps[i].body);
+	for (i = 0; i < t->nalt; i++)
+		json_decref(t->alt[i].body);
+}
+
+static const char *done_verb(enum plan_action a)
+{
+	switch (a) {
+	case PLAN_CREATE: return "created";
+	case PLAN_UPDATE: return "updated";
+	case PLAN_REPLACE: return "replaced";
+	case PLAN_DESTROY: return "destroyed";
+	default: return "checked";
+	}
+}
+
+static void progress(struct deploy *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void progress(struct deploy *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->progress)
+		return;
+	va_start(ap, fmt);
+	vfprintf(d->progress, fmt, ap);
+	va_end(ap);
+	fflush(d->progress);
+}
+
+/* Runs the tasks round by round: every task's next step in one parallel batch. */
+static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct strbuf *err)
+{
+	struct aws_call *calls = xcalloc(n ? n : 1, sizeof(*calls));
+	size_t *idx = xcalloc(n ? n : 1, sizeof(*idx));
+	size_t failures = 0, i;
+
+	for (;;) {
+		size_t m = 0;
+
+		for (i = 0; i < n; i++) {
+			struct task *t = &tasks[i];
+			struct step *s = t->used_alt ? t->alt : t->steps;
+			size_t ns = t->used_alt ? t->nalt : t->nsteps;
+
+			if (t->failed || t->next >= ns)
+				continue;
+			memset(&calls[m], 0, sizeof(calls[m]));
+			calls[m].service = s[t->next].svc;
+			calls[m].operation = s[t->next].op;
+			calls[m].body = json_deep_copy(s[t->next].body);
+			idx[m++] = i;
+		}
+		if (!m)
+			break;
+		aws_json_batch(d->client, calls, m);
+		d->nwrites += m;
+		for (i = 0; i < m; i++) {
+			struct task *t = &tasks[idx[i]];
+			struct step *s = t->used_alt ? t->alt : t->steps;
+			size_t ns;
+
+			if (calls[i].status == AWS_OK ||
+			    (s[t->next].tolerate && calls[i].error_code &&
+			     !strcmp(calls[i].error_code, s[t->next].tolerate))) {
+				t->next++;
+			} else if (!t->used_alt && t->nalt && calls[i].error_code &&
+				   !strcmp(calls[i].error_code, "AlreadyExistsException")) {
+				/* a create retried after it had landed: reconcile with an update */
+				t->used_alt = true;
+				t->next = 0;
+			} else {
+				t->failed = true;
+				failures++;
+				strbuf_addf(err, "%s%s %s '%s': %s failed: %s", err->len ? "\n" : "",
+					    plan_action_name(t->c->action), plan_kind_name(t->c->kind),
+					    t->c->name, calls[i].operation,
+					    calls[i].error_message ? calls[i].error_message : "error");
+				if (calls[i].http_status == 403)
+					strbuf_addstr(err, "; the AWS credentials were rejected: check the "
+							   "access key and secret (or the profile) pipec is using");
+				progress(d, "  failed %s %s\n", plan_kind_name(t->c->kind), t->c->name);
+			}
+			ns = t->used_alt ? t->nalt : t->nsteps;
+			if (!t->failed && t->next >= ns)
+				progress(d, "  %s %s %s\n", done_verb(t->c->action), plan_kind_name(t->c->kind),
+					 t->c->name);
+			aws_call_release(&calls[i]);
+		}
+	}
+	free(calls);
+	free(idx);
+	return failures;
+}
+
+static int upload(struct deploy *d, const char *location, const char *data, size_t len,
+		  const char *path, const char *sha, struct strbuf *err)
+{
+	const char *meta[3] = { "sha256", sha, NULL };
+	char *bucket;
+	const char *key;
+	struct aws_s3_put put;
+
+	if (!split_s3(location, &bucket, &key)) {
+		strbuf_addf(err, "%supload: '%s' is not an s3://bucket/key location", err->len ? "\n" : "",
+			    location);
+		return -1;
+	}
+	memset(&put, 0, sizeof(put));
+	put.bucket = bucket;
+	put.key = key;
+	put.data = data;
+	put.len = len;
+	put.path = path;
+	put.content_type = data ? "text/x-python" : NULL;
+	put.metadata = sha ? meta : NULL;
+	d->nwrites++;
+	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
+		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
+			    aws_errmsg(d->client));
+		free(bucket);
+		return -1;
+	}
+	progress(d, "  uploaded %s\n", location);
+	free(bucket);
+	return 0;
+}
+
+static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->count; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		if (c->action != PLAN_CREATE && c->action != PLAN_UPDATE && c->action != PLAN_REPLACE)
+			continue;
+		if (c->kind == PLAN_FILE) {
+			struct strbuf path = STRBUF_INIT;
+			const char *src = jstr(c->desired, "source");
+
+			if (!src)
+				continue;
+			if (src[0] == '/' || !d->root)
+				strbuf_addstr(&path, src);
+			else
+				strbuf_addf(&path, "%s/%s", d->root, src);
+			if (upload(d, c->name, NULL, 0, path.buf, jstr(c->desired, "sha256"), err))
+				rc = -1;
+			strbuf_release(&path);
+		} else if (c->kind == PLAN_JOB) {
+			const char *loc = json_string_value(
+				json_object_get(json_object_get(c->desired, "Command"), "ScriptLocation"));
+			const char *old = json_string_value(
+				json_object_get(json_object_get(c->deployed, "Command"), "ScriptLocation"));
+			char sha[65];
+
+			if (!loc || (old && !strcmp(old, loc) && c->action == PLAN_UPDATE))
+				continue;
+			if (!c->script) {
+				strbuf_addf(err, "%sjob '%s': the plan holds no script to upload",
+					    err->len ? "\n" : "", c->name);
+				rc = -1;
+				continue;
+			}
+			plan_sha256_hex(c->script, strlen(c->script), sha);
+			if (upload(d, loc, c->script, strlen(c->script), NULL, sha, err))
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+static bool needs_tags(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++)
+		if (p->changes[i].kind != PLAN_FILE && p->changes[i].kind != PLAN_EVENT_RULE &&
+		    p->changes[i].action != PLAN_UNCHANGED && p->changes[i].action != PLAN_KEEP)
+			return true;
+	return false;
+}
+
+/* One kind, one direction (destroys or the rest), in parallel. */
+static size_t apply_kind(struct deploy *d, const struct plan *p, enum plan_kind kind,
+			 bool destroys, struct strbuf *err)
+{
+	struct task *tasks = xcalloc(p->count ? p->count : 1, sizeof(*tasks));
+	size_t n = 0, i, failures;
+
+	for (i = 0; i < p->count; i++) {
+		const struct plan_change *c = &p->changes[i];
+
+		if (c->kind != kind || c->action == PLAN_UNCHANGED || c->action == PLAN_KEEP)
+			continue;
+		if ((c->action == PLAN_DESTROY) != destroys)
+			continue;
+		tasks[n].c = c;
+		plan_steps(d, &tasks[n]);
+		n++;
+	}
+	failures = run_tasks(d, tasks, n, err);
+	for (i = 0; i < n; i++)
+		task_release(&tasks[i]);
+	free(tasks);
+	return failures;
+}
+
+int deploy_apply(struct deploy *d, const struct plan *p, struct strbuf *err)
+{
+	static const enum plan_kind order[] = { PLAN_JOB, PLAN_WORKFLOW, PLAN_EVENT_RULE,
+						PLAN_TRIGGER, PLAN_RULESET };
+	size_t i, failures = 0;
+
+	if (needs_tags(p) && ensure_account(d, err))
+		return -1;
+	if (upload_phase(d, p, err))
+		return -1;
+	/* a later kind depends on the earlier ones (triggers start jobs): stop at the first failure */
+	for (i = 0; i < sizeof(order) / sizeof(order[0]) && !failures; i++)
+		failures += apply_kind(d, p, order[i], false, err);
+	for (i = sizeof(order) / sizeof(order[0]); i-- > 0 && !failures;)
+		failures += apply_kind(d, p, order[i], true, err);
+	return failures ? -1 : 0;
+}

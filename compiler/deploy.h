@@ -1,0 +1,60 @@
+/*
+ * deploy: the AWS side of plan and deploy — reads the live state of what
+ * a project declares and owns (in a handful of batched calls), and applies
+ * a plan through runtime/aws.h: uploads, then jobs, workflows, EventBridge
+ * rules, triggers and rulesets (destroys in the reverse order), in
+ * parallel across pipelines, tagging everything it owns and never touching
+ * what it does not own.
+ *
+ * Ownership: struct deploy borrows the client; deploy_release frees what
+ * the context resolved (the account).  deploy_read_live fills a
+ * caller-initialised plan_state and returns a fingerprint the caller frees.
+ */
+#ifndef PIPEC_DEPLOY_H
+#define PIPEC_DEPLOY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "aws.h"
+#include "plan.h"
+#include "strbuf.h"
+
+struct deploy {
+	struct aws_client *client;	/* borrowed */
+	char *account;		/* for ARNs: the environment's, else from STS (lazily) */
+	FILE *progress;		/* one line per resource applied; NULL: quiet */
+	const char *root;	/* directory local source files are relative to; NULL: "." */
+	size_t nwrites;		/* write calls made by deploy_apply */
+};
+
+/* account may be NULL or "" (then resolved with STS GetCallerIdentity when needed). */
+void deploy_init(struct deploy *d, struct aws_client *c, const char *account);
+void deploy_release(struct deploy *d);
+
+/*
+ * Reads the deployed counterpart of every desired resource and every
+ * resource tagged with the desired project and environment into live
+ * (label "live").  *fingerprint receives a hash of what was read, so that
+ * a saved plan can be refused when the live state changed since.
+ * Returns 0, or -1 with a message in err.
+ */
+int deploy_read_live(struct deploy *d, const struct plan_state *desired,
+		     struct plan_state *live, char **fingerprint, struct strbuf *err);
+
+/* A plan_fetch_script_fn: ctx is the struct deploy. */
+char *deploy_fetch_script(void *ctx, const char *script_location);
+
+/*
+ * Applies every create/update/replace/destroy of p, kind by kind, each
+ * kind in parallel across pipelines.  A failed resource does not stop
+ * the others of its round, but later kinds are not started.  Returns 0
+ * when everything applied, or -1 with the failures described in err.
+ */
+int deploy_apply(struct deploy *d, const struct plan *p, struct strbuf *err);
+
+/* Rebuilds the desired state a saved plan was made from (its definitions). */
+void deploy_desired_from_plan(const struct plan *p, struct plan_state *out);
+
+#endif
