@@ -1,0 +1,234 @@
+/* Unit tests of AWS config parsing (ini), endpoint resolution and the
+ * container-URI rule, without any network. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "creds.h"
+#include "endpoint.h"
+#include "ini.h"
+#include "unit.h"
+
+static const char config_text[] =
+	"# a comment\n"
+	"; another\n"
+	"[default]\n"
+	"region = us-east-1\n"
+	"Output=json\n"
+	"\n"
+	"[profile   dev  ]\n"
+	"region: eu-west-1\n"
+	"role_arn = arn:aws:iam::123456789012:role/x\n"
+	"source_profile = base\n"
+	"services = local\n"
+	"\n"
+	"[services local]\n"
+	"glue =\n"
+	"  endpoint_url = http://127.0.0.1:5000\n"
+	"s3 =\n"
+	"  endpoint_url = http://localhost:9000/base/\n"
+	"\n"
+	"[profile dup]\n"
+	"region = a\n"
+	"region = b\n";
+
+static void test_ini(void)
+{
+	struct ini ini = INI_INIT;
+	char *err = NULL;
+
+	CHECK("ini parses", ini_parse(&ini, config_text, strlen(config_text), "config", &err) == 0);
+	CHECK_STR("ini default region", ini_get(&ini, "default", "region"), "us-east-1");
+	CHECK_STR("ini keys lowercased", ini_get(&ini, "default", "output"), "json");
+	CHECK("ini section names normalised", ini_has_section(&ini, "profile dev"));
+	CHECK_STR("ini ':' separator", ini_get(&ini, "profile dev", "region"), "eu-west-1");
+	CHECK_STR("ini value with ':' inside", ini_get(&ini, "profile dev", "role_arn"),
+		  "arn:aws:iam::123456789012:role/x");
+	CHECK_STR("ini nested key", ini_get(&ini, "services local", "glue.endpoint_url"),
+		  "http://127.0.0.1:5000");
+	CHECK_STR("ini nested parent is empty", ini_get(&ini, "services local", "glue"), "");
+	CHECK_STR("ini later duplicate wins", ini_get(&ini, "profile dup", "region"), "b");
+	CHECK("ini missing key", ini_get(&ini, "default", "nope") == NULL);
+	ini_release(&ini);
+
+	CHECK("ini setting before a section is an error",
+	      ini_parse(&ini, "a = b\n", 6, "f", &err) < 0 && err && strstr(err, "f:1:"));
+	free(err);
+	err = NULL;
+	ini_release(&ini);
+	CHECK("ini unterminated section is an error",
+	      ini_parse(&ini, "[x\n", 3, "f", &err) < 0 && err);
+	free(err);
+	err = NULL;
+	ini_release(&ini);
+	CHECK("ini line without '=' is an error",
+	      ini_parse(&ini, "[x]\njunk\n", 9, "f", &err) < 0 && err && strstr(err, "f:2:"));
+	free(err);
+	err = NULL;
+	ini_release(&ini);
+	CHECK("ini missing file is empty", ini_load(&ini, "/nonexistent/pipec/config", &err) == 1 &&
+	      ini.n == 0);
+	ini_release(&ini);
+}
+
+static void clear_endpoint_env(void)
+{
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_GLUE");
+	unsetenv("AWS_ENDPOINT_URL_S3");
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	unsetenv("AWS_ENDPOINT_URL_EVENTBRIDGE");
+	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	unsetenv("AWS_USE_FIPS_ENDPOINT");
+	unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
+}
+
+static char *resolve(enum aws_service svc, const char *region, const char *explicit_url,
+		     const struct ini *cfg, const char *section)
+{
+	struct endpoint_config ec;
+	struct endpoint ep;
+	struct strbuf sb = STRBUF_INIT;
+	char *err = NULL;
+	const char *origin;
+
+	ec.explicit_url = explicit_url;
+	ec.config = cfg;
+	ec.profile_section = section;
+	if (endpoint_resolve(svc, region, &ec, &ep, &origin, &err) < 0) {
+		strbuf_addf(&sb, "error: %s", err);
+		free(err);
+		return strbuf_detach(&sb, NULL);
+	}
+	strbuf_addf(&sb, "%s://%s%s%s", ep.scheme, ep.authority, ep.base_path,
+		    ep.custom ? " custom" : "");
+	endpoint_release(&ep);
+	return strbuf_detach(&sb, NULL);
+}
+
+#define CHECK_RESOLVE(name, want, ...)                 \
+	do {                                           \
+		char *got_ = resolve(__VA_ARGS__);     \
+		CHECK_STR(name, got_, want);           \
+		free(got_);                            \
+	} while (0)
+
+static void test_endpoints(void)
+{
+	struct ini cfg = INI_INIT;
+	char *err = NULL;
+
+	ini_parse(&cfg, config_text, strlen(config_text), "config", &err);
+	clear_endpoint_env();
+	CHECK_RESOLVE("endpoint glue default", "https://glue.eu-west-1.amazonaws.com",
+		      AWS_SERVICE_GLUE, "eu-west-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint sts regional", "https://sts.us-east-1.amazonaws.com",
+		      AWS_SERVICE_STS, "us-east-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint events default", "https://events.ap-south-1.amazonaws.com",
+		      AWS_SERVICE_EVENTS, "ap-south-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint china partition", "https://glue.cn-north-1.amazonaws.com.cn",
+		      AWS_SERVICE_GLUE, "cn-north-1", NULL, NULL, NULL);
+	setenv("AWS_USE_FIPS_ENDPOINT", "true", 1);
+	CHECK_RESOLVE("endpoint FIPS", "https://glue-fips.us-east-1.amazonaws.com",
+		      AWS_SERVICE_GLUE, "us-east-1", NULL, NULL, NULL);
+	unsetenv("AWS_USE_FIPS_ENDPOINT");
+	setenv("AWS_USE_DUALSTACK_ENDPOINT", "true", 1);
+	CHECK_RESOLVE("endpoint dual-stack", "https://glue.us-east-1.api.aws", AWS_SERVICE_GLUE,
+		      "us-east-1", NULL, NULL, NULL);
+	unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
+
+	CHECK_RESOLVE("endpoint from the profile's [services] section",
+		      "http://127.0.0.1:5000 custom", AWS_SERVICE_GLUE, "us-east-1", NULL, &cfg,
+		      "profile dev");
+	CHECK_RESOLVE("endpoint [services] base path kept, trailing '/' dropped",
+		      "http://localhost:9000/base custom", AWS_SERVICE_S3, "us-east-1", NULL, &cfg,
+		      "profile dev");
+	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566", 1);
+	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL beats the config file",
+		      "http://127.0.0.1:4566 custom", AWS_SERVICE_GLUE, "us-east-1", NULL, &cfg,
+		      "profile dev");
+	setenv("AWS_ENDPOINT_URL_GLUE", "https://glue.example.test:443", 1);
+	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL_GLUE beats AWS_ENDPOINT_URL; default port dropped",
+		      "https://glue.example.test custom", AWS_SERVICE_GLUE, "us-east-1", NULL, &cfg,
+		      "profile dev");
+	setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9", 1);
+	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9 custom",
+		      AWS_SERVICE_EVENTS, "us-east-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint --endpoint-url beats everything", "http://[::1]:8080 custom",
+		      AWS_SERVICE_GLUE, "us-east-1", "http://[::1]:8080/", &cfg, "profile dev");
+	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+	CHECK_RESOLVE("endpoint AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "https://glue.us-east-1.amazonaws.com",
+		      AWS_SERVICE_GLUE, "us-east-1", NULL, &cfg, "profile dev");
+	CHECK_RESOLVE("endpoint ignore does not affect --endpoint-url", "http://h:1 custom",
+		      AWS_SERVICE_GLUE, "us-east-1", "http://h:1", &cfg, "profile dev");
+	clear_endpoint_env();
+	CHECK_RESOLVE("endpoint bad scheme is an error",
+		      "error: bad endpoint URL 'ftp://x' (from --endpoint-url): the endpoint URL must "
+		      "start with http:// or https://", AWS_SERVICE_GLUE, "us-east-1", "ftp://x",
+		      NULL, NULL);
+	CHECK_RESOLVE("endpoint bad port is an error",
+		      "error: bad endpoint URL 'http://h:x' (from --endpoint-url): the endpoint URL has "
+		      "a malformed port", AWS_SERVICE_GLUE, "us-east-1", "http://h:x", NULL, NULL);
+	ini_release(&cfg);
+}
+
+static void check_s3(const char *name, const char *url, const char *bucket, const char *key,
+		     const char *want)
+{
+	struct endpoint ep;
+	struct strbuf path = STRBUF_INIT, got = STRBUF_INIT;
+	char *authority = NULL;
+	const char *err;
+	struct endpoint_config ec = { NULL, NULL, NULL };
+	char *e2 = NULL;
+
+	if (url)
+		endpoint_parse(url, &ep, &err);
+	else
+		endpoint_resolve(AWS_SERVICE_S3, "eu-west-1", &ec, &ep, NULL, &e2);
+	endpoint_s3_target(&ep, bucket, key, &authority, &path);
+	strbuf_addf(&got, "%s%s", authority, path.buf);
+	CHECK_STR(name, got.buf, want);
+	free(authority);
+	strbuf_release(&path);
+	strbuf_release(&got);
+	endpoint_release(&ep);
+}
+
+static void test_s3_addressing(void)
+{
+	clear_endpoint_env();
+	check_s3("s3 virtual-hosted on AWS", NULL, "my-bucket", "dir/a b.py",
+		 "my-bucket.s3.eu-west-1.amazonaws.com/dir/a%20b.py");
+	check_s3("s3 path-style for a dotted bucket", NULL, "my.bucket", "k",
+		 "s3.eu-west-1.amazonaws.com/my.bucket/k");
+	check_s3("s3 path-style for an IP endpoint", "http://127.0.0.1:5000", "b", "x/y",
+		 "127.0.0.1:5000/b/x/y");
+	check_s3("s3 path-style for localhost with a base path", "http://localhost:9000/p/",
+		 "bkt", "k+1", "localhost:9000/p/bkt/k%2B1");
+	check_s3("s3 path-style for any custom endpoint", "https://s3.example.test", "bkt", "k",
+		 "s3.example.test/bkt/k");
+}
+
+static void test_container_uri(void)
+{
+	CHECK("container URI https anywhere", creds_container_uri_allowed("https://creds.example/x"));
+	CHECK("container URI loopback http", creds_container_uri_allowed("http://127.0.0.1:8080/c"));
+	CHECK("container URI localhost http", creds_container_uri_allowed("http://localhost/c"));
+	CHECK("container URI ECS host", creds_container_uri_allowed("http://169.254.170.2/v2/c"));
+	CHECK("container URI EKS host", creds_container_uri_allowed("http://169.254.170.23/v1"));
+	CHECK("container URI EKS IPv6", creds_container_uri_allowed("http://[fd00:ec2::23]/v1"));
+	CHECK("container URI IPv6 loopback", creds_container_uri_allowed("http://[::1]:80/c"));
+	CHECK("container URI other http refused", !creds_container_uri_allowed("http://10.0.0.1/c"));
+	CHECK("container URI lookalike refused",
+	      !creds_container_uri_allowed("http://127.0.0.1.evil.test/c"));
+	CHECK("container URI garbage refused", !creds_container_uri_allowed("file:///etc/passwd"));
+}
+
+int main(void)
+{
+	test_ini();
+	test_endpoints();
+	test_s3_addressing();
+	test_container_uri();
+	return unit_done();
+}
