@@ -340,6 +340,7 @@ opt_initial:
 opt_keys:
 	  %empty		{ $$ = NULL; }
 	| ON name_list		{ $$ = $2; }
+	| ON error		{ parse_expected(ctx, @1, "the key columns after 'on'"); $$ = NULL; }
 	;
 
 after_list:
@@ -577,6 +578,14 @@ static const char *const item_words[] = { "pipeline", "defaults" };
 
 #define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 
+static bool is_clause_word(const char *w)
+{
+	for (size_t i = 0; i < NWORDS(clause_words); i++)
+		if (!strcmp(w, clause_words[i]))
+			return true;
+	return false;
+}
+
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
 	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOB;
@@ -759,8 +768,14 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			       "freshness, sample, on failure";
 		else if (item)
 			help = "a file holds 'pipeline NAME { ... }' and 'defaults { ... }' items";
-		else if (has(exp, nexp, YYSYMBOL_TERM))
+		else if (has(exp, nexp, YYSYMBOL_TERM) && is_clause_word(word))
 			help = "put each clause on its own line, or separate clauses with ';'";
+	} else if (tok == YYSYMBOL_NUMBER && has(exp, nexp, YYSYMBOL_DURATION)) {
+		help = arena_printf(ctx->arena, "a duration needs a unit: %.*ss, %.*sm, %.*sh or %.*sd",
+				    (int)(at.end - at.start), ctx->src->text + at.start,
+				    (int)(at.end - at.start), ctx->src->text + at.start,
+				    (int)(at.end - at.start), ctx->src->text + at.start,
+				    (int)(at.end - at.start), ctx->src->text + at.start);
 	} else if (tok == YYSYMBOL_YYEOF || tok == '}') {
 		help = NULL;
 	} else if (tok == YYTRANSLATE('{') && has(exp, nexp, YYSYMBOL_TERM) &&
