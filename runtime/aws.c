@@ -764,9 +764,36 @@ enum aws_status aws_events_put_rule(struct aws_client *c, json_t *body, json_t *
 	return aws_events_call(c, "PutRule", body, out);
 }
 
+/* PutTargets/RemoveTargets answer 200 even when entries fail: report those. */
+static enum aws_status failed_entries(struct aws_client *c, const char *op, json_t *out)
+{
+	json_t *first = json_array_get(json_object_get(out, "FailedEntries"), 0);
+	const char *code, *msg;
+
+	if (json_integer_value(json_object_get(out, "FailedEntryCount")) <= 0 && !first)
+		return AWS_OK;
+	code = json_string_value(json_object_get(first, "ErrorCode"));
+	msg = json_string_value(json_object_get(first, "ErrorMessage"));
+	free(c->error_code);
+	c->error_code = code ? xstrdup(code) : NULL;
+	return aws_fail(c, AWS_ERR_API, "events %s: %s: %s (target '%s')", op,
+			code ? code : "FailedEntry", msg ? msg : "a target failed",
+			json_string_value(json_object_get(first, "TargetId")) ?
+			json_string_value(json_object_get(first, "TargetId")) : "?");
+}
+
 enum aws_status aws_events_put_targets(struct aws_client *c, json_t *body, json_t **out)
 {
-	return aws_events_call(c, "PutTargets", body, out);
+	json_t *o = NULL;
+	enum aws_status st = aws_events_call(c, "PutTargets", body, &o);
+
+	if (st == AWS_OK)
+		st = failed_entries(c, "PutTargets", o);
+	if (out)
+		*out = o;
+	else
+		json_decref(o);
+	return st;
 }
 
 enum aws_status aws_events_describe_rule(struct aws_client *c, const char *name, json_t **out)
@@ -783,11 +810,16 @@ enum aws_status aws_events_delete_rule(struct aws_client *c, const char *name)
 enum aws_status aws_events_remove_targets(struct aws_client *c, const char *rule,
 					  const char *const *ids, size_t nids)
 {
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *o = NULL;
+	enum aws_status st;
 	size_t i;
 
 	for (i = 0; i < nids; i++)
 		json_array_append_new(arr, json_string(ids[i]));
-	return aws_events_call(c, "RemoveTargets",
-			       json_pack("{s:s, s:o}", "Rule", rule ? rule : "", "Ids", arr), NULL);
+	st = aws_events_call(c, "RemoveTargets",
+			     json_pack("{s:s, s:o}", "Rule", rule ? rule : "", "Ids", arr), &o);
+	if (st == AWS_OK)
+		st = failed_entries(c, "RemoveTargets", o);
+	json_decref(o);
+	return st;
 }

@@ -139,7 +139,10 @@ enum aws_status aws_glue_get_connections(struct aws_client *c, const char *catal
 enum aws_status aws_glue_get_jobs(struct aws_client *c, json_t **jobs);
 enum aws_status aws_glue_get_triggers(struct aws_client *c, json_t **triggers);
 
-/* EventBridge conveniences (same contract as aws_events_call). */
+/* EventBridge conveniences (same contract as aws_events_call).  PutTargets
+ * and RemoveTargets turn failed entries (HTTP 200, FailedEntryCount > 0)
+ * into AWS_ERR_API with the first entry's ErrorCode; PutTargets still
+ * returns the answer in *out. */
 enum aws_status aws_events_put_rule(struct aws_client *c, json_t *body, json_t **out);
 enum aws_status aws_events_put_targets(struct aws_client *c, json_t *body, json_t **out);
 enum aws_status aws_events_describe_rule(struct aws_client *c, const char *name, json_t **out);
