@@ -224,7 +224,8 @@ _KNOWN = re.compile(
 def _parse_error(text, why):
     S.violation("SparkSession.sql", "%s in: %s" % (why, text.strip()[:200]))
     S.event("sql", text=text, statement="INVALID", error=why)
-    return ParseException("[PARSE_SYNTAX_ERROR] Syntax error: %s.\n== SQL ==\n%s" % (why, text))
+    return ParseException("[PARSE_SYNTAX_ERROR] Syntax error: %s. == SQL == %s"
+                          % (why, " ".join(text.split())))
 
 
 def _run_sql(session, text, args):
