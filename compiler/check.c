@@ -42,7 +42,7 @@ struct diag *check_unknown(struct check_ctx *c, struct span span, const char *wh
 
 	check_join_words(&sb, known, n, " or ");
 	if (close)
-		diag_help(d, "did you mean '%s'? (expected %s)", close, sb.buf);
+		diag_help(d, "did you mean '%s'?", close);
 	else
 		diag_help(d, "expected %s", sb.buf);
 	strbuf_release(&sb);
@@ -201,7 +201,7 @@ const char *check_string(struct check_ctx *c, const struct ast_string *s)
 	}
 	if (memchr(sb.buf, '\0', sb.len) && ok) {
 		diag_help(diag_error(c->ds, c->src, s->span, "string contains a NUL character"),
-			  "remove the \\0 escape");
+			  "remove the \\u{0} escape");
 		ok = false;
 	}
 	out = ok ? arena_strndup(c->a, sb.buf, sb.len) : NULL;
@@ -374,7 +374,8 @@ struct pipe_ref {
 	const struct ast_item *item;
 	const struct ast_file *file;
 	const struct ast_clause *schedule;	/* NULL: none in the pipeline */
-	const struct ast_item *defaults;
+	const struct file_defaults *defaults;
+	bool syntax_errors;			/* its file did not parse: names only */
 	size_t errors;				/* errors reported while checking it */
 };
 
@@ -598,12 +599,27 @@ static void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 	}
 }
 
-static void check_defaults_item(struct check_ctx *c, const struct ast_item *it)
+/* A file's defaults { }, checked once; clauses with errors are not applied. */
+struct file_defaults {
+	const struct ast_item *item;
+	bool bad[AST_JOB + 1];
+};
+
+static void check_defaults_item(struct check_ctx *c, const struct ast_item *it,
+				struct file_defaults *fd)
 {
+	struct model_pipeline dummy;
 	size_t i, j;
 
+	memset(&dummy, 0, sizeof(dummy));
+	dummy.name = "defaults";
+	dummy.validation.fail_on_error = true;
+	c->mp = &dummy;
+	c->source_clause = c->target_clause = NULL;
+	fd->item = it;
 	for (i = 0; i < it->nclauses; i++) {
 		const struct ast_clause *cl = &it->clauses[i];
+		size_t before = c->ds->nerrors;
 
 		if (cl->kind != AST_JOB && cl->kind != AST_SCHEDULE && cl->kind != AST_VALIDATE) {
 			diag_help(diag_error(c->ds, c->src, cl->kw_span,
@@ -625,20 +641,29 @@ static void check_defaults_item(struct check_ctx *c, const struct ast_item *it)
 				break;
 			}
 		}
+		if (j < i)
+			continue;
 		if (cl->kind == AST_VALIDATE)
 			check_validate(c, cl, true);
+		else if (cl->kind == AST_SCHEDULE)
+			check_schedule(c, cl);
+		else
+			check_job(c, cl);
+		fd->bad[cl->kind] = c->ds->nerrors > before;
 	}
+	c->mp = NULL;
 }
 
-static const struct ast_clause *defaults_clause(const struct ast_item *d, enum ast_clause_kind k)
+static const struct ast_clause *defaults_clause(const struct file_defaults *d,
+					       enum ast_clause_kind k)
 {
 	size_t i;
 
-	if (!d)
+	if (!d || !d->item || d->bad[k])
 		return NULL;
-	for (i = 0; i < d->nclauses; i++)
-		if (d->clauses[i].kind == k)
-			return &d->clauses[i];
+	for (i = 0; i < d->item->nclauses; i++)
+		if (d->item->clauses[i].kind == k)
+			return &d->item->clauses[i];
 	return NULL;
 }
 
@@ -653,7 +678,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 
 	memset(first, 0, sizeof(first));
 	c->mp = mp;
-	c->source_clause = c->target_clause = NULL;
+	c->source_clause = c->target_clause = c->columns_clause = NULL;
 	mp->name = it->name.text;
 	mp->file = r->file->src->path;
 	mp->src = r->file->src;
@@ -697,6 +722,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 
 	c->source_clause = first[AST_SOURCE];
 	c->target_clause = first[AST_TARGET];
+	c->columns_clause = first[AST_COLUMNS];
 	if (first[AST_COLUMNS])
 		check_columns(c, first[AST_COLUMNS]);
 	if (first[AST_SOURCE])
@@ -858,6 +884,7 @@ size_t check_project(struct project *p, const struct config *cfg)
 {
 	struct check_ctx c;
 	struct pipe_ref *refs = NULL;
+	struct file_defaults *fds = xcalloc(p->nasts + 1, sizeof(*fds));
 	size_t nrefs = 0, alloc = 0, i, j, start = p->diags.nerrors;
 	struct model_project *m = &p->model;
 
@@ -874,12 +901,13 @@ size_t check_project(struct project *p, const struct config *cfg)
 	for (i = 0; i < p->nasts; i++) {
 		const struct ast_file *f = &p->asts[i];
 		const struct ast_item *defaults = NULL;
+		struct file_defaults *fd = &fds[i];
 
 		c.src = f->src;
 		for (j = 0; j < f->nitems; j++) {
 			const struct ast_item *it = &f->items[j];
 
-			if (it->kind != AST_DEFAULTS)
+			if (it->kind != AST_DEFAULTS || f->nsyntax_errors)
 				continue;
 			if (defaults) {
 				struct diag *d = diag_error(c.ds, c.src, it->span,
@@ -889,7 +917,7 @@ size_t check_project(struct project *p, const struct config *cfg)
 				continue;
 			}
 			defaults = it;
-			check_defaults_item(&c, it);
+			check_defaults_item(&c, it, fd);
 		}
 		for (j = 0; j < f->nitems; j++) {
 			const struct ast_item *it = &f->items[j];
@@ -900,7 +928,8 @@ size_t check_project(struct project *p, const struct config *cfg)
 			memset(&refs[nrefs], 0, sizeof(refs[nrefs]));
 			refs[nrefs].item = it;
 			refs[nrefs].file = f;
-			refs[nrefs].defaults = defaults;
+			refs[nrefs].defaults = fd;
+			refs[nrefs].syntax_errors = f->nsyntax_errors > 0;
 			nrefs++;
 		}
 	}
@@ -939,6 +968,15 @@ size_t check_project(struct project *p, const struct config *cfg)
 		size_t before = p->diags.nerrors;
 
 		c.src = refs[i].file->src;
+		if (refs[i].syntax_errors) {
+			/* Checking a half-parsed body would mostly report what the parser dropped. */
+			m->pipelines[i].name = refs[i].item->name.text;
+			m->pipelines[i].file = refs[i].file->src->path;
+			m->pipelines[i].src = refs[i].file->src;
+			m->pipelines[i].span = refs[i].item->name.span;
+			refs[i].errors++;
+			continue;
+		}
 		check_pipeline(&c, &refs[i], &m->pipelines[i]);
 		refs[i].errors += p->diags.nerrors - before;
 	}
@@ -947,5 +985,6 @@ size_t check_project(struct project *p, const struct config *cfg)
 		if (!refs[i].errors)
 			check_glue_derive(m, &m->pipelines[i], c.a);
 	free(refs);
+	free(fds);
 	return p->diags.nerrors - start;
 }

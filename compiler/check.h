@@ -41,6 +41,9 @@ struct check_ctx {
 	struct model_pipeline *mp;		/* the pipeline being checked */
 	const struct ast_clause *source_clause;	/* of mp, or NULL */
 	const struct ast_clause *target_clause;
+	const struct ast_clause *columns_clause;
+	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
+	struct span flex_span;
 };
 
 /* A string with its ${name} references substituted from the environment;

@@ -206,6 +206,7 @@ void check_job_defaults(struct check_ctx *c)
 	const struct config_job_defaults *d = &c->cfg->defaults;
 	size_t i;
 
+	c->flex_src = NULL;
 	j->workers = d->has_workers ? d->workers : JOB_DEFAULT_WORKERS;
 	j->worker_type = d->has_worker_type ? d->worker_type : JOB_DEFAULT_WORKER_TYPE;
 	j->timeout_minutes = d->has_timeout ? d->timeout_minutes : JOB_DEFAULT_TIMEOUT;
@@ -240,10 +241,13 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 		case JK_FLEX:
 			if (!check_setting_nargs(c, s, 0, 0, usage[k], job_keys, JK_COUNT))
 				break;
-			if (k == JK_AUTOSCALE)
+			if (k == JK_AUTOSCALE) {
 				j->autoscale = true;
-			else
+			} else {
 				j->flex = true;
+				c->flex_src = c->src;
+				c->flex_span = s->span;
+			}
 			break;
 		case JK_WORKERS: {
 			const char *t = NULL;
@@ -319,7 +323,8 @@ void check_job_finish(struct check_ctx *c)
 	j->description = mp->description;
 	j->role = c->cfg->env.role;
 	if (j->flex && strcmp(j->worker_type, "G.1X") && strcmp(j->worker_type, "G.2X"))
-		diag_help(diag_error(c->ds, c->src, mp->span,
+		diag_help(diag_error(c->ds, c->flex_src ? c->flex_src : c->src,
+				     c->flex_src ? c->flex_span : mp->span,
 				     "Flex execution needs G.1X or G.2X workers, not %s",
 				     j->worker_type),
 			  "use 'workers N G.1X' or 'workers N G.2X', or remove 'flex'");

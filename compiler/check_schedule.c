@@ -203,7 +203,8 @@ int check_cron_text(const char *text, struct check_cron_error *e)
 			return cron_fail(e, start[6], end[nf - 1],
 					 "Glue cron has six fields: minutes hours day-of-month month "
 					 "day-of-week year",
-					 "cron expression has %s fields", nf > 7 ? "too many" : "7");
+					 "cron expression has %s fields, expected 6",
+					 nf > 7 ? "more than 7" : "7");
 		return cron_fail(e, 0, len,
 				 "Glue cron has six fields: minutes hours day-of-month month "
 				 "day-of-week year, like \"0 6 * * ? *\"",

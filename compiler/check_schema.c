@@ -361,10 +361,14 @@ void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
 			colname = partition_column_arg(c, ap, 1, usage);
 		} else {
 			if (ap->nargs != 1) {
-				diag_help(diag_error(c->ds, c->src, ap->span,
-						     "'%s' takes one column",
-						     k ? ap->fn.text : "partition"),
-					  "write %s", k ? "TRANSFORM(column)" : usage);
+				if (k)
+					diag_help(diag_error(c->ds, c->src, ap->span,
+							     "'%s' takes one column", ap->fn.text),
+						  "write %s(column)", ap->fn.text);
+				else
+					diag_help(diag_error(c->ds, c->src, ap->span,
+							     "expected a partition field"),
+						  "write %s", usage);
 				continue;
 			}
 			colname = partition_column_arg(c, ap, 0, usage);

@@ -88,6 +88,26 @@ static const char *const declined[] = {
 	"sftp",
 };
 
+static const char *article(const char *kind)
+{
+	return kind[0] == 's' && kind[1] == '3' ? "an" : "a";
+}
+
+/* An unknown setting key: suggestions come from the keys this kind accepts. */
+static bool known_key(struct check_ctx *c, const struct ast_setting *s, enum model_source_kind k)
+{
+	const char *keys[SK_COUNT];
+	size_t n = 0, i;
+
+	if (check_word_index(s->key.text, source_keys, SK_COUNT) >= 0)
+		return true;
+	for (i = 0; i < SK_COUNT; i++)
+		if (kind_keys[k] & B(i))
+			keys[n++] = source_keys[i];
+	check_unknown(c, s->key.span, "source setting", s->key.text, keys, n);
+	return false;
+}
+
 static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -153,7 +173,7 @@ static const struct ast_string *path_arg(struct check_ctx *c, const struct ast_c
 					 const char *what, const char *example)
 {
 	if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_STRING) {
-		diag_help(diag_error(c->ds, c->src, cl->span, "a %s source needs %s", what,
+		diag_help(diag_error(c->ds, c->src, cl->span, "%s %s source needs %s", article(what), what,
 				     example[0] == 's' ? "an S3 location" : "a file path"),
 			  "write: source %s \"%s\" { ... }", what, example);
 		return NULL;
@@ -503,7 +523,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 	int seen[SK_COUNT];
 	const struct ast_setting *conn = NULL, *scan = NULL, *exp = NULL, *tbl = NULL, *qry = NULL;
 	const struct ast_setting *fmt = NULL, *splits = NULL;
-	size_t i;
+	size_t i, unknown = 0;
 	bool sep = false;
 
 	ms->span = cl->span;
@@ -592,16 +612,21 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 
 	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.endpoint.settings[i];
-		int k = check_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
-					  SK_COUNT);
+		int k;
 
+		if (!known_key(c, s, ms->kind)) {
+			unknown++;
+			continue;
+		}
+		k = check_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
+				      SK_COUNT);
 		if (k < 0)
 			continue;
 		if (!(kind_keys[ms->kind] & B(k))) {
 			if (k == SK_CONNECTION)
 				diag_help(diag_error(c->ds, c->src, s->key.span,
-						     "a %s source does not use a connection",
-						     kn->text),
+						     "%s %s source does not use a connection",
+						     article(kn->text), kn->text),
 					  "remove 'connection': %s", ms->kind == MS_DYNAMODB
 						? "DynamoDB is read with the job's IAM role"
 						: ms->kind == MS_TABLE
@@ -611,8 +636,8 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 							    "role");
 			else
 				diag_help(diag_error(c->ds, c->src, s->key.span,
-						     "'%s' does not apply to a %s source", s->key.text,
-						     kn->text),
+						     "'%s' does not apply to %s %s source", s->key.text,
+						     article(kn->text), kn->text),
 					  "remove it");
 			continue;
 		}
@@ -636,7 +661,10 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		setting(c, s, k, ms, &sep);
 	}
 
-	/* Requirements and combinations per kind. */
+	/* Requirements and combinations per kind; after a misspelt key the
+	 * "missing" ones are most likely that key, already reported. */
+	if (unknown)
+		return;
 	switch (ms->kind) {
 	case MS_FILE:
 	case MS_S3: {
@@ -662,7 +690,8 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		if (ms->format == MF_NONE) {
 			if (!fmt)
 				diag_help(diag_error(c->ds, c->src, cl->kw_span,
-						     "the %s source needs a format", kn->text),
+						     "%s %s source needs a format",
+						     article(kn->text), kn->text),
 					  "add 'format csv|json|jsonl|parquet|avro|orc|xml' to the "
 					  "source block");
 			break;
@@ -700,7 +729,8 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 	case MS_BIGQUERY:
 		if (!conn)
 			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a %s source needs a Glue connection", kn->text),
+					     "%s %s source needs a Glue connection",
+					     article(kn->text), kn->text),
 				  "add connection \"NAME\" to the source block");
 		if (tbl && qry) {
 			struct diag *d = diag_error(c->ds, c->src, qry->key.span,
@@ -709,7 +739,8 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 			diag_help(d, "read a table, or the result of a query, not both");
 		} else if (!tbl && !qry) {
 			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a %s source needs 'table' or 'query'", kn->text),
+					     "%s %s source needs 'table' or 'query'",
+					     article(kn->text), kn->text),
 				  "add %s", ms->kind == MS_BIGQUERY
 						    ? "table \"project.dataset.table\""
 						    : ms->kind == MS_SNOWFLAKE ? "table DB.SCHEMA.TABLE"

@@ -31,6 +31,11 @@ static const char *const example[] = {
 	"target redshift \"connection\" schema.table { staging \"s3://bucket/tmp/\" }",
 };
 
+static const char *article(const char *kind)
+{
+	return kind[0] == 's' || kind[0] == 'i' ? "an" : "a";
+}
+
 static bool plain_ident(const char *s)
 {
 	if (!*s)
@@ -115,8 +120,8 @@ static const struct ast_qname *table_arg(struct check_ctx *c, const struct ast_c
 	const struct ast_value *v;
 
 	if (i >= cl->u.endpoint.nargs || cl->u.endpoint.args[i].kind != AST_VAL_NAME) {
-		diag_help(diag_error(c->ds, c->src, cl->kw_span, "the %s target needs a table name",
-				     target_kinds[kind]),
+		diag_help(diag_error(c->ds, c->src, cl->kw_span, "%s %s target needs a table name",
+				     article(target_kinds[kind]), target_kinds[kind]),
 			  "write: %s", example[kind]);
 		return NULL;
 	}
@@ -143,8 +148,9 @@ static void bad_shape(struct check_ctx *c, const struct ast_clause *cl, int kind
 
 	if (from < cl->u.endpoint.nargs)
 		sp = span_join(sp, cl->u.endpoint.args[cl->u.endpoint.nargs - 1].span);
-	diag_help(diag_error(c->ds, c->src, sp, "unexpected %s in the %s target",
-			     from < cl->u.endpoint.nargs ? "value" : "end", target_kinds[kind]),
+	diag_help(diag_error(c->ds, c->src, sp, "unexpected %s in %s %s target",
+			     from < cl->u.endpoint.nargs ? "value" : "end", article(target_kinds[kind]),
+			     target_kinds[kind]),
 		  "write: %s", example[kind]);
 }
 
@@ -158,7 +164,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 	const struct ast_value *args = cl->u.endpoint.args;
 	size_t nargs = cl->u.endpoint.nargs, i;
 	struct strbuf sb = STRBUF_INIT;
-	bool ok = true;
+	bool ok = true, staging_given = false;
 
 	t->span = cl->span;
 	if (kind < 0) {
@@ -245,8 +251,8 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			continue;
 		if (!(kind_keys[t->kind] & (1u << k))) {
 			diag_help(diag_error(c->ds, c->src, s->key.span,
-					     "'%s' does not apply to a %s target", s->key.text,
-					     kn->text),
+					     "'%s' does not apply to %s %s target", s->key.text,
+					     article(kn->text), kn->text),
 				  "remove it");
 			continue;
 		}
@@ -279,6 +285,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		}
 		case TK_STAGING:
+			staging_given = true;
 			if (s->args[0].kind != AST_VAL_STRING)
 				check_arg_string(c, s, 0, usage[k]);
 			else
@@ -299,7 +306,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		}
 	}
-	if (t->kind == MT_REDSHIFT && !t->staging && ok)
+	if (t->kind == MT_REDSHIFT && !staging_given && ok)
 		diag_help(diag_error(c->ds, c->src, cl->kw_span,
 				     "a redshift target needs a staging location"),
 			  "add { staging \"s3://bucket/prefix/\" }: Glue writes there before COPY");
@@ -313,14 +320,19 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 
 		s3tables_name(c, "namespace", t->database, q->parts[0].span);
 		s3tables_name(c, "table name", t->table, q->parts[1].span);
-		for (j = 0; j < c->mp->ncolumns; j++)
-			if (has_upper(c->mp->columns[j].name))
-				diag_help(diag_error(c->ds, c->src, c->mp->columns[j].span,
+		for (j = 0; c->columns_clause && j < c->columns_clause->u.columns.nitems; j++) {
+			const struct ast_column *col = &c->columns_clause->u.columns.items[j];
+
+			if (has_upper(col->name.text))
+				diag_help(diag_error(c->ds, c->src, col->name.span,
 						     "S3 Tables column '%s' must be lowercase",
-						     c->mp->columns[j].name),
-					  "write '%s' (and from \"%s\" to keep reading the source "
-					  "field)", lower(c, c->mp->columns[j].name),
-					  c->mp->columns[j].source_field);
+						     col->name.text),
+					  "write '%s'%s", lower(c, col->name.text),
+					  col->from ? ""
+						    : arena_printf(c->a, " (with from \"%s\" to keep "
+									"reading the source field)",
+								   col->name.text));
+		}
 		if (!t->table_bucket)
 			t->table_bucket = env->table_bucket;
 		if (!t->table_bucket) {

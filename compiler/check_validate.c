@@ -216,7 +216,7 @@ static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct m
 		if (why) {
 			diag_help(diag_error(c->ds, c->src, r->values[0].span,
 					     "invalid regular expression: %s", why),
-				  "escape literal brackets with '\\\\'");
+				  "escape literal brackets with a backslash");
 			return false;
 		}
 		mr->nvalues = 1;

@@ -103,7 +103,7 @@ int cmd_check(int argc, char **argv)
 	p.diags.warnings_as_errors = werror;
 	o.parse_only = dump_ast;
 	project_load(&p, &o);
-	if (dump_ast || (dump_model && p.have_model)) {
+	if (dump_ast || (dump_model && p.have_model && !p.diags.nerrors)) {
 		struct strbuf sb = STRBUF_INIT;
 		size_t k;
 

@@ -157,7 +157,9 @@ static int key_index(struct yctx *y, yaml_node_t *k, const char *const *keys, si
 	size_t i;
 
 	if (k->type != YAML_SCALAR_NODE) {
-		diag_error(y->ds, y->src, node_span(y, k), "keys in %s must be plain names", where);
+		diag_help(diag_error(y->ds, y->src, node_span(y, k), "keys in %s must be plain names",
+				     where),
+			  "write 'name: value'");
 		return -1;
 	}
 	s = scalar(k);
@@ -251,7 +253,9 @@ static void load_kv(struct yctx *y, const char *what, yaml_node_t *map, struct m
 		if (duplicate_key(y, map, pair))
 			continue;
 		if (k->type != YAML_SCALAR_NODE) {
-			diag_error(y->ds, y->src, node_span(y, k), "keys in '%s' must be names", what);
+			diag_help(diag_error(y->ds, y->src, node_span(y, k),
+					     "keys in '%s' must be names", what),
+				  "write 'name: value'");
 			continue;
 		}
 		ks = scalar(k);
@@ -260,7 +264,8 @@ static void load_kv(struct yctx *y, const char *what, yaml_node_t *map, struct m
 				diag_help(diag_error(y->ds, y->src, node_span(y, k),
 						     "invalid tag key '%s': %s", ks,
 						     check_tag_key_problem(ks)),
-					  "tag keys are 1 to 128 characters and must not start with 'aws:'");
+					  "tag keys are 1 to 128 characters and must not start with 'aws:' "
+					  "or 'pipec:'");
 				continue;
 			}
 		} else if (!check_is_identifier(ks)) {
@@ -318,7 +323,7 @@ static void load_defaults(struct yctx *y, yaml_node_t *map, struct config_job_de
 				"'defaults'");
 		switch (idx) {
 		case 0:
-			d->has_workers = want_int(y, "workers", v, 1, 299, &d->workers);
+			d->has_workers = want_int(y, "workers", v, 2, 299, &d->workers);
 			break;
 		case 1: {
 			const char *t = want_string(y, "worker_type", v);
@@ -600,7 +605,9 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 		if (duplicate_key(y, envs, pair))
 			continue;
 		if (k->type != YAML_SCALAR_NODE) {
-			diag_error(y->ds, y->src, node_span(y, k), "environment names must be plain names");
+			diag_help(diag_error(y->ds, y->src, node_span(y, k),
+					     "environment names must be plain names"),
+				  "write 'NAME:' followed by the environment's settings");
 			continue;
 		}
 		/* Every environment is validated, not just the selected one. */
@@ -617,6 +624,8 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 			load_env(y, scalar(k), v, &scratch);
 		}
 	}
+	if (!c->env_ok && !env_name && !defenv)
+		return;		/* the only environment is malformed: reported above */
 	if (!c->env_ok) {
 		struct strbuf sb = STRBUF_INIT;
 		struct diag *d;
