@@ -73,10 +73,35 @@ static char *resource_arn(struct deploy *d, enum plan_kind k, const char *name)
 
 /* ---- reading ---- */
 
+static char *owner_value(const struct plan_state *desired)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s/%s", desired->project, desired->environment);
+	return strbuf_detach(&sb, NULL);
+}
+
 static json_t *owner_tags(const struct plan_state *desired)
 {
-	return json_pack("{s:s, s:s}", PLAN_TAG_PROJECT, desired->project, PLAN_TAG_ENV,
-			 desired->environment);
+	char *owner = owner_value(desired);
+	json_t *t = json_pack("{s:s}", PLAN_TAG_OWNER, owner);
+
+	free(owner);
+	return t;
+}
+
+/* Ownership as the resource's own tags say (the list filter is only a pre-selection). */
+static bool tags_owned(const json_t *tags, const struct plan_state *desired)
+{
+	char *owner = owner_value(desired);
+	bool mine = tags && !strcmp(jstr(tags, PLAN_TAG_OWNER) ? jstr(tags, PLAN_TAG_OWNER) : "", owner) &&
+		    !strcmp(jstr(tags, PLAN_TAG_PROJECT) ? jstr(tags, PLAN_TAG_PROJECT) : "",
+			    desired->project) &&
+		    !strcmp(jstr(tags, PLAN_TAG_ENV) ? jstr(tags, PLAN_TAG_ENV) : "",
+			    desired->environment);
+
+	free(owner);
+	return mine;
 }
 
 /* Names of resources listed by a tag-filtered List* call (strings or objects with Name). */
@@ -370,11 +395,7 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 				json_object_set(r->body, "Tags", t ? t : json_object());
 				r->tags_known = true;
 				json_object_set(fp_tags, a, t ? t : json_object());
-				if (r->kind == PLAN_WORKFLOW)
-					r->owned = t && !strcmp(jstr(t, PLAN_TAG_PROJECT) ? jstr(t, PLAN_TAG_PROJECT) : "",
-								desired->project) &&
-						   !strcmp(jstr(t, PLAN_TAG_ENV) ? jstr(t, PLAN_TAG_ENV) : "",
-							   desired->environment);
+				r->owned = tags_owned(t, desired);
 				if (!*r->pipeline && t && jstr(t, PLAN_TAG_PIPELINE)) {
 					free(r->pipeline);
 					r->pipeline = xstrdup(jstr(t, PLAN_TAG_PIPELINE));

@@ -386,6 +386,13 @@ void plan_state_stamp(struct plan_state *s)
 		json_object_set_new(tags, PLAN_TAG_PROJECT, json_string(s->project));
 		json_object_set_new(tags, PLAN_TAG_ENV, json_string(s->environment));
 		json_object_set_new(tags, PLAN_TAG_PIPELINE, json_string(r->pipeline));
+		{
+			struct strbuf owner = STRBUF_INIT;
+
+			strbuf_addf(&owner, "%s/%s", s->project, s->environment);
+			json_object_set_new(tags, PLAN_TAG_OWNER, json_string(owner.buf));
+			strbuf_release(&owner);
+		}
 		if (r->kind == PLAN_JOB) {
 			const json_t *facts = json_object_get(s->facts, r->pipeline);
 			const char *wm = fact_watermark(facts);

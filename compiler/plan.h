@@ -55,6 +55,9 @@ int plan_action_from_name(const char *s);
 #define PLAN_TAG_PROJECT "pipec:project"
 #define PLAN_TAG_ENV "pipec:environment"
 #define PLAN_TAG_PIPELINE "pipec:pipeline"
+/* "<project>/<environment>": one tag to list owned resources by, which
+ * matches the same whether a tag filter means all or any of its tags */
+#define PLAN_TAG_OWNER "pipec:owner"
 #define PLAN_TAG_HASH "pipec:hash"
 #define PLAN_TAG_WATERMARK "pipec:watermark"
 #define PLAN_TAG_PARTITION "pipec:partitioning"

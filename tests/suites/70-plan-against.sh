@@ -126,7 +126,7 @@ if cmp -s "$S/json.out" "$S/json2.out"; then ok "deterministic output"; else nok
 # The desired side rendered in memory from .pipe files equals `pipec build`.
 P="$S/project"
 cp -r "$ROOT/tests/plan/project" "$P"
-if "$PIPEC" build -o "$S/build1" "$P" >"$S/build1.out" 2>&1; then
+if (cd "$P" && "$PIPEC" build -o "$S/build1" .) >"$S/build1.out" 2>&1; then
 	(cd "$P" && "$PIPEC" plan --against "$S/build1" .) >"$S/inmem.out" 2>"$S/inmem.err"
 	st=$?
 	if [ $st -eq 0 ] && grep -q '^No changes. 0 to create, 0 to update, 0 to replace, 0 to destroy, [1-9][0-9]* unchanged' "$S/inmem.out"
