@@ -51,5 +51,22 @@ t "--database selects one database" sh -c "grep -q 'name: lake' '$SUITE_TMP/one.
 t "--database of a missing database fails" sh -c "[ $? -eq 1 ] && grep -q \"database 'nosuch' is not in the catalog\" '$SUITE_TMP/none.err' && [ ! -e '$SUITE_TMP/none.yaml' ]"
 AWS_SECRET_ACCESS_KEY=wrong "$PIPEC" catalog pull -o "$SUITE_TMP/bad.yaml" 2>"$SUITE_TMP/bad.err"
 t "a refused signature fails the pull" sh -c "[ $? -eq 1 ] && grep -q 'GetConnections' '$SUITE_TMP/bad.err' && [ ! -e '$SUITE_TMP/bad.yaml' ]"
+# --env takes the region, account and table bucket from pipec.yaml
+mkdir -p "$SUITE_TMP/proj"
+cat >"$SUITE_TMP/proj/pipec.yaml" <<'YAML'
+project: shop
+default_environment: dev
+environments:
+  dev:
+    region: us-east-1
+    account: "123456789012"
+    role: arn:aws:iam::123456789012:role/glue
+    script_bucket: artifacts
+    table_bucket: lakehouse
+YAML
+(cd "$SUITE_TMP/proj" && "$PIPEC" catalog pull --env dev -o env.yaml 2>/dev/null)
+t "--env pulls the environment's table bucket" sh -c "grep -q 'arn: \"arn:aws:s3tables:us-east-1:123456789012:bucket/lakehouse\"' '$SUITE_TMP/proj/env.yaml'"
+(cd "$SUITE_TMP/proj" && "$PIPEC" catalog pull --env nosuch -o env2.yaml 2>"$SUITE_TMP/env2.err")
+t "--env of an unknown environment fails" sh -c "[ $? -eq 1 ] && [ ! -e '$SUITE_TMP/proj/env2.yaml' ] && grep -q nosuch '$SUITE_TMP/env2.err'"
 "$PIPEC" catalog pull 2>/dev/null
 t "pull without -o is a usage error" [ $? -eq 2 ]
