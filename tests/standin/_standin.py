@@ -15,6 +15,8 @@ Environment (all optional):
                      (default "2024-01-01 00:00:00"; "null" -> None)
   STANDIN_ABSENT     JSON [table names] absent on the first run, in addition
                      to every table of an Iceberg catalog (cat.db.t)
+  STANDIN_PRESENT    JSON [table names] that exist even on the first run (the
+                     pipeline's source tables: only its target is new)
   STANDIN_DQ         pass | fail                         (default pass)
 A "source" key is a table name (db.t, cat.db.t or the bare t), an S3 path, a
 JDBC dbtable, or a connection_type; lookups try the most specific key first.
@@ -49,6 +51,7 @@ FIRST_RUN = RUN == "first-run"
 SCHEMAS = _env_json("STANDIN_SCHEMA", {})
 COUNTS = _env_json("STANDIN_COUNTS", {})
 ABSENT = [a.lower() for a in _env_json("STANDIN_ABSENT", [])]
+PRESENT = [a.lower() for a in _env_json("STANDIN_PRESENT", [])]
 DQ_OUTCOME = os.environ.get("STANDIN_DQ", "pass")
 _WM_RAW = os.environ.get("STANDIN_WATERMARK", "2024-01-01 00:00:00")
 
@@ -356,6 +359,9 @@ def table_state(ref):
     if k in STATE.created:
         return "empty" if STATE.created[k].get("rows", 0) == 0 else "data"
     if FIRST_RUN:
+        for a in PRESENT:
+            if k == a or k.endswith("." + a) or a.endswith("." + k):
+                return "data"
         if ref.catalog is not None and ref.catalog != "spark_catalog" and is_iceberg_catalog(ref.catalog):
             return "absent"
         for a in ABSENT:

@@ -233,7 +233,7 @@ def lit(col):
     if isinstance(col, Column):
         return col
     if isinstance(col, (list, tuple)):
-        return array(*[lit(x) for x in col])
+        return globals()["array"](*[lit(x) for x in col])
     return Column._lit(col)
 
 

@@ -246,7 +246,6 @@ def _run_sql(session, text, args):
     while sql.endswith(";"):
         sql = sql[:-1].rstrip()
     masked = S.mask_literals(sql)
-    kw = " ".join(masked.split()[:3]).upper()
     info = {"text": text, "statement": _stmt_kind(masked)}
     S.event("sql", **info)
     ev = S.TRACE["events"][-1]
