@@ -1,0 +1,163 @@
+#!/bin/sh
+# deploy through tests/tools/fault_proxy.py in front of moto (auth enforced):
+# throttling, 500s, connection resets and slow answers — the deploy
+# converges, nothing is duplicated, a re-run is a no-op; a deploy killed
+# mid-way and run again converges.  Servers on 127.0.0.1, stopped by pid.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+PIPEC=${PIPEC:-$ROOT/build/pipec}
+T=${SUITE_TMP:-$(mktemp -d -t pipec-76.XXXXXX)}
+mkdir -p "$T"
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
+		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { echo "ok $1"; }
+nok() {
+	echo "not ok $1"
+	shift
+	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -30; done
+}
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+for tool in moto_server python3; do
+	command -v $tool >/dev/null 2>&1 || { echo "not ok deploy-faults: $tool is not installed"; exit 0; }
+done
+for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
+	[ "$v" = AWS_CA_BUNDLE ] || unset "$v"
+done
+export HOME="$T/home"
+mkdir -p "$HOME"
+export AWS_CONFIG_FILE="$T/none-config" AWS_SHARED_CREDENTIALS_FILE="$T/none-credentials"
+export AWS_EC2_METADATA_DISABLED=true PIPEC_RETRY_BASE_MS=5 AWS_MAX_ATTEMPTS=8
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+
+if ! MOTO_PID_FILE="$T/moto.pid" bash "$ROOT/tests/tools/moto_auth.sh" "$(free_port)" >"$T/moto.env" 2>"$T/moto.err"; then
+	nok "deploy-faults: moto with auth enforced starts" "$T/moto.err"
+	exit 0
+fi
+. "$T/moto.env"
+MOTO=$AWS_ENDPOINT_URL
+SK=$AWS_SECRET_ACCESS_KEY
+ALL="$T/all-output.txt"
+: >"$ALL"
+python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="plantest-artifacts")' >"$T/bucket.err" 2>&1 ||
+	nok "deploy-faults: script bucket created" "$T/bucket.err"
+
+# proxy NAME SPEC: starts a fault proxy in front of moto; sets PROXY (its URL)
+proxy() {
+	rm -f "$T/$1.port"
+	python3 "$ROOT/tests/tools/fault_proxy.py" 0 "$MOTO" --plan "$2" --log "$T/$1.log" \
+		--port-file "$T/$1.port" --lifetime 300 2>"$T/$1.err" &
+	PIDS="$PIDS $!"
+	i=0
+	while [ ! -s "$T/$1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	PROXY="http://127.0.0.1:$(cat "$T/$1.port")"
+}
+run() {
+	name=$1
+	shift
+	(cd "$P" && "$PIPEC" "$@") >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+	cat "$T/$name.out" "$T/$name.err" >>"$ALL"
+}
+# counts: the number of each kind of resource in moto (duplicates would show)
+inventory() {
+	python3 - <<'PY'
+import boto3
+g = boto3.client("glue")
+jobs = [j for j in g.get_jobs()["Jobs"]]
+trig = g.get_triggers()["Triggers"]
+rs = g.list_data_quality_rulesets()["Rulesets"]
+print(len(jobs), len(trig), len(rs), sorted(t["State"] for t in trig))
+PY
+}
+calls_writes() {
+	python3 - "$MOTO" <<'PY'
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))
+reads = ("Get", "List", "Batch", "Describe", "Head")
+print(sum(n for op, n in d["calls"].items() if not op.split(".", 1)[1].startswith(reads)))
+PY
+}
+calls_reset() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$MOTO"; }
+
+P="$T/project"
+cp -r "$ROOT/tests/plan/project" "$P"
+
+# 1. throttling, 500s, resets and slow answers all through the first deploy
+proxy faults 'throttle@every3,500@every5,reset@every7,503@11,slow=1@4'
+run deploy1 deploy --endpoint-url "$PROXY"
+if [ $rc -eq 0 ] && grep -q '^Deployed:' "$T/deploy1.out"
+then ok "deploy-faults: deploy converges through throttling, 500s, resets and slow answers"
+else nok "deploy-faults: deploy converges through throttling, 500s, resets and slow answers" "$T/deploy1.out" "$T/deploy1.err"; fi
+if grep -q 'action=throttle' "$T/faults.log" && grep -q 'action=500' "$T/faults.log" && grep -q 'action=reset' "$T/faults.log" && grep -q 'action=slow' "$T/faults.log"
+then ok "deploy-faults: every fault kind was injected"
+else nok "deploy-faults: every fault kind was injected" "$T/faults.log"; fi
+set -- $(inventory)
+if [ "$1" = 3 ] && [ "$2" = 3 ] && [ "$3" = 1 ]
+then ok "deploy-faults: nothing duplicated (3 jobs, 3 triggers, 1 ruleset)"
+else nok "deploy-faults: nothing duplicated (3 jobs, 3 triggers, 1 ruleset): got $*"; fi
+(cd "$P" && "$PIPEC" build -o "$T/build" .) >"$T/build.err" 2>&1
+if python3 "$ROOT/tests/deploy/landed.py" "$T/build" plantest dev >"$T/landed.out" 2>&1
+then ok "deploy-faults: what landed equals the build"
+else nok "deploy-faults: what landed equals the build" "$T/landed.out"; fi
+calls_reset
+run deploy2 deploy --endpoint-url "$PROXY"
+if [ $rc -eq 0 ] && grep -q '^No changes' "$T/deploy2.out" && [ "$(calls_writes)" -eq 0 ]
+then ok "deploy-faults: a re-run through the faults is a no-op"
+else nok "deploy-faults: a re-run through the faults is a no-op" "$T/deploy2.out" "$T/deploy2.err"; fi
+
+# 2. a fault that outlasts the retries fails the deploy clearly, and a re-run converges
+sed -i 's/row_count > 0/row_count > 7/' "$P/pipelines/orders.pipe"
+proxy hard '500@all/UpdateDataQualityRuleset'
+run deploy3 deploy --endpoint-url "$PROXY"
+if [ $rc -eq 1 ] && grep -q "update ruleset 'dev_orders-ruleset': UpdateDataQualityRuleset failed" "$T/deploy3.err" &&
+   grep -q 'run pipec deploy again' "$T/deploy3.err"
+then ok "deploy-faults: a persistent failure is reported per resource with what to do"
+else nok "deploy-faults: a persistent failure is reported per resource with what to do" "$T/deploy3.out" "$T/deploy3.err"; fi
+run deploy4 deploy
+run plan4 plan
+if [ $rc -eq 0 ]; then ok "deploy-faults: the re-run converges (plan clean)"
+else nok "deploy-faults: the re-run converges (plan clean)" "$T/deploy4.out" "$T/plan4.out"; fi
+
+# 3. a deploy killed mid-way, then run again
+cp "$ROOT/tests/plan/project/pipelines/"*.pipe "$P/pipelines/"
+for n in 1 2 3 4 5 6; do
+	sed "s/pipeline events/pipeline extra$n/; s#/events/#/extra$n/#; s/analytics.events/analytics.extra$n/" \
+		"$P/pipelines/events.pipe" >"$P/pipelines/extra$n.pipe"
+done
+proxy slow 'slow=0.4@all'
+(cd "$P" && exec "$PIPEC" deploy --endpoint-url "$PROXY" --concurrency 2) >"$T/killed.out" 2>&1 &
+DPID=$!
+i=0
+while ! grep -q 'created job' "$T/killed.out" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 "$DPID" 2>/dev/null
+wait "$DPID" 2>/dev/null
+cat "$T/killed.out" >>"$ALL"
+set -- $(inventory)
+if grep -q 'created job' "$T/killed.out" && ! grep -q '^Deployed:' "$T/killed.out" && [ "$2" -lt 9 ]
+then ok "deploy-faults: deploy killed part-way ($1 of 9 jobs, $2 of 9 triggers)"
+else nok "deploy-faults: deploy killed part-way ($1 of 9 jobs, $2 of 9 triggers)" "$T/killed.out"; fi
+run deploy5 deploy
+set -- $(inventory)
+if [ $rc -eq 0 ] && [ "$1" = 9 ] && [ "$2" = 9 ] && [ "$3" = 1 ]
+then ok "deploy-faults: the re-run completes it without duplicates"
+else nok "deploy-faults: the re-run completes it without duplicates (got $*)" "$T/deploy5.out" "$T/deploy5.err"; fi
+run plan6 plan
+(cd "$P" && "$PIPEC" build -o "$T/build2" .) >"$T/build2.err" 2>&1
+if [ $rc -eq 0 ] && python3 "$ROOT/tests/deploy/landed.py" "$T/build2" plantest dev >"$T/landed2.out" 2>&1
+then ok "deploy-faults: after the re-run everything is as built and the plan is clean"
+else nok "deploy-faults: after the re-run everything is as built and the plan is clean" "$T/plan6.out" "$T/landed2.out"; fi
+
+if grep -qF "$SK" "$ALL" "$T"/*.log 2>/dev/null
+then nok "deploy-faults: no credential value in any output"
+else ok "deploy-faults: no credential value in any output"; fi
