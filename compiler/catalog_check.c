@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "project.h"
@@ -725,7 +726,7 @@ int catalog_check_project(struct project *p, const char *path)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
 	struct catalog cat;
-	char *full;
+	char *full, cwd[4096];
 	int rc;
 
 	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
@@ -741,6 +742,14 @@ int catalog_check_project(struct project *p, const char *path)
 		free(src);
 		free(full);
 		return -1;
+	}
+	/* diagnostics name the snapshot relative to the working directory */
+	if (full[0] == '/' && getcwd(cwd, sizeof(cwd))) {
+		size_t n = strlen(cwd);
+		if (!strncmp(full, cwd, n) && full[n] == '/') {
+			free(src->path);
+			src->path = xstrdup(full + n + 1);
+		}
 	}
 	free(full);
 	src = project_add_source(p, src);
