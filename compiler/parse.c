@@ -536,7 +536,8 @@ void parse_lex_bad(struct parse_ctx *ctx, const char *text, size_t len, struct s
 		d = lex_error(ctx, at, "invalid character%s '%.*s'", len > 1 ? "s" : "", (int)len, text);
 		diag_help(d, "names are ASCII letters, digits and '_'; put other text in a string");
 	} else if (len == 1) {
-		d = lex_error(ctx, at, "invalid character (byte 0x%02x)", (unsigned char)text[0]);
+		d = lex_error(ctx, at, "invalid character (byte 0x%02x)",
+			      (unsigned char)ctx->src->text[at.start]);
 		diag_help(d, ".pipe files are UTF-8 text");
 	} else {
 		d = lex_error(ctx, at, "invalid characters (%zu bytes that are not pipeline text)", len);
@@ -570,6 +571,9 @@ int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 			lval->name.text : NULL;
 	if (tok != TERM && tok != YYEOF)
 		ctx->content_end = lloc->end;
+	if ((tok == PIPELINE || tok == DEFAULTS) && ctx->depth == 0 &&
+	    (ctx->last_tok == 0 || ctx->last_tok == TERM || ctx->last_tok == '}'))
+		ctx->toplevel_quiet = false;
 	ctx->last_tok = tok;
 	ctx->pending_prev_end = ctx->last_span.end;
 	ctx->last_span = *lloc;
@@ -691,6 +695,7 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	struct parse_ctx ctx;
 	yyscan_t scanner;
 	YY_BUFFER_STATE buf;
+	char *copy;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.src = src;
@@ -706,11 +711,20 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 		return 1;
 	}
 	ctx.scanner = scanner;
-	buf = lexer__scan_bytes(src->text, (int)src->len, scanner);
+	/* flex rescans the current token at every NUL byte (it might be the end
+	 * of the buffer), which is quadratic in a long run of NULs; NUL is an
+	 * invalid character everywhere, so the scanner sees 0x01 instead, and
+	 * diagnostics read the original bytes from src. */
+	copy = xmalloc(src->len + 2);
+	for (size_t i = 0; i < src->len; i++)
+		copy[i] = src->text[i] ? src->text[i] : '\x01';
+	copy[src->len] = copy[src->len + 1] = '\0';
+	buf = lexer__scan_buffer(copy, src->len + 2, scanner);
 	yyparse(&ctx);
 	parse_flush(&ctx);
 	lexer__delete_buffer(buf, scanner);
 	lexer_lex_destroy(scanner);
+	free(copy);
 
 	if (ctx.items) {
 		out->items = ctx.items->items;

@@ -63,6 +63,11 @@ struct parse_ctx {
 	struct ast_vec *items;
 	struct ast_vec *comments;
 
+	/* After a syntax error outside any block, the lines that follow are
+	 * most likely the body of the broken item: stay quiet about them
+	 * until the next 'pipeline' or 'defaults'. */
+	bool toplevel_quiet;
+
 	/* Error recovery discarded a '{': its block is skipped to the
 	 * matching '}' so that its lines do not read as clauses. */
 	bool skipping;
@@ -130,6 +135,8 @@ struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, str
 	} while (0)
 
 #define A (ctx->arena)
+/* appends a node to a list, skipping the NULL of a line that failed */
+#define PUSH(vec, node) ((node) ? ast_vec_push(A, (vec), (node), sizeof(*(node))) : (vec))
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 {
@@ -196,16 +203,16 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <name> name any_name keyword
 %type <str> string
 %type <val> value
-%type <vec> qname args args1 list_items body stmts settings setting_list block opt_block
-%type <vec> col_list columns_body part_list part_args name_list opt_keys after_list
-%type <vec> rule_list rules_body type_args num_list
+%type <vec> qname args args1 list_items body stmt_lines settings setting_lines block opt_block
+%type <vec> col_lines columns_body part_list part_args name_list opt_keys after_list
+%type <vec> rule_lines rules_body type_args num_list
 %type <type> type
 %type <field> type_arg
 %type <col> column col_attrs
 %type <part> part
 %type <rule> rule
 %type <setting> setting
-%type <clause> clause stmt
+%type <clause> clause
 %type <item> item
 %type <cmp> cmp
 %type <dur> opt_lag
@@ -213,14 +220,22 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 
 %%
 
+/* Every list of lines (items, clauses, columns, rules, settings) has the
+ * same shape: lines ending in TERM, then an optional last line before the
+ * closing '}' (or the end of the file).  A bad line is skipped up to its
+ * end; reducing its TERM calls yyerrok so that an error on the very next
+ * line is reported too (bison otherwise stays silent until three tokens
+ * have parsed, and a run of bad lines would show only the first). */
 file:
-	  %empty
-	| items opt_term
+	  item_lines
+	| item_lines item	{ parse_add_item(ctx, $2); }
+	| item_lines error	{ parse_flush(ctx); }
 	;
 
-items:
-	  item			{ parse_add_item(ctx, $1); }
-	| items TERM item	{ parse_add_item(ctx, $3); }
+item_lines:
+	  %empty
+	| item_lines item TERM	{ yyerrok; parse_add_item(ctx, $2); }
+	| item_lines error TERM	{ yyerrok; parse_flush(ctx); }
 	;
 
 item:
@@ -234,28 +249,18 @@ item:
 		{ parse_expected(ctx, @2, "'{' after the pipeline name"); $$ = NULL; }
 	| DEFAULTS error
 		{ parse_expected(ctx, @1, "'{' after 'defaults'"); $$ = NULL; }
-	| error
-		{ parse_flush(ctx); $$ = NULL; }
-	;
-
-opt_term:
-	  %empty
-	| TERM
 	;
 
 body:
+	  stmt_lines		{ $$ = $1; }
+	| stmt_lines clause	{ $$ = PUSH($1, $2); }
+	| stmt_lines error	{ parse_flush(ctx); $$ = $1; }
+	;
+
+stmt_lines:
 	  %empty		{ $$ = NULL; }
-	| stmts opt_term	{ $$ = $1; }
-	;
-
-stmts:
-	  stmt			{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
-	| stmts TERM stmt	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
-	;
-
-stmt:
-	  clause
-	| error			{ parse_flush(ctx); $$ = NULL; }
+	| stmt_lines clause TERM { yyerrok; $$ = PUSH($1, $2); }
+	| stmt_lines error TERM	{ yyerrok; parse_flush(ctx); $$ = $1; }
 	;
 
 clause:
@@ -356,13 +361,15 @@ name_list:
 
 /* columns { NAME TYPE [required] [from "field"] ... } */
 columns_body:
-	  %empty		{ $$ = NULL; }
-	| col_list opt_term	{ $$ = $1; }
+	  col_lines		{ $$ = $1; }
+	| col_lines column	{ $$ = PUSH($1, $2); }
+	| col_lines error	{ parse_flush(ctx); $$ = $1; }
 	;
 
-col_list:
-	  column		{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
-	| col_list TERM column	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+col_lines:
+	  %empty		{ $$ = NULL; }
+	| col_lines column TERM	{ yyerrok; $$ = PUSH($1, $2); }
+	| col_lines error TERM	{ yyerrok; parse_flush(ctx); $$ = $1; }
 	;
 
 column:
@@ -370,7 +377,6 @@ column:
 		{ $$ = ast_column_finish($3, $1, $2, @$); }
 	| any_name error
 		{ parse_expected(ctx, @1, "a column type after the column name"); $$ = NULL; }
-	| error	{ parse_flush(ctx); $$ = NULL; }
 	;
 
 col_attrs:
@@ -419,13 +425,15 @@ part_args:
 
 /* validate { rules } */
 rules_body:
-	  %empty		{ $$ = NULL; }
-	| rule_list opt_term	{ $$ = $1; }
+	  rule_lines		{ $$ = $1; }
+	| rule_lines rule	{ $$ = PUSH($1, $2); }
+	| rule_lines error	{ parse_flush(ctx); $$ = $1; }
 	;
 
-rule_list:
-	  rule			{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
-	| rule_list TERM rule	{ $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+rule_lines:
+	  %empty		{ $$ = NULL; }
+	| rule_lines rule TERM	{ yyerrok; $$ = PUSH($1, $2); }
+	| rule_lines error TERM	{ yyerrok; parse_flush(ctx); $$ = $1; }
 	;
 
 rule:
@@ -463,7 +471,6 @@ rule:
 		{ $$ = ast_rule_sample(A, $2, @$); }
 	| ON FAILURE any_name
 		{ $$ = ast_rule_on_failure(A, $3, @$); }
-	| error	{ parse_flush(ctx); $$ = NULL; }
 	;
 
 cmp:
@@ -487,19 +494,20 @@ opt_block:
 	;
 
 settings:
-	  %empty		{ $$ = NULL; }
-	| setting_list opt_term	{ $$ = $1; }
+	  setting_lines		{ $$ = $1; }
+	| setting_lines setting	{ $$ = PUSH($1, $2); }
+	| setting_lines error	{ parse_flush(ctx); $$ = $1; }
 	;
 
-setting_list:
-	  setting		{ $$ = $1 ? ast_vec_push(A, NULL, $1, sizeof(*$1)) : NULL; }
-	| setting_list TERM setting { $$ = $3 ? ast_vec_push(A, $1, $3, sizeof(*$3)) : $1; }
+setting_lines:
+	  %empty		{ $$ = NULL; }
+	| setting_lines setting TERM { yyerrok; $$ = PUSH($1, $2); }
+	| setting_lines error TERM { yyerrok; parse_flush(ctx); $$ = $1; }
 	;
 
 setting:
 	  any_name args opt_block
 		{ $$ = ast_setting_new(A, $1, $2, $3, @3, @$); }
-	| error	{ parse_flush(ctx); $$ = NULL; }
 	;
 
 args:
@@ -661,6 +669,12 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
 		return;
 	}
+	if (item && ctx->toplevel_quiet) {
+		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
+		return;
+	}
+	if (ctx->depth == 0)
+		ctx->toplevel_quiet = true;
 	found = found_text(ctx, tok, at);
 	if (tok == YYSYMBOL_YYEOF && ctx->depth > 0) {
 		const struct parse_brace *b = &ctx->braces[ctx->depth - 1];
