@@ -659,7 +659,7 @@ static void duplicate(struct loader *L, struct span at, struct span first, const
 	struct diag *d = err(L, at, "duplicate %s '%s'%s%s", kind, name, where ? " in " : "",
 			     where ? where : "");
 
-	diag_note(d, L->src, first, "'%s' is first defined here", name);
+	diag_note(d, L->src, first, "first defined here");
 	if (strcmp(kind, "connection") && strcmp(kind, "table bucket"))
 		diag_help(d, "names are compared case-insensitively, as in Glue; remove or rename one");
 	else
@@ -748,7 +748,8 @@ static void read_columns(struct loader *L, bool keys_list, const char *table)
 		lname = lower_dup(&L->c->arena, col.name);
 		prev = (size_t)(uintptr_t)strmap_get(&names, lname);
 		if (prev) {
-			duplicate(L, col.span, list[prev - 1].span, "column", col.name, table);
+			duplicate(L, col.span, list[prev - 1].span, "column", col.name,
+				  table ? arena_printf(&L->c->arena, "table '%s'", table) : NULL);
 			continue;
 		}
 		if (keys_list) {
@@ -821,9 +822,9 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 		} else if (!strcmp(key, "location")) {
 			tmp.location = read_string(L, "a location", false, &tmp.location_span);
 		} else if (!strcmp(key, "columns")) {
-			read_columns(L, false, NULL);
+			read_columns(L, false, tmp.name);
 		} else if (!strcmp(key, "partition_keys")) {
-			read_columns(L, true, NULL);
+			read_columns(L, true, tmp.name);
 		} else {
 			tmp.spec_span = seen[k].span;
 			read_spec(L);
@@ -867,7 +868,10 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 			  "write it as s3://bucket/prefix/");
 	prev = (struct catalog_table *)catalog_table(db, tmp.name);
 	if (prev) {
-		duplicate(L, tmp.span, prev->span, "table", tmp.name, db->name);
+		duplicate(L, tmp.span, prev->span, "table", tmp.name,
+			  db->name ? arena_printf(&L->c->arena, "%s '%s'",
+						  in_bucket ? "namespace" : "database", db->name)
+				   : NULL);
 		return;
 	}
 	t = catalog_add_table(L->c, db, tmp.name);
@@ -879,7 +883,8 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 	for (i = 0; i < L->nkeys; i++) {
 		const struct catalog_column *c = get_ci(&t->colmap, L->keys[i].name);
 		if (c != &t->partition_keys[i])
-			duplicate(L, L->keys[i].span, c->span, "column", L->keys[i].name, t->name);
+			duplicate(L, L->keys[i].span, c->span, "column", L->keys[i].name,
+				  arena_printf(&L->c->arena, "table '%s'", t->name));
 	}
 	if (L->nspec) {
 		t->spec = arena_array(&L->c->arena, L->nspec, sizeof(*t->spec));
@@ -946,7 +951,7 @@ static void read_database(struct loader *L, struct catalog_bucket *b)
 					      : catalog_database(L->c, name));
 	if (prev) {
 		duplicate(L, name_span, prev->span, b ? "namespace" : "database", name,
-			  b ? b->name : NULL);
+			  b && b->name ? arena_printf(&L->c->arena, "table bucket '%s'", b->name) : NULL);
 		release_database(&scratch);
 		return;
 	}

@@ -230,7 +230,7 @@ static void test_malformed(void)
 	MALFORMED("wrong type", "version: 1\ndatabases: lake\n", "'databases' must be a list");
 	MALFORMED("duplicate table", "version: 1\ndatabases:\n  - name: d\n    tables:\n"
 				     "      - {name: t, type: EXTERNAL}\n      - {name: T, type: EXTERNAL}\n",
-		  "duplicate table 'T' in d");
+		  "duplicate table 'T' in database 'd'");
 	MALFORMED("missing version", "databases: []\n", "has no 'version'");
 	MALFORMED("bad partition field", "version: 1\ndatabases:\n  - name: d\n    tables:\n"
 					 "      - {name: t, type: ICEBERG, partition_spec: [\"weeks(x)\"]}\n",
