@@ -408,6 +408,12 @@ if [ $rc -eq 0 ] && [ "$attempts" -eq 3 ] && [ "$served" -eq 3 ] &&
 else
 	nok "runtime-aws: throttling twice then success takes 3 attempts ($attempts attempts)" "$T/throttle.err"
 fi
+conns=$(sed -n 's/.* conn=\([0-9]*\)$/\1/p' "$T/faults.log" | sort -u | wc -l)
+if [ "$conns" -eq 1 ]; then
+	ok "runtime-aws: retries reuse the kept-alive connection"
+else
+	nok "runtime-aws: retries reuse the kept-alive connection ($conns connections)" "$T/faults.log"
+fi
 fault five-hundreds 500,500,500,500
 if [ $rc -eq 1 ] && [ "$attempts" -eq 3 ] && [ "$served" -eq 3 ] &&
 	grep -q 'InternalServiceException: boom (HTTP 500.*3 attempts)' "$T/five-hundreds.err"; then

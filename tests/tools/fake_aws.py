@@ -75,7 +75,8 @@ class Handler(BaseHTTPRequestHandler):
     def record(self, extra=''):
         target = self.headers.get('X-Amz-Target', '')
         auth = 'signed' if self.headers.get('Authorization', '').startswith('AWS4-') else 'unsigned'
-        log('%s %s %s %s %s' % (self.command, self.path, target, auth, extra))
+        log('%s %s %s %s %s conn=%d' % (self.command, self.path, target, auth, extra,
+                                        self.client_address[1]))
 
     # ---- faults ----
     def faults(self):
