@@ -57,11 +57,6 @@ static const char *const usage[JK_COUNT] = {
 	"connections \"name\", ...", "tags { team \"data\" }", "notify_delay 10m",
 };
 
-/* Pending tags, merged once all layers are applied. */
-struct tag {
-	const char *key, *value;
-};
-
 static struct model_kv *tag_slot(struct check_ctx *c, const char *key)
 {
 	struct model_kvlist *l = &c->mp->job.tags;

@@ -277,12 +277,11 @@ static bool is_word(const struct ast_value *v, const char *w)
 }
 
 static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
-		    struct model_source *ms, bool *have_sep_settings)
+		    struct model_source *ms)
 {
 	const char *v;
 	int n;
 
-	(void)have_sep_settings;
 	switch (k) {
 	case SK_HEADER:
 	case SK_MULTILINE:
@@ -524,7 +523,6 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 	const struct ast_setting *conn = NULL, *scan = NULL, *exp = NULL, *tbl = NULL, *qry = NULL;
 	const struct ast_setting *fmt = NULL, *splits = NULL;
 	size_t i, unknown = 0;
-	bool sep = false;
 
 	ms->span = cl->span;
 	if (kind < 0) {
@@ -658,7 +656,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 			fmt = s;
 		else if (k == SK_SPLITS)
 			splits = s;
-		setting(c, s, k, ms, &sep);
+		setting(c, s, k, ms);
 	}
 
 	/* Requirements and combinations per kind; after a misspelt key the

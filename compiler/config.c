@@ -416,7 +416,7 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-static void load_env(struct yctx *y, const char *name, yaml_node_t *map, struct config *c)
+static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 {
 	struct model_env *e = &c->env;
 	yaml_node_pair_t *pair;
@@ -495,9 +495,19 @@ static void load_env(struct yctx *y, const char *name, yaml_node_t *map, struct 
 				e->temp_dir = s;
 			break;
 		}
-		case 7:
-			e->name_prefix = s;
+		case 7: {
+			const char *q;
+
+			for (q = s; *q && (isalnum((unsigned char)*q) || *q == '_' || *q == '-'); q++)
+				;
+			if (*q)
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "name_prefix '%s' contains '%c'", s, *q),
+					  "Glue names built from it use letters, digits, '_' and '-'");
+			else
+				e->name_prefix = s;
 			break;
+		}
 		case 8:
 			e->catalog_path = s;
 			break;
@@ -513,7 +523,6 @@ static void load_env(struct yctx *y, const char *name, yaml_node_t *map, struct 
 			break;
 		}
 	}
-	(void)name;
 }
 
 static const char *const top_keys[] = { "project", "default_environment", "environments" };
@@ -616,12 +625,12 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 		if (!strcmp(scalar(k), want)) {
 			c->env.name = arena_strdup(y->a, scalar(k));
 			c->env_ok = true;
-			load_env(y, scalar(k), v, c);
+			load_env(y, v, c);
 		} else {
 			struct config scratch;
 
 			memset(&scratch, 0, sizeof(scratch));
-			load_env(y, scalar(k), v, &scratch);
+			load_env(y, v, &scratch);
 		}
 	}
 	if (!c->env_ok && !env_name && !defenv)
