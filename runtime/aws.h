@@ -75,7 +75,9 @@ void aws_client_free(struct aws_client *c);
 enum aws_status aws_client_resolve(struct aws_client *c);
 /* The resolved region, or NULL before resolution / when none could be found. */
 const char *aws_client_region(struct aws_client *c);
-/* Where the credentials came from, e.g. "environment", "profile 'ci' (assume role)". */
+/* Where the credentials came from, e.g. "environment variables",
+ * "profile 'ci' in /home/u/.aws/credentials", "web identity (AWS_ROLE_ARN ...)";
+ * "" before resolution. */
 const char *aws_client_credential_source(struct aws_client *c);
 
 /* Error details of the last failed call on this handle ("" / 0 after success). */
