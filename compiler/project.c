@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog_check.h"
 #include "check.h"
@@ -242,9 +243,19 @@ int project_load(struct project *p, const struct project_opts *o)
 	if (catalog && !o->no_catalog) {
 		/* A --catalog path is relative to the working directory; the snapshot
 		 * loader resolves relative paths against the project root. */
-		char *abs = o->catalog_path && strcmp(cfg.root, ".") ? realpath(o->catalog_path, NULL)
-								       : NULL;
+		char *abs = NULL;
 
+		if (o->catalog_path && strcmp(cfg.root, ".") && o->catalog_path[0] != '/') {
+			char *cwd = getcwd(NULL, 0);
+
+			if (cwd) {
+				struct strbuf sb = STRBUF_INIT;
+
+				strbuf_addf(&sb, "%s/%s", cwd, o->catalog_path);
+				abs = strbuf_detach(&sb, NULL);
+				free(cwd);
+			}
+		}
 		if (catalog_check_project(p, abs ? abs : catalog) < 0)
 			p->env_error = true;
 		free(abs);
