@@ -155,16 +155,10 @@ static const char *jdbc_column(struct arena *a, enum model_jdbc_engine e, const 
 			strbuf_addch(&sb, *s);
 		}
 		strbuf_addch(&sb, '`');
-	} else if (e == MJ_SQLSERVER) {
-		strbuf_addch(&sb, '[');
-		for (s = col; *s; s++) {
-			if (*s == ']')
-				strbuf_addch(&sb, ']');
-			strbuf_addch(&sb, *s);
-		}
-		strbuf_addch(&sb, ']');
 	} else {
-		escape_redshift_ident(&sb, col);	/* ANSI double quotes */
+		/* ANSI double quotes; SQL Server too: its JDBC driver turns
+		 * QUOTED_IDENTIFIER on. */
+		escape_redshift_ident(&sb, col);
 	}
 	r = arena_strdup(a, sb.buf);
 	strbuf_release(&sb);

@@ -130,8 +130,23 @@ static json_t *facts(const struct model_pipeline *p)
 	json_object_set_new(inc, "source_column", jstr_or_null(p->incremental.source_column));
 	json_object_set_new(inc, "lag_seconds", json_integer((json_int_t)p->incremental.lag_seconds));
 	json_object_set_new(inc, "initial", jstr_or_null(p->incremental.initial));
+	json_object_set_new(inc, "value_kind", jstr_or_null(p->incremental.kind == MI_WATERMARK ||
+							    p->incremental.kind == MI_PARTITION
+							    ? p->watermark_kind : NULL));
 	json_object_set_new(f, "incremental", inc);
 	json_object_set_new(f, "bookmarks", json_boolean(p->job.bookmarks));
+	arr = json_array();
+	for (i = 0; i < p->ncolumns; i++) {
+		json_t *c = json_object();
+
+		json_object_set_new(c, "name", jstr(p->columns[i].name));
+		json_object_set_new(c, "source", jstr(p->columns[i].source_field ? p->columns[i].source_field
+									  : p->columns[i].name));
+		json_object_set_new(c, "type", jstr(p->columns[i].spark_type));
+		json_object_set_new(c, "required", json_boolean(p->columns[i].required));
+		json_array_append_new(arr, c);
+	}
+	json_object_set_new(f, "columns", arr);
 	arr = json_array();
 	for (i = 0; i < p->npartitions; i++)
 		json_array_append_new(arr, jstr(p->partitions[i].spark_expr ? p->partitions[i].spark_expr

@@ -34,9 +34,10 @@ bool emit_workflow_json(const struct model_project *mp, const struct model_pipel
 /* validate.sql: Athena engine v3 statements. */
 void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
 		       struct strbuf *out);
-/* The DQDL document of the pipeline's rules.  in_job adds the rules that
- * need the job's own data (row count vs the source read by the job). */
-void emit_dqdl(const struct model_pipeline *p, bool in_job, struct strbuf *out);
+/* The DQDL document of the pipeline's rules, the same text for the job and
+ * ruleset.json.  "row_count matches source" is not DQDL: the job compares
+ * the rows it read and wrote itself; returns the number of DQDL rules. */
+size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out);
 /* ruleset.json (only when p->validates): CreateDataQualityRuleset. */
 void emit_ruleset_json(const struct model_project *mp, const struct model_pipeline *p,
 		       struct strbuf *out);

@@ -302,7 +302,7 @@ void emit_ruleset_json(const struct model_project *mp, const struct model_pipeli
 
 	put_str(o, "Name", p->validation.ruleset_name);
 	put_str(o, "Description", "data quality rules of the pipeline's target table");
-	emit_dqdl(p, false, &dqdl);
+	emit_dqdl(p, &dqdl);
 	put_str(o, "Ruleset", dqdl.buf);
 	strbuf_release(&dqdl);
 	if (p->job.tags.count)

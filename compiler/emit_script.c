@@ -356,7 +356,8 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	template_set_flag(t, "wm_date", !strcmp(kind, "date"));
 	template_set_flag(t, "wm_integer", !strcmp(kind, "integer"));
 	template_set_flag(t, "wm_string", !strcmp(kind, "string"));
-	template_set_flag(t, "uses_datetime", wm && (!strcmp(kind, "timestamp") || !strcmp(kind, "date")));
+	template_set_flag(t, "uses_datetime",
+			  wm && (jdbc || !strcmp(kind, "timestamp") || !strcmp(kind, "date")));
 	if (!wm)
 		return;
 	put_py(c, t, "wm_column_py", in->column);
@@ -397,23 +398,26 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_flag(t, "has_required", req);
 }
 
-static void validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+static bool validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	struct strbuf dq = STRBUF_INIT;
 	const char *line, *nl;
 	size_t i;
-	bool src = false;
+	bool src = false, rules;
 
 	template_set_flag(t, "validates", p->validates);
 	template_set_flag(t, "fail", p->validation.fail_on_error);
+	template_set_flag(t, "count_matches_source", false);
+	template_set_flag(t, "dq_rules", false);
 	template_set_list(t, "dq_lines");
 	if (!p->validates)
-		return;
+		return false;
 	for (i = 0; i < p->validation.nrules; i++)
 		if (p->validation.rules[i].kind == MR_ROW_COUNT_MATCHES_SOURCE)
 			src = true;
-	template_set_flag(t, "dq_source", src);
-	emit_dqdl(p, true, &dq);
+	template_set_flag(t, "count_matches_source", src);
+	rules = emit_dqdl(p, &dq) > 0;
+	template_set_flag(t, "dq_rules", rules);
 	for (line = dq.buf; *line; line = nl ? nl + 1 : line + strlen(line)) {
 		char *l;
 
@@ -424,6 +428,7 @@ static void validation(struct sctx *c, const struct model_pipeline *p, struct te
 			break;
 	}
 	strbuf_release(&dq);
+	return rules;
 }
 
 /* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
@@ -457,6 +462,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	struct template_ctx *t;
 	struct strbuf script = STRBUF_INIT;
 	size_t i;
+	bool dq;
 	int rc;
 
 	(void)mp;
@@ -475,7 +481,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	source(&c, p, t);
 	incremental(&c, p, t);
 	columns(&c, p, t);
-	validation(&c, p, t);
+	dq = validation(&c, p, t);
 
 	template_set_flag(t, "dedupe", p->mode == MM_MERGE);
 	template_set_flag(t, "order_col", p->dedupe_order_column != NULL);
@@ -484,7 +490,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 		put_py(&c, t, "order_name_py", p->dedupe_order_column);
 	}
 	template_set_flag(t, "uses_window", p->mode == MM_MERGE && p->dedupe_order_column != NULL);
-	template_set_flag(t, "uses_dynamicframe", p->validates || p->target.kind == MT_REDSHIFT);
+	template_set_flag(t, "uses_dynamicframe", dq || p->target.kind == MT_REDSHIFT);
 	template_set_flag(t, "uses_spark_string",
 			  p->target.create_if_missing &&
 			  (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET));

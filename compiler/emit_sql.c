@@ -74,17 +74,13 @@ static void dqdl_duration(struct strbuf *out, int64_t secs)
 }
 
 /* Appends the rules of r, one per line, each preceded by a separator. */
-static void dqdl_rule(struct strbuf *out, const struct model_rule *r, bool in_job, size_t *n)
+static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 {
 	size_t i;
 
 #define NEXT() (strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    "))
 	switch (r->kind) {
 	case MR_ROW_COUNT_MATCHES_SOURCE:
-		if (!in_job)
-			return;
-		NEXT();
-		strbuf_addstr(out, "RowCountMatch \"source\" = 1.0");
 		return;
 	case MR_ROW_COUNT:
 		NEXT();
@@ -135,14 +131,15 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, bool in_jo
 #undef NEXT
 }
 
-void emit_dqdl(const struct model_pipeline *p, bool in_job, struct strbuf *out)
+size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
 {
 	size_t i, n = 0;
 
 	strbuf_addstr(out, "Rules = [");
 	for (i = 0; i < p->validation.nrules; i++)
-		dqdl_rule(out, &p->validation.rules[i], in_job, &n);
+		dqdl_rule(out, &p->validation.rules[i], &n);
 	strbuf_addstr(out, "\n]");
+	return n;
 }
 
 /* ---- validate.sql ---- */

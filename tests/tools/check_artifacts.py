@@ -454,7 +454,10 @@ def merges(res):
                     w = re.search(r"\bWHERE\b(.*)$", s, re.I | re.S)
                     eqs = []
                     if w:
-                        for m in re.finditer(r"(?:\w+\.)?(\w+)\s*=\s*(?:\w+\.)?(\w+)", w.group(1)):
+                        # Names may be quoted ("schema"."table"."col"), as
+                        # Redshift allows and hostile names require.
+                        q = r'(?:(?:"(?:[^"]|"")*"|\w+)\.)*"?(\w+)"?'
+                        for m in re.finditer(q + r"\s*=\s*" + q, w.group(1)):
                             eqs.append({"left_column": m.group(1), "right_column": m.group(2)})
                     out.append(("redshift %s DELETE USING" % k, eqs, w.group(1) if w else ""))
     return out
@@ -637,11 +640,27 @@ def _target_writes(res, conf):
             if ct == "redshift" or api.endswith("from_jdbc_conf"):
                 pre = (opts.get("preactions") or "").upper()
                 post = (opts.get("postactions") or "").upper()
+                # A replace may also swap the rows inside the postactions'
+                # transaction: DELETE FROM t (no USING) before the INSERT.
+                post_delete_all = any(
+                    re.match(r"^DELETE\s+FROM\s+\S+$", st.strip())
+                    for st in post.split(";"))
                 mode = "merge" if ("MERGE INTO" in post or re.search(r"DELETE\s+FROM\s+\S+\s+"
                                                                      r"USING", post)) else \
-                    "replace" if ("TRUNCATE" in pre or re.search(r"DELETE\s+FROM", pre)) else \
+                    "replace" if ("TRUNCATE" in pre or re.search(r"DELETE\s+FROM", pre) or
+                                  post_delete_all) else \
                     "append"
                 out.append(("redshift", mode, "%s %s" % (api, opts.get("dbtable"))))
+            elif api in ("DataFrameWriter.insertInto", "DataFrameWriter.saveAsTable") and \
+                    split_name(e.get("table") or "")[0] not in iceberg_catalogs(conf):
+                # A Hive table of the Glue catalog (spark_catalog): Parquet
+                # files, partitions registered by the metastore.
+                m = (e.get("mode") or "").lower()
+                pom = ((e.get("options") or {}).get("partitionOverwriteMode") or
+                       conf.get("spark.sql.sources.partitionOverwriteMode", "")).lower()
+                mode = "overwrite" if m == "overwrite" and pom == "dynamic" else \
+                    "replace" if m == "overwrite" else "append"
+                out.append(("parquet", mode, "%s %s" % (api, e.get("table"))))
             elif ct == "s3" or api.startswith("DataFrameWriter") or \
                     api == "write_dynamic_frame.from_catalog":
                 fmt = (e.get("format") or "").lower()

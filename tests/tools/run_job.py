@@ -77,6 +77,8 @@ def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, cou
         if facts.get(k):
             absent_list.append(facts[k])
     env["STANDIN_ABSENT"] = json.dumps(absent_list)
+    if facts.get("source_table"):
+        env["STANDIN_PRESENT"] = json.dumps([facts["source_table"]])
     with tempfile.TemporaryDirectory(prefix="pipec-runjob.") as tmp:
         trace_path = os.path.join(tmp, "trace.json")
         env["STANDIN_TRACE"] = trace_path

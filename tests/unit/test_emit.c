@@ -391,7 +391,7 @@ static void build_cases(void)
 	p = add("hostile");
 	p->description = "quote \" backslash \\ newline \n tab \t backtick ` triple \"\"\" ${x} caf\xc3\xa9";
 	p->columns[0].name = "we\"ird";
-	p->columns[0].source_field = "a`b'c\\d\n";
+	p->columns[0].source_field = "a`b'c\\d\ne";
 	p->columns[3].name = "caf\xc3\xa9 \"x\"";
 	p->columns[3].source_field = "caf\xc3\xa9";
 	p->source.path = "s3://raw-bucket/it's \"quoted\" \\ ${x}/";
@@ -478,31 +478,42 @@ static void test_escape(void)
 	strbuf_release(&sb);
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *f;
+
+	strbuf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.buf, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	strbuf_release(&path);
+}
+
 static void test_template(void)
 {
 	struct template_set ts;
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT, bad = STRBUF_INIT;
 	struct arena a = ARENA_INIT;
 	struct template_ctx *c, *it;
-	const char *dir = "build/tests/tmpl";
-	FILE *f;
+	char dirbuf[] = "/tmp/pipec-tmpl.XXXXXX";
+	const char *dir = mkdtemp(dirbuf);
 
 	arena_init(&a);
-	(void)!system("mkdir -p build/tests/tmpl");
-	f = fopen("build/tests/tmpl/main", "w");
-	fputs("head {{x}}\n{{#list}}\n  - {{v}}\n{{/list}}\n{{^flag}}\nno flag\n{{/flag}}\n"
-	      "def f():\n    {{>part}}\n{{! a comment }}\nend\n", f);
-	fclose(f);
-	f = fopen("build/tests/tmpl/part", "w");
-	fputs("a = 1\n\nreturn {{x}}\n", f);
-	fclose(f);
-	f = fopen("build/tests/tmpl/bad", "w");
-	fputs("{{#open}}never closed\n", f);
-	fclose(f);
+	CHECK("template scratch dir", dir != NULL);
+	if (!dir)
+		return;
+	write_file(dir, "main", "head {{x}}\n{{#list}}\n  - {{v}}\n{{/list}}\n{{^flag}}\nno flag\n"
+				"{{/flag}}\ndef f():\n    {{>part}}\n{{! a comment }}\nend\n");
+	write_file(dir, "part", "a = 1\n\nreturn {{x}}\n");
+	write_file(dir, "bad", "{{#open}}never closed\n");
+	strbuf_addf(&bad, "%s/bad", dir);
 	CHECK("template dir with a broken fragment fails", template_set_load(&ts, dir, &err) < 0 &&
 	      has(err.buf, "never closed"));
 	template_set_release(&ts);
-	remove("build/tests/tmpl/bad");
+	remove(bad.buf);
 	strbuf_reset(&err);
 	CHECK("template dir loads", template_set_load(&ts, dir, &err) == 0);
 	c = template_ctx_new(&a, NULL);
@@ -526,11 +537,15 @@ static void test_template(void)
 	template_set_release(&ts);
 	strbuf_reset(&err);
 	CHECK("missing template dir is an error",
-	      template_set_load(&ts, "build/tests/no-such-dir", &err) < 0);
+	      template_set_load(&ts, "/nonexistent/pipec-templates", &err) < 0);
 	template_set_release(&ts);
 	CHECK("embedded fragments load", template_set_load(&ts, NULL, &err) == 0 &&
 	      template_set_has(&ts, "job.py.tmpl"));
 	template_set_release(&ts);
+	strbuf_reset(&bad);
+	strbuf_addf(&bad, "rm -rf '%s'", dir);
+	(void)!system(bad.buf);
+	strbuf_release(&bad);
 	strbuf_release(&err);
 	strbuf_release(&out);
 	arena_release(&a);
@@ -558,7 +573,7 @@ static void test_derive(void)
 	CHECK("derive: parquet target needs no iceberg", p->job.datalake_formats == NULL &&
 	      p->job.spark_conf.count == 0);
 	p = find("jdbc_sqlserver_s3tables_append");
-	CHECK_STR("derive: sql server quoting", p->watermark_sql_column, "[UpdatedAt]");
+	CHECK_STR("derive: sql server quoting", p->watermark_sql_column, "\"UpdatedAt\"");
 	CHECK_STR("derive: sql server literal", p->watermark_sql_literal, "CAST('{}' AS DATETIME2)");
 	p = find("table_hive_redshift_replace");
 	CHECK_STR("derive: redshift target ident",
@@ -599,15 +614,15 @@ static void test_emitters(void)
 	CHECK("triggers: scheduled", has(out.buf, "\"Type\": \"SCHEDULED\"") &&
 	      has(out.buf, "cron(0 6 * * ? *)") && has(out.buf, "\"StartOnCreation\": true"));
 	strbuf_reset(&out);
-	emit_dqdl(p, false, &out);
+	emit_dqdl(p, &out);
 	CHECK_STR("dqdl for the ruleset", out.buf,
 		  "Rules = [\n    IsComplete \"id\",\n    IsComplete \"updated_at\",\n"
 		  "    ColumnValues \"amount\" >= 0,\n    ColumnValues \"category\" in [\"a\", \"b\"],\n"
 		  "    IsUnique \"id\",\n    DataFreshness \"updated_at\" <= 1 days\n]");
 	strbuf_reset(&out);
-	emit_dqdl(p, true, &out);
-	CHECK("dqdl in the job compares with the source",
-	      has(out.buf, "RowCountMatch \"source\" = 1.0"));
+	emit_script(&MP, p, &ts, &out, &err);
+	CHECK("script compares rows read and written for row_count matches source",
+	      has(out.buf, "if rows_written != rows_read:") && !has(out.buf, "RowCountMatch"));
 	strbuf_reset(&out);
 	emit_validate_sql(&MP, p, &out);
 	CHECK("validate.sql: s3tables name",
@@ -649,7 +664,7 @@ static void test_emitters(void)
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
 	CHECK("hostile: column escaped in python",
-	      has(out.buf, "F.col(\"`a``b'c\\\\d\\n`\")"));
+	      has(out.buf, "F.col(\"`a``b'c\\\\d\\ne`\")"));
 	CHECK("hostile: unicode escaped", has(out.buf, "caf\\u00e9"));
 	strbuf_reset(&out);
 	emit_validate_sql(&MP, p, &out);

@@ -7,6 +7,7 @@ evaluator over a row dict (used on the few concrete frames: DQ outcomes,
 createDataFrame data, aggregate results)."""
 import datetime
 import decimal
+import re
 
 import _standin as S
 from pyspark.errors import PySparkTypeError, PySparkValueError
@@ -87,9 +88,13 @@ class Column:
     def _ref(cls, name):
         if name == "*":
             return cls._make("*", (), None, "*")
-        top = name.split(".")[0].strip("`")
+        # Spark's attribute name parsing: dots split the name except inside
+        # backquotes, where a doubled backquote stands for one.
+        parts = [q.replace("``", "`") if q or not p else p
+                 for q, p in re.findall(r"`((?:[^`]|``)*)`|([^.`]+)", name)] or [name]
+        top = parts[0]
         return cls._make(name, {top}, _safe(lambda r: r[top] if top in r else _NOEVAL_KEY(top)),
-                         name.split(".")[-1].strip("`"))
+                         parts[-1])
 
     @classmethod
     def _lit(cls, v):
