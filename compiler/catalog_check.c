@@ -727,6 +727,7 @@ int catalog_check_project(struct project *p, const char *path)
 	struct source *src = xcalloc(1, sizeof(*src));
 	struct catalog cat;
 	char *full, cwd[4096];
+	const char *shown;
 	int rc;
 
 	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
@@ -735,21 +736,24 @@ int catalog_check_project(struct project *p, const char *path)
 	} else {
 		full = xstrdup(path);
 	}
+	/* diagnostics name the snapshot relative to the working directory */
+	shown = full;
+	if (full[0] == '/' && getcwd(cwd, sizeof(cwd))) {
+		size_t n = strlen(cwd);
+		if (!strncmp(full, cwd, n) && full[n] == '/')
+			shown = full + n + 1;
+	}
 	if (source_load_file(src, full) < 0) {
-		diag_error_file(&p->diags, NULL, full, "cannot read catalog snapshot: %s",
+		diag_error_file(&p->diags, NULL, shown, "cannot read catalog snapshot: %s",
 				strerror(errno));
 		p->env_error = true;
 		free(src);
 		free(full);
 		return -1;
 	}
-	/* diagnostics name the snapshot relative to the working directory */
-	if (full[0] == '/' && getcwd(cwd, sizeof(cwd))) {
-		size_t n = strlen(cwd);
-		if (!strncmp(full, cwd, n) && full[n] == '/') {
-			free(src->path);
-			src->path = xstrdup(full + n + 1);
-		}
+	if (shown != full) {
+		free(src->path);
+		src->path = xstrdup(shown);
 	}
 	free(full);
 	src = project_add_source(p, src);
