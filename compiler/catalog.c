@@ -897,6 +897,7 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 					     "partition column '%s' is not a column of table '%s'",
 					     t->spec[i].column, t->name);
 			diag_note(d, L->src, t->span, "table '%s' is defined here", t->name);
+			diag_help(d, "a partition field names one of the table's columns");
 		}
 	if (t->nspec && t->type != CT_ICEBERG)
 		diag_help(err(L, t->spec_span, "'partition_spec' is for Iceberg tables"),
