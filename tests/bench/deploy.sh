@@ -1,0 +1,122 @@
+#!/bin/sh
+# Plan and deploy of N (default 500) generated pipelines against local moto
+# (tests/tools/moto_auth.sh, auth enforced): API calls, wall time and client
+# CPU, side by side with a sequential boto3 script making the same calls
+# (tests/bench/boto3_deploy.py).  Aims: an unchanged plan in <= 20 calls;
+# client CPU per call <= 1/10 of boto3's.  Usage: deploy.sh [BUILD_DIR] [N]
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${1:-build}
+N=${2:-500}
+case "$B" in /*) PIPEC=$B/pipec ;; *) PIPEC=$ROOT/$B/pipec ;; esac
+T=$(mktemp -d -t pipec-bench-deploy.XXXXXX)
+cleanup() {
+	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
+		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
+	[ "$v" = AWS_CA_BUNDLE ] || unset "$v"
+done
+export HOME="$T/home" AWS_CONFIG_FILE="$T/none" AWS_SHARED_CREDENTIALS_FILE="$T/none"
+export AWS_EC2_METADATA_DISABLED=true
+mkdir -p "$HOME"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MOTO_PID_FILE="$T/moto.pid" bash "$ROOT/tests/tools/moto_auth.sh" "$PORT" >"$T/moto.env" 2>"$T/moto.err" ||
+	{ cat "$T/moto.err"; exit 1; }
+. "$T/moto.env"
+EP=$AWS_ENDPOINT_URL
+
+# The project: N pipelines, S3 JSON to S3 Tables, hourly.
+P="$T/project"
+mkdir -p "$P/pipelines"
+cat >"$P/pipec.yaml" <<YAML
+project: bench
+default_environment: dev
+environments:
+  dev:
+    region: us-east-1
+    account: "123456789012"
+    role: arn:aws:iam::123456789012:role/pipec-glue
+    script_bucket: bench-artifacts
+    temp_dir: s3://bench-artifacts/tmp/
+    table_bucket: bench-lake
+    name_prefix: dev_
+  base:
+    region: us-west-2
+    account: "123456789012"
+    role: arn:aws:iam::123456789012:role/pipec-glue
+    script_bucket: bench-artifacts
+    temp_dir: s3://bench-artifacts/tmp/
+    table_bucket: bench-lake
+    name_prefix: base_
+YAML
+i=1
+while [ $i -le "$N" ]; do
+	cat >"$P/pipelines/p$i.pipe" <<PIPE
+pipeline p$i {
+  source s3 "s3://bench-raw/p$i/" { format json }
+  target s3tables analytics.p$i
+  columns {
+    id string required
+    ts timestamp
+  }
+  schedule every 1h
+}
+PIPE
+	i=$((i + 1))
+done
+python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="bench-artifacts")'
+
+calls_reset() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$EP"; }
+calls_total() { python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))["total"])' "$EP"; }
+
+# measure NAME ARGS...: runs pipec in the project; records calls, wall, user+sys CPU
+measure() {
+	name=$1
+	shift
+	calls_reset
+	(cd "$P" && /usr/bin/time -f '%e %U %S' -o "$T/$name.time" "$PIPEC" "$@") >"$T/$name.out" 2>"$T/$name.err"
+	echo "$name $(calls_total) $(tail -n 1 "$T/$name.time")" >>"$T/results"
+}
+boto() {
+	name=$1
+	calls_reset
+	AWS_DEFAULT_REGION=us-west-2 python3 "$ROOT/tests/bench/boto3_deploy.py" "$2" "$3" "$T/$name.json"
+	python3 - "$T/$name.json" "$name" "$(calls_total)" >>"$T/results" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sys.argv[2], sys.argv[3], f"{d['wall']:.2f}", f"{d['cpu']:.2f}", "0")
+PY
+}
+
+: >"$T/results"
+measure plan-create plan
+measure deploy deploy
+measure plan-unchanged plan
+measure deploy-unchanged deploy
+(cd "$P" && "$PIPEC" build --env base -o "$T/build" .) >/dev/null
+boto boto3-deploy deploy "$T/build"
+boto boto3-plan-unchanged plan "$T/build"
+
+echo "pipec plan/deploy of $N pipelines against moto (auth enforced); CPU = client user+sys"
+awk '
+{ name[NR] = $1; calls[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5 }
+END {
+	printf "%-22s %8s %9s %9s %14s\n", "run", "calls", "wall s", "cpu s", "cpu ms/call"
+	for (i = 1; i <= NR; i++)
+		printf "%-22s %8d %9.2f %9.2f %14.3f\n", name[i], calls[i], wall[i], cpu[i], calls[i] ? 1000 * cpu[i] / calls[i] : 0
+}' "$T/results"
+awk '
+$1 == "deploy" { pc = ($4 + $5) / $2 }
+$1 == "boto3-deploy" { bc = $4 / $2 }
+$1 == "plan-unchanged" { pu = $2 }
+END {
+	printf "unchanged plan: %d calls (aim <= 20): %s\n", pu, (pu <= 20 ? "met" : "missed")
+	printf "deploy client CPU per call: pipec %.3f ms, boto3 %.3f ms, ratio 1/%.1f (aim 1/10): %s\n",
+		1000 * pc, 1000 * bc, bc / pc, (bc / pc >= 10 ? "met" : "missed")
+}' "$T/results"
