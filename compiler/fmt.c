@@ -385,14 +385,12 @@ static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, i
 		w = text_width(name.buf, name.len);
 		if (w > wname)
 			wname = w;
-		if (c[i].required || c[i].from) {
-			strbuf_reset(&type);
-			F->out = &type;
-			add_type(F, c[i].type);
-			w = text_width(type.buf, type.len);
-			if (w > wtype)
-				wtype = w;
-		}
+		strbuf_reset(&type);
+		F->out = &type;
+		add_type(F, c[i].type);
+		w = text_width(type.buf, type.len);
+		if (w > wtype)
+			wtype = w;
 	}
 	F->out = saved;
 	for (i = 0; i < n; i++) {

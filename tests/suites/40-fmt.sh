@@ -97,6 +97,23 @@ rc=$?
 [ "$rc" = 1 ] && [ ! -s "$T/bad2.out" ]
 say $? "fmt: prints nothing for a file with syntax errors"
 
+# the examples are canonical and check clean, warnings included
+if [ -d "$ROOT/examples" ]; then
+	(cd "$ROOT/examples" && "$PIPEC" fmt --check .) >"$T/ex.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] && [ ! -s "$T/ex.out" ]
+	say $? "examples are fmt-canonical"
+	[ "$rc" = 0 ] || sed 's/^/# /' "$T/ex.out"
+	(cd "$ROOT/examples" && "$PIPEC" check --werror .) >"$T/exc.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ]
+	say $? "examples check clean (--werror)"
+	[ "$rc" = 0 ] || sed 's/^/# /' "$T/exc.out" | head -30
+	n=$(ls "$ROOT"/examples/*.pipe | wc -l)
+	[ "$n" -ge 8 ]
+	say $? "examples: at least 8 pipelines files ($n)"
+fi
+
 # usage
 "$PIPEC" fmt --help >"$T/help" 2>&1 && grep -q 'usage: pipec fmt' "$T/help"
 say $? "fmt --help"
