@@ -140,14 +140,32 @@ static const char *watermark_kind(const struct model_column *c)
 	}
 }
 
-/* The source column as its database spells a quoted identifier. */
+/* A name every engine takes unquoted, folding it the way the user's
+ * unquoted DDL did: lowercase for PostgreSQL and Redshift, any case for the
+ * others (Oracle folds to upper, MySQL and SQL Server ignore case). */
+static bool plain_name(enum model_jdbc_engine e, const char *s)
+{
+	bool lower_only = e == MJ_POSTGRESQL || e == MJ_REDSHIFT || e == MJ_NONE;
+
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      (!lower_only && *s >= 'A' && *s <= 'Z')))
+			return false;
+	return true;
+}
+
+/* The source column as its database spells it, quoted only when needed. */
 static const char *jdbc_column(struct arena *a, enum model_jdbc_engine e, const char *col)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *r;
 	const char *s;
 
-	if (e == MJ_MYSQL) {
+	if (plain_name(e, col)) {
+		strbuf_addstr(&sb, col);
+	} else if (e == MJ_MYSQL) {
 		strbuf_addch(&sb, '`');
 		for (s = col; *s; s++) {
 			if (*s == '`')

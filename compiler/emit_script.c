@@ -312,8 +312,10 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	if (tg->kind == MT_PARQUET) {
 		struct strbuf sb = STRBUF_INIT;
 
+		strbuf_addstr(&sb, " OPTIONS ('compression' = ");
 		escape_spark_string(&sb, tg->compression ? tg->compression : "snappy");
-		put_py(c, t, "compression_sql_py", sb.buf);
+		strbuf_addch(&sb, ')');
+		put_py(c, t, "options_py", sb.buf);
 		strbuf_release(&sb);
 		template_set_list(t, "order");
 		for (i = 0; i < p->ncolumns; i++)

@@ -245,7 +245,7 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 				    t, p->source_athena_ident);
 		} else {
 			strbuf_addstr(out, "\n-- row count against the source: the source is not an Athena\n"
-					   "-- table, the job compares them (RowCountMatch) on every run\n");
+					   "-- table; the job compares the rows it read and kept on every run\n");
 		}
 		break;
 	}
@@ -289,15 +289,11 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 		size_t c;
 
 		switch (r->kind) {
-		case MR_ROW_COUNT: {
-			struct model_rule cmp = *r;
-
+		case MR_ROW_COUNT:
 			strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-			cmp.cmp = r->cmp;
-			athena_pred(out, "COUNT(*)", &cmp);
+			athena_pred(out, "COUNT(*)", r);
 			strbuf_addf(out, " AS passed\nFROM %s;\n", t);
 			break;
-		}
 		case MR_UNIQUE:
 			strbuf_addstr(out, "\n-- duplicate keys (expect no rows)\nSELECT ");
 			for (c = 0; c < r->ncolumns; c++) {

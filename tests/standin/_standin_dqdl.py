@@ -45,9 +45,13 @@ def _scan(text):
 def strip_comments(text):
     out = []
     for line in text.splitlines():
-        buf, q = [], False
+        buf, q, esc = [], False, False
         for ch in line:
-            if ch == '"':
+            if q and esc:
+                esc = False
+            elif q and ch == "\\":
+                esc = True
+            elif ch == '"':
                 q = not q
             if ch == "#" and not q:
                 break
@@ -102,8 +106,9 @@ def check(text):
     if not isinstance(text, str) or not text.strip():
         return ["ruleset is empty"]
     t = strip_comments(text)
-    quotes = sum(1 for _, c, _ in _scan(t) if c == '"')
-    if quotes % 2:
+    # QUOTED_STRING is '"' (ESC | .)*? '"' with ESC = \" or \\ (awslabs/dqdl
+    # CommonLexerRules.g4): a quote left after removing the strings is unpaired.
+    if '"' in re.sub(r'"(?:\\["\\]|[^"\\])*"', "", t):
         problems.append("unbalanced double quotes")
     depth = {"[": 0, "(": 0}
     pairs = {"]": "[", ")": "("}

@@ -573,8 +573,12 @@ static void test_derive(void)
 	CHECK("derive: parquet target needs no iceberg", p->job.datalake_formats == NULL &&
 	      p->job.spark_conf.count == 0);
 	p = find("jdbc_sqlserver_s3tables_append");
-	CHECK_STR("derive: sql server quoting", p->watermark_sql_column, "\"UpdatedAt\"");
+	CHECK_STR("derive: sql server takes a plain name unquoted", p->watermark_sql_column,
+		  "UpdatedAt");
 	CHECK_STR("derive: sql server literal", p->watermark_sql_literal, "CAST('{}' AS DATETIME2)");
+	p = find("jdbc_postgres_iceberg_merge");
+	CHECK_STR("derive: postgresql quotes a mixed-case name", p->watermark_sql_column,
+		  "\"UpdatedAt\"");
 	p = find("table_hive_redshift_replace");
 	CHECK_STR("derive: redshift target ident",
 		  model_kv_get(&p->job.script_args, "target_table"), "\"public\".\"dim_customers\"");

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Every codegen case's build (and the unit test's hand-built pipelines)
+# through tests/tools/check_artifacts.py: botocore request shapes, pipec's
+# Glue rules, py_compile/pyflakes/pycodestyle, and runs on the awsglue/pyspark
+# stand-in checked against the facts pipec lists in manifest.json.
+set -u
+check() {	# NAME BUILD_DIR
+	python3 "$ROOT/tests/codegen/facts.py" "$2" || { echo "not ok $1: facts"; return; }
+	python3 "$ROOT/tests/tools/check_artifacts.py" "$2" >"$SUITE_TMP/$1.out" 2>&1
+	rc=$?
+	sed -e "s/^ok /ok $1: /" -e "s/^not ok /not ok $1: /" "$SUITE_TMP/$1.out"
+	grep -q '^not ok ' "$SUITE_TMP/$1.out" || [ $rc -eq 0 ] ||
+		echo "not ok $1: check_artifacts exited $rc"
+}
+cd "$ROOT/tests/codegen" || exit 1
+for dir in */; do
+	case=${dir%/}
+	[ -d "$case/pipelines" ] || continue
+	out="$SUITE_TMP/$case"
+	if ! (cd "$case" && exec "$PIPEC" build -o "$out" pipelines) >"$SUITE_TMP/$case.err" 2>&1; then
+		echo "not ok $case: build"
+		sed 's/^/# /' "$SUITE_TMP/$case.err" | head
+		continue
+	fi
+	check "$case" "$out"
+done
+if [ -x "$BUILD/tests/test_emit" ]; then
+	if "$BUILD/tests/test_emit" --write "$SUITE_TMP/unit-models" >"$SUITE_TMP/unit.err" 2>&1; then
+		check unit-models "$SUITE_TMP/unit-models"
+	else
+		echo "not ok unit-models: test_emit --write"
+		sed 's/^/# /' "$SUITE_TMP/unit.err" | head
+	fi
+fi
