@@ -253,7 +253,9 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 	json_t *fp_rulesets = json_object(), *fp_workflows = json_object(), *fp_rules = json_object();
 	json_t *fp_tags = json_object();
 	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS], *found = json_array();
-	json_t *got = json_object(), *tag_names = json_array(), *tags = json_object();
+	json_t *got = json_object(), *tags = json_object();
+	bool *need = NULL;
+	size_t nneed = 0;
 	bool need_rulesets = false;
 	size_t i, k;
 	int rc = -1;
@@ -308,7 +310,6 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 	json_array_foreach(found, i, val) {
 		/* workflows cannot be listed by tag: their tags decide ownership below */
 		add_live(live, desired, PLAN_WORKFLOW, val, NULL, fp_workflows);
-		json_array_append_new(tag_names, json_string(jstr(val, "Name")));
 	}
 	json_array_clear(found);
 	if (get_each(d, AWS_SERVICE_GLUE, "GetDataQualityRuleset", "Name", names[PLAN_RULESET],
@@ -342,43 +343,34 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 
 	/* Tags are read only where they matter: undeclared owned resources (to
 	 * name their pipeline), workflows (ownership) and changed definitions. */
+	need = xcalloc(live->count + 1, sizeof(*need));
 	for (i = 0; i < live->count; i++) {
 		struct plan_resource *r = &live->items[i];
 		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
 
-		if (r->kind == PLAN_EVENT_RULE || r->kind == PLAN_WORKFLOW)
-			continue;
-		if (!r->owned)
-			continue;
-		if (!want || plan_live_differs(want, r->body))
-			json_array_append_new(tag_names, json_string(r->name));
+		if (r->kind == PLAN_WORKFLOW)
+			need[i] = true;
+		else if (r->kind != PLAN_EVENT_RULE && r->owned)
+			need[i] = !want || plan_live_differs(want, r->body);
+		nneed += need[i];
 	}
-	if (json_array_size(tag_names)) {
-		json_t *arns = json_array(), *arn_of = json_object();
+	if (nneed) {
+		json_t *arns = json_array();
 
 		if (ensure_account(d, err))
 			goto out;
 		for (i = 0; i < live->count; i++) {
-			struct plan_resource *r = &live->items[i];
-			size_t j;
+			char *a;
 
-			for (j = 0; j < json_array_size(tag_names); j++)
-				if (r->kind != PLAN_EVENT_RULE &&
-				    !strcmp(json_string_value(json_array_get(tag_names, j)), r->name) &&
-				    (r->kind == PLAN_WORKFLOW || r->owned)) {
-					char *a = resource_arn(d, r->kind, r->name);
-
-					if (!json_object_get(arn_of, a)) {
-						json_array_append_new(arns, json_string(a));
-						json_object_set_new(arn_of, a, json_true());
-					}
-					free(a);
-				}
+			if (!need[i])
+				continue;
+			a = resource_arn(d, live->items[i].kind, live->items[i].name);
+			json_array_append_new(arns, json_string(a));
+			free(a);
 		}
 		rc = get_each(d, AWS_SERVICE_GLUE, "GetTags", "ResourceArn", arns,
 			      "EntityNotFoundException", tags, err);
 		json_decref(arns);
-		json_decref(arn_of);
 		if (rc)
 			goto out;
 		rc = -1;
@@ -460,7 +452,7 @@ out:
 	json_decref(fp);
 	json_decref(found);
 	json_decref(got);
-	json_decref(tag_names);
+	free(need);
 	json_decref(tags);
 	return rc;
 }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,7 @@ void plan_state_init(struct plan_state *s, const char *label)
 	s->environment = xstrdup("");
 	s->label = xstrdup(label);
 	s->facts = json_object();
+	strmap_init(&s->index);
 }
 
 void plan_state_release(struct plan_state *s)
@@ -83,6 +85,10 @@ void plan_state_release(struct plan_state *s)
 		json_decref(s->items[i].body);
 	}
 	free(s->items);
+	for (i = 0; i < s->nkeys; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	strmap_release(&s->index);
 	free(s->project);
 	free(s->environment);
 	free(s->label);
@@ -105,18 +111,31 @@ struct plan_resource *plan_state_add(struct plan_state *s, enum plan_kind kind, 
 	r->script = script;
 	r->tags_known = true;
 	r->owned = true;
+	{
+		struct strbuf key = STRBUF_INIT;
+
+		strbuf_addf(&key, "%d/%s", (int)kind, name);
+		if (!strmap_get(&s->index, key.buf)) {
+			XGROW(s->keys, s->keys_alloc, s->nkeys + 1);
+			s->keys[s->nkeys] = strbuf_detach(&key, NULL);
+			strmap_put(&s->index, s->keys[s->nkeys], (void *)(uintptr_t)s->count);
+			s->nkeys++;
+		}
+		strbuf_release(&key);
+	}
 	return r;
 }
 
 const struct plan_resource *plan_state_find(const struct plan_state *s, enum plan_kind kind,
 					    const char *name)
 {
-	size_t i;
+	struct strbuf key = STRBUF_INIT;
+	uintptr_t pos;
 
-	for (i = 0; i < s->count; i++)
-		if (s->items[i].kind == kind && !strcmp(s->items[i].name, name))
-			return &s->items[i];
-	return NULL;
+	strbuf_addf(&key, "%d/%s", (int)kind, name);
+	pos = (uintptr_t)strmap_get(&s->index, key.buf);
+	strbuf_release(&key);
+	return pos ? &s->items[pos - 1] : NULL;
 }
 
 static json_t *load_json(const char *path, bool *missing, struct strbuf *err)

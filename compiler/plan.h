@@ -22,6 +22,7 @@
 
 #include "plan_diff.h"
 #include "strbuf.h"
+#include "strmap.h"
 
 #define PLAN_FORMAT_VERSION 1
 
@@ -80,6 +81,9 @@ struct plan_state {
 	struct plan_resource *items;
 	size_t count, alloc;
 	json_t *facts;		/* object: pipeline -> manifest facts (may be empty) */
+	struct strmap index;	/* "<kind>/<name>" -> position + 1 */
+	char **keys;		/* the index's keys (owned) */
+	size_t nkeys, keys_alloc;
 };
 
 void plan_state_init(struct plan_state *s, const char *label);
