@@ -35,6 +35,13 @@ for src in tests/fuzz/fuzz_*.c; do
 			cp "$f" "$corpus/seed-$i.pipe"
 		done
 	fi
+	if [ "$short" = catalog ]; then
+		i=0
+		for f in $(find tests/golden examples -name 'catalog*.yaml' 2>/dev/null | sort); do
+			i=$((i + 1))
+			cp "$f" "$corpus/seed-$i.yaml"
+		done
+	fi
 	echo "fuzz: $name for ${SECONDS_EACH}s ($(ls "$corpus" | wc -l) corpus files)"
 	(cd "$B" && "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=65536 -print_final_stats=1 "$corpus") >"$B/$name.log" 2>&1
