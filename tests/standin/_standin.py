@@ -195,6 +195,7 @@ class _State:
         self.session_started = False
         self.temp_views = {}      # name(lower) -> DataFrame
         self.created = {}         # table(lower) -> {"columns": [...], "rows": 0}
+        self.declared = {}        # table(lower) -> columns of a no-op CREATE IF NOT EXISTS
         self.dropped = set()
         self.job_initialized = False
 
@@ -272,7 +273,9 @@ def watermark_value(coltype):
     t = (coltype or "").lower()
     try:
         if t in ("int", "integer", "bigint", "long", "smallint", "short", "tinyint"):
-            return int(raw)
+            if re.match(r"^-?\d+$", raw):
+                return int(raw)
+            return int((re.sub(r"\D", "", raw) or "1000")[:12])
         if t == "date":
             return datetime.date.fromisoformat(raw[:10])
         if t.startswith("timestamp") or re.match(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d", raw):
@@ -359,12 +362,12 @@ def table_state(ref):
     if k in STATE.created:
         return "empty" if STATE.created[k].get("rows", 0) == 0 else "data"
     if FIRST_RUN:
-        for a in PRESENT:
+        for a in (TableRef(x).key for x in PRESENT):
             if k == a or k.endswith("." + a) or a.endswith("." + k):
                 return "data"
         if ref.catalog is not None and ref.catalog != "spark_catalog" and is_iceberg_catalog(ref.catalog):
             return "absent"
-        for a in ABSENT:
+        for a in (TableRef(x).key for x in ABSENT):
             if k == a or k.endswith("." + a) or a.endswith("." + k):
                 return "absent"
     return "data"

@@ -47,9 +47,55 @@ def job_argv(job_json, pipeline, extra_args=None):
     return argv
 
 
+def _split(name):
+    import re
+    return [p.strip("`") for p in re.findall(r"`[^`]+`|[^.]+", name)]
+
+
+def table_roles(trace):
+    """(read-only tables, write targets) seen in a trace: the first run uses
+    them to decide what exists before the job ever ran (targets do not,
+    tables only read do)."""
+    reads, writes = set(), set()
+    for e in (trace or {}).get("events", []):
+        k = e["kind"]
+        if k == "writeTo":
+            writes.add(e["table"])
+        elif k == "sql":
+            tgt = e.get("target")
+            if tgt and e.get("statement") in ("MERGE", "INSERT", "CREATE TABLE",
+                                              "CREATE OR REPLACE TABLE", "REPLACE TABLE",
+                                              "UPDATE", "DELETE"):
+                writes.add(tgt)
+            for t in e.get("tables") or []:
+                if t != tgt:
+                    reads.add(t)
+        elif k == "write":
+            if e.get("table"):
+                writes.add(e["table"])
+            if e.get("api") == "write_dynamic_frame.from_catalog":
+                writes.add("%s.%s" % (e.get("database"), e.get("table_name")))
+            path = e.get("path") or (e.get("connection_options") or {}).get("path")
+            if path:
+                writes.add(path)
+        elif k == "read" and e.get("table"):
+            reads.add(e["table"])
+    reads = {t for t in reads if len(_split(t)) > 1}
+    return sorted(reads - writes), sorted(writes)
+
+
 def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, counts=None,
-        watermark=None, absent=None, extra_args=None, timeout=120):
-    """Runs one job on the stand-in; returns the result dict (see module doc)."""
+        watermark=None, absent=None, extra_args=None, timeout=120, present=None):
+    """Runs one job on the stand-in; returns the result dict (see module doc).
+    A first run is preceded by an incremental pre-run whose trace tells which
+    tables the job writes (absent on the first run) and which it only reads
+    (present)."""
+    if run_mode == "first-run":
+        pre = run(build_dir, pipeline, "incremental", dq, schema, counts, watermark,
+                  None, extra_args, timeout)
+        reads, writes = table_roles(pre.get("trace"))
+        absent = list(absent or []) + writes
+        present = list(present or []) + reads
     pdir = os.path.abspath(os.path.join(build_dir, pipeline))
     script = os.path.join(pdir, "job.py")
     with open(os.path.join(pdir, "job.json"), encoding="utf-8") as f:
@@ -77,8 +123,11 @@ def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, cou
         if facts.get(k):
             absent_list.append(facts[k])
     env["STANDIN_ABSENT"] = json.dumps(absent_list)
+    present_list = list(present or [])
     if facts.get("source_table"):
-        env["STANDIN_PRESENT"] = json.dumps([facts["source_table"]])
+        present_list.append(facts["source_table"])
+    if present_list:
+        env["STANDIN_PRESENT"] = json.dumps(present_list)
     with tempfile.TemporaryDirectory(prefix="pipec-runjob.") as tmp:
         trace_path = os.path.join(tmp, "trace.json")
         env["STANDIN_TRACE"] = trace_path

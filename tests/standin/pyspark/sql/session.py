@@ -438,41 +438,23 @@ _TRANSFORMS = {"years", "year", "months", "month", "days", "day", "date", "hours
 
 
 def _create_table(session, sql, masked, stmt, target, ev):
-    from pyspark.sql.types import _parse_datatype_string
     ref = S.resolve_table(target, "SparkSession.sql")
     state = S.table_state(ref)
     if_not = bool(re.search(r"\bIF\s+NOT\s+EXISTS\b", masked, re.I))
     if stmt == "CREATE TABLE" and state != "absent":
         if if_not:
             ev["noop"] = True
+            try:
+                cols = _declared_columns(sql, masked, target)
+            except ParseException:
+                cols = []
+            if cols:
+                S.STATE.declared[ref.key] = cols
             return DataFrame._new(session, [], 0, stmt)
         raise S.table_exists_error(ref, "SparkSession.sql")
     if stmt == "REPLACE TABLE" and state == "absent":
         raise S.table_not_found(ref, "SparkSession.sql")
-    cols = []
-    m = re.search(r"%s\s*\(" % re.escape(target), sql)
-    if m:
-        depth, k = 0, m.end() - 1
-        while k < len(masked):
-            if masked[k] == "(":
-                depth += 1
-            elif masked[k] == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
-        for d in S.depth0_split(sql[m.end():k]):
-            dm = re.match(r"^(`[^`]+`|\w+)\s+(.+?)(\s+NOT\s+NULL|\s+COMMENT\s+'.*'|\s+"
-                          r"DEFAULT\s+.*)*$", d, re.I | re.S)
-            if not dm:
-                raise _parse_error(sql, "bad column definition %r" % d)
-            typ = dm.group(2).strip()
-            try:
-                _parse_datatype_string(typ)
-            except ParseException as e:
-                S.violation("SparkSession.sql", str(e))
-                raise
-            cols.append((dm.group(1).strip("`"), typ.lower()))
+    cols = _declared_columns(sql, masked, target)
     pm = S.find_kw(masked, "PARTITIONED BY")
     parts = []
     if pm:
@@ -509,6 +491,45 @@ def _create_table(session, sql, masked, stmt, target, ev):
             cols = sdf._cols
     S.mark_created(ref, cols, rows)
     return DataFrame._new(session, [], 0, stmt)
+
+
+def _declared_columns(sql, masked, target):
+    from pyspark.sql.types import _parse_datatype_string
+    cols = []
+    m = re.search(r"%s\s*\(" % re.escape(target), sql)
+    if m:
+        depth, k = 0, m.end() - 1
+        while k < len(masked):
+            if masked[k] == "(":
+                depth += 1
+            elif masked[k] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        # Commas inside a complex type (map<string,int>, struct<a:int,b:int>)
+        # do not end a column definition.
+        defs, buf = [], ""
+        for d in S.depth0_split(sql[m.end():k]):
+            buf = d if not buf else buf + "," + d
+            if buf.count("<") <= buf.count(">"):
+                defs.append(buf)
+                buf = ""
+        if buf:
+            defs.append(buf)
+        for d in defs:
+            dm = re.match(r"^(`[^`]+`|\w+)\s+(.+?)(\s+NOT\s+NULL|\s+COMMENT\s+'.*'|\s+"
+                          r"DEFAULT\s+.*)*$", d, re.I | re.S)
+            if not dm:
+                raise _parse_error(sql, "bad column definition %r" % d)
+            typ = dm.group(2).strip()
+            try:
+                _parse_datatype_string(typ)
+            except ParseException as e:
+                S.violation("SparkSession.sql", str(e))
+                raise
+            cols.append((dm.group(1).strip("`"), typ.lower()))
+    return cols
 
 
 def _is_s3tables(cat):
