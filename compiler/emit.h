@@ -35,8 +35,8 @@ bool emit_workflow_json(const struct model_project *mp, const struct model_pipel
 void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
 		       struct strbuf *out);
 /* The DQDL document of the pipeline's rules, the same text for the job and
- * ruleset.json.  "row_count matches source" is not DQDL: the job compares
- * the rows it read and wrote itself; returns the number of DQDL rules. */
+ * ruleset.json; "row_count matches source" is RowCountMatch against the
+ * reference data source "source".  Returns the number of rules. */
 size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out);
 /* ruleset.json (only when p->validates): CreateDataQualityRuleset. */
 void emit_ruleset_json(const struct model_project *mp, const struct model_pipeline *p,

@@ -81,6 +81,8 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 #define NEXT() (strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    "))
 	switch (r->kind) {
 	case MR_ROW_COUNT_MATCHES_SOURCE:
+		NEXT();
+		strbuf_addstr(out, "RowCountMatch \"source\" = 1.0");
 		return;
 	case MR_ROW_COUNT:
 		NEXT();
@@ -245,7 +247,7 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 				    t, p->source_athena_ident);
 		} else {
 			strbuf_addstr(out, "\n-- row count against the source: the source is not an Athena\n"
-					   "-- table; the job compares the rows it read and kept on every run\n");
+					   "-- table; the job checks it on every run (RowCountMatch)\n");
 		}
 		break;
 	}

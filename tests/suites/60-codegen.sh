@@ -3,15 +3,26 @@
 # and the full expected build tree in expected/.  Each case is built and the
 # whole tree compared byte for byte; then the build is repeated under other
 # locales and with the fragments read from --template-dir, which must not
-# change a byte.  PIPEC_GOLDEN_UPDATE=1 rewrites expected/ (review the diff).
+# change a byte.  A case whose directory holds a file `project` builds that
+# project of the repository instead (the examples).
+# PIPEC_GOLDEN_UPDATE=1 rewrites expected/ (review the diff).
 set -u
 cd "$ROOT/tests/codegen" || exit 1
+build_case() {	# CASE OUT [ENV...]: pipec build of the case into OUT
+	c=$1 o=$2
+	shift 2
+	if [ -f "$c/project" ]; then
+		(cd "$ROOT/$(cat "$c/project")" && exec env "$@" "$PIPEC" build -o "$o" .)
+	else
+		(cd "$c" && exec env "$@" "$PIPEC" build -o "$o" pipelines)
+	fi
+}
 for dir in */; do
 	case=${dir%/}
-	[ -d "$case/pipelines" ] || continue
+	[ -d "$case/pipelines" ] || [ -f "$case/project" ] || continue
 	out="$SUITE_TMP/$case"
 	rm -rf "$out"
-	(cd "$case" && exec "$PIPEC" build -o "$out" pipelines) >"$SUITE_TMP/$case.err" 2>&1
+	build_case "$case" "$out" >"$SUITE_TMP/$case.err" 2>&1
 	status=$?
 	if [ -n "${PIPEC_GOLDEN_UPDATE:-}" ]; then
 		rm -rf "$case/expected"
@@ -35,8 +46,7 @@ for dir in */; do
 	# Determinism: another locale, another run, the same bytes.
 	out2="$SUITE_TMP/$case.again"
 	rm -rf "$out2"
-	(cd "$case" && LC_ALL=C.UTF-8 LANG=de_DE.UTF-8 exec "$PIPEC" build -o "$out2" pipelines) \
-		>/dev/null 2>&1
+	build_case "$case" "$out2" LC_ALL=C.UTF-8 LANG=de_DE.UTF-8 >/dev/null 2>&1
 	if diff -r "$out" "$out2" >/dev/null 2>&1; then
 		echo "ok $case: deterministic across runs and locales"
 	else

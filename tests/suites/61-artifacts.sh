@@ -15,9 +15,15 @@ check() {	# NAME BUILD_DIR
 cd "$ROOT/tests/codegen" || exit 1
 for dir in */; do
 	case=${dir%/}
-	[ -d "$case/pipelines" ] || continue
 	out="$SUITE_TMP/$case"
-	if ! (cd "$case" && exec "$PIPEC" build -o "$out" pipelines) >"$SUITE_TMP/$case.err" 2>&1; then
+	if [ -f "$case/project" ]; then
+		(cd "$ROOT/$(cat "$case/project")" && exec "$PIPEC" build -o "$out" .)
+	elif [ -d "$case/pipelines" ]; then
+		(cd "$case" && exec "$PIPEC" build -o "$out" pipelines)
+	else
+		continue
+	fi >"$SUITE_TMP/$case.err" 2>&1
+	if [ $? -ne 0 ]; then
 		echo "not ok $case: build"
 		sed 's/^/# /' "$SUITE_TMP/$case.err" | head
 		continue

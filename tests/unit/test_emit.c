@@ -620,13 +620,14 @@ static void test_emitters(void)
 	strbuf_reset(&out);
 	emit_dqdl(p, &out);
 	CHECK_STR("dqdl for the ruleset", out.buf,
-		  "Rules = [\n    IsComplete \"id\",\n    IsComplete \"updated_at\",\n"
+		  "Rules = [\n    RowCountMatch \"source\" = 1.0,\n    IsComplete \"id\",\n    IsComplete \"updated_at\",\n"
 		  "    ColumnValues \"amount\" >= 0,\n    ColumnValues \"category\" in [\"a\", \"b\"],\n"
 		  "    IsUnique \"id\",\n    DataFreshness \"updated_at\" <= 1 days\n]");
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
-	CHECK("script compares rows read and written for row_count matches source",
-	      has(out.buf, "if rows_written != rows_read:") && !has(out.buf, "RowCountMatch"));
+	CHECK("script gives the rows read as the reference for RowCountMatch",
+	      has(out.buf, "RowCountMatch \\\"source\\\" = 1.0") &&
+	      has(out.buf, "\"source\": DynamicFrame.fromDF(source_df"));
 	strbuf_reset(&out);
 	emit_validate_sql(&MP, p, &out);
 	CHECK("validate.sql: s3tables name",

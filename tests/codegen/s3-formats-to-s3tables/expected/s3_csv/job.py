@@ -87,11 +87,9 @@ rows_written = df.count()
 
 # Data quality: the pipeline's rules, checked before anything is written.
 dq_failed = []
-if rows_written != rows_read:
-    dq_failed.append(
-        f"row count matches source: read {rows_read}, kept {rows_written}")
 DQ_RULESET = "\n".join([
     "Rules = [",
+    "    RowCountMatch \"source\" = 1.0,",
     "    IsComplete \"id\",",
     "    ColumnValues \"amount\" >= 0",
     "]",
@@ -103,6 +101,10 @@ dq_results = EvaluateDataQuality().process_rows(
         "dataQualityEvaluationContext": PIPELINE,
         "enableDataQualityCloudWatchMetrics": True,
         "enableDataQualityResultsPublishing": True,
+    },
+    # RowCountMatch "source": the rows this run read.
+    additional_data_sources={
+        "source": DynamicFrame.fromDF(source_df, glue_context, "dq_source"),
     },
 )
 dq_outcomes = SelectFromCollection.apply(

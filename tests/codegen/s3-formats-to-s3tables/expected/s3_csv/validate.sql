@@ -6,7 +6,7 @@
 SELECT COUNT(*) AS row_count FROM "s3tablescatalog/shop-dev-lake"."analytics"."csv_rows";
 
 -- row count against the source: the source is not an Athena
--- table; the job compares the rows it read and kept on every run
+-- table; the job checks it on every run (RowCountMatch)
 
 -- nulls in columns that must not have any
 SELECT
