@@ -329,9 +329,12 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		struct plan_resource *r;
 
 		/* Only what PutRule sets is compared; the targets are re-put on every change. */
-		json_object_foreach(json_object_get(want->body, "PutRule"), m, mv)
+		json_object_foreach(json_object_get(want->body, "PutRule"), m, mv) {
 			if (json_object_get(val, m))
 				json_object_set(rule, m, json_object_get(val, m));
+			else if (!strcmp(m, "Tags"))	/* DescribeRule does not return them */
+				json_object_set(rule, m, mv);
+		}
 		json_object_set_new(body, "PutRule", rule);
 		if (json_object_get(want->body, "PutTargets"))
 			json_object_set(body, "PutTargets", json_object_get(want->body, "PutTargets"));
@@ -668,6 +671,10 @@ static void plan_steps(struct deploy *d, struct task *t)
 				 "EntityNotFoundException");
 		if (create) {
 			step_add(s, n, AWS_SERVICE_GLUE, "CreateWorkflow", json_deep_copy(want), NULL);
+			/* tagged again explicitly: ownership of workflows is only ever read
+			 * from their tags, so they must be there whatever the endpoint
+			 * did with CreateWorkflow's Tags */
+			tag_steps(d, c, s, n);
 			step_add(a, na, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update), NULL);
 			tag_steps(d, c, a, na);
 		} else if (update) {

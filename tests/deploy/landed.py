@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """landed.py BUILD_DIR PROJECT ENV: reads back with boto3 what `pipec deploy`
 put in Glue and S3 and checks it equals the build's artifacts: every member
-of job.json, triggers.json and ruleset.json, pipec's ownership tags, the
+of job.json, triggers.json, ruleset.json and workflow.json (workflow,
+EventBridge rule and targets), pipec's ownership tags, the
 trigger states (scheduled and conditional activated, on-demand not started)
 and the uploaded script bytes.  Prints one line per failed check; exit 1
 when any failed."""
@@ -14,6 +15,7 @@ import boto3
 build, project, env = sys.argv[1:4]
 glue = boto3.client("glue")
 s3 = boto3.client("s3")
+events = boto3.client("events")
 sts = boto3.client("sts")
 account = sts.get_caller_identity()["Account"]
 region = glue.meta.region_name
@@ -60,7 +62,7 @@ for pipeline in sorted(manifest["pipelines"]):
         got = glue.get_trigger(Name=t["Name"])["Trigger"]
         same("trigger", t["Name"], t, got)
         check_tags("trigger", t["Name"], t.get("Tags"), pipeline)
-        want_state = "CREATED" if t["Type"] == "ON_DEMAND" else "ACTIVATED"
+        want_state = "ACTIVATED" if t["Type"] in ("SCHEDULED", "CONDITIONAL") else "CREATED"
         if got.get("State") != want_state:
             bad.append(f"trigger {t['Name']}: state {got.get('State')}, want {want_state}")
     rp = os.path.join(d, "ruleset.json")
@@ -69,6 +71,18 @@ for pipeline in sorted(manifest["pipelines"]):
         got = glue.get_data_quality_ruleset(Name=r["Name"])
         same("ruleset", r["Name"], r, got)
         check_tags("dataQualityRuleset", r["Name"], r.get("Tags"), pipeline)
+    wp = os.path.join(d, "workflow.json")
+    if os.path.exists(wp):
+        w = json.load(open(wp))
+        cw = w["CreateWorkflow"]
+        got = glue.get_workflow(Name=cw["Name"])["Workflow"]
+        same("workflow", cw["Name"], cw, got)
+        check_tags("workflow", cw["Name"], cw.get("Tags"), pipeline)
+        rule = events.describe_rule(Name=w["PutRule"]["Name"])
+        same("event-rule", rule["Name"], w["PutRule"], rule)
+        targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        if targets != w["PutTargets"]["Targets"]:
+            bad.append(f"event-rule {rule['Name']}: targets {targets}, want {w['PutTargets']['Targets']}")
 for line in bad:
     print(line)
 sys.exit(1 if bad else 0)

@@ -83,8 +83,8 @@ d = json.load(open(sys.argv[1]))
 acts = sorted((c["kind"], c["action"]) for c in d["changes"])
 assert all(a == "create" for _, a in acts), acts
 kinds = [k for k, _ in acts]
-assert kinds.count("job") == 3 and kinds.count("trigger") == 3 and kinds.count("ruleset") == 1 \
-    and kinds.count("file") == 1, kinds
+assert kinds.count("job") == 4 and kinds.count("trigger") == 4 and kinds.count("ruleset") == 1 \
+    and kinds.count("file") == 1 and kinds.count("workflow") == 1 and kinds.count("event-rule") == 1, kinds
 assert d["against"] == "live" and len(d["fingerprint"]) == 64
 PY
 then ok "deploy-moto: first plan creates every resource (exit 2)"
@@ -97,8 +97,8 @@ then ok "deploy-moto: deploy creates them, with progress per resource"
 else nok "deploy-moto: deploy creates them, with progress per resource" "$T/deploy1.out" "$T/deploy1.err"; fi
 (cd "$P" && "$PIPEC" build -o "$T/build1" .) >"$T/build1.err" 2>&1
 if python3 "$ROOT/tests/deploy/landed.py" "$T/build1" plantest dev >"$T/landed1.out" 2>&1
-then ok "deploy-moto: boto3 reads back jobs, triggers, ruleset, tags and scripts equal to the build"
-else nok "deploy-moto: boto3 reads back jobs, triggers, ruleset, tags and scripts equal to the build" "$T/landed1.out"; fi
+then ok "deploy-moto: boto3 reads back jobs, triggers, ruleset, workflow, event rule, tags and scripts equal to the build"
+else nok "deploy-moto: boto3 reads back jobs, triggers, ruleset, workflow, event rule, tags and scripts equal to the build" "$T/landed1.out"; fi
 # the read-back check has teeth: a tampered expectation fails it
 cp -r "$T/build1" "$T/tampered"
 python3 - "$T/tampered/orders/job.json" <<'PY'
@@ -115,9 +115,11 @@ else nok "deploy-moto: read-back check catches a differing field" "$T/landed-t.o
 calls_reset
 run plan2 plan
 set -- $(calls "$T/calls-plan2.json")
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 6 ] && [ "$2" -eq 0 ]
+# ListJobs, ListTriggers, ListDataQualityRulesets, BatchGetJobs, BatchGetTriggers,
+# BatchGetWorkflows, GetDataQualityRuleset, DescribeRule, GetTags (the workflow)
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ]
 then ok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls"
-else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 6, 0 writes)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
+else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 9, 0 writes)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
 calls_reset
 run deploy2 deploy
 set -- $(calls "$T/calls-deploy2.json")

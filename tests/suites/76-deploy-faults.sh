@@ -103,9 +103,9 @@ if grep -q 'action=throttle' "$T/faults.log" && grep -q 'action=500' "$T/faults.
 then ok "deploy-faults: every fault kind was injected"
 else nok "deploy-faults: every fault kind was injected" "$T/faults.log"; fi
 set -- $(inventory)
-if [ "$1" = 3 ] && [ "$2" = 3 ] && [ "$3" = 1 ]
-then ok "deploy-faults: nothing duplicated (3 jobs, 3 triggers, 1 ruleset)"
-else nok "deploy-faults: nothing duplicated (3 jobs, 3 triggers, 1 ruleset): got $*"; fi
+if [ "$1" = 4 ] && [ "$2" = 4 ] && [ "$3" = 1 ]
+then ok "deploy-faults: nothing duplicated (4 jobs, 4 triggers, 1 ruleset)"
+else nok "deploy-faults: nothing duplicated (4 jobs, 4 triggers, 1 ruleset): got $*"; fi
 (cd "$P" && "$PIPEC" build -o "$T/build" .) >"$T/build.err" 2>&1
 if python3 "$ROOT/tests/deploy/landed.py" "$T/build" plantest dev >"$T/landed.out" 2>&1
 then ok "deploy-faults: what landed equals the build"
@@ -144,12 +144,12 @@ kill -9 "$DPID" 2>/dev/null
 wait "$DPID" 2>/dev/null
 cat "$T/killed.out" >>"$ALL"
 set -- $(inventory)
-if grep -q 'created job' "$T/killed.out" && ! grep -q '^Deployed:' "$T/killed.out" && [ "$2" -lt 9 ]
-then ok "deploy-faults: deploy killed part-way ($1 of 9 jobs, $2 of 9 triggers)"
-else nok "deploy-faults: deploy killed part-way ($1 of 9 jobs, $2 of 9 triggers)" "$T/killed.out"; fi
+if grep -q 'created job' "$T/killed.out" && ! grep -q '^Deployed:' "$T/killed.out" && [ "$2" -lt 10 ]
+then ok "deploy-faults: deploy killed part-way ($1 of 10 jobs, $2 of 10 triggers)"
+else nok "deploy-faults: deploy killed part-way ($1 of 10 jobs, $2 of 10 triggers)" "$T/killed.out"; fi
 run deploy5 deploy
 set -- $(inventory)
-if [ $rc -eq 0 ] && [ "$1" = 9 ] && [ "$2" = 9 ] && [ "$3" = 1 ]
+if [ $rc -eq 0 ] && [ "$1" = 10 ] && [ "$2" = 10 ] && [ "$3" = 1 ]
 then ok "deploy-faults: the re-run completes it without duplicates"
 else nok "deploy-faults: the re-run completes it without duplicates (got $*)" "$T/deploy5.out" "$T/deploy5.err"; fi
 run plan6 plan
