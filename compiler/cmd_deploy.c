@@ -32,8 +32,9 @@ static const char deploy_usage[] =
 	"  --catalog FILE       catalog snapshot to check against\n"
 	"  --no-catalog         skip the catalog checks\n"
 	"  --from DIR           deploy the artifacts of this build directory\n"
-	"  --plan FILE          apply exactly this saved plan ('pipec plan --out');\n"
-	"                       refused when the live state changed since\n"
+	"  --plan FILE          apply exactly this saved plan ('pipec plan --out'),\n"
+	"                       in the region it was made for; refused when the\n"
+	"                       live state changed since\n"
 	"  --prune              destroy owned resources no longer declared\n"
 	"  --concurrency N      parallel AWS requests (default 8)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
@@ -185,7 +186,7 @@ int cmd_deploy(int argc, char **argv)
 		rc = 1;
 	}
 	if (!ao.region)
-		ao.region = env.region;
+		ao.region = plan_path ? saved.region : env.region;
 	ao.trace = verbose ? stderr : NULL;
 	client = aws_client_new(&ao);
 	deploy_init(&dep, client, env.account);

@@ -173,6 +173,8 @@ int cmd_plan(int argc, char **argv)
 		plan_compute(&plan, &desired, &deployed, prune, deploy_fetch_script, &dep);
 		plan.fingerprint = fingerprint;
 		fingerprint = NULL;
+		if (aws_client_region(client))
+			plan.region = xstrdup(aws_client_region(client));
 	}
 	plan_render(&plan, fmt, &out);
 	fputs(out.buf, stdout);

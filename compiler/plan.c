@@ -647,6 +647,7 @@ void plan_release(struct plan *p)
 	free(p->environment);
 	free(p->against);
 	free(p->fingerprint);
+	free(p->region);
 	memset(p, 0, sizeof(*p));
 }
 

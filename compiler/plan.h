@@ -149,6 +149,7 @@ struct plan {
 	char *against;		/* "live" or the build directory compared with */
 	bool prune;
 	char *fingerprint;	/* live: hash of the state read; NULL otherwise */
+	char *region;		/* live: where it was read (deploy --plan goes there); or NULL */
 	struct plan_change *changes;
 	size_t count, alloc;
 	struct plan_warning *warnings;

@@ -269,6 +269,7 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(doc, "against", json_string(p->against));
 	json_object_set_new(doc, "prune", json_boolean(p->prune));
 	json_object_set_new(doc, "fingerprint", p->fingerprint ? json_string(p->fingerprint) : json_null());
+	json_object_set_new(doc, "region", p->region ? json_string(p->region) : json_null());
 	for (i = 0; i < PLAN_NACTIONS; i++)
 		json_object_set_new(sum, plan_action_name((enum plan_action)i), json_integer((json_int_t)p->counts[i]));
 	json_object_set_new(doc, "summary", sum);
@@ -370,6 +371,7 @@ int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err)
 	p->environment = dup_str(doc, "environment");
 	p->against = dup_str(doc, "against");
 	p->fingerprint = dup_str(doc, "fingerprint");
+	p->region = dup_str(doc, "region");
 	p->prune = json_is_true(json_object_get(doc, "prune"));
 	if (!p->project || !p->environment || !p->against) {
 		strbuf_addstr(err, "plan file lacks project, environment or against");

@@ -66,7 +66,7 @@ if python3 - "$S/json.out" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["format"] == "pipec-plan" and d["version"] == 1, d.get("version")
-assert d["fingerprint"] is None and d["against"] == "old"
+assert d["fingerprint"] is None and d["region"] is None and d["against"] == "old"
 kinds = {c["kind"] for c in d["changes"]}
 assert {"job", "trigger", "ruleset"} <= kinds, kinds
 for c in d["changes"]:

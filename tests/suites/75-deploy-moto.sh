@@ -85,7 +85,7 @@ assert all(a == "create" for _, a in acts), acts
 kinds = [k for k, _ in acts]
 assert kinds.count("job") == 4 and kinds.count("trigger") == 4 and kinds.count("ruleset") == 1 \
     and kinds.count("file") == 1 and kinds.count("workflow") == 1 and kinds.count("event-rule") == 1, kinds
-assert d["against"] == "live" and len(d["fingerprint"]) == 64
+assert d["against"] == "live" and len(d["fingerprint"]) == 64 and d["region"] == "us-east-1"
 PY
 then ok "deploy-moto: first plan creates every resource (exit 2)"
 else nok "deploy-moto: first plan creates every resource (exit 2)" "$T/plan1.out" "$T/plan1.err"; fi
@@ -170,6 +170,20 @@ else nok "deploy-moto: after the deploy the plan is clean again" "$T/plan6.out";
 if python3 "$ROOT/tests/deploy/landed.py" "$T/build2" plantest dev >"$T/landed2.out" 2>&1
 then ok "deploy-moto: the updated job landed as built (UpdateJob sent the full definition)"
 else nok "deploy-moto: the updated job landed as built (UpdateJob sent the full definition)" "$T/landed2.out"; fi
+
+# live warnings come from the tags pipec put on the deployed job
+cp "$P/pipelines/orders.pipe" "$T/orders.pipe.saved"
+sed -i 's/incremental by updated_at/incremental by order_ts/; s/partition by days(order_ts)/partition by months(order_ts)/' "$P/pipelines/orders.pipe"
+run warn plan --format json
+if [ $rc -eq 2 ] && python3 - "$T/warn.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+codes = sorted(w["code"] for w in d["warnings"] if w["pipeline"] == "orders")
+assert codes == ["partition-change", "watermark-reset"], d["warnings"]
+PY
+then ok "deploy-moto: watermark and partition changes warn against the live job"
+else nok "deploy-moto: watermark and partition changes warn against the live job" "$T/warn.out" "$T/warn.err"; fi
+cp "$T/orders.pipe.saved" "$P/pipelines/orders.pipe"
 
 # 6. ownership: a job pipec did not create is never taken over, nor pruned
 python3 - <<'PY' >"$T/foreign.err" 2>&1
