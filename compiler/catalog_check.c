@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "check_glue.h"
 #include "project.h"
 #include "xalloc.h"
 
@@ -759,8 +760,19 @@ int catalog_check_project(struct project *p, const char *path)
 	src = project_add_source(p, src);
 	catalog_init(&cat);
 	rc = catalog_load(&cat, src, &p->diags);
-	if (rc == 0)
+	if (rc == 0) {
+		enum model_format *before = xcalloc(p->model.npipelines + 1, sizeof(*before));
+		size_t i;
+		for (i = 0; i < p->model.npipelines; i++)
+			before[i] = p->model.pipelines[i].source.table_format;
 		catalog_check_model(&p->model, &cat, &p->diags);
+		/* a table source whose kind the catalog decided: derive its Glue
+		 * settings (data lake formats, Spark conf) again */
+		for (i = 0; i < p->model.npipelines; i++)
+			if (p->model.pipelines[i].source.table_format != before[i])
+				check_glue_derive(&p->model, &p->model.pipelines[i], &p->arena);
+		free(before);
+	}
 	catalog_release(&cat);
 	return rc;
 }
