@@ -364,7 +364,8 @@ int plan_state_load_dir(struct plan_state *s, const char *dir, struct strbuf *er
 		if (d)
 			closedir(d);
 	}
-	qsort(names, n, sizeof(*names), cmp_cstr);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_cstr);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = load_pipeline_dir(s, dir, names[i], err);
 	for (i = 0; i < n; i++)
@@ -1025,7 +1026,8 @@ void plan_compute(struct plan *p, const struct plan_state *desired,
 		if (!prune)
 			c->note = xstrdup("no longer declared; kept (run with --prune to destroy it)");
 	}
-	qsort(p->changes, p->count, sizeof(*p->changes), cmp_change);
+	if (p->count)
+		qsort(p->changes, p->count, sizeof(*p->changes), cmp_change);
 	for (i = 0; i < p->count; i++)
 		p->counts[p->changes[i].action]++;
 	compute_warnings(p, desired, deployed);

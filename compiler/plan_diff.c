@@ -301,7 +301,8 @@ size_t plan_diff_json(const json_t *o, const json_t *n, const char *prefix,
 				keys[nkeys++] = key;
 			}
 		}
-		qsort(keys, nkeys, sizeof(*keys), cmp_str);
+		if (nkeys)
+			qsort(keys, nkeys, sizeof(*keys), cmp_str);
 		for (i = 0; i < nkeys; i++) {
 			struct strbuf p = STRBUF_INIT;
 
