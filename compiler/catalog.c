@@ -367,6 +367,7 @@ struct loader {
 	bool fatal;		/* a YAML syntax error: no further events */
 	struct catalog *c;
 	const struct source *src;
+	bool ascii;		/* then libyaml's character index is the byte offset */
 	struct diag_set *ds;
 	size_t nerrors;
 	struct catalog_column *cols;	/* scratch for one table's columns */
@@ -382,6 +383,8 @@ static uint32_t mark_offset(const struct loader *L, yaml_mark_t m)
 	const struct source *s = L->src;
 	size_t i, col = m.column;
 
+	if (L->ascii)
+		return (uint32_t)(m.index < s->len ? m.index : s->len);
 	if (m.line >= s->nlines)
 		return (uint32_t)s->len;
 	i = s->line_starts[m.line];
@@ -1138,10 +1141,14 @@ static void read_top(struct loader *L)
 int catalog_load(struct catalog *c, const struct source *src, struct diag_set *ds)
 {
 	struct loader L;
+	size_t i;
 
 	memset(&L, 0, sizeof(L));
 	L.c = c;
 	L.src = src;
+	L.ascii = true;
+	for (i = 0; i < src->len && L.ascii; i++)
+		L.ascii = !(src->text[i] & 0x80);
 	L.ds = ds;
 	c->src = src;
 	if (!yaml_parser_initialize(&L.parser)) {

@@ -249,6 +249,13 @@ static void test_malformed(void)
 	MALFORMED("connection type typo", "version: 1\nconnections:\n  - {name: c, type: JDCB}\n",
 		  "did you mean 'JDBC'?");
 	MALFORMED("unknown version", "version: 2\n", "unsupported snapshot version '2'");
+	MALFORMED("columns count characters after UTF-8",
+		  "version: 1\ndatabases: [{name: \"\xc3\xa9\xc3\xa9\", tabels: []}]\n",
+		  "snap.yaml:2:26: error: unknown key 'tabels'");
+	MALFORMED("columns after a byte order mark", "\xef\xbb\xbfversion: 1\nregin: x\n",
+		  "snap.yaml:2:1: error: unknown key 'regin'");
+	MALFORMED("offsets in an ASCII file with CRLF", "version: 1\r\nregion: x\r\nregin: y\r\n",
+		  "snap.yaml:3:1: error: unknown key 'regin'");
 }
 
 static void test_sources(void)
