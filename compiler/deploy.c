@@ -785,7 +785,7 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 			memset(&calls[m], 0, sizeof(calls[m]));
 			calls[m].service = s[t->next].svc;
 			calls[m].operation = s[t->next].op;
-			calls[m].body = json_deep_copy(s[t->next].body);
+			calls[m].body = json_incref(s[t->next].body);	/* the batch drops one reference */
 			idx[m++] = i;
 		}
 		if (!m)
