@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds every libFuzzer target tests/fuzz/fuzz_*.c against the compiler
 # (clang, ASan+UBSan) and runs each for SECONDS (default 60) from a corpus
-# seeded with the repository's inputs.  Exits 1 on any crash, leak, hang
-# or failed property.  Usage: tests/fuzz/run.sh [SECONDS]
+# seeded with the repository's inputs, with tests/fuzz/NAME.dict when there
+# is one.  Exits 1 on any crash, leak, hang or failed property.
+# Usage: tests/fuzz/run.sh [SECONDS]
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${1:-60}
@@ -43,8 +44,11 @@ for src in tests/fuzz/fuzz_*.c; do
 		done
 	fi
 	echo "fuzz: $name for ${SECONDS_EACH}s ($(ls "$corpus" | wc -l) corpus files)"
+	dict=""
+	[ -f "tests/fuzz/$short.dict" ] && dict="-dict=$ROOT/tests/fuzz/$short.dict"
+	# shellcheck disable=SC2086
 	(cd "$B" && "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 "$corpus") >"$B/$name.log" 2>&1
+		-max_len=65536 -print_final_stats=1 $dict "$corpus") >"$B/$name.log" 2>&1
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "fuzz: $name FAILED (exit $rc); log: $B/$name.log"
