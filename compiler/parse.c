@@ -216,6 +216,17 @@ int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struc
 	return k ? k->tok : IDENT;
 }
 
+int parse_lex_hyphenated(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
+{
+	struct diag *d = lex_error(ctx, at, "'%s' is not a name: names cannot contain '-'", text);
+
+	diag_help(d, "write it in backquotes, `%s`, or use '_'", text);
+	/* handed on as a name so the rest of the line still parses */
+	lval->name.text = arena_strdup(ctx->arena, text);
+	lval->name.span = at;
+	return IDENT;
+}
+
 int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
 			struct span at)
 {

@@ -90,6 +90,7 @@ int parse_lex_duration(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, s
 int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
+int parse_lex_hyphenated(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at);
 int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
 			struct span at);
 int parse_lex_single_quoted(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, size_t len,
@@ -586,6 +587,14 @@ static const char *const item_words[] = { "pipeline", "defaults" };
 
 #define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 
+static bool is_rule_word(const char *w)
+{
+	for (size_t i = 0; i < NWORDS(rule_words); i++)
+		if (!strcmp(w, rule_words[i]))
+			return true;
+	return false;
+}
+
 static bool is_clause_word(const char *w)
 {
 	for (size_t i = 0; i < NWORDS(clause_words); i++)
@@ -766,13 +775,18 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		char *word = arena_strndup(ctx->arena, ctx->src->text + at.start, at.end - at.start);
 		const char *close = NULL;
 
-		if (clause)
+		if (clause && is_rule_word(word) && strcmp(word, "on"))
+			help = arena_printf(ctx->arena, "'%s' is a validation rule: write it inside "
+					    "'validate { ... }'", word);
+		else if (clause)
 			close = diag_closest(word, clause_words, NWORDS(clause_words));
 		else if (rule)
 			close = diag_closest(word, rule_words, NWORDS(rule_words));
 		else if (item)
 			close = diag_closest(word, item_words, NWORDS(item_words));
-		if (close)
+		if (help)
+			;
+		else if (close)
 			help = arena_printf(ctx->arena, "did you mean '%s'?", close);
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
