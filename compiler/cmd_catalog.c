@@ -431,12 +431,15 @@ static void pull_table(struct pull *pl, struct catalog_database *d, const json_t
 		pl->nspec_unread++;
 }
 
-static int pull_failed(struct pull *pl, const char *what)
+/* The runtime's message names the call; `why` says what it was for when
+ * that is not obvious. */
+static int pull_failed(struct pull *pl, const char *why)
 {
 	const char *code = aws_error_code(pl->aws);
 
-	fprintf(stderr, "pipec: error: %s: %s%s%s%s\n", what, aws_errmsg(pl->aws),
-		code && *code ? " (" : "", code && *code ? code : "", code && *code ? ")" : "");
+	fprintf(stderr, "pipec: error: catalog pull failed%s%s: %s%s%s%s\n", why ? " " : "",
+		why ? why : "", aws_errmsg(pl->aws), code && *code ? " (" : "",
+		code && *code ? code : "", code && *code ? ")" : "");
 	return 1;
 }
 
@@ -447,7 +450,7 @@ static int pull_database(struct pull *pl, struct catalog_database *d, const char
 	size_t i;
 
 	if (aws_glue_get_tables(pl->aws, catalog_id, d->name, &tables) != AWS_OK)
-		return pull_failed(pl, "GetTables");
+		return pull_failed(pl, NULL);
 	for (i = 0; i < json_array_size(tables); i++)
 		pull_table(pl, d, json_array_get(tables, i), in_bucket);
 	json_decref(tables);
@@ -472,7 +475,7 @@ static int pull_all(struct pull *pl, const char **dbs, size_t ndbs, const char *
 
 	body = json_pack("{s:b}", "HidePassword", 1);
 	if (aws_glue_paginate(pl->aws, "GetConnections", body, "ConnectionList", &list) != AWS_OK)
-		return pull_failed(pl, "GetConnections");
+		return pull_failed(pl, NULL);
 	for (i = 0; i < json_array_size(list); i++) {
 		const json_t *j = json_array_get(list, i);
 		const char *name = jstr(j, "Name"), *type = jstr(j, "ConnectionType");
@@ -498,7 +501,7 @@ static int pull_all(struct pull *pl, const char **dbs, size_t ndbs, const char *
 	json_decref(list);
 
 	if (aws_glue_get_databases(pl->aws, NULL, &list) != AWS_OK)
-		return pull_failed(pl, "GetDatabases");
+		return pull_failed(pl, NULL);
 	for (i = 0; i < json_array_size(list); i++) {
 		const char *name = jstr(json_array_get(list, i), "Name");
 		const char *cid = jstr(json_array_get(list, i), "CatalogId");
@@ -529,7 +532,7 @@ static int pull_all(struct pull *pl, const char **dbs, size_t ndbs, const char *
 					      pl->region, pl->account, buckets[i]);
 		if (aws_glue_get_databases(pl->aws, catalog_id, &list) != AWS_OK) {
 			free(catalog_id);
-			return pull_failed(pl, "GetDatabases (table bucket)");
+			return pull_failed(pl, "reading the table bucket");
 		}
 		for (j = 0; j < json_array_size(list) && !rc; j++) {
 			const char *name = jstr(json_array_get(list, j), "Name");
@@ -637,14 +640,14 @@ static int catalog_pull_cmd(int argc, char **argv)
 	pl.cat = &cat;
 	if (nbuckets && !account) {
 		if (aws_sts_get_caller_identity(pl.aws, &id) != AWS_OK) {
-			rc = pull_failed(&pl, "GetCallerIdentity (for the table buckets' account; or pass --account)");
+			rc = pull_failed(&pl, "finding the table buckets' account (or pass --account)");
 			goto pulled;
 		}
 		account = id.account;
 	}
 	pl.account = account;
 	if (aws_client_resolve(pl.aws) != AWS_OK) {
-		rc = pull_failed(&pl, "AWS configuration");
+		rc = pull_failed(&pl, NULL);
 		goto pulled;
 	}
 	pl.region = aws_client_region(pl.aws);
