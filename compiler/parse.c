@@ -194,11 +194,14 @@ int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text
 		lval->name.span = at;
 		return IDENT;
 	}
-	d = lex_error(ctx, at, "invalid number or duration '%s'", text);
-	if (strlen(text + digits) <= 3)
+	if (strlen(text + digits) <= 3 && strspn(text + digits, "abcdefghijklmnopqrstuvwxyz") ==
+						    strlen(text + digits)) {
+		d = lex_error(ctx, at, "invalid duration '%s'", text);
 		diag_help(d, "durations are a whole number and one unit: 30s, 15m, 1h, 7d");
-	else
-		diag_help(d, "names start with a letter or '_'; quote other names with backquotes");
+	} else {
+		d = lex_error(ctx, at, "'%s' is not a name: names cannot start with a digit", text);
+		diag_help(d, "write it in backquotes: `%s`", text);
+	}
 	return BADTOK;
 }
 
@@ -439,17 +442,20 @@ int parse_lex_string(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, siz
 
 				if (!n2)
 					n2 = 1;
-				if (i + 1 >= end)
-					d = lex_error(ctx, span_make(at.start + i, at.start + i + 1),
-						      "backslash at the end of a string");
-				else if ((unsigned char)e >= 0x20 && (unsigned char)e < 0x7f)
+				if (i + 1 >= end) {
+					/* only an unterminated string ends in '\'; that
+					 * is reported already */
+					i++;
+					continue;
+				}
+				if ((unsigned char)e >= 0x20 && (unsigned char)e < 0x7f)
 					d = lex_error(ctx, span_make(at.start + i, at.start + i + 2),
 						      "invalid escape sequence '\\%c'", e);
 				else
 					d = lex_error(ctx, span_make(at.start + i, at.start + i + 1 + n2),
 						      "invalid escape sequence");
 				diag_help(d, "the escapes are \\\" \\\\ \\n \\t \\r \\$ and \\u{...}");
-				i += 1 + (i + 1 < end ? n2 : 0);
+				i += 1 + n2;
 				continue;
 			}
 			}
