@@ -5,10 +5,11 @@
 #   2. pipec check --no-catalog (the 1,000 pipelines without the catalog),
 #   3. pipec check with the catalog (2. plus load and every catalog check);
 # the catalog's cost is 3 − 2.
-# Usage: tests/bench/catalog.sh [BUILD_DIR | PIPEC_BINARY]   (default: build)
+# Usage: tests/bench/catalog.sh [BUILD_DIR | PIPEC_BINARY]
+# (default: $PIPEC when set, else build)
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PIPEC=${1:-build}
+PIPEC=${1:-${PIPEC:-build}}
 case "$PIPEC" in /*) ;; *) PIPEC=$ROOT/$PIPEC ;; esac
 [ -d "$PIPEC" ] && PIPEC=$PIPEC/pipec
 dir=$(mktemp -d -t pipec-bench-catalog.XXXXXX)
