@@ -1,0 +1,72 @@
+#!/bin/sh
+# pipec build of 1,000 and 10,000 generated pipelines (a mix of S3 -> S3
+# Tables with validation, PostgreSQL -> Iceberg merge with a watermark, and
+# S3 -> Parquet), against the I/O floor: cp -r of the same output tree.
+# Prints wall time, peak RSS and output MB/s.  Env: PIPEC, ROOT; BENCH_SIZES
+# overrides the sizes ("1000 10000").
+set -eu
+: "${PIPEC:?PIPEC must point to the pipec binary}"
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "bench: $TIME is needed (apt-get install time)"; exit 1; }
+work=$(mktemp -d -t pipec-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+gen() {	# N DIR
+	n=$1 dir=$2
+	mkdir -p "$dir/pipelines"
+	cat >"$dir/pipec.yaml" <<'YAML'
+project: bench
+default_environment: dev
+environments:
+  dev:
+    region: eu-west-1
+    account: "123456789012"
+    role: arn:aws:iam::123456789012:role/pipec-glue-dev
+    script_bucket: bench-artifacts
+    temp_dir: s3://bench-artifacts/tmp/
+    table_bucket: bench-lake
+    name_prefix: dev_
+    variables:
+      raw_bucket: bench-raw
+      lake_bucket: bench-lake
+YAML
+	awk -v n="$n" -v dir="$dir/pipelines" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			f = sprintf("%s/p%03d.pipe", dir, i % 100)
+			k = i % 3
+			if (k == 0) {
+				printf "pipeline events_%d {\n  source s3 \"s3://${raw_bucket}/events/%d/\" { format json }\n  target s3tables analytics.events_%d\n  create if missing\n  columns {\n    event_id string required\n    user_id string\n    amount decimal(10,2)\n    event_ts timestamp from \"timestamp\"\n  }\n  partition by days(event_ts)\n  incremental new files\n  schedule cron \"0 6 * * ? *\"\n  validate {\n    not_null event_id, user_id\n    expect amount >= 0\n    sample 5\n  }\n}\n\n", i, i, i > f
+			} else if (k == 1) {
+				printf "pipeline orders_%d {\n  source jdbc postgresql {\n    connection \"orders-pg\"\n    table public.orders_%d\n    split by order_id into 8\n  }\n  target iceberg lake.orders_%d at \"s3://${lake_bucket}/orders_%d/\"\n  create if missing\n  columns {\n    order_id bigint required\n    customer_id bigint\n    updated_at timestamp\n  }\n  mode merge on order_id\n  incremental by updated_at lag 15m initial \"2024-01-01T00:00:00Z\"\n  partition by bucket(16, customer_id)\n}\n\n", i, i, i, i > f
+			} else {
+				printf "pipeline files_%d {\n  source s3 \"s3://${raw_bucket}/files/%d/\" { format csv; header }\n  target parquet \"s3://${lake_bucket}/files_%d/\" table lake.files_%d\n  create if missing\n  columns {\n    id bigint required\n    name string\n  }\n  mode replace\n}\n\n", i, i, i, i > f
+			}
+		}
+	}'
+}
+
+measure() {	# LABEL OUTFILE CMD...: prints "seconds maxrss_kb"
+	label=$1 tf=$2
+	shift 2
+	$TIME -f "%e %M" -o "$tf" "$@" >/dev/null 2>"$work/$label.err" ||
+		{ echo "bench: $label failed"; cat "$work/$label.err"; exit 1; }
+	cat "$tf"
+}
+
+printf '%-8s %-10s %10s %10s %10s %10s\n' pipelines what seconds "peak MB" "out MB" "MB/s"
+for n in ${BENCH_SIZES:-1000 10000}; do
+	proj="$work/proj$n"
+	gen "$n" "$proj"
+	out="$work/out$n"
+	set -- $(cd "$proj" && measure build "$work/t.build" "$PIPEC" build -o "$out" pipelines)
+	bs=$1 brss=$2
+	mb=$(du -sk "$out" | awk '{ printf "%.1f", $1 / 1024 }')
+	set -- $(measure cp "$work/t.cp" cp -r "$out" "$work/copy$n")
+	cs=$1 crss=$2
+	awk -v n="$n" -v bs="$bs" -v br="$brss" -v cs="$cs" -v cr="$crss" -v mb="$mb" 'BEGIN {
+		printf "%-8s %-10s %10.2f %10.1f %10s %10.1f\n", n, "build", bs, br / 1024, mb, (bs > 0 ? mb / bs : 0)
+		printf "%-8s %-10s %10.2f %10.1f %10s %10.1f\n", n, "cp -r", cs, cr / 1024, mb, (cs > 0 ? mb / cs : 0)
+		printf "%-8s %-10s %10.2fx\n", n, "ratio", (cs > 0 ? bs / cs : 0)
+	}'
+	rm -rf "$out" "$work/copy$n" "$proj"
+done
