@@ -119,6 +119,22 @@ if grep -q -- '--against DIR' "$S/help.out" && grep -q 'Exit status: 0 no change
 then ok "help: documents --against and the exit codes"; else nok "help: documents --against and the exit codes"; fi
 run fromandpath 2 plan --from new --against old somewhere
 
+# deploy: usage, and a plan made against a directory is not deployable (no AWS call).
+run deployhelp 0 deploy --help
+if grep -q -- '--plan FILE' "$S/deployhelp.out" && grep -q -- '--prune' "$S/deployhelp.out"
+then ok "deploy help: documents --plan and --prune"; else nok "deploy help: documents --plan and --prune"; fi
+run deployagainst 1 deploy --plan "$S/saved.json"
+if grep -q "was made against build 'old', not the deployed resources: it cannot be deployed" "$S/deployagainst.err"
+then ok "deploy --plan: refuses a plan made against a directory"
+else nok "deploy --plan: refuses a plan made against a directory" "$(cat "$S/deployagainst.err")"; fi
+echo '{"format": "pipec-plan", "version": 7, "changes": []}' >"$S/v7.json"
+run deployv7 1 deploy --plan "$S/v7.json"
+if grep -q "plan file version 7 is not supported" "$S/deployv7.err"
+then ok "deploy --plan: refuses another plan format version"
+else nok "deploy --plan: refuses another plan format version" "$(cat "$S/deployv7.err")"; fi
+run deployconc 2 deploy --concurrency 0
+run deploymix 2 deploy --plan "$S/saved.json" somewhere
+
 # Determinism: a second run is byte-identical.
 (cd "$T" && "$PIPEC" plan --from new --against old --format json) >"$S/json2.out" 2>/dev/null
 if cmp -s "$S/json.out" "$S/json2.out"; then ok "deterministic output"; else nok "deterministic output"; fi
