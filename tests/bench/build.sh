@@ -2,10 +2,12 @@
 # pipec build of 1,000 and 10,000 generated pipelines (a mix of S3 -> S3
 # Tables with validation, PostgreSQL -> Iceberg merge with a watermark, and
 # S3 -> Parquet), against the I/O floor: cp -r of the same output tree.
-# Prints wall time, peak RSS and output MB/s.  Env: PIPEC, ROOT; BENCH_SIZES
-# overrides the sizes ("1000 10000").
+# Prints wall time, peak RSS and output MB/s.  Usage: build.sh [BUILD_DIR]
+# (default build); BENCH_SIZES overrides the sizes ("1000 10000").
 set -eu
-: "${PIPEC:?PIPEC must point to the pipec binary}"
+B=${1:-build}
+case "$B" in /*) ;; *) B=$(pwd)/$B ;; esac
+PIPEC=$B/pipec
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: $TIME is needed (apt-get install time)"; exit 1; }
 work=$(mktemp -d -t pipec-bench.XXXXXX)

@@ -1,14 +1,15 @@
 #!/bin/sh
-# make bench: runs every tests/bench/*.sh except this one.  Usage: run.sh BUILD_DIR
+# Runs every benchmark: each tests/bench/*.sh except this one, given the
+# build directory (default: build) as its argument.  Benchmarks print
+# figures; they are not tests and are not part of `make check`.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-build}
-case "$B" in /*) ;; *) B=$ROOT/$B ;; esac
-export ROOT PIPEC="$B/pipec"
+export ROOT LC_ALL=C
 rc=0
-for b in "$ROOT"/tests/bench/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
-	echo "== $(basename "$b" .sh)"
-	sh "$b" || rc=1
+for bench in "$ROOT"/tests/bench/*.sh; do
+	[ "$(basename "$bench")" = run.sh ] && continue
+	echo "== $(basename "$bench" .sh)"
+	(cd "$ROOT" && sh "$bench" "$B") || rc=1
 done
 exit $rc
