@@ -307,8 +307,10 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 			f = check_word_index(v, tf, 2);
 			if (f < 0)
 				check_unknown(c, s->args[0].span, "table format", v, tf, 2);
-			else
+			else {
 				ms->table_format = f ? MF_ICEBERG : MF_HIVE;
+				ms->table_format_stated = true;
+			}
 			return;
 		}
 		f = check_word_index(v, format_names + 1, 7);
@@ -378,8 +380,10 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 				  "write: %s", usage[k]);
 			return;
 		}
-		if (k == SK_CONNECTION)
+		if (k == SK_CONNECTION) {
 			ms->connection = v;
+			ms->connection_span = s->args[0].span;
+		}
 		else if (k == SK_WAREHOUSE)
 			ms->sf_warehouse = v;
 		else if (k == SK_PARENT_PROJECT)
@@ -417,6 +421,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 				}
 			}
 			ms->table = v;
+			ms->table_span = s->args[0].span;
 			return;
 		}
 		if (s->args[0].kind != AST_VAL_NAME) {
@@ -447,6 +452,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 		} else {
 			ms->table = qname_text(c, &s->args[0].u.name);
 		}
+		ms->table_span = s->args[0].span;
 		return;
 	case SK_SPLIT: {
 		int parts;
@@ -598,6 +604,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		}
 		ms->database = cl->u.endpoint.args[0].u.name.parts[0].text;
 		ms->table = cl->u.endpoint.args[0].u.name.parts[1].text;
+		ms->table_span = cl->u.endpoint.args[0].span;
 		break;
 	default:
 		if (cl->u.endpoint.nargs)

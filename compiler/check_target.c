@@ -233,6 +233,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		}
 		t->connection = check_string(c, &args[0].u.str);
+		t->connection_span = args[0].span;
 		q = table_arg(c, cl, 1, kind);
 		if (q && nargs > 2) {
 			bad_shape(c, cl, kind, 2);
@@ -315,6 +316,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 
 	t->database = q->parts[0].text;
 	t->table = q->parts[1].text;
+	t->table_span = q->span;
 	if (t->kind == MT_S3TABLES) {
 		size_t j;
 
