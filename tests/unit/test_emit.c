@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "check_glue.h"
+#include "diag.h"
 #include "escape.h"
 #include "template.h"
 #include "unit.h"
@@ -681,6 +682,55 @@ static void test_emitters(void)
 	strbuf_release(&err);
 }
 
+/* What no artifact language can spell is rejected, at the right place. */
+static void test_reject(void)
+{
+	struct model_project mp = MP;
+	struct model_pipeline p[3];
+	struct diag_set ds;
+	struct source src;
+	size_t n;
+
+	source_from_string(&src, "x.pipe", "pipeline x {}\n", 14);
+	diag_set_init(&ds);
+	CHECK("check_glue_check: the unit pipelines are clean",
+	      check_glue_check(&MP, &ds) == 0 && ds.nerrors == 0);
+
+	p[0] = *find("table_hive_redshift_replace");
+	p[0].src = &src;
+	p[0].columns = arena_array(&A, 1, sizeof(*p[0].columns));
+	p[0].columns[0] = col("two\nlines", NULL, MT_STRING, "string", false);
+	p[0].ncolumns = 1;
+	p[1] = *find("s3_csv_s3tables_append");
+	p[1].src = &src;
+	p[1].validation.rules = arena_array(&A, 1, sizeof(struct model_rule));
+	p[1].validation.rules[0].kind = MR_EXPECT;
+	p[1].validation.rules[0].columns = strs(1, "category");
+	p[1].validation.rules[0].ncolumns = 1;
+	p[1].validation.rules[0].cmp = MC_EQ;
+	p[1].validation.rules[0].values = lits(1, true, "a\tb");
+	p[1].validation.rules[0].nvalues = 1;
+	p[1].validation.nrules = 1;
+	p[2] = *find("s3_json_iceberg_merge");
+	p[2].src = &src;
+	p[2].job.spark_conf.items = arena_array(&A, 1, sizeof(struct model_kv));
+	p[2].job.spark_conf.items[0].key = "spark.sql.catalog.glue_catalog.warehouse";
+	p[2].job.spark_conf.items[0].value = "s3://lake bucket/";
+	p[2].job.spark_conf.count = 1;
+	mp.pipelines = p;
+	mp.npipelines = 3;
+	n = check_glue_check(&mp, &ds);
+	CHECK("check_glue_check: three rejections", n == 3 && ds.nerrors == 3);
+	CHECK("check_glue_check: redshift name with a line break",
+	      ds.count > 0 && has(ds.items[0]->msg, "Redshift column name"));
+	CHECK("check_glue_check: control character in a DQDL string",
+	      ds.count > 1 && has(ds.items[1]->msg, "data quality rule"));
+	CHECK("check_glue_check: whitespace in a packed Spark setting",
+	      ds.count > 2 && has(ds.items[2]->msg, "cannot contain whitespace"));
+	diag_set_release(&ds);
+	source_release(&src);
+}
+
 int main(int argc, char **argv)
 {
 	arena_init(&A);
@@ -698,6 +748,7 @@ int main(int argc, char **argv)
 	test_template();
 	test_derive();
 	test_emitters();
+	test_reject();
 	arena_release(&A);
 	return unit_done();
 }
