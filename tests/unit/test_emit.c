@@ -111,7 +111,7 @@ static void watermark(struct model_pipeline *p, const char *initial)
 	p->incremental.initial = initial;
 }
 
-static struct model_literal *lits(size_t n, bool is_string, ...)
+static struct model_literal *lits(size_t n, int is_string, ...)
 {
 	struct model_literal *l = arena_array(&A, n + 1, sizeof(*l));
 	va_list ap;
@@ -119,7 +119,7 @@ static struct model_literal *lits(size_t n, bool is_string, ...)
 
 	va_start(ap, is_string);
 	for (i = 0; i < n; i++) {
-		l[i].is_string = is_string;
+		l[i].is_string = is_string != 0;
 		l[i].text = va_arg(ap, const char *);
 	}
 	va_end(ap);
