@@ -228,6 +228,9 @@ int cmd_deploy(int argc, char **argv)
 	       "%zu to replace, %zu to destroy\n", apply->project, apply->environment,
 	       apply->counts[PLAN_CREATE], apply->counts[PLAN_UPDATE], apply->counts[PLAN_REPLACE],
 	       apply->counts[PLAN_DESTROY]);
+	for (i = 0; i < (int)apply->nwarnings; i++)
+		fprintf(stderr, "warning: %s: %s (%s)\n", apply->warnings[i].pipeline,
+			apply->warnings[i].message, apply->warnings[i].code);
 	fflush(stdout);
 	if (deploy_apply(&dep, apply, &err) != 0) {
 		fprintf(stderr, "pipec: error: deploy incomplete:\n%s\n", err.buf);
