@@ -448,8 +448,24 @@ rule:
 		{ parse_expected(ctx, @1, "'matches source', a comparison or 'between' after 'row_count'"); $$ = NULL; }
 	| NOT_NULL name_list
 		{ $$ = ast_rule_columns(A, AST_RULE_NOT_NULL, $2, @$); }
+	| NOT_NULL error
+		{ parse_expected(ctx, @1, "column names after 'not_null'"); $$ = NULL; }
 	| UNIQUE name_list
 		{ $$ = ast_rule_columns(A, AST_RULE_UNIQUE, $2, @$); }
+	| UNIQUE error
+		{ parse_expected(ctx, @1, "column names after 'unique'"); $$ = NULL; }
+	| EXPECT error
+		{ parse_expected(ctx, @1, "a column name after 'expect'"); $$ = NULL; }
+	| COMPLETENESS error
+		{ parse_expected(ctx, @1, "a column name after 'completeness'"); $$ = NULL; }
+	| FRESHNESS error
+		{ parse_expected(ctx, @1, "a column name after 'freshness'"); $$ = NULL; }
+	| SAMPLE error
+		{ parse_expected(ctx, @1, "a number of rows after 'sample'"); $$ = NULL; }
+	| ON error
+		{ parse_expected(ctx, @1, "'failure' after 'on'"); $$ = NULL; }
+	| ON FAILURE error
+		{ parse_expected(ctx, @2, "'fail' or 'warn' after 'on failure'"); $$ = NULL; }
 	| EXPECT any_name cmp value
 		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, $3, $4, NULL, @$); }
 	| EXPECT any_name BETWEEN value AND value
