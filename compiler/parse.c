@@ -154,7 +154,7 @@ int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, str
 	struct ast_number *n;
 
 	if (ctx->last_tok == '.' && ctx->last_span.end == at.start && text[0] != '-') {
-		/* a digit-led part of a dotted name (G.1X, a.1): only the digits */
+		/* a digit-led part of a dotted name (G.1X, a.1) */
 		return parse_lex_word_digits(ctx, lval, text, at);
 	}
 	n = arena_alloc(ctx->arena, sizeof(*n));
@@ -189,7 +189,6 @@ int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text
 	struct diag *d;
 
 	if (ctx->last_tok == '.' && ctx->last_span.end == at.start) {
-		/* the scanner matched digits only when the name part is all digits */
 		lval->name.text = arena_strdup(ctx->arena, text);
 		lval->name.span = at;
 		return IDENT;

@@ -652,9 +652,8 @@ static const char *found_text(struct parse_ctx *ctx, yysymbol_kind_t tok, struct
 	return arena_printf(ctx->arena, "'%.*s'", (int)len, text);
 }
 
-static void add_alt(struct strbuf *sb, const char **alts, int *nalts, const char *alt)
+static void add_alt(const char **alts, int *nalts, const char *alt)
 {
-	(void)sb;
 	if (*nalts < 16)
 		alts[(*nalts)++] = alt;
 }
@@ -715,19 +714,19 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 	}
 
 	if (item) {
-		add_alt(&sb, alts, &nalts, "'pipeline'");
-		add_alt(&sb, alts, &nalts, "'defaults'");
+		add_alt(alts, &nalts, "'pipeline'");
+		add_alt(alts, &nalts, "'defaults'");
 	}
 	if (clause)
-		add_alt(&sb, alts, &nalts, "a clause");
+		add_alt(alts, &nalts, "a clause");
 	if (rule)
-		add_alt(&sb, alts, &nalts, "a validation rule");
+		add_alt(alts, &nalts, "a validation rule");
 	if (value)
-		add_alt(&sb, alts, &nalts, "a value");
+		add_alt(alts, &nalts, "a value");
 	else if (name)
-		add_alt(&sb, alts, &nalts, "a name");
+		add_alt(alts, &nalts, "a name");
 	if (cmp)
-		add_alt(&sb, alts, &nalts, "a comparison ('=', '!=', '<', '<=', '>', '>=')");
+		add_alt(alts, &nalts, "a comparison ('=', '!=', '<', '<=', '>', '>=')");
 	for (i = 0; i < nexp; i++) {
 		yysymbol_kind_t k = exp[i];
 		const char *t;
@@ -772,7 +771,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			else
 				t = raw;
 		}
-		add_alt(&sb, alts, &nalts, t);
+		add_alt(alts, &nalts, t);
 	}
 
 	if (nalts == 0) {
