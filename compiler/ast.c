@@ -23,7 +23,7 @@ struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *ele
 		v = ast_vec_new(a);
 	if (v->n == v->cap) {
 		/* doubling keeps the total copied (and the arena waste) linear */
-		size_t cap = v->cap ? v->cap * 2 : 4;
+		size_t cap = v->cap ? v->cap * 2 : 1;
 		void *items = arena_array(a, cap, size);
 
 		if (v->n)

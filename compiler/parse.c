@@ -648,6 +648,21 @@ void parse_add_item(struct parse_ctx *ctx, struct ast_item *it)
 		ctx->items = ast_vec_push(ctx->arena, ctx->items, it, sizeof(*it));
 }
 
+struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, struct ast_value *v)
+{
+	if (vec->n < PARSE_MAX_VALUES)
+		return ast_vec_push(ctx->arena, vec, v, sizeof(*v));
+	if (vec->n == PARSE_MAX_VALUES) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, v->span, "too many values");
+
+		diag_help(d, "a setting or list holds at most %d values", PARSE_MAX_VALUES);
+		ctx->nerrors++;
+		/* one past the limit marks the list as reported */
+		return ast_vec_push(ctx->arena, vec, v, sizeof(*v));
+	}
+	return vec;
+}
+
 struct ast_column *parse_col_required(struct parse_ctx *ctx, struct ast_column *c, struct span at)
 {
 	if (c->required) {

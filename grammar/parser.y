@@ -26,6 +26,9 @@
 /* Blocks and brackets nest at most this deep: keeps the parser stack and
  * the printers' recursion bounded on hostile input. */
 #define PARSE_MAX_DEPTH 64
+/* Values in one setting or list: far beyond any real option, and it keeps
+ * the memory of a hostile file small. */
+#define PARSE_MAX_VALUES 10000
 
 struct parse_brace {
 	struct span span;
@@ -109,6 +112,8 @@ void parse_set_pending(struct parse_ctx *ctx, struct span at, char *msg, char *h
 void parse_expected(struct parse_ctx *ctx, struct span after, const char *what);
 void parse_flush(struct parse_ctx *ctx);
 void parse_add_item(struct parse_ctx *ctx, struct ast_item *it);
+/* Appends a value to a list, up to PARSE_MAX_VALUES. */
+struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, struct ast_value *v);
 struct ast_column *parse_col_required(struct parse_ctx *ctx, struct ast_column *c, struct span at);
 struct ast_column *parse_col_from(struct parse_ctx *ctx, struct ast_column *c, struct ast_string *s,
 				  struct span at);
@@ -534,8 +539,8 @@ args:
 
 args1:
 	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
-	| args1 value		{ $$ = ast_vec_push(A, $1, $2, sizeof(*$2)); }
-	| args1 ',' value	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	| args1 value		{ $$ = parse_push_value(ctx, $1, $2); }
+	| args1 ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;
 
 value:
@@ -549,8 +554,8 @@ value:
 
 list_items:
 	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
-	| list_items value	{ $$ = ast_vec_push(A, $1, $2, sizeof(*$2)); }
-	| list_items ',' value	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	| list_items value	{ $$ = parse_push_value(ctx, $1, $2); }
+	| list_items ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;
 
 qname:

@@ -34,6 +34,8 @@ w("many-pipelines", b"".join(b"pipeline p%d {\n  mode append\n}\n\n" % i for i i
 w("only-newlines", b"\n" * (1 << 20))
 w("only-semicolons", b";" * (1 << 20))
 w("empty", b"")
+w("many-values", b"pipeline a {\n  job {\n    k" + b" x" * 20000 + b"\n  }\n}\n")
+w("token-stream", b"pipeline a {\n  job {\n    k" + b" x" * 3000000 + b"\n  }\n}\n")
 PY
 
 run() {	# run NAME EXPECTED_STATUS [cmd]
@@ -63,7 +65,7 @@ run() {	# run NAME EXPECTED_STATUS [cmd]
 
 for n in binary nul-bytes nul-in-string invalid-utf8-run long-line-name \
 	 long-line-garbage deep-braces deep-parens deep-types closing-braces \
-	 unterminated-strings many-errors error-tokens; do
+	 unterminated-strings many-errors error-tokens token-stream; do
 	run "$n" 1 fmt
 	run "$n" 1 check
 done
@@ -78,6 +80,16 @@ run empty 0 fmt
 c=$(grep -c 'invalid character' "$T/invalid-utf8-run.fmt.out")
 if [ "$c" = 1 ]; then echo "ok bad-input one diagnostic per run of bad bytes"
 else echo "not ok bad-input one diagnostic per run of bad bytes"; echo "# got $c"; fi
+
+# a list past the limit of values is one error
+run many-values 1 fmt
+c=$(grep -c 'error: too many values' "$T/many-values.fmt.out")
+if [ "$c" = 1 ] && [ "$(grep -c ': error: ' "$T/many-values.fmt.out")" = 1 ]; then
+	echo "ok bad-input a list past 10000 values is one error"
+else
+	echo "not ok bad-input a list past 10000 values is one error"
+	head -20 "$T/many-values.fmt.out" | sed 's/^/# /'
+fi
 
 # deep nesting is reported as such, once
 for n in deep-braces deep-parens deep-types; do
