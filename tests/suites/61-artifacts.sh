@@ -2,7 +2,8 @@
 # Every codegen case's build (and the unit test's hand-built pipelines)
 # through tests/tools/check_artifacts.py: botocore request shapes, pipec's
 # Glue rules, py_compile/pyflakes/pycodestyle, and runs on the awsglue/pyspark
-# stand-in checked against the facts pipec lists in manifest.json.  The
+# stand-in checked against the facts pipec lists in manifest.json; then
+# workflow.json against the Glue and EventBridge models.  The
 # cases are checked in parallel; their reports are printed in order.
 set -u
 check() {	# NAME BUILD_DIR: writes the report to $SUITE_TMP/NAME.report
@@ -16,6 +17,8 @@ check() {	# NAME BUILD_DIR: writes the report to $SUITE_TMP/NAME.report
 	sed -e "s/^ok /ok $1: /" -e "s/^not ok /not ok $1: /" "$SUITE_TMP/$1.out" >"$r"
 	grep -q '^not ok ' "$SUITE_TMP/$1.out" || [ $rc -eq 0 ] ||
 		echo "not ok $1: check_artifacts exited $rc" >>"$r"
+	python3 "$ROOT/tests/codegen/workflow_check.py" "$2" 2>&1 |
+		sed -e "s/^ok /ok $1: /" -e "s/^not ok /not ok $1: /" >>"$r"
 }
 names=""
 cd "$ROOT/tests/codegen" || exit 1

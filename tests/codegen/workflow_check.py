@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""workflow_check.py BUILD_DIR: every <pipeline>/workflow.json against
+botocore's models (Glue CreateWorkflow, EventBridge PutRule and PutTargets)
+and against the trigger that joins the workflow.  Prints ok / not ok lines."""
+import json
+import os
+import sys
+
+import botocore.session
+from botocore.validate import ParamValidator
+
+
+def validate(service, op, params):
+    model = botocore.session.get_session().get_service_model(service)
+    report = ParamValidator().validate(params, model.operation_model(op).input_shape)
+    return [report.generate_report()] if report.has_errors() else []
+
+
+def main(build):
+    failed = 0
+    for name in sorted(os.listdir(build)):
+        path = os.path.join(build, name, "workflow.json")
+        if not os.path.isfile(path):
+            continue
+        wf = json.load(open(path, encoding="utf-8"))
+        trig = json.load(open(os.path.join(build, name, "triggers.json"), encoding="utf-8"))
+        probs = validate("glue", "CreateWorkflow", wf["CreateWorkflow"])
+        probs += validate("events", "PutRule", wf["PutRule"])
+        probs += validate("events", "PutTargets", wf["PutTargets"])
+        pattern = json.loads(wf["PutRule"]["EventPattern"])
+        if pattern.get("source") != ["aws.s3"] or pattern.get("detail-type") != ["Object Created"]:
+            probs.append("the rule does not match S3 Object Created events: %r" % pattern)
+        if wf["PutTargets"]["Rule"] != wf["PutRule"]["Name"]:
+            probs.append("PutTargets names another rule")
+        arn = wf["PutTargets"]["Targets"][0]["Arn"]
+        if not arn.endswith(":workflow/" + wf["CreateWorkflow"]["Name"]):
+            probs.append("the rule targets %s, not the workflow" % arn)
+        events = [t for t in trig if t.get("Type") == "EVENT"]
+        if len(events) != 1 or events[0].get("WorkflowName") != wf["CreateWorkflow"]["Name"]:
+            probs.append("triggers.json has no EVENT trigger in the workflow")
+        print("%s %s: workflow.json" % ("not ok" if probs else "ok", name))
+        for p in probs:
+            print("# " + p.replace("\n", "\n# "))
+        failed += bool(probs)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
