@@ -349,6 +349,9 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	const char *kind = p->watermark_kind ? p->watermark_kind : "string";
 	const char *src = in->source_column ? in->source_column : in->column;
 	bool jdbc = wm && p->source.kind == MS_JDBC && p->watermark_sql_column;
+	/* Hive tables prune partitions in the catalog; Iceberg prunes by itself. */
+	bool pushdown = wm && in->kind == MI_PARTITION && p->source.kind == MS_TABLE &&
+			p->source.table_format != MF_ICEBERG;
 
 	template_set_flag(t, "watermark", wm);
 	template_set_flag(t, "jdbc_watermark", jdbc);
@@ -358,8 +361,10 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	template_set_flag(t, "wm_date", !strcmp(kind, "date"));
 	template_set_flag(t, "wm_integer", !strcmp(kind, "integer"));
 	template_set_flag(t, "wm_string", !strcmp(kind, "string"));
+	template_set_flag(t, "partition_pushdown", pushdown);
 	template_set_flag(t, "uses_datetime",
-			  wm && (jdbc || !strcmp(kind, "timestamp") || !strcmp(kind, "date")));
+			  wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
+				 !strcmp(kind, "date")));
 	if (!wm)
 		return;
 	put_py(c, t, "wm_column_py", in->column);
@@ -494,8 +499,10 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	template_set_flag(t, "uses_window", p->mode == MM_MERGE && p->dedupe_order_column != NULL);
 	template_set_flag(t, "uses_dynamicframe", dq || p->target.kind == MT_REDSHIFT);
 	template_set_flag(t, "uses_spark_string",
-			  p->target.create_if_missing &&
-			  (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET));
+			  (p->target.create_if_missing &&
+			   (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET)) ||
+			  (p->incremental.kind == MI_PARTITION && p->source.kind == MS_TABLE &&
+			   p->source.table_format != MF_ICEBERG));
 
 	rc = template_render(ts, "job.py.tmpl", t, &script, err);
 	if (rc == 0) {
