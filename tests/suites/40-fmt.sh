@@ -114,6 +114,19 @@ if [ -d "$ROOT/examples" ]; then
 	say $? "examples: at least 8 pipelines files ($n)"
 fi
 
+# the complete files shown in the language reference are canonical
+awk -v dir="$T" '/^```pipe/ { n++; f = 1; next } /^```/ { f = 0 } f { print > (dir "/doc-" n ".pipe") }' \
+	"$ROOT/docs/language.md"
+n=0 bad=0
+for f in "$T"/doc-*.pipe; do
+	[ -f "$f" ] || continue
+	"$PIPEC" fmt "$f" >"$T/doc.out" 2>/dev/null || continue
+	n=$((n + 1))
+	cmp -s "$T/doc.out" "$f" || { bad=$((bad + 1)); diff -u "$f" "$T/doc.out" | sed 's/^/# /' | head -20; }
+done
+[ "$n" -ge 1 ] && [ "$bad" = 0 ]
+say $? "the language reference's complete examples are canonical ($n)"
+
 # usage
 "$PIPEC" fmt --help >"$T/help" 2>&1 && grep -q 'usage: pipec fmt' "$T/help"
 say $? "fmt --help"
