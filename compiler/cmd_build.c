@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_glue.h"
 #include "emit.h"
 #include "project.h"
 #include "strbuf.h"
@@ -117,8 +116,6 @@ int cmd_build(int argc, char **argv)
 	project_init(&p);
 	p.diags.warnings_as_errors = werror;
 	project_load(&p, &o);
-	if (p.have_model && !p.diags.nerrors)
-		check_glue_check(&p.model, &p.diags);
 	diag_render(&p.diags, fmt, stdout, stderr);
 	rc = p.diags.nerrors || p.env_error || !p.have_model ? 1 : 0;
 	if (rc == 0) {

@@ -9,6 +9,7 @@
 
 #include "catalog_check.h"
 #include "check.h"
+#include "check_glue.h"
 #include "config.h"
 #include "parse.h"
 #include "strbuf.h"
@@ -260,5 +261,9 @@ int project_load(struct project *p, const struct project_opts *o)
 			p->env_error = true;
 		free(abs);
 	}
+	/* The last Glue rules need the whole derived model (the catalog may have
+	 * changed a table source's kind), so they run once everything else passed. */
+	if (!p->diags.nerrors)
+		check_glue_check(&p->model, &p->diags);
 	return p->diags.nerrors ? 1 : 0;
 }
