@@ -36,6 +36,8 @@ static const char deploy_usage[] =
 	"                       in the region it was made for; refused when the\n"
 	"                       live state changed since\n"
 	"  --prune              destroy owned resources no longer declared\n"
+	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
+	"                       each) and restore those edited outside pipec\n"
 	"  --concurrency N      parallel AWS requests (default 8)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
@@ -74,7 +76,7 @@ int cmd_deploy(int argc, char **argv)
 	struct project_opts po;
 	struct aws_options ao = AWS_OPTIONS_INIT;
 	const char *from = NULL, *plan_path = NULL, *v;
-	bool prune = false, verbose = false;
+	bool prune = false, verbose = false, refresh_tags = false;
 	struct plan_state desired, live;
 	struct plan plan, saved;
 	struct plan_source_env env;
@@ -104,6 +106,8 @@ int cmd_deploy(int argc, char **argv)
 		}
 		if (!strcmp(a, "--prune")) {
 			prune = true;
+		} else if (!strcmp(a, "--refresh-tags")) {
+			refresh_tags = true;
 		} else if (!strcmp(a, "--verbose")) {
 			verbose = true;
 		} else if (!strcmp(a, "--no-catalog")) {
@@ -174,6 +178,7 @@ int cmd_deploy(int argc, char **argv)
 			goto out;
 		}
 		prune = saved.prune;
+		refresh_tags = saved.refresh_tags;
 		deploy_desired_from_plan(&saved, &desired);
 	} else {
 		rc = plan_source_desired(&po, from, &desired, &env, &err);
@@ -191,6 +196,9 @@ int cmd_deploy(int argc, char **argv)
 	client = aws_client_new(&ao);
 	deploy_init(&dep, client, env.account);
 	have_dep = true;
+	dep.prune = prune;
+	dep.refresh_tags = refresh_tags;
+	dep.name_prefix = env.name_prefix;
 	dep.progress = stdout;
 	dep.root = env.root;
 	if (deploy_read_live(&dep, &desired, &live, &fingerprint, &err) != 0) {

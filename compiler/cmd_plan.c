@@ -35,6 +35,11 @@ static const char plan_usage[] =
 	"  --from DIR           take the desired artifacts from this build\n"
 	"                       directory instead of the .pipe files\n"
 	"  --prune              plan to destroy owned resources no longer declared\n"
+	"                       (also finds workflows left by removed S3-event\n"
+	"                       pipelines: ListWorkflows, GetTags of names of the\n"
+	"                       project's form)\n"
+	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
+	"                       each, in parallel) to see tags edited outside pipec\n"
 	"  --format F           text (default), markdown or json\n"
 	"  --out FILE           also save the plan (JSON) for 'pipec deploy --plan'\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
@@ -51,7 +56,7 @@ int cmd_plan(int argc, char **argv)
 	struct aws_options ao = AWS_OPTIONS_INIT;
 	const char *against = NULL, *from = NULL, *out_path = NULL, *v;
 	enum plan_format fmt = PLAN_FORMAT_TEXT;
-	bool prune = false, verbose = false;
+	bool prune = false, verbose = false, refresh_tags = false;
 	struct plan_state desired, deployed;
 	struct plan plan;
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
@@ -80,6 +85,8 @@ int cmd_plan(int argc, char **argv)
 		}
 		if (!strcmp(a, "--prune")) {
 			prune = true;
+		} else if (!strcmp(a, "--refresh-tags")) {
+			refresh_tags = true;
 		} else if (!strcmp(a, "--verbose")) {
 			verbose = true;
 		} else if (!strcmp(a, "--no-catalog")) {
@@ -166,11 +173,15 @@ int cmd_plan(int argc, char **argv)
 		client = aws_client_new(&ao);
 		deploy_init(&dep, client, env.account);
 		have_dep = true;
+		dep.prune = prune;
+		dep.refresh_tags = refresh_tags;
+		dep.name_prefix = env.name_prefix;
 		if (deploy_read_live(&dep, &desired, &deployed, &fingerprint, &err) != 0) {
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
 			goto out;
 		}
 		plan_compute(&plan, &desired, &deployed, prune, deploy_fetch_script, &dep);
+		plan.refresh_tags = refresh_tags;
 		plan.fingerprint = fingerprint;
 		fingerprint = NULL;
 		if (aws_client_region(client))

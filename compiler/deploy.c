@@ -9,6 +9,13 @@
 /* BatchGetJobs/BatchGetTriggers name lists per call; BatchGetWorkflows allows 25. */
 #define BATCH_NAMES 100
 #define BATCH_WORKFLOWS 25
+/* Up to this many rulesets not listed as owned are looked up one by one;
+ * more, and one listing of every ruleset (1000 a page) is cheaper. */
+#define RULESET_GETS_MAX 8
+/* pipec's names of an S3-event pipeline's workflow and EventBridge rule:
+ * "<job>-workflow" and "<job>-s3-event" (docs/artifacts.md) */
+#define WORKFLOW_SUFFIX "-workflow"
+#define EVENT_RULE_SUFFIX "-s3-event"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -121,7 +128,7 @@ static int list_owned(struct deploy *d, const struct plan_state *desired, const 
 		const char *name = json_is_string(v) ? json_string_value(v) : jstr(v, "Name");
 
 		if (name)
-			json_object_set_new(owned, name, json_true());
+			json_object_set(owned, name, json_is_object(v) ? v : json_true());
 	}
 	json_decref(items);
 	return 0;
@@ -240,8 +247,210 @@ static void add_live(struct plan_state *live, const struct plan_state *desired, 
 	r = plan_state_add(live, k, name, pipe ? pipe : "", json_deep_copy(body), NULL);
 	r->live = true;
 	r->tags_known = false;
-	r->owned = owned ? json_object_get(owned, name) != NULL : true;
+	/* without a listing (workflows) only the resource's tags say it is owned */
+	r->owned = owned ? json_object_get(owned, name) != NULL : false;
 	json_object_set_new(fp_part, name, fingerprint_copy(body));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/*
+ * The live definition of a listed ruleset whose Description carries the
+ * desired marker: the marker hashes the whole desired definition, so the
+ * rules are the desired ones; what the listing returns is taken from it.
+ */
+static json_t *listed_ruleset(const json_t *want, const json_t *item)
+{
+	static const char *const listed[] = { "Name", "Description", "TargetTable", NULL };
+	json_t *body = json_deep_copy(want);
+	size_t i;
+
+	json_object_del(body, "Tags");
+	for (i = 0; listed[i]; i++)
+		if (json_object_get(item, listed[i]))
+			json_object_set(body, listed[i], json_object_get(item, listed[i]));
+	return body;
+}
+
+/*
+ * Rulesets: every owned one is in the listing (Name, Description,
+ * TargetTable); only those whose marker differs from the desired one, the
+ * undeclared ones and the desired ones not listed as owned (absent, or
+ * someone else's) are read with GetDataQualityRuleset.
+ */
+static int read_rulesets(struct deploy *d, const struct plan_state *desired,
+			 struct plan_state *live, const json_t *names, const json_t *owned,
+			 json_t *fp_rulesets, struct strbuf *err)
+{
+	json_t *to_get = json_array(), *got = json_object(), *val;
+	size_t i, missing = 0;
+	const char *key;
+	int rc = -1;
+
+	json_array_foreach(names, i, val) {
+		const char *name = json_string_value(val);
+		const json_t *item = json_object_get(owned, name);
+		const struct plan_resource *want = plan_state_find(desired, PLAN_RULESET, name);
+
+		if (item && want && jstr(item, "Description") &&
+		    same_str(jstr(item, "Description"), jstr(want->body, "Description"))) {
+			json_t *body = listed_ruleset(want->body, item);
+
+			add_live(live, desired, PLAN_RULESET, body, owned, fp_rulesets);
+			json_decref(body);
+			continue;
+		}
+		missing += !item;
+		json_array_append(to_get, val);
+	}
+	if (missing > RULESET_GETS_MAX) {
+		json_t *all = NULL, *exists = json_object(), *keep = json_array();
+
+		if (aws_glue_paginate(d->client, "ListDataQualityRulesets",
+				      json_pack("{s:i}", "MaxResults", 1000), "Rulesets", &all) != AWS_OK) {
+			api_error(d, err, "ListDataQualityRulesets");
+			json_decref(exists);
+			json_decref(keep);
+			goto out;
+		}
+		json_array_foreach(all, i, val)
+			if (jstr(val, "Name"))
+				json_object_set_new(exists, jstr(val, "Name"), json_true());
+		json_array_foreach(to_get, i, val)
+			if (json_object_get(owned, json_string_value(val)) ||
+			    json_object_get(exists, json_string_value(val)))
+				json_array_append(keep, val);
+		json_decref(all);
+		json_decref(exists);
+		json_decref(to_get);
+		to_get = keep;
+	}
+	if (get_each(d, AWS_SERVICE_GLUE, "GetDataQualityRuleset", "Name", to_get,
+		     "EntityNotFoundException", got, err))
+		goto out;
+	json_object_foreach(got, key, val)
+		add_live(live, desired, PLAN_RULESET, val, owned, fp_rulesets);
+	rc = 0;
+out:
+	json_decref(to_get);
+	json_decref(got);
+	return rc;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/* Workflows named as pipec names them in this environment, not declared (--prune only). */
+static int list_workflows(struct deploy *d, const struct plan_state *desired, json_t *names,
+			  json_t *seen, struct strbuf *err)
+{
+	json_t *items = NULL, *v;
+	size_t i;
+
+	if (aws_glue_paginate(d->client, "ListWorkflows", json_pack("{s:i}", "MaxResults", 25),
+			      "Workflows", &items) != AWS_OK) {
+		api_error(d, err, "ListWorkflows");
+		return -1;
+	}
+	json_array_foreach(items, i, v) {
+		const char *name = json_string_value(v);
+
+		if (!name || !has_suffix(name, WORKFLOW_SUFFIX) ||
+		    (d->name_prefix && strncmp(name, d->name_prefix, strlen(d->name_prefix))) ||
+		    plan_state_find(desired, PLAN_WORKFLOW, name))
+			continue;
+		add_name(names, seen, name);
+	}
+	json_decref(items);
+	return 0;
+}
+
+/*
+ * The EventBridge rule of each owned, undeclared workflow: the rule pipec
+ * names after it, when every one of its targets is that workflow (so
+ * deleting it stops nothing but what is being pruned).
+ */
+static int read_orphan_rules(struct deploy *d, const struct plan_state *desired,
+			     struct plan_state *live, json_t *fp_rules, struct strbuf *err)
+{
+	json_t *rules = json_array(), *wf_of = json_object(), *got = json_object();
+	json_t *targets = json_object(), *found = json_array(), *val;
+	size_t i, n = live->count;
+	const char *key;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct plan_resource *r = &live->items[i];
+		struct strbuf rule = STRBUF_INIT;
+
+		if (r->kind != PLAN_WORKFLOW || !r->owned || !r->tags_known ||
+		    plan_state_find(desired, PLAN_WORKFLOW, r->name) ||
+		    !has_suffix(r->name, WORKFLOW_SUFFIX))
+			continue;
+		strbuf_add(&rule, r->name, strlen(r->name) - strlen(WORKFLOW_SUFFIX));
+		strbuf_addstr(&rule, EVENT_RULE_SUFFIX);
+		if (!plan_state_find(desired, PLAN_EVENT_RULE, rule.buf) &&
+		    !plan_state_find(live, PLAN_EVENT_RULE, rule.buf) && !json_object_get(wf_of, rule.buf)) {
+			json_array_append_new(rules, json_string(rule.buf));
+			json_object_set_new(wf_of, rule.buf, json_string(r->name));
+		}
+		strbuf_release(&rule);
+	}
+	if (get_each(d, AWS_SERVICE_EVENTS, "DescribeRule", "Name", rules,
+		     "ResourceNotFoundException", got, err))
+		goto out;
+	json_object_foreach(got, key, val)
+		json_array_append_new(found, json_string(key));
+	if (get_each(d, AWS_SERVICE_EVENTS, "ListTargetsByRule", "Rule", found,
+		     "ResourceNotFoundException", targets, err))
+		goto out;
+	json_object_foreach(got, key, val) {
+		const char *wf = json_string_value(json_object_get(wf_of, key));
+		const struct plan_resource *w = plan_state_find(live, PLAN_WORKFLOW, wf);
+		const json_t *t = json_object_get(targets, key), *tg;
+		char *arn = resource_arn(d, PLAN_WORKFLOW, wf);
+		bool mine = t && !json_is_string(json_object_get(t, "NextToken"));
+		size_t j;
+
+		json_array_foreach(json_object_get(t, "Targets"), j, tg)
+			if (!same_str(jstr(tg, "Arn"), arn))
+				mine = false;
+		if (mine && w) {
+			json_t *body = json_object(), *rule = json_object();
+			static const char *const keep[] = { "Name", "Description", "EventPattern",
+							    "ScheduleExpression", "State", NULL };
+			struct plan_resource *r;
+			size_t k;
+
+			for (k = 0; keep[k]; k++)
+				if (json_object_get(val, keep[k]))
+					json_object_set(rule, keep[k], json_object_get(val, keep[k]));
+			json_object_set_new(body, "PutRule", rule);
+			json_object_set_new(body, "PutTargets",
+					    json_pack("{s:s, s:O}", "Rule", key, "Targets",
+						      json_object_get(t, "Targets") ? json_object_get(t, "Targets")
+										    : json_array()));
+			r = plan_state_add(live, PLAN_EVENT_RULE, key, w->pipeline, body, NULL);
+			r->live = true;
+			json_object_set_new(fp_rules, key, fingerprint_copy(val));
+		}
+		free(arn);
+	}
+	rc = 0;
+out:
+	json_decref(rules);
+	json_decref(wf_of);
+	json_decref(got);
+	json_decref(targets);
+	json_decref(found);
+	return rc;
 }
 
 int deploy_read_live(struct deploy *d, const struct plan_state *desired,
@@ -301,9 +510,18 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 	if (batch_get(d, "BatchGetTriggers", "TriggerNames", "Triggers", BATCH_NAMES,
 		      names[PLAN_TRIGGER], found, err))
 		goto out;
-	json_array_foreach(found, i, val)
+	json_array_foreach(found, i, val) {
+		const char *wf = jstr(val, "WorkflowName");
+
 		add_live(live, desired, PLAN_TRIGGER, val, owned_triggers, fp_triggers);
+		/* the workflow of an owned trigger is read too, so that a removed
+		 * S3-event pipeline's workflow is found (its tags decide) */
+		if (wf && jstr(val, "Name") && json_object_get(owned_triggers, jstr(val, "Name")))
+			add_name(names[PLAN_WORKFLOW], seen[PLAN_WORKFLOW], wf);
+	}
 	json_array_clear(found);
+	if (d->prune && list_workflows(d, desired, names[PLAN_WORKFLOW], seen[PLAN_WORKFLOW], err))
+		goto out;
 	if (batch_get(d, "BatchGetWorkflows", "Names", "Workflows", BATCH_WORKFLOWS,
 		      names[PLAN_WORKFLOW], found, err))
 		goto out;
@@ -312,12 +530,8 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		add_live(live, desired, PLAN_WORKFLOW, val, NULL, fp_workflows);
 	}
 	json_array_clear(found);
-	if (get_each(d, AWS_SERVICE_GLUE, "GetDataQualityRuleset", "Name", names[PLAN_RULESET],
-		     "EntityNotFoundException", got, err))
+	if (read_rulesets(d, desired, live, names[PLAN_RULESET], owned_rulesets, fp_rulesets, err))
 		goto out;
-	json_object_foreach(got, key, val)
-		add_live(live, desired, PLAN_RULESET, val, owned_rulesets, fp_rulesets);
-	json_object_clear(got);
 	if (get_each(d, AWS_SERVICE_EVENTS, "DescribeRule", "Name", names[PLAN_EVENT_RULE],
 		     "ResourceNotFoundException", got, err))
 		goto out;
@@ -354,7 +568,7 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		if (r->kind == PLAN_WORKFLOW)
 			need[i] = true;
 		else if (r->kind != PLAN_EVENT_RULE && r->owned)
-			need[i] = !want || plan_live_differs(want, r->body);
+			need[i] = d->refresh_tags || !want || plan_live_differs(want, r->body);
 		nneed += need[i];
 	}
 	if (nneed) {
@@ -399,6 +613,9 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 			free(a);
 		}
 	}
+
+	if (read_orphan_rules(d, desired, live, fp_rules, err))
+		goto out;
 
 	/* Uploaded files are content-addressed: present when the deployed job already points at them. */
 	for (i = 0; i < desired->count; i++) {
@@ -563,6 +780,9 @@ static bool definition_changed(const struct plan_change *c)
 	for (i = 0; i < c->fields.count; i++)
 		if (strncmp(c->fields.items[i].path, "Tags.", 5) && strcmp(c->fields.items[i].path, "Tags"))
 			return true;
+	/* a new content marker (tags edited) is written with the update call */
+	if (!same_str(jstr(c->desired, "Description"), jstr(c->deployed, "Description")))
+		return true;
 	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE;
 }
 

@@ -27,6 +27,11 @@ struct deploy {
 	FILE *progress;		/* one line per resource applied; NULL: quiet */
 	const char *root;	/* directory local source files are relative to; NULL: "." */
 	size_t nwrites;		/* write calls made by deploy_apply */
+	/* reading: */
+	bool prune;		/* also look for owned workflows left by removed pipelines
+				   (ListWorkflows + GetTags of names of the project's form) */
+	bool refresh_tags;	/* GetTags of every owned resource, not only changed ones */
+	const char *name_prefix; /* the environment's name prefix, or NULL when unknown */
 };
 
 /* account may be NULL or "" (then resolved with STS GetCallerIdentity when needed). */

@@ -390,6 +390,65 @@ static json_t *tags_of(json_t *body)
 static const char *fact_watermark(const json_t *facts);
 static char *fact_partition(const json_t *facts);
 
+static bool is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+size_t plan_description_base(const char *desc)
+{
+	size_t n = desc ? strlen(desc) : 0, pre = sizeof(PLAN_MARKER_PREFIX) - 1, base;
+
+	if (n < PLAN_MARKER_LEN || desc[n - 1] != ']')
+		return n;
+	base = n - PLAN_MARKER_LEN;
+	if (strncmp(desc + base, PLAN_MARKER_PREFIX, pre) || !is_hex(desc + base + pre, PLAN_MARKER_HEX))
+		return n;
+	return base > 0 && desc[base - 1] == ' ' ? base - 1 : base;
+}
+
+/* Description without pipec's marker; the member is removed when nothing is left. */
+static void strip_marker(json_t *body)
+{
+	const char *d = jstr(body, "Description");
+	size_t base;
+
+	if (!d)
+		return;
+	base = plan_description_base(d);
+	if (base == 0)
+		json_object_del(body, "Description");
+	else if (base < strlen(d))
+		json_object_set_new(body, "Description", json_stringn(d, base));
+}
+
+/* Appends the marker of hex to the Description, cutting the declared text
+ * (on a UTF-8 boundary) so that the whole fits Glue's limit. */
+static void add_marker(json_t *body, const char *hex)
+{
+	const char *d = jstr(body, "Description");
+	size_t n = d ? strlen(d) : 0, room = PLAN_DESCRIPTION_MAX - PLAN_MARKER_LEN - 1;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)d[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n) {
+		strbuf_add(&sb, d, n);
+		strbuf_addch(&sb, ' ');
+	}
+	strbuf_addf(&sb, "%s%.*s]", PLAN_MARKER_PREFIX, PLAN_MARKER_HEX, hex);
+	json_object_set_new(body, "Description", json_string(sb.buf));
+	strbuf_release(&sb);
+}
+
 void plan_state_stamp(struct plan_state *s)
 {
 	size_t i;
@@ -425,10 +484,12 @@ void plan_state_stamp(struct plan_state *s)
 			free(part);
 		}
 		json_object_del(tags, PLAN_TAG_HASH);
+		strip_marker(r->body);
 		text = plan_json_text(r->body);
 		plan_sha256_hex(text, strlen(text), hex);
 		free(text);
 		json_object_set_new(tags, PLAN_TAG_HASH, json_string(hex));
+		add_marker(r->body, hex);
 	}
 }
 
@@ -745,6 +806,7 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 	struct plan_change *c;
 	struct plan_fields fields = PLAN_FIELDS_INIT, shown = PLAN_FIELDS_INIT;
 	size_t i, ntag = 0, nown = 0;
+	bool desc_differs;
 	char *reason;
 
 	if (have->live)
@@ -764,7 +826,18 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 			json_object_set(old_body, "StartOnCreation",
 					json_object_get(new_body, "StartOnCreation"));
 	}
-	plan_diff_json(old_body, new_body, "", &fields);
+	{
+		/* the marker follows from the rest: compared apart, never shown as a field */
+		json_t *o = json_deep_copy(old_body), *n = json_deep_copy(new_body);
+
+		strip_marker(o);
+		strip_marker(n);
+		plan_diff_json(o, n, "", &fields);
+		json_decref(o);
+		json_decref(n);
+		desc_differs = strcmp(jstr(old_body, "Description") ? jstr(old_body, "Description") : "",
+				      jstr(new_body, "Description") ? jstr(new_body, "Description") : "") != 0;
+	}
 	reason = replace_reason(want->kind, old_body, new_body);
 	/* pipec's own tags follow from the rest (the hash changes with any edit):
 	 * they make an update but are not shown as fields */
@@ -777,7 +850,7 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 		}
 	}
 	c = add_change(p, want->kind,
-		       reason ? PLAN_REPLACE : fields.count ? PLAN_UPDATE : PLAN_UNCHANGED,
+		       reason ? PLAN_REPLACE : fields.count || desc_differs ? PLAN_UPDATE : PLAN_UNCHANGED,
 		       want->name, want->pipeline);
 	for (i = 0; i < fields.count; i++) {
 		struct plan_field *f = &fields.items[i];
@@ -795,6 +868,8 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 	c->fields = shown;
 	if (nown && nown == fields.count && !reason)
 		reason = xstrdup("only pipec's ownership tags change");
+	else if (!fields.count && desc_differs && !reason)
+		reason = xstrdup("only pipec's content marker in the description changes");
 	c->note = reason;
 	c->tags_changed = ntag > 0;
 	c->desired = new_body;

@@ -63,6 +63,24 @@ int plan_action_from_name(const char *s);
 #define PLAN_TAG_WATERMARK "pipec:watermark"
 #define PLAN_TAG_PARTITION "pipec:partitioning"
 
+/*
+ * pipec's content marker, "[pipec:sha256=<16 hex>]", appended (after a
+ * space) to the Description of every job, trigger, workflow and ruleset it
+ * deploys: the first 16 hex digits of the pipec:hash tag, i.e. of the whole
+ * definition with its tags.  Description is returned by the batched reads
+ * (and by ListDataQualityRulesets), so a matching marker tells without a
+ * GetTags (or a GetDataQualityRuleset) that the tags and the ruleset text
+ * are what pipec last deployed.  The declared description is cut so that
+ * the whole stays within Glue's 2048 characters.
+ */
+#define PLAN_MARKER_PREFIX "[pipec:sha256="
+#define PLAN_MARKER_HEX 16
+#define PLAN_MARKER_LEN (sizeof(PLAN_MARKER_PREFIX) - 1 + PLAN_MARKER_HEX + 1)
+#define PLAN_DESCRIPTION_MAX 2048
+
+/* Length of desc without a trailing content marker (and the space before it). */
+size_t plan_description_base(const char *desc);
+
 struct plan_resource {
 	enum plan_kind kind;
 	char *name;		/* job/trigger/workflow/rule/ruleset name; s3://… for files */
@@ -148,6 +166,7 @@ struct plan {
 	char *environment;
 	char *against;		/* "live" or the build directory compared with */
 	bool prune;
+	bool refresh_tags;	/* live: the tags of every owned resource were read */
 	char *fingerprint;	/* live: hash of the state read; NULL otherwise */
 	char *region;		/* live: where it was read (deploy --plan goes there); or NULL */
 	struct plan_change *changes;

@@ -268,6 +268,8 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(doc, "environment", json_string(p->environment));
 	json_object_set_new(doc, "against", json_string(p->against));
 	json_object_set_new(doc, "prune", json_boolean(p->prune));
+	if (p->refresh_tags)	/* the tags read are part of the fingerprint */
+		json_object_set_new(doc, "refresh_tags", json_true());
 	json_object_set_new(doc, "fingerprint", p->fingerprint ? json_string(p->fingerprint) : json_null());
 	json_object_set_new(doc, "region", p->region ? json_string(p->region) : json_null());
 	for (i = 0; i < PLAN_NACTIONS; i++)
@@ -373,6 +375,7 @@ int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err)
 	p->fingerprint = dup_str(doc, "fingerprint");
 	p->region = dup_str(doc, "region");
 	p->prune = json_is_true(json_object_get(doc, "prune"));
+	p->refresh_tags = json_is_true(json_object_get(doc, "refresh_tags"));
 	if (!p->project || !p->environment || !p->against) {
 		strbuf_addstr(err, "plan file lacks project, environment or against");
 		return -1;

@@ -97,6 +97,7 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 	if (p.model.env.account && *p.model.env.account)
 		env->account = xstrdup(p.model.env.account);
 	env->root = xstrdup(p.model.root ? p.model.root : ".");
+	env->name_prefix = xstrdup(p.model.env.name_prefix ? p.model.env.name_prefix : "");
 	free(out->project);
 	free(out->environment);
 	out->project = xstrdup(p.model.name ? p.model.name : "");
@@ -121,5 +122,6 @@ void plan_source_env_release(struct plan_source_env *env)
 	free(env->region);
 	free(env->account);
 	free(env->root);
+	free(env->name_prefix);
 	memset(env, 0, sizeof(*env));
 }

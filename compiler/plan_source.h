@@ -24,6 +24,7 @@ struct plan_source_env {
 	char *region;		/* the environment's region, or NULL */
 	char *account;		/* the environment's account, or NULL */
 	char *root;		/* the project root (local files are relative to it) */
+	char *name_prefix;	/* the environment's name prefix; NULL with --from */
 };
 
 int plan_source_desired(const struct project_opts *po, const char *from_dir,

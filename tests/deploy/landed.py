@@ -3,8 +3,9 @@
 put in Glue and S3 and checks it equals the build's artifacts: every member
 of job.json, triggers.json, ruleset.json and workflow.json (workflow,
 EventBridge rule and targets), pipec's ownership tags, the
-trigger states (scheduled and conditional activated, on-demand not started)
-and the uploaded script bytes.  Prints one line per failed check; exit 1
+trigger states (scheduled and conditional activated, on-demand not started),
+the content marker ending each Description (the first 16 hex digits of the
+pipec:hash tag) and the uploaded script bytes.  Prints one line per failed check; exit 1
 when any failed."""
 import json
 import os
@@ -37,9 +38,17 @@ def check_tags(kind, name, want, pipeline):
             bad.append(f"{kind} {name}: tag {k} = {got.get(k)!r}, want {v!r}")
     if len(got.get("pipec:hash", "")) != 64:
         bad.append(f"{kind} {name}: no pipec:hash tag")
+    return got
 
 
-def same(kind, name, want, got, skip=("Tags", "StartOnCreation")):
+def check_description(kind, name, want, got, tags):
+    marker = "[pipec:sha256=%s]" % tags.get("pipec:hash", "")[:16]
+    want = (want.get("Description") + " " if want.get("Description") else "") + marker
+    if got.get("Description") != want:
+        bad.append(f"{kind} {name}: Description = {got.get('Description')!r}, want {want!r}")
+
+
+def same(kind, name, want, got, skip=("Tags", "StartOnCreation", "Description")):
     for k, v in want.items():
         if k in skip:
             continue
@@ -52,7 +61,7 @@ for pipeline in sorted(manifest["pipelines"]):
     job = json.load(open(os.path.join(d, "job.json")))
     got = glue.get_job(JobName=job["Name"])["Job"]
     same("job", job["Name"], job, got)
-    check_tags("job", job["Name"], job.get("Tags"), pipeline)
+    check_description("job", job["Name"], job, got, check_tags("job", job["Name"], job.get("Tags"), pipeline))
     loc = job["Command"]["ScriptLocation"][len("s3://"):]
     bucket, key = loc.split("/", 1)
     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
@@ -61,7 +70,8 @@ for pipeline in sorted(manifest["pipelines"]):
     for t in json.load(open(os.path.join(d, "triggers.json"))):
         got = glue.get_trigger(Name=t["Name"])["Trigger"]
         same("trigger", t["Name"], t, got)
-        check_tags("trigger", t["Name"], t.get("Tags"), pipeline)
+        check_description("trigger", t["Name"], t, got,
+                          check_tags("trigger", t["Name"], t.get("Tags"), pipeline))
         want_state = "ACTIVATED" if t["Type"] in ("SCHEDULED", "CONDITIONAL") else "CREATED"
         if got.get("State") != want_state:
             bad.append(f"trigger {t['Name']}: state {got.get('State')}, want {want_state}")
@@ -70,14 +80,16 @@ for pipeline in sorted(manifest["pipelines"]):
         r = json.load(open(rp))
         got = glue.get_data_quality_ruleset(Name=r["Name"])
         same("ruleset", r["Name"], r, got)
-        check_tags("dataQualityRuleset", r["Name"], r.get("Tags"), pipeline)
+        check_description("ruleset", r["Name"], r, got,
+                          check_tags("dataQualityRuleset", r["Name"], r.get("Tags"), pipeline))
     wp = os.path.join(d, "workflow.json")
     if os.path.exists(wp):
         w = json.load(open(wp))
         cw = w["CreateWorkflow"]
         got = glue.get_workflow(Name=cw["Name"])["Workflow"]
         same("workflow", cw["Name"], cw, got)
-        check_tags("workflow", cw["Name"], cw.get("Tags"), pipeline)
+        check_description("workflow", cw["Name"], cw, got,
+                          check_tags("workflow", cw["Name"], cw.get("Tags"), pipeline))
         rule = events.describe_rule(Name=w["PutRule"]["Name"])
         same("event-rule", rule["Name"], w["PutRule"], rule)
         targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
