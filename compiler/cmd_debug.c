@@ -290,6 +290,8 @@ static int debug_sign(int argc, char **argv)
 	p.region = region;
 	p.service = service;
 	p.s3 = !strcmp(service, "s3");
+	/* the request is signed as given: every header present is signed */
+	p.sign_all_headers = true;
 	v = when ? when : sigv4_headers_get(&r.headers, "x-amz-date");
 	if (v) {
 		struct strbuf trimmed = STRBUF_INIT;

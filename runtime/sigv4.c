@@ -327,6 +327,12 @@ static void add_trimmed(struct strbuf *out, const char *s)
 void sigv4_canonical_headers(struct strbuf *out, struct strbuf *signed_names,
 			     const struct sigv4_headers *h)
 {
+	sigv4_canonical_headers_all(out, signed_names, h, false);
+}
+
+void sigv4_canonical_headers_all(struct strbuf *out, struct strbuf *signed_names,
+				 const struct sigv4_headers *h, bool all)
+{
 	struct chead *v = xcalloc(h->n ? h->n : 1, sizeof(*v));
 	size_t n = 0, i, k;
 
@@ -335,7 +341,7 @@ void sigv4_canonical_headers(struct strbuf *out, struct strbuf *signed_names,
 
 		for (k = 0; lower[k]; k++)
 			lower[k] = (char)tolower((unsigned char)lower[k]);
-		if (sigv4_header_is_unsigned(lower)) {
+		if (!all && sigv4_header_is_unsigned(lower)) {
 			free(lower);
 			continue;
 		}
@@ -519,7 +525,8 @@ int sigv4_sign(struct sigv4_request *req, const struct sigv4_params *p,
 	strbuf_addch(&t->canonical_request, '\n');
 	sigv4_canonical_query(&t->canonical_request, req->query);
 	strbuf_addch(&t->canonical_request, '\n');
-	sigv4_canonical_headers(&t->canonical_request, &t->signed_headers, req->headers);
+	sigv4_canonical_headers_all(&t->canonical_request, &t->signed_headers, req->headers,
+				    p->sign_all_headers);
 	strbuf_addch(&t->canonical_request, '\n');
 	strbuf_addstr(&t->canonical_request, t->signed_headers.buf);
 	strbuf_addch(&t->canonical_request, '\n');

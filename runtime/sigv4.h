@@ -61,6 +61,7 @@ struct sigv4_params {
 	const char *service;		/* signing name: glue, s3, sts, events */
 	bool s3;			/* S3 rules: raw URI, X-Amz-Content-SHA256 */
 	time_t now;			/* injectable clock (UTC seconds) */
+	bool sign_all_headers;		/* false: skip botocore's unsigned list (user-agent, …) */
 };
 
 /* What the signature was computed over; all optional for the caller. */
@@ -88,6 +89,9 @@ void sigv4_canonical_query(struct strbuf *out, const char *query);
 /* Appends "name:value\n" lines and fills signed ("a;b;c"). */
 void sigv4_canonical_headers(struct strbuf *out, struct strbuf *signed_names,
 			     const struct sigv4_headers *h);
+/* The same; with all = true no header is left out (pipec debug sign). */
+void sigv4_canonical_headers_all(struct strbuf *out, struct strbuf *signed_names,
+				 const struct sigv4_headers *h, bool all);
 bool sigv4_header_is_unsigned(const char *lower_name);
 
 void sigv4_format_date(time_t t, char out[17]);
