@@ -34,7 +34,7 @@ static const char sign_usage[] =
 	"FILE or stdin, signs it with AWS Signature Version 4 and prints the signed\n"
 	"request in the same form: original headers in their order, then the added\n"
 	"X-Amz-Date, X-Amz-Security-Token, X-Amz-Content-SHA256 (S3) and Authorization.\n"
-	"The request must carry a Host header.\n"
+	"Every header present is signed. The request must carry a Host header.\n"
 	"\n"
 	"  --service s3        selects the S3 rules (no path normalisation, single\n"
 	"                      encoding, X-Amz-Content-SHA256 added)\n"
