@@ -116,10 +116,12 @@ calls_reset
 run plan2 plan
 set -- $(calls "$T/calls-plan2.json")
 # ListJobs, ListTriggers, ListDataQualityRulesets, BatchGetJobs, BatchGetTriggers,
-# BatchGetWorkflows, GetDataQualityRuleset, DescribeRule, GetTags (the workflow)
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ]
+# BatchGetWorkflows, DescribeRule, GetTags (the workflow); the ruleset's
+# marker matches: no GetDataQualityRuleset
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 8 ] && [ "$2" -eq 0 ] &&
+   ! grep -q GetDataQualityRuleset "$T/calls-plan2.json"
 then ok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls"
-else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 9, 0 writes)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
+else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 8, 0 writes, no Get of the ruleset)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
 calls_reset
 run deploy2 deploy
 set -- $(calls "$T/calls-deploy2.json")
@@ -247,6 +249,254 @@ then ok "deploy-moto: deploy --prune removed them (warning first) and left forei
 else nok "deploy-moto: deploy --prune removed them (warning first) and left foreign jobs alone" "$T/deploy6.out" "$T/deploy6.err" "$T/pruned.out"; fi
 run plan10 plan --prune
 if [ $rc -eq 0 ]; then ok "deploy-moto: clean after prune"; else nok "deploy-moto: clean after prune" "$T/plan10.out"; fi
+
+# opcount FILE OP: how many OP calls (e.g. glue.GetDataQualityRuleset) a saved counter holds
+opcount() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["calls"].get(sys.argv[2], 0))' "$1" "$2"; }
+
+# 9. validating pipelines: rulesets whose Description carries the desired
+# content marker are not read again; only a changed one is
+i=1
+while [ $i -le 12 ]; do
+	cat >"$P/pipelines/v$i.pipe" <<PIPE
+pipeline v$i {
+  source s3 "s3://\${raw_bucket}/v$i/" { format json }
+  target s3tables analytics.v$i
+  columns {
+    id string required
+  }
+  schedule every 1h
+  validate {
+    not_null id
+    row_count > $i
+  }
+}
+PIPE
+	i=$((i + 1))
+done
+calls_reset
+run vplan1 plan
+set -- $(calls "$T/calls-vplan1.json")
+# 12 rulesets not listed as owned: one listing of every ruleset instead of 12 Gets
+if [ $rc -eq 2 ] && [ "$(opcount "$T/calls-vplan1.json" glue.GetDataQualityRuleset)" -eq 0 ] &&
+   [ "$(opcount "$T/calls-vplan1.json" glue.ListDataQualityRulesets)" -eq 2 ] &&
+   [ "$(grep -c '^  + ruleset dev_v[0-9]*-ruleset (create)$' "$T/vplan1.out")" -eq 12 ]
+then ok "deploy-moto: 12 new validating pipelines plan their rulesets without a Get each"
+else nok "deploy-moto: 12 new validating pipelines plan their rulesets without a Get each" "$T/vplan1.out" "$T/vplan1.err" "$T/calls-vplan1.json"; fi
+run vdeploy1 deploy
+calls_reset
+run vplan2 plan
+set -- $(calls "$T/calls-vplan2.json")
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/vplan2.out" && [ "$1" -le 8 ] && [ "$2" -eq 0 ] &&
+   [ "$(opcount "$T/calls-vplan2.json" glue.GetDataQualityRuleset)" -eq 0 ] &&
+   [ "$(opcount "$T/calls-vplan2.json" glue.ListDataQualityRulesets)" -eq 1 ]
+then ok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset"
+else nok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset (want <= 8)" "$T/vplan2.out" "$T/vplan2.err" "$T/calls-vplan2.json"; fi
+sed -i 's/row_count > 7$/row_count > 70/' "$P/pipelines/v7.pipe"
+calls_reset
+run vplan3 plan --format json
+set -- $(calls "$T/calls-vplan3.json")
+if [ $rc -eq 2 ] && [ "$(opcount "$T/calls-vplan3.json" glue.GetDataQualityRuleset)" -eq 1 ] && python3 - "$T/vplan3.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+assert [(c["kind"], c["name"], c["action"]) for c in ch] == \
+    [("job", "dev_v7", "update"), ("ruleset", "dev_v7-ruleset", "update")], ch
+rs = ch[1]
+# the field diff comes from the one Get; the marker is not shown as a field
+assert [(f["path"], f["old"], f["new"]) for f in rs["fields"]] == \
+    [("Ruleset", 'Rules = [\n    IsComplete "id",\n    RowCount > 7\n]',
+      'Rules = [\n    IsComplete "id",\n    RowCount > 70\n]')], rs["fields"]
+assert rs["desired"]["Description"].endswith("]") and "[pipec:sha256=" in rs["desired"]["Description"]
+assert rs["deployed"]["Description"] != rs["desired"]["Description"]
+PY
+then ok "deploy-moto: an edited rule reads only its own ruleset and shows the Ruleset diff"
+else nok "deploy-moto: an edited rule reads only its own ruleset and shows the Ruleset diff" "$T/vplan3.out" "$T/vplan3.err" "$T/calls-vplan3.json"; fi
+run vdeploy2 deploy
+run vplan4 plan
+python3 - >"$T/vrules.out" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+r = g.get_data_quality_ruleset(Name="dev_v7-ruleset")
+assert "RowCount > 70" in r["Ruleset"], r["Ruleset"]
+h = g.get_tags(ResourceArn="arn:aws:glue:us-east-1:123456789012:dataQualityRuleset/dev_v7-ruleset")["Tags"]["pipec:hash"]
+assert r["Description"].endswith(" [pipec:sha256=%s]" % h[:16]), r["Description"]
+PY
+if [ $rc -eq 0 ] && [ ! -s "$T/vrules.out" ]
+then ok "deploy-moto: the update landed with the new marker (the hash tag's prefix) and the plan is clean"
+else nok "deploy-moto: the update landed with the new marker (the hash tag's prefix) and the plan is clean" "$T/vplan4.out" "$T/vrules.out"; fi
+
+# a ruleset changed outside pipec, Description marker removed: read and rewritten
+python3 - >"$T/vtamper.err" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+g.update_data_quality_ruleset(Name="dev_v3-ruleset", Description="edited by hand",
+                              Ruleset='Rules = [ RowCount > 0 ]')
+PY
+calls_reset
+run vplan5 plan --format json
+set -- $(calls "$T/calls-vplan5.json")
+if [ $rc -eq 2 ] && [ "$(opcount "$T/calls-vplan5.json" glue.GetDataQualityRuleset)" -eq 1 ] &&
+   python3 - "$T/vplan5.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+assert [(c["kind"], c["name"]) for c in ch] == [("ruleset", "dev_v3-ruleset")], ch
+assert sorted(f["path"] for f in ch[0]["fields"]) == ["Description", "Ruleset"], ch[0]["fields"]
+assert [f["old"] for f in ch[0]["fields"] if f["path"] == "Description"] == ["edited by hand"]
+PY
+then ok "deploy-moto: a ruleset edited outside pipec is read and planned back"
+else nok "deploy-moto: a ruleset edited outside pipec is read and planned back" "$T/vplan5.out" "$T/vplan5.err"; fi
+run vdeploy3 deploy
+run vplan6 plan
+if [ $rc -eq 0 ]; then ok "deploy-moto: clean after restoring it"
+else nok "deploy-moto: clean after restoring it" "$T/vplan6.out" "$T/vplan6.err"; fi
+rm -f "$P"/pipelines/v*.pipe
+run vprune deploy --prune
+run vplan7 plan --prune
+if [ $rc -eq 0 ] && python3 -c 'import boto3, sys; sys.exit(any(r["Name"].startswith("dev_v") for r in boto3.client("glue").list_data_quality_rulesets()["Rulesets"]))'
+then ok "deploy-moto: removed validating pipelines prune their rulesets"
+else nok "deploy-moto: removed validating pipelines prune their rulesets" "$T/vprune.out" "$T/vprune.err" "$T/vplan7.out"; fi
+
+# 10. a tag edited in pipec.yaml is seen without --against (the marker hashes the tags)
+cp "$P/pipec.yaml" "$T/pipec.yaml.saved"
+sed -i 's/tags: { team: data }/tags: { team: platform }/' "$P/pipec.yaml"
+calls_reset
+run tplan1 plan --format json
+set -- $(calls "$T/calls-tplan1.json")
+if [ $rc -eq 2 ] && python3 - "$T/tplan1.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+kinds = sorted(c["kind"] for c in ch)
+assert kinds == ["job"] * 3 + ["ruleset"] + ["trigger"] * 3 + ["workflow"], kinds
+for c in ch:
+    assert c["action"] == "update" and c["tags_changed"], c
+    assert [(f["path"], f.get("old"), f.get("new")) for f in c["fields"]] == \
+        [("Tags.team", "data", "platform")], (c["name"], c["fields"])
+PY
+then ok "deploy-moto: a tag-only edit in pipec.yaml plans Tags.team on every resource (live, $1 calls)"
+else nok "deploy-moto: a tag-only edit in pipec.yaml plans Tags.team on every resource (live, $1 calls)" "$T/tplan1.out" "$T/tplan1.err"; fi
+calls_reset
+run tdeploy1 deploy
+set -- $(calls "$T/calls-tdeploy1.json")
+(cd "$P" && "$PIPEC" build -o "$T/build3" .) >"$T/build3.err" 2>&1
+if [ $rc -eq 0 ] && [ "$(opcount "$T/calls-tdeploy1.json" glue.TagResource)" -eq 8 ] &&
+   [ "$(opcount "$T/calls-tdeploy1.json" glue.CreateJob)" -eq 0 ] &&
+   python3 "$ROOT/tests/deploy/landed.py" "$T/build3" plantest dev >"$T/landed3.out" 2>&1
+then ok "deploy-moto: the tag edit landed (TagResource on each, markers rewritten)"
+else nok "deploy-moto: the tag edit landed (TagResource on each, markers rewritten)" "$T/tdeploy1.out" "$T/tdeploy1.err" "$T/landed3.out" "$T/calls-tdeploy1.json"; fi
+run tplan2 plan
+if [ $rc -eq 0 ]; then ok "deploy-moto: clean after the tag edit"
+else nok "deploy-moto: clean after the tag edit" "$T/tplan2.out" "$T/tplan2.err"; fi
+cp "$T/pipec.yaml.saved" "$P/pipec.yaml"
+run tdeploy2 deploy
+
+# 11. a tag changed outside pipec: seen only with --refresh-tags (GetTags of everything owned)
+python3 - >"$T/ttamper.err" 2>&1 <<'PY'
+import boto3
+boto3.client("glue").tag_resource(ResourceArn="arn:aws:glue:us-east-1:123456789012:job/dev_events",
+                                  TagsToAdd={"team": "hijacked"})
+PY
+run rplan1 plan
+calls_reset
+run rplan2 plan --refresh-tags --format json --out "$T/refresh.json"
+set -- $(calls "$T/calls-rplan2.json")
+if [ $rc -eq 2 ] && [ "$(opcount "$T/calls-rplan2.json" glue.GetTags)" -ge 8 ] && python3 - "$T/rplan2.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+assert [(c["kind"], c["name"], [(f["path"], f["old"], f["new"]) for f in c["fields"]]) for c in ch] == \
+    [("job", "dev_events", [("Tags.team", "hijacked", "data")])], ch
+assert d["refresh_tags"] is True
+PY
+then ok "deploy-moto: plan --refresh-tags sees a tag edited outside pipec ($(opcount "$T/calls-rplan2.json" glue.GetTags) GetTags)"
+else nok "deploy-moto: plan --refresh-tags sees a tag edited outside pipec" "$T/rplan2.out" "$T/rplan2.err" "$T/calls-rplan2.json"; fi
+# without the option that drift is not read (documented): no changes
+if grep -q '^No changes.' "$T/rplan1.out"; then ok "deploy-moto: without --refresh-tags an outside tag edit is not read"
+else nok "deploy-moto: without --refresh-tags an outside tag edit is not read" "$T/rplan1.out"; fi
+run rdeploy deploy --plan "$T/refresh.json"
+run rplan3 plan --refresh-tags
+t=$(python3 -c 'import boto3; print(boto3.client("glue").get_tags(ResourceArn="arn:aws:glue:us-east-1:123456789012:job/dev_events")["Tags"]["team"])')
+if [ $rc -eq 0 ] && [ "$t" = data ] && grep -q '^  updated job dev_events$' "$T/rdeploy.out"
+then ok "deploy-moto: deploy --plan of a refresh-tags plan restores the tag"
+else nok "deploy-moto: deploy --plan of a refresh-tags plan restores the tag (team=$t)" "$T/rdeploy.out" "$T/rdeploy.err" "$T/rplan3.out"; fi
+
+# 12. a removed S3-event pipeline: prune finds its workflow and EventBridge rule
+python3 - >"$T/foreignwf.err" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+ev = boto3.client("events")
+g.create_workflow(Name="dev_lookalike-workflow", Description="not pipec's")
+g.create_workflow(Name="dev_otherproj-workflow", Tags={"pipec:project": "other", "pipec:environment": "dev",
+                                                       "pipec:owner": "other/dev"})
+ev.put_rule(Name="dev_lookalike-s3-event", EventPattern='{"source": ["aws.s3"]}')
+ev.put_targets(Rule="dev_lookalike-s3-event", Targets=[{"Id": "x", "Arn": "arn:aws:glue:us-east-1:123456789012:workflow/dev_lookalike-workflow"}])
+PY
+cat >"$P/pipelines/late.pipe" <<'PIPE'
+pipeline late {
+  source s3 "s3://${raw_bucket}/late/" { format json }
+  target s3tables analytics.late
+  columns {
+    id string required
+  }
+  schedule on s3 event { batch 5; window 2m }
+}
+PIPE
+run edeploy1 deploy
+rm "$P/pipelines/clicks.pipe" "$P/pipelines/late.pipe"
+# a deploy killed half way through a prune: late's trigger and job are gone, its workflow and rule remain
+python3 - >"$T/halfprune.err" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+g.delete_trigger(Name="dev_late-trigger")
+g.delete_job(JobName="dev_late")
+PY
+run eplan1 plan --prune --format json
+if [ $rc -eq 2 ] && [ ! -s "$T/foreignwf.err" ] && [ ! -s "$T/halfprune.err" ] && python3 - "$T/eplan1.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = sorted((c["kind"], c["name"], c["action"], c["pipeline"]) for c in d["changes"] if c["action"] != "unchanged")
+assert ch == [("event-rule", "dev_clicks-s3-event", "destroy", "clicks"),
+              ("event-rule", "dev_late-s3-event", "destroy", "late"),
+              ("job", "dev_clicks", "destroy", "clicks"),
+              ("trigger", "dev_clicks-trigger", "destroy", "clicks"),
+              ("workflow", "dev_clicks-workflow", "destroy", "clicks"),
+              ("workflow", "dev_late-workflow", "destroy", "late")], ch
+PY
+then ok "deploy-moto: plan --prune destroys a removed S3-event pipeline's workflow and rule, also when its trigger is already gone"
+else nok "deploy-moto: plan --prune destroys a removed S3-event pipeline's workflow and rule, also when its trigger is already gone" "$T/eplan1.out" "$T/eplan1.err" "$T/foreignwf.err" "$T/halfprune.err"; fi
+run eplan2 plan --format json
+if [ $rc -eq 0 ] && python3 - "$T/eplan2.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+kept = sorted((c["kind"], c["name"]) for c in d["changes"] if c["action"] == "keep")
+assert kept == [("event-rule", "dev_clicks-s3-event"), ("job", "dev_clicks"),
+                ("trigger", "dev_clicks-trigger"), ("workflow", "dev_clicks-workflow")], kept
+PY
+then ok "deploy-moto: without --prune the removed pipeline's workflow and rule are kept (found through its trigger)"
+else nok "deploy-moto: without --prune the removed pipeline's workflow and rule are kept (found through its trigger)" "$T/eplan2.out" "$T/eplan2.err"; fi
+run edeploy2 deploy --prune
+python3 - >"$T/epruned.out" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+ev = boto3.client("events")
+wfs = set(g.list_workflows()["Workflows"])
+assert not {"dev_clicks-workflow", "dev_late-workflow"} & wfs, wfs
+assert {"dev_lookalike-workflow", "dev_otherproj-workflow"} <= wfs, wfs
+rules = {r["Name"] for r in ev.list_rules()["Rules"]}
+assert not {"dev_clicks-s3-event", "dev_late-s3-event"} & rules, rules
+assert "dev_lookalike-s3-event" in rules, rules
+assert len(ev.list_targets_by_rule(Rule="dev_lookalike-s3-event")["Targets"]) == 1
+trig = set(g.list_triggers()["TriggerNames"])
+assert not {"dev_clicks-trigger", "dev_late-trigger"} & trig, trig
+assert "dev_clicks" not in g.list_jobs()["JobNames"]
+PY
+if [ $rc -eq 0 ] && [ ! -s "$T/epruned.out" ]
+then ok "deploy-moto: deploy --prune leaves no workflow, rule or trigger of them; foreign look-alikes untouched"
+else nok "deploy-moto: deploy --prune leaves no workflow, rule or trigger of them; foreign look-alikes untouched" "$T/edeploy2.out" "$T/edeploy2.err" "$T/epruned.out"; fi
+run eplan3 plan --prune
+if [ $rc -eq 0 ]; then ok "deploy-moto: clean after pruning the S3-event pipelines"
+else nok "deploy-moto: clean after pruning the S3-event pipelines" "$T/eplan3.out" "$T/eplan3.err"; fi
 
 # 8. credentials: a wrong secret fails clearly; --verbose never shows the secret
 AWS_SECRET_ACCESS_KEY="${SK}x" run badsecret plan
