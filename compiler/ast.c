@@ -12,15 +12,19 @@
 
 /* ---- vectors ---- */
 
-struct ast_vec *ast_vec_new(struct arena *a)
+struct ast_vec *ast_vec_new(struct arena *scratch)
 {
-	return arena_alloc(a, sizeof(struct ast_vec));
+	return arena_alloc(scratch, sizeof(struct ast_vec));
 }
 
-struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *elem, size_t size)
+struct ast_vec *ast_vec_push(struct arena *scratch, struct ast_vec *v, const void *elem,
+			     size_t size)
 {
+	struct arena *a = scratch;
+
 	if (!v)
 		v = ast_vec_new(a);
+	v->size = size;
 	if (v->n == v->cap) {
 		/* doubling keeps the total copied (and the arena waste) linear */
 		size_t cap = v->cap ? v->cap * 2 : 1;
@@ -36,7 +40,18 @@ struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *ele
 	return v;
 }
 
-#define VEC_ITEMS(v) ((v) ? (v)->items : NULL)
+void *ast_vec_take(struct arena *a, const struct ast_vec *v)
+{
+	void *items;
+
+	if (!v || !v->n)
+		return NULL;
+	items = arena_array(a, v->n, v->size);
+	memcpy(items, v->items, v->n * v->size);
+	return items;
+}
+
+#define VEC_ITEMS(v) ast_vec_take(a, (v))
 #define VEC_N(v) ((v) ? (v)->n : 0)
 
 /* ---- values and settings ---- */
@@ -136,7 +151,8 @@ struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct as
 				struct span span)
 {
 	struct ast_type *t = ast_type_simple(a, name);
-	const struct ast_field *f = VEC_ITEMS(args);
+	/* read in place: the fields are copied one by one below */
+	const struct ast_field *f = args ? args->items : NULL;
 	size_t n = VEC_N(args), i, nf = 0, na = 0;
 
 	t->has_angle = true;

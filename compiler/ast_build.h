@@ -10,15 +10,25 @@
 
 #include "ast.h"
 
-/* A list under construction; items is an arena array of n elements. */
+/*
+ * A list under construction.  Its buffer grows (by doubling) in the
+ * parser's scratch arena, which is dropped once the file is parsed; the
+ * constructor that takes the list copies it, exactly sized, into the AST's
+ * arena (ast_vec_take), so the tree never carries the doubling slack.
+ */
 struct ast_vec {
 	void *items;
 	size_t n, cap;
+	size_t size;		/* bytes per element */
 };
 
-struct ast_vec *ast_vec_new(struct arena *a);
-/* Copies size bytes at elem to the end of v (v may be NULL: a new vec is made). */
-struct ast_vec *ast_vec_push(struct arena *a, struct ast_vec *v, const void *elem, size_t size);
+struct ast_vec *ast_vec_new(struct arena *scratch);
+/* Copies size bytes at elem to the end of v (v may be NULL: a new vec is
+ * made in scratch). */
+struct ast_vec *ast_vec_push(struct arena *scratch, struct ast_vec *v, const void *elem,
+			     size_t size);
+/* The items of v copied into a (NULL for an empty or absent list). */
+void *ast_vec_take(struct arena *a, const struct ast_vec *v);
 
 struct ast_value *ast_value_string(struct arena *a, const struct ast_string *s);
 struct ast_value *ast_value_number(struct arena *a, const struct ast_number *n);

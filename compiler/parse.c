@@ -75,7 +75,7 @@ void parse_lex_comment(struct parse_ctx *ctx, struct span at)
 {
 	struct ast_comment c = { at };
 
-	ctx->comments = ast_vec_push(ctx->arena, ctx->comments, &c, sizeof(c));
+	ctx->comments = ast_vec_push(&ctx->scratch, ctx->comments, &c, sizeof(c));
 }
 
 static int too_deep(struct parse_ctx *ctx, struct span at)
@@ -321,7 +321,7 @@ static void add_part(struct parse_ctx *ctx, struct ast_vec **parts, bool is_var,
 	p.text = arena_strndup(ctx->arena, text, len);
 	p.len = len;
 	p.span = at;
-	*parts = ast_vec_push(ctx->arena, *parts, &p, sizeof(p));
+	*parts = ast_vec_push(&ctx->scratch, *parts, &p, sizeof(p));
 }
 
 static void add_utf8(struct strbuf *sb, uint32_t cp)
@@ -517,7 +517,7 @@ int parse_lex_string(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, siz
 #undef FLUSH_LIT
 	strbuf_release(&lit);
 	if (parts) {
-		s->parts = parts->items;
+		s->parts = ast_vec_take(ctx->arena, parts);
 		s->nparts = parts->n;
 	}
 	s->span = at;
@@ -645,20 +645,20 @@ void parse_expected(struct parse_ctx *ctx, struct span after, const char *what)
 void parse_add_item(struct parse_ctx *ctx, struct ast_item *it)
 {
 	if (it)
-		ctx->items = ast_vec_push(ctx->arena, ctx->items, it, sizeof(*it));
+		ctx->items = ast_vec_push(&ctx->scratch, ctx->items, it, sizeof(*it));
 }
 
 struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, struct ast_value *v)
 {
 	if (vec->n < PARSE_MAX_VALUES)
-		return ast_vec_push(ctx->arena, vec, v, sizeof(*v));
+		return ast_vec_push(&ctx->scratch, vec, v, sizeof(*v));
 	if (vec->n == PARSE_MAX_VALUES) {
 		struct diag *d = diag_error(ctx->ds, ctx->src, v->span, "too many values");
 
 		diag_help(d, "a setting or list holds at most %d values", PARSE_MAX_VALUES);
 		ctx->nerrors++;
 		/* one past the limit marks the list as reported */
-		return ast_vec_push(ctx->arena, vec, v, sizeof(*v));
+		return ast_vec_push(&ctx->scratch, vec, v, sizeof(*v));
 	}
 	return vec;
 }
@@ -711,7 +711,7 @@ struct ast_vec *parse_after_add(struct parse_ctx *ctx, struct ast_vec *names, in
 		diag_help(d, "'after a and b' waits for all; 'after a or b' runs after any one");
 		ctx->nerrors++;
 	}
-	return ast_vec_push(ctx->arena, names, name, sizeof(*name));
+	return ast_vec_push(&ctx->scratch, names, name, sizeof(*name));
 }
 
 struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, struct ast_vec *names,
@@ -731,6 +731,7 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.src = src;
 	ctx.arena = arena;
+	arena_init(&ctx.scratch);
 	ctx.ds = ds;
 	memset(out, 0, sizeof(*out));
 	out->src = src;
@@ -758,13 +759,14 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	free(copy);
 
 	if (ctx.items) {
-		out->items = ctx.items->items;
+		out->items = ast_vec_take(arena, ctx.items);
 		out->nitems = ctx.items->n;
 	}
 	if (ctx.comments) {
-		out->comments = ctx.comments->items;
+		out->comments = ast_vec_take(arena, ctx.comments);
 		out->ncomments = ctx.comments->n;
 	}
+	arena_release(&ctx.scratch);
 	out->nsyntax_errors = ctx.nerrors;
 	return ctx.nerrors;
 }

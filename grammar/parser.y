@@ -38,7 +38,8 @@ struct parse_brace {
 /* The state shared by the scanner, the parser and parse.c. */
 struct parse_ctx {
 	const struct source *src;
-	struct arena *arena;
+	struct arena *arena;		/* the AST */
+	struct arena scratch;		/* lists under construction; dropped after the parse */
 	struct diag_set *ds;
 	void *scanner;
 	size_t nerrors;
@@ -141,8 +142,9 @@ struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, str
 	} while (0)
 
 #define A (ctx->arena)
+#define S (&ctx->scratch)
 /* appends a node to a list, skipping the NULL of a line that failed */
-#define PUSH(vec, node) ((node) ? ast_vec_push(A, (vec), (node), sizeof(*(node))) : (vec))
+#define PUSH(vec, node) ((node) ? ast_vec_push(S, (vec), (node), sizeof(*(node))) : (vec))
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 {
@@ -355,14 +357,14 @@ opt_keys:
 	;
 
 after_list:
-	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
+	  any_name		{ $$ = ast_vec_push(S, NULL, &$1, sizeof($1)); }
 	| after_list AND any_name { $$ = parse_after_add(ctx, $1, AND, @2, &$3); }
 	| after_list OR any_name { $$ = parse_after_add(ctx, $1, OR, @2, &$3); }
 	;
 
 name_list:
-	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
-	| name_list ',' any_name { $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	  any_name		{ $$ = ast_vec_push(S, NULL, &$1, sizeof($1)); }
+	| name_list ',' any_name { $$ = ast_vec_push(S, $1, &$3, sizeof($3)); }
 	;
 
 /* columns { NAME TYPE [required] [from "field"] ... } */
@@ -399,13 +401,13 @@ type:
 	;
 
 num_list:
-	  NUMBER		{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
-	| num_list ',' NUMBER	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	  NUMBER		{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
+	| num_list ',' NUMBER	{ $$ = ast_vec_push(S, $1, $3, sizeof(*$3)); }
 	;
 
 type_args:
-	  type_arg		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
-	| type_args ',' type_arg { $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	  type_arg		{ $$ = ast_vec_push(S, NULL, &$1, sizeof($1)); }
+	| type_args ',' type_arg { $$ = ast_vec_push(S, $1, &$3, sizeof($3)); }
 	;
 
 type_arg:
@@ -415,8 +417,8 @@ type_arg:
 
 /* partition by days(ts), bucket(16, id), category */
 part_list:
-	  part			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
-	| part_list ',' part	{ $$ = ast_vec_push(A, $1, $3, sizeof(*$3)); }
+	  part			{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
+	| part_list ',' part	{ $$ = ast_vec_push(S, $1, $3, sizeof(*$3)); }
 	;
 
 part:
@@ -538,7 +540,7 @@ args:
 	;
 
 args1:
-	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	  value			{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
 	| args1 value		{ $$ = parse_push_value(ctx, $1, $2); }
 	| args1 ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;
@@ -553,14 +555,14 @@ value:
 	;
 
 list_items:
-	  value			{ $$ = ast_vec_push(A, NULL, $1, sizeof(*$1)); }
+	  value			{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
 	| list_items value	{ $$ = parse_push_value(ctx, $1, $2); }
 	| list_items ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;
 
 qname:
-	  any_name		{ $$ = ast_vec_push(A, NULL, &$1, sizeof($1)); }
-	| qname '.' any_name	{ $$ = ast_vec_push(A, $1, &$3, sizeof($3)); }
+	  any_name		{ $$ = ast_vec_push(S, NULL, &$1, sizeof($1)); }
+	| qname '.' any_name	{ $$ = ast_vec_push(S, $1, &$3, sizeof($3)); }
 	;
 
 string:
