@@ -49,6 +49,14 @@ struct diag *check_unknown(struct check_ctx *c, struct span span, const char *wh
 	return d;
 }
 
+static bool has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
 bool check_is_identifier(const char *s)
 {
 	if (!isalpha((unsigned char)*s) && *s != '_')
@@ -941,7 +949,9 @@ size_t check_project(struct project *p, const struct config *cfg)
 		const struct ast_name *nm = &refs[i].item->name;
 
 		c.src = refs[i].file->src;
-		if (!valid_pipeline_name(nm->text) || strlen(nm->text) > 200) {
+		/* a non-ASCII name was already reported by the parser */
+		if ((!valid_pipeline_name(nm->text) && !has_non_ascii(nm->text)) ||
+		    strlen(nm->text) > 200) {
 			diag_help(diag_error(c.ds, c.src, nm->span, "invalid pipeline name '%s'",
 					     nm->text),
 				  "pipeline names start with a letter and use letters, digits, '_' "

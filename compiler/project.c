@@ -217,7 +217,11 @@ int project_load(struct project *p, const struct project_opts *o)
 	size_t i;
 	int cfg_rc;
 
-	cfg_rc = config_load(p, o->config_path, o->npaths ? o->paths[0] : NULL, o->env_name, &cfg);
+	/* Formatting and AST dumps need no environment: a broken pipec.yaml
+	 * must not stop them. */
+	cfg_rc = o->parse_only ? 0
+			       : config_load(p, o->config_path, o->npaths ? o->paths[0] : NULL,
+					     o->env_name, &cfg);
 	collect_files(p, o, &files);
 	if (!p->env_error && !files.count) {
 		struct diag *d = diag_error_file(&p->diags, NULL, NULL, "no .pipe files found");
