@@ -357,6 +357,39 @@ if [ $rc -eq 0 ] && python3 -c 'import boto3, sys; sys.exit(any(r["Name"].starts
 then ok "deploy-moto: removed validating pipelines prune their rulesets"
 else nok "deploy-moto: removed validating pipelines prune their rulesets" "$T/vprune.out" "$T/vprune.err" "$T/vplan7.out"; fi
 
+# a description at Glue's limit: the declared text is cut (on a character
+# boundary) so that text and marker fit in 2048; the plan stays clean
+python3 - "$P/pipelines/longdesc.pipe" <<'PY'
+import sys
+desc = "a" + "é" * 1019          # 2039 bytes: byte 2016 falls inside a character
+open(sys.argv[1], "w").write('''pipeline longdesc {
+  description "%s"
+  source s3 "s3://${raw_bucket}/longdesc/" { format json }
+  target s3tables analytics.longdesc
+  columns {
+    id string required
+  }
+  schedule on demand
+}
+''' % desc)
+PY
+run ldeploy deploy
+run lplan plan
+python3 - >"$T/longdesc.out" 2>&1 <<'PY'
+import boto3
+g = boto3.client("glue")
+d = g.get_job(JobName="dev_longdesc")["Job"]["Description"]
+h = g.get_tags(ResourceArn="arn:aws:glue:us-east-1:123456789012:job/dev_longdesc")["Tags"]["pipec:hash"]
+want = ("a" + "é" * 1007) + " [pipec:sha256=%s]" % h[:16]
+assert d == want, (len(d.encode()), d[-40:])
+assert len(d.encode()) <= 2048
+PY
+if [ $rc -eq 0 ] && [ ! -s "$T/longdesc.out" ]
+then ok "deploy-moto: a 2039-byte description is cut on a character boundary to fit the marker; plan clean"
+else nok "deploy-moto: a 2039-byte description is cut on a character boundary to fit the marker; plan clean" "$T/ldeploy.out" "$T/ldeploy.err" "$T/lplan.out" "$T/longdesc.out"; fi
+rm "$P/pipelines/longdesc.pipe"
+run ldeploy2 deploy --prune
+
 # 10. a tag edited in pipec.yaml is seen without --against (the marker hashes the tags)
 cp "$P/pipec.yaml" "$T/pipec.yaml.saved"
 sed -i 's/tags: { team: data }/tags: { team: platform }/' "$P/pipec.yaml"
