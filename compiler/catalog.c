@@ -553,6 +553,10 @@ static const char *read_string(struct loader *L, const char *what, bool required
 		err(L, ev_span(L), "%s contains a NUL character", what);
 		return NULL;
 	}
+	if (required && !*v) {
+		diag_help(err(L, ev_span(L), "%s is empty", what), "give it a value");
+		return NULL;
+	}
 	return arena_strdup(&L->c->arena, v);
 }
 
@@ -669,24 +673,319 @@ static void duplicate(struct loader *L, struct span at, struct span first, const
 		diag_help(d, "remove or rename one");
 }
 
-static bool valid_glue_type(const char *t)
-{
-	const char *p;
-	int depth = 0;
+/*
+ * Glue column types: the Hive type grammar Glue stores and returns.
+ *
+ *   type  := NAME | decimal [(P [, S])] | char(N) | varchar(N)
+ *          | array<type> | map<type, type> | struct<[field {, field}]>
+ *          | uniontype<type {, type}>
+ *   field := NAME : type          (NAME as crawlers write it, or `quoted`)
+ *
+ * Blanks between tokens are allowed.  The first mistake is kept with its
+ * place in the text, so the diagnostic points into the YAML value.
+ */
+static const char *const glue_type_words[] = {
+	"string", "boolean", "tinyint", "smallint", "int", "integer", "bigint", "float", "real",
+	"double", "date", "timestamp", "binary", "decimal", "char", "varchar", "array", "map",
+	"struct", "uniontype",
+};
 
-	if (!*t)
-		return false;
-	for (p = t; *p; p++) {
-		if (*p == '<' || *p == '(')
-			depth++;
-		else if (*p == '>' || *p == ')')
-			depth--;
-		if (depth < 0)
-			return false;
-		if (!isalnum((unsigned char)*p) && !strchr("_<>(),: ", *p))
-			return false;
+struct tparse {
+	const char *s;		/* lowercase */
+	size_t i;
+	int depth;
+	bool failed;
+	size_t at, len;		/* the offending part of s */
+	bool whole;		/* the mistake is the type's only word */
+	struct strbuf msg, help;
+};
+
+static void tp_fail(struct tparse *tp, size_t at, size_t len, const char *help, const char *fmt,
+		    ...) __attribute__((format(printf, 5, 6)));
+
+static void tp_fail(struct tparse *tp, size_t at, size_t len, const char *help, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	if (tp->failed)
+		return;
+	tp->failed = true;
+	tp->at = at;
+	tp->len = len;
+	va_start(ap, fmt);
+	strbuf_vaddf(&tp->msg, fmt, ap);
+	va_end(ap);
+	if (help)
+		strbuf_addstr(&tp->help, help);
+}
+
+static void tp_blank(struct tparse *tp)
+{
+	while (tp->s[tp->i] == ' ' || tp->s[tp->i] == '\t')
+		tp->i++;
+}
+
+/* Length of the character at i for a caret (0 at the end of the text). */
+static size_t tp_here(const struct tparse *tp)
+{
+	return tp->s[tp->i] ? 1 : 0;
+}
+
+static bool tp_expect(struct tparse *tp, char c, const char *after, const char *help)
+{
+	tp_blank(tp);
+	if (tp->s[tp->i] == c) {
+		tp->i++;
+		return true;
 	}
-	return depth == 0 && isalpha((unsigned char)t[0]);
+	if (tp->s[tp->i])
+		tp_fail(tp, tp->i, 1, help, "expected '%c' %s, found '%c'", c, after, tp->s[tp->i]);
+	else
+		tp_fail(tp, tp->i, 0, help, "expected '%c' %s", c, after);
+	return false;
+}
+
+/* An unsigned number; false after a diagnostic. */
+static bool tp_number(struct tparse *tp, long *out, size_t *at, const char *what, const char *help)
+{
+	char *end;
+
+	tp_blank(tp);
+	*at = tp->i;
+	if (!isdigit((unsigned char)tp->s[tp->i])) {
+		tp_fail(tp, tp->i, tp_here(tp), help, "expected %s", what);
+		return false;
+	}
+	*out = strtol(tp->s + tp->i, &end, 10);
+	tp->i = (size_t)(end - tp->s);
+	return true;
+}
+
+static bool tp_type(struct tparse *tp, const char *ctx);
+
+static void tp_params(struct tparse *tp, const char *word, size_t wstart)
+{
+	static const char dec_help[] = "a Glue decimal has a precision of 1 to 38 and a scale of 0 "
+				       "to its precision, e.g. decimal(10,2)";
+	long p = 10, sc = 0;
+	size_t pat = wstart, sat = wstart;
+
+	if (!strcmp(word, "decimal")) {
+		tp_blank(tp);
+		if (tp->s[tp->i] != '(')
+			return;
+		tp->i++;
+		if (!tp_number(tp, &p, &pat, "the precision of 'decimal'", dec_help))
+			return;
+		tp_blank(tp);
+		if (tp->s[tp->i] == ',') {
+			tp->i++;
+			if (!tp_number(tp, &sc, &sat, "the scale of 'decimal'", dec_help))
+				return;
+		}
+		if (!tp_expect(tp, ')', "after the decimal's parameters", dec_help))
+			return;
+		if (p < 1 || p > 38)
+			tp_fail(tp, pat, strspn(tp->s + pat, "0123456789"), dec_help,
+				"decimal precision %ld is out of range", p);
+		else if (sc > p)
+			tp_fail(tp, sat, strspn(tp->s + sat, "0123456789"), dec_help,
+				"decimal scale %ld is larger than its precision %ld", sc, p);
+		return;
+	}
+	/* char(n), varchar(n) */
+	{
+		bool ischar = !strcmp(word, "char");
+		long max = ischar ? 255 : 65535, n;
+		const char *help = ischar ? "write char(N) with N from 1 to 255"
+					  : "write varchar(N) with N from 1 to 65535";
+		tp_blank(tp);
+		if (tp->s[tp->i] != '(') {
+			tp_fail(tp, wstart, strlen(word), help, "'%s' needs a length", word);
+			return;
+		}
+		tp->i++;
+		if (!tp_number(tp, &n, &pat, "a length", help) ||
+		    !tp_expect(tp, ')', "after the length", help))
+			return;
+		if (n < 1 || n > max)
+			tp_fail(tp, pat, strspn(tp->s + pat, "0123456789"), help,
+				"%s length %ld is out of range", word, n);
+	}
+}
+
+static void tp_struct_fields(struct tparse *tp)
+{
+	static const char help[] = "write struct<NAME:TYPE, ...>, e.g. struct<id:int,name:string>";
+
+	tp_blank(tp);
+	if (tp->s[tp->i] == '>')
+		return;		/* struct<>: Spark writes it for an empty object */
+	for (;;) {
+		size_t start, n;
+		tp_blank(tp);
+		start = tp->i;
+		if (tp->s[tp->i] == '`') {
+			const char *close = strchr(tp->s + tp->i + 1, '`');
+			if (!close) {
+				tp_fail(tp, start, 1, help, "unterminated quoted field name");
+				return;
+			}
+			tp->i = (size_t)(close - tp->s) + 1;
+		} else {
+			tp->i += strcspn(tp->s + tp->i, ":,<>()` \t");
+		}
+		n = tp->i - start;
+		if (!n) {
+			tp_fail(tp, start, tp_here(tp), help, "expected a struct field name");
+			return;
+		}
+		tp_blank(tp);
+		if (tp->s[tp->i] != ':') {
+			tp_fail(tp, tp->i, tp_here(tp), help, "expected ':' after struct field name '%.*s'",
+				(int)n, tp->s + start);
+			return;
+		}
+		tp->i++;
+		if (!tp_type(tp, "':'"))
+			return;
+		tp_blank(tp);
+		if (tp->s[tp->i] != ',')
+			return;
+		tp->i++;
+	}
+}
+
+/* One type starting at tp->i; ctx names what came before, for "expected a
+ * type after …". */
+static bool tp_type(struct tparse *tp, const char *ctx)
+{
+	size_t start, n, k;
+	char word[32];
+
+	if (++tp->depth > 64) {
+		tp_fail(tp, tp->i, tp_here(tp), "flatten the type", "type nested too deeply");
+		return false;
+	}
+	tp_blank(tp);
+	start = tp->i;
+	n = strcspn(tp->s + start, "<>(),:` \t");
+	if (!n) {
+		if (ctx)
+			tp_fail(tp, start, tp_here(tp), NULL, "expected a type after %s", ctx);
+		else
+			tp_fail(tp, start, tp_here(tp), NULL, "expected a type");
+		return false;
+	}
+	tp->i += n;
+	for (k = 0; k < sizeof(glue_type_words) / sizeof(glue_type_words[0]); k++)
+		if (strlen(glue_type_words[k]) == n && !strncmp(tp->s + start, glue_type_words[k], n))
+			break;
+	if (k == sizeof(glue_type_words) / sizeof(glue_type_words[0])) {
+		char *w = xstrndup(tp->s + start, n);
+		const char *near = diag_closest(w, glue_type_words,
+						sizeof(glue_type_words) / sizeof(glue_type_words[0]));
+		struct strbuf h = STRBUF_INIT;
+		if (near)
+			strbuf_addf(&h, "did you mean '%s'?", near);
+		else
+			strbuf_addstr(&h, "write a Glue (Hive) type such as 'bigint', 'decimal(10,2)', "
+					  "'array<string>' or 'struct<id:int>'");
+		tp_fail(tp, start, n, h.buf, "unknown type '%s'", w);
+		tp->whole = tp->depth == 1 && !tp->s[tp->i + strspn(tp->s + tp->i, " \t")];
+		strbuf_release(&h);
+		free(w);
+		return false;
+	}
+	memcpy(word, tp->s + start, n);
+	word[n] = '\0';
+	if (!strcmp(word, "decimal") || !strcmp(word, "char") || !strcmp(word, "varchar")) {
+		tp_params(tp, word, start);
+	} else if (!strcmp(word, "array") || !strcmp(word, "map") || !strcmp(word, "struct") ||
+		   !strcmp(word, "uniontype")) {
+		const char *help = !strcmp(word, "array") ? "write array<TYPE>, e.g. array<string>"
+				   : !strcmp(word, "map") ? "write map<KEY,VALUE>, e.g. map<string,int>"
+				   : !strcmp(word, "struct") ? "write struct<NAME:TYPE, ...>, e.g. struct<id:int>"
+							     : "write uniontype<TYPE, ...>, e.g. uniontype<int,string>";
+		tp_blank(tp);
+		if (tp->s[tp->i] != '<') {
+			tp_fail(tp, start, n, help, "'%s' needs its element types in '<…>'", word);
+			return false;
+		}
+		tp->i++;
+		if (!strcmp(word, "struct")) {
+			tp_struct_fields(tp);
+		} else if (tp_type(tp, "'<'")) {
+			if (!strcmp(word, "map")) {
+				if (tp_expect(tp, ',', "after the map's key type", help))
+					tp_type(tp, "','");
+			} else if (!strcmp(word, "uniontype")) {
+				tp_blank(tp);
+				while (!tp->failed && tp->s[tp->i] == ',') {
+					tp->i++;
+					tp_type(tp, "','");
+					tp_blank(tp);
+				}
+			}
+		}
+		if (!tp->failed)
+			tp_expect(tp, '>', !strcmp(word, "map") ? "after the map's value type"
+					   : !strcmp(word, "struct") ? "after the struct's fields"
+								     : "after the element type", help);
+		if (tp->failed && !tp->help.len)
+			strbuf_addstr(&tp->help, help);
+	}
+	tp->depth--;
+	return !tp->failed;
+}
+
+/* Checks a (lowercase) Glue type; on a mistake fills tp's message. */
+static bool glue_type_parse(struct tparse *tp, const char *t)
+{
+	memset(tp, 0, sizeof(*tp));
+	strbuf_init(&tp->msg, 0);
+	strbuf_init(&tp->help, 0);
+	tp->s = t;
+	if (tp_type(tp, NULL)) {
+		tp_blank(tp);
+		if (tp->s[tp->i])
+			tp_fail(tp, tp->i, strlen(tp->s + tp->i), NULL,
+				"unexpected '%s' after the type", tp->s + tp->i);
+	}
+	return !tp->failed;
+}
+
+/* The part [at, at+len) of a string value read at sp, when the value is
+ * written out unchanged in the source (plain, or quoted without escapes);
+ * else the whole value. */
+static struct span value_part(const struct loader *L, struct span sp, const char *value,
+			      size_t at, size_t len)
+{
+	size_t base = sp.start, n = strlen(value);
+
+	if (base < L->src->len && (L->src->text[base] == '"' || L->src->text[base] == '\''))
+		base++;
+	if (base + n > L->src->len || memcmp(L->src->text + base, value, n))
+		return sp;
+	if (!len && at >= n && at)
+		return span_make(base + at - 1, base + at);	/* at the end: the last character */
+	return span_make(base + at, base + at + (len ? len : 1));
+}
+
+static void type_error(struct loader *L, const struct catalog_column *col, const char *written,
+		       struct tparse *tp)
+{
+	struct span at = value_part(L, col->type_span, written, tp->at, tp->len);
+	struct diag *d;
+
+	if (tp->whole)
+		d = err(L, at, "unknown column type '%s'", written);
+	else
+		d = err(L, at, "'%s' is not a Glue column type: %s", written, tp->msg.buf);
+	diag_help(d, "%s", tp->help.len ? tp->help.buf
+					 : "write a Glue (Hive) type such as 'bigint', 'decimal(10,2)', "
+					   "'array<string>' or 'struct<id:int>'");
 }
 
 /* column: {name, type, comment} */
@@ -710,14 +1009,14 @@ static bool read_column(struct loader *L, struct catalog_column *col, const char
 			col->type = read_string(L, "a column type", true, &col->type_span);
 			if (col->type) {
 				char *lt = lower_dup(&L->c->arena, col->type);
-				if (!valid_glue_type(lt)) {
-					diag_help(err(L, col->type_span, "'%s' is not a Glue column type",
-						      col->type),
-						  "write a Hive/Glue type such as 'bigint', 'decimal(10,2)' or 'array<string>'");
-					col->type = NULL;
-				} else {
-					col->type = lt;
-				}
+				struct tparse tp;
+				/* kept when wrong, so that the column's other uses
+				 * (a partition field naming it) raise nothing more */
+				if (!glue_type_parse(&tp, lt))
+					type_error(L, col, col->type, &tp);
+				col->type = lt;
+				strbuf_release(&tp.msg);
+				strbuf_release(&tp.help);
 			}
 			break;
 		default:
@@ -769,10 +1068,24 @@ static void read_columns(struct loader *L, bool keys_list, const char *table)
 	strmap_release(&names);
 }
 
-static void read_spec(struct loader *L)
+/* partition_spec: a list of partition fields, or `unknown`. */
+static enum catalog_spec_state read_spec(struct loader *L)
 {
+	if (L->ev.type == YAML_SCALAR_EVENT && !is_null_scalar(&L->ev)) {
+		const char *v = (const char *)L->ev.data.scalar.value;
+		struct diag *d;
+		if (!strcmp(v, "unknown"))
+			return CS_UNKNOWN;
+		d = err(L, ev_span(L), "'partition_spec' must be a list of partition fields or 'unknown'");
+		if (!strcasecmp(v, "unknown") || diag_closest(v, (const char *const[]){ "unknown" }, 1))
+			diag_help(d, "did you mean 'unknown'?");
+		else
+			diag_help(d, "write [\"days(ts)\", \"bucket(16, id)\"], [] when the table is not "
+				     "partitioned, or unknown");
+		return CS_UNSTATED;
+	}
 	if (!enter_sequence(L, "'partition_spec'"))
-		return;
+		return L->ev.type == YAML_SCALAR_EVENT ? CS_KNOWN : CS_UNSTATED;
 	while (next_item(L)) {
 		struct catalog_partition part;
 		struct span sp;
@@ -780,15 +1093,28 @@ static void read_spec(struct loader *L)
 		if (!text)
 			continue;
 		if (catalog_partition_parse(&L->c->arena, text, &part) < 0) {
-			diag_help(err(L, sp, "'%s' is not a partition field", text),
-				  "write 'col', 'years(col)', 'months(col)', 'days(col)', 'hours(col)', "
-				  "'bucket(N, col)' or 'truncate(N, col)'");
+			struct diag *d = err(L, sp, "'%s' is not a partition field", text);
+			const char *open = strchr(text, '('), *near = NULL;
+			char *fn;
+			/* Iceberg's metadata says year, month, day, hour */
+			if (open) {
+				fn = xstrndup(text, (size_t)(open - text));
+				near = diag_closest(fn, transform_names,
+						    sizeof(transform_names) / sizeof(transform_names[0]));
+				free(fn);
+			}
+			if (near)
+				diag_help(d, "did you mean '%s(…)'?", near);
+			else
+				diag_help(d, "write 'col', 'years(col)', 'months(col)', 'days(col)', 'hours(col)', "
+					     "'bucket(N, col)' or 'truncate(N, col)'");
 			continue;
 		}
 		part.span = sp;
 		XGROW(L->spec, L->spec_alloc, L->nspec + 1);
 		L->spec[L->nspec++] = part;
 	}
+	return CS_KNOWN;
 }
 
 static const char *const formats[] = { "parquet", "orc", "avro", "csv", "json", "xml", "text" };
@@ -830,7 +1156,7 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 			read_columns(L, true, tmp.name);
 		} else {
 			tmp.spec_span = seen[k].span;
-			read_spec(L);
+			tmp.spec_state = read_spec(L);
 		}
 	}
 	if (L->fatal)
@@ -902,7 +1228,7 @@ static void read_table(struct loader *L, struct catalog_database *db, bool in_bu
 			diag_note(d, L->src, t->span, "table '%s' is defined here", t->name);
 			diag_help(d, "a partition field names one of the table's columns");
 		}
-	if (t->nspec && t->type != CT_ICEBERG)
+	if (t->spec_state != CS_UNSTATED && t->type != CT_ICEBERG)
 		diag_help(err(L, t->spec_span, "'partition_spec' is for Iceberg tables"),
 			  "a Hive table lists its partition columns under 'partition_keys'");
 	if (t->npartition_keys && t->type == CT_ICEBERG)
@@ -1178,6 +1504,31 @@ int catalog_load(struct catalog *c, const struct source *src, struct diag_set *d
 	return L.nerrors ? -1 : 0;
 }
 
+/* ---- warnings ---- */
+
+void catalog_lint(const struct catalog *c, struct diag_set *ds)
+{
+	size_t i;
+
+	for (i = 0; i < c->connections.count; i++) {
+		const struct catalog_connection *cn = c->connections.entries[i].value;
+		struct diag *d;
+		if (cn->type != CC_JDBC || cn->engine != MJ_NONE || !c->src)
+			continue;
+		if (cn->url) {
+			d = diag_warning(ds, c->src, cn->span,
+					 "cannot tell which database connection '%s' reaches from its URL '%s'",
+					 cn->name, cn->url);
+			diag_help(d, "pipec reads postgresql, mysql, sqlserver, oracle and redshift; when "
+				     "the connection reaches one of them, say which with 'engine:'");
+		} else {
+			d = diag_warning(ds, c->src, cn->span,
+					 "cannot tell which database connection '%s' reaches", cn->name);
+			diag_help(d, "add the connection's 'url:' (its JDBC_CONNECTION_URL) or its 'engine:'");
+		}
+	}
+}
+
 /* ---- saving ---- */
 
 static bool plain_ok(const char *s)
@@ -1300,7 +1651,10 @@ static void put_tables(struct strbuf *out, int indent, const struct catalog_data
 		if (!t->in_bucket)
 			put_columns(out, indent + 4, "partition_keys", t->partition_keys,
 				    t->npartition_keys);
-		if (t->nspec) {
+		if (t->spec_state == CS_UNKNOWN) {
+			strbuf_addchars(out, ' ', (size_t)indent + 4);
+			strbuf_addstr(out, "partition_spec: unknown\n");
+		} else if (t->nspec || t->spec_state == CS_KNOWN) {
 			strbuf_addchars(out, ' ', (size_t)indent + 4);
 			strbuf_addstr(out, "partition_spec: [");
 			for (j = 0; j < t->nspec; j++) {

@@ -32,6 +32,14 @@ enum catalog_conn_type {
 	CC_JDBC, CC_SNOWFLAKE, CC_BIGQUERY, CC_REDSHIFT, CC_DATABASE, CC_OTHER,
 };
 
+/* What a snapshot says of an Iceberg table's partition spec: nothing (the
+ * key is absent, so partitioning is not compared), the spec itself (an
+ * empty one: not partitioned), or `partition_spec: unknown` (the pull could
+ * not read the table's metadata file; not compared either). */
+enum catalog_spec_state {
+	CS_UNSTATED, CS_KNOWN, CS_UNKNOWN,
+};
+
 struct catalog_column {
 	const char *name;
 	const char *type;		/* Glue type as written, e.g. "decimal(10,2)" */
@@ -60,7 +68,8 @@ struct catalog_table {
 	size_t ncolumns;
 	struct catalog_column *partition_keys;	/* Hive partition keys */
 	size_t npartition_keys;
-	struct catalog_partition *spec;	/* Iceberg partition spec */
+	enum catalog_spec_state spec_state;
+	struct catalog_partition *spec;	/* Iceberg partition spec (CS_KNOWN) */
 	size_t nspec;
 	struct span spec_span;		/* of the partition_spec key (empty when absent) */
 	struct strmap colmap;		/* lowercase name → column (columns and partition keys) */
@@ -108,6 +117,12 @@ void catalog_release(struct catalog *c);
  * snapshot is valid, -1 when it had errors (c then holds whatever parsed). */
 int catalog_load(struct catalog *c, const struct source *src, struct diag_set *ds);
 
+/* Warnings about entries that are valid but that no pipeline can use as
+ * they stand (a JDBC connection whose engine cannot be told): `pipec
+ * catalog check` reports them; `pipec check` only for the entries a
+ * pipeline uses. */
+void catalog_lint(const struct catalog *c, struct diag_set *ds);
+
 /* Writes c in canonical form: keys in a fixed order, every list sorted by
  * name (columns and partition specs keep their order), strings quoted only
  * when YAML needs it.  Loading the output gives back the same catalog. */
@@ -145,7 +160,8 @@ enum catalog_conn_type catalog_conn_type_parse(const char *s, enum model_jdbc_en
 /* The engine named by a JDBC URL ("jdbc:postgresql://…" → MJ_POSTGRESQL). */
 enum model_jdbc_engine catalog_jdbc_url_engine(const char *url);
 int catalog_jdbc_engine_parse(const char *s, enum model_jdbc_engine *out);
-/* Parses "days(ts)", "bucket(16, id)", "category" (identity). Returns 0 or -1. */
+/* Parses "days(ts)", "bucket(16, id)", "category" or "identity(category)"
+ * (identity). Returns 0 or -1. */
 int catalog_partition_parse(struct arena *a, const char *text, struct catalog_partition *out);
 /* Appends the canonical spelling, e.g. "bucket(16, id)". */
 void catalog_partition_format(const struct catalog_partition *p, struct strbuf *out);

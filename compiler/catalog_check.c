@@ -249,10 +249,18 @@ static void check_connection(struct checker *k, const char *name, struct span at
 		if (unknown_engine) {
 			d = diag_warning(k->ds, k->src, at,
 					 "cannot tell which database connection '%s' reaches", name);
-			diag_note(d, k->cat->src, cn->span,
-				  "the snapshot gives no JDBC URL or engine for '%s'", cn->name);
-			diag_help(d, "add 'url:' or 'engine: %s' to the connection in the snapshot",
-				  engine_label[engine]);
+			if (cn->url) {
+				diag_note(d, k->cat->src, cn->span,
+					  "the URL of '%s' names no database pipec reads: %s", cn->name,
+					  cn->url);
+				diag_help(d, "if it reaches %s, add 'engine: %s' to the connection in the snapshot",
+					  engine_label[engine], engine_label[engine]);
+			} else {
+				diag_note(d, k->cat->src, cn->span,
+					  "the snapshot gives no JDBC URL or engine for '%s'", cn->name);
+				diag_help(d, "add 'url:' or 'engine: %s' to the connection in the snapshot",
+					  engine_label[engine]);
+			}
 		}
 		return;
 	}
@@ -367,8 +375,6 @@ static void spec_text(const struct catalog_partition *spec, size_t n, struct str
 {
 	size_t i;
 
-	if (!n)
-		strbuf_addstr(sb, "nothing");
 	for (i = 0; i < n; i++) {
 		if (i)
 			strbuf_addstr(sb, ", ");
@@ -386,6 +392,10 @@ static void check_spec(struct checker *k, const struct catalog_table *t, const c
 	bool same = n == t->nspec;
 	struct diag *d;
 
+	/* a spec the snapshot does not state (or the pull could not read) is
+	 * not compared: a guess either way would be a false error */
+	if (t->spec_state != CS_KNOWN)
+		return;
 	for (i = 0; i < n && i < t->nspec; i++) {
 		const struct model_partition *mpart = &p->partitions[i];
 		const struct catalog_partition *tp = &t->spec[i];
@@ -414,9 +424,16 @@ static void check_spec(struct checker *k, const struct catalog_table *t, const c
 	if (t->nspec)
 		diag_note(d, k->cat->src, t->spec[0].span, "the table is partitioned by %s", have.buf);
 	else
-		diag_note(d, k->cat->src, t->span, "table '%s' is not partitioned", qual);
-	diag_help(d, "declare 'partition by %s' (this pipeline says %s), or evolve the table's spec first",
-		  t->nspec ? have.buf : "nothing", want.buf);
+		diag_note(d, k->cat->src, pick(t->spec_span, t->span), "table '%s' is not partitioned",
+			  qual);
+	if (!t->nspec)
+		diag_help(d, "remove the 'partition by' clause, or evolve the table's spec first");
+	else if (!n)
+		diag_help(d, "add 'partition by %s' to the pipeline, or evolve the table's spec first",
+			  have.buf);
+	else
+		diag_help(d, "declare 'partition by %s' (this pipeline says %s), or evolve the table's "
+			     "spec first", have.buf, want.buf);
 	free(mine);
 	strbuf_release(&want);
 	strbuf_release(&have);
@@ -455,8 +472,12 @@ static void check_partition_keys(struct checker *k, const struct catalog_table *
 			  "the table is partitioned by %s", have.buf);
 	else
 		diag_note(d, k->cat->src, t->span, "table '%s' is not partitioned", qual);
-	diag_help(d, "declare 'partition by %s' (this pipeline says %s)",
-		  t->npartition_keys ? have.buf : "nothing", want.len ? want.buf : "nothing");
+	if (!t->npartition_keys)
+		diag_help(d, "remove the 'partition by' clause");
+	else if (!p->npartitions)
+		diag_help(d, "add 'partition by %s' to the pipeline", have.buf);
+	else
+		diag_help(d, "declare 'partition by %s' (this pipeline says %s)", have.buf, want.buf);
 	strbuf_release(&want);
 	strbuf_release(&have);
 }
@@ -664,8 +685,8 @@ static void check_table_source(struct checker *k, struct model_source *s)
 		dot = strchr(field, '.');
 		top = dot ? xstrndup(field, (size_t)(dot - field)) : xstrdup(field);
 		if (!catalog_column(t, top)) {
-			d = diag_error(k->ds, k->src, c->span, "field '%s' is not a column of table '%s'",
-				       top, qual);
+			d = diag_error(k->ds, k->src, pick(c->from_span, c->span),
+				       "field '%s' is not a column of table '%s'", top, qual);
 			note_table(k, d, t, qual);
 			help_closest(d, &t->colmap, top, true,
 				     c->renamed ? "name a column of the source table in 'from'"

@@ -275,6 +275,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 			} else if (f) {
 				col->source_field = f;
 				col->renamed = strcmp(f, col->name) != 0;
+				col->from_span = ac->from->span;
 			}
 		}
 		strbuf_release(&ti.spark);

@@ -150,7 +150,8 @@ static int catalog_check_cmd(int argc, char **argv)
 			continue;
 		srcs[i]->index = (int)i;
 		catalog_init(&c);
-		catalog_load(&c, srcs[i], &ds);
+		if (catalog_load(&c, srcs[i], &ds) == 0)
+			catalog_lint(&c, &ds);
 		catalog_release(&c);
 	}
 	diag_render(&ds, a.fmt, stdout, stderr);
@@ -220,6 +221,7 @@ struct pull {
 	const char *account;
 	const char *region;
 	size_t nspec_unread;	/* Iceberg tables whose partition spec could not be read */
+	struct strbuf first_unread;	/* the first of them, and why */
 };
 
 static const char *jstr(const json_t *o, const char *key)
@@ -317,9 +319,30 @@ static enum catalog_table_type table_type(const json_t *t)
 	return CT_EXTERNAL;
 }
 
+/* Remembers why the first unreadable spec could not be read. */
+static bool spec_unread(struct pull *pl, const struct catalog_database *d,
+			const struct catalog_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool spec_unread(struct pull *pl, const struct catalog_database *d,
+			const struct catalog_table *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!pl->nspec_unread++) {
+		strbuf_addf(&pl->first_unread, "%s.%s: ", d->name, t->name);
+		va_start(ap, fmt);
+		strbuf_vaddf(&pl->first_unread, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
 /* The current partition spec of an Iceberg table, read from its metadata
- * file (Glue does not return it).  Returns false when it cannot be read. */
-static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const char *metadata)
+ * file (Glue does not return it).  Returns false (the spec then stays
+ * unknown) when it cannot be read. */
+static bool pull_iceberg_spec(struct pull *pl, const struct catalog_database *d,
+			      struct catalog_table *t, const char *metadata)
 {
 	const char *slash;
 	char *bucket, *data = NULL;
@@ -328,19 +351,24 @@ static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const ch
 	json_int_t spec_id, schema_id;
 	struct catalog_partition *parts;
 
-	if (!metadata || strncmp(metadata, "s3://", 5) || !(slash = strchr(metadata + 5, '/')))
-		return false;
+	if (!metadata)
+		return spec_unread(pl, d, t, "Glue gives no metadata_location");
+	if (strncmp(metadata, "s3://", 5) || !(slash = strchr(metadata + 5, '/')))
+		return spec_unread(pl, d, t, "metadata_location '%s' is not an S3 URI", metadata);
 	bucket = xstrndup(metadata + 5, (size_t)(slash - metadata - 5));
 	if (aws_s3_get_object(pl->aws, bucket, slash + 1, &data, &len) != AWS_OK) {
+		const char *code = aws_error_code(pl->aws);
 		free(bucket);
-		return false;
+		return spec_unread(pl, d, t, "%s: %s%s%s%s", metadata, aws_errmsg(pl->aws),
+				   code && *code ? " (" : "", code && *code ? code : "",
+				   code && *code ? ")" : "");
 	}
 	free(bucket);
 	md = json_loadb(data, len, 0, NULL);
 	free(data);
 	if (!json_is_object(md)) {
 		json_decref(md);
-		return false;
+		return spec_unread(pl, d, t, "%s is not an Iceberg metadata file", metadata);
 	}
 	spec_id = json_integer_value(json_object_get(md, "default-spec-id"));
 	specs = json_object_get(md, "partition-specs");
@@ -357,7 +385,8 @@ static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const ch
 		schema = json_object_get(md, "schema");
 	if (!json_is_array(fields)) {
 		json_decref(md);
-		return false;
+		return spec_unread(pl, d, t, "%s has no partition spec %lld", metadata,
+				   (long long)spec_id);
 	}
 	parts = arena_array(&pl->cat->arena, json_array_size(fields) + 1, sizeof(*parts));
 	for (i = 0; i < json_array_size(fields); i++) {
@@ -370,8 +399,14 @@ static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const ch
 		for (j = 0; j < json_array_size(cols); j++)
 			if (json_integer_value(json_object_get(json_array_get(cols, j), "id")) == src)
 				col = jstr(json_array_get(cols, j), "name");
-		if (!tr || !col || !strcmp(tr, "void"))
+		/* a field dropped from a version 1 spec */
+		if (tr && !strcmp(tr, "void"))
 			continue;
+		if (!tr || !col) {
+			json_decref(md);
+			return spec_unread(pl, d, t, "%s: partition field %zu names no column of the "
+					   "current schema", metadata, i + 1);
+		}
 		if (!strcmp(tr, "identity"))
 			parts[n].transform = MP_IDENTITY;
 		else if (!strcmp(tr, "year"))
@@ -386,14 +421,20 @@ static bool pull_iceberg_spec(struct pull *pl, struct catalog_table *t, const ch
 			parts[n].transform = MP_BUCKET;
 		else if (sscanf(tr, "truncate[%d]", &prm) == 1)
 			parts[n].transform = MP_TRUNCATE;
-		else
-			continue;
+		else {
+			/* a transform pipec cannot write: comparing without it would
+			 * be wrong, so the spec stays unknown */
+			spec_unread(pl, d, t, "%s: unknown partition transform '%s'", metadata, tr);
+			json_decref(md);
+			return false;
+		}
 		parts[n].param = prm;
 		parts[n].column = arena_strdup(&pl->cat->arena, col);
 		n++;
 	}
 	t->spec = n ? parts : NULL;
 	t->nspec = n;
+	t->spec_state = CS_KNOWN;
 	json_decref(md);
 	return true;
 }
@@ -426,9 +467,10 @@ static void pull_table(struct pull *pl, struct catalog_database *d, const json_t
 	catalog_table_set_columns(pl->cat, t, cols, ncols, keys, nkeys);
 	free(cols);
 	free(keys);
-	if (t->type == CT_ICEBERG &&
-	    !pull_iceberg_spec(pl, t, param(jt, "metadata_location")))
-		pl->nspec_unread++;
+	/* every Iceberg table states its spec, `unknown` when unread, so that
+	 * an unread spec never reads as "not partitioned" */
+	if (t->type == CT_ICEBERG && !pull_iceberg_spec(pl, d, t, param(jt, "metadata_location")))
+		t->spec_state = CS_UNKNOWN;
 }
 
 /* The runtime's message names the call; `why` says what it was for when
@@ -549,6 +591,13 @@ static int pull_all(struct pull *pl, const char **dbs, size_t ndbs, const char *
 	return 0;
 }
 
+/* "1 table", "2 tables" */
+static const char *count(struct strbuf *sb, size_t n, const char *one, const char *many)
+{
+	strbuf_addf(sb, "%zu %s", n, n == 1 ? one : many);
+	return sb->buf;
+}
+
 static int catalog_pull_cmd(int argc, char **argv)
 {
 	struct aws_options opt = AWS_OPTIONS_INIT;
@@ -562,6 +611,7 @@ static int catalog_pull_cmd(int argc, char **argv)
 	struct strbuf out = STRBUF_INIT;
 	struct aws_identity id;
 	struct pull pl;
+	struct strbuf counts[4] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	bool have_project = false;
 	int i, rc = 0;
 
@@ -635,12 +685,14 @@ static int catalog_pull_cmd(int argc, char **argv)
 	}
 
 	memset(&pl, 0, sizeof(pl));
+	strbuf_init(&pl.first_unread, 0);
 	pl.aws = aws_client_new(&opt);
 	catalog_init(&cat);
 	pl.cat = &cat;
-	if (nbuckets && !account) {
+	/* the snapshot always records the account it describes */
+	if (!account) {
 		if (aws_sts_get_caller_identity(pl.aws, &id) != AWS_OK) {
-			rc = pull_failed(&pl, "finding the table buckets' account (or pass --account)");
+			rc = pull_failed(&pl, "finding the account (or pass --account)");
 			goto pulled;
 		}
 		account = id.account;
@@ -660,16 +712,29 @@ static int catalog_pull_cmd(int argc, char **argv)
 			fprintf(stderr, "pipec: error: cannot write '%s': %s\n", output, strerror(errno));
 			rc = 1;
 		} else {
-			fprintf(stderr, "%s: %zu connections, %zu databases, %zu table buckets, %zu tables\n",
-				output, cat.connections.count, cat.databases.count, cat.buckets.count,
-				cat.ntables);
-			if (pl.nspec_unread)
-				fprintf(stderr, "warning: the partition spec of %zu Iceberg tables could not be "
-						"read from their metadata files; they are written without one\n",
+			fprintf(stderr, "%s: %s, %s, %s, %s\n", output,
+				count(&counts[0], cat.connections.count, "connection", "connections"),
+				count(&counts[1], cat.databases.count, "database", "databases"),
+				count(&counts[2], cat.buckets.count, "table bucket", "table buckets"),
+				count(&counts[3], cat.ntables, "table", "tables"));
+			if (pl.nspec_unread == 1)
+				fprintf(stderr, "warning: the partition spec of 1 Iceberg table could not be "
+						"read; it is written as 'partition_spec: unknown' and its "
+						"partitioning is not checked\n");
+			else if (pl.nspec_unread)
+				fprintf(stderr, "warning: the partition specs of %zu Iceberg tables could not "
+						"be read; they are written as 'partition_spec: unknown' and "
+						"their partitioning is not checked\n",
 					pl.nspec_unread);
+			if (pl.nspec_unread)
+				fprintf(stderr, "note: %s%s\n", pl.nspec_unread > 1 ? "the first, " : "",
+					pl.first_unread.buf);
 		}
 	}
 pulled:
+	for (i = 0; i < 4; i++)
+		strbuf_release(&counts[i]);
+	strbuf_release(&pl.first_unread);
 	aws_identity_release(&id);
 	aws_client_free(pl.aws);
 	catalog_release(&cat);

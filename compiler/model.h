@@ -46,6 +46,7 @@ struct model_column {
 	bool required;
 	bool orderable;			/* usable as a watermark: date, timestamp, integer types */
 	struct span span;
+	struct span from_span;		/* of the `from "field"` string; empty without one */
 };
 
 enum model_transform {
