@@ -357,11 +357,9 @@ static bool pull_iceberg_spec(struct pull *pl, const struct catalog_database *d,
 		return spec_unread(pl, d, t, "metadata_location '%s' is not an S3 URI", metadata);
 	bucket = xstrndup(metadata + 5, (size_t)(slash - metadata - 5));
 	if (aws_s3_get_object(pl->aws, bucket, slash + 1, &data, &len) != AWS_OK) {
-		const char *code = aws_error_code(pl->aws);
 		free(bucket);
-		return spec_unread(pl, d, t, "%s: %s%s%s%s", metadata, aws_errmsg(pl->aws),
-				   code && *code ? " (" : "", code && *code ? code : "",
-				   code && *code ? ")" : "");
+		/* the runtime's message names the object and the error code */
+		return spec_unread(pl, d, t, "%s", aws_errmsg(pl->aws));
 	}
 	free(bucket);
 	md = json_loadb(data, len, 0, NULL);
