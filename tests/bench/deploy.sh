@@ -2,7 +2,9 @@
 # Plan and deploy of N (default 500) generated pipelines against local moto
 # (tests/tools/moto_auth.sh, auth enforced): API calls, wall time and client
 # CPU, side by side with a sequential boto3 script making the same calls
-# (tests/bench/boto3_deploy.py).  pipec's CPU includes its front end (parse,
+# (tests/bench/boto3_deploy.py).  Then every pipeline gains validation rules
+# (a Data Quality ruleset each): that deploy, and the unchanged plan of 500
+# validating pipelines, whose rulesets are known from one listing.  pipec's CPU includes its front end (parse,
 # check and render every pipeline); the per-call figure subtracts the
 # all-create plan, which runs the same front end and reads.  Aims: an unchanged plan in <= 20 calls;
 # client CPU per call <= 1/10 of boto3's.  Usage: deploy.sh [BUILD_DIR] [N]
@@ -104,6 +106,13 @@ measure deploy-unchanged deploy
 (cd "$P" && "$PIPEC" build --env base -o "$T/build" .) >/dev/null
 boto boto3-deploy deploy "$T/build"
 boto boto3-plan-unchanged plan "$T/build"
+for f in "$P"/pipelines/*.pipe; do
+	sed -i 's/^  schedule every 1h$/  schedule every 1h\n  validate {\n    not_null id\n    row_count > 0\n  }/' "$f"
+done
+measure plan-validate plan
+measure deploy-validate deploy
+measure plan-unchanged-val plan
+measure deploy-unchanged-val deploy
 
 echo "pipec plan/deploy of $N pipelines against moto (auth enforced); CPU = client user+sys"
 awk '
@@ -118,8 +127,10 @@ $1 == "plan-create" { fe = $4 + $5; fc = $2 }
 $1 == "deploy" { pc = ($4 + $5 - fe) / ($2 - fc) }
 $1 == "boto3-deploy" { bc = $4 / $2 }
 $1 == "plan-unchanged" { pu = $2 }
+$1 == "plan-unchanged-val" { pv = $2 }
 END {
 	printf "unchanged plan: %d calls (aim <= 20): %s\n", pu, (pu <= 20 ? "met" : "missed")
+	printf "unchanged plan, every pipeline validating: %d calls (aim <= 20): %s\n", pv, (pv <= 20 ? "met" : "missed")
 	printf "deploy client CPU per write call (pipec: deploy minus the all-create plan, i.e. the same front end and reads): pipec %.3f ms, boto3 %.3f ms, ratio 1/%.1f (aim 1/10): %s\n",
 		1000 * pc, 1000 * bc, bc / pc, (bc / pc >= 10 ? "met" : "missed")
 }' "$T/results"
