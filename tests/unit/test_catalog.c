@@ -56,6 +56,17 @@ static const char snapshot[] =
 	"          - {name: id, type: int}\n"
 	"      - name: v\n"
 	"        type: VIEW\n"
+	"      - name: unread\n"
+	"        type: ICEBERG\n"
+	"        columns: [{name: ts, type: timestamp}]\n"
+	"        partition_spec: unknown\n"
+	"      - name: flat\n"
+	"        type: ICEBERG\n"
+	"        columns: [{name: ts, type: timestamp}]\n"
+	"        partition_spec: []\n"
+	"      - name: unstated\n"
+	"        type: ICEBERG\n"
+	"        columns: [{name: ts, type: timestamp}]\n"
 	"table_buckets:\n"
 	"  - name: lakehouse\n"
 	"    arn: arn:aws:s3tables:us-east-1:123456789012:bucket/lakehouse\n"
@@ -199,7 +210,15 @@ static void test_loader(void)
 	b = catalog_bucket(&cat, "lakehouse");
 	CHECK("bucket namespace table", b && catalog_namespace(b, "analytics") &&
 						catalog_table(catalog_namespace(b, "analytics"), "events"));
-	CHECK("table count", cat.ntables == 5);
+	CHECK("table count", cat.ntables == 8);
+	t = d ? catalog_table(d, "orders") : NULL;
+	CHECK("a stated spec is known", t && t->spec_state == CS_KNOWN);
+	t = d ? catalog_table(d, "unread") : NULL;
+	CHECK("partition_spec: unknown", t && t->spec_state == CS_UNKNOWN && t->nspec == 0);
+	t = d ? catalog_table(d, "flat") : NULL;
+	CHECK("partition_spec: [] is a known empty spec", t && t->spec_state == CS_KNOWN && t->nspec == 0);
+	t = d ? catalog_table(d, "unstated") : NULL;
+	CHECK("no partition_spec key: unstated", t && t->spec_state == CS_UNSTATED);
 
 	/* save → load → save is a fixed point, and the first save is sorted */
 	catalog_save(&cat, &a);
@@ -214,6 +233,13 @@ static void test_loader(void)
 	CHECK("save keeps column order", strstr(a.buf, "order_id") < strstr(a.buf, "order_ts"));
 	CHECK("save quotes what YAML would misread",
 	      strstr(a.buf, "\"decimal(12,2)\"") && strstr(a.buf, "\"bucket(16, customer_id)\""));
+	CHECK("save keeps each spec state",
+	      strstr(a.buf, "- name: unread\n        type: ICEBERG\n        columns:\n"
+			    "          - {name: ts, type: timestamp}\n        partition_spec: unknown\n") &&
+		      strstr(a.buf, "- name: flat\n        type: ICEBERG\n        columns:\n"
+				    "          - {name: ts, type: timestamp}\n        partition_spec: []\n") &&
+		      strstr(a.buf, "- name: unstated\n        type: ICEBERG\n        columns:\n"
+				    "          - {name: ts, type: timestamp}\n      - name: v\n"));
 	diag_set_release(&ds);
 	catalog_release(&c2);
 	source_release(&s2);
@@ -256,6 +282,137 @@ static void test_malformed(void)
 		  "snap.yaml:2:1: error: unknown key 'regin'");
 	MALFORMED("offsets in an ASCII file with CRLF", "version: 1\r\nregion: x\r\nregin: y\r\n",
 		  "snap.yaml:3:1: error: unknown key 'regin'");
+}
+
+#define TABLE_WITH(cols) \
+	"version: 1\ndatabases:\n  - name: d\n    tables:\n      - name: t\n        type: EXTERNAL\n" \
+	"        columns:\n" cols
+
+/* Glue types: what Glue stores loads, the rest is refused at the mistake. */
+static void test_types(void)
+{
+	static const char *const valid[] = {
+		"bigint", "INT", "integer", "decimal", "decimal(38,38)", "decimal(10)", "decimal( 10 , 2 )",
+		"char(255)", "varchar(65535)", "array<string>", "map<string,array<struct<a:int>>>",
+		"struct<@timestamp:string,first-name:string,`x y`:int>", "struct<>",
+		"uniontype<int,string>", "array < map < string , int > >",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		struct strbuf text = STRBUF_INIT;
+		size_t e;
+		char *out;
+		strbuf_addf(&text, "%s          - {name: c, type: \"%s\"}\n", TABLE_WITH(""), valid[i]);
+		out = load_text(text.buf, &e);
+		CHECK(valid[i], e == 0);
+		if (e)
+			printf("# %s\n", out);
+		free(out);
+		strbuf_release(&text);
+	}
+	MALFORMED("near-miss type name", TABLE_WITH("          - {name: c, type: bigintt}\n"),
+		  "snap.yaml:8:29: error: unknown column type 'bigintt'\n");
+	MALFORMED("near-miss type name: did you mean",
+		  TABLE_WITH("          - {name: c, type: bigintt}\n"), "help: did you mean 'bigint'?");
+	MALFORMED("nested unknown type at its place",
+		  TABLE_WITH("          - {name: c, type: \"map<string,strng>\"}\n"),
+		  "snap.yaml:8:41: error: 'map<string,strng>' is not a Glue column type: unknown type 'strng'");
+	MALFORMED("decimal precision above 38",
+		  TABLE_WITH("          - {name: c, type: \"decimal(40,2)\"}\n"),
+		  "snap.yaml:8:38: error: 'decimal(40,2)' is not a Glue column type: decimal precision 40 is out of range");
+	MALFORMED("decimal scale above precision",
+		  TABLE_WITH("          - {name: c, type: \"decimal(4,5)\"}\n"), "scale 5 is larger than its precision 4");
+	MALFORMED("empty array", TABLE_WITH("          - {name: c, type: \"array<>\"}\n"),
+		  "expected a type after '<'");
+	MALFORMED("struct field without a colon", TABLE_WITH("          - {name: c, type: \"struct<a int>\"}\n"),
+		  "expected ':' after struct field name 'a'");
+	MALFORMED("map with one type", TABLE_WITH("          - {name: c, type: \"map<string>\"}\n"),
+		  "expected ',' after the map's key type");
+	MALFORMED("unclosed array", TABLE_WITH("          - {name: c, type: \"array<int\"}\n"),
+		  "expected '>' after the element type");
+	MALFORMED("varchar without a length", TABLE_WITH("          - {name: c, type: varchar}\n"),
+		  "'varchar' needs a length");
+	MALFORMED("char too long", TABLE_WITH("          - {name: c, type: \"char(256)\"}\n"),
+		  "char length 256 is out of range");
+	MALFORMED("text after the type", TABLE_WITH("          - {name: c, type: \"int(5)\"}\n"),
+		  "unexpected '(5)' after the type");
+	MALFORMED("escaped value: the whole value is pointed at",
+		  TABLE_WITH("          - {name: c, type: \"arr\\x61y<>\"}\n"),
+		  "snap.yaml:8:29: error: 'array<>' is not a Glue column type");
+	{
+		struct strbuf deep = STRBUF_INIT;
+		strbuf_addstr(&deep, TABLE_WITH("          - {name: c, type: \""));
+		for (i = 0; i < 100; i++)
+			strbuf_addstr(&deep, "array<");
+		strbuf_addstr(&deep, "int");
+		for (i = 0; i < 100; i++)
+			strbuf_addch(&deep, '>');
+		strbuf_addstr(&deep, "\"}\n");
+		MALFORMED("deep nesting refused", deep.buf, "type nested too deeply");
+		strbuf_release(&deep);
+	}
+	MALFORMED("a bad type raises nothing else",
+		  "version: 1\ndatabases:\n  - name: d\n    tables:\n      - name: t\n        type: ICEBERG\n"
+		  "        columns: [{name: ts, type: timestam}]\n        partition_spec: [days(ts)]\n",
+		  "1 error generated");
+}
+
+static void test_snapshot_values(void)
+{
+	struct source src;
+	struct catalog c;
+	struct diag_set ds;
+	const struct catalog_table *t;
+	static const char lint[] =
+		"version: 1\nconnections:\n"
+		"  - {name: db2, type: JDBC, url: \"jdbc:db2://h:50000/x\"}\n"
+		"  - {name: bare, type: JDBC}\n"
+		"  - {name: jtds, type: JDBC, url: \"jdbc:jtds:sqlserver://h/x\", engine: sqlserver}\n"
+		"  - {name: pg, type: JDBC, url: \"jdbc:postgresql://h/x\"}\n"
+		"  - {name: sf, type: SNOWFLAKE}\n";
+	static const char identity[] =
+		"version: 1\ndatabases:\n  - name: d\n    tables:\n      - name: t\n        type: ICEBERG\n"
+		"        columns: [{name: a, type: int}]\n        partition_spec: [\"identity(a)\"]\n";
+
+	MALFORMED("empty connection name", "version: 1\nconnections:\n  - {name: \"\", type: JDBC}\n",
+		  "snap.yaml:3:12: error: a connection name is empty");
+	MALFORMED("empty table name", "version: 1\ndatabases:\n  - name: d\n    tables:\n"
+				      "      - {name: '', type: EXTERNAL}\n", "a table name is empty");
+	MALFORMED("empty column name", TABLE_WITH("          - {name: \"\", type: int}\n"),
+		  "a column name is empty");
+	MALFORMED("partition_spec neither list nor unknown",
+		  "version: 1\ndatabases:\n  - name: d\n    tables:\n      - {name: t, type: ICEBERG, "
+		  "partition_spec: unknwn}\n", "did you mean 'unknown'?");
+	MALFORMED("partition_spec: unknown on a Hive table",
+		  "version: 1\ndatabases:\n  - name: d\n    tables:\n      - {name: t, type: EXTERNAL, "
+		  "partition_spec: unknown}\n", "'partition_spec' is for Iceberg tables");
+	MALFORMED("Iceberg metadata transform name", "version: 1\ndatabases:\n  - name: d\n    tables:\n"
+		  "      - {name: t, type: ICEBERG, columns: [{name: a, type: date}], partition_spec: [\"day(a)\"]}\n",
+		  "did you mean 'days(…)'?");
+
+	/* identity(col) is the column itself */
+	source_from_string(&src, "snap.yaml", identity, strlen(identity));
+	catalog_init(&c);
+	diag_set_init(&ds);
+	CHECK("identity(col) loads", catalog_load(&c, &src, &ds) == 0);
+	t = catalog_database(&c, "d") ? catalog_table(catalog_database(&c, "d"), "t") : NULL;
+	CHECK("identity(col) is an identity field", t && t->nspec == 1 && t->spec[0].transform == MP_IDENTITY &&
+							  !strcmp(t->spec[0].column, "a"));
+	diag_set_release(&ds);
+	catalog_release(&c);
+	source_release(&src);
+
+	/* the lint: JDBC connections whose engine cannot be told, and only those */
+	source_from_string(&src, "snap.yaml", lint, strlen(lint));
+	catalog_init(&c);
+	diag_set_init(&ds);
+	CHECK("unknown JDBC engines load", catalog_load(&c, &src, &ds) == 0 && ds.nwarnings == 0);
+	catalog_lint(&c, &ds);
+	CHECK("lint warns about db2 and bare only", ds.nerrors == 0 && ds.nwarnings == 2);
+	diag_set_release(&ds);
+	catalog_release(&c);
+	source_release(&src);
 }
 
 static void test_sources(void)
@@ -303,6 +460,10 @@ static void test_sources(void)
 	p.source.table_format_stated = false;
 	cols[1].source_field = "amout";
 	EXPECT("missing from field", &p, 1, 0, "field 'amout' is not a column of table 'lake.orders'");
+	cols[1].from_span = at("part");
+	EXPECT("missing from field: at the from string", &p, 1, 0,
+	       "p.pipe:6:3: error: field 'amout' is not a column");
+	cols[1].from_span = span_make(0, 0);
 	cols[1].source_field = "amount";
 	p.source.table = "ordrs";
 	p.source.table_span = at("col_a");
@@ -371,6 +532,31 @@ static void test_targets(void)
 	p.target.location = NULL;
 	EXPECT("hive table as iceberg target", &p, 1, 0, "is an EXTERNAL (Hive) table, not an Iceberg table");
 
+	/* the spec states: unknown and unstated are not compared */
+	p.target.create_if_missing = false;
+	p.target.location = NULL;
+	cols[0] = column("ts", NULL, MT_TIMESTAMP, "timestamp", "col_a");
+	p.ncolumns = 1;
+	p.nmerge_keys = 0;
+	parts[0].transform = MP_DAYS;
+	parts[0].column = "ts";
+	p.npartitions = 1;
+	p.target.table = "unread";
+	EXPECT("partition_spec: unknown is not compared", &p, 0, 0, "");
+	p.target.table = "unstated";
+	EXPECT("an unstated spec is not compared", &p, 0, 0, "");
+	p.target.table = "flat";
+	EXPECT("unpartitioned table: remove the clause", &p, 1, 0,
+	       "help: remove the 'partition by' clause, or evolve the table's spec first");
+	p.target.table = "orders";
+	cols[0] = column("order_id", NULL, MT_INT, "int", "col_a");
+	cols[1] = column("amount", NULL, MT_DECIMAL, "decimal(10,2)", "col_b");
+	p.ncolumns = 2;
+	p.npartitions = 0;
+	EXPECT("no partition by against a partitioned table", &p, 1, 0,
+	       "help: add 'partition by months(order_ts), bucket(16, customer_id)' to the pipeline");
+	p.target.table = "customers";
+
 	p.target.kind = MT_PARQUET;
 	p.target.location = "s3://lake/customers/";
 	cols[0] = column("id", NULL, MT_SMALLINT, "smallint", "col_a");
@@ -382,7 +568,7 @@ static void test_targets(void)
 	p.nmerge_keys = 0;
 	EXPECT("parquet target that fits", &p, 0, 0, "");
 	p.npartitions = 0;
-	EXPECT("parquet partition columns differ", &p, 1, 0, "partition columns differ");
+	EXPECT("parquet partition columns differ", &p, 1, 0, "help: add 'partition by dt' to the pipeline");
 	p.npartitions = 1;
 	cols[0].type = MT_BIGINT;
 	cols[0].glue_type = "bigint";
@@ -441,6 +627,8 @@ int main(void)
 	diag_set_release(&ds);
 	test_loader();
 	test_malformed();
+	test_types();
+	test_snapshot_values();
 	test_sources();
 	test_targets();
 	catalog_release(&cat);
