@@ -454,6 +454,31 @@ if [ $rc -eq 0 ] && [ "$t" = data ] && grep -q '^  updated job dev_events$' "$T/
 then ok "deploy-moto: deploy --plan of a refresh-tags plan restores the tag"
 else nok "deploy-moto: deploy --plan of a refresh-tags plan restores the tag (team=$t)" "$T/rdeploy.out" "$T/rdeploy.err" "$T/rplan3.out"; fi
 
+# a trigger deployed without the marker (by an earlier pipec): one update writes it
+python3 - >"$T/nomarker.err" 2>&1 <<'PY'
+import boto3
+boto3.client("glue").update_trigger(Name="dev_events-trigger",
+                                    TriggerUpdate={"Description": "schedule of the pipeline"})
+PY
+run mplan1 plan --format json
+if [ $rc -eq 2 ] && python3 - "$T/mplan1.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+assert [(c["kind"], c["name"], c["action"], c["fields"], c.get("note")) for c in ch] == \
+    [("trigger", "dev_events-trigger", "update", [],
+      "only pipec's content marker in the description changes")], ch
+PY
+then ok "deploy-moto: a description without the marker is an update with a note, no field"
+else nok "deploy-moto: a description without the marker is an update with a note, no field" "$T/mplan1.out" "$T/mplan1.err" "$T/nomarker.err"; fi
+calls_reset
+run mdeploy deploy
+set -- $(calls "$T/calls-mdeploy.json")
+run mplan2 plan
+if [ $rc -eq 0 ] && [ "$(opcount "$T/calls-mdeploy.json" glue.UpdateTrigger)" -eq 1 ]
+then ok "deploy-moto: deploy writes the marker with UpdateTrigger; clean again"
+else nok "deploy-moto: deploy writes the marker with UpdateTrigger; clean again" "$T/mdeploy.out" "$T/mplan2.out" "$T/calls-mdeploy.json"; fi
+
 # 12. a removed S3-event pipeline: prune finds its workflow and EventBridge rule
 python3 - >"$T/foreignwf.err" 2>&1 <<'PY'
 import boto3
