@@ -4,20 +4,27 @@
 #include <stdio.h>
 #include <string.h>
 
-int cli_usage_error(const char *cmd, const char *fmt, ...)
+int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	fprintf(stderr, "pipec: error: ");
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fprintf(stderr, "\n");
 	if (cmd)
 		fprintf(stderr, "Run 'pipec %s --help' for usage.\n", cmd);
 	else
 		fprintf(stderr, "Run 'pipec --help' for usage.\n");
 	return EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = cli_usage_verror(cmd, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)

@@ -7,6 +7,7 @@
 #ifndef PIPEC_CLI_H
 #define PIPEC_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #define EXIT_USAGE 2
@@ -21,6 +22,8 @@ int cmd_debug(int argc, char **argv);
 
 /* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Matches "--name=value" or "--name value" at argv[*i]; advances *i and sets *value. */
 bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
 

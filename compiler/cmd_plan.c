@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,20 @@ static const char plan_usage[] =
 	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
 	"  -h, --help           show this help\n"
 	"\n"
-	"Exit status: 0 no changes, 2 changes, 1 error.\n";
+	"Exit status: 0 no changes, 2 changes, 1 error (usage errors included).\n";
+
+/* Exit status 2 of plan means "changes to apply": a usage error must not
+ * look like that to CI, so it is an error (1). */
+static int plan_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int plan_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_usage_verror("plan", fmt, ap);
+	va_end(ap);
+	return 1;
+}
 
 int cmd_plan(int argc, char **argv)
 {
@@ -105,7 +119,7 @@ int cmd_plan(int argc, char **argv)
 
 			if (!v || !*v) {
 				free(po.paths);
-				return cli_usage_error("plan", "option '%.*s' needs a value",
+				return plan_usage_error("option '%.*s' needs a value",
 						       (int)strcspn(name, "="), name);
 			}
 			if (!strncmp(a, "--env", 5))
@@ -134,18 +148,18 @@ int cmd_plan(int argc, char **argv)
 				fmt = PLAN_FORMAT_JSON;
 			else {
 				free(po.paths);
-				return cli_usage_error("plan", "unknown format '%s' (text, markdown, json)", v);
+				return plan_usage_error("unknown format '%s' (text, markdown, json)", v);
 			}
 		} else if (a[0] == '-' && a[1]) {
 			free(po.paths);
-			return cli_usage_error("plan", "unknown option '%s'", a);
+			return plan_usage_error("unknown option '%s'", a);
 		} else {
 			po.paths[po.npaths++] = a;
 		}
 	}
 	if (from && po.npaths) {
 		free(po.paths);
-		return cli_usage_error("plan", "--from and PATH arguments cannot be combined");
+		return plan_usage_error("--from and PATH arguments cannot be combined");
 	}
 
 	plan_state_init(&desired, "desired");

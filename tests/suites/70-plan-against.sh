@@ -112,12 +112,12 @@ mkdir -p "$S/broken/p" && cp -r "$T/old/orders/." "$S/broken/p/" && echo '{"vers
 run broken 1 plan --from new --against "$S/broken"
 if grep -q "cannot read '.*job.json'" "$S/broken.err"; then ok "broken: names the unreadable file"
 else nok "broken: names the unreadable file" "$(cat "$S/broken.err")"; fi
-run badformat 2 plan --from new --against old --format yaml
-run badopt 2 plan --bogus
+run badformat 1 plan --from new --against old --format yaml
+run badopt 1 plan --bogus
 run help 0 plan --help
 if grep -q -- '--against DIR' "$S/help.out" && grep -q 'Exit status: 0 no changes, 2 changes, 1 error' "$S/help.out"
 then ok "help: documents --against and the exit codes"; else nok "help: documents --against and the exit codes"; fi
-run fromandpath 2 plan --from new --against old somewhere
+run fromandpath 1 plan --from new --against old somewhere
 
 # deploy: usage, and a plan made against a directory is not deployable (no AWS call).
 run deployhelp 0 deploy --help
