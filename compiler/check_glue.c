@@ -284,6 +284,9 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 		}
 		if (s->kind == MS_BIGQUERY && s->bq_parent_project)
 			kvb_put(&args, a, "source_parent_project", s->bq_parent_project);
+		if (s->kind == MS_BIGQUERY && s->bq_materialization_dataset)
+			kvb_put(&args, a, "source_materialization_dataset",
+				s->bq_materialization_dataset);
 		break;
 	case MS_DYNAMODB:
 		if (s->ddb_export) {
@@ -381,9 +384,15 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c), wh);
 	}
 
+	/* insertInto ignores writer options: the overwrite mode of a Hive
+	 * table comes from the session, whose default (static) would delete
+	 * every partition, not only those this run writes. */
+	if (t->kind == MT_PARQUET && p->mode == MM_OVERWRITE)
+		kvb_put(&conf, a, "spark.sql.sources.partitionOverwriteMode", "dynamic");
+
 	/* ---- the other DefaultArguments ---- */
 	j->bookmarks = p->incremental.kind == MI_NEW_FILES;
-	j->datalake_formats = conf.n ? "iceberg" : NULL;
+	j->datalake_formats = t->kind == MT_S3TABLES || uses_glue_catalog(p) ? "iceberg" : NULL;
 	j->temp_dir = env->temp_dir;
 	kvb_put(&glue, a, "--job-language", "python");
 	kvb_put(&glue, a, "--job-bookmark-option",

@@ -31,13 +31,14 @@ enum skey {
 	SK_FORMAT, SK_HEADER, SK_DELIMITER, SK_QUOTE, SK_ESCAPE, SK_MULTILINE, SK_ROW_TAG,
 	SK_COMPRESSION, SK_RECURSE, SK_EXCLUDE, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
 	SK_DATABASE, SK_SCHEMA, SK_WAREHOUSE, SK_PARENT_PROJECT, SK_EXPORT, SK_SCAN, SK_SPLITS,
-	SK_COUNT
+	SK_MATERIALIZATION_DATASET, SK_COUNT
 };
 
 static const char *const source_keys[SK_COUNT] = {
 	"format", "header", "delimiter", "quote", "escape", "multiline", "row_tag",
 	"compression", "recurse", "exclude", "connection", "table", "query", "split",
 	"database", "schema", "warehouse", "parent_project", "export", "scan", "splits",
+	"materialization_dataset",
 };
 
 /* Which settings each kind accepts (bit per enum skey). */
@@ -51,7 +52,8 @@ static const unsigned kind_keys[NKINDS] = {
 	[MS_JDBC] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
 	[MS_SNOWFLAKE] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_DATABASE) |
 			 B(SK_SCHEMA) | B(SK_WAREHOUSE),
-	[MS_BIGQUERY] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_PARENT_PROJECT),
+	[MS_BIGQUERY] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_PARENT_PROJECT) |
+			B(SK_MATERIALIZATION_DATASET),
 	[MS_DYNAMODB] = B(SK_EXPORT) | B(SK_SCAN) | B(SK_SPLITS),
 	[MS_TABLE] = B(SK_FORMAT),
 };
@@ -78,6 +80,7 @@ static const char *const usage[SK_COUNT] = {
 	"export to \"s3://bucket/prefix/\"",
 	"scan read_percent 0.5",
 	"splits N",
+	"materialization_dataset \"dataset\"",
 };
 
 static const char *const declined[] = {
@@ -370,6 +373,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_CONNECTION:
 	case SK_WAREHOUSE:
 	case SK_PARENT_PROJECT:
+	case SK_MATERIALIZATION_DATASET:
 	case SK_QUERY:
 		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
 		    !(v = check_arg_string(c, s, 0, usage[k])))
@@ -388,6 +392,8 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 			ms->sf_warehouse = v;
 		else if (k == SK_PARENT_PROJECT)
 			ms->bq_parent_project = v;
+		else if (k == SK_MATERIALIZATION_DATASET)
+			ms->bq_materialization_dataset = v;
 		else
 			ms->query = v;
 		return;
@@ -760,11 +766,19 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 			diag_help(diag_error(c->ds, c->src, qry->span,
 					     "a Snowflake query needs 'database' and 'schema'"),
 				  "add database \"DB\" and schema \"SCHEMA\" to the source block");
-		if (ms->kind == MS_BIGQUERY && qry && !ms->bq_parent_project)
+		/* The Glue BigQuery connector bills reads to parentProject, and
+		 * runs a query by materializing it into a dataset of that
+		 * project (with viewsEnabled). */
+		if (ms->kind == MS_BIGQUERY && !ms->bq_parent_project)
+			diag_help(diag_error(c->ds, c->src, kn->span,
+					     "a bigquery source needs 'parent_project'"),
+				  "add parent_project \"project-id\" (the Google Cloud project "
+				  "billed for the read)");
+		if (ms->kind == MS_BIGQUERY && qry && !ms->bq_materialization_dataset)
 			diag_help(diag_error(c->ds, c->src, qry->span,
-					     "a BigQuery query needs 'parent_project'"),
-				  "add parent_project \"project-id\" (the project billed for the "
-				  "query)");
+					     "a BigQuery query needs 'materialization_dataset'"),
+				  "add materialization_dataset \"dataset\" (a dataset of the parent "
+				  "project where BigQuery writes the query's result for Glue to read)");
 		if (ms->kind == MS_JDBC && qry && ms->split_column)
 			diag_help(diag_error(c->ds, c->src, qry->span,
 					     "'split' needs 'table', not 'query'"),

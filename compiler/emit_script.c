@@ -173,6 +173,8 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 	case MS_BIGQUERY:
 		template_set_flag(t, "source_bigquery", true);
 		template_set_flag(t, "parent_project", s->bq_parent_project != NULL);
+		template_set_flag(t, "materialization_dataset",
+				  s->bq_materialization_dataset != NULL);
 		break;
 	case MS_DYNAMODB:
 		if (s->ddb_export) {

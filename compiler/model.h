@@ -103,6 +103,7 @@ struct model_source {
 	int split_partitions;		/* jdbc: hashpartitions */
 	const char *sf_database, *sf_schema, *sf_warehouse;	/* snowflake */
 	const char *bq_parent_project;	/* bigquery */
+	const char *bq_materialization_dataset;	/* bigquery: where a query's result is written */
 
 	/* dynamodb */
 	const char *table_arn;

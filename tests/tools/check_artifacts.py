@@ -658,9 +658,13 @@ def _target_writes(res, conf):
                     split_name(e.get("table") or "")[0] not in iceberg_catalogs(conf):
                 # A Hive table of the Glue catalog (spark_catalog): Parquet
                 # files, partitions registered by the metastore.
+                # insertInto ignores writer options: only the session's
+                # partitionOverwriteMode (recorded by the stand-in) counts.
                 m = (e.get("mode") or "").lower()
-                pom = ((e.get("options") or {}).get("partitionOverwriteMode") or
-                       conf.get("spark.sql.sources.partitionOverwriteMode", "")).lower()
+                pom = e.get("partition_overwrite_mode") or \
+                    conf.get("spark.sql.sources.partitionOverwriteMode", "static").lower()
+                if api == "DataFrameWriter.saveAsTable":
+                    pom = "static"
                 mode = "overwrite" if m == "overwrite" and pom == "dynamic" else \
                     "replace" if m == "overwrite" else "append"
                 out.append(("parquet", mode, "%s %s" % (api, e.get("table"))))
@@ -701,7 +705,11 @@ def check_target(results, facts, conf):
                     res["run"], tk, "; ".join("%s (%s)" % (w[2], w[0]) for w in writes)))
         if mode:
             modes = {w[1] for w in writes if not tk or w[0] == tk}
-            if not modes & _MODE_OK.get(mode, {mode}):
+            # A Hive table's overwrite is decided by the session's
+            # partitionOverwriteMode: overwrite must run dynamic (static would
+            # delete every partition), replace static.
+            ok = {mode} if tk == "parquet" else _MODE_OK.get(mode, {mode})
+            if not modes & ok or (tk == "parquet" and modes - ok):
                 out.append("%s run: mode %s but target writes were %s" % (
                     res["run"], mode, "; ".join("%s (%s)" % (w[2], w[1]) for w in writes)))
     return sorted(set(out))

@@ -187,6 +187,17 @@ class GlueContext(SQLContext):
         elif ct in ("snowflake", "bigquery"):
             S.require(opts.get("connectionName"), api, "%s needs connectionName" % ct,
                       ValueError)
+        if ct == "bigquery":
+            # The spark-bigquery connector: every read is billed to
+            # parentProject; a query runs only with viewsEnabled and is
+            # materialized into materializationDataset before it is read.
+            S.require(opts.get("parentProject"), api,
+                      "bigquery read needs parentProject", ValueError)
+            if opts.get("sourceType") == "query":
+                S.require(str(opts.get("viewsEnabled", "")).lower() == "true", api,
+                          "bigquery query needs viewsEnabled=true", ValueError)
+                S.require(opts.get("materializationDataset"), api,
+                          "bigquery query needs materializationDataset", ValueError)
         key = _source_key(ct, opts)
         S.event("read", api=api, connection_type=connection_type, connection_options=opts,
                 format=format, format_options=format_options,

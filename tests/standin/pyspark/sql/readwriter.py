@@ -254,8 +254,26 @@ class DataFrameWriter:
         ref = S.resolve_table(tableName, "DataFrameWriter.insertInto")
         if S.table_state(ref) == "absent":
             raise S.table_not_found(ref, "DataFrameWriter.insertInto")
+        # Spark 3.5 insertInto: "the format or options will be ignored".  A
+        # script that set them believes they apply (partitionOverwriteMode
+        # most of all), so that is a violation.
+        ignored = dict(self._options)
+        if self._format is not None:
+            ignored["format"] = self._format
+        if ignored:
+            S.violation("DataFrameWriter.insertInto",
+                        "insertInto ignores format and options (set: %s)"
+                        % ", ".join(sorted(ignored)))
+        overwriting = bool(overwrite) or (self._mode or "").lower() == "overwrite"
+        # The overwrite mode is the session's: static (the default) deletes
+        # every partition of the table, dynamic only those written.
+        pom = None
+        if overwriting:
+            pom = S.STATE.conf.get("spark.sql.sources.partitionOverwriteMode",
+                                   "static").lower()
         S.mark_written(ref, self._df._count)
-        self._record("insertInto", table=tableName, overwrite=overwrite)
+        self._record("insertInto", table=tableName, overwrite=overwrite,
+                     ignored_options=sorted(ignored), partition_overwrite_mode=pom)
 
     def parquet(self, path, mode=None, partitionBy=None, compression=None):
         S.require_type(path, str, "DataFrameWriter.parquet", "path")

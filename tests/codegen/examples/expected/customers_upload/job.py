@@ -121,9 +121,8 @@ out = df.select(
     F.col("`country`"),
     F.col("`signup_date`"),
 )
-# Replace: the whole table is rewritten.
-(out.write.mode("overwrite")
-    .option("partitionOverwriteMode", "static")
-    .insertInto(ARGS["target_table"]))
+# Replace: the whole table is rewritten (the session's default,
+# static, partition overwrite mode).
+out.write.mode("overwrite").insertInto(ARGS["target_table"])
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

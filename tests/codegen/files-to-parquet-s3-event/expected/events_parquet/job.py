@@ -84,9 +84,9 @@ out = df.select(
     F.col("`event_day`"),
     F.col("`country`"),
 )
-# Overwrite: the partitions present in this run's rows are replaced.
-(out.write.mode("overwrite")
-    .option("partitionOverwriteMode", "dynamic")
-    .insertInto(ARGS["target_table"]))
+# Overwrite: the partitions present in this run's rows are replaced
+# (insertInto ignores writer options: job.json sets the session's
+# spark.sql.sources.partitionOverwriteMode=dynamic).
+out.write.mode("overwrite").insertInto(ARGS["target_table"])
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

@@ -19,6 +19,7 @@ PIPELINE = "bq_orders"
 ARGS = getResolvedOptions(sys.argv, [
     "JOB_NAME",
     "source_connection",
+    "source_parent_project",
     "source_table",
     "target_table",
 ])
@@ -46,6 +47,7 @@ source_df = glue_context.create_dynamic_frame.from_options(
     connection_type="bigquery",
     connection_options={
         "connectionName": ARGS["source_connection"],
+        "parentProject": ARGS["source_parent_project"],
         "sourceType": "table",
         "table": ARGS["source_table"],
     },
