@@ -36,10 +36,7 @@ static void dqdl_cond(struct strbuf *out, const struct model_rule *r)
 
 	switch (r->cmp) {
 	case MC_BETWEEN:
-		strbuf_addstr(out, " between ");
-		dqdl_value(out, &r->values[0]);
-		strbuf_addstr(out, " and ");
-		dqdl_value(out, &r->values[1]);
+		/* Never reached: dqdl_check spells between as two rules. */
 		return;
 	case MC_IN:
 		strbuf_addstr(out, " in [");
@@ -73,6 +70,31 @@ static void dqdl_duration(struct strbuf *out, int64_t secs)
 		strbuf_addf(out, "%" PRId64 " minutes", (secs + 59) / 60);
 }
 
+/* The rule "HEAD COND" (HEAD already spelled by head/col).  The language's
+ * between is inclusive, DQDL's exclusive (awslabs/dqdl: > lo && < hi), so
+ * it becomes two rules, HEAD >= lo and HEAD <= hi, the bounds validate.sql's
+ * BETWEEN checks. */
+static void dqdl_check(struct strbuf *out, const struct model_rule *r, size_t *n,
+		       const char *head, const char *col)
+{
+	int k;
+
+	for (k = 0; k < (r->cmp == MC_BETWEEN ? 2 : 1); k++) {
+		strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
+		strbuf_addstr(out, head);
+		if (col) {
+			strbuf_addch(out, ' ');
+			escape_dqdl(out, col);
+		}
+		if (r->cmp == MC_BETWEEN) {
+			strbuf_addstr(out, k ? " <= " : " >= ");
+			dqdl_value(out, &r->values[k]);
+		} else {
+			dqdl_cond(out, r);
+		}
+	}
+}
+
 /* Appends the rules of r, one per line, each preceded by a separator. */
 static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 {
@@ -85,9 +107,7 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 		strbuf_addstr(out, "RowCountMatch \"source\" = 1.0");
 		return;
 	case MR_ROW_COUNT:
-		NEXT();
-		strbuf_addstr(out, "RowCount");
-		dqdl_cond(out, r);
+		dqdl_check(out, r, n, "RowCount", NULL);
 		return;
 	case MR_NOT_NULL:
 		for (i = 0; i < r->ncolumns; i++) {
@@ -105,12 +125,9 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 		}
 		return;
 	case MR_EXPECT:
-		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
-			strbuf_addstr(out, r->cmp == MC_NOT_NULL ? "IsComplete " : "ColumnValues ");
-			escape_dqdl(out, r->columns[i]);
-			dqdl_cond(out, r);
-		}
+		for (i = 0; i < r->ncolumns; i++)
+			dqdl_check(out, r, n, r->cmp == MC_NOT_NULL ? "IsComplete" : "ColumnValues",
+				   r->columns[i]);
 		return;
 	case MR_FRESHNESS:
 		for (i = 0; i < r->ncolumns; i++) {
@@ -122,12 +139,8 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 		}
 		return;
 	case MR_COMPLETENESS:
-		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
-			strbuf_addstr(out, "Completeness ");
-			escape_dqdl(out, r->columns[i]);
-			dqdl_cond(out, r);
-		}
+		for (i = 0; i < r->ncolumns; i++)
+			dqdl_check(out, r, n, "Completeness", r->columns[i]);
 		return;
 	}
 #undef NEXT
@@ -175,11 +188,18 @@ static void athena_pred(struct strbuf *out, const char *col, const struct model_
 		}
 		strbuf_addch(out, ')');
 		return;
-	case MC_MATCHES:
+	case MC_MATCHES: {
+		/* DQDL (Java's String.matches) matches the whole value;
+		 * regexp_like finds the pattern anywhere: anchor it. */
+		struct strbuf re = STRBUF_INIT;
+
+		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
 		strbuf_addf(out, "regexp_like(%s, ", col);
-		athena_value(out, &r->values[0]);
+		escape_athena_string(out, re.buf);
 		strbuf_addch(out, ')');
+		strbuf_release(&re);
 		return;
+	}
 	case MC_NOT_NULL:
 		strbuf_addf(out, "%s IS NOT NULL", col);
 		return;

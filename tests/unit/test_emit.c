@@ -572,7 +572,13 @@ static void test_derive(void)
 		  model_kv_get(&p->job.script_args, "source_path"), "s3://raw-bucket/in/");
 	p = find("s3_jsonl_parquet_overwrite");
 	CHECK("derive: parquet target needs no iceberg", p->job.datalake_formats == NULL &&
-	      p->job.spark_conf.count == 0);
+	      p->job.spark_conf.count == 1);
+	CHECK_STR("derive: parquet overwrite is dynamic in the session (insertInto ignores options)",
+		  model_kv_get(&p->job.spark_conf, "spark.sql.sources.partitionOverwriteMode"),
+		  "dynamic");
+	CHECK("derive: parquet replace keeps the static default",
+	      !model_kv_get(&find("s3_xml_parquet_replace")->job.spark_conf,
+			    "spark.sql.sources.partitionOverwriteMode"));
 	p = find("jdbc_sqlserver_s3tables_append");
 	CHECK_STR("derive: sql server takes a plain name unquoted", p->watermark_sql_column,
 		  "UpdatedAt");
@@ -635,6 +641,49 @@ static void test_emitters(void)
 	      has(out.buf, "FROM \"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\""));
 	CHECK("validate.sql: null checks", has(out.buf, "COUNT_IF(\"id\" IS NULL)"));
 	CHECK("validate.sql: sample", has(out.buf, "LIMIT 5;"));
+
+	{
+		/* The language's between is inclusive: DQDL's is exclusive, so the
+		 * ruleset spells it >= and <=, the bounds of validate.sql's BETWEEN;
+		 * matches is a full match in both. */
+		struct model_pipeline q = *find("s3_csv_s3tables_append");
+		struct model_rule r[3];
+
+		memset(r, 0, sizeof(r));
+		r[0].kind = MR_EXPECT;
+		r[0].columns = strs(1, "amount");
+		r[0].ncolumns = 1;
+		r[0].cmp = MC_BETWEEN;
+		r[0].values = lits(2, false, "1", "9");
+		r[0].nvalues = 2;
+		r[1].kind = MR_ROW_COUNT;
+		r[1].cmp = MC_BETWEEN;
+		r[1].values = lits(2, false, "10", "20");
+		r[1].nvalues = 2;
+		r[2].kind = MR_EXPECT;
+		r[2].columns = strs(1, "category");
+		r[2].ncolumns = 1;
+		r[2].cmp = MC_MATCHES;
+		r[2].values = lits(1, true, "[a-z]+|x");
+		r[2].nvalues = 1;
+		q.validation.rules = r;
+		q.validation.nrules = 3;
+		q.validation.sample = 0;
+		strbuf_reset(&out);
+		emit_dqdl(&q, &out);
+		CHECK_STR("dqdl: between is inclusive, as two rules", out.buf,
+			  "Rules = [\n    ColumnValues \"amount\" >= 1,\n    ColumnValues \"amount\" <= 9,\n"
+			  "    RowCount >= 10,\n    RowCount <= 20,\n"
+			  "    ColumnValues \"category\" matches \"[a-z]+|x\"\n]");
+		CHECK("dqdl: no exclusive between", !has(out.buf, "between"));
+		strbuf_reset(&out);
+		emit_validate_sql(&MP, &q, &out);
+		CHECK("validate.sql: the same inclusive bounds",
+		      has(out.buf, "COUNT_IF(NOT (\"amount\" BETWEEN 1 AND 9))") &&
+		      has(out.buf, "COUNT(*) BETWEEN 10 AND 20 AS passed"));
+		CHECK("validate.sql: matches is a full match, like DQDL's",
+		      has(out.buf, "regexp_like(\"category\", '^(?:[a-z]+|x)$')"));
+	}
 
 	p = find("s3_xml_parquet_replace");
 	strbuf_reset(&out);

@@ -20,5 +20,5 @@ HAVING COUNT(*) > 1
 LIMIT 100;
 
 -- rows breaking an expect rule (expect 0)
-SELECT COUNT_IF(NOT (regexp_like("country", '^[A-Z]{2}$'))) AS violations
+SELECT COUNT_IF(NOT (regexp_like("country", '^(?:^[A-Z]{2}$)$'))) AS violations
 FROM "lake"."customers";

@@ -32,7 +32,7 @@ SELECT COUNT_IF(NOT ("status" IN ('new', 'done'))) AS violations
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 
 -- rows breaking an expect rule (expect 0)
-SELECT COUNT_IF(NOT (regexp_like("code", '[A-Z]{3}'))) AS violations
+SELECT COUNT_IF(NOT (regexp_like("code", '^(?:[A-Z]{3})$'))) AS violations
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 
 -- freshness
