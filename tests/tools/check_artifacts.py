@@ -486,7 +486,30 @@ def check_merge_keys(results, facts):
             if missing:
                 out.append("%s run: %s ON clause %r does not match on %s"
                            % (res["run"], where, on, ", ".join(missing)))
+        # A row with a null key never matches: merged again on every run,
+        # it would be duplicated.  The rows merged must exclude them.
+        for where, filters in merged_rows_filters(res):
+            norm = [f.replace("``", "\0").replace("`", "").replace("\0", "`").lower()
+                    for f in filters]
+            for k in keys:
+                if not any("%s is not null" % k in f for f in norm):
+                    out.append("%s run: %s merges rows whose key %s may be null (filters: %s)"
+                               % (res["run"], where, k, filters))
     return sorted(set(out))
+
+
+def merged_rows_filters(res):
+    """(where, filters of the rows merged) for each merge: the MERGE's
+    source view, or the frame a Redshift DELETE ... USING merge loads."""
+    out = []
+    for e in events(res):
+        if e["kind"] == "sql" and e.get("merge"):
+            out.append(("spark.sql MERGE", e["merge"].get("source_filters") or []))
+        elif e["kind"] == "write" and (e.get("connection_type") or "").lower() == "redshift":
+            post = (e.get("connection_options") or {}).get("postactions") or ""
+            if re.search(r"DELETE\s+FROM\s+\S+\s+USING", post, re.I):
+                out.append(("redshift merge", e.get("filters") or []))
+    return out
 
 
 def predicate_texts(res):

@@ -48,9 +48,17 @@ df = source_df.select(
     F.col("`order_ts`").cast("timestamp").alias("order_ts"),
     F.col("`amount`").cast("decimal(12,2)").alias("amount"),
 )
-# Required columns: rows with a null in one of them are not loaded.
-df = df.filter(F.col("`order_id`").isNotNull())
 
+# Merge keys are required: a row without a key matches no target row and
+# would be inserted again on every run, so it is dropped here.
+rows_before_keys = df.count()
+for key in [
+    "`order_id`",
+]:
+    df = df.filter(F.col(key).isNotNull())
+rows_without_key = rows_before_keys - df.count()
+if rows_without_key:
+    log.warn(f"{PIPELINE}: dropped {rows_without_key} rows without a key")
 # Merge needs at most one source row per key.
 df = df.dropDuplicates([
     "order_id",

@@ -4,9 +4,3 @@
 
 -- rows in the target
 SELECT COUNT(*) AS row_count FROM "public"."fact_orders";
-
--- nulls in columns that must not have any
-SELECT
-  COUNT(*) AS total,
-  COUNT_IF("order_id" IS NULL) AS "nulls_order_id"
-FROM "public"."fact_orders";

@@ -82,6 +82,16 @@ df = source_df.select(
 # Required columns: rows with a null in one of them are not loaded.
 df = df.filter(F.col("`cart_id`").isNotNull())
 
+# Merge keys are required: a row without a key matches no target row and
+# would be inserted again on every run, so it is dropped here.
+rows_before_keys = df.count()
+for key in [
+    "`cart_id`",
+]:
+    df = df.filter(F.col(key).isNotNull())
+rows_without_key = rows_before_keys - df.count()
+if rows_without_key:
+    log.warn(f"{PIPELINE}: dropped {rows_without_key} rows without a key")
 # Merge needs at most one source row per key.
 df = df.dropDuplicates([
     "cart_id",

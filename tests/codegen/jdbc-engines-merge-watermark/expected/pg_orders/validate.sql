@@ -4,9 +4,3 @@
 
 -- rows in the target
 SELECT COUNT(*) AS row_count FROM "lake"."orders";
-
--- nulls in columns that must not have any
-SELECT
-  COUNT(*) AS total,
-  COUNT_IF("order_id" IS NULL) AS "nulls_order_id"
-FROM "lake"."orders";
