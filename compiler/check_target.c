@@ -372,9 +372,12 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		strbuf_addch(&sb, '.');
 		strbuf_release(&cat);
 	}
-	athena_part(&sb, t->database);
-	strbuf_addch(&sb, '.');
-	athena_part(&sb, t->table);
-	t->athena_ident = arena_strdup(c->a, sb.buf);
+	/* A Redshift table is not in the Glue catalog: Athena cannot name it. */
+	if (t->kind != MT_REDSHIFT) {
+		athena_part(&sb, t->database);
+		strbuf_addch(&sb, '.');
+		athena_part(&sb, t->table);
+		t->athena_ident = arena_strdup(c->a, sb.buf);
+	}
 	strbuf_release(&sb);
 }

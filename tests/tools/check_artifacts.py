@@ -829,6 +829,30 @@ def check_manifest(build):
     return out
 
 
+def check_not_athena(build, name, facts):
+    """A Redshift table is not in the Glue catalog: validate.sql must hold
+    no statement (Athena would fail on it) and the manifest must not name
+    an Athena table."""
+    if facts.get("target_kind") != "redshift":
+        return []
+    out = []
+    vpath = os.path.join(build, name, "validate.sql")
+    if os.path.exists(vpath):
+        with open(vpath, encoding="utf-8") as f:
+            stmts = [ln for ln in f.read().splitlines()
+                     if ln.strip() and not ln.lstrip().startswith("--")]
+        if stmts:
+            out.append("validate.sql of a Redshift target has statements: %r" % stmts[:2])
+    try:
+        m = load_json(os.path.join(build, "manifest.json"))
+        athena = ((m.get("pipelines") or {}).get(name) or {}).get("target_athena")
+        if athena is not None:
+            out.append("manifest names the Redshift target as Athena table %r" % athena)
+    except (OSError, ValueError) as e:
+        out.append("manifest.json: %s" % e)
+    return out
+
+
 # ---------------------------------------------------------------- driver
 
 def check_pipeline(build, name, rep, do_run, py):
@@ -920,6 +944,7 @@ def check_pipeline(build, name, rep, do_run, py):
     rep.check(P("catalogs configured in --conf"), check_catalogs(results, conf))
     rep.check(P("no Spark conf set in job.py"), check_spark_conf(results, conf))
     rep.check(P("Glue connections listed"), check_connections(results, job))
+    rep.check(P("validate.sql only for Athena tables"), check_not_athena(build, name, facts))
     rep.check(P("bookmarks and job.commit"), check_bookmarks(results, facts))
     if facts:
         rep.check(P("merge keys"), check_merge_keys(results, facts))
