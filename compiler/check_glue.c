@@ -140,20 +140,71 @@ static const char *watermark_kind(const struct model_column *c)
 	}
 }
 
-/* A name every engine takes unquoted, folding it the way the user's
- * unquoted DDL did: lowercase for PostgreSQL and Redshift, any case for the
- * others (Oracle folds to upper, MySQL and SQL Server ignore case). */
-static bool plain_name(enum model_jdbc_engine e, const char *s)
+static bool reserved_word(const char *s)
 {
-	bool lower_only = e == MJ_POSTGRESQL || e == MJ_REDSHIFT || e == MJ_NONE;
+	/* The SQL words a table or column is most often named after. */
+	static const char *const words[] = {
+		"all", "and", "as", "between", "by", "case", "check", "column", "create",
+		"date", "default", "delete", "desc", "distinct", "drop", "else", "end",
+		"from", "grant", "group", "having", "in", "index", "insert", "into", "is",
+		"join", "key", "level", "like", "limit", "not", "null", "number", "of", "on",
+		"or", "order", "primary", "range", "rows", "select", "session", "set",
+		"size", "table", "to", "union", "update", "user", "values", "view", "when",
+		"where", "with",
+	};
+	size_t i;
 
-	if (!*s || (*s >= '0' && *s <= '9'))
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *a = s, *b = words[i];
+
+		while (*a && *b && (*a | 0x20) == *b)
+			a++, b++;
+		if (!*a && !*b)
+			return true;
+	}
+	return false;
+}
+
+/* Whether the engine reads name unquoted as exactly name: an identifier
+ * in the case the engine folds unquoted names to (PostgreSQL and Redshift
+ * lower, Oracle upper; MySQL and SQL Server do not fold), not a reserved
+ * word. */
+bool check_glue_jdbc_plain(enum model_jdbc_engine e, const char *s)
+{
+	const char *p;
+
+	if (!*s || (*s >= '0' && *s <= '9') || reserved_word(s))
 		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-		      (!lower_only && *s >= 'A' && *s <= 'Z')))
+	for (p = s; *p; p++) {
+		bool lower = *p >= 'a' && *p <= 'z', upper = *p >= 'A' && *p <= 'Z';
+
+		if (!(lower || upper || (*p >= '0' && *p <= '9') || *p == '_'))
 			return false;
+		if ((upper && (e == MJ_POSTGRESQL || e == MJ_REDSHIFT || e == MJ_NONE)) ||
+		    (lower && e == MJ_ORACLE))
+			return false;
+	}
 	return true;
+}
+
+/* name as an identifier of the engine's SQL, quoted only when needed. */
+static void jdbc_ident(struct strbuf *sb, enum model_jdbc_engine e, const char *name)
+{
+	char open = e == MJ_MYSQL ? '`' : e == MJ_SQLSERVER ? '[' : '"';
+	char close = e == MJ_MYSQL ? '`' : e == MJ_SQLSERVER ? ']' : '"';
+	const char *s;
+
+	if (check_glue_jdbc_plain(e, name)) {
+		strbuf_addstr(sb, name);
+		return;
+	}
+	strbuf_addch(sb, open);
+	for (s = name; *s; s++) {
+		if (*s == close)
+			strbuf_addch(sb, close);
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, close);
 }
 
 /* The source column as its database spells it, quoted only when needed. */
@@ -161,23 +212,26 @@ static const char *jdbc_column(struct arena *a, enum model_jdbc_engine e, const 
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *r;
-	const char *s;
 
-	if (plain_name(e, col)) {
-		strbuf_addstr(&sb, col);
-	} else if (e == MJ_MYSQL) {
-		strbuf_addch(&sb, '`');
-		for (s = col; *s; s++) {
-			if (*s == '`')
-				strbuf_addch(&sb, '`');
-			strbuf_addch(&sb, *s);
-		}
-		strbuf_addch(&sb, '`');
-	} else {
-		/* ANSI double quotes; SQL Server too: its JDBC driver turns
-		 * QUOTED_IDENTIFIER on. */
-		escape_redshift_ident(&sb, col);
+	jdbc_ident(&sb, e, col);
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+/* A JDBC table as SQL: each part quoted for the engine where needed. */
+static const char *jdbc_table(struct arena *a, const struct model_source *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	if (!s->jdbc_table)
+		return s->table;
+	if (s->jdbc_schema) {
+		jdbc_ident(&sb, s->engine, s->jdbc_schema);
+		strbuf_addch(&sb, '.');
 	}
+	jdbc_ident(&sb, s->engine, s->jdbc_table);
 	r = arena_strdup(a, sb.buf);
 	strbuf_release(&sb);
 	return r;
@@ -272,6 +326,8 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 		kvb_put(&args, a, "source_connection", s->connection);
 		if (s->query)
 			kvb_put(&args, a, "source_query", s->query);
+		else if (s->kind == MS_JDBC)
+			kvb_put(&args, a, "source_table", jdbc_table(a, s));
 		else
 			kvb_put(&args, a, "source_table", s->table);
 		if (s->kind == MS_SNOWFLAKE) {
@@ -468,6 +524,16 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 						     "data quality rule"),
 					  "DQDL strings are single-line; rename the column or change the value");
 		}
+		if (p->source.kind == MS_JDBC && p->source.split_column &&
+		    !check_glue_jdbc_plain(p->source.engine, p->source.split_column))
+			diag_help(diag_error(ds, p->src, p->source.span,
+					     "cannot split by '%s': Glue puts the split column into "
+					     "its SQL unquoted", p->source.split_column),
+				  "split by a column whose name is a plain identifier%s, not a "
+				  "reserved word",
+				  p->source.engine == MJ_ORACLE ? " in upper case"
+				  : p->source.engine == MJ_MYSQL || p->source.engine == MJ_SQLSERVER
+					  ? "" : " in lower case");
 		if (p->target.kind == MT_REDSHIFT) {
 			bool bad = escape_has_control(p->target.database ? p->target.database : "") ||
 				   escape_has_control(p->target.table ? p->target.table : "");

@@ -9,6 +9,7 @@
 #ifndef PIPEC_CHECK_GLUE_H
 #define PIPEC_CHECK_GLUE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -25,5 +26,11 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
  * pre/post actions (single-line SQL) or the packed --conf (whitespace).
  * Reports at the offending span; returns the number of errors. */
 size_t check_glue_check(const struct model_project *mp, struct diag_set *ds);
+
+/* Whether engine e reads name unquoted as exactly name: an identifier in
+ * the case e folds unquoted names to (PostgreSQL and Redshift lower, Oracle
+ * upper), not a common reserved word.  JDBC table parts and watermark
+ * columns are quoted otherwise; a split column must be plain. */
+bool check_glue_jdbc_plain(enum model_jdbc_engine e, const char *name);
 
 #endif

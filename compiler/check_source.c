@@ -457,6 +457,10 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 			ms->table = s->args[0].u.name.parts[2].text;
 		} else {
 			ms->table = qname_text(c, &s->args[0].u.name);
+			if (ms->kind == MS_JDBC) {
+				ms->jdbc_schema = n == 2 ? s->args[0].u.name.parts[0].text : NULL;
+				ms->jdbc_table = s->args[0].u.name.parts[n - 1].text;
+			}
 		}
 		ms->table_span = s->args[0].span;
 		return;

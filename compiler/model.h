@@ -99,6 +99,7 @@ struct model_source {
 	const char *connection;		/* Glue connection name */
 	const char *table;		/* jdbc: schema.table; snowflake: TABLE; bigquery: project.dataset.table; table source: table name */
 	const char *query;		/* instead of table */
+	const char *jdbc_schema, *jdbc_table;	/* jdbc table: its parts as written (schema NULL without one) */
 	const char *split_column;	/* jdbc: hashfield */
 	int split_partitions;		/* jdbc: hashpartitions */
 	const char *sf_database, *sf_schema, *sf_warehouse;	/* snowflake */

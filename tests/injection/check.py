@@ -184,6 +184,71 @@ def check_dqdl(pdir):
     return out
 
 
+# pipeline: (engine quote characters, the table's parts as written)
+JDBC_TABLES = {
+    "jdbc_pg": ('"', '"', ['Sa"les', "or]d'ers; x"]),
+    "jdbc_mysql": ("`", "`", ["shop", "o\"r]d'ers x"]),
+    "jdbc_mssql": ("[", "]", ["dbo", 'Or]d"ers']),
+    "jdbc_oracle": ('"', '"', ["SALES", 'orders"x']),
+    "jdbc_redshift_plain": ('"', '"', ["public", "order"]),
+}
+# Parts the engine would read unquoted as themselves (folded case, no
+# reserved word): the only ones allowed bare.
+BARE = {"shop", "dbo", "SALES", "public"}
+
+
+def sql_name_parts(text, open_, close):
+    """Splits a dotted SQL name, undoing the engine's quoting; a part that
+    was bare is returned as is, with a flag."""
+    parts, i = [], 0
+    while i < len(text):
+        if text[i] == open_:
+            j, buf = i + 1, ""
+            while True:
+                if j >= len(text):
+                    raise ValueError("unterminated quoted part in %r" % text)
+                if text[j] == close:
+                    if text[j + 1:j + 2] == close:
+                        buf += close
+                        j += 2
+                        continue
+                    break
+                buf += text[j]
+                j += 1
+            parts.append((buf, True))
+            i = j + 1
+        else:
+            m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[i:])
+            if not m:
+                raise ValueError("bad character at %d in %r" % (i, text))
+            parts.append((m.group(0), False))
+            i += m.end()
+        if i < len(text):
+            if text[i] != ".":
+                raise ValueError("expected '.' at %d in %r" % (i, text))
+            i += 1
+    return parts
+
+
+def check_jdbc(build):
+    out = []
+    for name, (open_, close, want) in sorted(JDBC_TABLES.items()):
+        try:
+            with open(os.path.join(build, name, "job.json"), encoding="utf-8") as f:
+                table = json.load(f)["DefaultArguments"]["--source_table"]
+            got = sql_name_parts(table, open_, close)
+        except (OSError, KeyError, ValueError) as e:
+            out.append("%s: %s" % (name, e))
+            continue
+        if [g for g, _ in got] != want:
+            out.append("%s: source_table %r reads back as %r, not %r"
+                       % (name, table, [g for g, _ in got], want))
+        for part, quoted in got:
+            if not quoted and part not in BARE:
+                out.append("%s: %r left unquoted in %r" % (name, part, table))
+    return out
+
+
 def main(build):
     pdir = os.path.join(build, "hostile")
     check("injection python (job.py)", check_python(pdir))
@@ -191,6 +256,7 @@ def main(build):
     check("injection json (job.json, triggers.json)", check_json(pdir))
     check("injection athena sql (validate.sql)", check_athena(pdir))
     check("injection dqdl (ruleset.json)", check_dqdl(pdir))
+    check("injection jdbc table names (per engine)", check_jdbc(build))
     return 1 if failed else 0
 
 
