@@ -383,7 +383,7 @@ struct pipe_ref {
 	const struct ast_file *file;
 	const struct ast_clause *schedule;	/* NULL: none in the pipeline */
 	const struct file_defaults *defaults;
-	bool syntax_errors;			/* its file did not parse: names only */
+	bool syntax_errors;			/* it did not parse: names only */
 	size_t errors;				/* errors reported while checking it */
 };
 
@@ -888,13 +888,77 @@ static void check_dependencies(struct project *p, struct check_ctx *c, struct pi
 	free(edge);
 }
 
+static int cmp_diag_at(const void *a, const void *b)
+{
+	const struct diag *x = *(const struct diag *const *)a, *y = *(const struct diag *const *)b;
+
+	if (x->src->index != y->src->index)
+		return x->src->index < y->src->index ? -1 : 1;
+	return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+/* The parser's errors, by file and offset (taken before any checking). */
+static const struct diag **syntax_errors_sorted(const struct diag_set *ds, size_t *n)
+{
+	const struct diag **v = xcalloc(ds->count + 1, sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < ds->count; i++)
+		if (ds->items[i]->severity == DIAG_ERROR && ds->items[i]->src)
+			v[(*n)++] = ds->items[i];
+	qsort(v, *n, sizeof(*v), cmp_diag_at);
+	return v;
+}
+
+/* Which items of a file with syntax errors hold one: the other pipelines
+ * are checked as usual.  An error outside every pipeline (in the defaults,
+ * in an item the parser dropped, about the whole file) or a parse cut
+ * short by the error limit leaves the whole file unchecked. */
+static bool *broken_items(const struct diag_set *ds, const struct diag **errs, size_t nerrs,
+			  const struct ast_file *f)
+{
+	bool *broken = xcalloc(f->nitems + 1, sizeof(*broken));
+	bool all = diag_limit_reached(ds, f->src);
+	size_t lo = 0, hi = nerrs, j;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (errs[mid]->src->index < f->src->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = 0; lo < nerrs && errs[lo]->src == f->src && !all; lo++) {
+		const struct diag *d = errs[lo];
+
+		if (!d->has_span) {
+			all = true;
+			break;
+		}
+		while (j < f->nitems && f->items[j].span.end < d->span.start)
+			j++;
+		if (j == f->nitems || f->items[j].kind != AST_PIPELINE ||
+		    f->items[j].span.start > d->span.start)
+			all = true;
+		else
+			broken[j] = true;
+	}
+	if (all)
+		for (j = 0; j < f->nitems; j++)
+			broken[j] = true;
+	return broken;
+}
+
 size_t check_project(struct project *p, const struct config *cfg)
 {
 	struct check_ctx c;
 	struct pipe_ref *refs = NULL;
 	struct file_defaults *fds = xcalloc(p->nasts + 1, sizeof(*fds));
-	size_t nrefs = 0, alloc = 0, i, j, start = p->diags.nerrors;
+	size_t nrefs = 0, alloc = 0, i, j, start = p->diags.nerrors, nerrs;
 	struct model_project *m = &p->model;
+	const struct diag **errs;
 
 	memset(&c, 0, sizeof(c));
 	c.p = p;
@@ -906,16 +970,18 @@ size_t check_project(struct project *p, const struct config *cfg)
 	m->env = cfg->env;
 	p->have_model = true;
 
+	errs = syntax_errors_sorted(c.ds, &nerrs);
 	for (i = 0; i < p->nasts; i++) {
 		const struct ast_file *f = &p->asts[i];
 		const struct ast_item *defaults = NULL;
 		struct file_defaults *fd = &fds[i];
+		bool *broken = f->nsyntax_errors ? broken_items(c.ds, errs, nerrs, f) : NULL;
 
 		c.src = f->src;
 		for (j = 0; j < f->nitems; j++) {
 			const struct ast_item *it = &f->items[j];
 
-			if (it->kind != AST_DEFAULTS || f->nsyntax_errors)
+			if (it->kind != AST_DEFAULTS || (broken && broken[j]))
 				continue;
 			if (defaults) {
 				struct diag *d = diag_error(c.ds, c.src, it->span,
@@ -937,10 +1003,12 @@ size_t check_project(struct project *p, const struct config *cfg)
 			refs[nrefs].item = it;
 			refs[nrefs].file = f;
 			refs[nrefs].defaults = fd;
-			refs[nrefs].syntax_errors = f->nsyntax_errors > 0;
+			refs[nrefs].syntax_errors = broken && broken[j];
 			nrefs++;
 		}
+		free(broken);
 	}
+	free(errs);
 	if (nrefs)
 		qsort(refs, nrefs, sizeof(*refs), cmp_ref);
 

@@ -563,19 +563,171 @@ void parse_lex_bad(struct parse_ctx *ctx, const char *text, size_t len, struct s
 
 /* ---- parser support ---- */
 
+/* The real token read while deciding to close blocks left open: handed
+ * to the parser after the made-up '}' and TERM. */
+struct parse_held {
+	bool full;
+	int tok;
+	YYSTYPE val;
+	YYLTYPE loc;
+};
+
+static bool at_line_start(const struct parse_ctx *ctx, uint32_t at)
+{
+	const char *t = ctx->src->text;
+
+	while (at > 0 && (t[at - 1] == ' ' || t[at - 1] == '\t' || t[at - 1] == '\r'))
+		at--;
+	return at == 0 || t[at - 1] == '\n';
+}
+
+/* 'pipeline NAME {' / 'defaults {': the rest of the line opens a block. */
+static bool line_opens_block(const struct parse_ctx *ctx, uint32_t at)
+{
+	const char *t = ctx->src->text;
+
+	for (; at < ctx->src->len && t[at] != '\n' && t[at] != '#'; at++)
+		if (t[at] == '{')
+			return true;
+	return false;
+}
+
+/* Blocks of 'key value' settings (source, target, job, tags, schedule on
+ * s3 event, ...): none of them has a setting named like a clause. */
+static bool is_settings_block(const struct parse_brace *b)
+{
+	return strcmp(b->owner, "pipeline") && strcmp(b->owner, "defaults") &&
+	       strcmp(b->owner, "columns") && strcmp(b->owner, "validate") &&
+	       strcmp(b->owner, "{");
+}
+
+static bool is_clause_keyword(int tok)
+{
+	switch (tok) {
+	case TARGET: case COLUMNS: case MODE: case PARTITION: case INCREMENTAL: case SCHEDULE:
+	case VALIDATE: case JOB: case DESCRIPTION: case CREATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Reports the innermost of the blocks to close, with notes at the others. */
+static void report_unclosed(struct parse_ctx *ctx, const char *word, bool item, int keep)
+{
+	const struct parse_brace *b = &ctx->braces[ctx->depth - 1];
+	struct diag *d;
+	int i;
+
+	if (ctx->fatal)
+		return;
+	d = diag_error(ctx->ds, ctx->src, span_make(ctx->content_end, ctx->content_end),
+		       "expected '}' to close the '%s' block", b->owner);
+	diag_note(d, ctx->src, b->span, "the '%s' block opened here", b->owner);
+	for (i = ctx->depth - 1; i-- > keep;)
+		diag_note(d, ctx->src, ctx->braces[i].span, "the '%s' block opened here is not "
+			  "closed either", ctx->braces[i].owner);
+	if (item)
+		diag_help(d, "'%s' starts a new item: close every block before it", word);
+	else
+		diag_help(d, "'%s' is a clause, not a '%s' setting: close the block with '}' "
+			  "before it", word, b->owner);
+	ctx->nerrors++;
+}
+
+/* A block left open swallows the clauses and pipelines after it, and
+ * its error would surface far away (or only at the end of the file).  Two
+ * signs say where it should have closed: 'pipeline' or 'defaults' starting
+ * a line that opens a block (items never nest), and a clause keyword
+ * starting a line inside a block of settings.  Queues the '}' of the
+ * blocks to close and a TERM; returns false when nothing is to close. */
+static bool resync(struct parse_ctx *ctx, int tok, const YYSTYPE *lval, struct span at,
+		   bool skipped)
+{
+	bool item = (tok == PIPELINE || tok == DEFAULTS);
+	int keep;
+
+	if (ctx->fatal || !at_line_start(ctx, at.start))
+		return false;
+	if (item) {
+		if (!line_opens_block(ctx, at.end))
+			return false;
+		keep = 0;
+	} else if (!skipped && is_clause_keyword(tok)) {
+		keep = ctx->depth;
+		while (keep > 0 && is_settings_block(&ctx->braces[keep - 1]))
+			keep--;
+		if (keep == ctx->depth || keep == 0)
+			return false;
+	} else {
+		return false;
+	}
+	if (skipped) {
+		/* the skipped block was reported where its line went wrong; the
+		 * parser knows only the blocks outside it */
+		ctx->skipping = false;
+		ctx->depth = ctx->skip_depth;
+	} else if (ctx->depth > keep) {
+		report_unclosed(ctx, lval->name.text, item, keep);
+	} else {
+		return false;
+	}
+	ctx->nqueue = ctx->qhead = 0;
+	if (skipped || (ctx->parser_last != 0 && ctx->parser_last != TERM && ctx->parser_last != '{'))
+		ctx->queue[ctx->nqueue++] = TERM;
+	while (ctx->depth > keep) {
+		ctx->queue[ctx->nqueue++] = '}';
+		ctx->depth--;
+	}
+	ctx->queue[ctx->nqueue++] = TERM;
+	ctx->queue_at = span_make(ctx->content_end, ctx->content_end);
+	return true;
+}
+
 int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 {
 	int tok;
 
 	parse_flush(ctx);
-	if (!ctx->fatal && diag_limit_reached(ctx->ds, ctx->src))
-		ctx->fatal = true;
-	tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
-	while (ctx->skipping && !ctx->fatal && tok != YYEOF) {
-		if (tok == '}' && ctx->depth == ctx->skip_depth)
-			ctx->skipping = false;
-		ctx->last_tok = tok;
-		tok = lexer_lex(lval, lloc, ctx->scanner);
+	if (ctx->qhead < ctx->nqueue) {
+		tok = ctx->queue[ctx->qhead++];
+		*lloc = ctx->queue_at;
+		lval->span = *lloc;
+		ctx->last_tok = ctx->parser_last = tok;
+		ctx->pending_prev_end = ctx->last_span.end;
+		ctx->last_span = *lloc;
+		return tok;
+	}
+	if (ctx->held->full) {
+		ctx->held->full = false;
+		tok = ctx->held->tok;
+		*lval = ctx->held->val;
+		*lloc = ctx->held->loc;
+	} else {
+		bool skipped = false;
+
+		if (!ctx->fatal && diag_limit_reached(ctx->ds, ctx->src))
+			ctx->fatal = true;
+		tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
+		while (ctx->skipping && !ctx->fatal && tok != YYEOF) {
+			if (tok == '}' && ctx->depth == ctx->skip_depth) {
+				ctx->skipping = false;
+			} else if ((tok == PIPELINE || tok == DEFAULTS) &&
+				   resync(ctx, tok, lval, *lloc, true)) {
+				skipped = true;
+				break;
+			}
+			ctx->last_tok = tok;
+			tok = lexer_lex(lval, lloc, ctx->scanner);
+		}
+		if (!ctx->fatal && tok != YYEOF &&
+		    (skipped || resync(ctx, tok, lval, *lloc, false))) {
+			ctx->held->full = true;
+			ctx->held->tok = tok;
+			ctx->held->val = *lval;
+			ctx->held->loc = *lloc;
+			return parse_next_token(lval, lloc, ctx);
+		}
 	}
 	if (ctx->fatal || tok == YYEOF) {
 		tok = YYEOF;
@@ -590,7 +742,7 @@ int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 	if ((tok == PIPELINE || tok == DEFAULTS) && ctx->depth == 0 &&
 	    (ctx->last_tok == 0 || ctx->last_tok == TERM || ctx->last_tok == '}'))
 		ctx->toplevel_quiet = false;
-	ctx->last_tok = tok;
+	ctx->last_tok = ctx->parser_last = tok;
 	ctx->pending_prev_end = ctx->last_span.end;
 	ctx->last_span = *lloc;
 	return tok;
@@ -724,6 +876,7 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 		  struct ast_file *out)
 {
 	struct parse_ctx ctx;
+	struct parse_held held = { 0 };
 	yyscan_t scanner;
 	YY_BUFFER_STATE buf;
 	char *copy;
@@ -733,6 +886,7 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	ctx.arena = arena;
 	arena_init(&ctx.scratch);
 	ctx.ds = ds;
+	ctx.held = &held;
 	memset(out, 0, sizeof(*out));
 	out->src = src;
 	out->arena = arena;

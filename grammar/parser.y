@@ -30,6 +30,8 @@
  * the memory of a hostile file small. */
 #define PARSE_MAX_VALUES 10000
 
+struct parse_held;
+
 struct parse_brace {
 	struct span span;
 	const char *owner;	/* first word of the statement that opened it */
@@ -76,6 +78,14 @@ struct parse_ctx {
 	 * matching '}' so that its lines do not read as clauses. */
 	bool skipping;
 	int skip_depth;
+
+	/* Tokens made up by the resynchronisation (parse.c): the '}' of
+	 * blocks left open, then TERM, handed out before the real token. */
+	int queue[PARSE_MAX_DEPTH + 2];
+	int nqueue, qhead;
+	struct span queue_at;
+	struct parse_held *held;	/* the real token, held behind the queue */
+	int parser_last;		/* last token the parser saw (skipped ones excluded) */
 
 	/* 'schedule after' joins names with one of 'and' / 'or' */
 	int after_sep;
@@ -714,7 +724,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		/* point just past the last word rather than at an empty last line */
 		d = diag_error(ctx->ds, ctx->src, span_make(ctx->content_end, ctx->content_end),
 			       "expected '}' to close the '%s' block", b->owner);
-		diag_note(d, ctx->src, b->span, "the block opened here");
+		diag_note(d, ctx->src, b->span, "the '%s' block opened here", b->owner);
 		ctx->nerrors++;
 		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
 		return;
