@@ -362,6 +362,11 @@ const struct model_column *check_column_ref(struct check_ctx *c, const struct as
 
 	if (col)
 		return col;
+	/* Declared with a type that did not resolve (reported there): the
+	 * column exists, but nothing that depends on its type can be checked. */
+	for (i = 0; c->columns_clause && i < c->columns_clause->u.columns.nitems; i++)
+		if (!strcmp(c->columns_clause->u.columns.items[i].name.text, n->text))
+			return NULL;
 	names = arena_array(c->a, c->mp->ncolumns + 1, sizeof(*names));
 	for (i = 0; i < c->mp->ncolumns; i++)
 		names[i] = c->mp->columns[i].name;
