@@ -11,12 +11,51 @@
 /* A source line longer than this is shown as a window around the span. */
 #define DIAG_LINE_WINDOW 120
 
+/*
+ * Appends text[0..len) with every control character and every byte that
+ * is not part of valid UTF-8 written as a visible \xNN escape.  Messages
+ * quote the user's files (and file names); stored this way, no renderer
+ * can hand a terminal an escape sequence, and JSON (which must be UTF-8)
+ * keeps the whole message.
+ */
+static void add_visible(struct strbuf *out, const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const unsigned char *p = (const unsigned char *)text + i;
+		size_t n = utf8_seq_len(p, len - i);
+
+		/* C0, DEL, and C1 (U+0080..U+009F, which some terminals obey) */
+		if (n == 1 && *p >= 0x20 && *p != 0x7f) {
+			strbuf_addch(out, *p);
+		} else if (n > 1 && !(n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			strbuf_add(out, p, n);
+		} else {
+			if (!n)
+				n = 1;
+			for (size_t j = 0; j < n; j++)
+				strbuf_addf(out, "\\x%02x", p[j]);
+		}
+		i += n;
+	}
+}
+
+static char *visible(struct strbuf *sb)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	add_visible(&out, sb->buf, sb->len);
+	strbuf_release(sb);
+	return strbuf_detach(&out, NULL);
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_vaddf(&sb, fmt, ap);
-	return strbuf_detach(&sb, NULL);
+	return visible(&sb);
 }
 
 void diag_set_init(struct diag_set *ds)
@@ -138,7 +177,7 @@ struct diag *diag_error_file(struct diag_set *ds, const struct source *src, cons
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	d = add(ds, DIAG_ERROR, src, span_make(0, 0), false, strbuf_detach(&sb, NULL));
+	d = add(ds, DIAG_ERROR, src, span_make(0, 0), false, visible(&sb));
 	return d;
 }
 
@@ -296,6 +335,11 @@ static void render_snippet(struct strbuf *sb, const struct source *src, struct s
 	strbuf_addch(sb, '\n');
 }
 
+static void add_path(struct strbuf *sb, const char *path)
+{
+	add_visible(sb, path, strlen(path));
+}
+
 static void render_text(struct strbuf *sb, const struct diag *d)
 {
 	size_t i;
@@ -303,10 +347,12 @@ static void render_text(struct strbuf *sb, const struct diag *d)
 
 	if (d->src && d->has_span) {
 		struct source_pos p = source_pos_of(d->src, d->span.start);
-		strbuf_addf(sb, "%s:%zu:%zu: %s: %s\n", d->src->path, p.line, p.col, sev, d->msg);
+		add_path(sb, d->src->path);
+		strbuf_addf(sb, ":%zu:%zu: %s: %s\n", p.line, p.col, sev, d->msg);
 		render_snippet(sb, d->src, d->span);
 	} else if (d->src) {
-		strbuf_addf(sb, "%s: %s: %s\n", d->src->path, sev, d->msg);
+		add_path(sb, d->src->path);
+		strbuf_addf(sb, ": %s: %s\n", sev, d->msg);
 	} else {
 		strbuf_addf(sb, "pipec: %s: %s\n", sev, d->msg);
 	}
@@ -314,7 +360,8 @@ static void render_text(struct strbuf *sb, const struct diag *d)
 		const struct diag_note *n = &d->notes[i];
 		if (n->src) {
 			struct source_pos p = source_pos_of(n->src, n->span.start);
-			strbuf_addf(sb, "%s:%zu:%zu: note: %s\n", n->src->path, p.line, p.col, n->msg);
+			add_path(sb, n->src->path);
+			strbuf_addf(sb, ":%zu:%zu: note: %s\n", p.line, p.col, n->msg);
 			render_snippet(sb, n->src, n->span);
 		} else {
 			strbuf_addf(sb, "%s: %s\n", n->is_help ? "help" : "note", n->msg);
@@ -326,11 +373,27 @@ static json_t *pos_json(const struct source *src, struct span span)
 {
 	struct source_pos a = source_pos_of(src, span.start);
 	struct source_pos b = source_pos_of(src, span.end);
+	struct strbuf path = STRBUF_INIT;
+	json_t *o;
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "file", src->path,
+	add_path(&path, src->path);
+	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "file", path.buf,
 			 "line", (json_int_t)a.line, "column", (json_int_t)a.col,
 			 "end_line", (json_int_t)b.line, "end_column", (json_int_t)b.col,
 			 "offset", (json_int_t)span.start, "end_offset", (json_int_t)span.end);
+	strbuf_release(&path);
+	return o;
+}
+
+static json_t *file_json(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *o;
+
+	add_path(&sb, path);
+	o = json_pack("{s:s}", "file", sb.buf);
+	strbuf_release(&sb);
+	return o;
 }
 
 static json_t *diag_json(const struct diag *d)
@@ -340,12 +403,12 @@ static json_t *diag_json(const struct diag *d)
 	size_t i;
 
 	json_object_set_new(o, "severity", json_string(d->severity == DIAG_ERROR ? "error" : "warning"));
-	/* messages come from user text: keep invalid UTF-8 out of the JSON */
-	json_object_set_new(o, "message", json_stringn_nocheck(d->msg, strlen(d->msg)));
+	/* every message is valid UTF-8: made visible when it was added */
+	json_object_set_new(o, "message", json_string(d->msg));
 	if (d->src && d->has_span)
 		json_object_set_new(o, "location", pos_json(d->src, d->span));
 	else if (d->src)
-		json_object_set_new(o, "location", json_pack("{s:s}", "file", d->src->path));
+		json_object_set_new(o, "location", file_json(d->src->path));
 	else
 		json_object_set_new(o, "location", json_null());
 	for (i = 0; i < d->nnotes; i++) {
@@ -385,8 +448,12 @@ static void render_github(struct strbuf *sb, const struct diag *d)
 
 	strbuf_addstr(sb, d->severity == DIAG_ERROR ? "::error" : "::warning");
 	if (d->src) {
+		struct strbuf path = STRBUF_INIT;
+
+		add_path(&path, d->src->path);
 		strbuf_addstr(sb, " file=");
-		gh_escape(sb, d->src->path, true);
+		gh_escape(sb, path.buf, true);
+		strbuf_release(&path);
 		if (d->has_span) {
 			struct source_pos a = source_pos_of(d->src, d->span.start);
 			struct source_pos b = source_pos_of(d->src, d->span.end);

@@ -169,6 +169,44 @@ static void test_diag(void)
 	source_release(&src);
 }
 
+/* Text from a user's file reaches messages, helps and notes: control
+ * characters and invalid UTF-8 come out as visible escapes in every
+ * format, and JSON keeps the text instead of dropping it. */
+static void test_diag_control_bytes(void)
+{
+	struct diag_set ds;
+	struct source src;
+	struct diag *d;
+	char *out;
+	const char text[] = "pipeline a {\n}\n";
+
+	diag_set_init(&ds);
+	source_from_string(&src, "x.pipe", text, sizeof(text) - 1);
+	d = diag_error(&ds, &src, span_make(9, 10), "bad '%s'", "a\x1b[31mb");
+	diag_help(d, "write \"%s\"", "h\xff\x01\x1b[31mi");
+	diag_note(d, &src, span_make(0, 8), "n\r\n%s", "\xc2\x9b\xc3\xa9");
+	CHECK_STR("diag message escapes ESC", d->msg, "bad 'a\\x1b[31mb'");
+	CHECK_STR("diag help escapes invalid UTF-8 and controls", d->notes[0].msg,
+		  "write \"h\\xff\\x01\\x1b[31mi\"");
+	CHECK_STR("diag note escapes CR, LF and C1, keeps UTF-8", d->notes[1].msg,
+		  "n\\x0d\\x0a\\xc2\\x9b\xc3\xa9");
+	out = render(&ds, DIAG_FORMAT_TEXT);
+	CHECK("diag text has no raw control bytes",
+	      out && !strchr(out, '\x1b') && !strchr(out, '\x01') && !strchr(out, '\r') &&
+	      !strchr(out, '\xff') && strstr(out, "help: write \"h\\xff\\x01\\x1b[31mi\"\n"));
+	free(out);
+	out = render(&ds, DIAG_FORMAT_JSON);
+	CHECK("diag json keeps the escaped help",
+	      out && strstr(out, "\"write \\\"h\\\\xff\\\\x01\\\\x1b[31mi\\\"\""));
+	free(out);
+	out = render(&ds, DIAG_FORMAT_GITHUB);
+	CHECK("diag github has no raw control bytes",
+	      out && !strchr(out, '\x1b') && !strchr(out, '\x01') && !strchr(out, '\xff'));
+	free(out);
+	diag_set_release(&ds);
+	source_release(&src);
+}
+
 int main(void)
 {
 	test_strbuf();
@@ -176,5 +214,6 @@ int main(void)
 	test_strmap();
 	test_source();
 	test_diag();
+	test_diag_control_bytes();
 	return unit_done();
 }
