@@ -524,6 +524,27 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 						     "data quality rule"),
 					  "DQDL strings are single-line; rename the column or change the value");
 		}
+		if (p->incremental.kind == MI_WATERMARK || p->incremental.kind == MI_PARTITION) {
+			const struct model_incremental_spec *in = &p->incremental;
+			const struct model_column *col = in->column ? model_find_column(p, in->column)
+								    : NULL;
+			bool date = col && col->type == MT_DATE;
+
+			if (date && in->lag_seconds % 86400)
+				diag_help(diag_error(ds, p->src, in->span,
+						     "the lag of date column '%s' is not a whole number "
+						     "of days", col->name),
+					  "write the lag in days, like 'lag 1d', or remove it");
+			if ((date || in->kind == MI_PARTITION) && p->mode == MM_APPEND)
+				diag_help(diag_warning(ds, p->src, in->span,
+						       "with 'mode append', the last %s loaded is read and "
+						       "appended again on every run",
+						       date ? "day" : "partition"),
+					  "a %s watermark re-reads its newest %s, which may have grown; "
+					  "use 'mode merge on KEY' or 'mode overwrite' so re-read rows "
+					  "replace themselves",
+					  date ? "date" : "partition", date ? "day" : "partition");
+		}
 		if (p->source.kind == MS_JDBC && p->source.split_column &&
 		    !check_glue_jdbc_plain(p->source.engine, p->source.split_column))
 			diag_help(diag_error(ds, p->src, p->source.span,

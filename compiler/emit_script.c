@@ -364,6 +364,9 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	template_set_flag(t, "wm_integer", !strcmp(kind, "integer"));
 	template_set_flag(t, "wm_string", !strcmp(kind, "string"));
 	template_set_flag(t, "partition_pushdown", pushdown);
+	/* A date or a partition may have grown since it was loaded: later
+	 * runs read it again (>=); timestamps and integers are exact (>). */
+	template_set_flag(t, "wm_reread", !strcmp(kind, "date") || in->kind == MI_PARTITION);
 	template_set_flag(t, "uses_datetime",
 			  wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
 				 !strcmp(kind, "date")));

@@ -46,6 +46,8 @@ def main(build):
             facts["source_table"] = src.replace("`", "")
         if wm:
             facts["watermark_type"] = VALUE_KINDS.get(inc["value_kind"], inc["value_kind"])
+            facts["watermark_kind"] = inc["kind"]
+            facts["watermark_initial"] = inc["initial"]
         with open(os.path.join(build, name, "pipeline.facts.json"), "w",
                   encoding="utf-8") as f:
             json.dump(facts, f, indent=2, sort_keys=True)

@@ -538,23 +538,60 @@ def predicate_texts(res):
     return out
 
 
-def check_watermark(inc, facts):
+def watermark_predicates(res, col):
+    """(operator, text) of every predicate bounding col from below."""
+    rx = re.compile(r"[`\"]?\b%s\b[`\"]?\s*(>=|>)" % re.escape(col), re.I)
+    rx_rev = re.compile(r"(<=|<)\s*[`\"]?\b%s\b" % re.escape(col), re.I)
+    out = []
+    for _, t in predicate_texts(res):
+        for m in rx.finditer(t):
+            out.append((m.group(1), t))
+        for m in rx_rev.finditer(t):
+            out.append((">=" if m.group(1) == "<=" else ">", t))
+    return out
+
+
+def check_watermark(first, inc, facts):
+    """The documented bounds: the first run reads col >= initial (or
+    everything); later runs read col > high - lag for timestamps and
+    integers, col >= high - lag for dates and partitions (the last one
+    loaded may have grown)."""
     col = facts.get("watermark_column")
     if not col:
         return []
-    _, marker = WATERMARK_PROBE.get(facts.get("watermark_type") or "timestamp",
-                                    WATERMARK_PROBE["timestamp"])
-    rx = re.compile(r"[`\"]?\b%s\b[`\"]?\s*(>=|>)" % re.escape(col), re.I)
-    rx_rev = re.compile(r"(<=|<)\s*[`\"]?\b%s\b" % re.escape(col), re.I)
-    hits = [(w, t) for w, t in predicate_texts(inc) if rx.search(t) or rx_rev.search(t)]
+    out = []
+    wtype = facts.get("watermark_type") or "timestamp"
+    _, marker = WATERMARK_PROBE.get(wtype, WATERMARK_PROBE["timestamp"])
+    hits = [(op, t) for op, t in watermark_predicates(inc, col) if marker in t]
     if not hits:
         seen = ["%s: %s" % wt for wt in predicate_texts(inc)] or ["(no predicates at all)"]
+        if watermark_predicates(inc, col):
+            return ["incremental run: the watermark predicate does not use the value read "
+                    "from the target (probe %r)" % marker] + ["seen " + s for s in seen[:10]]
         return ["incremental run: no predicate `%s > ...` / `%s >= ...` on the source"
                 % (col, col)] + ["seen " + s for s in seen[:10]]
-    if not any(marker in t for _, t in hits):
-        return ["incremental run: the watermark predicate does not use the value read from "
-                "the target (probe %r not in: %s)" % (marker, "; ".join(t for _, t in hits))]
-    return []
+    want = ">=" if wtype == "date" or facts.get("watermark_kind") == "partition" else ">"
+    for op, t in hits:
+        if op != want:
+            out.append("incremental run: %s watermark%s must read %s %s high - lag, got %r"
+                       % (wtype, " (partition)" if facts.get("watermark_kind") == "partition"
+                          else "", col, want, t))
+    if first is not None and first.get("exit_code") == 0:
+        initial = facts.get("watermark_initial")
+        preds = watermark_predicates(first, col)
+        if initial is None and preds:
+            out.append("first run: no initial value, yet the source is bounded: %r"
+                       % [t for _, t in preds])
+        if initial is not None:
+            ini = initial[:4]
+            ok = [p for p in preds if ini in p[1]]
+            if not ok:
+                out.append("first run: no predicate %s >= %r" % (col, initial))
+            for op, t in ok:
+                if op != ">=":
+                    out.append("first run: the initial value is inclusive (%s >= %r), got %r"
+                               % (col, initial, t))
+    return out
 
 
 def check_bookmarks(results, facts):
@@ -948,7 +985,8 @@ def check_pipeline(build, name, rep, do_run, py):
     rep.check(P("bookmarks and job.commit"), check_bookmarks(results, facts))
     if facts:
         rep.check(P("merge keys"), check_merge_keys(results, facts))
-        rep.check(P("watermark predicate"), check_watermark(inc, facts) if inc["exit_code"] == 0
+        rep.check(P("watermark predicate"), check_watermark(first, inc, facts)
+                  if inc["exit_code"] == 0
                   else ["incremental run failed"] if facts.get("watermark_column") else [])
         rep.check(P("target write matches target_kind/mode"), check_target(results, facts, conf))
         rep.check(P("data quality"), check_dq(results, facts, ruleset, dq_fail))

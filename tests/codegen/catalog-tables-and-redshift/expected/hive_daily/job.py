@@ -53,27 +53,31 @@ spark.sql(
     ]) + ")"
 )
 
-# Watermark on "event_day": the state is the target itself. The run
-# reads rows newer than the newest value already loaded, minus the lag;
-# an empty target starts from the initial value.
+# Watermark on "event_day": the state is the target itself. An empty
+# target starts from the initial value, inclusive.
+# Later runs read from the newest value loaded, inclusive, minus the lag:
+# the last day or partition loaded is read again, as it may have grown.
 # A target that cannot be read fails the run: the state is never reset.
 WATERMARK_COLUMN = "event_day"
 high = spark.table(ARGS["target_table"]).agg(
     F.max(F.col("`event_day`"))).collect()[0][0]
 if high is not None:
+    low_inclusive = True
     low = high - datetime.timedelta(
         seconds=int(ARGS["watermark_lag_seconds"]))
 else:
+    low_inclusive = True
     low = datetime.date.fromisoformat(ARGS["watermark_initial"])
-log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN} > {low}")
+LOW_OPERATOR = " >= " if low_inclusive else " > "
+log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN}{LOW_OPERATOR}{low}")  # noqa: E501
 
 # Source: a Hive table of the Glue Data Catalog.
-# Only partitions past the watermark are listed and read.
+# Only partitions from the watermark on are listed and read.
 source_partitions = ""
 if low is not None:
     bound = low.isoformat(sep=" ") if isinstance(low, datetime.datetime) \
         else str(low)
-    source_partitions = "`event_day`" + " > " + (
+    source_partitions = "`event_day`" + LOW_OPERATOR + (
         bound if isinstance(low, int) else spark_string(bound))
 source_df = glue_context.create_dynamic_frame.from_catalog(
     database=ARGS["source_database"],
@@ -82,7 +86,9 @@ source_df = glue_context.create_dynamic_frame.from_catalog(
     transformation_ctx="source",
 ).toDF()
 if low is not None:
-    source_df = source_df.filter(F.col("`event_day`") > F.lit(low))
+    source_df = source_df.filter(
+        F.col("`event_day`") >= F.lit(low) if low_inclusive
+        else F.col("`event_day`") > F.lit(low))
 # Read once, counted, then transformed and written from the cached rows.
 source_df = source_df.persist()
 rows_read = source_df.count()

@@ -69,20 +69,24 @@ spark.sql(
     + " LOCATION " + spark_string(ARGS["target_location"])
 )
 
-# Watermark on "order_day": the state is the target itself. The run
-# reads rows newer than the newest value already loaded, minus the lag;
-# an empty target starts from the initial value.
+# Watermark on "order_day": the state is the target itself. An empty
+# target starts from the initial value, inclusive.
+# Later runs read from the newest value loaded, inclusive, minus the lag:
+# the last day or partition loaded is read again, as it may have grown.
 # A target that cannot be read fails the run: the state is never reset.
 WATERMARK_COLUMN = "order_day"
 WATERMARK_SQL_LITERAL = "CAST('{}' AS DATE)"
 high = spark.table(ARGS["target_table"]).agg(
     F.max(F.col("`order_day`"))).collect()[0][0]
 if high is not None:
+    low_inclusive = True
     low = high - datetime.timedelta(
         seconds=int(ARGS["watermark_lag_seconds"]))
 else:
+    low_inclusive = True
     low = datetime.date.fromisoformat(ARGS["watermark_initial"])
-log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN} > {low}")
+LOW_OPERATOR = " >= " if low_inclusive else " > "
+log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN}{LOW_OPERATOR}{low}")  # noqa: E501
 
 # Source: SQL Server through the Glue connection, which holds the URL,
 # the credentials and the network path.
@@ -91,7 +95,7 @@ source_predicates = []
 if low is not None:
     # The watermark predicate runs in the database.
     source_predicates.append(
-        "order_day" + " > " + sql_literal(low))
+        "order_day" + LOW_OPERATOR + sql_literal(low))
 if source_predicates:
     source_sql = (source_sql + " WHERE "
                   + " AND ".join(source_predicates)).rstrip()

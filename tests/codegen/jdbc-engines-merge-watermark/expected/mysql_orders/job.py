@@ -68,20 +68,23 @@ spark.sql(
     + " LOCATION " + spark_string(ARGS["target_location"])
 )
 
-# Watermark on "updated_at": the state is the target itself. The run
-# reads rows newer than the newest value already loaded, minus the lag;
-# an empty target starts from the initial value (none: all rows).
+# Watermark on "updated_at": the state is the target itself. An empty
+# target starts from the initial value, inclusive (none: all rows).
+# Later runs read rows newer than the newest value loaded, minus the lag.
 # A target that cannot be read fails the run: the state is never reset.
 WATERMARK_COLUMN = "updated_at"
 WATERMARK_SQL_LITERAL = "TIMESTAMP '{}'"
 high = spark.table(ARGS["target_table"]).agg(
     F.max(F.col("`updated_at`"))).collect()[0][0]
 if high is not None:
+    low_inclusive = False
     low = high - datetime.timedelta(
         seconds=int(ARGS["watermark_lag_seconds"]))
 else:
+    low_inclusive = True
     low = None
-log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN} > {low}")
+LOW_OPERATOR = " >= " if low_inclusive else " > "
+log.info(f"{PIPELINE}: reading rows with {WATERMARK_COLUMN}{LOW_OPERATOR}{low}")  # noqa: E501
 
 # Source: MySQL through the Glue connection, which holds the URL,
 # the credentials and the network path.
@@ -90,7 +93,7 @@ source_predicates = []
 if low is not None:
     # The watermark predicate runs in the database.
     source_predicates.append(
-        "updated_at" + " > " + sql_literal(low))
+        "updated_at" + LOW_OPERATOR + sql_literal(low))
 if source_predicates:
     source_sql = (source_sql + " WHERE "
                   + " AND ".join(source_predicates)).rstrip()
