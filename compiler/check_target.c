@@ -317,6 +317,19 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 	t->database = q->parts[0].text;
 	t->table = q->parts[1].text;
 	t->table_span = q->span;
+	if (t->kind == MT_REDSHIFT) {
+		size_t j;
+
+		/* Redshift folds names to lowercase (information_schema holds
+		 * them so): a mixed-case name would miss the watermark lookup. */
+		for (j = 0; j < 2; j++)
+			if (has_upper(q->parts[j].text))
+				diag_help(diag_error(c->ds, c->src, q->parts[j].span,
+						     "Redshift %s '%s' must be lowercase",
+						     j ? "table" : "schema", q->parts[j].text),
+					  "write '%s': Redshift stores names in lowercase",
+					  lower(c, q->parts[j].text));
+	}
 	if (t->kind == MT_S3TABLES) {
 		size_t j;
 

@@ -327,6 +327,15 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 			put_py(c, template_add_item(t, "order"), "col_py", sid(c, p->partitions[i].column));
 	}
 
+	template_set_list(t, "insert_columns");
+	for (i = 0; tg->kind == MT_REDSHIFT && i < p->ncolumns; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		escape_redshift_ident(&sb, p->columns[i].name);
+		put_py(c, template_add_item(t, "insert_columns"), "col_py", sb.buf);
+		strbuf_release(&sb);
+	}
+
 	template_set_list(t, "keys");
 	for (i = 0; i < p->nmerge_keys; i++) {
 		struct template_ctx *k = template_add_item(t, "keys");

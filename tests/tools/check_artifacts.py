@@ -866,6 +866,32 @@ def check_manifest(build):
     return out
 
 
+def check_redshift_insert(results):
+    """Redshift's INSERT ... SELECT maps columns by position: the move from
+    the staging table must name the same columns, in the same order, on
+    both sides (SELECT * breaks as soon as the orders differ)."""
+    out = []
+    rx = re.compile(r"^INSERT\s+INTO\s+\S+\s*\((.*?)\)\s*SELECT\s+(.*?)\s+FROM\s+\S+$",
+                    re.I | re.S)
+    for res in results:
+        for e in events(res, "write"):
+            if (e.get("connection_type") or "").lower() != "redshift":
+                continue
+            post = (e.get("connection_options") or {}).get("postactions") or ""
+            for st in [x.strip() for x in post.split(";")]:
+                if not re.match(r"^INSERT\b", st, re.I):
+                    continue
+                m = rx.match(st)
+                if not m:
+                    out.append("%s run: Redshift %r does not name its columns"
+                               % (res["run"], st[:120]))
+                elif [c.strip() for c in m.group(1).split(",")] != \
+                        [c.strip() for c in m.group(2).split(",")]:
+                    out.append("%s run: Redshift %r names different columns on each side"
+                               % (res["run"], st[:160]))
+    return sorted(set(out))
+
+
 def check_not_athena(build, name, facts):
     """A Redshift table is not in the Glue catalog: validate.sql must hold
     no statement (Athena would fail on it) and the manifest must not name
@@ -982,6 +1008,7 @@ def check_pipeline(build, name, rep, do_run, py):
     rep.check(P("no Spark conf set in job.py"), check_spark_conf(results, conf))
     rep.check(P("Glue connections listed"), check_connections(results, job))
     rep.check(P("validate.sql only for Athena tables"), check_not_athena(build, name, facts))
+    rep.check(P("Redshift INSERT names its columns"), check_redshift_insert(results))
     rep.check(P("bookmarks and job.commit"), check_bookmarks(results, facts))
     if facts:
         rep.check(P("merge keys"), check_merge_keys(results, facts))

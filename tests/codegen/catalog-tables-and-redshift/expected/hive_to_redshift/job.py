@@ -67,8 +67,15 @@ preactions = [
 postactions = ["BEGIN"]
 # Replace: the table's rows are swapped for the new ones atomically.
 postactions.append("DELETE FROM " + target)
+# Redshift inserts by position: the columns are named, in one order, on
+# both sides.
+COLUMNS = ", ".join([
+    "\"id\"",
+    "\"name\"",
+])
 postactions += [
-    "INSERT INTO " + target + " SELECT * FROM " + staging,
+    "INSERT INTO " + target + " (" + COLUMNS + ") SELECT " + COLUMNS
+    + " FROM " + staging,
     "DROP TABLE " + staging,
     "END",
 ]

@@ -86,8 +86,17 @@ postactions.append(
     "DELETE FROM " + target + " USING " + staging + " WHERE "
     + " AND ".join(target + "." + key + " = " + staging + "." + key
                    for key in MERGE_KEYS))
+# Redshift inserts by position: the columns are named, in one order, on
+# both sides.
+COLUMNS = ", ".join([
+    "\"order_id\"",
+    "\"customer_id\"",
+    "\"total\"",
+    "\"order_ts\"",
+])
 postactions += [
-    "INSERT INTO " + target + " SELECT * FROM " + staging,
+    "INSERT INTO " + target + " (" + COLUMNS + ") SELECT " + COLUMNS
+    + " FROM " + staging,
     "DROP TABLE " + staging,
     "END",
 ]
