@@ -524,6 +524,15 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 						     "data quality rule"),
 					  "DQDL strings are single-line; rename the column or change the value");
 		}
+		/* EventBridge assumes this role to start the workflow; the Glue
+		 * job's role trusts only glue.amazonaws.com. */
+		if (p->schedule.kind == MSCH_S3_EVENT && !mp->env.events_role)
+			diag_help(diag_error(ds, p->src, p->schedule.span,
+					     "'schedule on s3 event' needs an EventBridge role"),
+				  "set events_role for environment '%s' in pipec.yaml: a role "
+				  "trusted by events.amazonaws.com and allowed glue:notifyEvent on "
+				  "the workflow '%s'", mp->env.name ? mp->env.name : "",
+				  p->workflow_name ? p->workflow_name : "");
 		if (p->incremental.kind == MI_WATERMARK || p->incremental.kind == MI_PARTITION) {
 			const struct model_incremental_spec *in = &p->incremental;
 			const struct model_column *col = in->column ? model_find_column(p, in->column)

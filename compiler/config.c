@@ -383,7 +383,7 @@ static void load_defaults(struct yctx *y, yaml_node_t *map, struct config_job_de
 
 static const char *const env_keys[] = {
 	"region", "account", "role", "script_bucket", "script_prefix", "temp_dir",
-	"table_bucket", "name_prefix", "catalog", "variables", "defaults",
+	"table_bucket", "name_prefix", "catalog", "events_role", "variables", "defaults",
 };
 
 static bool valid_region(const char *s)
@@ -433,7 +433,7 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 				"an environment");
 		if (idx < 0)
 			continue;
-		if (idx < 9 && !(s = want_string(y, env_keys[idx], v)))
+		if (idx < 10 && !(s = want_string(y, env_keys[idx], v)))
 			continue;
 		switch (idx) {
 		case 0:
@@ -512,10 +512,18 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 			e->catalog_path = s;
 			break;
 		case 9:
+			if (strncmp(s, "arn:aws", 7) || !strstr(s, ":iam::") || !strstr(s, ":role/"))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "events_role '%s' is not an IAM role ARN", s),
+					  "write arn:aws:iam::ACCOUNT:role/NAME");
+			else
+				e->events_role = s;
+			break;
+		case 10:
 			if (want_mapping(y, "variables", v))
 				load_kv(y, "variables", v, &e->variables, false);
 			break;
-		case 10:
+		case 11:
 			if (want_mapping(y, "defaults", v))
 				load_defaults(y, v, &c->defaults);
 			break;

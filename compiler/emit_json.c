@@ -285,7 +285,7 @@ bool emit_workflow_json(const struct model_project *mp, const struct model_pipel
 	strbuf_addf(&sb, "arn:aws:glue:%s:%s:workflow/%s", mp->env.region ? mp->env.region : "",
 		    mp->env.account ? mp->env.account : "", p->workflow_name);
 	put_str(x, "Arn", sb.buf);
-	put_str(x, "RoleArn", p->job.role);
+	put_str(x, "RoleArn", mp->env.events_role);
 	json_array_append_new(arr, x);
 	put(targets, "Targets", arr);
 	put(o, "PutTargets", targets);

@@ -270,6 +270,7 @@ struct model_env {
 	const char *region;
 	const char *account;
 	const char *role;
+	const char *events_role;	/* EventBridge's role to start S3-event workflows, or NULL */
 	const char *script_bucket;	/* where deploy uploads scripts and local files */
 	const char *script_prefix;
 	const char *temp_dir;

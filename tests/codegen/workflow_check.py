@@ -35,6 +35,14 @@ def main(build):
         arn = wf["PutTargets"]["Targets"][0]["Arn"]
         if not arn.endswith(":workflow/" + wf["CreateWorkflow"]["Name"]):
             probs.append("the rule targets %s, not the workflow" % arn)
+        # EventBridge assumes the target's role: the Glue job's role trusts
+        # only glue.amazonaws.com, so it must be another one.
+        job = json.load(open(os.path.join(build, name, "job.json"), encoding="utf-8"))
+        role = wf["PutTargets"]["Targets"][0].get("RoleArn")
+        if not role or ":role/" not in role:
+            probs.append("PutTargets has no RoleArn for EventBridge")
+        elif role == job.get("Role"):
+            probs.append("PutTargets RoleArn is the Glue job's role %s" % role)
         events = [t for t in trig if t.get("Type") == "EVENT"]
         if len(events) != 1 or events[0].get("WorkflowName") != wf["CreateWorkflow"]["Name"]:
             probs.append("triggers.json has no EVENT trigger in the workflow")

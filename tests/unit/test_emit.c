@@ -426,6 +426,7 @@ static void build_project(void)
 	MP.env.region = "eu-west-1";
 	MP.env.account = "123456789012";
 	MP.env.role = "arn:aws:iam::123456789012:role/glue-jobs";
+	MP.env.events_role = "arn:aws:iam::123456789012:role/events-start-workflows";
 	MP.env.script_bucket = "scripts-bucket";
 	MP.env.script_prefix = "pipec/";
 	MP.env.temp_dir = "s3://temp-bucket/glue/";
@@ -693,6 +694,9 @@ static void test_emitters(void)
 	strbuf_reset(&out);
 	CHECK("workflow.json for s3 events", emit_workflow_json(&MP, p, &out) &&
 	      has(out.buf, "arn:aws:glue:eu-west-1:123456789012:workflow/dev-s3_xml_parquet_replace-workflow"));
+	CHECK("workflow.json: EventBridge assumes the events role, not the job's",
+	      has(out.buf, "\"RoleArn\": \"arn:aws:iam::123456789012:role/events-start-workflows\"") &&
+	      !has(out.buf, "role/glue-jobs"));
 
 	p = find("table_hive_redshift_replace");
 	strbuf_reset(&out);
