@@ -533,6 +533,12 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 				  "trusted by events.amazonaws.com and allowed glue:notifyEvent on "
 				  "the workflow '%s'", mp->env.name ? mp->env.name : "",
 				  p->workflow_name ? p->workflow_name : "");
+		if (p->schedule.kind == MSCH_S3_EVENT && p->incremental.kind != MI_NEW_FILES)
+			diag_help(diag_warning(ds, p->src, p->schedule.span,
+					       "each S3 event batch starts a run that reads the whole "
+					       "prefix again"),
+				  "add 'incremental new files' so each run reads only the objects "
+				  "added since the last one");
 		if (p->incremental.kind == MI_WATERMARK || p->incremental.kind == MI_PARTITION) {
 			const struct model_incremental_spec *in = &p->incremental;
 			const struct model_column *col = in->column ? model_find_column(p, in->column)

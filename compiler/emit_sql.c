@@ -267,14 +267,21 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 	for (i = 0; i < p->validation.nrules; i++) {
 		if (p->validation.rules[i].kind != MR_ROW_COUNT_MATCHES_SOURCE)
 			continue;
-		if (p->source_athena_ident) {
-			strbuf_addstr(out, "\n-- rows in the target against rows in the source table\n");
+		/* The job compares each run's rows written with its rows read;
+		 * the whole tables compare the same way only when every run
+		 * rewrites the whole target from the whole source. */
+		if (p->source_athena_ident && p->mode == MM_REPLACE &&
+		    p->incremental.kind == MI_NONE) {
+			strbuf_addstr(out, "\n-- rows in the target against rows in the source table\n"
+					   "-- (equal unless rows with a null required column were "
+					   "dropped)\n");
 			strbuf_addf(out, "SELECT\n  (SELECT COUNT(*) FROM %s) AS target_rows,\n"
 					 "  (SELECT COUNT(*) FROM %s) AS source_rows;\n",
 				    t, p->source_athena_ident);
 		} else {
-			strbuf_addstr(out, "\n-- row count against the source: the source is not an Athena\n"
-					   "-- table; the job checks it on every run (RowCountMatch)\n");
+			strbuf_addstr(out, "\n-- row count against the source: the job checks it on every "
+					   "run\n-- (RowCountMatch: rows written against rows read past "
+					   "the watermark)\n");
 		}
 		break;
 	}
@@ -371,8 +378,9 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 	}
 
 	if (p->validation.sample > 0) {
-		strbuf_addstr(out, "\n-- sample rows to spot-check\n");
-		strbuf_addf(out, "SELECT *\nFROM %s\nLIMIT %d;\n", t, p->validation.sample);
+		strbuf_addstr(out, "\n-- a random sample of rows to spot-check\n");
+		strbuf_addf(out, "SELECT *\nFROM %s\nORDER BY rand()\nLIMIT %d;\n", t,
+			    p->validation.sample);
 	}
 	strbuf_release(&col);
 }

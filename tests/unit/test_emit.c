@@ -642,6 +642,7 @@ static void test_emitters(void)
 	      has(out.buf, "FROM \"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\""));
 	CHECK("validate.sql: null checks", has(out.buf, "COUNT_IF(\"id\" IS NULL)"));
 	CHECK("validate.sql: sample", has(out.buf, "LIMIT 5;"));
+	CHECK("validate.sql: the sample is random", has(out.buf, "ORDER BY rand()\nLIMIT 5;"));
 
 	{
 		/* The language's between is inclusive: DQDL's is exclusive, so the
@@ -735,6 +736,16 @@ static void test_emitters(void)
 	strbuf_release(&err);
 }
 
+static bool any_diag(const struct diag_set *ds, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < ds->count; i++)
+		if (has(ds->items[i]->msg, needle))
+			return true;
+	return false;
+}
+
 /* What no artifact language can spell is rejected, at the right place. */
 static void test_reject(void)
 {
@@ -748,6 +759,8 @@ static void test_reject(void)
 	diag_set_init(&ds);
 	CHECK("check_glue_check: the unit pipelines are clean",
 	      check_glue_check(&MP, &ds) == 0 && ds.nerrors == 0);
+	diag_set_release(&ds);
+	diag_set_init(&ds);
 
 	p[0] = *find("table_hive_redshift_replace");
 	p[0].src = &src;
@@ -775,11 +788,11 @@ static void test_reject(void)
 	n = check_glue_check(&mp, &ds);
 	CHECK("check_glue_check: three rejections", n == 3 && ds.nerrors == 3);
 	CHECK("check_glue_check: redshift name with a line break",
-	      ds.count > 0 && has(ds.items[0]->msg, "Redshift column name"));
+	      any_diag(&ds, "Redshift column name"));
 	CHECK("check_glue_check: control character in a DQDL string",
-	      ds.count > 1 && has(ds.items[1]->msg, "data quality rule"));
+	      any_diag(&ds, "data quality rule"));
 	CHECK("check_glue_check: whitespace in a packed Spark setting",
-	      ds.count > 2 && has(ds.items[2]->msg, "cannot contain whitespace"));
+	      any_diag(&ds, "cannot contain whitespace"));
 	diag_set_release(&ds);
 	source_release(&src);
 }

@@ -6,6 +6,7 @@
 SELECT COUNT(*) AS row_count FROM "lake"."orders_migrated";
 
 -- rows in the target against rows in the source table
+-- (equal unless rows with a null required column were dropped)
 SELECT
   (SELECT COUNT(*) FROM "lake"."orders_migrated") AS target_rows,
   (SELECT COUNT(*) FROM "legacy"."orders") AS source_rows;

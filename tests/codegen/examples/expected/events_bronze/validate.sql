@@ -5,8 +5,8 @@
 -- rows in the target
 SELECT COUNT(*) AS row_count FROM "s3tablescatalog/shop-dev-lake"."analytics"."events";
 
--- row count against the source: the source is not an Athena
--- table; the job checks it on every run (RowCountMatch)
+-- row count against the source: the job checks it on every run
+-- (RowCountMatch: rows written against rows read past the watermark)
 
 -- nulls in columns that must not have any
 SELECT
@@ -24,7 +24,8 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."events";
 SELECT COUNT_IF(NOT ("event_type" IN ('click', 'view', 'purchase'))) AS violations
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."events";
 
--- sample rows to spot-check
+-- a random sample of rows to spot-check
 SELECT *
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."events"
+ORDER BY rand()
 LIMIT 5;

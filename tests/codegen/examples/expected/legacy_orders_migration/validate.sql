@@ -6,6 +6,7 @@
 SELECT COUNT(*) AS row_count FROM "s3tablescatalog/shop-dev-lake"."archive"."orders";
 
 -- rows in the target against rows in the source table
+-- (equal unless rows with a null required column were dropped)
 SELECT
   (SELECT COUNT(*) FROM "s3tablescatalog/shop-dev-lake"."archive"."orders") AS target_rows,
   (SELECT COUNT(*) FROM "legacy"."orders_hive") AS source_rows;

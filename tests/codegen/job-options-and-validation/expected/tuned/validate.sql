@@ -44,7 +44,8 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 SELECT CAST(COUNT("email") AS DOUBLE) / NULLIF(COUNT(*), 0) AS completeness
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 
--- sample rows to spot-check
+-- a random sample of rows to spot-check
 SELECT *
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned"
+ORDER BY rand()
 LIMIT 10;

@@ -5,8 +5,8 @@
 -- rows in the target
 SELECT COUNT(*) AS row_count FROM "s3tablescatalog/shop-dev-lake"."analytics"."csv_rows";
 
--- row count against the source: the source is not an Athena
--- table; the job checks it on every run (RowCountMatch)
+-- row count against the source: the job checks it on every run
+-- (RowCountMatch: rows written against rows read past the watermark)
 
 -- nulls in columns that must not have any
 SELECT
@@ -18,7 +18,8 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."csv_rows";
 SELECT COUNT_IF(NOT ("amount" >= 0)) AS violations
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."csv_rows";
 
--- sample rows to spot-check
+-- a random sample of rows to spot-check
 SELECT *
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."csv_rows"
+ORDER BY rand()
 LIMIT 5;
