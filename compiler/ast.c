@@ -17,37 +17,78 @@ struct ast_vec *ast_vec_new(struct arena *scratch)
 	return arena_alloc(scratch, sizeof(struct ast_vec));
 }
 
+struct ast_vec_chunk {
+	struct ast_vec_chunk *next;
+	size_t n, cap;
+	/* the items follow, from CHUNK_HDR */
+};
+
+#define CHUNK_HDR ((sizeof(struct ast_vec_chunk) + 15) & ~(size_t)15)
+#define CHUNK_MAX_BYTES (64 * 1024)
+#define CHUNK_ITEMS(ch) ((char *)(ch) + CHUNK_HDR)
+
+static void vec_append(struct arena *scratch, struct ast_vec *v, const void *elem, size_t size)
+{
+	struct ast_vec_chunk *ch = v->tail;
+
+	if (!ch || ch->n == ch->cap) {
+		size_t cap = ch ? ch->cap * 2 : 1;
+
+		if (ch && cap * size > CHUNK_MAX_BYTES)
+			cap = ch->cap > CHUNK_MAX_BYTES / size ? ch->cap : CHUNK_MAX_BYTES / size;
+		ch = arena_alloc(scratch, CHUNK_HDR + cap * size);
+		ch->cap = cap;
+		if (v->tail)
+			v->tail->next = ch;
+		else
+			v->head = ch;
+		v->tail = ch;
+	}
+	memcpy(CHUNK_ITEMS(ch) + ch->n * size, elem, size);
+	ch->n++;
+	v->n++;
+}
+
 struct ast_vec *ast_vec_push(struct arena *scratch, struct ast_vec *v, const void *elem,
 			     size_t size)
 {
-	struct arena *a = scratch;
-
 	if (!v)
-		v = ast_vec_new(a);
+		v = ast_vec_new(scratch);
 	v->size = size;
-	if (v->n == v->cap) {
-		/* doubling keeps the total copied (and the arena waste) linear */
-		size_t cap = v->cap ? v->cap * 2 : 1;
-		void *items = arena_array(a, cap, size);
+	vec_append(scratch, v, elem, size);
+	return v;
+}
 
-		if (v->n)
-			memcpy(items, v->items, v->n * size);
-		v->items = items;
-		v->cap = cap;
-	}
-	memcpy((char *)v->items + v->n * size, elem, size);
-	v->n++;
+struct ast_vec *ast_vec_push_ref(struct arena *scratch, struct ast_vec *v, const void *node,
+				 size_t size)
+{
+	if (!v)
+		v = ast_vec_new(scratch);
+	v->size = size;
+	v->by_ref = true;
+	vec_append(scratch, v, &node, sizeof(node));
 	return v;
 }
 
 void *ast_vec_take(struct arena *a, const struct ast_vec *v)
 {
-	void *items;
+	const struct ast_vec_chunk *ch;
+	char *items, *p;
 
 	if (!v || !v->n)
 		return NULL;
-	items = arena_array(a, v->n, v->size);
-	memcpy(items, v->items, v->n * v->size);
+	items = p = arena_array(a, v->n, v->size);
+	for (ch = v->head; ch; ch = ch->next) {
+		if (v->by_ref) {
+			const void *const *ref = (const void *const *)(const void *)CHUNK_ITEMS(ch);
+
+			for (size_t i = 0; i < ch->n; i++, p += v->size)
+				memcpy(p, ref[i], v->size);
+			continue;
+		}
+		memcpy(p, CHUNK_ITEMS(ch), ch->n * v->size);
+		p += ch->n * v->size;
+	}
 	return items;
 }
 
@@ -151,8 +192,8 @@ struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct as
 				struct span span)
 {
 	struct ast_type *t = ast_type_simple(a, name);
-	/* read in place: the fields are copied one by one below */
-	const struct ast_field *f = args ? args->items : NULL;
+	/* type arguments are few: a flat copy to sort them into fields and args */
+	const struct ast_field *f = VEC_ITEMS(args);
 	size_t n = VEC_N(args), i, nf = 0, na = 0;
 
 	t->has_angle = true;

@@ -11,15 +11,19 @@
 #include "ast.h"
 
 /*
- * A list under construction.  Its buffer grows (by doubling) in the
- * parser's scratch arena, which is dropped once the file is parsed; the
- * constructor that takes the list copies it, exactly sized, into the AST's
- * arena (ast_vec_take), so the tree never carries the doubling slack.
+ * A list under construction.  It grows by chunks (each twice the last, up
+ * to 64 KiB) in the parser's scratch arena, which is dropped once the file
+ * is parsed: nothing is copied while it grows, so a list of a million
+ * clauses costs its size once in scratch.  The constructor that takes the
+ * list copies it, exactly sized, into the AST's arena (ast_vec_take).
  */
+struct ast_vec_chunk;
+
 struct ast_vec {
-	void *items;
-	size_t n, cap;
+	struct ast_vec_chunk *head, *tail;
+	size_t n;
 	size_t size;		/* bytes per element */
+	bool by_ref;		/* holds pointers to the elements (ast_vec_push_ref) */
 };
 
 struct ast_vec *ast_vec_new(struct arena *scratch);
@@ -27,6 +31,10 @@ struct ast_vec *ast_vec_new(struct arena *scratch);
  * made in scratch). */
 struct ast_vec *ast_vec_push(struct arena *scratch, struct ast_vec *v, const void *elem,
 			     size_t size);
+/* Appends a pointer to a node already in the AST's arena: the list costs a
+ * pointer per node until it is taken.  A vec holds either kind, never both. */
+struct ast_vec *ast_vec_push_ref(struct arena *scratch, struct ast_vec *v, const void *node,
+				 size_t size);
 /* The items of v copied into a (NULL for an empty or absent list). */
 void *ast_vec_take(struct arena *a, const struct ast_vec *v);
 

@@ -226,6 +226,10 @@ int check_setting_key(struct check_ctx *c, const struct ast_setting *s,
 	int k = check_word_index(s->key.text, known, n);
 	size_t i;
 
+	/* past the error limit nothing more is shown: skip the costly part of
+	 * a block of a million bad settings */
+	if (diag_limit_reached(c->ds, c->src))
+		return -1;
 	if (k < 0) {
 		struct strbuf what = STRBUF_INIT;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "strmap.h"
 
 static const char *const type_names[] = {
 	"string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
@@ -218,7 +219,8 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
-	size_t i, j;
+	struct strmap seen;
+	size_t i;
 
 	if (!cl->u.columns.nitems) {
 		diag_help(diag_error(c->ds, c->src, cl->span, "'columns' is empty"),
@@ -226,22 +228,22 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		return;
 	}
 	mp->columns = arena_array(c->a, cl->u.columns.nitems, sizeof(*mp->columns));
+	/* by name, for duplicates: a hash keeps a huge block linear */
+	strmap_init(&seen);
 	for (i = 0; i < cl->u.columns.nitems; i++) {
 		const struct ast_column *ac = &cl->u.columns.items[i];
+		const struct ast_column *first = strmap_get(&seen, ac->name.text);
 		struct model_column *col;
 		struct typeinfo ti;
-		bool dup = false;
+		bool dup = first != NULL;
 
-		for (j = 0; j < i; j++) {
-			if (!strcmp(cl->u.columns.items[j].name.text, ac->name.text)) {
-				struct diag *d = diag_error(c->ds, c->src, ac->name.span,
-							    "duplicate column '%s'", ac->name.text);
-				diag_note(d, c->src, cl->u.columns.items[j].name.span,
-					  "first declared here");
-				diag_help(d, "column names are unique; rename one or use from \"field\"");
-				dup = true;
-				break;
-			}
+		if (first) {
+			struct diag *d = diag_error(c->ds, c->src, ac->name.span,
+						    "duplicate column '%s'", ac->name.text);
+			diag_note(d, c->src, first->name.span, "first declared here");
+			diag_help(d, "column names are unique; rename one or use from \"field\"");
+		} else {
+			strmap_put(&seen, ac->name.text, (void *)ac);
 		}
 		memset(&ti, 0, sizeof(ti));
 		strbuf_init(&ti.spark, 0);
@@ -281,6 +283,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		strbuf_release(&ti.spark);
 		strbuf_release(&ti.athena);
 	}
+	strmap_release(&seen);
 }
 
 static const char *const transform_names[] = {

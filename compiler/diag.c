@@ -99,6 +99,18 @@ bool diag_limit_reached(const struct diag_set *ds, const struct source *src)
 /* Diagnostics past the limit go to a sink that is never rendered. */
 static struct diag sink;
 
+/* True (and the set marked truncated) when an error about src would go to
+ * the sink: the message need not even be formatted. */
+static bool sunk(struct diag_set *ds, enum diag_severity sev, const struct source *src)
+{
+	if (sev == DIAG_WARNING && ds->warnings_as_errors)
+		sev = DIAG_ERROR;
+	if (sev != DIAG_ERROR || !diag_limit_reached(ds, src))
+		return false;
+	ds->truncated = true;
+	return true;
+}
+
 static struct diag *add(struct diag_set *ds, enum diag_severity sev, const struct source *src,
 			struct span span, bool has_span, char *msg)
 {
@@ -146,6 +158,8 @@ struct diag *diag_error(struct diag_set *ds, const struct source *src, struct sp
 	va_list ap;
 	char *msg;
 
+	if (sunk(ds, DIAG_ERROR, src))
+		return &sink;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);
@@ -158,6 +172,8 @@ struct diag *diag_warning(struct diag_set *ds, const struct source *src, struct 
 	va_list ap;
 	char *msg;
 
+	if (sunk(ds, DIAG_WARNING, src))
+		return &sink;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);
@@ -184,6 +200,10 @@ struct diag *diag_error_file(struct diag_set *ds, const struct source *src, cons
 static void add_note(struct diag *d, bool is_help, const struct source *src, struct span span,
 		     char *msg)
 {
+	if (d == &sink) {
+		free(msg);
+		return;
+	}
 	XGROW(d->notes, d->notes_alloc, d->nnotes + 1);
 	d->notes[d->nnotes].is_help = is_help;
 	d->notes[d->nnotes].src = src;
@@ -197,6 +217,8 @@ void diag_help(struct diag *d, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (d == &sink)
+		return;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);
@@ -208,6 +230,8 @@ void diag_note(struct diag *d, const struct source *src, struct span span, const
 	va_list ap;
 	char *msg;
 
+	if (d == &sink)
+		return;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);
@@ -219,6 +243,8 @@ void diag_note_plain(struct diag *d, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (d == &sink)
+		return;
 	va_start(ap, fmt);
 	msg = vformat(fmt, ap);
 	va_end(ap);

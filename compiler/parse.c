@@ -100,8 +100,19 @@ int parse_lex_open_brace(struct parse_ctx *ctx, YYSTYPE *lval, struct span at)
 
 void parse_lex_close_brace(struct parse_ctx *ctx)
 {
+	ctx->stray_close = ctx->depth == 0;
 	if (ctx->depth > 0)
 		ctx->depth--;
+}
+
+void parse_quiet_error(struct parse_ctx *ctx, struct span at)
+{
+	if (++ctx->nquiet < PARSE_MAX_QUIET_ERRORS || ctx->fatal)
+		return;
+	diag_help(diag_error(ctx->ds, ctx->src, at, "too many syntax errors: the rest of the file is not read"),
+		  "fix the first errors and check again");
+	ctx->nerrors++;
+	ctx->fatal = true;
 }
 
 int parse_lex_open(struct parse_ctx *ctx, struct span at, char c)
@@ -206,15 +217,15 @@ int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text
 
 int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struct span at)
 {
-	const struct keyword *k;
+	const struct keyword *k = NULL;
 
-	lval->name.text = arena_strdup(ctx->arena, text);
 	lval->name.span = at;
 	/* after '.', a word is a name part, never a keyword */
-	if (ctx->last_tok == '.' && ctx->last_span.end == at.start)
-		return IDENT;
-	k = bsearch(text, keywords, sizeof(keywords) / sizeof(keywords[0]), sizeof(keywords[0]),
-		    keyword_cmp);
+	if (!(ctx->last_tok == '.' && ctx->last_span.end == at.start))
+		k = bsearch(text, keywords, sizeof(keywords) / sizeof(keywords[0]),
+			    sizeof(keywords[0]), keyword_cmp);
+	/* a keyword's text is the table's: no copy per occurrence */
+	lval->name.text = k ? k->word : arena_strdup(ctx->arena, text);
 	return k ? k->tok : IDENT;
 }
 
@@ -709,6 +720,12 @@ int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 		if (!ctx->fatal && diag_limit_reached(ctx->ds, ctx->src))
 			ctx->fatal = true;
 		tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
+		/* a stray '}' after the top-level error already reported: drop it
+		 * here, where it costs nothing (bison's recovery is not cheap) */
+		while (tok == '}' && ctx->stray_close && ctx->toplevel_quiet && !ctx->fatal) {
+			parse_quiet_error(ctx, *lloc);
+			tok = ctx->fatal ? YYEOF : lexer_lex(lval, lloc, ctx->scanner);
+		}
 		while (ctx->skipping && !ctx->fatal && tok != YYEOF) {
 			if (tok == '}' && ctx->depth == ctx->skip_depth) {
 				ctx->skipping = false;

@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Inputs larger than this are refused: keeps spans in 32 bits and memory bounded. */
-#define SOURCE_MAX_BYTES (64u * 1024u * 1024u)
+/* Inputs larger than this are refused: keeps spans in 32 bits and the memory
+ * of a check bounded (at worst about 90 times this: millions of tiny settings). */
+#define SOURCE_MAX_BYTES (16u * 1024u * 1024u)
 
 struct span {
 	uint32_t start;

@@ -29,6 +29,9 @@
 /* Values in one setting or list: far beyond any real option, and it keeps
  * the memory of a hostile file small. */
 #define PARSE_MAX_VALUES 10000
+/* Unreported syntax errors (the lines after a top-level error) before the
+ * parse gives up on the rest of the file: keeps hostile input cheap. */
+#define PARSE_MAX_QUIET_ERRORS 100000
 
 struct parse_held;
 
@@ -73,6 +76,8 @@ struct parse_ctx {
 	 * most likely the body of the broken item: stay quiet about them
 	 * until the next 'pipeline' or 'defaults'. */
 	bool toplevel_quiet;
+	bool stray_close;		/* the last '}' closed no block */
+	size_t nquiet;			/* syntax errors not reported */
 
 	/* Error recovery discarded a '{': its block is skipped to the
 	 * matching '}' so that its lines do not read as clauses. */
@@ -122,6 +127,8 @@ void parse_set_pending(struct parse_ctx *ctx, struct span at, char *msg, char *h
 		       const char *found, bool fixed);
 void parse_expected(struct parse_ctx *ctx, struct span after, const char *what);
 void parse_flush(struct parse_ctx *ctx);
+/* Counts an error left unreported; too many stop the parse. */
+void parse_quiet_error(struct parse_ctx *ctx, struct span at);
 void parse_add_item(struct parse_ctx *ctx, struct ast_item *it);
 /* Appends a value to a list, up to PARSE_MAX_VALUES. */
 struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, struct ast_value *v);
@@ -154,7 +161,7 @@ struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, str
 #define A (ctx->arena)
 #define S (&ctx->scratch)
 /* appends a node to a list, skipping the NULL of a line that failed */
-#define PUSH(vec, node) ((node) ? ast_vec_push(S, (vec), (node), sizeof(*(node))) : (vec))
+#define PUSH(vec, node) ((node) ? ast_vec_push_ref(S, (vec), (node), sizeof(*(node))) : (vec))
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 {
@@ -711,6 +718,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		return;
 	}
 	if (item && ctx->toplevel_quiet) {
+		parse_quiet_error(ctx, at);
 		parse_set_pending(ctx, at, NULL, NULL, NULL, true);
 		return;
 	}
@@ -849,7 +857,16 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 static int yyreport_syntax_error(const yypcontext_t *yc, struct parse_ctx *ctx)
 {
 	yysymbol_kind_t exp[YYNTOKENS];
-	int n = yypcontext_expected_tokens(yc, exp, YYNTOKENS);
+	int n;
+
+	/* Lines after a top-level error are quiet (see report_syntax): skip
+	 * the costly look-ahead over every token that could have come. */
+	if (ctx->fatal || (ctx->depth == 0 && ctx->toplevel_quiet)) {
+		parse_quiet_error(ctx, *yypcontext_location(yc));
+		parse_set_pending(ctx, *yypcontext_location(yc), NULL, NULL, NULL, true);
+		return 0;
+	}
+	n = yypcontext_expected_tokens(yc, exp, YYNTOKENS);
 
 	report_syntax(ctx, yypcontext_token(yc), *yypcontext_location(yc), exp, n < 0 ? 0 : n);
 	return 0;

@@ -2,7 +2,8 @@
 # Hostile input: binary garbage, NUL bytes, invalid UTF-8, huge lines, deep
 # nesting, thousands of errors.  Each must end with exit 1 and a diagnostic
 # (exit 0 for the valid ones), no crash or sanitizer report, within 20
-# seconds, and (outside ASan, whose shadow memory needs more) in 1 GiB.
+# seconds, and (outside ASan, whose shadow memory needs more) in 1 GiB
+# (1.5 GiB for the files just under the 16 MiB limit).
 set -u
 T=$SUITE_TMP
 case "$BUILD" in *asan*) limit_mem="" ;; *) limit_mem="ulimit -v 1048576;" ;; esac
@@ -36,6 +37,10 @@ w("only-semicolons", b";" * (1 << 20))
 w("empty", b"")
 w("many-values", b"pipeline a {\n  job {\n    k" + b" x" * 20000 + b"\n  }\n}\n")
 w("token-stream", b"pipeline a {\n  job {\n    k" + b" x" * 3000000 + b"\n  }\n}\n")
+# just under the 16 MiB limit: the worst cases for time and memory
+w("big-closing-braces", b"}\n" * (15 << 19))
+w("big-descriptions", b"pipeline a {\n" + b'  description "x"\n' * ((15 << 20) // 18) + b"}\n")
+w("too-large", b"#" * ((16 << 20) + 1))
 PY
 
 run() {	# run NAME EXPECTED_STATUS [cmd]
@@ -75,6 +80,31 @@ run many-pipelines 0 fmt
 run only-newlines 0 fmt
 run only-semicolons 0 fmt
 run empty 0 fmt
+
+# 15 MB files within 20 seconds and (outside ASan) 1.5 GiB: stray '}' lines
+# after the first error cost nothing, one-line clauses stay within ~45x
+case "$BUILD" in *asan*) ;; *) limit_mem="ulimit -v 1572864;" ;; esac
+run big-closing-braces 1 fmt
+run big-closing-braces 1 check
+run big-descriptions 0 fmt
+run big-descriptions 1 check
+case "$BUILD" in *asan*) ;; *) limit_mem="ulimit -v 1048576;" ;; esac
+# unreported errors (the lines after a top-level error) are bounded too
+c=$(grep -c ': error: ' "$T/big-closing-braces.check.out")
+if [ "$c" = 2 ] && grep -q 'error: too many syntax errors: the rest of the file is not read' \
+	"$T/big-closing-braces.check.out"; then
+	echo "ok bad-input unreported syntax errors stop the parse"
+else
+	echo "not ok bad-input unreported syntax errors stop the parse"
+	head -20 "$T/big-closing-braces.check.out" | sed 's/^/# /'
+fi
+run too-large 1 check
+if grep -q 'file is too large (16777217 bytes; the limit is 16 MiB)' "$T/too-large.check.out"; then
+	echo "ok bad-input a file over 16 MiB is refused"
+else
+	echo "not ok bad-input a file over 16 MiB is refused"
+	head -5 "$T/too-large.check.out" | sed 's/^/# /'
+fi
 
 # one diagnostic per run of bad bytes, not one per byte
 c=$(grep -c 'invalid character' "$T/invalid-utf8-run.fmt.out")
