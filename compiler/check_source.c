@@ -279,6 +279,27 @@ static bool is_word(const struct ast_value *v, const char *w)
 	return v->kind == AST_VAL_NAME && v->u.name.nparts == 1 && !strcmp(v->u.name.parts[0].text, w);
 }
 
+/* The value of s that is a bare source key, where a line runs several
+ * settings together ("connection "sf" table T"): from its second value on,
+ * or its first after a key that takes none.  NULL for a plain setting. */
+static const struct ast_value *run_on_setting(const struct ast_setting *s)
+{
+	int k = check_word_index(s->key.text, source_keys, SK_COUNT);
+	bool flag = k == SK_HEADER || k == SK_MULTILINE || k == SK_RECURSE;
+	size_t i;
+
+	if (k < 0)
+		return NULL;
+	for (i = flag ? 0 : 1; i < s->nargs; i++) {
+		const struct ast_value *v = &s->args[i];
+
+		if (v->kind == AST_VAL_NAME && v->u.name.nparts == 1 &&
+		    check_word_index(v->u.name.parts[0].text, source_keys, SK_COUNT) >= 0)
+			return v;
+	}
+	return NULL;
+}
+
 static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 		    struct model_source *ms)
 {
@@ -620,15 +641,27 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		if (cl->u.endpoint.nargs)
 			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
 					     "unexpected value after 'source %s'", kn->text),
-				  "write the %s settings in a block: source %s { connection \"...\" "
+				  "write the %s settings in a block: source %s { connection \"...\"; "
 				  "table ... }", kn->text, kn->text);
 		break;
 	}
 
 	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.endpoint.settings[i];
+		const struct ast_value *joined = run_on_setting(s);
 		int k;
 
+		if (joined) {
+			/* one line holding several settings: its settings are unread,
+			 * so what looks missing most likely is on that line */
+			if (!unknown)
+				diag_help(diag_error(c->ds, c->src, joined->span,
+						     "'%s' looks like a separate setting",
+						     joined->u.name.parts[0].text),
+					  "separate settings with a new line or ';'");
+			unknown++;
+			continue;
+		}
 		if (!known_key(c, s, ms->kind)) {
 			unknown++;
 			continue;
