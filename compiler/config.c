@@ -179,6 +179,23 @@ static int key_index(struct yctx *y, yaml_node_t *k, const char *const *keys, si
 	return -1;
 }
 
+/* The first key of map equal to pair's (before it), or NULL. */
+static yaml_node_t *first_same_key(struct yctx *y, yaml_node_t *map, yaml_node_pair_t *pair)
+{
+	yaml_node_pair_t *q;
+	yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+
+	if (k->type != YAML_SCALAR_NODE)
+		return NULL;
+	for (q = map->data.mapping.pairs.start; q < pair; q++) {
+		yaml_node_t *qk = yaml_document_get_node(y->doc, q->key);
+
+		if (qk->type == YAML_SCALAR_NODE && !strcmp(scalar(qk), scalar(k)))
+			return qk;
+	}
+	return NULL;
+}
+
 /* Reports a key written twice in one mapping; returns true for the repeat. */
 static bool duplicate_key(struct yctx *y, yaml_node_t *map, yaml_node_pair_t *pair)
 {
@@ -552,6 +569,7 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 	yaml_node_t *root = yaml_document_get_root_node(y->doc), *envs = NULL, *defenv = NULL;
 	yaml_node_pair_t *pair;
 	const char *want;
+	long ndup = 0;
 
 	if (!root || is_null_scalar(root)) {
 		diag_help(diag_error_file(y->ds, y->src, NULL, "the project file is empty"),
@@ -595,11 +613,26 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 				  "account, role, ...)");
 		return;
 	}
+	/* A repeated environment is reported as such, and is not a second
+	 * environment to choose from. */
+	for (pair = envs->data.mapping.pairs.start; pair < envs->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *first = first_same_key(y, envs, pair);
+
+		if (first) {
+			struct diag *d = diag_error(y->ds, y->src, node_span(y, k),
+						    "duplicate environment '%s'", scalar(k));
+
+			diag_note(d, y->src, node_span(y, first), "first defined here");
+			diag_help(d, "remove one of them, or rename it");
+			ndup++;
+		}
+	}
 	want = env_name;
 	if (!want && defenv)
 		want = scalar(defenv);
 	if (!want) {
-		if (envs->data.mapping.pairs.top - envs->data.mapping.pairs.start == 1) {
+		if (envs->data.mapping.pairs.top - envs->data.mapping.pairs.start - ndup == 1) {
 			yaml_node_t *k = yaml_document_get_node(y->doc,
 								envs->data.mapping.pairs.start->key);
 			if (k->type == YAML_SCALAR_NODE)
@@ -619,7 +652,7 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
 
-		if (duplicate_key(y, envs, pair))
+		if (first_same_key(y, envs, pair))
 			continue;
 		if (k->type != YAML_SCALAR_NODE) {
 			diag_help(diag_error(y->ds, y->src, node_span(y, k),
