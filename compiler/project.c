@@ -101,14 +101,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every *.pipe under dir, recursively; hidden entries (.git, …) are skipped. */
-static void walk_dir(struct project *p, const char *dir, struct path_list *out)
+/* Directories already walked, by identity: a symlink loop (or a second
+ * link to a walked directory) is skipped instead of followed again. */
+struct dir_seen {
+	struct dir_id {
+		dev_t dev;
+		ino_t ino;
+	} *items;
+	size_t count, alloc;
+};
+
+static bool dir_seen_add(struct dir_seen *seen, const struct stat *st)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct path_list names = { NULL, 0, 0 };
 	size_t i;
 
+	for (i = 0; i < seen->count; i++)
+		if (seen->items[i].dev == st->st_dev && seen->items[i].ino == st->st_ino)
+			return false;
+	XGROW(seen->items, seen->alloc, seen->count + 1);
+	seen->items[seen->count].dev = st->st_dev;
+	seen->items[seen->count].ino = st->st_ino;
+	seen->count++;
+	return true;
+}
+
+/* Every *.pipe under dir, recursively; hidden entries (.git, …) are skipped. */
+static void walk_dir(struct project *p, const char *dir, struct path_list *out,
+		     struct dir_seen *seen)
+{
+	DIR *d;
+	struct dirent *e;
+	struct path_list names = { NULL, 0, 0 };
+	struct stat dst;
+	size_t i;
+
+	if (stat(dir, &dst) == 0 && !dir_seen_add(seen, &dst))
+		return;
+	d = opendir(dir);
 	if (!d) {
 		diag_error_file(&p->diags, NULL, dir, "cannot read directory: %s", strerror(errno));
 		p->env_error = true;
@@ -128,7 +157,7 @@ static void walk_dir(struct project *p, const char *dir, struct path_list *out)
 		struct stat st;
 
 		if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			walk_dir(p, full, out);
+			walk_dir(p, full, out, seen);
 			free(full);
 		} else if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
 			   has_pipe_suffix(names.items[i])) {
@@ -147,6 +176,7 @@ static void collect_files(struct project *p, const struct project_opts *o, struc
 	static const char *dot[] = { "." };
 	const char **paths = o->npaths ? o->paths : dot;
 	size_t n = o->npaths ? o->npaths : 1, i, j;
+	struct dir_seen seen = { NULL, 0, 0 };
 
 	for (i = 0; i < n; i++) {
 		char *norm = normalize_path(paths[i]);
@@ -161,13 +191,14 @@ static void collect_files(struct project *p, const struct project_opts *o, struc
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			walk_dir(p, norm, out);
+			walk_dir(p, norm, out, &seen);
 			free(norm);
 		} else {
 			XGROW(out->items, out->alloc, out->count + 1);
 			out->items[out->count++] = norm;
 		}
 	}
+	free(seen.items);
 	if (out->count)
 		qsort(out->items, out->count, sizeof(*out->items), cmp_str);
 	for (i = j = 0; i < out->count; i++) {

@@ -106,6 +106,24 @@ else
 	head -5 "$T/too-large.check.out" | sed 's/^/# /'
 fi
 
+# a symlink loop in a project is walked once: each file found once, no error
+mkdir -p "$T/looptree/sub"
+cp "$ROOT/tests/golden/check-columns-unknown-type/pipec.yaml" "$T/looptree/"
+printf 'pipeline events {\n  source s3 "s3://${raw_bucket}/e/" { format json }\n  target s3tables analytics.events\n  columns { id string }\n}\n' \
+	>"$T/looptree/sub/a.pipe"
+ln -s . "$T/looptree/loop"
+ln -s .. "$T/looptree/sub/up"
+out=$T/looptree.out
+sh -c "$limit_mem exec timeout 20 \"\$@\"" sh "$PIPEC" check "$T/looptree" >/dev/null 2>"$out"
+rc=$?
+if [ "$rc" = 0 ] && [ ! -s "$out" ]; then
+	echo "ok bad-input a symlink loop is walked once"
+else
+	echo "not ok bad-input a symlink loop is walked once"
+	echo "# exit $rc"
+	head -10 "$out" | sed 's/^/# /'
+fi
+
 # one diagnostic per run of bad bytes, not one per byte
 c=$(grep -c 'invalid character' "$T/invalid-utf8-run.fmt.out")
 if [ "$c" = 1 ]; then echo "ok bad-input one diagnostic per run of bad bytes"
