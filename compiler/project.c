@@ -255,7 +255,13 @@ int project_load(struct project *p, const struct project_opts *o)
 					     o->env_name, &cfg);
 	collect_files(p, o, &files);
 	if (!p->env_error && !files.count) {
-		struct diag *d = diag_error_file(&p->diags, NULL, NULL, "no .pipe files found");
+		struct strbuf where = STRBUF_INIT;
+		struct diag *d;
+
+		for (i = 0; i < (o->npaths ? o->npaths : 1); i++)
+			strbuf_addf(&where, "%s'%s'", i ? ", " : "", o->npaths ? o->paths[i] : ".");
+		d = diag_error_file(&p->diags, NULL, NULL, "no .pipe files found in %s", where.buf);
+		strbuf_release(&where);
 		diag_help(d, "pass .pipe files, or directories that contain them");
 		p->env_error = true;
 	}
