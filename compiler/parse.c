@@ -67,6 +67,10 @@ static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char 
 
 bool parse_lex_term(struct parse_ctx *ctx)
 {
+	/* a list goes on after a comma at the end of a line (and its brackets
+	 * still count towards the nesting limit) */
+	if (ctx->last_tok == ',')
+		return false;
 	ctx->line_nest = 0;
 	return ctx->last_tok != 0 && ctx->last_tok != TERM && ctx->last_tok != '{';
 }
@@ -658,7 +662,7 @@ static bool resync(struct parse_ctx *ctx, int tok, const YYSTYPE *lval, struct s
 	bool item = (tok == PIPELINE || tok == DEFAULTS);
 	int keep;
 
-	if (ctx->fatal || !at_line_start(ctx, at.start))
+	if (ctx->fatal || ctx->last_tok == ',' || !at_line_start(ctx, at.start))
 		return false;
 	if (item) {
 		if (!line_opens_block(ctx, at.end))
