@@ -648,6 +648,17 @@ static bool is_keyword_symbol(yysymbol_kind_t k)
 	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOB;
 }
 
+/* "by" for the symbol named "\"by\"" */
+static const char *keyword_text(struct parse_ctx *ctx, yysymbol_kind_t k)
+{
+	const char *raw = yysymbol_name(k);
+	size_t len = strlen(raw);
+
+	if (len >= 2 && raw[0] == '"')
+		return arena_strndup(ctx->arena, raw + 1, len - 2);
+	return raw;
+}
+
 static bool has(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
 {
 	for (int i = 0; i < n; i++)
@@ -824,6 +835,16 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			close = diag_closest(word, rule_words, NWORDS(rule_words));
 		else if (item)
 			close = diag_closest(word, item_words, NWORDS(item_words));
+		else if (!name && !has(exp, nexp, YYSYMBOL_TERM)) {
+			/* a misspelt keyword where only keywords fit: 'incremental bye' */
+			const char *kws[YYNTOKENS];
+			size_t nkw = 0;
+
+			for (i = 0; i < nexp; i++)
+				if (is_keyword_symbol(exp[i]))
+					kws[nkw++] = keyword_text(ctx, exp[i]);
+			close = diag_closest(word, kws, nkw);
+		}
 		if (help)
 			;
 		else if (close)
