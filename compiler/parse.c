@@ -252,7 +252,14 @@ int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, 
 	for (size_t i = 0, n; i < len; i += n) {
 		n = utf8_seq_len((const unsigned char *)text + i, len - i);
 		if (!n) {
-			parse_lex_bad(ctx, text, len, at);
+			/* point at the bytes that are not UTF-8, not at the whole word */
+			size_t j = i;
+
+			while (j < len && (unsigned char)text[j] >= 0x80 &&
+			       !utf8_seq_len((const unsigned char *)text + j, len - j))
+				j++;
+			parse_lex_bad(ctx, text + i, j - i,
+				      span_make(at.start + (uint32_t)i, at.start + (uint32_t)j));
 			return BADTOK;
 		}
 	}
