@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "ast_build.h"
 #include "diag.h"
 #include "parse.h"
 #include "source.h"
@@ -279,6 +280,54 @@ static void test_recovery_and_dump(void)
 	done(p);
 }
 
+/* Lists grow by chunks: every item comes back, in order, across chunk
+ * boundaries, whether pushed by value or by reference. */
+static void test_vec(void)
+{
+	struct arena scratch, a;
+	struct ast_vec *v = NULL, *r = NULL;
+	long *vals, *refs, *taken;
+	bool ok = true;
+	long i, n = 100000;
+
+	arena_init(&scratch);
+	arena_init(&a);
+	refs = arena_array(&a, (size_t)n, sizeof(*refs));
+	for (i = 0; i < n; i++) {
+		refs[i] = -i;
+		v = ast_vec_push(&scratch, v, &i, sizeof(i));
+		r = ast_vec_push_ref(&scratch, r, &refs[i], sizeof(refs[i]));
+	}
+	vals = ast_vec_take(&a, v);
+	taken = ast_vec_take(&a, r);
+	for (i = 0; i < n && ok; i++)
+		ok = vals[i] == i && taken[i] == -i;
+	CHECK("vec: 100000 items by value and by reference come back in order",
+	      ok && v->n == (size_t)n && r->n == (size_t)n && taken != refs);
+	CHECK("vec: an absent list takes as NULL", ast_vec_take(&a, NULL) == NULL);
+	arena_release(&scratch);
+	arena_release(&a);
+}
+
+/* A block left open is closed where the next clause or pipeline starts a
+ * line; the pipelines after it are kept. */
+static void test_unclosed_block_recovery(void)
+{
+	struct parsed *p = parse("pipeline a {\n  source s3 \"s3://b/p/\" { format json\n"
+				 "  mode append\n}\npipeline b {\n  job { workers 2 G.1X\n"
+				 "pipeline c {\n  mode append\n}\n");
+
+	CHECK("unclosed: two errors, three pipelines", p->nerrors == 2 && p->f.nitems == 3);
+	CHECK("unclosed: the source block holds its one setting, mode is a clause of a",
+	      p->f.nitems == 3 && p->f.items[0].nclauses == 2 &&
+	      p->f.items[0].clauses[0].u.endpoint.nsettings == 1 &&
+	      p->f.items[0].clauses[1].kind == AST_MODE);
+	CHECK("unclosed: pipeline c parsed whole",
+	      p->f.nitems == 3 && !strcmp(p->f.items[2].name.text, "c") &&
+	      p->f.items[2].nclauses == 1);
+	done(p);
+}
+
 int main(void)
 {
 	test_strings();
@@ -287,5 +336,7 @@ int main(void)
 	test_names();
 	test_shapes();
 	test_recovery_and_dump();
+	test_vec();
+	test_unclosed_block_recovery();
 	return unit_done();
 }
