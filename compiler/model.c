@@ -170,6 +170,8 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "connection", s->connection);
 	str(sb, 4, "database", s->database);
 	str(sb, 4, "table", s->table);
+	str(sb, 4, "jdbc_schema", s->jdbc_schema);
+	str(sb, 4, "jdbc_table", s->jdbc_table);
 	str(sb, 4, "query", s->query);
 	if (s->split_column) {
 		str(sb, 4, "split_column", s->split_column);
@@ -179,6 +181,7 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "sf_schema", s->sf_schema);
 	str(sb, 4, "sf_warehouse", s->sf_warehouse);
 	str(sb, 4, "bq_parent_project", s->bq_parent_project);
+	str(sb, 4, "bq_materialization_dataset", s->bq_materialization_dataset);
 	if (s->kind == MS_DYNAMODB) {
 		str(sb, 4, "table_arn", s->table_arn);
 		word(sb, 4, "read", s->ddb_export ? "export" : "scan");
@@ -337,6 +340,7 @@ void model_dump(const struct model_project *m, struct strbuf *out)
 	str(out, 2, "temp_dir", e->temp_dir);
 	str(out, 2, "table_bucket", e->table_bucket);
 	str(out, 2, "name_prefix", e->name_prefix);
+	str(out, 2, "events_role", e->events_role);
 	str(out, 2, "catalog", e->catalog_path);
 	kvlist(out, 2, "variables", &e->variables);
 	for (i = 0; i < m->npipelines; i++) {
