@@ -614,6 +614,15 @@ static bool line_opens_block(const struct parse_ctx *ctx, uint32_t at)
 	return false;
 }
 
+static bool string_follows(const struct parse_ctx *ctx, uint32_t at)
+{
+	const char *t = ctx->src->text;
+
+	while (at < ctx->src->len && (t[at] == ' ' || t[at] == '\t'))
+		at++;
+	return at < ctx->src->len && t[at] == '"';
+}
+
 /* Blocks of 'key value' settings (source, target, job, tags, schedule on
  * s3 event, ...): none of them has a setting named like a clause. */
 static bool is_settings_block(const struct parse_brace *b)
@@ -676,6 +685,10 @@ static bool resync(struct parse_ctx *ctx, int tok, const YYSTYPE *lval, struct s
 			return false;
 		keep = 0;
 	} else if (!skipped && is_clause_keyword(tok)) {
+		/* tags take any key: 'description "x"' there is a tag */
+		if (ctx->depth > 0 && !strcmp(ctx->braces[ctx->depth - 1].owner, "tags") &&
+		    string_follows(ctx, at.end))
+			return false;
 		keep = ctx->depth;
 		while (keep > 0 && is_settings_block(&ctx->braces[keep - 1]))
 			keep--;

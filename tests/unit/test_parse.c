@@ -326,6 +326,14 @@ static void test_unclosed_block_recovery(void)
 	      p->f.nitems == 3 && !strcmp(p->f.items[2].name.text, "c") &&
 	      p->f.items[2].nclauses == 1);
 	done(p);
+	/* tags take any key: a tag named like a clause keeps its block open */
+	p = parse("pipeline a {\n  job {\n    tags {\n      description \"x\"\n"
+		  "      mode \"y\"\n    }\n  }\n}\n");
+	CHECK("tags named like clauses stay tags",
+	      p->nerrors == 0 && p->f.nitems == 1 && p->f.items[0].nclauses == 1 &&
+	      p->f.items[0].clauses[0].u.job.nitems == 1 &&
+	      p->f.items[0].clauses[0].u.job.items[0].nblock == 2);
+	done(p);
 }
 
 int main(void)
