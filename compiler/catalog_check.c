@@ -765,7 +765,7 @@ int catalog_check_project(struct project *p, const char *path)
 		if (!strncmp(full, cwd, n) && full[n] == '/')
 			shown = full + n + 1;
 	}
-	if (source_load_file(src, full) < 0) {
+	if (source_load_file_max(src, full, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
 		diag_error_file(&p->diags, NULL, shown, "cannot read catalog snapshot: %s",
 				strerror(errno));
 		p->env_error = true;

@@ -61,7 +61,7 @@ static struct source *load_source(struct diag_set *ds, const char *path)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
 
-	if (source_load_file(src, path) < 0) {
+	if (source_load_file_max(src, path, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
 		diag_error_file(ds, NULL, path, "cannot read catalog snapshot: %s", strerror(errno));
 		free(src);
 		return NULL;

@@ -32,7 +32,7 @@ void source_from_string(struct source *src, const char *path, const char *text, 
 	index_lines(src);
 }
 
-int source_load_file(struct source *src, const char *path)
+int source_load_file_max(struct source *src, const char *path, size_t max)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -43,7 +43,7 @@ int source_load_file(struct source *src, const char *path)
 		errno = e;
 		return -1;
 	}
-	if (sb.len > SOURCE_MAX_BYTES) {
+	if (sb.len > max) {
 		strbuf_release(&sb);
 		errno = EFBIG;
 		return -1;
@@ -53,6 +53,11 @@ int source_load_file(struct source *src, const char *path)
 	src->text = strbuf_detach(&sb, NULL);
 	index_lines(src);
 	return 0;
+}
+
+int source_load_file(struct source *src, const char *path)
+{
+	return source_load_file_max(src, path, SOURCE_MAX_BYTES);
 }
 
 void source_release(struct source *src)

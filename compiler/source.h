@@ -10,9 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Inputs larger than this are refused: keeps spans in 32 bits and the memory
+/* .pipe files and pipec.yaml larger than this are refused: keeps the memory
  * of a check bounded (at worst about 90 times this: millions of tiny settings). */
 #define SOURCE_MAX_BYTES (16u * 1024u * 1024u)
+/* Catalog snapshots of large accounts are bigger (about 540 bytes a table):
+ * their own limit, still well inside 32-bit spans. */
+#define SOURCE_MAX_SNAPSHOT_BYTES (1024u * 1024u * 1024u)
 
 struct span {
 	uint32_t start;
@@ -33,8 +36,11 @@ struct source_pos {
 	size_t col;	/* 1-based, in characters */
 };
 
-/* Loads a file.  Returns 0, or -1 with errno set (EFBIG when too large). */
+/* Loads a file of at most SOURCE_MAX_BYTES.  Returns 0, or -1 with errno
+ * set (EFBIG when too large). */
 int source_load_file(struct source *src, const char *path);
+/* The same with another size limit. */
+int source_load_file_max(struct source *src, const char *path, size_t max);
 /* Takes a copy of text. */
 void source_from_string(struct source *src, const char *path, const char *text, size_t len);
 void source_release(struct source *src);

@@ -1,5 +1,7 @@
 /* Unit tests of the base modules: strbuf, arena, strmap, source, diag. */
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "arena.h"
@@ -112,6 +114,34 @@ static void test_source(void)
 	source_release(&src);
 }
 
+static void test_source_limits(void)
+{
+	char path[] = "/tmp/pipec-unit-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	struct source src;
+	size_t n = SOURCE_MAX_BYTES + 1, i;
+	static char block[65536];
+	int rc;
+
+	CHECK("temp file for the size limits", f != NULL);
+	if (!f)
+		return;
+	memset(block, 'a', sizeof(block));
+	for (i = 0; i + sizeof(block) <= n; i += sizeof(block))
+		fwrite(block, 1, sizeof(block), f);
+	fwrite(block, 1, n - i, f);
+	fclose(f);
+	errno = 0;
+	rc = source_load_file(&src, path);
+	CHECK("a .pipe file over SOURCE_MAX_BYTES is refused with EFBIG", rc < 0 && errno == EFBIG);
+	rc = source_load_file_max(&src, path, SOURCE_MAX_SNAPSHOT_BYTES);
+	CHECK("a catalog snapshot of the same size loads", rc == 0 && src.len == n);
+	if (rc == 0)
+		source_release(&src);
+	unlink(path);
+}
+
 static char *render(struct diag_set *ds, enum diag_format fmt)
 {
 	char *buf = NULL;
@@ -213,6 +243,7 @@ int main(void)
 	test_arena();
 	test_strmap();
 	test_source();
+	test_source_limits();
 	test_diag();
 	test_diag_control_bytes();
 	return unit_done();
