@@ -408,15 +408,12 @@ static struct diag *err(struct loader *L, struct span sp, const char *fmt, ...)
 
 static struct diag *err(struct loader *L, struct span sp, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct diag *d;
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	d = diag_vreport(L->ds, DIAG_ERROR, L->src, sp, fmt, ap);
 	va_end(ap);
-	d = diag_error(L->ds, L->src, sp, "%s", sb.buf);
-	strbuf_release(&sb);
 	L->nerrors++;
 	return d;
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "project.h"
+
 int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "pipec: error: ");
@@ -46,4 +48,23 @@ bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char *
 	}
 	*value = argv[++*i];
 	return true;
+}
+
+int cli_project_option(int argc, char **argv, int *i, struct project_opts *o)
+{
+	const char *v;
+
+	if (!strcmp(argv[*i], "--no-catalog")) {
+		o->no_catalog = true;
+		return 1;
+	}
+	if (cli_opt_value(argc, argv, i, "--env", &v))
+		o->env_name = v;
+	else if (cli_opt_value(argc, argv, i, "--config", &v))
+		o->config_path = v;
+	else if (cli_opt_value(argc, argv, i, "--catalog", &v))
+		o->catalog_path = v;
+	else
+		return 0;
+	return v && *v ? 1 : -1;
 }

@@ -27,4 +27,11 @@ int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
 /* Matches "--name=value" or "--name value" at argv[*i]; advances *i and sets *value. */
 bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value);
 
+struct project_opts;
+/* The options of every command that loads a project: --env, --config,
+ * --catalog and --no-catalog.  Returns 1 when argv[*i] is one of them
+ * (then *i is past its value), 0 when it is not, -1 when its value is
+ * missing (the caller reports the usage error). */
+int cli_project_option(int argc, char **argv, int *i, struct project_opts *o);
+
 #endif

@@ -48,7 +48,7 @@ int cmd_build(int argc, char **argv)
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
 	bool werror = false;
 	const char *v;
-	int i, rc;
+	int i, r, rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&eo, 0, sizeof(eo));
@@ -66,16 +66,17 @@ int cmd_build(int argc, char **argv)
 				o.paths[o.npaths++] = argv[i];
 			break;
 		}
-		if (!strcmp(a, "--werror")) {
+		if ((r = cli_project_option(argc, argv, &i, &o)) != 0) {
+			if (r < 0) {
+				free(o.paths);
+				return cli_usage_error("build", "option '%.*s' needs a value",
+						       (int)strcspn(a, "="), a);
+			}
+		} else if (!strcmp(a, "--werror")) {
 			werror = true;
-		} else if (!strcmp(a, "--no-catalog")) {
-			o.no_catalog = true;
 		} else if (cli_opt_value(argc, argv, &i, "-o", &v) ||
 			   cli_opt_value(argc, argv, &i, "--output", &v) ||
-			   cli_opt_value(argc, argv, &i, "--env", &v) ||
-			   cli_opt_value(argc, argv, &i, "--config", &v) ||
-			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
-			   cli_opt_value(argc, argv, &i, "--template-dir", &v) ||
+			            cli_opt_value(argc, argv, &i, "--template-dir", &v) ||
 			   cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
 			if (!v || !*v) {
 				free(o.paths);
@@ -83,12 +84,6 @@ int cmd_build(int argc, char **argv)
 			}
 			if (!strcmp(a, "-o") || !strncmp(a, "-o=", 3) || !strncmp(a, "--output", 8))
 				eo.out_dir = v;
-			else if (!strncmp(a, "--env", 5))
-				o.env_name = v;
-			else if (!strncmp(a, "--config", 8))
-				o.config_path = v;
-			else if (!strncmp(a, "--catalog", 9))
-				o.catalog_path = v;
 			else if (!strncmp(a, "--template-dir", 14))
 				eo.template_dir = v;
 			else if (diag_format_parse(v, &fmt) < 0) {

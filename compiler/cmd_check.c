@@ -42,7 +42,7 @@ int cmd_check(int argc, char **argv)
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
 	bool werror = false, dump_model = false, dump_ast = false;
 	const char *v;
-	int i, rc;
+	int i, r, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
@@ -59,29 +59,24 @@ int cmd_check(int argc, char **argv)
 				o.paths[o.npaths++] = argv[i];
 			break;
 		}
-		if (!strcmp(a, "--werror")) {
+		if ((r = cli_project_option(argc, argv, &i, &o)) != 0) {
+			if (r < 0) {
+				free(o.paths);
+				return cli_usage_error("check", "option '%.*s' needs a value",
+						       (int)strcspn(a, "="), a);
+			}
+		} else if (!strcmp(a, "--werror")) {
 			werror = true;
-		} else if (!strcmp(a, "--no-catalog")) {
-			o.no_catalog = true;
 		} else if (!strcmp(a, "--dump-model")) {
 			dump_model = true;
 		} else if (!strcmp(a, "--dump-ast")) {
 			dump_ast = true;
-		} else if (cli_opt_value(argc, argv, &i, "--env", &v) ||
-			   cli_opt_value(argc, argv, &i, "--config", &v) ||
-			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
-			   cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
+		} else if (cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
 			if (!v || !*v) {
 				free(o.paths);
 				return cli_usage_error("check", "option '%s' needs a value", a);
 			}
-			if (!strncmp(a, "--env", 5))
-				o.env_name = v;
-			else if (!strncmp(a, "--config", 8))
-				o.config_path = v;
-			else if (!strncmp(a, "--catalog", 9))
-				o.catalog_path = v;
-			else if (diag_format_parse(v, &fmt) < 0) {
+			if (diag_format_parse(v, &fmt) < 0) {
 				free(o.paths);
 				return cli_usage_error("check",
 						       "unknown diagnostics format '%s' (text, json, github)",

@@ -79,7 +79,7 @@ int cmd_plan(int argc, char **argv)
 	struct deploy dep;
 	bool have_dep = false;
 	char *fingerprint = NULL;
-	int i, rc = 1;
+	int i, r, rc = 1;
 
 	memset(&po, 0, sizeof(po));
 	memset(&env, 0, sizeof(env));
@@ -97,18 +97,19 @@ int cmd_plan(int argc, char **argv)
 				po.paths[po.npaths++] = argv[i];
 			break;
 		}
-		if (!strcmp(a, "--prune")) {
+		if ((r = cli_project_option(argc, argv, &i, &po)) != 0) {
+			if (r < 0) {
+				free(po.paths);
+				return plan_usage_error("option '%.*s' needs a value",
+							(int)strcspn(a, "="), a);
+			}
+		} else if (!strcmp(a, "--prune")) {
 			prune = true;
 		} else if (!strcmp(a, "--refresh-tags")) {
 			refresh_tags = true;
 		} else if (!strcmp(a, "--verbose")) {
 			verbose = true;
-		} else if (!strcmp(a, "--no-catalog")) {
-			po.no_catalog = true;
-		} else if (cli_opt_value(argc, argv, &i, "--env", &v) ||
-			   cli_opt_value(argc, argv, &i, "--config", &v) ||
-			   cli_opt_value(argc, argv, &i, "--catalog", &v) ||
-			   cli_opt_value(argc, argv, &i, "--against", &v) ||
+		} else if (cli_opt_value(argc, argv, &i, "--against", &v) ||
 			   cli_opt_value(argc, argv, &i, "--from", &v) ||
 			   cli_opt_value(argc, argv, &i, "--format", &v) ||
 			   cli_opt_value(argc, argv, &i, "--out", &v) ||
@@ -122,13 +123,7 @@ int cmd_plan(int argc, char **argv)
 				return plan_usage_error("option '%.*s' needs a value",
 						       (int)strcspn(name, "="), name);
 			}
-			if (!strncmp(a, "--env", 5))
-				po.env_name = v;
-			else if (!strncmp(a, "--config", 8))
-				po.config_path = v;
-			else if (!strncmp(a, "--catalog", 9))
-				po.catalog_path = v;
-			else if (!strncmp(a, "--against", 9))
+			if (!strncmp(a, "--against", 9))
 				against = v;
 			else if (!strncmp(a, "--from", 6))
 				from = v;

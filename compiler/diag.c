@@ -152,32 +152,36 @@ static struct diag *add(struct diag_set *ds, enum diag_severity sev, const struc
 	return d;
 }
 
+struct diag *diag_vreport(struct diag_set *ds, enum diag_severity sev, const struct source *src,
+			  struct span span, const char *fmt, va_list ap)
+{
+	if (sunk(ds, sev, src))
+		return &sink;
+	return add(ds, sev, src, span, true, vformat(fmt, ap));
+}
+
 struct diag *diag_error(struct diag_set *ds, const struct source *src, struct span span,
 			const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	struct diag *d;
 
-	if (sunk(ds, DIAG_ERROR, src))
-		return &sink;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	d = diag_vreport(ds, DIAG_ERROR, src, span, fmt, ap);
 	va_end(ap);
-	return add(ds, DIAG_ERROR, src, span, true, msg);
+	return d;
 }
 
 struct diag *diag_warning(struct diag_set *ds, const struct source *src, struct span span,
 			  const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	struct diag *d;
 
-	if (sunk(ds, DIAG_WARNING, src))
-		return &sink;
 	va_start(ap, fmt);
-	msg = vformat(fmt, ap);
+	d = diag_vreport(ds, DIAG_WARNING, src, span, fmt, ap);
 	va_end(ap);
-	return add(ds, DIAG_WARNING, src, span, true, msg);
+	return d;
 }
 
 struct diag *diag_error_file(struct diag_set *ds, const struct source *src, const char *path,

@@ -11,6 +11,7 @@
 #ifndef PIPEC_DIAG_H
 #define PIPEC_DIAG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -57,6 +58,11 @@ struct diag *diag_error(struct diag_set *ds, const struct source *src, struct sp
 			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 struct diag *diag_warning(struct diag_set *ds, const struct source *src, struct span span,
 			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for modules that wrap reporting (they count
+ * their own errors). */
+struct diag *diag_vreport(struct diag_set *ds, enum diag_severity sev, const struct source *src,
+			  struct span span, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 /* Report about a whole file (src may be NULL: then `path` names it, or nothing). */
 struct diag *diag_error_file(struct diag_set *ds, const struct source *src, const char *path,
 			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

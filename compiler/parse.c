@@ -50,15 +50,12 @@ static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char 
 
 static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct diag *d;
 	va_list ap;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	d = diag_vreport(ctx->ds, DIAG_ERROR, ctx->src, at, fmt, ap);
 	va_end(ap);
-	d = diag_error(ctx->ds, ctx->src, at, "%s", sb.buf);
-	strbuf_release(&sb);
 	ctx->nerrors++;
 	return d;
 }
