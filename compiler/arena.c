@@ -35,12 +35,17 @@ void arena_release(struct arena *a)
 	arena_init(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/*
+ * Carves size bytes aligned to align (a power of two) without clearing them.
+ * Objects get ARENA_ALIGN; strings get 1, so the many short names of a
+ * large project are not each padded to 16 bytes.
+ */
+static void *carve(struct arena *a, size_t size, size_t align)
 {
 	char *p;
+	size_t start = (a->used + align - 1) & ~(align - 1);
 
-	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (!a->head || a->size - a->used < size) {
+	if (!a->head || start > a->size || a->size - start < size) {
 		size_t cap = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
 		struct arena_block *b = xmalloc(ARENA_HDR + cap);
 
@@ -50,18 +55,23 @@ void *arena_alloc(struct arena *a, size_t size)
 			b->next = a->head->next;
 			a->head->next = b;
 			a->total += size;
-			p = (char *)b + ARENA_HDR;
-			memset(p, 0, size);
-			return p;
+			return (char *)b + ARENA_HDR;
 		}
 		b->next = a->head;
 		a->head = b;
 		a->size = cap;
-		a->used = 0;
+		start = 0;
 	}
-	p = (char *)a->head + ARENA_HDR + a->used;
-	a->used += size;
+	p = (char *)a->head + ARENA_HDR + start;
+	a->used = start + size;
 	a->total += size;
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = carve(a, size ? size : 1, ARENA_ALIGN);
+
 	memset(p, 0, size);
 	return p;
 }
@@ -75,7 +85,7 @@ void *arena_array(struct arena *a, size_t count, size_t elem)
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = carve(a, len + 1, 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;

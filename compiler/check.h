@@ -95,7 +95,9 @@ void check_job_defaults(struct check_ctx *c);
 void check_job_finish(struct check_ctx *c);
 
 /* Column lookup by target name in the pipeline being checked; reports an
- * unknown name (with did-you-mean) against `what` and returns NULL. */
+ * unknown name (with did-you-mean) against `what` and returns NULL.  A
+ * declared column whose type did not resolve also gives NULL, silently: its
+ * type error was reported, and checks that need the type are skipped. */
 const struct model_column *check_column_ref(struct check_ctx *c, const struct ast_name *n,
 					    const char *what);
 
