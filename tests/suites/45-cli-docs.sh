@@ -23,3 +23,14 @@ PY
 		echo "# regenerate the section from the command's --help"
 	fi
 done
+
+# The README's example pipeline checks clean and is in canonical layout.
+sed -n '/^    pipeline orders {/,/^    }$/p' "$ROOT/README" | sed 's/^    //' >"$SUITE_TMP/readme.pipe"
+if [ -s "$SUITE_TMP/readme.pipe" ] &&
+	"$PIPEC" check --no-catalog "$SUITE_TMP/readme.pipe" >/dev/null 2>"$SUITE_TMP/readme.err" &&
+	"$PIPEC" fmt --check "$SUITE_TMP/readme.pipe" >/dev/null 2>&1; then
+	echo "ok cli-docs: the README's example pipeline checks clean and is canonical"
+else
+	echo "not ok cli-docs: the README's example pipeline checks clean and is canonical"
+	sed 's/^/# /' "$SUITE_TMP/readme.err"
+fi
