@@ -24,10 +24,11 @@ PY
 	fi
 done
 
-# The README's example pipeline checks clean and is in canonical layout.
+# The README's example pipeline checks clean (with the example project's
+# environment) and is in canonical layout.
 sed -n '/^    pipeline orders {/,/^    }$/p' "$ROOT/README" | sed 's/^    //' >"$SUITE_TMP/readme.pipe"
 if [ -s "$SUITE_TMP/readme.pipe" ] &&
-	"$PIPEC" check --no-catalog "$SUITE_TMP/readme.pipe" >/dev/null 2>"$SUITE_TMP/readme.err" &&
+	"$PIPEC" check --no-catalog --config "$ROOT/examples/pipec.yaml" "$SUITE_TMP/readme.pipe" >/dev/null 2>"$SUITE_TMP/readme.err" &&
 	"$PIPEC" fmt --check "$SUITE_TMP/readme.pipe" >/dev/null 2>&1; then
 	echo "ok cli-docs: the README's example pipeline checks clean and is canonical"
 else
