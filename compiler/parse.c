@@ -667,7 +667,7 @@ static void report_unclosed(struct parse_ctx *ctx, const char *word, bool item, 
  * its error would surface far away (or only at the end of the file).  Two
  * signs say where it should have closed: 'pipeline' or 'defaults' starting
  * a line that opens a block (items never nest), and a clause keyword
- * starting a line inside a block of settings.  Queues the '}' of the
+ * starting a statement inside a block of settings.  Queues the '}' of the
  * blocks to close and a TERM; returns false when nothing is to close. */
 static bool resync(struct parse_ctx *ctx, int tok, const YYSTYPE *lval, struct span at,
 		   bool skipped)
@@ -675,13 +675,16 @@ static bool resync(struct parse_ctx *ctx, int tok, const YYSTYPE *lval, struct s
 	bool item = (tok == PIPELINE || tok == DEFAULTS);
 	int keep;
 
-	if (ctx->fatal || ctx->last_tok == ',' || !at_line_start(ctx, at.start))
+	if (ctx->fatal || ctx->last_tok == ',')
 		return false;
 	if (item) {
-		if (!line_opens_block(ctx, at.end))
+		if (!at_line_start(ctx, at.start) || !line_opens_block(ctx, at.end))
 			return false;
 		keep = 0;
-	} else if (!skipped && is_clause_keyword(tok)) {
+	} else if (!skipped && is_clause_keyword(tok) &&
+		   (ctx->parser_last == 0 || ctx->parser_last == TERM || ctx->parser_last == '{')) {
+		/* at the start of a statement, wherever the line breaks: the same
+		 * text must parse the same way once fmt has laid it out */
 		/* tags take any key: 'description "x"' there is a tag */
 		if (ctx->depth > 0 && !strcmp(ctx->braces[ctx->depth - 1].owner, "tags") &&
 		    string_follows(ctx, at.end))
