@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aws.h"
 #include "project.h"
 
 int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
@@ -67,4 +68,41 @@ int cli_project_option(int argc, char **argv, int *i, struct project_opts *o)
 	else
 		return 0;
 	return v && *v ? 1 : -1;
+}
+
+int cli_aws_option(int argc, char **argv, int *i, struct aws_options *ao)
+{
+	const char *v;
+
+	if (cli_opt_value(argc, argv, i, "--region", &v))
+		ao->region = v;
+	else if (cli_opt_value(argc, argv, i, "--profile", &v))
+		ao->profile = v;
+	else if (cli_opt_value(argc, argv, i, "--endpoint-url", &v))
+		ao->endpoint_url = v;
+	else
+		return 0;
+	return v && *v ? 1 : -1;
+}
+
+int cli_diag_option(const char *cmd, int argc, char **argv, int *i, enum diag_format *fmt,
+		    bool *werror)
+{
+	const char *v;
+
+	if (werror && !strcmp(argv[*i], "--werror")) {
+		*werror = true;
+		return 1;
+	}
+	if (!cli_opt_value(argc, argv, i, "--diagnostics-format", &v))
+		return 0;
+	if (!v || !*v) {
+		cli_usage_error(cmd, "option '--diagnostics-format' needs a value");
+		return -1;
+	}
+	if (diag_format_parse(v, fmt) < 0) {
+		cli_usage_error(cmd, "unknown diagnostics format '%s' (text, json, github)", v);
+		return -1;
+	}
+	return 1;
 }

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "diag.h"
+
 #define EXIT_USAGE 2
 
 int cmd_check(int argc, char **argv);
@@ -33,5 +35,16 @@ struct project_opts;
  * (then *i is past its value), 0 when it is not, -1 when its value is
  * missing (the caller reports the usage error). */
 int cli_project_option(int argc, char **argv, int *i, struct project_opts *o);
+
+/* --diagnostics-format F and (when werror is not NULL) --werror.  Returns 1
+ * when argv[*i] is one of them, 0 when it is not, -1 after reporting a
+ * missing or unknown format as a usage error of cmd. */
+int cli_diag_option(const char *cmd, int argc, char **argv, int *i, enum diag_format *fmt,
+		    bool *werror);
+
+struct aws_options;
+/* The same for the options of every command that calls AWS: --region,
+ * --profile and --endpoint-url (the strings stay in argv). */
+int cli_aws_option(int argc, char **argv, int *i, struct aws_options *ao);
 
 #endif

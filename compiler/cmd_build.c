@@ -72,26 +72,22 @@ int cmd_build(int argc, char **argv)
 				return cli_usage_error("build", "option '%.*s' needs a value",
 						       (int)strcspn(a, "="), a);
 			}
-		} else if (!strcmp(a, "--werror")) {
-			werror = true;
+		} else if ((r = cli_diag_option("build", argc, argv, &i, &fmt, &werror)) != 0) {
+			if (r < 0) {
+				free(o.paths);
+				return EXIT_USAGE;
+			}
 		} else if (cli_opt_value(argc, argv, &i, "-o", &v) ||
 			   cli_opt_value(argc, argv, &i, "--output", &v) ||
-			            cli_opt_value(argc, argv, &i, "--template-dir", &v) ||
-			   cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
+			   cli_opt_value(argc, argv, &i, "--template-dir", &v)) {
 			if (!v || !*v) {
 				free(o.paths);
 				return cli_usage_error("build", "option '%s' needs a value", a);
 			}
 			if (!strcmp(a, "-o") || !strncmp(a, "-o=", 3) || !strncmp(a, "--output", 8))
 				eo.out_dir = v;
-			else if (!strncmp(a, "--template-dir", 14))
+			else
 				eo.template_dir = v;
-			else if (diag_format_parse(v, &fmt) < 0) {
-				free(o.paths);
-				return cli_usage_error("build",
-						       "unknown diagnostics format '%s' (text, json, github)",
-						       v);
-			}
 		} else if (a[0] == '-' && a[1]) {
 			free(o.paths);
 			return cli_usage_error("build", "unknown option '%s'", a);

@@ -90,7 +90,7 @@ static int parse_args(int argc, char **argv, const char *cmd, bool allow_output,
 		      struct catalog_args *a, int *rc)
 {
 	const char *v;
-	int i;
+	int i, r;
 
 	memset(a, 0, sizeof(*a));
 	a->files = xcalloc((size_t)argc + 1, sizeof(*a->files));
@@ -101,9 +101,9 @@ static int parse_args(int argc, char **argv, const char *cmd, bool allow_output,
 			*rc = 0;
 			return -1;
 		}
-		if (cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
-			if (!v || diag_format_parse(v, &a->fmt) < 0) {
-				*rc = cli_usage_error(cmd, "--diagnostics-format needs text, json or github");
+		if ((r = cli_diag_option(cmd, argc, argv, &i, &a->fmt, NULL)) != 0) {
+			if (r < 0) {
+				*rc = EXIT_USAGE;
 				return -1;
 			}
 		} else if (allow_output && (cli_opt_value(argc, argv, &i, "-o", &v) ||
@@ -611,7 +611,7 @@ static int catalog_pull_cmd(int argc, char **argv)
 	struct pull pl;
 	struct strbuf counts[4] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	bool have_project = false;
-	int i, rc = 0;
+	int i, r, rc = 0;
 
 	memset(&id, 0, sizeof(id));
 	for (i = 1; i < argc; i++) {
@@ -624,13 +624,17 @@ static int catalog_pull_cmd(int argc, char **argv)
 			opt.trace = stderr;
 			continue;
 		}
+		if ((r = cli_aws_option(argc, argv, &i, &opt)) != 0) {
+			if (r < 0) {
+				rc = cli_usage_error("catalog", "option '%s' needs a value", a);
+				goto done;
+			}
+			continue;
+		}
 		if (cli_opt_value(argc, argv, &i, "-o", &v) || cli_opt_value(argc, argv, &i, "--output", &v) ||
 		    cli_opt_value(argc, argv, &i, "--database", &v) ||
 		    cli_opt_value(argc, argv, &i, "--table-bucket", &v) ||
 		    cli_opt_value(argc, argv, &i, "--account", &v) ||
-		    cli_opt_value(argc, argv, &i, "--region", &v) ||
-		    cli_opt_value(argc, argv, &i, "--profile", &v) ||
-		    cli_opt_value(argc, argv, &i, "--endpoint-url", &v) ||
 		    cli_opt_value(argc, argv, &i, "--env", &v) ||
 		    cli_opt_value(argc, argv, &i, "--config", &v)) {
 			if (!v || !*v) {
@@ -645,12 +649,6 @@ static int catalog_pull_cmd(int argc, char **argv)
 				buckets[nbuckets++] = v;
 			else if (!strncmp(a, "--account", 9))
 				account = v;
-			else if (!strncmp(a, "--region", 8))
-				opt.region = v;
-			else if (!strncmp(a, "--profile", 9))
-				opt.profile = v;
-			else if (!strncmp(a, "--endpoint-url", 14))
-				opt.endpoint_url = v;
 			else if (!strncmp(a, "--env", 5))
 				env_name = v;
 			else

@@ -41,7 +41,6 @@ int cmd_check(int argc, char **argv)
 	struct project p;
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
 	bool werror = false, dump_model = false, dump_ast = false;
-	const char *v;
 	int i, r, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -65,23 +64,15 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "option '%.*s' needs a value",
 						       (int)strcspn(a, "="), a);
 			}
-		} else if (!strcmp(a, "--werror")) {
-			werror = true;
+		} else if ((r = cli_diag_option("check", argc, argv, &i, &fmt, &werror)) != 0) {
+			if (r < 0) {
+				free(o.paths);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(a, "--dump-model")) {
 			dump_model = true;
 		} else if (!strcmp(a, "--dump-ast")) {
 			dump_ast = true;
-		} else if (cli_opt_value(argc, argv, &i, "--diagnostics-format", &v)) {
-			if (!v || !*v) {
-				free(o.paths);
-				return cli_usage_error("check", "option '%s' needs a value", a);
-			}
-			if (diag_format_parse(v, &fmt) < 0) {
-				free(o.paths);
-				return cli_usage_error("check",
-						       "unknown diagnostics format '%s' (text, json, github)",
-						       v);
-			}
 		} else if (a[0] == '-' && a[1]) {
 			free(o.paths);
 			return cli_usage_error("check", "unknown option '%s'", a);

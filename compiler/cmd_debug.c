@@ -504,7 +504,7 @@ static int debug_call(int argc, char **argv)
 {
 	struct aws_options opt = AWS_OPTIONS_INIT;
 	const char *pos[3] = { NULL, NULL, NULL }, *v;
-	int npos = 0, i, svc, rc = 1;
+	int npos = 0, i, r, svc, rc = 1;
 	long parallel = 0;
 	bool verbose = false;
 	json_t *body = NULL, *out = NULL;
@@ -531,17 +531,9 @@ static int debug_call(int argc, char **argv)
 				return cli_usage_error("debug call", "--parallel needs a count from 1 to 1000");
 			continue;
 		}
-		if (cli_opt_value(argc, argv, &i, "--region", &v) ||
-		    cli_opt_value(argc, argv, &i, "--profile", &v) ||
-		    cli_opt_value(argc, argv, &i, "--endpoint-url", &v)) {
-			if (!v)
+		if ((r = cli_aws_option(argc, argv, &i, &opt)) != 0) {
+			if (r < 0)
 				return cli_usage_error("debug call", "option '%s' needs a value", a);
-			if (!strncmp(a, "--region", 8))
-				opt.region = v;
-			else if (!strncmp(a, "--profile", 9))
-				opt.profile = v;
-			else
-				opt.endpoint_url = v;
 			continue;
 		}
 		if (a[0] == '-' && a[1])

@@ -110,6 +110,12 @@ int cmd_deploy(int argc, char **argv)
 				return cli_usage_error("deploy", "option '%.*s' needs a value",
 						       (int)strcspn(a, "="), a);
 			}
+		} else if ((r = cli_aws_option(argc, argv, &i, &ao)) != 0) {
+			if (r < 0) {
+				free(po.paths);
+				return cli_usage_error("deploy", "option '%.*s' needs a value",
+						       (int)strcspn(a, "="), a);
+			}
 		} else if (!strcmp(a, "--prune")) {
 			prune = true;
 		} else if (!strcmp(a, "--refresh-tags")) {
@@ -118,10 +124,7 @@ int cmd_deploy(int argc, char **argv)
 			verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--from", &v) ||
 			   cli_opt_value(argc, argv, &i, "--plan", &v) ||
-			   cli_opt_value(argc, argv, &i, "--concurrency", &v) ||
-			   cli_opt_value(argc, argv, &i, "--region", &v) ||
-			   cli_opt_value(argc, argv, &i, "--profile", &v) ||
-			   cli_opt_value(argc, argv, &i, "--endpoint-url", &v)) {
+			   cli_opt_value(argc, argv, &i, "--concurrency", &v)) {
 			if (!v || !*v) {
 				free(po.paths);
 				return cli_usage_error("deploy", "option '%.*s' needs a value",
@@ -131,12 +134,6 @@ int cmd_deploy(int argc, char **argv)
 				from = v;
 			else if (!strncmp(a, "--plan", 6))
 				plan_path = v;
-			else if (!strncmp(a, "--region", 8))
-				ao.region = v;
-			else if (!strncmp(a, "--profile", 9))
-				ao.profile = v;
-			else if (!strncmp(a, "--endpoint-url", 14))
-				ao.endpoint_url = v;
 			else {
 				char *end;
 				long n = strtol(v, &end, 10);

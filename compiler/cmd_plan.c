@@ -103,6 +103,12 @@ int cmd_plan(int argc, char **argv)
 				return plan_usage_error("option '%.*s' needs a value",
 							(int)strcspn(a, "="), a);
 			}
+		} else if ((r = cli_aws_option(argc, argv, &i, &ao)) != 0) {
+			if (r < 0) {
+				free(po.paths);
+				return plan_usage_error("option '%.*s' needs a value",
+							(int)strcspn(a, "="), a);
+			}
 		} else if (!strcmp(a, "--prune")) {
 			prune = true;
 		} else if (!strcmp(a, "--refresh-tags")) {
@@ -112,10 +118,7 @@ int cmd_plan(int argc, char **argv)
 		} else if (cli_opt_value(argc, argv, &i, "--against", &v) ||
 			   cli_opt_value(argc, argv, &i, "--from", &v) ||
 			   cli_opt_value(argc, argv, &i, "--format", &v) ||
-			   cli_opt_value(argc, argv, &i, "--out", &v) ||
-			   cli_opt_value(argc, argv, &i, "--region", &v) ||
-			   cli_opt_value(argc, argv, &i, "--profile", &v) ||
-			   cli_opt_value(argc, argv, &i, "--endpoint-url", &v)) {
+			   cli_opt_value(argc, argv, &i, "--out", &v)) {
 			const char *name = a;
 
 			if (!v || !*v) {
@@ -129,12 +132,6 @@ int cmd_plan(int argc, char **argv)
 				from = v;
 			else if (!strncmp(a, "--out", 5))
 				out_path = v;
-			else if (!strncmp(a, "--region", 8))
-				ao.region = v;
-			else if (!strncmp(a, "--profile", 9))
-				ao.profile = v;
-			else if (!strncmp(a, "--endpoint-url", 14))
-				ao.endpoint_url = v;
 			else if (!strcmp(v, "text"))
 				fmt = PLAN_FORMAT_TEXT;
 			else if (!strcmp(v, "markdown"))
