@@ -5,57 +5,10 @@
 # (retries).  Every server listens on 127.0.0.1 only and is stopped by pid.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-PIPEC=${PIPEC:-$ROOT/build/pipec}
-T=${SUITE_TMP:-$(mktemp -d -t pipec-55.XXXXXX)}
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
-		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ok() { echo "ok $1"; }
-nok() {
-	echo "not ok $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -40; done
-}
-
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-for tool in moto_server python3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "not ok runtime-aws: $tool is not installed"
-		exit 0
-	fi
-done
-
-# A clean AWS environment: nothing from the developer's shell or ~/.aws.
-for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
-	[ "$v" = AWS_CA_BUNDLE ] || unset "$v"
-done
-export HOME="$T/home"
-mkdir -p "$HOME"
-export AWS_CONFIG_FILE="$T/none-config" AWS_SHARED_CREDENTIALS_FILE="$T/none-credentials"
-export AWS_EC2_METADATA_DISABLED=true
+SUITE_NAME=runtime-aws
+. "$ROOT/tests/tools/aws_suite.sh"
 export PIPEC_RETRY_BASE_MS=1
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-
-# ---- moto with auth enforced ----
-MOTO_PORT=$(free_port)
-if ! MOTO_PID_FILE="$T/moto.pid" bash "$ROOT/tests/tools/moto_auth.sh" "$MOTO_PORT" \
-	>"$T/moto.env" 2>"$T/moto.err"; then
-	nok "runtime-aws: moto_server with auth enforced starts" "$T/moto.err"
-	exit 0
-fi
-. "$T/moto.env"
-ok "runtime-aws: moto_server with auth enforced starts"
+start_moto
 AK=$AWS_ACCESS_KEY_ID
 SK=$AWS_SECRET_ACCESS_KEY
 EP=$AWS_ENDPOINT_URL

@@ -5,46 +5,10 @@
 # mid-way and run again converges.  Servers on 127.0.0.1, stopped by pid.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-PIPEC=${PIPEC:-$ROOT/build/pipec}
-T=${SUITE_TMP:-$(mktemp -d -t pipec-76.XXXXXX)}
-mkdir -p "$T"
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
-		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
-	fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ok() { echo "ok $1"; }
-nok() {
-	echo "not ok $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | head -30; done
-}
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-for tool in moto_server python3; do
-	command -v $tool >/dev/null 2>&1 || { echo "not ok deploy-faults: $tool is not installed"; exit 0; }
-done
-for v in $(env | sed -n 's/^\(AWS_[A-Z0-9_]*\)=.*/\1/p'); do
-	[ "$v" = AWS_CA_BUNDLE ] || unset "$v"
-done
-export HOME="$T/home"
-mkdir -p "$HOME"
-export AWS_CONFIG_FILE="$T/none-config" AWS_SHARED_CREDENTIALS_FILE="$T/none-credentials"
-export AWS_EC2_METADATA_DISABLED=true PIPEC_RETRY_BASE_MS=5 AWS_MAX_ATTEMPTS=8
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-
-if ! MOTO_PID_FILE="$T/moto.pid" bash "$ROOT/tests/tools/moto_auth.sh" "$(free_port)" >"$T/moto.env" 2>"$T/moto.err"; then
-	nok "deploy-faults: moto with auth enforced starts" "$T/moto.err"
-	exit 0
-fi
-. "$T/moto.env"
+SUITE_NAME=deploy-faults
+. "$ROOT/tests/tools/aws_suite.sh"
+export PIPEC_RETRY_BASE_MS=5 AWS_MAX_ATTEMPTS=8
+start_moto
 MOTO=$AWS_ENDPOINT_URL
 SK=$AWS_SECRET_ACCESS_KEY
 ALL="$T/all-output.txt"
