@@ -525,6 +525,17 @@ struct ast_clause *ast_clause_job(struct arena *a, struct span kw, struct ast_ve
 	return c;
 }
 
+struct ast_clause *ast_clause_on_error(struct arena *a, struct span kw, struct ast_name what,
+				       struct ast_vec *args, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_ON_ERROR, kw, span);
+
+	c->u.on_error.what = what;
+	c->u.on_error.args = VEC_ITEMS(args);
+	c->u.on_error.nargs = VEC_N(args);
+	return c;
+}
+
 struct ast_item *ast_item_new(struct arena *a, enum ast_item_kind kind, const struct ast_name *name,
 			      struct ast_vec *clauses, struct span body, struct span span)
 {
@@ -555,6 +566,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_INCREMENTAL: return "incremental";
 	case AST_SCHEDULE: return "schedule";
 	case AST_VALIDATE: return "validate";
+	case AST_ON_ERROR: return "on cast error";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -875,6 +887,10 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 				strbuf_addstr(out, " from ");
 				dump_string(out, col->from);
 			}
+			for (size_t k = 0; k < col->nattrs; k++) {
+				strbuf_addf(out, " %s", col->attrs[k].key.text);
+				dump_values(out, col->attrs[k].value, 1);
+			}
 			dump_span(out, col->span);
 			strbuf_addch(out, '\n');
 		}
@@ -902,6 +918,12 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		break;
 	case AST_JOB:
 		dump_settings(out, c->u.job.items, c->u.job.nitems, depth + 1);
+		break;
+	case AST_ON_ERROR:
+		indent(out, depth + 1);
+		strbuf_addf(out, "on %s error", c->u.on_error.what.text);
+		dump_values(out, c->u.on_error.args, c->u.on_error.nargs);
+		strbuf_addch(out, '\n');
 		break;
 	default:
 		break;

@@ -121,12 +121,23 @@ struct ast_type {
 	struct span span;
 };
 
+/* A column attribute other than required/from: `format "yyyy-MM-dd"`,
+ * `epoch seconds`.  Which keys exist is the checker's business. */
+struct ast_colattr {
+	struct ast_name key;
+	struct ast_value *value;
+	struct span span;
+};
+
 struct ast_column {
 	struct ast_name name;
 	struct ast_type *type;
 	bool required;
 	struct span required_span;
 	struct ast_string *from;	/* source field, or NULL */
+	struct ast_colattr *attrs;	/* at most PARSE_MAX_COLATTRS */
+	size_t nattrs;
+	bool attrs_overflow;		/* more were written (and reported) */
 	struct span span;
 };
 
@@ -180,6 +191,7 @@ enum ast_clause_kind {
 	AST_INCREMENTAL,
 	AST_SCHEDULE,
 	AST_VALIDATE,
+	AST_ON_ERROR,		/* on cast error ACTION [quarantine "s3://…"] */
 	AST_JOB,
 };
 
@@ -249,6 +261,11 @@ struct ast_clause {
 			struct ast_setting *items;
 			size_t nitems;
 		} job;
+		struct {	/* on WHAT error ARGS... (WHAT is 'cast') */
+			struct ast_name what;
+			struct ast_value *args;
+			size_t nargs;
+		} on_error;
 	} u;
 };
 

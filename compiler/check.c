@@ -757,6 +757,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	check_mode_target(c, first[AST_MODE]);
 	if (first[AST_INCREMENTAL])
 		check_incremental(c, first[AST_INCREMENTAL]);
+	if (first[AST_ON_ERROR])
+		check_on_error(c, first[AST_ON_ERROR]);
 
 	/* Schedule: the pipeline's, else the file's default, else on demand. */
 	mp->schedule.kind = MSCH_ON_DEMAND;

@@ -87,6 +87,11 @@ const char *check_s3_location(struct check_ctx *c, const struct ast_string *s, c
 void check_source(struct check_ctx *c, const struct ast_clause *cl);
 void check_target(struct check_ctx *c, const struct ast_clause *cl);
 void check_columns(struct check_ctx *c, const struct ast_clause *cl);
+/* format/epoch attributes of a declared column (check_convert.c). */
+void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
+			struct model_column *col);
+/* on cast error ACTION [quarantine "s3://…"] (check_convert.c). */
+void check_on_error(struct check_ctx *c, const struct ast_clause *cl);
 void check_partitions(struct check_ctx *c, const struct ast_clause *cl);
 void check_schedule(struct check_ctx *c, const struct ast_clause *cl);
 void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_default);

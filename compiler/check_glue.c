@@ -410,6 +410,8 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 	}
 	if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
 		p->dedupe_order_column = p->incremental.column;
+	if (p->quarantine)
+		kvb_put(&args, a, "quarantine_path", with_slash(a, p->quarantine));
 
 	/* ---- Spark configuration: all of it in --conf, none in the script ---- */
 	if (t->kind == MT_S3TABLES || uses_glue_catalog(p))
@@ -439,6 +441,16 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 		kvb_put(&conf, a, arena_printf(a, "%s.io-impl", c), "org.apache.iceberg.aws.s3.S3FileIO");
 		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c), wh);
 	}
+
+	/* The columns step counts values that do not convert to their type:
+	 * that needs casts that give NULL, Spark 3.5's default (Spark 4.0
+	 * turns ANSI mode on, where a failed cast stops the job instead). */
+	kvb_put(&conf, a, "spark.sql.ansi.enabled", "false");
+	/* Spark 3's default (EXCEPTION) fails the job on a date text that the
+	 * Spark 2 parser would have read differently; CORRECTED makes every
+	 * text that does not match its format NULL, so it is counted too
+	 * (Spark SQL migration guide, "Upgrading from Spark SQL 2.4 to 3.0"). */
+	kvb_put(&conf, a, "spark.sql.legacy.timeParserPolicy", "CORRECTED");
 
 	/* insertInto ignores writer options: the overwrite mode of a Hive
 	 * table comes from the session, whose default (static) would delete

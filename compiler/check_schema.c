@@ -31,7 +31,17 @@ struct typeinfo {
 	enum model_type type;
 	int precision, scale;
 	struct strbuf spark, athena;
+	struct model_dtype *dt;		/* set when the type resolves */
 };
+
+static struct model_dtype *new_dtype(struct check_ctx *c, const struct typeinfo *ti)
+{
+	struct model_dtype *dt = arena_alloc(c->a, sizeof(*dt));
+
+	dt->type = ti->type;
+	dt->spark = arena_strdup(c->a, ti->spark.buf);
+	return dt;
+}
 
 static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out);
 
@@ -104,6 +114,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		out->scale = (int)s;
 		strbuf_addf(&out->spark, "decimal(%ld,%ld)", p, s);
 		strbuf_addf(&out->athena, "decimal(%ld,%ld)", p, s);
+		out->dt = new_dtype(c, out);
 		return true;
 	}
 	case MT_ARRAY:
@@ -140,6 +151,15 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			strbuf_addf(&out->athena, "map(%s, %s)", sub[0].athena.buf,
 				    sub[1].athena.buf);
 		}
+		if (ok) {
+			out->dt = new_dtype(c, out);
+			if (want == 1) {
+				out->dt->elem = sub[0].dt;
+			} else {
+				out->dt->key = sub[0].dt;
+				out->dt->value = sub[1].dt;
+			}
+		}
 		for (i = 0; i < want; i++) {
 			strbuf_release(&sub[i].spark);
 			strbuf_release(&sub[i].athena);
@@ -147,6 +167,8 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		return ok;
 	}
 	case MT_STRUCT: {
+		const char **names;
+		const struct model_dtype **types;
 		bool ok = true;
 
 		if (t->nparams || t->nargs || !t->nfields) {
@@ -156,6 +178,8 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		}
 		strbuf_addstr(&out->spark, "struct<");
 		strbuf_addstr(&out->athena, "row(");
+		names = arena_array(c->a, t->nfields, sizeof(*names));
+		types = arena_array(c->a, t->nfields, sizeof(*types));
 		for (i = 0; i < t->nfields; i++) {
 			struct typeinfo sub;
 			size_t j;
@@ -178,6 +202,8 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 					    sub.spark.buf);
 				strbuf_addf(&out->athena, "%s%s %s", i ? ", " : "",
 					    t->fields[i].name.text, sub.athena.buf);
+				names[i] = t->fields[i].name.text;
+				types[i] = sub.dt;
 			} else {
 				ok = false;
 			}
@@ -186,6 +212,12 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		}
 		strbuf_addch(&out->spark, '>');
 		strbuf_addch(&out->athena, ')');
+		if (ok) {
+			out->dt = new_dtype(c, out);
+			out->dt->field_names = names;
+			out->dt->field_types = types;
+			out->dt->nfields = t->nfields;
+		}
 		return ok;
 	}
 	default:
@@ -212,6 +244,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			strbuf_addstr(&out->athena, type_names[out->type]);
 			break;
 		}
+		out->dt = new_dtype(c, out);
 		return true;
 	}
 }
@@ -262,6 +295,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		col->spark_type = arena_strdup(c->a, ti.spark.buf);
 		col->glue_type = col->spark_type;
 		col->athena_type = arena_strdup(c->a, ti.athena.buf);
+		col->dtype = ti.dt;
 		col->required = ac->required;
 		col->orderable = ti.type == MT_DATE || ti.type == MT_TIMESTAMP ||
 				 ti.type == MT_TINYINT || ti.type == MT_SMALLINT ||
@@ -280,6 +314,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 				col->from_span = ac->from->span;
 			}
 		}
+		check_column_attrs(c, ac, col);
 		strbuf_release(&ti.spark);
 		strbuf_release(&ti.athena);
 	}

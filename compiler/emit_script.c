@@ -377,8 +377,9 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	 * runs read it again (>=); timestamps and integers are exact (>). */
 	template_set_flag(t, "wm_reread", !strcmp(kind, "date") || in->kind == MI_PARTITION);
 	template_set_flag(t, "uses_datetime",
-			  wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
-				 !strcmp(kind, "date")));
+			  p->quarantine != NULL ||
+			  (wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
+				  !strcmp(kind, "date"))));
 	if (!wm)
 		return;
 	put_py(c, t, "wm_column_py", in->column);
@@ -397,8 +398,70 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	}
 }
 
+/* A declared type as the Python literal the conform fragment reads:
+ * "decimal(10,2)", ("array", T), ("map", K, V), ("struct", [("a", T), ...]). */
+static void py_dtype(struct strbuf *sb, const struct model_dtype *dt)
+{
+	size_t i;
+
+	switch (dt->type) {
+	case MT_ARRAY:
+		strbuf_addstr(sb, "(\"array\", ");
+		py_dtype(sb, dt->elem);
+		strbuf_addch(sb, ')');
+		return;
+	case MT_MAP:
+		strbuf_addstr(sb, "(\"map\", ");
+		py_dtype(sb, dt->key);
+		strbuf_addstr(sb, ", ");
+		py_dtype(sb, dt->value);
+		strbuf_addch(sb, ')');
+		return;
+	case MT_STRUCT:
+		strbuf_addstr(sb, "(\"struct\", [");
+		for (i = 0; i < dt->nfields; i++) {
+			strbuf_addstr(sb, i ? ", (" : "(");
+			escape_python(sb, dt->field_names[i]);
+			strbuf_addstr(sb, ", ");
+			py_dtype(sb, dt->field_types[i]);
+			strbuf_addch(sb, ')');
+		}
+		strbuf_addstr(sb, "])");
+		return;
+	default:
+		escape_python(sb, dt->spark);
+		return;
+	}
+}
+
+static const char *py_how(struct sctx *c, const struct model_column *col)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	if (col->parse == MPARSE_CAST)
+		return "None";
+	strbuf_addstr(&sb, col->parse == MPARSE_FORMAT ? "(\"format\", " : "(\"epoch\", ");
+	escape_python(&sb, col->parse_arg);
+	strbuf_addch(&sb, ')');
+	r = arena_strdup(c->a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+static const char *const cast_policy_words[] = {
+	[MCAST_FAIL] = "fail", [MCAST_DROP] = "drop", [MCAST_NULL] = "null",
+};
+
+static const char *const cast_policy_descs[] = {
+	[MCAST_FAIL] = "the run fails, before anything is written",
+	[MCAST_DROP] = "those rows are not loaded",
+	[MCAST_NULL] = "those values are loaded as NULL",
+};
+
 static void columns(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 	bool req = false;
 
@@ -408,15 +471,26 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 		const struct model_column *col = &p->columns[i];
 		struct template_ctx *it = template_add_item(t, "select");
 
-		put_py(c, it, "source_py", sid(c, col->source_field ? col->source_field : col->name));
-		put_py(c, it, "type_py", col->spark_type);
 		put_py(c, it, "name_py", col->name);
+		put_py(c, it, "field_py", col->source_field ? col->source_field : col->name);
+		strbuf_reset(&sb);
+		py_dtype(&sb, col->dtype);
+		template_set_str(it, "type_py", arena_strdup(c->a, sb.buf));
+		template_set_str(it, "how_py", py_how(c, col));
 		if (col->required) {
-			put_py(c, template_add_item(t, "required"), "col_py", sid(c, col->name));
+			put_py(c, template_add_item(t, "required"), "name_py", col->name);
 			req = true;
 		}
 	}
+	strbuf_release(&sb);
 	template_set_flag(t, "has_required", req);
+	template_set_flag(t, "cast_fail", p->cast_policy == MCAST_FAIL);
+	template_set_flag(t, "cast_drop", p->cast_policy == MCAST_DROP);
+	template_set_flag(t, "cast_null", p->cast_policy == MCAST_NULL);
+	template_set_str(t, "cast_policy", cast_policy_words[p->cast_policy]);
+	template_set_str(t, "cast_policy_desc", cast_policy_descs[p->cast_policy]);
+	template_set_flag(t, "quarantine", p->quarantine != NULL);
+	template_set_flag(t, "any_bad", p->quarantine != NULL || p->cast_policy == MCAST_DROP);
 }
 
 static bool validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)

@@ -405,13 +405,19 @@ static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, i
 		strbuf_add(F->out, name.buf, name.len);
 		strbuf_addchars(F->out, ' ', wname - text_width(name.buf, name.len) + 1);
 		strbuf_add(F->out, type.buf, type.len);
-		if (c[i].required || c[i].from)
+		if (c[i].required || c[i].from || c[i].nattrs)
 			strbuf_addchars(F->out, ' ', wtype - text_width(type.buf, type.len) + 1);
 		if (c[i].required)
-			strbuf_addstr(F->out, c[i].from ? "required " : "required");
+			strbuf_addstr(F->out, c[i].from || c[i].nattrs ? "required " : "required");
 		if (c[i].from) {
 			strbuf_addstr(F->out, "from ");
 			add_string(F, c[i].from);
+		}
+		for (size_t k = 0; k < c[i].nattrs; k++) {
+			strbuf_addstr(F->out, k || c[i].from ? " " : "");
+			add_name(F, &c[i].attrs[k].key);
+			strbuf_addch(F->out, ' ');
+			add_value(F, c[i].attrs[k].value);
 		}
 		end_line(F, c[i].span.end);
 	}
@@ -621,6 +627,13 @@ static void print_clause(struct fmt *F, const struct ast_clause *c, int depth)
 		}
 		close_block(F, depth, close);
 		return;
+	case AST_ON_ERROR:
+		strbuf_addstr(o, "on cast error");
+		if (c->u.on_error.nargs) {
+			strbuf_addch(o, ' ');
+			add_values(F, c->u.on_error.args, c->u.on_error.nargs);
+		}
+		break;
 	case AST_JOB:
 		strbuf_addstr(o, "job");
 		settings_block(F, c->u.job.items, c->u.job.nitems, depth,

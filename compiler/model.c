@@ -264,7 +264,17 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 			strbuf_addstr(sb, " required");
 		if (c->orderable)
 			strbuf_addstr(sb, " orderable");
+		if (c->parse == MPARSE_FORMAT)
+			strbuf_addf(sb, " format \"%s\"", c->parse_arg);
+		else if (c->parse == MPARSE_EPOCH)
+			strbuf_addf(sb, " epoch %s", c->parse_arg);
 		strbuf_addf(sb, " (glue %s, athena %s)\n", c->glue_type, c->athena_type);
+	}
+	if (p->cast_policy != MCAST_FAIL || p->quarantine) {
+		static const char *const policy[] = { "fail", "drop", "null" };
+
+		word(sb, 2, "on_cast_error", policy[p->cast_policy]);
+		str(sb, 4, "quarantine", p->quarantine);
 	}
 	if (p->npartitions) {
 		strbuf_addstr(sb, "  partitions\n");

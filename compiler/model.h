@@ -34,6 +34,24 @@ enum model_type {
 	MT_ARRAY, MT_MAP, MT_STRUCT,
 };
 
+/* A declared type as a tree, for code that builds values field by field
+ * (structs by name, arrays and maps element by element). */
+struct model_dtype {
+	enum model_type type;
+	const char *spark;			/* its Spark DDL spelling */
+	const struct model_dtype *elem;		/* array */
+	const struct model_dtype *key, *value;	/* map */
+	const char **field_names;		/* struct, in declared order */
+	const struct model_dtype **field_types;
+	size_t nfields;
+};
+
+/* How a column's source value becomes its declared type. */
+enum model_parse { MPARSE_CAST, MPARSE_FORMAT, MPARSE_EPOCH };
+
+/* What a run does with a value that does not convert to its column's type. */
+enum model_cast_policy { MCAST_FAIL, MCAST_DROP, MCAST_NULL };
+
 struct model_column {
 	const char *name;		/* target column name */
 	const char *source_field;	/* field read from the source (== name unless renamed) */
@@ -43,6 +61,9 @@ struct model_column {
 	const char *spark_type;		/* Spark SQL DDL type: "decimal(10,2)", "array<string>", "struct<a:int>" */
 	const char *glue_type;		/* Glue/Hive catalog type (same spelling as Spark DDL for these types) */
 	const char *athena_type;	/* Athena/Trino type for validate.sql casts */
+	const struct model_dtype *dtype;
+	enum model_parse parse;
+	const char *parse_arg;		/* MPARSE_FORMAT: the pattern; MPARSE_EPOCH: seconds|millis|micros */
 	bool required;
 	bool orderable;			/* usable as a watermark: date, timestamp, integer types */
 	struct span span;
@@ -246,6 +267,8 @@ struct model_pipeline {
 	enum model_mode mode;
 	const char **merge_keys;
 	size_t nmerge_keys;
+	enum model_cast_policy cast_policy;	/* on cast error (default fail) */
+	const char *quarantine;		/* s3:// prefix for rejected rows, or NULL */
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */

@@ -882,6 +882,52 @@ struct ast_column *parse_col_from(struct parse_ctx *ctx, struct ast_column *c, s
 	return c;
 }
 
+struct ast_column *parse_col_attr(struct parse_ctx *ctx, struct ast_column *c,
+				  const struct ast_name *key, struct ast_value *v, struct span at)
+{
+	struct ast_colattr *attrs;
+
+	if (c->nattrs == PARSE_MAX_COLATTRS) {
+		if (!c->attrs_overflow) {
+			struct diag *d = diag_error(ctx->ds, ctx->src, at,
+						    "too many column attributes");
+
+			diag_help(d, "a column takes 'required', 'from', 'format' and 'epoch', "
+				  "each once");
+			ctx->nerrors++;
+		}
+		c->attrs_overflow = true;
+		return c;
+	}
+	/* A handful at most: copying the list on each append stays cheap. */
+	attrs = arena_alloc(ctx->arena, (c->nattrs + 1) * sizeof(*attrs));
+	if (c->nattrs)
+		memcpy(attrs, c->attrs, c->nattrs * sizeof(*attrs));
+	attrs[c->nattrs].key = *key;
+	attrs[c->nattrs].value = v;
+	attrs[c->nattrs].span = at;
+	c->attrs = attrs;
+	c->nattrs++;
+	return c;
+}
+
+/* on cast error ARGS: the only 'on' clause of a pipeline so far. */
+struct ast_clause *parse_on_error_clause(struct parse_ctx *ctx, struct span on,
+					 const struct ast_name *what, const struct ast_name *error,
+					 struct ast_vec *args, struct span span)
+{
+	if (strcmp(what->text, "cast") || strcmp(error->text, "error")) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, span_join(what->span, error->span),
+					    "expected 'cast error' after 'on'");
+
+		diag_help(d, "write 'on cast error fail', 'on cast error drop' or "
+			  "'on cast error null'");
+		ctx->nerrors++;
+		return NULL;
+	}
+	return ast_clause_on_error(ctx->arena, span_join(on, error->span), *what, args, span);
+}
+
 void parse_eqeq(struct parse_ctx *ctx, struct span at)
 {
 	struct diag *d = diag_error(ctx->ds, ctx->src, at, "'==' is not a comparison operator");

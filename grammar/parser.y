@@ -32,6 +32,8 @@
 /* Unreported syntax errors (the lines after a top-level error) before the
  * parse gives up on the rest of the file: keeps hostile input cheap. */
 #define PARSE_MAX_QUIET_ERRORS 100000
+/* Attributes other than required/from on one column (format, epoch). */
+#define PARSE_MAX_COLATTRS 8
 
 struct parse_held;
 
@@ -135,6 +137,11 @@ struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, str
 struct ast_column *parse_col_required(struct parse_ctx *ctx, struct ast_column *c, struct span at);
 struct ast_column *parse_col_from(struct parse_ctx *ctx, struct ast_column *c, struct ast_string *s,
 				  struct span at);
+struct ast_column *parse_col_attr(struct parse_ctx *ctx, struct ast_column *c,
+				  const struct ast_name *key, struct ast_value *v, struct span at);
+struct ast_clause *parse_on_error_clause(struct parse_ctx *ctx, struct span on,
+					 const struct ast_name *what, const struct ast_name *error,
+					 struct ast_vec *args, struct span span);
 void parse_eqeq(struct parse_ctx *ctx, struct span at);
 struct ast_vec *parse_after_add(struct parse_ctx *ctx, struct ast_vec *names, int sep, struct span at,
 				const struct ast_name *name);
@@ -351,6 +358,10 @@ clause:
 		{ (void)$2; $$ = ast_clause_validate(A, @1, $3, @$); }
 	| VALIDATE error
 		{ parse_expected(ctx, @1, "'{' after 'validate'"); $$ = NULL; }
+	| ON any_name any_name args
+		{ $$ = parse_on_error_clause(ctx, @1, &$2, &$3, $4, @$); }
+	| ON error
+		{ parse_expected(ctx, @1, "'cast error' after 'on'"); $$ = NULL; }
 	| JOB block
 		{ $$ = ast_clause_job(A, @1, $2, @$); }
 	| JOB error
@@ -384,7 +395,7 @@ name_list:
 	| name_list ',' any_name { $$ = ast_vec_push(S, $1, &$3, sizeof($3)); }
 	;
 
-/* columns { NAME TYPE [required] [from "field"] ... } */
+/* columns { NAME TYPE [required] [from "field"] [format "…"] [epoch UNIT] ... } */
 columns_body:
 	  col_lines		{ $$ = $1; }
 	| col_lines column	{ $$ = PUSH($1, $2); }
@@ -408,6 +419,7 @@ col_attrs:
 	  %empty		{ $$ = ast_column_attrs(A); }
 	| col_attrs REQUIRED	{ $$ = parse_col_required(ctx, $1, @2); }
 	| col_attrs FROM string	{ $$ = parse_col_from(ctx, $1, $3, span_join(@2, @3)); }
+	| col_attrs IDENT value	{ $$ = parse_col_attr(ctx, $1, &$2, $3, span_join(@2, @3)); }
 	;
 
 /* string, decimal(10,2), array<string>, map<string, int>, struct<a: int> */
@@ -776,7 +788,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_COLUMNS || k == YYSYMBOL_PARTITION ||
 						 k == YYSYMBOL_MODE || k == YYSYMBOL_INCREMENTAL ||
 						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
-						 k == YYSYMBOL_JOB)) ||
+						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -851,7 +863,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			help = arena_printf(ctx->arena, "did you mean '%s'?", close);
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
-			       "columns, partition by, mode, incremental, schedule, validate, job";
+			       "columns, partition by, mode, incremental, on cast error, schedule, "
+			       "validate, job";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

@@ -45,6 +45,9 @@ def main(build):
                 src = args["--source_database"] + "." + src
             facts["source_table"] = src.replace("`", "")
         if wm:
+            # A Spark-side filter runs after the columns step, on the
+            # declared (target) name.
+            facts["watermark_target_column"] = inc["column"]
             facts["watermark_type"] = VALUE_KINDS.get(inc["value_kind"], inc["value_kind"])
             facts["watermark_kind"] = inc["kind"]
             facts["watermark_initial"] = inc["initial"]

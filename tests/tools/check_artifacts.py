@@ -538,16 +538,18 @@ def predicate_texts(res):
     return out
 
 
-def watermark_predicates(res, col):
-    """(operator, text) of every predicate bounding col from below."""
-    rx = re.compile(r"[`\"]?\b%s\b[`\"]?\s*(>=|>)" % re.escape(col), re.I)
-    rx_rev = re.compile(r"(<=|<)\s*[`\"]?\b%s\b" % re.escape(col), re.I)
+def watermark_predicates(res, col, target_col=None):
+    """(operator, text) of every predicate bounding col (the source field,
+    or target_col, its declared name after the columns step) from below."""
     out = []
-    for _, t in predicate_texts(res):
-        for m in rx.finditer(t):
-            out.append((m.group(1), t))
-        for m in rx_rev.finditer(t):
-            out.append((">=" if m.group(1) == "<=" else ">", t))
+    for name in dict.fromkeys(c for c in (col, target_col) if c):
+        rx = re.compile(r"[`\"]?\b%s\b[`\"]?\s*(>=|>)" % re.escape(name), re.I)
+        rx_rev = re.compile(r"(<=|<)\s*[`\"]?\b%s\b" % re.escape(name), re.I)
+        for _, t in predicate_texts(res):
+            for m in rx.finditer(t):
+                out.append((m.group(1), t))
+            for m in rx_rev.finditer(t):
+                out.append((">=" if m.group(1) == "<=" else ">", t))
     return out
 
 
@@ -562,10 +564,11 @@ def check_watermark(first, inc, facts):
     out = []
     wtype = facts.get("watermark_type") or "timestamp"
     _, marker = WATERMARK_PROBE.get(wtype, WATERMARK_PROBE["timestamp"])
-    hits = [(op, t) for op, t in watermark_predicates(inc, col) if marker in t]
+    tcol = facts.get("watermark_target_column")
+    hits = [(op, t) for op, t in watermark_predicates(inc, col, tcol) if marker in t]
     if not hits:
         seen = ["%s: %s" % wt for wt in predicate_texts(inc)] or ["(no predicates at all)"]
-        if watermark_predicates(inc, col):
+        if watermark_predicates(inc, col, tcol):
             return ["incremental run: the watermark predicate does not use the value read "
                     "from the target (probe %r)" % marker] + ["seen " + s for s in seen[:10]]
         return ["incremental run: no predicate `%s > ...` / `%s >= ...` on the source"
@@ -579,7 +582,7 @@ def check_watermark(first, inc, facts):
     # Hand-written facts may not say whether there is an initial value.
     if first is not None and first.get("exit_code") == 0 and "watermark_initial" in facts:
         initial = facts.get("watermark_initial")
-        preds = watermark_predicates(first, col)
+        preds = watermark_predicates(first, col, tcol)
         if initial is None and preds:
             out.append("first run: no initial value, yet the source is bounded: %r"
                        % [t for _, t in preds])

@@ -34,6 +34,14 @@ static struct model_column col(const char *name, const char *src, enum model_typ
 	c.athena_type = spark;
 	c.required = required;
 	c.orderable = t == MT_TIMESTAMP || t == MT_DATE || t == MT_INT || t == MT_BIGINT;
+	{
+		/* The hand-built models use primitive types only. */
+		struct model_dtype *dt = arena_alloc(&A, sizeof(*dt));
+
+		dt->type = t;
+		dt->spark = spark;
+		c.dtype = dt;
+	}
 	return c;
 }
 
@@ -573,7 +581,13 @@ static void test_derive(void)
 		  model_kv_get(&p->job.script_args, "source_path"), "s3://raw-bucket/in/");
 	p = find("s3_jsonl_parquet_overwrite");
 	CHECK("derive: parquet target needs no iceberg", p->job.datalake_formats == NULL &&
-	      p->job.spark_conf.count == 1);
+	      !model_kv_get(&p->job.spark_conf, "spark.sql.extensions") &&
+	      p->job.spark_conf.count == 3);
+	CHECK_STR("derive: casts give NULL, so the columns step can count them",
+		  model_kv_get(&p->job.spark_conf, "spark.sql.ansi.enabled"), "false");
+	CHECK_STR("derive: a date text that does not match its format is NULL",
+		  model_kv_get(&p->job.spark_conf, "spark.sql.legacy.timeParserPolicy"),
+		  "CORRECTED");
 	CHECK_STR("derive: parquet overwrite is dynamic in the session (insertInto ignores options)",
 		  model_kv_get(&p->job.spark_conf, "spark.sql.sources.partitionOverwriteMode"),
 		  "dynamic");
@@ -617,7 +631,8 @@ static void test_emitters(void)
 	strbuf_reset(&out);
 	emit_job_json(&MP, p, "abc", &out);
 	CHECK("job.json: glue 5.1", has(out.buf, "\"GlueVersion\": \"5.1\""));
-	CHECK("job.json: packed conf", has(out.buf, "\"--conf\": \"spark.sql.catalog.s3tablescatalog="
+	CHECK("job.json: packed conf", has(out.buf, "\"--conf\": \"spark.sql.ansi.enabled=false"
+						     " --conf spark.sql.catalog.s3tablescatalog="
 						     "org.apache.iceberg.spark.SparkCatalog --conf "));
 	CHECK("job.json: content-addressed script",
 	      has(out.buf, "s3://scripts-bucket/pipec/scripts/dev-s3_csv_s3tables_append/abc.py"));
@@ -635,7 +650,7 @@ static void test_emitters(void)
 	emit_script(&MP, p, &ts, &out, &err);
 	CHECK("script gives the rows read as the reference for RowCountMatch",
 	      has(out.buf, "RowCountMatch \\\"source\\\" = 1.0") &&
-	      has(out.buf, "\"source\": DynamicFrame.fromDF(source_df"));
+	      has(out.buf, "\"source\": DynamicFrame.fromDF(read_df"));
 	strbuf_reset(&out);
 	emit_validate_sql(&MP, p, &out);
 	CHECK("validate.sql: s3tables name",
@@ -718,13 +733,14 @@ static void test_emitters(void)
 	      has(out.buf, "\"ON_DEMAND\"") && !has(out.buf, "StartOnCreation"));
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
-	CHECK("script: warn mode logs", has(out.buf, "log.warn(") && !has(out.buf, "raise RuntimeError"));
+	CHECK("script: warn mode logs", has(out.buf, "log.warn(f\"{PIPELINE}: data quality") &&
+	      !has(out.buf, "raise RuntimeError(f\"{PIPELINE}: data quality"));
 
 	p = find("hostile");
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
 	CHECK("hostile: column escaped in python",
-	      has(out.buf, "F.col(\"`a``b'c\\\\d\\ne`\")"));
+	      has(out.buf, "(\"we\\\"ird\", \"a`b'c\\\\d\\ne\", \"bigint\", None)"));
 	CHECK("hostile: unicode escaped", has(out.buf, "caf\\u00e9"));
 	strbuf_reset(&out);
 	emit_validate_sql(&MP, p, &out);

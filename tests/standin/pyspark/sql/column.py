@@ -62,6 +62,10 @@ def _safe(fn):
     return ev
 
 
+# Operators whose result is a boolean column (DataFrame schemas type it so).
+_PREDICATE_OPS = {"=", "!=", "<>", "<", "<=", ">", ">=", "<=>", "AND", "OR"}
+
+
 class Column:
     def __init__(self, jc=None):
         # The real constructor takes a py4j JavaObject; scripts never call it.
@@ -98,7 +102,9 @@ class Column:
 
     @classmethod
     def _lit(cls, v):
-        return cls._make(_lit_sql(v), (), lambda r: v, _lit_sql(v).strip("'"))
+        c = cls._make(_lit_sql(v), (), lambda r: v, _lit_sql(v).strip("'"))
+        c._bool = isinstance(v, bool)
+        return c
 
     def _standin_repr(self):
         return self._expr
@@ -124,7 +130,9 @@ class Column:
                     return fn(x, y)
                 except (TypeError, ValueError, ArithmeticError):
                     return _NOEVAL
-        return Column._make("(%s %s %s)" % (a._expr, op, b._expr), a._refs | b._refs, ev)
+        c = Column._make("(%s %s %s)" % (a._expr, op, b._expr), a._refs | b._refs, ev)
+        c._bool = op in _PREDICATE_OPS
+        return c
 
     def __eq__(self, other):
         return self._bin("=", other, lambda x, y: x == y)
@@ -200,7 +208,9 @@ class Column:
             def ev(row):
                 x = e(row)
                 return x if x is _NOEVAL or x is None else (not x)
-        return Column._make("(NOT %s)" % self._expr, self._refs, ev)
+        c = Column._make("(NOT %s)" % self._expr, self._refs, ev)
+        c._bool = True
+        return c
 
     def __neg__(self):
         ev = None
@@ -252,6 +262,9 @@ class Column:
                          else "(%s)" % ", ".join(alias), self._agg, self._kind)
         c._expr = "%s AS %s" % (self._expr, alias[0]) if len(alias) == 1 else c._expr
         c._alias_of = self._expr
+        if getattr(self, "_cast", None):
+            c._cast = self._cast
+        c._bool = getattr(self, "_bool", False)
         return c
 
     name = alias
@@ -278,14 +291,18 @@ class Column:
         if self._ev is not None:
             e = self._ev
             ev = (lambda r: e(r) if e(r) is _NOEVAL else e(r) is None)
-        return Column._make("(%s IS NULL)" % self._expr, self._refs, ev)
+        c = Column._make("(%s IS NULL)" % self._expr, self._refs, ev)
+        c._bool = True
+        return c
 
     def isNotNull(self):
         ev = None
         if self._ev is not None:
             e = self._ev
             ev = (lambda r: e(r) if e(r) is _NOEVAL else e(r) is not None)
-        return Column._make("(%s IS NOT NULL)" % self._expr, self._refs, ev)
+        c = Column._make("(%s IS NOT NULL)" % self._expr, self._refs, ev)
+        c._bool = True
+        return c
 
     def between(self, lowerBound, upperBound):
         return (self >= lowerBound) & (self <= upperBound)

@@ -127,6 +127,8 @@ class DataFrame:
     def _out_type(self, c):
         if getattr(c, "_cast", None):
             return c._cast
+        if getattr(c, "_bool", False):
+            return "boolean"
         if c._agg and c._agg[0] in _COUNT_TYPES:
             return "bigint"
         if c._agg and c._agg[1]:
@@ -145,6 +147,11 @@ class DataFrame:
         if func in _VALUE_AGGS:
             return S.watermark_value(casted or src._type_of(colname or ""))
         if func in ("sum", "sum_distinct"):
+            # Schema mode has no values: a sum over a boolean column (a
+            # count of the rows where a condition holds, like the columns
+            # step's cast-error flags) is 0, as on clean data.
+            if src._type_of(colname or "") == "boolean":
+                return 0
             return src._count
         if func in ("avg", "mean"):
             return 1.0

@@ -309,3 +309,84 @@ def window(timeColumn, windowDuration, slideDuration=None, startTime=None):
 
 
 _ = (datetime, _NOEVAL)
+
+
+# ---- higher-order functions (PySpark 3.5: pyspark.sql.functions.transform,
+# exists, filter, forall, transform_keys, transform_values, map_filter).
+# f is a Python function of 1 or 2 Columns returning a Column; PySpark
+# calls it once with lambda variables (x, y, ...) to build the expression,
+# and refuses any other arity ("[WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION]").
+def _higher_order(fname, col, f, arities):
+    import inspect as _inspect
+    c = _colarg(col, fname, "col")
+    _need(callable(f), fname, "[NOT_CALLABLE] Argument `f` should be a function, got %s."
+          % type(f).__name__)
+    try:
+        nargs = len(_inspect.signature(f).parameters)
+    except (TypeError, ValueError):
+        nargs = -1
+    _need(nargs in arities, fname,
+          "[WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION] Function `%s` should take between 1 "
+          "and 3 arguments, but provided function takes %d." % (fname, nargs),
+          PySparkValueError)
+    names = ["x", "y", "z"][:nargs]
+    lambda_vars = [Column._make("%s_%d" % (n, id(f) % 1000), (), None, n) for n in names]
+    body = f(*lambda_vars)
+    _need(isinstance(body, Column), fname,
+          "[HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN] Function `%s` should return Column, "
+          "got %s." % (fname, type(body).__name__))
+    # The body may only refer to the lambda's variables and outer columns.
+    return Column._make("%s(%s, lambdafunction(%s, %s))" % (
+        fname, c._expr, body._expr, ", ".join(v._expr for v in lambda_vars)),
+        c._refs | body._refs, None, fname)
+
+
+@S.checked_function("functions.transform")
+def transform(col, f):
+    return _higher_order("transform", col, f, (1, 2))
+
+
+@S.checked_function("functions.exists")
+def exists(col, f):
+    c = _higher_order("exists", col, f, (1,))
+    c._bool = True
+    return c
+
+
+@S.checked_function("functions.forall")
+def forall(col, f):
+    c = _higher_order("forall", col, f, (1,))
+    c._bool = True
+    return c
+
+
+@S.checked_function("functions.transform_keys")
+def transform_keys(col, f):
+    return _higher_order("transform_keys", col, f, (2,))
+
+
+@S.checked_function("functions.transform_values")
+def transform_values(col, f):
+    return _higher_order("transform_values", col, f, (2,))
+
+
+@S.checked_function("functions.map_filter")
+def map_filter(col, f):
+    return _higher_order("map_filter", col, f, (2,))
+
+
+# timestamp_millis and timestamp_micros are new in PySpark 3.5.0.
+timestamp_millis = _define("timestamp_millis", "col", None)
+timestamp_micros = _define("timestamp_micros", "col", None)
+
+
+_coalesce = coalesce
+
+
+@S.checked_function("functions.coalesce")
+def coalesce(*cols):
+    c = _coalesce(*cols)
+    # boolean when every argument is (a schema knows it as such)
+    c._bool = bool(cols) and all(getattr(x, "_bool", False) for x in cols
+                                 if isinstance(x, Column))
+    return c

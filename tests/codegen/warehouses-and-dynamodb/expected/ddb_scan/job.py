@@ -10,6 +10,7 @@ from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 PIPELINE = "ddb_scan"
 
@@ -21,6 +22,125 @@ ARGS = getResolvedOptions(sys.argv, [
     "source_table",
     "target_table",
 ])
+
+
+def spark_ident(name):
+    """name as a Spark SQL identifier (always back-quoted)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def declared_ddl(want):
+    """The Spark DDL spelling of a declared type (see COLUMNS)."""
+    if isinstance(want, str):
+        return want
+    if want[0] == "array":
+        return "array<" + declared_ddl(want[1]) + ">"
+    if want[0] == "map":
+        return ("map<" + declared_ddl(want[1]) + ","
+                + declared_ddl(want[2]) + ">")
+    return "struct<" + ",".join(spark_ident(name) + ":" + declared_ddl(sub)
+                                for name, sub in want[1]) + ">"
+
+
+NESTED = (T.StructType, T.ArrayType, T.MapType)
+
+
+def convert_value(value, have, want, how):
+    """value (a column of Spark type have) as the declared type want.
+
+    Returns (converted, bad): bad is true where a non-NULL value did not
+    convert (Spark's casts give NULL there: spark.sql.ansi.enabled=false).
+    Structs are built field by field by name, since a struct cast matches
+    fields by position; a field the source lacks is NULL, extra source
+    fields are left out. Arrays and maps convert element by element."""
+    ddl = declared_ddl(want)
+    if isinstance(want, str):
+        if isinstance(have, NESTED) and want != "string":
+            raise TypeError(
+                f"a {have.simpleString()} value cannot become {want}")
+        if how is None or (how[0] == "format"
+                           and not isinstance(have, T.StringType)):
+            out = value.cast(want)
+        elif how[0] == "format":
+            parse = F.to_date if want == "date" else F.to_timestamp
+            out = parse(value.cast("string"), how[1])
+        else:
+            seconds = {"seconds": F.timestamp_seconds,
+                       "millis": F.timestamp_millis,
+                       "micros": F.timestamp_micros}[how[1]]
+            out = seconds(value.cast("bigint")).cast(want)
+        return out, value.isNotNull() & out.isNull()
+    kind = want[0]
+    if kind == "struct" and isinstance(have, T.StructType):
+        fields = {f.name.lower(): f for f in have.fields}
+        parts, bad = [], F.lit(False)
+        for name, sub in want[1]:
+            f = fields.get(name.lower())
+            if f is None:
+                parts.append(F.lit(None).cast(declared_ddl(sub)).alias(name))
+                continue
+            part, part_bad = convert_value(value.getField(f.name), f.dataType,
+                                           sub, None)
+            parts.append(part.alias(name))
+            bad = bad | part_bad
+        built = F.when(value.isNull(), F.lit(None).cast(ddl)) \
+            .otherwise(F.struct(*parts))
+        return built, bad
+    if kind == "array" and isinstance(have, T.ArrayType):
+        elem = have.elementType
+        out = F.transform(
+            value, lambda x: convert_value(x, elem, want[1], None)[0])
+        bad = F.exists(
+            value, lambda x: convert_value(x, elem, want[1], None)[1])
+        return out, F.coalesce(bad, F.lit(False))
+    if kind == "map" and isinstance(have, T.MapType):
+        vtype = have.valueType
+        out = F.transform_values(
+            value, lambda k, v: convert_value(v, vtype, want[2], None)[0])
+        if declared_ddl(want[1]) != have.keyType.simpleString():
+            key = declared_ddl(want[1])
+            out = F.transform_keys(out, lambda k, v: k.cast(key))
+        bad = F.exists(F.map_values(value),
+                       lambda v: convert_value(v, vtype, want[2], None)[1])
+        return out, F.coalesce(bad, F.lit(False))
+    if kind == "map" and isinstance(have, T.StructType):
+        # DynamoDB maps (and JSON objects) arrive as structs: one entry per
+        # field, leaving out the fields this row does not have (NULL).
+        if not have.fields:
+            return F.lit(None).cast(ddl), F.lit(False)
+        entries, bad = [], F.lit(False)
+        for f in have.fields:
+            v, v_bad = convert_value(value.getField(f.name), f.dataType,
+                                     want[2], None)
+            entries += [F.lit(f.name).cast(declared_ddl(want[1])), v]
+            bad = bad | v_bad
+        built = F.map_filter(F.create_map(*entries),
+                             lambda k, v: v.isNotNull())
+        built = F.when(value.isNull(), F.lit(None).cast(ddl)) \
+            .otherwise(built)
+        return built, bad
+    raise TypeError(f"a {have.simpleString()} value cannot become {ddl}")
+
+
+def convert_columns(frame):
+    """frame's fields as the declared COLUMNS, plus one flag column per
+    declared column (its name in BAD) that is true where a value did not
+    convert; a field the frame lacks is a NULL of the declared type."""
+    fields = {f.name.lower(): f for f in frame.schema.fields}
+    out = []
+    for name, field, want, how in COLUMNS:
+        f = fields.get(field.lower())
+        if f is None:
+            value, bad = F.lit(None).cast(declared_ddl(want)), F.lit(False)
+        else:
+            try:
+                value, bad = convert_value(F.col(spark_ident(f.name)),
+                                           f.dataType, want, how)
+            except TypeError as e:
+                raise RuntimeError(
+                    f"{PIPELINE}: source field {field!r}: {e}") from None
+        out += [value.alias(name), bad.alias(BAD[name])]
+    return frame.select(*out)
 
 
 sc = SparkContext.getOrCreate()
@@ -41,25 +161,78 @@ spark.sql(
 )
 
 # Source: DynamoDB scan (uses read capacity, bounded by the read percent).
-source_df = glue_context.create_dynamic_frame.from_options(
+source_frame = glue_context.create_dynamic_frame.from_options(
     connection_type="dynamodb",
     connection_options={
         "dynamodb.input.tableName": ARGS["source_table"],
         "dynamodb.throughput.read.percent": "0.5",
     },
     transformation_ctx="source",
-).toDF()
-# Read once, counted, then transformed and written from the cached rows.
+)
+# A field whose type differs between records (a ChoiceType) is read as
+# text here (the default resolution when specs is None: DynamicFrame
+# .resolveChoice in the Glue PySpark reference); the columns step then
+# converts it to its declared type and counts what does not convert.
+source_df = source_frame.resolveChoice(choice="cast:string").toDF()
+
+# Columns: each declared column from its source field, found by name as
+# Spark does (case-insensitively), converted to the declared type.
+COLUMNS = [
+    # (column, source field, declared type, how the text is read)
+    ("pk", "pk", "string", None),
+]
+REQUIRED = [
+    "pk",
+]
+BAD = {name: f"_pipec_bad_{i}" for i, (name, _, _, _) in enumerate(COLUMNS)}
+
+# A batch need not have every field: an empty batch (a DynamicFrame of no
+# new files has no fields at all) or one without an optional field reads
+# those columns as NULL. A required field absent from every record of a
+# batch that has records means the source changed: that fails the run.
 source_df = source_df.persist()
-rows_read = source_df.count()
+batch_rows = source_df.count()
+present = {f.lower() for f in source_df.columns}
+absent = [field for _, field, _, _ in COLUMNS if field.lower() not in present]
+if absent and batch_rows:
+    log.warn(f"{PIPELINE}: fields absent from this batch, read as NULL: "
+             f"{absent}")
+    gone = [name for name, field, _, _ in COLUMNS
+            if name in REQUIRED and field in absent]
+    if gone:
+        raise RuntimeError(f"{PIPELINE}: required fields {gone} are absent "
+                           f"from all {batch_rows} records of this batch")
+typed = convert_columns(source_df)
+# Read once, counted, then checked and written from the cached rows.
+read_df = typed.persist()
+rows_read = read_df.count()
 log.info(f"{PIPELINE}: read {rows_read} rows")
 
-# Columns: source fields renamed and cast to the declared types.
-df = source_df.select(
-    F.col("`pk`").cast("string").alias("pk"),
-)
-# Required columns: rows with a null in one of them are not loaded.
-df = df.filter(F.col("`pk`").isNotNull())
+# Values that do not convert to their column's type are counted per
+# column; on cast error fail: the run fails, before anything is written.
+bad_counts = read_df.agg(*[
+    F.sum(F.col(flag).cast("int")).alias(flag) for flag in BAD.values()
+]).collect()[0]
+cast_errors = {name: bad_counts[flag] for name, flag in BAD.items()
+               if bad_counts[flag]}
+if cast_errors:
+    summary = ", ".join(f"{name}: {n}" for name, n in cast_errors.items())
+    raise RuntimeError(f"{PIPELINE}: values that do not convert to their "
+                       f"column's type ({summary}); the pipeline says "
+                       f"'on cast error fail'")
+typed = read_df
+
+# Required columns: rows with a NULL in one of them are not loaded; they
+# are counted (and make 'row_count matches source' fail).
+missing_required = F.lit(False)
+for name in REQUIRED:
+    missing_required = missing_required | F.col(spark_ident(name)).isNull()
+rows_without_required = typed.filter(missing_required).count()
+if rows_without_required:
+    log.warn(f"{PIPELINE}: dropped {rows_without_required} rows with a NULL "
+             f"in a required column {REQUIRED}")
+typed = typed.filter(~missing_required)
+df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 rows_written = df.count()
 # Append: new rows are added to the table.
