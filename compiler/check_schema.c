@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "strbuf.h"
 #include "strmap.h"
 
@@ -31,6 +32,7 @@ struct typeinfo {
 	enum model_type type;
 	int precision, scale;
 	struct strbuf spark, athena;
+	struct strbuf glue;	/* the catalog's spelling: struct field names bare */
 	struct model_dtype *dt;		/* set when the type resolves */
 };
 
@@ -114,6 +116,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		out->scale = (int)s;
 		strbuf_addf(&out->spark, "decimal(%ld,%ld)", p, s);
 		strbuf_addf(&out->athena, "decimal(%ld,%ld)", p, s);
+		strbuf_addf(&out->glue, "decimal(%ld,%ld)", p, s);
 		out->dt = new_dtype(c, out);
 		return true;
 	}
@@ -134,6 +137,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			memset(&sub[i], 0, sizeof(sub[i]));
 			strbuf_init(&sub[i].spark, 0);
 			strbuf_init(&sub[i].athena, 0);
+			strbuf_init(&sub[i].glue, 0);
 			if (!resolve_type(c, t->args[i], &sub[i]))
 				ok = false;
 		}
@@ -146,10 +150,12 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		if (ok && want == 1) {
 			strbuf_addf(&out->spark, "array<%s>", sub[0].spark.buf);
 			strbuf_addf(&out->athena, "array(%s)", sub[0].athena.buf);
+			strbuf_addf(&out->glue, "array<%s>", sub[0].glue.buf);
 		} else if (ok) {
 			strbuf_addf(&out->spark, "map<%s,%s>", sub[0].spark.buf, sub[1].spark.buf);
 			strbuf_addf(&out->athena, "map(%s, %s)", sub[0].athena.buf,
 				    sub[1].athena.buf);
+			strbuf_addf(&out->glue, "map<%s,%s>", sub[0].glue.buf, sub[1].glue.buf);
 		}
 		if (ok) {
 			out->dt = new_dtype(c, out);
@@ -163,6 +169,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		for (i = 0; i < want; i++) {
 			strbuf_release(&sub[i].spark);
 			strbuf_release(&sub[i].athena);
+			strbuf_release(&sub[i].glue);
 		}
 		return ok;
 	}
@@ -178,6 +185,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		}
 		strbuf_addstr(&out->spark, "struct<");
 		strbuf_addstr(&out->athena, "row(");
+		strbuf_addstr(&out->glue, "struct<");
 		names = arena_array(c->a, t->nfields, sizeof(*names));
 		types = arena_array(c->a, t->nfields, sizeof(*types));
 		for (i = 0; i < t->nfields; i++) {
@@ -197,11 +205,25 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			memset(&sub, 0, sizeof(sub));
 			strbuf_init(&sub.spark, 0);
 			strbuf_init(&sub.athena, 0);
+			strbuf_init(&sub.glue, 0);
 			if (resolve_type(c, t->fields[i].type, &sub)) {
-				strbuf_addf(&out->spark, "%s%s:%s", i ? "," : "", t->fields[i].name.text,
-					    sub.spark.buf);
-				strbuf_addf(&out->athena, "%s%s %s", i ? ", " : "",
-					    t->fields[i].name.text, sub.athena.buf);
+				const char *fname = t->fields[i].name.text;
+
+				/* Spark's and Trino's type parsers read a field name
+				 * bare only when it is an identifier. */
+				strbuf_addstr(&out->spark, i ? "," : "");
+				if (check_is_identifier(fname))
+					strbuf_addstr(&out->spark, fname);
+				else
+					escape_spark_ident(&out->spark, fname);
+				strbuf_addf(&out->spark, ":%s", sub.spark.buf);
+				strbuf_addstr(&out->athena, i ? ", " : "");
+				if (check_is_identifier(fname))
+					strbuf_addstr(&out->athena, fname);
+				else
+					escape_athena_ident(&out->athena, fname);
+				strbuf_addf(&out->athena, " %s", sub.athena.buf);
+				strbuf_addf(&out->glue, "%s%s:%s", i ? "," : "", fname, sub.glue.buf);
 				names[i] = t->fields[i].name.text;
 				types[i] = sub.dt;
 			} else {
@@ -209,9 +231,11 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			}
 			strbuf_release(&sub.spark);
 			strbuf_release(&sub.athena);
+			strbuf_release(&sub.glue);
 		}
 		strbuf_addch(&out->spark, '>');
 		strbuf_addch(&out->athena, ')');
+		strbuf_addch(&out->glue, '>');
 		if (ok) {
 			out->dt = new_dtype(c, out);
 			out->dt->field_names = names;
@@ -224,6 +248,7 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 		if (!no_params(c, t, t->name.text))
 			return false;
 		strbuf_addstr(&out->spark, type_names[out->type]);
+		strbuf_addstr(&out->glue, type_names[out->type]);
 		switch (out->type) {
 		case MT_STRING:
 			strbuf_addstr(&out->athena, "varchar");
@@ -281,9 +306,11 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		memset(&ti, 0, sizeof(ti));
 		strbuf_init(&ti.spark, 0);
 		strbuf_init(&ti.athena, 0);
+		strbuf_init(&ti.glue, 0);
 		if (!ac->type || !resolve_type(c, ac->type, &ti) || dup) {
 			strbuf_release(&ti.spark);
 			strbuf_release(&ti.athena);
+			strbuf_release(&ti.glue);
 			continue;
 		}
 		col = &mp->columns[mp->ncolumns++];
@@ -293,7 +320,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		col->precision = ti.precision;
 		col->scale = ti.scale;
 		col->spark_type = arena_strdup(c->a, ti.spark.buf);
-		col->glue_type = col->spark_type;
+		col->glue_type = arena_strdup(c->a, ti.glue.buf);
 		col->athena_type = arena_strdup(c->a, ti.athena.buf);
 		col->dtype = ti.dt;
 		col->required = ac->required;
@@ -317,6 +344,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		check_column_attrs(c, ac, col);
 		strbuf_release(&ti.spark);
 		strbuf_release(&ti.athena);
+		strbuf_release(&ti.glue);
 	}
 	strmap_release(&seen);
 }
