@@ -316,6 +316,9 @@ _ = (datetime, _NOEVAL)
 # f is a Python function of 1 or 2 Columns returning a Column; PySpark
 # calls it once with lambda variables (x, y, ...) to build the expression,
 # and refuses any other arity ("[WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION]").
+_LAMBDA_IDS = []   # lambda variables are numbered in call order (Spark: x_0, x_1, ...)
+
+
 def _higher_order(fname, col, f, arities):
     import inspect as _inspect
     c = _colarg(col, fname, "col")
@@ -330,7 +333,8 @@ def _higher_order(fname, col, f, arities):
           "and 3 arguments, but provided function takes %d." % (fname, nargs),
           PySparkValueError)
     names = ["x", "y", "z"][:nargs]
-    lambda_vars = [Column._make("%s_%d" % (n, id(f) % 1000), (), None, n) for n in names]
+    _LAMBDA_IDS.append(len(_LAMBDA_IDS))
+    lambda_vars = [Column._make("%s_%d" % (n, _LAMBDA_IDS[-1]), (), None, n) for n in names]
     body = f(*lambda_vars)
     _need(isinstance(body, Column), fname,
           "[HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN] Function `%s` should return Column, "
