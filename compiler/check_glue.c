@@ -556,9 +556,10 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 						       "appended again on every run",
 						       date ? "day" : "partition"),
 					  "a %s watermark re-reads its newest %s, which may have grown; "
-					  "use 'mode merge on KEY' or 'mode overwrite' so re-read rows "
-					  "replace themselves",
-					  date ? "date" : "partition", date ? "day" : "partition");
+					  "use 'mode merge on KEY', or 'mode overwrite' with 'partition "
+					  "by %s', so re-read rows replace themselves",
+					  date ? "date" : "partition", date ? "day" : "partition",
+					  in->column);
 		}
 		if (p->source.kind == MS_JDBC && p->source.split_column &&
 		    !check_glue_jdbc_plain(p->source.engine, p->source.split_column))
