@@ -359,14 +359,23 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	bool wm = (in->kind == MI_WATERMARK || in->kind == MI_PARTITION) && in->column;
 	const char *kind = p->watermark_kind ? p->watermark_kind : "string";
 	const char *src = in->source_column ? in->source_column : in->column;
-	bool jdbc = wm && p->source.kind == MS_JDBC && p->watermark_sql_column;
+	/* JDBC, Snowflake and BigQuery sources filter in their own SQL. */
+	bool sql = wm && p->watermark_sql_column;
+	bool jdbc = sql && p->source.kind == MS_JDBC;
+	bool bq_table = sql && p->source.kind == MS_BIGQUERY && !p->source.query;
 	/* Hive tables prune partitions in the catalog; Iceberg prunes by itself. */
 	bool pushdown = wm && in->kind == MI_PARTITION && p->source.kind == MS_TABLE &&
 			p->source.table_format != MF_ICEBERG;
 
 	template_set_flag(t, "watermark", wm);
 	template_set_flag(t, "jdbc_watermark", jdbc);
-	template_set_flag(t, "spark_filter", wm && !jdbc);
+	template_set_flag(t, "sql_watermark", sql);
+	template_set_flag(t, "bq_table_filter", bq_table);
+	/* The connector's 'filter' option of a BigQuery table read is not in
+	 * Glue's BigQuery option list (only in the spark-bigquery connector's
+	 * README): Spark applies the predicate again, so rows past the
+	 * watermark are all that is kept even if Glue dropped the option. */
+	template_set_flag(t, "spark_filter", wm && (!sql || bq_table));
 	template_set_flag(t, "has_initial", in->initial != NULL);
 	template_set_flag(t, "wm_timestamp", !strcmp(kind, "timestamp"));
 	template_set_flag(t, "wm_date", !strcmp(kind, "date"));
@@ -377,7 +386,7 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	 * runs read it again (>=); timestamps and integers are exact (>). */
 	template_set_flag(t, "wm_reread", !strcmp(kind, "date") || in->kind == MI_PARTITION);
 	template_set_flag(t, "uses_datetime",
-			  wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
+			  wm && (sql || pushdown || !strcmp(kind, "timestamp") ||
 				 !strcmp(kind, "date")));
 	if (!wm)
 		return;
@@ -391,7 +400,7 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 		put_py(c, t, "wm_redshift_col_py", sb.buf);
 		strbuf_release(&sb);
 	}
-	if (jdbc) {
+	if (sql) {
 		put_py(c, t, "wm_sql_column_py", p->watermark_sql_column);
 		put_py(c, t, "wm_sql_literal_py", p->watermark_sql_literal);
 	}

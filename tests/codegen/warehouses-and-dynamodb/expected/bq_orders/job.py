@@ -43,14 +43,15 @@ spark.sql(
 )
 
 # Source: BigQuery through its Glue connection (type BIGQUERY).
+source_options = {
+    "connectionName": ARGS["source_connection"],
+    "parentProject": ARGS["source_parent_project"],
+    "sourceType": "table",
+    "table": ARGS["source_table"],
+}
 source_df = glue_context.create_dynamic_frame.from_options(
     connection_type="bigquery",
-    connection_options={
-        "connectionName": ARGS["source_connection"],
-        "parentProject": ARGS["source_parent_project"],
-        "sourceType": "table",
-        "table": ARGS["source_table"],
-    },
+    connection_options=source_options,
     transformation_ctx="source",
 ).toDF()
 # Read once, counted, then transformed and written from the cached rows.
