@@ -101,9 +101,10 @@ df = source_df.select(
 )
 # Required columns: rows with a null in one of them are not loaded.
 df = df.filter(F.col("`event_id`").isNotNull())
+df = df.filter(F.col("`event_day`").isNotNull())
 
 rows_written = df.count()
-# Append: new rows are added to the table.
-df.writeTo(ARGS["target_table"]).append()
+# Overwrite: the partitions present in this run's rows are replaced.
+df.writeTo(ARGS["target_table"]).overwritePartitions()
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()
