@@ -44,8 +44,6 @@ struct check_ctx {
 	const struct ast_clause *columns_clause;
 	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
 	struct span flex_span;
-	const struct source *conc_src;		/* where max_concurrency was last set */
-	struct span conc_span;
 };
 
 /* A string with its ${name} references substituted from the environment;

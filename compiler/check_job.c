@@ -202,7 +202,6 @@ void check_job_defaults(struct check_ctx *c)
 	size_t i;
 
 	c->flex_src = NULL;
-	c->conc_src = NULL;
 	j->workers = d->has_workers ? d->workers : JOB_DEFAULT_WORKERS;
 	j->worker_type = d->has_worker_type ? d->worker_type : JOB_DEFAULT_WORKER_TYPE;
 	j->timeout_minutes = d->has_timeout ? d->timeout_minutes : JOB_DEFAULT_TIMEOUT;
@@ -275,11 +274,8 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		case JK_MAX_CONCURRENCY:
 			if (check_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
-			    check_arg_int(c, s, 0, 1, 1000, usage[k], &n)) {
+			    check_arg_int(c, s, 0, 1, 1000, usage[k], &n))
 				j->max_concurrency = n;
-				c->conc_src = c->src;
-				c->conc_span = s->span;
-			}
 			break;
 		case JK_CONNECTIONS: {
 			size_t a;
@@ -327,15 +323,6 @@ void check_job_finish(struct check_ctx *c)
 				     "Flex execution needs G.1X or G.2X workers, not %s",
 				     j->worker_type),
 			  "use 'workers N G.1X' or 'workers N G.2X', or remove 'flex'");
-	/* The Redshift load goes through one staging table named after the
-	 * target: two runs at once would load, merge and drop each other's rows. */
-	if (mp->target.kind == MT_REDSHIFT && j->max_concurrency > 1)
-		diag_help(diag_error(c->ds, c->conc_src ? c->conc_src : c->src,
-				     c->conc_src ? c->conc_span : mp->span,
-				     "a redshift target allows one run at a time, not %d",
-				     j->max_concurrency),
-			  "runs share the staging table '%s_pipec_stage'; use 'max_concurrency 1'",
-			  mp->target.table ? mp->target.table : "");
 	if (mp->source.connection)
 		add_connection(c, mp->source.connection);
 	if (mp->target.kind == MT_REDSHIFT && mp->target.connection)

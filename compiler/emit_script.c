@@ -259,6 +259,10 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	template_set_flag(t, "write_iceberg", lake);
 	template_set_flag(t, "write_parquet", tg->kind == MT_PARQUET);
 	template_set_flag(t, "write_redshift", tg->kind == MT_REDSHIFT);
+	/* One run at a time may reuse one staging table (and so clean up
+	 * after a failed run); overlapping runs need one each. */
+	template_set_flag(t, "per_run_staging", tg->kind == MT_REDSHIFT &&
+			  p->job.max_concurrency > 1);
 	template_set_flag(t, "create", tg->create_if_missing);
 	template_set_flag(t, "iam_role", tg->iam_role != NULL);
 	template_set_flag(t, "append", p->mode == MM_APPEND);
