@@ -130,6 +130,19 @@ struct ast_value *ast_value_duration(struct arena *a, const struct ast_duration 
 	return v;
 }
 
+struct ast_duration *ast_duration_unitless(struct arena *a, const struct ast_number *n)
+{
+	struct ast_duration *d = arena_alloc(a, sizeof(*d));
+
+	memset(d, 0, sizeof(*d));
+	d->text = n->text;
+	d->span = n->span;
+	d->unitless = true;
+	d->overflow = n->overflow;
+	d->seconds = n->is_int && !n->overflow && n->ival >= 0 ? n->ival : -1;
+	return d;
+}
+
 struct ast_value *ast_value_name(struct arena *a, struct ast_vec *parts, struct span span)
 {
 	struct ast_value *v = new_value(a, AST_VAL_NAME, span);
@@ -829,8 +842,9 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 				    c->u.incremental.kind == AST_INCR_PARTITION ? "partition " : "",
 				    c->u.incremental.column.text);
 			if (c->u.incremental.lag)
-				strbuf_addf(out, " lag %s = %" PRId64 "s", c->u.incremental.lag->text,
-					    c->u.incremental.lag->seconds);
+				strbuf_addf(out, " lag %s = %" PRId64 "%s", c->u.incremental.lag->text,
+					    c->u.incremental.lag->seconds,
+					    c->u.incremental.lag->unitless ? "" : "s");
 			if (c->u.incremental.initial) {
 				strbuf_addstr(out, " initial ");
 				dump_string(out, c->u.incremental.initial);

@@ -62,8 +62,9 @@ struct ast_number {
 
 struct ast_duration {
 	const char *text;	/* as written: 15m, 1h, 30s, 7d */
-	int64_t seconds;
+	int64_t seconds;	/* unitless: the number; -1 when not a whole number >= 0 */
 	bool overflow;
+	bool unitless;		/* a plain number where a count may stand: 'lag 100' */
 	struct span span;
 };
 

@@ -41,6 +41,8 @@ void *ast_vec_take(struct arena *a, const struct ast_vec *v);
 struct ast_value *ast_value_string(struct arena *a, const struct ast_string *s);
 struct ast_value *ast_value_number(struct arena *a, const struct ast_number *n);
 struct ast_value *ast_value_duration(struct arena *a, const struct ast_duration *d);
+/* A number written where a duration or a plain count may stand ('lag 100'). */
+struct ast_duration *ast_duration_unitless(struct arena *a, const struct ast_number *n);
 /* parts: a vec of struct ast_name */
 struct ast_value *ast_value_name(struct arena *a, struct ast_vec *parts, struct span span);
 /* items: a vec of struct ast_value (NULL = empty list) */

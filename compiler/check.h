@@ -3,8 +3,8 @@
  * names and ${variables}, applies defaults (pipec.yaml < file defaults <
  * pipeline) and enforces every language and Glue rule, each as a
  * diagnostic with a span and a help line.  Split by concern: check.c (the
- * driver, pipeline structure, mode, incremental, dependencies),
- * check_source.c, check_target.c, check_schema.c (columns, types,
+ * driver, pipeline structure, dependencies), check_mode.c (mode and
+ * incremental), check_source.c, check_target.c, check_schema.c (columns, types,
  * partitions), check_schedule.c (cron and triggers), check_validate.c,
  * check_job.c.  The functions below the driver's are shared by those files.
  *
@@ -93,6 +93,13 @@ void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
 /* on cast error ACTION [quarantine "s3://…"] (check_convert.c). */
 void check_on_error(struct check_ctx *c, const struct ast_clause *cl);
 void check_partitions(struct check_ctx *c, const struct ast_clause *cl);
+/* check_mode.c: mode first, then (after target and partitions) the rules
+ * that depend on the target, then incremental, then the two together. */
+void check_mode(struct check_ctx *c, const struct ast_clause *cl);
+void check_mode_target(struct check_ctx *c, const struct ast_clause *cl);
+void check_incremental(struct check_ctx *c, const struct ast_clause *cl);
+void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_cl,
+			    const struct ast_clause *incr_cl);
 void check_schedule(struct check_ctx *c, const struct ast_clause *cl);
 void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_default);
 void check_job(struct check_ctx *c, const struct ast_clause *cl);

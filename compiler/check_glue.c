@@ -250,6 +250,55 @@ static const char *jdbc_literal(enum model_jdbc_engine e, const char *kind)
 	return "'{}'";
 }
 
+/* A watermark column in Snowflake or BigQuery SQL.  Snowflake folds an
+ * unquoted name to upper case and the Spark side resolves names without
+ * regard to case, so a plain name stays bare (as in the declared table);
+ * any other is quoted exactly, with '"' doubled.  BigQuery names ignore
+ * case: every one is backquoted, with '`' and '\' escaped. */
+static const char *warehouse_column(struct arena *a, enum model_source_kind k, const char *col)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *c;
+	char *r;
+
+	if (k == MS_SNOWFLAKE) {
+		/* Any case, not a reserved word: the SQL Server rule. */
+		if (check_glue_jdbc_plain(MJ_SQLSERVER, col)) {
+			strbuf_addstr(&sb, col);
+		} else {
+			strbuf_addch(&sb, '"');
+			for (c = col; *c; c++) {
+				if (*c == '"')
+					strbuf_addch(&sb, '"');
+				strbuf_addch(&sb, *c);
+			}
+			strbuf_addch(&sb, '"');
+		}
+	} else {
+		strbuf_addch(&sb, '`');
+		for (c = col; *c; c++) {
+			if (*c == '`' || *c == '\\')
+				strbuf_addch(&sb, '\\');
+			strbuf_addch(&sb, *c);
+		}
+		strbuf_addch(&sb, '`');
+	}
+	r = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+/* Both warehouses compare a column with a string literal by converting the
+ * string to the column's type (DATE, TIMESTAMP, DATETIME, TIMESTAMP_NTZ …),
+ * so one form fits whichever type the source declares.  The bound is
+ * written in UTC, the Spark session time zone of Glue jobs; BigQuery reads
+ * a zone-less TIMESTAMP string as UTC, Snowflake in its session time zone,
+ * which the Spark connector aligns with Spark's (option sfTimezone). */
+static const char *warehouse_literal(const char *kind)
+{
+	return !strcmp(kind, "integer") ? "{}" : "'{}'";
+}
+
 static bool uses_glue_catalog(const struct model_pipeline *p)
 {
 	return p->target.kind == MT_ICEBERG ||
@@ -401,11 +450,15 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 			arena_printf(a, "%lld", (long long)p->incremental.lag_seconds));
 		if (p->incremental.initial)
 			kvb_put(&args, a, "watermark_initial", p->incremental.initial);
+		const char *src_col = p->incremental.source_column ? p->incremental.source_column
+								   : p->incremental.column;
+
 		if (s->kind == MS_JDBC) {
-			p->watermark_sql_column = jdbc_column(a, s->engine,
-				p->incremental.source_column ? p->incremental.source_column
-							     : p->incremental.column);
+			p->watermark_sql_column = jdbc_column(a, s->engine, src_col);
 			p->watermark_sql_literal = jdbc_literal(s->engine, p->watermark_kind);
+		} else if (s->kind == MS_SNOWFLAKE || s->kind == MS_BIGQUERY) {
+			p->watermark_sql_column = warehouse_column(a, s->kind, src_col);
+			p->watermark_sql_literal = warehouse_literal(p->watermark_kind);
 		}
 	}
 	if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
@@ -568,9 +621,10 @@ size_t check_glue_check(const struct model_project *mp, struct diag_set *ds)
 						       "appended again on every run",
 						       date ? "day" : "partition"),
 					  "a %s watermark re-reads its newest %s, which may have grown; "
-					  "use 'mode merge on KEY' or 'mode overwrite' so re-read rows "
-					  "replace themselves",
-					  date ? "date" : "partition", date ? "day" : "partition");
+					  "use 'mode merge on KEY', or 'mode overwrite' with 'partition "
+					  "by %s', so re-read rows replace themselves",
+					  date ? "date" : "partition", date ? "day" : "partition",
+					  in->column);
 		}
 		if (p->source.kind == MS_JDBC && p->source.split_column &&
 		    !check_glue_jdbc_plain(p->source.engine, p->source.split_column))

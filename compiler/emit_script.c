@@ -259,6 +259,10 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	template_set_flag(t, "write_iceberg", lake);
 	template_set_flag(t, "write_parquet", tg->kind == MT_PARQUET);
 	template_set_flag(t, "write_redshift", tg->kind == MT_REDSHIFT);
+	/* One run at a time may reuse one staging table (and so clean up
+	 * after a failed run); overlapping runs need one each. */
+	template_set_flag(t, "per_run_staging", tg->kind == MT_REDSHIFT &&
+			  p->job.max_concurrency > 1);
 	template_set_flag(t, "create", tg->create_if_missing);
 	template_set_flag(t, "iam_role", tg->iam_role != NULL);
 	template_set_flag(t, "append", p->mode == MM_APPEND);
@@ -359,14 +363,23 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	bool wm = (in->kind == MI_WATERMARK || in->kind == MI_PARTITION) && in->column;
 	const char *kind = p->watermark_kind ? p->watermark_kind : "string";
 	const char *src = in->source_column ? in->source_column : in->column;
-	bool jdbc = wm && p->source.kind == MS_JDBC && p->watermark_sql_column;
+	/* JDBC, Snowflake and BigQuery sources filter in their own SQL. */
+	bool sql = wm && p->watermark_sql_column;
+	bool jdbc = sql && p->source.kind == MS_JDBC;
+	bool bq_table = sql && p->source.kind == MS_BIGQUERY && !p->source.query;
 	/* Hive tables prune partitions in the catalog; Iceberg prunes by itself. */
 	bool pushdown = wm && in->kind == MI_PARTITION && p->source.kind == MS_TABLE &&
 			p->source.table_format != MF_ICEBERG;
 
 	template_set_flag(t, "watermark", wm);
 	template_set_flag(t, "jdbc_watermark", jdbc);
-	template_set_flag(t, "spark_filter", wm && !jdbc);
+	template_set_flag(t, "sql_watermark", sql);
+	template_set_flag(t, "bq_table_filter", bq_table);
+	/* The connector's 'filter' option of a BigQuery table read is not in
+	 * Glue's BigQuery option list (only in the spark-bigquery connector's
+	 * README): Spark applies the predicate again, so rows past the
+	 * watermark are all that is kept even if Glue dropped the option. */
+	template_set_flag(t, "spark_filter", wm && (!sql || bq_table));
 	template_set_flag(t, "has_initial", in->initial != NULL);
 	template_set_flag(t, "wm_timestamp", !strcmp(kind, "timestamp"));
 	template_set_flag(t, "wm_date", !strcmp(kind, "date"));
@@ -378,7 +391,7 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 	template_set_flag(t, "wm_reread", !strcmp(kind, "date") || in->kind == MI_PARTITION);
 	template_set_flag(t, "uses_datetime",
 			  p->quarantine != NULL ||
-			  (wm && (jdbc || pushdown || !strcmp(kind, "timestamp") ||
+			  (wm && (sql || pushdown || !strcmp(kind, "timestamp") ||
 				  !strcmp(kind, "date"))));
 	if (!wm)
 		return;
@@ -392,7 +405,7 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 		put_py(c, t, "wm_redshift_col_py", sb.buf);
 		strbuf_release(&sb);
 	}
-	if (jdbc) {
+	if (sql) {
 		put_py(c, t, "wm_sql_column_py", p->watermark_sql_column);
 		put_py(c, t, "wm_sql_literal_py", p->watermark_sql_literal);
 	}

@@ -282,8 +282,8 @@ struct model_pipeline {
 	const char **after_jobs;	/* schedule.after as Glue job names (nafter of them) */
 	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = any */
 	const char *watermark_kind;	/* incremental column: "timestamp" | "date" | "integer" | "string" */
-	const char *watermark_sql_column;	/* jdbc watermark: the source column quoted for its database */
-	const char *watermark_sql_literal;	/* jdbc watermark: literal pattern, "{}" = the value */
+	const char *watermark_sql_column;	/* jdbc, snowflake, bigquery watermark: the source column quoted for its database */
+	const char *watermark_sql_literal;	/* the same: literal pattern, "{}" = the value */
 	const char *source_athena_ident;	/* table source as Athena names it; NULL = not queryable */
 	const char **redshift_types;	/* redshift target: column types (ncolumns) */
 };

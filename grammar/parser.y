@@ -371,6 +371,7 @@ clause:
 opt_lag:
 	  %empty		{ $$ = NULL; }
 	| LAG DURATION		{ $$ = $2; }
+	| LAG NUMBER		{ $$ = ast_duration_unitless(A, $2); }
 	;
 
 opt_initial:

@@ -128,6 +128,23 @@ out:
 	CHECK("durations: overflow flagged and reported",
 	      p->nerrors == 1 && c && c->u.schedule.every.overflow);
 	done(p);
+	/* An integer watermark's lag is a count: a number without a unit. */
+	p = parse("pipeline a {\n  incremental by seq lag 100\n}\n"
+		  "pipeline b {\n  incremental by seq lag 1.5\n}\n"
+		  "pipeline c {\n  incremental by ts lag 15m\n}\n");
+	c = clause(p, 0, 0);
+	CHECK("lag: a plain number parses as a unitless count",
+	      p->nerrors == 0 && c && c->u.incremental.lag && c->u.incremental.lag->unitless &&
+	      c->u.incremental.lag->seconds == 100 && !strcmp(c->u.incremental.lag->text, "100"));
+	c = clause(p, 1, 0);
+	CHECK("lag: a fraction is kept as written, marked not whole",
+	      c && c->u.incremental.lag && c->u.incremental.lag->unitless &&
+	      c->u.incremental.lag->seconds == -1);
+	c = clause(p, 2, 0);
+	CHECK("lag: a duration is not unitless",
+	      c && c->u.incremental.lag && !c->u.incremental.lag->unitless &&
+	      c->u.incremental.lag->seconds == 900);
+	done(p);
 }
 
 static void test_names(void)

@@ -220,6 +220,7 @@ COLUMNS = [
 ]
 REQUIRED = [
     "event_id",
+    "event_day",
 ]
 BAD = {name: f"_pipec_bad_{i}" for i, (name, _, _, _) in enumerate(COLUMNS)}
 
@@ -279,7 +280,7 @@ typed = typed.filter(~missing_required)
 df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 rows_written = df.count()
-# Append: new rows are added to the table.
-df.writeTo(ARGS["target_table"]).append()
+# Overwrite: the partitions present in this run's rows are replaced.
+df.writeTo(ARGS["target_table"]).overwritePartitions()
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

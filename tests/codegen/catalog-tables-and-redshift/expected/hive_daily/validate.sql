@@ -8,5 +8,6 @@ SELECT COUNT(*) AS row_count FROM "s3tablescatalog/shop-dev-lake"."analytics"."e
 -- nulls in columns that must not have any
 SELECT
   COUNT(*) AS total,
-  COUNT_IF("event_id" IS NULL) AS "nulls_event_id"
+  COUNT_IF("event_id" IS NULL) AS "nulls_event_id",
+  COUNT_IF("event_day" IS NULL) AS "nulls_event_day"
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."events_daily";

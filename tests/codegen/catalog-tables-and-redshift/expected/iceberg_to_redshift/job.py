@@ -227,6 +227,13 @@ rows_written = df.count()
 # each, separated by ';'.
 target = ARGS["target_table"]
 staging = ARGS["target_staging_table"]
+# Runs may overlap (max_concurrency > 1): each stages into its own table,
+# named with the end of its job run id (jr_ and hex digits), which Glue
+# passes as --JOB_RUN_ID and getResolvedOptions returns unasked. A run that
+# fails before its postactions leaves its staging table behind.
+run_id = "".join(ch for ch in ARGS.get("JOB_RUN_ID") or "" if ch.isalnum())
+if run_id:
+    staging = staging[:-1] + "_" + run_id[-16:].lower() + '"'
 preactions = [
     "CREATE TABLE IF NOT EXISTS " + target + " (" + ", ".join([
         "\"order_id\" BIGINT",

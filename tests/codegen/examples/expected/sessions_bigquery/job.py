@@ -170,14 +170,15 @@ spark.sql(
 )
 
 # Source: BigQuery through its Glue connection (type BIGQUERY).
+source_options = {
+    "connectionName": ARGS["source_connection"],
+    "parentProject": ARGS["source_parent_project"],
+    "sourceType": "table",
+    "table": ARGS["source_table"],
+}
 source_frame = glue_context.create_dynamic_frame.from_options(
     connection_type="bigquery",
-    connection_options={
-        "connectionName": ARGS["source_connection"],
-        "parentProject": ARGS["source_parent_project"],
-        "sourceType": "table",
-        "table": ARGS["source_table"],
-    },
+    connection_options=source_options,
     transformation_ctx="source",
 )
 # A field whose type differs between records (a ChoiceType) is read as

@@ -164,18 +164,19 @@ spark.sql(
 )
 
 # Source: BigQuery through its Glue connection (type BIGQUERY).
+source_options = {
+    "connectionName": ARGS["source_connection"],
+    "parentProject": ARGS["source_parent_project"],
+    "materializationDataset": ARGS["source_materialization_dataset"],
+    # A query runs in BigQuery; its result is materialized in the
+    # dataset above, which the connector then reads.
+    "sourceType": "query",
+    "viewsEnabled": "true",
+    "query": ARGS["source_query"],
+}
 source_frame = glue_context.create_dynamic_frame.from_options(
     connection_type="bigquery",
-    connection_options={
-        "connectionName": ARGS["source_connection"],
-        "parentProject": ARGS["source_parent_project"],
-        "materializationDataset": ARGS["source_materialization_dataset"],
-        # A query runs in BigQuery; its result is materialized in the
-        # dataset above, which the connector then reads.
-        "sourceType": "query",
-        "viewsEnabled": "true",
-        "query": ARGS["source_query"],
-    },
+    connection_options=source_options,
     transformation_ctx="source",
 )
 # A field whose type differs between records (a ChoiceType) is read as

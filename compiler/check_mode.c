@@ -1,0 +1,349 @@
+/*
+ * check_mode: the write mode, the incremental read, and the rules that tie
+ * them to each other and to the target's partition spec, so that no
+ * combination can delete rows the run did not read.
+ */
+#include "check.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+static const char *const mode_names[] = { "append", "merge", "overwrite", "replace" };
+
+/* mode KIND [on KEYS] */
+void check_mode(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	int m = check_word_index(cl->u.mode.mode.text, mode_names, 4);
+	size_t i;
+
+	if (m < 0) {
+		check_unknown(c, cl->u.mode.mode.span, "mode", cl->u.mode.mode.text, mode_names, 4);
+		return;
+	}
+	mp->mode = (enum model_mode)m;
+	if (mp->mode != MM_MERGE && cl->u.mode.nkeys) {
+		diag_help(diag_error(c->ds, c->src, cl->u.mode.on_span,
+				     "'on' keys only apply to 'mode merge'"),
+			  "write 'mode merge on KEY' or remove the keys");
+		return;
+	}
+	if (mp->mode == MM_MERGE) {
+		if (!cl->u.mode.nkeys) {
+			diag_help(diag_error(c->ds, c->src, cl->span, "'mode merge' needs key columns"),
+				  "write 'mode merge on id' (the columns that identify a row)");
+			return;
+		}
+		mp->merge_keys = arena_array(c->a, cl->u.mode.nkeys, sizeof(*mp->merge_keys));
+		for (i = 0; i < cl->u.mode.nkeys; i++) {
+			const struct model_column *col =
+				check_column_ref(c, &cl->u.mode.keys[i], "merge key");
+			size_t j;
+
+			for (j = 0; j < i; j++) {
+				if (!strcmp(cl->u.mode.keys[j].text, cl->u.mode.keys[i].text)) {
+					diag_help(diag_error(c->ds, c->src, cl->u.mode.keys[i].span,
+							     "merge key '%s' is listed twice",
+							     cl->u.mode.keys[i].text),
+						  "list each key once");
+					col = NULL;
+					break;
+				}
+			}
+			if (col)
+				mp->merge_keys[mp->nmerge_keys++] = col->name;
+		}
+	}
+}
+
+/* Mode rules that depend on the target: run after target and partitions. */
+void check_mode_target(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+
+	if (!c->target_clause || !cl)
+		return;
+	if (mp->mode == MM_MERGE && mp->target.kind == MT_PARQUET) {
+		diag_help(diag_error(c->ds, c->src, cl->span, "a parquet target cannot merge"),
+			  "use an iceberg or s3tables target for upserts, or 'mode append', "
+			  "'overwrite' or 'replace'");
+	} else if (mp->mode == MM_OVERWRITE && mp->target.kind == MT_REDSHIFT) {
+		diag_help(diag_error(c->ds, c->src, cl->span,
+				     "a redshift target does not support 'mode overwrite'"),
+			  "redshift targets support 'append', 'merge' and 'replace'");
+	} else if (mp->mode == MM_OVERWRITE && !mp->npartitions) {
+		diag_help(diag_error(c->ds, c->src, cl->span,
+				     "'mode overwrite' replaces only the partitions present, but the "
+				     "target is not partitioned"),
+			  "use 'mode replace' for a full refresh");
+	}
+}
+
+/* ISO-8601 date or timestamp: YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH:MM]] */
+static bool iso_datetime(const char *s, bool *has_time)
+{
+	int y, mo, d, h, mi, n = 0;
+
+	*has_time = false;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1)
+		return false;
+	s += 10;
+	if (!*s)
+		return true;
+	if (*s != 'T' && *s != ' ')
+		return false;
+	s++;
+	if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5 || h > 23 || mi > 59)
+		return false;
+	*has_time = true;
+	s += 5;
+	if (*s == ':') {
+		if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) ||
+		    (s[1] - '0') * 10 + (s[2] - '0') > 60)
+			return false;
+		s += 3;
+		if (*s == '.') {
+			s++;
+			if (!isdigit((unsigned char)*s))
+				return false;
+			while (isdigit((unsigned char)*s))
+				s++;
+		}
+	}
+	if (*s == 'Z')
+		return s[1] == '\0';
+	if (*s == '+' || *s == '-')
+		return isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && s[3] == ':' &&
+		       isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) && !s[6];
+	return *s == '\0';
+}
+
+static bool is_integer_type(enum model_type t)
+{
+	return t == MT_TINYINT || t == MT_SMALLINT || t == MT_INT || t == MT_BIGINT;
+}
+
+/* The lag of a watermark: a duration for date and timestamp columns, a
+ * plain number for integer ones; a partition watermark takes a lag only on
+ * a date column, the one kind whose partitions the job can count back. */
+static bool check_lag(struct check_ctx *c, const struct ast_clause *cl,
+		      const struct model_column *col)
+{
+	const struct ast_duration *lag = cl->u.incremental.lag;
+	bool integer = is_integer_type(col->type);
+	struct model_pipeline *mp = c->mp;
+
+	if (lag->overflow) {
+		diag_help(diag_error(c->ds, c->src, lag->span, "lag is too large"),
+			  integer ? "write a lag like '100'" : "write a lag like '15m' or '1d'");
+		return false;
+	}
+	if (lag->unitless && lag->seconds < 0) {
+		diag_help(diag_error(c->ds, c->src, lag->span,
+				     "lag '%s' is not a whole number", lag->text),
+			  "write how many values to read again, like 'lag 100'");
+		return false;
+	}
+	if (lag->unitless && !integer) {
+		diag_help(diag_error(c->ds, c->src, lag->span,
+				     "a lag of %s column '%s' needs a unit", col->spark_type,
+				     col->name),
+			  "write a duration, like '%s'", col->type == MT_DATE ? "lag 1d" : "lag 15m");
+		return false;
+	}
+	if (!lag->unitless && integer) {
+		diag_help(diag_error(c->ds, c->src, lag->span,
+				     "a time lag cannot apply to integer column '%s'", col->name),
+			  "write the lag as a number of values, like 'lag 100'");
+		return false;
+	}
+	if (cl->u.incremental.kind == AST_INCR_PARTITION && lag->seconds > 0 &&
+	    col->type != MT_DATE) {
+		diag_help(diag_error(c->ds, c->src, lag->span,
+				     "a partition watermark on %s column '%s' cannot take a lag",
+				     col->spark_type, col->name),
+			  "only date partition columns can be counted back; remove the lag, or "
+			  "declare '%s' as a date", col->name);
+		return false;
+	}
+	mp->incremental.lag_seconds = lag->seconds;
+	if (lag->seconds > 0 && mp->mode == MM_APPEND)
+		diag_help(diag_warning(c->ds, c->src, lag->span,
+				       "a lag with 'mode append' appends the rows of the lag "
+				       "window again on every run"),
+			  "use 'mode merge on KEY' so re-read rows replace themselves, or "
+			  "remove the lag");
+	return true;
+}
+
+/* incremental by [partition] COL [lag L] [initial "…"] | incremental new files */
+void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	struct model_incremental_spec *inc = &mp->incremental;
+	const struct model_column *col = NULL;
+
+	inc->span = cl->span;
+	switch (cl->u.incremental.kind) {
+	case AST_INCR_NEW_FILES:
+		inc->kind = MI_NEW_FILES;
+		if (c->source_clause && mp->source.kind != MS_S3 && mp->source.kind != MS_FILE)
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "'incremental new files' needs an s3 or file source, "
+					     "not %s", model_source_kind_name(mp->source.kind)),
+				  "use 'incremental by COLUMN' to read only new rows");
+		return;
+	case AST_INCR_PARTITION:
+		inc->kind = MI_PARTITION;
+		if (c->source_clause && mp->source.kind != MS_TABLE)
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "'incremental by partition' needs a table source, not %s",
+					     model_source_kind_name(mp->source.kind)),
+				  "partition predicates are pushed down to catalog tables only; use "
+				  "'incremental by COLUMN'");
+		col = check_column_ref(c, &cl->u.incremental.column, "partition column");
+		break;
+	case AST_INCR_COLUMN:
+		inc->kind = MI_WATERMARK;
+		if (c->source_clause && mp->source.kind == MS_DYNAMODB) {
+			diag_help(diag_error(c->ds, c->src, cl->span,
+					     "a dynamodb source cannot be read incrementally by column"),
+				  "DynamoDB exports and scans read the whole table; remove "
+				  "'incremental' or use 'mode merge' to upsert");
+			return;
+		}
+		col = check_column_ref(c, &cl->u.incremental.column, "watermark column");
+		if (col && !col->orderable) {
+			diag_help(diag_error(c->ds, c->src, cl->u.incremental.column.span,
+					     "watermark column '%s' has type %s, which is not orderable",
+					     col->name, col->spark_type),
+				  "use a timestamp, date or integer column");
+			col = NULL;
+		}
+		break;
+	}
+	if (!col)
+		return;
+	inc->column = col->name;
+	inc->source_column = col->source_field;
+	if (cl->u.incremental.lag && !check_lag(c, cl, col))
+		return;
+	if (!col->required) {
+		struct diag *d = diag_warning(c->ds, c->src, col->span,
+					      "watermark column '%s' is not 'required': rows where it "
+					      "is null are never read by a later run", col->name);
+
+		diag_note(d, c->src, cl->u.incremental.column.span, "the watermark is set here");
+		diag_help(d, "'%s > x' is never true for null: make '%s' 'required' (the "
+			  "job then drops and counts such rows) or use a non-null column",
+			  col->name, col->name);
+	}
+	if (cl->u.incremental.initial) {
+		const char *v = check_string(c, cl->u.incremental.initial);
+		bool has_time;
+
+		if (!v)
+			return;
+		if (is_integer_type(col->type)) {
+			char *end;
+
+			(void)strtoll(v, &end, 10);
+			if (!*v || *end)
+				diag_help(diag_error(c->ds, c->src, cl->u.incremental.initial->span,
+						     "initial value '%s' is not an integer", v),
+					  "'%s' is %s: write a whole number like \"0\"", col->name,
+					  col->spark_type);
+			else
+				inc->initial = v;
+		} else if (!iso_datetime(v, &has_time) || (col->type == MT_DATE && has_time)) {
+			diag_help(diag_error(c->ds, c->src, cl->u.incremental.initial->span,
+					     "initial value '%s' is not an ISO-8601 %s", v,
+					     col->type == MT_DATE ? "date" : "date or timestamp"),
+				  col->type == MT_DATE ? "write a date like \"2024-01-01\""
+						       : "write a timestamp like \"2024-01-01T00:00:00Z\"");
+		} else {
+			inc->initial = v;
+		}
+	}
+}
+
+/* The partition field a slice would cut: one derived from the watermark
+ * column if any, else the first. */
+static const struct model_partition *cut_field(const struct model_pipeline *mp)
+{
+	size_t i;
+
+	for (i = 0; i < mp->npartitions; i++)
+		if (mp->partitions[i].column && !strcmp(mp->partitions[i].column,
+							mp->incremental.column))
+			return &mp->partitions[i];
+	return &mp->partitions[0];
+}
+
+static bool identity_partition(const struct model_pipeline *mp, const char *col)
+{
+	size_t i;
+
+	for (i = 0; i < mp->npartitions; i++)
+		if (mp->partitions[i].transform == MP_IDENTITY && mp->partitions[i].column &&
+		    !strcmp(mp->partitions[i].column, col))
+			return true;
+	return false;
+}
+
+/*
+ * Write mode x incremental read.  append and merge only add or upsert the
+ * rows read, so every read is safe.  replace deletes every row it did not
+ * read.  overwrite replaces each partition present in the rows read, which
+ * is safe only when each such partition was read whole: without an
+ * incremental read, or when the watermark column is itself an identity
+ * partition field (the predicate then takes or leaves whole partitions).
+ * Bookmarks read new files, never whole partitions.
+ */
+void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_cl,
+			    const struct ast_clause *incr_cl)
+{
+	const struct model_pipeline *mp = c->mp;
+	const struct model_incremental_spec *in = &mp->incremental;
+	const struct model_partition *cut;
+	struct diag *d;
+
+	if (!mode_cl || !incr_cl || in->kind == MI_NONE)
+		return;
+	if (mp->mode == MM_REPLACE) {
+		d = diag_error(c->ds, c->src, incr_cl->span,
+			       "'mode replace' with an incremental read deletes every row this "
+			       "run does not read");
+		diag_note(d, c->src, mode_cl->span, "the full refresh is set here");
+		diag_help(d, "use 'mode merge on KEY' or 'mode append', or remove 'incremental' "
+			  "so each run reads everything");
+		return;
+	}
+	if (mp->mode != MM_OVERWRITE || !mp->npartitions)
+		return;
+	if (in->kind == MI_NEW_FILES) {
+		d = diag_error(c->ds, c->src, incr_cl->span,
+			       "'mode overwrite' with 'incremental new files' replaces each "
+			       "partition with the rows of its new files only");
+		diag_note(d, c->src, mode_cl->span, "partitions are overwritten here");
+		diag_help(d, "a late file would erase the rows loaded before it; use 'mode "
+			  "append' or 'mode merge on KEY'");
+		return;
+	}
+	if (!in->column || identity_partition(mp, in->column))
+		return;
+	cut = cut_field(mp);
+	d = diag_error(c->ds, c->src, incr_cl->span,
+		       "'mode overwrite' would replace partition '%s' with the rows past the "
+		       "watermark only", cut->spark_expr);
+	diag_note(d, c->src, cut->span, "a partition of '%s' holds rows read by earlier runs",
+		  cut->spark_expr);
+	diag_help(d, "partition the target by '%s' itself so each partition is read whole, "
+		  "or use 'mode merge on KEY'", in->column);
+}
