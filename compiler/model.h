@@ -246,6 +246,7 @@ struct model_pipeline {
 	enum model_mode mode;
 	const char **merge_keys;
 	size_t nmerge_keys;
+	const char *merge_order_column;	/* mode merge ... order by COLUMN, or NULL */
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */
