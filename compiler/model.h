@@ -258,7 +258,7 @@ struct model_pipeline {
 	/* Also filled by check_glue_derive, for the emitters. */
 	const char *event_rule_name;	/* s3 event: the EventBridge rule starting the workflow */
 	const char **after_jobs;	/* schedule.after as Glue job names (nafter of them) */
-	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = any */
+	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = repeated keys fail the run */
 	const char *watermark_kind;	/* incremental column: "timestamp" | "date" | "integer" | "string" */
 	const char *watermark_sql_column;	/* jdbc watermark: the source column quoted for its database */
 	const char *watermark_sql_literal;	/* jdbc watermark: literal pattern, "{}" = the value */
