@@ -100,7 +100,7 @@ if rows_without_key:
 rows_newest = rows_with_key
 if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
     duplicates = (df.groupBy(*[F.col(key) for key in MERGE_KEYS])
-                  .agg(F.count(F.lit(1)).alias("_pipec_rows"))
+                  .agg(F.count("*").alias("_pipec_rows"))
                   .filter(F.col("_pipec_rows") > 1))
     example = duplicates.drop("_pipec_rows").first().asDict()
     raise RuntimeError(
