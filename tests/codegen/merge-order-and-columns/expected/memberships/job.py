@@ -93,9 +93,9 @@ if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
     )
 
 rows_written = df.count()
-# Merge: rows matching on the keys are updated, the others inserted. Every
-# declared column is named, so columns of the table the pipeline does not
-# declare keep their values (and are null in inserted rows).
+# Merge: every column is a key, so a matching row is already there; the
+# others are inserted, naming every declared column (the table's other
+# columns are null in inserted rows).
 MERGE_ON = " AND ".join([
     "t.`group_id` = s.`group_id`",
     "t.`user_id` = s.`user_id`",
