@@ -453,6 +453,15 @@ struct ast_clause *ast_clause_mode(struct arena *a, struct span kw, struct ast_n
 	return c;
 }
 
+struct ast_clause *ast_clause_mode_order(struct ast_clause *c, const struct ast_name *column,
+					 const struct ast_name *direction, struct span order_span)
+{
+	c->u.mode.order = *column;
+	c->u.mode.direction = *direction;
+	c->u.mode.order_span = order_span;
+	return c;
+}
+
 struct ast_clause *ast_clause_incremental(struct arena *a, struct span kw, enum ast_incr_kind kind,
 					  const struct ast_name *col, struct ast_duration *lag,
 					  struct ast_string *initial, struct span span)
@@ -830,6 +839,10 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		strbuf_addf(out, " %s", c->u.mode.mode.text);
 		for (i = 0; i < c->u.mode.nkeys; i++)
 			strbuf_addf(out, "%s%s", i ? ", " : " on ", c->u.mode.keys[i].text);
+		if (c->u.mode.order.text)
+			strbuf_addf(out, " order by %s", c->u.mode.order.text);
+		if (c->u.mode.direction.text)
+			strbuf_addf(out, " %s", c->u.mode.direction.text);
 		break;
 	case AST_INCREMENTAL:
 		switch (c->u.incremental.kind) {

@@ -237,6 +237,9 @@ struct ast_clause {
 			struct ast_name *keys;		/* merge on k1, k2 */
 			size_t nkeys;
 			struct span on_span;
+			struct ast_name order;		/* order by COLUMN; text NULL without one */
+			struct ast_name direction;	/* asc | desc | …; text NULL when not written */
+			struct span order_span;		/* the words 'order by' */
 		} mode;
 		struct {
 			enum ast_incr_kind kind;

@@ -101,6 +101,9 @@ struct ast_clause *ast_clause_partition(struct arena *a, struct span kw, struct 
 /* keys NULL when there is no 'on' */
 struct ast_clause *ast_clause_mode(struct arena *a, struct span kw, struct ast_name mode,
 				   struct ast_vec *keys, struct span on_span, struct span span);
+/* Adds 'order by COLUMN [direction]' to a mode clause (direction->text NULL: none). */
+struct ast_clause *ast_clause_mode_order(struct ast_clause *c, const struct ast_name *column,
+					 const struct ast_name *direction, struct span order_span);
 struct ast_clause *ast_clause_incremental(struct arena *a, struct span kw, enum ast_incr_kind kind,
 					  const struct ast_name *col, struct ast_duration *lag,
 					  struct ast_string *initial, struct span span);

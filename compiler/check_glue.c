@@ -461,7 +461,11 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 			p->watermark_sql_literal = warehouse_literal(p->watermark_kind);
 		}
 	}
-	if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
+	/* The newest row per key wins: by the stated order column, else by
+	 * the watermark; without either, duplicates fail the run. */
+	if (p->mode == MM_MERGE && p->merge_order_column)
+		p->dedupe_order_column = p->merge_order_column;
+	else if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
 		p->dedupe_order_column = p->incremental.column;
 	if (p->quarantine)
 		kvb_put(&args, a, "quarantine_path", with_slash(a, p->quarantine));

@@ -14,7 +14,49 @@
 
 static const char *const mode_names[] = { "append", "merge", "overwrite", "replace" };
 
-/* mode KIND [on KEYS] */
+/* Types whose values Spark can compare, so that "the greatest wins" means
+ * something: numbers, dates, timestamps and strings (byte order). */
+static const bool order_types[MT_STRUCT + 1] = {
+	[MT_STRING] = true, [MT_TINYINT] = true, [MT_SMALLINT] = true, [MT_INT] = true,
+	[MT_BIGINT] = true, [MT_FLOAT] = true, [MT_DOUBLE] = true, [MT_DECIMAL] = true,
+	[MT_DATE] = true, [MT_TIMESTAMP] = true,
+};
+
+/* mode merge on KEYS order by COLUMN [desc]: the column that picks the
+ * newest of several source rows with one key. */
+static void check_merge_order(struct check_ctx *c, const struct ast_clause *cl)
+{
+	const struct ast_name *o = &cl->u.mode.order, *dir = &cl->u.mode.direction;
+	const struct model_column *col;
+	size_t i;
+
+	if (dir->text && strcmp(dir->text, "desc"))
+		diag_help(diag_error(c->ds, c->src, dir->span,
+				     "merge keeps the row with the greatest '%s': '%s' is not supported",
+				     o->text, dir->text),
+			  "remove '%s' (only 'desc', the default, may be written)", dir->text);
+	col = check_column_ref(c, o, "merge order column");
+	if (!col)
+		return;
+	if (!order_types[col->type]) {
+		diag_help(diag_error(c->ds, c->src, o->span,
+				     "merge order column '%s' has type '%s', which cannot be ordered",
+				     o->text, col->spark_type),
+			  "order by a timestamp, date, number or string column");
+		return;
+	}
+	for (i = 0; i < c->mp->nmerge_keys; i++) {
+		if (!strcmp(c->mp->merge_keys[i], col->name)) {
+			diag_help(diag_error(c->ds, c->src, o->span,
+					     "merge order column '%s' is a merge key", o->text),
+				  "order by a column that tells versions of a row apart, like an update time");
+			return;
+		}
+	}
+	c->mp->merge_order_column = col->name;
+}
+
+/* mode KIND [on KEYS [order by COLUMN [desc]]] */
 void check_mode(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
@@ -26,6 +68,11 @@ void check_mode(struct check_ctx *c, const struct ast_clause *cl)
 		return;
 	}
 	mp->mode = (enum model_mode)m;
+	if (mp->mode != MM_MERGE && cl->u.mode.order.text)
+		diag_help(diag_error(c->ds, c->src, span_join(cl->u.mode.order_span,
+							      cl->u.mode.order.span),
+				     "'order by' only applies to 'mode merge'"),
+			  "remove it, or write 'mode merge on KEY order by COLUMN'");
 	if (mp->mode != MM_MERGE && cl->u.mode.nkeys) {
 		diag_help(diag_error(c->ds, c->src, cl->u.mode.on_span,
 				     "'on' keys only apply to 'mode merge'"),
@@ -57,6 +104,8 @@ void check_mode(struct check_ctx *c, const struct ast_clause *cl)
 			if (col)
 				mp->merge_keys[mp->nmerge_keys++] = col->name;
 		}
+		if (cl->u.mode.order.text)
+			check_merge_order(c, cl);
 	}
 }
 

@@ -357,6 +357,37 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	}
 }
 
+static bool is_merge_key(const struct model_pipeline *p, const char *name)
+{
+	for (size_t i = 0; i < p->nmerge_keys; i++)
+		if (!strcmp(p->merge_keys[i], name))
+			return true;
+	return false;
+}
+
+/* Spark MERGE names every declared column, so that the target's other
+ * columns are left as they are: merge_set (non-key columns, for UPDATE
+ * SET) and merge_columns (all of them, for INSERT). */
+static void merge_columns(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	bool update = false;
+	size_t i;
+
+	template_set_list(t, "merge_set");
+	template_set_list(t, "merge_columns");
+	for (i = 0; p->mode == MM_MERGE && i < p->ncolumns; i++) {
+		const char *q = sid(c, p->columns[i].name);
+
+		put_py(c, template_add_item(t, "merge_columns"), "col_py", q);
+		if (is_merge_key(p, p->columns[i].name))
+			continue;
+		put_py(c, template_add_item(t, "merge_set"), "set_py",
+		       arena_printf(c->a, "t.%s = s.%s", q, q));
+		update = true;
+	}
+	template_set_flag(t, "merge_update", update);
+}
+
 static void incremental(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	const struct model_incremental_spec *in = &p->incremental;
@@ -591,6 +622,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	columns(&c, p, t);
 	dq = validation(&c, p, t);
 
+	merge_columns(&c, p, t);
 	template_set_flag(t, "dedupe", p->mode == MM_MERGE);
 	template_set_flag(t, "order_col", p->dedupe_order_column != NULL);
 	if (p->dedupe_order_column) {

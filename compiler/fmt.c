@@ -563,6 +563,14 @@ static void print_clause(struct fmt *F, const struct ast_clause *c, int depth)
 			strbuf_addstr(o, " on ");
 			add_names(F, c->u.mode.keys, c->u.mode.nkeys, ", ");
 		}
+		if (c->u.mode.order.text) {
+			strbuf_addstr(o, " order by ");
+			add_name(F, &c->u.mode.order);
+		}
+		if (c->u.mode.direction.text) {
+			strbuf_addch(o, ' ');
+			add_name(F, &c->u.mode.direction);
+		}
 		break;
 	case AST_INCREMENTAL:
 		strbuf_addstr(o, "incremental ");

@@ -269,6 +269,7 @@ struct model_pipeline {
 	size_t nmerge_keys;
 	enum model_cast_policy cast_policy;	/* on cast error (default fail) */
 	const char *quarantine;		/* s3:// prefix for rejected rows, or NULL */
+	const char *merge_order_column;	/* mode merge ... order by COLUMN, or NULL */
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */
@@ -280,7 +281,7 @@ struct model_pipeline {
 	/* Also filled by check_glue_derive, for the emitters. */
 	const char *event_rule_name;	/* s3 event: the EventBridge rule starting the workflow */
 	const char **after_jobs;	/* schedule.after as Glue job names (nafter of them) */
-	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = any */
+	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = repeated keys fail the run */
 	const char *watermark_kind;	/* incremental column: "timestamp" | "date" | "integer" | "string" */
 	const char *watermark_sql_column;	/* jdbc, snowflake, bigquery watermark: the source column quoted for its database */
 	const char *watermark_sql_literal;	/* the same: literal pattern, "{}" = the value */

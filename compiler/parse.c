@@ -33,7 +33,7 @@ static const struct keyword keywords[] = {
 	{ "from", FROM }, { "if", IF }, { "in", IN }, { "incremental", INCREMENTAL },
 	{ "initial", INITIAL }, { "is", IS }, { "job", JOB }, { "lag", LAG }, { "matches", MATCHES },
 	{ "missing", MISSING }, { "mode", MODE }, { "new", NEW }, { "not", NOT },
-	{ "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON }, { "or", OR },
+	{ "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON }, { "or", OR }, { "order", ORDER },
 	{ "partition", PARTITION }, { "pipeline", PIPELINE }, { "required", REQUIRED },
 	{ "row_count", ROW_COUNT }, { "s3", S3 }, { "sample", SAMPLE }, { "schedule", SCHEDULE },
 	{ "source", SOURCE }, { "target", TARGET }, { "unique", UNIQUE }, { "validate", VALIDATE },

@@ -225,14 +225,14 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	BETWEEN "between" NOT_NULL "not_null" UNIQUE "unique" EXPECT "expect"
 	IN "in" IS "is" NOT "not" NULL_ "null" COMPLETENESS "completeness"
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
-	JOB "job"
+	JOB "job" ORDER "order"
 
 %token <span> '{'
 
 /* A '{' thrown away by error recovery takes its whole block with it. */
 %destructor { parse_discard_brace(ctx, @$); } '{'
 
-%type <name> name any_name keyword
+%type <name> name any_name keyword opt_direction
 %type <str> string
 %type <val> value
 %type <vec> qname args args1 list_items body stmt_lines settings setting_lines block opt_block
@@ -324,6 +324,11 @@ clause:
 		{ parse_expected(ctx, @2, "a partition field after 'partition by'"); $$ = NULL; }
 	| MODE any_name opt_keys
 		{ $$ = ast_clause_mode(A, @1, $2, $3, @3, @$); }
+	| MODE any_name opt_keys ORDER BY any_name opt_direction
+		{ $$ = ast_clause_mode_order(ast_clause_mode(A, @1, $2, $3, @3, @$), &$6, &$7,
+					     span_join(@4, @5)); }
+	| MODE any_name opt_keys ORDER error
+		{ parse_expected(ctx, @4, "'by COLUMN' after 'order'"); $$ = NULL; }
 	| MODE error
 		{ parse_expected(ctx, @1, "a write mode after 'mode' (append, merge, overwrite, replace)"); $$ = NULL; }
 	| INCREMENTAL BY name opt_lag opt_initial
@@ -383,6 +388,12 @@ opt_keys:
 	  %empty		{ $$ = NULL; }
 	| ON name_list		{ $$ = $2; }
 	| ON error		{ parse_expected(ctx, @1, "the key columns after 'on'"); $$ = NULL; }
+	;
+
+/* 'asc' or 'desc' (the checker decides which are allowed) */
+opt_direction:
+	  %empty		{ $$ = (struct ast_name){ NULL, { 0, 0 } }; }
+	| any_name		{ $$ = $1; }
 	;
 
 after_list:
@@ -619,7 +630,7 @@ keyword:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | AND | OR | DEMAND | S3
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
-	| SAMPLE | FAILURE | JOB
+	| SAMPLE | FAILURE | JOB | ORDER
 	;
 
 %%
@@ -658,7 +669,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOB;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_ORDER;
 }
 
 /* "by" for the symbol named "\"by\"" */

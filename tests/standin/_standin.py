@@ -545,6 +545,71 @@ def cte_names(masked_sql):
     return names
 
 
+def _merge_ident(text):
+    """`a``b` -> a`b; t.`a` -> ('t', 'a'); None when text is not a column."""
+    m = re.match(r"^\s*(?:(%s)\s*\.\s*)?(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)\s*$"
+                 % _IDENT, text)
+    if not m:
+        return None
+    name = m.group(2)
+    if name.startswith("`"):
+        name = name[1:-1].replace("``", "`")
+    return ((m.group(1) or "").strip("`") or None, name)
+
+
+def _split_top(sql, masked, start, end):
+    """Splits sql[start:end] at commas outside parentheses and quotes."""
+    out, depth, k = [], 0, start
+    for i in range(start, end):
+        c = masked[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0 and _outside_backquotes(masked, start, i):
+            out.append(sql[k:i])
+            k = i + 1
+    out.append(sql[k:end])
+    return [x.strip() for x in out]
+
+
+def _outside_backquotes(masked, start, i):
+    return masked.count("`", start, i) % 2 == 0
+
+
+def _merge_action(sql, masked, start, end, action):
+    """The columns a WHEN clause names: UPDATE SET [(alias, col, value)] and
+    INSERT (cols) VALUES (values); star=True for SET * / INSERT *."""
+    body = masked[start:end]
+    if action == "UPDATE":
+        m = re.match(r"\s*SET\s+", body, re.I)
+        if not m:
+            return {"malformed": "UPDATE without SET"}
+        if body[m.end():].strip() == "*":
+            return {"star": True}
+        sets = []
+        for item in _split_top(sql, masked, start + m.end(), end):
+            eq = item.find("=")
+            left = _merge_ident(item[:eq]) if eq > 0 else None
+            if left is None:
+                return {"malformed": "bad assignment '%s'" % item}
+            sets.append({"alias": left[0], "column": left[1], "value": item[eq + 1:].strip()})
+        return {"star": False, "set": sets}
+    if action == "INSERT":
+        if body.strip() == "*":
+            return {"star": True}
+        m = re.match(r"\s*\((.*)\)\s*VALUES\s*\((.*)\)\s*$", body, re.I | re.S)
+        if not m:
+            return {"malformed": "INSERT without (columns) VALUES (values)"}
+        cols = _split_top(sql, masked, start + m.start(1), start + m.end(1))
+        vals = _split_top(sql, masked, start + m.start(2), start + m.end(2))
+        names = [_merge_ident(c) for c in cols]
+        if any(n is None or n[0] for n in names):
+            return {"malformed": "INSERT column list must name plain target columns"}
+        return {"star": False, "insert_columns": [n[1] for n in names], "values": vals}
+    return {}
+
+
 def merge_parts(sql):
     """Dissects MERGE INTO t [AS] a USING src [AS] b ON cond WHEN ..."""
     masked = mask_literals(sql)
@@ -587,11 +652,16 @@ def merge_parts(sql):
     on_text = sql[on[1]:when[0] if when else len(sql)].strip()
     clauses = []
     if when:
-        for cm in re.finditer(r"\bWHEN\s+(NOT\s+MATCHED(?:\s+BY\s+(?:SOURCE|TARGET))?|MATCHED)\b"
-                              r"(.*?)\bTHEN\s+(UPDATE|DELETE|INSERT)", masked[when[0]:], re.I | re.S):
-            clauses.append({"when": re.sub(r"\s+", " ", cm.group(1).upper()),
-                            "condition": sql[when[0] + cm.start(2):when[0] + cm.end(2)].strip() or None,
-                            "action": cm.group(3).upper()})
+        found = list(re.finditer(r"\bWHEN\s+(NOT\s+MATCHED(?:\s+BY\s+(?:SOURCE|TARGET))?|MATCHED)\b"
+                                 r"(.*?)\bTHEN\s+(UPDATE|DELETE|INSERT)", masked[when[0]:],
+                                 re.I | re.S))
+        for n, cm in enumerate(found):
+            end = when[0] + (found[n + 1].start() if n + 1 < len(found) else len(masked) - when[0])
+            clause = {"when": re.sub(r"\s+", " ", cm.group(1).upper()),
+                      "condition": sql[when[0] + cm.start(2):when[0] + cm.end(2)].strip() or None,
+                      "action": cm.group(3).upper()}
+            clause.update(_merge_action(sql, masked, when[0] + cm.end(), end, clause["action"]))
+            clauses.append(clause)
     keys = []
     for em in re.finditer(r"(?:(%s)\s*\.\s*)?(%s)\s*(?:=|<=>)\s*(?:(%s)\s*\.\s*)?(%s)"
                           % (_IDENT, _IDENT, _IDENT, _IDENT), mask_literals(on_text)):

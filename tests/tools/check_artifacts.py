@@ -486,6 +486,18 @@ def check_merge_keys(results, facts):
             if missing:
                 out.append("%s run: %s ON clause %r does not match on %s"
                            % (res["run"], where, on, ", ".join(missing)))
+        # Columns of the table the pipeline does not declare are left
+        # alone: the MERGE names its columns (no SET * / INSERT *), and
+        # never rewrites a key.
+        for e in events(res, "sql"):
+            for cl in (e.get("merge") or {}).get("clauses", []):
+                if cl.get("star"):
+                    out.append("%s run: spark.sql MERGE uses %s * instead of naming columns"
+                               % (res["run"], cl["action"]))
+                for a in cl.get("set", []):
+                    if a["column"].lower() in keys:
+                        out.append("%s run: spark.sql MERGE updates key %s"
+                                   % (res["run"], a["column"]))
         # A row with a null key never matches: merged again on every run,
         # it would be duplicated.  The rows merged must exclude them.
         for where, filters in merged_rows_filters(res):

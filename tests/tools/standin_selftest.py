@@ -106,6 +106,29 @@ CASES = [
      "df = glue.create_dynamic_frame.from_catalog(database='db', table_name='src').toDF()\n"
      "df.select('nope')", ("AnalysisException", "UNRESOLVED_COLUMN", False), "incremental",
      {"STANDIN_SCHEMA": '{"db.src": ["id:bigint"]}'}),
+    ("MERGE with explicit columns, quoted names included",
+     "spark.range(3).withColumn('a`b', F.lit(1)).createOrReplaceTempView('s')\n"
+     "spark.sql('MERGE INTO glue_catalog.db.t AS t USING s AS s ON t.`id` = s.`id` "
+     "WHEN MATCHED THEN UPDATE SET t.`a``b` = s.`a``b` "
+     "WHEN NOT MATCHED THEN INSERT (`id`, `a``b`) VALUES (s.`id`, s.`a``b`)')", None,
+     "incremental", {"STANDIN_SCHEMA": '{"glue_catalog.db.t": ["id:bigint", "a`b:int"]}'}),
+    ("MERGE SET of a column the target lacks",
+     "spark.range(3).withColumn('x', F.lit(1)).createOrReplaceTempView('s')\n"
+     "spark.sql('MERGE INTO glue_catalog.db.t AS t USING s AS s ON t.id = s.id "
+     "WHEN MATCHED THEN UPDATE SET t.x = s.x')",
+     ("AnalysisException", "UNRESOLVED_COLUMN", True),
+     "incremental", {"STANDIN_SCHEMA": '{"glue_catalog.db.t": ["id:bigint"]}'}),
+    ("MERGE INSERT of a value the source lacks",
+     "spark.range(3).createOrReplaceTempView('s')\n"
+     "spark.sql('MERGE INTO glue_catalog.db.t AS t USING s AS s ON t.id = s.id "
+     "WHEN NOT MATCHED THEN INSERT (id, x) VALUES (s.id, s.x)')",
+     ("AnalysisException", "UNRESOLVED_COLUMN", True),
+     "incremental", {"STANDIN_SCHEMA": '{"glue_catalog.db.t": ["id:bigint", "x:int"]}'}),
+    ("MERGE INSERT with fewer values than columns",
+     "spark.range(3).createOrReplaceTempView('s')\n"
+     "spark.sql('MERGE INTO glue_catalog.db.t AS t USING s AS s ON t.id = s.id "
+     "WHEN NOT MATCHED THEN INSERT (id, x) VALUES (s.id)')",
+     ("ParseException", "2 columns but gives 1 values", True)),
     ("MERGE without Iceberg extensions fails",
      "spark.range(3).createOrReplaceTempView('s')\n"
      "spark.sql('MERGE INTO glue_catalog.db.t t USING s ON t.id = s.id "

@@ -228,6 +228,50 @@ def _parse_error(text, why):
                           % (why, " ".join(text.split())))
 
 
+def _merge_target_columns(target):
+    """The target's columns when known: created or declared in this run, or
+    configured for this table by name (the "*" default describes sources)."""
+    ref = S.TableRef(target)
+    cols = (S.STATE.created.get(ref.key) or {}).get("columns") or \
+        S.STATE.declared.get(ref.key)
+    named = {k: v for k, v in S.SCHEMAS.items() if k != "*"}
+    if not cols and S._lookup(named, target) is not None:
+        cols = S.schema_for(target)
+    return {n.lower() for n, _ in cols} if cols else None
+
+
+def _check_merge_columns(text, parts, target, sdf):
+    """The columns MERGE names exist: SET and INSERT columns in the target,
+    s.col values in the source; INSERT has one value per column."""
+    tcols = _merge_target_columns(target)
+    scols = None if sdf is None or sdf._open else {c.lower() for c in sdf.columns}
+    salias = (parts.get("source_alias") or "").strip("`").lower()
+    for cl in parts["clauses"]:
+        if cl.get("malformed"):
+            raise _parse_error(text, "MERGE %s" % cl["malformed"])
+        named = [x["column"] for x in cl.get("set", [])] + cl.get("insert_columns", [])
+        values = [x["value"] for x in cl.get("set", [])] + cl.get("values", [])
+        if len(cl.get("insert_columns", [])) != len(cl.get("values", [])):
+            raise _parse_error(text, "INSERT names %d columns but gives %d values" % (
+                len(cl["insert_columns"]), len(cl["values"])))
+        for c in named:
+            if tcols is not None and c.lower() not in tcols:
+                raise _merge_unresolved(c, target, sorted(tcols))
+        for v in values:
+            ident = S._merge_ident(v)
+            if ident and ident[0] and ident[0].lower() == salias and scols is not None \
+                    and ident[1].lower() not in scols:
+                raise _merge_unresolved(v, parts["source"], sorted(scols))
+
+
+def _merge_unresolved(name, where, known):
+    S.violation("SparkSession.sql", "MERGE names column %s, not in %s" % (name, where))
+    return AnalysisException("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function "
+                             "parameter with name %s cannot be resolved in %s. Did you "
+                             "mean one of the following? [%s]." % (name, where,
+                                                                   ", ".join(known)))
+
+
 def _run_sql(session, text, args):
     clean, err = S.strip_sql(text)
     if err:
@@ -307,11 +351,13 @@ def _run_sql(session, text, args):
             raise _parse_error(text, "MERGE statement not understood")
         ev["merge"] = parts
         src = parts["source"]
+        sdf = None
         if not src.startswith("("):
             sp = S.split_name(src)
             if len(sp) == 1 and sp[0].lower() in S.STATE.temp_views:
                 sdf = S.STATE.temp_views[sp[0].lower()]
                 ev["merge"]["source_filters"] = sdf._filters
+        _check_merge_columns(text, parts, target, sdf)
         S.mark_written(S.TableRef(target), 0)
         return DataFrame._new(session, [], 0, "MERGE")
     if stmt in ("CREATE TABLE", "CREATE OR REPLACE TABLE", "REPLACE TABLE"):

@@ -208,18 +208,30 @@ df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 # Merge keys are required: a row without a key matches no target row and
 # would be inserted again on every run, so it is dropped here.
-rows_before_keys = df.count()
-for key in [
+MERGE_KEYS = [
     "`order_id`",
-]:
+]
+rows_before_keys = df.count()
+for key in MERGE_KEYS:
     df = df.filter(F.col(key).isNotNull())
-rows_without_key = rows_before_keys - df.count()
+rows_with_key = df.count()
+rows_without_key = rows_before_keys - rows_with_key
 if rows_without_key:
     log.warn(f"{PIPELINE}: dropped {rows_without_key} rows without a key")
-# Merge needs at most one source row per key.
-df = df.dropDuplicates([
-    "order_id",
-])
+# Merge needs at most one source row per key, and which one is never left
+# to chance: the newest wins, and rows that cannot be told apart fail the
+# run.
+rows_newest = rows_with_key
+if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
+    duplicates = (df.groupBy(*[F.col(key) for key in MERGE_KEYS])
+                  .agg(F.count("*").alias("_pipec_rows"))
+                  .filter(F.col("_pipec_rows") > 1))
+    example = duplicates.drop("_pipec_rows").first().asDict()
+    raise RuntimeError(
+        f"{PIPELINE}: {duplicates.count()} keys have more than one source row"
+        + f" (example key: {example}); merge needs one row per key, and"
+        " 'mode merge on KEYS order by COLUMN' says which row wins"
+    )
 
 rows_written = df.count()
 # Redshift: rows are loaded into a staging table, then moved into the

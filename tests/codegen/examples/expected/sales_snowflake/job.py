@@ -257,20 +257,31 @@ df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 # Merge keys are required: a row without a key matches no target row and
 # would be inserted again on every run, so it is dropped here.
-rows_before_keys = df.count()
-for key in [
+MERGE_KEYS = [
     "`sale_day`",
     "`store_id`",
-]:
+]
+rows_before_keys = df.count()
+for key in MERGE_KEYS:
     df = df.filter(F.col(key).isNotNull())
-rows_without_key = rows_before_keys - df.count()
+rows_with_key = df.count()
+rows_without_key = rows_before_keys - rows_with_key
 if rows_without_key:
     log.warn(f"{PIPELINE}: dropped {rows_without_key} rows without a key")
-# Merge needs at most one source row per key.
-df = df.dropDuplicates([
-    "sale_day",
-    "store_id",
-])
+# Merge needs at most one source row per key, and which one is never left
+# to chance: the newest wins, and rows that cannot be told apart fail the
+# run.
+rows_newest = rows_with_key
+if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
+    duplicates = (df.groupBy(*[F.col(key) for key in MERGE_KEYS])
+                  .agg(F.count("*").alias("_pipec_rows"))
+                  .filter(F.col("_pipec_rows") > 1))
+    example = duplicates.drop("_pipec_rows").first().asDict()
+    raise RuntimeError(
+        f"{PIPELINE}: {duplicates.count()} keys have more than one source row"
+        + f" (example key: {example}); merge needs one row per key, and"
+        " 'mode merge on KEYS order by COLUMN' says which row wins"
+    )
 
 rows_written = df.count()
 
@@ -299,18 +310,31 @@ if dq_failed:
     log.error(f"{PIPELINE}: data quality rules failed: {dq_failed}")
     raise RuntimeError(f"{PIPELINE}: data quality rules failed: {dq_failed}")
 
-# Merge: rows matching on the keys are updated, the others inserted.
+# Merge: rows matching on the keys are updated, the others inserted. Every
+# declared column is named, so columns of the table the pipeline does not
+# declare keep their values (and are null in inserted rows).
 MERGE_ON = " AND ".join([
     "t.`sale_day` = s.`sale_day`",
     "t.`store_id` = s.`store_id`",
 ])
+MERGE_SET = ", ".join([
+    "t.`revenue` = s.`revenue`",
+    "t.`units` = s.`units`",
+])
+MERGE_COLUMNS = [
+    "`sale_day`",
+    "`store_id`",
+    "`revenue`",
+    "`units`",
+]
 df.createOrReplaceTempView("pipec_source")
 spark.sql(
     "MERGE INTO " + ARGS["target_table"] + " AS t"
     " USING pipec_source AS s"
     " ON " + MERGE_ON
-    + " WHEN MATCHED THEN UPDATE SET *"
-    " WHEN NOT MATCHED THEN INSERT *"
+    + " WHEN MATCHED THEN UPDATE SET " + MERGE_SET
+    + " WHEN NOT MATCHED THEN INSERT (" + ", ".join(MERGE_COLUMNS) + ")"
+    " VALUES (" + ", ".join("s." + col for col in MERGE_COLUMNS) + ")"
 )
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

@@ -294,35 +294,66 @@ df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 # Merge keys are required: a row without a key matches no target row and
 # would be inserted again on every run, so it is dropped here.
-rows_before_keys = df.count()
-for key in [
+MERGE_KEYS = [
     "`id`",
-]:
+]
+rows_before_keys = df.count()
+for key in MERGE_KEYS:
     df = df.filter(F.col(key).isNotNull())
-rows_without_key = rows_before_keys - df.count()
+rows_with_key = df.count()
+rows_without_key = rows_before_keys - rows_with_key
 if rows_without_key:
     log.warn(f"{PIPELINE}: dropped {rows_without_key} rows without a key")
-# Merge needs at most one source row per key.
-# The newest row by "seq" wins.
+# Merge needs at most one source row per key, and which one is never left
+# to chance: the newest wins, and rows that cannot be told apart fail the
+# run.
+# The newest row by "seq" wins (the greatest value; a null is
+# older than any value). Rows of one key that tie for newest all stay, and
+# are reported below.
 newest_first = Window.partitionBy(
-    F.col("`id`"),
-).orderBy(F.col("`seq`").desc())
-df = (df.withColumn("_pipec_rank", F.row_number().over(newest_first))
+    *[F.col(key) for key in MERGE_KEYS]
+).orderBy(F.col("`seq`").desc_nulls_last())
+df = (df.withColumn("_pipec_rank", F.rank().over(newest_first))
       .filter(F.col("_pipec_rank") == 1)
       .drop("_pipec_rank"))
+rows_newest = df.count()
+if rows_with_key - rows_newest:
+    log.info(f"{PIPELINE}: {rows_with_key - rows_newest} rows superseded by a"
+             " newer row with the same key")
+if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
+    duplicates = (df.groupBy(*[F.col(key) for key in MERGE_KEYS])
+                  .agg(F.count("*").alias("_pipec_rows"))
+                  .filter(F.col("_pipec_rows") > 1))
+    example = duplicates.drop("_pipec_rows").first().asDict()
+    raise RuntimeError(
+        f"{PIPELINE}: {duplicates.count()} keys have more than one source row"
+        + " with the same newest " + "seq"
+        + f" (example key: {example}); merge needs one row per key, and"
+        " rows with an equal " + "seq" + " cannot be told apart"
+    )
 
 rows_written = df.count()
-# Merge: rows matching on the keys are updated, the others inserted.
+# Merge: rows matching on the keys are updated, the others inserted. Every
+# declared column is named, so columns of the table the pipeline does not
+# declare keep their values (and are null in inserted rows).
 MERGE_ON = " AND ".join([
     "t.`id` = s.`id`",
 ])
+MERGE_SET = ", ".join([
+    "t.`seq` = s.`seq`",
+])
+MERGE_COLUMNS = [
+    "`id`",
+    "`seq`",
+]
 df.createOrReplaceTempView("pipec_source")
 spark.sql(
     "MERGE INTO " + ARGS["target_table"] + " AS t"
     " USING pipec_source AS s"
     " ON " + MERGE_ON
-    + " WHEN MATCHED THEN UPDATE SET *"
-    " WHEN NOT MATCHED THEN INSERT *"
+    + " WHEN MATCHED THEN UPDATE SET " + MERGE_SET
+    + " WHEN NOT MATCHED THEN INSERT (" + ", ".join(MERGE_COLUMNS) + ")"
+    " VALUES (" + ", ".join("s." + col for col in MERGE_COLUMNS) + ")"
 )
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()
