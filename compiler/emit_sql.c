@@ -5,6 +5,8 @@
  */
 #include "emit.h"
 
+#include <assert.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -20,7 +22,179 @@ static const char *const cmp_ops[] = {
 	[MC_EQ] = "=", [MC_NE] = "!=", [MC_LT] = "<", [MC_LE] = "<=", [MC_GT] = ">", [MC_GE] = ">=",
 };
 
-/* ---- DQDL ---- */
+/* ---- DQDL ----
+ *
+ * One meaning per rule, the same in the ruleset and in validate.sql
+ * (docs/language.md, "What each rule means"):
+ *   - expect c OP v holds for every row whose c is not NULL; NULLs are the
+ *     business of not_null and completeness.  DQDL's ColumnValues fails
+ *     NULL rows for every operator but != and not in ("Null behavior",
+ *     https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-ColumnValues.html),
+ *     so the rule is written with the page's own way to allow them:
+ *     (ColumnValues "c" OP v) or (ColumnValues "c" = NULL), and an in-list
+ *     carries NULL.
+ *   - freshness c within D holds when the newest c is at most D old.
+ *     DataFreshness checks every row and fails NULL rows
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-DataFreshness.html),
+ *     so it is not used: a CustomSql count of fresh rows must be > 0.
+ *   - Literals the DQDL grammar has no condition for (awslabs/dqdl
+ *     DataQualityDefinitionLanguage.g4: booleans; <, >, between on strings;
+ *     dates only as "yyyy-MM-dd", so no timestamp; a quoted string shaped
+ *     like a date or a time lexes as DATE/TIME, not as a string) go through
+ *     CustomSql, whose Spark SQL query returns one number, here the count
+ *     of violating rows, which must be 0
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-CustomSql.html;
+ *     the evaluated data is the table alias primary). */
+
+static const struct model_column *column_of(const struct model_pipeline *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++)
+		if (!strcmp(p->columns[i].name, name))
+			return &p->columns[i];
+	assert(!"rule column is a declared column");
+	return NULL;
+}
+
+/* A timestamp literal written with its time part, "YYYY-MM-DD HH:MM:SS",
+ * the date alone meaning midnight. */
+static void timestamp_text(struct strbuf *out, const char *s)
+{
+	strbuf_add(out, s, 10);
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, s[10] ? s + 11 : "00:00:00");
+}
+
+/* The typed SQL literal of v for a column of type t, in Spark SQL (DQDL's
+ * CustomSql) or Athena (validate.sql): both spell DATE '…' and
+ * TIMESTAMP '…'; they differ in string escapes. */
+static void sql_value(struct strbuf *out, const struct model_literal *v, enum model_type t,
+		      bool spark)
+{
+	struct strbuf ts = STRBUF_INIT;
+
+	if (!v->is_string) {
+		strbuf_addstr(out, v->text);
+		return;
+	}
+	if (t == MT_DATE)
+		strbuf_addstr(out, "DATE ");
+	if (t == MT_TIMESTAMP) {
+		strbuf_addstr(out, "TIMESTAMP ");
+		timestamp_text(&ts, v->text);
+	}
+	if (spark)
+		escape_spark_string(out, ts.len ? ts.buf : v->text);
+	else
+		escape_athena_string(out, ts.len ? ts.buf : v->text);
+	strbuf_release(&ts);
+}
+
+/* The predicate a good row satisfies on column col (already quoted),
+ * written in Spark SQL or Athena SQL. */
+static void sql_pred(struct strbuf *out, const char *col, const struct model_rule *r,
+		     enum model_type t, bool spark)
+{
+	size_t i;
+
+	switch (r->cmp) {
+	case MC_BETWEEN:
+		strbuf_addf(out, "%s BETWEEN ", col);
+		sql_value(out, &r->values[0], t, spark);
+		strbuf_addstr(out, " AND ");
+		sql_value(out, &r->values[1], t, spark);
+		return;
+	case MC_IN:
+		strbuf_addf(out, "%s IN (", col);
+		for (i = 0; i < r->nvalues; i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			sql_value(out, &r->values[i], t, spark);
+		}
+		strbuf_addch(out, ')');
+		return;
+	case MC_MATCHES: {
+		/* DQDL (Java's String.matches) matches the whole value;
+		 * regexp_like and RLIKE find the pattern anywhere: anchor it. */
+		struct strbuf re = STRBUF_INIT;
+
+		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
+		if (spark) {
+			strbuf_addf(out, "%s RLIKE ", col);
+			escape_spark_string(out, re.buf);
+		} else {
+			strbuf_addf(out, "regexp_like(%s, ", col);
+			escape_athena_string(out, re.buf);
+			strbuf_addch(out, ')');
+		}
+		strbuf_release(&re);
+		return;
+	}
+	case MC_NOT_NULL:
+		strbuf_addf(out, "%s IS NOT NULL", col);
+		return;
+	case MC_NE:
+		strbuf_addf(out, "%s <> ", col);
+		sql_value(out, &r->values[0], t, spark);
+		return;
+	default:
+		strbuf_addf(out, "%s %s ", col, cmp_ops[r->cmp]);
+		sql_value(out, &r->values[0], t, spark);
+		return;
+	}
+}
+
+/* The rows breaking an expect rule: c has a value and the value fails the
+ * predicate (NULL rows never count, see above). */
+static void sql_violation(struct strbuf *out, const char *col, const struct model_rule *r,
+			  enum model_type t, bool spark)
+{
+	strbuf_addf(out, "%s IS NOT NULL AND NOT (", col);
+	sql_pred(out, col, r, t, spark);
+	strbuf_addch(out, ')');
+}
+
+/* A string DQDL would lex as a DATE, TIME or MIL_TIME token
+ * (CommonLexerRules.g4) instead of a QUOTED_STRING. */
+static bool lexes_as_date_or_time(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 10 && s[4] == '-' && s[7] == '-') {
+		for (i = 0; i < 10; i++)
+			if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+				return false;
+		return true;
+	}
+	/* H:MM, HH:MM, optionally followed by " AM"/" PM" */
+	i = isdigit((unsigned char)s[0]) ? (isdigit((unsigned char)s[1]) ? 2 : 1) : 0;
+	if (!i || s[i] != ':' || !isdigit((unsigned char)s[i + 1]) ||
+	    !isdigit((unsigned char)s[i + 2]))
+		return false;
+	i += 3;
+	return s[i] == '\0' || !strcmp(s + i, " AM") || !strcmp(s + i, " PM");
+}
+
+/* Whether ColumnValues can state r on a column of type t with the literal
+ * as written; if not, the rule is a CustomSql count. */
+static bool columnvalues_can(const struct model_rule *r, enum model_type t)
+{
+	size_t i;
+
+	/* DQDL has no boolean literal, and its dates are days: how a
+	 * timestamp compares with one is not documented. */
+	if (t == MT_BOOLEAN || t == MT_TIMESTAMP)
+		return false;
+	if (t != MT_STRING)
+		return true;
+	if (r->cmp != MC_EQ && r->cmp != MC_NE && r->cmp != MC_IN && r->cmp != MC_MATCHES)
+		return false;
+	for (i = 0; i < r->nvalues; i++)
+		if (lexes_as_date_or_time(r->values[i].text))
+			return false;
+	return true;
+}
 
 static void dqdl_value(struct strbuf *out, const struct model_literal *v)
 {
@@ -30,94 +204,143 @@ static void dqdl_value(struct strbuf *out, const struct model_literal *v)
 		strbuf_addstr(out, v->text);
 }
 
-static void dqdl_cond(struct strbuf *out, const struct model_rule *r)
+static void dqdl_next(struct strbuf *out, size_t *n)
 {
+	strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
+}
+
+/* CustomSql "SELECT COUNT(*) FROM primary WHERE WHERE" CMP: the query is
+ * Spark SQL, then quoted as one DQDL string. */
+static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, const char *cmp)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	strbuf_addf(&q, "SELECT COUNT(*) FROM primary WHERE %s", where);
+	dqdl_next(out, n);
+	strbuf_addstr(out, "CustomSql ");
+	escape_dqdl(out, q.buf);
+	strbuf_addf(out, " %s", cmp);
+	strbuf_release(&q);
+}
+
+/* (ColumnValues "c" OP v) or (ColumnValues "c" = NULL) */
+static void dqdl_or_null(struct strbuf *out, size_t *n, const char *col, const char *op,
+			 const struct model_literal *v)
+{
+	dqdl_next(out, n);
+	strbuf_addstr(out, "(ColumnValues ");
+	escape_dqdl(out, col);
+	strbuf_addf(out, " %s ", op);
+	dqdl_value(out, v);
+	strbuf_addstr(out, ") or (ColumnValues ");
+	escape_dqdl(out, col);
+	strbuf_addstr(out, " = NULL)");
+}
+
+/* The expect rule r on column col.  The language's between is inclusive,
+ * DQDL's exclusive (awslabs/dqdl: > lo && < hi), so it becomes two rules,
+ * >= lo and <= hi, the bounds validate.sql's BETWEEN checks. */
+static void dqdl_expect(struct strbuf *out, size_t *n, const struct model_pipeline *p,
+			const struct model_rule *r, const char *col)
+{
+	enum model_type t = column_of(p, col)->type;
 	size_t i;
 
-	switch (r->cmp) {
-	case MC_BETWEEN:
-		/* Never reached: dqdl_check spells between as two rules. */
-		return;
-	case MC_IN:
+	if (r->cmp == MC_NOT_NULL) {
+		dqdl_next(out, n);
+		strbuf_addstr(out, "IsComplete ");
+		escape_dqdl(out, col);
+	} else if (!columnvalues_can(r, t)) {
+		struct strbuf q = STRBUF_INIT, c = STRBUF_INIT;
+
+		escape_spark_ident(&c, col);
+		sql_violation(&q, c.buf, r, t, true);
+		dqdl_custom_count(out, n, q.buf, "= 0");
+		strbuf_release(&q);
+		strbuf_release(&c);
+	} else if (r->cmp == MC_BETWEEN) {
+		dqdl_or_null(out, n, col, ">=", &r->values[0]);
+		dqdl_or_null(out, n, col, "<=", &r->values[1]);
+	} else if (r->cmp == MC_IN) {
+		dqdl_next(out, n);
+		strbuf_addstr(out, "ColumnValues ");
+		escape_dqdl(out, col);
 		strbuf_addstr(out, " in [");
 		for (i = 0; i < r->nvalues; i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
 			dqdl_value(out, &r->values[i]);
+			strbuf_addstr(out, ", ");
 		}
-		strbuf_addch(out, ']');
-		return;
-	case MC_MATCHES:
-		strbuf_addstr(out, " matches ");
+		strbuf_addstr(out, "NULL]");
+	} else if (r->cmp == MC_NE) {
+		/* != passes NULL rows natively (ColumnValues, "Null behavior") */
+		dqdl_next(out, n);
+		strbuf_addstr(out, "ColumnValues ");
+		escape_dqdl(out, col);
+		strbuf_addstr(out, " != ");
 		dqdl_value(out, &r->values[0]);
-		return;
-	case MC_NOT_NULL:
-		return;
-	default:
-		strbuf_addf(out, " %s ", cmp_ops[r->cmp]);
-		dqdl_value(out, &r->values[0]);
-		return;
+	} else {
+		dqdl_or_null(out, n, col, r->cmp == MC_MATCHES ? "matches" : cmp_ops[r->cmp],
+			     &r->values[0]);
 	}
 }
 
-static void dqdl_duration(struct strbuf *out, int64_t secs)
-{
-	if (secs % 86400 == 0)
-		strbuf_addf(out, "%" PRId64 " days", secs / 86400);
-	else if (secs % 3600 == 0)
-		strbuf_addf(out, "%" PRId64 " hours", secs / 3600);
-	else
-		strbuf_addf(out, "%" PRId64 " minutes", (secs + 59) / 60);
-}
-
-/* The rule "HEAD COND" (HEAD already spelled by head/col).  The language's
- * between is inclusive, DQDL's exclusive (awslabs/dqdl: > lo && < hi), so
- * it becomes two rules, HEAD >= lo and HEAD <= hi, the bounds validate.sql's
- * BETWEEN checks. */
-static void dqdl_check(struct strbuf *out, const struct model_rule *r, size_t *n,
-		       const char *head, const char *col)
+/* RowCount / Completeness with the rule's comparison; between as two
+ * inclusive rules, as for expect. */
+static void dqdl_metric(struct strbuf *out, size_t *n, const struct model_rule *r,
+			const char *head, const char *col)
 {
 	int k;
 
 	for (k = 0; k < (r->cmp == MC_BETWEEN ? 2 : 1); k++) {
-		strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
+		dqdl_next(out, n);
 		strbuf_addstr(out, head);
 		if (col) {
 			strbuf_addch(out, ' ');
 			escape_dqdl(out, col);
 		}
-		if (r->cmp == MC_BETWEEN) {
+		if (r->cmp == MC_BETWEEN)
 			strbuf_addstr(out, k ? " <= " : " >= ");
-			dqdl_value(out, &r->values[k]);
-		} else {
-			dqdl_cond(out, r);
-		}
+		else
+			strbuf_addf(out, " %s ", cmp_ops[r->cmp]);
+		dqdl_value(out, &r->values[k]);
 	}
 }
 
+/* Newest row fresh: at least one row at most D old (NULLs are not fresh). */
+static void dqdl_freshness(struct strbuf *out, size_t *n, const struct model_rule *r,
+			   const char *col)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	escape_spark_ident(&w, col);
+	strbuf_addf(&w, " >= current_timestamp() - INTERVAL %" PRId64 " SECONDS", r->seconds);
+	dqdl_custom_count(out, n, w.buf, "> 0");
+	strbuf_release(&w);
+}
+
 /* Appends the rules of r, one per line, each preceded by a separator. */
-static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
+static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
+		      const struct model_rule *r, size_t *n)
 {
 	size_t i;
 
-#define NEXT() (strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    "))
 	switch (r->kind) {
 	case MR_ROW_COUNT_MATCHES_SOURCE:
-		NEXT();
+		dqdl_next(out, n);
 		strbuf_addstr(out, "RowCountMatch \"source\" = 1.0");
 		return;
 	case MR_ROW_COUNT:
-		dqdl_check(out, r, n, "RowCount", NULL);
+		dqdl_metric(out, n, r, "RowCount", NULL);
 		return;
 	case MR_NOT_NULL:
 		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
+			dqdl_next(out, n);
 			strbuf_addstr(out, "IsComplete ");
 			escape_dqdl(out, r->columns[i]);
 		}
 		return;
 	case MR_UNIQUE:
-		NEXT();
+		dqdl_next(out, n);
 		strbuf_addstr(out, "IsUnique");
 		for (i = 0; i < r->ncolumns; i++) {
 			strbuf_addch(out, ' ');
@@ -126,24 +349,17 @@ static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
 		return;
 	case MR_EXPECT:
 		for (i = 0; i < r->ncolumns; i++)
-			dqdl_check(out, r, n, r->cmp == MC_NOT_NULL ? "IsComplete" : "ColumnValues",
-				   r->columns[i]);
+			dqdl_expect(out, n, p, r, r->columns[i]);
 		return;
 	case MR_FRESHNESS:
-		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
-			strbuf_addstr(out, "DataFreshness ");
-			escape_dqdl(out, r->columns[i]);
-			strbuf_addstr(out, " <= ");
-			dqdl_duration(out, r->seconds);
-		}
+		for (i = 0; i < r->ncolumns; i++)
+			dqdl_freshness(out, n, r, r->columns[i]);
 		return;
 	case MR_COMPLETENESS:
 		for (i = 0; i < r->ncolumns; i++)
-			dqdl_check(out, r, n, "Completeness", r->columns[i]);
+			dqdl_metric(out, n, r, "Completeness", r->columns[i]);
 		return;
 	}
-#undef NEXT
 }
 
 size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
@@ -152,67 +368,12 @@ size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
 
 	strbuf_addstr(out, "Rules = [");
 	for (i = 0; i < p->validation.nrules; i++)
-		dqdl_rule(out, &p->validation.rules[i], &n);
+		dqdl_rule(out, p, &p->validation.rules[i], &n);
 	strbuf_addstr(out, "\n]");
 	return n;
 }
 
 /* ---- validate.sql ---- */
-
-static void athena_value(struct strbuf *out, const struct model_literal *v)
-{
-	if (v->is_string)
-		escape_athena_string(out, v->text);
-	else
-		strbuf_addstr(out, v->text);
-}
-
-/* The predicate a good row satisfies, on the Athena column col. */
-static void athena_pred(struct strbuf *out, const char *col, const struct model_rule *r)
-{
-	size_t i;
-
-	switch (r->cmp) {
-	case MC_BETWEEN:
-		strbuf_addf(out, "%s BETWEEN ", col);
-		athena_value(out, &r->values[0]);
-		strbuf_addstr(out, " AND ");
-		athena_value(out, &r->values[1]);
-		return;
-	case MC_IN:
-		strbuf_addf(out, "%s IN (", col);
-		for (i = 0; i < r->nvalues; i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
-			athena_value(out, &r->values[i]);
-		}
-		strbuf_addch(out, ')');
-		return;
-	case MC_MATCHES: {
-		/* DQDL (Java's String.matches) matches the whole value;
-		 * regexp_like finds the pattern anywhere: anchor it. */
-		struct strbuf re = STRBUF_INIT;
-
-		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
-		strbuf_addf(out, "regexp_like(%s, ", col);
-		escape_athena_string(out, re.buf);
-		strbuf_addch(out, ')');
-		strbuf_release(&re);
-		return;
-	}
-	case MC_NOT_NULL:
-		strbuf_addf(out, "%s IS NOT NULL", col);
-		return;
-	case MC_NE:
-		strbuf_addf(out, "%s <> ", col);
-		athena_value(out, &r->values[0]);
-		return;
-	default:
-		strbuf_addf(out, "%s %s ", col, cmp_ops[r->cmp]);
-		athena_value(out, &r->values[0]);
-		return;
-	}
-}
 
 static void quoted(struct strbuf *sb, const char *name)
 {
@@ -327,7 +488,7 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 		switch (r->kind) {
 		case MR_ROW_COUNT:
 			strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-			athena_pred(out, "COUNT(*)", r);
+			sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
 			strbuf_addf(out, " AS passed\nFROM %s;\n", t);
 			break;
 		case MR_UNIQUE:
@@ -348,19 +509,20 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 				break;
 			for (c = 0; c < r->ncolumns; c++) {
 				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0)\n");
-				strbuf_addstr(out, "SELECT COUNT_IF(NOT (");
-				athena_pred(out, col.buf, r);
-				strbuf_addf(out, ")) AS violations\nFROM %s;\n", t);
+				strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
+						   "not_null's business)\n");
+				strbuf_addstr(out, "SELECT COUNT_IF(");
+				sql_violation(out, col.buf, r, column_of(p, r->columns[c])->type, false);
+				strbuf_addf(out, ") AS violations\nFROM %s;\n", t);
 			}
 			break;
 		case MR_FRESHNESS:
 			for (c = 0; c < r->ncolumns; c++) {
 				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- freshness\n");
+				strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
 				strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
-						 "  MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
-						 "' SECOND AS fresh\nFROM %s;\n",
+						 "  COALESCE(MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
+						 "' SECOND, false) AS fresh\nFROM %s;\n",
 					    col.buf, col.buf, r->seconds, t);
 			}
 			break;

@@ -93,7 +93,7 @@ dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
     "    IsUnique \"id\",",
-    "    ColumnValues \"country\" matches \"^[A-Z]{2}$\"",
+    "    (ColumnValues \"country\" matches \"^[A-Z]{2}$\") or (ColumnValues \"country\" = NULL)",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -172,8 +172,8 @@ DQ_RULESET = "\n".join([
     "    IsComplete \"order_id\",",
     "    IsComplete \"customer_id\",",
     "    IsUnique \"order_id\",",
-    "    ColumnValues \"total\" >= 0,",
-    "    DataFreshness \"updated_at\" <= 2 hours",
+    "    (ColumnValues \"total\" >= 0) or (ColumnValues \"total\" = NULL),",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= current_timestamp() - INTERVAL 7200 SECONDS\" > 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

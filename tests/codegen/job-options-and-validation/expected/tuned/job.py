@@ -84,11 +84,11 @@ DQ_RULESET = "\n".join([
     "    IsComplete \"id\",",
     "    IsComplete \"email\",",
     "    IsUnique \"id\",",
-    "    ColumnValues \"amount\" >= 0,",
-    "    ColumnValues \"amount\" <= 1000,",
-    "    ColumnValues \"status\" in [\"new\", \"done\"],",
-    "    ColumnValues \"code\" matches \"[A-Z]{3}\",",
-    "    DataFreshness \"load_ts\" <= 1 days,",
+    "    (ColumnValues \"amount\" >= 0) or (ColumnValues \"amount\" = NULL),",
+    "    (ColumnValues \"amount\" <= 1000) or (ColumnValues \"amount\" = NULL),",  # noqa: E501
+    "    ColumnValues \"status\" in [\"new\", \"done\", NULL],",
+    "    (ColumnValues \"code\" matches \"[A-Z]{3}\") or (ColumnValues \"code\" = NULL),",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECONDS\" > 0,",  # noqa: E501
     "    Completeness \"email\" >= 0.95",
     "]",
 ])

@@ -91,7 +91,7 @@ DQ_RULESET = "\n".join([
     "Rules = [",
     "    RowCountMatch \"source\" = 1.0,",
     "    IsComplete \"id\",",
-    "    ColumnValues \"amount\" >= 0",
+    "    (ColumnValues \"amount\" >= 0) or (ColumnValues \"amount\" = NULL)",
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(
