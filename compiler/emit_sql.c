@@ -6,7 +6,6 @@
 #include "emit.h"
 
 #include <assert.h>
-#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -27,24 +26,25 @@ static const char *const cmp_ops[] = {
  * One meaning per rule, the same in the ruleset and in validate.sql
  * (docs/language.md, "What each rule means"):
  *   - expect c OP v holds for every row whose c is not NULL; NULLs are the
- *     business of not_null and completeness.  DQDL's ColumnValues fails
- *     NULL rows for every operator but != and not in ("Null behavior",
- *     https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-ColumnValues.html),
- *     so the rule is written with the page's own way to allow them:
- *     (ColumnValues "c" OP v) or (ColumnValues "c" = NULL), and an in-list
- *     carries NULL.
- *   - freshness c within D holds when the newest c is at most D old.
- *     DataFreshness checks every row and fails NULL rows
- *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-DataFreshness.html),
- *     so it is not used: a CustomSql count of fresh rows must be > 0.
- *   - Literals the DQDL grammar has no condition for (awslabs/dqdl
- *     DataQualityDefinitionLanguage.g4: booleans; <, >, between on strings;
- *     dates only as "yyyy-MM-dd", so no timestamp; a quoted string shaped
- *     like a date or a time lexes as DATE/TIME, not as a string) go through
- *     CustomSql, whose Spark SQL query returns one number, here the count
- *     of violating rows, which must be 0
- *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-CustomSql.html;
- *     the evaluated data is the table alias primary). */
+ *     business of not_null and completeness.  It is written as CustomSql,
+ *     the count of violating rows (a Spark SQL query on the evaluated rows,
+ *     alias primary, returning one number:
+ *     https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-CustomSql.html)
+ *     which must be 0, with the predicate validate.sql counts.  ColumnValues
+ *     cannot say it: it fails NULL rows for every operator but != and not in
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-ColumnValues.html,
+ *     "Null behavior"); the page's way to allow them, (ColumnValues c OP v)
+ *     or (ColumnValues c = NULL), is a composite rule, which by default is
+ *     evaluated column by column, not row by row
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html, "How composite
+ *     rules work"), so one NULL and one value fail both halves; and the
+ *     grammar (awslabs/dqdl DataQualityDefinitionLanguage.g4) has no
+ *     boolean, no ordering on strings, no timestamp (its dates are days),
+ *     and reads a string shaped like a date or a time as one.
+ *   - freshness c within D holds when the newest c is at most D old: a
+ *     CustomSql count of fresh rows must be > 0.  DataFreshness checks every
+ *     row and fails NULL rows
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-DataFreshness.html). */
 
 static const struct model_column *column_of(const struct model_pipeline *p, const char *name)
 {
@@ -115,8 +115,8 @@ static void sql_pred(struct strbuf *out, const char *col, const struct model_rul
 		strbuf_addch(out, ')');
 		return;
 	case MC_MATCHES: {
-		/* DQDL (Java's String.matches) matches the whole value;
-		 * regexp_like and RLIKE find the pattern anywhere: anchor it. */
+		/* matches is a whole-value match (Java's String.matches);
+		 * RLIKE and regexp_like find the pattern anywhere: anchor it. */
 		struct strbuf re = STRBUF_INIT;
 
 		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
@@ -155,47 +155,6 @@ static void sql_violation(struct strbuf *out, const char *col, const struct mode
 	strbuf_addch(out, ')');
 }
 
-/* A string DQDL would lex as a DATE, TIME or MIL_TIME token
- * (CommonLexerRules.g4) instead of a QUOTED_STRING. */
-static bool lexes_as_date_or_time(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 10 && s[4] == '-' && s[7] == '-') {
-		for (i = 0; i < 10; i++)
-			if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-				return false;
-		return true;
-	}
-	/* H:MM, HH:MM, optionally followed by " AM"/" PM" */
-	i = isdigit((unsigned char)s[0]) ? (isdigit((unsigned char)s[1]) ? 2 : 1) : 0;
-	if (!i || s[i] != ':' || !isdigit((unsigned char)s[i + 1]) ||
-	    !isdigit((unsigned char)s[i + 2]))
-		return false;
-	i += 3;
-	return s[i] == '\0' || !strcmp(s + i, " AM") || !strcmp(s + i, " PM");
-}
-
-/* Whether ColumnValues can state r on a column of type t with the literal
- * as written; if not, the rule is a CustomSql count. */
-static bool columnvalues_can(const struct model_rule *r, enum model_type t)
-{
-	size_t i;
-
-	/* DQDL has no boolean literal, and its dates are days: how a
-	 * timestamp compares with one is not documented. */
-	if (t == MT_BOOLEAN || t == MT_TIMESTAMP)
-		return false;
-	if (t != MT_STRING)
-		return true;
-	if (r->cmp != MC_EQ && r->cmp != MC_NE && r->cmp != MC_IN && r->cmp != MC_MATCHES)
-		return false;
-	for (i = 0; i < r->nvalues; i++)
-		if (lexes_as_date_or_time(r->values[i].text))
-			return false;
-	return true;
-}
-
 static void dqdl_value(struct strbuf *out, const struct model_literal *v)
 {
 	if (v->is_string)
@@ -209,8 +168,8 @@ static void dqdl_next(struct strbuf *out, size_t *n)
 	strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
 }
 
-/* CustomSql "SELECT COUNT(*) FROM primary WHERE WHERE" CMP: the query is
- * Spark SQL, then quoted as one DQDL string. */
+/* CustomSql "SELECT COUNT(*) FROM primary WHERE <where>" <cmp>: the query
+ * is Spark SQL, then quoted as one DQDL string. */
 static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, const char *cmp)
 {
 	struct strbuf q = STRBUF_INIT;
@@ -223,69 +182,29 @@ static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, 
 	strbuf_release(&q);
 }
 
-/* (ColumnValues "c" OP v) or (ColumnValues "c" = NULL) */
-static void dqdl_or_null(struct strbuf *out, size_t *n, const char *col, const char *op,
-			 const struct model_literal *v)
-{
-	dqdl_next(out, n);
-	strbuf_addstr(out, "(ColumnValues ");
-	escape_dqdl(out, col);
-	strbuf_addf(out, " %s ", op);
-	dqdl_value(out, v);
-	strbuf_addstr(out, ") or (ColumnValues ");
-	escape_dqdl(out, col);
-	strbuf_addstr(out, " = NULL)");
-}
-
-/* The expect rule r on column col.  The language's between is inclusive,
- * DQDL's exclusive (awslabs/dqdl: > lo && < hi), so it becomes two rules,
- * >= lo and <= hi, the bounds validate.sql's BETWEEN checks. */
+/* The expect rule r on column col: IsComplete, or the count of violating
+ * rows, which must be 0. */
 static void dqdl_expect(struct strbuf *out, size_t *n, const struct model_pipeline *p,
 			const struct model_rule *r, const char *col)
 {
-	enum model_type t = column_of(p, col)->type;
-	size_t i;
+	struct strbuf q = STRBUF_INIT, c = STRBUF_INIT;
 
 	if (r->cmp == MC_NOT_NULL) {
 		dqdl_next(out, n);
 		strbuf_addstr(out, "IsComplete ");
 		escape_dqdl(out, col);
-	} else if (!columnvalues_can(r, t)) {
-		struct strbuf q = STRBUF_INIT, c = STRBUF_INIT;
-
-		escape_spark_ident(&c, col);
-		sql_violation(&q, c.buf, r, t, true);
-		dqdl_custom_count(out, n, q.buf, "= 0");
-		strbuf_release(&q);
-		strbuf_release(&c);
-	} else if (r->cmp == MC_BETWEEN) {
-		dqdl_or_null(out, n, col, ">=", &r->values[0]);
-		dqdl_or_null(out, n, col, "<=", &r->values[1]);
-	} else if (r->cmp == MC_IN) {
-		dqdl_next(out, n);
-		strbuf_addstr(out, "ColumnValues ");
-		escape_dqdl(out, col);
-		strbuf_addstr(out, " in [");
-		for (i = 0; i < r->nvalues; i++) {
-			dqdl_value(out, &r->values[i]);
-			strbuf_addstr(out, ", ");
-		}
-		strbuf_addstr(out, "NULL]");
-	} else if (r->cmp == MC_NE) {
-		/* != passes NULL rows natively (ColumnValues, "Null behavior") */
-		dqdl_next(out, n);
-		strbuf_addstr(out, "ColumnValues ");
-		escape_dqdl(out, col);
-		strbuf_addstr(out, " != ");
-		dqdl_value(out, &r->values[0]);
-	} else {
-		dqdl_or_null(out, n, col, r->cmp == MC_MATCHES ? "matches" : cmp_ops[r->cmp],
-			     &r->values[0]);
+		return;
 	}
+	escape_spark_ident(&c, col);
+	sql_violation(&q, c.buf, r, column_of(p, col)->type, true);
+	dqdl_custom_count(out, n, q.buf, "= 0");
+	strbuf_release(&q);
+	strbuf_release(&c);
 }
 
-/* RowCount / Completeness with the rule's comparison; between as two
- * inclusive rules, as for expect. */
+/* RowCount / Completeness with the rule's comparison.  The language's
+ * between is inclusive, DQDL's exclusive (awslabs/dqdl: > lo && < hi), so
+ * it becomes two rules, >= lo and <= hi. */
 static void dqdl_metric(struct strbuf *out, size_t *n, const struct model_rule *r,
 			const char *head, const char *col)
 {

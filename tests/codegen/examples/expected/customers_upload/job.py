@@ -93,7 +93,7 @@ dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
     "    IsUnique \"id\",",
-    "    (ColumnValues \"country\" matches \"^[A-Z]{2}$\") or (ColumnValues \"country\" = NULL)",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `country` IS NOT NULL AND NOT (`country` RLIKE '^(?:^[A-Z]{2}$)$')\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

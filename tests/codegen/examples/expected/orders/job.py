@@ -172,7 +172,7 @@ DQ_RULESET = "\n".join([
     "    IsComplete \"order_id\",",
     "    IsComplete \"customer_id\",",
     "    IsUnique \"order_id\",",
-    "    (ColumnValues \"total\" >= 0) or (ColumnValues \"total\" = NULL),",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `total` IS NOT NULL AND NOT (`total` >= 0)\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= current_timestamp() - INTERVAL 7200 SECONDS\" > 0",  # noqa: E501
     "]",
 ])

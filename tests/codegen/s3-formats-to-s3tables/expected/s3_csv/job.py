@@ -91,7 +91,7 @@ DQ_RULESET = "\n".join([
     "Rules = [",
     "    RowCountMatch \"source\" = 1.0,",
     "    IsComplete \"id\",",
-    "    (ColumnValues \"amount\" >= 0) or (ColumnValues \"amount\" = NULL)",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` >= 0)\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -82,17 +82,16 @@ rows_written = df.count()
 dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
-    "    (ColumnValues \"amount\" >= 0) or (ColumnValues \"amount\" = NULL),",
-    "    (ColumnValues \"amount\" >= 0) or (ColumnValues \"amount\" = NULL),",
-    "    (ColumnValues \"amount\" <= 1000) or (ColumnValues \"amount\" = NULL),",  # noqa: E501
-    "    ColumnValues \"amount\" != 13,",
-    "    ColumnValues \"status\" in [\"new\", \"done\", NULL],",
-    "    ColumnValues \"status\" != \"gone\",",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` >= 0)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` BETWEEN 0 AND 1000)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` <> 13)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` IN ('new', 'done'))\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` <> 'gone')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` >= 'a')\" = 0,",  # noqa: E501
-    "    (ColumnValues \"code\" matches \"[A-Z]{3}\") or (ColumnValues \"code\" = NULL),",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` RLIKE '^(?:[A-Z]{3})$')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` = '2024-01-31')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `active` IS NOT NULL AND NOT (`active` = true)\" = 0,",  # noqa: E501
-    "    (ColumnValues \"day\" >= \"2024-01-01\") or (ColumnValues \"day\" = NULL),",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `day` IS NOT NULL AND NOT (`day` >= DATE '2024-01-01')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` >= TIMESTAMP '2024-01-01 00:00:00')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` < TIMESTAMP '2030-01-01 12:30:00')\" = 0,",  # noqa: E501
     "    IsComplete \"load_ts\",",
