@@ -168,17 +168,59 @@ static void dqdl_next(struct strbuf *out, size_t *n)
 	strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
 }
 
-/* CustomSql "SELECT COUNT(*) FROM primary WHERE <where>" <cmp>: the query
- * is Spark SQL, then quoted as one DQDL string. */
+/* CustomSql "<query>" <cmp>: the query is Spark SQL, quoted as one DQDL
+ * string. */
+static void dqdl_custom(struct strbuf *out, size_t *n, const char *query, const char *cmp)
+{
+	dqdl_next(out, n);
+	strbuf_addstr(out, "CustomSql ");
+	escape_dqdl(out, query);
+	strbuf_addf(out, " %s", cmp);
+}
+
+/* CustomSql "SELECT COUNT(*) FROM primary WHERE <where>" <cmp> */
 static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, const char *cmp)
 {
 	struct strbuf q = STRBUF_INIT;
 
 	strbuf_addf(&q, "SELECT COUNT(*) FROM primary WHERE %s", where);
-	dqdl_next(out, n);
-	strbuf_addstr(out, "CustomSql ");
-	escape_dqdl(out, q.buf);
-	strbuf_addf(out, " %s", cmp);
+	dqdl_custom(out, n, q.buf, cmp);
+	strbuf_release(&q);
+}
+
+/* The key of a unique rule, for both dialects: "a IS NOT NULL AND b IS NOT
+ * NULL" in where, "a, b" in group. */
+static void key_clauses(struct strbuf *where, struct strbuf *group, const struct model_rule *r,
+			bool spark)
+{
+	struct strbuf c = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->ncolumns; i++) {
+		strbuf_reset(&c);
+		if (spark)
+			escape_spark_ident(&c, r->columns[i]);
+		else
+			escape_athena_ident(&c, r->columns[i]);
+		strbuf_addf(where, "%s%s IS NOT NULL", i ? " AND " : "", c.buf);
+		strbuf_addf(group, "%s%s", i ? ", " : "", c.buf);
+	}
+	strbuf_release(&c);
+}
+
+/* unique: no complete key occurs twice; a key with a NULL is not checked
+ * (a SQL UNIQUE constraint's meaning).  IsUnique does not document how it
+ * treats NULLs, so the ruleset counts duplicate keys as validate.sql does. */
+static void dqdl_unique(struct strbuf *out, size_t *n, const struct model_rule *r)
+{
+	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT, q = STRBUF_INIT;
+
+	key_clauses(&w, &g, r, true);
+	strbuf_addf(&q, "SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE %s GROUP BY %s "
+			"HAVING COUNT(*) > 1) AS duplicates", w.buf, g.buf);
+	dqdl_custom(out, n, q.buf, "= 0");
+	strbuf_release(&w);
+	strbuf_release(&g);
 	strbuf_release(&q);
 }
 
@@ -259,12 +301,7 @@ static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
 		}
 		return;
 	case MR_UNIQUE:
-		dqdl_next(out, n);
-		strbuf_addstr(out, "IsUnique");
-		for (i = 0; i < r->ncolumns; i++) {
-			strbuf_addch(out, ' ');
-			escape_dqdl(out, r->columns[i]);
-		}
+		dqdl_unique(out, n, r);
 		return;
 	case MR_EXPECT:
 		for (i = 0; i < r->ncolumns; i++)
@@ -410,19 +447,18 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 			sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
 			strbuf_addf(out, " AS passed\nFROM %s;\n", t);
 			break;
-		case MR_UNIQUE:
-			strbuf_addstr(out, "\n-- duplicate keys (expect no rows)\nSELECT ");
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addf(out, "%s, ", col.buf);
-			}
-			strbuf_addf(out, "COUNT(*) AS n\nFROM %s\nGROUP BY ", t);
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addf(out, "%s%s", c ? ", " : "", col.buf);
-			}
-			strbuf_addstr(out, "\nHAVING COUNT(*) > 1\nLIMIT 100;\n");
+		case MR_UNIQUE: {
+			struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
+
+			key_clauses(&w, &g, r, false);
+			strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null "
+					   "are not checked)\n");
+			strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
+					 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, t, w.buf, g.buf);
+			strbuf_release(&w);
+			strbuf_release(&g);
 			break;
+		}
 		case MR_EXPECT:
 			if (r->cmp == MC_NOT_NULL)
 				break;
@@ -447,10 +483,17 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 			break;
 		case MR_COMPLETENESS:
 			for (c = 0; c < r->ncolumns; c++) {
+				struct strbuf share = STRBUF_INIT;
+
 				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- completeness (share of non-null values)\n");
-				strbuf_addf(out, "SELECT CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)"
-						 " AS completeness\nFROM %s;\n", col.buf, t);
+				strbuf_addf(&share, "CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)",
+					    col.buf);
+				strbuf_addstr(out, "\n-- completeness (share of non-null values; an "
+						   "empty table fails)\n");
+				strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
+				sql_pred(out, share.buf, r, MT_DOUBLE, false);
+				strbuf_addf(out, ", false) AS passed\nFROM %s;\n", t);
+				strbuf_release(&share);
 			}
 			break;
 		default:

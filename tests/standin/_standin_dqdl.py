@@ -168,7 +168,8 @@ def check(text):
 #     returns one number, compared with the condition
 #     (dqdl-rule-types-CustomSql.html).
 #   IsUnique: AWS does not document NULL keys; here NULL keys group
-#     together, as in SQL's GROUP BY (docs/language.md says so).
+#     together, as in SQL's GROUP BY (an assumption: pipec writes unique as
+#     a CustomSql count for that reason).
 # Rows are dicts of Python values: None, bool, int, float, str,
 # datetime.date, datetime.datetime.  matches is Java's String.matches: the
 # whole value (re.fullmatch).

@@ -69,6 +69,12 @@ CASES = [
     ("freshness day within 1d", "day", [D(2026, 1, 8)], False),
     ("unique status", "status", ["a", "b"], True),
     ("unique status", "status", ["a", "a"], False),
+    ("unique status", "status", ["a", None, None], True),   # keys with a NULL: not checked
+    ("unique status, code", "status", ["a", "a"], True),    # code is NULL in every row
+    ("completeness status >= 0.5", "status", ["a", None], True),
+    ("completeness status >= 0.5", "status", ["a", None, None], False),
+    ("completeness status > 0.5", "status", ["a", None], False),
+    ("completeness status >= 0.5", "status", [], False),
     ("row_count between 1 and 2", "status", ["a", "b"], True),
     ("row_count between 1 and 2", "status", ["a", "b", "c"], False),
 ]

@@ -633,7 +633,8 @@ static void test_emitters(void)
 		  "NOT (`amount` >= 0)\" = 0,\n"
 		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `category` IS NOT NULL AND "
 		  "NOT (`category` IN ('a', 'b'))\" = 0,\n"
-		  "    IsUnique \"id\",\n"
+		  "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL "
+		  "GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,\n"
 		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= "
 		  "current_timestamp() - INTERVAL 86400 SECONDS\" > 0\n]");
 	strbuf_reset(&out);
@@ -646,6 +647,8 @@ static void test_emitters(void)
 	CHECK("validate.sql: s3tables name",
 	      has(out.buf, "FROM \"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\""));
 	CHECK("validate.sql: null checks", has(out.buf, "COUNT_IF(\"id\" IS NULL)"));
+	CHECK("validate.sql: duplicate keys, keys with a null not checked",
+	      has(out.buf, "WHERE \"id\" IS NOT NULL\nGROUP BY \"id\"\nHAVING COUNT(*) > 1"));
 	CHECK("validate.sql: sample", has(out.buf, "LIMIT 5;"));
 	CHECK("validate.sql: the sample is random", has(out.buf, "ORDER BY rand()\nLIMIT 5;"));
 

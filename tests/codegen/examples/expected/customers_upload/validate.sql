@@ -12,9 +12,10 @@ SELECT
   COUNT_IF("name" IS NULL) AS "nulls_name"
 FROM "lake"."customers";
 
--- duplicate keys (expect no rows)
+-- duplicate keys (expect no rows; keys with a null are not checked)
 SELECT "id", COUNT(*) AS n
 FROM "lake"."customers"
+WHERE "id" IS NOT NULL
 GROUP BY "id"
 HAVING COUNT(*) > 1
 LIMIT 100;

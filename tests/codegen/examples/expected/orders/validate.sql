@@ -14,9 +14,10 @@ SELECT
   COUNT_IF("updated_at" IS NULL) AS "nulls_updated_at"
 FROM "lake"."orders";
 
--- duplicate keys (expect no rows)
+-- duplicate keys (expect no rows; keys with a null are not checked)
 SELECT "order_id", COUNT(*) AS n
 FROM "lake"."orders"
+WHERE "order_id" IS NOT NULL
 GROUP BY "order_id"
 HAVING COUNT(*) > 1
 LIMIT 100;

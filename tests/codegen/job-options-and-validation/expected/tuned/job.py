@@ -83,7 +83,7 @@ DQ_RULESET = "\n".join([
     "    RowCount > 0,",
     "    IsComplete \"id\",",
     "    IsComplete \"email\",",
-    "    IsUnique \"id\",",
+    "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` BETWEEN 0 AND 1000)\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` IN ('new', 'done'))\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` RLIKE '^(?:[A-Z]{3})$')\" = 0,",  # noqa: E501
