@@ -171,12 +171,49 @@ def reference():
     return failed
 
 
+# EvaluateDataQuality of the stand-in with STANDIN_DQ=rows evaluates the
+# frame's rows: a rule pipec writes passes on a NULL, a ColumnValues rule
+# fails on it (run in a child: the stand-in reads its environment once).
+ROWS_PROBE = """
+from pyspark.context import SparkContext
+from pyspark.sql.dataframe import DataFrame
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
+from awsglue.transforms import SelectFromCollection
+from awsgluedq.transforms import EvaluateDataQuality
+g = GlueContext(SparkContext())
+df = DataFrame._new(g.spark_session, [("amount", "double")], 2, "t",
+                    rows=[{"amount": 1.0}, {"amount": None}])
+for rule in ['CustomSql "SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL'
+             ' AND NOT (`amount` >= 0)" = 0', 'ColumnValues "amount" >= 0']:
+    res = EvaluateDataQuality().process_rows(
+        frame=DynamicFrame.fromDF(df, g, "x"), ruleset="Rules = [ %s ]" % rule,
+        publishing_options={})
+    out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+    print(out.collect()[0]["Outcome"])
+"""
+
+
+def standin_rows():
+    env = dict(os.environ, STANDIN_DQ="rows")
+    env.pop("STANDIN_TRACE", None)
+    res = subprocess.run([sys.executable, "-c", ROWS_PROBE], env=env, capture_output=True,
+                         text=True, cwd=os.path.join(HERE, "..", "standin"))
+    got = res.stdout.split()
+    ok = got == ["Passed", "Failed"]
+    print("%s stand-in EvaluateDataQuality evaluates rows (STANDIN_DQ=rows)" %
+          ("ok" if ok else "not ok"))
+    if not ok:
+        print("# got %r; stderr: %s" % (got, res.stderr.strip()[-500:]))
+    return 0 if ok else 1
+
+
 def main():
     pipec, scratch = os.path.abspath(sys.argv[1]), sys.argv[2]
     rules = sorted({c[0] for c in CASES})
     out = build(pipec, scratch, rules)
     columns = dict(COLUMNS)
-    failed = reference()
+    failed = reference() + standin_rows()
     for rule, col, values, want in CASES:
         i = rules.index(rule)
         pdir = os.path.join(out, "r%02d" % i)
