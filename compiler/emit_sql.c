@@ -353,6 +353,113 @@ static void comment(struct strbuf *out, const char *fmt_prefix, const char *name
 	strbuf_addch(out, '\n');
 }
 
+/* ---- validate.sql: one statement per rule (per column for column rules),
+ * each saying whether the rule held ---- */
+
+static void sql_row_count(struct strbuf *out, const struct model_pipeline *p,
+			  const struct model_rule *r, const char *col, const char *t)
+{
+	(void)p;
+	(void)col;
+	strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
+	sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
+	strbuf_addf(out, " AS passed\nFROM %s;\n", t);
+}
+
+static void sql_unique(struct strbuf *out, const struct model_pipeline *p,
+		       const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
+
+	(void)p;
+	(void)col;
+	key_clauses(&w, &g, r, false);
+	strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null are not "
+			   "checked)\n");
+	strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
+			 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, t, w.buf, g.buf);
+	strbuf_release(&w);
+	strbuf_release(&g);
+}
+
+static void sql_expect(struct strbuf *out, const struct model_pipeline *p,
+		       const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf q = STRBUF_INIT;
+	size_t i;
+
+	if (r->cmp == MC_NOT_NULL)	/* in the null checks */
+		return;
+	for (i = 0; i < r->ncolumns; i++) {
+		quoted(&q, r->columns[i]);
+		strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
+				   "not_null's business)\nSELECT COUNT_IF(");
+		sql_violation(out, q.buf, r, column_of(p, r->columns[i])->type, false);
+		strbuf_addf(out, ") AS violations\nFROM %s;\n", t);
+	}
+	strbuf_release(&q);
+	(void)col;
+}
+
+static void sql_freshness(struct strbuf *out, const struct model_pipeline *p,
+			  const struct model_rule *r, const char *col, const char *t)
+{
+	(void)p;
+	strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
+	strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
+			 "  COALESCE(MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
+			 "' SECOND, false) AS fresh\nFROM %s;\n", col, col, r->seconds, t);
+}
+
+static void sql_completeness(struct strbuf *out, const struct model_pipeline *p,
+			     const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf share = STRBUF_INIT;
+
+	(void)p;
+	strbuf_addf(&share, "CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)", col);
+	strbuf_addstr(out, "\n-- completeness (share of non-null values; an empty table "
+			   "fails)\n");
+	strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
+	sql_pred(out, share.buf, r, MT_DOUBLE, false);
+	strbuf_addf(out, ", false) AS passed\nFROM %s;\n", t);
+	strbuf_release(&share);
+}
+
+/* Statement writers by rule kind; per_column ones run once per column with
+ * the column quoted, the others once.  Row counts against the source and
+ * null checks are written before, for all rules at once. */
+static const struct {
+	void (*write)(struct strbuf *out, const struct model_pipeline *p,
+		      const struct model_rule *r, const char *col, const char *t);
+	bool per_column;
+} sql_rules[] = {
+	[MR_ROW_COUNT_MATCHES_SOURCE] = { NULL, false },
+	[MR_ROW_COUNT] = { sql_row_count, false },
+	[MR_NOT_NULL] = { NULL, false },
+	[MR_UNIQUE] = { sql_unique, false },
+	[MR_EXPECT] = { sql_expect, false },
+	[MR_FRESHNESS] = { sql_freshness, true },
+	[MR_COMPLETENESS] = { sql_completeness, true },
+};
+
+static void sql_rule(struct strbuf *out, const struct model_pipeline *p,
+		     const struct model_rule *r, const char *t)
+{
+	struct strbuf col = STRBUF_INIT;
+	size_t i;
+
+	if (!sql_rules[r->kind].write)
+		return;
+	if (!sql_rules[r->kind].per_column)
+		sql_rules[r->kind].write(out, p, r, NULL, t);
+	for (i = 0; sql_rules[r->kind].per_column && i < r->ncolumns; i++) {
+		quoted(&col, r->columns[i]);
+		sql_rules[r->kind].write(out, p, r, col.buf, t);
+	}
+	strbuf_release(&col);
+}
+
 void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
 		       struct strbuf *out)
 {
@@ -437,69 +544,8 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 	}
 	free(nn);
 
-	for (i = 0; i < p->validation.nrules; i++) {
-		const struct model_rule *r = &p->validation.rules[i];
-		size_t c;
-
-		switch (r->kind) {
-		case MR_ROW_COUNT:
-			strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-			sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
-			strbuf_addf(out, " AS passed\nFROM %s;\n", t);
-			break;
-		case MR_UNIQUE: {
-			struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
-
-			key_clauses(&w, &g, r, false);
-			strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null "
-					   "are not checked)\n");
-			strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
-					 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, t, w.buf, g.buf);
-			strbuf_release(&w);
-			strbuf_release(&g);
-			break;
-		}
-		case MR_EXPECT:
-			if (r->cmp == MC_NOT_NULL)
-				break;
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
-						   "not_null's business)\n");
-				strbuf_addstr(out, "SELECT COUNT_IF(");
-				sql_violation(out, col.buf, r, column_of(p, r->columns[c])->type, false);
-				strbuf_addf(out, ") AS violations\nFROM %s;\n", t);
-			}
-			break;
-		case MR_FRESHNESS:
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
-				strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
-						 "  COALESCE(MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
-						 "' SECOND, false) AS fresh\nFROM %s;\n",
-					    col.buf, col.buf, r->seconds, t);
-			}
-			break;
-		case MR_COMPLETENESS:
-			for (c = 0; c < r->ncolumns; c++) {
-				struct strbuf share = STRBUF_INIT;
-
-				quoted(&col, r->columns[c]);
-				strbuf_addf(&share, "CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)",
-					    col.buf);
-				strbuf_addstr(out, "\n-- completeness (share of non-null values; an "
-						   "empty table fails)\n");
-				strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
-				sql_pred(out, share.buf, r, MT_DOUBLE, false);
-				strbuf_addf(out, ", false) AS passed\nFROM %s;\n", t);
-				strbuf_release(&share);
-			}
-			break;
-		default:
-			break;
-		}
-	}
+	for (i = 0; i < p->validation.nrules; i++)
+		sql_rule(out, p, &p->validation.rules[i], t);
 
 	if (p->validation.sample > 0) {
 		strbuf_addstr(out, "\n-- a random sample of rows to spot-check\n");
