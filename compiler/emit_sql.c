@@ -274,7 +274,7 @@ static void dqdl_freshness(struct strbuf *out, size_t *n, const struct model_rul
 	struct strbuf w = STRBUF_INIT;
 
 	escape_spark_ident(&w, col);
-	strbuf_addf(&w, " >= current_timestamp() - INTERVAL %" PRId64 " SECONDS", r->seconds);
+	strbuf_addf(&w, " >= current_timestamp() - INTERVAL %" PRId64 " SECOND", r->seconds);
 	dqdl_custom_count(out, n, w.buf, "> 0");
 	strbuf_release(&w);
 }

@@ -373,7 +373,7 @@ def _spark_strings(sql):
 def spark_to_sqlite(sql):
     sql = _spark_strings(sql)
     sql = re.sub(r"\bFROM primary\b", 'FROM "primary"', sql)
-    sql = re.sub(r"current_timestamp\(\) - INTERVAL (\d+) SECONDS",
+    sql = re.sub(r"current_timestamp\(\) - INTERVAL (\d+) SECOND",
                  r"datetime(:now, '-\1 seconds')", sql)
     sql = re.sub(r"(`(?:[^`]|``)*`|\w+) RLIKE ('(?:[^']|'')*')", r"regexp_like(\1, \2)", sql)
     return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)

@@ -636,7 +636,7 @@ static void test_emitters(void)
 		  "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL "
 		  "GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,\n"
 		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= "
-		  "current_timestamp() - INTERVAL 86400 SECONDS\" > 0\n]");
+		  "current_timestamp() - INTERVAL 86400 SECOND\" > 0\n]");
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
 	CHECK("script gives the rows read as the reference for RowCountMatch",

@@ -173,7 +173,7 @@ DQ_RULESET = "\n".join([
     "    IsComplete \"customer_id\",",
     "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `order_id` IS NOT NULL GROUP BY `order_id` HAVING COUNT(*) > 1) AS duplicates\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `total` IS NOT NULL AND NOT (`total` >= 0)\" = 0,",  # noqa: E501
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= current_timestamp() - INTERVAL 7200 SECONDS\" > 0",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= current_timestamp() - INTERVAL 7200 SECOND\" > 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

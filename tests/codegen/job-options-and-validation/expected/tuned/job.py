@@ -87,7 +87,7 @@ DQ_RULESET = "\n".join([
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` BETWEEN 0 AND 1000)\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` IN ('new', 'done'))\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` RLIKE '^(?:[A-Z]{3})$')\" = 0,",  # noqa: E501
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECONDS\" > 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECOND\" > 0,",  # noqa: E501
     "    Completeness \"email\" >= 0.95",
     "]",
 ])

@@ -95,8 +95,8 @@ DQ_RULESET = "\n".join([
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` >= TIMESTAMP '2024-01-01 00:00:00')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` < TIMESTAMP '2030-01-01 12:30:00')\" = 0,",  # noqa: E501
     "    IsComplete \"load_ts\",",
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECONDS\" > 0,",  # noqa: E501
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `day` >= current_timestamp() - INTERVAL 5400 SECONDS\" > 0",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECOND\" > 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `day` >= current_timestamp() - INTERVAL 5400 SECOND\" > 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(
