@@ -52,9 +52,9 @@ static const struct model_column *column_of(const struct model_pipeline *p, cons
 
 	for (i = 0; i < p->ncolumns; i++)
 		if (!strcmp(p->columns[i].name, name))
-			return &p->columns[i];
-	assert(!"rule column is a declared column");
-	return NULL;
+			break;
+	assert(i < p->ncolumns);	/* the check resolved every rule column */
+	return &p->columns[i];
 }
 
 /* A timestamp literal written with its time part, "YYYY-MM-DD HH:MM:SS",
