@@ -155,8 +155,11 @@ def check(text):
 
 # ---- Evaluation on concrete rows ----
 #
-# Only the rule forms pipec writes are evaluated, with the NULL behaviour
-# the AWS Glue DQDL reference documents:
+# The rule types pipec writes, and ColumnValues (what pipec deliberately
+# does not write), are evaluated with the behaviour the AWS Glue DQDL
+# reference documents:
+#   composite rules: each rule on the whole data, then and/or on the
+#     outcomes (dqdl.html, "How composite rules work": the default).
 #   ColumnValues: "For all ColumnValues rules (other than != and NOT IN),
 #     NULL rows will fail the rule" (dqdl-rule-types-ColumnValues.html,
 #     "Null behavior"); `= NULL` / `!= NULL` test for NULL; NULL in an
