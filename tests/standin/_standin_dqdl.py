@@ -164,6 +164,8 @@ def check(text):
 #     NULL rows will fail the rule" (dqdl-rule-types-ColumnValues.html,
 #     "Null behavior"); `= NULL` / `!= NULL` test for NULL; NULL in an
 #     in-list admits NULL rows.
+#   DataFreshness: every row at most the duration old; NULL rows fail
+#     (dqdl-rule-types-DataFreshness.html, "Null behavior").
 #   IsComplete: every value non-NULL; Completeness: the non-NULL share
 #     (dqdl-rule-types-IsComplete.html, -Completeness.html).
 #   between: exclusive (awslabs/dqdl NumberBasedCondition: > lo && < hi).
@@ -237,11 +239,18 @@ def _condition(toks, value, sample=None):
             return False
         return (lo < value < hi) != neg
     lit = _literal(toks[1], sample)
+    if op not in ("=", "!=") and isinstance(lit, str):
+        # stringBasedCondition has only =, !=, in, matches (the grammar)
+        raise ValueError("DQDL has no %s on a string: %r" % (op, lit))
     if lit is None:
         return (value is None) == (op == "=")
     if value is None:
         return op == "!="
     return _CMP[op](value, lit)
+
+
+def _as_ts(v):
+    return v if isinstance(v, datetime.datetime) else datetime.datetime.combine(v, datetime.time())
 
 
 def _sample(rows, col):
@@ -272,6 +281,12 @@ def _atom(rule, rows, now, sources, columns):
     if kind == "IsUnique":
         keys = [tuple(r.get(t[1]) for t in rest) for r in rows]
         return len(keys) == len(set(keys))
+    if kind == "DataFreshness":     # every row; NULL rows fail (DataFreshness page)
+        unit = {"days": 86400, "hours": 3600, "minutes": 60}[rest[3][1]]
+        limit = rest[2][1] * unit
+        return all(r.get(col) is not None and
+                   _CMP[rest[1][1]]((now - _as_ts(r.get(col))).total_seconds(), limit)
+                   for r in rows)
     if kind == "ColumnValues":
         sample = _sample(rows, col)
         return all(_condition(rest[1:], r.get(col), sample) for r in rows)

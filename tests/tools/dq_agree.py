@@ -156,6 +156,10 @@ REFERENCE = [
     ('(ColumnValues "Age" > 21) OR (ColumnValues "Age" = NULL)', [30, None], False),
     ('ColumnValues "Age" between 21 and 30', [21], False),
     ('IsComplete "Age"', [30, None], False),
+    # DataFreshness checks every row (NOW is 2026-01-10 12:00, Age a timestamp)
+    ('DataFreshness "Age" <= 2 hours', [NOW - H, NOW - 5 * H], False),
+    ('DataFreshness "Age" <= 2 hours', [NOW - H, None], False),
+    ('DataFreshness "Age" <= 2 hours', [NOW - H], True),
     ('Completeness "Age" >= 0.5', [30, None], True),
 ]
 
@@ -223,7 +227,10 @@ def main():
             sql = f.read()
         rows = [dict({n: None for n in columns}, id=k + 1, **{col: v})
                 for k, v in enumerate(values)]
-        dq = all(ok for _, ok in DQ.evaluate(ruleset, rows, columns, NOW))
+        try:
+            dq = all(ok for _, ok in DQ.evaluate(ruleset, rows, columns, NOW))
+        except (ValueError, TypeError) as e:
+            dq = "not evaluable (%s)" % e
         sq = sql_holds(sql, rows, columns)
         name = "%s on %s" % (rule, values)
         if dq == want and sq == want:
