@@ -26,16 +26,33 @@ static bool is_integer(enum model_type t)
 	return t == MT_TINYINT || t == MT_SMALLINT || t == MT_INT || t == MT_BIGINT;
 }
 
+/* Whether s matches the pattern: '9' a digit, anything else itself. */
+static bool shaped(const char *s, const char *pattern)
+{
+	for (; *pattern; s++, pattern++)
+		if (*pattern == '9' ? !isdigit((unsigned char)*s) : *s != *pattern)
+			return false;
+	return true;
+}
+
+/* "YYYY-MM-DD"; a timestamp may add " HH:MM:SS" (or "THH:MM:SS") and a
+ * fraction of a second.  Nothing else, no zone: the emitters write the
+ * value as Spark and Athena TIMESTAMP literals, which read it the same
+ * way only in this form. */
 static bool looks_like_date(const char *s, bool timestamp)
 {
-	size_t i;
+	size_t i = 19;
 
-	if (strlen(s) < 10)
+	if (strlen(s) < 10 || !shaped(s, "9999-99-99"))
 		return false;
-	for (i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
-			return false;
-	return timestamp ? (s[10] == '\0' || s[10] == 'T' || s[10] == ' ') : s[10] == '\0';
+	if (s[10] == '\0')
+		return true;
+	if (!timestamp || (s[10] != ' ' && s[10] != 'T') || !shaped(s + 11, "99:99:99"))
+		return false;
+	if (s[i] == '.')
+		while (isdigit((unsigned char)s[++i]))
+			;
+	return s[i] == '\0' && s[i - 1] != '.';
 }
 
 /* A comparison operand that fits col's type; fills lit. */
@@ -98,7 +115,7 @@ static bool literal(struct check_ctx *c, const struct model_column *col, const s
 		diag_help(diag_error(c->ds, c->src, v->span, "'%s' is not a %s", lit->text,
 				     col->type == MT_DATE ? "date" : "timestamp"),
 			  col->type == MT_DATE ? "write \"YYYY-MM-DD\""
-					       : "write \"YYYY-MM-DD HH:MM:SS\"");
+					       : "write \"YYYY-MM-DD HH:MM:SS\", without a time zone");
 		return false;
 	}
 	lit->is_string = true;

@@ -5,6 +5,7 @@
  */
 #include "emit.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -20,7 +21,139 @@ static const char *const cmp_ops[] = {
 	[MC_EQ] = "=", [MC_NE] = "!=", [MC_LT] = "<", [MC_LE] = "<=", [MC_GT] = ">", [MC_GE] = ">=",
 };
 
-/* ---- DQDL ---- */
+/* ---- DQDL ----
+ *
+ * One meaning per rule, the same in the ruleset and in validate.sql
+ * (docs/language.md, "What each rule means"):
+ *   - expect c OP v holds for every row whose c is not NULL; NULLs are the
+ *     business of not_null and completeness.  It is written as CustomSql,
+ *     the count of violating rows (a Spark SQL query on the evaluated rows,
+ *     alias primary, returning one number:
+ *     https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-CustomSql.html)
+ *     which must be 0, with the predicate validate.sql counts.  ColumnValues
+ *     cannot say it: it fails NULL rows for every operator but != and not in
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-ColumnValues.html,
+ *     "Null behavior"); the page's way to allow them, (ColumnValues c OP v)
+ *     or (ColumnValues c = NULL), is a composite rule, which by default is
+ *     evaluated column by column, not row by row
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl.html, "How composite
+ *     rules work"), so one NULL and one value fail both halves; and the
+ *     grammar (awslabs/dqdl DataQualityDefinitionLanguage.g4) has no
+ *     boolean, no ordering on strings, no timestamp (its dates are days),
+ *     and reads a string shaped like a date or a time as one.
+ *   - freshness c within D holds when the newest c is at most D old: a
+ *     CustomSql count of fresh rows must be > 0.  DataFreshness checks every
+ *     row and fails NULL rows
+ *     (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-DataFreshness.html). */
+
+static const struct model_column *column_of(const struct model_pipeline *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++)
+		if (!strcmp(p->columns[i].name, name))
+			break;
+	assert(i < p->ncolumns);	/* the check resolved every rule column */
+	return &p->columns[i];
+}
+
+/* A timestamp literal written with its time part, "YYYY-MM-DD HH:MM:SS",
+ * the date alone meaning midnight. */
+static void timestamp_text(struct strbuf *out, const char *s)
+{
+	strbuf_add(out, s, 10);
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, s[10] ? s + 11 : "00:00:00");
+}
+
+/* The typed SQL literal of v for a column of type t, in Spark SQL (DQDL's
+ * CustomSql) or Athena (validate.sql): both spell DATE '…' and
+ * TIMESTAMP '…'; they differ in string escapes. */
+static void sql_value(struct strbuf *out, const struct model_literal *v, enum model_type t,
+		      bool spark)
+{
+	struct strbuf ts = STRBUF_INIT;
+
+	if (!v->is_string) {
+		strbuf_addstr(out, v->text);
+		return;
+	}
+	if (t == MT_DATE)
+		strbuf_addstr(out, "DATE ");
+	if (t == MT_TIMESTAMP) {
+		strbuf_addstr(out, "TIMESTAMP ");
+		timestamp_text(&ts, v->text);
+	}
+	if (spark)
+		escape_spark_string(out, ts.len ? ts.buf : v->text);
+	else
+		escape_athena_string(out, ts.len ? ts.buf : v->text);
+	strbuf_release(&ts);
+}
+
+/* The predicate a good row satisfies on column col (already quoted),
+ * written in Spark SQL or Athena SQL. */
+static void sql_pred(struct strbuf *out, const char *col, const struct model_rule *r,
+		     enum model_type t, bool spark)
+{
+	size_t i;
+
+	switch (r->cmp) {
+	case MC_BETWEEN:
+		strbuf_addf(out, "%s BETWEEN ", col);
+		sql_value(out, &r->values[0], t, spark);
+		strbuf_addstr(out, " AND ");
+		sql_value(out, &r->values[1], t, spark);
+		return;
+	case MC_IN:
+		strbuf_addf(out, "%s IN (", col);
+		for (i = 0; i < r->nvalues; i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			sql_value(out, &r->values[i], t, spark);
+		}
+		strbuf_addch(out, ')');
+		return;
+	case MC_MATCHES: {
+		/* matches is a whole-value match (Java's String.matches);
+		 * RLIKE and regexp_like find the pattern anywhere: anchor it. */
+		struct strbuf re = STRBUF_INIT;
+
+		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
+		if (spark) {
+			strbuf_addf(out, "%s RLIKE ", col);
+			escape_spark_string(out, re.buf);
+		} else {
+			strbuf_addf(out, "regexp_like(%s, ", col);
+			escape_athena_string(out, re.buf);
+			strbuf_addch(out, ')');
+		}
+		strbuf_release(&re);
+		return;
+	}
+	case MC_NOT_NULL:
+		strbuf_addf(out, "%s IS NOT NULL", col);
+		return;
+	case MC_NE:
+		strbuf_addf(out, "%s <> ", col);
+		sql_value(out, &r->values[0], t, spark);
+		return;
+	default:
+		strbuf_addf(out, "%s %s ", col, cmp_ops[r->cmp]);
+		sql_value(out, &r->values[0], t, spark);
+		return;
+	}
+}
+
+/* The rows breaking an expect rule: c has a value and the value fails the
+ * predicate (NULL rows never count, see above). */
+static void sql_violation(struct strbuf *out, const char *col, const struct model_rule *r,
+			  enum model_type t, bool spark)
+{
+	strbuf_addf(out, "%s IS NOT NULL AND NOT (", col);
+	sql_pred(out, col, r, t, spark);
+	strbuf_addch(out, ')');
+}
 
 static void dqdl_value(struct strbuf *out, const struct model_literal *v)
 {
@@ -30,120 +163,159 @@ static void dqdl_value(struct strbuf *out, const struct model_literal *v)
 		strbuf_addstr(out, v->text);
 }
 
-static void dqdl_cond(struct strbuf *out, const struct model_rule *r)
+static void dqdl_next(struct strbuf *out, size_t *n)
 {
+	strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
+}
+
+/* CustomSql "<query>" <cmp>: the query is Spark SQL, quoted as one DQDL
+ * string. */
+static void dqdl_custom(struct strbuf *out, size_t *n, const char *query, const char *cmp)
+{
+	dqdl_next(out, n);
+	strbuf_addstr(out, "CustomSql ");
+	escape_dqdl(out, query);
+	strbuf_addf(out, " %s", cmp);
+}
+
+/* CustomSql "SELECT COUNT(*) FROM primary WHERE <where>" <cmp> */
+static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, const char *cmp)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	strbuf_addf(&q, "SELECT COUNT(*) FROM primary WHERE %s", where);
+	dqdl_custom(out, n, q.buf, cmp);
+	strbuf_release(&q);
+}
+
+/* The key of a unique rule, for both dialects: "a IS NOT NULL AND b IS NOT
+ * NULL" in where, "a, b" in group. */
+static void key_clauses(struct strbuf *where, struct strbuf *group, const struct model_rule *r,
+			bool spark)
+{
+	struct strbuf c = STRBUF_INIT;
 	size_t i;
 
-	switch (r->cmp) {
-	case MC_BETWEEN:
-		/* Never reached: dqdl_check spells between as two rules. */
-		return;
-	case MC_IN:
-		strbuf_addstr(out, " in [");
-		for (i = 0; i < r->nvalues; i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
-			dqdl_value(out, &r->values[i]);
-		}
-		strbuf_addch(out, ']');
-		return;
-	case MC_MATCHES:
-		strbuf_addstr(out, " matches ");
-		dqdl_value(out, &r->values[0]);
-		return;
-	case MC_NOT_NULL:
-		return;
-	default:
-		strbuf_addf(out, " %s ", cmp_ops[r->cmp]);
-		dqdl_value(out, &r->values[0]);
+	for (i = 0; i < r->ncolumns; i++) {
+		strbuf_reset(&c);
+		if (spark)
+			escape_spark_ident(&c, r->columns[i]);
+		else
+			escape_athena_ident(&c, r->columns[i]);
+		strbuf_addf(where, "%s%s IS NOT NULL", i ? " AND " : "", c.buf);
+		strbuf_addf(group, "%s%s", i ? ", " : "", c.buf);
+	}
+	strbuf_release(&c);
+}
+
+/* unique: no complete key occurs twice; a key with a NULL is not checked
+ * (a SQL UNIQUE constraint's meaning).  IsUnique does not document how it
+ * treats NULLs, so the ruleset counts duplicate keys as validate.sql does. */
+static void dqdl_unique(struct strbuf *out, size_t *n, const struct model_rule *r)
+{
+	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT, q = STRBUF_INIT;
+
+	key_clauses(&w, &g, r, true);
+	strbuf_addf(&q, "SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE %s GROUP BY %s "
+			"HAVING COUNT(*) > 1) AS duplicates", w.buf, g.buf);
+	dqdl_custom(out, n, q.buf, "= 0");
+	strbuf_release(&w);
+	strbuf_release(&g);
+	strbuf_release(&q);
+}
+
+/* The expect rule r on column col: IsComplete, or the count of violating
+ * rows, which must be 0. */
+static void dqdl_expect(struct strbuf *out, size_t *n, const struct model_pipeline *p,
+			const struct model_rule *r, const char *col)
+{
+	struct strbuf q = STRBUF_INIT, c = STRBUF_INIT;
+
+	if (r->cmp == MC_NOT_NULL) {
+		dqdl_next(out, n);
+		strbuf_addstr(out, "IsComplete ");
+		escape_dqdl(out, col);
 		return;
 	}
+	escape_spark_ident(&c, col);
+	sql_violation(&q, c.buf, r, column_of(p, col)->type, true);
+	dqdl_custom_count(out, n, q.buf, "= 0");
+	strbuf_release(&q);
+	strbuf_release(&c);
 }
 
-static void dqdl_duration(struct strbuf *out, int64_t secs)
-{
-	if (secs % 86400 == 0)
-		strbuf_addf(out, "%" PRId64 " days", secs / 86400);
-	else if (secs % 3600 == 0)
-		strbuf_addf(out, "%" PRId64 " hours", secs / 3600);
-	else
-		strbuf_addf(out, "%" PRId64 " minutes", (secs + 59) / 60);
-}
-
-/* The rule "HEAD COND" (HEAD already spelled by head/col).  The language's
+/* RowCount / Completeness with the rule's comparison.  The language's
  * between is inclusive, DQDL's exclusive (awslabs/dqdl: > lo && < hi), so
- * it becomes two rules, HEAD >= lo and HEAD <= hi, the bounds validate.sql's
- * BETWEEN checks. */
-static void dqdl_check(struct strbuf *out, const struct model_rule *r, size_t *n,
-		       const char *head, const char *col)
+ * it becomes two rules, >= lo and <= hi. */
+static void dqdl_metric(struct strbuf *out, size_t *n, const struct model_rule *r,
+			const char *head, const char *col)
 {
 	int k;
 
 	for (k = 0; k < (r->cmp == MC_BETWEEN ? 2 : 1); k++) {
-		strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    ");
+		dqdl_next(out, n);
 		strbuf_addstr(out, head);
 		if (col) {
 			strbuf_addch(out, ' ');
 			escape_dqdl(out, col);
 		}
-		if (r->cmp == MC_BETWEEN) {
+		if (r->cmp == MC_BETWEEN)
 			strbuf_addstr(out, k ? " <= " : " >= ");
-			dqdl_value(out, &r->values[k]);
-		} else {
-			dqdl_cond(out, r);
-		}
+		else
+			strbuf_addf(out, " %s ", cmp_ops[r->cmp]);
+		dqdl_value(out, &r->values[k]);
 	}
 }
 
+/* Newest row fresh: at least one row at most D old (NULLs are not fresh). */
+static void dqdl_freshness(struct strbuf *out, size_t *n, const struct model_rule *r,
+			   const char *col)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	escape_spark_ident(&w, col);
+	strbuf_addf(&w, " >= current_timestamp() - INTERVAL %" PRId64 " SECOND", r->seconds);
+	dqdl_custom_count(out, n, w.buf, "> 0");
+	strbuf_release(&w);
+}
+
 /* Appends the rules of r, one per line, each preceded by a separator. */
-static void dqdl_rule(struct strbuf *out, const struct model_rule *r, size_t *n)
+static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
+		      const struct model_rule *r, size_t *n)
 {
 	size_t i;
 
-#define NEXT() (strbuf_addstr(out, (*n)++ ? ",\n    " : "\n    "))
 	switch (r->kind) {
 	case MR_ROW_COUNT_MATCHES_SOURCE:
-		NEXT();
+		dqdl_next(out, n);
 		strbuf_addstr(out, "RowCountMatch \"source\" = 1.0");
 		return;
 	case MR_ROW_COUNT:
-		dqdl_check(out, r, n, "RowCount", NULL);
+		dqdl_metric(out, n, r, "RowCount", NULL);
 		return;
 	case MR_NOT_NULL:
 		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
+			dqdl_next(out, n);
 			strbuf_addstr(out, "IsComplete ");
 			escape_dqdl(out, r->columns[i]);
 		}
 		return;
 	case MR_UNIQUE:
-		NEXT();
-		strbuf_addstr(out, "IsUnique");
-		for (i = 0; i < r->ncolumns; i++) {
-			strbuf_addch(out, ' ');
-			escape_dqdl(out, r->columns[i]);
-		}
+		dqdl_unique(out, n, r);
 		return;
 	case MR_EXPECT:
 		for (i = 0; i < r->ncolumns; i++)
-			dqdl_check(out, r, n, r->cmp == MC_NOT_NULL ? "IsComplete" : "ColumnValues",
-				   r->columns[i]);
+			dqdl_expect(out, n, p, r, r->columns[i]);
 		return;
 	case MR_FRESHNESS:
-		for (i = 0; i < r->ncolumns; i++) {
-			NEXT();
-			strbuf_addstr(out, "DataFreshness ");
-			escape_dqdl(out, r->columns[i]);
-			strbuf_addstr(out, " <= ");
-			dqdl_duration(out, r->seconds);
-		}
+		for (i = 0; i < r->ncolumns; i++)
+			dqdl_freshness(out, n, r, r->columns[i]);
 		return;
 	case MR_COMPLETENESS:
 		for (i = 0; i < r->ncolumns; i++)
-			dqdl_check(out, r, n, "Completeness", r->columns[i]);
+			dqdl_metric(out, n, r, "Completeness", r->columns[i]);
 		return;
 	}
-#undef NEXT
 }
 
 size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
@@ -152,67 +324,12 @@ size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
 
 	strbuf_addstr(out, "Rules = [");
 	for (i = 0; i < p->validation.nrules; i++)
-		dqdl_rule(out, &p->validation.rules[i], &n);
+		dqdl_rule(out, p, &p->validation.rules[i], &n);
 	strbuf_addstr(out, "\n]");
 	return n;
 }
 
 /* ---- validate.sql ---- */
-
-static void athena_value(struct strbuf *out, const struct model_literal *v)
-{
-	if (v->is_string)
-		escape_athena_string(out, v->text);
-	else
-		strbuf_addstr(out, v->text);
-}
-
-/* The predicate a good row satisfies, on the Athena column col. */
-static void athena_pred(struct strbuf *out, const char *col, const struct model_rule *r)
-{
-	size_t i;
-
-	switch (r->cmp) {
-	case MC_BETWEEN:
-		strbuf_addf(out, "%s BETWEEN ", col);
-		athena_value(out, &r->values[0]);
-		strbuf_addstr(out, " AND ");
-		athena_value(out, &r->values[1]);
-		return;
-	case MC_IN:
-		strbuf_addf(out, "%s IN (", col);
-		for (i = 0; i < r->nvalues; i++) {
-			if (i)
-				strbuf_addstr(out, ", ");
-			athena_value(out, &r->values[i]);
-		}
-		strbuf_addch(out, ')');
-		return;
-	case MC_MATCHES: {
-		/* DQDL (Java's String.matches) matches the whole value;
-		 * regexp_like finds the pattern anywhere: anchor it. */
-		struct strbuf re = STRBUF_INIT;
-
-		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
-		strbuf_addf(out, "regexp_like(%s, ", col);
-		escape_athena_string(out, re.buf);
-		strbuf_addch(out, ')');
-		strbuf_release(&re);
-		return;
-	}
-	case MC_NOT_NULL:
-		strbuf_addf(out, "%s IS NOT NULL", col);
-		return;
-	case MC_NE:
-		strbuf_addf(out, "%s <> ", col);
-		athena_value(out, &r->values[0]);
-		return;
-	default:
-		strbuf_addf(out, "%s %s ", col, cmp_ops[r->cmp]);
-		athena_value(out, &r->values[0]);
-		return;
-	}
-}
 
 static void quoted(struct strbuf *sb, const char *name)
 {
@@ -234,6 +351,113 @@ static void comment(struct strbuf *out, const char *fmt_prefix, const char *name
 		strbuf_addch(out, '\'');
 	}
 	strbuf_addch(out, '\n');
+}
+
+/* ---- validate.sql: one statement per rule (per column for column rules),
+ * each saying whether the rule held ---- */
+
+static void sql_row_count(struct strbuf *out, const struct model_pipeline *p,
+			  const struct model_rule *r, const char *col, const char *t)
+{
+	(void)p;
+	(void)col;
+	strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
+	sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
+	strbuf_addf(out, " AS passed\nFROM %s;\n", t);
+}
+
+static void sql_unique(struct strbuf *out, const struct model_pipeline *p,
+		       const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
+
+	(void)p;
+	(void)col;
+	key_clauses(&w, &g, r, false);
+	strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null are not "
+			   "checked)\n");
+	strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
+			 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, t, w.buf, g.buf);
+	strbuf_release(&w);
+	strbuf_release(&g);
+}
+
+static void sql_expect(struct strbuf *out, const struct model_pipeline *p,
+		       const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf q = STRBUF_INIT;
+	size_t i;
+
+	if (r->cmp == MC_NOT_NULL)	/* in the null checks */
+		return;
+	for (i = 0; i < r->ncolumns; i++) {
+		quoted(&q, r->columns[i]);
+		strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
+				   "not_null's business)\nSELECT COUNT_IF(");
+		sql_violation(out, q.buf, r, column_of(p, r->columns[i])->type, false);
+		strbuf_addf(out, ") AS violations\nFROM %s;\n", t);
+	}
+	strbuf_release(&q);
+	(void)col;
+}
+
+static void sql_freshness(struct strbuf *out, const struct model_pipeline *p,
+			  const struct model_rule *r, const char *col, const char *t)
+{
+	(void)p;
+	strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
+	strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
+			 "  COALESCE(MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
+			 "' SECOND, false) AS fresh\nFROM %s;\n", col, col, r->seconds, t);
+}
+
+static void sql_completeness(struct strbuf *out, const struct model_pipeline *p,
+			     const struct model_rule *r, const char *col, const char *t)
+{
+	struct strbuf share = STRBUF_INIT;
+
+	(void)p;
+	strbuf_addf(&share, "CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)", col);
+	strbuf_addstr(out, "\n-- completeness (share of non-null values; an empty table "
+			   "fails)\n");
+	strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
+	sql_pred(out, share.buf, r, MT_DOUBLE, false);
+	strbuf_addf(out, ", false) AS passed\nFROM %s;\n", t);
+	strbuf_release(&share);
+}
+
+/* Statement writers by rule kind; per_column ones run once per column with
+ * the column quoted, the others once.  Row counts against the source and
+ * null checks are written before, for all rules at once. */
+static const struct {
+	void (*write)(struct strbuf *out, const struct model_pipeline *p,
+		      const struct model_rule *r, const char *col, const char *t);
+	bool per_column;
+} sql_rules[] = {
+	[MR_ROW_COUNT_MATCHES_SOURCE] = { NULL, false },
+	[MR_ROW_COUNT] = { sql_row_count, false },
+	[MR_NOT_NULL] = { NULL, false },
+	[MR_UNIQUE] = { sql_unique, false },
+	[MR_EXPECT] = { sql_expect, false },
+	[MR_FRESHNESS] = { sql_freshness, true },
+	[MR_COMPLETENESS] = { sql_completeness, true },
+};
+
+static void sql_rule(struct strbuf *out, const struct model_pipeline *p,
+		     const struct model_rule *r, const char *t)
+{
+	struct strbuf col = STRBUF_INIT;
+	size_t i;
+
+	if (!sql_rules[r->kind].write)
+		return;
+	if (!sql_rules[r->kind].per_column)
+		sql_rules[r->kind].write(out, p, r, NULL, t);
+	for (i = 0; sql_rules[r->kind].per_column && i < r->ncolumns; i++) {
+		quoted(&col, r->columns[i]);
+		sql_rules[r->kind].write(out, p, r, col.buf, t);
+	}
+	strbuf_release(&col);
 }
 
 void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
@@ -320,62 +544,8 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 	}
 	free(nn);
 
-	for (i = 0; i < p->validation.nrules; i++) {
-		const struct model_rule *r = &p->validation.rules[i];
-		size_t c;
-
-		switch (r->kind) {
-		case MR_ROW_COUNT:
-			strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-			athena_pred(out, "COUNT(*)", r);
-			strbuf_addf(out, " AS passed\nFROM %s;\n", t);
-			break;
-		case MR_UNIQUE:
-			strbuf_addstr(out, "\n-- duplicate keys (expect no rows)\nSELECT ");
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addf(out, "%s, ", col.buf);
-			}
-			strbuf_addf(out, "COUNT(*) AS n\nFROM %s\nGROUP BY ", t);
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addf(out, "%s%s", c ? ", " : "", col.buf);
-			}
-			strbuf_addstr(out, "\nHAVING COUNT(*) > 1\nLIMIT 100;\n");
-			break;
-		case MR_EXPECT:
-			if (r->cmp == MC_NOT_NULL)
-				break;
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0)\n");
-				strbuf_addstr(out, "SELECT COUNT_IF(NOT (");
-				athena_pred(out, col.buf, r);
-				strbuf_addf(out, ")) AS violations\nFROM %s;\n", t);
-			}
-			break;
-		case MR_FRESHNESS:
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- freshness\n");
-				strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
-						 "  MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
-						 "' SECOND AS fresh\nFROM %s;\n",
-					    col.buf, col.buf, r->seconds, t);
-			}
-			break;
-		case MR_COMPLETENESS:
-			for (c = 0; c < r->ncolumns; c++) {
-				quoted(&col, r->columns[c]);
-				strbuf_addstr(out, "\n-- completeness (share of non-null values)\n");
-				strbuf_addf(out, "SELECT CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)"
-						 " AS completeness\nFROM %s;\n", col.buf, t);
-			}
-			break;
-		default:
-			break;
-		}
-	}
+	for (i = 0; i < p->validation.nrules; i++)
+		sql_rule(out, p, &p->validation.rules[i], t);
 
 	if (p->validation.sample > 0) {
 		strbuf_addstr(out, "\n-- a random sample of rows to spot-check\n");

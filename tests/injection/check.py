@@ -173,10 +173,21 @@ def check_athena(pdir):
     return out
 
 
+def spark_sql_names(sql):
+    """Backquoted identifiers (backquotes doubled) and string literals
+    (backslash escapes) of a Spark SQL text, decoded."""
+    out = [m.replace("``", "`") for m in re.findall(r"`((?:``|[^`])*)`", sql)]
+    for m in re.findall(r"'((?:\\.|[^'\\])*)'", sql):
+        out.append(re.sub(r"\\(.)", r"\1", m))
+    return out
+
+
 def check_dqdl(pdir):
     rs = json.load(open(os.path.join(pdir, "ruleset.json"), encoding="utf-8"))["Ruleset"]
     # QUOTED_STRING: '"' (ESC | .)*? '"' with ESC: '\\"' | '\\\\'
     found = [re.sub(r'\\(["\\])', r"\1", m) for m in re.findall(r'"((?:\\["\\]|[^"\\])*)"', rs)]
+    # CustomSql queries are Spark SQL inside the DQDL string
+    found += [n for q in found if q.startswith("SELECT ") for n in spark_sql_names(q)]
     out = []
     for want in [KEY, UNI] + VALUES:
         if want not in found:

@@ -3,8 +3,13 @@ ruleset Glue's parser would refuse) and tests/tools/check_artifacts.py.
 
 Not a full DQDL grammar (awslabs/dqdl); it catches what generated rulesets get
 wrong in practice: no `Rules = [ ... ]`, `==`, unbalanced quotes/brackets,
-unknown rule types, Python-style comparisons, empty rules."""
+unknown rule types, Python-style comparisons, empty rules.
+
+evaluate() runs a ruleset on concrete rows; run_sqlite() runs validate.sql
+statements on the same rows (see the notes above them)."""
+import datetime
 import re
+import sqlite3
 
 RULE_TYPES = {
     "RowCount", "RowCountMatch", "ColumnCount", "Completeness", "IsComplete",
@@ -146,3 +151,304 @@ def check(text):
         if re.match(r"^ColumnValues\s+\"[^\"]*\"\s+(Completeness|IsComplete)\b", r):
             problems.append("malformed rule %r" % r)
     return problems
+
+
+# ---- Evaluation on concrete rows ----
+#
+# The rule types pipec writes, and ColumnValues (what pipec deliberately
+# does not write), are evaluated with the behaviour the AWS Glue DQDL
+# reference documents:
+#   composite rules: each rule on the whole data, then and/or on the
+#     outcomes (dqdl.html, "How composite rules work": the default).
+#   ColumnValues: "For all ColumnValues rules (other than != and NOT IN),
+#     NULL rows will fail the rule" (dqdl-rule-types-ColumnValues.html,
+#     "Null behavior"); `= NULL` / `!= NULL` test for NULL; NULL in an
+#     in-list admits NULL rows.
+#   DataFreshness: every row at most the duration old; NULL rows fail
+#     (dqdl-rule-types-DataFreshness.html, "Null behavior").
+#   IsComplete: every value non-NULL; Completeness: the non-NULL share
+#     (dqdl-rule-types-IsComplete.html, -Completeness.html).
+#   between: exclusive (awslabs/dqdl NumberBasedCondition: > lo && < hi).
+#   CustomSql: the query (Spark SQL, the evaluated rows as `primary`)
+#     returns one number, compared with the condition
+#     (dqdl-rule-types-CustomSql.html).
+#   IsUnique: AWS does not document NULL keys; here NULL keys group
+#     together, as in SQL's GROUP BY (an assumption: pipec writes unique as
+#     a CustomSql count for that reason).
+# Rows are dicts of Python values: None, bool, int, float, str,
+# datetime.date, datetime.datetime.  matches is Java's String.matches: the
+# whole value (re.fullmatch).
+
+_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:\\["\\]|[^"\\])*")|(?P<num>-?\d+(?:\.\d+)?)'
+                    r'|(?P<op>!=|>=|<=|=|<|>|\[|\]|,)|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))')
+
+
+def _tokens(text):
+    out, i = [], 0
+    while i < len(text):
+        if text[i:].strip() == "":
+            break
+        m = _TOKEN.match(text, i)
+        if not m or m.end() == i:
+            raise ValueError("cannot read DQDL at %r" % text[i:])
+        kind = m.lastgroup
+        val = m.group(kind)
+        if kind == "str":
+            val = re.sub(r'\\(["\\])', r"\1", val[1:-1])
+        elif kind == "num":
+            val = float(val) if "." in val else int(val)
+        out.append((kind, val))
+        i = m.end()
+    return out
+
+
+def _literal(tok, sample):
+    """A DQDL value as a Python value comparable with the column's values."""
+    kind, val = tok
+    if kind == "word" and val.upper() == "NULL":
+        return None
+    if kind == "str" and re.fullmatch(r"\d{4}-\d\d-\d\d", val):
+        d = datetime.date.fromisoformat(val)    # the DATE token
+        return datetime.datetime.combine(d, datetime.time()) \
+            if isinstance(sample, datetime.datetime) else d
+    return val
+
+
+_CMP = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _condition(toks, value, sample=None):
+    """Whether value meets the condition tokens (NULL rules as documented)."""
+    neg = toks[0] == ("word", "not")
+    if neg:
+        toks = toks[1:]
+    op = toks[0][1]
+    if op == "in":
+        vals = [_literal(t, sample) for t in toks[2:-1] if t != ("op", ",")]
+        if value is None:   # NULL passes `not in` unless listed, `in` if listed
+            return (None not in vals) if neg else (None in vals)
+        return (value in vals) != neg
+    if op == "matches":
+        if value is None:
+            return neg
+        return bool(re.fullmatch(toks[1][1], value)) != neg
+    if op == "between":
+        lo, hi = _literal(toks[1], sample), _literal(toks[3], sample)
+        if value is None:
+            return False
+        return (lo < value < hi) != neg
+    lit = _literal(toks[1], sample)
+    if op not in ("=", "!=") and isinstance(lit, str):
+        # stringBasedCondition has only =, !=, in, matches (the grammar)
+        raise ValueError("DQDL has no %s on a string: %r" % (op, lit))
+    if lit is None:
+        return (value is None) == (op == "=")
+    if value is None:
+        return op == "!="
+    return _CMP[op](value, lit)
+
+
+def _as_ts(v):
+    return v if isinstance(v, datetime.datetime) else datetime.datetime.combine(v, datetime.time())
+
+
+def _sample(rows, col):
+    return next((r.get(col) for r in rows if r.get(col) is not None), None)
+
+
+def _custom_sql(query, rows, columns, now):
+    sql = spark_to_sqlite(query)
+    return _sqlite_scalar(sql, rows, columns, now)
+
+
+def _atom(rule, rows, now, sources, columns):
+    m = re.match(r'\s*(\w+)\s*', rule)
+    kind, rest = m.group(1), _tokens(rule[m.end():])
+    if kind == "RowCount":
+        return _condition(rest, len(rows))
+    if kind == "RowCountMatch":
+        ref = sources[rest[0][1]]
+        return _condition(rest[1:], len(rows) / len(ref) if ref else 0.0)
+    if kind == "CustomSql":
+        return _condition(rest[1:], _custom_sql(rest[0][1], rows, columns, now))
+    col = rest[0][1]
+    if kind == "IsComplete":
+        return all(r.get(col) is not None for r in rows)
+    if kind == "Completeness":
+        share = sum(r.get(col) is not None for r in rows) / len(rows) if rows else 0.0
+        return _condition(rest[1:], share)
+    if kind == "IsUnique":
+        keys = [tuple(r.get(t[1]) for t in rest) for r in rows]
+        return len(keys) == len(set(keys))
+    if kind == "DataFreshness":     # every row; NULL rows fail (DataFreshness page)
+        unit = {"days": 86400, "hours": 3600, "minutes": 60}[rest[3][1]]
+        limit = rest[2][1] * unit
+        return all(r.get(col) is not None and
+                   _CMP[rest[1][1]]((now - _as_ts(r.get(col))).total_seconds(), limit)
+                   for r in rows)
+    if kind == "ColumnValues":
+        sample = _sample(rows, col)
+        return all(_condition(rest[1:], r.get(col), sample) for r in rows)
+    raise ValueError("the stand-in does not evaluate %s rules" % kind)
+
+
+def _split_top(rule, word):
+    """Splits '(a) WORD (b) ...' at a top-level WORD between parenthesized
+    rules (the docs' form), so `between 1 and 2` stays whole."""
+    parts, depth, cur, i = [], 0, [], 0
+    sep = re.compile(r"\s+(?:%s|%s)\s+(?=\()" % (word, word.upper()))
+    while i < len(rule):
+        c = rule[i]
+        if c == '"':
+            j = i + 1
+            while rule[j] != '"':
+                j += 2 if rule[j] == "\\" else 1
+            cur.append(rule[i:j + 1])
+            i = j + 1
+            continue
+        m = sep.match(rule, i) if depth == 0 and i and rule[i - 1] == ")" else None
+        if m:
+            parts.append("".join(cur))
+            cur = []
+            i = m.end()
+            continue
+        depth += (c == "(") - (c == ")")
+        cur.append(c)
+        i += 1
+    parts.append("".join(cur))
+    return [p.strip() for p in parts]
+
+
+def _unwrap(rule):
+    rule = rule.strip()
+    if rule.startswith("(") and rule.endswith(")") and len(_split_top(rule, "or")) == 1 \
+            and len(_split_top(rule, "and")) == 1:
+        depth = 0
+        for i, c in enumerate(rule):
+            depth += c == "("
+            depth -= c == ")"
+            if depth == 0 and i < len(rule) - 1:
+                return rule
+        return _unwrap(rule[1:-1])
+    return rule
+
+
+def _rule(rule, rows, now, sources, columns):
+    rule = _unwrap(rule)
+    ors = _split_top(rule, "or")
+    if len(ors) > 1:
+        return any(_rule(p, rows, now, sources, columns) for p in ors)
+    ands = _split_top(rule, "and")
+    if len(ands) > 1:
+        return all(_rule(p, rows, now, sources, columns) for p in ands)
+    return _atom(rule, rows, now, sources, columns)
+
+
+def evaluate(ruleset, rows, columns, now, sources=None):
+    """[(rule text, passed)] for every rule of the ruleset, evaluated on
+    rows (columns: name -> Spark type, for the SQL table)."""
+    return [(r, _rule(r, rows, now, sources or {}, columns)) for r in split_rules(ruleset)]
+
+
+# ---- SQL on SQLite ----
+#
+# The CustomSql queries (Spark SQL) and validate.sql (Athena/Trino) are run
+# on SQLite after a minimal mapping of the few constructs pipec writes:
+# the table becomes "primary"; DATE '…' and TIMESTAMP '…' become ISO text
+# (dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS', which compare in
+# order as text); current_timestamp minus an interval of seconds becomes
+# datetime(now, '-N seconds'); Spark's backslash string escapes become
+# doubled quotes; RLIKE and regexp_like find the pattern (Java's find);
+# COUNT_IF is a COUNT of a CASE; booleans are 1/0.
+
+def _iso(v):
+    if isinstance(v, datetime.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    return v
+
+
+def _spark_strings(sql):
+    out, i = [], 0
+    while i < len(sql):
+        if sql[i] != "'":
+            out.append(sql[i])
+            i += 1
+            continue
+        j, buf = i + 1, []
+        while sql[j] != "'":
+            if sql[j] == "\\":
+                j += 1
+            buf.append(sql[j])
+            j += 1
+        out.append("'" + "".join(buf).replace("'", "''") + "'")
+        i = j + 1
+    return "".join(out)
+
+
+def spark_to_sqlite(sql):
+    sql = _spark_strings(sql)
+    sql = re.sub(r"\bFROM primary\b", 'FROM "primary"', sql)
+    sql = re.sub(r"current_timestamp\(\) - INTERVAL (\d+) SECOND",
+                 r"datetime(:now, '-\1 seconds')", sql)
+    sql = re.sub(r"(`(?:[^`]|``)*`|\w+) RLIKE ('(?:[^']|'')*')", r"regexp_like(\1, \2)", sql)
+    return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
+
+
+def _count_if(sql):
+    """COUNT_IF(x) -> COUNT(CASE WHEN x THEN 1 END): 0 on no rows, as in
+    Trino (a SQLite aggregate function would give NULL)."""
+    while "COUNT_IF(" in sql:
+        start = sql.index("COUNT_IF(")
+        i, depth, q = start + len("COUNT_IF("), 1, False
+        while depth:
+            c = sql[i]
+            if c == "'":
+                q = not q
+            elif not q:
+                depth += (c == "(") - (c == ")")
+            i += 1
+        inner = sql[start + len("COUNT_IF("):i - 1]
+        sql = sql[:start] + "COUNT(CASE WHEN %s THEN 1 END)" % inner + sql[i:]
+    return sql
+
+
+def athena_to_sqlite(sql):
+    sql = _count_if(sql)
+    sql = re.sub(r'\bFROM (?:"(?:[^"]|"")*"\.)+"(?:[^"]|"")*"', 'FROM "primary"', sql)
+    sql = re.sub(r"current_timestamp - INTERVAL '(\d+)' SECOND",
+                 r"datetime(:now, '-\1 seconds')", sql)
+    return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
+
+
+def _connect(rows, columns, now):
+    db = sqlite3.connect(":memory:")
+    db.create_function("regexp_like", 2,
+                       lambda v, p: None if v is None else bool(re.search(p, v)))
+    names = list(columns)
+    db.execute('CREATE TABLE "primary" (%s)' % ", ".join('"%s"' % n for n in names))
+    db.executemany('INSERT INTO "primary" VALUES (%s)' % ", ".join("?" * len(names)),
+                   [[_iso(r.get(n)) for n in names] for r in rows])
+    return db
+
+
+def _sqlite_scalar(sql, rows, columns, now):
+    db = _connect(rows, columns, now)
+    try:
+        return db.execute(sql, {"now": _iso(now)}).fetchone()[0]
+    finally:
+        db.close()
+
+
+def run_sqlite(sql, rows, columns, now):
+    """Rows (as dicts) of one Athena statement of validate.sql."""
+    db = _connect(rows, columns, now)
+    try:
+        cur = db.execute(athena_to_sqlite(sql), {"now": _iso(now)} if ":now" in
+                         athena_to_sqlite(sql) else {})
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        db.close()

@@ -644,8 +644,14 @@ static void test_emitters(void)
 	emit_dqdl(p, &out);
 	CHECK_STR("dqdl for the ruleset", out.buf,
 		  "Rules = [\n    RowCountMatch \"source\" = 1.0,\n    IsComplete \"id\",\n    IsComplete \"updated_at\",\n"
-		  "    ColumnValues \"amount\" >= 0,\n    ColumnValues \"category\" in [\"a\", \"b\"],\n"
-		  "    IsUnique \"id\",\n    DataFreshness \"updated_at\" <= 1 days\n]");
+		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND "
+		  "NOT (`amount` >= 0)\" = 0,\n"
+		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `category` IS NOT NULL AND "
+		  "NOT (`category` IN ('a', 'b'))\" = 0,\n"
+		  "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL "
+		  "GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,\n"
+		  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= "
+		  "current_timestamp() - INTERVAL 86400 SECOND\" > 0\n]");
 	strbuf_reset(&out);
 	emit_script(&MP, p, &ts, &out, &err);
 	CHECK("script gives the rows read as the reference for RowCountMatch",
@@ -656,6 +662,8 @@ static void test_emitters(void)
 	CHECK("validate.sql: s3tables name",
 	      has(out.buf, "FROM \"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\""));
 	CHECK("validate.sql: null checks", has(out.buf, "COUNT_IF(\"id\" IS NULL)"));
+	CHECK("validate.sql: duplicate keys, keys with a null not checked",
+	      has(out.buf, "WHERE \"id\" IS NOT NULL\nGROUP BY \"id\"\nHAVING COUNT(*) > 1"));
 	CHECK("validate.sql: sample", has(out.buf, "LIMIT 5;"));
 	CHECK("validate.sql: the sample is random", has(out.buf, "ORDER BY rand()\nLIMIT 5;"));
 
@@ -688,17 +696,20 @@ static void test_emitters(void)
 		q.validation.sample = 0;
 		strbuf_reset(&out);
 		emit_dqdl(&q, &out);
-		CHECK_STR("dqdl: between is inclusive, as two rules", out.buf,
-			  "Rules = [\n    ColumnValues \"amount\" >= 1,\n    ColumnValues \"amount\" <= 9,\n"
+		CHECK_STR("dqdl: between is inclusive; matches a whole-value match", out.buf,
+			  "Rules = [\n    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS "
+			  "NOT NULL AND NOT (`amount` BETWEEN 1 AND 9)\" = 0,\n"
 			  "    RowCount >= 10,\n    RowCount <= 20,\n"
-			  "    ColumnValues \"category\" matches \"[a-z]+|x\"\n]");
+			  "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `category` IS NOT NULL "
+			  "AND NOT (`category` RLIKE '^(?:[a-z]+|x)$')\" = 0\n]");
 		CHECK("dqdl: no exclusive between", !has(out.buf, "between"));
 		strbuf_reset(&out);
 		emit_validate_sql(&MP, &q, &out);
-		CHECK("validate.sql: the same inclusive bounds",
-		      has(out.buf, "COUNT_IF(NOT (\"amount\" BETWEEN 1 AND 9))") &&
+		CHECK("validate.sql: the same inclusive bounds, NULLs ignored",
+		      has(out.buf, "COUNT_IF(\"amount\" IS NOT NULL AND NOT "
+				   "(\"amount\" BETWEEN 1 AND 9))") &&
 		      has(out.buf, "COUNT(*) BETWEEN 10 AND 20 AS passed"));
-		CHECK("validate.sql: matches is a full match, like DQDL's",
+		CHECK("validate.sql: matches is a full match, like the ruleset's",
 		      has(out.buf, "regexp_like(\"category\", '^(?:[a-z]+|x)$')"));
 	}
 

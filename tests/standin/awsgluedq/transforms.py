@@ -4,7 +4,11 @@ apply() returns a DynamicFrame of rule outcomes; process_rows() returns a
 DynamicFrameCollection with keys ruleOutcomes and rowLevelOutcomes. The
 ruleset must pass the DQDL sanity checks (Glue refuses unparsable DQDL). The
 outcome is driven by $STANDIN_DQ: pass -> every rule Passed; fail -> the first
-rule Failed (and every row of rowLevelOutcomes Failed)."""
+rule Failed (and every row of rowLevelOutcomes Failed); rows -> each rule is
+evaluated on the frame's rows (when the stand-in holds them) with the NULL
+behaviour of the DQDL reference (_standin_dqdl.evaluate)."""
+import datetime
+
 import _standin as S
 import _standin_dqdl as DQ
 from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
@@ -14,7 +18,29 @@ from pyspark.sql.dataframe import DataFrame
 __all__ = ["EvaluateDataQuality"]
 
 
-def _evaluate(api, frame, ruleset, publishing_options, additional_options, extra):
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _rows(dyf):
+    df = dyf._df
+    return df._rows if df._rows is not None else None
+
+
+def _verdicts(frame, ruleset, sources):
+    """Each rule's outcome on the frame's rows; None when rows are not held."""
+    rows = _rows(frame)
+    refs = {k: _rows(v) for k, v in sources.items()}
+    if rows is None or any(v is None for v in refs.values()):
+        return None
+    cols = dict(frame._df._cols)
+    return [ok for _, ok in DQ.evaluate(ruleset, rows, cols, _now(),
+                                        refs)]
+
+
+def _evaluate(api, frame, ruleset, publishing_options, additional_options, extra,
+              sources=None):
+    sources = sources or {}
     S.require(isinstance(frame, DynamicFrame), api, "frame must be a DynamicFrame, got %s"
               % type(frame).__name__)
     S.require_type(ruleset, str, api, "ruleset")
@@ -27,10 +53,11 @@ def _evaluate(api, frame, ruleset, publishing_options, additional_options, extra
         from pyspark.errors import IllegalArgumentException
         raise IllegalArgumentException("Parsing Error: %s" % "; ".join(problems))
     rules = DQ.split_rules(ruleset)
-    fail = S.DQ_OUTCOME == "fail"
+    verdicts = _verdicts(frame, ruleset, sources) if S.DQ_OUTCOME == "rows" else None
+    fail = S.DQ_OUTCOME == "fail" or (verdicts is not None and not all(verdicts))
     outcomes = []
     for i, r in enumerate(rules):
-        failed = fail and i == 0
+        failed = (not verdicts[i]) if verdicts is not None else fail and i == 0
         outcomes.append({"Rule": r, "Outcome": "Failed" if failed else "Passed",
                          "FailureReason": "Value did not meet the threshold (stand-in)"
                          if failed else None,
@@ -57,7 +84,8 @@ class EvaluateDataQuality(GlueTransform):
                        "additional_data_sources")
         rule_df, fail, rules = _evaluate(
             "EvaluateDataQuality.process_rows", frame, ruleset, publishing_options,
-            additional_options, {"additional_data_sources": sorted(additional_data_sources)})
+            additional_options, {"additional_data_sources": sorted(additional_data_sources)},
+            additional_data_sources)
         src = frame._df
         rows = src._derive(cols=list(src._cols) + [
             ("DataQualityRulesPass", "array<string>"), ("DataQualityRulesFail", "array<string>"),

@@ -251,7 +251,7 @@ dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
     "    RowCountMatch \"source\" = 1.0,",
-    "    IsUnique \"order_id\"",
+    "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `order_id` IS NOT NULL GROUP BY `order_id` HAVING COUNT(*) > 1) AS duplicates\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -17,9 +17,10 @@ SELECT
   COUNT_IF("order_id" IS NULL) AS "nulls_order_id"
 FROM "lake"."orders_migrated";
 
--- duplicate keys (expect no rows)
+-- duplicate keys (expect no rows; keys with a null are not checked)
 SELECT "order_id", COUNT(*) AS n
 FROM "lake"."orders_migrated"
+WHERE "order_id" IS NOT NULL
 GROUP BY "order_id"
 HAVING COUNT(*) > 1
 LIMIT 100;

@@ -265,8 +265,8 @@ rows_written = df.count()
 dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
-    "    IsUnique \"id\",",
-    "    ColumnValues \"country\" matches \"^[A-Z]{2}$\"",
+    "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `country` IS NOT NULL AND NOT (`country` RLIKE '^(?:^[A-Z]{2}$)$')\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -12,13 +12,14 @@ SELECT
   COUNT_IF("name" IS NULL) AS "nulls_name"
 FROM "lake"."customers";
 
--- duplicate keys (expect no rows)
+-- duplicate keys (expect no rows; keys with a null are not checked)
 SELECT "id", COUNT(*) AS n
 FROM "lake"."customers"
+WHERE "id" IS NOT NULL
 GROUP BY "id"
 HAVING COUNT(*) > 1
 LIMIT 100;
 
--- rows breaking an expect rule (expect 0)
-SELECT COUNT_IF(NOT (regexp_like("country", '^(?:^[A-Z]{2}$)$'))) AS violations
+-- rows breaking an expect rule (expect 0; nulls are not_null's business)
+SELECT COUNT_IF("country" IS NOT NULL AND NOT (regexp_like("country", '^(?:^[A-Z]{2}$)$'))) AS violations
 FROM "lake"."customers";

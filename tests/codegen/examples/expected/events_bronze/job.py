@@ -263,8 +263,8 @@ DQ_RULESET = "\n".join([
     "    RowCountMatch \"source\" = 1.0,",
     "    IsComplete \"event_id\",",
     "    IsComplete \"user_id\",",
-    "    ColumnValues \"amount\" >= 0,",
-    "    ColumnValues \"event_type\" in [\"click\", \"view\", \"purchase\"]",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` >= 0)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `event_type` IS NOT NULL AND NOT (`event_type` IN ('click', 'view', 'purchase'))\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

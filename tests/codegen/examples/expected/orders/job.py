@@ -365,9 +365,9 @@ DQ_RULESET = "\n".join([
     "Rules = [",
     "    IsComplete \"order_id\",",
     "    IsComplete \"customer_id\",",
-    "    IsUnique \"order_id\",",
-    "    ColumnValues \"total\" >= 0,",
-    "    DataFreshness \"updated_at\" <= 2 hours",
+    "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `order_id` IS NOT NULL GROUP BY `order_id` HAVING COUNT(*) > 1) AS duplicates\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `total` IS NOT NULL AND NOT (`total` >= 0)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `updated_at` >= current_timestamp() - INTERVAL 7200 SECOND\" > 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -14,18 +14,19 @@ SELECT
   COUNT_IF("updated_at" IS NULL) AS "nulls_updated_at"
 FROM "lake"."orders";
 
--- duplicate keys (expect no rows)
+-- duplicate keys (expect no rows; keys with a null are not checked)
 SELECT "order_id", COUNT(*) AS n
 FROM "lake"."orders"
+WHERE "order_id" IS NOT NULL
 GROUP BY "order_id"
 HAVING COUNT(*) > 1
 LIMIT 100;
 
--- rows breaking an expect rule (expect 0)
-SELECT COUNT_IF(NOT ("total" >= 0)) AS violations
+-- rows breaking an expect rule (expect 0; nulls are not_null's business)
+SELECT COUNT_IF("total" IS NOT NULL AND NOT ("total" >= 0)) AS violations
 FROM "lake"."orders";
 
--- freshness
+-- freshness: the newest value is recent enough
 SELECT MAX("updated_at") AS latest,
-  MAX("updated_at") >= current_timestamp - INTERVAL '7200' SECOND AS fresh
+  COALESCE(MAX("updated_at") >= current_timestamp - INTERVAL '7200' SECOND, false) AS fresh
 FROM "lake"."orders";

@@ -16,6 +16,7 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."daily_sales";
 SELECT COUNT(*) AS row_count, COUNT(*) > 0 AS passed
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."daily_sales";
 
--- completeness (share of non-null values)
-SELECT CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) AS completeness
+-- completeness (share of non-null values; an empty table fails)
+SELECT CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) AS completeness,
+  COALESCE(CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) >= 0.99, false) AS passed
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."daily_sales";

@@ -256,12 +256,11 @@ DQ_RULESET = "\n".join([
     "    RowCount > 0,",
     "    IsComplete \"id\",",
     "    IsComplete \"email\",",
-    "    IsUnique \"id\",",
-    "    ColumnValues \"amount\" >= 0,",
-    "    ColumnValues \"amount\" <= 1000,",
-    "    ColumnValues \"status\" in [\"new\", \"done\"],",
-    "    ColumnValues \"code\" matches \"[A-Z]{3}\",",
-    "    DataFreshness \"load_ts\" <= 1 days,",
+    "    CustomSql \"SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE `id` IS NOT NULL GROUP BY `id` HAVING COUNT(*) > 1) AS duplicates\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` BETWEEN 0 AND 1000)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` IN ('new', 'done'))\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` RLIKE '^(?:[A-Z]{3})$')\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` >= current_timestamp() - INTERVAL 86400 SECOND\" > 0,",  # noqa: E501
     "    Completeness \"email\" >= 0.95",
     "]",
 ])

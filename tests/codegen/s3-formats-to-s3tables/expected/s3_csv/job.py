@@ -264,7 +264,7 @@ DQ_RULESET = "\n".join([
     "Rules = [",
     "    RowCountMatch \"source\" = 1.0,",
     "    IsComplete \"id\",",
-    "    ColumnValues \"amount\" >= 0",
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL AND NOT (`amount` >= 0)\" = 0",  # noqa: E501
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""The ruleset and validate.sql mean the same thing (docs/language.md, "What
+each rule means").
+
+usage: dq_agree.py PIPEC SCRATCH_DIR
+
+Builds one pipeline per rule of CASES, then for each case's rows, NULLs
+included, evaluates the pipeline's DQDL with the stand-in's evaluator
+(tests/standin/_standin_dqdl.py, the NULL behaviour of the AWS DQDL
+reference) and runs its validate.sql statements on SQLite (the dialect
+mapping is documented there), and checks that both give the outcome the
+docs promise.  Prints `ok NAME` / `not ok NAME` lines; exits 1 on a failure.
+"""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "standin"))
+import _standin_dqdl as DQ  # noqa: E402
+
+NOW = datetime.datetime(2026, 1, 10, 12, 0, 0)
+H = datetime.timedelta(hours=1)
+D = datetime.date
+T = datetime.datetime
+
+COLUMNS = [("id", "bigint"), ("amount", "double"), ("status", "string"), ("code", "string"),
+           ("active", "boolean"), ("day", "date"), ("load_ts", "timestamp")]
+
+# (rule, column, values of that column one per row, holds?)
+CASES = [
+    ("expect amount >= 0", "amount", [1.0, None], True),
+    ("expect amount >= 0", "amount", [-1.0, None], False),
+    ("expect amount >= 0", "amount", [None, None], True),
+    ("expect amount >= 0", "amount", [], True),
+    ("expect amount between 0 and 10", "amount", [0.0, 10.0, None], True),
+    ("expect amount between 0 and 10", "amount", [10.5, None], False),
+    ("expect amount != 13", "amount", [1.0, None], True),
+    ("expect amount != 13", "amount", [13.0], False),
+    ('expect status in ("new", "done")', "status", ["new", None], True),
+    ('expect status in ("new", "done")', "status", ["old", None], False),
+    ('expect status = "it\'s"', "status", ["it's", None], True),
+    ('expect status >= "b"', "status", ["c", None], True),
+    ('expect status >= "b"', "status", ["a"], False),
+    ('expect code matches "[A-Z]{3}"', "code", ["ABC", None], True),
+    ('expect code matches "[A-Z]{3}"', "code", ["ABCD"], False),
+    ('expect code = "2024-01-31"', "code", ["2024-01-31", None], True),
+    ('expect code = "2024-01-31"', "code", ["x"], False),
+    ("expect active = true", "active", [True, None], True),
+    ("expect active = true", "active", [False], False),
+    ('expect day >= "2024-01-01"', "day", [D(2024, 1, 1), None], True),
+    ('expect day >= "2024-01-01"', "day", [D(2023, 12, 31)], False),
+    ('expect load_ts >= "2024-01-01"', "load_ts", [T(2024, 1, 1), None], True),
+    ('expect load_ts >= "2024-01-01"', "load_ts", [T(2023, 12, 31, 23, 59, 59)], False),
+    ('expect load_ts < "2030-01-01T12:30:00"', "load_ts", [T(2030, 1, 1, 12, 29, 59)], True),
+    ('expect load_ts < "2030-01-01T12:30:00"', "load_ts", [T(2030, 1, 1, 12, 30)], False),
+    ("expect status is not null", "status", ["a", "b"], True),
+    ("expect status is not null", "status", ["a", None], False),
+    ("not_null status", "status", ["a", None], False),
+    # freshness: the newest value counts; NULLs, and no row, are not fresh
+    ("freshness load_ts within 1h", "load_ts", [NOW - 5 * H, NOW - H / 2, None], True),
+    ("freshness load_ts within 1h", "load_ts", [NOW - 5 * H, None], False),
+    ("freshness load_ts within 1h", "load_ts", [None], False),
+    ("freshness load_ts within 1h", "load_ts", [], False),
+    ("freshness day within 1d", "day", [D(2026, 1, 10), D(2020, 1, 1)], True),
+    ("freshness day within 1d", "day", [D(2026, 1, 8)], False),
+    ("unique status", "status", ["a", "b"], True),
+    ("unique status", "status", ["a", "a"], False),
+    ("unique status", "status", ["a", None, None], True),   # keys with a NULL: not checked
+    ("unique status, code", "status", ["a", "a"], True),    # code is NULL in every row
+    ("completeness status >= 0.5", "status", ["a", None], True),
+    ("completeness status >= 0.5", "status", ["a", None, None], False),
+    ("completeness status > 0.5", "status", ["a", None], False),
+    ("completeness status >= 0.5", "status", [], False),
+    ("row_count between 1 and 2", "status", ["a", "b"], True),
+    ("row_count between 1 and 2", "status", ["a", "b", "c"], False),
+]
+
+PIPELINE = """pipeline r%02d {
+  source s3 "s3://raw/r/" { format parquet }
+  target s3tables analytics.r%02d
+  columns {
+%s
+  }
+  validate { %s }
+}
+"""
+
+YAML = """project: dq-agree
+default_environment: dev
+environments:
+  dev:
+    region: eu-west-1
+    account: "123456789012"
+    role: arn:aws:iam::123456789012:role/pipec-glue-dev
+    script_bucket: dq-artifacts
+    table_bucket: dq-lake
+"""
+
+
+def build(pipec, scratch, rules):
+    os.makedirs(os.path.join(scratch, "pipelines"), exist_ok=True)
+    with open(os.path.join(scratch, "pipec.yaml"), "w") as f:
+        f.write(YAML)
+    cols = "\n".join("    %s %s%s" % (n, t, " required" if n == "id" else "")
+                     for n, t in COLUMNS)
+    with open(os.path.join(scratch, "pipelines", "rules.pipe"), "w") as f:
+        for i, r in enumerate(rules):
+            f.write(PIPELINE % (i, i, cols, r))
+    out = os.path.join(scratch, "out")
+    res = subprocess.run([pipec, "build", "-o", out, "pipelines"], cwd=scratch,
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit("pipec build failed:\n" + res.stderr)
+    return out
+
+
+def statements(sql):
+    """validate.sql's statements that judge a rule (not the plain row count)."""
+    body = "\n".join(ln for ln in sql.splitlines() if not ln.startswith("--"))
+    for st in body.split(";"):
+        st = st.strip()
+        if st and not re.match(r"SELECT COUNT\(\*\) AS row_count FROM [^,]*$", st):
+            yield st
+
+
+def sql_holds(sql, rows, columns):
+    for st in statements(sql):
+        res = DQ.run_sqlite(st, rows, columns, NOW)
+        if "HAVING COUNT(*) > 1" in st:
+            if res:
+                return False
+            continue
+        for name, v in res[0].items():
+            if name == "violations" or name.startswith("nulls_"):
+                if v != 0:
+                    return False
+            elif name in ("passed", "fresh") and not v:
+                return False
+    return True
+
+
+# The stand-in's evaluator against the AWS DQDL reference's own examples
+# (ColumnValues "Null behavior"; composite rules evaluated column by column
+# by default, dqdl.html "How composite rules work"): (rule, ages, passes?).
+REFERENCE = [
+    ('ColumnValues "Age" > 21', [30, None], False),
+    ('ColumnValues "Age" != 21', [30, None], True),
+    ('ColumnValues "Age" not in [21, 22, 23]', [30, None], True),
+    ('ColumnValues "Age" not in [21, 22, 23, NULL]', [30, None], False),
+    ('(ColumnValues "Age" != 21) AND (ColumnValues "Age" != NULL)', [30, None], False),
+    ('(ColumnValues "Age" > 21) OR (ColumnValues "Age" = NULL)', [None, None], True),
+    ('(ColumnValues "Age" > 21) OR (ColumnValues "Age" = NULL)', [30, None], False),
+    ('ColumnValues "Age" between 21 and 30', [21], False),
+    ('IsComplete "Age"', [30, None], False),
+    # DataFreshness checks every row (NOW is 2026-01-10 12:00, Age a timestamp)
+    ('DataFreshness "Age" <= 2 hours', [NOW - H, NOW - 5 * H], False),
+    ('DataFreshness "Age" <= 2 hours', [NOW - H, None], False),
+    ('DataFreshness "Age" <= 2 hours', [NOW - H], True),
+    ('Completeness "Age" >= 0.5', [30, None], True),
+]
+
+
+def reference():
+    failed = 0
+    for rule, ages, want in REFERENCE:
+        rows = [{"Age": a} for a in ages]
+        got = DQ.evaluate("Rules = [ %s ]" % rule, rows, {"Age": "int"}, NOW)[0][1]
+        name = "stand-in DQDL: %s on %s" % (rule, ages)
+        print("%s %s" % ("ok" if got == want else "not ok", name))
+        failed += got != want
+    return failed
+
+
+# EvaluateDataQuality of the stand-in with STANDIN_DQ=rows evaluates the
+# frame's rows: a rule pipec writes passes on a NULL, a ColumnValues rule
+# fails on it (run in a child: the stand-in reads its environment once).
+ROWS_PROBE = """
+from pyspark.context import SparkContext
+from pyspark.sql.dataframe import DataFrame
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
+from awsglue.transforms import SelectFromCollection
+from awsgluedq.transforms import EvaluateDataQuality
+g = GlueContext(SparkContext())
+df = DataFrame._new(g.spark_session, [("amount", "double")], 2, "t",
+                    rows=[{"amount": 1.0}, {"amount": None}])
+for rule in ['CustomSql "SELECT COUNT(*) FROM primary WHERE `amount` IS NOT NULL'
+             ' AND NOT (`amount` >= 0)" = 0', 'ColumnValues "amount" >= 0']:
+    res = EvaluateDataQuality().process_rows(
+        frame=DynamicFrame.fromDF(df, g, "x"), ruleset="Rules = [ %s ]" % rule,
+        publishing_options={})
+    out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+    print(out.collect()[0]["Outcome"])
+"""
+
+
+def standin_rows():
+    env = dict(os.environ, STANDIN_DQ="rows")
+    env.pop("STANDIN_TRACE", None)
+    res = subprocess.run([sys.executable, "-c", ROWS_PROBE], env=env, capture_output=True,
+                         text=True, cwd=os.path.join(HERE, "..", "standin"))
+    got = res.stdout.split()
+    ok = got == ["Passed", "Failed"]
+    print("%s stand-in EvaluateDataQuality evaluates rows (STANDIN_DQ=rows)" %
+          ("ok" if ok else "not ok"))
+    if not ok:
+        print("# got %r; stderr: %s" % (got, res.stderr.strip()[-500:]))
+    return 0 if ok else 1
+
+
+def main():
+    pipec, scratch = os.path.abspath(sys.argv[1]), sys.argv[2]
+    rules = sorted({c[0] for c in CASES})
+    out = build(pipec, scratch, rules)
+    columns = dict(COLUMNS)
+    failed = reference() + standin_rows()
+    for rule, col, values, want in CASES:
+        i = rules.index(rule)
+        pdir = os.path.join(out, "r%02d" % i)
+        with open(os.path.join(pdir, "ruleset.json")) as f:
+            ruleset = json.load(f)["Ruleset"]
+        with open(os.path.join(pdir, "validate.sql")) as f:
+            sql = f.read()
+        rows = [dict({n: None for n in columns}, id=k + 1, **{col: v})
+                for k, v in enumerate(values)]
+        try:
+            dq = all(ok for _, ok in DQ.evaluate(ruleset, rows, columns, NOW))
+        except (ValueError, TypeError) as e:
+            dq = "not evaluable (%s)" % e
+        sq = sql_holds(sql, rows, columns)
+        name = "%s on %s" % (rule, values)
+        if dq == want and sq == want:
+            print("ok %s" % name)
+        else:
+            failed += 1
+            print("not ok %s" % name)
+            print("# expected %s; ruleset says %s, validate.sql says %s" % (want, dq, sq))
+            print("# " + ruleset.replace("\n", "\n# "))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
