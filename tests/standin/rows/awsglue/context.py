@@ -1,0 +1,1 @@
+from _rows_glue import GlueContext, GlueLogger  # noqa: F401

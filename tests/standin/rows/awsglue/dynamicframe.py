@@ -1,0 +1,1 @@
+from _rows_glue import DynamicFrame, DynamicFrameCollection  # noqa: F401

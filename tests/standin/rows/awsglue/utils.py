@@ -1,0 +1,1 @@
+from _rows_glue import GlueArgumentError, getResolvedOptions  # noqa: F401

@@ -1,0 +1,1 @@
+from _rows import AnalysisException  # noqa: F401

@@ -1,0 +1,1 @@
+from _rows import Window, WindowSpec  # noqa: F401
