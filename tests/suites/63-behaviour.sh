@@ -3,6 +3,8 @@
 # sequence of runs; its generated job runs on the row-level stand-in and the
 # target table's final rows are compared (tests/tools/behaviour.py).
 : "${PIPEC:?}" "${ROOT:?}" "${SUITE_TMP:?}"
+# The modelled Spark/Glue behaviours themselves.
+python3 "$ROOT/tests/tools/rows_selftest.py" || echo "not ok rows: selftest exited non-zero"
 n=0
 for case in "$ROOT"/tests/behaviour/*/; do
 	[ -f "$case/case.json" ] || continue

@@ -968,25 +968,23 @@ class DataFrame:
     unionAll = union
 
     def unionByName(self, other, allowMissingColumns=False):
-        cols = []
-        for n in self.columns:
-            if n.lower() in [c.lower() for c in other.columns]:
-                cols.append(col("`%s`" % n))
-            elif allowMissingColumns:
-                cols.append(_lit(None).alias(n))
-            else:
-                raise unresolved(n, other.columns)
-        aligned = other.select(*cols)
-        rows = self._f.rows + aligned._f.rows
-        if allowMissingColumns:
-            extra = [n for n in other.columns if n.lower() not in [c.lower() for c in self.columns]]
-            left = self.select(*([col("`%s`" % n) for n in self.columns]
-                                 + [_lit(None).alias(n) for n in extra]))
-            right = other.select(*([col("`%s`" % n) if n.lower() in [c.lower() for c in other.columns]
-                                    else _lit(None).alias(n) for n in self.columns]
-                                   + [col("`%s`" % n) for n in extra]))
-            return DataFrame(Frame(left._f.columns, left._f.rows + right._f.rows), self.sparkSession)
-        return DataFrame(Frame(self._f.columns, rows), self.sparkSession)
+        # DOC: DataFrame.unionByName resolves columns by name; missing
+        #   columns fail unless allowMissingColumns (then NULL),
+        #   https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.DataFrame.unionByName.html
+        mine = [c.lower() for c in self.columns]
+        theirs = [c.lower() for c in other.columns]
+        extra = [n for n in other.columns if n.lower() not in mine]
+        if not allowMissingColumns:
+            for n in self.columns:
+                if n.lower() not in theirs:
+                    raise unresolved(n, other.columns)
+            if extra:
+                raise unresolved(extra[0], self.columns)
+        left = self.select(*([col("`%s`" % n) for n in self.columns]
+                             + [_lit(None).alias(n) for n in extra]))
+        right = other.select(*([col("`%s`" % n) if n.lower() in theirs else _lit(None).alias(n)
+                                for n in self.columns] + [col("`%s`" % n) for n in extra]))
+        return DataFrame(Frame(left._f.columns, left._f.rows + right._f.rows), self.sparkSession)
 
     def groupBy(self, *cols):
         return GroupedData(self, self._exprs(cols))

@@ -1,1 +1,3 @@
-from _rows_glue import DynamicFrame, DynamicFrameCollection  # noqa: F401
+from _rows_glue import DynamicFrame, DynamicFrameCollection
+
+__all__ = ["DynamicFrame", "DynamicFrameCollection"]

@@ -1,1 +1,3 @@
-from _rows_glue import Job  # noqa: F401
+from _rows_glue import Job
+
+__all__ = ["Job"]

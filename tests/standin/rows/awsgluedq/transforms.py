@@ -1,1 +1,3 @@
-from _rows_glue import EvaluateDataQuality  # noqa: F401
+from _rows_glue import EvaluateDataQuality
+
+__all__ = ["EvaluateDataQuality"]

@@ -1,1 +1,3 @@
-from _rows_glue import SelectFromCollection  # noqa: F401
+from _rows_glue import SelectFromCollection
+
+__all__ = ["SelectFromCollection"]

@@ -1,2 +1,4 @@
-from _rows import DataFrame, Row, Column  # noqa: F401
-from _rows import Session as SparkSession  # noqa: F401
+from _rows import Column, DataFrame, Row
+from _rows import Session as SparkSession
+
+__all__ = ["Column", "DataFrame", "Row", "SparkSession"]

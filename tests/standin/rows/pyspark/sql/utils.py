@@ -1,1 +1,3 @@
-from _rows import AnalysisException  # noqa: F401
+from _rows import AnalysisException
+
+__all__ = ["AnalysisException"]

@@ -1,1 +1,3 @@
-from _rows import Window, WindowSpec  # noqa: F401
+from _rows import Window, WindowSpec
+
+__all__ = ["Window", "WindowSpec"]
