@@ -168,6 +168,42 @@ res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x")
 out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
 assert [r["Outcome"] for r in out.collect()] == ["Failed", "Failed", "Failed"]
 """),
+    ("DQDL NULL semantics: ColumnValues fails NULL rows except != and not in", """
+from awsgluedq.transforms import EvaluateDataQuality
+from awsglue.transforms import SelectFromCollection
+d = df_of([("a", "string")], [["x"], [None]])
+rules = ['ColumnValues "a" in ["x"]', 'ColumnValues "a" in ["x", NULL]',
+         'ColumnValues "a" not in ["y"]', 'ColumnValues "a" matches "x"']
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x"),
+    ruleset="Rules = [\\n    " + ",\\n    ".join(rules) + "\\n]")
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Failed", "Passed", "Passed", "Failed"]
+n = df_of([("n", "int")], [[5], [None]])
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(n, glue, "x"),
+    ruleset='Rules = [\\n    ColumnValues "n" != 1,\\n    ColumnValues "n" >= 0\\n]')
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Passed", "Failed"]
+fails(lambda: EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(n, glue, "x"),
+      ruleset='Rules = [ ColumnValues "n" == 1 ]'), "not valid DQDL")
+"""),
+    ("datetime functions: to_timestamp/to_date with a format, epoch conversions", """
+d = df_of([("s", "string"), ("e", "bigint")], [["05/01/2024 10:30", 86400], ["bad", None]])
+out = one(d.select(F.to_timestamp(F.col("s"), "dd/MM/yyyy HH:mm"),
+                   F.to_date(F.col("s"), "dd/MM/yyyy HH:mm"),
+                   F.timestamp_seconds(F.col("e")), F.timestamp_millis(F.col("e")),
+                   F.from_unixtime(F.col("e"))))
+assert out[0] == [datetime.datetime(2024, 1, 5, 10, 30), datetime.date(2024, 1, 5),
+                  datetime.datetime(1970, 1, 2), datetime.datetime(1970, 1, 1, 0, 1, 26, 400000),
+                  "1970-01-02 00:00:00"], out[0]
+assert out[1] == [None] * 5
+"""),
+    ("when/otherwise, coalesce, lit(None).cast, struct, transform", """
+d = df_of([("a", "int"), ("xs", "array<int>")], [[1, [1, 2]], [None, None]])
+out = one(d.select(F.when(F.col("a") == 1, "one").otherwise("other"),
+                   F.coalesce(F.col("a"), F.lit(0)), F.lit(None).cast("int"),
+                   F.struct(F.col("a").alias("x")), F.transform(F.col("xs"), lambda x: x + 1)))
+assert out == [["one", 1, None, {"x": 1}, [2, 3]], ["other", 0, None, {"x": None}, None]], out
+"""),
 ]
 
 

@@ -29,8 +29,10 @@ DOC (bookmarks): https://docs.aws.amazon.com/glue/latest/dg/monitor-continuation
 """
 import datetime
 import json
+import os
 import re
 import sys
+import zlib
 
 import _rows as R
 
@@ -120,6 +122,9 @@ def _glue_type(v):
 
 _SPARK = {"int": "int", "long": "bigint", "double": "double", "boolean": "boolean",
           "string": "string", "null": "string"}
+# DOC (numbers): the JSON reader types a number by its form: integral values
+#   int (long when they do not fit), others double; a field holding both
+#   kinds in different records is a choice like any other (not widened).
 
 
 class DynamicFrame:
@@ -156,21 +161,9 @@ class DynamicFrame:
     def toDF(self, options=None):
         if self._df is not None:
             return self._df
-        cols, conv = [], []
-        for f in self._fields:
-            ts = self._types(f)
-            if len(ts) > 1:
-                # Unresolved ChoiceType -> struct<type: value, ...>.
-                st = ("struct", [(t, _spark_of(t)) for t in ts])
-                cols.append((f, st))
-                conv.append(lambda v, ts=ts: None if v is None else
-                            {t: (_to_spark(v) if _glue_type(v) == t else None) for t in ts})
-            else:
-                t = _spark_of(ts[0]) if ts else "string"
-                cols.append((f, t))
-                conv.append(_to_spark)
-        rows = [[c(r.get(f)) for f, c in zip(self._fields, conv)] for r in self._records]
-        return R.DataFrame(R.Frame(cols, rows), R.SESSION)
+        cols = [(f, _infer([r.get(f) for r in self._records])) for f in self._fields]
+        rows = [[_conform(r.get(f), t) for f, t in cols] for r in self._records]
+        return R.DataFrame(R.Frame([(f, _df_type(t)) for f, t in cols], rows), R.SESSION)
 
     def resolveChoice(self, specs=None, choice="", database=None, table_name=None,
                       transformation_ctx="", info="", stageThreshold=0, totalThreshold=0,
@@ -215,12 +208,55 @@ class DynamicFrame:
         return self.toDF().schema
 
 
-def _spark_of(t):
-    return _SPARK.get(t, "string") if t not in ("struct", "array") else \
-        ("struct", []) if t == "struct" else ("array", "string")
+def _infer(vals):
+    """The type Glue computes for a field from its values: scalars by JSON
+    type, structs with the union of their keys (first-seen order), arrays
+    with the union of their elements, ("choice", [(type name, type)]) when
+    the values have more than one type."""
+    vals = [v for v in vals if v is not None]
+    kinds = []
+    for v in vals:
+        k = _glue_type(v)
+        if k not in kinds:
+            kinds.append(k)
+    if not kinds:
+        return "string"
+    if len(kinds) > 1:
+        return ("choice", [(k, _infer([v for v in vals if _glue_type(v) == k]))
+                           for k in sorted(kinds)])
+    k = kinds[0]
+    if k == "struct":
+        keys = []
+        for v in vals:
+            for key in v:
+                if key not in keys:
+                    keys.append(key)
+        return ("struct", [(key, _infer([v.get(key) for v in vals])) for key in keys])
+    if k == "array":
+        return ("array", _infer([x for v in vals for x in v]))
+    return _SPARK[k]
 
 
-def _to_spark(v):
+def _df_type(t):
+    if isinstance(t, tuple) and t[0] in ("choice", "struct"):
+        return ("struct", [(n, _df_type(x)) for n, x in t[1]])
+    if isinstance(t, tuple) and t[0] == "array":
+        return ("array", _df_type(t[1]))
+    return t
+
+
+def _conform(v, t):
+    """A record's value in the DataFrame column of type t: struct fields in
+    schema order (missing ones NULL), a choice as struct<type: value>."""
+    if v is None:
+        return None
+    if isinstance(t, tuple) and t[0] == "choice":
+        k = _glue_type(v)
+        return {n: (_conform(v, x) if n == k else None) for n, x in t[1]}
+    if isinstance(t, tuple) and t[0] == "struct":
+        return {n: _conform(v.get(n), x) for n, x in t[1]}
+    if isinstance(t, tuple) and t[0] == "array":
+        return [_conform(x, t[1]) for x in v]
     return v
 
 
@@ -340,9 +376,15 @@ class _Reader:
                 rest = key[len(pfx):]
                 if "/" in rest and not opts.get("recurse"):
                     continue
-                if key in done:
+                # DOC: "For Amazon S3 input sources, AWS Glue job bookmarks
+                #   check the last modified time of the objects to verify which
+                #   objects need to be reprocessed" (monitor-continuations.html):
+                #   a rewritten object is read again. Its version here is a
+                #   checksum of its content.
+                version = "%s@%08x" % (key, zlib.crc32(content.encode()))
+                if version in done:
                     continue
-                read.append(key)
+                read.append(version)
                 if fmt == "csv":
                     recs += _parse_csv(content, fo or {})
                 elif fmt in ("json", "jsonl"):
@@ -447,31 +489,40 @@ class SelectFromCollection:
 
 
 class EvaluateDataQuality:
-    """Evaluates the DQDL rules pipec writes on the rows (IsComplete,
-    IsUnique, ColumnValues with comparisons / in [...], RowCountMatch
-    "source"); any other rule type Passes (not modelled).
-    DOC: DQDL reference, https://docs.aws.amazon.com/glue/latest/dg/dqdl.html :
-      ColumnValues rules fail rows whose value is NULL unless the rule
-      says `or NULL` ... (modelled: a NULL fails comparisons and `in`),
-      IsComplete = no NULL, IsUnique = no duplicate non-NULL value."""
+    """Evaluates on the rows the DQDL rule forms pipec writes; other rule
+    types (DataFreshness, which depends on the clock, among them) Pass.
+    The ruleset is first checked like the schema-level stand-in does
+    (tests/standin/_standin_dqdl.py).
+    DOC: DQDL ColumnValues, "Null behavior"
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-ColumnValues.html):
+      "For all ColumnValues rules (other than != and NOT IN), NULL rows will
+      fail the rule"; negated rules (!=, not in) let NULL rows pass; a NULL
+      listed in `in [...]` is allowed.
+    DOC: IsComplete = every value non-NULL
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-IsComplete.html);
+      IsUnique = every value (combination) occurs once
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-IsUnique.html);
+      Completeness = the fraction of non-NULL values
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-Completeness.html);
+      RowCountMatch "ds" = ratio of this frame's rows to ds's rows
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-RowCountMatch.html)."""
     def process_rows(self, frame, ruleset, publishing_options={}, additional_options={},
                      additional_data_sources={}):
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        import _standin_dqdl
+        problems = _standin_dqdl.check(ruleset)
+        if problems:
+            raise ValueError("Data Quality ruleset is not valid DQDL: %s" % "; ".join(problems))
         df = frame.toDF()
         rows = [dict(zip(df.columns, r)) for r in df._f.rows]
         outcomes = []
-        for rule in _rules(ruleset):
+        for rule in _standin_dqdl.split_rules(ruleset):
+            rule = rule.strip()
             ok = _check_rule(rule, rows, additional_data_sources, len(rows))
             outcomes.append([rule, "Passed" if ok else "Failed", "" if ok else "rule failed"])
         fr = R.Frame([("Rule", "string"), ("Outcome", "string"), ("FailureReason", "string")],
                      outcomes)
         return DynamicFrameCollection({"ruleOutcomes": _df_frame(fr, None)})
-
-
-def _rules(text):
-    m = re.search(r"(?s)Rules\s*=\s*\[(.*)\]", text)
-    if not m:
-        return []
-    return [r.strip() for r in re.split(r",\s*\n", m.group(1)) if r.strip()]
 
 
 def _getv(row, c):
@@ -481,29 +532,69 @@ def _getv(row, c):
     return None
 
 
+_OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        "<": lambda a, b: a < b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _num(v):
+    return float(v) if not isinstance(v, (datetime.date, str)) else v
+
+
 def _check_rule(rule, rows, extra, n):
     m = re.match(r'^IsComplete\s+"([^"]+)"$', rule)
     if m:
         return all(_getv(r, m.group(1)) is not None for r in rows)
-    m = re.match(r'^IsUnique\s+"([^"]+)"$', rule)
+    m = re.match(r'^(?:IsUnique|IsPrimaryKey)((?:\s+"[^"]+")+)$', rule)
     if m:
-        vals = [R._hashable(_getv(r, m.group(1))) for r in rows]
-        vals = [v for v in vals if v is not None]
-        return len(vals) == len(set(vals))
-    m = re.match(r'^RowCountMatch\s+"(\w+)"\s*=\s*([\d.]+)$', rule)
+        cols = re.findall(r'"([^"]+)"', m.group(1))
+        keys = [tuple(R._hashable(_getv(r, c)) for c in cols) for r in rows]
+        if rule.startswith("IsPrimaryKey") and any(None in k for k in keys):
+            return False
+        return len(keys) == len(set(keys))
+    m = re.match(r'^RowCountMatch\s+"(\w+)"\s*(>=|<=|>|<|=)\s*([\d.]+)$', rule)
     if m:
         other = extra.get(m.group(1))
         cnt = other.count() if other is not None else 0
-        return (n / cnt if cnt else 1.0) == float(m.group(2))
+        ratio = n / cnt if cnt else (1.0 if n == 0 else float("inf"))
+        return _OPS[m.group(2)](ratio, float(m.group(3)))
+    m = re.match(r'^RowCount\s*(>=|<=|>|<|=|!=)\s*(\d+)$', rule)
+    if m:
+        return _OPS[m.group(1)](n, int(m.group(2)))
+    m = re.match(r'^Completeness\s+"([^"]+)"\s*(>=|<=|>|<|=)\s*([\d.]+)$', rule)
+    if m:
+        full = sum(1 for r in rows if _getv(r, m.group(1)) is not None)
+        return _OPS[m.group(2)](full / n if n else 1.0, float(m.group(3)))
     m = re.match(r'^ColumnValues\s+"([^"]+)"\s+(>=|<=|>|<|=|!=)\s*(-?[\d.]+)$', rule)
     if m:
-        lim = float(m.group(3))
-        ops = {">=": lambda a: a >= lim, "<=": lambda a: a <= lim, ">": lambda a: a > lim,
-               "<": lambda a: a < lim, "=": lambda a: a == lim, "!=": lambda a: a != lim}
-        return all(_getv(r, m.group(1)) is not None and ops[m.group(2)](float(_getv(r, m.group(1))))
-                   for r in rows)
-    m = re.match(r'^ColumnValues\s+"([^"]+)"\s+in\s+\[(.*)\]$', rule)
+        lim, op = float(m.group(3)), m.group(2)
+        vals = [_getv(r, m.group(1)) for r in rows]
+        if op == "!=":
+            return all(v is None or float(v) != lim for v in vals)
+        return all(v is not None and _OPS[op](float(v), lim) for v in vals)
+    m = re.match(r'^ColumnValues\s+"([^"]+)"\s+between\s+(-?[\d.]+)\s+and\s+(-?[\d.]+)$',
+                 rule)
     if m:
-        allowed = [x.strip().strip('"') for x in m.group(2).split(",")]
-        return all(R.to_string(_getv(r, m.group(1))) in allowed for r in rows)
+        lo, hi = float(m.group(2)), float(m.group(3))
+        return all(_getv(r, m.group(1)) is not None and lo <= float(_getv(r, m.group(1))) <= hi
+                   for r in rows)
+    m = re.match(r'^ColumnValues\s+"([^"]+)"\s+(not\s+)?in\s+\[(.*)\]$', rule)
+    if m:
+        items = [x.strip() for x in m.group(3).split(",")]
+        allowed = [x.strip('"') for x in items if x.startswith('"') or re.match(r"^-?[\d.]+$", x)]
+        null_ok = "NULL" in items
+        neg = bool(m.group(2))
+        for r in rows:
+            v = _getv(r, m.group(1))
+            if v is None:
+                if neg == null_ok:      # in: NULL fails unless listed; not in: passes unless
+                    return False
+                continue
+            if (R.to_string(v) in allowed) == neg:
+                return False
+        return True
+    m = re.match(r'^ColumnValues\s+"([^"]+)"\s+matches\s+"(.*)"$', rule)
+    if m:
+        pat = re.compile(m.group(2).replace('\\"', '"'))
+        return all(_getv(r, m.group(1)) is not None and pat.fullmatch(str(_getv(r, m.group(1))))
+                   for r in rows)
     return True
