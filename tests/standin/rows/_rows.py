@@ -36,7 +36,24 @@ Environment:
                  log lines.
 
 Every modelled behaviour carries the documentation it follows (DOC: lines),
-so a wrong model is visible in review.
+so a wrong model is visible in review; tests/tools/rows_selftest.py has a
+micro-case for each. What is not modelled raises (an unknown SQL statement,
+expression, connection type or format) rather than passing silently.
+Not modelled: Redshift targets (write_dynamic_frame.from_options with
+preactions/postactions), XML/Parquet/Avro/ORC S3 formats, MERGE clause
+conditions, DataFreshness and other DQDL rule types pipec does not write
+(they Pass).
+
+Cases: tests/behaviour/<case>/ (a pipec project + case.json, a sequence of
+runs with the input added before each and the expected target rows after
+it), run by tests/tools/behaviour.py in suite 63-behaviour; the format is
+described in docs/hacking.md ("Behaviour tests").
+
+Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
+catalog, Iceberg/Hive writers), _rows_sql.py (spark.sql: CREATE TABLE,
+MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
+bookmarks, getResolvedOptions, EvaluateDataQuality); the awsglue, awsgluedq
+and pyspark packages beside them only re-export these.
 """
 import atexit
 import datetime
