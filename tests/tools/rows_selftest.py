@@ -204,6 +204,24 @@ out = one(d.select(F.when(F.col("a") == 1, "one").otherwise("other"),
                    F.struct(F.col("a").alias("x")), F.transform(F.col("xs"), lambda x: x + 1)))
 assert out == [["one", 1, None, {"x": 1}, [2, 3]], ["other", 0, None, {"x": None}, None]], out
 """),
+    ("Redshift actions: BEGIN ... END is atomic, DELETE USING, INSERT by position", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+rs.run('CREATE TABLE IF NOT EXISTS "s"."t" ("id" BIGINT, "v" VARCHAR(10));'
+       'DROP TABLE IF EXISTS s.st;CREATE TABLE s.st (LIKE s.t);')
+tabs["s.t"]["rows"] = [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}, {"id": None, "v": "n"}]
+tabs["s.st"]["rows"] = [{"id": 1, "v": "A"}, {"id": None, "v": "N"}]
+fails(lambda: rs.run("BEGIN;DELETE FROM s.t;INSERT INTO s.t (id) SELECT id FROM s.nope;END;"),
+      "does not exist")
+assert len(tabs["s.t"]["rows"]) == 3
+rs.run('BEGIN;DELETE FROM s.t USING s.st WHERE s.t."id" = s.st."id";'
+       'INSERT INTO s.t ("v", "id") SELECT "v", "id" FROM s.st;DROP TABLE s.st;END;')
+assert sorted(json.dumps(r, sort_keys=True) for r in tabs["s.t"]["rows"]) == sorted(
+    json.dumps(r, sort_keys=True) for r in [{"id": 1, "v": "A"}, {"id": 2, "v": "b"},
+                                            {"id": None, "v": "n"}, {"id": None, "v": "N"}])
+assert "s.st" not in tabs
+"""),
 ]
 
 

@@ -67,7 +67,7 @@ def sort_rows(rows):
 
 def table_key(name):
     import re
-    parts = [p.strip("`") for p in re.findall(r"`[^`]+`|[^.]+", name)]
+    parts = [p.strip('`"') for p in re.findall(r'`[^`]+`|"[^"]+"|[^.]+', name)]
     return ".".join(parts[-2:]).lower()
 
 

@@ -39,8 +39,7 @@ Every modelled behaviour carries the documentation it follows (DOC: lines),
 so a wrong model is visible in review; tests/tools/rows_selftest.py has a
 micro-case for each. What is not modelled raises (an unknown SQL statement,
 expression, connection type or format) rather than passing silently.
-Not modelled: Redshift targets (write_dynamic_frame.from_options with
-preactions/postactions), XML/Parquet/Avro/ORC S3 formats, MERGE clause
+Not modelled: XML/Parquet/Avro/ORC S3 formats, MERGE clause
 conditions, DataFreshness and other DQDL rule types pipec does not write
 (they Pass).
 
@@ -52,7 +51,8 @@ described in docs/hacking.md ("Behaviour tests").
 Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
 catalog, Iceberg/Hive writers), _rows_sql.py (spark.sql: CREATE TABLE,
 MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
-bookmarks, getResolvedOptions, EvaluateDataQuality); the awsglue, awsgluedq
+bookmarks, getResolvedOptions, EvaluateDataQuality), _rows_redshift.py
+(Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq
 and pyspark packages beside them only re-export these.
 """
 import atexit

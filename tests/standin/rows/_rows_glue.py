@@ -345,6 +345,11 @@ class _Reader:
         #   hashpartitions). The union of the hash partitions is every row:
         #   modelled as the query without the trailing WHERE/AND.
         q = opts.get("sampleQuery") or ("SELECT * FROM " + opts["dbtable"])
+        if R.SESSION.catalog.tables and opts.get("redshiftTmpDir"):
+            import _rows_redshift
+            res = _rows_redshift.Redshift(R.SESSION.catalog.tables).query(q)
+            if res is not None:
+                return _df_frame(R.Frame(*res), self._ctx)
         if opts.get("enablePartitioningForSampleQuery") == "true":
             if not re.search(r"(?i)\b(WHERE|AND)\s*$", q):
                 raise RuntimeError("sampleQuery must end with WHERE or AND when "
@@ -438,8 +443,24 @@ class _Writer:
 
     def from_options(self, frame, connection_type, connection_options={}, format=None,
                      format_options={}, transformation_ctx="", **kw):
-        raise RuntimeError("standin rows: write_dynamic_frame.from_options (%s) is not "
-                           "modelled (Redshift targets are left out)" % connection_type)
+        if connection_type.lower() != "redshift":
+            raise RuntimeError("standin rows: write_dynamic_frame.from_options (%s) is not "
+                               "modelled" % connection_type)
+        import _rows_redshift
+        cat = R.SESSION.catalog
+        if R.FAIL == "before-write" and not R.REPORT.get("failed_once"):
+            R.REPORT["failed_once"] = True
+            raise RuntimeError("standin rows: injected failure before the write to Redshift")
+        rs = _rows_redshift.Redshift(cat.tables)
+        opts = connection_options
+        try:
+            rs.run(opts.get("preactions", ""))
+            rs.copy_into(opts["dbtable"], frame.toDF()._f)
+            rs.run(opts.get("postactions", ""))
+        finally:
+            # Statements outside BEGIN ... END are committed as they run.
+            R._save("tables.json", cat.tables)
+            R.REPORT["writes"] += 1
 
 
 class GlueLogger:
