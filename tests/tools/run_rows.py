@@ -10,7 +10,9 @@ STATE_DIR, the way Glue starts a run: sys.argv = [script, --JOB_NAME
                 {"s3": {"s3://b/k": "content"},          new objects
                  "sources": {"t": {"columns": [...], "rows": [...]}},
                                                   rows appended (columns set
-                                                  when the table is new)
+                                                  when the table is new;
+                                                  "replace": true first
+                                                  empties the table)
                  "tables": {"db.t": {...}}}       catalog tables, as in
                                                   tables.json (replaced)
   --fail WHEN   before-write | before-commit: the run dies there.
@@ -53,6 +55,8 @@ def add_input(state, new):
         t = src.setdefault(k.lower(), {"columns": v.get("columns", []), "rows": []})
         if v.get("columns"):
             t["columns"] = v["columns"]
+        if v.get("replace"):
+            t["rows"] = []
         t["rows"] += v.get("rows", [])
     _save(os.path.join(state, "sources.json"), src)
     tabs = _load(os.path.join(state, "tables.json"), {})

@@ -304,7 +304,11 @@ class _Reader:
         if ct in ("postgresql", "mysql", "sqlserver", "oracle", "redshift"):
             return self._jdbc(opts)
         if ct == "snowflake":
-            return self._rows_of(opts.get("dbtable") or opts.get("query"))[0]
+            name = opts.get("dbtable") or opts.get("query")
+            if opts.get("dbtable"):
+                name = ".".join(x for x in (opts.get("sfDatabase"), opts.get("sfSchema"), name)
+                                if x)
+            return self._rows_of(name)[0]
         if ct == "bigquery":
             return self._rows_of(opts.get("table") or opts.get("query"))[0]
         if ct == "dynamodb":
@@ -328,8 +332,13 @@ class _Reader:
         return d
 
     def _rows_of(self, name):
-        src = R.SESSION.catalog.sources.get(R.Catalog.key(name)) or \
-            R.SESSION.catalog.sources.get(name)
+        srcs = R.SESSION.catalog.sources
+        parts = R.strip_name(name.replace('"', "`"))
+        src = None
+        for n in range(len(parts), 0, -1):
+            src = srcs.get(".".join(parts[-n:]).lower())
+            if src is not None:
+                break
         if src is None:
             raise RuntimeError("standin rows: no source table %s in sources.json" % name)
         cols = [(n, R.parse_type(t)) for n, t in src["columns"]]
