@@ -10,22 +10,28 @@ DOC (DynamicFrame): https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-craw
   DataFrame without columns (selecting a declared column then fails with
   UNRESOLVED_COLUMN) -- the "empty bookmark batch" failure: with bookmarks
   on, a run that finds no new file reads no record.
-DOC (ChoiceType, toDF): a field whose values have different types in
-  different records is a ChoiceType; DynamicFrame.toDF() turns an
-  unresolved choice into a STRUCT with one field per type, named by the
-  type ("int", "string", ...), the record's value in its own type's field
-  and NULL in the others -- the make_struct resolution, which is what
-  ResolveChoice documents for make_struct:
+DOC (ChoiceType): the same DynamicFrame page: "You can convert
+  DynamicFrames to and from DataFrames once you resolve any schema
+  inconsistencies"; resolutions per
   https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-crawler-pyspark-transforms-ResolveChoice.html
-  (cast:T, make_cols -> columnA_int/columnA_string, make_struct, project:T).
+  (cast:T, make_cols -> columnA_int/columnA_string, make_struct,
+  project:T).
+ASSUMPTION (not documented; what toDF() is commonly observed to do): an
+  UNRESOLVED choice becomes a STRUCT with one field per type, named by the
+  type ("int", "string", ...) -- the make_struct resolution. Any other
+  outcome (failure at toDF) fails the same generated jobs, one call earlier.
+ASSUMPTION: the JSON reader types a number by its form (int, long when it
+  does not fit, double with a fraction or exponent) and does not widen a
+  field holding int and double values: that is a choice too; struct fields
+  come in first-seen order (Spark's own JSON reader would sort them).
 DOC (bookmarks): https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html
-  state is kept per job and transformation_ctx; for S3 "job bookmarks track
-  the files processed"; and
+  -- bookmark state persists per job, keyed by each source's
+  transformation_ctx, and prevents "the reprocessing of old data"; and
   https://docs.aws.amazon.com/glue/latest/dg/programming-etl-connect-bookmarks.html :
-  "job.init ... and the job.commit ... initialize the bookmark service and
-  update the state change to the service": a run that fails before job.commit() reads the same files
-  again on its retry. Not supported for JDBC sampleQuery sources here
-  (pipec uses its own watermark there).
+  job.init and job.commit "initialize the bookmark service and update the
+  state change to the service". So a run that fails before job.commit()
+  reads the same files again on its retry. JDBC bookmarks are not modelled
+  (pipec's JDBC sources use their own watermark, not bookmarks).
 """
 import datetime
 import json
@@ -122,9 +128,7 @@ def _glue_type(v):
 
 _SPARK = {"int": "int", "long": "bigint", "double": "double", "boolean": "boolean",
           "string": "string", "null": "string"}
-# DOC (numbers): the JSON reader types a number by its form: integral values
-#   int (long when they do not fit), others double; a field holding both
-#   kinds in different records is a choice like any other (not widened).
+# Number typing and choice: see the ASSUMPTION notes in the module docstring.
 
 
 class DynamicFrame:
