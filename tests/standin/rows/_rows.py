@@ -188,8 +188,8 @@ def type_text(t):
 
 # ================================================================ casts
 # DOC: Spark 3.5 ANSI compliance, https://spark.apache.org/docs/3.5.0/sql-ref-ansi-compliance.html
-#   "spark.sql.ansi.enabled ... false" (default; Glue 5.1 = Spark 3.5.6 keeps
-#   it: /work/shared/reference/glue51.md sets nothing else) -- with ANSI off,
+#   spark.sql.ansi.enabled defaults to false in Spark 3.5 (Glue 5.1 runs
+#   Spark 3.5; pipec's --conf does not set it) -- with ANSI off,
 #   an invalid cast input returns NULL instead of failing ("Spark will throw
 #   an exception at runtime instead of returning null results" is the ANSI
 #   ON behaviour), and integral overflow wraps around.
@@ -1485,11 +1485,11 @@ def _align_by_name(df, tcols, what):
     """Iceberg writeTo: columns resolve BY NAME against the table schema.
     DOC: Iceberg Spark writes, "Writing with DataFrames"
       (https://iceberg.apache.org/docs/latest/spark-writes/#writing-with-dataframes):
-      the v2 DataFrameWriter checks the frame's schema against the table
-      (spark.sql.storeAssignmentPolicy=ANSI: safe casts only; a table
-      column missing from the frame fails unless it is optional and
-      'spark.sql.iceberg.check-ordering'... is off). Modelled: every table
-      column must be present (by name, case-insensitive)."""
+      the v2 DataFrameWriter (writeTo) resolves the frame's columns against
+      the table's BY NAME (Spark's AppendData/OverwriteByExpression
+      byName plans). Modelled: every table column must be present
+      (case-insensitive), no extra column may be, values are cast to the
+      column types (the templates cast beforehand)."""
     fr = df._f
     names = [n.lower() for n, _ in fr.columns]
     rows = []
