@@ -222,6 +222,19 @@ assert sorted(json.dumps(r, sort_keys=True) for r in tabs["s.t"]["rows"]) == sor
                                             {"id": None, "v": "n"}, {"id": None, "v": "N"}])
 assert "s.st" not in tabs
 """),
+    ("groupBy/agg, union/unionByName, F.expr named_struct", """
+d = df_of([("k", "string"), ("v", "int")], [["a", 1], ["a", 3], ["b", None]])
+out = sorted(one(d.groupBy("k").agg(F.max("v").alias("m"), F.sum("v"), F.count("v"))),
+             key=str)
+assert out == [["a", 3, 4, 2], ["b", None, None, 0]], out
+assert one(d.agg(F.max(F.col("v")))) == [[3]]
+assert d.union(d).count() == 6
+e = df_of([("v", "int"), ("k", "string")], [[9, "z"]])
+assert one(d.unionByName(e))[-1] == ["z", 9]
+fails(lambda: d.unionByName(df_of([("v", "int")], [])), "UNRESOLVED_COLUMN")
+s = one(d.select(F.expr("named_struct('x', k, 'y', v)")))[0][0]
+assert s == {"x": "a", "y": 1}, s
+"""),
 ]
 
 

@@ -533,6 +533,7 @@ class Column:
         self._agg = agg           # (fn over a list of values, arg column)
         self._desc = False
         self._nulls_last = None
+        self._fn_name = None
 
     def __repr__(self):
         return "Column<'%s'>" % self._sql
@@ -669,6 +670,7 @@ class Column:
             f, t, _ = self._resolve(fr)
             return f, t, new
         c = Column(res, self._sql, self._window, self._agg)
+        c._fn_name = self._fn_name
         return c
 
     name = alias
@@ -1314,10 +1316,38 @@ def current_timestamp():
     return _lit(now)
 
 
+def _split_args(text):
+    out, depth, cur, q = [], 0, [], None
+    for ch in text:
+        if q:
+            cur.append(ch)
+            if ch == q:
+                q = None
+            continue
+        if ch in "'`":
+            q = ch
+        elif ch in "(<":
+            depth += 1
+        elif ch in ")>":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur).strip())
+    return out
+
+
 def expr(text):
     """A small Spark SQL expression subset: a column name, `a.b`,
     named_struct('n', col, ...), CAST(x AS t)."""
     s = text.strip()
+    m = re.match(r"(?is)^named_struct\s*\((.*)\)$", s)
+    if m:
+        args = _split_args(m.group(1))
+        return named_struct(*[a.strip().strip("'") if i % 2 == 0 else expr(a)
+                              for i, a in enumerate(args)])
     m = re.match(r"(?is)^cast\((.*)\s+as\s+(.*)\)$", s)
     if m:
         return expr(m.group(1)).cast(m.group(2))
