@@ -337,7 +337,8 @@ class _Reader:
 
     def _rows_of(self, name):
         srcs = R.SESSION.catalog.sources
-        parts = R.strip_name(name.replace('"', "`"))
+        # Engine quoting: "x" (PostgreSQL, Oracle, Redshift), [x] (SQL Server).
+        parts = R.strip_name(re.sub(r'["\[\]]', "`", name))
         src = None
         for n in range(len(parts), 0, -1):
             src = srcs.get(".".join(parts[-n:]).lower())
