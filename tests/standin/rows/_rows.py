@@ -751,6 +751,10 @@ def _coerce(a, b):
 
 
 def _lit(v):
+    if isinstance(v, datetime.datetime) and v.tzinfo is not None:
+        # PySpark converts an aware datetime to the instant it denotes; shown
+        # in the session time zone (UTC here).
+        v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     t = value_type(v)
     sql = "NULL" if v is None else to_string(v)
     return Column(lambda fr: ((lambda r: v), t, sql), sql)
