@@ -1,0 +1,199 @@
+"""Redshift of the row-level stand-in: the writes pipec's scripts make
+through write_dynamic_frame.from_options(connection_type="redshift") and
+the one-value queries of the watermark read.
+
+DOC: preactions / postactions, https://repost.aws/knowledge-center/sql-commands-redshift-glue-job :
+  "preactions: A semicolon-delimited list of SQL commands that are run
+  before the COPY command ... postactions: ... run after a successful COPY
+  command. If the commands fail, then Amazon Redshift throws an
+  exception." Modelled: preactions, the COPY of the frame into `dbtable`,
+  then postactions, each statement committed on its own (autocommit)
+  except between BEGIN and END/COMMIT, which is one transaction: a failing
+  statement there rolls back the whole block
+  (https://docs.aws.amazon.com/redshift/latest/dg/r_BEGIN.html).
+  The COPY maps the frame's columns to the table's BY NAME (as Glue's
+  Redshift writer does with the frame's schema); a column of the table the
+  frame lacks is NULL.
+Dialect (the statements pipec writes): CREATE TABLE [IF NOT EXISTS] t (cols),
+CREATE TABLE t (LIKE u), DROP TABLE [IF EXISTS] t, BEGIN, END/COMMIT,
+DELETE FROM t, DELETE FROM t USING s WHERE t.a = s.a [AND ...],
+INSERT INTO t (cols) SELECT cols FROM s (by position),
+SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('x')
+AND table_name = lower('y'), SELECT MAX(col) AS x FROM t. Names fold to
+lowercase (Redshift's default, enable_case_sensitive_identifier off).
+Tables live in tables.json with "format": "redshift", keyed schema.table.
+"""
+import copy
+import re
+
+import _rows as R
+
+_RS_TYPES = [
+    (r"^(VARCHAR|CHARACTER VARYING|NVARCHAR|TEXT|CHAR|CHARACTER|NCHAR|BPCHAR)\b.*$", "string"),
+    (r"^(SUPER)$", "string"),
+    (r"^(BIGINT|INT8)$", "bigint"), (r"^(INTEGER|INT|INT4)$", "int"),
+    (r"^(SMALLINT|INT2)$", "smallint"), (r"^(BOOLEAN|BOOL)$", "boolean"),
+    (r"^(REAL|FLOAT4)$", "float"), (r"^(DOUBLE PRECISION|FLOAT8|FLOAT)$", "double"),
+    (r"^DATE$", "date"), (r"^(TIMESTAMP|TIMESTAMPTZ|TIMESTAMP WITHOUT TIME ZONE|"
+                          r"TIMESTAMP WITH TIME ZONE)$", "timestamp"),
+    (r"^(VARBYTE|VARBINARY|BINARY VARYING).*$", "binary"),
+]
+
+
+def _rs_type(text):
+    t = re.sub(r"\s+", " ", text.strip().upper())
+    t = re.sub(r"\s+(NOT\s+NULL|NULL|ENCODE\s+\w+|DEFAULT\s+.*)$", "", t)
+    m = re.match(r"^(DECIMAL|NUMERIC)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+))?\s*\))?$", t)
+    if m:
+        return "decimal(%s,%s)" % (m.group(2) or 18, m.group(3) or 0)
+    for pat, spark in _RS_TYPES:
+        if re.match(pat, t):
+            return spark
+    raise RuntimeError("standin rows: Redshift type not modelled: %s" % text)
+
+
+def key(name):
+    parts = [p.strip('"').lower() for p in re.findall(r'"[^"]*"|[^.\s]+', name.strip())]
+    return ".".join(parts[-2:])
+
+
+def _col(name):
+    return name.strip().split(".")[-1].strip('"').lower()
+
+
+class Redshift:
+    def __init__(self, tables):
+        self.tables = tables          # the catalog's dict (tables.json)
+
+    def _get(self, name):
+        t = self.tables.get(key(name))
+        if t is None or t.get("format") != "redshift":
+            raise RuntimeError('ERROR: relation "%s" does not exist' % key(name))
+        return t
+
+    def statement(self, sql):
+        s = sql.strip()
+        up = s.upper()
+        if up in ("BEGIN", "BEGIN TRANSACTION", "START TRANSACTION", "END", "COMMIT"):
+            return
+        m = re.match(r'(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(\S+)\s*\(\s*LIKE\s+(\S+)\s*\)$',
+                     s)
+        if m:
+            if key(m.group(2)) in self.tables:
+                if m.group(1):
+                    return
+                raise RuntimeError('ERROR: relation "%s" already exists' % key(m.group(2)))
+            src = self._get(m.group(3))
+            self.tables[key(m.group(2))] = {"format": "redshift",
+                                            "columns": copy.deepcopy(src["columns"]),
+                                            "partitions": [], "rows": []}
+            return
+        m = re.match(r'(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(\S+)\s*\((.*)\)$', s)
+        if m:
+            if key(m.group(2)) in self.tables:
+                if m.group(1):
+                    return
+                raise RuntimeError('ERROR: relation "%s" already exists' % key(m.group(2)))
+            cols = []
+            for part in re.split(r",(?![^()]*\))", m.group(3)):
+                cm = re.match(r'(?s)^\s*("[^"]+"|\w+)\s+(.*)$', part)
+                cols.append([cm.group(1).strip('"').lower(), _rs_type(cm.group(2))])
+            self.tables[key(m.group(2))] = {"format": "redshift", "columns": cols,
+                                            "partitions": [], "rows": []}
+            return
+        m = re.match(r"(?is)^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?(\S+)$", s)
+        if m:
+            if key(m.group(2)) not in self.tables:
+                if m.group(1):
+                    return
+                raise RuntimeError('ERROR: table "%s" does not exist' % key(m.group(2)))
+            del self.tables[key(m.group(2))]
+            return
+        m = re.match(r"(?is)^DELETE\s+FROM\s+(\S+)\s+USING\s+(\S+)\s+WHERE\s+(.*)$", s)
+        if m:
+            t, u = self._get(m.group(1)), self._get(m.group(2))
+            pairs = []
+            for cond in re.split(r"(?i)\s+AND\s+", m.group(3)):
+                a, b = [x.strip() for x in cond.split("=")]
+                ta, tb = key(a.rsplit(".", 1)[0]), key(b.rsplit(".", 1)[0])
+                if ta == key(m.group(2)) and tb == key(m.group(1)):
+                    a, b = b, a
+                pairs.append((_col(a), _col(b)))
+            tcols = [c for c, _ in t["columns"]]
+            ucols = [c for c, _ in u["columns"]]
+            keys = {tuple(r.get(ucols[ucols.index(b)]) for _, b in pairs) for r in u["rows"]}
+            # `=` never matches NULL: rows with a NULL key are kept.
+            t["rows"] = [r for r in t["rows"]
+                         if any(r.get(tcols[tcols.index(a)]) is None for a, _ in pairs)
+                         or tuple(r.get(a) for a, _ in pairs) not in keys]
+            return
+        m = re.match(r"(?is)^DELETE\s+FROM\s+(\S+)$", s)
+        if m:
+            self._get(m.group(1))["rows"] = []
+            return
+        m = re.match(r"(?is)^INSERT\s+INTO\s+(\S+)\s*\((.*?)\)\s*SELECT\s+(.*?)\s+FROM\s+(\S+)$", s)
+        if m:
+            t, u = self._get(m.group(1)), self._get(m.group(4))
+            tc = [_col(c) for c in m.group(2).split(",")]
+            sc = [_col(c) for c in m.group(3).split(",")]
+            if len(tc) != len(sc):
+                raise RuntimeError("ERROR: INSERT has more target columns than expressions")
+            types = dict((c, R.parse_type(ty)) for c, ty in t["columns"])
+            for c in tc + sc:
+                if c not in types and c not in [x for x, _ in u["columns"]]:
+                    raise RuntimeError('ERROR: column "%s" does not exist' % c)
+            for r in u["rows"]:
+                new = {c: None for c, _ in t["columns"]}
+                for a, b in zip(tc, sc):
+                    new[a] = R.to_json_value(R.cast_value(
+                        R.from_json_value(r.get(b), types[a]), types[a]))
+                t["rows"].append(new)
+            return
+        raise RuntimeError("standin rows: Redshift statement not modelled: %s" % s[:200])
+
+    def run(self, sql):
+        """A ';'-separated list, with BEGIN ... END blocks atomic."""
+        stmts = [x.strip() for x in sql.split(";") if x.strip()]
+        saved = None
+        for st in stmts:
+            if st.upper() in ("BEGIN", "BEGIN TRANSACTION", "START TRANSACTION"):
+                saved = copy.deepcopy(self.tables)
+            try:
+                self.statement(st)
+            except Exception:
+                if saved is not None:
+                    self.tables.clear()
+                    self.tables.update(saved)
+                raise
+            if st.upper() in ("END", "COMMIT"):
+                saved = None
+
+    def copy_into(self, name, frame):
+        t = self._get(name)
+        names = [n.lower() for n, _ in frame.columns]
+        for r in frame.rows:
+            new = {}
+            for c, ty in t["columns"]:
+                v = r[names.index(c)] if c in names else None
+                new[c] = R.to_json_value(R.cast_value(v, R.parse_type(ty)))
+            t["rows"].append(new)
+
+    def query(self, sql):
+        """One-row queries: (columns, rows) or None when not one of them."""
+        s = sql.strip()
+        m = re.match(r"(?is)^SELECT\s+COUNT\(\*\)\s+FROM\s+information_schema\.tables\s+WHERE\s+"
+                     r"table_schema\s*=\s*lower\('(.*?)'\)\s+AND\s+table_name\s*=\s*"
+                     r"lower\('(.*?)'\)$", s)
+        if m:
+            k = "%s.%s" % (m.group(1).replace("''", "'").strip('"').lower(),
+                           m.group(2).replace("''", "'").strip('"').lower())
+            t = self.tables.get(k)
+            return [("count", "bigint")], [[1 if t and t.get("format") == "redshift" else 0]]
+        m = re.match(r"(?is)^SELECT\s+MAX\((.+?)\)(?:\s+AS\s+(\w+))?\s+FROM\s+(\S+)$", s)
+        if m:
+            t = self._get(m.group(3))
+            c = _col(m.group(1))
+            ty = R.parse_type(dict(t["columns"])[c])
+            vals = [R.from_json_value(r.get(c), ty) for r in t["rows"] if r.get(c) is not None]
+            return [(m.group(2) or "max", ty)], [[max(vals, key=R._sort_key) if vals else None]]
+        return None

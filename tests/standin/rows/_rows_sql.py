@@ -1,0 +1,258 @@
+"""spark.sql() of the row-level stand-in: the statements pipec's scripts run.
+
+CREATE TABLE [IF NOT EXISTS] t (cols) USING iceberg|parquet [OPTIONS (...)]
+  [PARTITIONED BY (...)] [LOCATION '...'] [TBLPROPERTIES (...)]
+MERGE INTO t [AS] a USING view [AS] b ON cond
+  WHEN MATCHED [AND c] THEN UPDATE SET * | UPDATE SET a.x = b.x, ... | DELETE
+  WHEN NOT MATCHED [AND c] THEN INSERT * | INSERT (x, ...) VALUES (b.x, ...)
+SELECT MAX(col) FROM t  (a watermark read)
+Anything else raises: a statement the model does not know must not pass.
+"""
+import re
+
+import _rows as R
+
+_ID = r"(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)"
+_NAME = r"%s(?:\s*\.\s*%s)*" % (_ID, _ID)
+
+
+def _split_top(text, sep=","):
+    parts, depth, cur, q = [], 0, [], None
+    for ch in text:
+        if q:
+            cur.append(ch)
+            if ch == q:
+                q = None
+            continue
+        if ch in "'`\"":
+            q = ch
+        elif ch in "(<":
+            depth += 1
+        elif ch in ")>":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur).strip())
+    return parts
+
+
+def _paren(text, start):
+    """(inside, end) of the parenthesised group opening at text[start]."""
+    depth, q = 0, None
+    for i in range(start, len(text)):
+        ch = text[i]
+        if q:
+            if ch == q:
+                q = None
+            continue
+        if ch in "'`":
+            q = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+    raise R.AnalysisException("[PARSE_SYNTAX_ERROR] unbalanced parentheses")
+
+
+def run(session, text):
+    s = text.strip().rstrip(";").strip()
+    if re.match(r"(?i)^CREATE\s+TABLE", s):
+        return _create(session, s)
+    if re.match(r"(?i)^MERGE\s+INTO", s):
+        return _merge(session, s)
+    m = re.match(r"(?is)^SELECT\s+MAX\((.+)\)(?:\s+AS\s+\w+)?\s+FROM\s+(%s)$" % _NAME, s)
+    if m:
+        df = session.table(m.group(2))
+        return df.agg(R.agg_max(R.col(m.group(1).strip())))
+    raise R.AnalysisException("standin rows: SQL statement not modelled: %s" % s[:200])
+
+
+def _create(session, s):
+    m = re.match(r"(?is)^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(%s)\s*" % _NAME, s)
+    if not m:
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] CREATE TABLE: %s" % s[:200])
+    name = m.group(2)
+    cat = session.catalog
+    if cat.get(name) is not None:
+        if m.group(1):
+            return R.DataFrame(R.Frame([], []), session)
+        raise R.AnalysisException(
+            "[TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create table or view %s because it "
+            "already exists." % name)
+    inside, end = _paren(s, m.end())
+    cols = []
+    for c in _split_top(inside):
+        cm = re.match(r"(?s)^(%s)\s+(.*?)(?:\s+NOT\s+NULL)?(?:\s+COMMENT\s+'.*')?$" % _ID, c)
+        cols.append([cm.group(1).strip("`"), R.type_text(R.parse_type(cm.group(2)))])
+    rest = s[end:]
+    um = re.search(r"(?i)\bUSING\s+(\w+)", rest)
+    fmt = um.group(1).lower() if um else "hive"
+    parts = []
+    pm = re.search(r"(?i)\bPARTITIONED\s+BY\s*\(", rest)
+    if pm:
+        pin, _ = _paren(rest, pm.end() - 1)
+        parts = [p.strip() for p in _split_top(pin)]
+    if fmt != "iceberg" and parts:
+        # DOC: Spark 3.5 CREATE TABLE ... USING data_source
+        #   (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-create-table-datasource.html):
+        #   PARTITIONED BY names columns of the list; Spark's data source
+        #   tables keep partition columns at the END of the table schema
+        #   (the order insertInto's by-position resolution follows).
+        pnames = [p.strip("`").lower() for p in parts]
+        cols = [c for c in cols if c[0].lower() not in pnames] + \
+               [c for p in pnames for c in cols if c[0].lower() == p]
+    cat.tables[cat.key(name)] = {"format": fmt, "columns": cols, "partitions": parts,
+                                 "rows": []}
+    R._save("tables.json", cat.tables)
+    return R.DataFrame(R.Frame([], []), session)
+
+
+def _ref(expr, aliases):
+    """'s.`x`' -> ('s', 'x'); '`x`' -> (None, 'x')."""
+    parts = R.strip_name(expr.strip())
+    if len(parts) >= 2 and parts[0].lower() in aliases:
+        return parts[0].lower(), parts[-1]
+    return None, parts[-1]
+
+
+def _merge(session, s):
+    m = re.match(r"(?is)^MERGE\s+INTO\s+(%s)(?:\s+(?:AS\s+)?(%s))?\s+USING\s+(%s)"
+                 r"(?:\s+(?:AS\s+)?(?!ON\b)(%s))?\s+ON\s+(.*)$" % (_NAME, _ID, _NAME, _ID), s)
+    if not m:
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] MERGE: %s" % s[:200])
+    tname, ta, sname, sa, rest = m.groups()
+    ta = (ta or R.strip_name(tname)[-1]).strip("`").lower()
+    sa = (sa or R.strip_name(sname)[-1]).strip("`").lower()
+    wm = re.search(r"(?i)\bWHEN\b", rest)
+    on = rest[:wm.start()].strip() if wm else rest
+    clauses = []
+    for cm in re.finditer(r"(?is)WHEN\s+(NOT\s+MATCHED|MATCHED)(?:\s+AND\s+(.*?))?\s+THEN\s+"
+                          r"(.*?)(?=\s+WHEN\s+(?:NOT\s+)?MATCHED\b|$)", rest):
+        clauses.append((cm.group(1).upper().replace("  ", " "), cm.group(2), cm.group(3).strip()))
+    cat = session.catalog
+    tfr = cat.frame(tname, "MERGE")
+    src = session.table(sname)._f
+    tcols = tfr.columns
+    scols = src.columns
+    aliases = {ta, sa}
+
+    def find(cols, name, alias):
+        for i, (n, _) in enumerate(cols):
+            if n.lower() == name.lower():
+                return i
+        raise R.AnalysisException(
+            "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name "
+            "`%s`.`%s` cannot be resolved. Did you mean one of the following? [%s]."
+            % (alias, name, ", ".join("`%s`.`%s`" % (alias, n) for n, _ in cols)))
+
+    # ON: a conjunction of equalities a.x = b.y (or <=>, null-safe).
+    eqs = []
+    for part in re.split(r"(?i)\s+AND\s+", on):
+        em = re.match(r"^\s*(.+?)\s*(<=>|=)\s*(.+?)\s*$", part)
+        if not em:
+            raise R.AnalysisException("standin rows: MERGE ON not modelled: %s" % on)
+        l, r = _ref(em.group(1), aliases), _ref(em.group(3), aliases)
+        if l[0] == sa:
+            l, r = r, l
+        eqs.append((find(tcols, l[1], ta), find(scols, r[1], sa), em.group(2) == "<=>"))
+
+    def matches(trow, srow):
+        for ti, si, nullsafe in eqs:
+            a, b = trow[ti], srow[si]
+            if a is None or b is None:
+                if not (nullsafe and a is None and b is None):
+                    return False
+                continue
+            a, b = R._coerce(a, b)
+            if a != b:
+                return False
+        return True
+
+    # Resolve the actions first: analysis errors come before any row.
+    # DOC: Iceberg Spark writes, MERGE INTO
+    #   (https://iceberg.apache.org/docs/latest/spark-writes/#merge-into) and
+    #   Spark 3.5 MERGE resolution (ResolveReferences for MergeIntoTable):
+    #   `UPDATE SET *` / `INSERT *` assign EVERY target column from the source
+    #   column of the same name -- a target column the source lacks fails
+    #   analysis with UNRESOLVED_COLUMN; an explicit SET list leaves unlisted
+    #   columns unchanged; an explicit INSERT list sets unlisted columns to
+    #   NULL.
+    acts = []
+    for when, cond, action in clauses:
+        am = re.match(r"(?is)^UPDATE\s+SET\s+(.*)$", action)
+        im = re.match(r"(?is)^INSERT\s*(.*)$", action)
+        if cond:
+            raise R.AnalysisException("standin rows: MERGE clause conditions not modelled")
+        if am:
+            body = am.group(1).strip()
+            if body == "*":
+                assign = [(i, find(scols, n, sa)) for i, (n, _) in enumerate(tcols)]
+            else:
+                assign = []
+                for a in _split_top(body):
+                    lhs, rhs = a.split("=", 1)
+                    assign.append((find(tcols, _ref(lhs, aliases)[1], ta),
+                                   find(scols, _ref(rhs, aliases)[1], sa)))
+            acts.append((when, "update", assign))
+        elif re.match(r"(?i)^DELETE$", action):
+            acts.append((when, "delete", None))
+        elif im:
+            body = im.group(1).strip()
+            if body == "*":
+                assign = [(i, find(scols, n, sa)) for i, (n, _) in enumerate(tcols)]
+            else:
+                cl, end = _paren(body, body.index("("))
+                vm = re.match(r"(?is)^\s*VALUES\s*", body[end:])
+                vl, _ = _paren(body[end:], vm.end())
+                assign = [(find(tcols, _ref(c, aliases)[1], ta), find(scols, _ref(v, aliases)[1], sa))
+                          for c, v in zip(_split_top(cl), _split_top(vl))]
+            acts.append((when, "insert", assign))
+        else:
+            raise R.AnalysisException("standin rows: MERGE action not modelled: %s" % action)
+
+    # DOC: Spark 3.5 error class MERGE_CARDINALITY_VIOLATION
+    #   (https://spark.apache.org/docs/3.5.0/sql-error-conditions.html#merge_cardinality_violation):
+    #   "The ON search condition of the MERGE statement matched a single row
+    #   from the target table with multiple rows of the source table. This
+    #   could result in the target row being operated on more than once with
+    #   an update or delete operation and is not allowed." Iceberg checks it
+    #   too (spark-writes: "an error is thrown if more than one source row
+    #   matches a target row", when a WHEN MATCHED clause exists).
+    has_matched = any(w == "MATCHED" for w, _, _ in acts)
+    out = []
+    src_matched = [False] * len(src.rows)
+    for trow in tfr.rows:
+        hits = [j for j, srow in enumerate(src.rows) if matches(trow, srow)]
+        for j in hits:
+            src_matched[j] = True
+        if len(hits) > 1 and has_matched:
+            raise R.AnalysisException(
+                "[MERGE_CARDINALITY_VIOLATION] The ON search condition of the MERGE statement "
+                "matched a single row from the target table with multiple rows of the source "
+                "table. This could result in the target row being operated on more than once "
+                "with an update or delete operation and is not allowed.")
+        act = next((a for a in acts if a[0] == "MATCHED"), None) if hits else None
+        if act is None:
+            out.append(list(trow))
+        elif act[1] == "update":
+            new = list(trow)
+            for ti, si in act[2]:
+                new[ti] = R.cast_value(src.rows[hits[0]][si], tcols[ti][1])
+            out.append(new)
+        # delete: dropped
+    ins = next((a for a in acts if a[0] == "NOT MATCHED"), None)
+    if ins is not None:
+        for j, srow in enumerate(src.rows):
+            if not src_matched[j]:
+                new = [None] * len(tcols)
+                for ti, si in ins[2]:
+                    new[ti] = R.cast_value(srow[si], tcols[ti][1])
+                out.append(new)
+    cat.commit(tname, R.Frame(tcols, out))
+    return R.DataFrame(R.Frame([], []), session)

@@ -1,0 +1,1 @@
+"""awsglue of the row-level stand-in (see tests/standin/rows/_rows.py)."""

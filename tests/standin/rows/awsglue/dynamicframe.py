@@ -1,0 +1,3 @@
+from _rows_glue import DynamicFrame, DynamicFrameCollection
+
+__all__ = ["DynamicFrame", "DynamicFrameCollection"]

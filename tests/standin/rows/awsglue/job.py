@@ -1,0 +1,3 @@
+from _rows_glue import Job
+
+__all__ = ["Job"]

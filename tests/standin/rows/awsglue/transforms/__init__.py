@@ -1,0 +1,3 @@
+from _rows_glue import SelectFromCollection
+
+__all__ = ["SelectFromCollection"]

@@ -1,0 +1,3 @@
+from _rows_glue import GlueArgumentError, getResolvedOptions
+
+__all__ = ["GlueArgumentError", "getResolvedOptions"]

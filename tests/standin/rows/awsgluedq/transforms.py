@@ -1,0 +1,3 @@
+from _rows_glue import EvaluateDataQuality
+
+__all__ = ["EvaluateDataQuality"]

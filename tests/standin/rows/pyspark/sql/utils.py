@@ -1,0 +1,3 @@
+from _rows import AnalysisException
+
+__all__ = ["AnalysisException"]

@@ -1,0 +1,3 @@
+from _rows import Window, WindowSpec
+
+__all__ = ["Window", "WindowSpec"]

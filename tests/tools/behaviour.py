@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""behaviour.py PIPEC CASE_DIR SCRATCH
+
+Runs one behaviour case (tests/behaviour/<case>/): builds the case's project
+with PIPEC (--no-catalog), then runs its pipeline once per entry of
+case.json "runs" on the row-level stand-in (tools/run_rows.py), all runs
+sharing one state directory, and compares each run's outcome and the
+target table's rows afterwards with the expectation.
+
+case.json:
+  {"pipeline": "NAME",
+   "xfail": "why today's generated job gets this wrong",   (optional)
+   "runs": [{"name": "first run",
+             "add": {"s3": {...}, "sources": {...}, "tables": {...}},
+             "fail": "before-write" | "before-commit",        (optional)
+             "expect": {"outcome": "ok" | "fails",
+                        "error": "substring of the error",     (optional)
+                        "log": ["substring of a log line"],    (optional)
+                        "rows": [{...}, ...]}}]}               (optional)
+Prints TAP-like lines: "ok CASE", "not ok CASE", "ok CASE # xfail REASON"
+(an xfail case that passes is "not ok": remove its mark), details as "# ...".
+Exit status 0 unless the case could not be run at all.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_rows  # noqa: E402
+
+
+def check_run(i, run, res):
+    exp = run.get("expect", {})
+    errs = []
+    want = exp.get("outcome", "ok")
+    if res["outcome"] != want:
+        errs.append("run %d (%s): outcome %s, expected %s%s" % (
+            i + 1, run.get("name", ""), res["outcome"], want,
+            (": " + str(res.get("error"))) if res.get("error") else ""))
+    if exp.get("error") and exp["error"] not in (res.get("error") or ""):
+        errs.append("run %d (%s): error %r does not contain %r" % (
+            i + 1, run.get("name", ""), res.get("error"), exp["error"]))
+    for needle in exp.get("log", []):
+        if not any(needle in line for line in res.get("log", [])):
+            errs.append("run %d (%s): no log line contains %r (log: %s)" % (
+                i + 1, run.get("name", ""), needle, res.get("log")))
+    if "rows" in exp:
+        got = res.get("rows")
+        want_rows = run_rows.sort_rows(exp["rows"])
+        if got != want_rows:
+            errs.append("run %d (%s): target rows differ\n   expected %s\n   got      %s" % (
+                i + 1, run.get("name", ""), json.dumps(want_rows), json.dumps(got)))
+    return errs
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write(__doc__)
+        return 2
+    pipec, case_dir, scratch = argv
+    name = os.path.basename(os.path.normpath(case_dir))
+    with open(os.path.join(case_dir, "case.json"), encoding="utf-8") as f:
+        case = json.load(f)
+    build = os.path.join(scratch, name, "build")
+    state = os.path.join(scratch, name, "state")
+    shutil.rmtree(os.path.join(scratch, name), ignore_errors=True)
+    os.makedirs(state)
+    p = subprocess.run([os.path.abspath(pipec), "build", "--no-catalog", "-o",
+                        os.path.abspath(build), "."], cwd=case_dir,
+                       capture_output=True, text=True)
+    errs = []
+    if p.returncode != 0:
+        errs.append("pipec build failed: " + (p.stderr or p.stdout).strip())
+    else:
+        for i, run in enumerate(case["runs"]):
+            res = run_rows.run(build, case["pipeline"], state, run.get("add"),
+                               run.get("fail"), "jr_%d" % (i + 1))
+            errs += check_run(i, run, res)
+    xfail = case.get("xfail")
+    if xfail:
+        if errs:
+            print("ok %s # xfail %s" % (name, xfail))
+            for e in errs:
+                for line in e.splitlines():
+                    print("#   " + line)
+        else:
+            print("not ok %s # XPASS: passes now, remove its xfail mark (%s)" % (name, xfail))
+        return 0
+    print(("not ok " if errs else "ok ") + name)
+    for e in errs:
+        for line in e.splitlines():
+            print("# " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

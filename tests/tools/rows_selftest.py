@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""rows_selftest.py: micro-cases for the row-level stand-in (tests/standin/rows).
+
+Each case runs a snippet in a fresh process on the row-level stand-in with a
+fresh state directory and checks the modelled Spark/Glue behaviour with
+asserts (the documentation each behaviour follows is cited beside its model
+in tests/standin/rows). Prints `ok rows: NAME` / `not ok rows: NAME`."""
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROWS = os.path.normpath(os.path.join(HERE, "..", "standin", "rows"))
+
+PROLOGUE = """
+import datetime, decimal, json, os, sys
+from awsglue.context import GlueContext
+from awsglue.dynamicframe import DynamicFrame
+from awsglue.job import Job
+from pyspark.context import SparkContext
+from pyspark.sql import functions as F
+from pyspark.sql.window import Window
+import _rows as R
+glue = GlueContext(SparkContext.getOrCreate())
+spark = glue.spark_session
+D = decimal.Decimal
+def df_of(cols, rows):
+    return R.DataFrame(R.Frame([(n, R.parse_type(t)) for n, t in cols], rows), spark)
+def one(df):
+    return [list(r) for r in df.collect()]
+def fails(fn, text):
+    try:
+        fn()
+    except Exception as e:
+        assert text in str(e), str(e)
+        return
+    raise AssertionError("no error; expected " + text)
+def s3(objs):
+    json.dump(objs, open(os.path.join(os.environ["STANDIN_DATA"], "s3.json"), "w"))
+"""
+
+CASES = [
+    ("non-ANSI casts: unparsable -> NULL, trim, truncation", """
+d = df_of([("s", "string")], [["12"], [" 7 "], ["1.9"], ["abc"], ["99999999999"], [None]])
+assert [r[0] for r in one(d.select(F.col("s").cast("int")))] == [12, 7, 1, None, None, None]
+"""),
+    ("non-ANSI casts: decimal rounds HALF_UP, overflow -> NULL", """
+d = df_of([("s", "string")], [["2.255"], ["123456789.9"], ["x"], ["-0.005"]])
+assert [r[0] for r in one(d.select(F.col("s").cast("decimal(10,2)")))] == \\
+    [D("2.26"), None, None, D("-0.01")]
+"""),
+    ("non-ANSI casts: string -> date/timestamp forms", """
+d = df_of([("s", "string")], [["2024-3-7"], ["2024-02-30"], ["2024-01-05T10:00:00Z"],
+                              ["2024"], ["05/01/2024"]])
+assert [r[0] for r in one(d.select(F.col("s").cast("date")))] == [
+    datetime.date(2024, 3, 7), None, datetime.date(2024, 1, 5), datetime.date(2024, 1, 1), None]
+t = df_of([("s", "string")], [["2024-01-05 10:00:00+02:00"], ["2024-01-05T10:00:00.5Z"], ["10:00"]])
+assert [r[0] for r in one(t.select(F.col("s").cast("timestamp")))] == [
+    datetime.datetime(2024, 1, 5, 8), datetime.datetime(2024, 1, 5, 10, 0, 0, 500000), None]
+"""),
+    ("struct casts match fields by position", """
+d = df_of([("s", "struct<b: string, a: string>")], [[{"b": "1", "a": "x"}]])
+assert one(d.select(F.col("s").cast("struct<a: int, b: string>")))[0][0] == {"a": 1, "b": "x"}
+fails(lambda: d.select(F.col("s").cast("struct<a: int>")), "DATATYPE_MISMATCH")
+fails(lambda: df_of([("s", "string")], []).select(F.col("s").cast("struct<a: int>")),
+      "DATATYPE_MISMATCH")
+"""),
+    ("filters keep TRUE only (NULL comparisons drop the row); 3-valued & |", """
+d = df_of([("a", "int"), ("b", "int")], [[1, None], [2, 2], [None, None]])
+assert one(d.filter(F.col("a") == F.col("b"))) == [[2, 2]]
+assert one(d.filter((F.col("a") > 0) | (F.col("b") > 0))) == [[1, None], [2, 2]]
+assert one(d.filter(~(F.col("a") == 1))) == [[2, 2]]
+assert one(d.filter(F.col("b").isNull())) == [[1, None], [None, None]]
+"""),
+    ("select of a missing column fails with UNRESOLVED_COLUMN", """
+fails(lambda: df_of([], []).select(F.col("`x`")), "UNRESOLVED_COLUMN")
+"""),
+    ("row_number over a window, newest first, nulls last", """
+d = df_of([("k", "int"), ("t", "int")], [[1, 1], [1, 3], [1, None], [2, 5]])
+w = Window.partitionBy(F.col("k")).orderBy(F.col("t").desc())
+out = d.withColumn("r", F.row_number().over(w)).filter(F.col("r") == 1).drop("r")
+assert sorted(one(out)) == [[1, 3], [2, 5]]
+"""),
+    ("empty S3 batch: a DynamicFrame without fields", """
+s3({})
+df = glue.create_dynamic_frame.from_options(connection_type="s3",
+    connection_options={"paths": ["s3://b/p/"]}, format="json").toDF()
+assert df.columns == [] and df.count() == 0
+"""),
+    ("ChoiceType: toDF gives a struct; resolveChoice cast/make_cols/project", """
+s3({"s3://b/p/a.json": '{"x": 1}\\n{"x": "2"}\\n'})
+dyf = glue.create_dynamic_frame.from_options(connection_type="s3",
+    connection_options={"paths": ["s3://b/p/"]}, format="json")
+assert dyf.toDF().dtypes == [("x", "struct<int: int, string: string>")]
+assert one(dyf.resolveChoice(specs=[("x", "cast:long")]).toDF()) == [[1], [2]]
+assert dyf.resolveChoice(choice="make_cols").toDF().columns == ["x_int", "x_string"]
+assert one(dyf.resolveChoice(specs=[("x", "project:string")]).toDF()) == [[None], ["2"]]
+"""),
+    ("bookmarks: committed by job.commit() only", """
+s3({"s3://b/p/a.json": '{"x": 1}\\n'})
+sys.argv += ["--job-bookmark-option", "job-bookmark-enable"]
+job = Job(glue); job.init("j", {"job_bookmark_option": "job-bookmark-enable"})
+read = lambda: glue.create_dynamic_frame.from_options(connection_type="s3",
+    connection_options={"paths": ["s3://b/p/"]}, format="json", transformation_ctx="src").count()
+assert read() == 1
+job2 = Job(glue); job2.init("j", {"job_bookmark_option": "job-bookmark-enable"})
+assert read() == 1          # nothing committed yet
+job2.commit()
+job3 = Job(glue); job3.init("j", {"job_bookmark_option": "job-bookmark-enable"})
+assert read() == 0
+"""),
+    ("MERGE: UPDATE SET * needs every target column in the source", """
+spark.sql("CREATE TABLE c.db.t (id bigint, v string, extra string) USING iceberg")
+df_of([("id", "bigint"), ("v", "string")], [[1, "a"]]).createOrReplaceTempView("s")
+fails(lambda: spark.sql("MERGE INTO c.db.t AS t USING s AS s ON t.id = s.id "
+                        "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"),
+      "UNRESOLVED_COLUMN")
+spark.sql("MERGE INTO c.db.t AS t USING s AS s ON t.id = s.id "
+          "WHEN MATCHED THEN UPDATE SET t.v = s.v "
+          "WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)")
+assert one(spark.table("c.db.t")) == [[1, "a", None]]
+"""),
+    ("MERGE: two source rows for one target row fail (cardinality)", """
+spark.sql("CREATE TABLE c.db.t (id bigint, v string) USING iceberg")
+df_of([("id", "bigint"), ("v", "string")], [[1, "a"]]).writeTo("c.db.t").append()
+df_of([("id", "bigint"), ("v", "string")], [[1, "b"], [1, "c"]]).createOrReplaceTempView("s")
+fails(lambda: spark.sql("MERGE INTO c.db.t AS t USING s AS s ON t.id = s.id "
+                        "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"),
+      "MERGE_CARDINALITY_VIOLATION")
+assert one(spark.table("c.db.t")) == [[1, "a"]]
+"""),
+    ("Iceberg overwritePartitions replaces only the partitions written", """
+spark.sql("CREATE TABLE c.db.t (id bigint, ts timestamp) USING iceberg PARTITIONED BY (days(ts))")
+T = lambda d: datetime.datetime(2024, 1, d, 5)
+df_of([("id", "bigint"), ("ts", "timestamp")], [[1, T(1)], [2, T(2)]]).writeTo("c.db.t").append()
+df_of([("id", "bigint"), ("ts", "timestamp")], [[3, T(2)]]).writeTo("c.db.t").overwritePartitions()
+assert sorted(one(spark.table("c.db.t"))) == [[1, T(1)], [3, T(2)]]
+"""),
+    ("insertInto: by position; overwrite static vs dynamic", """
+spark.sql("CREATE TABLE db.p (dt string, id bigint) USING PARQUET PARTITIONED BY (dt)")
+assert spark.table("db.p").columns == ["id", "dt"]
+df_of([("a", "bigint"), ("b", "string")], [[1, "x"], [2, "y"]]).write.insertInto("db.p")
+df_of([("a", "bigint"), ("b", "string")], [[3, "y"]]).write.mode("overwrite").insertInto("db.p")
+assert one(spark.table("db.p")) == [[3, "y"]]          # static: the whole table
+df_of([("a", "bigint"), ("b", "string")], [[1, "x"]]).write.insertInto("db.p")
+spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+df_of([("a", "bigint"), ("b", "string")], [[4, "x"]]).write.mode("overwrite").insertInto("db.p")
+assert sorted(one(spark.table("db.p"))) == [[3, "y"], [4, "x"]]
+"""),
+    ("JDBC sampleQuery predicates and hash partitions", """
+json.dump({"public.o": {"columns": [["id", "bigint"], ["u", "timestamp"]],
+                        "rows": [{"id": 1, "u": "2024-01-01 00:00:00"},
+                                 {"id": 2, "u": "2024-01-02 00:00:00"}]}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "sources.json"), "w"))
+df = glue.create_dynamic_frame.from_options(connection_type="postgresql", connection_options={
+    "sampleQuery": "SELECT * FROM public.o WHERE u > TIMESTAMP '2024-01-01 00:00:00' AND",
+    "enablePartitioningForSampleQuery": "true", "hashfield": "id", "hashpartitions": "4"}).toDF()
+assert one(df) == [[2, datetime.datetime(2024, 1, 2)]]
+"""),
+    ("data quality on rows: IsComplete, IsUnique, ColumnValues", """
+from awsgluedq.transforms import EvaluateDataQuality
+from awsglue.transforms import SelectFromCollection
+d = df_of([("a", "int")], [[1], [1], [None]])
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x"),
+    ruleset='Rules = [\\n    IsComplete "a",\\n    IsUnique "a",\\n    ColumnValues "a" >= 0\\n]')
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Failed", "Failed", "Failed"]
+"""),
+    ("DQDL NULL semantics: ColumnValues fails NULL rows except != and not in", """
+from awsgluedq.transforms import EvaluateDataQuality
+from awsglue.transforms import SelectFromCollection
+d = df_of([("a", "string")], [["x"], [None]])
+rules = ['ColumnValues "a" in ["x"]', 'ColumnValues "a" in ["x", NULL]',
+         'ColumnValues "a" not in ["y"]', 'ColumnValues "a" matches "x"']
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x"),
+    ruleset="Rules = [\\n    " + ",\\n    ".join(rules) + "\\n]")
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Failed", "Passed", "Passed", "Failed"]
+n = df_of([("n", "int")], [[5], [None]])
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(n, glue, "x"),
+    ruleset='Rules = [\\n    ColumnValues "n" != 1,\\n    ColumnValues "n" >= 0\\n]')
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Passed", "Failed"]
+fails(lambda: EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(n, glue, "x"),
+      ruleset='Rules = [ ColumnValues "n" == 1 ]'), "not valid DQDL")
+"""),
+    ("datetime functions: to_timestamp/to_date with a format, epoch conversions", """
+d = df_of([("s", "string"), ("e", "bigint")], [["05/01/2024 10:30", 86400], ["bad", None]])
+out = one(d.select(F.to_timestamp(F.col("s"), "dd/MM/yyyy HH:mm"),
+                   F.to_date(F.col("s"), "dd/MM/yyyy HH:mm"),
+                   F.timestamp_seconds(F.col("e")), F.timestamp_millis(F.col("e")),
+                   F.from_unixtime(F.col("e"))))
+assert out[0] == [datetime.datetime(2024, 1, 5, 10, 30), datetime.date(2024, 1, 5),
+                  datetime.datetime(1970, 1, 2), datetime.datetime(1970, 1, 1, 0, 1, 26, 400000),
+                  "1970-01-02 00:00:00"], out[0]
+assert out[1] == [None] * 5
+"""),
+    ("when/otherwise, coalesce, lit(None).cast, struct, transform", """
+d = df_of([("a", "int"), ("xs", "array<int>")], [[1, [1, 2]], [None, None]])
+out = one(d.select(F.when(F.col("a") == 1, "one").otherwise("other"),
+                   F.coalesce(F.col("a"), F.lit(0)), F.lit(None).cast("int"),
+                   F.struct(F.col("a").alias("x")), F.transform(F.col("xs"), lambda x: x + 1)))
+assert out == [["one", 1, None, {"x": 1}, [2, 3]], ["other", 0, None, {"x": None}, None]], out
+"""),
+    ("Redshift actions: BEGIN ... END is atomic, DELETE USING, INSERT by position", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+rs.run('CREATE TABLE IF NOT EXISTS "s"."t" ("id" BIGINT, "v" VARCHAR(10));'
+       'DROP TABLE IF EXISTS s.st;CREATE TABLE s.st (LIKE s.t);')
+tabs["s.t"]["rows"] = [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}, {"id": None, "v": "n"}]
+tabs["s.st"]["rows"] = [{"id": 1, "v": "A"}, {"id": None, "v": "N"}]
+fails(lambda: rs.run("BEGIN;DELETE FROM s.t;INSERT INTO s.t (id) SELECT id FROM s.nope;END;"),
+      "does not exist")
+assert len(tabs["s.t"]["rows"]) == 3
+rs.run('BEGIN;DELETE FROM s.t USING s.st WHERE s.t."id" = s.st."id";'
+       'INSERT INTO s.t ("v", "id") SELECT "v", "id" FROM s.st;DROP TABLE s.st;END;')
+assert sorted(json.dumps(r, sort_keys=True) for r in tabs["s.t"]["rows"]) == sorted(
+    json.dumps(r, sort_keys=True) for r in [{"id": 1, "v": "A"}, {"id": 2, "v": "b"},
+                                            {"id": None, "v": "n"}, {"id": None, "v": "N"}])
+assert "s.st" not in tabs
+"""),
+    ("groupBy/agg, union/unionByName, F.expr named_struct", """
+d = df_of([("k", "string"), ("v", "int")], [["a", 1], ["a", 3], ["b", None]])
+out = sorted(one(d.groupBy("k").agg(F.max("v").alias("m"), F.sum("v"), F.count("v"))),
+             key=str)
+assert out == [["a", 3, 4, 2], ["b", None, None, 0]], out
+assert one(d.agg(F.max(F.col("v")))) == [[3]]
+assert d.union(d).count() == 6
+e = df_of([("v", "int"), ("k", "string")], [[9, "z"]])
+assert one(d.unionByName(e))[-1] == ["z", 9]
+fails(lambda: d.unionByName(df_of([("v", "int")], [])), "UNRESOLVED_COLUMN")
+s = one(d.select(F.expr("named_struct('x', k, 'y', v)")))[0][0]
+assert s == {"x": "a", "y": 1}, s
+"""),
+]
+
+
+def main():
+    bad = 0
+    for name, body in CASES:
+        with tempfile.TemporaryDirectory(prefix="pipec-rows-self.") as tmp:
+            script = os.path.join(tmp, "case.py")
+            with open(script, "w", encoding="utf-8") as f:
+                f.write(PROLOGUE + textwrap.dedent(body))
+            state = os.path.join(tmp, "state")
+            os.mkdir(state)
+            env = dict(os.environ, PYTHONPATH=ROWS, STANDIN_DATA=state,
+                       PYTHONDONTWRITEBYTECODE="1")
+            env.pop("STANDIN_FAIL", None)
+            p = subprocess.run([sys.executable, script, "--JOB_NAME", "j"], cwd=tmp, env=env,
+                               capture_output=True, text=True, timeout=60)
+        if p.returncode == 0:
+            print("ok rows: %s" % name)
+        else:
+            bad += 1
+            print("not ok rows: %s" % name)
+            for line in p.stderr.strip().splitlines()[-6:]:
+                print("# " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
