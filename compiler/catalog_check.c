@@ -6,15 +6,11 @@
 #include "catalog_check.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "catalog.h"
-#include "check_glue.h"
-#include "project.h"
 #include "xalloc.h"
 
 struct checker {
@@ -742,58 +738,4 @@ void catalog_check_model(struct model_project *mp, const struct catalog *cat,
 		check_source(&k, &p->source);
 		check_target(&k);
 	}
-}
-
-int catalog_check_project(struct project *p, const char *path)
-{
-	struct source *src = xcalloc(1, sizeof(*src));
-	struct catalog cat;
-	char *full, cwd[4096];
-	const char *shown;
-	int rc;
-
-	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
-		full = xmalloc(strlen(p->model.root) + strlen(path) + 2);
-		sprintf(full, "%s/%s", p->model.root, path);
-	} else {
-		full = xstrdup(path);
-	}
-	/* diagnostics name the snapshot relative to the working directory */
-	shown = full;
-	if (full[0] == '/' && getcwd(cwd, sizeof(cwd))) {
-		size_t n = strlen(cwd);
-		if (!strncmp(full, cwd, n) && full[n] == '/')
-			shown = full + n + 1;
-	}
-	if (source_load_file_max(src, full, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
-		diag_error_file(&p->diags, NULL, shown, "cannot read catalog snapshot: %s",
-				strerror(errno));
-		p->env_error = true;
-		free(src);
-		free(full);
-		return -1;
-	}
-	if (shown != full) {
-		free(src->path);
-		src->path = xstrdup(shown);
-	}
-	free(full);
-	src = project_add_source(p, src);
-	catalog_init(&cat);
-	rc = catalog_load(&cat, src, &p->diags);
-	if (rc == 0) {
-		enum model_format *before = xcalloc(p->model.npipelines + 1, sizeof(*before));
-		size_t i;
-		for (i = 0; i < p->model.npipelines; i++)
-			before[i] = p->model.pipelines[i].source.table_format;
-		catalog_check_model(&p->model, &cat, &p->diags);
-		/* a table source whose kind the catalog decided: derive its Glue
-		 * settings (data lake formats, Spark conf) again */
-		for (i = 0; i < p->model.npipelines; i++)
-			if (p->model.pipelines[i].source.table_format != before[i])
-				check_glue_derive(&p->model, &p->model.pipelines[i], &p->arena);
-		free(before);
-	}
-	catalog_release(&cat);
-	return rc;
 }

@@ -4,50 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_ctx.h"
+#include "check_convert.h"
+#include "check_ctx.h"
 #include "check_glue.h"
-#include "project.h"
+#include "check_job.h"
+#include "check_mode.h"
+#include "check_schedule.h"
+#include "check_schema.h"
+#include "check_source.h"
+#include "check_target.h"
+#include "check_validate.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "xalloc.h"
-
-/* ---- shared helpers ---- */
-
-int check_word_index(const char *word, const char *const *words, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(word, words[i]))
-			return (int)i;
-	return -1;
-}
-
-void check_join_words(struct strbuf *sb, const char *const *words, size_t n, const char *last)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i)
-			strbuf_addstr(sb, i + 1 == n && last ? last : ", ");
-		strbuf_addstr(sb, words[i]);
-	}
-}
-
-struct diag *check_unknown(struct check_ctx *c, struct span span, const char *what,
-			   const char *word, const char *const *known, size_t n)
-{
-	struct diag *d = diag_error(c->ds, c->src, span, "unknown %s '%s'", what, word);
-	const char *close = diag_closest(word, known, n);
-	struct strbuf sb = STRBUF_INIT;
-
-	check_join_words(&sb, known, n, " or ");
-	if (close)
-		diag_help(d, "did you mean '%s'?", close);
-	else
-		diag_help(d, "expected %s", sb.buf);
-	strbuf_release(&sb);
-	return d;
-}
 
 static bool has_non_ascii(const char *s)
 {
@@ -55,334 +25,6 @@ static bool has_non_ascii(const char *s)
 		if ((unsigned char)*s >= 0x80)
 			return true;
 	return false;
-}
-
-bool check_is_identifier(const char *s)
-{
-	if (!isalpha((unsigned char)*s) && *s != '_')
-		return false;
-	for (s++; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
-}
-
-static const char *const builtin_vars[] = { "env", "region", "account", "project" };
-
-bool check_is_builtin_variable(const char *s)
-{
-	return check_word_index(s, builtin_vars, 4) >= 0;
-}
-
-const char *check_bucket_name_problem(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n < 3 || n > 63)
-		return "bucket names are 3 to 63 characters long";
-	for (i = 0; i < n; i++)
-		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '-' &&
-		    s[i] != '.')
-			return "bucket names use lowercase letters, digits, '.' and '-'";
-	if (!isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return "bucket names start and end with a letter or digit";
-	if (strstr(s, ".."))
-		return "bucket names cannot contain '..'";
-	return NULL;
-}
-
-const char *check_s3_url_problem(const char *s)
-{
-	const char *b, *slash;
-	char bucket[64];
-	size_t n;
-
-	if (strncmp(s, "s3://", 5))
-		return "it must start with 's3://'";
-	b = s + 5;
-	slash = strchr(b, '/');
-	n = slash ? (size_t)(slash - b) : strlen(b);
-	if (!n)
-		return "the bucket name is missing";
-	if (n >= sizeof(bucket))
-		return "bucket names are 3 to 63 characters long";
-	memcpy(bucket, b, n);
-	bucket[n] = '\0';
-	if (check_bucket_name_problem(bucket))
-		return check_bucket_name_problem(bucket);
-	if (slash && strstr(slash, "//"))
-		return "the key prefix contains an empty segment ('//')";
-	return NULL;
-}
-
-const char *check_s3_location(struct check_ctx *c, const struct ast_string *s, const char *what)
-{
-	const char *v = check_string(c, s), *why;
-
-	if (!v)
-		return NULL;
-	why = check_s3_url_problem(v);
-	if (why) {
-		diag_help(diag_error(c->ds, c->src, s->span, "%s '%s' is not a valid S3 location: %s",
-				     what, v, why),
-			  "write s3://BUCKET/PREFIX/");
-		return NULL;
-	}
-	return v;
-}
-
-static void variable_names(struct check_ctx *c, const char **names, size_t *n)
-{
-	size_t i;
-
-	*n = 0;
-	for (i = 0; i < 4; i++)
-		names[(*n)++] = builtin_vars[i];
-	for (i = 0; i < c->cfg->env.variables.count && *n < 256; i++)
-		names[(*n)++] = c->cfg->env.variables.items[i].key;
-}
-
-static const char *variable_value(struct check_ctx *c, const char *name, bool *builtin_unset)
-{
-	const struct model_env *e = &c->cfg->env;
-	const char *v;
-
-	*builtin_unset = false;
-	if (!strcmp(name, "env"))
-		return e->name;
-	if (!strcmp(name, "project"))
-		return c->cfg->project;
-	if (!strcmp(name, "region") || !strcmp(name, "account")) {
-		v = name[0] == 'r' ? e->region : e->account;
-		*builtin_unset = !v;
-		return v;
-	}
-	return model_kv_get(&e->variables, name);
-}
-
-const char *check_string(struct check_ctx *c, const struct ast_string *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool ok = true;
-	size_t i;
-	const char *out;
-
-	for (i = 0; i < s->nparts; i++) {
-		const struct ast_strpart *part = &s->parts[i];
-		const char *v;
-		bool unset;
-
-		if (!part->is_var) {
-			strbuf_add(&sb, part->text, part->len);
-			continue;
-		}
-		v = variable_value(c, part->text, &unset);
-		if (v) {
-			strbuf_addstr(&sb, v);
-			continue;
-		}
-		ok = false;
-		if (unset) {
-			diag_help(diag_error(c->ds, c->src, part->span,
-					     "'%s' is not set in environment '%s'", part->text,
-					     c->cfg->env.name),
-				  "set '%s:' for the environment in pipec.yaml", part->text);
-		} else {
-			const char *names[260];
-			size_t n;
-			struct strbuf known = STRBUF_INIT;
-			struct diag *d = diag_error(c->ds, c->src, part->span,
-						    "unknown variable '%s'", part->text);
-			const char *close;
-
-			variable_names(c, names, &n);
-			close = diag_closest(part->text, names, n);
-			check_join_words(&known, names, n, NULL);
-			if (close)
-				diag_help(d, "did you mean '%s'? (environment '%s' defines: %s)",
-					  close, c->cfg->env.name, known.buf);
-			else
-				diag_help(d, "environment '%s' defines: %s", c->cfg->env.name,
-					  known.buf);
-			strbuf_release(&known);
-		}
-	}
-	if (memchr(sb.buf, '\0', sb.len) && ok) {
-		diag_help(diag_error(c->ds, c->src, s->span, "string contains a NUL character"),
-			  "remove the \\u{0} escape");
-		ok = false;
-	}
-	out = ok ? arena_strndup(c->a, sb.buf, sb.len) : NULL;
-	strbuf_release(&sb);
-	return out;
-}
-
-/* ---- settings blocks ---- */
-
-int check_setting_key(struct check_ctx *c, const struct ast_setting *s,
-		      const struct ast_setting *all, size_t idx, const char *where,
-		      const char *const *known, size_t n)
-{
-	int k = check_word_index(s->key.text, known, n);
-	size_t i;
-
-	/* past the error limit nothing more is shown: skip the costly part of
-	 * a block of a million bad settings */
-	if (diag_limit_reached(c->ds, c->src))
-		return -1;
-	if (k < 0) {
-		struct strbuf what = STRBUF_INIT;
-
-		strbuf_addf(&what, "%s setting", where);
-		check_unknown(c, s->key.span, what.buf, s->key.text, known, n);
-		strbuf_release(&what);
-		return -1;
-	}
-	for (i = 0; i < idx; i++) {
-		if (!strcmp(all[i].key.text, s->key.text)) {
-			struct diag *d = diag_error(c->ds, c->src, s->key.span,
-						    "duplicate setting '%s'", s->key.text);
-			diag_note(d, c->src, all[i].key.span, "first set here");
-			diag_help(d, "keep one '%s'", s->key.text);
-			return -1;
-		}
-	}
-	return k;
-}
-
-bool check_setting_nargs(struct check_ctx *c, const struct ast_setting *s, size_t min,
-			 size_t max, const char *usage, const char *const *known, size_t n)
-{
-	size_t i;
-
-	if (s->nargs > max) {
-		for (i = max; i < s->nargs; i++) {
-			const struct ast_value *v = &s->args[i];
-
-			if (v->kind == AST_VAL_NAME && v->u.name.nparts == 1 &&
-			    check_word_index(v->u.name.parts[0].text, known, n) >= 0) {
-				diag_help(diag_error(c->ds, c->src, v->span,
-						     "'%s' looks like a separate setting",
-						     v->u.name.parts[0].text),
-					  "separate settings with a new line or ';'");
-				return false;
-			}
-		}
-		diag_help(diag_error(c->ds, c->src,
-				     span_join(s->args[max].span, s->args[s->nargs - 1].span),
-				     "too many values for '%s'", s->key.text),
-			  "write: %s", usage);
-		return false;
-	}
-	if (s->nargs < min) {
-		diag_help(diag_error(c->ds, c->src, s->span, "'%s' needs a value", s->key.text),
-			  "write: %s", usage);
-		return false;
-	}
-	return true;
-}
-
-static const char *value_kind(const struct ast_value *v)
-{
-	switch (v->kind) {
-	case AST_VAL_STRING:
-		return "a string";
-	case AST_VAL_NUMBER:
-		return "a number";
-	case AST_VAL_DURATION:
-		return "a duration";
-	case AST_VAL_NAME:
-		return "a name";
-	default:
-		return "a list";
-	}
-}
-
-const char *check_arg_string(struct check_ctx *c, const struct ast_setting *s, size_t i,
-			     const char *usage)
-{
-	const struct ast_value *v = &s->args[i];
-
-	if (v->kind != AST_VAL_STRING) {
-		diag_help(diag_error(c->ds, c->src, v->span, "'%s' expects a quoted string, not %s",
-				     s->key.text, value_kind(v)),
-			  "write: %s", usage);
-		return NULL;
-	}
-	return check_string(c, &v->u.str);
-}
-
-const char *check_arg_word(struct check_ctx *c, const struct ast_setting *s, size_t i,
-			   const char *usage)
-{
-	const struct ast_value *v = &s->args[i];
-
-	if (v->kind != AST_VAL_NAME || v->u.name.nparts != 1) {
-		diag_help(diag_error(c->ds, c->src, v->span, "'%s' expects a word, not %s",
-				     s->key.text, value_kind(v)),
-			  "write: %s", usage);
-		return NULL;
-	}
-	return v->u.name.parts[0].text;
-}
-
-bool check_arg_int(struct check_ctx *c, const struct ast_setting *s, size_t i, long lo, long hi,
-		   const char *usage, int *out)
-{
-	const struct ast_value *v = &s->args[i];
-
-	if (v->kind != AST_VAL_NUMBER || !v->u.num.is_int) {
-		diag_help(diag_error(c->ds, c->src, v->span, "'%s' expects a whole number, not %s",
-				     s->key.text, value_kind(v)),
-			  "write: %s", usage);
-		return false;
-	}
-	if (v->u.num.overflow || v->u.num.ival < lo || v->u.num.ival > hi) {
-		diag_help(diag_error(c->ds, c->src, v->span, "'%s' is out of range", s->key.text),
-			  "'%s' must be between %ld and %ld", s->key.text, lo, hi);
-		return false;
-	}
-	*out = (int)v->u.num.ival;
-	return true;
-}
-
-bool check_no_block(struct check_ctx *c, const struct ast_setting *s)
-{
-	if (!s->has_block)
-		return true;
-	diag_help(diag_error(c->ds, c->src, s->block_span, "'%s' takes no block", s->key.text),
-		  "remove the '{ ... }' after '%s'", s->key.text);
-	return false;
-}
-
-const struct model_column *check_column_ref(struct check_ctx *c, const struct ast_name *n,
-					    const char *what)
-{
-	const struct model_column *col = model_find_column(c->mp, n->text);
-	const char **names;
-	size_t i;
-	struct diag *d;
-	const char *close;
-
-	if (col)
-		return col;
-	/* Declared with a type that did not resolve (reported there): the
-	 * column exists, but nothing that depends on its type can be checked. */
-	for (i = 0; c->columns_clause && i < c->columns_clause->u.columns.nitems; i++)
-		if (!strcmp(c->columns_clause->u.columns.items[i].name.text, n->text))
-			return NULL;
-	names = arena_array(c->a, c->mp->ncolumns + 1, sizeof(*names));
-	for (i = 0; i < c->mp->ncolumns; i++)
-		names[i] = c->mp->columns[i].name;
-	d = diag_error(c->ds, c->src, n->span, "%s '%s' is not a declared column", what, n->text);
-	close = diag_closest(n->text, names, c->mp->ncolumns);
-	if (close)
-		diag_help(d, "did you mean '%s'?", close);
-	else if (c->mp->ncolumns)
-		diag_help(d, "declare it in 'columns { ... }'");
-	else
-		diag_help(d, "declare the pipeline's columns in 'columns { ... }'");
-	return NULL;
 }
 
 /* ---- pipelines ---- */
@@ -507,7 +149,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 		first[cl->kind] = cl;
 	}
 	if (first[AST_DESCRIPTION]) {
-		mp->description = check_string(c, &first[AST_DESCRIPTION]->u.description);
+		mp->description = check_ctx_string(c, &first[AST_DESCRIPTION]->u.description);
 		if (mp->description && strlen(mp->description) > 2048)
 			diag_help(diag_error(c->ds, c->src, first[AST_DESCRIPTION]->span,
 					     "description is too long (%zu characters)",
@@ -583,10 +225,9 @@ static int cmp_ref(const void *a, const void *b)
 }
 
 /* Dependencies: `after` names resolve, no pipeline waits for itself, no cycles. */
-static void check_dependencies(struct project *p, struct check_ctx *c, struct pipe_ref *refs,
-			       size_t n)
+static void check_dependencies(struct model_project *m, struct check_ctx *c,
+			       struct pipe_ref *refs, size_t n)
 {
-	struct model_project *m = &p->model;
 	const char **names = xcalloc(n + 1, sizeof(*names));
 	int *state = xcalloc(n + 1, sizeof(*state));
 	size_t *stack = xcalloc(n + 1, sizeof(*stack));
@@ -753,28 +394,26 @@ static bool *broken_items(const struct diag_set *ds, const struct diag **errs, s
 	return broken;
 }
 
-size_t check_project(struct project *p, const struct config *cfg)
+size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
+		     struct arena *a, struct diag_set *ds, struct model_project *m)
 {
 	struct check_ctx c;
 	struct pipe_ref *refs = NULL;
-	struct file_defaults *fds = xcalloc(p->nasts + 1, sizeof(*fds));
-	size_t nrefs = 0, alloc = 0, i, j, start = p->diags.nerrors, nerrs;
-	struct model_project *m = &p->model;
+	struct file_defaults *fds = xcalloc(nasts + 1, sizeof(*fds));
+	size_t nrefs = 0, alloc = 0, i, j, start = ds->nerrors, nerrs;
 	const struct diag **errs;
 
 	memset(&c, 0, sizeof(c));
-	c.p = p;
-	c.a = &p->arena;
-	c.ds = &p->diags;
+	c.a = a;
+	c.ds = ds;
 	c.cfg = cfg;
 	m->name = cfg->project;
 	m->root = cfg->root;
 	m->env = cfg->env;
-	p->have_model = true;
 
 	errs = syntax_errors_sorted(c.ds, &nerrs);
-	for (i = 0; i < p->nasts; i++) {
-		const struct ast_file *f = &p->asts[i];
+	for (i = 0; i < nasts; i++) {
+		const struct ast_file *f = &asts[i];
 		const struct ast_item *defaults = NULL;
 		struct file_defaults *fd = &fds[i];
 		bool *broken = f->nsyntax_errors ? broken_items(c.ds, errs, nerrs, f) : NULL;
@@ -845,7 +484,7 @@ size_t check_project(struct project *p, const struct config *cfg)
 	m->pipelines = arena_array(c.a, nrefs + 1, sizeof(*m->pipelines));
 	m->npipelines = nrefs;
 	for (i = 0; i < nrefs; i++) {
-		size_t before = p->diags.nerrors;
+		size_t before = ds->nerrors;
 
 		c.src = refs[i].file->src;
 		if (refs[i].syntax_errors) {
@@ -858,13 +497,13 @@ size_t check_project(struct project *p, const struct config *cfg)
 			continue;
 		}
 		check_pipeline(&c, &refs[i], &m->pipelines[i]);
-		refs[i].errors += p->diags.nerrors - before;
+		refs[i].errors += ds->nerrors - before;
 	}
-	check_dependencies(p, &c, refs, nrefs);
+	check_dependencies(m, &c, refs, nrefs);
 	for (i = 0; i < nrefs; i++)
 		if (!refs[i].errors)
 			check_glue_derive(m, &m->pipelines[i], c.a);
 	free(refs);
 	free(fds);
-	return p->diags.nerrors - start;
+	return ds->nerrors - start;
 }

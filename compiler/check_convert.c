@@ -1,13 +1,9 @@
-/*
- * check_convert: how source values become the declared types — the column
- * attributes `format "…"` and `epoch UNIT`, and the pipeline's
- * `on cast error` policy (with its optional quarantine prefix).
- */
-#include "check.h"
+#include "check_convert.h"
 
 #include <string.h>
 
 #include "arena.h"
+#include "check_ctx.h"
 #include "strbuf.h"
 
 static const char *const attr_names[] = { "format", "epoch" };
@@ -52,7 +48,7 @@ static const char *attr_string(struct check_ctx *c, const struct ast_colattr *at
 			  "write: %s", usage);
 		return NULL;
 	}
-	return check_string(c, &at->value->u.str);
+	return check_ctx_string(c, &at->value->u.str);
 }
 
 static const char *attr_word(struct check_ctx *c, const struct ast_colattr *at,
@@ -103,8 +99,8 @@ static void attr_epoch(struct check_ctx *c, const struct ast_colattr *at,
 
 	if (!v)
 		return;
-	if (check_word_index(v, epoch_units, 3) < 0) {
-		check_unknown(c, at->value->span, "epoch unit", v, epoch_units, 3);
+	if (check_ctx_word_index(v, epoch_units, 3) < 0) {
+		check_ctx_unknown(c, at->value->span, "epoch unit", v, epoch_units, 3);
 		return;
 	}
 	col->parse = MPARSE_EPOCH;
@@ -119,11 +115,11 @@ void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
 
 	for (i = 0; i < ac->nattrs; i++) {
 		const struct ast_colattr *at = &ac->attrs[i];
-		int k = check_word_index(at->key.text, attr_names, 2);
+		int k = check_ctx_word_index(at->key.text, attr_names, 2);
 
 		if (k < 0) {
-			check_unknown(c, at->key.span, "column attribute", at->key.text,
-				      attr_names, 2);
+			check_ctx_unknown(c, at->key.span, "column attribute", at->key.text,
+					  attr_names, 2);
 			continue;
 		}
 		if (first) {
@@ -165,10 +161,10 @@ void check_on_error(struct check_ctx *c, const struct ast_clause *cl)
 			  "write: %s", usage);
 		return;
 	}
-	k = check_word_index(v[0].u.name.parts[0].text, policies, 3);
+	k = check_ctx_word_index(v[0].u.name.parts[0].text, policies, 3);
 	if (k < 0) {
-		check_unknown(c, v[0].span, "cast error action", v[0].u.name.parts[0].text,
-			      policies, 3);
+		check_ctx_unknown(c, v[0].span, "cast error action", v[0].u.name.parts[0].text,
+				  policies, 3);
 		return;
 	}
 	c->mp->cast_policy = (enum model_cast_policy)k;
@@ -182,5 +178,5 @@ void check_on_error(struct check_ctx *c, const struct ast_clause *cl)
 			  "write: %s", usage);
 		return;
 	}
-	c->mp->quarantine = check_s3_location(c, &v[2].u.str, "quarantine");
+	c->mp->quarantine = check_ctx_s3_location(c, &v[2].u.str, "quarantine");
 }

@@ -1,48 +1,16 @@
-/*
- * check_job: `job { ... }` — workers, auto scaling, Flex, timeout, retries,
- * concurrency, connections, tags and notification — layered as built-in
- * defaults < pipec.yaml defaults < file defaults < pipeline.
- */
-#include "check.h"
+#include "check_job.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_ctx.h"
+#include "config.h"
+#include "names.h"
 #include "strbuf.h"
 
 #define JOB_DEFAULT_WORKERS 2
 #define JOB_DEFAULT_WORKER_TYPE "G.1X"
 #define JOB_DEFAULT_TIMEOUT 60
-
-static const char *const spark_workers[] = {
-	"G.1X", "G.2X", "G.4X", "G.8X", "G.12X", "G.16X", "R.1X", "R.2X", "R.4X", "R.8X",
-};
-
-const char *check_worker_type_problem(const char *type)
-{
-	if (check_word_index(type, spark_workers, 10) >= 0)
-		return NULL;
-	if (!strcmp(type, "G.025X"))
-		return "is for streaming jobs only";
-	if (!strcmp(type, "Z.2X"))
-		return "is for Ray jobs only";
-	if (!strcmp(type, "Standard"))
-		return "is a legacy worker type not available in Glue 5.1";
-	return "is not a Glue 5.1 Spark worker type";
-}
-
-const char *check_tag_key_problem(const char *key)
-{
-	size_t n = strlen(key);
-
-	if (n < 1 || n > 128)
-		return "tag keys are 1 to 128 characters";
-	if (!strncmp(key, "aws:", 4))
-		return "the 'aws:' prefix is reserved by AWS";
-	if (!strncmp(key, "pipec:", 6))
-		return "the 'pipec:' prefix is reserved for pipec's own tags";
-	return NULL;
-}
 
 enum jkey {
 	JK_WORKERS, JK_AUTOSCALE, JK_FLEX, JK_TIMEOUT, JK_RETRIES, JK_MAX_CONCURRENCY,
@@ -129,17 +97,17 @@ static const char *worker_type_arg(struct check_ctx *c, const struct ast_value *
 	if (v->kind == AST_VAL_NAME)
 		t = ast_qname_text(c->a, &v->u.name);
 	else if (v->kind == AST_VAL_STRING)
-		t = check_string(c, &v->u.str);
+		t = check_ctx_string(c, &v->u.str);
 	if (!t) {
 		diag_help(diag_error(c->ds, c->src, v->span, "expected a worker type"),
 			  "write: workers 2 G.1X");
 		return NULL;
 	}
-	why = check_worker_type_problem(t);
+	why = names_worker_type_problem(t);
 	if (!why)
 		return t;
 	d = diag_error(c->ds, c->src, v->span, "worker type '%s' %s", t, why);
-	close = diag_closest(t, spark_workers, 10);
+	close = diag_closest(t, names_spark_worker_types, NAMES_NSPARK_WORKER_TYPES);
 	if (close && !strcmp(why, "is not a Glue 5.1 Spark worker type"))
 		diag_help(d, "did you mean '%s'?", close);
 	else
@@ -159,7 +127,7 @@ static void job_tags(struct check_ctx *c, const struct ast_setting *s)
 	}
 	for (i = 0; i < s->nblock; i++) {
 		const struct ast_setting *t = &s->block[i];
-		const char *why = check_tag_key_problem(t->key.text), *v;
+		const char *why = names_tag_key_problem(t->key.text), *v;
 
 		for (j = 0; j < i; j++)
 			if (!strcmp(s->block[j].key.text, t->key.text))
@@ -183,7 +151,7 @@ static void job_tags(struct check_ctx *c, const struct ast_setting *s)
 				  "write: %s \"value\"", t->key.text);
 			continue;
 		}
-		if (!(v = check_arg_string(c, t, 0, "KEY \"value\"")))
+		if (!(v = check_ctx_arg_string(c, t, 0, "KEY \"value\"")))
 			continue;
 		if (strlen(v) > 256) {
 			diag_help(diag_error(c->ds, c->src, t->args[0].span,
@@ -220,7 +188,7 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 
 	for (i = 0; i < cl->u.job.nitems; i++) {
 		const struct ast_setting *s = &cl->u.job.items[i];
-		int k = check_setting_key(c, s, cl->u.job.items, i, "job", job_keys, JK_COUNT);
+		int k = check_ctx_setting_key(c, s, cl->u.job.items, i, "job", job_keys, JK_COUNT);
 		int n;
 
 		if (k < 0)
@@ -229,12 +197,12 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 			job_tags(c, s);
 			continue;
 		}
-		if (!check_no_block(c, s))
+		if (!check_ctx_no_block(c, s))
 			continue;
 		switch (k) {
 		case JK_AUTOSCALE:
 		case JK_FLEX:
-			if (!check_setting_nargs(c, s, 0, 0, usage[k], job_keys, JK_COUNT))
+			if (!check_ctx_setting_nargs(c, s, 0, 0, usage[k], job_keys, JK_COUNT))
 				break;
 			if (k == JK_AUTOSCALE) {
 				j->autoscale = true;
@@ -247,8 +215,8 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 		case JK_WORKERS: {
 			const char *t = NULL;
 
-			if (!check_setting_nargs(c, s, 1, 2, usage[k], job_keys, JK_COUNT) ||
-			    !check_arg_int(c, s, 0, 2, 299, usage[k], &n))
+			if (!check_ctx_setting_nargs(c, s, 1, 2, usage[k], job_keys, JK_COUNT) ||
+			    !check_ctx_arg_int(c, s, 0, 2, 299, usage[k], &n))
 				break;
 			if (s->nargs == 2 && !(t = worker_type_arg(c, &s->args[1])))
 				break;
@@ -258,33 +226,33 @@ void check_job(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		}
 		case JK_TIMEOUT:
-			if (check_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
+			if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
 			    minutes_of(c, s, 1, 10080, &n))
 				j->timeout_minutes = n;
 			break;
 		case JK_NOTIFY_DELAY:
-			if (check_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
+			if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
 			    minutes_of(c, s, 1, 10080, &n))
 				j->notify_delay_minutes = n;
 			break;
 		case JK_RETRIES:
-			if (check_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
-			    check_arg_int(c, s, 0, 0, 10, usage[k], &n))
+			if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
+			    check_ctx_arg_int(c, s, 0, 0, 10, usage[k], &n))
 				j->retries = n;
 			break;
 		case JK_MAX_CONCURRENCY:
-			if (check_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
-			    check_arg_int(c, s, 0, 1, 1000, usage[k], &n))
+			if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], job_keys, JK_COUNT) &&
+			    check_ctx_arg_int(c, s, 0, 1, 1000, usage[k], &n))
 				j->max_concurrency = n;
 			break;
 		case JK_CONNECTIONS: {
 			size_t a;
 			const char *v;
 
-			if (!check_setting_nargs(c, s, 1, 1000, usage[k], job_keys, JK_COUNT))
+			if (!check_ctx_setting_nargs(c, s, 1, 1000, usage[k], job_keys, JK_COUNT))
 				break;
 			for (a = 0; a < s->nargs; a++)
-				if ((v = check_arg_string(c, s, a, usage[k])) != NULL && *v)
+				if ((v = check_ctx_arg_string(c, s, a, usage[k])) != NULL && *v)
 					add_connection(c, v);
 			break;
 		}

@@ -1,9 +1,4 @@
-/*
- * check_mode: the write mode, the incremental read, and the rules that tie
- * them to each other and to the target's partition spec, so that no
- * combination can delete rows the run did not read.
- */
-#include "check.h"
+#include "check_mode.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -11,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check_ctx.h"
 
 static const char *const mode_names[] = { "append", "merge", "overwrite", "replace" };
 
@@ -35,7 +31,7 @@ static void check_merge_order(struct check_ctx *c, const struct ast_clause *cl)
 				     "merge keeps the row with the greatest '%s': '%s' is not supported",
 				     o->text, dir->text),
 			  "remove '%s' (only 'desc', the default, may be written)", dir->text);
-	col = check_column_ref(c, o, "merge order column");
+	col = check_ctx_column_ref(c, o, "merge order column");
 	if (!col)
 		return;
 	if (!order_types[col->type]) {
@@ -60,11 +56,12 @@ static void check_merge_order(struct check_ctx *c, const struct ast_clause *cl)
 void check_mode(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
-	int m = check_word_index(cl->u.mode.mode.text, mode_names, 4);
+	int m = check_ctx_word_index(cl->u.mode.mode.text, mode_names, 4);
 	size_t i;
 
 	if (m < 0) {
-		check_unknown(c, cl->u.mode.mode.span, "mode", cl->u.mode.mode.text, mode_names, 4);
+		check_ctx_unknown(c, cl->u.mode.mode.span, "mode", cl->u.mode.mode.text, mode_names,
+				  4);
 		return;
 	}
 	mp->mode = (enum model_mode)m;
@@ -88,7 +85,7 @@ void check_mode(struct check_ctx *c, const struct ast_clause *cl)
 		mp->merge_keys = arena_array(c->a, cl->u.mode.nkeys, sizeof(*mp->merge_keys));
 		for (i = 0; i < cl->u.mode.nkeys; i++) {
 			const struct model_column *col =
-				check_column_ref(c, &cl->u.mode.keys[i], "merge key");
+				check_ctx_column_ref(c, &cl->u.mode.keys[i], "merge key");
 			size_t j;
 
 			for (j = 0; j < i; j++) {
@@ -256,7 +253,7 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 					     model_source_kind_name(mp->source.kind)),
 				  "partition predicates are pushed down to catalog tables only; use "
 				  "'incremental by COLUMN'");
-		col = check_column_ref(c, &cl->u.incremental.column, "partition column");
+		col = check_ctx_column_ref(c, &cl->u.incremental.column, "partition column");
 		break;
 	case AST_INCR_COLUMN:
 		inc->kind = MI_WATERMARK;
@@ -267,7 +264,7 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 				  "'incremental' or use 'mode merge' to upsert");
 			return;
 		}
-		col = check_column_ref(c, &cl->u.incremental.column, "watermark column");
+		col = check_ctx_column_ref(c, &cl->u.incremental.column, "watermark column");
 		if (col && !col->orderable) {
 			diag_help(diag_error(c->ds, c->src, cl->u.incremental.column.span,
 					     "watermark column '%s' has type %s, which is not orderable",
@@ -294,7 +291,7 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 			  col->name, col->name);
 	}
 	if (cl->u.incremental.initial) {
-		const char *v = check_string(c, cl->u.incremental.initial);
+		const char *v = check_ctx_string(c, cl->u.incremental.initial);
 		bool has_time;
 
 		if (!v)

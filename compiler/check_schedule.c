@@ -1,15 +1,12 @@
-/*
- * check_schedule: `schedule cron|every|after|on demand|on s3 event` and the
- * Glue cron rules (six fields, UTC, one of day-of-month/day-of-week '?',
- * ranges per field, at most every 5 minutes).
- */
-#include "check.h"
+#include "check_schedule.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "check_ctx.h"
 
 enum { F_MIN, F_HOUR, F_DOM, F_MONTH, F_DOW, F_YEAR };
 
@@ -339,16 +336,17 @@ static void check_s3_event(struct check_ctx *c, const struct ast_clause *cl)
 	}
 	for (i = 0; i < cl->u.schedule.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.schedule.settings[i];
-		int k = check_setting_key(c, s, cl->u.schedule.settings, i, "s3 event", event_keys, 2);
+		int k = check_ctx_setting_key(c, s, cl->u.schedule.settings, i, "s3 event",
+					      event_keys, 2);
 
-		if (k < 0 || !check_no_block(c, s))
+		if (k < 0 || !check_ctx_no_block(c, s))
 			continue;
 		if (k == 0) {
-			if (check_setting_nargs(c, s, 1, 1, "batch N", event_keys, 2))
-				check_arg_int(c, s, 0, 1, 100, "batch N", &ms->batch_size);
+			if (check_ctx_setting_nargs(c, s, 1, 1, "batch N", event_keys, 2))
+				check_ctx_arg_int(c, s, 0, 1, 100, "batch N", &ms->batch_size);
 			continue;
 		}
-		if (!check_setting_nargs(c, s, 1, 1, "window 5m", event_keys, 2))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, "window 5m", event_keys, 2))
 			continue;
 		if (s->args[0].kind != AST_VAL_DURATION) {
 			diag_help(diag_error(c->ds, c->src, s->args[0].span,
@@ -376,7 +374,7 @@ void check_schedule(struct check_ctx *c, const struct ast_clause *cl)
 		ms->kind = MSCH_ON_DEMAND;
 		return;
 	case AST_SCHED_CRON: {
-		const char *text = check_string(c, &cl->u.schedule.cron);
+		const char *text = check_ctx_string(c, &cl->u.schedule.cron);
 		struct check_cron_error e;
 
 		if (!text)

@@ -1,12 +1,11 @@
-/*
- * check_schema: the declared columns (names, types, renames) and the
- * partition spec of a pipeline.
- */
-#include "check.h"
+#include "check_schema.h"
 
 #include <string.h>
 
+#include "check_convert.h"
+#include "check_ctx.h"
 #include "escape.h"
+#include "names.h"
 #include "strbuf.h"
 #include "strmap.h"
 
@@ -54,8 +53,8 @@ static bool no_params(struct check_ctx *c, const struct ast_type *t, const char 
 			  "only decimal takes parameters: decimal(PRECISION, SCALE)");
 		return false;
 	}
-	if ((t->nargs || t->nfields || t->has_angle) && is_primitive((enum model_type)
-								     check_word_index(name, type_names, 15))) {
+	if ((t->nargs || t->nfields || t->has_angle) &&
+	    is_primitive((enum model_type)check_ctx_word_index(name, type_names, 15))) {
 		diag_help(diag_error(c->ds, c->src, t->span, "type '%s' takes no '<...>'", name),
 			  "only array<T>, map<K, V> and struct<name: T, ...> take '<...>'");
 		return false;
@@ -65,13 +64,13 @@ static bool no_params(struct check_ctx *c, const struct ast_type *t, const char 
 
 static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out)
 {
-	int k = check_word_index(t->name.text, type_names, 15);
+	int k = check_ctx_word_index(t->name.text, type_names, 15);
 	size_t i;
 
 	if (k < 0)
 		k = type_alias(t->name.text);
 	if (k < 0) {
-		check_unknown(c, t->name.span, "type", t->name.text, type_names, 15);
+		check_ctx_unknown(c, t->name.span, "type", t->name.text, type_names, 15);
 		return false;
 	}
 	out->type = (enum model_type)k;
@@ -212,13 +211,13 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 				/* Spark's and Trino's type parsers read a field name
 				 * bare only when it is an identifier. */
 				strbuf_addstr(&out->spark, i ? "," : "");
-				if (check_is_identifier(fname))
+				if (names_is_identifier(fname))
 					strbuf_addstr(&out->spark, fname);
 				else
 					escape_spark_ident(&out->spark, fname);
 				strbuf_addf(&out->spark, ":%s", sub.spark.buf);
 				strbuf_addstr(&out->athena, i ? ", " : "");
-				if (check_is_identifier(fname))
+				if (names_is_identifier(fname))
 					strbuf_addstr(&out->athena, fname);
 				else
 					escape_athena_ident(&out->athena, fname);
@@ -329,7 +328,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 				 ti.type == MT_INT || ti.type == MT_BIGINT;
 		col->source_field = col->name;
 		if (ac->from) {
-			const char *f = check_string(c, ac->from);
+			const char *f = check_ctx_string(c, ac->from);
 
 			if (f && !*f) {
 				diag_help(diag_error(c->ds, c->src, ac->from->span,
@@ -396,10 +395,10 @@ void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
 				    "bucket(N, col), truncate(W, col)";
 
 		if (ap->is_call) {
-			k = check_word_index(ap->fn.text, transform_names + 1, 6);
+			k = check_ctx_word_index(ap->fn.text, transform_names + 1, 6);
 			if (k < 0) {
-				check_unknown(c, ap->fn.span, "partition transform", ap->fn.text,
-					      transform_names + 1, 6);
+				check_ctx_unknown(c, ap->fn.span, "partition transform",
+						  ap->fn.text, transform_names + 1, 6);
 				continue;
 			}
 			k++;
@@ -440,7 +439,7 @@ void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
 			}
 			colname = partition_column_arg(c, ap, 0, usage);
 		}
-		if (!colname || !(col = check_column_ref(c, colname, "partition column")))
+		if (!colname || !(col = check_ctx_column_ref(c, colname, "partition column")))
 			continue;
 		if ((k == MP_YEARS || k == MP_MONTHS || k == MP_DAYS) && col->type != MT_DATE &&
 		    col->type != MT_TIMESTAMP) {

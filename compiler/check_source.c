@@ -1,9 +1,4 @@
-/*
- * check_source: `source KIND args { settings }` for every supported kind —
- * files and S3 prefixes, JDBC databases, Snowflake, BigQuery, DynamoDB and
- * existing catalog tables.  Streaming and SaaS kinds are declined.
- */
-#include "check.h"
+#include "check_source.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_ctx.h"
+#include "config.h"
 #include "strbuf.h"
 
 static const char *const source_kinds[] = {
@@ -102,12 +99,12 @@ static bool known_key(struct check_ctx *c, const struct ast_setting *s, enum mod
 	const char *keys[SK_COUNT];
 	size_t n = 0, i;
 
-	if (check_word_index(s->key.text, source_keys, SK_COUNT) >= 0)
+	if (check_ctx_word_index(s->key.text, source_keys, SK_COUNT) >= 0)
 		return true;
 	for (i = 0; i < SK_COUNT; i++)
 		if (kind_keys[k] & B(i))
 			keys[n++] = source_keys[i];
-	check_unknown(c, s->key.span, "source setting", s->key.text, keys, n);
+	check_ctx_unknown(c, s->key.span, "source setting", s->key.text, keys, n);
 	return false;
 }
 
@@ -115,12 +112,12 @@ static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct diag *d = diag_error(c->ds, c->src, k->span, "source '%s' is not supported", k->text);
-	const char *close = check_word_index(k->text, declined,
-					     sizeof(declined) / sizeof(*declined)) < 0
+	const char *close = check_ctx_word_index(k->text, declined,
+						 sizeof(declined) / sizeof(*declined)) < 0
 				    ? diag_closest(k->text, source_kinds, NKINDS)
 				    : NULL;
 
-	check_join_words(&sb, source_kinds, NKINDS, " and ");
+	check_ctx_join_words(&sb, source_kinds, NKINDS, " and ");
 	if (close)
 		diag_help(d, "did you mean '%s'? (supported sources: %s)", close, sb.buf);
 	else
@@ -131,8 +128,8 @@ static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
 /* One character, for delimiter/quote/escape. */
 static const char *one_char(struct check_ctx *c, const struct ast_setting *s)
 {
-	const char *v = check_arg_string(c, s, 0, usage[check_word_index(s->key.text, source_keys,
-									  SK_COUNT)]);
+	const char *v = check_ctx_arg_string(
+		c, s, 0, usage[check_ctx_word_index(s->key.text, source_keys, SK_COUNT)]);
 
 	if (v && strlen(v) != 1) {
 		diag_help(diag_error(c->ds, c->src, s->args[0].span,
@@ -191,14 +188,14 @@ static enum model_format format_from_extension(const char *path)
 
 	if (!dot)
 		return MF_NONE;
-	k = check_word_index(dot + 1, format_names + 1, 7);
+	k = check_ctx_word_index(dot + 1, format_names + 1, 7);
 	return k < 0 ? MF_NONE : (enum model_format)(k + 1);
 }
 
 static void check_file_path(struct check_ctx *c, const struct ast_string *as,
 			    struct model_source *ms)
 {
-	const char *path = check_string(c, as), *base;
+	const char *path = check_ctx_string(c, as), *base;
 	struct strbuf full = STRBUF_INIT;
 	char sha[65];
 
@@ -284,7 +281,7 @@ static bool is_word(const struct ast_value *v, const char *w)
  * or its first after a key that takes none.  NULL for a plain setting. */
 static const struct ast_value *run_on_setting(const struct ast_setting *s)
 {
-	int k = check_word_index(s->key.text, source_keys, SK_COUNT);
+	int k = check_ctx_word_index(s->key.text, source_keys, SK_COUNT);
 	bool flag = k == SK_HEADER || k == SK_MULTILINE || k == SK_RECURSE;
 	size_t i;
 
@@ -294,7 +291,7 @@ static const struct ast_value *run_on_setting(const struct ast_setting *s)
 		const struct ast_value *v = &s->args[i];
 
 		if (v->kind == AST_VAL_NAME && v->u.name.nparts == 1 &&
-		    check_word_index(v->u.name.parts[0].text, source_keys, SK_COUNT) >= 0)
+		    check_ctx_word_index(v->u.name.parts[0].text, source_keys, SK_COUNT) >= 0)
 			return v;
 	}
 	return NULL;
@@ -310,7 +307,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_HEADER:
 	case SK_MULTILINE:
 	case SK_RECURSE:
-		if (!check_setting_nargs(c, s, 0, 0, usage[k], source_keys, SK_COUNT))
+		if (!check_ctx_setting_nargs(c, s, 0, 0, usage[k], source_keys, SK_COUNT))
 			return;
 		if (k == SK_HEADER)
 			ms->header = true;
@@ -322,24 +319,24 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_FORMAT: {
 		int f;
 
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_arg_word(c, s, 0, usage[k])))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
 			return;
 		if (ms->kind == MS_TABLE) {
 			static const char *const tf[] = { "hive", "iceberg" };
 
-			f = check_word_index(v, tf, 2);
+			f = check_ctx_word_index(v, tf, 2);
 			if (f < 0)
-				check_unknown(c, s->args[0].span, "table format", v, tf, 2);
+				check_ctx_unknown(c, s->args[0].span, "table format", v, tf, 2);
 			else {
 				ms->table_format = f ? MF_ICEBERG : MF_HIVE;
 				ms->table_format_stated = true;
 			}
 			return;
 		}
-		f = check_word_index(v, format_names + 1, 7);
+		f = check_ctx_word_index(v, format_names + 1, 7);
 		if (f < 0)
-			check_unknown(c, s->args[0].span, "format", v, format_names + 1, 7);
+			check_ctx_unknown(c, s->args[0].span, "format", v, format_names + 1, 7);
 		else
 			ms->format = (enum model_format)(f + 1);
 		return;
@@ -347,7 +344,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_DELIMITER:
 	case SK_QUOTE:
 	case SK_ESCAPE:
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
 		    !(v = one_char(c, s)))
 			return;
 		if (k == SK_DELIMITER)
@@ -358,8 +355,8 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 			ms->escape = v;
 		return;
 	case SK_ROW_TAG:
-		if (check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) &&
-		    (v = check_arg_string(c, s, 0, usage[k])) != NULL) {
+		if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) &&
+		    (v = check_ctx_arg_string(c, s, 0, usage[k])) != NULL) {
 			if (!*v)
 				diag_help(diag_error(c->ds, c->src, s->args[0].span,
 						     "'row_tag' is empty"),
@@ -371,11 +368,11 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_COMPRESSION: {
 		static const char *const comp[] = { "gzip", "bzip2" };
 
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_arg_word(c, s, 0, usage[k])))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
 			return;
-		if (check_word_index(v, comp, 2) < 0)
-			check_unknown(c, s->args[0].span, "compression", v, comp, 2);
+		if (check_ctx_word_index(v, comp, 2) < 0)
+			check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 2);
 		else
 			ms->compression = v;
 		return;
@@ -383,11 +380,11 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_EXCLUDE: {
 		size_t i;
 
-		if (!check_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
+		if (!check_ctx_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
 			return;
 		ms->exclusions = arena_array(c->a, s->nargs, sizeof(*ms->exclusions));
 		for (i = 0; i < s->nargs; i++)
-			if ((v = check_arg_string(c, s, i, usage[k])) != NULL)
+			if ((v = check_ctx_arg_string(c, s, i, usage[k])) != NULL)
 				ms->exclusions[ms->nexclusions++] = v;
 		return;
 	}
@@ -396,8 +393,8 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 	case SK_PARENT_PROJECT:
 	case SK_MATERIALIZATION_DATASET:
 	case SK_QUERY:
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_arg_string(c, s, 0, usage[k])))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+		    !(v = check_ctx_arg_string(c, s, 0, usage[k])))
 			return;
 		if (!*v) {
 			diag_help(diag_error(c->ds, c->src, s->args[0].span, "'%s' is empty",
@@ -420,20 +417,20 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 		return;
 	case SK_DATABASE:
 	case SK_SCHEMA:
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
 			return;
-		v = s->args[0].kind == AST_VAL_STRING ? check_string(c, &s->args[0].u.str)
-						       : check_arg_word(c, s, 0, usage[k]);
+		v = s->args[0].kind == AST_VAL_STRING ? check_ctx_string(c, &s->args[0].u.str)
+						       : check_ctx_arg_word(c, s, 0, usage[k]);
 		if (v && k == SK_DATABASE)
 			ms->sf_database = v;
 		else if (v)
 			ms->sf_schema = v;
 		return;
 	case SK_TABLE:
-		if (!check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
 			return;
 		if (ms->kind == MS_BIGQUERY) {
-			if (!(v = check_arg_string(c, s, 0, "table \"project.dataset.table\"")))
+			if (!(v = check_ctx_arg_string(c, s, 0, "table \"project.dataset.table\"")))
 				return;
 			{
 				const char *d1 = strchr(v, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
@@ -494,7 +491,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 				  "write: %s", usage[k]);
 			return;
 		}
-		if (!check_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
+		if (!check_ctx_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
 			return;
 		ms->split_column = s->args[1].u.name.parts[0].text;
 		ms->split_partitions = parts;
@@ -507,7 +504,7 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 				  "write: %s", usage[k]);
 			return;
 		}
-		if ((v = check_s3_location(c, &s->args[1].u.str, "export location")) != NULL) {
+		if ((v = check_ctx_s3_location(c, &s->args[1].u.str, "export location")) != NULL) {
 			ms->ddb_export = true;
 			split_s3(c, v, &ms->export_bucket, &ms->export_prefix);
 		}
@@ -530,7 +527,8 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 				}
 				ms->read_percent = val->u.num.text;
 			} else if (is_word(&s->args[i], "splits") && val) {
-				if (!check_arg_int(c, s, i + 1, 1, 1000000, "splits N", &ms->splits))
+				if (!check_ctx_arg_int(c, s, i + 1, 1, 1000000, "splits N",
+						       &ms->splits))
 					return;
 			} else {
 				diag_help(diag_error(c->ds, c->src, s->args[i].span,
@@ -543,8 +541,8 @@ static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
 		return;
 	}
 	case SK_SPLITS:
-		if (check_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
-			check_arg_int(c, s, 0, 1, 1000000, usage[k], &ms->splits);
+		if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+			check_ctx_arg_int(c, s, 0, 1, 1000000, usage[k], &ms->splits);
 		return;
 	default:
 		return;
@@ -555,7 +553,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_source *ms = &c->mp->source;
 	const struct ast_name *kn = &cl->u.endpoint.kind;
-	int kind = check_word_index(kn->text, source_kinds, NKINDS);
+	int kind = check_ctx_word_index(kn->text, source_kinds, NKINDS);
 	int seen[SK_COUNT];
 	const struct ast_setting *conn = NULL, *scan = NULL, *exp = NULL, *tbl = NULL, *qry = NULL;
 	const struct ast_setting *fmt = NULL, *splits = NULL;
@@ -576,7 +574,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		const struct ast_string *ps = path_arg(c, cl, "s3", "s3://bucket/prefix/");
 
 		if (ps)
-			ms->path = check_s3_location(c, ps, "source location");
+			ms->path = check_ctx_s3_location(c, ps, "source location");
 		break;
 	}
 	case MS_FILE: {
@@ -598,10 +596,10 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 			break;
 		}
 		e = cl->u.endpoint.args[0].u.name.parts[0].text;
-		ei = check_word_index(e, engine_names, 5);
+		ei = check_ctx_word_index(e, engine_names, 5);
 		if (ei < 0)
-			check_unknown(c, cl->u.endpoint.args[0].span, "JDBC engine", e, engine_names,
-				      5);
+			check_ctx_unknown(c, cl->u.endpoint.args[0].span, "JDBC engine", e,
+					  engine_names, 5);
 		else
 			ms->engine = (enum model_jdbc_engine)(ei + 1);
 		break;
@@ -616,7 +614,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 				  "{ ... }");
 			break;
 		}
-		arn = check_string(c, &cl->u.endpoint.args[0].u.str);
+		arn = check_ctx_string(c, &cl->u.endpoint.args[0].u.str);
 		if (arn && (why = ddb_arn_problem(arn)) != NULL)
 			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
 					     "'%s' is not a DynamoDB table ARN: %s", arn, why),
@@ -666,8 +664,8 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 			unknown++;
 			continue;
 		}
-		k = check_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
-				      SK_COUNT);
+		k = check_ctx_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
+					  SK_COUNT);
 		if (k < 0)
 			continue;
 		if (!(kind_keys[ms->kind] & B(k))) {
@@ -689,7 +687,7 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 					  "remove it");
 			continue;
 		}
-		if (!check_no_block(c, s))
+		if (!check_ctx_no_block(c, s))
 			continue;
 		seen[k] = 1;
 		if (k == SK_CONNECTION)

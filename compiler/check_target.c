@@ -1,13 +1,11 @@
-/*
- * check_target: `target KIND ...` — S3 Tables, Iceberg in the Glue catalog,
- * Parquet with a catalog table, Redshift — and the names every later phase
- * uses for the table (Spark identifier, Athena identifier, bucket ARN).
- */
-#include "check.h"
+#include "check_target.h"
 
 #include <ctype.h>
 #include <string.h>
 
+#include "check_ctx.h"
+#include "config.h"
+#include "names.h"
 #include "strbuf.h"
 
 static const char *const target_kinds[] = { "s3tables", "iceberg", "parquet", "redshift" };
@@ -159,7 +157,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 	struct model_target *t = &c->mp->target;
 	const struct model_env *env = &c->cfg->env;
 	const struct ast_name *kn = &cl->u.endpoint.kind;
-	int kind = check_word_index(kn->text, target_kinds, 4);
+	int kind = check_ctx_word_index(kn->text, target_kinds, 4);
 	const struct ast_qname *q = NULL;
 	const struct ast_value *args = cl->u.endpoint.args;
 	size_t nargs = cl->u.endpoint.nargs, i;
@@ -168,7 +166,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 
 	t->span = cl->span;
 	if (kind < 0) {
-		check_unknown(c, kn->span, "target", kn->text, target_kinds, 4);
+		check_ctx_unknown(c, kn->span, "target", kn->text, target_kinds, 4);
 		c->target_clause = NULL;
 		return;
 	}
@@ -201,7 +199,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			bad_shape(c, cl, kind, 1);
 			ok = false;
 		} else {
-			t->location = check_s3_location(c, &args[2].u.str, "table location");
+			t->location = check_ctx_s3_location(c, &args[2].u.str, "table location");
 		}
 		break;
 	case MT_PARQUET:
@@ -210,7 +208,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			ok = false;
 			break;
 		}
-		t->location = check_s3_location(c, &args[0].u.str, "table location");
+		t->location = check_ctx_s3_location(c, &args[0].u.str, "table location");
 		if (nargs < 3 || !is_word(&args[1], "table")) {
 			diag_help(diag_error(c->ds, c->src, cl->span,
 					     "a parquet target needs a catalog table"),
@@ -232,7 +230,7 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 			ok = false;
 			break;
 		}
-		t->connection = check_string(c, &args[0].u.str);
+		t->connection = check_ctx_string(c, &args[0].u.str);
 		t->connection_span = args[0].span;
 		q = table_arg(c, cl, 1, kind);
 		if (q && nargs > 2) {
@@ -244,8 +242,8 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 
 	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.endpoint.settings[i];
-		int k = check_setting_key(c, s, cl->u.endpoint.settings, i, "target", target_keys,
-					  TK_COUNT);
+		int k = check_ctx_setting_key(c, s, cl->u.endpoint.settings, i, "target",
+					      target_keys, TK_COUNT);
 		const char *v;
 
 		if (k < 0)
@@ -257,13 +255,13 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 				  "remove it");
 			continue;
 		}
-		if (!check_no_block(c, s) ||
-		    !check_setting_nargs(c, s, 1, 1, usage[k], target_keys, TK_COUNT))
+		if (!check_ctx_no_block(c, s) ||
+		    !check_ctx_setting_nargs(c, s, 1, 1, usage[k], target_keys, TK_COUNT))
 			continue;
 		switch (k) {
 		case TK_BUCKET:
-			if ((v = check_arg_string(c, s, 0, usage[k])) != NULL) {
-				const char *why = check_bucket_name_problem(v);
+			if ((v = check_ctx_arg_string(c, s, 0, usage[k])) != NULL) {
+				const char *why = names_bucket_problem(v);
 
 				if (why)
 					diag_help(diag_error(c->ds, c->src, s->args[0].span,
@@ -277,10 +275,10 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		case TK_COMPRESSION: {
 			static const char *const comp[] = { "snappy", "gzip", "zstd", "none" };
 
-			if ((v = check_arg_word(c, s, 0, usage[k])) == NULL)
+			if ((v = check_ctx_arg_word(c, s, 0, usage[k])) == NULL)
 				break;
-			if (check_word_index(v, comp, 4) < 0)
-				check_unknown(c, s->args[0].span, "compression", v, comp, 4);
+			if (check_ctx_word_index(v, comp, 4) < 0)
+				check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 4);
 			else
 				t->compression = v;
 			break;
@@ -288,13 +286,13 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		case TK_STAGING:
 			staging_given = true;
 			if (s->args[0].kind != AST_VAL_STRING)
-				check_arg_string(c, s, 0, usage[k]);
+				check_ctx_arg_string(c, s, 0, usage[k]);
 			else
-				t->staging = check_s3_location(c, &s->args[0].u.str,
-							       "staging location");
+				t->staging = check_ctx_s3_location(c, &s->args[0].u.str,
+								   "staging location");
 			break;
 		case TK_IAM_ROLE:
-			if ((v = check_arg_string(c, s, 0, usage[k])) == NULL)
+			if ((v = check_ctx_arg_string(c, s, 0, usage[k])) == NULL)
 				break;
 			if (strncmp(v, "arn:aws", 7) || !strstr(v, ":iam::") || !strstr(v, ":role/"))
 				diag_help(diag_error(c->ds, c->src, s->args[0].span,

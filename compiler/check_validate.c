@@ -1,13 +1,9 @@
-/*
- * check_validate: `validate { ... }` — row counts, null and uniqueness
- * checks, value expectations, freshness, completeness, the sample size and
- * what a failure does.  Literals are checked against the column types.
- */
-#include "check.h"
+#include "check_validate.h"
 
 #include <ctype.h>
 #include <string.h>
 
+#include "check_ctx.h"
 #include "strbuf.h"
 
 static const char *const rule_names[] = {
@@ -107,7 +103,7 @@ static bool literal(struct check_ctx *c, const struct model_column *col, const s
 						 : "write the value as \"2024-01-31\"");
 		return false;
 	}
-	lit->text = check_string(c, &v->u.str);
+	lit->text = check_ctx_string(c, &v->u.str);
 	if (!lit->text)
 		return false;
 	if ((col->type == MT_DATE || col->type == MT_TIMESTAMP) &&
@@ -175,7 +171,7 @@ static bool columns_of(struct check_ctx *c, const struct ast_rule *r, struct mod
 
 	mr->columns = arena_array(c->a, r->ncolumns + 1, sizeof(*mr->columns));
 	for (i = 0; i < r->ncolumns; i++) {
-		const struct model_column *col = check_column_ref(c, &r->columns[i], what);
+		const struct model_column *col = check_ctx_column_ref(c, &r->columns[i], what);
 
 		if (!col)
 			return false;
@@ -203,7 +199,7 @@ static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct m
 	const struct model_column *col;
 	size_t i;
 
-	if (r->ncolumns != 1 || !(col = check_column_ref(c, &r->columns[0], "expected column")))
+	if (r->ncolumns != 1 || !(col = check_ctx_column_ref(c, &r->columns[0], "expected column")))
 		return false;
 	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
 	mr->columns[mr->ncolumns++] = col->name;
@@ -341,8 +337,8 @@ void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_de
 			} else {
 				static const char *const acts[] = { "fail", "warn" };
 
-				check_unknown(c, r->action.span, "failure action", r->action.text,
-					      acts, 2);
+				check_ctx_unknown(c, r->action.span, "failure action",
+						  r->action.text, acts, 2);
 			}
 			continue;
 		case AST_RULE_ROW_COUNT:
@@ -400,7 +396,7 @@ void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_de
 
 			mr.kind = MR_FRESHNESS;
 			if (r->ncolumns != 1 ||
-			    !(col = check_column_ref(c, &r->columns[0], "freshness column")))
+			    !(col = check_ctx_column_ref(c, &r->columns[0], "freshness column")))
 				break;
 			if (col->type != MT_DATE && col->type != MT_TIMESTAMP) {
 				diag_help(diag_error(c->ds, c->src, r->columns[0].span,
@@ -426,7 +422,7 @@ void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_de
 
 			mr.kind = MR_COMPLETENESS;
 			if (r->ncolumns != 1 ||
-			    !(col = check_column_ref(c, &r->columns[0], "completeness column")))
+			    !(col = check_ctx_column_ref(c, &r->columns[0], "completeness column")))
 				break;
 			mr.cmp = cmp_map[r->cmp];
 			if (r->nvalues < 1 || r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||

@@ -667,7 +667,8 @@ static int catalog_pull_cmd(int argc, char **argv)
 	project_init(&proj);
 	have_project = true;
 	if (env_name || config_path) {
-		if (config_load(&proj, config_path, NULL, env_name, &cfg) < 0 || proj.diags.nerrors) {
+		if (project_load_config(&proj, config_path, NULL, env_name, &cfg) < 0 ||
+		    proj.diags.nerrors) {
 			diag_render(&proj.diags, DIAG_FORMAT_TEXT, stdout, stderr);
 			rc = 1;
 			goto done;

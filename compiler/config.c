@@ -8,16 +8,14 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "check.h"
 #include "diag.h"
-#include "project.h"
+#include "names.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #define CONFIG_FILE "pipec.yaml"
 
 struct yctx {
-	struct project *p;
 	struct diag_set *ds;
 	const struct source *src;
 	yaml_document_t *doc;
@@ -277,20 +275,20 @@ static void load_kv(struct yctx *y, const char *what, yaml_node_t *map, struct m
 		}
 		ks = scalar(k);
 		if (tags) {
-			if (check_tag_key_problem(ks)) {
+			if (names_tag_key_problem(ks)) {
 				diag_help(diag_error(y->ds, y->src, node_span(y, k),
 						     "invalid tag key '%s': %s", ks,
-						     check_tag_key_problem(ks)),
+						     names_tag_key_problem(ks)),
 					  "tag keys are 1 to 128 characters and must not start with 'aws:' "
 					  "or 'pipec:'");
 				continue;
 			}
-		} else if (!check_is_identifier(ks)) {
+		} else if (!names_is_identifier(ks)) {
 			diag_help(diag_error(y->ds, y->src, node_span(y, k),
 					     "invalid variable name '%s'", ks),
 				  "variable names are letters, digits and '_', starting with a letter or '_'");
 			continue;
-		} else if (check_is_builtin_variable(ks)) {
+		} else if (names_is_builtin_variable(ks)) {
 			diag_help(diag_error(y->ds, y->src, node_span(y, k),
 					     "'%s' is a built-in variable and cannot be redefined", ks),
 				  "the built-in variables are env, region, account and project; "
@@ -344,7 +342,7 @@ static void load_defaults(struct yctx *y, yaml_node_t *map, struct config_job_de
 			break;
 		case 1: {
 			const char *t = want_string(y, "worker_type", v);
-			const char *why = t ? check_worker_type_problem(t) : NULL;
+			const char *why = t ? names_worker_type_problem(t) : NULL;
 
 			if (t && why) {
 				diag_help(diag_error(y->ds, y->src, node_span(y, v),
@@ -479,7 +477,7 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 			break;
 		case 3:
 		case 6: {
-			const char *why = check_bucket_name_problem(s);
+			const char *why = names_bucket_problem(s);
 
 			if (why)
 				diag_help(diag_error(y->ds, y->src, node_span(y, v),
@@ -502,7 +500,7 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 							   : s;
 			break;
 		case 5: {
-			const char *why = check_s3_url_problem(s);
+			const char *why = names_s3_url_problem(s);
 
 			if (why)
 				diag_help(diag_error(y->ds, y->src, node_span(y, v),
@@ -777,7 +775,7 @@ static char *parent_dir(const char *dir)
 }
 
 /* The nearest pipec.yaml at or above dir, spelt relative to the working directory. */
-static char *find_config(const char *first)
+char *config_find(const char *first)
 {
 	char *dir = start_dir(first);
 	char real[PATH_MAX];
@@ -806,71 +804,49 @@ static char *find_config(const char *first)
 	return NULL;
 }
 
-static void builtin_env(struct project *p, struct config *c)
+static void builtin_env(struct config *c)
 {
 	c->env.name = "default";
 	c->env_ok = true;
-	(void)p;
 }
 
-int config_load(struct project *p, const char *config_path, const char *first_path,
-		const char *env_name, struct config *out)
+int config_parse(const struct source *src, const char *env_name, struct arena *a,
+		 struct diag_set *ds, struct config *out)
 {
-	char *path;
-	struct source *src;
 	struct yctx y;
-	size_t errors = p->diags.nerrors;
+	const char *slash;
+	size_t errors = ds->nerrors;
 
 	memset(out, 0, sizeof(*out));
 	out->project = "pipec";
 	out->root = ".";
-	if (config_path) {
-		path = xstrdup(config_path);
-	} else {
-		path = find_config(first_path);
-		if (!path) {
-			if (env_name && strcmp(env_name, "default")) {
-				diag_help(diag_error_file(&p->diags, NULL, NULL,
-							  "unknown environment '%s'", env_name),
-					  "no pipec.yaml was found, so only the built-in environment "
-					  "'default' exists");
-				return -1;
-			}
-			builtin_env(p, out);
-			out->env.script_prefix = "pipec/";
-			out->env.name_prefix = "";
-			return 0;
+	if (!src) {
+		if (env_name && strcmp(env_name, "default")) {
+			diag_help(diag_error_file(ds, NULL, NULL, "unknown environment '%s'",
+						  env_name),
+				  "no pipec.yaml was found, so only the built-in environment "
+				  "'default' exists");
+			return -1;
 		}
+		builtin_env(out);
+		out->env.script_prefix = "pipec/";
+		out->env.name_prefix = "";
+		return 0;
 	}
-	src = xcalloc(1, sizeof(*src));
-	if (source_load_file(src, path) < 0) {
-		diag_help(diag_error_file(&p->diags, NULL, path, "cannot read project file: %s",
-					  errno == EFBIG ? "file too large" : strerror(errno)),
-			  "pass an existing file to --config");
-		p->env_error = true;
-		free(src);
-		free(path);
-		return -1;
-	}
-	project_add_source(p, src);
-	{
-		const char *slash = strrchr(path, '/');
-
-		out->root = slash ? (slash == path ? "/" : arena_strndup(&p->arena, path,
-									 (size_t)(slash - path)))
-				  : ".";
-	}
-	free(path);
+	slash = strrchr(src->path, '/');
+	if (slash == src->path)
+		out->root = "/";
+	else if (slash)
+		out->root = arena_strndup(a, src->path, (size_t)(slash - src->path));
 	out->src = src;
-	y.p = p;
-	y.ds = &p->diags;
+	y.ds = ds;
 	y.src = src;
 	y.doc = NULL;
-	y.a = &p->arena;
+	y.a = a;
 	parse_yaml(&y, env_name, out);
 	if (!out->env.script_prefix)
 		out->env.script_prefix = "pipec/";
 	if (!out->env.name_prefix)
 		out->env.name_prefix = "";
-	return p->diags.nerrors > errors ? -1 : 0;
+	return ds->nerrors > errors ? -1 : 0;
 }

@@ -3,18 +3,18 @@
  * account, role, buckets, variables) and the job defaults of every pipeline.
  * Parsed with libyaml; mistakes are diagnostics on the pipec.yaml source.
  *
- * Ownership: every string lives in the project's arena; the pipec.yaml
- * source is added to the project (project_add_source) and owned by it.
+ * Ownership: every string lives in the arena passed in; the pipec.yaml
+ * source is the caller's (project_load_config adds it to the project).
  */
 #ifndef PIPEC_CONFIG_H
 #define PIPEC_CONFIG_H
 
 #include <stdbool.h>
 
+#include "arena.h"
+#include "diag.h"
 #include "model.h"
 #include "source.h"
-
-struct project;
 
 /* Job settings from the environment's `defaults:` (lowest precedence). */
 struct config_job_defaults {
@@ -39,12 +39,17 @@ struct config {
 	bool env_ok;			/* an environment was selected (maybe with errors) */
 };
 
-/* Finds pipec.yaml (config_path, or the nearest one upward from first_path
- * or the working directory), loads it and selects env_name (NULL: the
- * default environment).  Without a project file the built-in environment
- * "default" is used.  Returns 0, or -1 after reporting diagnostics. */
-int config_load(struct project *p, const char *config_path, const char *first_path,
-		const char *env_name, struct config *out);
+/* The nearest pipec.yaml upward from first_path (a file or directory;
+ * NULL: the working directory), spelt relative to the working directory.
+ * Returns a malloc'd path (the caller frees it), or NULL when there is none. */
+char *config_find(const char *first_path);
+
+/* Reads src (pipec.yaml; NULL when there is no project file: then only the
+ * built-in environment "default" exists) and selects env_name (NULL: the
+ * default environment).  Strings live in a; src must outlive out.  Returns
+ * 0, or -1 after reporting diagnostics in ds. */
+int config_parse(const struct source *src, const char *env_name, struct arena *a,
+		 struct diag_set *ds, struct config *out);
 
 /* Parses a duration as written in pipec.yaml or a .pipe file ("90s", "15m",
  * "2h", "1d"); returns -1 when it is not one. */

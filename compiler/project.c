@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "catalog_check.h"
 #include "check.h"
 #include "check_glue.h"
@@ -240,6 +241,89 @@ static struct source *load_source(struct project *p, const char *path)
 	return project_add_source(p, src);
 }
 
+/* Loads the catalog snapshot at path (relative paths are relative to the
+ * project root) and checks the model against it.  Returns 0 when the
+ * snapshot loaded, -1 when it could not be read or parsed. */
+static int check_catalog(struct project *p, const char *path)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+	struct catalog cat;
+	char *full, cwd[4096];
+	const char *shown;
+	int rc;
+
+	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
+		full = xmalloc(strlen(p->model.root) + strlen(path) + 2);
+		sprintf(full, "%s/%s", p->model.root, path);
+	} else {
+		full = xstrdup(path);
+	}
+	/* diagnostics name the snapshot relative to the working directory */
+	shown = full;
+	if (full[0] == '/' && getcwd(cwd, sizeof(cwd))) {
+		size_t n = strlen(cwd);
+		if (!strncmp(full, cwd, n) && full[n] == '/')
+			shown = full + n + 1;
+	}
+	if (source_load_file_max(src, full, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
+		diag_error_file(&p->diags, NULL, shown, "cannot read catalog snapshot: %s",
+				strerror(errno));
+		p->env_error = true;
+		free(src);
+		free(full);
+		return -1;
+	}
+	if (shown != full) {
+		free(src->path);
+		src->path = xstrdup(shown);
+	}
+	free(full);
+	src = project_add_source(p, src);
+	catalog_init(&cat);
+	rc = catalog_load(&cat, src, &p->diags);
+	if (rc == 0) {
+		enum model_format *before = xcalloc(p->model.npipelines + 1, sizeof(*before));
+		size_t i;
+		for (i = 0; i < p->model.npipelines; i++)
+			before[i] = p->model.pipelines[i].source.table_format;
+		catalog_check_model(&p->model, &cat, &p->diags);
+		/* a table source whose kind the catalog decided: derive its Glue
+		 * settings (data lake formats, Spark conf) again */
+		for (i = 0; i < p->model.npipelines; i++)
+			if (p->model.pipelines[i].source.table_format != before[i])
+				check_glue_derive(&p->model, &p->model.pipelines[i], &p->arena);
+		free(before);
+	}
+	catalog_release(&cat);
+	return rc;
+}
+
+int project_load_config(struct project *p, const char *config_path, const char *first_path,
+			const char *env_name, struct config *out)
+{
+	char *path = config_path ? xstrdup(config_path) : config_find(first_path);
+	struct source *src = NULL;
+
+	if (path) {
+		src = xcalloc(1, sizeof(*src));
+		if (source_load_file(src, path) < 0) {
+			const char *why = errno == EFBIG ? "file too large" : strerror(errno);
+
+			diag_help(diag_error_file(&p->diags, NULL, path,
+						  "cannot read project file: %s", why),
+				  "pass an existing file to --config");
+			p->env_error = true;
+			free(src);
+			free(path);
+			memset(out, 0, sizeof(*out));
+			return -1;
+		}
+		project_add_source(p, src);
+		free(path);
+	}
+	return config_parse(src, env_name, &p->arena, &p->diags, out);
+}
+
 int project_load(struct project *p, const struct project_opts *o)
 {
 	struct path_list files = { NULL, 0, 0 };
@@ -251,8 +335,9 @@ int project_load(struct project *p, const struct project_opts *o)
 	/* Formatting and AST dumps need no environment: a broken pipec.yaml
 	 * must not stop them. */
 	cfg_rc = o->parse_only ? 0
-			       : config_load(p, o->config_path, o->npaths ? o->paths[0] : NULL,
-					     o->env_name, &cfg);
+			       : project_load_config(p, o->config_path,
+						     o->npaths ? o->paths[0] : NULL, o->env_name,
+						     &cfg);
 	collect_files(p, o, &files);
 	if (!p->env_error && !files.count) {
 		struct strbuf where = STRBUF_INIT;
@@ -280,7 +365,8 @@ int project_load(struct project *p, const struct project_opts *o)
 	free(files.items);
 	if (o->parse_only || cfg_rc < 0 || !cfg.env_ok)
 		return p->diags.nerrors ? 1 : 0;
-	check_project(p, &cfg);
+	p->have_model = true;
+	check_project(p->asts, p->nasts, &cfg, &p->arena, &p->diags, &p->model);
 	catalog = o->catalog_path ? o->catalog_path : cfg.env.catalog_path;
 	if (catalog && !o->no_catalog) {
 		/* A --catalog path is relative to the working directory; the snapshot
@@ -298,7 +384,7 @@ int project_load(struct project *p, const struct project_opts *o)
 				free(cwd);
 			}
 		}
-		if (catalog_check_project(p, abs ? abs : catalog) < 0)
+		if (check_catalog(p, abs ? abs : catalog) < 0)
 			p->env_error = true;
 		free(abs);
 	}

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "config.h"
 #include "diag.h"
 #include "model.h"
 #include "source.h"
@@ -46,6 +47,13 @@ void project_release(struct project *p);
 /* Runs the front end.  Returns 0 when there are no errors, 1 otherwise
  * (diagnostics in p->diags; render them with diag_render). */
 int project_load(struct project *p, const struct project_opts *o);
+/* Finds and reads pipec.yaml as a source of the project (config_path, or the
+ * nearest one upward from first_path or the working directory) and selects
+ * env_name (NULL: the default environment); without a project file the
+ * built-in environment "default" is used.  Returns 0, or -1 after reporting
+ * diagnostics.  The front half of project_load, also used alone. */
+int project_load_config(struct project *p, const char *config_path, const char *first_path,
+			const char *env_name, struct config *out);
 /* Adds a source to the project (takes ownership), setting its index. */
 struct source *project_add_source(struct project *p, struct source *src);
 

@@ -3,7 +3,7 @@
  * sugar (check_every_to_cron): what is accepted, what is refused, and the
  * exact byte range each refusal points at.
  */
-#include "check.h"
+#include "check_schedule.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,20 @@
+/*
+ * check_mode: the write mode, the incremental read, and the rules that tie
+ * them to each other and to the target's partition spec, so that no
+ * combination can delete rows the run did not read.
+ */
+#ifndef PIPEC_CHECK_MODE_H
+#define PIPEC_CHECK_MODE_H
+
+struct check_ctx;
+struct ast_clause;
+
+/* Mode first, then (after target and partitions) the rules that depend on
+ * the target, then incremental, then the two together. */
+void check_mode(struct check_ctx *c, const struct ast_clause *cl);
+void check_mode_target(struct check_ctx *c, const struct ast_clause *cl);
+void check_incremental(struct check_ctx *c, const struct ast_clause *cl);
+void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_cl,
+			    const struct ast_clause *incr_cl);
+
+#endif

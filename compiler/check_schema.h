@@ -1,0 +1,14 @@
+/*
+ * check_schema: the declared columns (names, types, renames) and the
+ * partition spec of a pipeline.
+ */
+#ifndef PIPEC_CHECK_SCHEMA_H
+#define PIPEC_CHECK_SCHEMA_H
+
+struct check_ctx;
+struct ast_clause;
+
+void check_columns(struct check_ctx *c, const struct ast_clause *cl);
+void check_partitions(struct check_ctx *c, const struct ast_clause *cl);
+
+#endif
