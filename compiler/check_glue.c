@@ -351,139 +351,160 @@ static void derive_target_names(const struct model_project *mp, struct model_pip
 	}
 }
 
-void check_glue_derive(const struct model_project *mp, struct model_pipeline *p, struct arena *a)
+/* ---- what the script reads as job arguments ---- */
+
+/* file, s3 */
+static void path_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
 {
-	const struct model_env *env = &mp->env;
-	struct model_job *j = &p->job;
-	struct model_source *s = &p->source;
-	struct model_target *t = &p->target;
-	struct kvb args = { NULL, 0, 0 }, conf = { NULL, 0, 0 }, glue = { NULL, 0, 0 };
-	const char *jobname = j->name ? j->name : p->name;
+	kvb_put(args, a, "source_path", p->source.path);
+}
+
+/* jdbc, snowflake, bigquery */
+static void connector_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_source *s = &p->source;
+
+	kvb_put(args, a, "source_connection", s->connection);
+	if (s->query)
+		kvb_put(args, a, "source_query", s->query);
+	else if (s->kind == MS_JDBC)
+		kvb_put(args, a, "source_table", jdbc_table(a, s));
+	else
+		kvb_put(args, a, "source_table", s->table);
+	if (s->kind == MS_SNOWFLAKE) {
+		if (s->sf_database)
+			kvb_put(args, a, "source_sf_database", s->sf_database);
+		if (s->sf_schema)
+			kvb_put(args, a, "source_sf_schema", s->sf_schema);
+		if (s->sf_warehouse)
+			kvb_put(args, a, "source_sf_warehouse", s->sf_warehouse);
+	}
+	if (s->kind == MS_BIGQUERY && s->bq_parent_project)
+		kvb_put(args, a, "source_parent_project", s->bq_parent_project);
+	if (s->kind == MS_BIGQUERY && s->bq_materialization_dataset)
+		kvb_put(args, a, "source_materialization_dataset", s->bq_materialization_dataset);
+}
+
+static void dynamodb_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_source *s = &p->source;
+
+	if (s->ddb_export) {
+		kvb_put(args, a, "source_table_arn", s->table_arn);
+		if (s->export_bucket)
+			kvb_put(args, a, "source_export_bucket", s->export_bucket);
+		if (s->export_prefix)
+			kvb_put(args, a, "source_export_prefix", s->export_prefix);
+	} else {
+		const char *slash = s->table_arn ? strrchr(s->table_arn, '/') : NULL;
+
+		kvb_put(args, a, "source_table",
+			s->table ? s->table : slash ? slash + 1 : s->table_arn);
+	}
+}
+
+/* a catalog table */
+static void table_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_source *s = &p->source;
+
+	if (s->table_format == MF_ICEBERG) {
+		kvb_put(args, a, "source_table", spark_name(a, "glue_catalog", s->database, s->table));
+	} else {
+		kvb_put(args, a, "source_database", s->database);
+		kvb_put(args, a, "source_table", s->table);
+	}
+	p->source_athena_ident = athena_name(a, NULL, s->database, s->table);
+}
+
+/* The source's job arguments, per enum model_source_kind. */
+static void (*const source_args[])(struct kvb *args, struct model_pipeline *p,
+				   struct arena *a) = {
+	[MS_FILE] = path_args,
+	[MS_S3] = path_args,
+	[MS_JDBC] = connector_args,
+	[MS_SNOWFLAKE] = connector_args,
+	[MS_BIGQUERY] = connector_args,
+	[MS_DYNAMODB] = dynamodb_args,
+	[MS_TABLE] = table_args,
+};
+
+static void target_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_target *t = &p->target;
 	size_t i;
 
-	derive_target_names(mp, p, a);
-
-	/* ---- what the script reads as job arguments ---- */
-	switch (s->kind) {
-	case MS_FILE:
-	case MS_S3:
-		kvb_put(&args, a, "source_path", s->path);
-		break;
-	case MS_JDBC:
-	case MS_SNOWFLAKE:
-	case MS_BIGQUERY:
-		kvb_put(&args, a, "source_connection", s->connection);
-		if (s->query)
-			kvb_put(&args, a, "source_query", s->query);
-		else if (s->kind == MS_JDBC)
-			kvb_put(&args, a, "source_table", jdbc_table(a, s));
-		else
-			kvb_put(&args, a, "source_table", s->table);
-		if (s->kind == MS_SNOWFLAKE) {
-			if (s->sf_database)
-				kvb_put(&args, a, "source_sf_database", s->sf_database);
-			if (s->sf_schema)
-				kvb_put(&args, a, "source_sf_schema", s->sf_schema);
-			if (s->sf_warehouse)
-				kvb_put(&args, a, "source_sf_warehouse", s->sf_warehouse);
-		}
-		if (s->kind == MS_BIGQUERY && s->bq_parent_project)
-			kvb_put(&args, a, "source_parent_project", s->bq_parent_project);
-		if (s->kind == MS_BIGQUERY && s->bq_materialization_dataset)
-			kvb_put(&args, a, "source_materialization_dataset",
-				s->bq_materialization_dataset);
-		break;
-	case MS_DYNAMODB:
-		if (s->ddb_export) {
-			kvb_put(&args, a, "source_table_arn", s->table_arn);
-			if (s->export_bucket)
-				kvb_put(&args, a, "source_export_bucket", s->export_bucket);
-			if (s->export_prefix)
-				kvb_put(&args, a, "source_export_prefix", s->export_prefix);
-		} else {
-			const char *slash = s->table_arn ? strrchr(s->table_arn, '/') : NULL;
-
-			kvb_put(&args, a, "source_table",
-				s->table ? s->table : slash ? slash + 1 : s->table_arn);
-		}
-		break;
-	case MS_TABLE:
-		if (s->table_format == MF_ICEBERG) {
-			kvb_put(&args, a, "source_table", spark_name(a, "glue_catalog", s->database, s->table));
-		} else {
-			kvb_put(&args, a, "source_database", s->database);
-			kvb_put(&args, a, "source_table", s->table);
-		}
-		p->source_athena_ident = athena_name(a, NULL, s->database, s->table);
-		break;
-	}
-
 	if (t->kind == MT_REDSHIFT) {
-		kvb_put(&args, a, "target_table", redshift_name(a, t->database, t->table, ""));
-		kvb_put(&args, a, "target_staging_table",
+		kvb_put(args, a, "target_table", redshift_name(a, t->database, t->table, ""));
+		kvb_put(args, a, "target_staging_table",
 			redshift_name(a, t->database, t->table, "_pipec_stage"));
-		kvb_put(&args, a, "target_connection", t->connection);
-		kvb_put(&args, a, "target_staging", t->staging);
+		kvb_put(args, a, "target_connection", t->connection);
+		kvb_put(args, a, "target_staging", t->staging);
 		if (t->iam_role)
-			kvb_put(&args, a, "target_iam_role", t->iam_role);
+			kvb_put(args, a, "target_iam_role", t->iam_role);
 		if (t->create_if_missing && (p->incremental.kind == MI_WATERMARK ||
 					     p->incremental.kind == MI_PARTITION)) {
 			/* The state read must tell a table not created yet from
 			 * one it cannot read: it looks the name up first. */
-			kvb_put(&args, a, "target_schema", t->database);
-			kvb_put(&args, a, "target_name", t->table);
+			kvb_put(args, a, "target_schema", t->database);
+			kvb_put(args, a, "target_name", t->table);
 		}
 		p->redshift_types = arena_array(a, p->ncolumns + 1, sizeof(*p->redshift_types));
 		for (i = 0; i < p->ncolumns; i++)
 			p->redshift_types[i] = redshift_type(a, &p->columns[i]);
 	} else {
-		kvb_put(&args, a, "target_table", t->spark_ident);
+		kvb_put(args, a, "target_table", t->spark_ident);
 		if (t->create_if_missing && t->location && t->kind != MT_S3TABLES)
-			kvb_put(&args, a, "target_location", t->location);
+			kvb_put(args, a, "target_location", t->location);
 	}
+}
 
-	if (p->incremental.kind == MI_WATERMARK || p->incremental.kind == MI_PARTITION) {
-		const struct model_column *c = model_find_column(p, p->incremental.column);
+/* Watermark arguments, and how the source's SQL reads the watermark. */
+static void watermark_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_source *s = &p->source;
+	const struct model_column *c;
+	const char *src_col;
 
-		p->watermark_kind = watermark_kind(c);
-		kvb_put(&args, a, "watermark_lag_seconds",
-			arena_printf(a, "%lld", (long long)p->incremental.lag_seconds));
-		if (p->incremental.initial)
-			kvb_put(&args, a, "watermark_initial", p->incremental.initial);
-		const char *src_col = p->incremental.source_column ? p->incremental.source_column
-								   : p->incremental.column;
-
-		if (s->kind == MS_JDBC) {
-			p->watermark_sql_column = jdbc_column(a, s->engine, src_col);
-			p->watermark_sql_literal = jdbc_literal(s->engine, p->watermark_kind);
-		} else if (s->kind == MS_SNOWFLAKE || s->kind == MS_BIGQUERY) {
-			p->watermark_sql_column = warehouse_column(a, s->kind, src_col);
-			p->watermark_sql_literal = warehouse_literal(p->watermark_kind);
-		}
+	if (p->incremental.kind != MI_WATERMARK && p->incremental.kind != MI_PARTITION)
+		return;
+	c = model_find_column(p, p->incremental.column);
+	p->watermark_kind = watermark_kind(c);
+	kvb_put(args, a, "watermark_lag_seconds",
+		arena_printf(a, "%lld", (long long)p->incremental.lag_seconds));
+	if (p->incremental.initial)
+		kvb_put(args, a, "watermark_initial", p->incremental.initial);
+	src_col = p->incremental.source_column ? p->incremental.source_column
+					       : p->incremental.column;
+	if (s->kind == MS_JDBC) {
+		p->watermark_sql_column = jdbc_column(a, s->engine, src_col);
+		p->watermark_sql_literal = jdbc_literal(s->engine, p->watermark_kind);
+	} else if (s->kind == MS_SNOWFLAKE || s->kind == MS_BIGQUERY) {
+		p->watermark_sql_column = warehouse_column(a, s->kind, src_col);
+		p->watermark_sql_literal = warehouse_literal(p->watermark_kind);
 	}
-	/* The newest row per key wins: by the stated order column, else by
-	 * the watermark; without either, duplicates fail the run. */
-	if (p->mode == MM_MERGE && p->merge_order_column)
-		p->dedupe_order_column = p->merge_order_column;
-	else if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
-		p->dedupe_order_column = p->incremental.column;
-	if (p->quarantine)
-		kvb_put(&args, a, "quarantine_path", with_slash(a, p->quarantine));
+}
 
-	/* ---- Spark configuration: all of it in --conf, none in the script ---- */
+/* ---- Spark configuration: all of it in --conf, none in the script ---- */
+
+static void spark_conf(struct kvb *conf, const struct model_env *env,
+		       const struct model_pipeline *p, struct arena *a)
+{
+	const struct model_target *t = &p->target;
+
 	if (t->kind == MT_S3TABLES || uses_glue_catalog(p))
-		kvb_put(&conf, a, "spark.sql.extensions",
+		kvb_put(conf, a, "spark.sql.extensions",
 			"org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
 	if (t->kind == MT_S3TABLES) {
 		const char *c = "spark.sql.catalog.s3tablescatalog";
 
-		kvb_put(&conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
-		kvb_put(&conf, a, arena_printf(a, "%s.catalog-impl", c),
+		kvb_put(conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
+		kvb_put(conf, a, arena_printf(a, "%s.catalog-impl", c),
 			"org.apache.iceberg.aws.glue.GlueCatalog");
-		kvb_put(&conf, a, arena_printf(a, "%s.glue.id", c),
+		kvb_put(conf, a, arena_printf(a, "%s.glue.id", c),
 			arena_printf(a, "%s:s3tablescatalog/%s", env->account ? env->account : "",
 				     t->table_bucket ? t->table_bucket : ""));
-		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c),
+		kvb_put(conf, a, arena_printf(a, "%s.warehouse", c),
 			t->table_bucket_arn ? t->table_bucket_arn : "");
 	}
 	if (uses_glue_catalog(p)) {
@@ -492,55 +513,60 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 			: arena_printf(a, "s3://%s/%swarehouse/", env->script_bucket ? env->script_bucket : "",
 				       env->script_prefix ? with_slash(a, env->script_prefix) : "");
 
-		kvb_put(&conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
-		kvb_put(&conf, a, arena_printf(a, "%s.catalog-impl", c),
+		kvb_put(conf, a, c, "org.apache.iceberg.spark.SparkCatalog");
+		kvb_put(conf, a, arena_printf(a, "%s.catalog-impl", c),
 			"org.apache.iceberg.aws.glue.GlueCatalog");
-		kvb_put(&conf, a, arena_printf(a, "%s.io-impl", c), "org.apache.iceberg.aws.s3.S3FileIO");
-		kvb_put(&conf, a, arena_printf(a, "%s.warehouse", c), wh);
+		kvb_put(conf, a, arena_printf(a, "%s.io-impl", c), "org.apache.iceberg.aws.s3.S3FileIO");
+		kvb_put(conf, a, arena_printf(a, "%s.warehouse", c), wh);
 	}
 
 	/* The columns step counts values that do not convert to their type:
 	 * that needs casts that give NULL, Spark 3.5's default (Spark 4.0
 	 * turns ANSI mode on, where a failed cast stops the job instead). */
-	kvb_put(&conf, a, "spark.sql.ansi.enabled", "false");
+	kvb_put(conf, a, "spark.sql.ansi.enabled", "false");
 	/* Spark 3's default (EXCEPTION) fails the job on a date text that the
 	 * Spark 2 parser would have read differently; CORRECTED makes every
 	 * text that does not match its format NULL, so it is counted too
 	 * (Spark SQL migration guide, "Upgrading from Spark SQL 2.4 to 3.0"). */
-	kvb_put(&conf, a, "spark.sql.legacy.timeParserPolicy", "CORRECTED");
+	kvb_put(conf, a, "spark.sql.legacy.timeParserPolicy", "CORRECTED");
 
 	/* insertInto ignores writer options: the overwrite mode of a Hive
 	 * table comes from the session, whose default (static) would delete
 	 * every partition, not only those this run writes. */
 	if (t->kind == MT_PARQUET && p->mode == MM_OVERWRITE)
-		kvb_put(&conf, a, "spark.sql.sources.partitionOverwriteMode", "dynamic");
+		kvb_put(conf, a, "spark.sql.sources.partitionOverwriteMode", "dynamic");
+}
 
-	/* ---- the other DefaultArguments ---- */
+/* ---- the other DefaultArguments ---- */
+
+static void glue_args(struct kvb *glue, const struct model_env *env, struct model_pipeline *p,
+		      struct arena *a)
+{
+	struct model_job *j = &p->job;
+	const struct model_target *t = &p->target;
+
 	j->bookmarks = p->incremental.kind == MI_NEW_FILES;
 	j->datalake_formats = t->kind == MT_S3TABLES || uses_glue_catalog(p) ? "iceberg" : NULL;
 	j->temp_dir = env->temp_dir;
-	kvb_put(&glue, a, "--job-language", "python");
-	kvb_put(&glue, a, "--job-bookmark-option",
+	kvb_put(glue, a, "--job-language", "python");
+	kvb_put(glue, a, "--job-bookmark-option",
 		j->bookmarks ? "job-bookmark-enable" : "job-bookmark-disable");
-	kvb_put(&glue, a, "--enable-glue-datacatalog", "true");
+	kvb_put(glue, a, "--enable-glue-datacatalog", "true");
 	if (j->datalake_formats)
-		kvb_put(&glue, a, "--datalake-formats", j->datalake_formats);
+		kvb_put(glue, a, "--datalake-formats", j->datalake_formats);
 	if (j->temp_dir)
-		kvb_put(&glue, a, "--TempDir", j->temp_dir);
+		kvb_put(glue, a, "--TempDir", j->temp_dir);
 	if (j->autoscale)
-		kvb_put(&glue, a, "--enable-auto-scaling", "true");
+		kvb_put(glue, a, "--enable-auto-scaling", "true");
+}
 
-	j->script_args = kvb_freeze(&args, a, NULL);
-	j->spark_conf = kvb_freeze(&conf, a, NULL);
-	j->glue_args = kvb_freeze(&glue, a, &j->glue_args);
+/* ---- names of the other Glue resources ---- */
 
-	/* Content-addressed at build: the emitter appends <sha256>.py. */
-	j->script_location = arena_printf(a, "s3://%s/%sscripts/%s/",
-					  env->script_bucket ? env->script_bucket : "",
-					  env->script_prefix ? with_slash(a, env->script_prefix) : "",
-					  jobname);
+static void resource_names(const struct model_project *mp, struct model_pipeline *p,
+			   struct arena *a, const char *jobname)
+{
+	size_t i;
 
-	/* ---- names of the other Glue resources ---- */
 	p->trigger_name = arena_printf(a, "%s-trigger", jobname);
 	if (p->schedule.kind == MSCH_S3_EVENT) {
 		p->workflow_name = arena_printf(a, "%s-workflow", jobname);
@@ -560,6 +586,40 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 	}
 	if (p->validates)
 		p->validation.ruleset_name = arena_printf(a, "%s-ruleset", jobname);
+}
+
+void check_glue_derive(const struct model_project *mp, struct model_pipeline *p, struct arena *a)
+{
+	const struct model_env *env = &mp->env;
+	struct model_job *j = &p->job;
+	struct kvb args = { NULL, 0, 0 }, conf = { NULL, 0, 0 }, glue = { NULL, 0, 0 };
+	const char *jobname = j->name ? j->name : p->name;
+
+	derive_target_names(mp, p, a);
+	source_args[p->source.kind](&args, p, a);
+	target_args(&args, p, a);
+	watermark_args(&args, p, a);
+	/* The newest row per key wins: by the stated order column, else by
+	 * the watermark; without either, duplicates fail the run. */
+	if (p->mode == MM_MERGE && p->merge_order_column)
+		p->dedupe_order_column = p->merge_order_column;
+	else if (p->mode == MM_MERGE && p->incremental.kind == MI_WATERMARK)
+		p->dedupe_order_column = p->incremental.column;
+	if (p->quarantine)
+		kvb_put(&args, a, "quarantine_path", with_slash(a, p->quarantine));
+	spark_conf(&conf, env, p, a);
+	glue_args(&glue, env, p, a);
+
+	j->script_args = kvb_freeze(&args, a, NULL);
+	j->spark_conf = kvb_freeze(&conf, a, NULL);
+	j->glue_args = kvb_freeze(&glue, a, &j->glue_args);
+
+	/* Content-addressed at build: the emitter appends <sha256>.py. */
+	j->script_location = arena_printf(a, "s3://%s/%sscripts/%s/",
+					  env->script_bucket ? env->script_bucket : "",
+					  env->script_prefix ? with_slash(a, env->script_prefix) : "",
+					  jobname);
+	resource_names(mp, p, a, jobname);
 }
 
 static bool has_space(const char *s)

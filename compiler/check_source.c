@@ -11,10 +11,6 @@
 #include "config.h"
 #include "strbuf.h"
 
-static const char *const source_kinds[] = {
-	"file", "s3", "jdbc", "snowflake", "bigquery", "dynamodb", "table",
-};
-#define NKINDS 7
 
 static const char *const format_names[] = {
 	"", "csv", "json", "jsonl", "parquet", "avro", "orc", "xml",
@@ -38,22 +34,8 @@ static const char *const source_keys[SK_COUNT] = {
 	"materialization_dataset",
 };
 
-/* Which settings each kind accepts (bit per enum skey). */
+/* Bit of a setting in a kind's mask of accepted settings. */
 #define B(k) (1u << (k))
-static const unsigned kind_keys[NKINDS] = {
-	[MS_FILE] = B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
-		    B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION),
-	[MS_S3] = B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
-		  B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION) | B(SK_RECURSE) |
-		  B(SK_EXCLUDE),
-	[MS_JDBC] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
-	[MS_SNOWFLAKE] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_DATABASE) |
-			 B(SK_SCHEMA) | B(SK_WAREHOUSE),
-	[MS_BIGQUERY] = B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_PARENT_PROJECT) |
-			B(SK_MATERIALIZATION_DATASET),
-	[MS_DYNAMODB] = B(SK_EXPORT) | B(SK_SCAN) | B(SK_SPLITS),
-	[MS_TABLE] = B(SK_FORMAT),
-};
 
 static const char *const usage[SK_COUNT] = {
 	"format csv|json|jsonl|parquet|avro|orc|xml",
@@ -91,38 +73,6 @@ static const char *const declined[] = {
 static const char *article(const char *kind)
 {
 	return kind[0] == 's' && kind[1] == '3' ? "an" : "a";
-}
-
-/* An unknown setting key: suggestions come from the keys this kind accepts. */
-static bool known_key(struct check_ctx *c, const struct ast_setting *s, enum model_source_kind k)
-{
-	const char *keys[SK_COUNT];
-	size_t n = 0, i;
-
-	if (check_ctx_word_index(s->key.text, source_keys, SK_COUNT) >= 0)
-		return true;
-	for (i = 0; i < SK_COUNT; i++)
-		if (kind_keys[k] & B(i))
-			keys[n++] = source_keys[i];
-	check_ctx_unknown(c, s->key.span, "source setting", s->key.text, keys, n);
-	return false;
-}
-
-static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct diag *d = diag_error(c->ds, c->src, k->span, "source '%s' is not supported", k->text);
-	const char *close = check_ctx_word_index(k->text, declined,
-						 sizeof(declined) / sizeof(*declined)) < 0
-				    ? diag_closest(k->text, source_kinds, NKINDS)
-				    : NULL;
-
-	check_ctx_join_words(&sb, source_kinds, NKINDS, " and ");
-	if (close)
-		diag_help(d, "did you mean '%s'? (supported sources: %s)", close, sb.buf);
-	else
-		diag_help(d, "pipec reads batch sources only: %s", sb.buf);
-	strbuf_release(&sb);
 }
 
 /* One character, for delimiter/quote/escape. */
@@ -297,352 +247,716 @@ static const struct ast_value *run_on_setting(const struct ast_setting *s)
 	return NULL;
 }
 
-static void setting(struct check_ctx *c, const struct ast_setting *s, int k,
-		    struct model_source *ms)
+
+/* What the settings block held, for the rules between settings. */
+struct source_read {
+	const struct ast_setting *at[SK_COUNT];	/* each setting read, or NULL */
+	size_t unknown;				/* misspelt or run-on settings */
+};
+
+/* ---- settings: one reader per key, each called once its key is accepted ---- */
+
+/* header, multiline, recurse */
+static void read_flag(struct check_ctx *c, const struct ast_setting *s, int k,
+		      struct model_source *ms)
+{
+	if (!check_ctx_setting_nargs(c, s, 0, 0, usage[k], source_keys, SK_COUNT))
+		return;
+	if (k == SK_HEADER)
+		ms->header = true;
+	else if (k == SK_MULTILINE)
+		ms->multiline = true;
+	else
+		ms->recurse = true;
+}
+
+/* format csv|json|… (a table source: format hive|iceberg) */
+static void read_format(struct check_ctx *c, const struct ast_setting *s, int k,
+			struct model_source *ms)
 {
 	const char *v;
-	int n;
+	int f;
 
-	switch (k) {
-	case SK_HEADER:
-	case SK_MULTILINE:
-	case SK_RECURSE:
-		if (!check_ctx_setting_nargs(c, s, 0, 0, usage[k], source_keys, SK_COUNT))
-			return;
-		if (k == SK_HEADER)
-			ms->header = true;
-		else if (k == SK_MULTILINE)
-			ms->multiline = true;
-		else
-			ms->recurse = true;
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+	    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
 		return;
-	case SK_FORMAT: {
-		int f;
+	if (ms->kind == MS_TABLE) {
+		static const char *const tf[] = { "hive", "iceberg" };
 
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
-			return;
-		if (ms->kind == MS_TABLE) {
-			static const char *const tf[] = { "hive", "iceberg" };
-
-			f = check_ctx_word_index(v, tf, 2);
-			if (f < 0)
-				check_ctx_unknown(c, s->args[0].span, "table format", v, tf, 2);
-			else {
-				ms->table_format = f ? MF_ICEBERG : MF_HIVE;
-				ms->table_format_stated = true;
-			}
-			return;
-		}
-		f = check_ctx_word_index(v, format_names + 1, 7);
+		f = check_ctx_word_index(v, tf, 2);
 		if (f < 0)
-			check_ctx_unknown(c, s->args[0].span, "format", v, format_names + 1, 7);
+			check_ctx_unknown(c, s->args[0].span, "table format", v, tf, 2);
+		else {
+			ms->table_format = f ? MF_ICEBERG : MF_HIVE;
+			ms->table_format_stated = true;
+		}
+		return;
+	}
+	f = check_ctx_word_index(v, format_names + 1, 7);
+	if (f < 0)
+		check_ctx_unknown(c, s->args[0].span, "format", v, format_names + 1, 7);
+	else
+		ms->format = (enum model_format)(f + 1);
+}
+
+/* delimiter, quote, escape */
+static void read_char(struct check_ctx *c, const struct ast_setting *s, int k,
+		      struct model_source *ms)
+{
+	const char *v;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+	    !(v = one_char(c, s)))
+		return;
+	if (k == SK_DELIMITER)
+		ms->delimiter = v;
+	else if (k == SK_QUOTE)
+		ms->quote = v;
+	else
+		ms->escape = v;
+}
+
+static void read_row_tag(struct check_ctx *c, const struct ast_setting *s, int k,
+			 struct model_source *ms)
+{
+	const char *v;
+
+	if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) &&
+	    (v = check_ctx_arg_string(c, s, 0, usage[k])) != NULL) {
+		if (!*v)
+			diag_help(diag_error(c->ds, c->src, s->args[0].span, "'row_tag' is empty"),
+				  "write the XML element that holds one row: row_tag \"record\"");
 		else
-			ms->format = (enum model_format)(f + 1);
-		return;
-	}
-	case SK_DELIMITER:
-	case SK_QUOTE:
-	case SK_ESCAPE:
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = one_char(c, s)))
-			return;
-		if (k == SK_DELIMITER)
-			ms->delimiter = v;
-		else if (k == SK_QUOTE)
-			ms->quote = v;
-		else
-			ms->escape = v;
-		return;
-	case SK_ROW_TAG:
-		if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) &&
-		    (v = check_ctx_arg_string(c, s, 0, usage[k])) != NULL) {
-			if (!*v)
-				diag_help(diag_error(c->ds, c->src, s->args[0].span,
-						     "'row_tag' is empty"),
-					  "write the XML element that holds one row: row_tag \"record\"");
-			else
-				ms->row_tag = v;
-		}
-		return;
-	case SK_COMPRESSION: {
-		static const char *const comp[] = { "gzip", "bzip2" };
-
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
-			return;
-		if (check_ctx_word_index(v, comp, 2) < 0)
-			check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 2);
-		else
-			ms->compression = v;
-		return;
-	}
-	case SK_EXCLUDE: {
-		size_t i;
-
-		if (!check_ctx_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
-			return;
-		ms->exclusions = arena_array(c->a, s->nargs, sizeof(*ms->exclusions));
-		for (i = 0; i < s->nargs; i++)
-			if ((v = check_ctx_arg_string(c, s, i, usage[k])) != NULL)
-				ms->exclusions[ms->nexclusions++] = v;
-		return;
-	}
-	case SK_CONNECTION:
-	case SK_WAREHOUSE:
-	case SK_PARENT_PROJECT:
-	case SK_MATERIALIZATION_DATASET:
-	case SK_QUERY:
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
-		    !(v = check_ctx_arg_string(c, s, 0, usage[k])))
-			return;
-		if (!*v) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span, "'%s' is empty",
-					     s->key.text),
-				  "write: %s", usage[k]);
-			return;
-		}
-		if (k == SK_CONNECTION) {
-			ms->connection = v;
-			ms->connection_span = s->args[0].span;
-		}
-		else if (k == SK_WAREHOUSE)
-			ms->sf_warehouse = v;
-		else if (k == SK_PARENT_PROJECT)
-			ms->bq_parent_project = v;
-		else if (k == SK_MATERIALIZATION_DATASET)
-			ms->bq_materialization_dataset = v;
-		else
-			ms->query = v;
-		return;
-	case SK_DATABASE:
-	case SK_SCHEMA:
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
-			return;
-		v = s->args[0].kind == AST_VAL_STRING ? check_ctx_string(c, &s->args[0].u.str)
-						       : check_ctx_arg_word(c, s, 0, usage[k]);
-		if (v && k == SK_DATABASE)
-			ms->sf_database = v;
-		else if (v)
-			ms->sf_schema = v;
-		return;
-	case SK_TABLE:
-		if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
-			return;
-		if (ms->kind == MS_BIGQUERY) {
-			if (!(v = check_ctx_arg_string(c, s, 0, "table \"project.dataset.table\"")))
-				return;
-			{
-				const char *d1 = strchr(v, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-
-				if (!d1 || !d2 || d1 == v || d2 == d1 + 1 || !d2[1] ||
-				    strchr(d2 + 1, '.')) {
-					diag_help(diag_error(c->ds, c->src, s->args[0].span,
-							     "BigQuery table '%s' is not "
-							     "project.dataset.table", v),
-						  "write table \"my-project.sales.orders\"");
-					return;
-				}
-			}
-			ms->table = v;
-			ms->table_span = s->args[0].span;
-			return;
-		}
-		if (s->args[0].kind != AST_VAL_NAME) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span,
-					     "'table' expects a dotted name"),
-				  "write: %s", ms->kind == MS_SNOWFLAKE ? "table DATABASE.SCHEMA.TABLE"
-									: usage[k]);
-			return;
-		}
-		n = (int)s->args[0].u.name.nparts;
-		if (ms->kind == MS_JDBC && n > 2) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span,
-					     "a JDBC table is SCHEMA.TABLE or TABLE"),
-				  "write: table public.orders");
-			return;
-		}
-		if (ms->kind == MS_SNOWFLAKE && n != 1 && n != 3) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span,
-					     "a Snowflake table is DATABASE.SCHEMA.TABLE or TABLE"),
-				  "write: table SALES.PUBLIC.ORDERS (or TABLE with database and "
-				  "schema settings)");
-			return;
-		}
-		if (ms->kind == MS_SNOWFLAKE && n == 3) {
-			ms->sf_database = s->args[0].u.name.parts[0].text;
-			ms->sf_schema = s->args[0].u.name.parts[1].text;
-			ms->table = s->args[0].u.name.parts[2].text;
-		} else {
-			ms->table = qname_text(c, &s->args[0].u.name);
-			if (ms->kind == MS_JDBC) {
-				ms->jdbc_schema = n == 2 ? s->args[0].u.name.parts[0].text : NULL;
-				ms->jdbc_table = s->args[0].u.name.parts[n - 1].text;
-			}
-		}
-		ms->table_span = s->args[0].span;
-		return;
-	case SK_SPLIT: {
-		int parts;
-
-		if (s->nargs != 4 || !is_word(&s->args[0], "by") || s->args[1].kind != AST_VAL_NAME ||
-		    s->args[1].u.name.nparts != 1 || !is_word(&s->args[2], "into")) {
-			diag_help(diag_error(c->ds, c->src, s->span, "malformed 'split'"),
-				  "write: %s", usage[k]);
-			return;
-		}
-		if (!check_ctx_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
-			return;
-		ms->split_column = s->args[1].u.name.parts[0].text;
-		ms->split_partitions = parts;
-		return;
-	}
-	case SK_EXPORT:
-		if (s->nargs != 2 || !is_word(&s->args[0], "to") ||
-		    s->args[1].kind != AST_VAL_STRING) {
-			diag_help(diag_error(c->ds, c->src, s->span, "malformed 'export'"),
-				  "write: %s", usage[k]);
-			return;
-		}
-		if ((v = check_ctx_s3_location(c, &s->args[1].u.str, "export location")) != NULL) {
-			ms->ddb_export = true;
-			split_s3(c, v, &ms->export_bucket, &ms->export_prefix);
-		}
-		return;
-	case SK_SCAN: {
-		size_t i;
-
-		ms->read_percent = "0.5";
-		for (i = 0; i < s->nargs; i += 2) {
-			const struct ast_value *val = i + 1 < s->nargs ? &s->args[i + 1] : NULL;
-
-			if (is_word(&s->args[i], "read_percent") && val && val->kind == AST_VAL_NUMBER) {
-				if (val->u.num.value < 0.1 || val->u.num.value > 1.5) {
-					diag_help(diag_error(c->ds, c->src, val->span,
-							     "read_percent %s is out of range",
-							     val->u.num.text),
-						  "DynamoDB scans use 0.1 to 1.5 of the table's read "
-						  "capacity");
-					return;
-				}
-				ms->read_percent = val->u.num.text;
-			} else if (is_word(&s->args[i], "splits") && val) {
-				if (!check_ctx_arg_int(c, s, i + 1, 1, 1000000, "splits N",
-						       &ms->splits))
-					return;
-			} else {
-				diag_help(diag_error(c->ds, c->src, s->args[i].span,
-						     "malformed 'scan'"),
-					  "write: scan read_percent 0.5 [splits N]");
-				return;
-			}
-		}
-		ms->ddb_export = false;
-		return;
-	}
-	case SK_SPLITS:
-		if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
-			check_ctx_arg_int(c, s, 0, 1, 1000000, usage[k], &ms->splits);
-		return;
-	default:
-		return;
+			ms->row_tag = v;
 	}
 }
 
-void check_source(struct check_ctx *c, const struct ast_clause *cl)
+static void read_compression(struct check_ctx *c, const struct ast_setting *s, int k,
+			     struct model_source *ms)
+{
+	static const char *const comp[] = { "gzip", "bzip2" };
+	const char *v;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+	    !(v = check_ctx_arg_word(c, s, 0, usage[k])))
+		return;
+	if (check_ctx_word_index(v, comp, 2) < 0)
+		check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 2);
+	else
+		ms->compression = v;
+}
+
+static void read_exclude(struct check_ctx *c, const struct ast_setting *s, int k,
+			 struct model_source *ms)
+{
+	const char *v;
+	size_t i;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
+		return;
+	ms->exclusions = arena_array(c->a, s->nargs, sizeof(*ms->exclusions));
+	for (i = 0; i < s->nargs; i++)
+		if ((v = check_ctx_arg_string(c, s, i, usage[k])) != NULL)
+			ms->exclusions[ms->nexclusions++] = v;
+}
+
+/* connection, warehouse, parent_project, materialization_dataset, query:
+ * a non-empty string */
+static void read_text(struct check_ctx *c, const struct ast_setting *s, int k,
+		      struct model_source *ms)
+{
+	const char *v;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT) ||
+	    !(v = check_ctx_arg_string(c, s, 0, usage[k])))
+		return;
+	if (!*v) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span, "'%s' is empty", s->key.text),
+			  "write: %s", usage[k]);
+		return;
+	}
+	if (k == SK_CONNECTION) {
+		ms->connection = v;
+		ms->connection_span = s->args[0].span;
+	}
+	else if (k == SK_WAREHOUSE)
+		ms->sf_warehouse = v;
+	else if (k == SK_PARENT_PROJECT)
+		ms->bq_parent_project = v;
+	else if (k == SK_MATERIALIZATION_DATASET)
+		ms->bq_materialization_dataset = v;
+	else
+		ms->query = v;
+}
+
+/* database, schema (Snowflake): a string or a word */
+static void read_sf_name(struct check_ctx *c, const struct ast_setting *s, int k,
+			 struct model_source *ms)
+{
+	const char *v;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+		return;
+	v = s->args[0].kind == AST_VAL_STRING ? check_ctx_string(c, &s->args[0].u.str)
+					       : check_ctx_arg_word(c, s, 0, usage[k]);
+	if (v && k == SK_DATABASE)
+		ms->sf_database = v;
+	else if (v)
+		ms->sf_schema = v;
+}
+
+/* table "project.dataset.table" of a BigQuery source */
+static void read_bigquery_table(struct check_ctx *c, const struct ast_setting *s,
+				struct model_source *ms)
+{
+	const char *v, *d1, *d2;
+
+	if (!(v = check_ctx_arg_string(c, s, 0, "table \"project.dataset.table\"")))
+		return;
+	d1 = strchr(v, '.');
+	d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+	if (!d1 || !d2 || d1 == v || d2 == d1 + 1 || !d2[1] || strchr(d2 + 1, '.')) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "BigQuery table '%s' is not project.dataset.table", v),
+			  "write table \"my-project.sales.orders\"");
+		return;
+	}
+	ms->table = v;
+	ms->table_span = s->args[0].span;
+}
+
+/* table SCHEMA.TABLE (JDBC), DATABASE.SCHEMA.TABLE or TABLE (Snowflake) */
+static void read_table(struct check_ctx *c, const struct ast_setting *s, int k,
+		       struct model_source *ms)
+{
+	int n;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+		return;
+	if (ms->kind == MS_BIGQUERY) {
+		read_bigquery_table(c, s, ms);
+		return;
+	}
+	if (s->args[0].kind != AST_VAL_NAME) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "'table' expects a dotted name"),
+			  "write: %s", ms->kind == MS_SNOWFLAKE ? "table DATABASE.SCHEMA.TABLE"
+								: usage[k]);
+		return;
+	}
+	n = (int)s->args[0].u.name.nparts;
+	if (ms->kind == MS_JDBC && n > 2) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "a JDBC table is SCHEMA.TABLE or TABLE"),
+			  "write: table public.orders");
+		return;
+	}
+	if (ms->kind == MS_SNOWFLAKE && n != 1 && n != 3) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "a Snowflake table is DATABASE.SCHEMA.TABLE or TABLE"),
+			  "write: table SALES.PUBLIC.ORDERS (or TABLE with database and "
+			  "schema settings)");
+		return;
+	}
+	if (ms->kind == MS_SNOWFLAKE && n == 3) {
+		ms->sf_database = s->args[0].u.name.parts[0].text;
+		ms->sf_schema = s->args[0].u.name.parts[1].text;
+		ms->table = s->args[0].u.name.parts[2].text;
+	} else {
+		ms->table = qname_text(c, &s->args[0].u.name);
+		if (ms->kind == MS_JDBC) {
+			ms->jdbc_schema = n == 2 ? s->args[0].u.name.parts[0].text : NULL;
+			ms->jdbc_table = s->args[0].u.name.parts[n - 1].text;
+		}
+	}
+	ms->table_span = s->args[0].span;
+}
+
+/* split by COLUMN into N */
+static void read_split(struct check_ctx *c, const struct ast_setting *s, int k,
+		       struct model_source *ms)
+{
+	int parts;
+
+	if (s->nargs != 4 || !is_word(&s->args[0], "by") || s->args[1].kind != AST_VAL_NAME ||
+	    s->args[1].u.name.nparts != 1 || !is_word(&s->args[2], "into")) {
+		diag_help(diag_error(c->ds, c->src, s->span, "malformed 'split'"),
+			  "write: %s", usage[k]);
+		return;
+	}
+	if (!check_ctx_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
+		return;
+	ms->split_column = s->args[1].u.name.parts[0].text;
+	ms->split_partitions = parts;
+}
+
+/* export to "s3://…" */
+static void read_export(struct check_ctx *c, const struct ast_setting *s, int k,
+			struct model_source *ms)
+{
+	const char *v;
+
+	if (s->nargs != 2 || !is_word(&s->args[0], "to") || s->args[1].kind != AST_VAL_STRING) {
+		diag_help(diag_error(c->ds, c->src, s->span, "malformed 'export'"),
+			  "write: %s", usage[k]);
+		return;
+	}
+	if ((v = check_ctx_s3_location(c, &s->args[1].u.str, "export location")) != NULL) {
+		ms->ddb_export = true;
+		split_s3(c, v, &ms->export_bucket, &ms->export_prefix);
+	}
+}
+
+/* scan read_percent P [splits N] */
+static void read_scan(struct check_ctx *c, const struct ast_setting *s, int k,
+		      struct model_source *ms)
+{
+	size_t i;
+
+	(void)k;
+	ms->read_percent = "0.5";
+	for (i = 0; i < s->nargs; i += 2) {
+		const struct ast_value *val = i + 1 < s->nargs ? &s->args[i + 1] : NULL;
+
+		if (is_word(&s->args[i], "read_percent") && val && val->kind == AST_VAL_NUMBER) {
+			if (val->u.num.value < 0.1 || val->u.num.value > 1.5) {
+				diag_help(diag_error(c->ds, c->src, val->span,
+						     "read_percent %s is out of range",
+						     val->u.num.text),
+					  "DynamoDB scans use 0.1 to 1.5 of the table's read "
+					  "capacity");
+				return;
+			}
+			ms->read_percent = val->u.num.text;
+		} else if (is_word(&s->args[i], "splits") && val) {
+			if (!check_ctx_arg_int(c, s, i + 1, 1, 1000000, "splits N", &ms->splits))
+				return;
+		} else {
+			diag_help(diag_error(c->ds, c->src, s->args[i].span, "malformed 'scan'"),
+				  "write: scan read_percent 0.5 [splits N]");
+			return;
+		}
+	}
+	ms->ddb_export = false;
+}
+
+static void read_splits(struct check_ctx *c, const struct ast_setting *s, int k,
+			struct model_source *ms)
+{
+	if (check_ctx_setting_nargs(c, s, 1, 1, usage[k], source_keys, SK_COUNT))
+		check_ctx_arg_int(c, s, 0, 1, 1000000, usage[k], &ms->splits);
+}
+
+static void (*const read_setting[SK_COUNT])(struct check_ctx *c, const struct ast_setting *s,
+					    int k, struct model_source *ms) = {
+	[SK_FORMAT] = read_format,
+	[SK_HEADER] = read_flag,
+	[SK_DELIMITER] = read_char,
+	[SK_QUOTE] = read_char,
+	[SK_ESCAPE] = read_char,
+	[SK_MULTILINE] = read_flag,
+	[SK_ROW_TAG] = read_row_tag,
+	[SK_COMPRESSION] = read_compression,
+	[SK_RECURSE] = read_flag,
+	[SK_EXCLUDE] = read_exclude,
+	[SK_CONNECTION] = read_text,
+	[SK_TABLE] = read_table,
+	[SK_QUERY] = read_text,
+	[SK_SPLIT] = read_split,
+	[SK_DATABASE] = read_sf_name,
+	[SK_SCHEMA] = read_sf_name,
+	[SK_WAREHOUSE] = read_text,
+	[SK_PARENT_PROJECT] = read_text,
+	[SK_EXPORT] = read_export,
+	[SK_SCAN] = read_scan,
+	[SK_SPLITS] = read_splits,
+	[SK_MATERIALIZATION_DATASET] = read_text,
+};
+
+/* ---- the arguments after `source KIND`, per kind ---- */
+
+static void s3_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
+{
+	const struct ast_string *ps = path_arg(c, cl, "s3", "s3://bucket/prefix/");
+
+	if (ps)
+		ms->path = check_ctx_s3_location(c, ps, "source location");
+}
+
+static void file_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
+{
+	const struct ast_string *ps = path_arg(c, cl, "file", "data/file.csv");
+
+	if (ps)
+		check_file_path(c, ps, ms);
+}
+
+/* source jdbc ENGINE */
+static void jdbc_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
+{
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	const char *e;
+	int ei;
+
+	if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
+	    cl->u.endpoint.args[0].u.name.nparts != 1) {
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "a jdbc source needs a database engine"),
+			  "write: source jdbc postgresql|mysql|sqlserver|oracle|redshift { ... }");
+		return;
+	}
+	e = cl->u.endpoint.args[0].u.name.parts[0].text;
+	ei = check_ctx_word_index(e, engine_names, 5);
+	if (ei < 0)
+		check_ctx_unknown(c, cl->u.endpoint.args[0].span, "JDBC engine", e, engine_names,
+				  5);
+	else
+		ms->engine = (enum model_jdbc_engine)(ei + 1);
+}
+
+/* source dynamodb "TABLE-ARN" */
+static void dynamodb_args(struct check_ctx *c, const struct ast_clause *cl,
+			  struct model_source *ms)
+{
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	const char *arn, *why;
+
+	if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_STRING) {
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "a dynamodb source needs the table ARN"),
+			  "write: source dynamodb \"arn:aws:dynamodb:REGION:ACCOUNT:table/NAME\" "
+			  "{ ... }");
+		return;
+	}
+	arn = check_ctx_string(c, &cl->u.endpoint.args[0].u.str);
+	if (arn && (why = ddb_arn_problem(arn)) != NULL)
+		diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
+				     "'%s' is not a DynamoDB table ARN: %s", arn, why),
+			  "write arn:aws:dynamodb:REGION:ACCOUNT:table/NAME");
+	else if (arn)
+		ms->table_arn = arn;
+}
+
+/* source table DATABASE.TABLE */
+static void table_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
+{
+	if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
+	    cl->u.endpoint.args[0].u.name.nparts != 2) {
+		diag_help(diag_error(c->ds, c->src, cl->span,
+				     "a table source names a catalog table DATABASE.TABLE"),
+			  "write: source table lake.orders");
+		return;
+	}
+	ms->database = cl->u.endpoint.args[0].u.name.parts[0].text;
+	ms->table = cl->u.endpoint.args[0].u.name.parts[1].text;
+	ms->table_span = cl->u.endpoint.args[0].span;
+}
+
+/* Snowflake and BigQuery: everything is in the block. */
+static void no_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
+{
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+
+	(void)ms;
+	if (cl->u.endpoint.nargs)
+		diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
+				     "unexpected value after 'source %s'", kn->text),
+			  "write the %s settings in a block: source %s { connection \"...\"; "
+			  "table ... }", kn->text, kn->text);
+}
+
+/* ---- requirements and combinations of settings, per kind ---- */
+
+/* Settings of one file format only ('header' is for csv, …). */
+static void check_format_settings(struct check_ctx *c, const struct ast_clause *cl,
+				  const struct source_read *r, const struct model_source *ms)
+{
+	static const struct {
+		int key;
+		unsigned formats;	/* bit per enum model_format */
+		const char *which;
+	} applies[] = {
+		{ SK_HEADER, 1u << MF_CSV, "csv" },
+		{ SK_DELIMITER, 1u << MF_CSV, "csv" },
+		{ SK_QUOTE, 1u << MF_CSV, "csv" },
+		{ SK_ESCAPE, 1u << MF_CSV, "csv" },
+		{ SK_MULTILINE, (1u << MF_CSV) | (1u << MF_JSON), "csv and json" },
+		{ SK_ROW_TAG, 1u << MF_XML, "xml" },
+		{ SK_COMPRESSION,
+		  (1u << MF_CSV) | (1u << MF_JSON) | (1u << MF_JSONL) | (1u << MF_XML),
+		  "csv, json, jsonl and xml" },
+	};
+	size_t a, i;
+
+	for (a = 0; a < sizeof(applies) / sizeof(*applies); a++) {
+		if (!r->at[applies[a].key] || (applies[a].formats & (1u << ms->format)))
+			continue;
+		for (i = 0; i < cl->u.endpoint.nsettings; i++) {
+			const struct ast_setting *s = &cl->u.endpoint.settings[i];
+
+			if (!strcmp(s->key.text, source_keys[applies[a].key])) {
+				diag_help(diag_error(c->ds, c->src, s->key.span,
+						     "'%s' does not apply to format %s",
+						     s->key.text, format_names[ms->format]),
+					  "'%s' is for %s files; remove it",
+					  s->key.text, applies[a].which);
+				break;
+			}
+		}
+	}
+}
+
+/* file and s3: a format (a file's may come from its extension), the
+ * settings of that format, CSV defaults */
+static void files_finish(struct check_ctx *c, const struct ast_clause *cl,
+			 const struct source_read *r)
 {
 	struct model_source *ms = &c->mp->source;
 	const struct ast_name *kn = &cl->u.endpoint.kind;
-	int kind = check_ctx_word_index(kn->text, source_kinds, NKINDS);
-	int seen[SK_COUNT];
-	const struct ast_setting *conn = NULL, *scan = NULL, *exp = NULL, *tbl = NULL, *qry = NULL;
-	const struct ast_setting *fmt = NULL, *splits = NULL;
-	size_t i, unknown = 0;
+	const struct ast_setting *fmt = r->at[SK_FORMAT];
 
-	ms->span = cl->span;
-	if (kind < 0) {
-		report_unsupported(c, kn);
-		c->source_clause = NULL;
+	if (!fmt && ms->kind == MS_FILE && ms->local_path)
+		ms->format = format_from_extension(ms->local_path);
+	if (ms->format == MF_NONE) {
+		if (!fmt)
+			diag_help(diag_error(c->ds, c->src, cl->kw_span,
+					     "%s %s source needs a format",
+					     article(kn->text), kn->text),
+				  "add 'format csv|json|jsonl|parquet|avro|orc|xml' to the "
+				  "source block");
 		return;
 	}
-	ms->kind = (enum model_source_kind)kind;
-	ms->table_format = MF_HIVE;
-	memset(seen, 0, sizeof(seen));
-
-	switch (ms->kind) {
-	case MS_S3: {
-		const struct ast_string *ps = path_arg(c, cl, "s3", "s3://bucket/prefix/");
-
-		if (ps)
-			ms->path = check_ctx_s3_location(c, ps, "source location");
-		break;
+	check_format_settings(c, cl, r, ms);
+	if (ms->format == MF_XML && !ms->row_tag && !r->at[SK_ROW_TAG])
+		diag_help(diag_error(c->ds, c->src, fmt ? fmt->span : cl->kw_span,
+				     "format xml needs 'row_tag'"),
+			  "add row_tag \"ELEMENT\" naming the element that holds one row");
+	if (ms->format == MF_CSV) {
+		if (!ms->delimiter)
+			ms->delimiter = ",";
+		if (!ms->quote)
+			ms->quote = "\"";
 	}
-	case MS_FILE: {
-		const struct ast_string *ps = path_arg(c, cl, "file", "data/file.csv");
+}
 
-		if (ps)
-			check_file_path(c, ps, ms);
-		break;
-	}
-	case MS_JDBC: {
-		const char *e;
-		int ei;
+/* jdbc, snowflake, bigquery: a Glue connection, and a table or a query */
+static void connector_finish(struct check_ctx *c, const struct ast_clause *cl,
+			     const struct source_read *r)
+{
+	const struct model_source *ms = &c->mp->source;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	const struct ast_setting *tbl = r->at[SK_TABLE], *qry = r->at[SK_QUERY];
 
-		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
-		    cl->u.endpoint.args[0].u.name.nparts != 1) {
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a jdbc source needs a database engine"),
-				  "write: source jdbc postgresql|mysql|sqlserver|oracle|redshift { ... }");
-			break;
-		}
-		e = cl->u.endpoint.args[0].u.name.parts[0].text;
-		ei = check_ctx_word_index(e, engine_names, 5);
-		if (ei < 0)
-			check_ctx_unknown(c, cl->u.endpoint.args[0].span, "JDBC engine", e,
-					  engine_names, 5);
-		else
-			ms->engine = (enum model_jdbc_engine)(ei + 1);
-		break;
+	if (!r->at[SK_CONNECTION])
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "%s %s source needs a Glue connection",
+				     article(kn->text), kn->text),
+			  "add connection \"NAME\" to the source block");
+	if (tbl && qry) {
+		struct diag *d = diag_error(c->ds, c->src, qry->key.span,
+					    "'table' and 'query' cannot be combined");
+		diag_note(d, c->src, tbl->key.span, "table given here");
+		diag_help(d, "read a table, or the result of a query, not both");
+	} else if (!tbl && !qry) {
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "%s %s source needs 'table' or 'query'",
+				     article(kn->text), kn->text),
+			  "add %s", ms->kind == MS_BIGQUERY
+					    ? "table \"project.dataset.table\""
+					    : ms->kind == MS_SNOWFLAKE ? "table DB.SCHEMA.TABLE"
+								       : "table SCHEMA.TABLE");
 	}
-	case MS_DYNAMODB: {
-		const char *arn, *why;
+}
 
-		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_STRING) {
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a dynamodb source needs the table ARN"),
-				  "write: source dynamodb \"arn:aws:dynamodb:REGION:ACCOUNT:table/NAME\" "
-				  "{ ... }");
-			break;
-		}
-		arn = check_ctx_string(c, &cl->u.endpoint.args[0].u.str);
-		if (arn && (why = ddb_arn_problem(arn)) != NULL)
-			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
-					     "'%s' is not a DynamoDB table ARN: %s", arn, why),
-				  "write arn:aws:dynamodb:REGION:ACCOUNT:table/NAME");
-		else if (arn)
-			ms->table_arn = arn;
-		break;
+static void jdbc_finish(struct check_ctx *c, const struct ast_clause *cl,
+			const struct source_read *r)
+{
+	const struct ast_setting *qry = r->at[SK_QUERY];
+
+	connector_finish(c, cl, r);
+	if (qry && c->mp->source.split_column)
+		diag_help(diag_error(c->ds, c->src, qry->span,
+				     "'split' needs 'table', not 'query'"),
+			  "Glue splits JDBC reads by a column of a table");
+}
+
+static void snowflake_finish(struct check_ctx *c, const struct ast_clause *cl,
+			     const struct source_read *r)
+{
+	const struct model_source *ms = &c->mp->source;
+	const struct ast_setting *tbl = r->at[SK_TABLE], *qry = r->at[SK_QUERY];
+
+	connector_finish(c, cl, r);
+	if ((tbl || qry) && ms->table != NULL && !(ms->sf_database && ms->sf_schema))
+		diag_help(diag_error(c->ds, c->src, tbl->span,
+				     "the Snowflake table needs a database and a schema"),
+			  "write table DB.SCHEMA.TABLE, or add database and schema settings");
+	if (qry && !tbl && !(ms->sf_database && ms->sf_schema))
+		diag_help(diag_error(c->ds, c->src, qry->span,
+				     "a Snowflake query needs 'database' and 'schema'"),
+			  "add database \"DB\" and schema \"SCHEMA\" to the source block");
+}
+
+/* The Glue BigQuery connector bills reads to parentProject, and runs a
+ * query by materializing it into a dataset of that project (with
+ * viewsEnabled). */
+static void bigquery_finish(struct check_ctx *c, const struct ast_clause *cl,
+			    const struct source_read *r)
+{
+	const struct model_source *ms = &c->mp->source;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	const struct ast_setting *qry = r->at[SK_QUERY];
+
+	connector_finish(c, cl, r);
+	if (!ms->bq_parent_project)
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "a bigquery source needs 'parent_project'"),
+			  "add parent_project \"project-id\" (the Google Cloud project "
+			  "billed for the read)");
+	if (qry && !ms->bq_materialization_dataset)
+		diag_help(diag_error(c->ds, c->src, qry->span,
+				     "a BigQuery query needs 'materialization_dataset'"),
+			  "add materialization_dataset \"dataset\" (a dataset of the parent "
+			  "project where BigQuery writes the query's result for Glue to read)");
+}
+
+/* dynamodb: 'export to' or 'scan', not both; 'splits' with 'scan' only */
+static void dynamodb_finish(struct check_ctx *c, const struct ast_clause *cl,
+			    const struct source_read *r)
+{
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	const struct ast_setting *scan = r->at[SK_SCAN], *exp = r->at[SK_EXPORT];
+	const struct ast_setting *splits = r->at[SK_SPLITS];
+
+	if (scan && exp) {
+		struct diag *d = diag_error(c->ds, c->src, scan->key.span,
+					    "'scan' and 'export' cannot be combined");
+		diag_note(d, c->src, exp->key.span, "export given here");
+		diag_help(d, "choose the export connector (no read capacity used) or a scan");
+	} else if (!scan && !exp) {
+		diag_help(diag_error(c->ds, c->src, kn->span,
+				     "a dynamodb source needs 'export to' or 'scan'"),
+			  "add export to \"s3://bucket/prefix/\" (recommended) or "
+			  "scan read_percent 0.5");
+	} else if (splits && exp) {
+		diag_help(diag_error(c->ds, c->src, splits->key.span,
+				     "'splits' applies to 'scan' only"),
+			  "remove 'splits' or read with 'scan'");
 	}
-	case MS_TABLE:
-		if (cl->u.endpoint.nargs != 1 || cl->u.endpoint.args[0].kind != AST_VAL_NAME ||
-		    cl->u.endpoint.args[0].u.name.nparts != 2) {
-			diag_help(diag_error(c->ds, c->src, cl->span,
-					     "a table source names a catalog table DATABASE.TABLE"),
-				  "write: source table lake.orders");
-			break;
-		}
-		ms->database = cl->u.endpoint.args[0].u.name.parts[0].text;
-		ms->table = cl->u.endpoint.args[0].u.name.parts[1].text;
-		ms->table_span = cl->u.endpoint.args[0].span;
-		break;
-	default:
-		if (cl->u.endpoint.nargs)
-			diag_help(diag_error(c->ds, c->src, cl->u.endpoint.args[0].span,
-					     "unexpected value after 'source %s'", kn->text),
-				  "write the %s settings in a block: source %s { connection \"...\"; "
-				  "table ... }", kn->text, kn->text);
-		break;
-	}
+}
+
+/* ---- the kinds ---- */
+
+/* Per source kind, in enum model_source_kind order: its name, the settings
+ * it accepts, how its arguments are read, and the rules checked once its
+ * settings are read (NULL: none). */
+static const struct source_kind {
+	const char *name;
+	unsigned keys;		/* bit per enum skey */
+	void (*args)(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms);
+	void (*finish)(struct check_ctx *c, const struct ast_clause *cl,
+		       const struct source_read *r);
+} kinds[] = {
+	[MS_FILE] = { "file",
+		      B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) |
+			      B(SK_ESCAPE) | B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION),
+		      file_args, files_finish },
+	[MS_S3] = { "s3",
+		    B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
+			    B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION) | B(SK_RECURSE) |
+			    B(SK_EXCLUDE),
+		    s3_args, files_finish },
+	[MS_JDBC] = { "jdbc", B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
+		      jdbc_args, jdbc_finish },
+	[MS_SNOWFLAKE] = { "snowflake",
+			   B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_DATABASE) |
+				   B(SK_SCHEMA) | B(SK_WAREHOUSE),
+			   no_args, snowflake_finish },
+	[MS_BIGQUERY] = { "bigquery",
+			  B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_PARENT_PROJECT) |
+				  B(SK_MATERIALIZATION_DATASET),
+			  no_args, bigquery_finish },
+	[MS_DYNAMODB] = { "dynamodb", B(SK_EXPORT) | B(SK_SCAN) | B(SK_SPLITS), dynamodb_args,
+			  dynamodb_finish },
+	[MS_TABLE] = { "table", B(SK_FORMAT), table_args, NULL },
+};
+#define NKINDS (sizeof(kinds) / sizeof(*kinds))
+
+static int kind_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (!strcmp(name, kinds[i].name))
+			return (int)i;
+	return -1;
+}
+
+static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
+{
+	const char *names[NKINDS];
+	struct strbuf sb = STRBUF_INIT;
+	struct diag *d = diag_error(c->ds, c->src, k->span, "source '%s' is not supported", k->text);
+	const char *close;
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		names[i] = kinds[i].name;
+	close = check_ctx_word_index(k->text, declined, sizeof(declined) / sizeof(*declined)) < 0
+			? diag_closest(k->text, names, NKINDS)
+			: NULL;
+	check_ctx_join_words(&sb, names, NKINDS, " and ");
+	if (close)
+		diag_help(d, "did you mean '%s'? (supported sources: %s)", close, sb.buf);
+	else
+		diag_help(d, "pipec reads batch sources only: %s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* An unknown setting key: suggestions come from the keys this kind accepts. */
+static bool known_key(struct check_ctx *c, const struct ast_setting *s, enum model_source_kind k)
+{
+	const char *keys[SK_COUNT];
+	size_t n = 0, i;
+
+	if (check_ctx_word_index(s->key.text, source_keys, SK_COUNT) >= 0)
+		return true;
+	for (i = 0; i < SK_COUNT; i++)
+		if (kinds[k].keys & B(i))
+			keys[n++] = source_keys[i];
+	check_ctx_unknown(c, s->key.span, "source setting", s->key.text, keys, n);
+	return false;
+}
+
+/* A known setting this kind does not accept. */
+static void report_not_for_kind(struct check_ctx *c, const struct ast_setting *s, int k,
+				const struct ast_name *kn)
+{
+	enum model_source_kind kind = c->mp->source.kind;
+
+	if (k == SK_CONNECTION)
+		diag_help(diag_error(c->ds, c->src, s->key.span,
+				     "%s %s source does not use a connection",
+				     article(kn->text), kn->text),
+			  "remove 'connection': %s", kind == MS_DYNAMODB
+				? "DynamoDB is read with the job's IAM role"
+				: kind == MS_TABLE
+					  ? "catalog tables are read through the "
+					    "Glue Data Catalog"
+					  : "files are read from S3 with the job's IAM "
+					    "role");
+	else
+		diag_help(diag_error(c->ds, c->src, s->key.span,
+				     "'%s' does not apply to %s %s source", s->key.text,
+				     article(kn->text), kn->text),
+			  "remove it");
+}
+
+static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
+			  struct source_read *r)
+{
+	struct model_source *ms = &c->mp->source;
+	size_t i;
 
 	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.endpoint.settings[i];
@@ -652,191 +966,53 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		if (joined) {
 			/* one line holding several settings: its settings are unread,
 			 * so what looks missing most likely is on that line */
-			if (!unknown)
+			if (!r->unknown)
 				diag_help(diag_error(c->ds, c->src, joined->span,
 						     "'%s' looks like a separate setting",
 						     joined->u.name.parts[0].text),
 					  "separate settings with a new line or ';'");
-			unknown++;
+			r->unknown++;
 			continue;
 		}
 		if (!known_key(c, s, ms->kind)) {
-			unknown++;
+			r->unknown++;
 			continue;
 		}
 		k = check_ctx_setting_key(c, s, cl->u.endpoint.settings, i, "source", source_keys,
 					  SK_COUNT);
 		if (k < 0)
 			continue;
-		if (!(kind_keys[ms->kind] & B(k))) {
-			if (k == SK_CONNECTION)
-				diag_help(diag_error(c->ds, c->src, s->key.span,
-						     "%s %s source does not use a connection",
-						     article(kn->text), kn->text),
-					  "remove 'connection': %s", ms->kind == MS_DYNAMODB
-						? "DynamoDB is read with the job's IAM role"
-						: ms->kind == MS_TABLE
-							  ? "catalog tables are read through the "
-							    "Glue Data Catalog"
-							  : "files are read from S3 with the job's IAM "
-							    "role");
-			else
-				diag_help(diag_error(c->ds, c->src, s->key.span,
-						     "'%s' does not apply to %s %s source", s->key.text,
-						     article(kn->text), kn->text),
-					  "remove it");
+		if (!(kinds[ms->kind].keys & B(k))) {
+			report_not_for_kind(c, s, k, &cl->u.endpoint.kind);
 			continue;
 		}
 		if (!check_ctx_no_block(c, s))
 			continue;
-		seen[k] = 1;
-		if (k == SK_CONNECTION)
-			conn = s;
-		else if (k == SK_SCAN)
-			scan = s;
-		else if (k == SK_EXPORT)
-			exp = s;
-		else if (k == SK_TABLE)
-			tbl = s;
-		else if (k == SK_QUERY)
-			qry = s;
-		else if (k == SK_FORMAT)
-			fmt = s;
-		else if (k == SK_SPLITS)
-			splits = s;
-		setting(c, s, k, ms);
+		r->at[k] = s;
+		read_setting[k](c, s, k, ms);
 	}
+}
 
-	/* Requirements and combinations per kind; after a misspelt key the
-	 * "missing" ones are most likely that key, already reported. */
-	if (unknown)
+void check_source(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_source *ms = &c->mp->source;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	int kind = kind_index(kn->text);
+	struct source_read r;
+
+	ms->span = cl->span;
+	if (kind < 0) {
+		report_unsupported(c, kn);
+		c->source_clause = NULL;
 		return;
-	switch (ms->kind) {
-	case MS_FILE:
-	case MS_S3: {
-		static const struct {
-			int key;
-			unsigned formats;	/* bit per enum model_format */
-			const char *which;
-		} applies[] = {
-			{ SK_HEADER, 1u << MF_CSV, "csv" },
-			{ SK_DELIMITER, 1u << MF_CSV, "csv" },
-			{ SK_QUOTE, 1u << MF_CSV, "csv" },
-			{ SK_ESCAPE, 1u << MF_CSV, "csv" },
-			{ SK_MULTILINE, (1u << MF_CSV) | (1u << MF_JSON), "csv and json" },
-			{ SK_ROW_TAG, 1u << MF_XML, "xml" },
-			{ SK_COMPRESSION,
-			  (1u << MF_CSV) | (1u << MF_JSON) | (1u << MF_JSONL) | (1u << MF_XML),
-			  "csv, json, jsonl and xml" },
-		};
-		size_t a;
-
-		if (!fmt && ms->kind == MS_FILE && ms->local_path)
-			ms->format = format_from_extension(ms->local_path);
-		if (ms->format == MF_NONE) {
-			if (!fmt)
-				diag_help(diag_error(c->ds, c->src, cl->kw_span,
-						     "%s %s source needs a format",
-						     article(kn->text), kn->text),
-					  "add 'format csv|json|jsonl|parquet|avro|orc|xml' to the "
-					  "source block");
-			break;
-		}
-		for (a = 0; a < sizeof(applies) / sizeof(*applies); a++) {
-			if (!seen[applies[a].key] || (applies[a].formats & (1u << ms->format)))
-				continue;
-			for (i = 0; i < cl->u.endpoint.nsettings; i++) {
-				const struct ast_setting *s = &cl->u.endpoint.settings[i];
-
-				if (!strcmp(s->key.text, source_keys[applies[a].key])) {
-					diag_help(diag_error(c->ds, c->src, s->key.span,
-							     "'%s' does not apply to format %s",
-							     s->key.text, format_names[ms->format]),
-						  "'%s' is for %s files; remove it",
-						  s->key.text, applies[a].which);
-					break;
-				}
-			}
-		}
-		if (ms->format == MF_XML && !ms->row_tag && !seen[SK_ROW_TAG])
-			diag_help(diag_error(c->ds, c->src, fmt ? fmt->span : cl->kw_span,
-					     "format xml needs 'row_tag'"),
-				  "add row_tag \"ELEMENT\" naming the element that holds one row");
-		if (ms->format == MF_CSV) {
-			if (!ms->delimiter)
-				ms->delimiter = ",";
-			if (!ms->quote)
-				ms->quote = "\"";
-		}
-		break;
 	}
-	case MS_JDBC:
-	case MS_SNOWFLAKE:
-	case MS_BIGQUERY:
-		if (!conn)
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "%s %s source needs a Glue connection",
-					     article(kn->text), kn->text),
-				  "add connection \"NAME\" to the source block");
-		if (tbl && qry) {
-			struct diag *d = diag_error(c->ds, c->src, qry->key.span,
-						    "'table' and 'query' cannot be combined");
-			diag_note(d, c->src, tbl->key.span, "table given here");
-			diag_help(d, "read a table, or the result of a query, not both");
-		} else if (!tbl && !qry) {
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "%s %s source needs 'table' or 'query'",
-					     article(kn->text), kn->text),
-				  "add %s", ms->kind == MS_BIGQUERY
-						    ? "table \"project.dataset.table\""
-						    : ms->kind == MS_SNOWFLAKE ? "table DB.SCHEMA.TABLE"
-									       : "table SCHEMA.TABLE");
-		}
-		if (ms->kind == MS_SNOWFLAKE && (tbl || qry) && ms->table != NULL &&
-		    !(ms->sf_database && ms->sf_schema))
-			diag_help(diag_error(c->ds, c->src, tbl->span,
-					     "the Snowflake table needs a database and a schema"),
-				  "write table DB.SCHEMA.TABLE, or add database and schema settings");
-		if (ms->kind == MS_SNOWFLAKE && qry && !tbl && !(ms->sf_database && ms->sf_schema))
-			diag_help(diag_error(c->ds, c->src, qry->span,
-					     "a Snowflake query needs 'database' and 'schema'"),
-				  "add database \"DB\" and schema \"SCHEMA\" to the source block");
-		/* The Glue BigQuery connector bills reads to parentProject, and
-		 * runs a query by materializing it into a dataset of that
-		 * project (with viewsEnabled). */
-		if (ms->kind == MS_BIGQUERY && !ms->bq_parent_project)
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a bigquery source needs 'parent_project'"),
-				  "add parent_project \"project-id\" (the Google Cloud project "
-				  "billed for the read)");
-		if (ms->kind == MS_BIGQUERY && qry && !ms->bq_materialization_dataset)
-			diag_help(diag_error(c->ds, c->src, qry->span,
-					     "a BigQuery query needs 'materialization_dataset'"),
-				  "add materialization_dataset \"dataset\" (a dataset of the parent "
-				  "project where BigQuery writes the query's result for Glue to read)");
-		if (ms->kind == MS_JDBC && qry && ms->split_column)
-			diag_help(diag_error(c->ds, c->src, qry->span,
-					     "'split' needs 'table', not 'query'"),
-				  "Glue splits JDBC reads by a column of a table");
-		break;
-	case MS_DYNAMODB:
-		if (scan && exp) {
-			struct diag *d = diag_error(c->ds, c->src, scan->key.span,
-						    "'scan' and 'export' cannot be combined");
-			diag_note(d, c->src, exp->key.span, "export given here");
-			diag_help(d, "choose the export connector (no read capacity used) or a scan");
-		} else if (!scan && !exp) {
-			diag_help(diag_error(c->ds, c->src, kn->span,
-					     "a dynamodb source needs 'export to' or 'scan'"),
-				  "add export to \"s3://bucket/prefix/\" (recommended) or "
-				  "scan read_percent 0.5");
-		} else if (splits && exp) {
-			diag_help(diag_error(c->ds, c->src, splits->key.span,
-					     "'splits' applies to 'scan' only"),
-				  "remove 'splits' or read with 'scan'");
-		}
-		break;
-	default:
-		break;
-	}
+	ms->kind = (enum model_source_kind)kind;
+	ms->table_format = MF_HIVE;
+	kinds[kind].args(c, cl, ms);
+	memset(&r, 0, sizeof(r));
+	read_settings(c, cl, &r);
+	/* After a misspelt key the "missing" settings are most likely that
+	 * key, already reported. */
+	if (!r.unknown && kinds[kind].finish)
+		kinds[kind].finish(c, cl, &r);
 }

@@ -12,12 +12,6 @@ static const char *const target_kinds[] = { "s3tables", "iceberg", "parquet", "r
 
 enum tkey { TK_BUCKET, TK_COMPRESSION, TK_STAGING, TK_IAM_ROLE, TK_COUNT };
 static const char *const target_keys[TK_COUNT] = { "bucket", "compression", "staging", "iam_role" };
-static const unsigned kind_keys[] = {
-	[MT_S3TABLES] = 1u << TK_BUCKET,
-	[MT_ICEBERG] = 0,
-	[MT_PARQUET] = 1u << TK_COMPRESSION,
-	[MT_REDSHIFT] = (1u << TK_STAGING) | (1u << TK_IAM_ROLE),
-};
 static const char *const usage[TK_COUNT] = {
 	"bucket \"table-bucket-name\"", "compression snappy|gzip|zstd|none",
 	"staging \"s3://bucket/prefix/\"", "iam_role \"arn:aws:iam::ACCOUNT:role/NAME\"",
@@ -152,103 +146,299 @@ static void bad_shape(struct check_ctx *c, const struct ast_clause *cl, int kind
 		  "write: %s", example[kind]);
 }
 
-void check_target(struct check_ctx *c, const struct ast_clause *cl)
+
+/* A target clause as read, for the rules after its settings. */
+struct target_read {
+	const struct ast_qname *table;		/* DATABASE.TABLE, or NULL after an error */
+	bool shape_ok;				/* the arguments have the kind's shape */
+	const struct ast_setting *at[TK_COUNT];	/* each setting read, or NULL */
+};
+
+/* ---- the arguments after `target KIND`, per kind ---- */
+
+/* target s3tables NAMESPACE.TABLE */
+static void s3tables_args(struct check_ctx *c, const struct ast_clause *cl,
+			  struct target_read *r)
+{
+	const struct ast_value *args = cl->u.endpoint.args;
+	size_t nargs = cl->u.endpoint.nargs;
+
+	r->table = table_arg(c, cl, 0, MT_S3TABLES);
+	if (nargs >= 2 && is_word(&args[1], "at")) {
+		diag_help(diag_error(c->ds, c->src, span_join(args[1].span, args[nargs - 1].span),
+				     "an S3 Tables target has no location"),
+			  "S3 Tables manages storage itself: remove 'at ...', or use an "
+			  "iceberg target for a table in your own bucket");
+		r->shape_ok = false;
+	} else if (r->table && nargs > 1) {
+		bad_shape(c, cl, MT_S3TABLES, 1);
+		r->shape_ok = false;
+	}
+}
+
+/* target iceberg DATABASE.TABLE at "s3://…" */
+static void iceberg_args(struct check_ctx *c, const struct ast_clause *cl, struct target_read *r)
+{
+	const struct ast_value *args = cl->u.endpoint.args;
+	size_t nargs = cl->u.endpoint.nargs;
+
+	r->table = table_arg(c, cl, 0, MT_ICEBERG);
+	if (!r->table) {
+		r->shape_ok = false;
+	} else if (nargs < 2) {
+		diag_help(diag_error(c->ds, c->src, cl->span, "an iceberg target needs a location"),
+			  "add at \"s3://bucket/prefix/\" (or use an s3tables target, "
+			  "which needs none)");
+		r->shape_ok = false;
+	} else if (nargs != 3 || !is_word(&args[1], "at") || args[2].kind != AST_VAL_STRING) {
+		bad_shape(c, cl, MT_ICEBERG, 1);
+		r->shape_ok = false;
+	} else {
+		c->mp->target.location = check_ctx_s3_location(c, &args[2].u.str, "table location");
+	}
+}
+
+/* target parquet "s3://…" table DATABASE.TABLE */
+static void parquet_args(struct check_ctx *c, const struct ast_clause *cl, struct target_read *r)
+{
+	struct model_target *t = &c->mp->target;
+	const struct ast_value *args = cl->u.endpoint.args;
+	size_t nargs = cl->u.endpoint.nargs;
+
+	if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
+		bad_shape(c, cl, MT_PARQUET, 0);
+		r->shape_ok = false;
+		return;
+	}
+	t->location = check_ctx_s3_location(c, &args[0].u.str, "table location");
+	if (nargs < 3 || !is_word(&args[1], "table")) {
+		diag_help(diag_error(c->ds, c->src, cl->span,
+				     "a parquet target needs a catalog table"),
+			  "write: %s", example[MT_PARQUET]);
+		r->shape_ok = false;
+	} else if (nargs > 3) {
+		bad_shape(c, cl, MT_PARQUET, 3);
+		r->shape_ok = false;
+	} else {
+		r->table = table_arg(c, cl, 2, MT_PARQUET);
+	}
+	t->compression = "snappy";
+}
+
+/* target redshift "CONNECTION" SCHEMA.TABLE */
+static void redshift_args(struct check_ctx *c, const struct ast_clause *cl,
+			  struct target_read *r)
+{
+	struct model_target *t = &c->mp->target;
+	const struct ast_value *args = cl->u.endpoint.args;
+	size_t nargs = cl->u.endpoint.nargs;
+
+	if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "a redshift target needs a Glue connection"),
+			  "write: %s", example[MT_REDSHIFT]);
+		r->shape_ok = false;
+		return;
+	}
+	t->connection = check_ctx_string(c, &args[0].u.str);
+	t->connection_span = args[0].span;
+	r->table = table_arg(c, cl, 1, MT_REDSHIFT);
+	if (r->table && nargs > 2) {
+		bad_shape(c, cl, MT_REDSHIFT, 2);
+		r->shape_ok = false;
+	}
+}
+
+/* ---- settings: one reader per key, each called once its key is accepted ---- */
+
+static void read_bucket(struct check_ctx *c, const struct ast_setting *s, int k,
+			struct model_target *t)
+{
+	const char *v, *why;
+
+	if ((v = check_ctx_arg_string(c, s, 0, usage[k])) == NULL)
+		return;
+	why = names_bucket_problem(v);
+	if (why)
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "invalid table bucket name '%s': %s", v, why),
+			  "write the table bucket's name, not its ARN");
+	else
+		t->table_bucket = v;
+}
+
+static void read_compression(struct check_ctx *c, const struct ast_setting *s, int k,
+			     struct model_target *t)
+{
+	static const char *const comp[] = { "snappy", "gzip", "zstd", "none" };
+	const char *v;
+
+	if ((v = check_ctx_arg_word(c, s, 0, usage[k])) == NULL)
+		return;
+	if (check_ctx_word_index(v, comp, 4) < 0)
+		check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 4);
+	else
+		t->compression = v;
+}
+
+static void read_staging(struct check_ctx *c, const struct ast_setting *s, int k,
+			 struct model_target *t)
+{
+	if (s->args[0].kind != AST_VAL_STRING)
+		check_ctx_arg_string(c, s, 0, usage[k]);
+	else
+		t->staging = check_ctx_s3_location(c, &s->args[0].u.str, "staging location");
+}
+
+static void read_iam_role(struct check_ctx *c, const struct ast_setting *s, int k,
+			  struct model_target *t)
+{
+	const char *v;
+
+	if ((v = check_ctx_arg_string(c, s, 0, usage[k])) == NULL)
+		return;
+	if (strncmp(v, "arn:aws", 7) || !strstr(v, ":iam::") || !strstr(v, ":role/"))
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "'%s' is not an IAM role ARN", v),
+			  "write arn:aws:iam::ACCOUNT:role/NAME");
+	else
+		t->iam_role = v;
+}
+
+static void (*const read_setting[TK_COUNT])(struct check_ctx *c, const struct ast_setting *s,
+					    int k, struct model_target *t) = {
+	[TK_BUCKET] = read_bucket,
+	[TK_COMPRESSION] = read_compression,
+	[TK_STAGING] = read_staging,
+	[TK_IAM_ROLE] = read_iam_role,
+};
+
+/* ---- the rules after the settings, per kind ---- */
+
+/* S3 Tables column names are lowercase. */
+static void s3tables_columns(struct check_ctx *c)
+{
+	size_t j;
+
+	for (j = 0; c->columns_clause && j < c->columns_clause->u.columns.nitems; j++) {
+		const struct ast_column *col = &c->columns_clause->u.columns.items[j];
+
+		if (has_upper(col->name.text))
+			diag_help(diag_error(c->ds, c->src, col->name.span,
+					     "S3 Tables column '%s' must be lowercase",
+					     col->name.text),
+				  "write '%s'%s", lower(c, col->name.text),
+				  col->from ? ""
+					    : arena_printf(c->a, " (with from \"%s\" to keep "
+								"reading the source field)",
+							   col->name.text));
+	}
+}
+
+/* The table bucket (the target's, else the environment's) and its ARN. */
+static void s3tables_bucket(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_target *t = &c->mp->target;
 	const struct model_env *env = &c->cfg->env;
-	const struct ast_name *kn = &cl->u.endpoint.kind;
-	int kind = check_ctx_word_index(kn->text, target_kinds, 4);
-	const struct ast_qname *q = NULL;
-	const struct ast_value *args = cl->u.endpoint.args;
-	size_t nargs = cl->u.endpoint.nargs, i;
-	struct strbuf sb = STRBUF_INIT;
-	bool ok = true, staging_given = false;
 
-	t->span = cl->span;
-	if (kind < 0) {
-		check_ctx_unknown(c, kn->span, "target", kn->text, target_kinds, 4);
-		c->target_clause = NULL;
+	if (!t->table_bucket)
+		t->table_bucket = env->table_bucket;
+	if (!t->table_bucket) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "no S3 table bucket for this target"),
+			  "set table_bucket for environment '%s' in pipec.yaml, or add "
+			  "{ bucket \"NAME\" } to the target", env->name);
+	} else if (!env->region || !env->account) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "an S3 Tables target needs the environment's region and "
+				     "account"),
+			  "set region and account for environment '%s' in pipec.yaml",
+			  env->name);
+	} else {
+		t->table_bucket_arn = arena_printf(c->a, "arn:aws:s3tables:%s:%s:bucket/%s",
+						   env->region, env->account, t->table_bucket);
+	}
+}
+
+static void s3tables_finish(struct check_ctx *c, const struct ast_clause *cl,
+			    const struct target_read *r)
+{
+	struct model_target *t = &c->mp->target;
+
+	if (!r->table)
 		return;
-	}
-	t->kind = (enum model_target_kind)kind;
-	switch (t->kind) {
-	case MT_S3TABLES:
-		q = table_arg(c, cl, 0, kind);
-		if (nargs >= 2 && is_word(&args[1], "at")) {
-			diag_help(diag_error(c->ds, c->src, span_join(args[1].span, args[nargs - 1].span),
-					     "an S3 Tables target has no location"),
-				  "S3 Tables manages storage itself: remove 'at ...', or use an "
-				  "iceberg target for a table in your own bucket");
-			ok = false;
-		} else if (q && nargs > 1) {
-			bad_shape(c, cl, kind, 1);
-			ok = false;
-		}
-		break;
-	case MT_ICEBERG:
-		q = table_arg(c, cl, 0, kind);
-		if (!q) {
-			ok = false;
-		} else if (nargs < 2) {
-			diag_help(diag_error(c->ds, c->src, cl->span,
-					     "an iceberg target needs a location"),
-				  "add at \"s3://bucket/prefix/\" (or use an s3tables target, "
-				  "which needs none)");
-			ok = false;
-		} else if (nargs != 3 || !is_word(&args[1], "at") || args[2].kind != AST_VAL_STRING) {
-			bad_shape(c, cl, kind, 1);
-			ok = false;
-		} else {
-			t->location = check_ctx_s3_location(c, &args[2].u.str, "table location");
-		}
-		break;
-	case MT_PARQUET:
-		if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
-			bad_shape(c, cl, kind, 0);
-			ok = false;
-			break;
-		}
-		t->location = check_ctx_s3_location(c, &args[0].u.str, "table location");
-		if (nargs < 3 || !is_word(&args[1], "table")) {
-			diag_help(diag_error(c->ds, c->src, cl->span,
-					     "a parquet target needs a catalog table"),
-				  "write: %s", example[kind]);
-			ok = false;
-		} else if (nargs > 3) {
-			bad_shape(c, cl, kind, 3);
-			ok = false;
-		} else {
-			q = table_arg(c, cl, 2, kind);
-		}
-		t->compression = "snappy";
-		break;
-	case MT_REDSHIFT:
-		if (nargs < 1 || args[0].kind != AST_VAL_STRING) {
-			diag_help(diag_error(c->ds, c->src, cl->kw_span,
-					     "a redshift target needs a Glue connection"),
-				  "write: %s", example[kind]);
-			ok = false;
-			break;
-		}
-		t->connection = check_ctx_string(c, &args[0].u.str);
-		t->connection_span = args[0].span;
-		q = table_arg(c, cl, 1, kind);
-		if (q && nargs > 2) {
-			bad_shape(c, cl, kind, 2);
-			ok = false;
-		}
-		break;
-	}
+	s3tables_name(c, "namespace", t->database, r->table->parts[0].span);
+	s3tables_name(c, "table name", t->table, r->table->parts[1].span);
+	s3tables_columns(c);
+	s3tables_bucket(c, cl);
+	t->spark_catalog = "s3tablescatalog";
+}
+
+static void iceberg_finish(struct check_ctx *c, const struct ast_clause *cl,
+			   const struct target_read *r)
+{
+	(void)cl;
+	if (r->table)
+		c->mp->target.spark_catalog = "glue_catalog";
+}
+
+/* A staging location; schema and table names in lowercase. */
+static void redshift_finish(struct check_ctx *c, const struct ast_clause *cl,
+			    const struct target_read *r)
+{
+	const struct ast_qname *q = r->table;
+	size_t j;
+
+	if (!r->at[TK_STAGING] && r->shape_ok)
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "a redshift target needs a staging location"),
+			  "add { staging \"s3://bucket/prefix/\" }: Glue writes there before COPY");
+	if (!q)
+		return;
+	/* Redshift folds names to lowercase (information_schema holds them
+	 * so): a mixed-case name would miss the watermark lookup. */
+	for (j = 0; j < 2; j++)
+		if (has_upper(q->parts[j].text))
+			diag_help(diag_error(c->ds, c->src, q->parts[j].span,
+					     "Redshift %s '%s' must be lowercase",
+					     j ? "table" : "schema", q->parts[j].text),
+				  "write '%s': Redshift stores names in lowercase",
+				  lower(c, q->parts[j].text));
+}
+
+/* ---- the kinds ---- */
+
+/* Per target kind, in target_kinds[] order: the settings it accepts, how
+ * its arguments are read, and the rules checked after its settings (NULL:
+ * none). */
+static const struct target_kind {
+	unsigned keys;		/* bit per enum tkey */
+	void (*args)(struct check_ctx *c, const struct ast_clause *cl, struct target_read *r);
+	void (*finish)(struct check_ctx *c, const struct ast_clause *cl,
+		       const struct target_read *r);
+} kinds[] = {
+	[MT_S3TABLES] = { 1u << TK_BUCKET, s3tables_args, s3tables_finish },
+	[MT_ICEBERG] = { 0, iceberg_args, iceberg_finish },
+	[MT_PARQUET] = { 1u << TK_COMPRESSION, parquet_args, NULL },
+	[MT_REDSHIFT] = { (1u << TK_STAGING) | (1u << TK_IAM_ROLE), redshift_args,
+			  redshift_finish },
+};
+
+static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
+			  struct target_read *r)
+{
+	struct model_target *t = &c->mp->target;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	size_t i;
 
 	for (i = 0; i < cl->u.endpoint.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.endpoint.settings[i];
 		int k = check_ctx_setting_key(c, s, cl->u.endpoint.settings, i, "target",
 					      target_keys, TK_COUNT);
-		const char *v;
 
 		if (k < 0)
 			continue;
-		if (!(kind_keys[t->kind] & (1u << k))) {
+		if (!(kinds[t->kind].keys & (1u << k))) {
 			diag_help(diag_error(c->ds, c->src, s->key.span,
 					     "'%s' does not apply to %s %s target", s->key.text,
 					     article(kn->text), kn->text),
@@ -258,115 +448,16 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		if (!check_ctx_no_block(c, s) ||
 		    !check_ctx_setting_nargs(c, s, 1, 1, usage[k], target_keys, TK_COUNT))
 			continue;
-		switch (k) {
-		case TK_BUCKET:
-			if ((v = check_ctx_arg_string(c, s, 0, usage[k])) != NULL) {
-				const char *why = names_bucket_problem(v);
-
-				if (why)
-					diag_help(diag_error(c->ds, c->src, s->args[0].span,
-							     "invalid table bucket name '%s': %s", v,
-							     why),
-						  "write the table bucket's name, not its ARN");
-				else
-					t->table_bucket = v;
-			}
-			break;
-		case TK_COMPRESSION: {
-			static const char *const comp[] = { "snappy", "gzip", "zstd", "none" };
-
-			if ((v = check_ctx_arg_word(c, s, 0, usage[k])) == NULL)
-				break;
-			if (check_ctx_word_index(v, comp, 4) < 0)
-				check_ctx_unknown(c, s->args[0].span, "compression", v, comp, 4);
-			else
-				t->compression = v;
-			break;
-		}
-		case TK_STAGING:
-			staging_given = true;
-			if (s->args[0].kind != AST_VAL_STRING)
-				check_ctx_arg_string(c, s, 0, usage[k]);
-			else
-				t->staging = check_ctx_s3_location(c, &s->args[0].u.str,
-								   "staging location");
-			break;
-		case TK_IAM_ROLE:
-			if ((v = check_ctx_arg_string(c, s, 0, usage[k])) == NULL)
-				break;
-			if (strncmp(v, "arn:aws", 7) || !strstr(v, ":iam::") || !strstr(v, ":role/"))
-				diag_help(diag_error(c->ds, c->src, s->args[0].span,
-						     "'%s' is not an IAM role ARN", v),
-					  "write arn:aws:iam::ACCOUNT:role/NAME");
-			else
-				t->iam_role = v;
-			break;
-		default:
-			break;
-		}
+		r->at[k] = s;
+		read_setting[k](c, s, k, t);
 	}
-	if (t->kind == MT_REDSHIFT && !staging_given && ok)
-		diag_help(diag_error(c->ds, c->src, cl->kw_span,
-				     "a redshift target needs a staging location"),
-			  "add { staging \"s3://bucket/prefix/\" }: Glue writes there before COPY");
-	if (!q)
-		return;
+}
 
-	t->database = q->parts[0].text;
-	t->table = q->parts[1].text;
-	t->table_span = q->span;
-	if (t->kind == MT_REDSHIFT) {
-		size_t j;
-
-		/* Redshift folds names to lowercase (information_schema holds
-		 * them so): a mixed-case name would miss the watermark lookup. */
-		for (j = 0; j < 2; j++)
-			if (has_upper(q->parts[j].text))
-				diag_help(diag_error(c->ds, c->src, q->parts[j].span,
-						     "Redshift %s '%s' must be lowercase",
-						     j ? "table" : "schema", q->parts[j].text),
-					  "write '%s': Redshift stores names in lowercase",
-					  lower(c, q->parts[j].text));
-	}
-	if (t->kind == MT_S3TABLES) {
-		size_t j;
-
-		s3tables_name(c, "namespace", t->database, q->parts[0].span);
-		s3tables_name(c, "table name", t->table, q->parts[1].span);
-		for (j = 0; c->columns_clause && j < c->columns_clause->u.columns.nitems; j++) {
-			const struct ast_column *col = &c->columns_clause->u.columns.items[j];
-
-			if (has_upper(col->name.text))
-				diag_help(diag_error(c->ds, c->src, col->name.span,
-						     "S3 Tables column '%s' must be lowercase",
-						     col->name.text),
-					  "write '%s'%s", lower(c, col->name.text),
-					  col->from ? ""
-						    : arena_printf(c->a, " (with from \"%s\" to keep "
-									"reading the source field)",
-								   col->name.text));
-		}
-		if (!t->table_bucket)
-			t->table_bucket = env->table_bucket;
-		if (!t->table_bucket) {
-			diag_help(diag_error(c->ds, c->src, cl->kw_span,
-					     "no S3 table bucket for this target"),
-				  "set table_bucket for environment '%s' in pipec.yaml, or add "
-				  "{ bucket \"NAME\" } to the target", env->name);
-		} else if (!env->region || !env->account) {
-			diag_help(diag_error(c->ds, c->src, cl->kw_span,
-					     "an S3 Tables target needs the environment's region and "
-					     "account"),
-				  "set region and account for environment '%s' in pipec.yaml",
-				  env->name);
-		} else {
-			t->table_bucket_arn = arena_printf(c->a, "arn:aws:s3tables:%s:%s:bucket/%s",
-							   env->region, env->account, t->table_bucket);
-		}
-		t->spark_catalog = "s3tablescatalog";
-	} else if (t->kind == MT_ICEBERG) {
-		t->spark_catalog = "glue_catalog";
-	}
+/* The names every later phase uses for the table: the Spark identifier
+ * and, for a table in the Glue catalog, the Athena one. */
+static void set_identifiers(struct check_ctx *c, struct model_target *t)
+{
+	struct strbuf sb = STRBUF_INIT;
 
 	if (t->spark_catalog)
 		strbuf_addf(&sb, "%s.", t->spark_catalog);
@@ -391,4 +482,33 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		t->athena_ident = arena_strdup(c->a, sb.buf);
 	}
 	strbuf_release(&sb);
+}
+
+void check_target(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_target *t = &c->mp->target;
+	const struct ast_name *kn = &cl->u.endpoint.kind;
+	int kind = check_ctx_word_index(kn->text, target_kinds, 4);
+	struct target_read r;
+
+	t->span = cl->span;
+	if (kind < 0) {
+		check_ctx_unknown(c, kn->span, "target", kn->text, target_kinds, 4);
+		c->target_clause = NULL;
+		return;
+	}
+	t->kind = (enum model_target_kind)kind;
+	memset(&r, 0, sizeof(r));
+	r.shape_ok = true;
+	kinds[kind].args(c, cl, &r);
+	read_settings(c, cl, &r);
+	if (r.table) {
+		t->database = r.table->parts[0].text;
+		t->table = r.table->parts[1].text;
+		t->table_span = r.table->span;
+	}
+	if (kinds[kind].finish)
+		kinds[kind].finish(c, cl, &r);
+	if (r.table)
+		set_identifiers(c, t);
 }
