@@ -2,10 +2,15 @@
  * check: turns the ASTs of a project into the checked model — resolves
  * names and ${variables}, applies defaults (pipec.yaml < file defaults <
  * pipeline) and enforces every language and Glue rule, each as a
- * diagnostic with a span and a help line.  check.c is the driver (pipeline
- * structure, defaults, names, dependencies); each clause is checked by the
- * file of its concern, behind its own header (check_source.h, …), with the
- * shared context and helpers of check_ctx.h.
+ * diagnostic with a span and a help line.  This header is the phase's one
+ * entry point.  check.c is the driver (pipeline structure, file defaults,
+ * names, dependencies); each clause is checked by the file of its concern
+ * behind its own header (check_source.h, check_target.h, check_schema.h,
+ * check_convert.h, check_mode.h, check_schedule.h, check_validate.h,
+ * check_job.h), all with the context and helpers of check_ctx.h; the name
+ * rules shared with pipec.yaml are names.h, and the Glue settings derived
+ * last are check_glue.h.  docs/hacking.md ("Map: phases to files") says
+ * which file owns what.
  *
  * Ownership: the model lives in the arena passed in.
  */
