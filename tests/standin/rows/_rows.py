@@ -49,7 +49,9 @@ it), run by tests/tools/behaviour.py in suite 63-behaviour; the format is
 described in docs/hacking.md ("Behaviour tests").
 
 Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
-catalog, Iceberg/Hive writers), _rows_sql.py (spark.sql: CREATE TABLE,
+catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
+(pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
+(higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
 MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
 bookmarks, getResolvedOptions, EvaluateDataQuality), _rows_redshift.py
 (Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq
@@ -386,8 +388,9 @@ def cast_value(v, t):
 
 
 def check_cast(src, dst, expr):
-    """Analysis-time check of CAST(src AS dst) (Spark's Cast.canCast)."""
-    if src is None:
+    """Analysis-time check of CAST(src AS dst) (Spark's Cast.canCast): a
+    NULL literal casts to any type."""
+    if src is None or src == "null":
         return
     def bad():
         raise AnalysisException(
@@ -638,6 +641,18 @@ class Column:
             return (lambda r: f(r) is not None), "boolean", "(%s IS NOT NULL)" % self._sql
         return Column(res, "(%s IS NOT NULL)" % self._sql)
 
+    def rlike(self, pattern):
+        # DOC: Column.rlike "SQL RLIKE expression (LIKE with Regex)": true
+        #   when the regular expression (Java syntax) matches a part of the
+        #   value; NULL for NULL.
+        rx = re.compile(pattern)
+
+        def res(fr):
+            f = self._resolve(fr)[0]
+            return (lambda r: None if f(r) is None else bool(rx.search(to_string(f(r))))), \
+                "boolean", "RLIKE(%s)" % self._sql
+        return Column(res, "RLIKE(%s, %r)" % (self._sql, pattern))
+
     def isin(self, *vals):
         if len(vals) == 1 and isinstance(vals[0], (list, tuple, set)):
             vals = list(vals[0])
@@ -653,7 +668,7 @@ class Column:
         return Column(res, "(%s IN (...))" % self._sql)
 
     def cast(self, dataType):
-        t = parse_type(dataType if isinstance(dataType, str) else dataType.simpleString())
+        t = parse_type(dataType) if isinstance(dataType, str) else dataType.internal()
 
         def res(fr):
             f, src, name = self._resolve(fr)
@@ -913,10 +928,22 @@ class DataFrame:
             groups = {}
             for i, r in enumerate(self._f.rows):
                 groups.setdefault(tuple(_hashable(pf(r)) for pf in pfs), []).append(i)
+            okeys = [c._resolve(self._f)[0] for c in w._order]
             for idxs in groups.values():
                 idxs = _sort_indices(self._f, idxs, w._order)
-                for rank, i in enumerate(idxs, 1):
-                    vals[i][j] = rank
+                prev = None
+                for pos, i in enumerate(idxs, 1):
+                    # DOC: rank() "computes the rank of a value in a group of
+                    #   values ... (ties get the same rank, with gaps)";
+                    #   row_number() numbers rows 1, 2, ... within the
+                    #   window partition (Spark 3.5 SQL built-in window
+                    #   functions, https://spark.apache.org/docs/3.5.0/sql-ref-syntax-qry-select-window.html).
+                    key = tuple(_hashable(f(self._f.rows[i])) for f in okeys)
+                    if e._fn_name == "rank" and prev is not None and key == prev[0]:
+                        vals[i][j] = prev[1]
+                    else:
+                        vals[i][j] = pos
+                    prev = (key, vals[i][j])
             cols.append((n, "int"))
         return DataFrame(Frame(cols, vals), self.sparkSession)
 
@@ -1039,7 +1066,8 @@ class DataFrame:
 
     @property
     def schema(self):
-        return [(n, type_text(t)) for n, t in self._f.columns]
+        import _rows_types
+        return _rows_types.from_internal(("struct", self._f.columns))
 
 
 def _hashable(v):
@@ -1145,6 +1173,12 @@ agg_first = _aggfn("first", lambda vs: vs[0] if vs else None)
 def row_number():
     c = Column(lambda fr: ((lambda r: None), "int", "row_number()"), "row_number()")
     c._fn_name = "row_number"
+    return c
+
+
+def rank():
+    c = Column(lambda fr: ((lambda r: None), "int", "rank()"), "rank()")
+    c._fn_name = "rank"
     return c
 
 
@@ -1269,6 +1303,12 @@ def to_date(c, format=None):
                   "date", "to_date")
 
 
+def trim(c):
+    # DOC: trim(str) "Removes the leading and trailing space characters
+    #   from str" (Spark 3.5 built-in functions): spaces only.
+    return _unary(c, lambda v: to_string(v).strip(" "), "string", "trim")
+
+
 def timestamp_seconds(c):
     return _unary(c, lambda v: EPOCH + datetime.timedelta(seconds=float(v)), "timestamp",
                   "timestamp_seconds")
@@ -1277,6 +1317,11 @@ def timestamp_seconds(c):
 def timestamp_millis(c):
     return _unary(c, lambda v: EPOCH + datetime.timedelta(milliseconds=int(v)), "timestamp",
                   "timestamp_millis")
+
+
+def timestamp_micros(c):
+    return _unary(c, lambda v: EPOCH + datetime.timedelta(microseconds=int(v)), "timestamp",
+                  "timestamp_micros")
 
 
 def from_unixtime(c, format="yyyy-MM-dd HH:mm:ss"):
@@ -1300,19 +1345,6 @@ def named_struct(*args):
     pairs = [(args[i], args[i + 1]) for i in range(0, len(args), 2)]
     return struct(*[(col(v) if isinstance(v, str) else v).alias(
         n if isinstance(n, str) else n._sql.strip("'")) for n, v in pairs])
-
-
-def transform(c, f):
-    c = col(c) if isinstance(c, str) else c
-
-    def res(fr):
-        g, t, n = c._resolve(fr)
-        et = t[1] if isinstance(t, tuple) and t[0] == "array" else "null"
-        inner = Frame([("x", et)], [])
-        body = f(col("x"))
-        bf, bt, _ = body._resolve(inner)
-        return (lambda r: None if g(r) is None else [bf([x]) for x in g(r)]), ("array", bt), n
-    return Column(res, "transform(%s)" % c._sql)
 
 
 def current_timestamp():
@@ -1651,6 +1683,33 @@ class DataFrameWriter:
         hit = {partition_key(spec, r, fr.columns) for r in rows}
         kept = [r for r in fr.rows if partition_key(spec, r, fr.columns) not in hit]
         cat.commit(tableName, Frame(fr.columns, kept + rows))
+
+    def json(self, path, mode=None, **options):
+        # DOC: DataFrameWriter.json "Saves the content of the DataFrame in JSON
+        #   format (JSON Lines text format or newline-delimited JSON) at the
+        #   specified path"; mode append adds files, errorifexists (the
+        #   default) fails when the path exists
+        #   (https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.DataFrameWriter.json.html).
+        #   Rows are written with to_json's rules (NULL fields left out). The
+        #   objects go to s3.json under the path, one object per call.
+        import _rows_fn
+        mode = (mode or self._mode).lower()
+        pfx = path if path.endswith("/") else path + "/"
+        objects = _load("s3.json", {})
+        if any(k.startswith(pfx) for k in objects):
+            if mode in ("error", "errorifexists"):
+                raise AnalysisException("[PATH_ALREADY_EXISTS] Path %s already exists." % path)
+            if mode == "ignore":
+                return
+            if mode == "overwrite":
+                objects = {k: v for k, v in objects.items() if not k.startswith(pfx)}
+        line = _rows_fn.to_json(struct(*[col("`%s`" % n) for n in self._df.columns]))
+        f = line._resolve(self._df._f)[0]
+        text = "".join(f(r) + "\n" for r in self._df._f.rows)
+        n = sum(1 for k in objects if k.startswith(pfx))
+        objects[pfx + "part-%05d.json" % n] = text
+        _save("s3.json", objects)
+        REPORT["writes"] += 1
 
     def saveAsTable(self, name, format=None, mode=None, partitionBy=None, **options):
         raise AnalysisException("standin rows: saveAsTable is not modelled")

@@ -69,8 +69,22 @@ def convert_value(value, have, want, how):
                        "millis": F.timestamp_millis,
                        "micros": F.timestamp_micros}[how[1]]
             out = seconds(value.cast("bigint")).cast(want)
-        return out, value.isNotNull() & out.isNull()
+        given = value.isNotNull()
+        if isinstance(have, T.StringType) and want != "string":
+            # Empty text (an empty CSV field) is a NULL, not a cast error.
+            given = given & (F.trim(value) != "")
+        return out, given & out.isNull()
     kind = want[0]
+    if isinstance(have, T.NullType):
+        return F.lit(None).cast(ddl), F.lit(False)
+    if isinstance(have, T.StringType):
+        # Text where a nested value is declared (a field whose type varied
+        # and was read as text, a CSV field, an empty JSON array's
+        # elements): parsed as JSON of the declared type. Text that is not
+        # a JSON object or array, or does not parse, is a cast error.
+        out = F.from_json(value, ddl)
+        return out, value.isNotNull() & (out.isNull()
+                                         | ~value.rlike(r"^\s*[\[{]"))
     if kind == "struct" and isinstance(have, T.StructType):
         fields = {f.name.lower(): f for f in have.fields}
         parts, bad = [], F.lit(False)
