@@ -428,7 +428,7 @@ class _Reader:
         #   hashpartitions). The union of the hash partitions is every row:
         #   modelled as the query without the trailing WHERE/AND.
         q = opts.get("sampleQuery") or ("SELECT * FROM " + opts["dbtable"])
-        if R.SESSION.catalog.tables and opts.get("redshiftTmpDir"):
+        if opts.get("redshiftTmpDir"):
             import _rows_redshift
             res = _rows_redshift.Redshift(R.SESSION.catalog.tables).query(q)
             if res is not None:
