@@ -305,6 +305,20 @@ dyf = glue.create_dynamic_frame.from_options(connection_type="snowflake",
                         "query": "SELECT * FROM (SELECT * FROM T) q WHERE x > 2"})
 assert one(dyf.toDF()) == [[5]]
 """),
+    ("Iceberg snapshots: one per commit, summary from snapshot-property options", """
+json.dump({"lake.t": {"format": "iceberg", "columns": [["a", "int"]], "rows": []}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "tables.json"), "w"))
+R.SESSION.catalog.__init__()
+d = df_of([("a", "int")], [[1], [2]])
+d.writeTo("glue_catalog.lake.t").option("snapshot-property.k", "v").append()
+d.writeTo("glue_catalog.lake.t").append()
+s = spark.table("glue_catalog.lake.t.snapshots").orderBy(F.col("committed_at").desc())
+assert [[r["operation"], r["summary"]] for r in s.collect()] == [["append", {}],
+                                                                ["append", {"k": "v"}]]
+assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
+h = one(d.select(F.xxhash64("a")))
+assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
+"""),
 ]
 
 

@@ -690,6 +690,25 @@ class Column:
 
     name = alias
 
+    def getItem(self, key):
+        # DOC: Column.getItem "An expression that gets an item at position
+        #   ordinal out of a list, or gets an item by key out of a dict";
+        #   a missing key or index is NULL (non-ANSI).
+        def res(fr):
+            f, t, _ = self._resolve(fr)
+            et = t[2] if isinstance(t, tuple) and t[0] == "map" else \
+                t[1] if isinstance(t, tuple) and t[0] == "array" else "null"
+
+            def fn(r):
+                v = f(r)
+                if isinstance(v, dict):
+                    return v.get(key)
+                if isinstance(v, list) and isinstance(key, int) and 0 <= key < len(v):
+                    return v[key]
+                return None
+            return fn, et, "%s[%r]" % (self._sql, key)
+        return Column(res, "%s[%r]" % (self._sql, key))
+
     def getField(self, field):
         def res(fr):
             f, t, _ = self._resolve(fr)
@@ -1303,6 +1322,25 @@ def to_date(c, format=None):
                   "date", "to_date")
 
 
+def xxhash64(*cols):
+    # DOC: xxhash64(expr1, expr2, ...) "Returns a 64-bit hash value of the
+    #   arguments" (Spark 3.5 built-in functions). ASSUMPTION: the value
+    #   here is another 64-bit hash (BLAKE2b), not Spark's xxHash64: scripts
+    #   only compare hashes they computed themselves.
+    import hashlib
+    cs = [col(c) if isinstance(c, str) else c for c in cols]
+
+    def res(fr):
+        fs = [c._resolve(fr)[0] for c in cs]
+
+        def fn(r):
+            text = json.dumps([to_json_value(f(r)) for f in fs], sort_keys=True, default=str)
+            h = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+            return h - (1 << 64) if h >= 1 << 63 else h
+        return fn, "bigint", "xxhash64(...)"
+    return Column(res, "xxhash64(%s)" % ", ".join(c._sql for c in cs))
+
+
 def trim(c):
     # DOC: trim(str) "Removes the leading and trailing space characters
     #   from str" (Spark 3.5 built-in functions): spaces only.
@@ -1412,6 +1450,10 @@ class Catalog:
 
     def frame(self, name, api):
         t = self.get(name)
+        parts = strip_name(name.strip())
+        if t is None and len(parts) > 2 and parts[-1].lower() == "snapshots" and \
+                self.get(".".join(parts[:-1])) is not None:
+            return self._snapshots(self.get(".".join(parts[:-1])))
         if t is None:
             raise AnalysisException(
                 "[TABLE_OR_VIEW_NOT_FOUND] The table or view %s cannot be found. Verify the "
@@ -1421,14 +1463,35 @@ class Catalog:
         rows = [[from_json_value(r.get(n), ty) for n, ty in cols] for r in t.get("rows", [])]
         return Frame(cols, rows)
 
-    def commit(self, name, frame):
-        """Replaces the rows of table name by frame's rows (same columns)."""
+    @staticmethod
+    def _snapshots(t):
+        # DOC: Iceberg metadata tables, "snapshots" (committed_at,
+        #   snapshot_id, parent_id, operation, manifest_list, summary
+        #   map<string,string>), read as db.table.snapshots:
+        #   https://iceberg.apache.org/docs/1.6.0/spark-queries/#snapshots .
+        #   Each commit (write call) is one snapshot; committed_at here is
+        #   the epoch plus the snapshot's sequence number in seconds.
+        cols = [("committed_at", "timestamp"), ("snapshot_id", "bigint"),
+                ("parent_id", "bigint"), ("operation", "string"),
+                ("manifest_list", "string"), ("summary", ("map", "string", "string"))]
+        rows = []
+        for i, snap in enumerate(t.get("snapshots", [])):
+            rows.append([EPOCH + datetime.timedelta(seconds=i + 1), i + 1, i or None,
+                         snap.get("operation"), "s3://standin/manifests/%d.avro" % (i + 1),
+                         dict(snap.get("summary", {}))])
+        return Frame(cols, rows)
+
+    def commit(self, name, frame, operation="overwrite", summary=None):
+        """Replaces the rows of table name by frame's rows (same columns),
+        as one snapshot with the given operation and summary properties."""
         if FAIL == "before-write" and not REPORT.get("failed_once"):
             REPORT["failed_once"] = True
             raise RuntimeError("standin rows: injected failure before the write to %s" % name)
         t = self.get(name)
         names = [n for n, _ in frame.columns]
         t["rows"] = [{n: to_json_value(v) for n, v in zip(names, r)} for r in frame.rows]
+        t.setdefault("snapshots", []).append({"operation": operation,
+                                              "summary": dict(summary or {})})
         _save("tables.json", self.tables)
         REPORT["writes"] += 1
 
@@ -1579,11 +1642,17 @@ class DataFrameWriterV2:
     def __init__(self, df, table):
         self._df = df
         self._table = table
+        self._summary = {}
 
     def using(self, provider):
         return self
 
     def option(self, k, v):
+        # DOC: Iceberg Spark write options, "snapshot-property.custom-key":
+        #   "Adds an entry with custom-key and corresponding value in the
+        #   snapshot summary" (https://iceberg.apache.org/docs/1.6.0/spark-configuration/#write-options).
+        if k.startswith("snapshot-property."):
+            self._summary[k[len("snapshot-property."):]] = str(v)
         return self
 
     def tableProperty(self, k, v):
@@ -1597,7 +1666,7 @@ class DataFrameWriterV2:
     def append(self):
         cat, fr = self._target()
         rows = _align_by_name(self._df, fr.columns, self._table)
-        cat.commit(self._table, Frame(fr.columns, fr.rows + rows))
+        cat.commit(self._table, Frame(fr.columns, fr.rows + rows), "append", self._summary)
 
     def overwritePartitions(self):
         # DOC: Iceberg Spark writes, "overwritePartitions()"

@@ -253,7 +253,36 @@ typed = typed.filter(~missing_required)
 df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 rows_written = df.count()
-# Append: new rows are added to the table.
-df.writeTo(ARGS["target_table"]).append()
+# Append, once: a run that appended and then died before job.commit() left
+# its files unbookmarked, so its retry reads them again. Each append records
+# its batch (row count and an order-independent hash of the rows) in the
+# snapshot summary (Iceberg's snapshot-property.* write option); a batch
+# equal to the one of the newest snapshot this pipeline appended is already
+# in the table and is not appended again.
+fingerprint = df.agg(
+    F.count("*").alias("rows"),
+    F.sum(F.xxhash64(*[F.col(spark_ident(c)) for c in df.columns]))
+    .alias("hash"),
+).collect()[0]
+batch = f"{fingerprint['rows']}:{fingerprint['hash']}"
+appended = (
+    spark.table(ARGS["target_table"] + ".snapshots")
+    .filter(F.col("summary").getItem("pipec.pipeline") == PIPELINE)
+    .orderBy(F.col("committed_at").desc())
+    .select(F.col("summary").getItem("pipec.batch").alias("batch"))
+    .limit(1)
+    .collect()
+)
+if not rows_written:
+    log.info(f"{PIPELINE}: nothing to append")
+elif appended and appended[0]["batch"] == batch:
+    log.warn(f"{PIPELINE}: these {rows_written} rows were appended by a run "
+             "that did not commit its bookmark; they are not appended again")
+    rows_written = 0
+else:
+    (df.writeTo(ARGS["target_table"])
+     .option("snapshot-property.pipec.pipeline", PIPELINE)
+     .option("snapshot-property.pipec.batch", batch)
+     .append())
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()
