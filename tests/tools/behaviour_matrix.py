@@ -45,7 +45,17 @@ SOURCES = {
     "s3json": 'source s3 "s3://raw/ev/" {\n    format json\n  }',
     "jdbc": ('source jdbc postgresql {\n    connection "pg"\n    table public.ev\n'
              '    split by id into 2\n  }'),
+    "snowflake": ('source snowflake {\n    connection "sf"\n    table DB.PUBLIC.EV\n'
+                  '    warehouse "WH"\n  }'),
+    "bigquery": ('source bigquery {\n    connection "bq"\n    table "proj.ds.ev"\n'
+                 '    parent_project "proj"\n  }'),
+    "dynamodb": ('source dynamodb "arn:aws:dynamodb:eu-west-1:123456789012:table/Events" {\n'
+                 '    export to "s3://exports/ddb/"\n  }'),
+    "iceberg_table": 'source table src.ev {\n    format iceberg\n  }',
 }
+# Where each source kind's rows live in the stand-in's state.
+SOURCE_TABLE = {"jdbc": "public.ev", "snowflake": "DB.PUBLIC.EV", "bigquery": "proj.ds.ev",
+                "dynamodb": "Events"}
 TARGETS = {
     "iceberg": 'target iceberg lake.ev at "s3://lake/ev/"',
     "s3tables": "target s3tables lake.ev",
@@ -62,6 +72,8 @@ def refused(source, target, mode, inc):
     """Why the documented rules refuse the cell, or None."""
     if inc == "new files" and source != "s3json":
         return "new files needs an s3 source"
+    if inc in ("by ts", "by day") and source == "dynamodb":
+        return "a dynamodb source cannot be read incrementally by column"
     if mode == "merge" and target == "parquet":
         return "a parquet target cannot merge"
     if mode == "overwrite" and target == "redshift":
@@ -174,9 +186,15 @@ def case_json(source, target, mode, inc):
         if new and source == "s3json":
             add = {"s3": {"s3://raw/ev/run%d.json" % (n + 1):
                           "".join(json.dumps(r) + "\n" for r in new)}}
+        elif source == "iceberg_table":
+            # The source table holds every row added so far.
+            so_far = [r for _, rs, _ in RUNS[:n + 1] for r in rs]
+            add = {"tables": {"src.ev": {"format": "iceberg", "partitions": [],
+                                         "columns": [list(c) for c in COLUMNS],
+                                         "rows": so_far}}}
         elif new:
-            add = {"sources": {"public.ev": {"columns": [list(c) for c in COLUMNS],
-                                             "rows": new}}}
+            add = {"sources": {SOURCE_TABLE[source]: {"columns": [list(c) for c in COLUMNS],
+                                                      "rows": new}}}
         run = {"name": name, "add": add,
                "expect": {"outcome": "fails" if fail else "ok", "rows": want[n]}}
         if fail:
