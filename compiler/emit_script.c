@@ -270,8 +270,6 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	 * snapshot summary and is skipped when the newest batch matches. */
 	template_set_flag(t, "append_once", p->mode == MM_APPEND && lake &&
 			  p->incremental.kind == MI_NEW_FILES);
-	template_set_flag(t, "append_plain", p->mode == MM_APPEND &&
-			  !(lake && p->incremental.kind == MI_NEW_FILES));
 	template_set_flag(t, "append", p->mode == MM_APPEND);
 	template_set_flag(t, "merge", p->mode == MM_MERGE);
 	template_set_flag(t, "overwrite", p->mode == MM_OVERWRITE && tg->kind != MT_REDSHIFT);

@@ -55,8 +55,9 @@ NESTED = (T.StructType, T.ArrayType, T.MapType)
 # Integer types and the numbers they hold: -N <= x < N. A wider number cast
 # to one of them wraps around or saturates (Spark's non-ANSI casts), so a
 # value out of range is counted as not converting.
-INTEGRAL = {"tinyint": 2 ** 7, "smallint": 2 ** 15, "int": 2 ** 31,
-            "bigint": float(2 ** 63)}
+# INTEGRAL: type -> (its width, N); WIDTH: the width of a source number.
+INTEGRAL = {"tinyint": (1, 2 ** 7), "smallint": (2, 2 ** 15),
+            "int": (4, 2 ** 31), "bigint": (8, float(2 ** 63))}
 WIDTH = {T.ByteType: 1, T.ShortType: 2, T.IntegerType: 4, T.LongType: 8,
          T.FloatType: 9, T.DoubleType: 9, T.DecimalType: 9}
 
@@ -90,12 +91,8 @@ def convert_value(value, have, want, how):
             # Empty text (an empty CSV field) is a NULL, not a cast error.
             given = given & (F.trim(value) != "")
         bad = out.isNull()
-        width = WIDTH.get(type(have), 0)
-        if want in INTEGRAL and width > WIDTH[{"tinyint": T.ByteType,
-                                               "smallint": T.ShortType,
-                                               "int": T.IntegerType,
-                                               "bigint": T.LongType}[want]]:
-            limit = INTEGRAL[want]
+        if want in INTEGRAL and WIDTH.get(type(have), 0) > INTEGRAL[want][0]:
+            limit = INTEGRAL[want][1]
             bad = bad | (value < F.lit(-limit)) | (value >= F.lit(limit))
         return out, given & bad
     kind = want[0]
