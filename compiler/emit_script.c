@@ -265,6 +265,11 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 			  p->job.max_concurrency > 1);
 	template_set_flag(t, "create", tg->create_if_missing);
 	template_set_flag(t, "iam_role", tg->iam_role != NULL);
+	/* A retry of a bookmarked run that died after its append reads the
+	 * same files again: an Iceberg append records its batch in the
+	 * snapshot summary and is skipped when the newest batch matches. */
+	template_set_flag(t, "append_once", p->mode == MM_APPEND && lake &&
+			  p->incremental.kind == MI_NEW_FILES);
 	template_set_flag(t, "append", p->mode == MM_APPEND);
 	template_set_flag(t, "merge", p->mode == MM_MERGE);
 	template_set_flag(t, "overwrite", p->mode == MM_OVERWRITE && tg->kind != MT_REDSHIFT);

@@ -16,7 +16,10 @@ case.json:
              "expect": {"outcome": "ok" | "fails",
                         "error": "substring of the error",     (optional)
                         "log": ["substring of a log line"],    (optional)
-                        "rows": [{...}, ...]}}]}               (optional)
+                        "rows": [{...}, ...],                  (optional)
+                        "s3_under": {"s3://q/": [{...}, ...]}}}]}
+                                       (optional: the JSON lines of every
+                                        object under each prefix, any order)
 Prints TAP-like lines: "ok CASE", "not ok CASE", "ok CASE # xfail REASON"
 (an xfail case that passes is "not ok": remove its mark), details as "# ...".
 Exit status 0 unless the case could not be run at all.
@@ -32,7 +35,19 @@ sys.path.insert(0, HERE)
 import run_rows  # noqa: E402
 
 
-def check_run(i, run, res):
+def s3_lines(state, prefix):
+    """The JSON-lines records of the objects under prefix, sorted."""
+    path = os.path.join(state, "s3.json")
+    objects = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            objects = json.load(f)
+    recs = [json.loads(line) for k, text in objects.items() if k.startswith(prefix)
+            for line in text.splitlines() if line.strip()]
+    return sorted(recs, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def check_run(i, run, res, state):
     exp = run.get("expect", {})
     errs = []
     want = exp.get("outcome", "ok")
@@ -53,6 +68,12 @@ def check_run(i, run, res):
         if got != want_rows:
             errs.append("run %d (%s): target rows differ\n   expected %s\n   got      %s" % (
                 i + 1, run.get("name", ""), json.dumps(want_rows), json.dumps(got)))
+    for prefix, want_recs in exp.get("s3_under", {}).items():
+        got = s3_lines(state, prefix)
+        want_recs = sorted(want_recs, key=lambda r: json.dumps(r, sort_keys=True))
+        if got != want_recs:
+            errs.append("run %d (%s): objects under %s differ\n   expected %s\n   got      %s" % (
+                i + 1, run.get("name", ""), prefix, json.dumps(want_recs), json.dumps(got)))
     return errs
 
 
@@ -78,7 +99,7 @@ def main(argv):
         for i, run in enumerate(case["runs"]):
             res = run_rows.run(build, case["pipeline"], state, run.get("add"),
                                run.get("fail"), "jr_%d" % (i + 1))
-            errs += check_run(i, run, res)
+            errs += check_run(i, run, res, state)
     xfail = case.get("xfail")
     if xfail:
         if errs:

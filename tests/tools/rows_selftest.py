@@ -235,6 +235,90 @@ fails(lambda: d.unionByName(df_of([("v", "int")], [])), "UNRESOLVED_COLUMN")
 s = one(d.select(F.expr("named_struct('x', k, 'y', v)")))[0][0]
 assert s == {"x": "a", "y": 1}, s
 """),
+    ("rank: ties share a rank; row_number does not", """
+d = df_of([("k", "int"), ("t", "int")], [[1, 3], [1, 3], [1, 1], [2, 5]])
+w = Window.partitionBy(F.col("k")).orderBy(F.col("t").desc_nulls_last())
+out = d.withColumn("r", F.rank().over(w)).filter(F.col("r") == 1).drop("r")
+assert sorted(one(out)) == [[1, 3], [1, 3], [2, 5]]
+"""),
+    ("schema: StructType of PySpark types, simpleString without quotes", """
+from pyspark.sql import types as T
+d = df_of([("a b", "struct<x: int, y: array<string>>"), ("m", "map<string, bigint>")], [])
+f = d.schema.fields
+assert isinstance(f[0].dataType, T.StructType) and f[0].name == "a b"
+assert f[0].dataType.simpleString() == "struct<x:int,y:array<string>>"
+assert isinstance(f[1].dataType, T.MapType) and f[1].dataType.keyType == T.StringType()
+assert F.lit(None).cast(T.LongType()) is not None
+"""),
+    ("higher-order functions: transform, exists (three-valued), map functions", """
+d = df_of([("a", "array<string>"), ("m", "map<string, string>")],
+          [[["1", "x", None], {"k": "2", "j": "y"}], [None, None]])
+got = one(d.select(F.transform("a", lambda x: x.cast("int")),
+                   F.exists("a", lambda x: x.cast("int").isNull() & x.isNotNull()),
+                   F.exists("a", lambda x: x == "z"),
+                   F.transform_values("m", lambda k, v: v.cast("int")),
+                   F.map_filter("m", lambda k, v: v != "y"),
+                   F.map_values("m")))
+assert got[0] == [[1, None, None], True, None, {"k": 2, "j": None}, {"k": "2"}, ["2", "y"]], got
+assert got[1] == [None, None, None, None, None, None], got
+fails(lambda: one(d.select(F.transform_keys("m", lambda k, v: F.lit(None)))), "null as map key")
+fails(lambda: one(d.select(F.create_map(F.lit("a"), F.lit(1), F.lit("a"), F.lit(2)))),
+      "Duplicate map key")
+"""),
+    ("to_json leaves NULL fields out; from_json is PERMISSIVE", """
+d = df_of([("s", "struct<a: int, b: string, t: timestamp>")],
+          [[{"a": 1, "b": None, "t": datetime.datetime(2024, 1, 5, 10, 0)}]])
+assert one(d.select(F.to_json("s"))) == [['{"a":1,"t":"2024-01-05T10:00:00Z"}']]
+j = df_of([("j", "string")], [['{"a": 1, "b": "x"}'], ['{"a" 1}'], ['{"a": "x"}'], ['[1,2]']])
+assert [r[0] for r in one(j.select(F.from_json("j", "struct<a:int,b:string>")))] == [
+    {"a": 1, "b": "x"}, {"a": None, "b": None}, {"a": None, "b": None}, None]
+assert [r[0] for r in one(j.select(F.from_json("j", "array<int>")))] == [None, None, None, [1, 2]]
+"""),
+    ("rlike searches, trim strips spaces, concat_ws skips NULLs", """
+d = df_of([("s", "string")], [[" {x"], ["ab"], [None]])
+assert one(d.select(F.col("s").rlike(r"^\\s*[\\[{]"), F.trim("s"),
+                    F.concat_ws("; ", F.lit("a"), F.col("s")))) == [
+    [True, "{x", "a;  {x"], [False, "ab", "a; ab"], [None, None, "a"]]
+"""),
+    ("DataFrameWriter.json writes JSON lines under the path", """
+d = df_of([("a", "int"), ("b", "string")], [[1, None], [2, "x"]])
+d.write.mode("append").json("s3://q/p/")
+d.write.mode("append").json("s3://q/p/")
+objs = json.load(open(os.path.join(os.environ["STANDIN_DATA"], "s3.json")))
+assert sorted(objs) == ["s3://q/p/part-00000.json", "s3://q/p/part-00001.json"]
+assert objs["s3://q/p/part-00000.json"] == '{"a":1}\\n{"a":2,"b":"x"}\\n'
+fails(lambda: d.write.json("s3://q/p/"), "already exists")
+"""),
+    ("resolveChoice on a frame read from a table: nothing to resolve", """
+json.dump({"t": {"columns": [["x", "int"]], "rows": [{"x": 1}]}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "sources.json"), "w"))
+dyf = glue.create_dynamic_frame.from_options(connection_type="postgresql",
+    connection_options={"sampleQuery": "SELECT * FROM t WHERE x > 0 AND",
+                        "enablePartitioningForSampleQuery": "true"})
+assert one(dyf.resolveChoice(choice="cast:string").toDF()) == [[1]]
+"""),
+    ("Snowflake query: unqualified names resolve in sfDatabase.sfSchema", """
+json.dump({"db.sc.t": {"columns": [["x", "int"]], "rows": [{"x": 1}, {"x": 5}]}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "sources.json"), "w"))
+dyf = glue.create_dynamic_frame.from_options(connection_type="snowflake",
+    connection_options={"sfDatabase": "DB", "sfSchema": "SC",
+                        "query": "SELECT * FROM (SELECT * FROM T) q WHERE x > 2"})
+assert one(dyf.toDF()) == [[5]]
+"""),
+    ("Iceberg snapshots: one per commit, summary from snapshot-property options", """
+json.dump({"lake.t": {"format": "iceberg", "columns": [["a", "int"]], "rows": []}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "tables.json"), "w"))
+R.SESSION.catalog.__init__()
+d = df_of([("a", "int")], [[1], [2]])
+d.writeTo("glue_catalog.lake.t").option("snapshot-property.k", "v").append()
+d.writeTo("glue_catalog.lake.t").append()
+s = spark.table("glue_catalog.lake.t.snapshots").orderBy(F.col("committed_at").desc())
+assert [[r["operation"], r["summary"]] for r in s.collect()] == [["append", {}],
+                                                                ["append", {"k": "v"}]]
+assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
+h = one(d.select(F.xxhash64("a")))
+assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
+"""),
 ]
 
 

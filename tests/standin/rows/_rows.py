@@ -49,7 +49,9 @@ it), run by tests/tools/behaviour.py in suite 63-behaviour; the format is
 described in docs/hacking.md ("Behaviour tests").
 
 Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
-catalog, Iceberg/Hive writers), _rows_sql.py (spark.sql: CREATE TABLE,
+catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
+(pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
+(higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
 MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
 bookmarks, getResolvedOptions, EvaluateDataQuality), _rows_redshift.py
 (Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq
@@ -386,8 +388,9 @@ def cast_value(v, t):
 
 
 def check_cast(src, dst, expr):
-    """Analysis-time check of CAST(src AS dst) (Spark's Cast.canCast)."""
-    if src is None:
+    """Analysis-time check of CAST(src AS dst) (Spark's Cast.canCast): a
+    NULL literal casts to any type."""
+    if src is None or src == "null":
         return
     def bad():
         raise AnalysisException(
@@ -638,6 +641,18 @@ class Column:
             return (lambda r: f(r) is not None), "boolean", "(%s IS NOT NULL)" % self._sql
         return Column(res, "(%s IS NOT NULL)" % self._sql)
 
+    def rlike(self, pattern):
+        # DOC: Column.rlike "SQL RLIKE expression (LIKE with Regex)": true
+        #   when the regular expression (Java syntax) matches a part of the
+        #   value; NULL for NULL.
+        rx = re.compile(pattern)
+
+        def res(fr):
+            f = self._resolve(fr)[0]
+            return (lambda r: None if f(r) is None else bool(rx.search(to_string(f(r))))), \
+                "boolean", "RLIKE(%s)" % self._sql
+        return Column(res, "RLIKE(%s, %r)" % (self._sql, pattern))
+
     def isin(self, *vals):
         if len(vals) == 1 and isinstance(vals[0], (list, tuple, set)):
             vals = list(vals[0])
@@ -653,7 +668,7 @@ class Column:
         return Column(res, "(%s IN (...))" % self._sql)
 
     def cast(self, dataType):
-        t = parse_type(dataType if isinstance(dataType, str) else dataType.simpleString())
+        t = parse_type(dataType) if isinstance(dataType, str) else dataType.internal()
 
         def res(fr):
             f, src, name = self._resolve(fr)
@@ -674,6 +689,25 @@ class Column:
         return c
 
     name = alias
+
+    def getItem(self, key):
+        # DOC: Column.getItem "An expression that gets an item at position
+        #   ordinal out of a list, or gets an item by key out of a dict";
+        #   a missing key or index is NULL (non-ANSI).
+        def res(fr):
+            f, t, _ = self._resolve(fr)
+            et = t[2] if isinstance(t, tuple) and t[0] == "map" else \
+                t[1] if isinstance(t, tuple) and t[0] == "array" else "null"
+
+            def fn(r):
+                v = f(r)
+                if isinstance(v, dict):
+                    return v.get(key)
+                if isinstance(v, list) and isinstance(key, int) and 0 <= key < len(v):
+                    return v[key]
+                return None
+            return fn, et, "%s[%r]" % (self._sql, key)
+        return Column(res, "%s[%r]" % (self._sql, key))
 
     def getField(self, field):
         def res(fr):
@@ -913,10 +947,22 @@ class DataFrame:
             groups = {}
             for i, r in enumerate(self._f.rows):
                 groups.setdefault(tuple(_hashable(pf(r)) for pf in pfs), []).append(i)
+            okeys = [c._resolve(self._f)[0] for c in w._order]
             for idxs in groups.values():
                 idxs = _sort_indices(self._f, idxs, w._order)
-                for rank, i in enumerate(idxs, 1):
-                    vals[i][j] = rank
+                prev = None
+                for pos, i in enumerate(idxs, 1):
+                    # DOC: rank() "computes the rank of a value in a group of
+                    #   values ... (ties get the same rank, with gaps)";
+                    #   row_number() numbers rows 1, 2, ... within the
+                    #   window partition (Spark 3.5 SQL built-in window
+                    #   functions, https://spark.apache.org/docs/3.5.0/sql-ref-syntax-qry-select-window.html).
+                    key = tuple(_hashable(f(self._f.rows[i])) for f in okeys)
+                    if e._fn_name == "rank" and prev is not None and key == prev[0]:
+                        vals[i][j] = prev[1]
+                    else:
+                        vals[i][j] = pos
+                    prev = (key, vals[i][j])
             cols.append((n, "int"))
         return DataFrame(Frame(cols, vals), self.sparkSession)
 
@@ -1039,7 +1085,8 @@ class DataFrame:
 
     @property
     def schema(self):
-        return [(n, type_text(t)) for n, t in self._f.columns]
+        import _rows_types
+        return _rows_types.from_internal(("struct", self._f.columns))
 
 
 def _hashable(v):
@@ -1145,6 +1192,12 @@ agg_first = _aggfn("first", lambda vs: vs[0] if vs else None)
 def row_number():
     c = Column(lambda fr: ((lambda r: None), "int", "row_number()"), "row_number()")
     c._fn_name = "row_number"
+    return c
+
+
+def rank():
+    c = Column(lambda fr: ((lambda r: None), "int", "rank()"), "rank()")
+    c._fn_name = "rank"
     return c
 
 
@@ -1269,6 +1322,31 @@ def to_date(c, format=None):
                   "date", "to_date")
 
 
+def xxhash64(*cols):
+    # DOC: xxhash64(expr1, expr2, ...) "Returns a 64-bit hash value of the
+    #   arguments" (Spark 3.5 built-in functions). ASSUMPTION: the value
+    #   here is another 64-bit hash (BLAKE2b), not Spark's xxHash64: scripts
+    #   only compare hashes they computed themselves.
+    import hashlib
+    cs = [col(c) if isinstance(c, str) else c for c in cols]
+
+    def res(fr):
+        fs = [c._resolve(fr)[0] for c in cs]
+
+        def fn(r):
+            text = json.dumps([to_json_value(f(r)) for f in fs], sort_keys=True, default=str)
+            h = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+            return h - (1 << 64) if h >= 1 << 63 else h
+        return fn, "bigint", "xxhash64(...)"
+    return Column(res, "xxhash64(%s)" % ", ".join(c._sql for c in cs))
+
+
+def trim(c):
+    # DOC: trim(str) "Removes the leading and trailing space characters
+    #   from str" (Spark 3.5 built-in functions): spaces only.
+    return _unary(c, lambda v: to_string(v).strip(" "), "string", "trim")
+
+
 def timestamp_seconds(c):
     return _unary(c, lambda v: EPOCH + datetime.timedelta(seconds=float(v)), "timestamp",
                   "timestamp_seconds")
@@ -1277,6 +1355,11 @@ def timestamp_seconds(c):
 def timestamp_millis(c):
     return _unary(c, lambda v: EPOCH + datetime.timedelta(milliseconds=int(v)), "timestamp",
                   "timestamp_millis")
+
+
+def timestamp_micros(c):
+    return _unary(c, lambda v: EPOCH + datetime.timedelta(microseconds=int(v)), "timestamp",
+                  "timestamp_micros")
 
 
 def from_unixtime(c, format="yyyy-MM-dd HH:mm:ss"):
@@ -1300,19 +1383,6 @@ def named_struct(*args):
     pairs = [(args[i], args[i + 1]) for i in range(0, len(args), 2)]
     return struct(*[(col(v) if isinstance(v, str) else v).alias(
         n if isinstance(n, str) else n._sql.strip("'")) for n, v in pairs])
-
-
-def transform(c, f):
-    c = col(c) if isinstance(c, str) else c
-
-    def res(fr):
-        g, t, n = c._resolve(fr)
-        et = t[1] if isinstance(t, tuple) and t[0] == "array" else "null"
-        inner = Frame([("x", et)], [])
-        body = f(col("x"))
-        bf, bt, _ = body._resolve(inner)
-        return (lambda r: None if g(r) is None else [bf([x]) for x in g(r)]), ("array", bt), n
-    return Column(res, "transform(%s)" % c._sql)
 
 
 def current_timestamp():
@@ -1380,6 +1450,10 @@ class Catalog:
 
     def frame(self, name, api):
         t = self.get(name)
+        parts = strip_name(name.strip())
+        if t is None and len(parts) > 2 and parts[-1].lower() == "snapshots" and \
+                self.get(".".join(parts[:-1])) is not None:
+            return self._snapshots(self.get(".".join(parts[:-1])))
         if t is None:
             raise AnalysisException(
                 "[TABLE_OR_VIEW_NOT_FOUND] The table or view %s cannot be found. Verify the "
@@ -1389,14 +1463,35 @@ class Catalog:
         rows = [[from_json_value(r.get(n), ty) for n, ty in cols] for r in t.get("rows", [])]
         return Frame(cols, rows)
 
-    def commit(self, name, frame):
-        """Replaces the rows of table name by frame's rows (same columns)."""
+    @staticmethod
+    def _snapshots(t):
+        # DOC: Iceberg metadata tables, "snapshots" (committed_at,
+        #   snapshot_id, parent_id, operation, manifest_list, summary
+        #   map<string,string>), read as db.table.snapshots:
+        #   https://iceberg.apache.org/docs/1.6.0/spark-queries/#snapshots .
+        #   Each commit (write call) is one snapshot; committed_at here is
+        #   the epoch plus the snapshot's sequence number in seconds.
+        cols = [("committed_at", "timestamp"), ("snapshot_id", "bigint"),
+                ("parent_id", "bigint"), ("operation", "string"),
+                ("manifest_list", "string"), ("summary", ("map", "string", "string"))]
+        rows = []
+        for i, snap in enumerate(t.get("snapshots", [])):
+            rows.append([EPOCH + datetime.timedelta(seconds=i + 1), i + 1, i or None,
+                         snap.get("operation"), "s3://standin/manifests/%d.avro" % (i + 1),
+                         dict(snap.get("summary", {}))])
+        return Frame(cols, rows)
+
+    def commit(self, name, frame, operation="overwrite", summary=None):
+        """Replaces the rows of table name by frame's rows (same columns),
+        as one snapshot with the given operation and summary properties."""
         if FAIL == "before-write" and not REPORT.get("failed_once"):
             REPORT["failed_once"] = True
             raise RuntimeError("standin rows: injected failure before the write to %s" % name)
         t = self.get(name)
         names = [n for n, _ in frame.columns]
         t["rows"] = [{n: to_json_value(v) for n, v in zip(names, r)} for r in frame.rows]
+        t.setdefault("snapshots", []).append({"operation": operation,
+                                              "summary": dict(summary or {})})
         _save("tables.json", self.tables)
         REPORT["writes"] += 1
 
@@ -1547,11 +1642,17 @@ class DataFrameWriterV2:
     def __init__(self, df, table):
         self._df = df
         self._table = table
+        self._summary = {}
 
     def using(self, provider):
         return self
 
     def option(self, k, v):
+        # DOC: Iceberg Spark write options, "snapshot-property.custom-key":
+        #   "Adds an entry with custom-key and corresponding value in the
+        #   snapshot summary" (https://iceberg.apache.org/docs/1.6.0/spark-configuration/#write-options).
+        if k.startswith("snapshot-property."):
+            self._summary[k[len("snapshot-property."):]] = str(v)
         return self
 
     def tableProperty(self, k, v):
@@ -1565,7 +1666,7 @@ class DataFrameWriterV2:
     def append(self):
         cat, fr = self._target()
         rows = _align_by_name(self._df, fr.columns, self._table)
-        cat.commit(self._table, Frame(fr.columns, fr.rows + rows))
+        cat.commit(self._table, Frame(fr.columns, fr.rows + rows), "append", self._summary)
 
     def overwritePartitions(self):
         # DOC: Iceberg Spark writes, "overwritePartitions()"
@@ -1651,6 +1752,33 @@ class DataFrameWriter:
         hit = {partition_key(spec, r, fr.columns) for r in rows}
         kept = [r for r in fr.rows if partition_key(spec, r, fr.columns) not in hit]
         cat.commit(tableName, Frame(fr.columns, kept + rows))
+
+    def json(self, path, mode=None, **options):
+        # DOC: DataFrameWriter.json "Saves the content of the DataFrame in JSON
+        #   format (JSON Lines text format or newline-delimited JSON) at the
+        #   specified path"; mode append adds files, errorifexists (the
+        #   default) fails when the path exists
+        #   (https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.DataFrameWriter.json.html).
+        #   Rows are written with to_json's rules (NULL fields left out). The
+        #   objects go to s3.json under the path, one object per call.
+        import _rows_fn
+        mode = (mode or self._mode).lower()
+        pfx = path if path.endswith("/") else path + "/"
+        objects = _load("s3.json", {})
+        if any(k.startswith(pfx) for k in objects):
+            if mode in ("error", "errorifexists"):
+                raise AnalysisException("[PATH_ALREADY_EXISTS] Path %s already exists." % path)
+            if mode == "ignore":
+                return
+            if mode == "overwrite":
+                objects = {k: v for k, v in objects.items() if not k.startswith(pfx)}
+        line = _rows_fn.to_json(struct(*[col("`%s`" % n) for n in self._df.columns]))
+        f = line._resolve(self._df._f)[0]
+        text = "".join(f(r) + "\n" for r in self._df._f.rows)
+        n = sum(1 for k in objects if k.startswith(pfx))
+        objects[pfx + "part-%05d.json" % n] = text
+        _save("s3.json", objects)
+        REPORT["writes"] += 1
 
     def saveAsTable(self, name, format=None, mode=None, partitionBy=None, **options):
         raise AnalysisException("standin rows: saveAsTable is not modelled")

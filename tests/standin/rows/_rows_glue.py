@@ -172,6 +172,15 @@ class DynamicFrame:
     def resolveChoice(self, specs=None, choice="", database=None, table_name=None,
                       transformation_ctx="", info="", stageThreshold=0, totalThreshold=0,
                       catalog_id=None):
+        if self._df is not None:
+            # A frame made from a DataFrame (fromDF, the JDBC, warehouse and
+            # catalog readers here) has one type per column: no choice to
+            # resolve; a cast spec casts the column.
+            df = self._df
+            for path, action in specs or []:
+                if action.startswith("cast:") and path in df.columns:
+                    df = df.withColumn(path, R.col("`%s`" % path).cast(action[5:]))
+            return _df_frame(df._f, self.glue_ctx) if df is not self._df else self
         recs = [dict(r) for r in self._records]
         fields = list(self._fields)
         todo = list(specs or [])
@@ -308,13 +317,30 @@ class _Reader:
         if ct in ("postgresql", "mysql", "sqlserver", "oracle", "redshift"):
             return self._jdbc(opts)
         if ct == "snowflake":
-            name = opts.get("dbtable") or opts.get("query")
-            if opts.get("dbtable"):
-                name = ".".join(x for x in (opts.get("sfDatabase"), opts.get("sfSchema"), name)
-                                if x)
+            # DOC: Glue Snowflake connections read "dbtable" or "query" (a
+            #   SELECT run in Snowflake), https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-snowflake-home.html
+            # An unqualified name in a query resolves in sfDatabase and
+            # sfSchema (Snowflake's current database and schema).
+            qual = [x for x in (opts.get("sfDatabase"), opts.get("sfSchema")) if x]
+            if opts.get("query"):
+                return self._query(opts["query"], qual)
+            name = ".".join(x for x in (opts.get("sfDatabase"), opts.get("sfSchema"),
+                                        opts.get("dbtable")) if x)
             return self._rows_of(name)[0]
         if ct == "bigquery":
-            return self._rows_of(opts.get("table") or opts.get("query"))[0]
+            # DOC: Glue BigQuery connections read "table", or with
+            #   sourceType "query" the "query" text run in BigQuery,
+            #   https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-bigquery-home.html ;
+            #   "filter" is the spark-bigquery connector's row filter
+            #   (a predicate BigQuery applies when it reads the table).
+            if opts.get("sourceType") == "query" or (opts.get("query") and not opts.get("table")):
+                return self._query(opts["query"])
+            df, cols, rows = self._rows_of(opts["table"])
+            if opts.get("filter"):
+                names = [n for n, _ in cols]
+                rows = [r for r in rows if _eval_pred(opts["filter"], dict(zip(names, r)))]
+                df = _df_frame(R.Frame(cols, rows), self._ctx)
+            return df
         if ct == "dynamodb":
             arn = opts.get("dynamodb.tableArn") or opts.get("dynamodb.input.tableName", "")
             return self._rows_of(arn.split("/")[-1])[0]
@@ -335,7 +361,7 @@ class _Reader:
                             R.SESSION)
         return d
 
-    def _rows_of(self, name):
+    def _rows_of(self, name, qualifier=()):
         srcs = R.SESSION.catalog.sources
         # Engine quoting: "x" (PostgreSQL, Oracle, Redshift), [x] (SQL Server).
         parts = R.strip_name(re.sub(r'["\[\]]', "`", name))
@@ -344,10 +370,53 @@ class _Reader:
             src = srcs.get(".".join(parts[-n:]).lower())
             if src is not None:
                 break
+        if src is None and qualifier:
+            src = srcs.get(".".join(list(qualifier)[:3 - len(parts)] + parts).lower()) \
+                if len(parts) < 3 else None
         if src is None:
             raise RuntimeError("standin rows: no source table %s in sources.json" % name)
         cols = [(n, R.parse_type(t)) for n, t in src["columns"]]
         rows = [[R.from_json_value(r.get(n), t) for n, t in cols] for r in src.get("rows", [])]
+        return _df_frame(R.Frame(cols, rows), self._ctx), cols, rows
+
+    def _query(self, q, qualifier=()):
+        """A query as pipec writes them: SELECT * FROM table [WHERE pred] or
+        SELECT * FROM (query) [alias] [WHERE pred]."""
+        df, cols, rows = self._query_rows(q.strip(), qualifier)
+        R.REPORT["rows_read"] = len(rows)
+        return df
+
+    def _query_rows(self, q, qualifier=()):
+        m = re.match(r"(?is)^SELECT\s+\*\s+FROM\s+\(", q)
+        if m:
+            depth, quote, i = 1, None, m.end()
+            while i < len(q) and depth:
+                ch = q[i]
+                if quote:
+                    quote = None if ch == quote else quote
+                elif ch in "'\"":
+                    quote = ch
+                elif ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    depth -= 1
+                i += 1
+            if depth:
+                raise RuntimeError("standin rows: unbalanced query: %s" % q)
+            _, cols, rows = self._query_rows(q[m.end():i - 1].strip(), qualifier)
+            rest = re.match(r"(?is)^\s*(?:(?!WHERE\b)\w+\s*)?(?:WHERE\s+(.*))?$", q[i:])
+            if not rest:
+                raise RuntimeError("standin rows: query not modelled: %s" % q)
+            pred = rest.group(1)
+        else:
+            m = re.match(r"(?is)^SELECT\s+\*\s+FROM\s+(.+?)(?:\s+WHERE\s+(.*))?$", q)
+            if not m:
+                raise RuntimeError("standin rows: query not modelled: %s" % q)
+            _, cols, rows = self._rows_of(m.group(1).strip(), qualifier)
+            pred = m.group(2)
+        if pred:
+            names = [n for n, _ in cols]
+            rows = [r for r in rows if _eval_pred(pred, dict(zip(names, r)))]
         return _df_frame(R.Frame(cols, rows), self._ctx), cols, rows
 
     def _jdbc(self, opts):
@@ -359,7 +428,7 @@ class _Reader:
         #   hashpartitions). The union of the hash partitions is every row:
         #   modelled as the query without the trailing WHERE/AND.
         q = opts.get("sampleQuery") or ("SELECT * FROM " + opts["dbtable"])
-        if R.SESSION.catalog.tables and opts.get("redshiftTmpDir"):
+        if opts.get("redshiftTmpDir"):
             import _rows_redshift
             res = _rows_redshift.Redshift(R.SESSION.catalog.tables).query(q)
             if res is not None:
@@ -369,16 +438,7 @@ class _Reader:
                 raise RuntimeError("sampleQuery must end with WHERE or AND when "
                                    "enablePartitioningForSampleQuery is true")
             q = re.sub(r"(?i)\s*\b(WHERE|AND)\s*$", "", q)
-        m = re.match(r"(?is)^SELECT\s+\*\s+FROM\s+(.+?)(?:\s+WHERE\s+(.*))?$", q)
-        if not m:
-            raise RuntimeError("standin rows: sampleQuery not modelled: %s" % q)
-        df, cols, rows = self._rows_of(m.group(1).strip())
-        if m.group(2):
-            names = [n for n, _ in cols]
-            keep = [r for r in rows if _eval_pred(m.group(2), dict(zip(names, r)))]
-            df = _df_frame(R.Frame(cols, keep), self._ctx)
-        R.REPORT["rows_read"] = df.count()
-        return df
+        return self._query(q)
 
     def _s3(self, opts, fmt, fo, ctx):
         objects = R._load("s3.json", {})

@@ -17,8 +17,23 @@ def _optval(v):
     return v if v is None else str(v)
 
 
+# Iceberg metadata tables, read as catalog.db.table.NAME
+# (https://iceberg.apache.org/docs/1.6.0/spark-queries/#inspecting-tables).
+_ICEBERG_METADATA = {
+    "snapshots": [("committed_at", "timestamp"), ("snapshot_id", "bigint"),
+                  ("parent_id", "bigint"), ("operation", "string"),
+                  ("manifest_list", "string"), ("summary", "map<string,string>")],
+}
+
+
 def _table_df(session, raw, api):
     from pyspark.sql.dataframe import DataFrame
+    parts = S.split_name(raw)
+    if len(parts) == 4 and parts[-1].lower() in _ICEBERG_METADATA:
+        base = S.resolve_table(raw[:raw.rstrip().rfind(".")], api)
+        if S.table_state(base) == "absent":
+            raise S.table_not_found(base, api)
+        return DataFrame._new(session, _ICEBERG_METADATA[parts[-1].lower()], 0, raw)
     ref = S.resolve_table(raw, api)
     if ref.key in S.STATE.temp_views and len(ref.parts) == 1:
         return S.STATE.temp_views[ref.key]

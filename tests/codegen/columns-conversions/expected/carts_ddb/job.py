@@ -45,6 +45,14 @@ def declared_ddl(want):
 
 
 NESTED = (T.StructType, T.ArrayType, T.MapType)
+# Integer types and the numbers they hold: -N <= x < N. A wider number cast
+# to one of them wraps around or saturates (Spark's non-ANSI casts), so a
+# value out of range is counted as not converting.
+# INTEGRAL: type -> (its width, N); WIDTH: the width of a source number.
+INTEGRAL = {"tinyint": (1, 2 ** 7), "smallint": (2, 2 ** 15),
+            "int": (4, 2 ** 31), "bigint": (8, float(2 ** 63))}
+WIDTH = {T.ByteType: 1, T.ShortType: 2, T.IntegerType: 4, T.LongType: 8,
+         T.FloatType: 9, T.DoubleType: 9, T.DecimalType: 9}
 
 
 def convert_value(value, have, want, how):
@@ -71,8 +79,26 @@ def convert_value(value, have, want, how):
                        "millis": F.timestamp_millis,
                        "micros": F.timestamp_micros}[how[1]]
             out = seconds(value.cast("bigint")).cast(want)
-        return out, value.isNotNull() & out.isNull()
+        given = value.isNotNull()
+        if isinstance(have, T.StringType) and want != "string":
+            # Empty text (an empty CSV field) is a NULL, not a cast error.
+            given = given & (F.trim(value) != "")
+        bad = out.isNull()
+        if want in INTEGRAL and WIDTH.get(type(have), 0) > INTEGRAL[want][0]:
+            limit = INTEGRAL[want][1]
+            bad = bad | (value < F.lit(-limit)) | (value >= F.lit(limit))
+        return out, given & bad
     kind = want[0]
+    if isinstance(have, T.NullType):
+        return F.lit(None).cast(ddl), F.lit(False)
+    if isinstance(have, T.StringType):
+        # Text where a nested value is declared (a field whose type varied
+        # and was read as text, a CSV field, an empty JSON array's
+        # elements): parsed as JSON of the declared type. Text that is not
+        # a JSON object or array, or does not parse, is a cast error.
+        out = F.from_json(value, ddl)
+        return out, value.isNotNull() & (out.isNull()
+                                         | ~value.rlike(r"^\s*[\[{]"))
     if kind == "struct" and isinstance(have, T.StructType):
         fields = {f.name.lower(): f for f in have.fields}
         parts, bad = [], F.lit(False)

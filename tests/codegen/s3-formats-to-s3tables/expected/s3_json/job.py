@@ -43,6 +43,14 @@ def declared_ddl(want):
 
 
 NESTED = (T.StructType, T.ArrayType, T.MapType)
+# Integer types and the numbers they hold: -N <= x < N. A wider number cast
+# to one of them wraps around or saturates (Spark's non-ANSI casts), so a
+# value out of range is counted as not converting.
+# INTEGRAL: type -> (its width, N); WIDTH: the width of a source number.
+INTEGRAL = {"tinyint": (1, 2 ** 7), "smallint": (2, 2 ** 15),
+            "int": (4, 2 ** 31), "bigint": (8, float(2 ** 63))}
+WIDTH = {T.ByteType: 1, T.ShortType: 2, T.IntegerType: 4, T.LongType: 8,
+         T.FloatType: 9, T.DoubleType: 9, T.DecimalType: 9}
 
 
 def convert_value(value, have, want, how):
@@ -69,8 +77,26 @@ def convert_value(value, have, want, how):
                        "millis": F.timestamp_millis,
                        "micros": F.timestamp_micros}[how[1]]
             out = seconds(value.cast("bigint")).cast(want)
-        return out, value.isNotNull() & out.isNull()
+        given = value.isNotNull()
+        if isinstance(have, T.StringType) and want != "string":
+            # Empty text (an empty CSV field) is a NULL, not a cast error.
+            given = given & (F.trim(value) != "")
+        bad = out.isNull()
+        if want in INTEGRAL and WIDTH.get(type(have), 0) > INTEGRAL[want][0]:
+            limit = INTEGRAL[want][1]
+            bad = bad | (value < F.lit(-limit)) | (value >= F.lit(limit))
+        return out, given & bad
     kind = want[0]
+    if isinstance(have, T.NullType):
+        return F.lit(None).cast(ddl), F.lit(False)
+    if isinstance(have, T.StringType):
+        # Text where a nested value is declared (a field whose type varied
+        # and was read as text, a CSV field, an empty JSON array's
+        # elements): parsed as JSON of the declared type. Text that is not
+        # a JSON object or array, or does not parse, is a cast error.
+        out = F.from_json(value, ddl)
+        return out, value.isNotNull() & (out.isNull()
+                                         | ~value.rlike(r"^\s*[\[{]"))
     if kind == "struct" and isinstance(have, T.StructType):
         fields = {f.name.lower(): f for f in have.fields}
         parts, bad = [], F.lit(False)
@@ -239,7 +265,36 @@ typed = typed.filter(~missing_required)
 df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 rows_written = df.count()
-# Append: new rows are added to the table.
-df.writeTo(ARGS["target_table"]).append()
+# Append, once: a run that appended and then died before job.commit() left
+# its files unbookmarked, so its retry reads them again. Each append records
+# its batch (row count and an order-independent hash of the rows) in the
+# snapshot summary (Iceberg's snapshot-property.* write option); a batch
+# equal to the one of the newest snapshot this pipeline appended is already
+# in the table and is not appended again.
+fingerprint = df.agg(
+    F.count("*").alias("rows"),
+    F.sum(F.xxhash64(*[F.col(spark_ident(c)) for c in df.columns]))
+    .alias("hash"),
+).collect()[0]
+batch = f"{fingerprint['rows']}:{fingerprint['hash']}"
+appended = (
+    spark.table(ARGS["target_table"] + ".snapshots")
+    .filter(F.col("summary").getItem("pipec.pipeline") == PIPELINE)
+    .orderBy(F.col("committed_at").desc())
+    .select(F.col("summary").getItem("pipec.batch").alias("batch"))
+    .limit(1)
+    .collect()
+)
+if not rows_written:
+    log.info(f"{PIPELINE}: nothing to append")
+elif appended and appended[0]["batch"] == batch:
+    log.warn(f"{PIPELINE}: these {rows_written} rows were appended by a run "
+             "that did not commit its bookmark; they are not appended again")
+    rows_written = 0
+else:
+    (df.writeTo(ARGS["target_table"])
+     .option("snapshot-property.pipec.pipeline", PIPELINE)
+     .option("snapshot-property.pipec.batch", batch)
+     .append())
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

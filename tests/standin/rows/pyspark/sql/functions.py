@@ -1,11 +1,16 @@
 """pyspark.sql.functions of the row-level stand-in."""
-from _rows import (col, lit, when, coalesce, row_number, to_timestamp, to_date,
-                   timestamp_seconds, timestamp_millis, from_unixtime, struct,
-                   named_struct, transform, current_timestamp, expr)
+from _rows import (col, lit, when, coalesce, row_number, rank, to_timestamp, to_date,
+                   timestamp_seconds, timestamp_millis, timestamp_micros, from_unixtime,
+                   struct, named_struct, current_timestamp, expr, trim, xxhash64)
 from _rows import agg_max as max, agg_min as min, agg_sum as sum
 from _rows import agg_count as count, agg_first as first
+from _rows_fn import (transform, exists, transform_values, transform_keys, map_filter,
+                      map_values, map_keys, create_map, to_json, from_json, concat_ws)
 
 column = col
-__all__ = ["col", "column", "lit", "when", "coalesce", "row_number", "to_timestamp", "to_date",
-           "timestamp_seconds", "timestamp_millis", "from_unixtime", "struct", "named_struct",
-           "transform", "current_timestamp", "expr", "max", "min", "sum", "count", "first"]
+__all__ = ["col", "column", "lit", "when", "coalesce", "row_number", "rank", "to_timestamp",
+           "to_date", "timestamp_seconds", "timestamp_millis", "timestamp_micros",
+           "from_unixtime", "struct", "named_struct", "transform", "exists",
+           "transform_values", "transform_keys", "map_filter", "map_values", "map_keys",
+           "create_map", "to_json", "from_json", "concat_ws", "current_timestamp", "expr", "trim", "xxhash64", "max", "min",
+           "sum", "count", "first"]
