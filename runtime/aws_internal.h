@@ -12,8 +12,6 @@
 #include "ini.h"
 #include "strbuf.h"
 
-#define AWS_NSERVICES 4
-
 struct aws_client {
 	/* options (owned copies) */
 	char *opt_region;

@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "aws.h"
+#include "aws_base.h"
 #include "ini.h"
 #include "strbuf.h"
 

@@ -18,7 +18,7 @@
 
 #include <curl/curl.h>
 
-#include "aws.h"
+#include "aws_base.h"
 #include "retry.h"
 #include "sigv4.h"
 #include "strbuf.h"
