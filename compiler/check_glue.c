@@ -495,6 +495,23 @@ static void spark_conf(struct kvb *conf, const struct model_env *env,
 	if (t->kind == MT_S3TABLES || uses_glue_catalog(p))
 		kvb_put(conf, a, "spark.sql.extensions",
 			"org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+	/*
+	 * S3 Tables through the AWS analytics services integration (the Glue
+	 * federated catalog s3tablescatalog), as the Amazon S3 User Guide
+	 * configures a Glue ETL job ("Running ETL jobs on Amazon S3 tables with
+	 * AWS Glue", Step 2, "AWS analytics services integration
+	 * (Recommended)"): SparkCatalog with catalog-impl GlueCatalog, glue.id
+	 * "<account>:s3tablescatalog/<table bucket>", and warehouse
+	 * "s3://<table bucket>/warehouse/".  The warehouse is an s3:// path,
+	 * not the table bucket ARN (the ARN is the REST endpoint's and the
+	 * client catalog's warehouse).  GlueCatalog reads it only to derive a
+	 * default location for a new table when the Glue database has no
+	 * LocationUri (Iceberg GlueCatalog.defaultWarehouseLocation: an empty
+	 * warehouse fails CREATE TABLE with "Cannot derive default warehouse
+	 * location"); S3 Tables keeps the table's storage itself, so pipec's
+	 * CREATE TABLE for an S3 Tables target has no LOCATION clause, as in
+	 * that guide's sample script.
+	 */
 	if (t->kind == MT_S3TABLES) {
 		const char *c = "spark.sql.catalog.s3tablescatalog";
 
@@ -505,8 +522,17 @@ static void spark_conf(struct kvb *conf, const struct model_env *env,
 			arena_printf(a, "%s:s3tablescatalog/%s", env->account ? env->account : "",
 				     t->table_bucket ? t->table_bucket : ""));
 		kvb_put(conf, a, arena_printf(a, "%s.warehouse", c),
-			t->table_bucket_arn ? t->table_bucket_arn : "");
+			arena_printf(a, "s3://%s/warehouse/", t->table_bucket ? t->table_bucket : ""));
 	}
+	/*
+	 * Iceberg tables in the Glue Data Catalog, as the AWS Glue Developer
+	 * Guide configures them ("Using the Iceberg framework in AWS Glue",
+	 * aws-glue-programming-etl-format-iceberg): spark.sql.extensions, a
+	 * SparkCatalog named glue_catalog with catalog-impl GlueCatalog,
+	 * io-impl S3FileIO and warehouse "s3://<bucket>/<prefix>/".  A target
+	 * with a location is created at it (CREATE TABLE ... LOCATION); the
+	 * warehouse is the default location of tables created without one.
+	 */
 	if (uses_glue_catalog(p)) {
 		const char *c = "spark.sql.catalog.glue_catalog";
 		const char *wh = t->kind == MT_ICEBERG && t->location ? t->location
