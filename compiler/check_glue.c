@@ -438,6 +438,10 @@ static void target_args(struct kvb *args, struct model_pipeline *p, struct arena
 		kvb_put(args, a, "target_table", redshift_name(a, t->database, t->table, ""));
 		kvb_put(args, a, "target_staging_table",
 			redshift_name(a, t->database, t->table, "_pipec_stage"));
+		/* The once-only append records its batches in the target's schema. */
+		if (p->mode == MM_APPEND && p->incremental.kind == MI_NEW_FILES)
+			kvb_put(args, a, "target_batches_table",
+				redshift_name(a, t->database, "pipec_batches", ""));
 		kvb_put(args, a, "target_connection", t->connection);
 		kvb_put(args, a, "target_staging", t->staging);
 		if (t->iam_role)

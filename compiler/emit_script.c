@@ -267,8 +267,11 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	template_set_flag(t, "iam_role", tg->iam_role != NULL);
 	/* A retry of a bookmarked run that died after its append reads the
 	 * same files again: an Iceberg append records its batch in the
-	 * snapshot summary and is skipped when the newest batch matches. */
-	template_set_flag(t, "append_once", p->mode == MM_APPEND && lake &&
+	 * snapshot summary, a Redshift load in a pipec_batches table in the
+	 * same transaction, and either is skipped when the newest batch
+	 * matches. */
+	template_set_flag(t, "append_once", p->mode == MM_APPEND &&
+			  (lake || tg->kind == MT_REDSHIFT) &&
 			  p->incremental.kind == MI_NEW_FILES);
 	template_set_flag(t, "append", p->mode == MM_APPEND);
 	template_set_flag(t, "merge", p->mode == MM_MERGE);

@@ -222,6 +222,24 @@ assert sorted(json.dumps(r, sort_keys=True) for r in tabs["s.t"]["rows"]) == sor
                                             {"id": None, "v": "n"}, {"id": None, "v": "N"}])
 assert "s.st" not in tabs
 """),
+    ("Redshift actions: INSERT ... WHERE NOT EXISTS, DELETE WHERE, INSERT VALUES", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+rs.run('CREATE TABLE IF NOT EXISTS s.t (id BIGINT);CREATE TABLE s.st (LIKE s.t);'
+       'CREATE TABLE IF NOT EXISTS s.b (pipeline VARCHAR(256), batch VARCHAR(64));')
+tabs["s.st"]["rows"] = [{"id": 1}]
+load = ("BEGIN;INSERT INTO s.t (id) SELECT id FROM s.st WHERE NOT EXISTS (SELECT 1 FROM s.b "
+        "WHERE pipeline = 'p''s' AND batch = '1:9');DELETE FROM s.b WHERE pipeline = 'p''s';"
+        "INSERT INTO s.b (pipeline, batch) VALUES ('p''s', '1:9');END;")
+rs.run(load)
+rs.run(load)
+assert tabs["s.t"]["rows"] == [{"id": 1}], tabs["s.t"]
+assert tabs["s.b"]["rows"] == [{"pipeline": "p's", "batch": "1:9"}], tabs["s.b"]
+rs.run("DELETE FROM s.b WHERE pipeline = 'other'")
+assert len(tabs["s.b"]["rows"]) == 1
+fails(lambda: rs.run("DELETE FROM s.b WHERE pipeline LIKE 'x'"), "not modelled")
+"""),
     ("groupBy/agg, union/unionByName, F.expr named_struct", """
 d = df_of([("k", "string"), ("v", "int")], [["a", 1], ["a", 3], ["b", None]])
 out = sorted(one(d.groupBy("k").agg(F.max("v").alias("m"), F.sum("v"), F.count("v"))),

@@ -570,7 +570,7 @@ static void test_derive(void)
 		  "123456789012:s3tablescatalog/lake-tables");
 	CHECK_STR("derive: s3tables warehouse",
 		  model_kv_get(&p->job.spark_conf, "spark.sql.catalog.s3tablescatalog.warehouse"),
-		  "arn:aws:s3tables:eu-west-1:123456789012:bucket/lake-tables");
+		  "s3://lake-tables/warehouse/");
 	CHECK_STR("derive: bookmarks on for new files",
 		  model_kv_get(&p->job.glue_args, "--job-bookmark-option"), "job-bookmark-enable");
 	CHECK_STR("derive: datalake formats",

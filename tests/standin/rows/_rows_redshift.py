@@ -17,7 +17,9 @@ DOC: preactions / postactions, https://repost.aws/knowledge-center/sql-commands-
 Dialect (the statements pipec writes): CREATE TABLE [IF NOT EXISTS] t (cols),
 CREATE TABLE t (LIKE u), DROP TABLE [IF EXISTS] t, BEGIN, END/COMMIT,
 DELETE FROM t, DELETE FROM t USING s WHERE t.a = s.a [AND ...],
-INSERT INTO t (cols) SELECT cols FROM s (by position),
+INSERT INTO t (cols) SELECT cols FROM s [WHERE NOT EXISTS (SELECT 1 FROM u
+WHERE c = 'v' [AND ...])] (by position), INSERT INTO t (cols) VALUES ('v', ...),
+DELETE FROM t WHERE c = 'v' [AND ...],
 SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('x')
 AND table_name = lower('y'), SELECT MAX(col) AS x FROM t. Names fold to
 lowercase (Redshift's default, enable_case_sensitive_identifier off).
@@ -59,6 +61,14 @@ def key(name):
 
 def _col(name):
     return name.strip().split(".")[-1].strip('"').lower()
+
+
+def _literal(text):
+    """A string literal ('it''s') or a bare word, as text."""
+    text = text.strip()
+    if text.startswith("'") and text.endswith("'") and len(text) >= 2:
+        return text[1:-1].replace("''", "'")
+    return text
 
 
 class Redshift:
@@ -127,13 +137,40 @@ class Redshift:
                          if any(r.get(tcols[tcols.index(a)]) is None for a, _ in pairs)
                          or tuple(r.get(a) for a, _ in pairs) not in keys]
             return
+        m = re.match(r"(?is)^DELETE\s+FROM\s+(\S+)\s+WHERE\s+(.*)$", s)
+        if m:
+            t = self._get(m.group(1))
+            conds = self._equalities(m.group(2))
+            t["rows"] = [r for r in t["rows"] if not self._matches(r, conds)]
+            return
+        m = re.match(r"(?is)^INSERT\s+INTO\s+(\S+)\s*\((.*?)\)\s*VALUES\s*\((.*)\)$", s)
+        if m:
+            t = self._get(m.group(1))
+            tc = [_col(c) for c in m.group(2).split(",")]
+            vals = [_literal(v) for v in re.findall(r"'(?:[^']|'')*'|[^,\s]+", m.group(3))]
+            if len(tc) != len(vals):
+                raise RuntimeError("ERROR: INSERT has more target columns than expressions")
+            new = {c: None for c, _ in t["columns"]}
+            for c, v in zip(tc, vals):
+                if c not in new:
+                    raise RuntimeError('ERROR: column "%s" does not exist' % c)
+                new[c] = v
+            t["rows"].append(new)
+            return
         m = re.match(r"(?is)^DELETE\s+FROM\s+(\S+)$", s)
         if m:
             self._get(m.group(1))["rows"] = []
             return
-        m = re.match(r"(?is)^INSERT\s+INTO\s+(\S+)\s*\((.*?)\)\s*SELECT\s+(.*?)\s+FROM\s+(\S+)$", s)
+        m = re.match(r"(?is)^INSERT\s+INTO\s+(\S+)\s*\((.*?)\)\s*SELECT\s+(.*?)\s+FROM\s+(\S+)"
+                     r"(?:\s+WHERE\s+NOT\s+EXISTS\s*\(\s*SELECT\s+1\s+FROM\s+(\S+)\s+WHERE\s+"
+                     r"(.*)\))?$", s)
         if m:
             t, u = self._get(m.group(1)), self._get(m.group(4))
+            if m.group(5):
+                # an uncorrelated NOT EXISTS: all rows or none
+                conds = self._equalities(m.group(6))
+                if any(self._matches(r, conds) for r in self._get(m.group(5))["rows"]):
+                    return
             tc = [_col(c) for c in m.group(2).split(",")]
             sc = [_col(c) for c in m.group(3).split(",")]
             if len(tc) != len(sc):
@@ -150,6 +187,21 @@ class Redshift:
                 t["rows"].append(new)
             return
         raise RuntimeError("standin rows: Redshift statement not modelled: %s" % s[:200])
+
+    @staticmethod
+    def _equalities(where):
+        """c = 'v' [AND ...] as [(column, value)]."""
+        conds = []
+        for cond in re.split(r"(?i)\s+AND\s+", where.strip()):
+            cm = re.match(r"(?s)^\s*(\S+)\s*=\s*('(?:[^']|'')*')\s*$", cond)
+            if not cm:
+                raise RuntimeError("standin rows: Redshift condition not modelled: %s" % cond)
+            conds.append((_col(cm.group(1)), _literal(cm.group(2))))
+        return conds
+
+    @staticmethod
+    def _matches(row, conds):
+        return all(row.get(c) is not None and str(row.get(c)) == v for c, v in conds)
 
     def run(self, sql):
         """A ';'-separated list, with BEGIN ... END blocks atomic."""
