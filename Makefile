@@ -97,8 +97,9 @@ asan: asan-build
 golden-update: all
 	@PIPEC_GOLDEN_UPDATE=1 sh tests/run.sh $(B) --only golden
 
-fuzz:
+fuzz: all
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@rm -rf $(B)/corpus-soak && python3 tests/tools/corpus.py soak $(B)/pipec $(B)/corpus-soak $(or $(FUZZ_SECONDS),60)
 
 bench: all
 	@sh tests/bench/run.sh $(B)

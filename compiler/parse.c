@@ -318,7 +318,17 @@ int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, str
 	}
 	for (size_t i = 1; i + 1 < len; ) {
 		size_t n = utf8_seq_len((const unsigned char *)text + i, len - 1 - i);
-		if (!n || (unsigned char)text[i] < 0x20) {
+		unsigned char ch = (unsigned char)text[i];
+
+		if (n && (ch < 0x20 || ch == 0x7f)) {
+			struct diag *d = lex_error(ctx, span_make(at.start + i, at.start + i + 1),
+						   "quoted name contains a control character "
+						   "(byte 0x%02x)", ch);
+			diag_help(d, "names are printable text: remove it, or write a "
+				     "space or '_' instead");
+			return BADTOK;
+		}
+		if (!n) {
 			lex_error(ctx, at, "quoted name is not valid UTF-8 text");
 			return BADTOK;
 		}
