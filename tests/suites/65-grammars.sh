@@ -2,7 +2,8 @@
 # Engine grammars: every SQL text pipec emits must parse with a real grammar
 # of the engine's dialect (docs/hacking.md "Engine grammars in the tests").
 # Builds every project the repository has (examples/, tests/codegen/,
-# tests/behaviour/, the golden cases `pipec build` accepts) plus the
+# tests/behaviour/, tests/grammars/projects/, the golden cases `pipec
+# build` accepts) plus the
 # prebuilt fixtures/good, collects each build's texts
 # (tests/tools/engine_texts.py, running job.py on the stand-in for the
 # run-time SQL), checks them all with one node process
@@ -51,6 +52,10 @@ done
 for dir in "$ROOT"/tests/behaviour/*/; do
 	[ -f "$dir/case.json" ] || continue
 	build "behaviour/$(basename "$dir")" "$dir" 1 . --no-catalog
+done
+# Projects written for this suite: names and literals that need quoting.
+for dir in "$ROOT"/tests/grammars/projects/*/; do
+	build "grammars/$(basename "$dir")" "$dir" 1 . --no-catalog
 done
 for dir in "$ROOT"/tests/golden/*/; do
 	build "golden/$(basename "$dir")" "$dir" 0 .
