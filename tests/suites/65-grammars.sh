@@ -2,14 +2,14 @@
 # Engine grammars: every SQL text pipec emits must parse with a real grammar
 # of the engine's dialect (docs/hacking.md "Engine grammars in the tests").
 # Builds every project the repository has (examples/, tests/codegen/,
-# tests/behaviour/, tests/grammars/projects/, the golden cases `pipec
-# build` accepts) plus the
-# prebuilt fixtures/good, collects each build's texts
+# tests/behaviour/, tests/grammars/projects/, the golden cases `pipec build`
+# accepts) plus the prebuilt fixtures/good, collects each build's texts
 # (tests/tools/engine_texts.py, running job.py on the stand-in for the
 # run-time SQL), checks them all with one node process
 # (tests/grammars/parse.mjs) and prints one line per (project, pipeline,
-# group of texts).  Scratch paths have no spaces (run.sh's mktemp).  The grammars come from npm (tests/grammars/package.json,
-# installed by tests/tools/npm_deps.sh when missing).
+# group of texts).  The grammars come from npm (tests/grammars/package.json,
+# installed by tests/tools/npm_deps.sh when missing).  Scratch paths have no
+# spaces (run.sh's mktemp).
 set -u
 : "${PIPEC:?}" "${ROOT:?}" "${SUITE_TMP:?}"
 T=$SUITE_TMP
