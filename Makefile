@@ -75,9 +75,11 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(B)/tests
 
 unit: $(UNIT_BIN)
 
-# Installs what the build and the tests need when it is missing (CI runs as root).
+# Installs what the build and the tests need when it is missing (CI runs as root):
+# Debian packages, then the npm packages of tests/grammars (suite 65-grammars).
 deps:
 	@sh tests/tools/deps.sh $(DEBIAN_DEPS)
+	@sh tests/tools/npm_deps.sh
 
 test: all unit
 	@sh tests/run.sh $(B)

@@ -18,6 +18,9 @@ Environment (all optional):
   STANDIN_PRESENT    JSON [table names] that exist even on the first run (the
                      pipeline's source tables: only its target is new)
   STANDIN_DQ         pass | fail                         (default pass)
+  STANDIN_TEXTS      1: keep every text the job hands Spark to parse (SQL,
+                     type strings, DDL column lists) in the trace's "texts"
+                     (checked by tests/tools/engine_texts.py)
 A "source" key is a table name (db.t, cat.db.t or the bare t), an S3 path, a
 JDBC dbtable, or a connection_type; lookups try the most specific key first.
 """
@@ -87,6 +90,14 @@ def event(kind, **fields):
         e[k] = jsonable(v)
     TRACE["events"].append(e)
     return e
+
+
+def text(api, form, value):
+    """With STANDIN_TEXTS=1, keeps a text Spark would parse in the trace's
+    "texts": form "sql" (a statement), "expr" (an expression), "type" (a
+    data type string) or "schema" (a type or a DDL column list)."""
+    if os.environ.get("STANDIN_TEXTS") == "1" and isinstance(value, str):
+        TRACE.setdefault("texts", []).append({"api": api, "form": form, "text": value})
 
 
 def violation(api, message):

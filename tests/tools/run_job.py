@@ -85,15 +85,18 @@ def table_roles(trace):
 
 
 def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, counts=None,
-        watermark=None, absent=None, extra_args=None, timeout=120, present=None):
+        watermark=None, absent=None, extra_args=None, timeout=120, present=None,
+        pre_trace=None):
     """Runs one job on the stand-in; returns the result dict (see module doc).
     A first run is preceded by an incremental pre-run whose trace tells which
     tables the job writes (absent on the first run) and which it only reads
-    (present)."""
+    (present); pre_trace, an incremental run's trace the caller has, stands
+    for it."""
     if run_mode == "first-run":
-        pre = run(build_dir, pipeline, "incremental", dq, schema, counts, watermark,
-                  None, extra_args, timeout)
-        reads, writes = table_roles(pre.get("trace"))
+        if pre_trace is None:
+            pre_trace = run(build_dir, pipeline, "incremental", dq, schema, counts, watermark,
+                            None, extra_args, timeout).get("trace")
+        reads, writes = table_roles(pre_trace)
         absent = list(absent or []) + writes
         present = list(present or []) + reads
     pdir = os.path.abspath(os.path.join(build_dir, pipeline))

@@ -272,6 +272,7 @@ class Column:
     def cast(self, dataType):
         from pyspark.sql.types import DataType, _parse_datatype_string
         if isinstance(dataType, str):
+            S.text("Column.cast", "type", dataType)
             dt = _parse_datatype_string(dataType)
         elif isinstance(dataType, DataType):
             dt = dataType

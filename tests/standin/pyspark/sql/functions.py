@@ -187,6 +187,8 @@ def _define(fname, params, kind):
 
 
 def _dispatch(fname, kind, bound):
+    if fname == "from_json":
+        S.text("functions.from_json", "schema", dict((n, v) for n, v, _ in bound)["schema"])
     check = _CHECKS.get(fname)
     if check:
         check(dict((n, v) for n, v, _ in bound))
@@ -240,6 +242,7 @@ def lit(col):
 @S.checked_function("functions.expr")
 def expr(str):
     _need(isinstance(str, builtins.str), "expr", "expr() takes a SQL string")
+    S.text("functions.expr", "expr", str)
     text, err = S.strip_sql(str)
     if err:
         from pyspark.errors import ParseException

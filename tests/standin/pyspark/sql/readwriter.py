@@ -66,6 +66,7 @@ class DataFrameReader:
         S.require(isinstance(schema, (StructType, str)), "DataFrameReader.schema",
                   "[NOT_STR_OR_STRUCT] Argument `schema` should be a str or struct type",
                   PySparkTypeError)
+        S.text("DataFrameReader.schema", "schema", schema)
         self._schema = schema
         return self
 

@@ -150,6 +150,7 @@ class SparkSession:
         if isinstance(schema, StructType):
             cols = [(f.name, f.dataType.simpleString()) for f in schema.fields]
         elif isinstance(schema, str):
+            S.text("SparkSession.createDataFrame", "schema", schema)
             cols = []
             for p in S.depth0_split(schema):
                 name, _, typ = p.replace(":", " ", 1).partition(" ")
@@ -183,6 +184,7 @@ class SparkSession:
                   % type(sqlQuery).__name__, PySparkTypeError)
         if kwargs:
             sqlQuery = _format_sql(sqlQuery, kwargs)
+        S.text("SparkSession.sql", "sql", sqlQuery)
         return _run_sql(self, sqlQuery, args)
 
 

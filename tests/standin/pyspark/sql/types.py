@@ -4,6 +4,7 @@ parser for DDL type strings (used by Column.cast and CREATE TABLE)."""
 import json
 import re
 
+import _standin as S
 from pyspark.errors import ParseException, PySparkTypeError
 
 __all__ = [
@@ -290,6 +291,7 @@ class StructType(DataType):
             self.fields.append(field)
         else:
             if isinstance(data_type, str):
+                S.text("StructType.add", "type", data_type)
                 data_type = _parse_datatype_string(data_type)
             self.fields.append(StructField(field, data_type, nullable, metadata))
         self.names = [f.name for f in self.fields]
