@@ -7,6 +7,7 @@ a JSON string, xml needs rowTag and cannot be written, Redshift needs a temp
 dir, pre/postactions may not contain newlines. Unknown format_options keys are
 refused (stricter than Glue, which ignores them)."""
 import json
+import datetime
 import re
 
 import _standin as S
@@ -107,6 +108,26 @@ class GlueLogger:
         S.event("log", level="error", message=str(message))
 
 
+def _one_value_query(ct, opts):
+    """The one-row queries a job runs on its Redshift target (does it
+    exist, its newest watermark) as (column, type, value): COUNT(*) is 1,
+    MAX()/MIN() the STANDIN_WATERMARK value, typed by its form."""
+    if ct != "redshift" or not opts.get("sampleQuery"):
+        return None
+    q = opts["sampleQuery"].strip()
+    m = re.match(r"(?is)^SELECT\s+COUNT\(\*\)(?:\s+AS\s+(\w+))?\s+FROM\s", q)
+    if m:
+        return (m.group(1) or "count", "bigint", 1)
+    m = re.match(r"(?is)^SELECT\s+(?:MAX|MIN)\(.+?\)(?:\s+AS\s+(\w+))?\s+FROM\s", q)
+    if m:
+        v = S.watermark_value(None)
+        typ = ("timestamp" if isinstance(v, datetime.datetime) else
+               "date" if isinstance(v, datetime.date) else
+               "bigint" if isinstance(v, int) else "string")
+        return (m.group(1) or "max", typ, v)
+    return None
+
+
 class GlueContext(SQLContext):
     Spark_SQL_Formats = {"parquet", "orc"}
 
@@ -199,6 +220,16 @@ class GlueContext(SQLContext):
                 S.require(opts.get("materializationDataset"), api,
                           "bigquery query needs materializationDataset", ValueError)
         key = _source_key(ct, opts)
+        one = _one_value_query(ct, opts)
+        if one is not None:
+            S.event("read", api=api, connection_type=connection_type,
+                    connection_options=opts, format=format, format_options=format_options,
+                    transformation_ctx=transformation_ctx,
+                    push_down_predicate=push_down_predicate,
+                    job_initialized=S.STATE.job_initialized, source=key)
+            name, typ, value = one
+            return DataFrame._new(self.spark_session, [(name, typ)], 1, key,
+                                  rows=[{name: value}])
         S.event("read", api=api, connection_type=connection_type, connection_options=opts,
                 format=format, format_options=format_options,
                 transformation_ctx=transformation_ctx, push_down_predicate=push_down_predicate,
