@@ -31,24 +31,64 @@ static bool shaped(const char *s, const char *pattern)
 	return true;
 }
 
-/* "YYYY-MM-DD"; a timestamp may add " HH:MM:SS" (or "THH:MM:SS") and a
- * fraction of a second.  Nothing else, no zone: the emitters write the
- * value as Spark and Athena TIMESTAMP literals, which read it the same
- * way only in this form. */
-static bool looks_like_date(const char *s, bool timestamp)
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+
+	while (n--)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/* Why s is not a date (or a timestamp), or NULL: "YYYY-MM-DD"; a timestamp
+ * may add " HH:MM:SS" (or "THH:MM:SS") and up to six digits of a second.
+ * Nothing else, no zone: the emitters write the value as DATE '…' and
+ * TIMESTAMP '…' in Spark, Trino and Redshift, which read it the same way
+ * only in this form, and refuse a day or a time that does not exist (a
+ * wrong one would fail the query, not the check). */
+static const char *date_problem(const char *s, bool timestamp)
 {
 	size_t i = 19;
+	int y, m;
 
 	if (strlen(s) < 10 || !shaped(s, "9999-99-99"))
-		return false;
+		return "not shaped";
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	if (m < 1 || m > 12 || num(s + 8, 2) < 1 || num(s + 8, 2) > days_in_month(y, m))
+		return "there is no such day";
 	if (s[10] == '\0')
-		return true;
+		return NULL;
 	if (!timestamp || (s[10] != ' ' && s[10] != 'T') || !shaped(s + 11, "99:99:99"))
-		return false;
+		return "not shaped";
+	if (num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 59)
+		return "there is no such time of day (00:00:00 to 23:59:59)";
 	if (s[i] == '.')
 		while (isdigit((unsigned char)s[++i]))
 			;
-	return s[i] == '\0' && s[i - 1] != '.';
+	if (s[i] != '\0' || s[i - 1] == '.')
+		return "not shaped";
+	if (i > 20 + 6)
+		return "timestamps hold microseconds: at most 6 digits after the second";
+	return NULL;
+}
+
+static size_t digits(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += isdigit((unsigned char)*s) != 0;
+	return n;
 }
 
 /* A comparison operand that fits col's type; fills lit. */
@@ -76,6 +116,12 @@ static bool literal(struct check_ctx *c, const struct model_column *col, const s
 					     "column '%s' is %s; '%s' is not a whole number", col->name,
 					     col->spark_type, v->u.num.text),
 				  "compare integer columns with whole numbers");
+			return false;
+		}
+		if (digits(v->u.num.text) > 38) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "'%s' has more than 38 digits", v->u.num.text),
+				  "Spark, Athena and Redshift decimals hold at most 38 digits");
 			return false;
 		}
 		lit->is_string = false;
@@ -106,13 +152,18 @@ static bool literal(struct check_ctx *c, const struct model_column *col, const s
 	lit->text = check_ctx_string(c, &v->u.str);
 	if (!lit->text)
 		return false;
-	if ((col->type == MT_DATE || col->type == MT_TIMESTAMP) &&
-	    !looks_like_date(lit->text, col->type == MT_TIMESTAMP)) {
-		diag_help(diag_error(c->ds, c->src, v->span, "'%s' is not a %s", lit->text,
-				     col->type == MT_DATE ? "date" : "timestamp"),
-			  col->type == MT_DATE ? "write \"YYYY-MM-DD\""
-					       : "write \"YYYY-MM-DD HH:MM:SS\", without a time zone");
-		return false;
+	if (col->type == MT_DATE || col->type == MT_TIMESTAMP) {
+		const char *why = date_problem(lit->text, col->type == MT_TIMESTAMP);
+
+		if (why && !strcmp(why, "not shaped"))
+			why = col->type == MT_DATE ? "write \"YYYY-MM-DD\""
+						   : "write \"YYYY-MM-DD HH:MM:SS\", without a time zone";
+		if (why) {
+			diag_help(diag_error(c->ds, c->src, v->span, "'%s' is not a %s", lit->text,
+					     col->type == MT_DATE ? "date" : "timestamp"),
+				  "%s", why);
+			return false;
+		}
 	}
 	lit->is_string = true;
 	return true;
@@ -164,8 +215,41 @@ static double num_value(const struct ast_value *v)
 	return v->kind == AST_VAL_NUMBER ? v->u.num.value : 0;
 }
 
+/* Whether a column can be named in the DQDL ruleset.  A name there is a
+ * quoted string, a rule parameter, which the reference parser (awslabs/dqdl)
+ * keeps as written: a \" or \\ escape would stay in the name, so a name
+ * with '"' or '\' has no spelling; and as a parameter of IsComplete or
+ * Completeness a name shaped like a date ("2024-01-31") or a time ("12:30",
+ * "9:30 AM") is read as a DATE or TIME token, which no parameter may be. */
+static bool dqdl_name(struct check_ctx *c, const struct span span, const char *name, bool param)
+{
+	size_t n = strlen(name);
+	bool shaped_like_time = (n == 10 && shaped(name, "9999-99-99")) ||
+				(n == 5 && shaped(name, "99:99")) ||
+				((n == 7 || n == 8) && (shaped(name, "9:99 AM") ||
+				 shaped(name, "9:99 PM") || shaped(name, "99:99 AM") ||
+				 shaped(name, "99:99 PM")));
+
+	if (strchr(name, '"') || strchr(name, '\\')) {
+		diag_help(diag_error(c->ds, c->src, span,
+				     "column '%s' cannot be named in a data quality rule", name),
+			  "DQDL keeps '\\' escapes in rule parameters, so a name with '\"' or "
+			  "'\\' has no DQDL spelling; rename the column (columns: NAME TYPE from "
+			  "\"source field\")");
+		return false;
+	}
+	if (param && shaped_like_time) {
+		diag_help(diag_error(c->ds, c->src, span,
+				     "column '%s' cannot be named in this data quality rule", name),
+			  "DQDL reads \"%s\" as a %s, not a column name; rename the column", name,
+			  n == 10 ? "date" : "time");
+		return false;
+	}
+	return true;
+}
+
 static bool columns_of(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr,
-		       const char *what)
+		       const char *what, bool param)
 {
 	size_t i, j;
 
@@ -173,7 +257,7 @@ static bool columns_of(struct check_ctx *c, const struct ast_rule *r, struct mod
 	for (i = 0; i < r->ncolumns; i++) {
 		const struct model_column *col = check_ctx_column_ref(c, &r->columns[i], what);
 
-		if (!col)
+		if (!col || !dqdl_name(c, r->columns[i].span, col->name, param))
 			return false;
 		for (j = 0; j < mr->ncolumns; j++) {
 			if (!strcmp(mr->columns[j], col->name)) {
@@ -199,7 +283,8 @@ static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct m
 	const struct model_column *col;
 	size_t i;
 
-	if (r->ncolumns != 1 || !(col = check_ctx_column_ref(c, &r->columns[0], "expected column")))
+	if (r->ncolumns != 1 || !(col = check_ctx_column_ref(c, &r->columns[0], "expected column")) ||
+	    !dqdl_name(c, r->columns[0].span, col->name, r->cmp == AST_CMP_NOT_NULL))
 		return false;
 	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
 	mr->columns[mr->ncolumns++] = col->name;
@@ -257,6 +342,13 @@ static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct m
 		}
 		break;
 	}
+	if (col->type == MT_BOOLEAN && r->cmp != AST_CMP_EQ && r->cmp != AST_CMP_NE &&
+	    r->cmp != AST_CMP_IN) {
+		diag_help(diag_error(c->ds, c->src, r->span,
+				     "column '%s' is boolean; booleans have no order", col->name),
+			  "compare it with = or !=, like: expect %s = true", col->name);
+		return false;
+	}
 	for (i = 0; i < r->nvalues; i++)
 		if (!literal(c, col, &r->values[i], &mr->values[i]))
 			return false;
@@ -283,10 +375,218 @@ static bool check_expect(struct check_ctx *c, const struct ast_rule *r, struct m
 	return true;
 }
 
+/* What one item of a validate block gives. */
+enum item { ITEM_SETTING, ITEM_RULE, ITEM_BAD };
+
+struct seen {
+	const struct ast_rule *sample, *failure;
+};
+
+static enum item check_sample(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr,
+			      struct seen *seen)
+{
+	(void)mr;
+	if (seen->sample) {
+		struct diag *d = diag_error(c->ds, c->src, r->span, "duplicate 'sample'");
+
+		diag_note(d, c->src, seen->sample->span, "first set here");
+		diag_help(d, "keep one 'sample'");
+		return ITEM_BAD;
+	}
+	seen->sample = r;
+	if (!r->sample.is_int || r->sample.overflow || r->sample.ival < 1 || r->sample.ival > 1000)
+		diag_help(diag_error(c->ds, c->src, r->sample.span, "sample size %s is out of range",
+				     r->sample.text),
+			  "sample 1 to 1000 rows");
+	else
+		c->mp->validation.sample = (int)r->sample.ival;
+	return ITEM_SETTING;
+}
+
+static enum item check_on_failure(struct check_ctx *c, const struct ast_rule *r,
+				  struct model_rule *mr, struct seen *seen)
+{
+	static const char *const acts[] = { "fail", "warn" };
+
+	(void)mr;
+	if (seen->failure) {
+		struct diag *d = diag_error(c->ds, c->src, r->span, "duplicate 'on failure'");
+
+		diag_note(d, c->src, seen->failure->span, "first set here");
+		diag_help(d, "keep one 'on failure'");
+		return ITEM_BAD;
+	}
+	seen->failure = r;
+	if (!strcmp(r->action.text, "fail"))
+		c->mp->validation.fail_on_error = true;
+	else if (!strcmp(r->action.text, "warn"))
+		c->mp->validation.fail_on_error = false;
+	else
+		check_ctx_unknown(c, r->action.span, "failure action", r->action.text, acts, 2);
+	return ITEM_SETTING;
+}
+
+/* The numbers of a row_count or completeness rule; ok(v) says whether one
+ * fits. */
+static bool metric_values(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr,
+			  bool (*ok)(const struct ast_value *v), const char *what,
+			  const char *example)
+{
+	size_t j;
+
+	mr->values = arena_array(c->a, r->nvalues, sizeof(*mr->values));
+	for (j = 0; j < r->nvalues; j++) {
+		const struct ast_value *val = &r->values[j];
+
+		if (!ok(val)) {
+			diag_help(diag_error(c->ds, c->src, val->span, "%s", what), "%s", example);
+			return false;
+		}
+		mr->values[mr->nvalues++].text = val->u.num.text;
+	}
+	return true;
+}
+
+static bool row_count_ok(const struct ast_value *v)
+{
+	return v->kind == AST_VAL_NUMBER && v->u.num.is_int && v->u.num.ival >= 0 &&
+	       !v->u.num.overflow;
+}
+
+static enum item check_row_count(struct check_ctx *c, const struct ast_rule *r,
+				 struct model_rule *mr, struct seen *seen)
+{
+	(void)seen;
+	if (r->matches_source) {
+		mr->kind = MR_ROW_COUNT_MATCHES_SOURCE;
+		return ITEM_RULE;
+	}
+	mr->kind = MR_ROW_COUNT;
+	mr->cmp = cmp_map[r->cmp];
+	if (r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES || r->cmp == AST_CMP_NOT_NULL ||
+	    !r->nvalues) {
+		diag_help(diag_error(c->ds, c->src, r->span, "malformed 'row_count'"),
+			  "write 'row_count matches source' or 'row_count >= N'");
+		return ITEM_BAD;
+	}
+	if (!metric_values(c, r, mr, row_count_ok, "row counts are whole numbers >= 0",
+			   "write, for example, row_count >= 1"))
+		return ITEM_BAD;
+	if (r->cmp == AST_CMP_BETWEEN &&
+	    (r->nvalues != 2 || r->values[0].u.num.ival > r->values[1].u.num.ival)) {
+		diag_help(diag_error(c->ds, c->src, r->span, "'between' bounds are reversed"),
+			  "write the lower bound first");
+		return ITEM_BAD;
+	}
+	return ITEM_RULE;
+}
+
+static enum item check_not_null(struct check_ctx *c, const struct ast_rule *r,
+				struct model_rule *mr, struct seen *seen)
+{
+	(void)seen;
+	mr->kind = MR_NOT_NULL;
+	return columns_of(c, r, mr, "not_null column", true) ? ITEM_RULE : ITEM_BAD;
+}
+
+static enum item check_unique(struct check_ctx *c, const struct ast_rule *r, struct model_rule *mr,
+			      struct seen *seen)
+{
+	(void)seen;
+	mr->kind = MR_UNIQUE;
+	return columns_of(c, r, mr, "unique column", false) ? ITEM_RULE : ITEM_BAD;
+}
+
+static enum item check_expect_item(struct check_ctx *c, const struct ast_rule *r,
+				   struct model_rule *mr, struct seen *seen)
+{
+	(void)seen;
+	mr->kind = MR_EXPECT;
+	return check_expect(c, r, mr) ? ITEM_RULE : ITEM_BAD;
+}
+
+static enum item check_freshness(struct check_ctx *c, const struct ast_rule *r,
+				 struct model_rule *mr, struct seen *seen)
+{
+	const struct model_column *col;
+
+	(void)seen;
+	mr->kind = MR_FRESHNESS;
+	if (r->ncolumns != 1 || !(col = check_ctx_column_ref(c, &r->columns[0], "freshness column")))
+		return ITEM_BAD;
+	if (col->type != MT_DATE && col->type != MT_TIMESTAMP) {
+		diag_help(diag_error(c->ds, c->src, r->columns[0].span,
+				     "freshness needs a date or timestamp column; '%s' is %s",
+				     col->name, col->spark_type),
+			  "name a column that records when the row happened");
+		return ITEM_BAD;
+	}
+	if (r->within.overflow || r->within.seconds <= 0) {
+		diag_help(diag_error(c->ds, c->src, r->within.span,
+				     "freshness window must be positive"),
+			  "write: freshness %s within 1d", col->name);
+		return ITEM_BAD;
+	}
+	if (!dqdl_name(c, r->columns[0].span, col->name, false))
+		return ITEM_BAD;
+	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
+	mr->columns[mr->ncolumns++] = col->name;
+	mr->seconds = r->within.seconds;
+	return ITEM_RULE;
+}
+
+static bool fraction_ok(const struct ast_value *v)
+{
+	return v->kind == AST_VAL_NUMBER && v->u.num.value >= 0 && v->u.num.value <= 1;
+}
+
+static enum item check_completeness(struct check_ctx *c, const struct ast_rule *r,
+				    struct model_rule *mr, struct seen *seen)
+{
+	const struct model_column *col;
+	struct strbuf example = STRBUF_INIT;
+	bool ok;
+
+	(void)seen;
+	mr->kind = MR_COMPLETENESS;
+	if (r->ncolumns != 1 ||
+	    !(col = check_ctx_column_ref(c, &r->columns[0], "completeness column")))
+		return ITEM_BAD;
+	mr->cmp = cmp_map[r->cmp];
+	if (r->nvalues < 1 || r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||
+	    r->cmp == AST_CMP_NOT_NULL) {
+		diag_help(diag_error(c->ds, c->src, r->span, "malformed 'completeness'"),
+			  "write: completeness %s >= 0.95", col->name);
+		return ITEM_BAD;
+	}
+	strbuf_addf(&example, "write, for example, completeness %s >= 0.95", col->name);
+	ok = metric_values(c, r, mr, fraction_ok, "completeness is a fraction from 0 to 1",
+			   example.buf);
+	strbuf_release(&example);
+	if (!ok || !dqdl_name(c, r->columns[0].span, col->name, true))
+		return ITEM_BAD;
+	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
+	mr->columns[mr->ncolumns++] = col->name;
+	return ITEM_RULE;
+}
+
+/* One reader per kind of validate item, by AST kind. */
+static enum item (*const item_checks[])(struct check_ctx *c, const struct ast_rule *r,
+					struct model_rule *mr, struct seen *seen) = {
+	[AST_RULE_ROW_COUNT] = check_row_count,
+	[AST_RULE_NOT_NULL] = check_not_null,
+	[AST_RULE_UNIQUE] = check_unique,
+	[AST_RULE_EXPECT] = check_expect_item,
+	[AST_RULE_FRESHNESS] = check_freshness,
+	[AST_RULE_SAMPLE] = check_sample,
+	[AST_RULE_ON_FAILURE] = check_on_failure,
+	[AST_RULE_COMPLETENESS] = check_completeness,
+};
+
 void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_default)
 {
 	struct model_validation *v = &c->mp->validation;
-	const struct ast_rule *seen_sample = NULL, *seen_failure = NULL;
+	struct seen seen = { NULL, NULL };
 	size_t i;
 
 	if (!is_default)
@@ -294,7 +594,6 @@ void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_de
 	for (i = 0; i < cl->u.validate.nitems; i++) {
 		const struct ast_rule *r = &cl->u.validate.items[i];
 		struct model_rule mr;
-		bool ok = false;
 
 		memset(&mr, 0, sizeof(mr));
 		if (is_default && r->kind != AST_RULE_SAMPLE && r->kind != AST_RULE_ON_FAILURE) {
@@ -304,156 +603,7 @@ void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_de
 				  "pipeline's validate block");
 			continue;
 		}
-		switch (r->kind) {
-		case AST_RULE_SAMPLE:
-			if (seen_sample) {
-				struct diag *d = diag_error(c->ds, c->src, r->span, "duplicate 'sample'");
-				diag_note(d, c->src, seen_sample->span, "first set here");
-				diag_help(d, "keep one 'sample'");
-				break;
-			}
-			seen_sample = r;
-			if (!r->sample.is_int || r->sample.overflow || r->sample.ival < 1 ||
-			    r->sample.ival > 1000)
-				diag_help(diag_error(c->ds, c->src, r->sample.span,
-						     "sample size %s is out of range", r->sample.text),
-					  "sample 1 to 1000 rows");
-			else
-				v->sample = (int)r->sample.ival;
-			continue;
-		case AST_RULE_ON_FAILURE:
-			if (seen_failure) {
-				struct diag *d = diag_error(c->ds, c->src, r->span,
-							    "duplicate 'on failure'");
-				diag_note(d, c->src, seen_failure->span, "first set here");
-				diag_help(d, "keep one 'on failure'");
-				break;
-			}
-			seen_failure = r;
-			if (!strcmp(r->action.text, "fail")) {
-				v->fail_on_error = true;
-			} else if (!strcmp(r->action.text, "warn")) {
-				v->fail_on_error = false;
-			} else {
-				static const char *const acts[] = { "fail", "warn" };
-
-				check_ctx_unknown(c, r->action.span, "failure action",
-						  r->action.text, acts, 2);
-			}
-			continue;
-		case AST_RULE_ROW_COUNT:
-			if (r->matches_source) {
-				mr.kind = MR_ROW_COUNT_MATCHES_SOURCE;
-				ok = true;
-				break;
-			}
-			mr.kind = MR_ROW_COUNT;
-			mr.cmp = cmp_map[r->cmp];
-			if (r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||
-			    r->cmp == AST_CMP_NOT_NULL || !r->nvalues) {
-				diag_help(diag_error(c->ds, c->src, r->span, "malformed 'row_count'"),
-					  "write 'row_count matches source' or 'row_count >= N'");
-				break;
-			}
-			mr.values = arena_array(c->a, r->nvalues, sizeof(*mr.values));
-			ok = true;
-			for (size_t j = 0; j < r->nvalues && ok; j++) {
-				const struct ast_value *val = &r->values[j];
-
-				if (val->kind != AST_VAL_NUMBER || !val->u.num.is_int ||
-				    val->u.num.ival < 0 || val->u.num.overflow) {
-					diag_help(diag_error(c->ds, c->src, val->span,
-							     "row counts are whole numbers >= 0"),
-						  "write, for example, row_count >= 1");
-					ok = false;
-				} else {
-					mr.values[mr.nvalues].text = val->u.num.text;
-					mr.nvalues++;
-				}
-			}
-			if (ok && r->cmp == AST_CMP_BETWEEN &&
-			    (r->nvalues != 2 || r->values[0].u.num.ival > r->values[1].u.num.ival)) {
-				diag_help(diag_error(c->ds, c->src, r->span,
-						     "'between' bounds are reversed"),
-					  "write the lower bound first");
-				ok = false;
-			}
-			break;
-		case AST_RULE_NOT_NULL:
-			mr.kind = MR_NOT_NULL;
-			ok = columns_of(c, r, &mr, "not_null column");
-			break;
-		case AST_RULE_UNIQUE:
-			mr.kind = MR_UNIQUE;
-			ok = columns_of(c, r, &mr, "unique column");
-			break;
-		case AST_RULE_EXPECT:
-			mr.kind = MR_EXPECT;
-			ok = check_expect(c, r, &mr);
-			break;
-		case AST_RULE_FRESHNESS: {
-			const struct model_column *col;
-
-			mr.kind = MR_FRESHNESS;
-			if (r->ncolumns != 1 ||
-			    !(col = check_ctx_column_ref(c, &r->columns[0], "freshness column")))
-				break;
-			if (col->type != MT_DATE && col->type != MT_TIMESTAMP) {
-				diag_help(diag_error(c->ds, c->src, r->columns[0].span,
-						     "freshness needs a date or timestamp column; '%s' "
-						     "is %s", col->name, col->spark_type),
-					  "name a column that records when the row happened");
-				break;
-			}
-			if (r->within.overflow || r->within.seconds <= 0) {
-				diag_help(diag_error(c->ds, c->src, r->within.span,
-						     "freshness window must be positive"),
-					  "write: freshness %s within 1d", col->name);
-				break;
-			}
-			mr.columns = arena_array(c->a, 1, sizeof(*mr.columns));
-			mr.columns[mr.ncolumns++] = col->name;
-			mr.seconds = r->within.seconds;
-			ok = true;
-			break;
-		}
-		case AST_RULE_COMPLETENESS: {
-			const struct model_column *col;
-
-			mr.kind = MR_COMPLETENESS;
-			if (r->ncolumns != 1 ||
-			    !(col = check_ctx_column_ref(c, &r->columns[0], "completeness column")))
-				break;
-			mr.cmp = cmp_map[r->cmp];
-			if (r->nvalues < 1 || r->cmp == AST_CMP_IN || r->cmp == AST_CMP_MATCHES ||
-			    r->cmp == AST_CMP_NOT_NULL) {
-				diag_help(diag_error(c->ds, c->src, r->span,
-						     "malformed 'completeness'"),
-					  "write: completeness %s >= 0.95", col->name);
-				break;
-			}
-			mr.values = arena_array(c->a, r->nvalues, sizeof(*mr.values));
-			ok = true;
-			for (size_t j = 0; j < r->nvalues && ok; j++) {
-				const struct ast_value *val = &r->values[j];
-
-				if (val->kind != AST_VAL_NUMBER || val->u.num.value < 0 ||
-				    val->u.num.value > 1) {
-					diag_help(diag_error(c->ds, c->src, val->span,
-							     "completeness is a fraction from 0 to 1"),
-						  "write, for example, completeness %s >= 0.95",
-						  col->name);
-					ok = false;
-				} else {
-					mr.values[mr.nvalues++].text = val->u.num.text;
-				}
-			}
-			mr.columns = arena_array(c->a, 1, sizeof(*mr.columns));
-			mr.columns[mr.ncolumns++] = col->name;
-			break;
-		}
-		}
-		if (ok && !is_default) {
+		if (item_checks[r->kind](c, r, &mr, &seen) == ITEM_RULE && !is_default) {
 			mr.span = r->span;
 			v->rules[v->nrules++] = mr;
 		}

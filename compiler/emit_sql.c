@@ -6,7 +6,6 @@
 #include "emit.h"
 
 #include <assert.h>
-#include <inttypes.h>
 #include <string.h>
 
 #include "escape.h"
@@ -57,6 +56,110 @@ static const struct model_column *column_of(const struct model_pipeline *p, cons
 	return &p->columns[i];
 }
 
+/* ---- The three SQL dialects ----
+ *
+ * The same predicates are written in Spark SQL (the CustomSql queries of
+ * the ruleset), Athena engine v3 (Trino) and Redshift.  What differs is in
+ * one table; docs/language.md ("Literals per engine") gives the reasons:
+ *   - strings: Trino doubles a quote and reads a backslash as itself;
+ *     Redshift doubles a quote and reads a backslash as an escape, so it is
+ *     doubled too; Spark needs a backslash before a quote, and a backslash
+ *     inside a DQDL string is not a safe character (see spark_string), so
+ *     a quote, a double quote, a backslash or a control character is
+ *     spelled chr(N) and the pieces joined with concat();
+ *   - a number with a fraction is DECIMAL '1.50' in Trino (exact, whatever
+ *     the session's parse_decimal_literals_as_double says), plain 1.50 in
+ *     Spark and Redshift, where it is an exact numeric already;
+ *   - dates DATE 'YYYY-MM-DD' and timestamps TIMESTAMP 'YYYY-MM-DD
+ *     HH:MM:SS[.ffffff]' in all three: none converts a string to a date
+ *     implicitly (Trino: "Cannot apply operator: date > varchar(10)");
+ *     the columns have no time zone (Athena timestamp(6), Redshift
+ *     TIMESTAMP, Spark's session time zone is UTC in Glue);
+ *   - booleans TRUE and FALSE;
+ *   - a whole-value regular expression match, counting a row, the current
+ *     time minus some seconds, a DOUBLE, a random order. */
+struct dialect {
+	void (*ident)(struct strbuf *out, const char *s);
+	void (*string)(struct strbuf *out, const char *s);
+	bool typed_decimal;		/* DECIMAL '1.50' */
+	const char *match_open, *match_mid, *match_close;	/* OPEN col MID 're' CLOSE */
+	const char *count_open, *count_close;	/* rows where a predicate holds */
+	const char *interval;		/* now minus %lld seconds */
+	const char *dbl, *random;
+};
+
+/* A Spark SQL string literal whose DQDL spelling needs no escape: the
+ * DQDL lexer reads \" and \\ inside a quoted string, but the reference
+ * parser (awslabs/dqdl DQDLParserListener) keeps rule parameters, the
+ * CustomSql statement included, as written, escapes and all.  A statement
+ * without a double quote or a backslash reads the same either way, so the
+ * characters that Spark would escape with a backslash are written as
+ * chr(N): 'it', chr(39), 's' joined by concat(). */
+static bool spark_special(unsigned char c)
+{
+	return c == '\'' || c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+}
+
+static void spark_string(struct strbuf *out, const char *s)
+{
+	struct strbuf parts = STRBUF_INIT;
+	size_t n = 0, len;
+	const char *p = s;
+
+	while (*p) {
+		if (n++)
+			strbuf_addstr(&parts, ", ");
+		if (spark_special((unsigned char)*p)) {
+			strbuf_addf(&parts, "chr(%u)", (unsigned char)*p++);
+			continue;
+		}
+		for (len = 0; p[len] && !spark_special((unsigned char)p[len]); len++)
+			;
+		{
+			char *piece = xstrndup(p, len);
+
+			escape_spark_string(&parts, piece);
+			free(piece);
+		}
+		p += len;
+	}
+	if (n == 0)
+		strbuf_addstr(out, "''");
+	else if (n == 1)
+		strbuf_addstr(out, parts.buf);
+	else
+		strbuf_addf(out, "concat(%s)", parts.buf);
+	strbuf_release(&parts);
+}
+
+static const struct dialect spark = {
+	escape_spark_ident, spark_string, false,
+	"", " RLIKE ", "",
+	"COUNT_IF(", ")",
+	"current_timestamp() - INTERVAL %lld SECOND",
+	"DOUBLE", "rand()",
+};
+
+/* Athena engine v3 (Trino). */
+static const struct dialect athena = {
+	escape_athena_ident, escape_athena_string, true,
+	"regexp_like(", ", ", ")",
+	"COUNT_IF(", ")",
+	"current_timestamp - INTERVAL '%lld' SECOND",
+	"DOUBLE", "rand()",
+};
+
+/* Redshift: REGEXP_COUNT with 'p' reads the pattern as a Perl-compatible
+ * regular expression (the POSIX ~ has no (?:…)); GETDATE() is the current
+ * time as a TIMESTAMP, in UTC. */
+static const struct dialect redshift = {
+	escape_redshift_ident, escape_redshift_string, false,
+	"REGEXP_COUNT(", ", ", ", 1, 'p') > 0",
+	"COUNT(CASE WHEN ", " THEN 1 END)",
+	"GETDATE() - INTERVAL '%lld seconds'",
+	"DOUBLE PRECISION", "RANDOM()",
+};
+
 /* A timestamp literal written with its time part, "YYYY-MM-DD HH:MM:SS",
  * the date alone meaning midnight. */
 static void timestamp_text(struct strbuf *out, const char *s)
@@ -66,16 +169,19 @@ static void timestamp_text(struct strbuf *out, const char *s)
 	strbuf_addstr(out, s[10] ? s + 11 : "00:00:00");
 }
 
-/* The typed SQL literal of v for a column of type t, in Spark SQL (DQDL's
- * CustomSql) or Athena (validate.sql): both spell DATE '…' and
- * TIMESTAMP '…'; they differ in string escapes. */
+/* The typed SQL literal of v for a column of type t. */
 static void sql_value(struct strbuf *out, const struct model_literal *v, enum model_type t,
-		      bool spark)
+		      const struct dialect *d)
 {
 	struct strbuf ts = STRBUF_INIT;
 
 	if (!v->is_string) {
-		strbuf_addstr(out, v->text);
+		if (t == MT_BOOLEAN)
+			strbuf_addstr(out, !strcmp(v->text, "true") ? "TRUE" : "FALSE");
+		else if (d->typed_decimal && strchr(v->text, '.'))
+			strbuf_addf(out, "DECIMAL '%s'", v->text);
+		else
+			strbuf_addstr(out, v->text);
 		return;
 	}
 	if (t == MT_DATE)
@@ -84,50 +190,42 @@ static void sql_value(struct strbuf *out, const struct model_literal *v, enum mo
 		strbuf_addstr(out, "TIMESTAMP ");
 		timestamp_text(&ts, v->text);
 	}
-	if (spark)
-		escape_spark_string(out, ts.len ? ts.buf : v->text);
-	else
-		escape_athena_string(out, ts.len ? ts.buf : v->text);
+	d->string(out, ts.len ? ts.buf : v->text);
 	strbuf_release(&ts);
 }
 
-/* The predicate a good row satisfies on column col (already quoted),
- * written in Spark SQL or Athena SQL. */
+/* The predicate a good row satisfies on column col (already quoted). */
 static void sql_pred(struct strbuf *out, const char *col, const struct model_rule *r,
-		     enum model_type t, bool spark)
+		     enum model_type t, const struct dialect *d)
 {
 	size_t i;
 
 	switch (r->cmp) {
 	case MC_BETWEEN:
 		strbuf_addf(out, "%s BETWEEN ", col);
-		sql_value(out, &r->values[0], t, spark);
+		sql_value(out, &r->values[0], t, d);
 		strbuf_addstr(out, " AND ");
-		sql_value(out, &r->values[1], t, spark);
+		sql_value(out, &r->values[1], t, d);
 		return;
 	case MC_IN:
 		strbuf_addf(out, "%s IN (", col);
 		for (i = 0; i < r->nvalues; i++) {
 			if (i)
 				strbuf_addstr(out, ", ");
-			sql_value(out, &r->values[i], t, spark);
+			sql_value(out, &r->values[i], t, d);
 		}
 		strbuf_addch(out, ')');
 		return;
 	case MC_MATCHES: {
 		/* matches is a whole-value match (Java's String.matches);
-		 * RLIKE and regexp_like find the pattern anywhere: anchor it. */
+		 * RLIKE, regexp_like and REGEXP_COUNT find the pattern
+		 * anywhere: anchor it. */
 		struct strbuf re = STRBUF_INIT;
 
 		strbuf_addf(&re, "^(?:%s)$", r->values[0].text);
-		if (spark) {
-			strbuf_addf(out, "%s RLIKE ", col);
-			escape_spark_string(out, re.buf);
-		} else {
-			strbuf_addf(out, "regexp_like(%s, ", col);
-			escape_athena_string(out, re.buf);
-			strbuf_addch(out, ')');
-		}
+		strbuf_addf(out, "%s%s%s", d->match_open, col, d->match_mid);
+		d->string(out, re.buf);
+		strbuf_addstr(out, d->match_close);
 		strbuf_release(&re);
 		return;
 	}
@@ -136,11 +234,11 @@ static void sql_pred(struct strbuf *out, const char *col, const struct model_rul
 		return;
 	case MC_NE:
 		strbuf_addf(out, "%s <> ", col);
-		sql_value(out, &r->values[0], t, spark);
+		sql_value(out, &r->values[0], t, d);
 		return;
 	default:
 		strbuf_addf(out, "%s %s ", col, cmp_ops[r->cmp]);
-		sql_value(out, &r->values[0], t, spark);
+		sql_value(out, &r->values[0], t, d);
 		return;
 	}
 }
@@ -148,10 +246,10 @@ static void sql_pred(struct strbuf *out, const char *col, const struct model_rul
 /* The rows breaking an expect rule: c has a value and the value fails the
  * predicate (NULL rows never count, see above). */
 static void sql_violation(struct strbuf *out, const char *col, const struct model_rule *r,
-			  enum model_type t, bool spark)
+			  enum model_type t, const struct dialect *d)
 {
 	strbuf_addf(out, "%s IS NOT NULL AND NOT (", col);
-	sql_pred(out, col, r, t, spark);
+	sql_pred(out, col, r, t, d);
 	strbuf_addch(out, ')');
 }
 
@@ -191,17 +289,14 @@ static void dqdl_custom_count(struct strbuf *out, size_t *n, const char *where, 
 /* The key of a unique rule, for both dialects: "a IS NOT NULL AND b IS NOT
  * NULL" in where, "a, b" in group. */
 static void key_clauses(struct strbuf *where, struct strbuf *group, const struct model_rule *r,
-			bool spark)
+			const struct dialect *d)
 {
 	struct strbuf c = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < r->ncolumns; i++) {
 		strbuf_reset(&c);
-		if (spark)
-			escape_spark_ident(&c, r->columns[i]);
-		else
-			escape_athena_ident(&c, r->columns[i]);
+		d->ident(&c, r->columns[i]);
 		strbuf_addf(where, "%s%s IS NOT NULL", i ? " AND " : "", c.buf);
 		strbuf_addf(group, "%s%s", i ? ", " : "", c.buf);
 	}
@@ -215,7 +310,7 @@ static void dqdl_unique(struct strbuf *out, size_t *n, const struct model_rule *
 {
 	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT, q = STRBUF_INIT;
 
-	key_clauses(&w, &g, r, true);
+	key_clauses(&w, &g, r, &spark);
 	strbuf_addf(&q, "SELECT COUNT(*) FROM (SELECT 1 FROM primary WHERE %s GROUP BY %s "
 			"HAVING COUNT(*) > 1) AS duplicates", w.buf, g.buf);
 	dqdl_custom(out, n, q.buf, "= 0");
@@ -238,7 +333,7 @@ static void dqdl_expect(struct strbuf *out, size_t *n, const struct model_pipeli
 		return;
 	}
 	escape_spark_ident(&c, col);
-	sql_violation(&q, c.buf, r, column_of(p, col)->type, true);
+	sql_violation(&q, c.buf, r, column_of(p, col)->type, &spark);
 	dqdl_custom_count(out, n, q.buf, "= 0");
 	strbuf_release(&q);
 	strbuf_release(&c);
@@ -274,7 +369,8 @@ static void dqdl_freshness(struct strbuf *out, size_t *n, const struct model_rul
 	struct strbuf w = STRBUF_INIT;
 
 	escape_spark_ident(&w, col);
-	strbuf_addf(&w, " >= current_timestamp() - INTERVAL %" PRId64 " SECOND", r->seconds);
+	strbuf_addstr(&w, " >= ");
+	strbuf_addf(&w, spark.interval, (long long)r->seconds);
 	dqdl_custom_count(out, n, w.buf, "> 0");
 	strbuf_release(&w);
 }
@@ -329,12 +425,19 @@ size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
 	return n;
 }
 
-/* ---- validate.sql ---- */
 
-static void quoted(struct strbuf *sb, const char *name)
+/* ---- validate.sql: one statement per check, in the target's dialect ---- */
+
+struct vsql {
+	const struct dialect *d;
+	const struct model_pipeline *p;
+	const char *t;			/* the target table, quoted */
+};
+
+static void quoted(struct strbuf *sb, const struct dialect *d, const char *name)
 {
 	strbuf_reset(sb);
-	escape_athena_ident(sb, name);
+	d->ident(sb, name);
 }
 
 /* A SQL comment line: the text is ours, but names in it come from the user,
@@ -353,76 +456,71 @@ static void comment(struct strbuf *out, const char *fmt_prefix, const char *name
 	strbuf_addch(out, '\n');
 }
 
-/* ---- validate.sql: one statement per rule (per column for column rules),
- * each saying whether the rule held ---- */
-
-static void sql_row_count(struct strbuf *out, const struct model_pipeline *p,
-			  const struct model_rule *r, const char *col, const char *t)
+/* COUNT_IF(pred) or its spelling */
+static void count_if(struct strbuf *out, const struct dialect *d, const char *pred)
 {
-	(void)p;
-	(void)col;
-	strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-	sql_pred(out, "COUNT(*)", r, MT_BIGINT, false);
-	strbuf_addf(out, " AS passed\nFROM %s;\n", t);
+	strbuf_addf(out, "%s%s%s", d->count_open, pred, d->count_close);
 }
 
-static void sql_unique(struct strbuf *out, const struct model_pipeline *p,
-		       const struct model_rule *r, const char *col, const char *t)
+static void sql_row_count(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
+			  const char *col)
+{
+	(void)col;
+	strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
+	sql_pred(out, "COUNT(*)", r, MT_BIGINT, v->d);
+	strbuf_addf(out, " AS passed\nFROM %s;\n", v->t);
+}
+
+static void sql_unique(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
+		       const char *col)
 {
 	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
 
-	(void)p;
 	(void)col;
-	key_clauses(&w, &g, r, false);
+	key_clauses(&w, &g, r, v->d);
 	strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null are not "
 			   "checked)\n");
 	strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
-			 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, t, w.buf, g.buf);
+			 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, v->t, w.buf, g.buf);
 	strbuf_release(&w);
 	strbuf_release(&g);
 }
 
-static void sql_expect(struct strbuf *out, const struct model_pipeline *p,
-		       const struct model_rule *r, const char *col, const char *t)
+static void sql_expect(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
+		       const char *col)
 {
-	struct strbuf q = STRBUF_INIT;
-	size_t i;
+	struct strbuf pred = STRBUF_INIT;
 
 	if (r->cmp == MC_NOT_NULL)	/* in the null checks */
 		return;
-	for (i = 0; i < r->ncolumns; i++) {
-		quoted(&q, r->columns[i]);
-		strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
-				   "not_null's business)\nSELECT COUNT_IF(");
-		sql_violation(out, q.buf, r, column_of(p, r->columns[i])->type, false);
-		strbuf_addf(out, ") AS violations\nFROM %s;\n", t);
-	}
-	strbuf_release(&q);
-	(void)col;
+	sql_violation(&pred, col, r, column_of(v->p, r->columns[0])->type, v->d);
+	strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
+			   "not_null's business)\nSELECT ");
+	count_if(out, v->d, pred.buf);
+	strbuf_addf(out, " AS violations\nFROM %s;\n", v->t);
+	strbuf_release(&pred);
 }
 
-static void sql_freshness(struct strbuf *out, const struct model_pipeline *p,
-			  const struct model_rule *r, const char *col, const char *t)
+static void sql_freshness(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
+			  const char *col)
 {
-	(void)p;
 	strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
-	strbuf_addf(out, "SELECT MAX(%s) AS latest,\n"
-			 "  COALESCE(MAX(%s) >= current_timestamp - INTERVAL '%" PRId64
-			 "' SECOND, false) AS fresh\nFROM %s;\n", col, col, r->seconds, t);
+	strbuf_addf(out, "SELECT MAX(%s) AS latest,\n  COALESCE(MAX(%s) >= ", col, col);
+	strbuf_addf(out, v->d->interval, (long long)r->seconds);
+	strbuf_addf(out, ", false) AS fresh\nFROM %s;\n", v->t);
 }
 
-static void sql_completeness(struct strbuf *out, const struct model_pipeline *p,
-			     const struct model_rule *r, const char *col, const char *t)
+static void sql_completeness(struct strbuf *out, const struct vsql *v,
+			     const struct model_rule *r, const char *col)
 {
 	struct strbuf share = STRBUF_INIT;
 
-	(void)p;
-	strbuf_addf(&share, "CAST(COUNT(%s) AS DOUBLE) / NULLIF(COUNT(*), 0)", col);
+	strbuf_addf(&share, "CAST(COUNT(%s) AS %s) / NULLIF(COUNT(*), 0)", col, v->d->dbl);
 	strbuf_addstr(out, "\n-- completeness (share of non-null values; an empty table "
 			   "fails)\n");
 	strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
-	sql_pred(out, share.buf, r, MT_DOUBLE, false);
-	strbuf_addf(out, ", false) AS passed\nFROM %s;\n", t);
+	sql_pred(out, share.buf, r, MT_DOUBLE, v->d);
+	strbuf_addf(out, ", false) AS passed\nFROM %s;\n", v->t);
 	strbuf_release(&share);
 }
 
@@ -430,21 +528,20 @@ static void sql_completeness(struct strbuf *out, const struct model_pipeline *p,
  * the column quoted, the others once.  Row counts against the source and
  * null checks are written before, for all rules at once. */
 static const struct {
-	void (*write)(struct strbuf *out, const struct model_pipeline *p,
-		      const struct model_rule *r, const char *col, const char *t);
+	void (*write)(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
+		      const char *col);
 	bool per_column;
 } sql_rules[] = {
 	[MR_ROW_COUNT_MATCHES_SOURCE] = { NULL, false },
 	[MR_ROW_COUNT] = { sql_row_count, false },
 	[MR_NOT_NULL] = { NULL, false },
 	[MR_UNIQUE] = { sql_unique, false },
-	[MR_EXPECT] = { sql_expect, false },
+	[MR_EXPECT] = { sql_expect, true },
 	[MR_FRESHNESS] = { sql_freshness, true },
 	[MR_COMPLETENESS] = { sql_completeness, true },
 };
 
-static void sql_rule(struct strbuf *out, const struct model_pipeline *p,
-		     const struct model_rule *r, const char *t)
+static void sql_rule(struct strbuf *out, const struct vsql *v, const struct model_rule *r)
 {
 	struct strbuf col = STRBUF_INIT;
 	size_t i;
@@ -452,66 +549,51 @@ static void sql_rule(struct strbuf *out, const struct model_pipeline *p,
 	if (!sql_rules[r->kind].write)
 		return;
 	if (!sql_rules[r->kind].per_column)
-		sql_rules[r->kind].write(out, p, r, NULL, t);
+		sql_rules[r->kind].write(out, v, r, NULL);
 	for (i = 0; sql_rules[r->kind].per_column && i < r->ncolumns; i++) {
-		quoted(&col, r->columns[i]);
-		sql_rules[r->kind].write(out, p, r, col.buf, t);
+		quoted(&col, v->d, r->columns[i]);
+		sql_rules[r->kind].write(out, v, r, col.buf);
 	}
 	strbuf_release(&col);
 }
 
-void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
-		       struct strbuf *out)
+/* row_count matches source: the job compares each run's rows written with
+ * its rows read; the whole tables compare the same way only when every run
+ * rewrites the whole target from the whole source, and the source is a
+ * table the same engine can read. */
+static void sql_matches_source(struct strbuf *out, const struct vsql *v)
 {
-	const char *t = p->target.athena_ident;
-	struct strbuf col = STRBUF_INIT;
-	const char **nn = NULL;
-	size_t i, k, nnn = 0;
-
-	(void)mp;
-	comment(out, "Athena (engine v3) checks of pipeline ", p->name);
-	comment(out, "from ", p->file);
-	strbuf_addf(out, "-- generated by pipec %s; run each statement on its own.\n", PIPEC_VERSION);
-	if (!t) {
-		strbuf_addstr(out, "-- The target is a Redshift table: Athena cannot query it, so this\n"
-				   "-- file holds no statement.  The job checks every run before it\n"
-				   "-- loads: rows with a null required column are dropped");
-		if (p->validates)
-			strbuf_addstr(out, ", and the\n-- pipeline's rules (ruleset.json) are evaluated on "
-					   "the rows to load,\n-- their results published to Glue Data "
-					   "Quality.\n");
-		else
-			strbuf_addstr(out, " (the\n-- pipeline has no validate rules).\n");
-		return;
-	}
-
-	strbuf_addstr(out, "\n-- rows in the target\n");
-	strbuf_addf(out, "SELECT COUNT(*) AS row_count FROM %s;\n", t);
+	const struct model_pipeline *p = v->p;
+	size_t i;
 
 	for (i = 0; i < p->validation.nrules; i++) {
 		if (p->validation.rules[i].kind != MR_ROW_COUNT_MATCHES_SOURCE)
 			continue;
-		/* The job compares each run's rows written with its rows read;
-		 * the whole tables compare the same way only when every run
-		 * rewrites the whole target from the whole source. */
-		if (p->source_athena_ident && p->mode == MM_REPLACE &&
+		if (v->d == &athena && p->source_athena_ident && p->mode == MM_REPLACE &&
 		    p->incremental.kind == MI_NONE) {
 			strbuf_addstr(out, "\n-- rows in the target against rows in the source table\n"
 					   "-- (equal unless rows with a null required column were "
 					   "dropped)\n");
 			strbuf_addf(out, "SELECT\n  (SELECT COUNT(*) FROM %s) AS target_rows,\n"
 					 "  (SELECT COUNT(*) FROM %s) AS source_rows;\n",
-				    t, p->source_athena_ident);
+				    v->t, p->source_athena_ident);
 		} else {
 			strbuf_addstr(out, "\n-- row count against the source: the job checks it on every "
 					   "run\n-- (RowCountMatch: rows written against rows read past "
 					   "the watermark)\n");
 		}
-		break;
+		return;
 	}
+}
 
-	/* Null checks: required columns, then not_null rules, each once. */
-	nn = xcalloc(p->ncolumns + 1, sizeof(*nn));
+/* Null checks: required columns, then not_null rules, each once. */
+static void sql_nulls(struct strbuf *out, const struct vsql *v)
+{
+	const struct model_pipeline *p = v->p;
+	struct strbuf col = STRBUF_INIT, pred = STRBUF_INIT, alias = STRBUF_INIT;
+	const char **nn = xcalloc(p->ncolumns + 1, sizeof(*nn));
+	size_t i, k, nnn = 0;
+
 	for (i = 0; i < p->ncolumns; i++)
 		if (p->columns[i].required)
 			nn[nnn++] = p->columns[i].name;
@@ -532,25 +614,58 @@ void emit_validate_sql(const struct model_project *mp, const struct model_pipeli
 	if (nnn) {
 		strbuf_addstr(out, "\n-- nulls in columns that must not have any\nSELECT\n  COUNT(*) AS total");
 		for (k = 0; k < nnn; k++) {
-			struct strbuf alias = STRBUF_INIT;
-
-			quoted(&col, nn[k]);
+			quoted(&col, v->d, nn[k]);
+			strbuf_reset(&pred);
+			strbuf_addf(&pred, "%s IS NULL", col.buf);
+			strbuf_reset(&alias);
 			strbuf_addf(&alias, "nulls_%s", nn[k]);
-			strbuf_addf(out, ",\n  COUNT_IF(%s IS NULL) AS ", col.buf);
-			escape_athena_ident(out, alias.buf);
-			strbuf_release(&alias);
+			strbuf_addstr(out, ",\n  ");
+			count_if(out, v->d, pred.buf);
+			strbuf_addstr(out, " AS ");
+			v->d->ident(out, alias.buf);
 		}
-		strbuf_addf(out, "\nFROM %s;\n", t);
+		strbuf_addf(out, "\nFROM %s;\n", v->t);
 	}
 	free(nn);
+	strbuf_release(&col);
+	strbuf_release(&pred);
+	strbuf_release(&alias);
+}
 
+void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
+		       struct strbuf *out)
+{
+	struct strbuf rs = STRBUF_INIT;
+	struct vsql v = { &athena, p, p->target.athena_ident };
+	size_t i;
+
+	(void)mp;
+	if (p->target.kind == MT_REDSHIFT) {
+		v.d = &redshift;
+		redshift.ident(&rs, p->target.database);
+		strbuf_addch(&rs, '.');
+		redshift.ident(&rs, p->target.table);
+		v.t = rs.buf;
+		comment(out, "Redshift checks of pipeline ", p->name);
+		comment(out, "from ", p->file);
+		comment(out, "run on the database of the Glue connection ", p->target.connection);
+	} else {
+		comment(out, "Athena (engine v3) checks of pipeline ", p->name);
+		comment(out, "from ", p->file);
+	}
+	assert(v.t);
+	strbuf_addf(out, "-- generated by pipec %s; run each statement on its own.\n", PIPEC_VERSION);
+
+	strbuf_addstr(out, "\n-- rows in the target\n");
+	strbuf_addf(out, "SELECT COUNT(*) AS row_count FROM %s;\n", v.t);
+	sql_matches_source(out, &v);
+	sql_nulls(out, &v);
 	for (i = 0; i < p->validation.nrules; i++)
-		sql_rule(out, p, &p->validation.rules[i], t);
-
+		sql_rule(out, &v, &p->validation.rules[i]);
 	if (p->validation.sample > 0) {
 		strbuf_addstr(out, "\n-- a random sample of rows to spot-check\n");
-		strbuf_addf(out, "SELECT *\nFROM %s\nORDER BY rand()\nLIMIT %d;\n", t,
+		strbuf_addf(out, "SELECT *\nFROM %s\nORDER BY %s\nLIMIT %d;\n", v.t, v.d->random,
 			    p->validation.sample);
 	}
-	strbuf_release(&col);
+	strbuf_release(&rs);
 }

@@ -32,7 +32,8 @@ void escape_athena_string(struct strbuf *out, const char *s);
 
 /* A Redshift identifier in double quotes, embedded quotes doubled. */
 void escape_redshift_ident(struct strbuf *out, const char *s);
-/* A Redshift string literal in single quotes, embedded quotes doubled. */
+/* A Redshift string literal in single quotes, embedded quotes and
+ * backslashes doubled (Redshift reads a backslash as an escape). */
 void escape_redshift_string(struct strbuf *out, const char *s);
 
 /* A DQDL quoted string.  The DQDL lexer knows only \" and \\ as escapes;

@@ -359,8 +359,11 @@ def evaluate(ruleset, rows, columns, now, sources=None):
 # (dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS', which compare in
 # order as text); current_timestamp minus an interval of seconds becomes
 # datetime(now, '-N seconds'); Spark's backslash string escapes become
-# doubled quotes; RLIKE and regexp_like find the pattern (Java's find);
-# COUNT_IF is a COUNT of a CASE; booleans are 1/0.
+# doubled quotes, its concat(a, b) and chr(n) become a || b and char(n);
+# Trino's DECIMAL '1.5' is 1.5; RLIKE, regexp_like and Redshift's
+# REGEXP_COUNT(c, re, 1, 'p') > 0 find the pattern (Java's find); COUNT_IF
+# is a COUNT of a CASE; booleans are 1/0.  Redshift strings read a
+# backslash as an escape (redshift_to_sqlite undoes it).
 
 def _iso(v):
     if isinstance(v, datetime.datetime):
@@ -388,12 +391,52 @@ def _spark_strings(sql):
     return "".join(out)
 
 
+def _call_args(sql, start):
+    """The top-level arguments of the call whose '(' is at start, and the
+    index after its ')'; strings are '...' with '' inside."""
+    args, cur, depth, i, q = [], [], 0, start + 1, False
+    while True:
+        c = sql[i]
+        if q:
+            q = c != "'" or sql[i + 1:i + 2] == "'"
+            if c == "'" and q:
+                cur.append(c)
+                i += 1
+        elif c == "'":
+            q = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                args.append("".join(cur).strip())
+                return args, i + 1
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append("".join(cur).strip())
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+
+
+def _concat(sql):
+    """Spark's concat(a, b, ...) -> (a || b || ...); chr(n) -> char(n)."""
+    while True:
+        m = re.search(r"\bconcat\(", sql)
+        if not m:
+            break
+        args, end = _call_args(sql, m.end() - 1)
+        sql = sql[:m.start()] + "(" + " || ".join(args) + ")" + sql[end:]
+    return re.sub(r"\bchr\(", "char(", sql)
+
+
 def spark_to_sqlite(sql):
-    sql = _spark_strings(sql)
+    sql = _concat(_spark_strings(sql))
     sql = re.sub(r"\bFROM primary\b", 'FROM "primary"', sql)
     sql = re.sub(r"current_timestamp\(\) - INTERVAL (\d+) SECOND",
                  r"datetime(:now, '-\1 seconds')", sql)
-    sql = re.sub(r"(`(?:[^`]|``)*`|\w+) RLIKE ('(?:[^']|'')*')", r"regexp_like(\1, \2)", sql)
+    sql = sql.replace(" RLIKE ", " REGEXP ")
     return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
 
 
@@ -420,6 +463,36 @@ def athena_to_sqlite(sql):
     sql = re.sub(r'\bFROM (?:"(?:[^"]|"")*"\.)+"(?:[^"]|"")*"', 'FROM "primary"', sql)
     sql = re.sub(r"current_timestamp - INTERVAL '(\d+)' SECOND",
                  r"datetime(:now, '-\1 seconds')", sql)
+    sql = re.sub(r"\bDECIMAL '(-?[0-9.]+)'", r"\1", sql)
+    return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
+
+
+def _redshift_strings(sql):
+    """Redshift reads \\x in a string as x: undo it for SQLite."""
+    out, i = [], 0
+    while i < len(sql):
+        if sql[i] != "'":
+            out.append(sql[i])
+            i += 1
+            continue
+        j, buf = i + 1, []
+        while sql[j] != "'" or sql[j + 1:j + 2] == "'":
+            if sql[j] == "\\" or sql[j] == "'":
+                j += 1
+            buf.append(sql[j])
+            j += 1
+        out.append("'" + "".join(buf).replace("'", "''") + "'")
+        i = j + 1
+    return "".join(out)
+
+
+def redshift_to_sqlite(sql):
+    sql = _redshift_strings(sql)
+    sql = re.sub(r'\bFROM (?:"(?:[^"]|"")*"\.)+"(?:[^"]|"")*"', 'FROM "primary"', sql)
+    sql = re.sub(r"GETDATE\(\) - INTERVAL '(\d+) seconds'",
+                 r"datetime(:now, '-\1 seconds')", sql)
+    sql = re.sub(r"REGEXP_COUNT\(((?:\"(?:[^\"]|\"\")*\")), ('(?:[^']|'')*'), 1, 'p'\) > 0",
+                 r"regexp_like(\1, \2)", sql)
     return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
 
 
@@ -427,6 +500,8 @@ def _connect(rows, columns, now):
     db = sqlite3.connect(":memory:")
     db.create_function("regexp_like", 2,
                        lambda v, p: None if v is None else bool(re.search(p, v)))
+    db.create_function("regexp", 2,
+                       lambda p, v: None if v is None else bool(re.search(p, v)))
     names = list(columns)
     db.execute('CREATE TABLE "primary" (%s)' % ", ".join('"%s"' % n for n in names))
     db.executemany('INSERT INTO "primary" VALUES (%s)' % ", ".join("?" * len(names)),
@@ -442,12 +517,13 @@ def _sqlite_scalar(sql, rows, columns, now):
         db.close()
 
 
-def run_sqlite(sql, rows, columns, now):
-    """Rows (as dicts) of one Athena statement of validate.sql."""
+def run_sqlite(sql, rows, columns, now, dialect="athena"):
+    """Rows (as dicts) of one statement of validate.sql (Athena or
+    Redshift)."""
     db = _connect(rows, columns, now)
+    lite = (redshift_to_sqlite if dialect == "redshift" else athena_to_sqlite)(sql)
     try:
-        cur = db.execute(athena_to_sqlite(sql), {"now": _iso(now)} if ":now" in
-                         athena_to_sqlite(sql) else {})
+        cur = db.execute(lite, {"now": _iso(now)} if ":now" in lite else {})
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
     finally:

@@ -909,19 +909,27 @@ def check_redshift_insert(results):
 
 
 def check_not_athena(build, name, facts):
-    """A Redshift table is not in the Glue catalog: validate.sql must hold
-    no statement (Athena would fail on it) and the manifest must not name
-    an Athena table."""
+    """A Redshift table is not in the Glue catalog: validate.sql holds
+    Redshift statements on the target itself (no Athena-only function, no
+    catalog name) and the manifest must not name an Athena table."""
     if facts.get("target_kind") != "redshift":
         return []
     out = []
     vpath = os.path.join(build, name, "validate.sql")
     if os.path.exists(vpath):
         with open(vpath, encoding="utf-8") as f:
-            stmts = [ln for ln in f.read().splitlines()
-                     if ln.strip() and not ln.lstrip().startswith("--")]
-        if stmts:
-            out.append("validate.sql of a Redshift target has statements: %r" % stmts[:2])
+            text = f.read()
+        body = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("--"))
+        if not text.startswith("-- Redshift checks of pipeline "):
+            out.append("validate.sql of a Redshift target does not say it is Redshift SQL")
+        for st in (s.strip() for s in body.split(";")):
+            if not st:
+                continue
+            for athena_only in ("COUNT_IF(", "rand()", "regexp_like(", "s3tablescatalog"):
+                if athena_only in st:
+                    out.append("Athena's %s in a Redshift statement: %r" % (athena_only, st[:120]))
+            if "FROM " not in st:
+                out.append("statement reads no table: %r" % st[:120])
     try:
         m = load_json(os.path.join(build, "manifest.json"))
         athena = ((m.get("pipelines") or {}).get(name) or {}).get("target_athena")
@@ -1023,7 +1031,8 @@ def check_pipeline(build, name, rep, do_run, py):
     rep.check(P("catalogs configured in --conf"), check_catalogs(results, conf))
     rep.check(P("no Spark conf set in job.py"), check_spark_conf(results, conf))
     rep.check(P("Glue connections listed"), check_connections(results, job))
-    rep.check(P("validate.sql only for Athena tables"), check_not_athena(build, name, facts))
+    rep.check(P("validate.sql of a Redshift target is Redshift SQL"),
+              check_not_athena(build, name, facts))
     rep.check(P("Redshift INSERT names its columns"), check_redshift_insert(results))
     rep.check(P("bookmarks and job.commit"), check_bookmarks(results, facts))
     if facts:

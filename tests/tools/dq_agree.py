@@ -4,12 +4,12 @@ each rule means").
 
 usage: dq_agree.py PIPEC SCRATCH_DIR
 
-Builds one pipeline per rule of CASES, then for each case's rows, NULLs
-included, evaluates the pipeline's DQDL with the stand-in's evaluator
-(tests/standin/_standin_dqdl.py, the NULL behaviour of the AWS DQDL
-reference) and runs its validate.sql statements on SQLite (the dialect
-mapping is documented there), and checks that both give the outcome the
-docs promise.  Prints `ok NAME` / `not ok NAME` lines; exits 1 on a failure.
+Builds two pipelines per rule of CASES, one into S3 Tables (Athena) and one
+into Redshift, then for each case's rows, NULLs included, evaluates the
+DQDL with the stand-in's evaluator (tests/standin/_standin_dqdl.py, the NULL
+behaviour of the AWS DQDL reference) and runs both validate.sql files'
+statements on SQLite (the dialect mappings are documented there), and
+checks that all three give the outcome the docs promise.  Prints `ok NAME` / `not ok NAME` lines; exits 1 on a failure.
 """
 import datetime
 import json
@@ -28,7 +28,8 @@ D = datetime.date
 T = datetime.datetime
 
 COLUMNS = [("id", "bigint"), ("amount", "double"), ("status", "string"), ("code", "string"),
-           ("active", "boolean"), ("day", "date"), ("load_ts", "timestamp")]
+           ("active", "boolean"), ("day", "date"), ("load_ts", "timestamp"), ("qty", "int"),
+           ("price", "decimal(12,2)")]
 
 # (rule, column, values of that column one per row, holds?)
 CASES = [
@@ -57,6 +58,31 @@ CASES = [
     ('expect load_ts >= "2024-01-01"', "load_ts", [T(2023, 12, 31, 23, 59, 59)], False),
     ('expect load_ts < "2030-01-01T12:30:00"', "load_ts", [T(2030, 1, 1, 12, 29, 59)], True),
     ('expect load_ts < "2030-01-01T12:30:00"', "load_ts", [T(2030, 1, 1, 12, 30)], False),
+    # literals per engine: quotes, double quotes and backslashes in strings
+    # and patterns, fractions, negative numbers, booleans, dates and
+    # timestamps with a fraction of a second
+    ('expect status in ("it\'s", "say \\"hi\\"", "back\\\\slash")', "status",
+     ["it's", 'say "hi"', "back\\slash", None], True),
+    ('expect status in ("it\'s", "say \\"hi\\"", "back\\\\slash")', "status",
+     ["its"], False),
+    ('expect status in ("it\'s", "say \\"hi\\"", "back\\\\slash")', "status",
+     ["back\\\\slash"], False),
+    ('expect code matches "\\\\d{3}-[a-z\']+"', "code", ["123-ab'c", None], True),
+    ('expect code matches "\\\\d{3}-[a-z\']+"', "code", ["12-abc"], False),
+    ('expect code matches "\\\\d{3}-[a-z\']+"', "code", ["\\d{3}-ab"], False),
+    ("expect qty between -5 and -1", "qty", [-5, -1, None], True),
+    ("expect qty between -5 and -1", "qty", [0], False),
+    ("expect price in (9.99, 10, -0.5)", "price", [9.99, 10.0, -0.5, None], True),
+    ("expect price in (9.99, 10, -0.5)", "price", [9.98], False),
+    ("expect amount > -1.25", "amount", [-1.0, None], True),
+    ("expect amount > -1.25", "amount", [-1.25], False),
+    ("expect active != false", "active", [True, None], True),
+    ("expect active != false", "active", [False], False),
+    ('expect day in ("2024-02-29", "2024-07-04")', "day", [D(2024, 2, 29), None], True),
+    ('expect day in ("2024-02-29", "2024-07-04")', "day", [D(2024, 3, 1)], False),
+    ('expect load_ts <= "2030-01-01T12:30:00.5"', "load_ts",
+     [T(2030, 1, 1, 12, 30), None], True),
+    ('expect load_ts <= "2030-01-01T12:30:00.5"', "load_ts", [T(2030, 1, 1, 12, 30, 1)], False),
     ("expect status is not null", "status", ["a", "b"], True),
     ("expect status is not null", "status", ["a", None], False),
     ("not_null status", "status", ["a", None], False),
@@ -79,9 +105,9 @@ CASES = [
     ("row_count between 1 and 2", "status", ["a", "b", "c"], False),
 ]
 
-PIPELINE = """pipeline r%02d {
+PIPELINE = """pipeline %s%02d {
   source s3 "s3://raw/r/" { format parquet }
-  target s3tables analytics.r%02d
+  %s
   columns {
 %s
   }
@@ -109,7 +135,9 @@ def build(pipec, scratch, rules):
                      for n, t in COLUMNS)
     with open(os.path.join(scratch, "pipelines", "rules.pipe"), "w") as f:
         for i, r in enumerate(rules):
-            f.write(PIPELINE % (i, i, cols, r))
+            f.write(PIPELINE % ("r", i, "target s3tables analytics.r%02d" % i, cols, r))
+            f.write(PIPELINE % ("w", i, 'target redshift "dw" public.w%02d { staging '
+                                '"s3://dq-artifacts/stage/" }' % i, cols, r))
     out = os.path.join(scratch, "out")
     res = subprocess.run([pipec, "build", "-o", out, "pipelines"], cwd=scratch,
                          capture_output=True, text=True)
@@ -127,9 +155,9 @@ def statements(sql):
             yield st
 
 
-def sql_holds(sql, rows, columns):
+def sql_holds(sql, rows, columns, dialect="athena"):
     for st in statements(sql):
-        res = DQ.run_sqlite(st, rows, columns, NOW)
+        res = DQ.run_sqlite(st, rows, columns, NOW, dialect)
         if "HAVING COUNT(*) > 1" in st:
             if res:
                 return False
@@ -225,6 +253,8 @@ def main():
             ruleset = json.load(f)["Ruleset"]
         with open(os.path.join(pdir, "validate.sql")) as f:
             sql = f.read()
+        with open(os.path.join(out, "w%02d" % i, "validate.sql")) as f:
+            redshift_sql = f.read()
         rows = [dict({n: None for n in columns}, id=k + 1, **{col: v})
                 for k, v in enumerate(values)]
         try:
@@ -232,13 +262,15 @@ def main():
         except (ValueError, TypeError) as e:
             dq = "not evaluable (%s)" % e
         sq = sql_holds(sql, rows, columns)
+        rs = sql_holds(redshift_sql, rows, columns, "redshift")
         name = "%s on %s" % (rule, values)
-        if dq == want and sq == want:
+        if dq == want and sq == want and rs == want:
             print("ok %s" % name)
         else:
             failed += 1
             print("not ok %s" % name)
-            print("# expected %s; ruleset says %s, validate.sql says %s" % (want, dq, sq))
+            print("# expected %s; ruleset says %s, validate.sql says %s (Redshift: %s)"
+                  % (want, dq, sq, rs))
             print("# " + ruleset.replace("\n", "\n# "))
     return 1 if failed else 0
 

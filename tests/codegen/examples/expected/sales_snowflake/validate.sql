@@ -18,5 +18,5 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."daily_sales";
 
 -- completeness (share of non-null values; an empty table fails)
 SELECT CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) AS completeness,
-  COALESCE(CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) >= 0.99, false) AS passed
+  COALESCE(CAST(COUNT("revenue") AS DOUBLE) / NULLIF(COUNT(*), 0) >= DECIMAL '0.99', false) AS passed
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."daily_sales";

@@ -43,7 +43,7 @@ FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 
 -- completeness (share of non-null values; an empty table fails)
 SELECT CAST(COUNT("email") AS DOUBLE) / NULLIF(COUNT(*), 0) AS completeness,
-  COALESCE(CAST(COUNT("email") AS DOUBLE) / NULLIF(COUNT(*), 0) >= 0.95, false) AS passed
+  COALESCE(CAST(COUNT("email") AS DOUBLE) / NULLIF(COUNT(*), 0) >= DECIMAL '0.95', false) AS passed
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."tuned";
 
 -- a random sample of rows to spot-check

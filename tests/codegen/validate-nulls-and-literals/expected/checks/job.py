@@ -289,7 +289,7 @@ DQ_RULESET = "\n".join([
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `status` IS NOT NULL AND NOT (`status` >= 'a')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` RLIKE '^(?:[A-Z]{3})$')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `code` IS NOT NULL AND NOT (`code` = '2024-01-31')\" = 0,",  # noqa: E501
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `active` IS NOT NULL AND NOT (`active` = true)\" = 0,",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `active` IS NOT NULL AND NOT (`active` = TRUE)\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `day` IS NOT NULL AND NOT (`day` >= DATE '2024-01-01')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` >= TIMESTAMP '2024-01-01 00:00:00')\" = 0,",  # noqa: E501
     "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `load_ts` IS NOT NULL AND NOT (`load_ts` < TIMESTAMP '2030-01-01 12:30:00')\" = 0,",  # noqa: E501

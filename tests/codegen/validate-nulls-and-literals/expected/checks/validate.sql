@@ -45,7 +45,7 @@ SELECT COUNT_IF("code" IS NOT NULL AND NOT ("code" = '2024-01-31')) AS violation
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."checks";
 
 -- rows breaking an expect rule (expect 0; nulls are not_null's business)
-SELECT COUNT_IF("active" IS NOT NULL AND NOT ("active" = true)) AS violations
+SELECT COUNT_IF("active" IS NOT NULL AND NOT ("active" = TRUE)) AS violations
 FROM "s3tablescatalog/shop-dev-lake"."analytics"."checks";
 
 -- rows breaking an expect rule (expect 0; nulls are not_null's business)
