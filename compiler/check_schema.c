@@ -208,13 +208,13 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 			if (resolve_type(c, t->fields[i].type, &sub)) {
 				const char *fname = t->fields[i].name.text;
 
-				/* Spark's and Trino's type parsers read a field name
-				 * bare only when it is an identifier. */
+				/* Spark's type parser reads a field name bare only when
+				 * it is an identifier and no keyword (struct<from:int>
+				 * fails under ANSI keyword rules): every field name is
+				 * back-quoted, as in the casts of job.py.  Trino's reads
+				 * an identifier bare. */
 				strbuf_addstr(&out->spark, i ? "," : "");
-				if (names_is_identifier(fname))
-					strbuf_addstr(&out->spark, fname);
-				else
-					escape_spark_ident(&out->spark, fname);
+				escape_spark_ident(&out->spark, fname);
 				strbuf_addf(&out->spark, ":%s", sub.spark.buf);
 				strbuf_addstr(&out->athena, i ? ", " : "");
 				if (names_is_identifier(fname))

@@ -31,4 +31,5 @@ for seed in 1 2 3; do
 	$PY "$TOOLS/corpus.py" fuzz "$T/fuzz-$seed" "$seed" 150
 	run "$T/fuzz-$seed" "generated programs, seed $seed" 30 30
 done
+
 exit 0

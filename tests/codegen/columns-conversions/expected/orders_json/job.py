@@ -197,8 +197,8 @@ TARGET_COLUMNS = ", ".join([
     "`placed_at` timestamp",
     "`paid_at` timestamp",
     "`ship_day` date",
-    "`shipping` struct<country:string,`zip code`:string>",
-    "`lines` array<struct<sku:string,qty:int,price:decimal(10,2)>>",
+    "`shipping` struct<`country`:string,`zip code`:string>",
+    "`lines` array<struct<`sku`:string,`qty`:int,`price`:decimal(10,2)>>",
     "`attrs` map<string,int>",
 ])
 spark.sql(

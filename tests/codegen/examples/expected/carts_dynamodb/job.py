@@ -190,7 +190,7 @@ TARGET_COLUMNS = ", ".join([
     "`cart_id` string",
     "`user_id` string",
     "`items` map<string,int>",
-    "`shipping` struct<country:string,zip:string>",
+    "`shipping` struct<`country`:string,`zip`:string>",
     "`updated_at` timestamp",
 ])
 spark.sql(
