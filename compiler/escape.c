@@ -125,7 +125,13 @@ void escape_redshift_ident(struct strbuf *out, const char *s)
 
 void escape_redshift_string(struct strbuf *out, const char *s)
 {
-	quote_doubling(out, s, '\'');
+	strbuf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			strbuf_addch(out, *s);
+		strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, '\'');
 }
 
 bool escape_has_control(const char *s)
