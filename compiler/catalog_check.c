@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "catalog.h"
+#include "check_ctx.h"
 #include "xalloc.h"
 
 struct checker {
@@ -663,6 +664,13 @@ static void check_table_source(struct checker *k, struct model_source *s)
 	fmt = t->type == CT_ICEBERG ? MF_ICEBERG : MF_HIVE;
 	if (!s->table_format_stated) {
 		s->table_format = fmt;
+		/* read through Iceberg's GlueCatalog, under its naming rule */
+		if (fmt == MF_ICEBERG) {
+			check_ctx_engine_name(k->ds, k->src, s->part_spans[0], NAMES_GLUE_ICEBERG,
+					      "database", s->database);
+			check_ctx_engine_name(k->ds, k->src, s->part_spans[1], NAMES_GLUE_ICEBERG,
+					      "table name", s->table);
+		}
 	} else if (s->table_format != fmt) {
 		d = diag_error(k->ds, k->src, s->span, "table '%s' is %s table, not %s table", qual,
 			       fmt == MF_ICEBERG ? "an Iceberg" : "a Hive",

@@ -1,10 +1,12 @@
 #include "check_ctx.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "names.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /* ---- words ---- */
 
@@ -63,6 +65,56 @@ const char *check_ctx_s3_location(struct check_ctx *c, const struct ast_string *
 		return NULL;
 	}
 	return v;
+}
+
+bool check_ctx_engine_name(struct diag_set *ds, const struct source *src, struct span span,
+			   enum names_engine e, const char *what, const char *name)
+{
+	const struct names_rule *r = &names_rules[e];
+	struct names_problem pr = names_engine_problem(e, name);
+	const char *engine = r->engine, *why = r->why;
+	char *fix;
+	struct diag *d;
+
+	switch (pr.kind) {
+	case NAMES_OK:
+		return true;
+	case NAMES_EMPTY:
+		diag_help(diag_error(ds, src, span, "%s %s is empty", engine, what), "%s", why);
+		return false;
+	case NAMES_TOO_LONG:
+		diag_help(diag_error(ds, src, span, "%s %s '%s' is longer than %zu bytes", engine,
+				     what, name, r->max),
+			  "shorten it: %s", why);
+		return false;
+	case NAMES_BAD_FIRST:
+		diag_help(diag_error(ds, src, span, "%s %s '%s' must start with a letter or digit",
+				     engine, what, name),
+			  "%s, starting with a letter or digit", why);
+		return false;
+	case NAMES_UPPER:
+		d = diag_error(ds, src, span, "%s %s '%s' must be lowercase", engine, what, name);
+		why = r->why_upper;
+		break;
+	case NAMES_SEMICOLON:
+	case NAMES_PERCENT_S:
+	case NAMES_BAD_CHAR:
+		d = diag_error(ds, src, span, "%s %s '%s' contains '%.*s'", engine, what, name,
+			       (int)pr.len, pr.at);
+		if (pr.kind == NAMES_SEMICOLON)
+			why = "the Spark Redshift connector splits its pre- and post-actions at "
+			      "every ';', quoted or not";
+		else if (pr.kind == NAMES_PERCENT_S)
+			why = "the Spark Redshift connector formats an action that contains '%s'";
+		break;
+	default:
+		return true;
+	}
+	fix = xmalloc(strlen(name) + 1);
+	names_engine_fix(e, name, fix);
+	diag_help(d, "write '%s': %s", fix, why);
+	free(fix);
+	return false;
 }
 
 static void variable_names(struct check_ctx *c, const char **names, size_t *n)

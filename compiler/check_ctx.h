@@ -16,6 +16,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "model.h"
+#include "names.h"
 
 struct config;
 struct strbuf;
@@ -66,6 +67,13 @@ bool check_ctx_no_block(struct check_ctx *c, const struct ast_setting *s);
 /* An s3:// location string; reports and returns NULL when malformed. */
 const char *check_ctx_s3_location(struct check_ctx *c, const struct ast_string *s,
 				  const char *what);
+
+/* Reports name (WHAT: "table name", "schema", ...) at span when the
+ * engine's naming rule refuses it, with the spelling it would accept;
+ * returns whether the name is fine.  Usable outside a check_ctx (the
+ * catalog checks). */
+bool check_ctx_engine_name(struct diag_set *ds, const struct source *src, struct span span,
+			   enum names_engine e, const char *what, const char *name);
 
 /* Column lookup by target name in the pipeline being checked; reports an
  * unknown name (with did-you-mean) against `what` and returns NULL.  A

@@ -446,13 +446,6 @@ static void target_args(struct kvb *args, struct model_pipeline *p, struct arena
 		kvb_put(args, a, "target_staging", t->staging);
 		if (t->iam_role)
 			kvb_put(args, a, "target_iam_role", t->iam_role);
-		if (t->create_if_missing && (p->incremental.kind == MI_WATERMARK ||
-					     p->incremental.kind == MI_PARTITION)) {
-			/* The state read must tell a table not created yet from
-			 * one it cannot read: it looks the name up first. */
-			kvb_put(args, a, "target_schema", t->database);
-			kvb_put(args, a, "target_name", t->table);
-		}
 		p->redshift_types = arena_array(a, p->ncolumns + 1, sizeof(*p->redshift_types));
 		for (i = 0; i < p->ncolumns; i++)
 			p->redshift_types[i] = redshift_type(a, &p->columns[i]);

@@ -81,30 +81,6 @@ static const char *lower(struct check_ctx *c, const char *s)
 	return r;
 }
 
-/* S3 Tables names: lowercase letters, digits and '_', starting with a letter or digit. */
-static void s3tables_name(struct check_ctx *c, const char *what, const char *s, struct span sp)
-{
-	const char *p;
-
-	if (has_upper(s)) {
-		diag_help(diag_error(c->ds, c->src, sp, "S3 Tables %s '%s' must be lowercase", what,
-				     s),
-			  "write '%s'", lower(c, s));
-		return;
-	}
-	for (p = s; *p; p++) {
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_') {
-			diag_help(diag_error(c->ds, c->src, sp, "S3 Tables %s '%s' contains '%c'",
-					     what, s, *p),
-				  "use lowercase letters, digits and '_'");
-			return;
-		}
-	}
-	if (!isalnum((unsigned char)s[0]) || strlen(s) > 255)
-		diag_help(diag_error(c->ds, c->src, sp, "invalid S3 Tables %s '%s'", what, s),
-			  "names start with a letter or digit and are at most 255 characters");
-}
-
 /* The DATABASE.TABLE argument at index i (2 parts). */
 static const struct ast_qname *table_arg(struct check_ctx *c, const struct ast_clause *cl,
 					 size_t i, int kind)
@@ -335,6 +311,15 @@ static void s3tables_columns(struct check_ctx *c)
 	}
 }
 
+/* DATABASE.TABLE under an engine's naming rule; `first` and `second`
+ * name the parts in messages. */
+static void table_names(struct check_ctx *c, const struct ast_qname *q, enum names_engine e,
+			const char *first, const char *second)
+{
+	check_ctx_engine_name(c->ds, c->src, q->parts[0].span, e, first, q->parts[0].text);
+	check_ctx_engine_name(c->ds, c->src, q->parts[1].span, e, second, q->parts[1].text);
+}
+
 /* The table bucket (the target's, else the environment's) and its ARN. */
 static void s3tables_bucket(struct check_ctx *c, const struct ast_clause *cl)
 {
@@ -367,8 +352,7 @@ static void s3tables_finish(struct check_ctx *c, const struct ast_clause *cl,
 
 	if (!r->table)
 		return;
-	s3tables_name(c, "namespace", t->database, r->table->parts[0].span);
-	s3tables_name(c, "table name", t->table, r->table->parts[1].span);
+	table_names(c, r->table, NAMES_S3TABLES, "namespace", "table name");
 	s3tables_columns(c);
 	s3tables_bucket(c, cl);
 	t->spark_catalog = "s3tablescatalog";
@@ -378,32 +362,36 @@ static void iceberg_finish(struct check_ctx *c, const struct ast_clause *cl,
 			   const struct target_read *r)
 {
 	(void)cl;
-	if (r->table)
-		c->mp->target.spark_catalog = "glue_catalog";
+	if (!r->table)
+		return;
+	table_names(c, r->table, NAMES_GLUE_ICEBERG, "database", "table name");
+	c->mp->target.spark_catalog = "glue_catalog";
 }
 
-/* A staging location; schema and table names in lowercase. */
+/* A staging location; schema, table and column names that Redshift and
+ * the connector's actions take as they are. */
 static void redshift_finish(struct check_ctx *c, const struct ast_clause *cl,
 			    const struct target_read *r)
 {
-	const struct ast_qname *q = r->table;
 	size_t j;
 
 	if (!r->at[TK_STAGING] && r->shape_ok)
 		diag_help(diag_error(c->ds, c->src, cl->kw_span,
 				     "a redshift target needs a staging location"),
 			  "add { staging \"s3://bucket/prefix/\" }: Glue writes there before COPY");
-	if (!q)
+	if (!r->table)
 		return;
 	/* Redshift folds names to lowercase (information_schema holds them
 	 * so): a mixed-case name would miss the watermark lookup. */
-	for (j = 0; j < 2; j++)
-		if (has_upper(q->parts[j].text))
-			diag_help(diag_error(c->ds, c->src, q->parts[j].span,
-					     "Redshift %s '%s' must be lowercase",
-					     j ? "table" : "schema", q->parts[j].text),
-				  "write '%s': Redshift stores names in lowercase",
-				  lower(c, q->parts[j].text));
+	table_names(c, r->table, NAMES_REDSHIFT_TABLE, "schema", "table");
+	/* Every column is named in the CREATE TABLE preaction and the INSERT
+	 * postaction. */
+	for (j = 0; c->columns_clause && j < c->columns_clause->u.columns.nitems; j++) {
+		const struct ast_column *col = &c->columns_clause->u.columns.items[j];
+
+		check_ctx_engine_name(c->ds, c->src, col->name.span, NAMES_REDSHIFT_COLUMN,
+				      "column", col->name.text);
+	}
 }
 
 /* ---- the kinds ---- */

@@ -88,24 +88,38 @@ static char *owner_value(const struct plan_state *desired)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* The owner tag's value as set on resources (encoded, see plan.h). */
 static json_t *owner_tags(const struct plan_state *desired)
 {
-	char *owner = owner_value(desired);
-	json_t *t = json_pack("{s:s}", PLAN_TAG_OWNER, owner);
+	char *owner = owner_value(desired), *enc = plan_tag_encode(owner);
+	json_t *t = json_pack("{s:s}", PLAN_TAG_OWNER, enc);
 
 	free(owner);
+	free(enc);
 	return t;
+}
+
+/* Whether one of pipec's own tags, decoded, has the value want. */
+static bool own_tag_is(const json_t *tags, const char *key, const char *want)
+{
+	char *v;
+	bool same;
+
+	if (!jstr(tags, key))
+		return false;
+	v = plan_tag_decode(jstr(tags, key));
+	same = !strcmp(v, want);
+	free(v);
+	return same;
 }
 
 /* Ownership as the resource's own tags say (the list filter is only a pre-selection). */
 static bool tags_owned(const json_t *tags, const struct plan_state *desired)
 {
 	char *owner = owner_value(desired);
-	bool mine = tags && !strcmp(jstr(tags, PLAN_TAG_OWNER) ? jstr(tags, PLAN_TAG_OWNER) : "", owner) &&
-		    !strcmp(jstr(tags, PLAN_TAG_PROJECT) ? jstr(tags, PLAN_TAG_PROJECT) : "",
-			    desired->project) &&
-		    !strcmp(jstr(tags, PLAN_TAG_ENV) ? jstr(tags, PLAN_TAG_ENV) : "",
-			    desired->environment);
+	bool mine = tags && own_tag_is(tags, PLAN_TAG_OWNER, owner) &&
+		    own_tag_is(tags, PLAN_TAG_PROJECT, desired->project) &&
+		    own_tag_is(tags, PLAN_TAG_ENV, desired->environment);
 
 	free(owner);
 	return mine;
@@ -607,7 +621,7 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 				r->owned = tags_owned(t, desired);
 				if (!*r->pipeline && t && jstr(t, PLAN_TAG_PIPELINE)) {
 					free(r->pipeline);
-					r->pipeline = xstrdup(jstr(t, PLAN_TAG_PIPELINE));
+					r->pipeline = plan_tag_decode(jstr(t, PLAN_TAG_PIPELINE));
 				}
 			}
 			free(a);

@@ -442,6 +442,15 @@ static void incremental(struct sctx *c, const struct model_pipeline *p, struct t
 
 		escape_redshift_ident(&sb, in->column);
 		put_py(c, t, "wm_redshift_col_py", sb.buf);
+		if (p->target.kind == MT_REDSHIFT && p->target.database && p->target.table) {
+			/* the names as information_schema holds them, as literals */
+			strbuf_reset(&sb);
+			escape_redshift_string(&sb, p->target.database);
+			put_py(c, t, "wm_redshift_schema_lit_py", sb.buf);
+			strbuf_reset(&sb);
+			escape_redshift_string(&sb, p->target.table);
+			put_py(c, t, "wm_redshift_table_lit_py", sb.buf);
+		}
 		strbuf_release(&sb);
 	}
 	if (sql) {

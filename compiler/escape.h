@@ -33,7 +33,11 @@ void escape_athena_string(struct strbuf *out, const char *s);
 /* A Redshift identifier in double quotes, embedded quotes doubled. */
 void escape_redshift_ident(struct strbuf *out, const char *s);
 /* A Redshift string literal in single quotes, embedded quotes and
- * backslashes doubled (Redshift reads a backslash as an escape). */
+ * backslashes doubled: Redshift reads a backslash in a literal as an
+ * escape, so 'a\' is unterminated and 'a\\' is the text a\.  A ';' is
+ * kept: text bound for the Redshift connector's pre- and post-actions,
+ * which are split at every ';', must not contain one (the checker
+ * refuses such names). */
 void escape_redshift_string(struct strbuf *out, const char *s);
 
 /* A DQDL quoted string.  The DQDL lexer knows only \" and \\ as escapes;

@@ -142,6 +142,7 @@ struct model_source {
 	/* finer places for the catalog checks (empty: they report at span) */
 	struct span connection_span;	/* the connection name */
 	struct span table_span;		/* the table name (table source: database.table) */
+	struct span part_spans[2];	/* table source: its database and its table */
 };
 
 enum model_target_kind { MT_S3TABLES, MT_ICEBERG, MT_PARQUET, MT_REDSHIFT };

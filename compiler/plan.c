@@ -9,6 +9,7 @@
 
 #include <openssl/sha.h>
 
+#include "names.h"
 #include "xalloc.h"
 
 static const char *const kind_names[PLAN_NKINDS] = {
@@ -449,6 +450,31 @@ static void add_marker(json_t *body, const char *hex)
 	strbuf_release(&sb);
 }
 
+char *plan_tag_encode(const char *value)
+{
+	char *r = xmalloc(3 * strlen(value) + 1);
+
+	names_tag_encode(value, r);
+	return r;
+}
+
+char *plan_tag_decode(const char *tag_value)
+{
+	char *r = xmalloc(strlen(tag_value) + 1);
+
+	names_tag_decode(tag_value, r);
+	return r;
+}
+
+/* Sets one of pipec's own tags, its value encoded. */
+static void set_own_tag(json_t *tags, const char *key, const char *value)
+{
+	char *v = plan_tag_encode(value);
+
+	json_object_set_new(tags, key, json_string(v));
+	free(v);
+}
+
 void plan_state_stamp(struct plan_state *s)
 {
 	size_t i;
@@ -462,14 +488,14 @@ void plan_state_stamp(struct plan_state *s)
 		    r->kind != PLAN_RULESET)
 			continue;
 		tags = tags_of(r->body);
-		json_object_set_new(tags, PLAN_TAG_PROJECT, json_string(s->project));
-		json_object_set_new(tags, PLAN_TAG_ENV, json_string(s->environment));
-		json_object_set_new(tags, PLAN_TAG_PIPELINE, json_string(r->pipeline));
+		set_own_tag(tags, PLAN_TAG_PROJECT, s->project);
+		set_own_tag(tags, PLAN_TAG_ENV, s->environment);
+		set_own_tag(tags, PLAN_TAG_PIPELINE, r->pipeline);
 		{
 			struct strbuf owner = STRBUF_INIT;
 
 			strbuf_addf(&owner, "%s/%s", s->project, s->environment);
-			json_object_set_new(tags, PLAN_TAG_OWNER, json_string(owner.buf));
+			set_own_tag(tags, PLAN_TAG_OWNER, owner.buf);
 			strbuf_release(&owner);
 		}
 		if (r->kind == PLAN_JOB) {
@@ -478,9 +504,9 @@ void plan_state_stamp(struct plan_state *s)
 			char *part = fact_partition(facts);
 
 			if (wm)
-				json_object_set_new(tags, PLAN_TAG_WATERMARK, json_string(wm));
+				set_own_tag(tags, PLAN_TAG_WATERMARK, wm);
 			if (part)
-				json_object_set_new(tags, PLAN_TAG_PARTITION, json_string(part));
+				set_own_tag(tags, PLAN_TAG_PARTITION, part);
 			free(part);
 		}
 		json_object_del(tags, PLAN_TAG_HASH);
@@ -932,9 +958,10 @@ static bool bookmarks_on(const json_t *job)
 	return b && !strcmp(b, "job-bookmark-enable");
 }
 
-/* Old facts: the manifest's, or, for live jobs, what the job's tags recorded. */
+/* Old facts: the manifest's, or, for live jobs, what the job's tags
+ * recorded (decoded).  *wm and *part are the caller's to free. */
 static void old_facts(const struct plan_state *st, const char *pipeline, const json_t *old_job,
-		      const char **wm, char **part, bool *known)
+		      char **wm, char **part, bool *known)
 {
 	const json_t *facts = json_object_get(st->facts, pipeline);
 
@@ -942,14 +969,14 @@ static void old_facts(const struct plan_state *st, const char *pipeline, const j
 	*part = NULL;
 	*known = false;
 	if (facts) {
-		*wm = fact_watermark(facts);
+		*wm = fact_watermark(facts) ? xstrdup(fact_watermark(facts)) : NULL;
 		*part = fact_partition(facts);
 		*known = true;
 	} else if (old_job && json_object_get(old_job, "Tags")) {
 		const json_t *tags = json_object_get(old_job, "Tags");
 
-		*wm = jstr(tags, PLAN_TAG_WATERMARK);
-		*part = jstr(tags, PLAN_TAG_PARTITION) ? xstrdup(jstr(tags, PLAN_TAG_PARTITION)) : NULL;
+		*wm = jstr(tags, PLAN_TAG_WATERMARK) ? plan_tag_decode(jstr(tags, PLAN_TAG_WATERMARK)) : NULL;
+		*part = jstr(tags, PLAN_TAG_PARTITION) ? plan_tag_decode(jstr(tags, PLAN_TAG_PARTITION)) : NULL;
 		*known = jstr(tags, PLAN_TAG_HASH) != NULL;
 	}
 }
@@ -1017,8 +1044,8 @@ static void compute_warnings(struct plan *p, const struct plan_state *desired,
 		if (c->kind == PLAN_JOB && c->desired && c->deployed &&
 		    (c->action == PLAN_UPDATE || c->action == PLAN_UNCHANGED || c->action == PLAN_REPLACE)) {
 			const json_t *nf = json_object_get(desired->facts, c->pipeline);
-			const char *owm, *nwm = fact_watermark(nf);
-			char *opart, *npart = fact_partition(nf);
+			const char *nwm = fact_watermark(nf);
+			char *owm, *opart, *npart = fact_partition(nf);
 			const char *otarget = fact_target(json_object_get(deployed->facts, c->pipeline));
 			const char *ntarget = fact_target(nf);
 			bool known;
@@ -1037,6 +1064,7 @@ static void compute_warnings(struct plan *p, const struct plan_state *desired,
 				add_warning(p, c->pipeline, "partition-change",
 					    "partition spec changes from [%s] to [%s]: existing data keeps the old layout",
 					    opart, npart);
+			free(owm);
 			free(opart);
 			free(npart);
 		}

@@ -63,6 +63,14 @@ int plan_action_from_name(const char *s);
 #define PLAN_TAG_WATERMARK "pipec:watermark"
 #define PLAN_TAG_PARTITION "pipec:partitioning"
 
+/* The values of pipec's own tags are encoded (names_tag_encode: the
+ * characters every AWS service accepts, others as =XX) when set, and
+ * decoded when read back: a partition spec "months(ts), bucket(16, id)"
+ * is the tag value "months=28ts=29=2C bucket=2816=2C id=29".  Both return
+ * what the caller frees. */
+char *plan_tag_encode(const char *value);
+char *plan_tag_decode(const char *tag_value);
+
 /*
  * pipec's content marker, "[pipec:sha256=<16 hex>]", appended (after a
  * space) to the Description of every job, trigger, workflow and ruleset it

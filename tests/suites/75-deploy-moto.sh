@@ -148,6 +148,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 codes = sorted(w["code"] for w in d["warnings"] if w["pipeline"] == "orders")
 assert codes == ["partition-change", "watermark-reset"], d["warnings"]
+# the live tag holds the spec encoded (days=28order_ts=29); the warning decodes it
+text = json.dumps(d["warnings"])
+assert "[days(order_ts)]" in text and "=28" not in text, d["warnings"]
 PY
 then ok "deploy-moto: watermark and partition changes warn against the live job"
 else nok "deploy-moto: watermark and partition changes warn against the live job" "$T/warn.out" "$T/warn.err"; fi

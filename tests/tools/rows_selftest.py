@@ -60,6 +60,11 @@ t = df_of([("s", "string")], [["2024-01-05 10:00:00+02:00"], ["2024-01-05T10:00:
 assert [r[0] for r in one(t.select(F.col("s").cast("timestamp")))] == [
     datetime.datetime(2024, 1, 5, 8), datetime.datetime(2024, 1, 5, 10, 0, 0, 500000), None]
 """),
+    ("struct field names: back-quoted when not identifiers, backquote doubled", """
+t = R.parse_type("struct<`zip code`:string,`a``b`:array<struct<`x-y`:int>>>")
+assert t == ("struct", [("zip code", "string"), ("a`b", ("array", ("struct", [("x-y", "int")])))]), t
+fails(lambda: R.parse_type("struct<zip code:string>"), "PARSE_SYNTAX_ERROR")
+"""),
     ("struct casts match fields by position", """
 d = df_of([("s", "struct<b: string, a: string>")], [[{"b": "1", "a": "x"}]])
 assert one(d.select(F.col("s").cast("struct<a: int, b: string>")))[0][0] == {"a": 1, "b": "x"}
@@ -239,6 +244,27 @@ assert tabs["s.b"]["rows"] == [{"pipeline": "p's", "batch": "1:9"}], tabs["s.b"]
 rs.run("DELETE FROM s.b WHERE pipeline = 'other'")
 assert len(tabs["s.b"]["rows"]) == 1
 fails(lambda: rs.run("DELETE FROM s.b WHERE pipeline LIKE 'x'"), "not modelled")
+"""),
+    ("Redshift: actions split at every ';' and formatted on '%s'; literals escape '\\'", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+# a ';' inside a quoted name still splits the action
+fails(lambda: rs.run('CREATE TABLE "s"."a;b" ("id" BIGINT);'), "")
+assert "s.a;b" not in tabs
+rs.run('CREATE TABLE %s ("id" BIGINT);', '"s"."t"')
+assert "s.t" in tabs
+fails(lambda: rs.run('CREATE TABLE "s"."%d%s" ("id" BIGINT);', '"s"."u"'), "String.format")
+q = ("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('s')"
+     " AND table_name = lower('t')")
+assert rs.query(q)[1] == [[1]]
+tabs["s.a\\\\b'c"] = {"format": "redshift", "columns": [], "rows": []}
+q = ("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('s')"
+     " AND table_name = lower('a\\\\\\\\b''c')")
+assert rs.query(q)[1] == [[1]], rs.query(q)
+# 'a\\' is unterminated: not a query the stand-in knows
+assert rs.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                "lower('s') AND table_name = lower('a\\\\')") is None
 """),
     ("groupBy/agg, union/unionByName, F.expr named_struct", """
 d = df_of([("k", "string"), ("v", "int")], [["a", 1], ["a", 3], ["b", None]])

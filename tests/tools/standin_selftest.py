@@ -83,6 +83,12 @@ CASES = [
     ("DecimalType(p, s) and struct types",
      "t = StructType([StructField('a', DecimalType(12, 2))])\n"
      "assert t.simpleString() == 'struct<a:decimal(12,2)>'", None),
+    ("struct field names: back-quoted, a backquote doubled",
+     "from pyspark.sql.types import _parse_datatype_string as p\n"
+     "t = p('struct<`zip code`:string,`a``b`:int>')\n"
+     "assert [f.name for f in t.fields] == ['zip code', 'a`b'], t", None),
+    ("struct field name that needs quotes, bare", "F.col('a').cast('struct<zip code:string>')",
+     ("ParseException", "PARSE_SYNTAX_ERROR", False)),
     ("unconfigured catalog in SQL",
      "spark.sql('SELECT * FROM other_cat.db.t')",
      ("AnalysisException", "not configured", False)),

@@ -163,9 +163,17 @@ def _ptype(s):
             s = s.lstrip()
             if s.startswith(">"):
                 return ("struct", fields), s[1:]
-            fm = re.match(r"(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)\s*:?\s*", s)
+            # DOC: Spark SQL identifiers (sql-ref-identifier.html, 3.5.4): a
+            #   field name that is not an identifier is back-quoted, a
+            #   backquote in it doubled; a bare one is a syntax error.
+            fm = re.match(r"(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)\s*:?\s*", s)
+            if not fm:
+                raise AnalysisException("[PARSE_SYNTAX_ERROR] cannot parse struct field %r" % s)
             ft, s = _ptype(s[fm.end():])
-            fields.append((fm.group(1).strip("`"), ft))
+            name = fm.group(1)
+            if name.startswith("`"):
+                name = name[1:-1].replace("``", "`")
+            fields.append((name, ft))
             s = s.lstrip()
             if s.startswith(","):
                 s = s[1:]
@@ -181,7 +189,14 @@ def type_sql(t):
         return "ARRAY<%s>" % type_sql(t[1])
     if t[0] == "map":
         return "MAP<%s, %s>" % (type_sql(t[1]), type_sql(t[2]))
-    return "STRUCT<%s>" % ", ".join("%s: %s" % (n, type_sql(ft)) for n, ft in t[1])
+    return "STRUCT<%s>" % ", ".join("%s: %s" % (_field_sql(n), type_sql(ft)) for n, ft in t[1])
+
+
+def _field_sql(name):
+    """A struct field name as Spark's catalogString writes it (quoteIfNeeded)."""
+    if re.match(r"[A-Za-z_][A-Za-z0-9_]*$", name):
+        return name
+    return "`" + name.replace("`", "``") + "`"
 
 
 def type_text(t):

@@ -528,9 +528,9 @@ class _Writer:
         rs = _rows_redshift.Redshift(cat.tables)
         opts = connection_options
         try:
-            rs.run(opts.get("preactions", ""))
+            rs.run(opts.get("preactions", ""), opts["dbtable"])
             rs.copy_into(opts["dbtable"], frame.toDF()._f)
-            rs.run(opts.get("postactions", ""))
+            rs.run(opts.get("postactions", ""), opts["dbtable"])
         finally:
             # Statements outside BEGIN ... END are committed as they run.
             R._save("tables.json", cat.tables)

@@ -54,6 +54,21 @@ def _rs_type(text):
     raise RuntimeError("standin rows: Redshift type not modelled: %s" % text)
 
 
+# DOC: QUOTE_LITERAL, https://docs.aws.amazon.com/redshift/latest/dg/r_QUOTE_LITERAL.html :
+#   it returns a string "so that it can be used as a string literal in a
+#   SQL statement" and "appropriately doubles any embedded single quotation
+#   marks and backslashes": in a literal '' is one quote and \\ one
+#   backslash (a backslash escapes the character after it). Modelled: ''
+#   and \x read as the character x; a literal whose last backslash escapes
+#   its closing quote ('a\') does not match: it is unterminated.
+_LITERAL = r"'((?:[^'\\]|''|\\.)*)'"
+
+
+def _unquote(body):
+    return re.sub(r"''|\\(.)", lambda m: m.group(1) if m.group(1) is not None else "'", body,
+                  flags=re.S)
+
+
 def key(name):
     parts = [p.strip('"').lower() for p in re.findall(r'"[^"]*"|[^.\s]+', name.strip())]
     return ".".join(parts[-2:])
@@ -203,10 +218,24 @@ class Redshift:
     def _matches(row, conds):
         return all(row.get(c) is not None and str(row.get(c)) == v for c, v in conds)
 
-    def run(self, sql):
-        """A ';'-separated list, with BEGIN ... END blocks atomic."""
+    def run(self, sql, table=None):
+        """A ';'-separated list, with BEGIN ... END blocks atomic.
+
+        DOC: spark-redshift-community RedshiftWriter.scala (the connector
+        Glue's Redshift writer uses): preactions and postactions are
+        `split(";")` with no regard for quotes, and each action that
+        contains "%s" is run as `action.format(table)` (Java's
+        String.format, with the table being written). Modelled: the split,
+        and "%s" replaced by `table`; another '%' in such an action, which
+        String.format would read as a conversion, fails."""
         stmts = [x.strip() for x in sql.split(";") if x.strip()]
         saved = None
+        for i, st in enumerate(stmts):
+            if "%s" in st:
+                if "%" in st.replace("%s", ""):
+                    raise RuntimeError("standin rows: String.format of a Redshift action: "
+                                       "unknown conversion in %r" % st)
+                stmts[i] = st.replace("%s", table or "")
         for st in stmts:
             if st.upper() in ("BEGIN", "BEGIN TRANSACTION", "START TRANSACTION"):
                 saved = copy.deepcopy(self.tables)
@@ -234,11 +263,11 @@ class Redshift:
         """One-row queries: (columns, rows) or None when not one of them."""
         s = sql.strip()
         m = re.match(r"(?is)^SELECT\s+COUNT\(\*\)\s+FROM\s+information_schema\.tables\s+WHERE\s+"
-                     r"table_schema\s*=\s*lower\('(.*?)'\)\s+AND\s+table_name\s*=\s*"
-                     r"lower\('(.*?)'\)$", s)
+                     r"table_schema\s*=\s*lower\(" + _LITERAL + r"\)\s+AND\s+table_name\s*=\s*"
+                     r"lower\(" + _LITERAL + r"\)$", s)
         if m:
-            k = "%s.%s" % (m.group(1).replace("''", "'").strip('"').lower(),
-                           m.group(2).replace("''", "'").strip('"').lower())
+            k = "%s.%s" % (_unquote(m.group(1)).strip('"').lower(),
+                           _unquote(m.group(2)).strip('"').lower())
             t = self.tables.get(k)
             return [("count", "bigint")], [[1 if t and t.get("format") == "redshift" else 0]]
         m = re.match(r"(?is)^SELECT\s+MAX\((.+?)\)(?:\s+AS\s+(\w+))?\s+FROM\s+(\S+)$", s)

@@ -351,7 +351,11 @@ _SIMPLE = {
 class _TypeParser:
     def __init__(self, text):
         self.text = text
-        self.toks = re.findall(r"`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S", text)
+        # DOC: Spark SQL identifiers, https://spark.apache.org/docs/3.5.4/sql-ref-identifier.html :
+        #   a delimited identifier is enclosed in backticks, "any character
+        #   from the character set. Use ` to escape special characters (e.g., `)";
+        #   a field name that is not an identifier must be delimited.
+        self.toks = re.findall(r"`(?:[^`]|``)*`|[A-Za-z_][A-Za-z0-9_]*|\d+|[<>(),:]|\S", text)
         self.i = 0
 
     def fail(self, why):
@@ -415,7 +419,11 @@ class _TypeParser:
             self.take("<")
             fields = []
             while self.peek() != ">":
-                fname = self.take().strip("`")
+                fname = self.take()
+                if fname.startswith("`"):
+                    fname = fname[1:-1].replace("``", "`")
+                elif not re.match(r"[A-Za-z_][A-Za-z0-9_]*$", fname):
+                    self.fail("field name %r must be back-quoted" % fname)
                 if self.peek() == ":":
                     self.take(":")
                 fields.append(StructField(fname, self.type_()))
