@@ -5,6 +5,7 @@
 
 #include "check_ctx.h"
 #include "config.h"
+#include "escape.h"
 #include "names.h"
 #include "strbuf.h"
 
@@ -28,29 +29,13 @@ static const char *article(const char *kind)
 	return kind[0] == 's' || kind[0] == 'i' ? "an" : "a";
 }
 
-static bool plain_ident(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
-			return false;
-	return true;
-}
-
+/* Every part of the Spark name is back-quoted: an unquoted part that is a
+ * Spark SQL keyword (`lake.table`, `db.select`) fails to parse under the
+ * ANSI keyword rules Glue 5.1's Spark applies, and quoting a plain name
+ * changes nothing. */
 static void spark_part(struct strbuf *sb, const char *s)
 {
-	if (plain_ident(s)) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '`');
-	for (; *s; s++) {
-		if (*s == '`')
-			strbuf_addch(sb, '`');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '`');
+	escape_spark_ident(sb, s);
 }
 
 static void athena_part(struct strbuf *sb, const char *s)

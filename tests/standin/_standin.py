@@ -468,9 +468,17 @@ def mask_literals(text):
     return re.sub(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", rep, text)
 
 
+def mask_quoted(text):
+    """mask_literals, and the inside of back-quoted identifiers too: for
+    scans of the statement's structure (';', ',', parentheses), which a
+    back-quoted name like `a;b` or `a,b)` must not disturb."""
+    return re.sub(r"`(?:[^`]|``)*`", lambda m: "`" + "x" * (len(m.group(0)) - 2) + "`",
+                  mask_literals(text))
+
+
 def depth0_split(text, sep=","):
     parts, depth, cur = [], 0, []
-    masked = mask_literals(text)
+    masked = mask_quoted(text)
     for i, c in enumerate(masked):
         if c in "([":
             depth += 1

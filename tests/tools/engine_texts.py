@@ -104,6 +104,24 @@ _exception("mysql-temporal-literal-operand", "mysql",
            "MySQL takes TIMESTAMP 'literal' as an operand; the grammar only as a "
            "select item")
 
+# DOC: PostgreSQL "Numeric Types" (double precision, alias float8) and
+# Redshift "Numeric types" (DOUBLE PRECISION, FLOAT8, FLOAT): a column type;
+# dt-sql-parser's PostgreSQL grammar takes FLOAT8 but not the two-word name
+# in a column definition.
+_exception("postgresql-double-precision", "postgresql",
+           r"\bDOUBLE\s+PRECISION\b", "FLOAT8",
+           "CREATE TABLE t (c DOUBLE PRECISION)",
+           "PostgreSQL and Redshift take DOUBLE PRECISION as a column type; the grammar "
+           "takes only FLOAT8")
+# DOC: PostgreSQL "SQL Key Words" (Appendix C): PLAIN is non-reserved, a
+# valid table name unquoted; the grammar treats it as a keyword after FROM
+# and after a schema.
+_exception("postgresql-plain-table-name", "postgresql",
+           r"(\bFROM\s+|\.)plain\b(?!\")", r'\1"plain"',
+           "SELECT * FROM public.plain",
+           "PLAIN is a non-reserved word in PostgreSQL; the grammar refuses it as a "
+           "table name")
+
 
 def apply_exceptions(dialect, text):
     names = []

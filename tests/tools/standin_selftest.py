@@ -89,6 +89,13 @@ CASES = [
      "assert [f.name for f in t.fields] == ['zip code', 'a`b'], t", None),
     ("struct field name that needs quotes, bare", "F.col('a').cast('struct<zip code:string>')",
      ("ParseException", "PARSE_SYNTAX_ERROR", False)),
+    ("';', ',' and ')' inside back-quoted names are part of the name",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.`a;b`.`t` (`x,y)` bigint, "
+     "`s` struct<`;`:string,`n`:int>) USING iceberg')\n"
+     "n = [c for c, _ in spark.table('glue_catalog.`a;b`.`t`').dtypes]\n"
+     "assert n == ['x,y)', 's'], n", None),
+    ("two statements in one text", "spark.sql('SELECT 1; SELECT 2')",
+     ("ParseException", "more than one statement", False)),
     ("unconfigured catalog in SQL",
      "spark.sql('SELECT * FROM other_cat.db.t')",
      ("AnalysisException", "not configured", False)),

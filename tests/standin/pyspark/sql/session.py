@@ -278,8 +278,7 @@ def _run_sql(session, text, args):
     clean, err = S.strip_sql(text)
     if err:
         raise _parse_error(text, err)
-    masked = S.mask_literals(clean)
-    body = masked.strip()
+    body = S.mask_quoted(clean).strip()
     while body.endswith(";"):
         body = body[:-1].rstrip()
     if ";" in body:
@@ -545,6 +544,9 @@ def _declared_columns(sql, masked, target):
     from pyspark.sql.types import _parse_datatype_string
     cols = []
     m = re.search(r"%s\s*\(" % re.escape(target), sql)
+    # the structure is read with quoted text masked: a back-quoted name may
+    # hold '(', ')', ',', '<' or '>'
+    masked = S.mask_quoted(sql)
     if m:
         depth, k = 0, m.end() - 1
         while k < len(masked):
@@ -560,13 +562,14 @@ def _declared_columns(sql, masked, target):
         defs, buf = [], ""
         for d in S.depth0_split(sql[m.end():k]):
             buf = d if not buf else buf + "," + d
-            if buf.count("<") <= buf.count(">"):
+            mb = S.mask_quoted(buf)
+            if mb.count("<") <= mb.count(">"):
                 defs.append(buf)
                 buf = ""
         if buf:
             defs.append(buf)
         for d in defs:
-            dm = re.match(r"^(`[^`]+`|\w+)\s+(.+?)(\s+NOT\s+NULL|\s+COMMENT\s+'.*'|\s+"
+            dm = re.match(r"^(`(?:[^`]|``)+`|\w+)\s+(.+?)(\s+NOT\s+NULL|\s+COMMENT\s+'.*'|\s+"
                           r"DEFAULT\s+.*)*$", d, re.I | re.S)
             if not dm:
                 raise _parse_error(sql, "bad column definition %r" % d)
@@ -576,7 +579,10 @@ def _declared_columns(sql, masked, target):
             except ParseException as e:
                 S.violation("SparkSession.sql", str(e))
                 raise
-            cols.append((dm.group(1).strip("`"), typ.lower()))
+            name = dm.group(1)
+            if name.startswith("`"):
+                name = name[1:-1].replace("``", "`")
+            cols.append((name, typ.lower()))
     return cols
 
 
