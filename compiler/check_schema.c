@@ -62,10 +62,233 @@ static bool no_params(struct check_ctx *c, const struct ast_type *t, const char 
 	return true;
 }
 
+static void typeinfo_init(struct typeinfo *ti)
+{
+	memset(ti, 0, sizeof(*ti));
+	strbuf_init(&ti->spark, 0);
+	strbuf_init(&ti->athena, 0);
+	strbuf_init(&ti->glue, 0);
+}
+
+static void typeinfo_release(struct typeinfo *ti)
+{
+	strbuf_release(&ti->spark);
+	strbuf_release(&ti->athena);
+	strbuf_release(&ti->glue);
+}
+
+/* decimal(PRECISION[, SCALE]): the only type with parameters. */
+static bool resolve_decimal(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out)
+{
+	long p = 10, s = 0;
+	size_t i;
+
+	if (t->nargs || t->nfields || t->has_angle) {
+		diag_help(diag_error(c->ds, c->src, t->span, "decimal takes no '<...>'"),
+			  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+		return false;
+	}
+	if (!t->nparams || t->nparams > 2) {
+		diag_help(diag_error(c->ds, c->src, t->span,
+				     "decimal needs a precision and a scale"),
+			  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+		return false;
+	}
+	for (i = 0; i < t->nparams; i++) {
+		if (!t->params[i].is_int || t->params[i].overflow) {
+			diag_help(diag_error(c->ds, c->src, t->params[i].span,
+					     "decimal parameters are whole numbers"),
+				  "write decimal(PRECISION, SCALE), like decimal(10,2)");
+			return false;
+		}
+	}
+	p = (long)t->params[0].ival;
+	s = t->nparams > 1 ? (long)t->params[1].ival : 0;
+	if (p < 1 || p > 38) {
+		diag_help(diag_error(c->ds, c->src, t->params[0].span,
+				     "decimal precision %ld is out of range", p),
+			  "precision is 1 to 38 digits");
+		return false;
+	}
+	if (s < 0 || s > p) {
+		diag_help(diag_error(c->ds, c->src, t->params[t->nparams - 1].span,
+				     "decimal scale %ld is out of range", s),
+			  "scale is 0 to the precision (%ld)", p);
+		return false;
+	}
+	out->precision = (int)p;
+	out->scale = (int)s;
+	strbuf_addf(&out->spark, "decimal(%ld,%ld)", p, s);
+	strbuf_addf(&out->athena, "decimal(%ld,%ld)", p, s);
+	strbuf_addf(&out->glue, "decimal(%ld,%ld)", p, s);
+	out->dt = new_dtype(c, out);
+	return true;
+}
+
+/* array<T> and map<K, V>: the element types are resolved even after one
+ * fails, so that every bad one is reported. */
+static bool resolve_collection(struct check_ctx *c, const struct ast_type *t,
+			       struct typeinfo *out)
+{
+	size_t want = out->type == MT_ARRAY ? 1 : 2;
+	struct typeinfo sub[2];
+	bool ok = true;
+	size_t i;
+
+	if (t->nparams || t->nfields || t->nargs != want) {
+		diag_help(diag_error(c->ds, c->src, t->span, "%s needs %s", t->name.text,
+				     want == 1 ? "one element type" : "a key and a value type"),
+			  want == 1 ? "write array<TYPE>, like array<string>"
+				    : "write map<KEY, VALUE>, like map<string, int>");
+		return false;
+	}
+	for (i = 0; i < want; i++) {
+		typeinfo_init(&sub[i]);
+		if (!resolve_type(c, t->args[i], &sub[i]))
+			ok = false;
+	}
+	if (ok && want == 2 && !is_primitive(sub[0].type)) {
+		diag_help(diag_error(c->ds, c->src, t->args[0]->span,
+				     "map keys must be a primitive type"),
+			  "use string or a number type for the key");
+		ok = false;
+	}
+	if (ok && want == 1) {
+		strbuf_addf(&out->spark, "array<%s>", sub[0].spark.buf);
+		strbuf_addf(&out->athena, "array(%s)", sub[0].athena.buf);
+		strbuf_addf(&out->glue, "array<%s>", sub[0].glue.buf);
+	} else if (ok) {
+		strbuf_addf(&out->spark, "map<%s,%s>", sub[0].spark.buf, sub[1].spark.buf);
+		strbuf_addf(&out->athena, "map(%s, %s)", sub[0].athena.buf,
+			    sub[1].athena.buf);
+		strbuf_addf(&out->glue, "map<%s,%s>", sub[0].glue.buf, sub[1].glue.buf);
+	}
+	if (ok) {
+		out->dt = new_dtype(c, out);
+		if (want == 1) {
+			out->dt->elem = sub[0].dt;
+		} else {
+			out->dt->key = sub[0].dt;
+			out->dt->value = sub[1].dt;
+		}
+	}
+	for (i = 0; i < want; i++)
+		typeinfo_release(&sub[i]);
+	return ok;
+}
+
+/* Whether field i of a struct type repeats none of the fields before it;
+ * each earlier field of the same name is reported. */
+static bool struct_field_unique(struct check_ctx *c, const struct ast_type *t, size_t i)
+{
+	bool ok = true;
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		if (!strcmp(t->fields[j].name.text, t->fields[i].name.text)) {
+			struct diag *d = diag_error(c->ds, c->src, t->fields[i].name.span,
+						    "duplicate struct field '%s'",
+						    t->fields[i].name.text);
+			diag_note(d, c->src, t->fields[j].name.span, "first declared here");
+			diag_help(d, "field names in a struct are unique");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Appends field i, of resolved type sub, to the three spellings of out. */
+static void add_struct_field(struct typeinfo *out, size_t i, const char *fname,
+			     const struct typeinfo *sub)
+{
+	/* Spark's type parser reads a field name bare only when
+	 * it is an identifier and no keyword (struct<from:int>
+	 * fails under ANSI keyword rules): every field name is
+	 * back-quoted, as in the casts of job.py.  Trino's reads
+	 * an identifier bare. */
+	strbuf_addstr(&out->spark, i ? "," : "");
+	escape_spark_ident(&out->spark, fname);
+	strbuf_addf(&out->spark, ":%s", sub->spark.buf);
+	strbuf_addstr(&out->athena, i ? ", " : "");
+	if (names_is_identifier(fname))
+		strbuf_addstr(&out->athena, fname);
+	else
+		escape_athena_ident(&out->athena, fname);
+	strbuf_addf(&out->athena, " %s", sub->athena.buf);
+	strbuf_addf(&out->glue, "%s%s:%s", i ? "," : "", fname, sub->glue.buf);
+}
+
+/* struct<name: T, ...>: every field is checked, even after one fails. */
+static bool resolve_struct(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out)
+{
+	const char **names;
+	const struct model_dtype **types;
+	bool ok = true;
+	size_t i;
+
+	if (t->nparams || t->nargs || !t->nfields) {
+		diag_help(diag_error(c->ds, c->src, t->span, "struct needs named fields"),
+			  "write struct<name: TYPE, ...>, like struct<city: string, zip: string>");
+		return false;
+	}
+	strbuf_addstr(&out->spark, "struct<");
+	strbuf_addstr(&out->athena, "row(");
+	strbuf_addstr(&out->glue, "struct<");
+	names = arena_array(c->a, t->nfields, sizeof(*names));
+	types = arena_array(c->a, t->nfields, sizeof(*types));
+	for (i = 0; i < t->nfields; i++) {
+		struct typeinfo sub;
+
+		if (!struct_field_unique(c, t, i))
+			ok = false;
+		typeinfo_init(&sub);
+		if (resolve_type(c, t->fields[i].type, &sub)) {
+			add_struct_field(out, i, t->fields[i].name.text, &sub);
+			names[i] = t->fields[i].name.text;
+			types[i] = sub.dt;
+		} else {
+			ok = false;
+		}
+		typeinfo_release(&sub);
+	}
+	strbuf_addch(&out->spark, '>');
+	strbuf_addch(&out->athena, ')');
+	strbuf_addch(&out->glue, '>');
+	if (ok) {
+		out->dt = new_dtype(c, out);
+		out->dt->field_names = names;
+		out->dt->field_types = types;
+		out->dt->nfields = t->nfields;
+	}
+	return ok;
+}
+
+/* Athena/Trino's name of a primitive type where it is not Spark's. */
+static const char *const athena_names[MT_STRUCT + 1] = {
+	[MT_STRING] = "varchar",
+	[MT_INT] = "integer",
+	[MT_FLOAT] = "real",
+	[MT_BINARY] = "varbinary",
+	[MT_TIMESTAMP] = "timestamp(6)",
+};
+
+static bool resolve_primitive(struct check_ctx *c, const struct ast_type *t,
+			      struct typeinfo *out)
+{
+	const char *athena = athena_names[out->type];
+
+	if (!no_params(c, t, t->name.text))
+		return false;
+	strbuf_addstr(&out->spark, type_names[out->type]);
+	strbuf_addstr(&out->glue, type_names[out->type]);
+	strbuf_addstr(&out->athena, athena ? athena : type_names[out->type]);
+	out->dt = new_dtype(c, out);
+	return true;
+}
+
 static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct typeinfo *out)
 {
 	int k = check_ctx_word_index(t->name.text, type_names, 15);
-	size_t i;
 
 	if (k < 0)
 		k = type_alias(t->name.text);
@@ -75,201 +298,15 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 	}
 	out->type = (enum model_type)k;
 	switch (out->type) {
-	case MT_DECIMAL: {
-		long p = 10, s = 0;
-
-		if (t->nargs || t->nfields || t->has_angle) {
-			diag_help(diag_error(c->ds, c->src, t->span, "decimal takes no '<...>'"),
-				  "write decimal(PRECISION, SCALE), like decimal(10,2)");
-			return false;
-		}
-		if (!t->nparams || t->nparams > 2) {
-			diag_help(diag_error(c->ds, c->src, t->span,
-					     "decimal needs a precision and a scale"),
-				  "write decimal(PRECISION, SCALE), like decimal(10,2)");
-			return false;
-		}
-		for (i = 0; i < t->nparams; i++) {
-			if (!t->params[i].is_int || t->params[i].overflow) {
-				diag_help(diag_error(c->ds, c->src, t->params[i].span,
-						     "decimal parameters are whole numbers"),
-					  "write decimal(PRECISION, SCALE), like decimal(10,2)");
-				return false;
-			}
-		}
-		p = (long)t->params[0].ival;
-		s = t->nparams > 1 ? (long)t->params[1].ival : 0;
-		if (p < 1 || p > 38) {
-			diag_help(diag_error(c->ds, c->src, t->params[0].span,
-					     "decimal precision %ld is out of range", p),
-				  "precision is 1 to 38 digits");
-			return false;
-		}
-		if (s < 0 || s > p) {
-			diag_help(diag_error(c->ds, c->src, t->params[t->nparams - 1].span,
-					     "decimal scale %ld is out of range", s),
-				  "scale is 0 to the precision (%ld)", p);
-			return false;
-		}
-		out->precision = (int)p;
-		out->scale = (int)s;
-		strbuf_addf(&out->spark, "decimal(%ld,%ld)", p, s);
-		strbuf_addf(&out->athena, "decimal(%ld,%ld)", p, s);
-		strbuf_addf(&out->glue, "decimal(%ld,%ld)", p, s);
-		out->dt = new_dtype(c, out);
-		return true;
-	}
+	case MT_DECIMAL:
+		return resolve_decimal(c, t, out);
 	case MT_ARRAY:
-	case MT_MAP: {
-		size_t want = out->type == MT_ARRAY ? 1 : 2;
-		struct typeinfo sub[2];
-		bool ok = true;
-
-		if (t->nparams || t->nfields || t->nargs != want) {
-			diag_help(diag_error(c->ds, c->src, t->span, "%s needs %s", t->name.text,
-					     want == 1 ? "one element type" : "a key and a value type"),
-				  want == 1 ? "write array<TYPE>, like array<string>"
-					    : "write map<KEY, VALUE>, like map<string, int>");
-			return false;
-		}
-		for (i = 0; i < want; i++) {
-			memset(&sub[i], 0, sizeof(sub[i]));
-			strbuf_init(&sub[i].spark, 0);
-			strbuf_init(&sub[i].athena, 0);
-			strbuf_init(&sub[i].glue, 0);
-			if (!resolve_type(c, t->args[i], &sub[i]))
-				ok = false;
-		}
-		if (ok && want == 2 && !is_primitive(sub[0].type)) {
-			diag_help(diag_error(c->ds, c->src, t->args[0]->span,
-					     "map keys must be a primitive type"),
-				  "use string or a number type for the key");
-			ok = false;
-		}
-		if (ok && want == 1) {
-			strbuf_addf(&out->spark, "array<%s>", sub[0].spark.buf);
-			strbuf_addf(&out->athena, "array(%s)", sub[0].athena.buf);
-			strbuf_addf(&out->glue, "array<%s>", sub[0].glue.buf);
-		} else if (ok) {
-			strbuf_addf(&out->spark, "map<%s,%s>", sub[0].spark.buf, sub[1].spark.buf);
-			strbuf_addf(&out->athena, "map(%s, %s)", sub[0].athena.buf,
-				    sub[1].athena.buf);
-			strbuf_addf(&out->glue, "map<%s,%s>", sub[0].glue.buf, sub[1].glue.buf);
-		}
-		if (ok) {
-			out->dt = new_dtype(c, out);
-			if (want == 1) {
-				out->dt->elem = sub[0].dt;
-			} else {
-				out->dt->key = sub[0].dt;
-				out->dt->value = sub[1].dt;
-			}
-		}
-		for (i = 0; i < want; i++) {
-			strbuf_release(&sub[i].spark);
-			strbuf_release(&sub[i].athena);
-			strbuf_release(&sub[i].glue);
-		}
-		return ok;
-	}
-	case MT_STRUCT: {
-		const char **names;
-		const struct model_dtype **types;
-		bool ok = true;
-
-		if (t->nparams || t->nargs || !t->nfields) {
-			diag_help(diag_error(c->ds, c->src, t->span, "struct needs named fields"),
-				  "write struct<name: TYPE, ...>, like struct<city: string, zip: string>");
-			return false;
-		}
-		strbuf_addstr(&out->spark, "struct<");
-		strbuf_addstr(&out->athena, "row(");
-		strbuf_addstr(&out->glue, "struct<");
-		names = arena_array(c->a, t->nfields, sizeof(*names));
-		types = arena_array(c->a, t->nfields, sizeof(*types));
-		for (i = 0; i < t->nfields; i++) {
-			struct typeinfo sub;
-			size_t j;
-
-			for (j = 0; j < i; j++) {
-				if (!strcmp(t->fields[j].name.text, t->fields[i].name.text)) {
-					struct diag *d = diag_error(c->ds, c->src, t->fields[i].name.span,
-								    "duplicate struct field '%s'",
-								    t->fields[i].name.text);
-					diag_note(d, c->src, t->fields[j].name.span, "first declared here");
-					diag_help(d, "field names in a struct are unique");
-					ok = false;
-				}
-			}
-			memset(&sub, 0, sizeof(sub));
-			strbuf_init(&sub.spark, 0);
-			strbuf_init(&sub.athena, 0);
-			strbuf_init(&sub.glue, 0);
-			if (resolve_type(c, t->fields[i].type, &sub)) {
-				const char *fname = t->fields[i].name.text;
-
-				/* Spark's type parser reads a field name bare only when
-				 * it is an identifier and no keyword (struct<from:int>
-				 * fails under ANSI keyword rules): every field name is
-				 * back-quoted, as in the casts of job.py.  Trino's reads
-				 * an identifier bare. */
-				strbuf_addstr(&out->spark, i ? "," : "");
-				escape_spark_ident(&out->spark, fname);
-				strbuf_addf(&out->spark, ":%s", sub.spark.buf);
-				strbuf_addstr(&out->athena, i ? ", " : "");
-				if (names_is_identifier(fname))
-					strbuf_addstr(&out->athena, fname);
-				else
-					escape_athena_ident(&out->athena, fname);
-				strbuf_addf(&out->athena, " %s", sub.athena.buf);
-				strbuf_addf(&out->glue, "%s%s:%s", i ? "," : "", fname, sub.glue.buf);
-				names[i] = t->fields[i].name.text;
-				types[i] = sub.dt;
-			} else {
-				ok = false;
-			}
-			strbuf_release(&sub.spark);
-			strbuf_release(&sub.athena);
-			strbuf_release(&sub.glue);
-		}
-		strbuf_addch(&out->spark, '>');
-		strbuf_addch(&out->athena, ')');
-		strbuf_addch(&out->glue, '>');
-		if (ok) {
-			out->dt = new_dtype(c, out);
-			out->dt->field_names = names;
-			out->dt->field_types = types;
-			out->dt->nfields = t->nfields;
-		}
-		return ok;
-	}
+	case MT_MAP:
+		return resolve_collection(c, t, out);
+	case MT_STRUCT:
+		return resolve_struct(c, t, out);
 	default:
-		if (!no_params(c, t, t->name.text))
-			return false;
-		strbuf_addstr(&out->spark, type_names[out->type]);
-		strbuf_addstr(&out->glue, type_names[out->type]);
-		switch (out->type) {
-		case MT_STRING:
-			strbuf_addstr(&out->athena, "varchar");
-			break;
-		case MT_INT:
-			strbuf_addstr(&out->athena, "integer");
-			break;
-		case MT_FLOAT:
-			strbuf_addstr(&out->athena, "real");
-			break;
-		case MT_BINARY:
-			strbuf_addstr(&out->athena, "varbinary");
-			break;
-		case MT_TIMESTAMP:
-			strbuf_addstr(&out->athena, "timestamp(6)");
-			break;
-		default:
-			strbuf_addstr(&out->athena, type_names[out->type]);
-			break;
-		}
-		out->dt = new_dtype(c, out);
-		return true;
+		return resolve_primitive(c, t, out);
 	}
 }
 
@@ -302,14 +339,9 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		} else {
 			strmap_put(&seen, ac->name.text, (void *)ac);
 		}
-		memset(&ti, 0, sizeof(ti));
-		strbuf_init(&ti.spark, 0);
-		strbuf_init(&ti.athena, 0);
-		strbuf_init(&ti.glue, 0);
+		typeinfo_init(&ti);
 		if (!ac->type || !resolve_type(c, ac->type, &ti) || dup) {
-			strbuf_release(&ti.spark);
-			strbuf_release(&ti.athena);
-			strbuf_release(&ti.glue);
+			typeinfo_release(&ti);
 			continue;
 		}
 		col = &mp->columns[mp->ncolumns++];
@@ -341,9 +373,7 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 			}
 		}
 		check_column_attrs(c, ac, col);
-		strbuf_release(&ti.spark);
-		strbuf_release(&ti.athena);
-		strbuf_release(&ti.glue);
+		typeinfo_release(&ti);
 	}
 	strmap_release(&seen);
 }

@@ -71,125 +71,189 @@ static int load_plan_file(const char *path, struct plan *p, struct strbuf *err)
 	return rc;
 }
 
-int cmd_deploy(int argc, char **argv)
+struct deploy_args {
+	struct project_opts po;		/* po.paths is allocated: the caller frees it */
+	struct aws_options ao;
+	const char *from, *plan_path;
+	bool prune, verbose, refresh_tags;
+};
+
+/* The usage error of an option given without its value. */
+static int needs_value(const char *opt)
 {
-	struct project_opts po;
-	struct aws_options ao = AWS_OPTIONS_INIT;
-	const char *from = NULL, *plan_path = NULL, *v;
-	bool prune = false, verbose = false, refresh_tags = false;
-	struct plan_state desired, live;
-	struct plan plan, saved;
-	struct plan_source_env env;
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-	struct aws_client *client = NULL;
-	struct deploy dep;
-	bool have_dep = false;
-	char *fingerprint = NULL;
-	const struct plan *apply;
-	int i, r, rc = 1;
+	return cli_usage_error("deploy", "option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
+}
 
-	memset(&po, 0, sizeof(po));
-	memset(&env, 0, sizeof(env));
-	po.paths = xcalloc((size_t)argc, sizeof(*po.paths));
+/* Parses the command line into a.  Returns 0, or -1 when the command ends
+ * here with exit status *rc (--help, or a usage error already reported). */
+static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *rc)
+{
+	const struct aws_options ao_init = AWS_OPTIONS_INIT;
+	const char *v;
+	int i, r;
+
+	memset(a, 0, sizeof(*a));
+	a->ao = ao_init;
+	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *s = argv[i];
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
 			fputs(deploy_usage, stdout);
-			free(po.paths);
-			return 0;
+			*rc = 0;
+			return -1;
 		}
-		if (!strcmp(a, "--")) {
+		if (!strcmp(s, "--")) {
 			while (++i < argc)
-				po.paths[po.npaths++] = argv[i];
+				a->po.paths[a->po.npaths++] = argv[i];
 			break;
 		}
-		if ((r = cli_project_option(argc, argv, &i, &po)) != 0) {
+		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
+		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
 			if (r < 0) {
-				free(po.paths);
-				return cli_usage_error("deploy", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
+				*rc = needs_value(s);
+				return -1;
 			}
-		} else if ((r = cli_aws_option(argc, argv, &i, &ao)) != 0) {
-			if (r < 0) {
-				free(po.paths);
-				return cli_usage_error("deploy", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
-			}
-		} else if (!strcmp(a, "--prune")) {
-			prune = true;
-		} else if (!strcmp(a, "--refresh-tags")) {
-			refresh_tags = true;
-		} else if (!strcmp(a, "--verbose")) {
-			verbose = true;
+		} else if (!strcmp(s, "--prune")) {
+			a->prune = true;
+		} else if (!strcmp(s, "--refresh-tags")) {
+			a->refresh_tags = true;
+		} else if (!strcmp(s, "--verbose")) {
+			a->verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--from", &v) ||
 			   cli_opt_value(argc, argv, &i, "--plan", &v) ||
 			   cli_opt_value(argc, argv, &i, "--concurrency", &v)) {
 			if (!v || !*v) {
-				free(po.paths);
-				return cli_usage_error("deploy", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
+				*rc = needs_value(s);
+				return -1;
 			}
-			if (!strncmp(a, "--from", 6))
-				from = v;
-			else if (!strncmp(a, "--plan", 6))
-				plan_path = v;
+			if (!strncmp(s, "--from", 6))
+				a->from = v;
+			else if (!strncmp(s, "--plan", 6))
+				a->plan_path = v;
 			else {
 				char *end;
 				long n = strtol(v, &end, 10);
 
 				if (*end || n < 1 || n > 64) {
-					free(po.paths);
-					return cli_usage_error("deploy", "--concurrency must be a number from 1 to 64");
+					*rc = cli_usage_error("deploy", "--concurrency must be a number from 1 to 64");
+					return -1;
 				}
-				ao.max_concurrency = (int)n;
+				a->ao.max_concurrency = (int)n;
 			}
-		} else if (a[0] == '-' && a[1]) {
-			free(po.paths);
-			return cli_usage_error("deploy", "unknown option '%s'", a);
+		} else if (s[0] == '-' && s[1]) {
+			*rc = cli_usage_error("deploy", "unknown option '%s'", s);
+			return -1;
 		} else {
-			po.paths[po.npaths++] = a;
+			a->po.paths[a->po.npaths++] = s;
 		}
 	}
-	if ((from || plan_path) && po.npaths) {
-		free(po.paths);
-		return cli_usage_error("deploy", "--from and --plan cannot be combined with PATH arguments");
+	if ((a->from || a->plan_path) && a->po.npaths) {
+		*rc = cli_usage_error("deploy", "--from and --plan cannot be combined with PATH arguments");
+		return -1;
 	}
-	if (from && plan_path) {
-		free(po.paths);
-		return cli_usage_error("deploy", "--from and --plan cannot be combined");
+	if (a->from && a->plan_path) {
+		*rc = cli_usage_error("deploy", "--from and --plan cannot be combined");
+		return -1;
 	}
+	return 0;
+}
 
+/* The desired state: the saved plan's (whose --prune and --refresh-tags
+ * then hold), or the one built from the sources.  Returns 0, or -1 after
+ * reporting the error. */
+static int load_desired(struct deploy_args *a, struct plan *saved, struct plan_state *desired,
+			struct plan_source_env *env, struct strbuf *err)
+{
+	int rc;
+
+	if (a->plan_path) {
+		if (load_plan_file(a->plan_path, saved, err) != 0) {
+			fprintf(stderr, "pipec: error: %s\n", err->buf);
+			return -1;
+		}
+		a->prune = saved->prune;
+		a->refresh_tags = saved->refresh_tags;
+		deploy_desired_from_plan(saved, desired);
+		return 0;
+	}
+	rc = plan_source_desired(&a->po, a->from, desired, env, err);
+	if (rc < 0)
+		fprintf(stderr, "pipec: error: %s\n", err->buf);
+	return rc != 0 ? -1 : 0;
+}
+
+/* Whether applying p makes any write call. */
+static bool plan_writes(const struct plan *p)
+{
+	int i;
+
+	for (i = 0; i < PLAN_NACTIONS; i++)
+		if (i != PLAN_UNCHANGED && i != PLAN_KEEP && p->counts[i])
+			return true;
+	return false;
+}
+
+/* Applies p (already checked against the live state) and reports how it
+ * went; returns the exit status. */
+static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *err)
+{
+	size_t i;
+
+	if (!plan_writes(p)) {
+		printf("No changes: %zu resources up to date.\n", p->counts[PLAN_UNCHANGED]);
+		return 0;
+	}
+	printf("Deploying project '%s', environment '%s': %zu to create, %zu to update, "
+	       "%zu to replace, %zu to destroy\n", p->project, p->environment,
+	       p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE], p->counts[PLAN_REPLACE],
+	       p->counts[PLAN_DESTROY]);
+	for (i = 0; i < p->nwarnings; i++)
+		fprintf(stderr, "warning: %s: %s (%s)\n", p->warnings[i].pipeline,
+			p->warnings[i].message, p->warnings[i].code);
+	fflush(stdout);
+	if (deploy_apply(dep, p, err) != 0) {
+		fprintf(stderr, "pipec: error: deploy incomplete:\n%s\n", err->buf);
+		fprintf(stderr, "help: run pipec deploy again: it continues from what is deployed\n");
+		return 1;
+	}
+	printf("Deployed: %zu write calls.\n", dep->nwrites);
+	return 0;
+}
+
+int cmd_deploy(int argc, char **argv)
+{
+	struct deploy_args a;
+	struct plan_state desired, live;
+	struct plan plan, saved;
+	struct plan_source_env env;
+	struct strbuf err = STRBUF_INIT;
+	struct aws_client *client = NULL;
+	struct deploy dep;
+	bool have_dep = false;
+	char *fingerprint = NULL;
+	const struct plan *apply;
+	int rc = 1;
+
+	if (parse_deploy_args(argc, argv, &a, &rc) != 0) {
+		free(a.po.paths);
+		return rc;
+	}
+	memset(&env, 0, sizeof(env));
 	plan_state_init(&desired, "desired");
 	plan_state_init(&live, "live");
 	plan_init(&plan);
 	plan_init(&saved);
-	if (plan_path) {
-		if (load_plan_file(plan_path, &saved, &err) != 0) {
-			fprintf(stderr, "pipec: error: %s\n", err.buf);
-			goto out;
-		}
-		prune = saved.prune;
-		refresh_tags = saved.refresh_tags;
-		deploy_desired_from_plan(&saved, &desired);
-	} else {
-		rc = plan_source_desired(&po, from, &desired, &env, &err);
-		if (rc != 0) {
-			if (rc < 0)
-				fprintf(stderr, "pipec: error: %s\n", err.buf);
-			rc = 1;
-			goto out;
-		}
-		rc = 1;
-	}
-	if (!ao.region)
-		ao.region = plan_path ? saved.region : env.region;
-	ao.trace = verbose ? stderr : NULL;
-	client = aws_client_new(&ao);
+	if (load_desired(&a, &saved, &desired, &env, &err) != 0)
+		goto out;
+	if (!a.ao.region)
+		a.ao.region = a.plan_path ? saved.region : env.region;
+	a.ao.trace = a.verbose ? stderr : NULL;
+	client = aws_client_new(&a.ao);
 	deploy_init(&dep, client, env.account);
 	have_dep = true;
-	dep.prune = prune;
-	dep.refresh_tags = refresh_tags;
+	dep.prune = a.prune;
+	dep.refresh_tags = a.refresh_tags;
 	dep.name_prefix = env.name_prefix;
 	dep.progress = stdout;
 	dep.root = env.root;
@@ -197,7 +261,7 @@ int cmd_deploy(int argc, char **argv)
 		fprintf(stderr, "pipec: error: %s\n", err.buf);
 		goto out;
 	}
-	plan_compute(&plan, &desired, &live, prune, NULL, NULL);
+	plan_compute(&plan, &desired, &live, a.prune, NULL, NULL);
 	if (plan.nerrors) {
 		size_t k;
 
@@ -208,7 +272,7 @@ int cmd_deploy(int argc, char **argv)
 		goto out;
 	}
 	apply = &plan;
-	if (plan_path) {
+	if (a.plan_path) {
 		if (strcmp(fingerprint, saved.fingerprint)) {
 			fprintf(stderr, "pipec: error: plan is stale: live state changed since the plan was "
 					"made; run pipec plan again\n");
@@ -216,29 +280,7 @@ int cmd_deploy(int argc, char **argv)
 		}
 		apply = &saved;
 	}
-	for (i = 0; i < PLAN_NACTIONS; i++)
-		if (i != PLAN_UNCHANGED && i != PLAN_KEEP && apply->counts[i])
-			break;
-	if (i == PLAN_NACTIONS) {
-		printf("No changes: %zu resources up to date.\n", apply->counts[PLAN_UNCHANGED]);
-		rc = 0;
-		goto out;
-	}
-	printf("Deploying project '%s', environment '%s': %zu to create, %zu to update, "
-	       "%zu to replace, %zu to destroy\n", apply->project, apply->environment,
-	       apply->counts[PLAN_CREATE], apply->counts[PLAN_UPDATE], apply->counts[PLAN_REPLACE],
-	       apply->counts[PLAN_DESTROY]);
-	for (i = 0; i < (int)apply->nwarnings; i++)
-		fprintf(stderr, "warning: %s: %s (%s)\n", apply->warnings[i].pipeline,
-			apply->warnings[i].message, apply->warnings[i].code);
-	fflush(stdout);
-	if (deploy_apply(&dep, apply, &err) != 0) {
-		fprintf(stderr, "pipec: error: deploy incomplete:\n%s\n", err.buf);
-		fprintf(stderr, "help: run pipec deploy again: it continues from what is deployed\n");
-		goto out;
-	}
-	printf("Deployed: %zu write calls.\n", dep.nwrites);
-	rc = 0;
+	rc = apply_plan(&dep, apply, &err);
 out:
 	if (have_dep)
 		deploy_release(&dep);
@@ -251,7 +293,6 @@ out:
 	plan_state_release(&desired);
 	plan_state_release(&live);
 	strbuf_release(&err);
-	strbuf_release(&out);
-	free(po.paths);
+	free(a.po.paths);
 	return rc;
 }

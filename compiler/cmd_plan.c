@@ -64,100 +64,174 @@ static int plan_usage_error(const char *fmt, ...)
 	return 1;
 }
 
-int cmd_plan(int argc, char **argv)
+struct plan_args {
+	struct project_opts po;		/* po.paths is allocated: the caller frees it */
+	struct aws_options ao;
+	const char *against, *from, *out_path;
+	enum plan_format fmt;
+	bool prune, verbose, refresh_tags;
+};
+
+/* The usage error of an option given without its value. */
+static int needs_value(const char *opt)
 {
-	struct project_opts po;
-	struct aws_options ao = AWS_OPTIONS_INIT;
-	const char *against = NULL, *from = NULL, *out_path = NULL, *v;
-	enum plan_format fmt = PLAN_FORMAT_TEXT;
-	bool prune = false, verbose = false, refresh_tags = false;
-	struct plan_state desired, deployed;
-	struct plan plan;
-	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-	struct aws_client *client = NULL;
-	struct plan_source_env env;
-	struct deploy dep;
-	bool have_dep = false;
-	char *fingerprint = NULL;
-	int i, r, rc = 1;
+	return plan_usage_error("option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
+}
 
-	memset(&po, 0, sizeof(po));
-	memset(&env, 0, sizeof(env));
-	po.paths = xcalloc((size_t)argc, sizeof(*po.paths));
+/* Sets the one of --against, --from, --out and --format that opt is to v;
+ * returns 0, or the exit status of the usage error it reported. */
+static int set_value_option(struct plan_args *a, const char *opt, const char *v)
+{
+	if (!strncmp(opt, "--against", 9))
+		a->against = v;
+	else if (!strncmp(opt, "--from", 6))
+		a->from = v;
+	else if (!strncmp(opt, "--out", 5))
+		a->out_path = v;
+	else if (!strcmp(v, "text"))
+		a->fmt = PLAN_FORMAT_TEXT;
+	else if (!strcmp(v, "markdown"))
+		a->fmt = PLAN_FORMAT_MARKDOWN;
+	else if (!strcmp(v, "json"))
+		a->fmt = PLAN_FORMAT_JSON;
+	else
+		return plan_usage_error("unknown format '%s' (text, markdown, json)", v);
+	return 0;
+}
+
+/* Parses the command line into a.  Returns 0, or -1 when the command ends
+ * here with exit status *rc (--help, or a usage error already reported). */
+static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
+{
+	const struct aws_options ao_init = AWS_OPTIONS_INIT;
+	const char *v;
+	int i, r;
+
+	memset(a, 0, sizeof(*a));
+	a->ao = ao_init;
+	a->fmt = PLAN_FORMAT_TEXT;
+	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *s = argv[i];
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
 			fputs(plan_usage, stdout);
-			free(po.paths);
-			return 0;
+			*rc = 0;
+			return -1;
 		}
-		if (!strcmp(a, "--")) {
+		if (!strcmp(s, "--")) {
 			while (++i < argc)
-				po.paths[po.npaths++] = argv[i];
+				a->po.paths[a->po.npaths++] = argv[i];
 			break;
 		}
-		if ((r = cli_project_option(argc, argv, &i, &po)) != 0) {
+		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
+		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
 			if (r < 0) {
-				free(po.paths);
-				return plan_usage_error("option '%.*s' needs a value",
-							(int)strcspn(a, "="), a);
+				*rc = needs_value(s);
+				return -1;
 			}
-		} else if ((r = cli_aws_option(argc, argv, &i, &ao)) != 0) {
-			if (r < 0) {
-				free(po.paths);
-				return plan_usage_error("option '%.*s' needs a value",
-							(int)strcspn(a, "="), a);
-			}
-		} else if (!strcmp(a, "--prune")) {
-			prune = true;
-		} else if (!strcmp(a, "--refresh-tags")) {
-			refresh_tags = true;
-		} else if (!strcmp(a, "--verbose")) {
-			verbose = true;
+		} else if (!strcmp(s, "--prune")) {
+			a->prune = true;
+		} else if (!strcmp(s, "--refresh-tags")) {
+			a->refresh_tags = true;
+		} else if (!strcmp(s, "--verbose")) {
+			a->verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--against", &v) ||
 			   cli_opt_value(argc, argv, &i, "--from", &v) ||
 			   cli_opt_value(argc, argv, &i, "--format", &v) ||
 			   cli_opt_value(argc, argv, &i, "--out", &v)) {
-			const char *name = a;
-
 			if (!v || !*v) {
-				free(po.paths);
-				return plan_usage_error("option '%.*s' needs a value",
-						       (int)strcspn(name, "="), name);
+				*rc = needs_value(s);
+				return -1;
 			}
-			if (!strncmp(a, "--against", 9))
-				against = v;
-			else if (!strncmp(a, "--from", 6))
-				from = v;
-			else if (!strncmp(a, "--out", 5))
-				out_path = v;
-			else if (!strcmp(v, "text"))
-				fmt = PLAN_FORMAT_TEXT;
-			else if (!strcmp(v, "markdown"))
-				fmt = PLAN_FORMAT_MARKDOWN;
-			else if (!strcmp(v, "json"))
-				fmt = PLAN_FORMAT_JSON;
-			else {
-				free(po.paths);
-				return plan_usage_error("unknown format '%s' (text, markdown, json)", v);
+			if ((r = set_value_option(a, s, v)) != 0) {
+				*rc = r;
+				return -1;
 			}
-		} else if (a[0] == '-' && a[1]) {
-			free(po.paths);
-			return plan_usage_error("unknown option '%s'", a);
+		} else if (s[0] == '-' && s[1]) {
+			*rc = plan_usage_error("unknown option '%s'", s);
+			return -1;
 		} else {
-			po.paths[po.npaths++] = a;
+			a->po.paths[a->po.npaths++] = s;
 		}
 	}
-	if (from && po.npaths) {
-		free(po.paths);
-		return plan_usage_error("--from and PATH arguments cannot be combined");
+	if (a->from && a->po.npaths) {
+		*rc = plan_usage_error("--from and PATH arguments cannot be combined");
+		return -1;
 	}
+	return 0;
+}
 
+/* Reads the live state into deployed and computes plan against it (with
+ * what `pipec deploy --plan` needs to apply it later).  Returns 0, or -1
+ * after reporting the error.  *dep is initialised either way. */
+static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws_client *client,
+			     const struct plan_source_env *env, const struct plan_state *desired,
+			     struct plan_state *deployed, struct plan *plan, struct strbuf *err)
+{
+	char *fingerprint = NULL;
+
+	deploy_init(dep, client, env->account);
+	dep->prune = a->prune;
+	dep->refresh_tags = a->refresh_tags;
+	dep->name_prefix = env->name_prefix;
+	if (deploy_read_live(dep, desired, deployed, &fingerprint, err) != 0) {
+		fprintf(stderr, "pipec: error: %s\n", err->buf);
+		free(fingerprint);
+		return -1;
+	}
+	plan_compute(plan, desired, deployed, a->prune, deploy_fetch_script, dep);
+	plan->refresh_tags = a->refresh_tags;
+	plan->fingerprint = fingerprint;
+	if (aws_client_region(client))
+		plan->region = xstrdup(aws_client_region(client));
+	return 0;
+}
+
+/* Prints plan as fmt, and saves it (JSON) to out_path when given; returns
+ * -1 when it cannot be saved. */
+static int show_plan(const struct plan *plan, enum plan_format fmt, const char *out_path)
+{
+	struct strbuf out = STRBUF_INIT;
+	int rc = 0;
+
+	plan_render(plan, fmt, &out);
+	fputs(out.buf, stdout);
+	if (out_path) {
+		struct strbuf doc = STRBUF_INIT;
+
+		plan_render(plan, PLAN_FORMAT_JSON, &doc);
+		if (strbuf_write_file(&doc, out_path) != 0) {
+			fprintf(stderr, "pipec: error: cannot write '%s'\n", out_path);
+			rc = -1;
+		}
+		strbuf_release(&doc);
+	}
+	strbuf_release(&out);
+	return rc;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_args a;
+	struct plan_state desired, deployed;
+	struct plan plan;
+	struct strbuf err = STRBUF_INIT;
+	struct aws_client *client = NULL;
+	struct plan_source_env env;
+	struct deploy dep;
+	bool have_dep = false;
+	int rc = 1;
+
+	if (parse_plan_args(argc, argv, &a, &rc) != 0) {
+		free(a.po.paths);
+		return rc;
+	}
+	memset(&env, 0, sizeof(env));
 	plan_state_init(&desired, "desired");
-	plan_state_init(&deployed, against ? against : "live");
+	plan_state_init(&deployed, a.against ? a.against : "live");
 	plan_init(&plan);
-	rc = plan_source_desired(&po, from, &desired, &env, &err);
+	rc = plan_source_desired(&a.po, a.from, &desired, &env, &err);
 	if (rc != 0) {
 		if (rc < 0)
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
@@ -165,47 +239,24 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
-	if (against) {
-		if (plan_state_load_dir(&deployed, against, &err) != 0) {
+	if (a.against) {
+		if (plan_state_load_dir(&deployed, a.against, &err) != 0) {
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
 			goto out;
 		}
 		plan_state_stamp(&deployed);
-		plan_compute(&plan, &desired, &deployed, prune, NULL, NULL);
+		plan_compute(&plan, &desired, &deployed, a.prune, NULL, NULL);
 	} else {
-		if (!ao.region)
-			ao.region = env.region;
-		ao.trace = verbose ? stderr : NULL;
-		client = aws_client_new(&ao);
-		deploy_init(&dep, client, env.account);
+		if (!a.ao.region)
+			a.ao.region = env.region;
+		a.ao.trace = a.verbose ? stderr : NULL;
+		client = aws_client_new(&a.ao);
 		have_dep = true;
-		dep.prune = prune;
-		dep.refresh_tags = refresh_tags;
-		dep.name_prefix = env.name_prefix;
-		if (deploy_read_live(&dep, &desired, &deployed, &fingerprint, &err) != 0) {
-			fprintf(stderr, "pipec: error: %s\n", err.buf);
+		if (plan_against_live(&a, &dep, client, &env, &desired, &deployed, &plan, &err) != 0)
 			goto out;
-		}
-		plan_compute(&plan, &desired, &deployed, prune, deploy_fetch_script, &dep);
-		plan.refresh_tags = refresh_tags;
-		plan.fingerprint = fingerprint;
-		fingerprint = NULL;
-		if (aws_client_region(client))
-			plan.region = xstrdup(aws_client_region(client));
 	}
-	plan_render(&plan, fmt, &out);
-	fputs(out.buf, stdout);
-	if (out_path) {
-		struct strbuf doc = STRBUF_INIT;
-
-		plan_render(&plan, PLAN_FORMAT_JSON, &doc);
-		if (strbuf_write_file(&doc, out_path) != 0) {
-			fprintf(stderr, "pipec: error: cannot write '%s'\n", out_path);
-			strbuf_release(&doc);
-			goto out;
-		}
-		strbuf_release(&doc);
-	}
+	if (show_plan(&plan, a.fmt, a.out_path) != 0)
+		goto out;
 	if (plan.nerrors) {
 		size_t k;
 
@@ -222,12 +273,10 @@ out:
 	if (client)
 		aws_client_free(client);
 	plan_source_env_release(&env);
-	free(fingerprint);
 	plan_release(&plan);
 	plan_state_release(&desired);
 	plan_state_release(&deployed);
 	strbuf_release(&err);
-	strbuf_release(&out);
-	free(po.paths);
+	free(a.po.paths);
 	return rc;
 }

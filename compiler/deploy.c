@@ -467,88 +467,145 @@ out:
 	return rc;
 }
 
-int deploy_read_live(struct deploy *d, const struct plan_state *desired,
-		     struct plan_state *live, char **fingerprint, struct strbuf *err)
+/* What deploy_read_live gathers on its way: per kind, the names to read
+ * (an array, and an object of the same names against duplicates); the
+ * names listed as owned, per Glue kind that can be listed by tag; and the
+ * parts of the fingerprint, per kind read. */
+struct live_read {
+	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS];
+	json_t *owned_jobs, *owned_triggers, *owned_rulesets;
+	json_t *fp_jobs, *fp_triggers, *fp_rulesets, *fp_workflows, *fp_rules, *fp_tags;
+	bool need_rulesets;	/* the project declares a ruleset */
+};
+
+/* Starts lr with the names of every desired resource. */
+static void live_read_init(struct live_read *lr, const struct plan_state *desired)
 {
-	json_t *owned_jobs = json_object(), *owned_triggers = json_object();
-	json_t *owned_rulesets = json_object();
-	json_t *fp = json_object(), *fp_jobs = json_object(), *fp_triggers = json_object();
-	json_t *fp_rulesets = json_object(), *fp_workflows = json_object(), *fp_rules = json_object();
-	json_t *fp_tags = json_object();
-	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS], *found = json_array();
-	json_t *got = json_object(), *tags = json_object();
-	bool *need = NULL;
-	size_t nneed = 0;
-	bool need_rulesets = false;
 	size_t i, k;
-	int rc = -1;
-	char hex[65], *text;
+
+	memset(lr, 0, sizeof(*lr));
+	lr->owned_jobs = json_object();
+	lr->owned_triggers = json_object();
+	lr->owned_rulesets = json_object();
+	lr->fp_jobs = json_object();
+	lr->fp_triggers = json_object();
+	lr->fp_rulesets = json_object();
+	lr->fp_workflows = json_object();
+	lr->fp_rules = json_object();
+	lr->fp_tags = json_object();
+	for (k = 0; k < PLAN_NKINDS; k++) {
+		lr->names[k] = json_array();
+		lr->seen[k] = json_object();
+	}
+	for (i = 0; i < desired->count; i++) {
+		add_name(lr->names[desired->items[i].kind], lr->seen[desired->items[i].kind],
+			 desired->items[i].name);
+		if (desired->items[i].kind == PLAN_RULESET)
+			lr->need_rulesets = true;
+	}
+}
+
+static void live_read_release(struct live_read *lr)
+{
+	size_t k;
+
+	for (k = 0; k < PLAN_NKINDS; k++) {
+		json_decref(lr->names[k]);
+		json_decref(lr->seen[k]);
+	}
+	json_decref(lr->owned_jobs);
+	json_decref(lr->owned_triggers);
+	json_decref(lr->owned_rulesets);
+	json_decref(lr->fp_jobs);
+	json_decref(lr->fp_triggers);
+	json_decref(lr->fp_rulesets);
+	json_decref(lr->fp_workflows);
+	json_decref(lr->fp_rules);
+	json_decref(lr->fp_tags);
+}
+
+/* Lists the jobs, triggers and rulesets tagged as the project's, and adds
+ * them to the names to read. */
+static int read_owned(struct deploy *d, const struct plan_state *desired, struct live_read *lr,
+		      struct strbuf *err)
+{
 	const char *key;
 	json_t *val;
 
-	*fingerprint = NULL;
-	free(live->project);
-	free(live->environment);
-	live->project = xstrdup(desired->project);
-	live->environment = xstrdup(desired->environment);
-	for (k = 0; k < PLAN_NKINDS; k++) {
-		names[k] = json_array();
-		seen[k] = json_object();
-	}
-	for (i = 0; i < desired->count; i++) {
-		add_name(names[desired->items[i].kind], seen[desired->items[i].kind],
-			 desired->items[i].name);
-		if (desired->items[i].kind == PLAN_RULESET)
-			need_rulesets = true;
-	}
-	if (list_owned(d, desired, "ListJobs", "JobNames", 1000, owned_jobs, err) ||
-	    list_owned(d, desired, "ListTriggers", "TriggerNames", 200, owned_triggers, err))
-		goto out;
+	if (list_owned(d, desired, "ListJobs", "JobNames", 1000, lr->owned_jobs, err) ||
+	    list_owned(d, desired, "ListTriggers", "TriggerNames", 200, lr->owned_triggers, err))
+		return -1;
 	/* Rulesets are listed only when the project has some: not every
 	 * account or endpoint offers Data Quality. */
-	if (need_rulesets &&
-	    list_owned(d, desired, "ListDataQualityRulesets", "Rulesets", 1000, owned_rulesets, err))
-		goto out;
-	json_object_foreach(owned_jobs, key, val)
-		add_name(names[PLAN_JOB], seen[PLAN_JOB], key);
-	json_object_foreach(owned_triggers, key, val)
-		add_name(names[PLAN_TRIGGER], seen[PLAN_TRIGGER], key);
-	json_object_foreach(owned_rulesets, key, val)
-		add_name(names[PLAN_RULESET], seen[PLAN_RULESET], key);
+	if (lr->need_rulesets &&
+	    list_owned(d, desired, "ListDataQualityRulesets", "Rulesets", 1000, lr->owned_rulesets,
+		       err))
+		return -1;
+	json_object_foreach(lr->owned_jobs, key, val)
+		add_name(lr->names[PLAN_JOB], lr->seen[PLAN_JOB], key);
+	json_object_foreach(lr->owned_triggers, key, val)
+		add_name(lr->names[PLAN_TRIGGER], lr->seen[PLAN_TRIGGER], key);
+	json_object_foreach(lr->owned_rulesets, key, val)
+		add_name(lr->names[PLAN_RULESET], lr->seen[PLAN_RULESET], key);
+	return 0;
+}
 
-	if (batch_get(d, "BatchGetJobs", "JobNames", "Jobs", BATCH_NAMES, names[PLAN_JOB], found, err))
+/* Reads the jobs, triggers and workflows named in lr, in batches. */
+static int read_glue_batches(struct deploy *d, const struct plan_state *desired,
+			     struct plan_state *live, struct live_read *lr, struct strbuf *err)
+{
+	json_t *found = json_array(), *val;
+	size_t i;
+	int rc = -1;
+
+	if (batch_get(d, "BatchGetJobs", "JobNames", "Jobs", BATCH_NAMES, lr->names[PLAN_JOB], found,
+		      err))
 		goto out;
 	json_array_foreach(found, i, val)
-		add_live(live, desired, PLAN_JOB, val, owned_jobs, fp_jobs);
+		add_live(live, desired, PLAN_JOB, val, lr->owned_jobs, lr->fp_jobs);
 	json_array_clear(found);
 	if (batch_get(d, "BatchGetTriggers", "TriggerNames", "Triggers", BATCH_NAMES,
-		      names[PLAN_TRIGGER], found, err))
+		      lr->names[PLAN_TRIGGER], found, err))
 		goto out;
 	json_array_foreach(found, i, val) {
 		const char *wf = jstr(val, "WorkflowName");
 
-		add_live(live, desired, PLAN_TRIGGER, val, owned_triggers, fp_triggers);
+		add_live(live, desired, PLAN_TRIGGER, val, lr->owned_triggers, lr->fp_triggers);
 		/* the workflow of an owned trigger is read too, so that a removed
 		 * S3-event pipeline's workflow is found (its tags decide) */
-		if (wf && jstr(val, "Name") && json_object_get(owned_triggers, jstr(val, "Name")))
-			add_name(names[PLAN_WORKFLOW], seen[PLAN_WORKFLOW], wf);
+		if (wf && jstr(val, "Name") && json_object_get(lr->owned_triggers, jstr(val, "Name")))
+			add_name(lr->names[PLAN_WORKFLOW], lr->seen[PLAN_WORKFLOW], wf);
 	}
 	json_array_clear(found);
-	if (d->prune && list_workflows(d, desired, names[PLAN_WORKFLOW], seen[PLAN_WORKFLOW], err))
+	if (d->prune &&
+	    list_workflows(d, desired, lr->names[PLAN_WORKFLOW], lr->seen[PLAN_WORKFLOW], err))
 		goto out;
 	if (batch_get(d, "BatchGetWorkflows", "Names", "Workflows", BATCH_WORKFLOWS,
-		      names[PLAN_WORKFLOW], found, err))
+		      lr->names[PLAN_WORKFLOW], found, err))
 		goto out;
 	json_array_foreach(found, i, val) {
 		/* workflows cannot be listed by tag: their tags decide ownership below */
-		add_live(live, desired, PLAN_WORKFLOW, val, NULL, fp_workflows);
+		add_live(live, desired, PLAN_WORKFLOW, val, NULL, lr->fp_workflows);
 	}
-	json_array_clear(found);
-	if (read_rulesets(d, desired, live, names[PLAN_RULESET], owned_rulesets, fp_rulesets, err))
-		goto out;
-	if (get_each(d, AWS_SERVICE_EVENTS, "DescribeRule", "Name", names[PLAN_EVENT_RULE],
-		     "ResourceNotFoundException", got, err))
-		goto out;
+	rc = 0;
+out:
+	json_decref(found);
+	return rc;
+}
+
+/* Reads the EventBridge rules the project declares (names). */
+static int read_declared_rules(struct deploy *d, const struct plan_state *desired,
+			       struct plan_state *live, const json_t *names, json_t *fp_rules,
+			       struct strbuf *err)
+{
+	json_t *got = json_object(), *val;
+	const char *key;
+
+	if (get_each(d, AWS_SERVICE_EVENTS, "DescribeRule", "Name", names,
+		     "ResourceNotFoundException", got, err)) {
+		json_decref(got);
+		return -1;
+	}
 	json_object_foreach(got, key, val) {
 		const struct plan_resource *want = plan_state_find(desired, PLAN_EVENT_RULE, key);
 		json_t *rule = json_object(), *body = json_object();
@@ -570,13 +627,20 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		r->live = true;
 		json_object_set_new(fp_rules, key, fingerprint_copy(val));
 	}
-	json_object_clear(got);
+	json_decref(got);
+	return 0;
+}
 
-	/* Tags are read only where they matter: undeclared owned resources (to
-	 * name their pipeline), workflows (ownership) and changed definitions. */
-	need = xcalloc(live->count + 1, sizeof(*need));
+/* Marks in need the live resources whose tags are read, and returns how
+ * many.  Tags are read only where they matter: undeclared owned resources
+ * (to name their pipeline), workflows (ownership) and changed definitions. */
+static size_t tags_needed(const struct deploy *d, const struct plan_state *desired,
+			  const struct plan_state *live, bool *need)
+{
+	size_t i, nneed = 0;
+
 	for (i = 0; i < live->count; i++) {
-		struct plan_resource *r = &live->items[i];
+		const struct plan_resource *r = &live->items[i];
 		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
 
 		if (r->kind == PLAN_WORKFLOW)
@@ -585,56 +649,81 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 			need[i] = d->refresh_tags || !want || plan_live_differs(want, r->body);
 		nneed += need[i];
 	}
-	if (nneed) {
-		json_t *arns = json_array();
+	return nneed;
+}
 
-		if (ensure_account(d, err))
-			goto out;
-		for (i = 0; i < live->count; i++) {
-			char *a;
+/* Puts the tags read (tags: ARN -> GetTags response) into the live
+ * resources, which decides the ownership of workflows. */
+static void apply_tags(struct deploy *d, const struct plan_state *desired,
+		       struct plan_state *live, const json_t *tags, json_t *fp_tags)
+{
+	size_t i;
 
-			if (!need[i])
-				continue;
-			a = resource_arn(d, live->items[i].kind, live->items[i].name);
-			json_array_append_new(arns, json_string(a));
-			free(a);
-		}
-		rc = get_each(d, AWS_SERVICE_GLUE, "GetTags", "ResourceArn", arns,
-			      "EntityNotFoundException", tags, err);
-		json_decref(arns);
-		if (rc)
-			goto out;
-		rc = -1;
-		for (i = 0; i < live->count; i++) {
-			struct plan_resource *r = &live->items[i];
-			char *a;
-			json_t *t;
+	for (i = 0; i < live->count; i++) {
+		struct plan_resource *r = &live->items[i];
+		char *a;
+		json_t *t;
 
-			if (r->kind == PLAN_EVENT_RULE)
-				continue;
-			a = resource_arn(d, r->kind, r->name);
-			t = json_object_get(json_object_get(tags, a), "Tags");
-			if (json_object_get(tags, a)) {
-				json_object_set(r->body, "Tags", t ? t : json_object());
-				r->tags_known = true;
-				json_object_set(fp_tags, a, t ? t : json_object());
-				r->owned = tags_owned(t, desired);
-				if (!*r->pipeline && t && jstr(t, PLAN_TAG_PIPELINE)) {
-					free(r->pipeline);
-					r->pipeline = plan_tag_decode(jstr(t, PLAN_TAG_PIPELINE));
-				}
+		if (r->kind == PLAN_EVENT_RULE)
+			continue;
+		a = resource_arn(d, r->kind, r->name);
+		t = json_object_get(json_object_get(tags, a), "Tags");
+		if (json_object_get(tags, a)) {
+			json_object_set(r->body, "Tags", t ? t : json_object());
+			r->tags_known = true;
+			json_object_set(fp_tags, a, t ? t : json_object());
+			r->owned = tags_owned(t, desired);
+			if (!*r->pipeline && t && jstr(t, PLAN_TAG_PIPELINE)) {
+				free(r->pipeline);
+				r->pipeline = plan_tag_decode(jstr(t, PLAN_TAG_PIPELINE));
 			}
-			free(a);
 		}
+		free(a);
 	}
+}
 
-	if (read_orphan_rules(d, desired, live, fp_rules, err))
+static int read_tags(struct deploy *d, const struct plan_state *desired,
+		     struct plan_state *live, json_t *fp_tags, struct strbuf *err)
+{
+	bool *need = xcalloc(live->count + 1, sizeof(*need));
+	json_t *tags = json_object(), *arns;
+	size_t i;
+	int rc = 0;
+
+	if (!tags_needed(d, desired, live, need))
 		goto out;
+	rc = ensure_account(d, err);
+	if (rc)
+		goto out;
+	arns = json_array();
+	for (i = 0; i < live->count; i++) {
+		char *a;
 
-	/* Uploaded files are content-addressed: present when the deployed job already points at them. */
+		if (!need[i])
+			continue;
+		a = resource_arn(d, live->items[i].kind, live->items[i].name);
+		json_array_append_new(arns, json_string(a));
+		free(a);
+	}
+	rc = get_each(d, AWS_SERVICE_GLUE, "GetTags", "ResourceArn", arns,
+		      "EntityNotFoundException", tags, err);
+	json_decref(arns);
+	if (!rc)
+		apply_tags(d, desired, live, tags, fp_tags);
+out:
+	free(need);
+	json_decref(tags);
+	return rc;
+}
+
+/* Uploaded files are content-addressed: present when the deployed job
+ * already points at them. */
+static void add_live_files(const struct plan_state *desired, struct plan_state *live)
+{
+	size_t i, j;
+
 	for (i = 0; i < desired->count; i++) {
 		const struct plan_resource *f = &desired->items[i];
-		size_t j;
 
 		if (f->kind != PLAN_FILE)
 			continue;
@@ -653,41 +742,59 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 			free(t);
 		}
 	}
+}
 
-	json_object_set_new(fp, "jobs", fp_jobs);
-	json_object_set_new(fp, "triggers", fp_triggers);
-	json_object_set_new(fp, "rulesets", fp_rulesets);
-	json_object_set_new(fp, "workflows", fp_workflows);
-	json_object_set_new(fp, "event_rules", fp_rules);
-	json_object_set_new(fp, "tags", fp_tags);
-	json_object_set(fp, "owned_jobs", owned_jobs);
-	json_object_set(fp, "owned_triggers", owned_triggers);
-	json_object_set(fp, "owned_rulesets", owned_rulesets);
-	fp_jobs = fp_triggers = fp_rulesets = fp_workflows = fp_rules = fp_tags = NULL;
+/* The hash of everything read; takes the fingerprint parts of lr. */
+static char *live_fingerprint(struct live_read *lr)
+{
+	json_t *fp = json_object();
+	char hex[65], *text;
+
+	json_object_set_new(fp, "jobs", lr->fp_jobs);
+	json_object_set_new(fp, "triggers", lr->fp_triggers);
+	json_object_set_new(fp, "rulesets", lr->fp_rulesets);
+	json_object_set_new(fp, "workflows", lr->fp_workflows);
+	json_object_set_new(fp, "event_rules", lr->fp_rules);
+	json_object_set_new(fp, "tags", lr->fp_tags);
+	json_object_set(fp, "owned_jobs", lr->owned_jobs);
+	json_object_set(fp, "owned_triggers", lr->owned_triggers);
+	json_object_set(fp, "owned_rulesets", lr->owned_rulesets);
+	lr->fp_jobs = lr->fp_triggers = lr->fp_rulesets = NULL;
+	lr->fp_workflows = lr->fp_rules = lr->fp_tags = NULL;
 	text = plan_json_text(fp);
 	plan_sha256_hex(text, strlen(text), hex);
 	free(text);
-	*fingerprint = xstrdup(hex);
+	json_decref(fp);
+	return xstrdup(hex);
+}
+
+int deploy_read_live(struct deploy *d, const struct plan_state *desired,
+		     struct plan_state *live, char **fingerprint, struct strbuf *err)
+{
+	struct live_read lr;
+	int rc = -1;
+
+	*fingerprint = NULL;
+	free(live->project);
+	free(live->environment);
+	live->project = xstrdup(desired->project);
+	live->environment = xstrdup(desired->environment);
+	live_read_init(&lr, desired);
+	/* in this order: workflows are found through triggers, and the tags
+	 * read decide which of the workflows read are the project's */
+	if (read_owned(d, desired, &lr, err) ||
+	    read_glue_batches(d, desired, live, &lr, err) ||
+	    read_rulesets(d, desired, live, lr.names[PLAN_RULESET], lr.owned_rulesets,
+			  lr.fp_rulesets, err) ||
+	    read_declared_rules(d, desired, live, lr.names[PLAN_EVENT_RULE], lr.fp_rules, err) ||
+	    read_tags(d, desired, live, lr.fp_tags, err) ||
+	    read_orphan_rules(d, desired, live, lr.fp_rules, err))
+		goto out;
+	add_live_files(desired, live);
+	*fingerprint = live_fingerprint(&lr);
 	rc = 0;
 out:
-	for (k = 0; k < PLAN_NKINDS; k++) {
-		json_decref(names[k]);
-		json_decref(seen[k]);
-	}
-	json_decref(owned_jobs);
-	json_decref(owned_triggers);
-	json_decref(owned_rulesets);
-	json_decref(fp_jobs);
-	json_decref(fp_triggers);
-	json_decref(fp_rulesets);
-	json_decref(fp_workflows);
-	json_decref(fp_rules);
-	json_decref(fp_tags);
-	json_decref(fp);
-	json_decref(found);
-	json_decref(got);
-	free(need);
-	json_decref(tags);
+	live_read_release(&lr);
 	return rc;
 }
 

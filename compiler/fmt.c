@@ -492,163 +492,237 @@ static void print_rule(struct fmt *F, const struct ast_rule *r)
 	}
 }
 
-static void print_clause(struct fmt *F, const struct ast_clause *c, int depth)
+/* ---- one printer per clause kind ----
+ * Each prints its clause after the indentation begin_line wrote.  A
+ * clause that ends with a { block } closes its own last line, and its
+ * printer returns true; otherwise print_clause ends the line.  The closing
+ * brace of a block is the clause's last character. */
+
+static bool print_description(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "description ");
+	add_string(F, &c->u.description);
+	return false;
+}
+
+/* source KIND args... [{ settings }], and target likewise */
+static bool print_endpoint(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	struct strbuf *o = F->out;
+
+	strbuf_addstr(o, c->kind == AST_SOURCE ? "source " : "target ");
+	add_name(F, &c->u.endpoint.kind);
+	if (c->u.endpoint.nargs) {
+		strbuf_addch(o, ' ');
+		add_values(F, c->u.endpoint.args, c->u.endpoint.nargs);
+	}
+	if (c->u.endpoint.has_block) {
+		uint32_t after = c->u.endpoint.nargs ?
+			c->u.endpoint.args[c->u.endpoint.nargs - 1].span.end :
+			c->u.endpoint.kind.span.end;
+
+		settings_block(F, c->u.endpoint.settings, c->u.endpoint.nsettings, depth,
+			       brace_after(F, after), c->span.end - 1);
+		return true;
+	}
+	return false;
+}
+
+static bool print_create_if_missing(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)c;
+	(void)depth;
+	strbuf_addstr(F->out, "create if missing");
+	return false;
+}
+
+static bool print_columns_clause(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	uint32_t close = c->span.end - 1;
+
+	strbuf_addstr(F->out, "columns");
+	if (empty_block(F, c->u.columns.nitems, close)) {
+		strbuf_addstr(F->out, " {}");
+		return false;
+	}
+	open_block(F, brace_after(F, c->kw_span.end));
+	print_columns(F, c->u.columns.items, c->u.columns.nitems, depth + 1);
+	close_block(F, depth, close);
+	return true;
+}
+
+static bool print_partition_by(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	struct strbuf *o = F->out;
+	size_t i;
+
+	(void)depth;
+	strbuf_addstr(o, "partition by ");
+	for (i = 0; i < c->u.partition.nitems; i++) {
+		const struct ast_partition *p = &c->u.partition.items[i];
+
+		if (i)
+			strbuf_addstr(o, ", ");
+		if (p->is_call) {
+			add_name(F, &p->fn);
+			strbuf_addch(o, '(');
+			for (size_t j = 0; j < p->nargs; j++) {
+				if (j)
+					strbuf_addstr(o, ", ");
+				add_value(F, &p->args[j]);
+			}
+			strbuf_addch(o, ')');
+		} else {
+			add_value(F, &p->args[0]);
+		}
+	}
+	return false;
+}
+
+static bool print_mode(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	struct strbuf *o = F->out;
+
+	(void)depth;
+	strbuf_addstr(o, "mode ");
+	add_name(F, &c->u.mode.mode);
+	if (c->u.mode.nkeys) {
+		strbuf_addstr(o, " on ");
+		add_names(F, c->u.mode.keys, c->u.mode.nkeys, ", ");
+	}
+	if (c->u.mode.order.text) {
+		strbuf_addstr(o, " order by ");
+		add_name(F, &c->u.mode.order);
+	}
+	if (c->u.mode.direction.text) {
+		strbuf_addch(o, ' ');
+		add_name(F, &c->u.mode.direction);
+	}
+	return false;
+}
+
+static bool print_incremental(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	struct strbuf *o = F->out;
+
+	(void)depth;
+	strbuf_addstr(o, "incremental ");
+	if (c->u.incremental.kind == AST_INCR_NEW_FILES) {
+		strbuf_addstr(o, "new files");
+		return false;
+	}
+	strbuf_addstr(o, "by ");
+	if (c->u.incremental.kind == AST_INCR_PARTITION)
+		strbuf_addstr(o, "partition ");
+	if (c->u.incremental.kind == AST_INCR_COLUMN &&
+	    !strcmp(c->u.incremental.column.text, "partition"))
+		strbuf_addstr(o, "`partition`");
+	else
+		add_name(F, &c->u.incremental.column);
+	if (c->u.incremental.lag)
+		strbuf_addf(o, " lag %s", c->u.incremental.lag->text);
+	if (c->u.incremental.initial) {
+		strbuf_addstr(o, " initial ");
+		add_string(F, c->u.incremental.initial);
+	}
+	return false;
+}
+
+static bool print_schedule(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	struct strbuf *o = F->out;
 	uint32_t close = c->span.end - 1;
+
+	strbuf_addstr(o, "schedule ");
+	switch (c->u.schedule.kind) {
+	case AST_SCHED_CRON:
+		strbuf_addstr(o, "cron ");
+		add_string(F, &c->u.schedule.cron);
+		break;
+	case AST_SCHED_EVERY:
+		strbuf_addf(o, "every %s", c->u.schedule.every.text);
+		break;
+	case AST_SCHED_AFTER:
+		strbuf_addstr(o, "after ");
+		add_names(F, c->u.schedule.after, c->u.schedule.nafter,
+			  c->u.schedule.after_any ? " or " : " and ");
+		break;
+	case AST_SCHED_ON_DEMAND:
+		strbuf_addstr(o, "on demand");
+		break;
+	case AST_SCHED_S3_EVENT:
+		strbuf_addstr(o, "on s3 event");
+		if (F->text[close] == '}') {
+			settings_block(F, c->u.schedule.settings, c->u.schedule.nsettings, depth,
+				       brace_after(F, c->kw_span.end), close);
+			return true;
+		}
+		break;
+	}
+	return false;
+}
+
+static bool print_validate(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	uint32_t close = c->span.end - 1;
 	size_t i;
 
-	begin_line(F, depth, c->span.start);
-	switch (c->kind) {
-	case AST_DESCRIPTION:
-		strbuf_addstr(o, "description ");
-		add_string(F, &c->u.description);
-		break;
-	case AST_SOURCE:
-	case AST_TARGET:
-		strbuf_addstr(o, c->kind == AST_SOURCE ? "source " : "target ");
-		add_name(F, &c->u.endpoint.kind);
-		if (c->u.endpoint.nargs) {
-			strbuf_addch(o, ' ');
-			add_values(F, c->u.endpoint.args, c->u.endpoint.nargs);
-		}
-		if (c->u.endpoint.has_block) {
-			uint32_t after = c->u.endpoint.nargs ?
-				c->u.endpoint.args[c->u.endpoint.nargs - 1].span.end :
-				c->u.endpoint.kind.span.end;
-
-			settings_block(F, c->u.endpoint.settings, c->u.endpoint.nsettings, depth,
-				       brace_after(F, after), close);
-			return;
-		}
-		break;
-	case AST_CREATE_IF_MISSING:
-		strbuf_addstr(o, "create if missing");
-		break;
-	case AST_COLUMNS:
-		strbuf_addstr(o, "columns");
-		if (empty_block(F, c->u.columns.nitems, close)) {
-			strbuf_addstr(o, " {}");
-			break;
-		}
-		open_block(F, brace_after(F, c->kw_span.end));
-		print_columns(F, c->u.columns.items, c->u.columns.nitems, depth + 1);
-		close_block(F, depth, close);
-		return;
-	case AST_PARTITION_BY:
-		strbuf_addstr(o, "partition by ");
-		for (i = 0; i < c->u.partition.nitems; i++) {
-			const struct ast_partition *p = &c->u.partition.items[i];
-
-			if (i)
-				strbuf_addstr(o, ", ");
-			if (p->is_call) {
-				add_name(F, &p->fn);
-				strbuf_addch(o, '(');
-				for (size_t j = 0; j < p->nargs; j++) {
-					if (j)
-						strbuf_addstr(o, ", ");
-					add_value(F, &p->args[j]);
-				}
-				strbuf_addch(o, ')');
-			} else {
-				add_value(F, &p->args[0]);
-			}
-		}
-		break;
-	case AST_MODE:
-		strbuf_addstr(o, "mode ");
-		add_name(F, &c->u.mode.mode);
-		if (c->u.mode.nkeys) {
-			strbuf_addstr(o, " on ");
-			add_names(F, c->u.mode.keys, c->u.mode.nkeys, ", ");
-		}
-		if (c->u.mode.order.text) {
-			strbuf_addstr(o, " order by ");
-			add_name(F, &c->u.mode.order);
-		}
-		if (c->u.mode.direction.text) {
-			strbuf_addch(o, ' ');
-			add_name(F, &c->u.mode.direction);
-		}
-		break;
-	case AST_INCREMENTAL:
-		strbuf_addstr(o, "incremental ");
-		if (c->u.incremental.kind == AST_INCR_NEW_FILES) {
-			strbuf_addstr(o, "new files");
-			break;
-		}
-		strbuf_addstr(o, "by ");
-		if (c->u.incremental.kind == AST_INCR_PARTITION)
-			strbuf_addstr(o, "partition ");
-		if (c->u.incremental.kind == AST_INCR_COLUMN &&
-		    !strcmp(c->u.incremental.column.text, "partition"))
-			strbuf_addstr(o, "`partition`");
-		else
-			add_name(F, &c->u.incremental.column);
-		if (c->u.incremental.lag)
-			strbuf_addf(o, " lag %s", c->u.incremental.lag->text);
-		if (c->u.incremental.initial) {
-			strbuf_addstr(o, " initial ");
-			add_string(F, c->u.incremental.initial);
-		}
-		break;
-	case AST_SCHEDULE:
-		strbuf_addstr(o, "schedule ");
-		switch (c->u.schedule.kind) {
-		case AST_SCHED_CRON:
-			strbuf_addstr(o, "cron ");
-			add_string(F, &c->u.schedule.cron);
-			break;
-		case AST_SCHED_EVERY:
-			strbuf_addf(o, "every %s", c->u.schedule.every.text);
-			break;
-		case AST_SCHED_AFTER:
-			strbuf_addstr(o, "after ");
-			add_names(F, c->u.schedule.after, c->u.schedule.nafter,
-				  c->u.schedule.after_any ? " or " : " and ");
-			break;
-		case AST_SCHED_ON_DEMAND:
-			strbuf_addstr(o, "on demand");
-			break;
-		case AST_SCHED_S3_EVENT:
-			strbuf_addstr(o, "on s3 event");
-			if (F->text[close] == '}') {
-				settings_block(F, c->u.schedule.settings, c->u.schedule.nsettings, depth,
-					       brace_after(F, c->kw_span.end), close);
-				return;
-			}
-			break;
-		}
-		break;
-	case AST_VALIDATE:
-		strbuf_addstr(o, "validate");
-		if (empty_block(F, c->u.validate.nitems, close)) {
-			strbuf_addstr(o, " {}");
-			break;
-		}
-		open_block(F, brace_after(F, c->kw_span.end));
-		for (i = 0; i < c->u.validate.nitems; i++) {
-			begin_line(F, depth + 1, c->u.validate.items[i].span.start);
-			print_rule(F, &c->u.validate.items[i]);
-			end_line(F, c->u.validate.items[i].span.end);
-		}
-		close_block(F, depth, close);
-		return;
-	case AST_ON_ERROR:
-		strbuf_addstr(o, "on cast error");
-		if (c->u.on_error.nargs) {
-			strbuf_addch(o, ' ');
-			add_values(F, c->u.on_error.args, c->u.on_error.nargs);
-		}
-		break;
-	case AST_JOB:
-		strbuf_addstr(o, "job");
-		settings_block(F, c->u.job.items, c->u.job.nitems, depth,
-			       brace_after(F, c->kw_span.end), close);
-		return;
+	strbuf_addstr(F->out, "validate");
+	if (empty_block(F, c->u.validate.nitems, close)) {
+		strbuf_addstr(F->out, " {}");
+		return false;
 	}
-	end_line(F, c->span.end);
+	open_block(F, brace_after(F, c->kw_span.end));
+	for (i = 0; i < c->u.validate.nitems; i++) {
+		begin_line(F, depth + 1, c->u.validate.items[i].span.start);
+		print_rule(F, &c->u.validate.items[i]);
+		end_line(F, c->u.validate.items[i].span.end);
+	}
+	close_block(F, depth, close);
+	return true;
+}
+
+static bool print_on_error(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "on cast error");
+	if (c->u.on_error.nargs) {
+		strbuf_addch(F->out, ' ');
+		add_values(F, c->u.on_error.args, c->u.on_error.nargs);
+	}
+	return false;
+}
+
+static bool print_job(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	strbuf_addstr(F->out, "job");
+	settings_block(F, c->u.job.items, c->u.job.nitems, depth,
+		       brace_after(F, c->kw_span.end), c->span.end - 1);
+	return true;
+}
+
+static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_clause *c,
+					      int depth) = {
+	[AST_DESCRIPTION] = print_description,
+	[AST_SOURCE] = print_endpoint,
+	[AST_TARGET] = print_endpoint,
+	[AST_CREATE_IF_MISSING] = print_create_if_missing,
+	[AST_COLUMNS] = print_columns_clause,
+	[AST_PARTITION_BY] = print_partition_by,
+	[AST_MODE] = print_mode,
+	[AST_INCREMENTAL] = print_incremental,
+	[AST_SCHEDULE] = print_schedule,
+	[AST_VALIDATE] = print_validate,
+	[AST_ON_ERROR] = print_on_error,
+	[AST_JOB] = print_job,
+};
+
+static void print_clause(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	begin_line(F, depth, c->span.start);
+	if (!print_kind[c->kind](F, c, depth))
+		end_line(F, c->span.end);
 }
 
 void fmt_file(const struct ast_file *f, struct strbuf *out)

@@ -93,6 +93,40 @@ else
 	notok "include_cycles counts x_internal.h as module x" "exit $rc/$rc2" "$(cat "$T/priv.out" "$T/priv2.out")"
 fi
 
+# -- func_length: no function of compiler/ or runtime/ is over 150 lines; the
+# scanner's self-test on inline samples keeps it from passing by seeing nothing
+out=$($PY "$TOOLS/func_length.py" --self-test 2>&1)
+rc=$?
+printf '%s\n' "$out"
+if [ "$rc" -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok '; then
+	notok "func_length self-test" "exit $rc"
+fi
+if out=$($PY "$TOOLS/func_length.py" "$ROOT" 2>&1) &&
+	echo "$out" | grep -q ' 0 functions over 150 lines$'; then
+	ok "func_length finds no function over 150 lines in compiler/ and runtime/"
+else
+	notok "func_length finds no function over 150 lines in compiler/ and runtime/" "$out"
+fi
+# a made-up tree: a 151-line function in runtime/ is reported, a 150-line one
+# in compiler/ is not
+mkdir -p "$T/long/compiler" "$T/long/runtime"
+$PY - "$T/long" <<'EOF'
+import sys
+def fn(name, lines):
+    body = "".join("\tx += %d;\n" % i for i in range(lines - 4))
+    return "int %s(int x)\n{\n%s\treturn x;\n}\n" % (name, body)
+open(sys.argv[1] + "/compiler/a.c", "w").write(fn("fits", 150))
+open(sys.argv[1] + "/runtime/b.c", "w").write("/* b */\n" + fn("too_long", 151))
+EOF
+$PY "$TOOLS/func_length.py" "$T/long" >"$T/long.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -qx 'runtime/b.c:2 too_long 151' "$T/long.out" &&
+	grep -qx '2 files, 1 functions over 150 lines' "$T/long.out"; then
+	ok "func_length flags a function of 151 lines and passes one of 150"
+else
+	notok "func_length flags a function of 151 lines and passes one of 150" "exit $rc" "$(cat "$T/long.out")"
+fi
+
 # -- the stand-in itself
 $PY "$TOOLS/standin_selftest.py" || true
 
