@@ -12,6 +12,7 @@
 #include "deploy.h"
 #include "plan.h"
 #include "plan_source.h"
+#include "plan_verify.h"
 #include "project.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -58,6 +59,8 @@ static int load_plan_file(const char *path, struct plan *p, struct strbuf *err)
 		return -1;
 	}
 	rc = plan_from_json(p, doc, err);
+	if (rc == 0)
+		rc = plan_verify_doc(doc, err);
 	json_decref(doc);
 	if (rc == 0 && strcmp(p->against, "live")) {
 		strbuf_addf(err, "plan file '%s' was made against build '%s', not the deployed "
@@ -212,6 +215,10 @@ int cmd_deploy(int argc, char **argv)
 		if (strcmp(fingerprint, saved.fingerprint)) {
 			fprintf(stderr, "pipec: error: plan is stale: live state changed since the plan was "
 					"made; run pipec plan again\n");
+			goto out;
+		}
+		if (plan_verify_saved(&saved, &plan, &err) != 0) {
+			fprintf(stderr, "pipec: error: refusing plan '%s':\n%s\n", plan_path, err.buf);
 			goto out;
 		}
 		apply = &saved;
