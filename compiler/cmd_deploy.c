@@ -33,9 +33,10 @@ static const char deploy_usage[] =
 	"  --catalog FILE       catalog snapshot to check against\n"
 	"  --no-catalog         skip the catalog checks\n"
 	"  --from DIR           deploy the artifacts of this build directory\n"
+	"                       (each checked against manifest.json first)\n"
 	"  --plan FILE          apply exactly this saved plan ('pipec plan --out'),\n"
 	"                       in the region it was made for; refused when the\n"
-	"                       live state changed since\n"
+	"                       live state changed since or the file was edited\n"
 	"  --prune              destroy owned resources no longer declared\n"
 	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
 	"                       each) and restore those edited outside pipec\n"
@@ -176,7 +177,9 @@ int cmd_deploy(int argc, char **argv)
 		refresh_tags = saved.refresh_tags;
 		deploy_desired_from_plan(&saved, &desired);
 	} else {
-		rc = plan_source_desired(&po, from, &desired, &env, &err);
+		rc = from ? plan_verify_build(from, &err) : 0;
+		if (rc == 0)
+			rc = plan_source_desired(&po, from, &desired, &env, &err);
 		if (rc != 0) {
 			if (rc < 0)
 				fprintf(stderr, "pipec: error: %s\n", err.buf);

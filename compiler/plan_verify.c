@@ -3,8 +3,14 @@
  */
 #include "plan_verify.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "xalloc.h"
 
 int plan_verify_doc(const json_t *doc, struct strbuf *err)
 {
@@ -80,5 +86,110 @@ int plan_verify_saved(const struct plan *saved, const struct plan *now, struct s
 			rc = -1;
 		}
 	}
+	return rc;
+}
+
+/* The sha256 of a file's bytes; -1 when it does not exist, -2 when unreadable. */
+static int file_sha256(const char *path, char out[65])
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return errno == ENOENT ? -1 : -2;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(f))
+		rc = -2;
+	fclose(f);
+	if (rc == 0)
+		plan_sha256_hex(sb.buf ? sb.buf : "", sb.len, out);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static const char *listed_sha(const json_t *artifacts, const char *rel)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(artifacts, i, a) {
+		const char *p = json_string_value(json_object_get(a, "path"));
+
+		if (p && !strcmp(p, rel))
+			return json_string_value(json_object_get(a, "sha256"));
+	}
+	return NULL;
+}
+
+int plan_verify_build(const char *dir, struct strbuf *err)
+{
+	static const char *const files[] = { "job.py", "job.json", "triggers.json", "ruleset.json",
+					     "workflow.json" };
+	struct strbuf path = STRBUF_INIT, rel = STRBUF_INIT;
+	json_t *manifest, *artifacts;
+	json_error_t je;
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+	size_t k;
+
+	strbuf_addf(&path, "%s/manifest.json", dir);
+	manifest = json_load_file(path.buf, 0, &je);
+	artifacts = json_object_get(manifest, "artifacts");
+	if (!json_is_array(artifacts)) {
+		strbuf_addf(err, "build '%s': manifest.json %s", dir,
+			    manifest ? "lists no artifacts" : "cannot be read");
+		json_decref(manifest);
+		strbuf_release(&path);
+		return -1;
+	}
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, de->d_name);
+		if (stat(path.buf, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
+			const char *want;
+			char have[65];
+			int r;
+
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s/%s", dir, de->d_name, files[k]);
+			strbuf_reset(&rel);
+			strbuf_addf(&rel, "%s/%s", de->d_name, files[k]);
+			r = file_sha256(path.buf, have);
+			want = listed_sha(artifacts, rel.buf);
+			if (r == -1 && !want)
+				continue;
+			if (err->len && rc)
+				strbuf_addch(err, '\n');
+			if (r == -1)
+				strbuf_addf(err, "build '%s': %s is listed in manifest.json but missing", dir, rel.buf);
+			else if (r < 0)
+				strbuf_addf(err, "build '%s': cannot read %s", dir, rel.buf);
+			else if (!want)
+				strbuf_addf(err, "build '%s': %s is not listed in manifest.json", dir, rel.buf);
+			else if (strcmp(want, have))
+				strbuf_addf(err, "build '%s': %s does not match its sha256 in manifest.json", dir,
+					    rel.buf);
+			else
+				continue;
+			rc = -1;
+		}
+	}
+	if (d)
+		closedir(d);
+	json_decref(manifest);
+	strbuf_release(&path);
+	strbuf_release(&rel);
 	return rc;
 }

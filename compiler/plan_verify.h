@@ -21,4 +21,10 @@ int plan_verify_doc(const json_t *doc, struct strbuf *err);
  * 0, or -1 with one line per failure in err. */
 int plan_verify_saved(const struct plan *saved, const struct plan *now, struct strbuf *err);
 
+/* Checks a build directory before deploy --from uses it: every artifact the
+ * plan reads (job.py, job.json, triggers.json, ruleset.json, workflow.json of
+ * each pipeline directory) is listed in manifest.json's "artifacts" with the
+ * sha256 of its bytes.  Returns 0, or -1 with one line per failure in err. */
+int plan_verify_build(const char *dir, struct strbuf *err);
+
 #endif
