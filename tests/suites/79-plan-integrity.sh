@@ -121,3 +121,38 @@ if [ $rc -eq 0 ]
 then ok "plan-integrity: deploy --from an untouched build works"
 else nok "plan-integrity: deploy --from an untouched build works" "$T/from-ok.out" "$T/from-ok.err"; fi
 
+# drift that matters: a scheduled trigger stopped by hand is a change, and
+# deploy starts it again
+TRIG=$(python3 -c 'import json,sys; print([t["Name"] for t in json.load(open(sys.argv[1]))] [0] if isinstance(json.load(open(sys.argv[1])), list) else json.load(open(sys.argv[1]))["Name"])' "$T/build3/orders/triggers.json" 2>/dev/null)
+python3 - "$TRIG" <<'PY' >"$T/stop.err" 2>&1
+import boto3, sys
+g = boto3.client("glue")
+g.stop_trigger(Name=sys.argv[1])
+assert g.get_trigger(Name=sys.argv[1])["Trigger"]["State"] == "DEACTIVATED"
+PY
+run plan-stopped plan --format json
+if [ $rc -eq 2 ] && python3 - "$T/plan-stopped.out" "$TRIG" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [c for c in d["changes"] if c["action"] != "unchanged"]
+assert [(c["kind"], c["name"], c["action"]) for c in ch] == [("trigger", sys.argv[2], "update")], ch
+assert ch[0]["fields"] == [{"path": "State", "old": "DEACTIVATED", "new": "ACTIVATED"}], ch[0]["fields"]
+PY
+then ok "plan-integrity: a trigger stopped by hand shows as State DEACTIVATED -> ACTIVATED"
+else nok "plan-integrity: a trigger stopped by hand shows as State DEACTIVATED -> ACTIVATED" "$T/stop.err" "$T/plan-stopped.out" "$T/plan-stopped.err"; fi
+calls_reset
+run deploy-stopped deploy
+python3 - "$EP" "$TRIG" <<'PY' >"$T/started.out" 2>&1
+import boto3, json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))
+w = {op: n for op, n in d["calls"].items() if not op.split(".", 1)[1].startswith(("Get", "List", "Batch", "Describe", "Head"))}
+assert w == {"glue.StartTrigger": 1}, w
+assert boto3.client("glue").get_trigger(Name=sys.argv[2])["Trigger"]["State"] == "ACTIVATED"
+PY
+if [ $rc -eq 0 ] && [ $? -eq 0 ] && [ ! -s "$T/started.out" ]
+then ok "plan-integrity: deploy starts it again (one StartTrigger, live State ACTIVATED)"
+else nok "plan-integrity: deploy starts it again (one StartTrigger, live State ACTIVATED)" "$T/started.out" "$T/deploy-stopped.out" "$T/deploy-stopped.err"; fi
+run plan-restarted plan
+if [ $rc -eq 0 ]
+then ok "plan-integrity: then the plan is clean"
+else nok "plan-integrity: then the plan is clean" "$T/plan-restarted.out" "$T/plan-restarted.err"; fi
