@@ -12,6 +12,7 @@
 #include "deploy.h"
 #include "plan.h"
 #include "plan_source.h"
+#include "plan_verify.h"
 #include "project.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -32,9 +33,10 @@ static const char deploy_usage[] =
 	"  --catalog FILE       catalog snapshot to check against\n"
 	"  --no-catalog         skip the catalog checks\n"
 	"  --from DIR           deploy the artifacts of this build directory\n"
+	"                       (each checked against manifest.json first)\n"
 	"  --plan FILE          apply exactly this saved plan ('pipec plan --out'),\n"
 	"                       in the region it was made for; refused when the\n"
-	"                       live state changed since\n"
+	"                       live state changed since or the file was edited\n"
 	"  --prune              destroy owned resources no longer declared\n"
 	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
 	"                       each) and restore those edited outside pipec\n"
@@ -58,6 +60,8 @@ static int load_plan_file(const char *path, struct plan *p, struct strbuf *err)
 		return -1;
 	}
 	rc = plan_from_json(p, doc, err);
+	if (rc == 0)
+		rc = plan_verify_doc(doc, err);
 	json_decref(doc);
 	if (rc == 0 && strcmp(p->against, "live")) {
 		strbuf_addf(err, "plan file '%s' was made against build '%s', not the deployed "
@@ -177,7 +181,9 @@ static int load_desired(struct deploy_args *a, struct plan *saved, struct plan_s
 		deploy_desired_from_plan(saved, desired);
 		return 0;
 	}
-	rc = plan_source_desired(&a->po, a->from, desired, env, err);
+	rc = a->from ? plan_verify_build(a->from, err) : 0;
+	if (rc == 0)
+		rc = plan_source_desired(&a->po, a->from, desired, env, err);
 	if (rc < 0)
 		fprintf(stderr, "pipec: error: %s\n", err->buf);
 	return rc != 0 ? -1 : 0;
@@ -276,6 +282,10 @@ int cmd_deploy(int argc, char **argv)
 		if (strcmp(fingerprint, saved.fingerprint)) {
 			fprintf(stderr, "pipec: error: plan is stale: live state changed since the plan was "
 					"made; run pipec plan again\n");
+			goto out;
+		}
+		if (plan_verify_saved(&saved, &plan, &err) != 0) {
+			fprintf(stderr, "pipec: error: refusing plan '%s':\n%s\n", plan_path, err.buf);
 			goto out;
 		}
 		apply = &saved;

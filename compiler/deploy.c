@@ -899,7 +899,8 @@ static bool definition_changed(const struct plan_change *c)
 	size_t i;
 
 	for (i = 0; i < c->fields.count; i++)
-		if (strncmp(c->fields.items[i].path, "Tags.", 5) && strcmp(c->fields.items[i].path, "Tags"))
+		if (strncmp(c->fields.items[i].path, "Tags.", 5) && strcmp(c->fields.items[i].path, "Tags") &&
+		    strcmp(c->fields.items[i].path, "State"))
 			return true;
 	/* a new content marker (tags edited) is written with the update call */
 	if (!same_str(jstr(c->desired, "Description"), jstr(c->deployed, "Description")))
@@ -928,6 +929,17 @@ static void tag_steps(struct deploy *d, const struct plan_change *c, struct step
 	else
 		json_decref(remove);
 	free(arn);
+}
+
+/* A trigger the plan found stopped (field State, desired ACTIVATED). */
+static bool restarts(const struct plan_change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->fields.count; i++)
+		if (!strcmp(c->fields.items[i].path, "State"))
+			return true;
+	return false;
 }
 
 static bool needs_start(const json_t *trigger)
@@ -1001,7 +1013,11 @@ static void plan_steps(struct deploy *d, struct task *t)
 				step_add(s, n, AWS_SERVICE_GLUE, "UpdateTrigger",
 					 json_pack("{s:s, s:o}", "Name", c->name, "TriggerUpdate",
 						   only(body, trigger_update)), NULL);
-			tag_steps(d, c, s, n);
+			if (!restarts(c) || c->tags_changed || definition_changed(c))
+				tag_steps(d, c, s, n);
+			if (restarts(c))
+				step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
+					 json_pack("{s:s}", "Name", c->name), NULL);
 		}
 		json_decref(body);
 		break;

@@ -861,6 +861,23 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 		plan_diff_json(o, n, "", &fields);
 		json_decref(o);
 		json_decref(n);
+	}
+	if (want->kind == PLAN_TRIGGER) {
+		/* State is desired state for the triggers the pipeline starts: one
+		 * stopped by hand is a change (deploy starts it again) */
+		const char *st = jstr(have->body, "State"), *ty = jstr(new_body, "Type");
+
+		if (st && ty && strcmp(ty, "ON_DEMAND") &&
+		    json_is_true(json_object_get(new_body, "StartOnCreation")) &&
+		    strcmp(st, "ACTIVATED") && strcmp(st, "ACTIVATING") && strcmp(st, "CREATING")) {
+			XGROW(fields.items, fields.alloc, fields.count + 1);
+			fields.items[fields.count].path = xstrdup("State");
+			fields.items[fields.count].old_value = json_string(st);
+			fields.items[fields.count].new_value = json_string("ACTIVATED");
+			fields.count++;
+		}
+	}
+	{
 		desc_differs = strcmp(jstr(old_body, "Description") ? jstr(old_body, "Description") : "",
 				      jstr(new_body, "Description") ? jstr(new_body, "Description") : "") != 0;
 	}

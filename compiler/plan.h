@@ -208,6 +208,12 @@ json_t *plan_to_json(const struct plan *p);
 /* Reads a plan file back; returns 0, or -1 with a message in err. */
 int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err);
 
+/* The digest a plan document carries in "digest": lowercase hex SHA-256 of
+ * the document without "digest", serialized compact, keys sorted, non-ASCII
+ * escaped as \uXXXX with upper-case hex (jansson's JSON_COMPACT |
+ * JSON_SORT_KEYS | JSON_ENSURE_ASCII). */
+void plan_digest(const json_t *doc, char out[65]);
+
 /* Lowercase hex SHA-256 of text. */
 void plan_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -318,6 +318,12 @@ json_t *plan_to_json(const struct plan *p)
 	for (i = 0; i < p->nerrors; i++)
 		json_array_append_new(errors, json_string(p->errors[i]));
 	json_object_set_new(doc, "errors", errors);
+	{
+		char digest[65];
+
+		plan_digest(doc, digest);
+		json_object_set_new(doc, "digest", json_string(digest));
+	}
 	return doc;
 }
 
@@ -336,6 +342,18 @@ void plan_render(const struct plan *p, enum plan_format fmt, struct strbuf *out)
 		free(s);
 		json_decref(doc);
 	}
+}
+
+void plan_digest(const json_t *doc, char out[65])
+{
+	json_t *copy = json_deep_copy(doc);
+	char *s;
+
+	json_object_del(copy, "digest");
+	s = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	plan_sha256_hex(s, strlen(s), out);
+	free(s);
+	json_decref(copy);
 }
 
 static char *dup_str(const json_t *o, const char *key)

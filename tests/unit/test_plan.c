@@ -129,9 +129,61 @@ static void test_replace_and_roundtrip(void)
 	strbuf_release(&err);
 }
 
+/* A trigger the pipeline starts, found stopped: a State change; an ON_DEMAND
+ * one, or one found running, is not. */
+static void test_trigger_state(void)
+{
+	struct plan_state want, live;
+	struct plan p;
+	struct plan_resource *r;
+	const struct plan_change *c;
+
+	plan_state_init(&want, "desired");
+	plan_state_init(&live, "live");
+	plan_state_add(&want, PLAN_TRIGGER, "s", "p",
+		       J("{\"Name\":\"s\",\"Type\":\"SCHEDULED\",\"Schedule\":\"cron(0 * * * ? *)\","
+			 "\"StartOnCreation\":true,\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	plan_state_add(&want, PLAN_TRIGGER, "r", "p",
+		       J("{\"Name\":\"r\",\"Type\":\"SCHEDULED\",\"Schedule\":\"cron(0 * * * ? *)\","
+			 "\"StartOnCreation\":true,\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	plan_state_add(&want, PLAN_TRIGGER, "o", "p",
+		       J("{\"Name\":\"o\",\"Type\":\"ON_DEMAND\",\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	r = plan_state_add(&live, PLAN_TRIGGER, "s", "p",
+		       J("{\"Name\":\"s\",\"Type\":\"SCHEDULED\",\"Schedule\":\"cron(0 * * * ? *)\","
+			 "\"State\":\"DEACTIVATED\",\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	r->live = true;
+	r->tags_known = false;
+	r = plan_state_add(&live, PLAN_TRIGGER, "r", "p",
+		       J("{\"Name\":\"r\",\"Type\":\"SCHEDULED\",\"Schedule\":\"cron(0 * * * ? *)\","
+			 "\"State\":\"ACTIVATED\",\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	r->live = true;
+	r->tags_known = false;
+	r = plan_state_add(&live, PLAN_TRIGGER, "o", "p",
+		       J("{\"Name\":\"o\",\"Type\":\"ON_DEMAND\",\"State\":\"CREATED\","
+			 "\"Actions\":[{\"JobName\":\"j\"}]}"), NULL);
+	r->live = true;
+	r->tags_known = false;
+	plan_init(&p);
+	plan_compute(&p, &want, &live, false, NULL, NULL);
+	c = find(&p, "s");
+	CHECK("a stopped scheduled trigger is an update", c && c->action == PLAN_UPDATE);
+	CHECK("its one field is State DEACTIVATED -> ACTIVATED",
+	      c && c->fields.count == 1 && !strcmp(c->fields.items[0].path, "State") &&
+	      !strcmp(json_string_value(c->fields.items[0].old_value), "DEACTIVATED") &&
+	      !strcmp(json_string_value(c->fields.items[0].new_value), "ACTIVATED"));
+	c = find(&p, "r");
+	CHECK("a running scheduled trigger is unchanged", c && c->action == PLAN_UNCHANGED);
+	c = find(&p, "o");
+	CHECK("an on-demand trigger's state is not desired state", c && c->action == PLAN_UNCHANGED);
+	plan_release(&p);
+	plan_state_release(&want);
+	plan_state_release(&live);
+}
+
 int main(void)
 {
 	test_normalize();
 	test_replace_and_roundtrip();
+	test_trigger_state();
 	return unit_done();
 }
