@@ -192,6 +192,7 @@ int cmd_plan(int argc, char **argv)
 		fingerprint = NULL;
 		if (aws_client_region(client))
 			plan.region = xstrdup(aws_client_region(client));
+		plan.account = dep.account ? xstrdup(dep.account) : NULL;
 	}
 	plan_render(&plan, fmt, &out);
 	fputs(out.buf, stdout);

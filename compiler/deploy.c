@@ -27,12 +27,15 @@ void deploy_init(struct deploy *d, struct aws_client *c, const char *account)
 	memset(d, 0, sizeof(*d));
 	d->client = c;
 	d->account = account && *account ? xstrdup(account) : NULL;
+	d->expect_account = account && *account ? xstrdup(account) : NULL;
 }
 
 void deploy_release(struct deploy *d)
 {
 	free(d->account);
+	free(d->expect_account);
 	d->account = NULL;
+	d->expect_account = NULL;
 }
 
 static void api_error(struct deploy *d, struct strbuf *err, const char *what)
@@ -62,6 +65,42 @@ static int ensure_account(struct deploy *d, struct strbuf *err)
 		return -1;
 	}
 	d->account = xstrdup(id.account ? id.account : "");
+	aws_identity_release(&id);
+	return 0;
+}
+
+/*
+ * The account guard, before anything is read or written: the credentials'
+ * account (STS GetCallerIdentity) must be the environment's account when
+ * pipec.yaml sets one; when it does not, the account used is named on
+ * stderr.  Once per deploy context.
+ */
+static int check_account(struct deploy *d, const struct plan_state *desired, struct strbuf *err)
+{
+	struct aws_identity id;
+	const char *got;
+
+	if (d->account_checked)
+		return 0;
+	memset(&id, 0, sizeof(id));
+	if (aws_sts_get_caller_identity(d->client, &id) != AWS_OK) {
+		api_error(d, err, "STS GetCallerIdentity");
+		return -1;
+	}
+	got = id.account ? id.account : "";
+	if (d->expect_account && strcmp(d->expect_account, got)) {
+		strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), but "
+			    "the AWS credentials are for account %s; nothing was changed",
+			    desired->environment, d->expect_account, got);
+		aws_identity_release(&id);
+		return -1;
+	}
+	if (!d->expect_account)
+		fprintf(stderr, "note: using account %s (the credentials'; environment '%s' sets no "
+			"account)\n", got, desired->environment);
+	free(d->account);
+	d->account = xstrdup(got);
+	d->account_checked = true;
 	aws_identity_release(&id);
 	return 0;
 }
@@ -495,6 +534,8 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		names[k] = json_array();
 		seen[k] = json_object();
 	}
+	if (check_account(d, desired, err))
+		goto out;
 	for (i = 0; i < desired->count; i++) {
 		add_name(names[desired->items[i].kind], seen[desired->items[i].kind],
 			 desired->items[i].name);
