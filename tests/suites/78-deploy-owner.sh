@@ -67,7 +67,7 @@ PY
 # 1. a job made by hand (no pipec tags) while CreateJob is held
 P="$T/p1"
 project "$P" plantest h1_
-proxy hold1 'slow=4@all/CreateJob'
+proxy hold1 'slow=8@all/CreateJob'
 (cd "$P" && exec "$PIPEC" deploy --endpoint-url "$PROXY") >"$T/d1.out" 2>"$T/d1.err" &
 DPID=$!
 if held; then
@@ -87,7 +87,7 @@ if [ $rc -eq 1 ] && grep -q "job 'h1_orders'.*no pipec owner tag" "$T/d1.err" &&
    grep -q 'failed job h1_orders' "$T/d1.out" && grep -q 'created job h1_events' "$T/d1.out"
 then ok "deploy-owner: a job made by hand during the create fails that job, naming no owner tag"
 else nok "deploy-owner: a job made by hand during the create fails that job, naming no owner tag" "$T/d1.out" "$T/d1.err" "$T/hand.err"; fi
-if [ -s "$T/hand-before.json" ] && cmp -s "$T/hand-before.json" "$T/hand-after.json"
+if grep -q '"team": "hand"' "$T/hand-before.json" && cmp -s "$T/hand-before.json" "$T/hand-after.json"
 then ok "deploy-owner: the hand-made job is unchanged (definition and tags)"
 else nok "deploy-owner: the hand-made job is unchanged (definition and tags)" "$T/hand-before.json" "$T/hand-after.json"; fi
 if ! grep -q 'op=AWSGlue.UpdateJob\|op=AWSGlue.UntagResource' "$T/hold1.log"
@@ -99,7 +99,7 @@ A="$T/pa"
 B="$T/pb"
 project "$A" plantest c_
 project "$B" othertest c_
-proxy hold2 'slow=6@all/CreateJob'
+proxy hold2 'slow=10@all/CreateJob'
 (cd "$A" && exec "$PIPEC" deploy --endpoint-url "$PROXY") >"$T/da.out" 2>"$T/da.err" &
 DPID=$!
 rcb=x
@@ -124,7 +124,7 @@ else nok "deploy-owner: the winner's jobs keep its tags and definitions" "$T/win
 # 3. the other creator is this same project and environment: continued, reported as updated
 P="$T/p3"
 project "$P" plantest s_
-proxy hold3 'slow=6@all/CreateJob'
+proxy hold3 'slow=10@all/CreateJob'
 (cd "$P" && exec "$PIPEC" deploy --endpoint-url "$PROXY") >"$T/d3.out" 2>"$T/d3.err" &
 DPID=$!
 rc2=x
@@ -142,6 +142,49 @@ else nok "deploy-owner: a create that raced this same project continues and says
 (cd "$P" && "$PIPEC" plan) >"$T/p3.out" 2>&1
 if [ $? -eq 0 ]; then ok "deploy-owner: after the race the plan is clean"
 else nok "deploy-owner: after the race the plan is clean" "$T/p3.out"; fi
+
+# 4. the account guard: credentials of another account than the environment's
+calls_reset() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$MOTO"; }
+calls_writes() {
+	python3 - "$MOTO" <<'PY'
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))
+reads = ("Get", "List", "Batch", "Describe", "Head")
+print(sum(n for op, n in d["calls"].items() if not op.split(".", 1)[1].startswith(reads)))
+PY
+}
+jobcount() { python3 -c 'import boto3; print(len(boto3.client("glue").get_jobs()["Jobs"]))'; }
+ACCT=$(python3 -c 'import boto3; print(boto3.client("sts").get_caller_identity()["Account"])')
+P="$T/p4"
+project "$P" plantest w_
+sed -i 's/^\(    account:\).*/\1 "210987654321"/' "$P/pipec.yaml"
+before=$(jobcount)
+calls_reset
+(cd "$P" && "$PIPEC" deploy) >"$T/d4.out" 2>"$T/d4.err"
+rc=$?
+writes=$(calls_writes)
+cat "$T/d4.out" "$T/d4.err" >>"$ALL"
+if [ $rc -eq 1 ] && grep -q "210987654321" "$T/d4.err" && grep -q "$ACCT" "$T/d4.err" &&
+   [ "$writes" = 0 ] && [ "$(jobcount)" = "$before" ]
+then ok "deploy-owner: a deploy with another account's credentials is refused (exit 1), naming both, zero writes"
+else nok "deploy-owner: a deploy with another account's credentials is refused (exit 1), naming both, zero writes ($rc, $writes writes)" "$T/d4.out" "$T/d4.err"; fi
+(cd "$P" && "$PIPEC" plan) >"$T/p4.out" 2>"$T/p4.err"
+rc=$?
+cat "$T/p4.out" "$T/p4.err" >>"$ALL"
+if [ $rc -eq 1 ] && grep -q "account mismatch.*210987654321.*$ACCT" "$T/p4.err"
+then ok "deploy-owner: a live plan with another account's credentials is refused (exit 1)"
+else nok "deploy-owner: a live plan with another account's credentials is refused (exit 1)" "$T/p4.out" "$T/p4.err"; fi
+
+# 5. no account setting: the account used is named
+sed -i '/^    account:/d' "$P/pipec.yaml"
+rm -f "$P/pipelines/clicks.pipe" "$P/pipelines/events.pipe"	# S3 Tables targets need the account
+sed -i "/schedule after events/d" "$P/pipelines/orders.pipe"
+(cd "$P" && "$PIPEC" plan) >"$T/p5.out" 2>"$T/p5.err"
+rc=$?
+cat "$T/p5.out" "$T/p5.err" >>"$ALL"
+if [ $rc -eq 2 ] && grep -q "using account $ACCT" "$T/p5.err"
+then ok "deploy-owner: without an account setting the plan names the account used"
+else nok "deploy-owner: without an account setting the plan names the account used ($rc)" "$T/p5.out" "$T/p5.err"; fi
 
 if grep -qF "$SK" "$ALL" "$T"/*.log 2>/dev/null
 then nok "deploy-owner: no credential value in any output"
