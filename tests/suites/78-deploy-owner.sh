@@ -67,7 +67,7 @@ PY
 # 1. a job made by hand (no pipec tags) while CreateJob is held
 P="$T/p1"
 project "$P" plantest h1_
-proxy hold1 'slow=8@all/CreateJob'
+proxy hold1 'slow=20@all/CreateJob'
 (cd "$P" && exec "$PIPEC" deploy --endpoint-url "$PROXY") >"$T/d1.out" 2>"$T/d1.err" &
 DPID=$!
 if held; then
@@ -185,6 +185,13 @@ cat "$T/p5.out" "$T/p5.err" >>"$ALL"
 if [ $rc -eq 2 ] && grep -q "using account $ACCT" "$T/p5.err"
 then ok "deploy-owner: without an account setting the plan names the account used"
 else nok "deploy-owner: without an account setting the plan names the account used ($rc)" "$T/p5.out" "$T/p5.err"; fi
+if grep -q "^Account $ACCT, region us-east-1$" "$T/p5.out"
+then ok "deploy-owner: the live plan's header names the account and region"
+else nok "deploy-owner: the live plan's header names the account and region" "$T/p5.out"; fi
+(cd "$P" && "$PIPEC" plan --format json) >"$T/p5.json" 2>/dev/null
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["account"] == sys.argv[2] and d["region"] == "us-east-1"' "$T/p5.json" "$ACCT"
+then ok "deploy-owner: the JSON plan carries the account and region"
+else nok "deploy-owner: the JSON plan carries the account and region" "$T/p5.json"; fi
 
 if grep -qF "$SK" "$ALL" "$T"/*.log 2>/dev/null
 then nok "deploy-owner: no credential value in any output"
