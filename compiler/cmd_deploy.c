@@ -285,7 +285,7 @@ int cmd_deploy(int argc, char **argv)
 			goto out;
 		}
 		if (plan_verify_saved(&saved, &plan, &err) != 0) {
-			fprintf(stderr, "pipec: error: refusing plan '%s':\n%s\n", plan_path, err.buf);
+			fprintf(stderr, "pipec: error: refusing plan '%s':\n%s\n", a.plan_path, err.buf);
 			goto out;
 		}
 		apply = &saved;

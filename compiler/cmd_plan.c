@@ -185,6 +185,7 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 	plan->fingerprint = fingerprint;
 	if (aws_client_region(client))
 		plan->region = xstrdup(aws_client_region(client));
+	plan->account = dep->account ? xstrdup(dep->account) : NULL;
 	return 0;
 }
 

@@ -27,12 +27,15 @@ void deploy_init(struct deploy *d, struct aws_client *c, const char *account)
 	memset(d, 0, sizeof(*d));
 	d->client = c;
 	d->account = account && *account ? xstrdup(account) : NULL;
+	d->expect_account = account && *account ? xstrdup(account) : NULL;
 }
 
 void deploy_release(struct deploy *d)
 {
 	free(d->account);
+	free(d->expect_account);
 	d->account = NULL;
+	d->expect_account = NULL;
 }
 
 static void api_error(struct deploy *d, struct strbuf *err, const char *what)
@@ -62,6 +65,42 @@ static int ensure_account(struct deploy *d, struct strbuf *err)
 		return -1;
 	}
 	d->account = xstrdup(id.account ? id.account : "");
+	aws_identity_release(&id);
+	return 0;
+}
+
+/*
+ * The account guard, before anything is read or written: the credentials'
+ * account (STS GetCallerIdentity) must be the environment's account when
+ * pipec.yaml sets one; when it does not, the account used is named on
+ * stderr.  Once per deploy context.
+ */
+static int check_account(struct deploy *d, const struct plan_state *desired, struct strbuf *err)
+{
+	struct aws_identity id;
+	const char *got;
+
+	if (d->account_checked)
+		return 0;
+	memset(&id, 0, sizeof(id));
+	if (aws_sts_get_caller_identity(d->client, &id) != AWS_OK) {
+		api_error(d, err, "STS GetCallerIdentity");
+		return -1;
+	}
+	got = id.account ? id.account : "";
+	if (d->expect_account && strcmp(d->expect_account, got)) {
+		strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), but "
+			    "the AWS credentials are for account %s; nothing was changed",
+			    desired->environment, d->expect_account, got);
+		aws_identity_release(&id);
+		return -1;
+	}
+	if (!d->expect_account)
+		fprintf(stderr, "note: using account %s (the credentials'; environment '%s' sets no "
+			"account)\n", got, desired->environment);
+	free(d->account);
+	d->account = xstrdup(got);
+	d->account_checked = true;
 	aws_identity_release(&id);
 	return 0;
 }
@@ -780,6 +819,8 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 	live->project = xstrdup(desired->project);
 	live->environment = xstrdup(desired->environment);
 	live_read_init(&lr, desired);
+	if (check_account(d, desired, err))
+		goto out;
 	/* in this order: workflows are found through triggers, and the tags
 	 * read decide which of the workflows read are the project's */
 	if (read_owned(d, desired, &lr, err) ||
@@ -1122,6 +1163,61 @@ static void progress(struct deploy *d, const char *fmt, ...)
 	fflush(d->progress);
 }
 
+/*
+ * A create answered AlreadyExistsException: the resource appeared since
+ * the plan was read (a retried create that landed, a concurrent deploy, or
+ * one made by hand).  It is continued with an update only when its own
+ * tags say this project and environment own it; otherwise the reason,
+ * naming the owner tags found, is added to err and it is left alone.
+ */
+static bool created_by_us(struct deploy *d, const struct plan_change *c, struct strbuf *err)
+{
+	const json_t *want = json_object_get(c->desired, "Tags");
+	char *arn = resource_arn(d, c->kind, c->name);
+	json_t *out = NULL;
+	const json_t *tags;
+	char *owner = NULL, *project = NULL, *env = NULL;
+	bool mine = false;
+
+	if (aws_glue_call(d->client, "GetTags", json_pack("{s:s}", "ResourceArn", arn), &out) != AWS_OK) {
+		strbuf_addf(err, "%s%s %s '%s': it was created by someone else since the plan was "
+			    "read, and its tags could not be read (%s): left alone",
+			    err->len ? "\n" : "", plan_action_name(c->action), plan_kind_name(c->kind),
+			    c->name, aws_errmsg(d->client));
+		free(arn);
+		return false;
+	}
+	tags = json_object_get(out, "Tags");
+	if (jstr(want, PLAN_TAG_OWNER) && jstr(want, PLAN_TAG_PROJECT) && jstr(want, PLAN_TAG_ENV)) {
+		owner = plan_tag_decode(jstr(want, PLAN_TAG_OWNER));
+		project = plan_tag_decode(jstr(want, PLAN_TAG_PROJECT));
+		env = plan_tag_decode(jstr(want, PLAN_TAG_ENV));
+		mine = own_tag_is(tags, PLAN_TAG_OWNER, owner) &&
+		       own_tag_is(tags, PLAN_TAG_PROJECT, project) && own_tag_is(tags, PLAN_TAG_ENV, env);
+	}
+	if (!mine) {
+		strbuf_addf(err, "%s%s %s '%s': a %s of that name appeared since the plan was read and "
+			    "pipec does not own it for %s/%s (",
+			    err->len ? "\n" : "", plan_action_name(c->action), plan_kind_name(c->kind),
+			    c->name, plan_kind_name(c->kind), project ? project : "?", env ? env : "?");
+		if (jstr(tags, PLAN_TAG_OWNER)) {
+			char *found = plan_tag_decode(jstr(tags, PLAN_TAG_OWNER));
+
+			strbuf_addf(err, "%s=%s", PLAN_TAG_OWNER, found);
+			free(found);
+		} else {
+			strbuf_addstr(err, "no pipec owner tag");
+		}
+		strbuf_addstr(err, "): left unchanged (rename or remove it to deploy this one)");
+	}
+	free(owner);
+	free(project);
+	free(env);
+	json_decref(out);
+	free(arn);
+	return mine;
+}
+
 /* Runs the tasks round by round: every task's next step in one parallel batch. */
 static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct strbuf *err)
 {
@@ -1159,10 +1255,18 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 			     !strcmp(calls[i].error_code, s[t->next].tolerate))) {
 				t->next++;
 			} else if (!t->used_alt && t->nalt && calls[i].error_code &&
-				   !strcmp(calls[i].error_code, "AlreadyExistsException")) {
-				/* a create retried after it had landed: reconcile with an update */
+				   !strcmp(calls[i].error_code, "AlreadyExistsException") &&
+				   created_by_us(d, t->c, err)) {
+				/* a create retried after it had landed (ours, as its tags
+				 * say): reconcile with an update */
 				t->used_alt = true;
 				t->next = 0;
+			} else if (!t->used_alt && t->nalt && calls[i].error_code &&
+				   !strcmp(calls[i].error_code, "AlreadyExistsException")) {
+				/* someone else's: never taken over (created_by_us said why) */
+				t->failed = true;
+				failures++;
+				progress(d, "  failed %s %s\n", plan_kind_name(t->c->kind), t->c->name);
 			} else {
 				t->failed = true;
 				failures++;
@@ -1177,8 +1281,9 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 			}
 			ns = t->used_alt ? t->nalt : t->nsteps;
 			if (!t->failed && t->next >= ns)
-				progress(d, "  %s %s %s\n", done_verb(t->c->action), plan_kind_name(t->c->kind),
-					 t->c->name);
+				progress(d, "  %s %s %s\n",
+					 t->used_alt ? "updated" : done_verb(t->c->action),
+					 plan_kind_name(t->c->kind), t->c->name);
 			aws_call_release(&calls[i]);
 		}
 	}

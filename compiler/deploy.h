@@ -24,6 +24,8 @@
 struct deploy {
 	struct aws_client *client;	/* borrowed */
 	char *account;		/* for ARNs: the environment's, else from STS (lazily) */
+	char *expect_account;	/* the environment's account setting, or NULL */
+	bool account_checked;	/* the credentials' account was compared with it */
 	FILE *progress;		/* one line per resource applied; NULL: quiet */
 	const char *root;	/* directory local source files are relative to; NULL: "." */
 	size_t nwrites;		/* write calls made by deploy_apply */
@@ -39,6 +41,8 @@ void deploy_init(struct deploy *d, struct aws_client *c, const char *account);
 void deploy_release(struct deploy *d);
 
 /*
+ * First checks the credentials' account (STS GetCallerIdentity) against
+ * the environment's account: a mismatch is an error before any other call.
  * Reads the deployed counterpart of every desired resource and every
  * resource tagged with the desired project and environment into live
  * (label "live").  *fingerprint receives a hash of what was read, so that

@@ -736,6 +736,7 @@ void plan_release(struct plan *p)
 	free(p->against);
 	free(p->fingerprint);
 	free(p->region);
+	free(p->account);
 	memset(p, 0, sizeof(*p));
 }
 

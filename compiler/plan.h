@@ -177,6 +177,7 @@ struct plan {
 	bool refresh_tags;	/* live: the tags of every owned resource were read */
 	char *fingerprint;	/* live: hash of the state read; NULL otherwise */
 	char *region;		/* live: where it was read (deploy --plan goes there); or NULL */
+	char *account;		/* live: the credentials' account (checked); or NULL */
 	struct plan_change *changes;
 	size_t count, alloc;
 	struct plan_warning *warnings;

@@ -70,6 +70,8 @@ static void render_text(const struct plan *p, struct strbuf *out)
 		    p->environment);
 	against_label(p, out);
 	strbuf_addstr(out, "\n");
+	if (p->account)
+		strbuf_addf(out, "Account %s, region %s\n", p->account, p->region ? p->region : "?");
 	for (i = 0; i < p->count; i++) {
 		const struct plan_change *c = &p->changes[i];
 
@@ -173,6 +175,12 @@ static void render_markdown(const struct plan *p, struct strbuf *out)
 		strbuf_addstr(out, "build ");
 		md_code(out, p->against);
 	}
+	if (p->account) {
+		strbuf_addstr(out, " in account ");
+		md_code(out, p->account);
+		strbuf_addstr(out, ", region ");
+		md_code(out, p->region ? p->region : "?");
+	}
 	strbuf_addstr(out, ". **");
 	if (!nchanges(p))
 		strbuf_addstr(out, "No changes.** ");
@@ -272,6 +280,7 @@ json_t *plan_to_json(const struct plan *p)
 		json_object_set_new(doc, "refresh_tags", json_true());
 	json_object_set_new(doc, "fingerprint", p->fingerprint ? json_string(p->fingerprint) : json_null());
 	json_object_set_new(doc, "region", p->region ? json_string(p->region) : json_null());
+	json_object_set_new(doc, "account", p->account ? json_string(p->account) : json_null());
 	for (i = 0; i < PLAN_NACTIONS; i++)
 		json_object_set_new(sum, plan_action_name((enum plan_action)i), json_integer((json_int_t)p->counts[i]));
 	json_object_set_new(doc, "summary", sum);
@@ -392,6 +401,7 @@ int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err)
 	p->against = dup_str(doc, "against");
 	p->fingerprint = dup_str(doc, "fingerprint");
 	p->region = dup_str(doc, "region");
+	p->account = dup_str(doc, "account");
 	p->prune = json_is_true(json_object_get(doc, "prune"));
 	p->refresh_tags = json_is_true(json_object_get(doc, "refresh_tags"));
 	if (!p->project || !p->environment || !p->against) {

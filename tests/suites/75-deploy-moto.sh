@@ -81,13 +81,14 @@ else nok "deploy-moto: read-back check catches a differing field" "$T/landed-t.o
 calls_reset
 run plan2 plan
 set -- $(calls "$T/calls-plan2.json")
-# ListJobs, ListTriggers, ListDataQualityRulesets, BatchGetJobs, BatchGetTriggers,
+# STS GetCallerIdentity (the account guard), ListJobs, ListTriggers,
+# ListDataQualityRulesets, BatchGetJobs, BatchGetTriggers,
 # BatchGetWorkflows, DescribeRule, GetTags (the workflow); the ruleset's
 # marker matches: no GetDataQualityRuleset
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 8 ] && [ "$2" -eq 0 ] &&
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ] &&
    ! grep -q GetDataQualityRuleset "$T/calls-plan2.json"
 then ok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls"
-else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 8, 0 writes, no Get of the ruleset)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
+else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 9: STS GetCallerIdentity (the account guard) and 8 reads, 0 writes, no Get of the ruleset)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
 calls_reset
 run deploy2 deploy
 set -- $(calls "$T/calls-deploy2.json")
@@ -255,11 +256,11 @@ run vdeploy1 deploy
 calls_reset
 run vplan2 plan
 set -- $(calls "$T/calls-vplan2.json")
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/vplan2.out" && [ "$1" -le 8 ] && [ "$2" -eq 0 ] &&
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/vplan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ] &&
    [ "$(opcount "$T/calls-vplan2.json" glue.GetDataQualityRuleset)" -eq 0 ] &&
    [ "$(opcount "$T/calls-vplan2.json" glue.ListDataQualityRulesets)" -eq 1 ]
 then ok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset"
-else nok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset (want <= 8)" "$T/vplan2.out" "$T/vplan2.err" "$T/calls-vplan2.json"; fi
+else nok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset (want <= 9, the account guard included)" "$T/vplan2.out" "$T/vplan2.err" "$T/calls-vplan2.json"; fi
 sed -i 's/row_count > 7$/row_count > 70/' "$P/pipelines/v7.pipe"
 calls_reset
 run vplan3 plan --format json
