@@ -229,4 +229,28 @@ cp "$P/data/customers.csv" "$Q/data/"
 ln -s customers.csv "$Q/data/inside.csv"
 timeout 10 "$PIPEC" check --no-catalog "$Q" >/dev/null 2>&1
 say $? "source file: a symbolic link inside the root is fine"
+
+# --- YAML: nesting, a second document, S3 key prefixes
+deep() { i=0; while [ $i -lt 200 ]; do printf '['; i=$((i + 1)); done; echo; }
+{ cat "$P/pipec.yaml"; printf 'x: '; deep; } >"$T/deep.yaml"
+expect_fail "pipec.yaml nested 200 deep is refused" 1 "$PIPEC" check --no-catalog --config "$T/deep.yaml" "$P"
+grep -q "nested deeper than 64" "$T/err"
+say $? "the pipec.yaml nesting error names the limit"
+{ printf 'version: 1\nx: '; deep; } >"$T/deep-cat.yaml"
+expect_fail "catalog snapshot nested 200 deep is refused" 1 "$PIPEC" catalog check "$T/deep-cat.yaml"
+grep -q "nested deeper than 64" "$T/err"
+say $? "the snapshot nesting error names the limit"
+{ cat "$P/pipec.yaml"; printf -- '---\nproject: other\n'; } >"$T/two.yaml"
+expect_fail "a second document in pipec.yaml is refused" 1 "$PIPEC" check --no-catalog --config "$T/two.yaml" "$P"
+grep -q "two.yaml:[0-9]*:[0-9]*: error: pipec.yaml holds more than one YAML document" "$T/err"
+say $? "the second document error is located"
+for bad in 'a/../b/' './x/' 'a//b/' 'x\\x01y/'; do
+	printf '%s\n' "$(cat "$P/pipec.yaml")" | sed "s|^    script_bucket: shop-dev-artifacts|&\n    script_prefix: \"$bad\"|" >"$T/prefix.yaml"
+	expect_fail "script_prefix '$bad' is refused" 1 "$PIPEC" check --no-catalog --config "$T/prefix.yaml" "$P"
+	grep -q "prefix.yaml:[0-9]*:[0-9]*: error: script_prefix" "$T/err"
+	say $? "script_prefix '$bad': the error is located"
+done
+sed "s|^    script_bucket: shop-dev-artifacts|&\n    script_prefix: \"jobs/v1/\"|" "$P/pipec.yaml" >"$P/prefix.yaml"
+timeout 10 "$PIPEC" check --no-catalog --config "$P/prefix.yaml" "$P" >/dev/null 2>&1
+say $? "script_prefix 'jobs/v1/' is fine"
 exit 0
