@@ -196,7 +196,9 @@ for kind in zero fifo dir; do
 	expect_fail "$kind as catalog snapshot (check) is refused" 1 "$PIPEC" check --catalog "$cat" "$P"
 	expect_fail "$kind as catalog snapshot (catalog check) is refused" 1 "$PIPEC" catalog check "$cat"
 done
-grep -q "not a regular file" "$T/err" || grep -q "Is a directory" "$T/err"
+expect_fail "a FIFO as deploy --plan is refused" 1 "$PIPEC" deploy --plan "$T/fifo.yaml"
+expect_fail "/dev/zero as deploy --plan is refused" 1 "$PIPEC" deploy --plan /dev/zero
+grep -q "not a regular file" "$T/err"
 say $? "the refusal says why"
 
 # source file: a FIFO, a device, a directory
