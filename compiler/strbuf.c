@@ -1,6 +1,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,16 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* /dev/null reads as an empty file (AWS_CONFIG_FILE=/dev/null is the
+ * usual way to switch a config file off); every other device is refused. */
+static bool is_null_device(const struct stat *st)
+{
+	struct stat null;
+
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 &&
+	       S_ISCHR(null.st_mode) && st->st_rdev == null.st_rdev;
+}
+
 int strbuf_read_file_max(struct strbuf *sb, const char *path, size_t max)
 {
 	char tmp[65536];
@@ -140,7 +151,7 @@ int strbuf_read_file_max(struct strbuf *sb, const char *path, size_t max)
 		return -1;
 	if (fstat(fd, &st) != 0)
 		goto fail;
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !is_null_device(&st)) {
 		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 		goto fail;
 	}

@@ -39,7 +39,7 @@ void strbuf_setlen(struct strbuf *sb, size_t len);
 /* Reads a whole regular file of at most max bytes, opened once (the type is
  * checked with fstat on the open descriptor; a FIFO never blocks).  Returns
  * 0, or -1 with errno set: EISDIR for a directory, ENODEV for any other
- * file that is not regular, EFBIG when more than max bytes were read. */
+ * file that is not regular (but /dev/null, read as empty), EFBIG when more than max bytes were read. */
 int strbuf_read_file_max(struct strbuf *sb, const char *path, size_t max);
 int strbuf_read_file(struct strbuf *sb, const char *path);
 /* The reason for an errno of the readers above, for messages: names the
