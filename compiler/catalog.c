@@ -360,11 +360,15 @@ void catalog_table_set_columns(struct catalog *c, struct catalog_table *t,
  * large snapshot costs little more memory than its contents.
  */
 
+/* Deeper nesting is refused as it is read, before libyaml goes further. */
+#define CATALOG_YAML_MAX_DEPTH 64
+
 struct loader {
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	bool have_ev;
 	bool fatal;		/* a YAML syntax error: no further events */
+	int depth;		/* open mappings and sequences */
 	struct catalog *c;
 	const struct source *src;
 	bool ascii;		/* then libyaml's character index is the byte offset */
@@ -459,6 +463,17 @@ static bool next(struct loader *L)
 		return false;
 	}
 	L->have_ev = true;
+	if (L->ev.type == YAML_SEQUENCE_START_EVENT || L->ev.type == YAML_MAPPING_START_EVENT) {
+		if (++L->depth > CATALOG_YAML_MAX_DEPTH) {
+			diag_help(err(L, ev_span(L), "YAML nested deeper than %d levels",
+				      CATALOG_YAML_MAX_DEPTH),
+				  "the snapshot format is described in docs/catalog.md");
+			L->fatal = true;
+			return false;
+		}
+	} else if (L->ev.type == YAML_SEQUENCE_END_EVENT || L->ev.type == YAML_MAPPING_END_EVENT) {
+		L->depth--;
+	}
 	return true;
 }
 

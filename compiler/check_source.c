@@ -2,10 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_ctx.h"
 #include "config.h"
@@ -90,27 +93,76 @@ static const char *one_char(struct check_ctx *c, const struct ast_setting *s)
 	return v;
 }
 
+/* A local file source is uploaded with one S3 PUT, whose limit is 5 GiB;
+ * hashing stops there, whatever the file's size said when it was opened. */
+#define CHECK_SOURCE_FILE_MAX ((unsigned long long)5 * 1024 * 1024 * 1024)
+
+/* Hashes a regular file, opened once; errno as strbuf_read_file_max. */
 static bool sha256_file(const char *path, char out[65])
 {
-	FILE *f = fopen(path, "rb");
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, i;
+	unsigned long long got = 0;
 	EVP_MD_CTX *ctx;
-	size_t n;
+	struct stat st;
+	ssize_t n = 0;
 	bool ok;
+	int fd, e = 0;
 
-	if (!f)
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return false;
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+	if (e) {
+		close(fd);
+		errno = e;
+		return false;
+	}
 	ctx = EVP_MD_CTX_new();
 	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		ok = EVP_DigestUpdate(ctx, buf, n) == 1;
-	ok = ok && !ferror(f) && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+	while (ok) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			ok = false;
+		} else if (n == 0) {
+			break;
+		} else if ((got += (unsigned long long)n) > CHECK_SOURCE_FILE_MAX) {
+			e = EFBIG;
+			ok = false;
+		} else {
+			ok = EVP_DigestUpdate(ctx, buf, (size_t)n) == 1;
+		}
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
 	EVP_MD_CTX_free(ctx);
-	fclose(f);
+	close(fd);
 	for (i = 0; ok && i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	if (!ok)
+		errno = e ? e : EIO;
 	return ok;
+}
+
+/* True when path, with '..' and symbolic links resolved, lies inside root.
+ * A path that does not resolve is left to the reader's message. */
+static bool inside_root(const char *root, const char *path)
+{
+	char *r = realpath(root, NULL), *f = realpath(path, NULL);
+	bool in = true;
+
+	if (r && f) {
+		size_t n = strlen(r);
+		in = !strncmp(f, r, n) && (f[n] == '/' || (n == 1 && r[0] == '/'));
+	}
+	free(r);
+	free(f);
+	return in;
 }
 
 static const char *qname_text(struct check_ctx *c, const struct ast_qname *q)
@@ -161,9 +213,16 @@ static void check_file_path(struct check_ctx *c, const struct ast_string *as,
 		strbuf_addf(&full, "%s/", c->cfg->root);
 	strbuf_addstr(&full, path);
 	ms->local_path = path;
+	if (!inside_root(c->cfg->root, full.buf)) {
+		diag_help(diag_error(c->ds, c->src, as->span,
+				     "file '%s' is outside the project root", path),
+			  "'..' and symbolic links must stay inside the directory of pipec.yaml");
+		strbuf_release(&full);
+		return;
+	}
 	if (!sha256_file(full.buf, sha)) {
 		diag_help(diag_error(c->ds, c->src, as->span, "cannot read '%s': %s", full.buf,
-				     strerror(errno)),
+				     strbuf_file_error(errno)),
 			  "file paths are relative to the project root (the directory of pipec.yaml)");
 		strbuf_release(&full);
 		return;

@@ -62,7 +62,8 @@ static struct source *load_source(struct diag_set *ds, const char *path)
 	struct source *src = xcalloc(1, sizeof(*src));
 
 	if (source_load_file_max(src, path, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
-		diag_error_file(ds, NULL, path, "cannot read catalog snapshot: %s", strerror(errno));
+		diag_error_file(ds, NULL, path, "cannot read catalog snapshot: %s",
+				strbuf_file_error(errno));
 		free(src);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,18 @@ static const char deploy_usage[] =
 
 static int load_plan_file(const char *path, struct plan *p, struct strbuf *err)
 {
+	struct strbuf text = STRBUF_INIT;
 	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
+	json_t *doc;
 	int rc;
 
+	if (strbuf_read_file(&text, path) != 0) {
+		strbuf_addf(err, "cannot read plan file '%s': %s", path, strbuf_file_error(errno));
+		strbuf_release(&text);
+		return -1;
+	}
+	doc = json_loadb(text.buf, text.len, 0, &je);
+	strbuf_release(&text);
 	if (!doc) {
 		strbuf_addf(err, "cannot read plan file '%s': %s", path, je.text);
 		return -1;

@@ -396,6 +396,34 @@ static void load_defaults(struct yctx *y, yaml_node_t *map, struct config_job_de
 	}
 }
 
+/* Why an S3 key prefix is refused, or NULL: a '..' or '.' segment, an
+ * empty segment ('//'), a control character or a backslash. */
+static const char *key_prefix_problem(const char *s)
+{
+	const char *p, *seg = s;
+
+	for (p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "contains a control character";
+		if (*p == '\\')
+			return "contains '\\'";
+	}
+	for (p = s;; p++) {
+		if (*p == '/' || !*p) {
+			size_t n = (size_t)(p - seg);
+
+			if ((n == 2 && !strncmp(seg, "..", 2)) || (n == 1 && *seg == '.'))
+				return "contains a '.' or '..' segment";
+			if (n == 0 && *p == '/')
+				return "contains an empty segment ('//')";
+			if (!*p)
+				break;
+			seg = p + 1;
+		}
+	}
+	return NULL;
+}
+
 static const char *const env_keys[] = {
 	"region", "account", "role", "script_bucket", "script_prefix", "temp_dir",
 	"table_bucket", "name_prefix", "catalog", "events_role", "variables", "defaults",
@@ -493,6 +521,10 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 			if (*s == '/')
 				diag_help(diag_error(y->ds, y->src, node_span(y, v),
 						     "script_prefix must not start with '/'"),
+					  "write a key prefix like 'pipec/'");
+			else if (key_prefix_problem(s))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "script_prefix %s", key_prefix_problem(s)),
 					  "write a key prefix like 'pipec/'");
 			else
 				e->script_prefix = (*s && s[strlen(s) - 1] != '/')
@@ -701,11 +733,65 @@ static void load_document(struct yctx *y, const char *env_name, struct config *c
 	}
 }
 
+#define CONFIG_YAML_MAX_DEPTH 64
+
+/* Before libyaml builds the document: nesting deeper than
+ * CONFIG_YAML_MAX_DEPTH and a second document are errors.  A syntax error
+ * is left to the loader, which reports it. */
+static bool prescan_yaml(struct yctx *y)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, docs = 0;
+	bool ok = true, done = false;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)y->src->text, y->src->len);
+	while (ok && !done && yaml_parser_parse(&parser, &ev)) {
+		size_t off = mark_offset(y->src, ev.start_mark);
+
+		switch (ev.type) {
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				diag_help(diag_error(y->ds, y->src, span_make(off, off + 1),
+						     "pipec.yaml holds more than one YAML document"),
+					  "keep one document: remove the '---' and what follows");
+				ok = false;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CONFIG_YAML_MAX_DEPTH) {
+				diag_help(diag_error(y->ds, y->src, span_make(off, off + 1),
+						     "YAML nested deeper than %d levels",
+						     CONFIG_YAML_MAX_DEPTH),
+					  "pipec.yaml needs a few levels; see docs/config.md");
+				ok = false;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return ok;
+}
+
 static void parse_yaml(struct yctx *y, const char *env_name, struct config *c)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 
+	if (!prescan_yaml(y))
+		return;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)y->src->text, y->src->len);
 	if (!yaml_parser_load(&parser, &doc)) {

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,18 @@ static void usage(FILE *out)
 		     "(plan: 0 no changes, 2 changes, 1 error).\n");
 }
 
+/* Output that did not reach stdout (a full disk, a closed pipe) is a
+ * failure of the command, whatever it printed before. */
+static int finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "pipec: error: cannot write standard output: %s\n",
+			strerror(errno));
+		return status ? status : 1;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -49,14 +62,14 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return 0;
+		return finish(0);
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("pipec %s\n", PIPEC_VERSION);
-		return 0;
+		return finish(0);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return finish(commands[i].fn(argc - 1, argv + 1));
 	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

@@ -233,7 +233,7 @@ static struct source *load_source(struct project *p, const char *path)
 					SOURCE_MAX_BYTES / (1024u * 1024u));
 		else
 			diag_error_file(&p->diags, NULL, path, "cannot read file: %s",
-					strerror(errno));
+					strbuf_file_error(errno));
 		p->env_error = true;
 		free(src);
 		return NULL;
@@ -267,7 +267,7 @@ static int check_catalog(struct project *p, const char *path)
 	}
 	if (source_load_file_max(src, full, SOURCE_MAX_SNAPSHOT_BYTES) < 0) {
 		diag_error_file(&p->diags, NULL, shown, "cannot read catalog snapshot: %s",
-				strerror(errno));
+				strbuf_file_error(errno));
 		p->env_error = true;
 		free(src);
 		free(full);
@@ -307,7 +307,7 @@ int project_load_config(struct project *p, const char *config_path, const char *
 	if (path) {
 		src = xcalloc(1, sizeof(*src));
 		if (source_load_file(src, path) < 0) {
-			const char *why = errno == EFBIG ? "file too large" : strerror(errno);
+			const char *why = strbuf_file_error(errno);
 
 			diag_help(diag_error_file(&p->diags, NULL, path,
 						  "cannot read project file: %s", why),

@@ -37,15 +37,10 @@ int source_load_file_max(struct source *src, const char *path, size_t max)
 	struct strbuf sb = STRBUF_INIT;
 
 	memset(src, 0, sizeof(*src));
-	if (strbuf_read_file(&sb, path) < 0) {
+	if (strbuf_read_file_max(&sb, path, max) < 0) {
 		int e = errno;
 		strbuf_release(&sb);
 		errno = e;
-		return -1;
-	}
-	if (sb.len > max) {
-		strbuf_release(&sb);
-		errno = EFBIG;
 		return -1;
 	}
 	src->path = xstrdup(path);

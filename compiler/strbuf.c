@@ -1,9 +1,13 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -122,37 +126,151 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-int strbuf_read_file(struct strbuf *sb, const char *path)
+/* /dev/null reads as an empty file (AWS_CONFIG_FILE=/dev/null is the
+ * usual way to switch a config file off); every other device is refused. */
+static bool is_null_device(const struct stat *st)
 {
-	FILE *f = fopen(path, "rb");
-	char tmp[65536];
-	size_t n;
-	int err;
+	struct stat null;
 
-	if (!f)
+	return S_ISCHR(st->st_mode) && stat("/dev/null", &null) == 0 &&
+	       S_ISCHR(null.st_mode) && st->st_rdev == null.st_rdev;
+}
+
+int strbuf_read_file_max(struct strbuf *sb, const char *path, size_t max)
+{
+	char tmp[65536];
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd, e;
+
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang; the type
+	 * is checked on the open descriptor, never by a separate stat. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		strbuf_add(sb, tmp, n);
-	err = ferror(f);
-	fclose(f);
-	if (err) {
-		errno = EIO;
-		return -1;
+	if (fstat(fd, &st) != 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode) && !is_null_device(&st)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		goto fail;
 	}
+	for (;;) {
+		n = read(fd, tmp, sizeof(tmp));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		/* the limit counts the bytes read, not st_size: a file that
+		 * grows while it is read stops here too */
+		if ((size_t)n > max - got) {
+			errno = EFBIG;
+			goto fail;
+		}
+		strbuf_add(sb, tmp, (size_t)n);
+		got += (size_t)n;
+	}
+	close(fd);
 	strbuf_grow(sb, 0);
 	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+const char *strbuf_file_error(int err)
+{
+	if (err == ENODEV)
+		return "not a regular file (a FIFO, device or socket)";
+	if (err == EFBIG)
+		return "file too large";
+	return strerror(err);
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+	return strbuf_read_file_max(sb, path, STRBUF_READ_MAX);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The mode a new file gets from fopen: 0666 without the umask. */
+static mode_t new_file_mode(void)
+{
+	mode_t um = umask(0);
+
+	umask(um);
+	return 0666 & ~um;
 }
 
 int strbuf_write_file(const struct strbuf *sb, const char *path)
 {
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
+	struct strbuf tmp = STRBUF_INIT;
+	const char *slash = strrchr(path, '/');
+	mode_t mode = new_file_mode();
+	struct stat st;
+	int fd, e;
 
-	if (!f)
+	/* the temporary file sits beside the target so rename() is atomic */
+	if (slash)
+		strbuf_add(&tmp, path, (size_t)(slash - path + 1));
+	strbuf_addf(&tmp, ".%s.tmp.XXXXXX", slash ? slash + 1 : path);
+	/* lstat: a symbolic link at the target is replaced, never followed */
+	if (lstat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			strbuf_release(&tmp);
+			errno = EISDIR;
+			return -1;
+		}
+		if (S_ISREG(st.st_mode))
+			mode = st.st_mode & 07777;
+	}
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		e = errno;
+		strbuf_release(&tmp);
+		errno = e;
 		return -1;
-	if (sb->len && fwrite(sb->buf, 1, sb->len, f) != sb->len)
-		rc = -1;
-	if (fclose(f) != 0)
-		rc = -1;
-	return rc;
+	}
+	if (fchmod(fd, mode) != 0 || write_all(fd, sb->buf, sb->len) != 0 ||
+	    fsync(fd) != 0) {
+		e = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		goto fail;
+	}
+	if (rename(tmp.buf, path) != 0) {
+		e = errno;
+		goto fail;
+	}
+	strbuf_release(&tmp);
+	return 0;
+fail:
+	unlink(tmp.buf);
+	strbuf_release(&tmp);
+	errno = e;
+	return -1;
 }

@@ -34,9 +34,23 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 void strbuf_setlen(struct strbuf *sb, size_t len);
-/* Reads a whole file; returns 0, or -1 with errno set. */
+/* Default limit of strbuf_read_file. */
+#define STRBUF_READ_MAX ((size_t)1024 * 1024 * 1024)
+/* Reads a whole regular file of at most max bytes, opened once (the type is
+ * checked with fstat on the open descriptor; a FIFO never blocks).  Returns
+ * 0, or -1 with errno set: EISDIR for a directory, ENODEV for any other
+ * file that is not regular (but /dev/null, read as empty), EFBIG when more than max bytes were read. */
+int strbuf_read_file_max(struct strbuf *sb, const char *path, size_t max);
 int strbuf_read_file(struct strbuf *sb, const char *path);
-/* Writes len bytes atomically-ish (whole buffer); returns 0 or -1. */
+/* The reason for an errno of the readers above, for messages: names the
+ * file that is not regular and the one that is too large. */
+const char *strbuf_file_error(int err);
+/* Replaces path with the buffer atomically: writes a temporary file in the
+ * same directory, fsyncs it and renames it over path.  An existing regular
+ * file keeps its mode; a new file gets 0666 less the umask.  A symbolic link
+ * at path is replaced by the file, its target is never written.  On failure
+ * path is untouched, the temporary file removed, and -1 returned with errno
+ * set. */
 int strbuf_write_file(const struct strbuf *sb, const char *path);
 
 #endif
