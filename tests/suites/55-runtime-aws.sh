@@ -380,6 +380,42 @@ if [ $rc -eq 1 ] && [ "$attempts" -eq 2 ] && [ "$served" -eq 2 ]; then
 else
 	nok "runtime-aws: AWS_MAX_ATTEMPTS=2 limits a 503 to 2 attempts ($attempts attempts)" "$T/max-attempts.err"
 fi
+# Exactly N attempts, the first included (botocore's total_max_attempts):
+# AWS_MAX_ATTEMPTS, else max_attempts in the profile.
+for n in 1 2 5; do
+	fault "max-attempts-$n" 500,500,500,500,500,500,500 AWS_MAX_ATTEMPTS=$n
+	if [ $rc -eq 1 ] && [ "$attempts" -eq "$n" ] && [ "$served" -eq "$n" ]; then
+		ok "runtime-aws: AWS_MAX_ATTEMPTS=$n gives exactly $n attempts at HTTP 500"
+	else
+		nok "runtime-aws: AWS_MAX_ATTEMPTS=$n gives exactly $n attempts at HTTP 500 ($served served)" \
+			"$T/max-attempts-$n.err"
+	fi
+done
+printf '[default]\nregion = us-east-1\nmax_attempts = 5\n\n[profile two]\nregion = us-east-1\nmax_attempts = 2\n' \
+	>"$T/attempts.config"
+fault profile-attempts 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config"
+if [ $rc -eq 1 ] && [ "$attempts" -eq 5 ] && [ "$served" -eq 5 ]; then
+	ok "runtime-aws: max_attempts = 5 in the config profile gives exactly 5 attempts"
+else
+	nok "runtime-aws: max_attempts = 5 in the config profile gives exactly 5 attempts ($served served)" \
+		"$T/profile-attempts.err"
+fi
+fault profile-attempts-env 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config" \
+	AWS_PROFILE=two AWS_MAX_ATTEMPTS=1
+if [ $rc -eq 1 ] && [ "$attempts" -eq 1 ] && [ "$served" -eq 1 ]; then
+	ok "runtime-aws: AWS_MAX_ATTEMPTS wins over the profile's max_attempts"
+else
+	nok "runtime-aws: AWS_MAX_ATTEMPTS wins over the profile's max_attempts ($served served)" \
+		"$T/profile-attempts-env.err"
+fi
+fault profile-attempts-two 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config" \
+	AWS_PROFILE=two
+if [ $rc -eq 1 ] && [ "$attempts" -eq 2 ] && [ "$served" -eq 2 ]; then
+	ok "runtime-aws: the selected profile's max_attempts (2) is used"
+else
+	nok "runtime-aws: the selected profile's max_attempts (2) is used ($served served)" \
+		"$T/profile-attempts-two.err"
+fi
 fault reset reset,ok
 if [ $rc -eq 0 ] && [ "$attempts" -eq 2 ]; then
 	ok "runtime-aws: a connection reset is retried"
