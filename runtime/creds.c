@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -115,6 +119,9 @@ static enum aws_status static_keys(struct aws_client *c, const char *profile, bo
 	return st;
 }
 
+static enum aws_status credential_process(struct aws_client *c, const char *profile,
+					  const char *command, struct aws_credentials *cr);
+
 static enum aws_status profile_static(struct aws_client *c, const char *profile,
 				      struct aws_credentials *cr, enum found *found,
 				      struct strbuf *src)
@@ -126,9 +133,280 @@ static enum aws_status profile_static(struct aws_client *c, const char *profile,
 			set_source(c, src, "profile '%s' in %s", profile, c->credentials_path);
 		return st;
 	}
+	/* botocore's profile providers: credentials file, process, config file. */
+	{
+		const char *cmd = aws_profile_get(c, profile, "credential_process");
+
+		if (cmd && *cmd) {
+			st = credential_process(c, profile, cmd, cr);
+			if (st == AWS_OK) {
+				*found = FOUND;
+				set_source(c, src, "profile '%s' (credential_process)", profile);
+			}
+			return st;
+		}
+	}
 	st = static_keys(c, profile, true, cr, found);
 	if (st == AWS_OK && *found == FOUND)
 		set_source(c, src, "profile '%s' in %s", profile, c->config_path);
+	return st;
+}
+
+/* ---- credential_process ---- */
+
+/*
+ * botocore ProcessProvider runs the command without a shell:
+ * compat_shell_split is shlex.split (POSIX mode, no comments).  Words split
+ * at blanks; '...' is literal; "..." lets a backslash escape only \ " $ `
+ * and newline; outside quotes a backslash escapes any character.
+ */
+int creds_shell_split(const char *cmd, char ***argv_out, size_t *argc_out)
+{
+	struct strbuf word = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+	bool in_word = false;
+	const char *p = cmd;
+
+	while (*p) {
+		char ch = *p;
+
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			if (in_word) {
+				argv = xrealloc(argv, (argc + 2) * sizeof(*argv));
+				argv[argc++] = strbuf_detach(&word, NULL);
+				in_word = false;
+			}
+			p++;
+		} else if (ch == '\'') {
+			const char *end = strchr(p + 1, '\'');
+
+			if (!end)
+				goto unbalanced;
+			strbuf_add(&word, p + 1, (size_t)(end - p - 1));
+			in_word = true;
+			p = end + 1;
+		} else if (ch == '"') {
+			p++;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1] && strchr("\\\"$`\n", p[1]))
+					p++;
+				strbuf_addch(&word, *p++);
+			}
+			if (!*p)
+				goto unbalanced;
+			in_word = true;
+			p++;
+		} else if (ch == '\\') {
+			if (!p[1])
+				goto unbalanced;
+			strbuf_addch(&word, p[1]);
+			in_word = true;
+			p += 2;
+		} else {
+			strbuf_addch(&word, ch);
+			in_word = true;
+			p++;
+		}
+	}
+	if (in_word) {
+		argv = xrealloc(argv, (argc + 2) * sizeof(*argv));
+		argv[argc++] = strbuf_detach(&word, NULL);
+	}
+	strbuf_release(&word);
+	if (!argv)
+		argv = xcalloc(1, sizeof(*argv));
+	argv[argc] = NULL;
+	*argv_out = argv;
+	*argc_out = argc;
+	return 0;
+unbalanced:
+	strbuf_release(&word);
+	while (argc)
+		free(argv[--argc]);
+	free(argv);
+	return -1;
+}
+
+void creds_argv_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * The process's JSON, as botocore reads it: Version must be the number 1;
+ * AccessKeyId and SecretAccessKey are required; SessionToken and
+ * Expiration optional.  The error never quotes the output.
+ */
+int creds_process_parse(const char *out, size_t len, struct aws_credentials *cr,
+			struct strbuf *err)
+{
+	json_t *j = json_loadb(out, len, 0, NULL);
+	json_t *ver = json_object_get(j, "Version");
+	const char *ak = json_string_value(json_object_get(j, "AccessKeyId"));
+	const char *sk = json_string_value(json_object_get(j, "SecretAccessKey"));
+	const char *tok = json_string_value(json_object_get(j, "SessionToken"));
+	const char *exp = json_string_value(json_object_get(j, "Expiration"));
+	int rc = -1;
+
+	memset(cr, 0, sizeof(*cr));
+	if (!j || !json_is_object(j))
+		strbuf_addstr(err, "its output is not a JSON object");
+	else if (!ver)
+		strbuf_addstr(err, "its output has no Version (expected 1)");
+	else if (!json_is_integer(ver) || json_integer_value(ver) != 1)
+		strbuf_addstr(err, "unsupported Version in its output (supported: 1)");
+	else if (!ak || !*ak)
+		strbuf_addstr(err, "its output has no AccessKeyId");
+	else if (!sk || !*sk)
+		strbuf_addstr(err, "its output has no SecretAccessKey");
+	else if (exp && aws_parse_iso8601(exp, &cr->expiration) < 0)
+		strbuf_addstr(err, "its Expiration is not an ISO 8601 time");
+	else
+		rc = 0;
+	if (rc == 0) {
+		cr->access_key_id = xstrdup(ak);
+		cr->secret_access_key = xstrdup(sk);
+		cr->session_token = tok && *tok ? xstrdup(tok) : NULL;
+	} else {
+		cr->expiration = 0;
+	}
+	if (sk)
+		OPENSSL_cleanse((char *)sk, strlen(sk));
+	if (tok)
+		OPENSSL_cleanse((char *)tok, strlen(tok));
+	json_decref(j);
+	return rc;
+}
+
+#define PROCESS_OUTPUT_MAX (1 << 20)
+
+/* Runs argv with stdout and stderr read through pipes; returns the wait status or -1. */
+static int run_process(char **argv, struct strbuf *out, struct strbuf *errout, int *exec_errno)
+{
+	int po[2], pe[2], px[2];
+	pid_t pid;
+	int status = 0;
+	struct pollfd fds[2];
+	int open_fds = 2;
+	ssize_t n;
+
+	*exec_errno = 0;
+	if (pipe(po) < 0)
+		return -1;
+	if (pipe(pe) < 0) {
+		close(po[0]), close(po[1]);
+		return -1;
+	}
+	if (pipe(px) < 0) {
+		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]), close(px[0]), close(px[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int e;
+
+		close(po[0]), close(pe[0]), close(px[0]);
+		fcntl(px[1], F_SETFD, FD_CLOEXEC);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[1]), close(pe[1]);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(px[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(po[1]), close(pe[1]), close(px[1]);
+	fds[0].fd = po[0];
+	fds[1].fd = pe[0];
+	fds[0].events = fds[1].events = POLLIN;
+	while (open_fds) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int k = 0; k < 2; k++) {
+			char buf[4096];
+			struct strbuf *sb = k ? errout : out;
+
+			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(fds[k].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				close(fds[k].fd);
+				fds[k].fd = -1;
+				open_fds--;
+			} else if (sb->len < PROCESS_OUTPUT_MAX) {
+				strbuf_add(sb, buf, (size_t)n);
+			}
+		}
+	}
+	if (read(px[0], exec_errno, sizeof(*exec_errno)) != (ssize_t)sizeof(*exec_errno))
+		*exec_errno = 0;
+	close(px[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static enum aws_status credential_process(struct aws_client *c, const char *profile,
+					  const char *command, struct aws_credentials *cr)
+{
+	struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT, why = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+	int status, exec_errno;
+	enum aws_status st = AWS_OK;
+
+	if (creds_shell_split(command, &argv, &argc) < 0 || argc == 0) {
+		creds_argv_free(argv);
+		return aws_fail(c, AWS_ERR_CONFIG,
+				"profile '%s': credential_process is empty or has an unbalanced quote",
+				profile);
+	}
+	status = run_process(argv, &out, &errout, &exec_errno);
+	while (errout.len && isspace((unsigned char)errout.buf[errout.len - 1]))
+		strbuf_setlen(&errout, errout.len - 1);
+	if (errout.len > 500)
+		strbuf_setlen(&errout, 500);
+	if (status < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': credential_process '%s' could not be started: %s",
+			      profile, argv[0], strerror(errno));
+	} else if (exec_errno) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': credential_process '%s' could not be run: %s", profile,
+			      argv[0], strerror(exec_errno));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* botocore reports the process's stderr; its stdout is never shown. */
+		if (WIFEXITED(status))
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': credential_process '%s' exited with status %d%s%s",
+				      profile, argv[0], WEXITSTATUS(status),
+				      errout.len ? ": " : "", errout.buf);
+		else
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': credential_process '%s' was killed by signal %d",
+				      profile, argv[0], WTERMSIG(status));
+	} else if (creds_process_parse(out.buf, out.len, cr, &why) < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS, "profile '%s': credential_process '%s': %s",
+			      profile, argv[0], why.buf);
+	}
+	OPENSSL_cleanse(out.buf, out.len);
+	strbuf_release(&out);
+	strbuf_release(&errout);
+	strbuf_release(&why);
+	creds_argv_free(argv);
 	return st;
 }
 
@@ -620,9 +898,8 @@ enum aws_status creds_resolve(struct aws_client *c)
 		}
 	}
 	if (st == AWS_OK && f == NOT_FOUND) {
+		/* Static keys never expire; credential_process ones may (and refresh). */
 		st = profile_static(c, c->profile, &cr, &f, &src);
-		if (f == FOUND)
-			refreshable = false;
 	}
 	if (st == AWS_OK && f == NOT_FOUND)
 		st = from_container(c, &cr, &f, &src);

@@ -478,9 +478,83 @@ else
 	nok "runtime-aws: session tokens are sent and signed, and redacted in --verbose" "$T/token.err" "$T/faults.log"
 fi
 
+# ---- credential_process ----
+# The command is split like shlex.split and run without a shell (botocore's
+# ProcessProvider); its JSON gives the moto user's keys.
+mkdir -p "$T/proc dir"
+{
+	echo '#!/bin/sh'
+	echo '[ "$1" = "--for" ] && [ "$2" = "my account" ] || { echo "bad arguments: $*" >&2; exit 4; }'
+	echo "printf '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\", \"Expiration\": \"2099-01-01T00:00:00Z\"}\\n' '$AK' '$SK'"
+} >"$T/proc dir/get-creds.sh"
+printf '#!/bin/sh\necho "token expired, run login" >&2\nexit 3\n' >"$T/proc dir/fails.sh"
+printf '#!/bin/sh\necho "not json proc-SECRET-55"\n' >"$T/proc dir/garbage.sh"
+printf '#!/bin/sh\necho %s\n' "'{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"proc-SECRET-56\"}'" \
+	>"$T/proc dir/v2.sh"
+chmod +x "$T/proc dir/"*.sh
+{
+	echo '[profile proc]'
+	echo 'region = us-east-1'
+	echo "credential_process = \"$T/proc dir/get-creds.sh\" --for 'my account'"
+	echo '[profile proc-fails]'
+	echo "credential_process = \"$T/proc dir/fails.sh\""
+	echo '[profile proc-garbage]'
+	echo "credential_process = \"$T/proc dir/garbage.sh\""
+	echo '[profile proc-v2]'
+	echo "credential_process = \"$T/proc dir/v2.sh\""
+	echo '[profile proc-missing]'
+	echo "credential_process = $T/nonexistent-helper --x"
+	echo '[profile proc-injection]'
+	echo "credential_process = \"$T/proc dir/get-creds.sh\" --for 'my account'; touch $T/injected"
+} >"$T/proc.config"
+run proc -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc --verbose
+if [ $rc -eq 0 ] && grep -q 'user/pipec-test' "$T/proc.out" &&
+	grep -q "from profile 'proc' (credential_process)" "$T/proc.err"; then
+	ok "runtime-aws: credential_process (quoted path and argument, no shell) signs a call moto accepts"
+else
+	nok "runtime-aws: credential_process (quoted path and argument, no shell) signs a call moto accepts" \
+		"$T/proc.out" "$T/proc.err"
+fi
+run proc-fails -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-fails
+if [ $rc -eq 1 ] && grep -q "profile 'proc-fails': credential_process '.*fails.sh' exited with status 3: token expired, run login" \
+	"$T/proc-fails.err"; then
+	ok "runtime-aws: a failing credential_process: exit 1, its status and stderr in the error"
+else
+	nok "runtime-aws: a failing credential_process: exit 1, its status and stderr in the error" "$T/proc-fails.err"
+fi
+run proc-garbage -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-garbage --verbose
+rc1=$rc
+run proc-v2 -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-v2 --verbose
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] &&
+	grep -q "credential_process '.*garbage.sh': its output is not a JSON object" "$T/proc-garbage.err" &&
+	grep -q "credential_process '.*v2.sh': unsupported Version" "$T/proc-v2.err" &&
+	! grep -q 'proc-SECRET' "$T/proc-garbage.err" "$T/proc-v2.err"; then
+	ok "runtime-aws: bad credential_process output is a clear error that never quotes the output"
+else
+	nok "runtime-aws: bad credential_process output is a clear error that never quotes the output" \
+		"$T/proc-garbage.err" "$T/proc-v2.err"
+fi
+run proc-missing -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-missing
+rc1=$rc
+run proc-injection -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-injection
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] && [ ! -e "$T/injected" ] &&
+	grep -q "credential_process '.*nonexistent-helper' could not be run: No such file" "$T/proc-missing.err" &&
+	grep -q 'bad arguments' "$T/proc-injection.err"; then
+	ok "runtime-aws: a missing credential_process program is named; ';' is no shell separator"
+else
+	nok "runtime-aws: a missing credential_process program is named; ';' is no shell separator" \
+		"$T/proc-missing.err" "$T/proc-injection.err"
+fi
+
 # ---- secrets never appear ----
 leaks=""
-for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43; do
+for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43 proc-SECRET; do
 	if grep -qF -- "$secret" "$ALL_OUT"; then leaks="$leaks $secret"; fi
 done
 if [ -z "$leaks" ] && ! grep -q 'Signature=' "$ALL_OUT"; then
