@@ -259,6 +259,17 @@ static int debug_sign(int argc, char **argv)
 			return cli_usage_error("debug sign", "more than one input file");
 		file = a;
 	}
+	/*
+	 * A secret on the command line lands in the process list and the shell
+	 * history.  The warning names the flag only, never its value.
+	 */
+	if (sk)
+		fprintf(stderr, "warning: --secret-key exposes the secret in the process list and "
+				"shell history; set AWS_SECRET_ACCESS_KEY instead (or use a profile "
+				"with pipec debug call --profile)\n");
+	if (token)
+		fprintf(stderr, "warning: --session-token exposes the token in the process list and "
+				"shell history; set AWS_SESSION_TOKEN instead\n");
 	ak = opt_or_env(ak, "AWS_ACCESS_KEY_ID");
 	sk = opt_or_env(sk, "AWS_SECRET_ACCESS_KEY");
 	token = opt_or_env(token, "AWS_SESSION_TOKEN");
