@@ -6,7 +6,9 @@
  *      rejected, or credential_source, or web_identity_token_file)
  *   3. web identity from the environment (AWS_WEB_IDENTITY_TOKEN_FILE +
  *      AWS_ROLE_ARN [+ AWS_ROLE_SESSION_NAME]), unsigned STS call
- *   4. the shared credentials file, 5. credential_process (shlex-split,
+ *   4. SSO (sso_account_id/sso_role_name, sso_session or sso_start_url,
+ *      the token cached by aws sso login), the shared credentials file,
+ *      5. credential_process (shlex-split,
  *      no shell), 5b. the config file
  *   6. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
  *      _FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE])
@@ -20,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "aws_base.h"
 #include "strbuf.h"
@@ -42,5 +45,14 @@ void creds_argv_free(char **argv);
  */
 int creds_process_parse(const char *out, size_t len, struct aws_credentials *cr,
 			struct strbuf *err);
+/* The SSO token cache file's name: the SHA-1 hex of key (41 bytes with NUL). */
+void creds_sso_cache_name(const char *key, char out[41]);
+/*
+ * Reads a cached SSO token (accessToken, expiresAt) as of `now`; *token is a
+ * new string.  -1 with a reason (never the token) when it is invalid or
+ * expired.
+ */
+int creds_sso_token_parse(const char *text, size_t len, time_t now, char **token,
+			  struct strbuf *err);
 
 #endif

@@ -552,9 +552,106 @@ else
 		"$T/proc-missing.err" "$T/proc-injection.err"
 fi
 
+# ---- SSO: the token cached by `aws sso login`, the portal's GetRoleCredentials ----
+FAKE_AK=$AK FAKE_SK=$SK FAKE_SSO_TOKEN=sso-TOKEN-SECRET-57 start_fake sso
+SPORT=$FAKE_PORT
+SSOHOME="$T/ssohome"
+mkdir -p "$SSOHOME/.aws/sso/cache"
+sso_cache() {	# KEY TOKEN EXPIRES: writes the cache file botocore's SSOTokenLoader reads
+	f=$(python3 -c 'import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())' "$1")
+	printf '{"startUrl": "x", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}\n' \
+		"$2" "$3" >"$SSOHOME/.aws/sso/cache/$f.json"
+}
+sso_cache my-sso sso-TOKEN-SECRET-57 2099-01-01T00:00:00Z
+sso_cache https://legacy.awsapps.com/start sso-TOKEN-SECRET-57 2099-01-01T00:00:00UTC
+sso_cache old-sso sso-TOKEN-SECRET-57 2020-01-01T00:00:00Z
+sso_cache wrong-sso not-the-right-token 2099-01-01T00:00:00Z
+cat >"$T/sso.config" <<'EOF'
+[profile sso-new]
+sso_session = my-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+region = us-east-1
+[sso-session my-sso]
+sso_start_url = https://d-123.awsapps.com/start
+sso_region = us-east-1
+[profile sso-legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = Deployer
+region = us-east-1
+[profile sso-expired]
+sso_session = old-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session old-sso]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-east-1
+[profile sso-never]
+sso_session = never-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session never-sso]
+sso_start_url = https://never.awsapps.com/start
+sso_region = us-east-1
+[profile sso-refused]
+sso_session = wrong-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session wrong-sso]
+sso_start_url = https://wrong.awsapps.com/start
+sso_region = us-east-1
+EOF
+sso_run() {	# NAME PROFILE [ARGS...]
+	n=$1
+	pr=$2
+	shift 2
+	run "$n" -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$SSOHOME" \
+		AWS_CONFIG_FILE="$T/sso.config" AWS_SHARED_CREDENTIALS_FILE="$T/none" \
+		AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$SPORT" "$PIPEC" debug call glue GetDatabases \
+		--profile "$pr" "$@"
+}
+sso_run sso-new sso-new --verbose
+if [ $rc -eq 0 ] && grep -q DatabaseList "$T/sso-new.out" &&
+	grep -q 'GET /federation/credentials account=123456789012 role=Deployer token=ok' "$T/sso.log" &&
+	grep -q "from profile 'sso-new' (SSO, account 123456789012, role Deployer)" "$T/sso-new.err"; then
+	ok "runtime-aws: an sso_session profile: cached token, GetRoleCredentials, a signed call moto accepts"
+else
+	nok "runtime-aws: an sso_session profile: cached token, GetRoleCredentials, a signed call moto accepts" \
+		"$T/sso-new.err" "$T/sso.log"
+fi
+sso_run sso-legacy sso-legacy
+if [ $rc -eq 0 ] && grep -q DatabaseList "$T/sso-legacy.out"; then
+	ok "runtime-aws: a legacy sso_start_url profile (cache named by the start URL's SHA-1)"
+else
+	nok "runtime-aws: a legacy sso_start_url profile (cache named by the start URL's SHA-1)" "$T/sso-legacy.err"
+fi
+: >"$T/sso.log"
+sso_run sso-expired sso-expired
+rc1=$rc
+sso_run sso-never sso-never
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] &&
+	grep -q "profile 'sso-expired': the SSO token in .* expired at 2020-01-01T00:00:00Z: run aws sso login --profile sso-expired" \
+		"$T/sso-expired.err" &&
+	grep -q "profile 'sso-never': no SSO token for sso-session 'never-sso'.*run aws sso login --profile sso-never" \
+		"$T/sso-never.err" && [ ! -s "$T/sso.log" ]; then
+	ok "runtime-aws: an expired or missing SSO token says to run aws sso login --profile X (no portal call)"
+else
+	nok "runtime-aws: an expired or missing SSO token says to run aws sso login --profile X (no portal call)" \
+		"$T/sso-expired.err" "$T/sso-never.err"
+fi
+sso_run sso-refused sso-refused
+if [ $rc -eq 1 ] && grep -q "profile 'sso-refused': the SSO token was refused.*run aws sso login --profile sso-refused" \
+	"$T/sso-refused.err" && ! grep -q 'not-the-right-token' "$T/sso-refused.err"; then
+	ok "runtime-aws: a token the portal refuses (401) says to run aws sso login"
+else
+	nok "runtime-aws: a token the portal refuses (401) says to run aws sso login" "$T/sso-refused.err"
+fi
+
 # ---- secrets never appear ----
 leaks=""
-for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43 proc-SECRET; do
+for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43 proc-SECRET sso-TOKEN-SECRET-57 not-the-right-token; do
 	if grep -qF -- "$secret" "$ALL_OUT"; then leaks="$leaks $secret"; fi
 done
 if [ -z "$leaks" ] && ! grep -q 'Signature=' "$ALL_OUT"; then

@@ -288,6 +288,40 @@ static void test_credential_process(void)
 	strbuf_release(&err);
 }
 
+static void test_sso(void)
+{
+	char name[41], *tok = NULL;
+	struct strbuf err = STRBUF_INIT;
+	const char *good = "{\"accessToken\": \"sso-TOKEN-1\", \"expiresAt\": \"2030-01-01T00:00:00Z\"}";
+	time_t before = 1893455999, after = 1893456000;
+
+	creds_sso_cache_name("my-sso", name);
+	CHECK("sso cache name: sha1 hex of the session name",
+	      !strcmp(name, "0ad374308c5a4e22f723adf10145eafad7c4031c"));
+	creds_sso_cache_name("https://d-123.awsapps.com/start", name);
+	CHECK("sso cache name: sha1 hex of the start URL",
+	      !strcmp(name, "2b829a45f04c9828cb45b7d092d8e4aa30818393"));
+	CHECK("sso token: valid before expiresAt",
+	      creds_sso_token_parse(good, strlen(good), before, &tok, &err) == 0 && tok &&
+		      !strcmp(tok, "sso-TOKEN-1"));
+	free(tok);
+	CHECK("sso token: expired at expiresAt, token not quoted",
+	      creds_sso_token_parse(good, strlen(good), after, &tok, &err) < 0 && !tok &&
+		      strstr(err.buf, "expired at 2030-01-01T00:00:00Z") && !strstr(err.buf, "TOKEN"));
+	strbuf_reset(&err);
+	CHECK("sso token: missing expiresAt",
+	      creds_sso_token_parse("{\"accessToken\": \"x\"}", 20, before, &tok, &err) < 0 &&
+		      strstr(err.buf, "expiresAt"));
+	strbuf_reset(&err);
+	CHECK("sso token: the older CLIs' UTC suffix",
+	      creds_sso_token_parse("{\"accessToken\": \"x\", \"expiresAt\": \"2030-01-01T00:00:00UTC\"}",
+				    53, before, &tok, &err) == 0 && tok);
+	free(tok);
+	strbuf_reset(&err);
+	CHECK("sso token: not JSON", creds_sso_token_parse("nope", 4, before, &tok, &err) < 0);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	test_ini();
@@ -295,5 +329,6 @@ int main(void)
 	test_s3_addressing();
 	test_container_uri();
 	test_credential_process();
+	test_sso();
 	return unit_done();
 }
