@@ -315,7 +315,7 @@ static void test_sso(void)
 	strbuf_reset(&err);
 	CHECK("sso token: the older CLIs' UTC suffix",
 	      creds_sso_token_parse("{\"accessToken\": \"x\", \"expiresAt\": \"2030-01-01T00:00:00UTC\"}",
-				    53, before, &tok, &err) == 0 && tok);
+				    59, before, &tok, &err) == 0 && tok);
 	free(tok);
 	strbuf_reset(&err);
 	CHECK("sso token: not JSON", creds_sso_token_parse("nope", 4, before, &tok, &err) < 0);
