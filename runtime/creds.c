@@ -146,7 +146,16 @@ static enum aws_status profile_static(struct aws_client *c, const char *profile,
 			set_source(c, src, "profile '%s' in %s", profile, c->credentials_path);
 		return st;
 	}
-	/* botocore's profile providers: credentials file, process, config file. */
+	/* botocore's profile providers: credentials file, login, process, config file. */
+	{
+		const char *login = aws_profile_get(c, profile, "login_session");
+
+		if (login && *login)
+			return aws_fail(c, AWS_ERR_CREDENTIALS,
+					"profile '%s' uses login_session (aws login), which pipec does "
+					"not support; use an SSO profile, credential_process, a role or "
+					"keys in the environment", profile);
+	}
 	{
 		const char *cmd = aws_profile_get(c, profile, "credential_process");
 

@@ -641,6 +641,16 @@ else
 	nok "runtime-aws: an expired or missing SSO token says to run aws sso login --profile X (no portal call)" \
 		"$T/sso-expired.err" "$T/sso-never.err"
 fi
+printf '[profile by-login]\nlogin_session = arn:aws:iam::123456789012:user/someone\nregion = us-east-1\n' \
+	>>"$T/sso.config"
+sso_run by-login by-login
+if [ $rc -eq 1 ] && grep -q "profile 'by-login' uses login_session (aws login), which pipec does not support" \
+	"$T/by-login.err" && ! grep -q 'no AWS credentials found' "$T/by-login.err"; then
+	ok "runtime-aws: an unsupported profile kind (login_session) is named, not 'no credentials found'"
+else
+	nok "runtime-aws: an unsupported profile kind (login_session) is named, not 'no credentials found'" \
+		"$T/by-login.err"
+fi
 sso_run sso-refused sso-refused
 if [ $rc -eq 1 ] && grep -q "profile 'sso-refused': the SSO token was refused.*run aws sso login --profile sso-refused" \
 	"$T/sso-refused.err" && ! grep -q 'not-the-right-token' "$T/sso-refused.err"; then
