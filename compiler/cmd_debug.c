@@ -43,7 +43,9 @@ static const char sign_usage[] =
 	"  --string-to-sign    print the string to sign instead of the signed request\n"
 	"\n"
 	"Missing key options fall back to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	"AWS_SESSION_TOKEN and AWS_REGION.\n";
+	"AWS_SESSION_TOKEN and AWS_REGION. --secret-key and --session-token print a\n"
+	"warning on stderr (a secret on the command line shows in the process list and\n"
+	"the shell history): prefer the environment.\n";
 
 static const char call_usage[] =
 	"usage: pipec debug call SERVICE OPERATION [JSON] [--region REGION] [--profile NAME]\n"
