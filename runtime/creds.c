@@ -574,9 +574,13 @@ static enum aws_status sso_credentials(struct aws_client *c, const char *profile
 			      profile, path.buf, why.buf, profile);
 		goto out;
 	}
-	/* The portal's endpoint: AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL, or AWS's. */
-	if (!(base = env_nonempty("AWS_ENDPOINT_URL_SSO")) &&
-	    !(base = env_nonempty("AWS_ENDPOINT_URL")))
+	/*
+	 * The portal's endpoint: AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL (both off
+	 * with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), or AWS's.
+	 */
+	if (endpoint_env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ||
+	    (!(base = env_nonempty("AWS_ENDPOINT_URL_SSO")) &&
+	     !(base = env_nonempty("AWS_ENDPOINT_URL"))))
 		strbuf_addf(&url, "https://portal.sso.%s.amazonaws.com", region);
 	else
 		strbuf_addstr(&url, base);
