@@ -43,7 +43,9 @@ static const char sign_usage[] =
 	"  --string-to-sign    print the string to sign instead of the signed request\n"
 	"\n"
 	"Missing key options fall back to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	"AWS_SESSION_TOKEN and AWS_REGION.\n";
+	"AWS_SESSION_TOKEN and AWS_REGION. --secret-key and --session-token print a\n"
+	"warning on stderr (a secret on the command line shows in the process list and\n"
+	"the shell history): prefer the environment.\n";
 
 static const char call_usage[] =
 	"usage: pipec debug call SERVICE OPERATION [JSON] [--region REGION] [--profile NAME]\n"
@@ -259,6 +261,17 @@ static int debug_sign(int argc, char **argv)
 			return cli_usage_error("debug sign", "more than one input file");
 		file = a;
 	}
+	/*
+	 * A secret on the command line lands in the process list and the shell
+	 * history.  The warning names the flag only, never its value.
+	 */
+	if (sk)
+		fprintf(stderr, "warning: --secret-key exposes the secret in the process list and "
+				"shell history; set AWS_SECRET_ACCESS_KEY instead (or use a profile "
+				"with pipec debug call --profile)\n");
+	if (token)
+		fprintf(stderr, "warning: --session-token exposes the token in the process list and "
+				"shell history; set AWS_SESSION_TOKEN instead\n");
 	ak = opt_or_env(ak, "AWS_ACCESS_KEY_ID");
 	sk = opt_or_env(sk, "AWS_SECRET_ACCESS_KEY");
 	token = opt_or_env(token, "AWS_SESSION_TOKEN");

@@ -56,6 +56,11 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	/*
+	 * Line-buffered stdout even into a file or pipe: a CI job killed mid-way
+	 * still shows every deploy progress line that was printed.
+	 */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

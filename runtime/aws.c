@@ -36,6 +36,7 @@ struct aws_client *aws_client_new(const struct aws_options *opt)
 	c->opt_region = dup_or_null(opt->region);
 	c->opt_profile = dup_or_null(opt->profile);
 	c->opt_endpoint_url = dup_or_null(opt->endpoint_url);
+	c->opt_max_attempts = opt->max_attempts;
 	http_transport_init(&c->http, opt->max_concurrency, opt->max_attempts, opt->trace);
 	strbuf_init(&c->errmsg, 0);
 	return c;
@@ -186,6 +187,10 @@ enum aws_status aws_load_files(struct aws_client *c)
 		c->profile = xstrdup("default");
 	}
 	c->files_loaded = true;
+	/* The profile's max_attempts comes after AWS_MAX_ATTEMPTS. */
+	c->http.policy.max_attempts =
+		retry_max_attempts(c->opt_max_attempts, getenv("AWS_MAX_ATTEMPTS"),
+				   aws_profile_get(c, c->profile, "max_attempts"));
 	if (c->profile_explicit || c->profile_from_env) {
 		struct strbuf tmp = STRBUF_INIT;
 		bool found = ini_has_section(&c->config, aws_config_section(c, c->profile, &tmp)) ||

@@ -17,6 +17,7 @@ struct aws_client {
 	char *opt_region;
 	char *opt_profile;
 	char *opt_endpoint_url;
+	int opt_max_attempts;
 
 	struct http_transport http;
 

@@ -6,9 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "aws_internal.h"
 #include "endpoint.h"
@@ -115,20 +120,537 @@ static enum aws_status static_keys(struct aws_client *c, const char *profile, bo
 	return st;
 }
 
+static enum aws_status credential_process(struct aws_client *c, const char *profile,
+					  const char *command, struct aws_credentials *cr);
+
+static enum aws_status sso_credentials(struct aws_client *c, const char *profile,
+				       struct aws_credentials *cr, struct strbuf *src);
+
 static enum aws_status profile_static(struct aws_client *c, const char *profile,
 				      struct aws_credentials *cr, enum found *found,
 				      struct strbuf *src)
 {
-	enum aws_status st = static_keys(c, profile, false, cr, found);
+	enum aws_status st;
+
+	/* botocore SSOProvider comes first: sso_account_id or sso_role_name. */
+	if (aws_profile_get(c, profile, "sso_account_id") ||
+	    aws_profile_get(c, profile, "sso_role_name")) {
+		st = sso_credentials(c, profile, cr, src);
+		*found = st == AWS_OK ? FOUND : NOT_FOUND;
+		return st;
+	}
+	st = static_keys(c, profile, false, cr, found);
 
 	if (st != AWS_OK || *found == FOUND) {
 		if (*found == FOUND)
 			set_source(c, src, "profile '%s' in %s", profile, c->credentials_path);
 		return st;
 	}
+	/* botocore's profile providers: credentials file, login, process, config file. */
+	{
+		const char *login = aws_profile_get(c, profile, "login_session");
+
+		if (login && *login)
+			return aws_fail(c, AWS_ERR_CREDENTIALS,
+					"profile '%s' uses login_session (aws login), which pipec does "
+					"not support; use an SSO profile, credential_process, a role or "
+					"keys in the environment", profile);
+	}
+	{
+		const char *cmd = aws_profile_get(c, profile, "credential_process");
+
+		if (cmd && *cmd) {
+			st = credential_process(c, profile, cmd, cr);
+			if (st == AWS_OK) {
+				*found = FOUND;
+				set_source(c, src, "profile '%s' (credential_process)", profile);
+			}
+			return st;
+		}
+	}
 	st = static_keys(c, profile, true, cr, found);
 	if (st == AWS_OK && *found == FOUND)
 		set_source(c, src, "profile '%s' in %s", profile, c->config_path);
+	return st;
+}
+
+/* ---- credential_process ---- */
+
+/*
+ * botocore ProcessProvider runs the command without a shell:
+ * compat_shell_split is shlex.split (POSIX mode, no comments).  Words split
+ * at blanks; '...' is literal; "..." lets a backslash escape only \ " $ `
+ * and newline; outside quotes a backslash escapes any character.
+ */
+int creds_shell_split(const char *cmd, char ***argv_out, size_t *argc_out)
+{
+	struct strbuf word = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+	bool in_word = false;
+	const char *p = cmd;
+
+	while (*p) {
+		char ch = *p;
+
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			if (in_word) {
+				argv = xrealloc(argv, (argc + 2) * sizeof(*argv));
+				argv[argc++] = strbuf_detach(&word, NULL);
+				in_word = false;
+			}
+			p++;
+		} else if (ch == '\'') {
+			const char *end = strchr(p + 1, '\'');
+
+			if (!end)
+				goto unbalanced;
+			strbuf_add(&word, p + 1, (size_t)(end - p - 1));
+			in_word = true;
+			p = end + 1;
+		} else if (ch == '"') {
+			p++;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1] && strchr("\\\"$`\n", p[1]))
+					p++;
+				strbuf_addch(&word, *p++);
+			}
+			if (!*p)
+				goto unbalanced;
+			in_word = true;
+			p++;
+		} else if (ch == '\\') {
+			if (!p[1])
+				goto unbalanced;
+			strbuf_addch(&word, p[1]);
+			in_word = true;
+			p += 2;
+		} else {
+			strbuf_addch(&word, ch);
+			in_word = true;
+			p++;
+		}
+	}
+	if (in_word) {
+		argv = xrealloc(argv, (argc + 2) * sizeof(*argv));
+		argv[argc++] = strbuf_detach(&word, NULL);
+	}
+	strbuf_release(&word);
+	if (!argv)
+		argv = xcalloc(1, sizeof(*argv));
+	argv[argc] = NULL;
+	*argv_out = argv;
+	*argc_out = argc;
+	return 0;
+unbalanced:
+	strbuf_release(&word);
+	while (argc)
+		free(argv[--argc]);
+	free(argv);
+	return -1;
+}
+
+void creds_argv_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * The process's JSON, as botocore reads it: Version must be the number 1;
+ * AccessKeyId and SecretAccessKey are required; SessionToken and
+ * Expiration optional.  The error never quotes the output.
+ */
+int creds_process_parse(const char *out, size_t len, struct aws_credentials *cr,
+			struct strbuf *err)
+{
+	json_t *j = json_loadb(out, len, 0, NULL);
+	json_t *ver = json_object_get(j, "Version");
+	const char *ak = json_string_value(json_object_get(j, "AccessKeyId"));
+	const char *sk = json_string_value(json_object_get(j, "SecretAccessKey"));
+	const char *tok = json_string_value(json_object_get(j, "SessionToken"));
+	const char *exp = json_string_value(json_object_get(j, "Expiration"));
+	int rc = -1;
+
+	memset(cr, 0, sizeof(*cr));
+	if (!j || !json_is_object(j))
+		strbuf_addstr(err, "its output is not a JSON object");
+	else if (!ver)
+		strbuf_addstr(err, "its output has no Version (expected 1)");
+	else if (!json_is_integer(ver) || json_integer_value(ver) != 1)
+		strbuf_addstr(err, "unsupported Version in its output (supported: 1)");
+	else if (!ak || !*ak)
+		strbuf_addstr(err, "its output has no AccessKeyId");
+	else if (!sk || !*sk)
+		strbuf_addstr(err, "its output has no SecretAccessKey");
+	else if (exp && aws_parse_iso8601(exp, &cr->expiration) < 0)
+		strbuf_addstr(err, "its Expiration is not an ISO 8601 time");
+	else
+		rc = 0;
+	if (rc == 0) {
+		cr->access_key_id = xstrdup(ak);
+		cr->secret_access_key = xstrdup(sk);
+		cr->session_token = tok && *tok ? xstrdup(tok) : NULL;
+	} else {
+		cr->expiration = 0;
+	}
+	if (sk)
+		OPENSSL_cleanse((char *)sk, strlen(sk));
+	if (tok)
+		OPENSSL_cleanse((char *)tok, strlen(tok));
+	json_decref(j);
+	return rc;
+}
+
+#define PROCESS_OUTPUT_MAX (1 << 20)
+
+/* Runs argv with stdout and stderr read through pipes; returns the wait status or -1. */
+static int run_process(char **argv, struct strbuf *out, struct strbuf *errout, int *exec_errno)
+{
+	int po[2], pe[2], px[2];
+	pid_t pid;
+	int status = 0;
+	struct pollfd fds[2];
+	int open_fds = 2;
+	ssize_t n;
+
+	*exec_errno = 0;
+	if (pipe(po) < 0)
+		return -1;
+	if (pipe(pe) < 0) {
+		close(po[0]), close(po[1]);
+		return -1;
+	}
+	if (pipe(px) < 0) {
+		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]), close(px[0]), close(px[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int e;
+
+		close(po[0]), close(pe[0]), close(px[0]);
+		fcntl(px[1], F_SETFD, FD_CLOEXEC);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[1]), close(pe[1]);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(px[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(po[1]), close(pe[1]), close(px[1]);
+	fds[0].fd = po[0];
+	fds[1].fd = pe[0];
+	fds[0].events = fds[1].events = POLLIN;
+	while (open_fds) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int k = 0; k < 2; k++) {
+			char buf[4096];
+			struct strbuf *sb = k ? errout : out;
+
+			if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(fds[k].fd, buf, sizeof(buf));
+			if (n <= 0) {
+				close(fds[k].fd);
+				fds[k].fd = -1;
+				open_fds--;
+			} else if (sb->len < PROCESS_OUTPUT_MAX) {
+				strbuf_add(sb, buf, (size_t)n);
+			}
+		}
+	}
+	if (read(px[0], exec_errno, sizeof(*exec_errno)) != (ssize_t)sizeof(*exec_errno))
+		*exec_errno = 0;
+	close(px[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+static enum aws_status credential_process(struct aws_client *c, const char *profile,
+					  const char *command, struct aws_credentials *cr)
+{
+	struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT, why = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+	int status, exec_errno;
+	enum aws_status st = AWS_OK;
+
+	if (creds_shell_split(command, &argv, &argc) < 0 || argc == 0) {
+		creds_argv_free(argv);
+		return aws_fail(c, AWS_ERR_CONFIG,
+				"profile '%s': credential_process is empty or has an unbalanced quote",
+				profile);
+	}
+	status = run_process(argv, &out, &errout, &exec_errno);
+	while (errout.len && isspace((unsigned char)errout.buf[errout.len - 1]))
+		strbuf_setlen(&errout, errout.len - 1);
+	if (errout.len > 500)
+		strbuf_setlen(&errout, 500);
+	if (status < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': credential_process '%s' could not be started: %s",
+			      profile, argv[0], strerror(errno));
+	} else if (exec_errno) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': credential_process '%s' could not be run: %s", profile,
+			      argv[0], strerror(exec_errno));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* botocore reports the process's stderr; its stdout is never shown. */
+		if (WIFEXITED(status))
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': credential_process '%s' exited with status %d%s%s",
+				      profile, argv[0], WEXITSTATUS(status),
+				      errout.len ? ": " : "", errout.buf);
+		else
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': credential_process '%s' was killed by signal %d",
+				      profile, argv[0], WTERMSIG(status));
+	} else if (creds_process_parse(out.buf, out.len, cr, &why) < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS, "profile '%s': credential_process '%s': %s",
+			      profile, argv[0], why.buf);
+	}
+	OPENSSL_cleanse(out.buf, out.len);
+	strbuf_release(&out);
+	strbuf_release(&errout);
+	strbuf_release(&why);
+	creds_argv_free(argv);
+	return st;
+}
+
+/* ---- SSO (IAM Identity Center) ---- */
+
+/*
+ * botocore utils.SSOTokenLoader: the cache file is
+ * ~/.aws/sso/cache/<sha1 hex of the sso-session name, or of the start URL
+ * for a legacy profile>.json.
+ */
+void creds_sso_cache_name(const char *key, char out[41])
+{
+	unsigned char md[SHA_DIGEST_LENGTH];
+	static const char hex[] = "0123456789abcdef";
+
+	SHA1((const unsigned char *)key, strlen(key), md);
+	for (int i = 0; i < SHA_DIGEST_LENGTH; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[40] = '\0';
+}
+
+/*
+ * expiresAt as botocore reads it (dateutil): ISO 8601, and also the
+ * "2019-11-14T04:05:45UTC" form older CLIs wrote.
+ */
+static int sso_parse_time(const char *s, time_t *t)
+{
+	size_t n = strlen(s);
+	int rc;
+
+	if (n > 3 && !strcmp(s + n - 3, "UTC")) {
+		char *z = xstrdup(s);
+
+		strcpy(z + n - 3, "Z");
+		rc = aws_parse_iso8601(z, t);
+		free(z);
+		return rc;
+	}
+	return aws_parse_iso8601(s, t);
+}
+
+int creds_sso_token_parse(const char *text, size_t len, time_t now, char **token,
+			  struct strbuf *err)
+{
+	json_t *j = json_loadb(text, len, 0, NULL);
+	const char *tok = json_string_value(json_object_get(j, "accessToken"));
+	const char *exp = json_string_value(json_object_get(j, "expiresAt"));
+	time_t t;
+	int rc = -1;
+
+	*token = NULL;
+	if (!j || !json_is_object(j))
+		strbuf_addstr(err, "is not a JSON object");
+	else if (!tok || !*tok || !exp)
+		strbuf_addstr(err, "has no accessToken or expiresAt");
+	else if (sso_parse_time(exp, &t) < 0)
+		strbuf_addstr(err, "has an expiresAt that is not an ISO 8601 time");
+	else if (t <= now)
+		strbuf_addf(err, "expired at %s", exp);
+	else
+		rc = 0;
+	if (rc == 0)
+		*token = xstrdup(tok);
+	if (tok)
+		OPENSSL_cleanse((char *)tok, strlen(tok));
+	json_decref(j);
+	return rc;
+}
+
+static void url_encode(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (isalnum(ch) || strchr("-._~", ch))
+			strbuf_addch(sb, ch);
+		else
+			strbuf_addf(sb, "%%%02X", ch);
+	}
+}
+
+/*
+ * botocore SSOProvider / SSOCredentialFetcher: sso_account_id and
+ * sso_role_name in the profile; sso_start_url and sso_region from the
+ * profile, or from [sso-session NAME] when sso_session names one.  The
+ * cached token of `aws sso login` is sent, unsigned, to the portal's
+ * GetRoleCredentials (GET /federation/credentials, header
+ * x-amz-sso_bearer_token).  pipec does not refresh an expired token.
+ */
+static enum aws_status sso_credentials(struct aws_client *c, const char *profile,
+				       struct aws_credentials *cr, struct strbuf *src)
+{
+	const char *account = aws_profile_get(c, profile, "sso_account_id");
+	const char *role = aws_profile_get(c, profile, "sso_role_name");
+	const char *session = aws_profile_get(c, profile, "sso_session");
+	const char *start_url = aws_profile_get(c, profile, "sso_start_url");
+	const char *region = aws_profile_get(c, profile, "sso_region");
+	const char *home = getenv("HOME");
+	const char *base = NULL, *err;
+	struct strbuf tmp = STRBUF_INIT, path = STRBUF_INIT, why = STRBUF_INIT, query = STRBUF_INIT;
+	struct strbuf url = STRBUF_INIT;
+	char name[41], *token = NULL;
+	struct endpoint ep;
+	struct http_request r;
+	enum aws_status st;
+
+	if (session && *session) {
+		strbuf_addf(&tmp, "sso-session %s", session);
+		if (!ini_has_section(&c->config, tmp.buf)) {
+			st = aws_fail(c, AWS_ERR_CONFIG,
+				      "profile '%s': sso_session '%s' has no [sso-session %s] section in %s",
+				      profile, session, session, c->config_path);
+			goto out;
+		}
+		start_url = ini_get(&c->config, tmp.buf, "sso_start_url");
+		region = ini_get(&c->config, tmp.buf, "sso_region");
+	}
+	if (!account || !*account || !role || !*role || !start_url || !*start_url || !region ||
+	    !*region) {
+		st = aws_fail(c, AWS_ERR_CONFIG,
+			      "profile '%s' is configured to use SSO but is missing %s%s%s%s",
+			      profile, !account || !*account ? "sso_account_id " : "",
+			      !role || !*role ? "sso_role_name " : "",
+			      !start_url || !*start_url ? "sso_start_url " : "",
+			      !region || !*region ? "sso_region" : "");
+		goto out;
+	}
+	creds_sso_cache_name(session && *session ? session : start_url, name);
+	strbuf_addf(&path, "%s/.aws/sso/cache/%s.json", home ? home : "", name);
+	strbuf_reset(&tmp);
+	if (strbuf_read_file(&tmp, path.buf) < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': no SSO token for %s '%s' (%s): run aws sso login "
+			      "--profile %s", profile, session && *session ? "sso-session" : "start URL",
+			      session && *session ? session : start_url, path.buf, profile);
+		goto out;
+	}
+	if (creds_sso_token_parse(tmp.buf, tmp.len, time(NULL), &token, &why) < 0) {
+		st = aws_fail(c, AWS_ERR_CREDENTIALS,
+			      "profile '%s': the SSO token in %s %s: run aws sso login --profile %s",
+			      profile, path.buf, why.buf, profile);
+		goto out;
+	}
+	/*
+	 * The portal's endpoint: AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL (both off
+	 * with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), or AWS's.
+	 */
+	if (endpoint_env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ||
+	    (!(base = env_nonempty("AWS_ENDPOINT_URL_SSO")) &&
+	     !(base = env_nonempty("AWS_ENDPOINT_URL"))))
+		strbuf_addf(&url, "https://portal.sso.%s.amazonaws.com", region);
+	else
+		strbuf_addstr(&url, base);
+	if (endpoint_parse(url.buf, &ep, &err) < 0) {
+		st = aws_fail(c, AWS_ERR_CONFIG, "SSO portal endpoint '%s': %s", url.buf, err);
+		goto out;
+	}
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/federation/credentials", ep.base_path ? ep.base_path : "");
+	strbuf_addstr(&query, "account_id=");
+	url_encode(&query, account);
+	strbuf_addstr(&query, "&role_name=");
+	url_encode(&query, role);
+	http_request_init(&r, "GET", ep.scheme, ep.authority, path.buf, query.buf);
+	http_request_header(&r, "x-amz-sso_bearer_token", token);
+	http_request_header(&r, "Accept", "application/json");
+	r.label = "sso GetRoleCredentials";
+	http_perform_one(&c->http, &r);
+	if (!http_ok(&r)) {
+		st = aws_result(c, &r, "sso GetRoleCredentials");
+		if (r.status == 401 || r.status == 403)
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': the SSO token was refused (%s): run aws sso login "
+				      "--profile %s", profile, c->errmsg.buf, profile);
+		else
+			st = aws_fail(c, AWS_ERR_CREDENTIALS, "profile '%s': %s", profile,
+				      c->errmsg.buf);
+	} else {
+		json_t *j = json_loadb(r.resp_body.buf, r.resp_body.len, 0, NULL);
+		json_t *rc = json_object_get(j, "roleCredentials");
+		const char *ak = json_string_value(json_object_get(rc, "accessKeyId"));
+		const char *sk = json_string_value(json_object_get(rc, "secretAccessKey"));
+		const char *tok = json_string_value(json_object_get(rc, "sessionToken"));
+		json_t *exp = json_object_get(rc, "expiration");
+
+		if (!ak || !*ak || !sk || !*sk) {
+			st = aws_fail(c, AWS_ERR_CREDENTIALS,
+				      "profile '%s': sso GetRoleCredentials: the answer has no "
+				      "roleCredentials", profile);
+		} else {
+			cr->access_key_id = xstrdup(ak);
+			cr->secret_access_key = xstrdup(sk);
+			cr->session_token = tok && *tok ? xstrdup(tok) : NULL;
+			/* expiration is epoch milliseconds (botocore _parse_timestamp). */
+			cr->expiration = json_is_number(exp) ? (time_t)(json_number_value(exp) / 1000)
+							     : 0;
+			set_source(c, src, "profile '%s' (SSO, account %s, role %s)", profile, account,
+				   role);
+			st = AWS_OK;
+		}
+		if (sk)
+			OPENSSL_cleanse((char *)sk, strlen(sk));
+		if (tok)
+			OPENSSL_cleanse((char *)tok, strlen(tok));
+		json_decref(j);
+	}
+	OPENSSL_cleanse(r.resp_body.buf, r.resp_body.len);
+	http_request_release(&r);
+	endpoint_release(&ep);
+out:
+	if (token) {
+		OPENSSL_cleanse(token, strlen(token));
+		free(token);
+	}
+	OPENSSL_cleanse(tmp.buf, tmp.len);
+	strbuf_release(&tmp);
+	strbuf_release(&path);
+	strbuf_release(&why);
+	strbuf_release(&query);
+	strbuf_release(&url);
 	return st;
 }
 
@@ -620,9 +1142,8 @@ enum aws_status creds_resolve(struct aws_client *c)
 		}
 	}
 	if (st == AWS_OK && f == NOT_FOUND) {
+		/* Static keys never expire; credential_process ones may (and refresh). */
 		st = profile_static(c, c->profile, &cr, &f, &src);
-		if (f == FOUND)
-			refreshable = false;
 	}
 	if (st == AWS_OK && f == NOT_FOUND)
 		st = from_container(c, &cr, &f, &src);

@@ -56,12 +56,46 @@ static long env_long(const char *name, long min, long max, long dflt)
 	return n;
 }
 
+static int parse_attempts(const char *v)
+{
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (errno || *end || n < 1 || n > 100)
+		return 0;
+	return (int)n;
+}
+
+/*
+ * botocore: the client config's retries, then the config variable
+ * 'max_attempts' (botocore/configprovider.py: env AWS_MAX_ATTEMPTS, then the
+ * profile's max_attempts), which botocore/client.py turns into
+ * total_max_attempts: the first attempt counts.
+ */
+int retry_max_attempts(int opt, const char *env, const char *profile)
+{
+	int n;
+
+	if (opt > 0)
+		return opt;
+	if ((n = parse_attempts(env)) > 0)
+		return n;
+	if ((n = parse_attempts(profile)) > 0)
+		return n;
+	return RETRY_DEFAULT_ATTEMPTS;
+}
+
 void retry_policy_init(struct retry_policy *p, int max_attempts)
 {
 	long base;
 
-	p->max_attempts = max_attempts > 0 ? max_attempts
-					   : (int)env_long("AWS_MAX_ATTEMPTS", 1, 100, 3);
+	p->max_attempts = retry_max_attempts(max_attempts, getenv("AWS_MAX_ATTEMPTS"), NULL);
 	p->transient_base_ms = 50;
 	p->throttling_base_ms = 1000;
 	p->cap_ms = 20000;

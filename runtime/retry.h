@@ -39,6 +39,13 @@ struct retry_quota {
  * max_attempts > 0 overrides AWS_MAX_ATTEMPTS.
  */
 void retry_policy_init(struct retry_policy *p, int max_attempts);
+#define RETRY_DEFAULT_ATTEMPTS 3
+/*
+ * Total attempts (the first included): opt when > 0, else env
+ * (AWS_MAX_ATTEMPTS), else profile (max_attempts in the config profile),
+ * else 3.  A value that is not an integer in 1..100 is skipped.
+ */
+int retry_max_attempts(int opt, const char *env, const char *profile);
 bool retry_is_throttling_code(const char *code);
 bool retry_is_transient_code(const char *code);
 /*

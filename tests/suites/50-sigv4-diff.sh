@@ -42,6 +42,28 @@ if [ $rc -eq 1 ] && grep -q 'Host' "$SUITE_TMP/sign-nohost.err"; then
 else
 	echo "not ok debug sign: a request without Host is rejected (exit 1), got $rc"
 fi
+# A secret on the command line is warned about, by flag name, never echoed.
+printf "$req" | "$PIPEC" debug sign --access-key AKIDEXAMPLE --secret-key warn-SECRET-value-77 \
+	--session-token warn-TOKEN-value-78 --region us-east-1 --service glue \
+	>"$SUITE_TMP/sign-warn.out" 2>"$SUITE_TMP/sign-warn.err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^warning: --secret-key .*AWS_SECRET_ACCESS_KEY' "$SUITE_TMP/sign-warn.err" &&
+	grep -q '^warning: --session-token .*AWS_SESSION_TOKEN' "$SUITE_TMP/sign-warn.err" &&
+	! grep -q 'warn-SECRET-value-77\|warn-TOKEN-value-78' "$SUITE_TMP/sign-warn.err" &&
+	! grep -q 'warn-SECRET-value-77' "$SUITE_TMP/sign-warn.out"; then
+	echo "ok debug sign: --secret-key and --session-token warn on stderr without echoing the value"
+else
+	echo "not ok debug sign: --secret-key and --session-token warn on stderr without echoing the value"
+	sed 's/warn-[A-Z]*-value-[0-9]*/<leaked>/g; s/^/# /' "$SUITE_TMP/sign-warn.err"
+fi
+printf "$req" | AWS_SECRET_ACCESS_KEY=env-secret-1 "$PIPEC" debug sign --access-key AKIDEXAMPLE \
+	--region us-east-1 --service glue >/dev/null 2>"$SUITE_TMP/sign-env.err"
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q 'warning' "$SUITE_TMP/sign-env.err"; then
+	echo "ok debug sign: the secret from AWS_SECRET_ACCESS_KEY gives no warning"
+else
+	echo "not ok debug sign: the secret from AWS_SECRET_ACCESS_KEY gives no warning"
+fi
 if "$PIPEC" debug sign --help | grep -q -- '--service s3'; then
 	echo "ok debug sign: --help documents the S3 rules"
 else

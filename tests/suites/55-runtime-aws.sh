@@ -380,6 +380,42 @@ if [ $rc -eq 1 ] && [ "$attempts" -eq 2 ] && [ "$served" -eq 2 ]; then
 else
 	nok "runtime-aws: AWS_MAX_ATTEMPTS=2 limits a 503 to 2 attempts ($attempts attempts)" "$T/max-attempts.err"
 fi
+# Exactly N attempts, the first included (botocore's total_max_attempts):
+# AWS_MAX_ATTEMPTS, else max_attempts in the profile.
+for n in 1 2 5; do
+	fault "max-attempts-$n" 500,500,500,500,500,500,500 AWS_MAX_ATTEMPTS=$n
+	if [ $rc -eq 1 ] && [ "$attempts" -eq "$n" ] && [ "$served" -eq "$n" ]; then
+		ok "runtime-aws: AWS_MAX_ATTEMPTS=$n gives exactly $n attempts at HTTP 500"
+	else
+		nok "runtime-aws: AWS_MAX_ATTEMPTS=$n gives exactly $n attempts at HTTP 500 ($served served)" \
+			"$T/max-attempts-$n.err"
+	fi
+done
+printf '[default]\nregion = us-east-1\nmax_attempts = 5\n\n[profile two]\nregion = us-east-1\nmax_attempts = 2\n' \
+	>"$T/attempts.config"
+fault profile-attempts 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config"
+if [ $rc -eq 1 ] && [ "$attempts" -eq 5 ] && [ "$served" -eq 5 ]; then
+	ok "runtime-aws: max_attempts = 5 in the config profile gives exactly 5 attempts"
+else
+	nok "runtime-aws: max_attempts = 5 in the config profile gives exactly 5 attempts ($served served)" \
+		"$T/profile-attempts.err"
+fi
+fault profile-attempts-env 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config" \
+	AWS_PROFILE=two AWS_MAX_ATTEMPTS=1
+if [ $rc -eq 1 ] && [ "$attempts" -eq 1 ] && [ "$served" -eq 1 ]; then
+	ok "runtime-aws: AWS_MAX_ATTEMPTS wins over the profile's max_attempts"
+else
+	nok "runtime-aws: AWS_MAX_ATTEMPTS wins over the profile's max_attempts ($served served)" \
+		"$T/profile-attempts-env.err"
+fi
+fault profile-attempts-two 500,500,500,500,500,500,500 AWS_CONFIG_FILE="$T/attempts.config" \
+	AWS_PROFILE=two
+if [ $rc -eq 1 ] && [ "$attempts" -eq 2 ] && [ "$served" -eq 2 ]; then
+	ok "runtime-aws: the selected profile's max_attempts (2) is used"
+else
+	nok "runtime-aws: the selected profile's max_attempts (2) is used ($served served)" \
+		"$T/profile-attempts-two.err"
+fi
 fault reset reset,ok
 if [ $rc -eq 0 ] && [ "$attempts" -eq 2 ]; then
 	ok "runtime-aws: a connection reset is retried"
@@ -442,9 +478,190 @@ else
 	nok "runtime-aws: session tokens are sent and signed, and redacted in --verbose" "$T/token.err" "$T/faults.log"
 fi
 
+# ---- credential_process ----
+# The command is split like shlex.split and run without a shell (botocore's
+# ProcessProvider); its JSON gives the moto user's keys.
+mkdir -p "$T/proc dir"
+{
+	echo '#!/bin/sh'
+	echo '[ "$1" = "--for" ] && [ "$2" = "my account" ] || { echo "bad arguments: $*" >&2; exit 4; }'
+	echo "printf '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\", \"Expiration\": \"2099-01-01T00:00:00Z\"}\\n' '$AK' '$SK'"
+} >"$T/proc dir/get-creds.sh"
+printf '#!/bin/sh\necho "token expired, run login" >&2\nexit 3\n' >"$T/proc dir/fails.sh"
+printf '#!/bin/sh\necho "not json proc-SECRET-55"\n' >"$T/proc dir/garbage.sh"
+printf '#!/bin/sh\necho %s\n' "'{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"proc-SECRET-56\"}'" \
+	>"$T/proc dir/v2.sh"
+chmod +x "$T/proc dir/"*.sh
+{
+	echo '[profile proc]'
+	echo 'region = us-east-1'
+	echo "credential_process = \"$T/proc dir/get-creds.sh\" --for 'my account'"
+	echo '[profile proc-fails]'
+	echo "credential_process = \"$T/proc dir/fails.sh\""
+	echo '[profile proc-garbage]'
+	echo "credential_process = \"$T/proc dir/garbage.sh\""
+	echo '[profile proc-v2]'
+	echo "credential_process = \"$T/proc dir/v2.sh\""
+	echo '[profile proc-missing]'
+	echo "credential_process = $T/nonexistent-helper --x"
+	echo '[profile proc-injection]'
+	echo "credential_process = \"$T/proc dir/get-creds.sh\" --for 'my account'; touch $T/injected"
+} >"$T/proc.config"
+run proc -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc --verbose
+if [ $rc -eq 0 ] && grep -q 'user/pipec-test' "$T/proc.out" &&
+	grep -q "from profile 'proc' (credential_process)" "$T/proc.err"; then
+	ok "runtime-aws: credential_process (quoted path and argument, no shell) signs a call moto accepts"
+else
+	nok "runtime-aws: credential_process (quoted path and argument, no shell) signs a call moto accepts" \
+		"$T/proc.out" "$T/proc.err"
+fi
+run proc-fails -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-fails
+if [ $rc -eq 1 ] && grep -q "profile 'proc-fails': credential_process '.*fails.sh' exited with status 3: token expired, run login" \
+	"$T/proc-fails.err"; then
+	ok "runtime-aws: a failing credential_process: exit 1, its status and stderr in the error"
+else
+	nok "runtime-aws: a failing credential_process: exit 1, its status and stderr in the error" "$T/proc-fails.err"
+fi
+run proc-garbage -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-garbage --verbose
+rc1=$rc
+run proc-v2 -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-v2 --verbose
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] &&
+	grep -q "credential_process '.*garbage.sh': its output is not a JSON object" "$T/proc-garbage.err" &&
+	grep -q "credential_process '.*v2.sh': unsupported Version" "$T/proc-v2.err" &&
+	! grep -q 'proc-SECRET' "$T/proc-garbage.err" "$T/proc-v2.err"; then
+	ok "runtime-aws: bad credential_process output is a clear error that never quotes the output"
+else
+	nok "runtime-aws: bad credential_process output is a clear error that never quotes the output" \
+		"$T/proc-garbage.err" "$T/proc-v2.err"
+fi
+run proc-missing -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-missing
+rc1=$rc
+run proc-injection -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$T/proc.config" \
+	"$PIPEC" debug call sts GetCallerIdentity --profile proc-injection
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] && [ ! -e "$T/injected" ] &&
+	grep -q "credential_process '.*nonexistent-helper' could not be run: No such file" "$T/proc-missing.err" &&
+	grep -q 'bad arguments' "$T/proc-injection.err"; then
+	ok "runtime-aws: a missing credential_process program is named; ';' is no shell separator"
+else
+	nok "runtime-aws: a missing credential_process program is named; ';' is no shell separator" \
+		"$T/proc-missing.err" "$T/proc-injection.err"
+fi
+
+# ---- SSO: the token cached by `aws sso login`, the portal's GetRoleCredentials ----
+FAKE_AK=$AK FAKE_SK=$SK FAKE_SSO_TOKEN=sso-TOKEN-SECRET-57 start_fake sso
+SPORT=$FAKE_PORT
+SSOHOME="$T/ssohome"
+mkdir -p "$SSOHOME/.aws/sso/cache"
+sso_cache() {	# KEY TOKEN EXPIRES: writes the cache file botocore's SSOTokenLoader reads
+	f=$(python3 -c 'import hashlib, sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest())' "$1")
+	printf '{"startUrl": "x", "region": "us-east-1", "accessToken": "%s", "expiresAt": "%s"}\n' \
+		"$2" "$3" >"$SSOHOME/.aws/sso/cache/$f.json"
+}
+sso_cache my-sso sso-TOKEN-SECRET-57 2099-01-01T00:00:00Z
+sso_cache https://legacy.awsapps.com/start sso-TOKEN-SECRET-57 2099-01-01T00:00:00UTC
+sso_cache old-sso sso-TOKEN-SECRET-57 2020-01-01T00:00:00Z
+sso_cache wrong-sso not-the-right-token 2099-01-01T00:00:00Z
+cat >"$T/sso.config" <<'EOF'
+[profile sso-new]
+sso_session = my-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+region = us-east-1
+[sso-session my-sso]
+sso_start_url = https://d-123.awsapps.com/start
+sso_region = us-east-1
+[profile sso-legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 123456789012
+sso_role_name = Deployer
+region = us-east-1
+[profile sso-expired]
+sso_session = old-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session old-sso]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-east-1
+[profile sso-never]
+sso_session = never-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session never-sso]
+sso_start_url = https://never.awsapps.com/start
+sso_region = us-east-1
+[profile sso-refused]
+sso_session = wrong-sso
+sso_account_id = 123456789012
+sso_role_name = Deployer
+[sso-session wrong-sso]
+sso_start_url = https://wrong.awsapps.com/start
+sso_region = us-east-1
+EOF
+sso_run() {	# NAME PROFILE [ARGS...]
+	n=$1
+	pr=$2
+	shift 2
+	run "$n" -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$SSOHOME" \
+		AWS_CONFIG_FILE="$T/sso.config" AWS_SHARED_CREDENTIALS_FILE="$T/none" \
+		AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$SPORT" "$PIPEC" debug call glue GetDatabases \
+		--profile "$pr" "$@"
+}
+sso_run sso-new sso-new --verbose
+if [ $rc -eq 0 ] && grep -q DatabaseList "$T/sso-new.out" &&
+	grep -q 'GET /federation/credentials account=123456789012 role=Deployer token=ok' "$T/sso.log" &&
+	grep -q "from profile 'sso-new' (SSO, account 123456789012, role Deployer)" "$T/sso-new.err"; then
+	ok "runtime-aws: an sso_session profile: cached token, GetRoleCredentials, a signed call moto accepts"
+else
+	nok "runtime-aws: an sso_session profile: cached token, GetRoleCredentials, a signed call moto accepts" \
+		"$T/sso-new.err" "$T/sso.log"
+fi
+sso_run sso-legacy sso-legacy
+if [ $rc -eq 0 ] && grep -q DatabaseList "$T/sso-legacy.out"; then
+	ok "runtime-aws: a legacy sso_start_url profile (cache named by the start URL's SHA-1)"
+else
+	nok "runtime-aws: a legacy sso_start_url profile (cache named by the start URL's SHA-1)" "$T/sso-legacy.err"
+fi
+: >"$T/sso.log"
+sso_run sso-expired sso-expired
+rc1=$rc
+sso_run sso-never sso-never
+if [ $rc1 -eq 1 ] && [ $rc -eq 1 ] &&
+	grep -q "profile 'sso-expired': the SSO token in .* expired at 2020-01-01T00:00:00Z: run aws sso login --profile sso-expired" \
+		"$T/sso-expired.err" &&
+	grep -q "profile 'sso-never': no SSO token for sso-session 'never-sso'.*run aws sso login --profile sso-never" \
+		"$T/sso-never.err" && [ ! -s "$T/sso.log" ]; then
+	ok "runtime-aws: an expired or missing SSO token says to run aws sso login --profile X (no portal call)"
+else
+	nok "runtime-aws: an expired or missing SSO token says to run aws sso login --profile X (no portal call)" \
+		"$T/sso-expired.err" "$T/sso-never.err"
+fi
+printf '[profile by-login]\nlogin_session = arn:aws:iam::123456789012:user/someone\nregion = us-east-1\n' \
+	>>"$T/sso.config"
+sso_run by-login by-login
+if [ $rc -eq 1 ] && grep -q "profile 'by-login' uses login_session (aws login), which pipec does not support" \
+	"$T/by-login.err" && ! grep -q 'no AWS credentials found' "$T/by-login.err"; then
+	ok "runtime-aws: an unsupported profile kind (login_session) is named, not 'no credentials found'"
+else
+	nok "runtime-aws: an unsupported profile kind (login_session) is named, not 'no credentials found'" \
+		"$T/by-login.err"
+fi
+sso_run sso-refused sso-refused
+if [ $rc -eq 1 ] && grep -q "profile 'sso-refused': the SSO token was refused.*run aws sso login --profile sso-refused" \
+	"$T/sso-refused.err" && ! grep -q 'not-the-right-token' "$T/sso-refused.err"; then
+	ok "runtime-aws: a token the portal refuses (401) says to run aws sso login"
+else
+	nok "runtime-aws: a token the portal refuses (401) says to run aws sso login" "$T/sso-refused.err"
+fi
+
 # ---- secrets never appear ----
 leaks=""
-for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43; do
+for secret in "$SK" wrong-secret-value-123 session-token-SECRET-42 fault-secret-SECRET-43 proc-SECRET sso-TOKEN-SECRET-57 not-the-right-token; do
 	if grep -qF -- "$secret" "$ALL_OUT"; then leaks="$leaks $secret"; fi
 done
 if [ -z "$leaks" ] && ! grep -q 'Signature=' "$ALL_OUT"; then

@@ -111,6 +111,23 @@ set -- $(inventory)
 if grep -q 'created job' "$T/killed.out" && ! grep -q '^Deployed:' "$T/killed.out" && [ "$2" -lt 10 ]
 then ok "deploy-faults: deploy killed part-way ($1 of 10 jobs, $2 of 10 triggers)"
 else nok "deploy-faults: deploy killed part-way ($1 of 10 jobs, $2 of 10 triggers)" "$T/killed.out"; fi
+# Progress lines are flushed one by one: what the killed deploy printed is
+# in the file, header first, and every job it reported created is in moto.
+missing=$(python3 - "$T/killed.out" <<'PY'
+import re, sys, boto3
+out = open(sys.argv[1]).read().splitlines()
+names = {j["Name"] for j in boto3.client("glue").get_jobs()["Jobs"]}
+said = [m.group(1) for l in out for m in [re.match(r"\s+created job (\S+)", l)] if m]
+bad = [n for n in said if n not in names]
+first = next((i for i, l in enumerate(out) if "created job" in l), -1)
+if not said or not any(l.startswith("Deploying project") for l in out[:first]):
+    bad.append("header or progress lines missing")
+print(" ".join(bad))
+PY
+)
+if [ -z "$missing" ]
+then ok "deploy-faults: the killed deploy's progress lines landed in its output file, each one true"
+else nok "deploy-faults: the killed deploy's progress lines landed in its output file, each one true ($missing)" "$T/killed.out"; fi
 run deploy5 deploy
 set -- $(inventory)
 if [ $rc -eq 0 ] && [ "$1" = 10 ] && [ "$2" = 10 ] && [ "$3" = 1 ]

@@ -4,6 +4,7 @@
   fake_aws.py faults    PORTFILE LOG   a JSON 1.1 endpoint answering from a script
   fake_aws.py container PORTFILE LOG   container credentials endpoint (GET /creds)
   fake_aws.py imds      PORTFILE LOG   IMDSv2 (token, role list, role credentials)
+  fake_aws.py sso       PORTFILE LOG   SSO portal GetRoleCredentials
 
 The server binds 127.0.0.1 on a free port and writes the port to PORTFILE.
 Every request is appended to LOG as one line: "METHOD PATH key=value ...".
@@ -17,6 +18,12 @@ Answers: ok, throttle, retryafter:MS (throttle + x-amz-retry-after),
 container / imds: the credentials come from the environment:
 FAKE_AK, FAKE_SK, FAKE_TOKEN (optional), FAKE_AUTH (container: the expected
 Authorization header value).
+
+sso: GET /federation/credentials?account_id=A&role_name=R with header
+x-amz-sso_bearer_token equal to FAKE_SSO_TOKEN answers roleCredentials
+(FAKE_AK, FAKE_SK, FAKE_TOKEN; expiration in epoch milliseconds, as the
+portal does); another token gets 401 UnauthorizedException.  Logged as
+"GET /federation/credentials account=A role=R token=ok|bad|none".
 """
 
 import json
@@ -25,6 +32,7 @@ import socket
 import struct
 import sys
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODE, PORTFILE, LOG = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -144,6 +152,28 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == base + ROLE:
             return self.send(200, creds_json(True))
         return self.send(404, b'', 'text/plain')
+
+    # ---- sso portal ----
+    def sso(self):
+        self.body()
+        url = urllib.parse.urlsplit(self.path)
+        q = urllib.parse.parse_qs(url.query)
+        tok = self.headers.get('x-amz-sso_bearer_token')
+        want = os.environ.get('FAKE_SSO_TOKEN', '')
+        log('%s %s account=%s role=%s token=%s' % (
+            self.command, url.path, ','.join(q.get('account_id', [])),
+            ','.join(q.get('role_name', [])),
+            'ok' if tok == want else ('bad' if tok else 'none')))
+        if self.command != 'GET' or url.path != '/federation/credentials':
+            return self.send(404, b'{}')
+        if tok != want:
+            return self.send(401, b'{"message": "Session token not found or invalid"}',
+                             extra={'x-amzn-ErrorType': 'UnauthorizedException'})
+        rc = {'accessKeyId': os.environ.get('FAKE_AK', 'AKIDFAKE'),
+              'secretAccessKey': os.environ.get('FAKE_SK', 'fake-secret'),
+              'sessionToken': os.environ.get('FAKE_TOKEN', ''),
+              'expiration': 4070908800000}
+        return self.send(200, json.dumps({'roleCredentials': rc}).encode())
 
     def handle_any(self):
         getattr(self, MODE)()

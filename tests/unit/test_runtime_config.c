@@ -224,11 +224,111 @@ static void test_container_uri(void)
 	CHECK("container URI garbage refused", !creds_container_uri_allowed("file:///etc/passwd"));
 }
 
+static bool split_is(const char *cmd, const char *const *want, size_t n)
+{
+	char **argv = NULL;
+	size_t argc = 0;
+	bool same;
+
+	if (creds_shell_split(cmd, &argv, &argc) < 0)
+		return false;
+	same = argc == n && argv[argc] == NULL;
+	for (size_t i = 0; same && i < n; i++)
+		same = !strcmp(argv[i], want[i]);
+	creds_argv_free(argv);
+	return same;
+}
+
+static void test_credential_process(void)
+{
+	static const char *const a[] = { "/bin/get-creds", "--profile", "dev" };
+	static const char *const b[] = { "tool", "a b", "c\"d", "$HOME;rm", "x y", "#z" };
+	static const char *const c[] = { "p", "" };
+	char **argv = NULL;
+	size_t argc = 0;
+	struct aws_credentials cr;
+	struct strbuf err = STRBUF_INIT;
+	const char *ok = "{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", "
+			 "\"SecretAccessKey\": \"sec-RET\", \"SessionToken\": \"tok\", "
+			 "\"Expiration\": \"2030-01-02T03:04:05Z\"}";
+
+	CHECK("split: blanks", split_is("  /bin/get-creds  --profile\tdev ", a, 3));
+	CHECK("split: quotes, escapes, no shell meaning",
+	      split_is("tool 'a b' \"c\\\"d\" $HOME\\;rm x\\ y #z", b, 6));
+	CHECK("split: empty quoted word kept", split_is("p ''", c, 2));
+	CHECK("split: unbalanced quote", creds_shell_split("tool 'x", &argv, &argc) < 0);
+	CHECK("split: trailing backslash", creds_shell_split("tool \\", &argv, &argc) < 0);
+
+	CHECK("process json: parsed",
+	      creds_process_parse(ok, strlen(ok), &cr, &err) == 0 &&
+		      !strcmp(cr.access_key_id, "AKIAPROC") && !strcmp(cr.secret_access_key, "sec-RET") &&
+		      cr.session_token && !strcmp(cr.session_token, "tok") && cr.expiration == 1893553445);
+	aws_credentials_release(&cr);
+	strbuf_reset(&err);
+	CHECK("process json: Version 2 refused",
+	      creds_process_parse("{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}",
+				  58, &cr, &err) < 0 && strstr(err.buf, "Version"));
+	strbuf_reset(&err);
+	CHECK("process json: Version as a string refused",
+	      creds_process_parse("{\"Version\": \"1\"}", 16, &cr, &err) < 0 &&
+		      strstr(err.buf, "Version"));
+	strbuf_reset(&err);
+	CHECK("process json: missing secret named, value not quoted",
+	      creds_process_parse("{\"Version\": 1, \"AccessKeyId\": \"AKIAX\"}", 38, &cr, &err) < 0 &&
+		      strstr(err.buf, "SecretAccessKey") && !strstr(err.buf, "AKIAX"));
+	strbuf_reset(&err);
+	CHECK("process json: not JSON, output not quoted",
+	      creds_process_parse("secret-garbage", 14, &cr, &err) < 0 &&
+		      strstr(err.buf, "not a JSON object") && !strstr(err.buf, "garbage"));
+	strbuf_reset(&err);
+	CHECK("process json: no Expiration means no expiry",
+	      creds_process_parse("{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}",
+				  58, &cr, &err) == 0 && cr.expiration == 0 && !cr.session_token);
+	aws_credentials_release(&cr);
+	strbuf_release(&err);
+}
+
+static void test_sso(void)
+{
+	char name[41], *tok = NULL;
+	struct strbuf err = STRBUF_INIT;
+	const char *good = "{\"accessToken\": \"sso-TOKEN-1\", \"expiresAt\": \"2030-01-01T00:00:00Z\"}";
+	time_t before = 1893455999, after = 1893456000;
+
+	creds_sso_cache_name("my-sso", name);
+	CHECK("sso cache name: sha1 hex of the session name",
+	      !strcmp(name, "0ad374308c5a4e22f723adf10145eafad7c4031c"));
+	creds_sso_cache_name("https://d-123.awsapps.com/start", name);
+	CHECK("sso cache name: sha1 hex of the start URL",
+	      !strcmp(name, "2b829a45f04c9828cb45b7d092d8e4aa30818393"));
+	CHECK("sso token: valid before expiresAt",
+	      creds_sso_token_parse(good, strlen(good), before, &tok, &err) == 0 && tok &&
+		      !strcmp(tok, "sso-TOKEN-1"));
+	free(tok);
+	CHECK("sso token: expired at expiresAt, token not quoted",
+	      creds_sso_token_parse(good, strlen(good), after, &tok, &err) < 0 && !tok &&
+		      strstr(err.buf, "expired at 2030-01-01T00:00:00Z") && !strstr(err.buf, "TOKEN"));
+	strbuf_reset(&err);
+	CHECK("sso token: missing expiresAt",
+	      creds_sso_token_parse("{\"accessToken\": \"x\"}", 20, before, &tok, &err) < 0 &&
+		      strstr(err.buf, "expiresAt"));
+	strbuf_reset(&err);
+	CHECK("sso token: the older CLIs' UTC suffix",
+	      creds_sso_token_parse("{\"accessToken\": \"x\", \"expiresAt\": \"2030-01-01T00:00:00UTC\"}",
+				    59, before, &tok, &err) == 0 && tok);
+	free(tok);
+	strbuf_reset(&err);
+	CHECK("sso token: not JSON", creds_sso_token_parse("nope", 4, before, &tok, &err) < 0);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	test_ini();
 	test_endpoints();
 	test_s3_addressing();
 	test_container_uri();
+	test_credential_process();
+	test_sso();
 	return unit_done();
 }

@@ -85,6 +85,17 @@ static void test_backoff(void)
 	CHECK("an invalid AWS_MAX_ATTEMPTS falls back to 3", p.max_attempts == 3);
 	unsetenv("AWS_MAX_ATTEMPTS");
 	unsetenv("PIPEC_RETRY_BASE_MS");
+
+	/* precedence: client option > AWS_MAX_ATTEMPTS > profile max_attempts > 3 */
+	CHECK("max attempts: default 3", retry_max_attempts(0, NULL, NULL) == 3);
+	CHECK("max attempts: profile", retry_max_attempts(0, NULL, "7") == 7);
+	CHECK("max attempts: env over profile", retry_max_attempts(0, "2", "7") == 2);
+	CHECK("max attempts: option over env", retry_max_attempts(4, "2", "7") == 4);
+	CHECK("max attempts: 1 means no retry", retry_max_attempts(0, "1", NULL) == 1);
+	CHECK("max attempts: empty env counts as unset", retry_max_attempts(0, "", "6") == 6);
+	CHECK("max attempts: invalid env skipped", retry_max_attempts(0, "zero", "6") == 6);
+	CHECK("max attempts: 0 skipped", retry_max_attempts(0, "0", NULL) == 3);
+	CHECK("max attempts: trailing blank in the profile", retry_max_attempts(0, NULL, "5 ") == 5);
 }
 
 static void test_quota(void)
