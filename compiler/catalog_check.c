@@ -324,10 +324,38 @@ static bool is_orderable_use(const struct model_pipeline *p, const char *col, co
 	return false;
 }
 
-/* Declared columns ⊆ table columns, with types that widen. */
+/* Iceberg's type promotion (Iceberg spec, "Schema Evolution"; Spark DDL
+ * "ALTER TABLE ... ALTER COLUMN ... TYPE"): int -> bigint, float -> double,
+ * decimal(P,S) -> decimal(P',S) with P' > P. The job widens the table's
+ * type t to the declared d at start (templates/pyspark/evolve_iceberg). */
+static bool promotes(const struct ctype *t, const struct ctype *d)
+{
+	if (t->kind == K_INT && d->kind == K_BIGINT)
+		return true;
+	if (t->kind == K_FLOAT && d->kind == K_DOUBLE)
+		return true;
+	return t->kind == K_DECIMAL && d->kind == K_DECIMAL && d->scale == t->scale &&
+	       d->precision > t->precision;
+}
+
+/* A declared column an Iceberg table lacks: the job adds it (nullable). */
+static void note_added_column(struct checker *k, const struct model_column *c, const char *qual)
+{
+	struct diag *d = diag_warning(k->ds, k->src, c->span,
+				      "column '%s' will be added to table '%s' by the job",
+				      c->name, qual);
+
+	diag_note_plain(d, "Iceberg adds a column as optional: rows written before read NULL in it");
+	if (c->required)
+		diag_note_plain(d, "'required' holds for the rows the job writes, not for the rows already in the table");
+}
+
+/* Declared columns ⊆ table columns, with types that widen; an Iceberg
+ * target may also gain columns and promote types (the job evolves it). */
 static void check_columns(struct checker *k, const struct catalog_table *t, const char *qual)
 {
 	const struct model_pipeline *p = k->p;
+	bool evolves = p->target.kind == MT_ICEBERG || p->target.kind == MT_S3TABLES;
 	size_t i;
 
 	for (i = 0; i < p->ncolumns; i++) {
@@ -341,6 +369,12 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 		if (!c->name)
 			continue;
 		tc = catalog_column(t, c->name);
+		/* a merge key or watermark added now would be NULL in every
+		 * row already there: that stays an error */
+		if (!tc && evolves && !is_orderable_use(p, c->name, &why)) {
+			note_added_column(k, c, qual);
+			continue;
+		}
 		if (!tc) {
 			d = diag_error(k->ds, k->src, c->span, "column '%s' is not in table '%s'",
 				       c->name, qual);
@@ -356,6 +390,14 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 		glue_type_parse(tc->type, &tt);
 		if (widens(&dt, &tt))
 			continue;
+		if (evolves && promotes(&tt, &dt)) {
+			d = diag_warning(k->ds, k->src, c->span,
+					 "column '%s' of table '%s' will be widened from %s to %s by the job",
+					 c->name, qual, tc->type, dts);
+			diag_note(d, k->cat->src, tc->type_span, "the table's column '%s' is %s",
+				  tc->name, tc->type);
+			continue;
+		}
 		d = diag_error(k->ds, k->src, c->span,
 			       "column '%s' is %s here but %s in table '%s'", c->name, dts, tc->type,
 			       qual);
@@ -363,6 +405,8 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 			  tc->type);
 		if (tt.kind == K_STRING)
 			diag_help(d, "pipec never turns a value into a string silently: declare the column as string");
+		else if (evolves)
+			diag_help(d, "the declared type must widen into the table's, or be an Iceberg promotion of it: int to bigint, float to double, decimal(P,S) to decimal(P',S) with P' > P (see 'Schema evolution' in docs/catalog.md)");
 		else
 			diag_help(d, "the declared type must widen into the table's (see 'Type widening' in docs/catalog.md)");
 	}

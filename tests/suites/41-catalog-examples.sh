@@ -30,8 +30,10 @@ mutate() {	# mutate NAME SED-SCRIPT EXPECTED-MESSAGE
 }
 mutate "a removed connection is reported" 's/name: orders-pg$/name: orders-postgres/' \
 	"connection 'orders-pg' is not in the catalog"
-mutate "a narrowed column is reported" 's/{name: amount, type: "decimal(10,2)"}/{name: amount, type: "decimal(8,2)"}/' \
-	"column 'amount' is decimal(10,2) here but decimal(8,2) in table 'analytics.events'"
+# (a table's decimal(8,2) would be widened by the job: Iceberg promotes a
+# decimal's precision, never its scale)
+mutate "a changed decimal scale is reported" 's/{name: amount, type: "decimal(10,2)"}/{name: amount, type: "decimal(10,4)"}/' \
+	"column 'amount' is decimal(10,2) here but decimal(10,4) in table 'analytics.events'"
 mutate "a removed source table is reported" 's/name: orders_hive$/name: orders_hive_old/' \
 	"table 'legacy.orders_hive' is not in the catalog"
 mutate "a changed partition spec is reported" 's/"bucket(16, customer_id)"/"bucket(32, customer_id)"/' \

@@ -11,12 +11,19 @@ case.json:
   {"pipeline": "NAME",
    "xfail": "why today's generated job gets this wrong",   (optional)
    "runs": [{"name": "first run",
+             "pipe": "FILE",    (optional: FILE of the case dir replaces the
+                                 pipeline's .pipe file and the project is
+                                 rebuilt before this run)
              "add": {"s3": {...}, "sources": {...}, "tables": {...}},
              "fail": "before-write" | "before-commit",        (optional)
              "expect": {"outcome": "ok" | "fails",
                         "error": "substring of the error",     (optional)
                         "log": ["substring of a log line"],    (optional)
                         "rows": [{...}, ...],                  (optional)
+                        "columns": [["id", "bigint"], ...],    (optional: the
+                                       target table's schema afterwards)
+                        "alters": N,   (optional: ALTER TABLE statements the
+                                        table has seen, all runs so far)
                         "s3_under": {"s3://q/": [{...}, ...]}}}]}
                                        (optional: the JSON lines of every
                                         object under each prefix, any order)
@@ -74,7 +81,34 @@ def check_run(i, run, res, state):
         if got != want_recs:
             errs.append("run %d (%s): objects under %s differ\n   expected %s\n   got      %s" % (
                 i + 1, run.get("name", ""), prefix, json.dumps(want_recs), json.dumps(got)))
+    if "columns" in exp and res.get("columns") != exp["columns"]:
+        errs.append("run %d (%s): target columns %s, expected %s" % (
+            i + 1, run.get("name", ""), json.dumps(res.get("columns")),
+            json.dumps(exp["columns"])))
+    if "alters" in exp and len(res.get("alters") or []) != exp["alters"]:
+        errs.append("run %d (%s): %d ALTER TABLE statements so far, expected %d: %s" % (
+            i + 1, run.get("name", ""), len(res.get("alters") or []), exp["alters"],
+            res.get("alters")))
     return errs
+
+
+def build_project(pipec, case_dir, build):
+    p = subprocess.run([os.path.abspath(pipec), "build", "--no-catalog", "-o",
+                        os.path.abspath(build), "."], cwd=case_dir,
+                       capture_output=True, text=True)
+    return None if p.returncode == 0 else "pipec build failed: " + (p.stderr or p.stdout).strip()
+
+
+def with_pipe(pipec, case_dir, scratch, case, pipe, build):
+    """Copy the case's project to scratch with FILE as the pipeline's .pipe
+    file (pipelines/<pipeline>.pipe), and build it."""
+    proj = os.path.join(scratch, "project")
+    shutil.rmtree(proj, ignore_errors=True)
+    shutil.copytree(case_dir, proj)
+    shutil.copyfile(os.path.join(case_dir, pipe),
+                    os.path.join(proj, "pipelines", case["pipeline"] + ".pipe"))
+    shutil.rmtree(build, ignore_errors=True)
+    return build_project(pipec, proj, build)
 
 
 def main(argv):
@@ -89,14 +123,16 @@ def main(argv):
     state = os.path.join(scratch, name, "state")
     shutil.rmtree(os.path.join(scratch, name), ignore_errors=True)
     os.makedirs(state)
-    p = subprocess.run([os.path.abspath(pipec), "build", "--no-catalog", "-o",
-                        os.path.abspath(build), "."], cwd=case_dir,
-                       capture_output=True, text=True)
-    errs = []
-    if p.returncode != 0:
-        errs.append("pipec build failed: " + (p.stderr or p.stdout).strip())
-    else:
+    err = build_project(pipec, case_dir, build)
+    errs = [err] if err else []
+    if not err:
         for i, run in enumerate(case["runs"]):
+            if run.get("pipe"):
+                err = with_pipe(pipec, case_dir, os.path.join(scratch, name), case,
+                                run["pipe"], build)
+                if err:
+                    errs.append("run %d: %s" % (i + 1, err))
+                    break
             res = run_rows.run(build, case["pipeline"], state, run.get("add"),
                                run.get("fail"), "jr_%d" % (i + 1))
             errs += check_run(i, run, res, state)

@@ -127,6 +127,26 @@ spark.sql("MERGE INTO c.db.t AS t USING s AS s ON t.id = s.id "
           "WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v)")
 assert one(spark.table("c.db.t")) == [[1, "a", None]]
 """),
+    ("ALTER TABLE: added columns read NULL in old rows; only Iceberg promotions", """
+spark.sql("CREATE TABLE c.db.t (id int, d decimal(10,2)) USING iceberg")
+df_of([("id", "int"), ("d", "decimal(10,2)")], [[1, None]]).writeTo("c.db.t").append()
+spark.sql("ALTER TABLE c.db.t ADD COLUMNS (`v` string)")
+assert one(spark.table("c.db.t")) == [[1, None, None]]
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (v string)"), "FIELDS_ALREADY_EXISTS")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (w string NOT NULL)"), "ADD COLUMNS")
+spark.sql("ALTER TABLE c.db.t ALTER COLUMN `id` TYPE bigint")
+spark.sql("ALTER TABLE c.db.t ALTER COLUMN d TYPE decimal(12,2)")
+assert [f.dataType.simpleString() for f in spark.table("c.db.t").schema.fields] == \
+    ["bigint", "decimal(12,2)", "string"]
+fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN d TYPE decimal(14,4)"),
+      "Cannot change column type")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN v TYPE int"),
+      "Cannot change column type")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN id TYPE int"),
+      "Cannot change column type")
+spark.sql("CREATE TABLE db.p (id int) USING PARQUET")
+fails(lambda: spark.sql("ALTER TABLE db.p ALTER COLUMN id TYPE bigint"), "non-Iceberg")
+"""),
     ("MERGE: two source rows for one target row fail (cardinality)", """
 spark.sql("CREATE TABLE c.db.t (id bigint, v string) USING iceberg")
 df_of([("id", "bigint"), ("v", "string")], [[1, "a"]]).writeTo("c.db.t").append()

@@ -113,6 +113,7 @@ def run(build_dir, pipeline, state, add=None, fail=None, run_id="jr_1", timeout=
     return {"outcome": rep.get("outcome"), "error": rep.get("error"), "exit_code": code,
             "target": table_key(target) if target else None,
             "rows": sort_rows(t["rows"]) if t else None,
+            "columns": t["columns"] if t else None, "alters": t.get("alters", []) if t else [],
             "files_read": rep.get("files_read", []), "log": rep.get("log", []),
             "stderr": stderr[-4000:] if stderr else ""}
 

@@ -51,6 +51,22 @@ CASES = [
      "spark.conf.set('spark.sql.sources.partitionOverwriteMode', 'dynamic')", None),
     ("SQL SET of a static config", "spark.sql('SET spark.sql.extensions=x')",
      ("AnalysisException", "static config", True)),
+    ("Iceberg ALTER TABLE: ADD COLUMNS and a promotion",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (id int) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (`v` string)')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN `id` TYPE bigint')", None),
+    ("Iceberg ALTER COLUMN TYPE: no promotion from int to string",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (id int) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN id TYPE string')",
+     ("AnalysisException", "Cannot change column type", False)),
+    ("ADD COLUMNS: an added column cannot be NOT NULL",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (id int) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (v string NOT NULL)')",
+     ("AnalysisException", "cannot add required column", False)),
+    ("ALTER COLUMN TYPE on a non-Iceberg table",
+     "spark.sql('CREATE TABLE IF NOT EXISTS db.p (id int) USING parquet')\n"
+     "spark.sql('ALTER TABLE db.p ALTER COLUMN id TYPE bigint')",
+     ("AnalysisException", "ALTER COLUMN ... TYPE", True)),
     ("DataFrame.mergeInto does not exist (Spark 4.0)",
      "spark.range(3).mergeInto('glue_catalog.db.t', F.expr('true'))",
      ("AttributeError", "mergeInto", True)),

@@ -5,6 +5,8 @@ CREATE TABLE [IF NOT EXISTS] t (cols) USING iceberg|parquet [OPTIONS (...)]
 MERGE INTO t [AS] a USING view [AS] b ON cond
   WHEN MATCHED [AND c] THEN UPDATE SET * | UPDATE SET a.x = b.x, ... | DELETE
   WHEN NOT MATCHED [AND c] THEN INSERT * | INSERT (x, ...) VALUES (b.x, ...)
+ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg tables)
+ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
 SELECT MAX(col) FROM t  (a watermark read)
 Anything else raises: a statement the model does not know must not pass.
 """
@@ -66,6 +68,8 @@ def run(session, text):
         return _create(session, s)
     if re.match(r"(?i)^MERGE\s+INTO", s):
         return _merge(session, s)
+    if re.match(r"(?i)^ALTER\s+TABLE", s):
+        return _alter(session, s)
     m = re.match(r"(?is)^SELECT\s+MAX\((.+)\)(?:\s+AS\s+\w+)?\s+FROM\s+(%s)$" % _NAME, s)
     if m:
         df = session.table(m.group(2))
@@ -109,6 +113,76 @@ def _create(session, s):
                [c for p in pnames for c in cols if c[0].lower() == p]
     cat.tables[cat.key(name)] = {"format": fmt, "columns": cols, "partitions": parts,
                                  "rows": []}
+    R._save("tables.json", cat.tables)
+    return R.DataFrame(R.Frame([], []), session)
+
+
+def _promotable(have, want):
+    """DOC: Iceberg spec, Schema Evolution / Type promotion
+      (https://iceberg.apache.org/spec/#schema-evolution): int -> long,
+      float -> double, decimal(P,S) -> decimal(P',S) if P' > P; nothing
+      else (no narrowing, no scale change, no string <-> number)."""
+    if (have, want) in (("int", "bigint"), ("float", "double")):
+        return True
+    dh = re.match(r"^decimal\((\d+),(\d+)\)$", have)
+    dw = re.match(r"^decimal\((\d+),(\d+)\)$", want)
+    return bool(dh and dw and dh.group(2) == dw.group(2) and int(dw.group(1)) > int(dh.group(1)))
+
+
+def _alter(session, s):
+    """DOC: Spark 3.5 ALTER TABLE
+      (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html):
+      ADD COLUMNS (col_spec, ...); ALTER COLUMN col TYPE type.
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ADD COLUMN / ALTER COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+      an added column is optional, existing rows read NULL in it; ALTER
+      COLUMN TYPE only for a safe promotion (else it fails with "Cannot
+      change column type"). A non-Iceberg (Spark v1 / Hive) table refuses
+      ALTER COLUMN ... TYPE (Spark: ALTER TABLE CHANGE COLUMN is not
+      supported for changing column type)."""
+    m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+(.*)$" % _NAME, s)
+    if not m:
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] ALTER TABLE: %s" % s[:200])
+    cat = session.catalog
+    t = cat.get(m.group(1))
+    if t is None:
+        raise R.AnalysisException("[TABLE_OR_VIEW_NOT_FOUND] The table or view %s cannot be "
+                                  "found." % m.group(1))
+    rest = m.group(2).strip()
+    names = [c[0].lower() for c in t["columns"]]
+    am = re.match(r"(?is)^ADD\s+COLUMNS?\s*\(", rest)
+    if am:
+        inside, _ = _paren(rest, am.end() - 1)
+        for c in _split_top(inside):
+            cm = re.match(r"(?s)^(%s)\s+(.*?)(?:\s+COMMENT\s+'.*')?$" % _ID, c)
+            if not cm or re.search(r"(?i)\bNOT\s+NULL\b", cm.group(2)):
+                raise R.AnalysisException("[PARSE_SYNTAX_ERROR] ADD COLUMNS: %s" % c)
+            name = cm.group(1).strip("`")
+            if name.lower() in names:
+                raise R.AnalysisException("[FIELDS_ALREADY_EXISTS] Cannot add column, because "
+                                          "%s already exists" % name)
+            t["columns"].append([name, R.type_text(R.parse_type(cm.group(2)))])
+            names.append(name.lower())
+            for row in t["rows"]:
+                row.setdefault(name, None)
+    else:
+        tm = re.match(r"(?is)^ALTER\s+COLUMN\s+(%s)\s+TYPE\s+(.+)$" % _ID, rest)
+        if not tm:
+            raise R.AnalysisException("standin rows: ALTER TABLE not modelled: %s" % s[:200])
+        if t.get("format") != "iceberg":
+            raise R.AnalysisException(
+                "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... ALTER COLUMN ... TYPE "
+                "is not supported for the non-Iceberg table %s" % m.group(1))
+        name = tm.group(1).strip("`")
+        if name.lower() not in names:
+            raise R.AnalysisException("[UNRESOLVED_COLUMN] %s" % name)
+        col = t["columns"][names.index(name.lower())]
+        want = R.type_text(R.parse_type(tm.group(2)))
+        if want != col[1] and not _promotable(col[1], want):
+            raise R.AnalysisException("Cannot change column type: %s: %s -> %s"
+                                      % (name, col[1], want))
+        col[1] = want
+    t.setdefault("alters", []).append(s)
     R._save("tables.json", cat.tables)
     return R.DataFrame(R.Frame([], []), session)
 

@@ -386,6 +386,9 @@ def _run_sql(session, text, args):
             S.mark_written(S.TableRef(target), sdf._count)
         ev["overwrite"] = bool(re.match(r"^\s*INSERT\s+OVERWRITE\b", masked, re.I))
         return DataFrame._new(session, [], 0, stmt)
+    if stmt == "ALTER TABLE" and re.search(r"\bADD\s+COLUMNS?\b|\bALTER\s+COLUMN\b.*\bTYPE\b",
+                                          masked, re.I | re.S):
+        _alter_columns(sql, masked, target, ev)
     if stmt in ("UPDATE", "DELETE", "ALTER TABLE", "TRUNCATE", "CALL", "DROP VIEW"):
         if stmt == "CALL":
             m = re.match(r"^\s*CALL\s+(%s)" % S.NAME_RE.pattern, masked, re.I)
@@ -454,6 +457,51 @@ def _target_name(masked, sql, stmt):
     }
     m = re.search(pats[stmt] % S.NAME_RE.pattern, masked, re.I)
     return re.sub(r"\s+", "", sql[m.start(1):m.end(1)]) if m else None
+
+
+def _alter_columns(sql, masked, target, ev):
+    """ALTER TABLE t ADD COLUMNS (...) / ALTER COLUMN c TYPE t.
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ADD COLUMN, ALTER COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+      added columns are optional (no NOT NULL); a type changes only by a
+      safe promotion (Iceberg spec, Schema Evolution: int -> long, float ->
+      double, decimal(P,S) -> decimal(P',S), P' > P). A table outside an
+      Iceberg catalog (Spark's session catalog, Hive) refuses ALTER COLUMN
+      ... TYPE."""
+    ref = S.TableRef(target)
+    known = S.STATE.created.get(ref.key, {}).get("columns") or S.STATE.declared.get(ref.key)
+    tm = re.search(r"\bALTER\s+COLUMN\s+(?P<c>%s)\s+TYPE\s+(?P<t>.+)$" % S.NAME_RE.pattern, sql,
+                   re.I | re.S)
+    if tm:
+        cat = ref.catalog
+        if cat is None or cat == "spark_catalog" or not S.is_iceberg_catalog(cat):
+            S.violation("SparkSession.sql", "ALTER COLUMN TYPE on a non-Iceberg table %s"
+                        % target)
+            raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table %s does "
+                                    "not support ALTER COLUMN ... TYPE." % target)
+        col, want = tm.group("c").strip("`"), tm.group("t").strip().lower().replace(" ", "")
+        ev["alter_column"] = {"column": col, "type": want}
+        have = dict((c.lower(), t.lower().replace(" ", "")) for c, t in known or []).get(
+            col.lower())
+        dec = re.compile(r"^decimal\((\d+),(\d+)\)$")
+        dh, dw = dec.match(have or ""), dec.match(want)
+        if have and have != want and (have, want) not in (("int", "bigint"),
+                                                          ("float", "double")) and \
+                not (dh and dw and dh.group(2) == dw.group(2) and
+                     int(dw.group(1)) > int(dh.group(1))):
+            raise AnalysisException("Cannot change column type: %s: %s -> %s"
+                                    % (col, have, want))
+        return
+    m = S.find_kw(masked, "COLUMNS") or S.find_kw(masked, "COLUMN")
+    inner = sql[m[1]:].strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    added = []
+    for c in S.depth0_split(inner):
+        if re.search(r"\bNOT\s+NULL\b", c, re.I):
+            raise AnalysisException("Incompatible change: cannot add required column: %s" % c)
+        added.append(c.strip().split(None, 1)[0].strip("`"))
+    ev["add_columns"] = added
 
 
 def _require_iceberg_extensions(masked, stmt, target):

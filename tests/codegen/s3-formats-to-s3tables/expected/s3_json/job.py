@@ -186,6 +186,89 @@ spark.sql(
     + " (" + TARGET_COLUMNS + ") USING iceberg"
 )
 
+# Schema evolution: bring the live table up to the declared columns,
+# never through Glue UpdateTable. A declared column the table lacks is
+# added (Iceberg adds every column as optional: rows written before read
+# NULL in it; 'required' still holds for the rows this job writes). A
+# type is widened only where the Iceberg spec ("Schema Evolution", type
+# promotion) allows it: int -> bigint, float -> double, decimal(P,S) ->
+# decimal(P',S) with P' > P, by Spark's "ALTER TABLE ... ALTER COLUMN ...
+# TYPE". A rerun finds nothing to change and runs no statement. A column
+# the pipeline no longer declares stays in the table, NULL in new rows.
+# Fields inside a struct, array or map column are not evolved here.
+TARGET_EVOLVE = [
+    ("id", "`id`", "string"),
+]
+
+
+def _decimal(t):
+    if not (t.startswith("decimal(") and t.endswith(")")):
+        return None
+    p, _, s = t[8:-1].partition(",")
+    return int(p), int(s or 0)
+
+
+def _promotable(have, want):
+    """Iceberg's type promotion: the live type `have` may become `want`."""
+    if (have, want) in (("int", "bigint"), ("float", "double")):
+        return True
+    dh, dw = _decimal(have), _decimal(want)
+    return bool(dh and dw and dw[1] == dh[1] and dw[0] > dh[0])
+
+
+_INT_DIGITS = {"tinyint": 3, "smallint": 5, "int": 10, "bigint": 19}
+
+
+def _fits(want, have):
+    """Values of the declared type `want` write into `have` without loss."""
+    if want == have or (want, have) in (("float", "double"),
+                                        ("date", "timestamp")):
+        return True
+    dw, dh = _decimal(want), _decimal(have)
+    if want in _INT_DIGITS and have in _INT_DIGITS:
+        return _INT_DIGITS[want] <= _INT_DIGITS[have]
+    if want in _INT_DIGITS and dh:
+        return dh[0] - dh[1] >= _INT_DIGITS[want]
+    return bool(dw and dh and dh[1] >= dw[1]
+                and dh[0] - dh[1] >= dw[0] - dw[1])
+
+
+def evolve_table(table, declared):
+    live = {f.name.lower(): f.dataType.simpleString().replace(" ", "").lower()
+            for f in spark.table(table).schema.fields}
+    add, widen = [], []
+    for name, ident, ddl in declared:
+        have, want = live.get(name.lower()), ddl.replace(" ", "").lower()
+        if have is None:
+            add.append(ident + " " + ddl)
+        elif "<" in want or "<" in have:
+            continue  # nested fields are not evolved: the write checks them
+        elif _promotable(have, want):
+            widen.append((ident, ddl, have))
+        elif not _fits(want, have):
+            raise RuntimeError(
+                f"{PIPELINE}: column {name} is {have} in table {table} but "
+                f"declared {want}: Iceberg cannot change {have} to {want} "
+                f"(it promotes only int to bigint, float to double and "
+                f"decimal(P,S) to a larger P)")
+    names = {name.lower() for name, _, _ in declared}
+    for name in live:
+        if name not in names:
+            log.info(f"{PIPELINE}: column {name} of table {table} is not "
+                     f"declared: left in place, NULL in new rows")
+    if add:
+        log.info(f"{PIPELINE}: adding {', '.join(add)} to table {table}")
+        spark.sql("ALTER TABLE " + table
+                  + " ADD COLUMNS (" + ", ".join(add) + ")")
+    for ident, want, have in widen:
+        log.info(f"{PIPELINE}: widening {ident} of table {table} "
+                 f"from {have} to {want}")
+        spark.sql("ALTER TABLE " + table
+                  + " ALTER COLUMN " + ident + " TYPE " + want)
+
+
+evolve_table(ARGS["target_table"], TARGET_EVOLVE)
+
 # Source: JSON files on S3. Job bookmarks (keyed by
 # transformation_ctx) make each run read only files it has not read yet.
 source_frame = glue_context.create_dynamic_frame.from_options(
