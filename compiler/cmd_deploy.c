@@ -223,6 +223,8 @@ static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *e
 	       "%zu to replace, %zu to destroy\n", p->project, p->environment,
 	       p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE], p->counts[PLAN_REPLACE],
 	       p->counts[PLAN_DESTROY]);
+	printf("Account %s, region %s\n", dep->account ? dep->account : "unknown",
+	       aws_client_region(dep->client) ? aws_client_region(dep->client) : "unknown");
 	for (i = 0; i < p->nwarnings; i++)
 		fprintf(stderr, "warning: %s: %s (%s)\n", p->warnings[i].pipeline,
 			p->warnings[i].message, p->warnings[i].code);
