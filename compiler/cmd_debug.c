@@ -208,6 +208,21 @@ static const char *opt_or_env(const char *opt, const char *env)
 	return v && *v ? v : NULL;
 }
 
+/*
+ * A secret on the command line lands in the process list and the shell
+ * history.  The warning names the flag only, never its value.
+ */
+static void warn_secret_flags(bool secret_key, bool session_token)
+{
+	if (secret_key)
+		fprintf(stderr, "warning: --secret-key exposes the secret in the process list and "
+				"shell history; set AWS_SECRET_ACCESS_KEY instead (or use a profile "
+				"with pipec debug call --profile)\n");
+	if (session_token)
+		fprintf(stderr, "warning: --session-token exposes the token in the process list and "
+				"shell history; set AWS_SESSION_TOKEN instead\n");
+}
+
 static int debug_sign(int argc, char **argv)
 {
 	const char *file = NULL, *ak = NULL, *sk = NULL, *token = NULL, *region = NULL;
@@ -261,17 +276,7 @@ static int debug_sign(int argc, char **argv)
 			return cli_usage_error("debug sign", "more than one input file");
 		file = a;
 	}
-	/*
-	 * A secret on the command line lands in the process list and the shell
-	 * history.  The warning names the flag only, never its value.
-	 */
-	if (sk)
-		fprintf(stderr, "warning: --secret-key exposes the secret in the process list and "
-				"shell history; set AWS_SECRET_ACCESS_KEY instead (or use a profile "
-				"with pipec debug call --profile)\n");
-	if (token)
-		fprintf(stderr, "warning: --session-token exposes the token in the process list and "
-				"shell history; set AWS_SESSION_TOKEN instead\n");
+	warn_secret_flags(sk != NULL, token != NULL);
 	ak = opt_or_env(ak, "AWS_ACCESS_KEY_ID");
 	sk = opt_or_env(sk, "AWS_SECRET_ACCESS_KEY");
 	token = opt_or_env(token, "AWS_SESSION_TOKEN");
