@@ -79,11 +79,14 @@ json_t *plan_evolve_read(const char *script)
 	const char *line = script;
 	int n;
 
-	/* the lines are in the header: the first 200 lines hold them */
+	/* the lines are in the comment block that opens the script */
 	for (n = 0; line && *line && n < 200; n++) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		json_t *o;
+
+		if (*line != '#')
+			break;
 
 		if (!table && (o = line_object(line, len, "table")))
 			table = o;
