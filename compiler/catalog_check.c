@@ -255,6 +255,13 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 		if (!c->name)
 			continue;
 		tc = catalog_column(t, c->name);
+		if (!tc && c->renamed_from && (tc = catalog_column(t, c->renamed_from))) {
+			d = diag_warning(k->ds, k->src, c->renamed_span,
+					 "column '%s' of table '%s' will be renamed to '%s' by the job",
+					 tc->name, qual, c->name);
+			diag_note_plain(d, "Iceberg keeps the column's values under the new name; queries that name '%s' must use '%s'",
+					tc->name, c->name);
+		}
 		/* a merge key or watermark added now would be NULL in every
 		 * row already there: that stays an error */
 		if (!tc && evolves && !is_orderable_use(p, c->name, &why)) {

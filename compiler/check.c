@@ -178,6 +178,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 		check_source(c, first[AST_SOURCE]);
 	if (first[AST_TARGET])
 		check_target(c, first[AST_TARGET]);
+	if (first[AST_COLUMNS] && first[AST_TARGET])
+		check_renames(c);
 	if (first[AST_CREATE_IF_MISSING]) {
 		mp->target.create_if_missing = true;
 		mp->target.create_span = first[AST_CREATE_IF_MISSING]->span;

@@ -1,12 +1,13 @@
 #include "check_convert.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "check_ctx.h"
 #include "strbuf.h"
 
-static const char *const attr_names[] = { "format", "epoch" };
+static const char *const attr_names[] = { "format", "epoch", "was" };
 static const char *const epoch_units[] = { "seconds", "millis", "micros" };
 static const char *const policies[] = { "fail", "drop", "null" };
 
@@ -107,6 +108,33 @@ static void attr_epoch(struct check_ctx *c, const struct ast_colattr *at,
 	col->parse_arg = v;
 }
 
+/* was OLD: the column's name in the table before this version (the job
+ * renames it; check_renames checks it against the other columns and the
+ * target). */
+static void attr_was(struct check_ctx *c, const struct ast_colattr *at, struct model_column *col)
+{
+	const char *v = attr_word(c, at, "was OLD_NAME");
+
+	if (!v)
+		return;
+	if (col->renamed_from) {
+		struct diag *d = diag_error(c->ds, c->src, at->span, "'was' written twice for '%s'",
+					    col->name);
+
+		diag_note(d, c->src, col->renamed_span, "first written here");
+		diag_help(d, "a column has one previous name");
+		return;
+	}
+	if (!strcasecmp(v, col->name)) {
+		diag_help(diag_error(c->ds, c->src, at->value->span,
+				     "'was' names the column itself"),
+			  "'was OLD_NAME' gives the column's previous name in the table; remove it");
+		return;
+	}
+	col->renamed_from = v;
+	col->renamed_span = at->span;
+}
+
 void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
 			struct model_column *col)
 {
@@ -115,11 +143,15 @@ void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
 
 	for (i = 0; i < ac->nattrs; i++) {
 		const struct ast_colattr *at = &ac->attrs[i];
-		int k = check_ctx_word_index(at->key.text, attr_names, 2);
+		int k = check_ctx_word_index(at->key.text, attr_names, 3);
 
 		if (k < 0) {
 			check_ctx_unknown(c, at->key.span, "column attribute", at->key.text,
-					  attr_names, 2);
+					  attr_names, 3);
+			continue;
+		}
+		if (k == 2) {
+			attr_was(c, at, col);
 			continue;
 		}
 		if (first) {

@@ -1,6 +1,7 @@
 #include "check_schema.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "check_convert.h"
 #include "check_ctx.h"
@@ -530,5 +531,49 @@ void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
 		else
 			pt->spark_expr = arena_printf(c->a, "%s(%s)", transform_names[k], col->name);
 		mp->npartitions++;
+	}
+}
+
+void check_renames(struct check_ctx *c)
+{
+	const struct model_pipeline *mp = c->mp;
+	size_t i, j;
+
+	for (i = 0; i < mp->ncolumns; i++) {
+		const struct model_column *col = &mp->columns[i];
+
+		if (!col->renamed_from)
+			continue;
+		if (mp->target.kind != MT_ICEBERG && mp->target.kind != MT_S3TABLES) {
+			diag_help(diag_error(c->ds, c->src, col->renamed_span,
+					     "a %s target cannot rename a column",
+					     model_target_kind_name(mp->target.kind)),
+				  mp->target.kind == MT_PARQUET
+				  ? "a Hive table's columns are renamed by recreating the table (Spark renames columns of Iceberg tables only); remove 'was'"
+				  : "rename the column in Redshift (ALTER TABLE ... RENAME COLUMN), then remove 'was'");
+			continue;
+		}
+		for (j = 0; j < mp->ncolumns; j++) {
+			const struct model_column *o = &mp->columns[j];
+
+			if (j != i && !strcasecmp(o->name, col->renamed_from)) {
+				struct diag *d = diag_error(c->ds, c->src, col->renamed_span,
+							    "'%s' was '%s', but '%s' is declared too",
+							    col->name, col->renamed_from, o->name);
+
+				diag_note(d, c->src, o->span, "'%s' is declared here", o->name);
+				diag_help(d, "a renamed column's old name leaves the table: remove 'was' or the column '%s'",
+					  o->name);
+				break;
+			}
+			if (j < i && o->renamed_from && !strcasecmp(o->renamed_from, col->renamed_from)) {
+				struct diag *d = diag_error(c->ds, c->src, col->renamed_span,
+							    "two columns were '%s'", col->renamed_from);
+
+				diag_note(d, c->src, o->renamed_span, "'%s' was '%s' too", o->name,
+					  o->renamed_from);
+				break;
+			}
+		}
 	}
 }

@@ -144,6 +144,8 @@ static json_t *facts(const struct model_pipeline *p)
 									  : p->columns[i].name));
 		json_object_set_new(c, "type", jstr(p->columns[i].spark_type));
 		json_object_set_new(c, "required", json_boolean(p->columns[i].required));
+		if (p->columns[i].renamed_from)
+			json_object_set_new(c, "was", jstr(p->columns[i].renamed_from));
 		json_array_append_new(arr, c);
 	}
 	json_object_set_new(f, "columns", arr);

@@ -39,9 +39,13 @@ void emit_schema_lines(const struct model_pipeline *p, struct strbuf *out)
 							 p->partitions[i].column));
 	json_object_set_new(t, "partition_spec", parts);
 	add_line(out, "table", t);
-	for (i = 0; i < p->ncolumns; i++)
-		add_line(out, "column", json_pack("{s:s, s:s, s:b}", "name", p->columns[i].name,
-						  "type", p->columns[i].spark_type ?
-						  p->columns[i].spark_type : "",
-						  "required", (int)p->columns[i].required));
+	for (i = 0; i < p->ncolumns; i++) {
+		json_t *c = json_pack("{s:s, s:s, s:b}", "name", p->columns[i].name, "type",
+				      p->columns[i].spark_type ? p->columns[i].spark_type : "",
+				      "required", (int)p->columns[i].required);
+
+		if (p->columns[i].renamed_from)
+			json_object_set_new(c, "was", json_string(p->columns[i].renamed_from));
+		add_line(out, "column", c);
+	}
 }

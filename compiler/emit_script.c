@@ -257,6 +257,7 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	template_set_flag(t, "create_iceberg", lake && tg->create_if_missing);
 	template_set_flag(t, "create_parquet", tg->kind == MT_PARQUET && tg->create_if_missing);
 	template_set_flag(t, "evolve_iceberg", lake);
+	template_set_flag(t, "renames", false);
 	template_set_list(t, "evolve_columns");
 	for (i = 0; lake && i < p->ncolumns; i++) {
 		struct template_ctx *it = template_add_item(t, "evolve_columns");
@@ -264,6 +265,19 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_str(it, "name_py", py(c, p->columns[i].name));
 		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
 		template_set_str(it, "type_py", py(c, p->columns[i].spark_type));
+	}
+	template_set_list(t, "rename_columns");
+	for (i = 0; lake && i < p->ncolumns; i++) {
+		struct template_ctx *it;
+
+		if (!p->columns[i].renamed_from)
+			continue;
+		it = template_add_item(t, "rename_columns");
+		template_set_str(it, "old_py", py(c, p->columns[i].renamed_from));
+		template_set_str(it, "old_ident_py", py(c, sid(c, p->columns[i].renamed_from)));
+		template_set_str(it, "name_py", py(c, p->columns[i].name));
+		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
+		template_set_flag(t, "renames", true);
 	}
 	template_set_flag(t, "write_iceberg", lake);
 	template_set_flag(t, "write_parquet", tg->kind == MT_PARQUET);

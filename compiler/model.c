@@ -262,6 +262,8 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 			strbuf_addf(sb, " from \"%s\"", c->source_field);
 		if (c->required)
 			strbuf_addstr(sb, " required");
+		if (c->renamed_from)
+			strbuf_addf(sb, " renamed from %s", c->renamed_from);
 		if (c->orderable)
 			strbuf_addstr(sb, " orderable");
 		if (c->parse == MPARSE_FORMAT)

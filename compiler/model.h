@@ -68,6 +68,8 @@ struct model_column {
 	bool orderable;			/* usable as a watermark: date, timestamp, integer types */
 	struct span span;
 	struct span from_span;		/* of the `from "field"` string; empty without one */
+	const char *renamed_from;	/* `renamed from OLD`: the table's previous name, or NULL */
+	struct span renamed_span;
 };
 
 enum model_transform {

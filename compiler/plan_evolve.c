@@ -163,6 +163,18 @@ static bool same_list(const json_t *a, const json_t *b)
 	return true;
 }
 
+/* The new column declared `was name`, or NULL. */
+static const json_t *renamed_to(const json_t *cols, const char *name)
+{
+	size_t i;
+	const json_t *c;
+
+	json_array_foreach(cols, i, c)
+		if (str(c, "was") && !strcasecmp(str(c, "was"), name))
+			return c;
+	return NULL;
+}
+
 static void type_edit(json_t *edits, const struct kind_rules *r, const char *name,
 		      const char *from, const char *to)
 {
@@ -201,9 +213,13 @@ static void column_edits(json_t *edits, const struct kind_rules *r, const json_t
 	const json_t *c, *o;
 
 	json_array_foreach(nc, i, c) {
-		const char *name = str(c, "name");
+		const char *name = str(c, "name"), *was = str(c, "was");
 
-		if (!(o = find_column(oc, name))) {
+		if (!(o = find_column(oc, name)) && was && (o = find_column(oc, was)) &&
+		    !find_column(nc, was)) {
+			add_edit(edits, "rename-column", name, str(o, "name"), name, "breaking",
+				 "the job renames the table's column at its next run (Iceberg keeps its values under the new name); queries that name the old column must use the new one");
+		} else if (!o) {
 			add_edit(edits, "add-column", name, NULL, str(c, "type"), "safe", r->add);
 			continue;
 		}
@@ -220,7 +236,7 @@ static void column_edits(json_t *edits, const struct kind_rules *r, const json_t
 	json_array_foreach(oc, i, o) {
 		const char *name = str(o, "name");
 
-		if (find_column(nc, name))
+		if (find_column(nc, name) || renamed_to(nc, name))
 			continue;
 		add_edit(edits, "drop-column", name, str(o, "type"), NULL, "breaking",
 			 mode && !strcmp(mode, "merge")

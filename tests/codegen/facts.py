@@ -32,11 +32,13 @@ def main(build):
             "schema": {"*": ["%s:%s" % (c["source"], c["type"]) for c in p["columns"]]},
         }
         if p["target"] and p["target_kind"] != "redshift":
-            # The target holds the declared (renamed) columns.
+            # The target holds the declared (renamed) columns, under the
+            # name a column had before when it is declared `was OLD` (the
+            # table as the previous version left it: the job renames it).
             # Keyed by db.table: the stand-in matches the last two parts.
             key = ".".join(p["target"].replace("`", "").split(".")[-2:])
             facts["schema"][key] = [
-                "%s:%s" % (c["name"], c["type"]) for c in p["columns"]]
+                "%s:%s" % (c.get("was") or c["name"], c["type"]) for c in p["columns"]]
         if p["source_kind"] == "table":
             with open(os.path.join(build, name, "job.json"), encoding="utf-8") as f:
                 args = json.load(f)["DefaultArguments"]

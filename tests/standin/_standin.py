@@ -207,6 +207,7 @@ class _State:
         self.temp_views = {}      # name(lower) -> DataFrame
         self.created = {}         # table(lower) -> {"columns": [...], "rows": 0}
         self.declared = {}        # table(lower) -> columns of a no-op CREATE IF NOT EXISTS
+        self.altered = {}         # table(lower) -> its columns after a RENAME COLUMN
         self.dropped = set()
         self.job_initialized = False
 

@@ -93,6 +93,12 @@ _exception("spark-merge-into-three-part-name", "spark",
            "WHEN MATCHED THEN UPDATE SET *",
            "Spark takes catalog.namespace.table; the grammar's MERGE target takes two "
            "parts")
+_exception("spark-alter-table-three-part-name", "spark",
+           r"^(\s*ALTER\s+TABLE\s+)(%s)\.(%s)\.(%s)" % (_SPARK_ID, _SPARK_ID, _SPARK_ID),
+           _join_catalog,
+           "ALTER TABLE glue_catalog.lake.t ADD COLUMNS (`a` bigint)",
+           "Spark takes catalog.namespace.table (Iceberg's Spark DDL: ALTER TABLE "
+           "prod.db.sample ...); the grammar's ALTER TABLE takes two parts")
 
 # DOC: MySQL "Date and Time Literals": standard SQL DATE 'str', TIME 'str'
 # and TIMESTAMP 'str' are literals wherever a value goes; dt-sql-parser's

@@ -7,6 +7,7 @@ MERGE INTO t [AS] a USING view [AS] b ON cond
   WHEN NOT MATCHED [AND c] THEN INSERT * | INSERT (x, ...) VALUES (b.x, ...)
 ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg tables)
 ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
+ALTER TABLE t RENAME COLUMN col TO col         (Iceberg tables)
 SELECT MAX(col) FROM t  (a watermark read)
 Anything else raises: a statement the model does not know must not pass.
 """
@@ -139,7 +140,13 @@ def _alter(session, s):
       COLUMN TYPE only for a safe promotion (else it fails with "Cannot
       change column type"). A non-Iceberg (Spark v1 / Hive) table refuses
       ALTER COLUMN ... TYPE (Spark: ALTER TABLE CHANGE COLUMN is not
-      supported for changing column type)."""
+      supported for changing column type).
+    DOC: Iceberg Spark DDL, ALTER TABLE ... RENAME COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-rename-column):
+      Iceberg tracks columns by id, so the rows already written keep their
+      values under the new name. Spark renames columns of v2 tables only:
+      a Hive table refuses it (UNSUPPORTED_FEATURE.TABLE_OPERATION); a
+      new name already present fails (FIELDS_ALREADY_EXISTS)."""
     m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+(.*)$" % _NAME, s)
     if not m:
         raise R.AnalysisException("[PARSE_SYNTAX_ERROR] ALTER TABLE: %s" % s[:200])
@@ -165,6 +172,26 @@ def _alter(session, s):
             names.append(name.lower())
             for row in t["rows"]:
                 row.setdefault(name, None)
+    elif re.match(r"(?is)^RENAME\s+COLUMN\s", rest):
+        rm = re.match(r"(?is)^RENAME\s+COLUMN\s+(%s)\s+TO\s+(%s)$" % (_ID, _ID), rest)
+        if not rm:
+            raise R.AnalysisException("[PARSE_SYNTAX_ERROR] RENAME COLUMN: %s" % rest[:200])
+        if t.get("format") != "iceberg":
+            raise R.AnalysisException(
+                "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... RENAME COLUMN "
+                "is not supported for the non-Iceberg table %s" % m.group(1))
+        old, new = rm.group(1).strip("`"), rm.group(2).strip("`")
+        if old.lower() not in names:
+            raise R.AnalysisException("[UNRESOLVED_COLUMN] %s" % old)
+        if new.lower() in names:
+            raise R.AnalysisException("[FIELDS_ALREADY_EXISTS] Cannot rename column, because "
+                                      "%s already exists" % new)
+        col = t["columns"][names.index(old.lower())]
+        for row in t["rows"]:
+            key = next((k for k in row if k.lower() == old.lower()), None)
+            if key is not None:
+                row[new] = row.pop(key)
+        col[0] = new
     else:
         tm = re.match(r"(?is)^ALTER\s+COLUMN\s+(%s)\s+TYPE\s+(.+)$" % _ID, rest)
         if not tm:

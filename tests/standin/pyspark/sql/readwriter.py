@@ -45,7 +45,7 @@ def _table_df(session, raw, api):
         cols = created.get("columns") or []
         return DataFrame._new(session, cols, created.get("rows", 0), raw, open_=not cols,
                               empty=created.get("rows", 0) == 0)
-    cols = S.schema_for(raw) or S.STATE.declared.get(ref.key)
+    cols = S.STATE.altered.get(ref.key) or S.schema_for(raw) or S.STATE.declared.get(ref.key)
     return DataFrame._new(session, cols or [], S.count_for(raw), raw, open_=cols is None)
 
 

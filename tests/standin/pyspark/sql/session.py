@@ -386,8 +386,10 @@ def _run_sql(session, text, args):
             S.mark_written(S.TableRef(target), sdf._count)
         ev["overwrite"] = bool(re.match(r"^\s*INSERT\s+OVERWRITE\b", masked, re.I))
         return DataFrame._new(session, [], 0, stmt)
-    if stmt == "ALTER TABLE" and re.search(r"\bADD\s+COLUMNS?\b|\bALTER\s+COLUMN\b.*\bTYPE\b",
-                                          masked, re.I | re.S):
+    if stmt == "ALTER TABLE" and re.search(r"\bRENAME\s+COLUMN\b", masked, re.I):
+        _rename_column(sql, target, ev)
+    elif stmt == "ALTER TABLE" and re.search(r"\bADD\s+COLUMNS?\b|\bALTER\s+COLUMN\b.*\bTYPE\b",
+                                            masked, re.I | re.S):
         _alter_columns(sql, masked, target, ev)
     if stmt in ("UPDATE", "DELETE", "ALTER TABLE", "TRUNCATE", "CALL", "DROP VIEW"):
         if stmt == "CALL":
@@ -457,6 +459,44 @@ def _target_name(masked, sql, stmt):
     }
     m = re.search(pats[stmt] % S.NAME_RE.pattern, masked, re.I)
     return re.sub(r"\s+", "", sql[m.start(1):m.end(1)]) if m else None
+
+
+def _rename_column(sql, target, ev):
+    """ALTER TABLE t RENAME COLUMN a TO b.
+    DOC: Iceberg Spark DDL, ALTER TABLE ... RENAME COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-rename-column):
+      the column keeps its id (and its values) under the new name. Spark
+      renames columns of v2 tables only: a table outside an Iceberg catalog
+      refuses it. The table's known columns follow the rename, so a later
+      spark.table(t).schema shows the new name."""
+    ref = S.TableRef(target)
+    cat = ref.catalog
+    if cat is None or cat == "spark_catalog" or not S.is_iceberg_catalog(cat):
+        S.violation("SparkSession.sql", "RENAME COLUMN on a non-Iceberg table %s" % target)
+        raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table %s does "
+                                "not support RENAME COLUMN." % target)
+    m = re.search(r"\bRENAME\s+COLUMN\s+(?P<a>%s)\s+TO\s+(?P<b>%s)\s*$"
+                  % (S.NAME_RE.pattern, S.NAME_RE.pattern), sql, re.I | re.S)
+    if not m:
+        raise ParseException("[PARSE_SYNTAX_ERROR] RENAME COLUMN: %s" % sql[:200])
+    old, new = m.group("a").strip("`"), m.group("b").strip("`")
+    ev["rename_column"] = {"from": old, "to": new}
+    created = S.STATE.created.get(ref.key)
+    cols = (created or {}).get("columns") or S.STATE.altered.get(ref.key) or \
+        S.schema_for(target) or S.STATE.declared.get(ref.key)
+    if not cols:
+        return
+    names = [c[0].lower() for c in cols]
+    if new.lower() in names:
+        raise AnalysisException("[FIELDS_ALREADY_EXISTS] Cannot rename column, because "
+                                "%s already exists" % new)
+    if old.lower() not in names:
+        raise AnalysisException("[UNRESOLVED_COLUMN] %s" % old)
+    cols = [(new,) + tuple(c[1:]) if c[0].lower() == old.lower() else tuple(c) for c in cols]
+    if created is not None and created.get("columns"):
+        created["columns"] = cols
+    else:
+        S.STATE.altered[ref.key] = cols
 
 
 def _alter_columns(sql, masked, target, ev):
