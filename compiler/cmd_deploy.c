@@ -230,8 +230,12 @@ static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *e
 			p->warnings[i].message, p->warnings[i].code);
 	fflush(stdout);
 	if (deploy_apply(dep, p, err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: deploy incomplete:\n%s\n", err->buf);
-		fprintf(stderr, "help: run pipec deploy again: it continues from what is deployed\n");
+		/* a failure nobody classified is taken as one a new run may get past */
+		fputs(deploy_failure_help(dep->failed ? dep->failed : DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		return 1;
 	}
 	printf("Deployed: %zu write calls.\n", dep->nwrites);
@@ -275,7 +279,12 @@ int cmd_deploy(int argc, char **argv)
 	dep.progress = stdout;
 	dep.root = env.root;
 	if (deploy_read_live(&dep, &desired, &live, &fingerprint, &err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: %s\n", err.buf);
+		/* nothing was written yet: only the hints that are not "run again" */
+		fputs(deploy_failure_help(dep.failed & ~(unsigned)DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		goto out;
 	}
 	plan_compute(&plan, &desired, &live, a.prune, NULL, NULL);

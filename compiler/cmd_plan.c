@@ -176,7 +176,11 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 	dep->refresh_tags = a->refresh_tags;
 	dep->name_prefix = env->name_prefix;
 	if (deploy_read_live(dep, desired, deployed, &fingerprint, err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: %s\n", err->buf);
+		fputs(deploy_failure_help(dep->failed & ~(unsigned)DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		free(fingerprint);
 		return -1;
 	}

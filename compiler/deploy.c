@@ -38,6 +38,32 @@ void deploy_release(struct deploy *d)
 	d->expect_account = NULL;
 }
 
+/* One help line per failure kind, in the order printed. */
+static const struct {
+	enum deploy_failure kind;
+	const char *help;
+} failure_help[] = {
+	{ DEPLOY_FAILED_ACCOUNT, "help: check the AWS credentials pipec uses (--profile, AWS_PROFILE, "
+				 "AWS_ACCESS_KEY_ID) or the environment's account in pipec.yaml; running "
+				 "again with the same credentials cannot help" },
+	{ DEPLOY_FAILED_CREDENTIALS, "help: check the access key and secret (or the profile) pipec is "
+				     "using; running again with them cannot help" },
+	{ DEPLOY_FAILED_OWNER, "help: pipec never takes over a resource it does not own; rename the "
+			       "pipeline (or the environment's name_prefix) or remove the other "
+			       "resource; running pipec deploy again cannot help" },
+	{ DEPLOY_FAILED_RETRY, "help: run pipec deploy again: it continues from what is deployed" },
+};
+
+const char *deploy_failure_help(unsigned failed, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(failure_help) / sizeof(failure_help[0]); i++)
+		if (failed & failure_help[i].kind)
+			strbuf_addf(out, "%s\n", failure_help[i].help);
+	return out->buf;
+}
+
 static void api_error(struct deploy *d, struct strbuf *err, const char *what)
 {
 	const char *code = aws_error_code(d->client);
@@ -48,9 +74,13 @@ static void api_error(struct deploy *d, struct strbuf *err, const char *what)
 	if (aws_error_is(d->client, "SignatureDoesNotMatch") ||
 	    aws_error_is(d->client, "InvalidClientTokenId") ||
 	    aws_error_is(d->client, "UnrecognizedClientException") ||
-	    aws_error_is(d->client, "InvalidAccessKeyId"))
+	    aws_error_is(d->client, "InvalidAccessKeyId")) {
 		strbuf_addstr(err, "; the AWS credentials were rejected: check the access key and secret "
 				   "(or the profile) pipec is using");
+		d->failed |= DEPLOY_FAILED_CREDENTIALS;
+	} else {
+		d->failed |= DEPLOY_FAILED_RETRY;
+	}
 }
 
 static int ensure_account(struct deploy *d, struct strbuf *err)
@@ -92,6 +122,7 @@ static int check_account(struct deploy *d, const struct plan_state *desired, str
 		strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), but "
 			    "the AWS credentials are for account %s; nothing was changed",
 			    desired->environment, d->expect_account, got);
+		d->failed |= DEPLOY_FAILED_ACCOUNT;
 		aws_identity_release(&id);
 		return -1;
 	}
@@ -1184,6 +1215,7 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 			    "read, and its tags could not be read (%s): left alone",
 			    err->len ? "\n" : "", plan_action_name(c->action), plan_kind_name(c->kind),
 			    c->name, aws_errmsg(d->client));
+		d->failed |= DEPLOY_FAILED_RETRY;
 		free(arn);
 		return false;
 	}
@@ -1209,6 +1241,7 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 			strbuf_addstr(err, "no pipec owner tag");
 		}
 		strbuf_addstr(err, "): left unchanged (rename or remove it to deploy this one)");
+		d->failed |= DEPLOY_FAILED_OWNER;
 	}
 	free(owner);
 	free(project);
@@ -1274,9 +1307,13 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 					    plan_action_name(t->c->action), plan_kind_name(t->c->kind),
 					    t->c->name, calls[i].operation,
 					    calls[i].error_message ? calls[i].error_message : "error");
-				if (calls[i].http_status == 403)
+				if (calls[i].http_status == 403) {
 					strbuf_addstr(err, "; the AWS credentials were rejected: check the "
 							   "access key and secret (or the profile) pipec is using");
+					d->failed |= DEPLOY_FAILED_CREDENTIALS;
+				} else {
+					d->failed |= DEPLOY_FAILED_RETRY;
+				}
 				progress(d, "  failed %s %s\n", plan_kind_name(t->c->kind), t->c->name);
 			}
 			ns = t->used_alt ? t->nalt : t->nsteps;
@@ -1317,6 +1354,7 @@ static int upload(struct deploy *d, const char *location, const char *data, size
 	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
 		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
 			    aws_errmsg(d->client));
+		d->failed |= DEPLOY_FAILED_RETRY;
 		free(bucket);
 		return -1;
 	}
