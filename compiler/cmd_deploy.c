@@ -41,6 +41,9 @@ static const char deploy_usage[] =
 	"  --prune              destroy owned resources no longer declared\n"
 	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
 	"                       each) and restore those edited outside pipec\n"
+	"  --refresh            a full read first (see 'pipec plan --refresh'):\n"
+	"                       also re-uploads script objects replaced in S3 and\n"
+	"                       restores rulesets edited outside pipec\n"
 	"  --concurrency N      parallel AWS requests (default 8)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
@@ -88,7 +91,7 @@ struct deploy_args {
 	struct project_opts po;		/* po.paths is allocated: the caller frees it */
 	struct aws_options ao;
 	const char *from, *plan_path;
-	bool prune, verbose, refresh_tags;
+	bool prune, verbose, refresh_tags, refresh;
 };
 
 /* The usage error of an option given without its value. */
@@ -131,6 +134,8 @@ static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *
 			a->prune = true;
 		} else if (!strcmp(s, "--refresh-tags")) {
 			a->refresh_tags = true;
+		} else if (!strcmp(s, "--refresh")) {
+			a->refresh = a->refresh_tags = true;
 		} else if (!strcmp(s, "--verbose")) {
 			a->verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--from", &v) ||
@@ -187,6 +192,7 @@ static int load_desired(struct deploy_args *a, struct plan *saved, struct plan_s
 		}
 		a->prune = saved->prune;
 		a->refresh_tags = saved->refresh_tags;
+		a->refresh = saved->refresh;
 		deploy_desired_from_plan(saved, desired);
 		return 0;
 	}
@@ -275,6 +281,7 @@ int cmd_deploy(int argc, char **argv)
 	have_dep = true;
 	dep.prune = a.prune;
 	dep.refresh_tags = a.refresh_tags;
+	dep.refresh = a.refresh;
 	dep.name_prefix = env.name_prefix;
 	dep.progress = stdout;
 	dep.root = env.root;

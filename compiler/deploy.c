@@ -379,7 +379,7 @@ static int read_rulesets(struct deploy *d, const struct plan_state *desired,
 		const json_t *item = json_object_get(owned, name);
 		const struct plan_resource *want = plan_state_find(desired, PLAN_RULESET, name);
 
-		if (item && want && jstr(item, "Description") &&
+		if (!d->refresh && item && want && jstr(item, "Description") &&
 		    same_str(jstr(item, "Description"), jstr(want->body, "Description"))) {
 			json_t *body = listed_ruleset(want->body, item);
 
@@ -545,6 +545,7 @@ struct live_read {
 	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS];
 	json_t *owned_jobs, *owned_triggers, *owned_rulesets;
 	json_t *fp_jobs, *fp_triggers, *fp_rulesets, *fp_workflows, *fp_rules, *fp_tags;
+	json_t *fp_scripts;	/* refresh: ScriptLocation -> sha256 of the object found */
 	bool need_rulesets;	/* the project declares a ruleset */
 };
 
@@ -563,6 +564,7 @@ static void live_read_init(struct live_read *lr, const struct plan_state *desire
 	lr->fp_workflows = json_object();
 	lr->fp_rules = json_object();
 	lr->fp_tags = json_object();
+	lr->fp_scripts = json_object();
 	for (k = 0; k < PLAN_NKINDS; k++) {
 		lr->names[k] = json_array();
 		lr->seen[k] = json_object();
@@ -592,6 +594,7 @@ static void live_read_release(struct live_read *lr)
 	json_decref(lr->fp_workflows);
 	json_decref(lr->fp_rules);
 	json_decref(lr->fp_tags);
+	json_decref(lr->fp_scripts);
 }
 
 /* Lists the jobs, triggers and rulesets tagged as the project's, and adds
@@ -814,6 +817,104 @@ static void add_live_files(const struct plan_state *desired, struct plan_state *
 	}
 }
 
+static bool split_s3(const char *loc, char **bucket, const char **key);
+
+/* The 64 hex digits naming a content-addressed script key (".../<sha256>.py"), or NULL. */
+static const char *key_sha256(const char *location)
+{
+	const char *base = strrchr(location, '/');
+	size_t i;
+
+	base = base ? base + 1 : location;
+	if (strlen(base) != 67 || strcmp(base + 64, ".py"))
+		return NULL;
+	for (i = 0; i < 64; i++)
+		if (!strchr("0123456789abcdef", base[i]))
+			return NULL;
+	return base;
+}
+
+/*
+ * One deployed script object against the SHA-256 its key names: HeadObject
+ * in checksum mode, and GetObject (hashed here) when S3 keeps no SHA-256 of
+ * it or keeps another one.  Sets *found to the object's text when it is not
+ * the one its key names ("" when the object is missing).  Returns 0, or -1
+ * with a message in err.
+ */
+static int check_script(struct deploy *d, const char *location, const char *want_hex,
+			char **found, char got_hex[65], struct strbuf *err)
+{
+	struct aws_s3_head h;
+	char *bucket, *data = NULL;
+	const char *key;
+	size_t len;
+	enum aws_status st;
+
+	*found = NULL;
+	if (!split_s3(location, &bucket, &key))
+		return 0;
+	st = aws_s3_head_object_checksum(d->client, bucket, key, &h);
+	if (st == AWS_OK && h.checksum_sha256 && !strncmp(h.checksum_sha256, want_hex, 64)) {
+		memcpy(got_hex, want_hex, 64);
+		got_hex[64] = '\0';
+	} else if (st != AWS_OK && aws_error_is(d->client, "NotFound")) {
+		strcpy(got_hex, "missing");
+		*found = xstrdup("");
+	} else if (st != AWS_OK || aws_s3_get_object(d->client, bucket, key, &data, &len) != AWS_OK) {
+		api_error(d, err, "reading the script object");
+		strbuf_addf(err, " (%s)", location);
+		aws_s3_head_release(&h);
+		free(bucket);
+		return -1;
+	} else {
+		plan_sha256_hex(data, len, got_hex);
+		if (strncmp(got_hex, want_hex, 64))
+			*found = data;
+		else
+			free(data);
+	}
+	aws_s3_head_release(&h);
+	free(bucket);
+	return 0;
+}
+
+/*
+ * plan --refresh: every deployed script a declared job keeps (its
+ * ScriptLocation is the desired one) is checked against the SHA-256 in its
+ * key.  An object replaced (or removed) in S3 becomes the live job's
+ * script, which the plan diffs against the desired one and deploy uploads
+ * again.
+ */
+static int read_scripts(struct deploy *d, const struct plan_state *desired,
+			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < live->count; i++) {
+		struct plan_resource *r = &live->items[i];
+		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
+		const char *loc, *want_loc, *hex;
+		char got[65], *found;
+
+		if (r->kind != PLAN_JOB || !want)
+			continue;
+		loc = json_string_value(json_object_get(json_object_get(r->body, "Command"),
+							"ScriptLocation"));
+		want_loc = json_string_value(json_object_get(json_object_get(want->body, "Command"),
+							     "ScriptLocation"));
+		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)))
+			continue;
+		if (check_script(d, loc, hex, &found, got, err))
+			return -1;
+		json_object_set_new(fp_scripts, loc, json_string(got));
+		if (found) {
+			free(r->script);
+			r->script = found;
+		}
+	}
+	return 0;
+}
+
 /* The hash of everything read; takes the fingerprint parts of lr. */
 static char *live_fingerprint(struct live_read *lr)
 {
@@ -826,6 +927,8 @@ static char *live_fingerprint(struct live_read *lr)
 	json_object_set_new(fp, "workflows", lr->fp_workflows);
 	json_object_set_new(fp, "event_rules", lr->fp_rules);
 	json_object_set_new(fp, "tags", lr->fp_tags);
+	if (json_object_size(lr->fp_scripts))	/* refresh only: default fingerprints stay as they were */
+		json_object_set(fp, "scripts", lr->fp_scripts);
 	json_object_set(fp, "owned_jobs", lr->owned_jobs);
 	json_object_set(fp, "owned_triggers", lr->owned_triggers);
 	json_object_set(fp, "owned_rulesets", lr->owned_rulesets);
@@ -860,7 +963,8 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 			  lr.fp_rulesets, err) ||
 	    read_declared_rules(d, desired, live, lr.names[PLAN_EVENT_RULE], lr.fp_rules, err) ||
 	    read_tags(d, desired, live, lr.fp_tags, err) ||
-	    read_orphan_rules(d, desired, live, lr.fp_rules, err))
+	    read_orphan_rules(d, desired, live, lr.fp_rules, err) ||
+	    (d->refresh && read_scripts(d, desired, live, lr.fp_scripts, err)))
 		goto out;
 	add_live_files(desired, live);
 	*fingerprint = live_fingerprint(&lr);
@@ -966,6 +1070,19 @@ static json_t *only(const json_t *body, const char *const *keep)
 }
 
 /* The definition (not only tags) differs. */
+/* A job whose script object was replaced in S3 under its unchanged key
+ * (found by plan --refresh): the object is uploaded again, the job kept. */
+static bool script_replaced(const struct plan_change *c)
+{
+	const char *ol = json_string_value(json_object_get(json_object_get(c->deployed, "Command"),
+							   "ScriptLocation"));
+	const char *nl = json_string_value(json_object_get(json_object_get(c->desired, "Command"),
+							   "ScriptLocation"));
+
+	return c->kind == PLAN_JOB && c->action == PLAN_UPDATE && c->script_diff && ol && nl &&
+	       !strcmp(ol, nl);
+}
+
 static bool definition_changed(const struct plan_change *c)
 {
 	size_t i;
@@ -977,7 +1094,8 @@ static bool definition_changed(const struct plan_change *c)
 	/* a new content marker (tags edited) is written with the update call */
 	if (!same_str(jstr(c->desired, "Description"), jstr(c->deployed, "Description")))
 		return true;
-	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE;
+	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE &&
+	       !script_replaced(c);
 }
 
 static void tag_steps(struct deploy *d, const struct plan_change *c, struct step *s, size_t *n)
@@ -1057,7 +1175,8 @@ static void plan_steps(struct deploy *d, struct task *t)
 				step_add(s, n, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
 			else
 				json_decref(upd);
-			tag_steps(d, c, s, n);
+			if (c->tags_changed || !script_replaced(c))	/* a re-upload alone keeps the job */
+				tag_steps(d, c, s, n);
 		} else {
 			json_decref(upd);
 		}
@@ -1350,6 +1469,7 @@ static int upload(struct deploy *d, const char *location, const char *data, size
 	put.path = path;
 	put.content_type = data ? "text/x-python" : NULL;
 	put.metadata = sha ? meta : NULL;
+	put.checksum_sha256 = sha;
 	d->nwrites++;
 	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
 		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
@@ -1393,7 +1513,8 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				json_object_get(json_object_get(c->deployed, "Command"), "ScriptLocation"));
 			char sha[65];
 
-			if (!loc || (old && !strcmp(old, loc) && c->action == PLAN_UPDATE))
+			if (!loc || (old && !strcmp(old, loc) && c->action == PLAN_UPDATE &&
+				     !script_replaced(c)))
 				continue;
 			if (!c->script) {
 				strbuf_addf(err, "%sjob '%s': the plan holds no script to upload",

@@ -34,6 +34,10 @@ struct deploy {
 	bool prune;		/* also look for owned workflows left by removed pipelines
 				   (ListWorkflows + GetTags of names of the project's form) */
 	bool refresh_tags;	/* GetTags of every owned resource, not only changed ones */
+	bool refresh;		/* a full read (plan --refresh): refresh_tags, every ruleset's
+				   text (GetDataQualityRuleset), and each deployed script object
+				   checked against its content-addressed key (HeadObject in
+				   checksum mode; GetObject when S3 keeps no SHA-256) */
 	const char *name_prefix; /* the environment's name prefix, or NULL when unknown */
 };
 
