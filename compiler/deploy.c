@@ -851,6 +851,7 @@ static int check_script(struct deploy *d, const char *location, const char *want
 	enum aws_status st;
 
 	*found = NULL;
+	got_hex[0] = '\0';
 	if (!split_s3(location, &bucket, &key))
 		return 0;
 	st = aws_s3_head_object_checksum(d->client, bucket, key, &h);
@@ -906,7 +907,8 @@ static int read_scripts(struct deploy *d, const struct plan_state *desired,
 			continue;
 		if (check_script(d, loc, hex, &found, got, err))
 			return -1;
-		json_object_set_new(fp_scripts, loc, json_string(got));
+		if (*got)
+			json_object_set_new(fp_scripts, loc, json_string(got));
 		if (found) {
 			free(r->script);
 			r->script = found;
@@ -1069,7 +1071,6 @@ static json_t *only(const json_t *body, const char *const *keep)
 	return c;
 }
 
-/* The definition (not only tags) differs. */
 /* A job whose script object was replaced in S3 under its unchanged key
  * (found by plan --refresh): the object is uploaded again, the job kept. */
 static bool script_replaced(const struct plan_change *c)
@@ -1083,6 +1084,7 @@ static bool script_replaced(const struct plan_change *c)
 	       !strcmp(ol, nl);
 }
 
+/* The definition (not only tags) differs. */
 static bool definition_changed(const struct plan_change *c)
 {
 	size_t i;
