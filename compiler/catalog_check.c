@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "check_ctx.h"
+#include "coltype.h"
 #include "xalloc.h"
 
 struct checker {
@@ -77,107 +78,6 @@ static void help_closest(struct diag *d, const struct strmap *m, const char *wor
 		diag_help(d, "did you mean '%s'?", near);
 	else if (otherwise)
 		diag_help(d, "%s", otherwise);
-}
-
-/* ---- types ---- */
-
-enum ckind {
-	K_STRING, K_BOOLEAN, K_TINYINT, K_SMALLINT, K_INT, K_BIGINT, K_FLOAT, K_DOUBLE,
-	K_DECIMAL, K_DATE, K_TIMESTAMP, K_BINARY, K_OTHER,
-};
-
-struct ctype {
-	enum ckind kind;
-	int precision, scale;
-	char norm[256];		/* lowercase, without blanks: compared for K_OTHER */
-};
-
-static void normalize(const char *s, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (; *s && n + 1 < cap; s++)
-		if (!isspace((unsigned char)*s))
-			out[n++] = (char)tolower((unsigned char)*s);
-	out[n] = '\0';
-}
-
-static void glue_type_parse(const char *text, struct ctype *t)
-{
-	static const struct {
-		const char *name;
-		enum ckind kind;
-	} simple[] = {
-		{ "string", K_STRING },	    { "boolean", K_BOOLEAN }, { "tinyint", K_TINYINT },
-		{ "smallint", K_SMALLINT }, { "int", K_INT },	      { "integer", K_INT },
-		{ "bigint", K_BIGINT },	    { "float", K_FLOAT },     { "real", K_FLOAT },
-		{ "double", K_DOUBLE },	    { "date", K_DATE },	      { "timestamp", K_TIMESTAMP },
-		{ "binary", K_BINARY },
-	};
-	size_t i;
-
-	memset(t, 0, sizeof(*t));
-	normalize(text, t->norm, sizeof(t->norm));
-	t->kind = K_OTHER;
-	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-		if (!strcmp(t->norm, simple[i].name)) {
-			t->kind = simple[i].kind;
-			return;
-		}
-	if (!strncmp(t->norm, "decimal", 7)) {
-		int p = 10, s = 0;
-		if (!t->norm[7] || sscanf(t->norm + 7, "(%d,%d)", &p, &s) == 2 ||
-		    sscanf(t->norm + 7, "(%d)", &p) == 1) {
-			t->kind = K_DECIMAL;
-			t->precision = p;
-			t->scale = s;
-		}
-	}
-}
-
-static int int_rank(enum ckind k)
-{
-	switch (k) {
-	case K_TINYINT:
-		return 1;
-	case K_SMALLINT:
-		return 2;
-	case K_INT:
-		return 3;
-	case K_BIGINT:
-		return 4;
-	default:
-		return 0;
-	}
-}
-
-/* Decimal digits an integer type needs. */
-static int int_digits(enum ckind k)
-{
-	static const int digits[] = { 0, 3, 5, 10, 19 };
-
-	return digits[int_rank(k)];
-}
-
-/* True when values of the declared type d are written into a column of
- * type t without loss: the widening table of docs/catalog.md. */
-static bool widens(const struct ctype *d, const struct ctype *t)
-{
-	if (d->kind == K_OTHER || t->kind == K_OTHER)
-		return d->kind == t->kind && !strcmp(d->norm, t->norm);
-	if (d->kind == K_DECIMAL && t->kind == K_DECIMAL)
-		return t->precision - t->scale >= d->precision - d->scale && t->scale >= d->scale;
-	if (d->kind == t->kind)
-		return true;
-	if (int_rank(d->kind) && int_rank(t->kind))
-		return int_rank(t->kind) >= int_rank(d->kind);
-	if (int_rank(d->kind) && t->kind == K_DECIMAL)
-		return t->precision - t->scale >= int_digits(d->kind);
-	if (d->kind == K_FLOAT && t->kind == K_DOUBLE)
-		return true;
-	if (d->kind == K_DATE && t->kind == K_TIMESTAMP)
-		return true;
-	return false;
 }
 
 static const char *declared_type(const struct model_column *c, char *buf, size_t cap)
@@ -324,20 +224,6 @@ static bool is_orderable_use(const struct model_pipeline *p, const char *col, co
 	return false;
 }
 
-/* Iceberg's type promotion (Iceberg spec, "Schema Evolution"; Spark DDL
- * "ALTER TABLE ... ALTER COLUMN ... TYPE"): int -> bigint, float -> double,
- * decimal(P,S) -> decimal(P',S) with P' > P. The job widens the table's
- * type t to the declared d at start (templates/pyspark/evolve_iceberg). */
-static bool promotes(const struct ctype *t, const struct ctype *d)
-{
-	if (t->kind == K_INT && d->kind == K_BIGINT)
-		return true;
-	if (t->kind == K_FLOAT && d->kind == K_DOUBLE)
-		return true;
-	return t->kind == K_DECIMAL && d->kind == K_DECIMAL && d->scale == t->scale &&
-	       d->precision > t->precision;
-}
-
 /* A declared column an Iceberg table lacks: the job adds it (nullable). */
 static void note_added_column(struct checker *k, const struct model_column *c, const char *qual)
 {
@@ -361,7 +247,7 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 	for (i = 0; i < p->ncolumns; i++) {
 		const struct model_column *c = &p->columns[i];
 		const struct catalog_column *tc;
-		struct ctype dt, tt;
+		struct coltype dt, tt;
 		char buf[64];
 		const char *why, *dts;
 		struct diag *d;
@@ -386,11 +272,11 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 			continue;
 		}
 		dts = declared_type(c, buf, sizeof(buf));
-		glue_type_parse(dts, &dt);
-		glue_type_parse(tc->type, &tt);
-		if (widens(&dt, &tt))
+		coltype_parse(dts, &dt);
+		coltype_parse(tc->type, &tt);
+		if (coltype_widens(&dt, &tt))
 			continue;
-		if (evolves && promotes(&tt, &dt)) {
+		if (evolves && coltype_promotes(&tt, &dt)) {
 			d = diag_warning(k->ds, k->src, c->span,
 					 "column '%s' of table '%s' will be widened from %s to %s by the job",
 					 c->name, qual, tc->type, dts);
@@ -403,7 +289,7 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 			       qual);
 		diag_note(d, k->cat->src, tc->type_span, "the table's column '%s' is %s", tc->name,
 			  tc->type);
-		if (tt.kind == K_STRING)
+		if (tt.kind == COLTYPE_STRING)
 			diag_help(d, "pipec never turns a value into a string silently: declare the column as string");
 		else if (evolves)
 			diag_help(d, "the declared type must widen into the table's, or be an Iceberg promotion of it: int to bigint, float to double, decimal(P,S) to decimal(P',S) with P' > P (see 'Schema evolution' in docs/catalog.md)");

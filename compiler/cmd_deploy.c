@@ -44,6 +44,8 @@ static const char deploy_usage[] =
 	"  --refresh            a full read first (see 'pipec plan --refresh'):\n"
 	"                       also re-uploads script objects replaced in S3 and\n"
 	"                       restores rulesets edited outside pipec\n"
+	"  --allow-breaking     apply schema edits the plan marks breaking (a\n"
+	"                       dropped column, a new write mode, ...)\n"
 	"  --concurrency N      parallel AWS requests (default 8)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
@@ -91,7 +93,7 @@ struct deploy_args {
 	struct project_opts po;		/* po.paths is allocated: the caller frees it */
 	struct aws_options ao;
 	const char *from, *plan_path;
-	bool prune, verbose, refresh_tags, refresh;
+	bool prune, verbose, refresh_tags, refresh, allow_breaking;
 };
 
 /* The usage error of an option given without its value. */
@@ -136,6 +138,8 @@ static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *
 			a->refresh_tags = true;
 		} else if (!strcmp(s, "--refresh")) {
 			a->refresh = a->refresh_tags = true;
+		} else if (!strcmp(s, "--allow-breaking")) {
+			a->allow_breaking = true;
 		} else if (!strcmp(s, "--verbose")) {
 			a->verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--from", &v) ||
@@ -202,6 +206,42 @@ static int load_desired(struct deploy_args *a, struct plan *saved, struct plan_s
 	if (rc < 0)
 		fprintf(stderr, "pipec: error: %s\n", err->buf);
 	return rc != 0 ? -1 : 0;
+}
+
+/* Plan errors (a resource pipec does not own, a schema edit the table
+ * cannot take) and breaking schema edits without --allow-breaking stop the
+ * deploy before any write.  Returns true when p may be applied. */
+static bool plan_applicable(const struct plan *p, bool allow_breaking)
+{
+	size_t i, j, refused = plan_schema_edit_count(p, "refused");
+
+	for (i = 0; i < p->nerrors; i++)
+		fprintf(stderr, "pipec: error: %s\n", p->errors[i]);
+	if (p->nerrors > refused)
+		fprintf(stderr, "help: pipec never takes over a resource it did not create; rename the "
+				"pipeline or remove the existing resource\n");
+	if (refused)
+		fprintf(stderr, "help: the table cannot take this edit: see 'Schema evolution' in "
+				"docs/plan.md for the edits each target allows\n");
+	if (p->nerrors)
+		return false;
+	if (allow_breaking || !plan_schema_edit_count(p, "breaking"))
+		return true;
+	for (i = 0; i < p->count; i++)
+		for (j = 0; j < json_array_size(p->changes[i].schema_edits); j++) {
+			const json_t *e = json_array_get(p->changes[i].schema_edits, j);
+			const char *col = json_string_value(json_object_get(e, "column"));
+
+			if (strcmp(json_string_value(json_object_get(e, "class")), "breaking"))
+				continue;
+			fprintf(stderr, "pipec: error: pipeline '%s': breaking schema edit %s%s%s: %s\n",
+				p->changes[i].pipeline, json_string_value(json_object_get(e, "edit")),
+				col ? " of column " : "", col ? col : "",
+				json_string_value(json_object_get(e, "consequence")));
+		}
+	fprintf(stderr, "help: review these edits with pipec plan, then run pipec deploy "
+			"--allow-breaking to apply them\n");
+	return false;
 }
 
 /* Whether applying p makes any write call. */
@@ -294,16 +334,11 @@ int cmd_deploy(int argc, char **argv)
 		strbuf_release(&help);
 		goto out;
 	}
-	plan_compute(&plan, &desired, &live, a.prune, NULL, NULL);
-	if (plan.nerrors) {
-		size_t k;
-
-		for (k = 0; k < plan.nerrors; k++)
-			fprintf(stderr, "pipec: error: %s\n", plan.errors[k]);
-		fprintf(stderr, "help: pipec never takes over a resource it did not create; rename the "
-				"pipeline or remove the existing resource\n");
+	/* the deployed scripts of changed jobs are read: their schema lines
+	 * classify the edit (plan_evolve.h) */
+	plan_compute(&plan, &desired, &live, a.prune, deploy_fetch_script, &dep);
+	if (!plan_applicable(&plan, a.allow_breaking))
 		goto out;
-	}
 	apply = &plan;
 	if (a.plan_path) {
 		if (strcmp(fingerprint, saved.fingerprint)) {

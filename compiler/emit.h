@@ -21,6 +21,10 @@
  * err (a fragment or variable missing from a --template-dir). */
 int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 		const struct template_set *ts, struct strbuf *out, struct strbuf *err);
+/* The "# pipec:table" and "# pipec:column" lines job.py opens with: the
+ * target kind, mode, keys, partition spec and columns as JSON, one object
+ * per line, read back by plan_evolve_read. */
+void emit_schema_lines(const struct model_pipeline *p, struct strbuf *out);
 /* job.json: the CreateJob request; script_sha256 names the uploaded script. */
 void emit_job_json(const struct model_project *mp, const struct model_pipeline *p,
 		   const char *script_sha256, struct strbuf *out);

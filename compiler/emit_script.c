@@ -636,6 +636,14 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	put_py(&c, t, "pipeline_py", p->name);
 	put_py(&c, t, "pipe_file_py", p->file);
 	template_set_str(t, "pipec_version", PIPEC_VERSION);
+	{
+		struct strbuf lines = STRBUF_INIT;
+
+		emit_schema_lines(p, &lines);
+		template_set_str(t, "schema_lines",	/* without the last newline */
+				 arena_strndup(&a, lines.buf, lines.len ? lines.len - 1 : 0));
+		strbuf_release(&lines);
+	}
 	put_py(&c, t, "docstring_py", p->description ? p->description
 				      : arena_printf(&a, "Load pipeline %s.", p->name));
 	template_set_list(t, "args");

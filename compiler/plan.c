@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "names.h"
+#include "plan_evolve.h"
 #include "xalloc.h"
 
 static const char *const kind_names[PLAN_NKINDS] = {
@@ -720,6 +721,7 @@ void plan_release(struct plan *p)
 		plan_fields_release(&c->fields);
 		free(c->script_diff);
 		free(c->note);
+		json_decref(c->schema_edits);
 	}
 	free(p->changes);
 	for (i = 0; i < p->nwarnings; i++) {
@@ -824,6 +826,33 @@ static char *replace_reason(enum plan_kind kind, const json_t *old_body, const j
 		}
 	}
 	return NULL;
+}
+
+/* What the edit of a job's script does to its table: c->schema_edits; a
+ * refused edit is a plan error. */
+static void classify_schema(struct plan *p, struct plan_change *c, const char *old_script,
+			    const char *new_script)
+{
+	json_t *o = plan_evolve_read(old_script), *n = plan_evolve_read(new_script), *e;
+	size_t i;
+
+	if (o && n) {
+		c->schema_edits = plan_evolve_classify(o, n);
+		json_array_foreach(c->schema_edits, i, e)
+			if (!strcmp(json_string_value(json_object_get(e, "class")), "refused"))
+				add_error(p, "pipeline '%s': %s%s%s: %s", c->pipeline,
+					  json_string_value(json_object_get(e, "edit")),
+					  json_object_get(e, "column") ? " of column " : "",
+					  json_object_get(e, "column") ?
+					  json_string_value(json_object_get(e, "column")) : "",
+					  json_string_value(json_object_get(e, "consequence")));
+		if (!json_array_size(c->schema_edits)) {
+			json_decref(c->schema_edits);
+			c->schema_edits = NULL;
+		}
+	}
+	json_decref(o);
+	json_decref(n);
 }
 
 static void diff_resource(struct plan *p, const struct plan_resource *want,
@@ -946,6 +975,8 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 							  "deploy uploads it again"
 							: "the script object is missing from S3: deploy uploads "
 							  "it again");
+		if (old_script && want->script)
+			classify_schema(p, c, old_script, want->script);
 		free(old_script);
 		strbuf_release(&d);
 		strbuf_release(&la);
@@ -1159,6 +1190,15 @@ void plan_compute(struct plan *p, const struct plan_state *desired,
 	for (i = 0; i < p->count; i++)
 		p->counts[p->changes[i].action]++;
 	compute_warnings(p, desired, deployed);
+}
+
+size_t plan_schema_edit_count(const struct plan *p, const char *cls)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->count; i++)
+		n += plan_evolve_count(p->changes[i].schema_edits, cls);
+	return n;
 }
 
 bool plan_has_changes(const struct plan *p)

@@ -160,6 +160,8 @@ struct plan_change {
 	char *script_diff;	/* jobs: unified diff of job.py, or NULL */
 	char *note;		/* why a replace, or what could not be compared */
 	bool tags_changed;	/* only the tags differ: TagResource/UntagResource */
+	json_t *schema_edits;	/* jobs: what the edit does to the table
+				   (plan_evolve_classify), or NULL */
 };
 
 struct plan_warning {
@@ -187,6 +189,9 @@ struct plan {
 	size_t nerrors, errors_alloc;
 	size_t counts[PLAN_NACTIONS];
 };
+
+/* Schema edits of class cls ("breaking", "refused") in the whole plan. */
+size_t plan_schema_edit_count(const struct plan *p, const char *cls);
 
 /* Reads a deployed job's previous script (live: from S3); NULL when it cannot. */
 typedef char *(*plan_fetch_script_fn)(void *ctx, const char *script_location);

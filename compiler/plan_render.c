@@ -61,6 +61,38 @@ static void indent_lines(struct strbuf *out, const char *text, const char *pad)
 	}
 }
 
+/* "add-column tier string", "widen-type amount int -> bigint" */
+static void edit_summary(const json_t *e, struct strbuf *out)
+{
+	const char *col = json_string_value(json_object_get(e, "column"));
+	const char *from = json_string_value(json_object_get(e, "from"));
+	const char *to = json_string_value(json_object_get(e, "to"));
+
+	strbuf_addstr(out, json_string_value(json_object_get(e, "edit")));
+	if (col)
+		strbuf_addf(out, " %s", col);
+	if (from && to)
+		strbuf_addf(out, " %s -> %s", from, to);
+	else if (from || to)
+		strbuf_addf(out, " %s", from ? from : to);
+}
+
+static const char *edit_class(const json_t *e)
+{
+	const char *cls = json_string_value(json_object_get(e, "class"));
+
+	return cls ? cls : "?";
+}
+
+static void breaking_footer(const struct plan *p, struct strbuf *out)
+{
+	size_t n = plan_schema_edit_count(p, "breaking");
+
+	if (n)
+		strbuf_addf(out, "\n%zu breaking schema edit%s: pipec deploy applies %s only with --allow-breaking.\n",
+			    n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+}
+
 static void render_text(const struct plan *p, struct strbuf *out)
 {
 	const char *cur = NULL;
@@ -93,6 +125,14 @@ static void render_text(const struct plan *p, struct strbuf *out)
 				value_text(c->fields.items[j].new_value, out);
 				strbuf_addch(out, '\n');
 			}
+		for (j = 0; j < json_array_size(c->schema_edits); j++) {
+			const json_t *e = json_array_get(c->schema_edits, j);
+
+			strbuf_addf(out, "      schema (%s): ", edit_class(e));
+			edit_summary(e, out);
+			strbuf_addf(out, ": %s\n",
+				    json_string_value(json_object_get(e, "consequence")));
+		}
 		if (c->script_diff && c->action != PLAN_CREATE)
 			indent_lines(out, c->script_diff, "      ");
 	}
@@ -105,6 +145,7 @@ static void render_text(const struct plan *p, struct strbuf *out)
 	for (i = 0; i < p->nwarnings; i++)
 		strbuf_addf(out, "  %s: %s: %s\n", p->warnings[i].pipeline, p->warnings[i].code,
 			    p->warnings[i].message);
+	breaking_footer(p, out);
 	strbuf_addstr(out, nchanges(p) ? "\nPlan: " : "\nNo changes. ");
 	summary(p, out);
 	strbuf_addstr(out, ".\n");
@@ -191,6 +232,12 @@ static void render_markdown(const struct plan *p, struct strbuf *out)
 		md_html(out, p->errors[i]);
 		strbuf_addch(out, '\n');
 	}
+	if (plan_schema_edit_count(p, "breaking")) {
+		size_t n = plan_schema_edit_count(p, "breaking");
+
+		strbuf_addf(out, "\n> [!IMPORTANT]\n> %zu breaking schema edit%s (below): `pipec deploy` applies %s only with `--allow-breaking`.\n",
+			    n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	}
 	if (p->nwarnings) {
 		strbuf_addstr(out, "\n> [!WARNING]\n> **Dangerous edits**\n>\n");
 		for (i = 0; i < p->nwarnings; i++) {
@@ -247,6 +294,23 @@ static void render_markdown(const struct plan *p, struct strbuf *out)
 				strbuf_addstr(out, " |\n");
 			}
 			strbuf_addstr(out, "\n</details>\n");
+		}
+		if (json_array_size(c->schema_edits)) {
+			strbuf_addstr(out, "\nSchema edits of ");
+			md_code(out, c->name);
+			strbuf_addstr(out, ":\n\n| class | edit | consequence |\n|---|---|---|\n");
+			for (j = 0; j < json_array_size(c->schema_edits); j++) {
+				const json_t *e = json_array_get(c->schema_edits, j);
+				struct strbuf sum = STRBUF_INIT;
+
+				edit_summary(e, &sum);
+				strbuf_addf(out, "| %s | ", edit_class(e));
+				md_code(out, sum.buf);
+				strbuf_addstr(out, " | ");
+				md_html(out, json_string_value(json_object_get(e, "consequence")));
+				strbuf_addstr(out, " |\n");
+				strbuf_release(&sum);
+			}
 		}
 		if (c->script_diff) {
 			size_t f = fence_len(c->script_diff);
@@ -312,6 +376,8 @@ json_t *plan_to_json(const struct plan *p)
 			json_object_set_new(o, "tags_changed", json_true());
 		if (c->script_diff)
 			json_object_set_new(o, "script_diff", json_string(c->script_diff));
+		if (c->schema_edits)
+			json_object_set(o, "schema_edits", c->schema_edits);
 		if (c->desired)
 			json_object_set(o, "desired", c->desired);
 		if (c->deployed)
@@ -436,6 +502,8 @@ int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err)
 		pc->script = dup_str(c, "script");
 		pc->script_diff = dup_str(c, "script_diff");
 		pc->tags_changed = json_is_true(json_object_get(c, "tags_changed"));
+		if (json_is_array(json_object_get(c, "schema_edits")))
+			pc->schema_edits = json_incref(json_object_get(c, "schema_edits"));
 		pc->desired = json_incref(json_object_get(c, "desired"));
 		pc->deployed = json_incref(json_object_get(c, "deployed"));
 		json_array_foreach(json_object_get(c, "fields"), j, f) {

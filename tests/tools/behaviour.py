@@ -14,6 +14,11 @@ case.json:
              "pipe": "FILE",    (optional: FILE of the case dir replaces the
                                  pipeline's .pipe file and the project is
                                  rebuilt before this run)
+             "plan": {"status": N, "edits": [["safe", "add-column", "c"], ...]},
+                                (optional, with "pipe": `pipec plan --from NEW
+                                 --against OLD` between the two builds exits N
+                                 and classifies exactly these schema edits:
+                                 [class, edit, column or null], in order)
              "add": {"s3": {...}, "sources": {...}, "tables": {...}},
              "fail": "before-write" | "before-commit",        (optional)
              "expect": {"outcome": "ok" | "fails",
@@ -111,6 +116,27 @@ def with_pipe(pipec, case_dir, scratch, case, pipe, build):
     return build_project(pipec, proj, build)
 
 
+def check_plan(pipec, i, want, build, prev):
+    """The plan between the previous build and this one classifies the
+    schema edits as the run expects."""
+    p = subprocess.run([os.path.abspath(pipec), "plan", "--from", os.path.abspath(build),
+                        "--against", os.path.abspath(prev), "--format", "json"],
+                       capture_output=True, text=True)
+    errs = []
+    if p.returncode != want.get("status", 2):
+        errs.append("run %d: pipec plan exited %d, want %d: %s" % (
+            i + 1, p.returncode, want.get("status", 2), p.stderr.strip()[:400]))
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        return errs + ["run %d: pipec plan printed no JSON plan" % (i + 1)]
+    got = [[e["class"], e["edit"], e.get("column")]
+           for c in doc["changes"] for e in c.get("schema_edits", [])]
+    if got != want.get("edits", []):
+        errs.append("run %d: plan schema edits %s, want %s" % (i + 1, got, want.get("edits")))
+    return errs
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__)
@@ -128,11 +154,16 @@ def main(argv):
     if not err:
         for i, run in enumerate(case["runs"]):
             if run.get("pipe"):
+                prev = build + ".prev"
+                shutil.rmtree(prev, ignore_errors=True)
+                shutil.copytree(build, prev)
                 err = with_pipe(pipec, case_dir, os.path.join(scratch, name), case,
                                 run["pipe"], build)
                 if err:
                     errs.append("run %d: %s" % (i + 1, err))
                     break
+                if "plan" in run:
+                    errs += check_plan(pipec, i, run["plan"], build, prev)
             res = run_rows.run(build, case["pipeline"], state, run.get("add"),
                                run.get("fail"), "jr_%d" % (i + 1))
             errs += check_run(i, run, res, state)

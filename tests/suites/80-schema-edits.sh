@@ -1,0 +1,141 @@
+#!/bin/sh
+# Schema edits in the plan (compiler/plan_evolve.c; docs/plan.md, Schema
+# evolution): pipelines of tests/plan/project are edited in every way the
+# classification knows, and
+#   - `plan --against` a build of the old version classifies each edit
+#     (golden tests/plan/expected/schema-edits.txt: the classification
+#     lines only, so template edits do not churn it), and refuses the edits
+#     a table cannot take (exit 1);
+#   - against moto with auth enforced, `deploy` of breaking edits is refused
+#     before any write without --allow-breaking, applied with it, and the
+#     next plan is clean; a saved plan with breaking edits is refused the
+#     same way.  Servers on 127.0.0.1, stopped by pid.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+SUITE_NAME=schema-edits
+. "$ROOT/tests/tools/aws_suite.sh"
+E="$ROOT/tests/plan/expected"
+
+run() {
+	name=$1
+	shift
+	(cd "$P" && "$PIPEC" "$@") >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+}
+edit() { python3 - "$P/pipelines/$1.pipe" "$2" "$3" <<'PY'
+import sys
+p, old, new = sys.argv[1:]
+s = open(p).read()
+assert old in s, (p, old)
+open(p, "w").write(s.replace(old, new, 1))
+PY
+}
+# the v2 edits: safe and breaking ones on s3tables, iceberg and parquet
+edit_v2() {
+	edit events '    user_id   string
+' '    country   string
+' &&
+	edit events 'event_ts  timestamp from' 'event_ts  timestamp required from' &&
+	edit orders 'mode merge on order_id' 'mode merge on order_id, customer_id' &&
+	edit orders 'partition by days(order_ts)' 'partition by months(order_ts)' &&
+	edit orders 'customer_id bigint' 'customer_id int' &&
+	edit customers '    name string
+' '    name string
+    email string
+'
+}
+
+P="$T/offline"
+cp -r "$ROOT/tests/plan/project" "$P"
+(cd "$P" && "$PIPEC" build -o "$T/v1" .) >"$T/v1.err" 2>&1 || nok "schema-edits: build v1" "$T/v1.err"
+edit_v2 2>"$T/edit.err" || nok "schema-edits: edit v2" "$T/edit.err"
+run offline plan --against "$T/v1" --no-catalog .
+grep -E '^      schema \(|breaking schema edit' "$T/offline.out" >"$T/schema-edits.txt"
+if [ $rc -ne 2 ]; then
+	nok "schema-edits: plan of the v2 edits exits 2" "$T/offline.out" "$T/offline.err"
+elif [ -n "${PIPEC_GOLDEN_UPDATE:-}" ]; then
+	cp "$T/schema-edits.txt" "$E/schema-edits.txt"
+	ok "schema-edits: classification golden (updated)"
+elif cmp -s "$T/schema-edits.txt" "$E/schema-edits.txt"; then
+	ok "schema-edits: every edit classified as tests/plan/expected/schema-edits.txt says"
+else
+	diff -u "$E/schema-edits.txt" "$T/schema-edits.txt" >"$T/schema.diff"
+	nok "schema-edits: classification differs from schema-edits.txt" "$T/schema.diff"
+fi
+run offline-md plan --against "$T/v1" --no-catalog --format markdown .
+if grep -q '^> 4 breaking schema edits (below): `pipec deploy` applies them only with `--allow-breaking`.$' "$T/offline-md.out" &&
+   grep -q "^| breaking | <code>drop-column user_id string</code> | " "$T/offline-md.out"
+then ok "schema-edits: markdown shows the breaking edits and their table"
+else nok "schema-edits: markdown shows the breaking edits and their table" "$T/offline-md.out"; fi
+run offline-json plan --against "$T/v1" --no-catalog --format json .
+if python3 - "$T/offline-json.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = {c["name"]: c["schema_edits"] for c in d["changes"] if c.get("schema_edits")}
+assert sorted(e) == ["dev_customers", "dev_events", "dev_orders"], sorted(e)
+for edits in e.values():
+    for x in edits:
+        assert set(x) <= {"edit", "column", "from", "to", "class", "consequence"}, x
+        assert x["class"] in ("safe", "breaking") and x["consequence"], x
+PY
+then ok "schema-edits: JSON carries schema_edits per job"
+else nok "schema-edits: JSON carries schema_edits per job" "$T/offline-json.out"; fi
+
+# refused: a parquet column type Hive files cannot change, and new partition keys
+cp -r "$ROOT/tests/plan/project" "$T/refused"
+P="$T/refused"
+edit customers 'id   int' 'id   string' && edit customers 'mode replace' 'mode replace
+  partition by name'
+run refused plan --against "$T/v1" --no-catalog .
+if [ $rc -eq 1 ] &&
+   grep -q "^error: pipeline 'customers': change-type of column id: the table's column is int and string values do not fit in it" "$T/refused.out" &&
+   grep -q "^error: pipeline 'customers': change-partitioning: a Hive table's partition keys do not change" "$T/refused.out"
+then ok "schema-edits: edits the table cannot take are plan errors (exit 1)"
+else nok "schema-edits: edits the table cannot take are plan errors (exit 1)" "$T/refused.out" "$T/refused.err"; fi
+
+# live: deploy v1, then v2
+start_moto
+EP=$AWS_ENDPOINT_URL
+calls_reset() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$EP"; }
+writes() {
+	python3 - "$EP" <<'PY'
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))
+reads = ("Get", "List", "Batch", "Describe", "Head")
+print(sum(n for op, n in d["calls"].items() if not op.split(".", 1)[1].startswith(reads)))
+PY
+}
+python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="plantest-artifacts")' >"$T/bucket.err" 2>&1 ||
+	nok "schema-edits: artifacts bucket" "$T/bucket.err"
+P="$T/live"
+cp -r "$ROOT/tests/plan/project" "$P"
+run deploy1 deploy
+[ $rc -eq 0 ] && ok "schema-edits: v1 deploys" || nok "schema-edits: v1 deploys" "$T/deploy1.out" "$T/deploy1.err"
+edit_v2 2>"$T/edit2.err" || nok "schema-edits: edit v2 (live)" "$T/edit2.err"
+run plan2 plan --out "$T/saved.json"
+grep -E '^      schema \(|breaking schema edit' "$T/plan2.out" >"$T/live-edits.txt"
+if [ $rc -eq 2 ] && cmp -s "$T/live-edits.txt" "$E/schema-edits.txt"
+then ok "schema-edits: the live plan (deployed scripts read from S3) classifies as the offline one"
+else nok "schema-edits: the live plan (deployed scripts read from S3) classifies as the offline one" "$T/plan2.out" "$T/plan2.err"; fi
+calls_reset
+run deploy2 deploy
+w=$(writes)
+if [ $rc -eq 1 ] && [ "$w" = 0 ] &&
+   grep -q "^pipec: error: pipeline 'events': breaking schema edit drop-column of column user_id: " "$T/deploy2.err" &&
+   grep -q "^help: review these edits with pipec plan, then run pipec deploy --allow-breaking" "$T/deploy2.err"
+then ok "schema-edits: deploy without --allow-breaking: refused before any write"
+else echo "# rc=$rc writes=$w"; nok "schema-edits: deploy without --allow-breaking: refused before any write" "$T/deploy2.out" "$T/deploy2.err"; fi
+calls_reset
+run deploy-saved deploy --plan "$T/saved.json"
+w=$(writes)
+if [ $rc -eq 1 ] && [ "$w" = 0 ] && grep -q "breaking schema edit" "$T/deploy-saved.err"
+then ok "schema-edits: deploy --plan of breaking edits without --allow-breaking: refused"
+else echo "# rc=$rc writes=$w"; nok "schema-edits: deploy --plan of breaking edits without --allow-breaking: refused" "$T/deploy-saved.err"; fi
+run deploy3 deploy --plan "$T/saved.json" --allow-breaking
+if [ $rc -eq 0 ] && grep -q "updated job dev_events" "$T/deploy3.out"
+then ok "schema-edits: deploy --allow-breaking applies them"
+else nok "schema-edits: deploy --allow-breaking applies them" "$T/deploy3.out" "$T/deploy3.err"; fi
+run plan3 plan
+if [ $rc -eq 0 ] && ! grep -q "schema (" "$T/plan3.out"
+then ok "schema-edits: then the plan is clean"
+else nok "schema-edits: then the plan is clean" "$T/plan3.out" "$T/plan3.err"; fi

@@ -1,0 +1,154 @@
+/*
+ * plan_evolve: the schema lines of a job.py are read back, and every kind
+ * of edit is classified per target kind (docs/plan.md, Schema evolution).
+ */
+#include <stdlib.h>
+
+#include "../../compiler/plan_evolve.h"
+#include "../../compiler/strbuf.h"
+#include "unit.h"
+
+/* A job.py header for target kind k, mode m, keys, partitions and columns
+ * "name=type[!]" (! = required) separated by blanks. */
+static char *script(const char *k, const char *m, const char *keys, const char *parts,
+		    const char *cols)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *copy = strdup(cols), *save = NULL, *tok;
+
+	strbuf_addstr(&sb, "# Glue 5.1 job\n# The table as declared:\n");
+	strbuf_addf(&sb, "# pipec:table {\"merge_keys\":[%s],\"mode\":\"%s\",\"partition_spec\":[%s],"
+		    "\"target\":\"t\",\"target_kind\":\"%s\"}  # noqa: E501\n", keys, m, parts, k);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *type = strchr(tok, '='), *req;
+
+		*type++ = '\0';
+		req = strchr(type, '!');
+		if (req)
+			*req++ = '\0';
+		strbuf_addf(&sb, "# pipec:column {\"name\":\"%s\",\"required\":%s,\"type\":\"%s\"}\n",
+			    tok, req ? "true" : "false", type);
+	}
+	strbuf_addstr(&sb, "import sys\n# pipec:column {\"name\":\"late\",\"type\":\"int\"}\n");
+	free(copy);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The edits as "class edit column; ..." */
+static char *classify(const char *old_script, const char *new_script)
+{
+	json_t *o = plan_evolve_read(old_script), *n = plan_evolve_read(new_script), *edits, *e;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	edits = plan_evolve_classify(o, n);
+	json_array_foreach(edits, i, e) {
+		const char *col = json_string_value(json_object_get(e, "column"));
+
+		strbuf_addf(&sb, "%s%s %s%s%s", i ? "; " : "",
+			    json_string_value(json_object_get(e, "class")),
+			    json_string_value(json_object_get(e, "edit")), col ? " " : "", col ? col : "");
+	}
+	json_decref(o);
+	json_decref(n);
+	json_decref(edits);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void expect(const char *name, const char *k, const char *m0, const char *k0,
+		   const char *p0, const char *c0, const char *m1, const char *k1, const char *p1,
+		   const char *c1, const char *want)
+{
+	char *a = script(k, m0, k0, p0, c0), *b = script(k, m1, k1, p1, c1);
+	char *got = classify(a, b);
+
+	CHECK_STR(name, got, want);
+	free(a);
+	free(b);
+	free(got);
+}
+
+static void test_read(void)
+{
+	char *s = script("iceberg", "append", "", "\"days(ts)\"", "id=bigint! ts=timestamp");
+	json_t *d = plan_evolve_read(s);
+
+	CHECK("read: the table line", d && !strcmp(json_string_value(json_object_get(
+		json_object_get(d, "table"), "mode")), "append"));
+	CHECK("read: only the header's columns, in order",
+	      d && json_array_size(json_object_get(d, "columns")) == 2);
+	CHECK("read: a script without schema lines (an older pipec) reads as NULL",
+	      plan_evolve_read("import sys\nprint(1)\n") == NULL);
+	CHECK("read: a broken schema line is no table", plan_evolve_read("# pipec:table {\"mode\n") == NULL);
+	json_decref(d);
+	free(s);
+}
+
+static void test_columns(void)
+{
+	expect("iceberg: add a column", "iceberg", "append", "", "", "id=bigint!", "append", "", "",
+	       "id=bigint! tier=string", "safe add-column tier");
+	expect("parquet: add a column", "parquet", "append", "", "", "id=bigint!", "append", "", "",
+	       "id=bigint! tier=string", "safe add-column tier");
+	expect("redshift: add a column", "redshift", "append", "", "", "id=bigint!", "append", "", "",
+	       "id=bigint! tier=string", "safe add-column tier");
+	expect("drop a column is breaking", "s3tables", "append", "", "", "id=bigint! old=string",
+	       "append", "", "", "id=bigint!", "breaking drop-column old");
+	expect("names compare case-insensitively", "iceberg", "append", "", "", "ID=bigint!",
+	       "append", "", "", "id=bigint!", "");
+	expect("iceberg: int to bigint is a promotion", "iceberg", "append", "", "", "n=int",
+	       "append", "", "", "n=bigint", "safe widen-type n");
+	expect("iceberg: decimal precision up is a promotion", "iceberg", "append", "", "",
+	       "n=decimal(10,2)", "append", "", "", "n=decimal(12,2)", "safe widen-type n");
+	expect("iceberg: a decimal scale change is refused", "iceberg", "append", "", "",
+	       "n=decimal(10,2)", "append", "", "", "n=decimal(12,4)", "refused change-type n");
+	expect("parquet: int to bigint is refused (no promotion of Hive files)", "parquet", "append",
+	       "", "", "n=int", "append", "", "", "n=bigint", "refused change-type n");
+	expect("a narrower declared type writes into the column", "parquet", "append", "", "",
+	       "n=bigint", "append", "", "", "n=int", "safe narrow-type n");
+	expect("string to int is refused", "iceberg", "append", "", "", "n=string", "append", "", "",
+	       "n=int", "refused change-type n");
+	expect("a nested type change is breaking", "iceberg", "append", "", "",
+	       "n=struct<a:int>", "append", "", "", "n=struct<a:int,b:string>",
+	       "breaking change-type n");
+	expect("optional to required is breaking", "iceberg", "append", "", "", "n=int", "append", "",
+	       "", "n=int!", "breaking make-required n");
+	expect("required to optional is safe", "iceberg", "append", "", "", "n=int!", "append", "",
+	       "", "n=int", "safe make-optional n");
+}
+
+static void test_table(void)
+{
+	expect("mode change is breaking", "iceberg", "append", "", "", "id=int", "merge", "\"id\"", "",
+	       "id=int", "breaking change-mode");
+	expect("merge keys change is breaking", "iceberg", "merge", "\"id\"", "", "id=int r=int",
+	       "merge", "\"id\",\"r\"", "", "id=int r=int", "breaking change-keys");
+	expect("iceberg: a partition change is breaking", "iceberg", "append", "", "\"days(ts)\"",
+	       "ts=timestamp", "append", "", "\"months(ts)\"", "ts=timestamp",
+	       "breaking change-partitioning");
+	expect("parquet: a partition change is refused", "parquet", "append", "", "\"d\"",
+	       "d=date", "append", "", "", "d=date", "refused change-partitioning");
+	expect("no edit, no entry", "redshift", "merge", "\"id\"", "", "id=int", "merge", "\"id\"", "",
+	       "id=int", "");
+}
+
+static void test_target(void)
+{
+	char *a = script("iceberg", "append", "", "", "id=int");
+	char *b = script("parquet", "append", "", "", "id=string");
+	char *got = classify(a, b);
+
+	CHECK_STR("another target kind is a new table, not an edit", got, "safe change-target");
+	free(a);
+	free(b);
+	free(got);
+}
+
+int main(void)
+{
+	test_read();
+	test_columns();
+	test_table();
+	test_target();
+	return unit_done();
+}
