@@ -41,6 +41,9 @@ static const char deploy_usage[] =
 	"  --prune              destroy owned resources no longer declared\n"
 	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
 	"                       each) and restore those edited outside pipec\n"
+	"  --refresh            a full read first (see 'pipec plan --refresh'):\n"
+	"                       also re-uploads script objects replaced in S3 and\n"
+	"                       restores rulesets edited outside pipec\n"
 	"  --allow-breaking     apply schema edits the plan marks breaking (a\n"
 	"                       dropped column, a new write mode, ...)\n"
 	"  --concurrency N      parallel AWS requests (default 8)\n"
@@ -90,7 +93,7 @@ struct deploy_args {
 	struct project_opts po;		/* po.paths is allocated: the caller frees it */
 	struct aws_options ao;
 	const char *from, *plan_path;
-	bool prune, verbose, refresh_tags, allow_breaking;
+	bool prune, verbose, refresh_tags, refresh, allow_breaking;
 };
 
 /* The usage error of an option given without its value. */
@@ -133,6 +136,8 @@ static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *
 			a->prune = true;
 		} else if (!strcmp(s, "--refresh-tags")) {
 			a->refresh_tags = true;
+		} else if (!strcmp(s, "--refresh")) {
+			a->refresh = a->refresh_tags = true;
 		} else if (!strcmp(s, "--allow-breaking")) {
 			a->allow_breaking = true;
 		} else if (!strcmp(s, "--verbose")) {
@@ -191,6 +196,7 @@ static int load_desired(struct deploy_args *a, struct plan *saved, struct plan_s
 		}
 		a->prune = saved->prune;
 		a->refresh_tags = saved->refresh_tags;
+		a->refresh = saved->refresh;
 		deploy_desired_from_plan(saved, desired);
 		return 0;
 	}
@@ -270,8 +276,12 @@ static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *e
 			p->warnings[i].message, p->warnings[i].code);
 	fflush(stdout);
 	if (deploy_apply(dep, p, err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: deploy incomplete:\n%s\n", err->buf);
-		fprintf(stderr, "help: run pipec deploy again: it continues from what is deployed\n");
+		/* a failure nobody classified is taken as one a new run may get past */
+		fputs(deploy_failure_help(dep->failed ? dep->failed : DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		return 1;
 	}
 	printf("Deployed: %zu write calls.\n", dep->nwrites);
@@ -311,11 +321,17 @@ int cmd_deploy(int argc, char **argv)
 	have_dep = true;
 	dep.prune = a.prune;
 	dep.refresh_tags = a.refresh_tags;
+	dep.refresh = a.refresh;
 	dep.name_prefix = env.name_prefix;
 	dep.progress = stdout;
 	dep.root = env.root;
 	if (deploy_read_live(&dep, &desired, &live, &fingerprint, &err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: %s\n", err.buf);
+		/* nothing was written yet: only the hints that are not "run again" */
+		fputs(deploy_failure_help(dep.failed & ~(unsigned)DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		goto out;
 	}
 	/* the deployed scripts of changed jobs are read: their schema lines

@@ -41,6 +41,11 @@ static const char plan_usage[] =
 	"                       project's form)\n"
 	"  --refresh-tags       read the tags of every owned resource (one GetTags\n"
 	"                       each, in parallel) to see tags edited outside pipec\n"
+	"  --refresh            a full read, to run on a schedule to catch drift:\n"
+	"                       --refresh-tags, every ruleset's rules\n"
+	"                       (GetDataQualityRuleset) and every deployed script\n"
+	"                       object against the sha256 its key names (HeadObject\n"
+	"                       in checksum mode, GetObject when S3 keeps none)\n"
 	"  --format F           text (default), markdown or json\n"
 	"  --out FILE           also save the plan (JSON) for 'pipec deploy --plan'\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
@@ -69,7 +74,7 @@ struct plan_args {
 	struct aws_options ao;
 	const char *against, *from, *out_path;
 	enum plan_format fmt;
-	bool prune, verbose, refresh_tags;
+	bool prune, verbose, refresh_tags, refresh;
 };
 
 /* The usage error of an option given without its value. */
@@ -134,6 +139,8 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 			a->prune = true;
 		} else if (!strcmp(s, "--refresh-tags")) {
 			a->refresh_tags = true;
+		} else if (!strcmp(s, "--refresh")) {
+			a->refresh = a->refresh_tags = true;
 		} else if (!strcmp(s, "--verbose")) {
 			a->verbose = true;
 		} else if (cli_opt_value(argc, argv, &i, "--against", &v) ||
@@ -174,14 +181,20 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 	deploy_init(dep, client, env->account);
 	dep->prune = a->prune;
 	dep->refresh_tags = a->refresh_tags;
+	dep->refresh = a->refresh;
 	dep->name_prefix = env->name_prefix;
 	if (deploy_read_live(dep, desired, deployed, &fingerprint, err) != 0) {
+		struct strbuf help = STRBUF_INIT;
+
 		fprintf(stderr, "pipec: error: %s\n", err->buf);
+		fputs(deploy_failure_help(dep->failed & ~(unsigned)DEPLOY_FAILED_RETRY, &help), stderr);
+		strbuf_release(&help);
 		free(fingerprint);
 		return -1;
 	}
 	plan_compute(plan, desired, deployed, a->prune, deploy_fetch_script, dep);
 	plan->refresh_tags = a->refresh_tags;
+	plan->refresh = a->refresh;
 	plan->fingerprint = fingerprint;
 	if (aws_client_region(client))
 		plan->region = xstrdup(aws_client_region(client));

@@ -38,6 +38,32 @@ void deploy_release(struct deploy *d)
 	d->expect_account = NULL;
 }
 
+/* One help line per failure kind, in the order printed. */
+static const struct {
+	enum deploy_failure kind;
+	const char *help;
+} failure_help[] = {
+	{ DEPLOY_FAILED_ACCOUNT, "help: check the AWS credentials pipec uses (--profile, AWS_PROFILE, "
+				 "AWS_ACCESS_KEY_ID) or the environment's account in pipec.yaml; running "
+				 "again with the same credentials cannot help" },
+	{ DEPLOY_FAILED_CREDENTIALS, "help: check the access key and secret (or the profile) pipec is "
+				     "using; running again with them cannot help" },
+	{ DEPLOY_FAILED_OWNER, "help: pipec never takes over a resource it does not own; rename the "
+			       "pipeline (or the environment's name_prefix) or remove the other "
+			       "resource; running pipec deploy again cannot help" },
+	{ DEPLOY_FAILED_RETRY, "help: run pipec deploy again: it continues from what is deployed" },
+};
+
+const char *deploy_failure_help(unsigned failed, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(failure_help) / sizeof(failure_help[0]); i++)
+		if (failed & failure_help[i].kind)
+			strbuf_addf(out, "%s\n", failure_help[i].help);
+	return out->buf;
+}
+
 static void api_error(struct deploy *d, struct strbuf *err, const char *what)
 {
 	const char *code = aws_error_code(d->client);
@@ -48,9 +74,13 @@ static void api_error(struct deploy *d, struct strbuf *err, const char *what)
 	if (aws_error_is(d->client, "SignatureDoesNotMatch") ||
 	    aws_error_is(d->client, "InvalidClientTokenId") ||
 	    aws_error_is(d->client, "UnrecognizedClientException") ||
-	    aws_error_is(d->client, "InvalidAccessKeyId"))
+	    aws_error_is(d->client, "InvalidAccessKeyId")) {
 		strbuf_addstr(err, "; the AWS credentials were rejected: check the access key and secret "
 				   "(or the profile) pipec is using");
+		d->failed |= DEPLOY_FAILED_CREDENTIALS;
+	} else {
+		d->failed |= DEPLOY_FAILED_RETRY;
+	}
 }
 
 static int ensure_account(struct deploy *d, struct strbuf *err)
@@ -92,6 +122,7 @@ static int check_account(struct deploy *d, const struct plan_state *desired, str
 		strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), but "
 			    "the AWS credentials are for account %s; nothing was changed",
 			    desired->environment, d->expect_account, got);
+		d->failed |= DEPLOY_FAILED_ACCOUNT;
 		aws_identity_release(&id);
 		return -1;
 	}
@@ -348,7 +379,7 @@ static int read_rulesets(struct deploy *d, const struct plan_state *desired,
 		const json_t *item = json_object_get(owned, name);
 		const struct plan_resource *want = plan_state_find(desired, PLAN_RULESET, name);
 
-		if (item && want && jstr(item, "Description") &&
+		if (!d->refresh && item && want && jstr(item, "Description") &&
 		    same_str(jstr(item, "Description"), jstr(want->body, "Description"))) {
 			json_t *body = listed_ruleset(want->body, item);
 
@@ -514,6 +545,7 @@ struct live_read {
 	json_t *names[PLAN_NKINDS], *seen[PLAN_NKINDS];
 	json_t *owned_jobs, *owned_triggers, *owned_rulesets;
 	json_t *fp_jobs, *fp_triggers, *fp_rulesets, *fp_workflows, *fp_rules, *fp_tags;
+	json_t *fp_scripts;	/* refresh: ScriptLocation -> sha256 of the object found */
 	bool need_rulesets;	/* the project declares a ruleset */
 };
 
@@ -532,6 +564,7 @@ static void live_read_init(struct live_read *lr, const struct plan_state *desire
 	lr->fp_workflows = json_object();
 	lr->fp_rules = json_object();
 	lr->fp_tags = json_object();
+	lr->fp_scripts = json_object();
 	for (k = 0; k < PLAN_NKINDS; k++) {
 		lr->names[k] = json_array();
 		lr->seen[k] = json_object();
@@ -561,6 +594,7 @@ static void live_read_release(struct live_read *lr)
 	json_decref(lr->fp_workflows);
 	json_decref(lr->fp_rules);
 	json_decref(lr->fp_tags);
+	json_decref(lr->fp_scripts);
 }
 
 /* Lists the jobs, triggers and rulesets tagged as the project's, and adds
@@ -783,6 +817,106 @@ static void add_live_files(const struct plan_state *desired, struct plan_state *
 	}
 }
 
+static bool split_s3(const char *loc, char **bucket, const char **key);
+
+/* The 64 hex digits naming a content-addressed script key (".../<sha256>.py"), or NULL. */
+static const char *key_sha256(const char *location)
+{
+	const char *base = strrchr(location, '/');
+	size_t i;
+
+	base = base ? base + 1 : location;
+	if (strlen(base) != 67 || strcmp(base + 64, ".py"))
+		return NULL;
+	for (i = 0; i < 64; i++)
+		if (!strchr("0123456789abcdef", base[i]))
+			return NULL;
+	return base;
+}
+
+/*
+ * One deployed script object against the SHA-256 its key names: HeadObject
+ * in checksum mode, and GetObject (hashed here) when S3 keeps no SHA-256 of
+ * it or keeps another one.  Sets *found to the object's text when it is not
+ * the one its key names ("" when the object is missing).  Returns 0, or -1
+ * with a message in err.
+ */
+static int check_script(struct deploy *d, const char *location, const char *want_hex,
+			char **found, char got_hex[65], struct strbuf *err)
+{
+	struct aws_s3_head h;
+	char *bucket, *data = NULL;
+	const char *key;
+	size_t len;
+	enum aws_status st;
+
+	*found = NULL;
+	got_hex[0] = '\0';
+	if (!split_s3(location, &bucket, &key))
+		return 0;
+	st = aws_s3_head_object_checksum(d->client, bucket, key, &h);
+	if (st == AWS_OK && h.checksum_sha256 && !strncmp(h.checksum_sha256, want_hex, 64)) {
+		memcpy(got_hex, want_hex, 64);
+		got_hex[64] = '\0';
+	} else if (st != AWS_OK && aws_error_is(d->client, "NotFound")) {
+		strcpy(got_hex, "missing");
+		*found = xstrdup("");
+	} else if (st != AWS_OK || aws_s3_get_object(d->client, bucket, key, &data, &len) != AWS_OK) {
+		api_error(d, err, "reading the script object");
+		strbuf_addf(err, " (%s)", location);
+		aws_s3_head_release(&h);
+		free(bucket);
+		return -1;
+	} else {
+		plan_sha256_hex(data, len, got_hex);
+		if (strncmp(got_hex, want_hex, 64))
+			*found = data;
+		else
+			free(data);
+	}
+	aws_s3_head_release(&h);
+	free(bucket);
+	return 0;
+}
+
+/*
+ * plan --refresh: every deployed script a declared job keeps (its
+ * ScriptLocation is the desired one) is checked against the SHA-256 in its
+ * key.  An object replaced (or removed) in S3 becomes the live job's
+ * script, which the plan diffs against the desired one and deploy uploads
+ * again.
+ */
+static int read_scripts(struct deploy *d, const struct plan_state *desired,
+			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < live->count; i++) {
+		struct plan_resource *r = &live->items[i];
+		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
+		const char *loc, *want_loc, *hex;
+		char got[65], *found;
+
+		if (r->kind != PLAN_JOB || !want)
+			continue;
+		loc = json_string_value(json_object_get(json_object_get(r->body, "Command"),
+							"ScriptLocation"));
+		want_loc = json_string_value(json_object_get(json_object_get(want->body, "Command"),
+							     "ScriptLocation"));
+		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)))
+			continue;
+		if (check_script(d, loc, hex, &found, got, err))
+			return -1;
+		if (*got)
+			json_object_set_new(fp_scripts, loc, json_string(got));
+		if (found) {
+			free(r->script);
+			r->script = found;
+		}
+	}
+	return 0;
+}
+
 /* The hash of everything read; takes the fingerprint parts of lr. */
 static char *live_fingerprint(struct live_read *lr)
 {
@@ -795,6 +929,8 @@ static char *live_fingerprint(struct live_read *lr)
 	json_object_set_new(fp, "workflows", lr->fp_workflows);
 	json_object_set_new(fp, "event_rules", lr->fp_rules);
 	json_object_set_new(fp, "tags", lr->fp_tags);
+	if (json_object_size(lr->fp_scripts))	/* refresh only: default fingerprints stay as they were */
+		json_object_set(fp, "scripts", lr->fp_scripts);
 	json_object_set(fp, "owned_jobs", lr->owned_jobs);
 	json_object_set(fp, "owned_triggers", lr->owned_triggers);
 	json_object_set(fp, "owned_rulesets", lr->owned_rulesets);
@@ -829,7 +965,8 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 			  lr.fp_rulesets, err) ||
 	    read_declared_rules(d, desired, live, lr.names[PLAN_EVENT_RULE], lr.fp_rules, err) ||
 	    read_tags(d, desired, live, lr.fp_tags, err) ||
-	    read_orphan_rules(d, desired, live, lr.fp_rules, err))
+	    read_orphan_rules(d, desired, live, lr.fp_rules, err) ||
+	    (d->refresh && read_scripts(d, desired, live, lr.fp_scripts, err)))
 		goto out;
 	add_live_files(desired, live);
 	*fingerprint = live_fingerprint(&lr);
@@ -934,6 +1071,19 @@ static json_t *only(const json_t *body, const char *const *keep)
 	return c;
 }
 
+/* A job whose script object was replaced in S3 under its unchanged key
+ * (found by plan --refresh): the object is uploaded again, the job kept. */
+static bool script_replaced(const struct plan_change *c)
+{
+	const char *ol = json_string_value(json_object_get(json_object_get(c->deployed, "Command"),
+							   "ScriptLocation"));
+	const char *nl = json_string_value(json_object_get(json_object_get(c->desired, "Command"),
+							   "ScriptLocation"));
+
+	return c->kind == PLAN_JOB && c->action == PLAN_UPDATE && c->script_diff && ol && nl &&
+	       !strcmp(ol, nl);
+}
+
 /* The definition (not only tags) differs. */
 static bool definition_changed(const struct plan_change *c)
 {
@@ -946,7 +1096,8 @@ static bool definition_changed(const struct plan_change *c)
 	/* a new content marker (tags edited) is written with the update call */
 	if (!same_str(jstr(c->desired, "Description"), jstr(c->deployed, "Description")))
 		return true;
-	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE;
+	return c->script_diff != NULL && c->kind == PLAN_JOB && c->action != PLAN_CREATE &&
+	       !script_replaced(c);
 }
 
 static void tag_steps(struct deploy *d, const struct plan_change *c, struct step *s, size_t *n)
@@ -1026,7 +1177,8 @@ static void plan_steps(struct deploy *d, struct task *t)
 				step_add(s, n, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
 			else
 				json_decref(upd);
-			tag_steps(d, c, s, n);
+			if (c->tags_changed || !script_replaced(c))	/* a re-upload alone keeps the job */
+				tag_steps(d, c, s, n);
 		} else {
 			json_decref(upd);
 		}
@@ -1184,6 +1336,7 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 			    "read, and its tags could not be read (%s): left alone",
 			    err->len ? "\n" : "", plan_action_name(c->action), plan_kind_name(c->kind),
 			    c->name, aws_errmsg(d->client));
+		d->failed |= DEPLOY_FAILED_RETRY;
 		free(arn);
 		return false;
 	}
@@ -1209,6 +1362,7 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 			strbuf_addstr(err, "no pipec owner tag");
 		}
 		strbuf_addstr(err, "): left unchanged (rename or remove it to deploy this one)");
+		d->failed |= DEPLOY_FAILED_OWNER;
 	}
 	free(owner);
 	free(project);
@@ -1274,9 +1428,13 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 					    plan_action_name(t->c->action), plan_kind_name(t->c->kind),
 					    t->c->name, calls[i].operation,
 					    calls[i].error_message ? calls[i].error_message : "error");
-				if (calls[i].http_status == 403)
+				if (calls[i].http_status == 403) {
 					strbuf_addstr(err, "; the AWS credentials were rejected: check the "
 							   "access key and secret (or the profile) pipec is using");
+					d->failed |= DEPLOY_FAILED_CREDENTIALS;
+				} else {
+					d->failed |= DEPLOY_FAILED_RETRY;
+				}
 				progress(d, "  failed %s %s\n", plan_kind_name(t->c->kind), t->c->name);
 			}
 			ns = t->used_alt ? t->nalt : t->nsteps;
@@ -1313,10 +1471,12 @@ static int upload(struct deploy *d, const char *location, const char *data, size
 	put.path = path;
 	put.content_type = data ? "text/x-python" : NULL;
 	put.metadata = sha ? meta : NULL;
+	put.checksum_sha256 = sha;
 	d->nwrites++;
 	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
 		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
 			    aws_errmsg(d->client));
+		d->failed |= DEPLOY_FAILED_RETRY;
 		free(bucket);
 		return -1;
 	}
@@ -1355,7 +1515,8 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				json_object_get(json_object_get(c->deployed, "Command"), "ScriptLocation"));
 			char sha[65];
 
-			if (!loc || (old && !strcmp(old, loc) && c->action == PLAN_UPDATE))
+			if (!loc || (old && !strcmp(old, loc) && c->action == PLAN_UPDATE &&
+				     !script_replaced(c)))
 				continue;
 			if (!c->script) {
 				strbuf_addf(err, "%sjob '%s': the plan holds no script to upload",

@@ -29,12 +29,34 @@ struct deploy {
 	FILE *progress;		/* one line per resource applied; NULL: quiet */
 	const char *root;	/* directory local source files are relative to; NULL: "." */
 	size_t nwrites;		/* write calls made by deploy_apply */
+	unsigned failed;	/* enum deploy_failure bits of what failed, for the help line */
 	/* reading: */
 	bool prune;		/* also look for owned workflows left by removed pipelines
 				   (ListWorkflows + GetTags of names of the project's form) */
 	bool refresh_tags;	/* GetTags of every owned resource, not only changed ones */
+	bool refresh;		/* a full read (plan --refresh): refresh_tags, every ruleset's
+				   text (GetDataQualityRuleset), and each deployed script object
+				   checked against its content-addressed key (HeadObject in
+				   checksum mode; GetObject when S3 keeps no SHA-256) */
 	const char *name_prefix; /* the environment's name prefix, or NULL when unknown */
 };
+
+/*
+ * What kind of failure a read or an apply met, so the help line can say
+ * what helps: running deploy again (a transient or partial failure), or
+ * not (a resource pipec does not own; credentials of another account or
+ * rejected).
+ */
+enum deploy_failure {
+	DEPLOY_FAILED_RETRY = 1,	/* transient or partial: deploy again continues */
+	DEPLOY_FAILED_OWNER = 2,	/* a resource owned by another project/environment, or unowned */
+	DEPLOY_FAILED_ACCOUNT = 4,	/* the credentials' account is not the environment's */
+	DEPLOY_FAILED_CREDENTIALS = 8,	/* the credentials were rejected */
+};
+
+/* The help lines (each ending in a newline) for the failure bits in failed, in a
+ * fixed order; "" when failed is 0. */
+const char *deploy_failure_help(unsigned failed, struct strbuf *out);
 
 /* account may be NULL or "" (then resolved with STS GetCallerIdentity when needed). */
 void deploy_init(struct deploy *d, struct aws_client *c, const char *account);

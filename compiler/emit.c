@@ -57,6 +57,37 @@ static int mkdir_p(const char *path, struct strbuf *err)
 	return rc;
 }
 
+/*
+ * A pipeline's directory inside the build directory, never followed when it
+ * is a symbolic link: the link (not what it points to) is replaced by a
+ * real directory, as a link planted at an artifact's path is replaced by
+ * the file.  Anything else that is not a directory is an error.
+ */
+static int own_dir(const char *path, struct strbuf *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(path) < 0) {
+		strbuf_addf(err, "cannot replace the symbolic link '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+		strbuf_addf(err, "cannot create directory '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	/* what is there now must be a directory of its own, not a link made since */
+	if (lstat(path, &st) < 0) {
+		strbuf_addf(err, "cannot create directory '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		strbuf_addf(err, "cannot create directory '%s': something that is not a directory "
+				 "is in the way", path);
+		return -1;
+	}
+	return 0;
+}
+
 static int write_artifact(struct build *b, const char *rel, const struct strbuf *data)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -192,7 +223,7 @@ static int emit_pipeline(struct build *b, const struct model_project *mp,
 	int rc = -1;
 
 	strbuf_addf(&dir, "%s/%s", b->o->out_dir, p->name);
-	if (mkdir_p(dir.buf, b->err) < 0)
+	if (own_dir(dir.buf, b->err) < 0)
 		goto out;
 
 #define WRITE(file) \

@@ -968,6 +968,13 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 		}
 		if (c->action == PLAN_UNCHANGED && c->script_diff)
 			c->action = PLAN_UPDATE;
+		if (have->live && have->script && c->script_diff && ol && nl && !strcmp(ol, nl) &&
+		    !c->note)
+			c->note = xstrdup(*have->script ? "the script object was replaced in S3 under its "
+							  "key (its content is not the sha256 the key names): "
+							  "deploy uploads it again"
+							: "the script object is missing from S3: deploy uploads "
+							  "it again");
 		if (old_script && want->script)
 			classify_schema(p, c, old_script, want->script);
 		free(old_script);

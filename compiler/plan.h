@@ -177,6 +177,7 @@ struct plan {
 	char *against;		/* "live" or the build directory compared with */
 	bool prune;
 	bool refresh_tags;	/* live: the tags of every owned resource were read */
+	bool refresh;		/* live: a full read (plan --refresh: scripts, ruleset texts) */
 	char *fingerprint;	/* live: hash of the state read; NULL otherwise */
 	char *region;		/* live: where it was read (deploy --plan goes there); or NULL */
 	char *account;		/* live: the credentials' account (checked); or NULL */

@@ -342,6 +342,8 @@ json_t *plan_to_json(const struct plan *p)
 	json_object_set_new(doc, "prune", json_boolean(p->prune));
 	if (p->refresh_tags)	/* the tags read are part of the fingerprint */
 		json_object_set_new(doc, "refresh_tags", json_true());
+	if (p->refresh)		/* so is what --refresh read */
+		json_object_set_new(doc, "refresh", json_true());
 	json_object_set_new(doc, "fingerprint", p->fingerprint ? json_string(p->fingerprint) : json_null());
 	json_object_set_new(doc, "region", p->region ? json_string(p->region) : json_null());
 	json_object_set_new(doc, "account", p->account ? json_string(p->account) : json_null());
@@ -470,6 +472,7 @@ int plan_from_json(struct plan *p, const json_t *doc, struct strbuf *err)
 	p->account = dup_str(doc, "account");
 	p->prune = json_is_true(json_object_get(doc, "prune"));
 	p->refresh_tags = json_is_true(json_object_get(doc, "refresh_tags"));
+	p->refresh = json_is_true(json_object_get(doc, "refresh"));
 	if (!p->project || !p->environment || !p->against) {
 		strbuf_addstr(err, "plan file lacks project, environment or against");
 		return -1;

@@ -141,6 +141,10 @@ struct aws_s3_put {
 	/* user metadata: NULL-terminated {name, value, name, value, ..., NULL};
 	 * sent as x-amz-meta-<name>; may be NULL */
 	const char *const *metadata;
+	/* lowercase hex SHA-256 of the body, or NULL: sent as the object's
+	 * checksum (x-amz-checksum-sha256, base64), which S3 verifies and keeps,
+	 * so that a later HeadObject in checksum mode returns it */
+	const char *checksum_sha256;
 };
 
 /* On AWS_OK, *etag (may be NULL) receives the ETag without quotes (free it). */
@@ -156,11 +160,17 @@ struct aws_s3_head {
 	char *content_type;
 	char **metadata;	/* NULL-terminated {name, value, ...}, names lowercase,
 				   without the x-amz-meta- prefix */
+	char *checksum_sha256;	/* aws_s3_head_object_checksum: the object's full SHA-256
+				   checksum as lowercase hex; NULL when S3 keeps none
+				   (another algorithm, or a multipart composite) */
 };
 
 /* A missing object is AWS_ERR_API with aws_error_code "NotFound", HTTP 404. */
 enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, const char *key,
 				   struct aws_s3_head *out);
+/* The same in checksum mode (x-amz-checksum-mode: ENABLED), filling checksum_sha256. */
+enum aws_status aws_s3_head_object_checksum(struct aws_client *c, const char *bucket,
+					    const char *key, struct aws_s3_head *out);
 void aws_s3_head_release(struct aws_s3_head *h);
 
 /* ---- STS (query protocol) ---- */

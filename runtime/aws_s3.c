@@ -42,6 +42,77 @@ static enum aws_status s3_request(struct aws_client *c, const char *method, cons
 	return AWS_OK;
 }
 
+static const char b64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int hex_value(int ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
+	       ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* 64 hex digits -> the base64 of the 32 bytes (44 characters and a NUL); false if not hex. */
+static bool sha_hex_to_b64(const char *hex, char out[45])
+{
+	unsigned char b[33] = { 0 };
+	size_t i, o = 0;
+
+	if (strlen(hex) != 64)
+		return false;
+	for (i = 0; i < 32; i++) {
+		int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		b[i] = (unsigned char)(hi << 4 | lo);
+	}
+	for (i = 0; i < 33; i += 3) {
+		unsigned v = (unsigned)b[i] << 16 | (unsigned)b[i + 1] << 8 | b[i + 2];
+
+		out[o++] = b64_alphabet[v >> 18 & 63];
+		out[o++] = b64_alphabet[v >> 12 & 63];
+		out[o++] = i + 1 < 32 ? b64_alphabet[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < 32 ? b64_alphabet[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* The base64 of a 32-byte SHA-256 -> lowercase hex, or NULL when it is not one. */
+static char *sha_b64_to_hex(const char *b64)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char b[33];
+	char *hex;
+	size_t i, o = 0;
+
+	if (!b64 || strlen(b64) != 44 || strcmp(b64 + 43, "="))
+		return NULL;
+	for (i = 0; i < 44; i += 4) {
+		unsigned v = 0;
+		size_t k;
+
+		for (k = 0; k < 4; k++) {
+			/* the one '=' (position 43) pads with zero bits */
+			const char *p = i + k == 43 ? b64_alphabet : strchr(b64_alphabet, b64[i + k]);
+
+			if (!p)
+				return NULL;
+			v = v << 6 | (unsigned)(p - b64_alphabet);
+		}
+		b[o++] = (unsigned char)(v >> 16);
+		b[o++] = (unsigned char)(v >> 8);
+		b[o++] = (unsigned char)v;
+	}
+	hex = xmalloc(65);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[b[i] >> 4];
+		hex[2 * i + 1] = digits[b[i] & 15];
+	}
+	hex[64] = '\0';
+	return hex;
+}
+
 static char *unquote(const char *v)
 {
 	size_t n;
@@ -79,6 +150,16 @@ enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put 
 		http_request_header(&r, name.buf, put->metadata[i + 1]);
 	}
 	strbuf_release(&name);
+	if (put->checksum_sha256) {
+		char b64[45];
+
+		if (!sha_hex_to_b64(put->checksum_sha256, b64)) {
+			st = aws_fail(c, AWS_ERR_USAGE, "s3 PutObject: the checksum is not a hex SHA-256");
+			goto out;
+		}
+		http_request_header(&r, "x-amz-sdk-checksum-algorithm", "SHA256");
+		http_request_header(&r, "x-amz-checksum-sha256", b64);
+	}
 	if (put->path) {
 		f = fopen(put->path, "rb");
 		if (!f || sigv4_sha256_file(f, r.payload_hash, &r.upload_len) < 0) {
@@ -129,8 +210,8 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 	return st;
 }
 
-enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, const char *key,
-				   struct aws_s3_head *out)
+static enum aws_status s3_head(struct aws_client *c, const char *bucket, const char *key,
+			       struct aws_s3_head *out, bool checksum_mode)
 {
 	struct http_request r;
 	struct strbuf label = STRBUF_INIT;
@@ -145,9 +226,13 @@ enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, con
 		strbuf_release(&label);
 		return st;
 	}
+	if (checksum_mode)
+		http_request_header(&r, "x-amz-checksum-mode", "ENABLED");
 	http_perform_one(&c->http, &r);
 	st = aws_result(c, &r, label.buf);
 	if (st == AWS_OK) {
+		if (checksum_mode)
+			out->checksum_sha256 = sha_b64_to_hex(http_response_header(&r, "x-amz-checksum-sha256"));
 		v = http_response_header(&r, "content-length");
 		out->size = v ? strtoll(v, NULL, 10) : -1;
 		out->etag = unquote(http_response_header(&r, "etag"));
@@ -172,10 +257,23 @@ enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, con
 	return st;
 }
 
+enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, const char *key,
+				   struct aws_s3_head *out)
+{
+	return s3_head(c, bucket, key, out, false);
+}
+
+enum aws_status aws_s3_head_object_checksum(struct aws_client *c, const char *bucket,
+					    const char *key, struct aws_s3_head *out)
+{
+	return s3_head(c, bucket, key, out, true);
+}
+
 void aws_s3_head_release(struct aws_s3_head *h)
 {
 	size_t i;
 
+	free(h->checksum_sha256);
 	free(h->etag);
 	free(h->content_type);
 	for (i = 0; h->metadata && h->metadata[i]; i++)

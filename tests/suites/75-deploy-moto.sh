@@ -531,6 +531,10 @@ AWS_SECRET_ACCESS_KEY="${SK}x" run badsecret plan
 if [ $rc -eq 1 ] && grep -q 'credentials were rejected' "$T/badsecret.err" && grep -q 'SignatureDoesNotMatch' "$T/badsecret.err"
 then ok "deploy-moto: a wrong secret fails with a clear auth error"
 else nok "deploy-moto: a wrong secret fails with a clear auth error" "$T/badsecret.err"; fi
+AWS_SECRET_ACCESS_KEY="${SK}x" run baddeploy deploy
+if [ $rc -eq 1 ] && [ "$(sed -n '/^pipec: error/,$p' "$T/baddeploy.err" | grep '^help:')" = "help: check the access key and secret (or the profile) pipec is using; running again with them cannot help" ]
+then ok "deploy-moto: a deploy with a wrong secret says to check the credentials, not to run again"
+else nok "deploy-moto: a deploy with a wrong secret says to check the credentials, not to run again" "$T/baddeploy.err"; fi
 run verbose plan --verbose
 if [ $rc -eq 0 ] && grep -qi 'ListJobs' "$T/verbose.err"; then ok "deploy-moto: --verbose traces the requests"
 else nok "deploy-moto: --verbose traces the requests" "$T/verbose.err"; fi

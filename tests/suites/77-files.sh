@@ -170,6 +170,27 @@ ln -s "$T/outside.py" "$B/customers/job.py"
 [ "$(cat "$T/outside.py")" = outside ] && [ ! -L "$B/customers/job.py" ] && [ -f "$B/customers/job.py" ]
 say $? "build replaces a planted symbolic link, its target is untouched"
 
+# --- nor a symbolic link planted as a pipeline's directory (DIR/events -> elsewhere)
+mkdir -p "$T/elsewhere"
+echo "keep" >"$T/elsewhere/job.py"
+rm -rf "$B/customers"
+ln -s "$T/elsewhere" "$B/customers"
+"$PIPEC" build --no-catalog -o "$B" "$P" >"$T/dirlink.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(ls "$T/elsewhere")" = job.py ] && [ "$(cat "$T/elsewhere/job.py")" = keep ] &&
+	[ ! -L "$B/customers" ] && [ -d "$B/customers" ] && [ -f "$B/customers/job.py" ] &&
+	[ -f "$B/customers/job.json" ]
+say $? "build replaces a symbolic link planted as a pipeline directory; what it points to is untouched"
+rm -rf "$B/customers"
+echo "not a directory" >"$B/customers"
+"$PIPEC" build --no-catalog -o "$B" "$P" >"$T/dirfile.out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "customers': something that is not a directory is in the way" "$T/dirfile.out" &&
+	[ "$(cat "$B/customers")" = "not a directory" ]
+say $? "a file in the way of a pipeline directory is an error, left as it is"
+rm -f "$B/customers"
+"$PIPEC" build --no-catalog -o "$B" "$P" >/dev/null 2>&1
+
 # --- a failed write to stdout is exit 1
 expect_fail "fmt > /dev/full exits 1" 1 sh -c '"$0" fmt "$1" >/dev/full' "$PIPEC" "$P/pipelines/c.pipe"
 grep -q "standard output" "$T/err"

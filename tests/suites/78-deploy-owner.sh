@@ -16,6 +16,10 @@ MOTO=$AWS_ENDPOINT_URL
 SK=$AWS_SECRET_ACCESS_KEY
 ALL="$T/all-output.txt"
 : >"$ALL"
+# help_is FILE LINE: the only help line after the error in FILE is LINE
+help_is() { [ "$(sed -n '/^pipec: error/,$p' "$1" | grep '^help:')" = "$2" ]; }
+HELP_OWNER="help: pipec never takes over a resource it does not own; rename the pipeline (or the environment's name_prefix) or remove the other resource; running pipec deploy again cannot help"
+HELP_ACCOUNT="help: check the AWS credentials pipec uses (--profile, AWS_PROFILE, AWS_ACCESS_KEY_ID) or the environment's account in pipec.yaml; running again with the same credentials cannot help"
 python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="plantest-artifacts")' >"$T/bucket.err" 2>&1 ||
 	nok "deploy-owner: script bucket created" "$T/bucket.err"
 
@@ -90,6 +94,9 @@ else nok "deploy-owner: a job made by hand during the create fails that job, nam
 if grep -q '"team": "hand"' "$T/hand-before.json" && cmp -s "$T/hand-before.json" "$T/hand-after.json"
 then ok "deploy-owner: the hand-made job is unchanged (definition and tags)"
 else nok "deploy-owner: the hand-made job is unchanged (definition and tags)" "$T/hand-before.json" "$T/hand-after.json"; fi
+if help_is "$T/d1.err" "$HELP_OWNER"
+then ok "deploy-owner: a refused takeover says to rename or remove, not to run deploy again"
+else nok "deploy-owner: a refused takeover says to rename or remove, not to run deploy again" "$T/d1.err"; fi
 if ! grep -q 'op=AWSGlue.UpdateJob\|op=AWSGlue.UntagResource' "$T/hold1.log"
 then ok "deploy-owner: no UpdateJob or UntagResource after the create was refused"
 else nok "deploy-owner: no UpdateJob or UntagResource after the create was refused" "$T/hold1.log"; fi
@@ -116,6 +123,9 @@ if [ "$rcb" = 0 ] && [ $rc -eq 1 ] && grep -q "job 'c_orders'.*pipec:owner=other
    ! grep -q '^Deployed:' "$T/da.out"
 then ok "deploy-owner: of two projects with one name prefix, the later fails naming the owner"
 else nok "deploy-owner: of two projects with one name prefix, the later fails naming the owner ($rcb $rc)" "$T/da.out" "$T/da.err" "$T/db.err"; fi
+if help_is "$T/da.err" "$HELP_OWNER"
+then ok "deploy-owner: losing a create to another project gives the ownership help line"
+else nok "deploy-owner: losing a create to another project gives the ownership help line" "$T/da.err"; fi
 if [ -s "$T/win-before.json" ] && cmp -s "$T/win-before.json" "$T/win-after.json" &&
    grep -q '"pipec:project": "othertest"' "$T/win-after.json"
 then ok "deploy-owner: the winner's jobs keep its tags and definitions"
@@ -168,12 +178,18 @@ if [ $rc -eq 1 ] && grep -q "210987654321" "$T/d4.err" && grep -q "$ACCT" "$T/d4
    [ "$writes" = 0 ] && [ "$(jobcount)" = "$before" ]
 then ok "deploy-owner: a deploy with another account's credentials is refused (exit 1), naming both, zero writes"
 else nok "deploy-owner: a deploy with another account's credentials is refused (exit 1), naming both, zero writes ($rc, $writes writes)" "$T/d4.out" "$T/d4.err"; fi
+if help_is "$T/d4.err" "$HELP_ACCOUNT"
+then ok "deploy-owner: an account mismatch says to check the credentials, not to run deploy again"
+else nok "deploy-owner: an account mismatch says to check the credentials, not to run deploy again" "$T/d4.err"; fi
 (cd "$P" && "$PIPEC" plan) >"$T/p4.out" 2>"$T/p4.err"
 rc=$?
 cat "$T/p4.out" "$T/p4.err" >>"$ALL"
 if [ $rc -eq 1 ] && grep -q "account mismatch.*210987654321.*$ACCT" "$T/p4.err"
 then ok "deploy-owner: a live plan with another account's credentials is refused (exit 1)"
 else nok "deploy-owner: a live plan with another account's credentials is refused (exit 1)" "$T/p4.out" "$T/p4.err"; fi
+if help_is "$T/p4.err" "$HELP_ACCOUNT"
+then ok "deploy-owner: the plan's account mismatch gives the same help line"
+else nok "deploy-owner: the plan's account mismatch gives the same help line" "$T/p4.err"; fi
 
 # 5. no account setting: the account used is named
 sed -i '/^    account:/d' "$P/pipec.yaml"

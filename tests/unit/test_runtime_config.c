@@ -1,8 +1,12 @@
 /* Unit tests of AWS config parsing (ini), endpoint resolution and the
  * container-URI rule, without any network. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "aws.h"
 #include "creds.h"
 #include "endpoint.h"
 #include "ini.h"
@@ -322,6 +326,89 @@ static void test_sso(void)
 	strbuf_release(&err);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A profile whose cached SSO token expired: resolving the client's
+ * credentials fails before any portal call, naming the profile, the cache
+ * file and what to run. */
+static void test_sso_expired_profile(void)
+{
+	char dir[] = "/tmp/pipec-unit-sso.XXXXXX", name[41];
+	struct strbuf path = STRBUF_INIT, want = STRBUF_INIT;
+	struct aws_options o = AWS_OPTIONS_INIT;
+	struct aws_client *c;
+	enum aws_status st;
+
+	if (!mkdtemp(dir)) {
+		CHECK("sso expired: temporary directory", false);
+		return;
+	}
+	strbuf_addf(&path, "%s/config", dir);
+	write_text(path.buf, "[profile team]\nsso_session = corp\nsso_account_id = 111122223333\n"
+			     "sso_role_name = Dev\nregion = us-east-1\n"
+			     "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\n"
+			     "sso_region = us-east-1\n");
+	setenv("AWS_CONFIG_FILE", path.buf, 1);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/credentials", dir);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path.buf, 1);
+	setenv("HOME", dir, 1);
+	setenv("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9", 1);	/* never reached */
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_PROFILE");
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/.aws", dir);
+	mkdir(path.buf, 0700);
+	strbuf_addstr(&path, "/sso");
+	mkdir(path.buf, 0700);
+	strbuf_addstr(&path, "/cache");
+	mkdir(path.buf, 0700);
+	creds_sso_cache_name("corp", name);
+	strbuf_addf(&path, "/%s.json", name);
+	write_text(path.buf, "{\"accessToken\": \"sso-SECRET-2\", \"expiresAt\": \"2020-01-01T00:00:00Z\", "
+			     "\"refreshToken\": \"r\"}");
+	o.profile = "team";
+	c = aws_client_new(&o);
+	st = aws_client_resolve(c);
+	strbuf_addf(&want, "profile 'team': the SSO token in %s expired at 2020-01-01T00:00:00Z: "
+			   "run aws sso login --profile team", path.buf);
+	CHECK("sso expired: credentials error", st == AWS_ERR_CREDENTIALS);
+	CHECK_STR("sso expired: names the profile and says to run aws sso login --profile",
+		  aws_errmsg(c), want.buf);
+	CHECK("sso expired: the token is not quoted", !strstr(aws_errmsg(c), "SECRET"));
+	aws_client_free(c);
+	unlink(path.buf);
+	{
+		static const char *const left[] = { "/.aws/sso/cache", "/.aws/sso", "/.aws", "" };
+		size_t i;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/config", dir);
+		unlink(path.buf);
+		for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s%s", dir, left[i]);
+			rmdir(path.buf);
+		}
+	}
+	unsetenv("AWS_CONFIG_FILE");
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+	unsetenv("AWS_ENDPOINT_URL_SSO");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	strbuf_release(&path);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	test_ini();
@@ -330,5 +417,6 @@ int main(void)
 	test_container_uri();
 	test_credential_process();
 	test_sso();
+	test_sso_expired_profile();
 	return unit_done();
 }
