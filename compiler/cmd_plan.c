@@ -13,6 +13,7 @@
 #include "deploy.h"
 #include "plan.h"
 #include "plan_source.h"
+#include "plan_verify.h"
 #include "project.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -245,7 +246,11 @@ int cmd_plan(int argc, char **argv)
 	plan_state_init(&desired, "desired");
 	plan_state_init(&deployed, a.against ? a.against : "live");
 	plan_init(&plan);
-	rc = plan_source_desired(&a.po, a.from, &desired, &env, &err);
+	/* a build planned from is checked as deploy --from checks it: each
+	 * artifact against manifest.json's sha256 */
+	rc = a.from ? plan_verify_build(a.from, &err) : 0;
+	if (rc == 0)
+		rc = plan_source_desired(&a.po, a.from, &desired, &env, &err);
 	if (rc != 0) {
 		if (rc < 0)
 			fprintf(stderr, "pipec: error: %s\n", err.buf);

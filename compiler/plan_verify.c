@@ -168,8 +168,9 @@ int plan_verify_build(const char *dir, struct strbuf *err)
 			strbuf_addf(&rel, "%s/%s", de->d_name, files[k]);
 			r = file_sha256(path.buf, have);
 			want = listed_sha(artifacts, rel.buf);
-			if (r == -1 && !want)
+			if ((r == -1 && !want) || (r == 0 && want && !strcmp(want, have)))
 				continue;
+			/* one line per artifact that fails */
 			if (err->len && rc)
 				strbuf_addch(err, '\n');
 			if (r == -1)
@@ -178,11 +179,9 @@ int plan_verify_build(const char *dir, struct strbuf *err)
 				strbuf_addf(err, "build '%s': cannot read %s", dir, rel.buf);
 			else if (!want)
 				strbuf_addf(err, "build '%s': %s is not listed in manifest.json", dir, rel.buf);
-			else if (strcmp(want, have))
+			else
 				strbuf_addf(err, "build '%s': %s does not match its sha256 in manifest.json", dir,
 					    rel.buf);
-			else
-				continue;
 			rc = -1;
 		}
 	}

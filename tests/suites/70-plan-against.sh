@@ -162,3 +162,20 @@ PY
 else
 	nok "build of the plan test project" "$(cat "$S/build1.out")"
 fi
+
+# plan --from checks the build as deploy --from does: each artifact against
+# manifest.json, one line per artifact that fails, before any comparison.
+if (cd "$ROOT/tests/plan/project" && "$PIPEC" build -o "$S/checked" .) >"$S/checked.out" 2>&1; then
+	printf '\nimport os\n' >>"$S/checked/orders/job.py"
+	printf '\n' >>"$S/checked/customers/job.py"
+	(cd "$T" && "$PIPEC" plan --from "$S/checked" --against old) >"$S/fromedited.out" 2>"$S/fromedited.err"
+	st=$?
+	printf "build '%s': customers/job.py does not match its sha256 in manifest.json\nbuild '%s': orders/job.py does not match its sha256 in manifest.json\n" "$S/checked" "$S/checked" >"$S/fromedited.want"
+	sed 's/^pipec: error: //' "$S/fromedited.err" | sort >"$S/fromedited.got"
+	if [ $st -eq 1 ] && [ ! -s "$S/fromedited.out" ] && head -1 "$S/fromedited.err" | grep -q '^pipec: error: build' &&
+	   cmp -s "$S/fromedited.got" "$S/fromedited.want"
+	then ok "plan --from a build whose job.py files were edited: refused, one line per file"
+	else nok "plan --from a build whose job.py files were edited: refused, one line per file" "status $st" "$(cat "$S/fromedited.err")"; fi
+else
+	nok "build of the plan test project (checked)" "$(cat "$S/checked.out")"
+fi
