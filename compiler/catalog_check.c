@@ -207,9 +207,18 @@ static void note_table(struct checker *k, struct diag *d, const struct catalog_t
 	diag_note(d, k->cat->src, t->span, "table '%s' is defined here", qual);
 }
 
-static bool is_orderable_use(const struct model_pipeline *p, const char *col, const char **why)
+/* A column a job may not add to its table: the rows already there would
+ * be NULL in a merge key or watermark column, and a Hive table's
+ * partition columns are fixed when it is created. */
+static bool must_exist(const struct model_pipeline *p, const char *col, const char **why)
 {
 	size_t i;
+
+	for (i = 0; p->target.kind == MT_PARQUET && i < p->npartitions; i++)
+		if (p->partitions[i].column && !strcasecmp(p->partitions[i].column, col)) {
+			*why = "it is a partition column: a Hive table's partition columns are fixed when it is created";
+			return true;
+		}
 
 	for (i = 0; i < p->nmerge_keys; i++)
 		if (p->merge_keys[i] && !strcasecmp(p->merge_keys[i], col)) {
@@ -224,24 +233,30 @@ static bool is_orderable_use(const struct model_pipeline *p, const char *col, co
 	return false;
 }
 
-/* A declared column an Iceberg table lacks: the job adds it (nullable). */
+/* A declared column an Iceberg or Hive (parquet) table lacks: the job adds
+ * it (nullable; templates/pyspark/evolve_iceberg, evolve_parquet). */
 static void note_added_column(struct checker *k, const struct model_column *c, const char *qual)
 {
 	struct diag *d = diag_warning(k->ds, k->src, c->span,
 				      "column '%s' will be added to table '%s' by the job",
 				      c->name, qual);
 
-	diag_note_plain(d, "Iceberg adds a column as optional: rows written before read NULL in it");
+	if (k->p->target.kind == MT_PARQUET)
+		diag_note_plain(d, "it is added after the table's data columns, before its partition columns; Parquet files written before lack it and read NULL in it");
+	else
+		diag_note_plain(d, "Iceberg adds a column as optional: rows written before read NULL in it");
 	if (c->required)
 		diag_note_plain(d, "'required' holds for the rows the job writes, not for the rows already in the table");
 }
 
 /* Declared columns ⊆ table columns, with types that widen; an Iceberg
- * target may also gain columns and promote types (the job evolves it). */
+ * target may also gain columns and promote types, a parquet target gain
+ * data columns (the job evolves it). */
 static void check_columns(struct checker *k, const struct catalog_table *t, const char *qual)
 {
 	const struct model_pipeline *p = k->p;
 	bool evolves = p->target.kind == MT_ICEBERG || p->target.kind == MT_S3TABLES;
+	bool gains = evolves || p->target.kind == MT_PARQUET;
 	size_t i;
 
 	for (i = 0; i < p->ncolumns; i++) {
@@ -264,14 +279,14 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 		}
 		/* a merge key or watermark added now would be NULL in every
 		 * row already there: that stays an error */
-		if (!tc && evolves && !is_orderable_use(p, c->name, &why)) {
+		if (!tc && gains && !must_exist(p, c->name, &why)) {
 			note_added_column(k, c, qual);
 			continue;
 		}
 		if (!tc) {
 			d = diag_error(k->ds, k->src, c->span, "column '%s' is not in table '%s'",
 				       c->name, qual);
-			if (is_orderable_use(p, c->name, &why))
+			if (must_exist(p, c->name, &why))
 				diag_note_plain(d, "%s", why);
 			note_table(k, d, t, qual);
 			help_closest(d, &t->colmap, c->name, true,

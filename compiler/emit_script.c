@@ -7,6 +7,7 @@
 #include "emit.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "escape.h"
@@ -246,26 +247,43 @@ static bool is_partition_column(const struct model_pipeline *p, const char *name
 	return false;
 }
 
-static void target(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+/* A merge key or the watermark column: added to a table that has rows, it
+ * would be NULL in every one of them, so a job never adds it. */
+static bool must_exist(const struct model_pipeline *p, const char *name)
 {
-	const struct model_target *tg = &p->target;
 	size_t i;
-	bool lake = tg->kind == MT_S3TABLES || tg->kind == MT_ICEBERG;
 
-	template_set_flag(t, "s3tables", tg->kind == MT_S3TABLES);
-	template_set_flag(t, "target_redshift", tg->kind == MT_REDSHIFT);
-	template_set_flag(t, "create_iceberg", lake && tg->create_if_missing);
-	template_set_flag(t, "create_parquet", tg->kind == MT_PARQUET && tg->create_if_missing);
+	for (i = 0; i < p->nmerge_keys; i++)
+		if (p->merge_keys[i] && !strcasecmp(p->merge_keys[i], name))
+			return true;
+	return p->incremental.kind == MI_WATERMARK && p->incremental.column &&
+	       !strcasecmp(p->incremental.column, name);
+}
+
+/* Schema evolution at job start: the declared columns the job adds to
+ * the live table when it lacks them. Iceberg tables also widen types
+ * (evolve_iceberg); a Hive (parquet) table gains data columns only, never
+ * partition columns (evolve_parquet); a Redshift table gains columns in
+ * the load's preactions (write_redshift). */
+static void evolve(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	enum model_target_kind kind = p->target.kind;
+	bool lake = kind == MT_S3TABLES || kind == MT_ICEBERG;
+	size_t i;
+
 	template_set_flag(t, "evolve_iceberg", lake);
-	template_set_flag(t, "renames", false);
+	template_set_flag(t, "evolve_parquet", kind == MT_PARQUET);
 	template_set_list(t, "evolve_columns");
-	for (i = 0; lake && i < p->ncolumns; i++) {
+	for (i = 0; (lake || kind == MT_PARQUET) && i < p->ncolumns; i++) {
 		struct template_ctx *it = template_add_item(t, "evolve_columns");
 
 		template_set_str(it, "name_py", py(c, p->columns[i].name));
 		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
 		template_set_str(it, "type_py", py(c, p->columns[i].spark_type));
+		template_set_str(it, "partition_py",
+				 is_partition_column(p, p->columns[i].name) ? "True" : "False");
 	}
+	template_set_flag(t, "renames", false);
 	template_set_list(t, "rename_columns");
 	for (i = 0; lake && i < p->ncolumns; i++) {
 		struct template_ctx *it;
@@ -279,6 +297,42 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
 		template_set_flag(t, "renames", true);
 	}
+	template_set_list(t, "evolve_redshift");
+	for (i = 0; kind == MT_REDSHIFT && i < p->ncolumns; i++) {
+		struct template_ctx *it = template_add_item(t, "evolve_redshift");
+		struct strbuf sb = STRBUF_INIT;
+
+		template_set_str(it, "name_py", py(c, p->columns[i].name));
+		escape_redshift_ident(&sb, p->columns[i].name);
+		strbuf_addf(&sb, " %s", p->redshift_types ? p->redshift_types[i] : "VARCHAR(65535)");
+		template_set_str(it, "ddl_py", py(c, sb.buf));
+		template_set_str(it, "key_py",
+				 must_exist(p, p->columns[i].name) ? "True" : "False");
+		strbuf_release(&sb);
+	}
+	if (kind == MT_REDSHIFT) {
+		struct strbuf sb = STRBUF_INIT;
+
+		escape_redshift_string(&sb, p->target.database);
+		put_py(c, t, "rs_schema_lit_py", sb.buf);
+		strbuf_reset(&sb);
+		escape_redshift_string(&sb, p->target.table);
+		put_py(c, t, "rs_table_lit_py", sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+static void target(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_target *tg = &p->target;
+	size_t i;
+	bool lake = tg->kind == MT_S3TABLES || tg->kind == MT_ICEBERG;
+
+	template_set_flag(t, "s3tables", tg->kind == MT_S3TABLES);
+	template_set_flag(t, "target_redshift", tg->kind == MT_REDSHIFT);
+	template_set_flag(t, "create_iceberg", lake && tg->create_if_missing);
+	template_set_flag(t, "create_parquet", tg->kind == MT_PARQUET && tg->create_if_missing);
+	evolve(c, p, t);
 	template_set_flag(t, "write_iceberg", lake);
 	template_set_flag(t, "write_parquet", tg->kind == MT_PARQUET);
 	template_set_flag(t, "write_redshift", tg->kind == MT_REDSHIFT);
@@ -354,12 +408,10 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 		strbuf_addch(&sb, ')');
 		put_py(c, t, "options_py", sb.buf);
 		strbuf_release(&sb);
+		/* the write follows the live table's column order, by name */
 		template_set_list(t, "order");
 		for (i = 0; i < p->ncolumns; i++)
-			if (!is_partition_column(p, p->columns[i].name))
-				put_py(c, template_add_item(t, "order"), "col_py", sid(c, p->columns[i].name));
-		for (i = 0; i < p->npartitions; i++)
-			put_py(c, template_add_item(t, "order"), "col_py", sid(c, p->partitions[i].column));
+			put_py(c, template_add_item(t, "order"), "name_py", p->columns[i].name);
 	}
 
 	template_set_list(t, "insert_columns");

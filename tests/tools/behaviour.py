@@ -29,6 +29,8 @@ case.json:
                                        target table's schema afterwards)
                         "alters": N,   (optional: ALTER TABLE statements the
                                         table has seen, all runs so far)
+                        "parameters": {...},  (optional: the target table's
+                                        parameters afterwards)
                         "s3_under": {"s3://q/": [{...}, ...]}}}]}
                                        (optional: the JSON lines of every
                                         object under each prefix, any order)
@@ -90,6 +92,10 @@ def check_run(i, run, res, state):
         errs.append("run %d (%s): target columns %s, expected %s" % (
             i + 1, run.get("name", ""), json.dumps(res.get("columns")),
             json.dumps(exp["columns"])))
+    if "parameters" in exp and res.get("parameters") != exp["parameters"]:
+        errs.append("run %d (%s): target parameters %s, expected %s" % (
+            i + 1, run.get("name", ""), json.dumps(res.get("parameters")),
+            json.dumps(exp["parameters"])))
     if "alters" in exp and len(res.get("alters") or []) != exp["alters"]:
         errs.append("run %d (%s): %d ALTER TABLE statements so far, expected %d: %s" % (
             i + 1, run.get("name", ""), len(res.get("alters") or []), exp["alters"],

@@ -3,6 +3,10 @@
 grammar of that engine's dialect (tests/grammars/parse.mjs, dt-sql-parser).
 
   engine_texts.py collect PROJECT BUILD_DIR... JSON lines on stdout
+  engine_texts.py evolve PIPEC SCRATCH CASE_DIR...
+                                              the texts of behaviour cases
+                                              that change their pipeline
+                                              between runs, JSON lines
   engine_texts.py selftest                    the self-test texts, JSON lines
   engine_texts.py report TEXTS RESULTS        one ok/not ok line per group
 
@@ -34,6 +38,7 @@ as a `#` line and counted in the final summary line.
 import json
 import os
 import re
+import shutil
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -86,6 +91,16 @@ _exception("spark-create-table-three-part-name", "spark",
            "CREATE TABLE IF NOT EXISTS glue_catalog.lake.t (`a` bigint) USING iceberg",
            "Spark takes catalog.namespace.table; the grammar's tableNameCreate takes "
            "two parts")
+# DOC: Iceberg "Spark DDL", ALTER TABLE ... ADD COLUMN / ALTER COLUMN
+# (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column)
+# writes ALTER TABLE prod.db.sample ADD COLUMNS (...): the same
+# catalog.namespace.table name; the grammar's ALTER TABLE takes two parts.
+_exception("spark-alter-table-three-part-name", "spark",
+           r"^(\s*ALTER\s+TABLE\s+)(%s)\.(%s)\.(%s)" % (_SPARK_ID, _SPARK_ID, _SPARK_ID),
+           _join_catalog,
+           "ALTER TABLE glue_catalog.lake.t ADD COLUMNS (`c` string)",
+           "Spark takes catalog.namespace.table; the grammar's ALTER TABLE takes two "
+           "parts")
 _exception("spark-merge-into-three-part-name", "spark",
            r"^(\s*MERGE\s+INTO\s+)(%s)\.(%s)\.(%s)" % (_SPARK_ID, _SPARK_ID, _SPARK_ID),
            _join_catalog,
@@ -93,12 +108,6 @@ _exception("spark-merge-into-three-part-name", "spark",
            "WHEN MATCHED THEN UPDATE SET *",
            "Spark takes catalog.namespace.table; the grammar's MERGE target takes two "
            "parts")
-_exception("spark-alter-table-three-part-name", "spark",
-           r"^(\s*ALTER\s+TABLE\s+)(%s)\.(%s)\.(%s)" % (_SPARK_ID, _SPARK_ID, _SPARK_ID),
-           _join_catalog,
-           "ALTER TABLE glue_catalog.lake.t ADD COLUMNS (`a` bigint)",
-           "Spark takes catalog.namespace.table (Iceberg's Spark DDL: ALTER TABLE "
-           "prod.db.sample ...); the grammar's ALTER TABLE takes two parts")
 
 # DOC: MySQL "Date and Time Literals": standard SQL DATE 'str', TIME 'str'
 # and TIMESTAMP 'str' are literals wherever a value goes; dt-sql-parser's
@@ -370,6 +379,54 @@ def collect(projects, jobs):
     return records
 
 
+def collect_evolution(pipec, scratch, case_dirs):
+    """Records of the behaviour cases whose runs change the pipeline
+    (a run with "pipe", tests/tools/behaviour.py): the case is replayed on
+    the row-level stand-in with STANDIN_TEXTS=1, every run in order, so
+    the texts of a later version against the table an earlier one left
+    (ALTER TABLE ... ADD COLUMNS, Redshift ADD COLUMN preactions) are
+    checked as well.  A run's outcome is behaviour.py's to judge; a build
+    that fails is a problem."""
+    import behaviour
+    import run_rows
+    os.environ["STANDIN_TEXTS"] = "1"
+    records = []
+    for case_dir in case_dirs:
+        path = os.path.join(case_dir, "case.json")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            case = json.load(f)
+        if not any(run.get("pipe") for run in case["runs"]):
+            continue
+        name = os.path.basename(os.path.normpath(case_dir))
+        col = Collector("evolution/" + name)
+        work = os.path.join(scratch, name)
+        build, state = os.path.join(work, "build"), os.path.join(work, "state")
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(state)
+        err = behaviour.build_project(pipec, case_dir, build)
+        for i, run in enumerate(case["runs"]):
+            if not err and run.get("pipe"):
+                err = behaviour.with_pipe(pipec, case_dir, work, case, run["pipe"], build)
+            if err:
+                col.problem(case["pipeline"], "evolution runs", "run %d: %s" % (i + 1, err))
+                break
+            res = run_rows.run(build, case["pipeline"], state, run.get("add"),
+                               run.get("fail"), "jr_%d" % (i + 1))
+            label = "run %d%s" % (i + 1, " (%s)" % run["pipe"] if run.get("pipe") else "")
+            for k, t in enumerate(res.get("texts") or []):
+                origin = "%s: %s #%d" % (label, t["api"], k + 1)
+                if t["form"] == "sql":
+                    col.add(case["pipeline"], "spark.sql (evolution runs)", "spark", origin,
+                            t["text"])
+                else:
+                    col.add(case["pipeline"], "redshift texts (evolution runs)", "postgresql",
+                            origin, t["text"])
+        records += col.records
+    return records
+
+
 # ------------------------------------------------------------ self-test
 
 # Texts each grammar must reject: a harness that accepts everything fails.
@@ -531,6 +588,10 @@ def main(argv):
     if len(argv) >= 3 and argv[0] == "collect" and len(argv) % 2 == 1:
         pairs = list(zip(argv[1::2], argv[2::2]))
         for r in collect(pairs, os.cpu_count() or 2):
+            print(json.dumps(r, sort_keys=True))
+        return 0
+    if len(argv) >= 3 and argv[0] == "evolve":
+        for r in collect_evolution(argv[1], argv[2], argv[3:]):
             print(json.dumps(r, sort_keys=True))
         return 0
     if len(argv) == 1 and argv[0] == "selftest":

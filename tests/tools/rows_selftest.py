@@ -147,6 +147,20 @@ fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN id TYPE int"),
 spark.sql("CREATE TABLE db.p (id int) USING PARQUET")
 fails(lambda: spark.sql("ALTER TABLE db.p ALTER COLUMN id TYPE bigint"), "non-Iceberg")
 """),
+    ("ALTER TABLE ADD COLUMNS on a Hive table: before the partitions, parameters kept", """
+spark.sql("CREATE TABLE db.h (id bigint, dt string) USING PARQUET PARTITIONED BY (dt)")
+df_of([("a", "bigint"), ("b", "string")], [[1, "x"]]).write.insertInto("db.h")
+cat = spark.catalog
+cat.get("db.h")["parameters"] = {"projection.enabled": "true"}
+spark.sql("ALTER TABLE db.h ADD COLUMNS (`v` string, w int)")
+assert spark.table("db.h").columns == ["id", "v", "w", "dt"], spark.table("db.h").columns
+assert one(spark.table("db.h")) == [[1, None, None, "x"]]
+assert cat.get("db.h")["parameters"] == {"projection.enabled": "true"}
+df_of([("a", "bigint"), ("v", "string"), ("w", "int"), ("b", "string")],
+      [[2, "n", 3, "y"]]).write.insertInto("db.h")
+assert sorted(one(spark.table("db.h"))) == [[1, None, None, "x"], [2, "n", 3, "y"]]
+fails(lambda: spark.sql("ALTER TABLE db.h ADD COLUMNS (dt string)"), "FIELDS_ALREADY_EXISTS")
+"""),
     ("MERGE: two source rows for one target row fail (cardinality)", """
 spark.sql("CREATE TABLE c.db.t (id bigint, v string) USING iceberg")
 df_of([("id", "bigint"), ("v", "string")], [[1, "a"]]).writeTo("c.db.t").append()
@@ -246,6 +260,23 @@ assert sorted(json.dumps(r, sort_keys=True) for r in tabs["s.t"]["rows"]) == sor
     json.dumps(r, sort_keys=True) for r in [{"id": 1, "v": "A"}, {"id": 2, "v": "b"},
                                             {"id": None, "v": "n"}, {"id": None, "v": "N"}])
 assert "s.st" not in tabs
+"""),
+    ("Redshift ADD COLUMN: one column a statement, old rows NULL; information_schema.columns", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+q = ("SELECT column_name FROM information_schema.columns WHERE table_schema = lower('S') "
+     "AND table_name = lower('T')")
+assert rs.query(q) == ([("column_name", "string")], [])
+rs.run('CREATE TABLE IF NOT EXISTS "s"."t" ("id" BIGINT);')
+tabs["s.t"]["rows"] = [{"id": 1}]
+rs.run('ALTER TABLE "s"."t" ADD COLUMN "Chan" VARCHAR(65535);')
+assert tabs["s.t"]["columns"] == [["id", "bigint"], ["chan", "string"]]
+assert tabs["s.t"]["rows"] == [{"id": 1, "chan": None}]
+assert rs.query(q)[1] == [["id"], ["chan"]]
+fails(lambda: rs.run('ALTER TABLE "s"."t" ADD COLUMN "chan" BIGINT;'), "already exists")
+fails(lambda: rs.run('ALTER TABLE s.t ADD COLUMN a INTEGER, ADD COLUMN b INTEGER;'),
+      "not modelled")
 """),
     ("Redshift actions: INSERT ... WHERE NOT EXISTS, DELETE WHERE, INSERT VALUES", """
 import _rows_redshift

@@ -108,13 +108,21 @@ class GlueLogger:
         S.event("log", level="error", message=str(message))
 
 
+_NO_ROWS = object()
+
+
 def _one_value_query(ct, opts):
     """The one-row queries a job runs on its Redshift target (does it
     exist, its newest watermark) as (column, type, value): COUNT(*) is 1,
-    MAX()/MIN() the STANDIN_WATERMARK value, typed by its form."""
+    MAX()/MIN() the STANDIN_WATERMARK value, typed by its form. The live
+    columns (information_schema.columns, schema evolution) are no rows:
+    this stand-in knows no Redshift table's columns, so the job adds none
+    (the row-level stand-in models the lookup and the ALTER TABLE)."""
     if ct != "redshift" or not opts.get("sampleQuery"):
         return None
     q = opts["sampleQuery"].strip()
+    if re.match(r"(?is)^SELECT\s+column_name\s+FROM\s+information_schema\.columns\s+WHERE\s", q):
+        return ("column_name", "string", _NO_ROWS)
     m = re.match(r"(?is)^SELECT\s+COUNT\(\*\)(?:\s+AS\s+(\w+))?\s+FROM\s", q)
     if m:
         return (m.group(1) or "count", "bigint", 1)
@@ -228,6 +236,8 @@ class GlueContext(SQLContext):
                     push_down_predicate=push_down_predicate,
                     job_initialized=S.STATE.job_initialized, source=key)
             name, typ, value = one
+            if value is _NO_ROWS:
+                return DataFrame._new(self.spark_session, [(name, typ)], 0, key, rows=[])
             return DataFrame._new(self.spark_session, [(name, typ)], 1, key,
                                   rows=[{name: value}])
         S.event("read", api=api, connection_type=connection_type, connection_options=opts,

@@ -74,6 +74,14 @@ FAIL = os.environ.get("STANDIN_FAIL", "")
 REPORT = {"outcome": "ok", "log": [], "writes": 0}
 
 
+def text(api, form, value):
+    """With STANDIN_TEXTS=1, keeps a text an engine parses in the report's
+    "texts" (form "sql": Spark SQL; "redshift": a Redshift action or
+    query), for tests/tools/engine_texts.py."""
+    if os.environ.get("STANDIN_TEXTS") == "1":
+        REPORT.setdefault("texts", []).append({"api": api, "form": form, "text": value})
+
+
 def _load(name, default):
     p = os.path.join(STATE_DIR, name)
     if not os.path.exists(p):
@@ -1475,6 +1483,15 @@ class Catalog:
                 "spelling and correctness of the schema and catalog."
                 % ".".join("`%s`" % p for p in strip_name(name)))
         cols = [(n, parse_type(ty)) for n, ty in t["columns"]]
+        # DOC: columns are read by name: a row written before a column was
+        #   added reads NULL in it. Iceberg: "added columns ... read as
+        #   null" for existing data (https://iceberg.apache.org/spec/#schema-evolution);
+        #   Parquet tables: "By default, Parquet will access columns by
+        #   name" (Athena, "Handle schema updates",
+        #   https://docs.aws.amazon.com/athena/latest/ug/handling-schema-updates-chapter.html),
+        #   as Spark's Parquet reader does (a requested column missing from
+        #   a file's schema is filled with NULL, Spark "Parquet Files",
+        #   Schema Merging).
         rows = [[from_json_value(r.get(n), ty) for n, ty in cols] for r in t.get("rows", [])]
         return Frame(cols, rows)
 
@@ -1528,9 +1545,10 @@ class Session:
             return self.views[name.lower()]
         return DataFrame(self.catalog.frame(name, "spark.table"), self)
 
-    def sql(self, text):
+    def sql(self, text_):
         import _rows_sql
-        return _rows_sql.run(self, text)
+        text("spark.sql", "sql", text_)
+        return _rows_sql.run(self, text_)
 
     def createDataFrame(self, data, schema=None):
         if isinstance(schema, (list, tuple)) and schema and isinstance(schema[0], str):

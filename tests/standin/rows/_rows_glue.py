@@ -430,6 +430,7 @@ class _Reader:
         q = opts.get("sampleQuery") or ("SELECT * FROM " + opts["dbtable"])
         if opts.get("redshiftTmpDir"):
             import _rows_redshift
+            R.text("create_dynamic_frame.from_options sampleQuery", "redshift", q)
             res = _rows_redshift.Redshift(R.SESSION.catalog.tables).query(q)
             if res is not None:
                 return _df_frame(R.Frame(*res), self._ctx)
@@ -527,6 +528,10 @@ class _Writer:
             raise RuntimeError("standin rows: injected failure before the write to Redshift")
         rs = _rows_redshift.Redshift(cat.tables)
         opts = connection_options
+        for key in ("preactions", "postactions"):
+            for a in (opts.get(key) or "").split(";"):
+                if a.strip():
+                    R.text("write_dynamic_frame.from_options " + key, "redshift", a.strip())
         try:
             rs.run(opts.get("preactions", ""), opts["dbtable"])
             rs.copy_into(opts["dbtable"], frame.toDF()._f)

@@ -19,9 +19,10 @@ CREATE TABLE t (LIKE u), DROP TABLE [IF EXISTS] t, BEGIN, END/COMMIT,
 DELETE FROM t, DELETE FROM t USING s WHERE t.a = s.a [AND ...],
 INSERT INTO t (cols) SELECT cols FROM s [WHERE NOT EXISTS (SELECT 1 FROM u
 WHERE c = 'v' [AND ...])] (by position), INSERT INTO t (cols) VALUES ('v', ...),
-DELETE FROM t WHERE c = 'v' [AND ...],
+DELETE FROM t WHERE c = 'v' [AND ...], ALTER TABLE t ADD COLUMN c type,
 SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('x')
-AND table_name = lower('y'), SELECT MAX(col) AS x FROM t. Names fold to
+AND table_name = lower('y'), SELECT column_name FROM information_schema.columns
+WHERE table_schema = lower('x') AND table_name = lower('y'), SELECT MAX(col) AS x FROM t. Names fold to
 lowercase (Redshift's default, enable_case_sensitive_identifier off).
 Tables live in tables.json with "format": "redshift", keyed schema.table.
 """
@@ -125,6 +126,29 @@ class Redshift:
                 cols.append([cm.group(1).strip('"').lower(), _rs_type(cm.group(2))])
             self.tables[key(m.group(2))] = {"format": "redshift", "columns": cols,
                                             "partitions": [], "rows": []}
+            return
+        m = re.match(r'(?is)^ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:COLUMN\s+)?("(?:[^"]|"")+"|\w+)\s+(.+)$',
+                     s)
+        if m:
+            # DOC: ALTER TABLE, https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html :
+            #   "ADD [ COLUMN ] column_name column_type [ DEFAULT default_expr ]
+            #   ... [ NOT NULL | NULL ]": one column per statement, added
+            #   after the table's columns; there is no IF NOT EXISTS for a
+            #   column, and a name already in the table is an error. Rows
+            #   already in the table read NULL (no DEFAULT). Not modelled:
+            #   DEFAULT, NOT NULL, ENCODE (pipec writes none of them).
+            t = self._get(m.group(1))
+            name = m.group(2).strip('"').replace('""', '"').lower()
+            if any(c == name for c, _ in t["columns"]):
+                raise RuntimeError('ERROR: column "%s" of relation "%s" already exists'
+                                   % (name, key(m.group(1))))
+            if re.search(r"(?i)\b(DEFAULT|NOT\s+NULL|ENCODE)\b", m.group(3)):
+                raise RuntimeError("standin rows: Redshift ADD COLUMN clause not modelled: %s"
+                                   % s[:200])
+            t["columns"].append([name, _rs_type(m.group(3))])
+            for r in t["rows"]:
+                r.setdefault(name, None)
+            t.setdefault("alters", []).append(s)
             return
         m = re.match(r"(?is)^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?(\S+)$", s)
         if m:
@@ -260,7 +284,9 @@ class Redshift:
             t["rows"].append(new)
 
     def query(self, sql):
-        """One-row queries: (columns, rows) or None when not one of them."""
+        """The queries pipec's jobs run (one row, or the rows of
+        information_schema.columns): (columns, rows), or None when not
+        one of them."""
         s = sql.strip()
         m = re.match(r"(?is)^SELECT\s+COUNT\(\*\)\s+FROM\s+information_schema\.tables\s+WHERE\s+"
                      r"table_schema\s*=\s*lower\(" + _LITERAL + r"\)\s+AND\s+table_name\s*=\s*"
@@ -270,6 +296,19 @@ class Redshift:
                            _unquote(m.group(2)).strip('"').lower())
             t = self.tables.get(k)
             return [("count", "bigint")], [[1 if t and t.get("format") == "redshift" else 0]]
+        m = re.match(r"(?is)^SELECT\s+column_name\s+FROM\s+information_schema\.columns\s+WHERE\s+"
+                     r"table_schema\s*=\s*lower\(" + _LITERAL + r"\)\s+AND\s+table_name\s*=\s*"
+                     r"lower\(" + _LITERAL + r"\)$", s)
+        if m:
+            # DOC: information_schema.columns has one row per column of each
+            #   table, column_name as stored (folded to lower case, as every
+            #   name: https://docs.aws.amazon.com/redshift/latest/dg/r_names.html);
+            #   no rows for a table that does not exist.
+            k = "%s.%s" % (_unquote(m.group(1)).strip('"').lower(),
+                           _unquote(m.group(2)).strip('"').lower())
+            t = self.tables.get(k)
+            cols = [c for c, _ in t["columns"]] if t and t.get("format") == "redshift" else []
+            return [("column_name", "string")], [[c] for c in cols]
         m = re.match(r"(?is)^SELECT\s+MAX\((.+?)\)(?:\s+AS\s+(\w+))?\s+FROM\s+(\S+)$", s)
         if m:
             t = self._get(m.group(3))

@@ -5,7 +5,7 @@ CREATE TABLE [IF NOT EXISTS] t (cols) USING iceberg|parquet [OPTIONS (...)]
 MERGE INTO t [AS] a USING view [AS] b ON cond
   WHEN MATCHED [AND c] THEN UPDATE SET * | UPDATE SET a.x = b.x, ... | DELETE
   WHEN NOT MATCHED [AND c] THEN INSERT * | INSERT (x, ...) VALUES (b.x, ...)
-ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg tables)
+ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg and Hive tables)
 ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
 ALTER TABLE t RENAME COLUMN col TO col         (Iceberg tables)
 SELECT MAX(col) FROM t  (a watermark read)
@@ -168,8 +168,28 @@ def _alter(session, s):
             if name.lower() in names:
                 raise R.AnalysisException("[FIELDS_ALREADY_EXISTS] Cannot add column, because "
                                           "%s already exists" % name)
-            t["columns"].append([name, R.type_text(R.parse_type(cm.group(2)))])
+            new = [name, R.type_text(R.parse_type(cm.group(2)))]
+            if t.get("format") == "iceberg":
+                t["columns"].append(new)
+            else:
+                # DOC: Hive LanguageManual DDL, "Add/Replace Columns"
+                #   (https://cwiki.apache.org/confluence/display/Hive/LanguageManual+DDL#LanguageManualDDL-Add/ReplaceColumns):
+                #   "ADD COLUMNS lets you add new columns to the end of the
+                #   existing columns but before the partition columns."
+                #   Spark's AlterTableAddColumnsCommand (Spark 3.5,
+                #   sql/core .../command/tables.scala) extends the table's
+                #   data schema (catalog.alterTableDataSchema): partition
+                #   columns stay last, and the table's properties
+                #   ("parameters": partition projection among them) are
+                #   not touched. ASSUMPTION: Glue's metastore client keeps
+                #   the parameters it was handed back (none found saying
+                #   otherwise): "parameters" is left as it is.
+                nparts = len(t.get("partitions") or [])
+                at = len(t["columns"]) - nparts
+                t["columns"].insert(at, new)
             names.append(name.lower())
+            # Rows written before have no value: they read NULL (a Parquet
+            # file is read by column name, see Catalog.frame).
             for row in t["rows"]:
                 row.setdefault(name, None)
     elif re.match(r"(?is)^RENAME\s+COLUMN\s", rest):

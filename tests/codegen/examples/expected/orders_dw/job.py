@@ -285,7 +285,60 @@ rows_written = df.count()
 # each, separated by ';'.
 target = ARGS["target_table"]
 staging = ARGS["target_staging_table"]
+# Schema evolution: a declared column the live table lacks is added in
+# the preactions, one "ALTER TABLE ... ADD COLUMN" each (Redshift's ALTER
+# TABLE adds one column per statement and has no IF NOT EXISTS for it:
+# https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html), before
+# the staging table is made LIKE the target, so that it has the column
+# too. Preactions run before the load's BEGIN ... END block, each committed
+# on its own: the ALTER TABLE is never inside the load's transaction
+# (Redshift refuses ALTER TABLE of an external table in a transaction
+# block, and an ALTER TABLE locks the table until its transaction ends).
+# Rows loaded before read NULL in an added column. The live columns come
+# from information_schema.columns; Redshift folds names to lower case
+# (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html), so names
+# are compared in lower case. A rerun finds every column and adds none.
+# A merge key or the watermark column is never added: it would be NULL in
+# every row already loaded. Columns are never dropped, retyped or moved.
+# (name, Redshift column definition, a merge key or the watermark column)
+TARGET_EVOLVE = [
+    ("order_id", "\"order_id\" BIGINT", True),
+    ("customer_id", "\"customer_id\" BIGINT", False),
+    ("total", "\"total\" DECIMAL(12,2)", False),
+    ("order_ts", "\"order_ts\" TIMESTAMP", False),
+]
+live_columns = {
+    str(row[0]).lower()
+    for row in glue_context.create_dynamic_frame.from_options(
+        connection_type="redshift",
+        connection_options={
+            "useConnectionProperties": "true",
+            "connectionName": ARGS["target_connection"],
+            "sampleQuery": "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = lower(" + "'public'"
+            + ") AND table_name = lower(" + "'fact_orders'" + ")",
+            "redshiftTmpDir": ARGS["target_staging"],
+        },
+    ).toDF().collect()
+}
+add_columns = []
+if live_columns:
+    for name, ddl, key in TARGET_EVOLVE:
+        if name.lower() in live_columns:
+            continue
+        if key:
+            raise RuntimeError(
+                f"{PIPELINE}: table {target} has no column {name}: a merge "
+                f"key or watermark column added now would be NULL in every "
+                f"row already loaded; add it to the table first")
+        add_columns.append("ALTER TABLE " + target + " ADD COLUMN " + ddl)
+if add_columns:
+    log.info(f"{PIPELINE}: adding to table {target}: "
+             + "; ".join(add_columns))
 preactions = [
+]
+preactions += add_columns
+preactions += [
     "DROP TABLE IF EXISTS " + staging,
     "CREATE TABLE " + staging + " (LIKE " + target + ")",
 ]

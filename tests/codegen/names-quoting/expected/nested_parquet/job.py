@@ -204,6 +204,42 @@ spark.sql(
     + " LOCATION " + spark_string(ARGS["target_location"])
 )
 
+# Schema evolution: bring the live Hive table up to the declared data
+# columns. A declared column the table lacks is added with Spark's
+# "ALTER TABLE ... ADD COLUMNS", which Hive places after the existing data
+# columns and before the partition columns; Parquet files written before
+# have no such column and read NULL in it (Spark and Athena read Parquet
+# columns by name). Only the table's column list changes: its parameters
+# (partition projection among them) and location stay as they are.
+# Partition columns are never added, dropped or moved; a column type is
+# never changed (old files keep the type they were written with). A
+# rerun finds nothing missing and runs no statement. A column the pipeline
+# no longer declares stays in the table, NULL in new rows.
+# (name, Spark identifier, Spark type, is a partition column)
+TARGET_EVOLVE = [
+    ("order id", "`order id`", "bigint", False),
+    ("shipping", "`shipping`", "struct<`zip code`:string>", False),
+    ("day of", "`day of`", "date", True),
+]
+
+
+def evolve_table(table, declared):
+    live = [f.name.lower() for f in spark.table(table).schema.fields]
+    add = [ident + " " + ddl for name, ident, ddl, partition in declared
+           if not partition and name.lower() not in live]
+    names = {name.lower() for name, _, _, _ in declared}
+    for name in live:
+        if name not in names:
+            log.info(f"{PIPELINE}: column {name} of table {table} is not "
+                     f"declared: left in place, NULL in new rows")
+    if add:
+        log.info(f"{PIPELINE}: adding {', '.join(add)} to table {table}")
+        spark.sql("ALTER TABLE " + table
+                  + " ADD COLUMNS (" + ", ".join(add) + ")")
+
+
+evolve_table(ARGS["target_table"], TARGET_EVOLVE)
+
 # Source: JSON files on S3.
 source_frame = glue_context.create_dynamic_frame.from_options(
     connection_type="s3",
@@ -268,12 +304,29 @@ typed = read_df
 df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
 
 rows_written = df.count()
-# Hive tables are written by position: declared columns, partitions last.
-out = df.select(
-    F.col("`order id`"),
-    F.col("`shipping`"),
-    F.col("`day of`"),
-)
+# Hive tables are written by position (insertInto ignores column names),
+# so the columns are selected in the live table's order: its data
+# columns, then its partition columns, as spark.table() lists them. A
+# column the job added above is the last data column. A table column the
+# pipeline does not declare is written as NULL of its type.
+TARGET_DECLARED = {name.lower(): name for name in [
+    "order id",
+    "shipping",
+    "day of",
+]}
+target_fields = spark.table(ARGS["target_table"]).schema.fields
+target_missing = sorted(
+    set(TARGET_DECLARED) - {f.name.lower() for f in target_fields})
+if target_missing:
+    raise RuntimeError(
+        f"{PIPELINE}: table {ARGS['target_table']} has no column "
+        f"{', '.join(target_missing)}: its data would be lost")
+out = df.select(*[
+    F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
+    if f.name.lower() in TARGET_DECLARED
+    else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
+    for f in target_fields
+])
 # Append: new files are added; new partitions are registered.
 out.write.insertInto(ARGS["target_table"])
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
