@@ -390,6 +390,10 @@ df = glue.create_dynamic_frame.from_options(connection_type="s3",
     choice="cast:string").toDF().withColumn("f", F.input_file_name())
 assert one(df) == [[1, "s3://b/p/a.json"], [2, "s3://b/p/a.json"], [3, "s3://b/p/b.json"]]
 assert one(df_of([("x", "int")], [[1]]).select(F.input_file_name())) == [[""]]
+e = df_of([("x", "int")], [[1], [2]])
+pick = F.when(F.col("x") == 1, F.lit("a")).otherwise(F.raise_error(F.lit("no file")))
+fails(lambda: one(e.select(pick)), "[USER_RAISED_EXCEPTION] no file")
+assert one(e.filter(F.col("x") == 1).select(pick)) == [["a"]]
 assert one(df.select(F.sha2(F.col("f"), 256)).limit(1))[0][0] == \\
     "%s" % __import__("hashlib").sha256(b"s3://b/p/a.json").hexdigest()
 """),

@@ -1380,6 +1380,20 @@ def input_file_name():
     return Column(res, "input_file_name()")
 
 
+def raise_error(errMsg):
+    # DOC: raise_error(expr) "Throws a USER_RAISED_EXCEPTION with expr as the
+    #   message" (Spark 3.5 built-in functions), when a row evaluates it.
+    c = _to_col(errMsg) if isinstance(errMsg, str) else errMsg
+
+    def res(fr):
+        f = c._resolve(fr)[0]
+
+        def fn(r):
+            raise RuntimeError("[USER_RAISED_EXCEPTION] %s" % f(r))
+        return fn, "null", "raise_error(%s)" % c._sql
+    return Column(res, "raise_error(%s)" % c._sql)
+
+
 def sha2(c, numBits):
     # DOC: sha2(expr, bitLength) "Returns a checksum of SHA-2 family as a hex
     #   string of expr" (Spark 3.5 built-in functions); NULL gives NULL.
