@@ -15,7 +15,7 @@ case.json:
                                  pipeline's .pipe file and the project is
                                  rebuilt before this run)
              "add": {"s3": {...}, "sources": {...}, "tables": {...}},
-             "fail": "before-write" | "before-commit",        (optional)
+             "fail": "before-write" | "before-commit" | "s3-call-N",  (optional)
              "expect": {"outcome": "ok" | "fails",
                         "error": "substring of the error",     (optional)
                         "log": ["substring of a log line"],    (optional)

@@ -31,7 +31,8 @@ Environment:
   STANDIN_DATA   the state directory (required)
   STANDIN_FAIL   before-write | before-commit: raise RuntimeError at the first
                  write call / in job.commit() before anything is committed
-                 (a run that dies there; its retry is the next run).
+                 (a run that dies there; its retry is the next run);
+                 s3-call-N: at the Nth changing boto3 S3 call (_rows_files.py).
   STANDIN_OUT    path of a JSON report written at exit: outcome, rows read,
                  log lines.
 
@@ -52,10 +53,12 @@ Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
 catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
 (pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
 (higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
-MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
-bookmarks, getResolvedOptions, EvaluateDataQuality), _rows_redshift.py
-(Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq
-and pyspark packages beside them only re-export these.
+MERGE INTO, RECOVER PARTITIONS), _rows_files.py (Parquet objects on S3, the
+Parquet tables that read them, boto3's S3 client), _rows_glue.py
+(GlueContext readers, DynamicFrame, Job bookmarks, getResolvedOptions,
+EvaluateDataQuality), _rows_redshift.py
+(Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq,
+boto3 and pyspark packages beside them only re-export these.
 """
 import atexit
 import datetime
