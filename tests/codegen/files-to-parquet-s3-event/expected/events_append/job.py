@@ -285,7 +285,7 @@ out = df.select(
     # without a file name fails the run before anything is copied.
     F.when(F.col("_pipec_file") != "", F.sha2(F.col("_pipec_file"), 256))
     .otherwise(F.raise_error(F.lit("a row without its source file name")))
-    .alias("_pipec_src"),
+    .alias("pipec_src"),
 )
 # Append, once per source file. A run that wrote and then died before
 # job.commit() left its files unbookmarked, so its retry reads them again,
@@ -327,17 +327,17 @@ if not rows_written:
     log.info(f"{PIPELINE}: nothing to append")
 else:
     (out.write.mode("overwrite").option("compression", "snappy")
-     .partitionBy("_pipec_src", *PARTITIONS)
+     .partitionBy("pipec_src", *PARTITIONS)
      .parquet("s3://" + bucket + "/" + staging))
-    # Staged as <staging>/_pipec_src=<sha256>/<partition>/part-...parquet;
+    # Staged as <staging>/pipec_src=<sha256>/<partition>/part-...parquet;
     # names starting with _ or . are Spark's markers (_SUCCESS).
     staged = {}
     for key in s3_keys(staging):
         src, _, rest = key[len(staging):].partition("/")
         part, _, name = rest.rpartition("/")
-        if name.startswith(("_", ".")) or not src.startswith("_pipec_src="):
+        if name.startswith(("_", ".")) or not src.startswith("pipec_src="):
             continue
-        staged.setdefault(src[len("_pipec_src="):], []).append((part, key))
+        staged.setdefault(src[len("pipec_src="):], []).append((part, key))
     for src in sorted(staged):
         objects = sorted(staged[src])
         final = [root + (part + "/" if part else "")
