@@ -451,7 +451,12 @@ static void target_args(struct kvb *args, struct model_pipeline *p, struct arena
 			p->redshift_types[i] = redshift_type(a, &p->columns[i]);
 	} else {
 		kvb_put(args, a, "target_table", t->spark_ident);
-		if (t->create_if_missing && t->location && t->kind != MT_S3TABLES)
+		/* A Parquet append once per source file writes its objects
+		 * under the location itself. */
+		if (t->location && t->kind != MT_S3TABLES &&
+		    (t->create_if_missing ||
+		     (t->kind == MT_PARQUET && p->mode == MM_APPEND &&
+		      p->incremental.kind == MI_NEW_FILES)))
 			kvb_put(args, a, "target_location", t->location);
 	}
 }

@@ -371,21 +371,6 @@ void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_c
 			  "so each run reads everything");
 		return;
 	}
-	if (mp->mode == MM_APPEND && in->kind == MI_NEW_FILES && c->target_clause &&
-	    mp->target.kind == MT_PARQUET) {
-		/* Glue commits the bookmark after the write, not with it; an Iceberg
-		 * snapshot or a Redshift transaction records the batch, S3 has no
-		 * commit to record it in (docs/language.md, "Write modes and
-		 * incremental reads"). */
-		d = diag_warning(c->ds, c->src, incr_cl->span,
-				 "a parquet target cannot record which files it appended: a run "
-				 "retried after it wrote and before its bookmark was committed "
-				 "appends the same files again");
-		diag_note(d, c->src, mode_cl->span, "rows are appended here");
-		diag_help(d, "use an iceberg or s3tables target, which records each batch in "
-			  "the snapshot it commits and appends it once");
-		return;
-	}
 	if (mp->mode != MM_OVERWRITE || !mp->npartitions)
 		return;
 	if (in->kind == MI_NEW_FILES) {

@@ -346,9 +346,9 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 	 * same files again: an Iceberg append records its batch in the
 	 * snapshot summary, a Redshift load in a pipec_batches table in the
 	 * same transaction, and either is skipped when the newest batch
-	 * matches. */
+	 * matches; a Parquet append names its objects after the source file
+	 * of their rows, so a retry replaces what the failed run wrote. */
 	template_set_flag(t, "append_once", p->mode == MM_APPEND &&
-			  (lake || tg->kind == MT_REDSHIFT) &&
 			  p->incremental.kind == MI_NEW_FILES);
 	template_set_flag(t, "append", p->mode == MM_APPEND);
 	template_set_flag(t, "merge", p->mode == MM_MERGE);
@@ -438,6 +438,26 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 		put_py(c, k, "on_py", sb.buf);
 		strbuf_release(&sb);
 	}
+}
+
+/* Parquet append once per source file (templates/pyspark/write_parquet.py.tmpl):
+ * each row keeps the S3 object it was read from (_pipec_file), and the
+ * write needs the partition columns by name and the table's compression. */
+static void keyed_append(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	const struct model_target *tg = &p->target;
+	bool keyed = tg->kind == MT_PARQUET && p->mode == MM_APPEND &&
+		     p->incremental.kind == MI_NEW_FILES;
+	size_t i;
+
+	template_set_flag(t, "keyed_files", keyed);
+	template_set_list(t, "partition_names");
+	if (!keyed)
+		return;
+	for (i = 0; i < p->npartitions; i++)
+		put_py(c, template_add_item(t, "partition_names"), "name_py",
+		       p->partitions[i].column);
+	put_py(c, t, "compression_py", tg->compression ? tg->compression : "snappy");
 }
 
 static bool is_merge_key(const struct model_pipeline *p, const char *name)
@@ -717,6 +737,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 		put_py(&c, template_add_item(t, "args"), "name_py", p->job.script_args.items[i].key);
 
 	target(&c, p, t);
+	keyed_append(&c, p, t);
 	source(&c, p, t);
 	incremental(&c, p, t);
 	columns(&c, p, t);

@@ -20,7 +20,7 @@ case.json:
                                  and classifies exactly these schema edits:
                                  [class, edit, column or null], in order)
              "add": {"s3": {...}, "sources": {...}, "tables": {...}},
-             "fail": "before-write" | "before-commit",        (optional)
+             "fail": "before-write" | "before-commit" | "s3-call-N",  (optional)
              "expect": {"outcome": "ok" | "fails",
                         "error": "substring of the error",     (optional)
                         "log": ["substring of a log line"],    (optional)

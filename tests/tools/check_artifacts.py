@@ -751,6 +751,13 @@ def _target_writes(res, conf):
                 mode = "overwrite" if m == "overwrite" and \
                     conf.get("spark.sql.sources.partitionOverwriteMode", "").lower() == \
                     "dynamic" else "replace" if m == "overwrite" else "append"
+                path = opts.get("path") or e.get("path") or ""
+                if "_pipec/staging/" in path and \
+                        (e.get("partitionBy") or [None])[0] == "pipec_src":
+                    # The append once per source file: its staging prefix
+                    # is replaced, then each file's objects are copied into
+                    # the table by name (write_parquet.py.tmpl).
+                    mode = "append"
                 if fmt in ("parquet", "glueparquet") or api in (
                         "DataFrameWriter.parquet", "write_dynamic_frame.from_catalog"):
                     out.append(("parquet", mode, "%s %s" % (api, opts.get("path") or

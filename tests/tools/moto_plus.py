@@ -43,7 +43,9 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "standin")))
+# Last: only _standin_dqdl is wanted from there; its boto3 and pyspark
+# stand-ins must not shadow the real modules moto imports.
+sys.path.append(os.path.normpath(os.path.join(HERE, "..", "standin")))
 
 from moto.core.utils import camelcase_to_underscores, utcnow  # noqa: E402
 from moto.glue import models as gm  # noqa: E402

@@ -414,6 +414,76 @@ assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
 h = one(d.select(F.xxhash64("a")))
 assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
 """),
+    ("input_file_name: the S3 object of rows a DynamicFrame read, else empty", """
+s3({"s3://b/p/a.json": '{"x": 1}\\n{"x": 2}\\n', "s3://b/p/b.json": '{"x": 3}\\n'})
+df = glue.create_dynamic_frame.from_options(connection_type="s3",
+    connection_options={"paths": ["s3://b/p/"]}, format="json").resolveChoice(
+    choice="cast:string").toDF().withColumn("f", F.input_file_name())
+assert one(df) == [[1, "s3://b/p/a.json"], [2, "s3://b/p/a.json"], [3, "s3://b/p/b.json"]]
+assert one(df_of([("x", "int")], [[1]]).select(F.input_file_name())) == [[""]]
+e = df_of([("x", "int")], [[1], [2]])
+pick = F.when(F.col("x") == 1, F.lit("a")).otherwise(F.raise_error(F.lit("no file")))
+fails(lambda: one(e.select(pick)), "[USER_RAISED_EXCEPTION] no file")
+assert one(e.filter(F.col("x") == 1).select(pick)) == [["a"]]
+assert one(df.select(F.sha2(F.col("f"), 256)).limit(1))[0][0] == \\
+    "%s" % __import__("hashlib").sha256(b"s3://b/p/a.json").hexdigest()
+"""),
+    ("DataFrameWriter.parquet: Hive directories, escaped values, NULL default", """
+import _rows_files as RF
+s3({"s3://b/out/old.parquet": "x"})
+d = df_of([("a", "int"), ("p", "string"), ("q", "int")],
+          [[1, "x/y:z", 1], [2, None, 1], [3, "u", 1], [4, "u", 1], [5, "u", 1]])
+fails(lambda: d.write.parquet("s3://b/out/"), "PATH_ALREADY_EXISTS")
+d.write.mode("overwrite").partitionBy("p", "q").parquet("s3://b/out/")
+objs = json.load(open(os.path.join(os.environ["STANDIN_DATA"], "s3.json")))
+keys = sorted(objs)
+assert keys == ["s3://b/out/_SUCCESS",
+                "s3://b/out/p=__HIVE_DEFAULT_PARTITION__/q=1/part-00001-standin.c000.snappy.parquet",
+                "s3://b/out/p=u/q=1/part-00002-standin.c000.snappy.parquet",
+                "s3://b/out/p=u/q=1/part-00003-standin.c000.snappy.parquet",
+                "s3://b/out/p=x%2Fy%3Az/q=1/part-00000-standin.c000.snappy.parquet"], keys
+assert objs[keys[2]]["parquet"] == {"columns": [["a", "int"]], "rows": [[3], [4]]}
+assert RF.partition_dir("p=x%2Fy%3Az/q=1", ["p", "q"], [["p", "string"], ["q", "int"]]) == \\
+    {"p": "x/y:z", "q": 1}
+"""),
+    ("Parquet table: objects of registered partitions; RECOVER PARTITIONS", """
+s3({"s3://b/t/p=1/f1.parquet": {"parquet": {"columns": [["a", "int"]], "rows": [[1], [2]]}},
+    "s3://b/t/p=2/f2.parquet": {"parquet": {"columns": [["a", "int"]], "rows": [[3]]}},
+    "s3://b/t/_pipec/x.parquet": {"parquet": {"columns": [["a", "int"]], "rows": [[9]]}},
+    "s3://b/t/p=3/.hidden": "x"})
+spark.sql("CREATE TABLE lake.t (a int, p int) USING PARQUET PARTITIONED BY (p) "
+          "LOCATION 's3://b/t/'")
+assert one(spark.table("lake.t")) == []
+spark.sql("ALTER TABLE lake.t RECOVER PARTITIONS")
+assert sorted(one(spark.table("lake.t"))) == [[1, 1], [2, 1], [3, 2]]
+fails(lambda: df_of([("a", "int"), ("p", "int")], [[5, 1]]).write.insertInto("lake.t"),
+      "not modelled")
+"""),
+    ("boto3 S3: list in key order, NoSuchKey, copy, delete of a missing key", """
+import boto3
+s3({"s3://b/k/b": "2", "s3://b/k/a": "1", "s3://c/k/z": "3"})
+c = boto3.client("s3")
+pages = list(c.get_paginator("list_objects_v2").paginate(Bucket="b", Prefix="k/"))
+assert [o["Key"] for p in pages for o in p.get("Contents", [])] == ["k/a", "k/b"]
+assert [p.get("Contents") for p in c.get_paginator("list_objects_v2").paginate(
+    Bucket="b", Prefix="none/")] == [None]
+fails(lambda: c.get_object(Bucket="b", Key="nope"), "NoSuchKey")
+try:
+    c.get_object(Bucket="b", Key="nope")
+except c.exceptions.NoSuchKey:
+    pass
+c.put_object(Bucket="b", Key="m.json", Body=b"[1]")
+assert c.get_object(Bucket="b", Key="m.json")["Body"].read() == b"[1]"
+c.copy_object(Bucket="b", Key="k/c", CopySource={"Bucket": "b", "Key": "k/a"})
+assert c.get_object(Bucket="b", Key="k/c")["Body"].read() == b"1"
+c.delete_object(Bucket="b", Key="k/a")
+c.delete_object(Bucket="b", Key="k/a")
+fails(lambda: c.get_object(Bucket="b", Key="k/a"), "NoSuchKey")
+fails(lambda: c.list_objects(Bucket="b"), "list_objects")
+os.environ["STANDIN_FAIL"] = "s3-call-5"
+fails(lambda: c.delete_object(Bucket="b", Key="k/b"), "injected failure at S3 call 5")
+assert c.get_object(Bucket="b", Key="k/b")["Body"].read() == b"2"
+"""),
 ]
 
 

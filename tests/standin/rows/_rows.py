@@ -31,7 +31,8 @@ Environment:
   STANDIN_DATA   the state directory (required)
   STANDIN_FAIL   before-write | before-commit: raise RuntimeError at the first
                  write call / in job.commit() before anything is committed
-                 (a run that dies there; its retry is the next run).
+                 (a run that dies there; its retry is the next run);
+                 s3-call-N: at the Nth changing boto3 S3 call (_rows_files.py).
   STANDIN_OUT    path of a JSON report written at exit: outcome, rows read,
                  log lines.
 
@@ -52,10 +53,12 @@ Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
 catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
 (pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
 (higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
-MERGE INTO), _rows_glue.py (GlueContext readers, DynamicFrame, Job
-bookmarks, getResolvedOptions, EvaluateDataQuality), _rows_redshift.py
-(Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq
-and pyspark packages beside them only re-export these.
+MERGE INTO, RECOVER PARTITIONS), _rows_files.py (Parquet objects on S3, the
+Parquet tables that read them, boto3's S3 client), _rows_glue.py
+(GlueContext readers, DynamicFrame, Job bookmarks, getResolvedOptions,
+EvaluateDataQuality), _rows_redshift.py
+(Redshift targets: preactions, COPY, postactions; watermark queries); the awsglue, awsgluedq,
+boto3 and pyspark packages beside them only re-export these.
 """
 import atexit
 import datetime
@@ -533,7 +536,9 @@ class Frame:
     """Columns [(name, type)] + rows (lists in column order)."""
     def __init__(self, columns, rows):
         self.columns = list(columns)
-        self.rows = [list(r) for r in rows]
+        # A FileRow stays one (input_file_name).
+        self.rows = [file_row(r, r.input_file) if isinstance(r, FileRow) else list(r)
+                     for r in rows]
 
     def index(self, name):
         # spark.sql.caseSensitive=false (default): names resolve case-insensitively.
@@ -1364,6 +1369,60 @@ def xxhash64(*cols):
     return Column(res, "xxhash64(%s)" % ", ".join(c._sql for c in cs))
 
 
+class FileRow(list):
+    """A row read from a file: its values, and the file (input_file_name)."""
+    input_file = ""
+
+
+def file_row(values, name):
+    r = FileRow(values)
+    r.input_file = name
+    return r
+
+
+def input_file_name():
+    # DOC: input_file_name() "Creates a string column for the file name of
+    #   the current Spark task" (Spark 3.5 pyspark.sql.functions). Rows a
+    #   Glue S3 DynamicFrame read (toDF) carry their object's s3:// name;
+    #   anywhere else (a row not read from a file, or after any other
+    #   step) the value is "", InputFileBlockHolder's empty default.
+    def res(fr):
+        return (lambda r: getattr(r, "input_file", "")), "string", "input_file_name()"
+    return Column(res, "input_file_name()")
+
+
+def raise_error(errMsg):
+    # DOC: raise_error(expr) "Throws a USER_RAISED_EXCEPTION with expr as the
+    #   message" (Spark 3.5 built-in functions), when a row evaluates it.
+    c = _to_col(errMsg) if isinstance(errMsg, str) else errMsg
+
+    def res(fr):
+        f = c._resolve(fr)[0]
+
+        def fn(r):
+            raise RuntimeError("[USER_RAISED_EXCEPTION] %s" % f(r))
+        return fn, "null", "raise_error(%s)" % c._sql
+    return Column(res, "raise_error(%s)" % c._sql)
+
+
+def sha2(c, numBits):
+    # DOC: sha2(expr, bitLength) "Returns a checksum of SHA-2 family as a hex
+    #   string of expr" (Spark 3.5 built-in functions); NULL gives NULL.
+    import hashlib
+    if numBits not in (0, 256):
+        raise ValueError("standin rows: sha2 with %s bits not modelled" % numBits)
+    c = col(c) if isinstance(c, str) else c
+
+    def res(fr):
+        f = c._resolve(fr)[0]
+
+        def fn(r):
+            v = f(r)
+            return None if v is None else hashlib.sha256(to_string(v).encode()).hexdigest()
+        return fn, "string", "sha2(%s, %d)" % (c._sql, numBits)
+    return Column(res, "sha2(%s, %d)" % (c._sql, numBits))
+
+
 def trim(c):
     # DOC: trim(str) "Removes the leading and trailing space characters
     #   from str" (Spark 3.5 built-in functions): spaces only.
@@ -1492,7 +1551,15 @@ class Catalog:
         #   as Spark's Parquet reader does (a requested column missing from
         #   a file's schema is filled with NULL, Spark "Parquet Files",
         #   Schema Merging).
-        rows = [[from_json_value(r.get(n), ty) for n, ty in cols] for r in t.get("rows", [])]
+        stored = list(t.get("rows", []))
+        if t.get("format") == "parquet" and t.get("location"):
+            import _rows_files
+            objs = _rows_files.table_object_rows(t, _load("s3.json", {}))
+            if objs and api == "insertInto":
+                raise AnalysisException("standin rows: insertInto into a Parquet table that "
+                                        "holds objects written by name is not modelled")
+            stored += objs
+        rows = [[from_json_value(r.get(n), ty) for n, ty in cols] for r in stored]
         return Frame(cols, rows)
 
     @staticmethod
@@ -1746,7 +1813,61 @@ class DataFrameWriter:
         return self
 
     def partitionBy(self, *cols):
+        self._partition_by = list(cols)
         return self
+
+    def parquet(self, path, mode=None, partitionBy=None, compression=None):
+        # DOC: DataFrameWriter.parquet "Saves the content of the DataFrame
+        #   in Parquet format at the specified path"; partitionBy "Partitions
+        #   the output by the given columns on the file system ... laid out
+        #   on the file system similar to Hive's partitioning scheme": one
+        #   directory name=value per column, the partition columns left out
+        #   of the files; mode overwrite first deletes what is under the
+        #   path (https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.DataFrameWriter.partitionBy.html).
+        #   A _SUCCESS marker is written beside the files.
+        # ASSUMPTION: the number of files per directory depends on Spark's
+        #   tasks; here a file holds at most 2 rows, so a directory can hold
+        #   several files and their number varies with the rows.
+        import _rows_files as RF
+        if FAIL == "before-write" and not REPORT.get("failed_once"):
+            REPORT["failed_once"] = True
+            raise RuntimeError("standin rows: injected failure before the write to %s" % path)
+        mode = (mode or self._mode).lower()
+        parts = list(partitionBy or getattr(self, "_partition_by", []))
+        pfx = path.rstrip("/") + "/"
+        objects = _load("s3.json", {})
+        if any(k.startswith(pfx) for k in objects):
+            if mode in ("error", "errorifexists"):
+                raise AnalysisException("[PATH_ALREADY_EXISTS] Path %s already exists." % path)
+            if mode == "ignore":
+                return
+            if mode == "overwrite":
+                objects = {k: v for k, v in objects.items() if not k.startswith(pfx)}
+        fr = self._df._f
+        names = [n.lower() for n, _ in fr.columns]
+        for p in parts:
+            if p.lower() not in names:
+                raise AnalysisException("[UNRESOLVED_COLUMN] partition column %s is not in %s"
+                                        % (p, [n for n, _ in fr.columns]))
+        pidx = [names.index(p.lower()) for p in parts]
+        didx = [i for i in range(len(names)) if i not in pidx]
+        dirs = {}
+        for r in fr.rows:
+            d = "".join("%s=%s/" % (parts[k], RF.HIVE_DEFAULT if r[i] is None or
+                                     to_string(r[i]) == "" else
+                                     RF.escape_path_name(to_string(r[i])))
+                        for k, i in enumerate(pidx))
+            dirs.setdefault(d, []).append([to_json_value(r[i]) for i in didx])
+        dcols = [[fr.columns[i][0], type_text(fr.columns[i][1])] for i in didx]
+        n = sum(1 for k in objects if k.startswith(pfx))
+        for d, rows in dirs.items():
+            for j in range(0, len(rows), 2):
+                objects[pfx + d + "part-%05d-standin.c000.snappy.parquet" % n] = {
+                    "parquet": {"columns": dcols, "rows": rows[j:j + 2]}}
+                n += 1
+        objects[pfx + "_SUCCESS"] = ""
+        _save("s3.json", objects)
+        REPORT["writes"] += 1
 
     def insertInto(self, tableName, overwrite=None):
         # DOC: DataFrameWriter.insertInto, "Unlike saveAsTable, insertInto

@@ -140,6 +140,7 @@ class DynamicFrame:
         self.glue_ctx = glue_ctx
         self.name = name
         self._df = None
+        self._files = None             # per record, the S3 object it was read from
 
     @classmethod
     def fromDF(cls, dataframe, glue_ctx, name):
@@ -148,13 +149,15 @@ class DynamicFrame:
         return d
 
     @classmethod
-    def from_records(cls, records, glue_ctx=None, name=""):
+    def from_records(cls, records, glue_ctx=None, name="", files=None):
         fields = []
         for r in records:
             for k in r:
                 if k not in fields:
                     fields.append(k)
-        return cls(records, fields, glue_ctx, name)
+        d = cls(records, fields, glue_ctx, name)
+        d._files = files
+        return d
 
     def _types(self, f):
         return sorted({_glue_type(r.get(f)) for r in self._records} - {"null"})
@@ -167,6 +170,8 @@ class DynamicFrame:
             return self._df
         cols = [(f, _infer([r.get(f) for r in self._records])) for f in self._fields]
         rows = [[_conform(r.get(f), t) for f, t in cols] for r in self._records]
+        if self._files is not None:
+            rows = [R.file_row(row, name) for row, name in zip(rows, self._files)]
         return R.DataFrame(R.Frame([(f, _df_type(t)) for f, t in cols], rows), R.SESSION)
 
     def resolveChoice(self, specs=None, choice="", database=None, table_name=None,
@@ -215,7 +220,9 @@ class DynamicFrame:
                                                       for t in ts}
             else:
                 raise ValueError("resolveChoice: unknown action %s" % action)
-        return DynamicFrame(recs, fields, self.glue_ctx, self.name)
+        d = DynamicFrame(recs, fields, self.glue_ctx, self.name)
+        d._files = self._files
+        return d
 
     def schema(self):
         return self.toDF().schema
@@ -447,7 +454,7 @@ class _Reader:
         done = set()
         if ctx and job is not None and job.bookmarks_on:
             done = set(job.state.get(ctx, []))
-        recs, read = [], []
+        recs, read, files = [], [], []
         for prefix in opts.get("paths", []):
             pfx = prefix if prefix.endswith("/") else prefix + "/"
             for key, content in objects.items():
@@ -466,15 +473,17 @@ class _Reader:
                     continue
                 read.append(version)
                 if fmt == "csv":
-                    recs += _parse_csv(content, fo or {})
+                    got = _parse_csv(content, fo or {})
                 elif fmt in ("json", "jsonl"):
-                    recs += _parse_json(content)
+                    got = _parse_json(content)
                 else:
                     raise RuntimeError("standin rows: format %s not modelled" % fmt)
+                recs += got
+                files += [key] * len(got)
         if ctx and job is not None:
             job.pending.setdefault(ctx, []).extend(read)
         R.REPORT.setdefault("files_read", []).extend(read)
-        return DynamicFrame.from_records(recs, self._ctx)
+        return DynamicFrame.from_records(recs, self._ctx, files=files)
 
 
 def _df_frame(frame, ctx):

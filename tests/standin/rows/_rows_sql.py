@@ -8,6 +8,7 @@ MERGE INTO t [AS] a USING view [AS] b ON cond
 ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg and Hive tables)
 ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
 ALTER TABLE t RENAME COLUMN col TO col         (Iceberg tables)
+ALTER TABLE t RECOVER PARTITIONS               (Parquet tables, _rows_files.py)
 SELECT MAX(col) FROM t  (a watermark read)
 Anything else raises: a statement the model does not know must not pass.
 """
@@ -69,6 +70,9 @@ def run(session, text):
         return _create(session, s)
     if re.match(r"(?i)^MERGE\s+INTO", s):
         return _merge(session, s)
+    m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+RECOVER\s+PARTITIONS$" % _NAME, s)
+    if m:
+        return _recover(session, m.group(1))
     if re.match(r"(?i)^ALTER\s+TABLE", s):
         return _alter(session, s)
     m = re.match(r"(?is)^SELECT\s+MAX\((.+)\)(?:\s+AS\s+\w+)?\s+FROM\s+(%s)$" % _NAME, s)
@@ -114,6 +118,25 @@ def _create(session, s):
                [c for p in pnames for c in cols if c[0].lower() == p]
     cat.tables[cat.key(name)] = {"format": fmt, "columns": cols, "partitions": parts,
                                  "rows": []}
+    lm = re.search(r"(?i)\bLOCATION\s+'((?:[^'\\]|\\.)*)'", rest)
+    if lm:
+        cat.tables[cat.key(name)]["location"] = re.sub(r"\\(.)", r"\1", lm.group(1))
+    R._save("tables.json", cat.tables)
+    return R.DataFrame(R.Frame([], []), session)
+
+
+def _recover(session, name):
+    # DOC: Spark SQL ALTER TABLE ... RECOVER PARTITIONS "recovers all the
+    #   partitions in the directory of a table and updates the Hive
+    #   metastore" (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html#recover-partitions);
+    #   partitions already known stay, directories that are not
+    #   name=value of the partition columns, in order, are ignored.
+    import _rows_files
+    cat = session.catalog
+    t = cat.get(name)
+    if t is None:
+        cat.frame(name, "ALTER TABLE")
+    _rows_files.recover_partitions(t, R._load("s3.json", {}))
     R._save("tables.json", cat.tables)
     return R.DataFrame(R.Frame([], []), session)
 

@@ -103,7 +103,7 @@ _SPECS = {
     "get_json_object": ("col, path", None), "json_tuple": ("col, *fields", None),
     # misc
     "monotonically_increasing_id": ("", None), "input_file_name": ("", None),
-    "spark_partition_id": ("", None), "asc": ("col", None), "desc": ("col", None),
+    "spark_partition_id": ("", None), "raise_error": ("errMsg", None), "asc": ("col", None), "desc": ("col", None),
     "asc_nulls_first": ("col", None), "asc_nulls_last": ("col", None),
     "desc_nulls_first": ("col", None), "desc_nulls_last": ("col", None),
 }

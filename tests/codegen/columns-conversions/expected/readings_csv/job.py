@@ -373,12 +373,12 @@ if target_missing:
     raise RuntimeError(
         f"{PIPELINE}: table {ARGS['target_table']} has no column "
         f"{', '.join(target_missing)}: its data would be lost")
-out = df.select(*[
-    F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
-    if f.name.lower() in TARGET_DECLARED
-    else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
-    for f in target_fields
-])
+out = df.select(
+    *[F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
+      if f.name.lower() in TARGET_DECLARED
+      else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
+      for f in target_fields],
+)
 # Append: new files are added; new partitions are registered.
 out.write.insertInto(ARGS["target_table"])
 log.info(f"{PIPELINE}: wrote {rows_written} rows")

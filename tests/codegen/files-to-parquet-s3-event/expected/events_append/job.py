@@ -6,11 +6,13 @@
 # pipec:table {"merge_keys":[],"mode":"append","partition_spec":[],"target":"`lake`.`events_all`","target_kind":"parquet"}  # noqa: E501
 # pipec:column {"name":"event_id","required":true,"type":"string"}
 "Load pipeline events_append."
+import json
 import sys
 
 from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
+import boto3
 from pyspark.context import SparkContext
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -175,6 +177,7 @@ def convert_columns(frame):
                 raise RuntimeError(
                     f"{PIPELINE}: source field {field!r}: {e}") from None
         out += [value.alias(name), bad.alias(BAD[name])]
+    out.append(F.col("_pipec_file"))
     return frame.select(*out)
 
 
@@ -246,6 +249,10 @@ source_frame = glue_context.create_dynamic_frame.from_options(
 # .resolveChoice in the Glue PySpark reference); the columns step then
 # converts it to its declared type and counts what does not convert.
 source_df = source_frame.resolveChoice(choice="cast:string").toDF()
+# Each row keeps the S3 object it was read from, for the write: Spark's
+# input_file_name() ("the file name of the current Spark task"), taken
+# here, on the read itself, where it is known.
+source_df = source_df.withColumn("_pipec_file", F.input_file_name())
 
 # Columns: each declared column from its source field, found by name as
 # Spark does (case-insensitively), converted to the declared type.
@@ -304,7 +311,8 @@ if rows_without_required:
     log.warn(f"{PIPELINE}: dropped {rows_without_required} rows with a NULL "
              f"in a required column {REQUIRED}")
 typed = typed.filter(~missing_required)
-df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS])
+df = typed.select(*[F.col(spark_ident(name)) for name, _, _, _ in COLUMNS],
+                  F.col("_pipec_file"))
 
 rows_written = df.count()
 # Hive tables are written by position (insertInto ignores column names),
@@ -322,13 +330,95 @@ if target_missing:
     raise RuntimeError(
         f"{PIPELINE}: table {ARGS['target_table']} has no column "
         f"{', '.join(target_missing)}: its data would be lost")
-out = df.select(*[
-    F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
-    if f.name.lower() in TARGET_DECLARED
-    else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
-    for f in target_fields
-])
-# Append: new files are added; new partitions are registered.
-out.write.insertInto(ARGS["target_table"])
+# The source file's key: its name hashed (SHA-256, in hex); a row without a
+# file name fails the run before anything is copied.
+file_key = (
+    F.when(F.col("_pipec_file") != "", F.sha2(F.col("_pipec_file"), 256))
+    .otherwise(F.raise_error(F.lit("a row without its source file name")))
+    .alias("pipec_src"))
+out = df.select(
+    *[F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
+      if f.name.lower() in TARGET_DECLARED
+      else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
+      for f in target_fields],
+    file_key,
+)
+# Append, once per source file. A run that wrote and then died before
+# job.commit() left its files unbookmarked, so its retry reads them again,
+# and maybe files that arrived since: a fingerprint of the whole batch would
+# not match. So every object this job writes is named after the source file
+# of its rows, <location>/<partition>/pipec-<sha256 of the file>-<n>.parquet,
+# and a manifest per source file, <location>_pipec/files/<sha256>.json,
+# lists the objects written for it. Per source file: the objects an earlier
+# attempt listed are deleted, the new list is written, then the objects are
+# copied from a staging prefix to their names. Each step can be repeated
+# after a crash at any point: a retry finds the last manifest written, and
+# every object it names (or fewer), and replaces them. New partitions are
+# registered with ALTER TABLE ... RECOVER PARTITIONS (Spark SQL reference:
+# it "recovers all the partitions in the directory of a table and updates
+# the Hive metastore"), which also takes NULL values
+# (__HIVE_DEFAULT_PARTITION__) and every value's path escaping as Spark
+# wrote them. Staging and manifests live beside the location, not under it:
+# Athena "reads all data stored in the Amazon S3 folder" of a table
+# (Athena User Guide, "Specify a table location in Amazon S3").
+# Runs of this pipeline must not overlap (max concurrency 1): two runs
+# reading one file would both replace its objects, each with its own list.
+LOCATION = ARGS["target_location"].rstrip("/") + "/"
+bucket, _, root = LOCATION[len("s3://"):].partition("/")
+work = root.rstrip("/") + "_pipec/"
+run_id = "".join(ch for ch in ARGS.get("JOB_RUN_ID") or "" if ch.isalnum())
+staging = work + "staging/" + (run_id or "run") + "/"
+PARTITIONS = []
+s3 = boto3.client("s3")
+
+
+def s3_keys(prefix):
+    """Every key under prefix, in key order."""
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket,
+                                                         Prefix=prefix)
+    return [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+
+
+if not rows_written:
+    log.info(f"{PIPELINE}: nothing to append")
+else:
+    (out.write.mode("overwrite").option("compression", "snappy")
+     .partitionBy("pipec_src", *PARTITIONS)
+     .parquet("s3://" + bucket + "/" + staging))
+    # Staged as <staging>/pipec_src=<sha256>/<partition>/part-...parquet;
+    # names starting with _ or . are Spark's markers (_SUCCESS).
+    staged = {}
+    for key in s3_keys(staging):
+        src, _, rest = key[len(staging):].partition("/")
+        part, _, name = rest.rpartition("/")
+        if name.startswith(("_", ".")) or not src.startswith("pipec_src="):
+            continue
+        staged.setdefault(src[len("pipec_src="):], []).append((part, key))
+    for src in sorted(staged):
+        objects = sorted(staged[src])
+        final = [root + (part + "/" if part else "")
+                 + f"pipec-{src}-{n:05d}.parquet"
+                 for n, (part, _) in enumerate(objects)]
+        manifest = work + "files/" + src + ".json"
+        try:
+            earlier = json.loads(
+                s3.get_object(Bucket=bucket, Key=manifest)["Body"].read())
+            log.warn(f"{PIPELINE}: replacing the {len(earlier)} objects an "
+                     f"earlier attempt wrote for source file {src}")
+        except s3.exceptions.NoSuchKey:
+            earlier = []
+        for key in earlier:
+            if key not in final:
+                s3.delete_object(Bucket=bucket, Key=key)
+        s3.put_object(Bucket=bucket, Key=manifest,
+                      Body=json.dumps(final).encode())
+        for (_, key), dest in zip(objects, final):
+            s3.copy_object(Bucket=bucket, Key=dest,
+                           CopySource={"Bucket": bucket, "Key": key})
+    if PARTITIONS:
+        spark.sql("ALTER TABLE " + ARGS["target_table"]
+                  + " RECOVER PARTITIONS")
+    for key in s3_keys(staging):
+        s3.delete_object(Bucket=bucket, Key=key)
 log.info(f"{PIPELINE}: wrote {rows_written} rows")
 job.commit()

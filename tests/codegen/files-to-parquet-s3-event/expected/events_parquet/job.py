@@ -335,12 +335,12 @@ if target_missing:
     raise RuntimeError(
         f"{PIPELINE}: table {ARGS['target_table']} has no column "
         f"{', '.join(target_missing)}: its data would be lost")
-out = df.select(*[
-    F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
-    if f.name.lower() in TARGET_DECLARED
-    else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
-    for f in target_fields
-])
+out = df.select(
+    *[F.col(spark_ident(TARGET_DECLARED[f.name.lower()]))
+      if f.name.lower() in TARGET_DECLARED
+      else F.lit(None).cast(f.dataType.simpleString()).alias(f.name)
+      for f in target_fields],
+)
 # Overwrite: the partitions present in this run's rows are replaced
 # (insertInto ignores writer options: job.json sets the session's
 # spark.sql.sources.partitionOverwriteMode=dynamic).
