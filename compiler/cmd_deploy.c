@@ -12,6 +12,7 @@
 #include "aws.h"
 #include "deploy.h"
 #include "plan.h"
+#include "plan_evolve.h"
 #include "plan_source.h"
 #include "plan_verify.h"
 #include "project.h"
@@ -230,14 +231,14 @@ static bool plan_applicable(const struct plan *p, bool allow_breaking)
 	for (i = 0; i < p->count; i++)
 		for (j = 0; j < json_array_size(p->changes[i].schema_edits); j++) {
 			const json_t *e = json_array_get(p->changes[i].schema_edits, j);
-			const char *col = json_string_value(json_object_get(e, "column"));
+			struct strbuf sb = STRBUF_INIT;
 
 			if (strcmp(json_string_value(json_object_get(e, "class")), "breaking"))
 				continue;
-			fprintf(stderr, "pipec: error: pipeline '%s': breaking schema edit %s%s%s: %s\n",
-				p->changes[i].pipeline, json_string_value(json_object_get(e, "edit")),
-				col ? " of column " : "", col ? col : "",
-				json_string_value(json_object_get(e, "consequence")));
+			plan_evolve_describe(e, &sb);
+			fprintf(stderr, "pipec: error: pipeline '%s': breaking schema edit %s\n",
+				p->changes[i].pipeline, sb.buf);
+			strbuf_release(&sb);
 		}
 	fprintf(stderr, "help: review these edits with pipec plan, then run pipec deploy "
 			"--allow-breaking to apply them\n");

@@ -830,22 +830,40 @@ static char *replace_reason(enum plan_kind kind, const json_t *old_body, const j
 
 /* What the edit of a job's script does to its table: c->schema_edits; a
  * refused edit is a plan error. */
+/* True when script hashes to the SHA-256 its location names
+ * (".../<sha256>.py", the content-addressed key it was uploaded under). */
+static bool script_matches_key(const char *script, const char *location)
+{
+	const char *base = location ? strrchr(location, '/') : NULL;
+	char hex[65];
+
+	if (!base || strlen(base + 1) != 64 + 3 || strcmp(base + 1 + 64, ".py"))
+		return false;
+	plan_sha256_hex(script, strlen(script), hex);
+	return !strncmp(base + 1, hex, 64);
+}
+
+/* What the edit of a job's script does to its table: c->schema_edits; a
+ * refused edit is a plan error.  The deployed script's schema lines are
+ * trusted only when it hashes to its key. */
 static void classify_schema(struct plan *p, struct plan_change *c, const char *old_script,
-			    const char *new_script)
+			    const char *old_location, const char *new_script)
 {
 	json_t *o = plan_evolve_read(old_script), *n = plan_evolve_read(new_script), *e;
 	size_t i;
 
-	if (o && n) {
+	if (o && n && !script_matches_key(old_script, old_location)) {
+		c->schema_edits = plan_evolve_unverified();
+	} else if (o && n) {
 		c->schema_edits = plan_evolve_classify(o, n);
 		json_array_foreach(c->schema_edits, i, e)
-			if (!strcmp(json_string_value(json_object_get(e, "class")), "refused"))
-				add_error(p, "pipeline '%s': %s%s%s: %s", c->pipeline,
-					  json_string_value(json_object_get(e, "edit")),
-					  json_object_get(e, "column") ? " of column " : "",
-					  json_object_get(e, "column") ?
-					  json_string_value(json_object_get(e, "column")) : "",
-					  json_string_value(json_object_get(e, "consequence")));
+			if (!strcmp(json_string_value(json_object_get(e, "class")), "refused")) {
+				struct strbuf sb = STRBUF_INIT;
+
+				plan_evolve_describe(e, &sb);
+				add_error(p, "pipeline '%s': %s", c->pipeline, sb.buf);
+				strbuf_release(&sb);
+			}
 		if (!json_array_size(c->schema_edits)) {
 			json_decref(c->schema_edits);
 			c->schema_edits = NULL;
@@ -976,7 +994,7 @@ static void diff_resource(struct plan *p, const struct plan_resource *want,
 							: "the script object is missing from S3: deploy uploads "
 							  "it again");
 		if (old_script && want->script)
-			classify_schema(p, c, old_script, want->script);
+			classify_schema(p, c, old_script, ol, want->script);
 		free(old_script);
 		strbuf_release(&d);
 		strbuf_release(&la);

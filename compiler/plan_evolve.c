@@ -325,6 +325,23 @@ json_t *plan_evolve_classify(const json_t *old, const json_t *new)
 	return edits;
 }
 
+json_t *plan_evolve_unverified(void)
+{
+	json_t *edits = json_array();
+
+	add_edit(edits, "unverified", NULL, NULL, NULL, "breaking",
+		 "the deployed script does not hash to its content-addressed key (it was replaced outside pipec), so its schema lines are not trusted and the edits to the table cannot be classified; pipec plan --refresh shows it and deploy --refresh restores it");
+	return edits;
+}
+
+void plan_evolve_describe(const json_t *e, struct strbuf *out)
+{
+	const char *col = str(e, "column");
+
+	strbuf_addf(out, "%s%s%s: %s", str(e, "edit"), col ? " of column " : "", col ? col : "",
+		    str(e, "consequence"));
+}
+
 size_t plan_evolve_count(const json_t *edits, const char *cls)
 {
 	size_t i, n = 0;

@@ -18,6 +18,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /* The declaration in a job.py: {"table": {...}, "columns": [...]}, or NULL
  * when the script has no schema lines (written by an older pipec).  The
  * caller owns the result. */
@@ -27,6 +29,14 @@ json_t *plan_evolve_read(const char *script);
  * (the caller's) of {"edit", "column"?, "from"?, "to"?, "class",
  * "consequence"}. */
 json_t *plan_evolve_classify(const json_t *old, const json_t *new);
+
+/* An unverified deployed script: the one edit that stands for all of them
+ * (breaking: deploy needs --allow-breaking), as a plan_evolve_classify
+ * array. */
+json_t *plan_evolve_unverified(void);
+
+/* "EDIT[ of column C]: CONSEQUENCE", for errors naming one edit. */
+void plan_evolve_describe(const json_t *edit, struct strbuf *out);
 
 /* How many edits of the array are of class cls ("breaking", "refused"). */
 size_t plan_evolve_count(const json_t *edits, const char *cls);

@@ -9,7 +9,8 @@
 #   - against moto with auth enforced, `deploy` of breaking edits is refused
 #     before any write without --allow-breaking, applied with it, and the
 #     next plan is clean; a saved plan with breaking edits is refused the
-#     same way.  Servers on 127.0.0.1, stopped by pid.
+#     same way; a deployed script replaced by hand is not trusted (its
+#     edit counts as breaking).  Servers on 127.0.0.1, stopped by pid.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SUITE_NAME=schema-edits
@@ -139,3 +140,26 @@ run plan3 plan
 if [ $rc -eq 0 ] && ! grep -q "schema (" "$T/plan3.out"
 then ok "schema-edits: then the plan is clean"
 else nok "schema-edits: then the plan is clean" "$T/plan3.out" "$T/plan3.err"; fi
+
+# A deployed script replaced outside pipec is not trusted: its schema lines
+# could hide an edit, so the edit counts as breaking (unverified).
+python3 - >"$T/tamper.err" 2>&1 <<'PY'
+import boto3
+loc = boto3.client("glue").get_job(JobName="dev_events")["Job"]["Command"]["ScriptLocation"]
+bucket, key = loc[len("s3://"):].split("/", 1)
+s3 = boto3.client("s3")
+body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+s3.put_object(Bucket=bucket, Key=key, Body=body + b"\n# edited by hand\n")
+PY
+[ -s "$T/tamper.err" ] && nok "schema-edits: replace the deployed script by hand" "$T/tamper.err"
+edit events '    country   string
+' '    country   string
+    channel   string
+'
+calls_reset
+run deploy4 deploy
+w=$(writes)
+if [ $rc -eq 1 ] && [ "$w" = 0 ] &&
+   grep -q "^pipec: error: pipeline 'events': breaking schema edit unverified: the deployed script does not hash to its content-addressed key" "$T/deploy4.err"
+then ok "schema-edits: a deployed script replaced by hand is not trusted: deploy refused before any write"
+else echo "# rc=$rc writes=$w"; nok "schema-edits: a deployed script replaced by hand is not trusted: deploy refused before any write" "$T/deploy4.out" "$T/deploy4.err"; fi
