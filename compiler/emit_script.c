@@ -260,6 +260,35 @@ static bool must_exist(const struct model_pipeline *p, const char *name)
 	       !strcasecmp(p->incremental.column, name);
 }
 
+/* The declared partition spec as the job compares it with the live one
+ * (evolve_iceberg): transform, parameter, column, and the column quoted for
+ * the ALTER TABLE ... PARTITION FIELD statements.  Mode overwrite never
+ * evolves the spec; its job requires the declared one (evolve_iceberg,
+ * require_spec). */
+static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	static const char *const names[] = {
+		[MP_IDENTITY] = "identity", [MP_YEARS] = "years", [MP_MONTHS] = "months",
+		[MP_DAYS] = "days", [MP_HOURS] = "hours", [MP_BUCKET] = "bucket",
+		[MP_TRUNCATE] = "truncate",
+	};
+	size_t i;
+
+	template_set_flag(t, "evolve_spec", p->mode != MM_OVERWRITE);
+	template_set_list(t, "spec_fields");
+	for (i = 0; i < p->npartitions; i++) {
+		const struct model_partition *pt = &p->partitions[i];
+		struct template_ctx *it = template_add_item(t, "spec_fields");
+		bool param = pt->transform == MP_BUCKET || pt->transform == MP_TRUNCATE;
+
+		template_set_str(it, "transform_py", py(c, names[pt->transform]));
+		template_set_str(it, "param_py",
+				 param ? arena_printf(c->a, "%d", pt->param) : "None");
+		template_set_str(it, "column_py", py(c, pt->column));
+		template_set_str(it, "ident_py", py(c, sid(c, pt->column)));
+	}
+}
+
 /* Schema evolution at job start: the declared columns the job adds to
  * the live table when it lacks them. Iceberg tables also widen types
  * (evolve_iceberg); a Hive (parquet) table gains data columns only, never
@@ -297,6 +326,7 @@ static void evolve(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
 		template_set_flag(t, "renames", true);
 	}
+	spec_fields(c, p, t);
 	template_set_list(t, "evolve_redshift");
 	for (i = 0; kind == MT_REDSHIFT && i < p->ncolumns; i++) {
 		struct template_ctx *it = template_add_item(t, "evolve_redshift");

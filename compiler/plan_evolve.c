@@ -4,11 +4,13 @@
 #include "plan_evolve.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "coltype.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 /* What each target kind's job does with an edit of its table. */
 struct kind_rules {
@@ -263,6 +265,97 @@ static const char *mode_consequence(const char *mode)
 	return "rows are written differently from now on";
 }
 
+/* The source column of a partition field as the schema lines state it:
+ * "ts", "days(ts)", "bucket(16, id)", "truncate(4, name)". */
+static void spec_column(const char *field, struct strbuf *out)
+{
+	static const char *const transforms[] = {
+		"years(", "months(", "days(", "hours(", "bucket(", "truncate(",
+	};
+	size_t i, n = strlen(field);
+	const char *in;
+
+	strbuf_reset(out);
+	for (i = 0; i < sizeof(transforms) / sizeof(transforms[0]); i++)
+		if (!strncmp(field, transforms[i], strlen(transforms[i])) && n &&
+		    field[n - 1] == ')')
+			break;
+	if (i == sizeof(transforms) / sizeof(transforms[0])) {
+		strbuf_addstr(out, field);
+		return;
+	}
+	in = field + strlen(transforms[i]);
+	if (i >= 4 && strstr(in, ", "))
+		in = strstr(in, ", ") + 2;
+	strbuf_add(out, in, (size_t)(field + n - 1 - in));
+}
+
+static bool in_list(const json_t *arr, const char *s)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_string_value(v) && !strcasecmp(json_string_value(v), s))
+			return true;
+	return false;
+}
+
+/* Iceberg partition evolution, one edit per field: a field the new spec
+ * lacks on a column that gains another field is replaced, other old
+ * fields dropped, other new ones added (templates/pyspark/
+ * evolve_iceberg.py.tmpl pairs them the same way). */
+static void spec_edits(json_t *edits, const json_t *old, const json_t *new)
+{
+	struct strbuf col = STRBUF_INIT, other = STRBUF_INIT, sb = STRBUF_INIT;
+	bool *paired = xcalloc(json_array_size(new) + 1, sizeof(*paired));
+	size_t i, j;
+	const json_t *o, *n = NULL;
+
+	json_array_foreach(old, i, o) {
+		const char *of = json_string_value(o);
+
+		if (!of || in_list(new, of))
+			continue;
+		spec_column(of, &col);
+		json_array_foreach(new, j, n) {
+			const char *nf = json_string_value(n);
+
+			if (!nf || paired[j] || in_list(old, nf))
+				continue;
+			spec_column(nf, &other);
+			if (!strcasecmp(col.buf, other.buf))
+				break;
+		}
+		strbuf_reset(&sb);
+		if (j < json_array_size(new)) {
+			paired[j] = true;
+			strbuf_addf(&sb, "the job replaces partition field %s with %s at its next run (ALTER TABLE REPLACE PARTITION FIELD); files written before keep the old layout and every row keeps its values",
+				    of, json_string_value(n));
+			add_edit(edits, "replace-partition-field", NULL, of, json_string_value(n),
+				 "safe", sb.buf);
+		} else {
+			strbuf_addf(&sb, "the job drops partition field %s at its next run (ALTER TABLE DROP PARTITION FIELD); files written before keep the old layout and every row keeps its values",
+				    of);
+			add_edit(edits, "drop-partition-field", NULL, of, NULL, "safe", sb.buf);
+		}
+	}
+	json_array_foreach(new, j, n) {
+		const char *nf = json_string_value(n);
+
+		if (!nf || paired[j] || in_list(old, nf))
+			continue;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "the job adds partition field %s at its next run (ALTER TABLE ADD PARTITION FIELD); files written before keep the old layout and every row keeps its values",
+			    nf);
+		add_edit(edits, "add-partition-field", NULL, NULL, nf, "safe", sb.buf);
+	}
+	free(paired);
+	strbuf_release(&col);
+	strbuf_release(&other);
+	strbuf_release(&sb);
+}
+
 static void table_edits(json_t *edits, const struct kind_rules *r, const json_t *ot,
 			const json_t *nt)
 {
@@ -288,10 +381,13 @@ static void table_edits(json_t *edits, const struct kind_rules *r, const json_t 
 			strbuf_addf(&sb, "a Hive table's partition keys do not change: the job would write values into the wrong columns; write to a new table, or keep partition by %s",
 				    a.len ? a.buf : "nothing");
 			add_edit(edits, "change-partitioning", NULL, a.buf, b.buf, "refused", sb.buf);
+		} else if (same_str(str(nt, "mode"), "overwrite")) {
+			strbuf_addf(&sb, "mode overwrite does not evolve a partition spec (Iceberg's dynamic overwrite replaces only the files written under the current spec: rows written under the old one would survive a rerun), so the job fails until it declares partition by %s; write to a new table",
+				    a.len ? a.buf : "nothing");
+			add_edit(edits, "change-partitioning", NULL, a.buf, b.buf, "refused", sb.buf);
 		} else {
-			strbuf_addf(&sb, "the table keeps its partition spec [%s]: pipec does not evolve partition specs, so the job goes on writing with the table's spec, and the catalog check reports the difference",
-				    a.buf);
-			add_edit(edits, "change-partitioning", NULL, a.buf, b.buf, "breaking", sb.buf);
+			spec_edits(edits, json_object_get(ot, "partition_spec"),
+				   json_object_get(nt, "partition_spec"));
 		}
 	}
 	strbuf_release(&a);

@@ -208,6 +208,8 @@ class _State:
         self.created = {}         # table(lower) -> {"columns": [...], "rows": 0}
         self.declared = {}        # table(lower) -> columns of a no-op CREATE IF NOT EXISTS
         self.altered = {}         # table(lower) -> its columns after a RENAME COLUMN
+        self.specs = {}           # table(lower) -> partition fields (CREATE, or ALTER
+                                  # ... PARTITION FIELD), as Spark prints them
         self.dropped = set()
         self.job_initialized = False
 

@@ -27,6 +27,8 @@ case.json:
                         "rows": [{...}, ...],                  (optional)
                         "columns": [["id", "bigint"], ...],    (optional: the
                                        target table's schema afterwards)
+                        "partitions": ["days(ts)", ...],  (optional: the
+                                       target table's partition spec afterwards)
                         "alters": N,   (optional: ALTER TABLE statements the
                                         table has seen, all runs so far)
                         "parameters": {...},  (optional: the target table's
@@ -92,6 +94,10 @@ def check_run(i, run, res, state):
         errs.append("run %d (%s): target columns %s, expected %s" % (
             i + 1, run.get("name", ""), json.dumps(res.get("columns")),
             json.dumps(exp["columns"])))
+    if "partitions" in exp and res.get("partitions") != exp["partitions"]:
+        errs.append("run %d (%s): target partition spec %s, expected %s" % (
+            i + 1, run.get("name", ""), json.dumps(res.get("partitions")),
+            json.dumps(exp["partitions"])))
     if "parameters" in exp and res.get("parameters") != exp["parameters"]:
         errs.append("run %d (%s): target parameters %s, expected %s" % (
             i + 1, run.get("name", ""), json.dumps(res.get("parameters")),

@@ -122,6 +122,7 @@ def run(build_dir, pipeline, state, add=None, fail=None, run_id="jr_1", timeout=
             "target": table_key(target) if target else None,
             "rows": sort_rows(t["rows"]) if t else None,
             "columns": t["columns"] if t else None, "alters": t.get("alters", []) if t else [],
+            "partitions": t.get("partitions") if t else None,
             "parameters": t.get("parameters") if t else None,
             "texts": rep.get("texts", []),
             "files_read": rep.get("files_read", []), "log": rep.get("log", []),

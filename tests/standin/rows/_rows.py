@@ -1777,6 +1777,15 @@ class DataFrameWriterV2:
         cat, fr = self._target()
         rows = _align_by_name(self._df, fr.columns, self._table)
         spec = cat.get(self._table).get("partitions") or []
+        if cat.get(self._table).get("spec_history"):
+            # DOC: Iceberg's ReplacePartitions (BaseReplacePartitions)
+            #   replaces the files of the partitions the new files touch
+            #   under the CURRENT spec; files written under an earlier spec
+            #   are other partitions and stay. The stand-in keeps no spec
+            #   per row, so such a write is a strict violation.
+            raise AnalysisException(
+                "standin rows: overwritePartitions() on %s, whose partition spec evolved: "
+                "rows written under the earlier spec would not be replaced" % self._table)
         if not spec:
             cat.commit(self._table, Frame(fr.columns, rows))
             return

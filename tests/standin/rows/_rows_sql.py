@@ -9,6 +9,9 @@ ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg and Hive tables)
 ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
 ALTER TABLE t RENAME COLUMN col TO col         (Iceberg tables)
 ALTER TABLE t RECOVER PARTITIONS               (Parquet tables, _rows_files.py)
+ALTER TABLE t ADD|DROP PARTITION FIELD f       (Iceberg tables)
+ALTER TABLE t REPLACE PARTITION FIELD f WITH g (Iceberg tables)
+DESCRIBE [TABLE] t
 SELECT MAX(col) FROM t  (a watermark read)
 Anything else raises: a statement the model does not know must not pass.
 """
@@ -73,8 +76,15 @@ def run(session, text):
     m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+RECOVER\s+PARTITIONS$" % _NAME, s)
     if m:
         return _recover(session, m.group(1))
+    m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+(ADD|DROP|REPLACE)\s+PARTITION\s+FIELD\s+(.+)$"
+                 % _NAME, s)
+    if m:
+        return _alter_spec(session, m.group(1), m.group(2).upper(), m.group(3).strip())
     if re.match(r"(?i)^ALTER\s+TABLE", s):
         return _alter(session, s)
+    m = re.match(r"(?is)^DESC(?:RIBE)?\s+(?:TABLE\s+)?(%s)$" % _NAME, s)
+    if m:
+        return _describe(session, m.group(1))
     m = re.match(r"(?is)^SELECT\s+MAX\((.+)\)(?:\s+AS\s+\w+)?\s+FROM\s+(%s)$" % _NAME, s)
     if m:
         df = session.table(m.group(2))
@@ -137,6 +147,125 @@ def _recover(session, name):
     if t is None:
         cat.frame(name, "ALTER TABLE")
     _rows_files.recover_partitions(t, R._load("s3.json", {}))
+    R._save("tables.json", cat.tables)
+    return R.DataFrame(R.Frame([], []), session)
+
+
+_SINGULAR = {"year": "years", "month": "months", "day": "days", "date": "days",
+             "hour": "hours", "date_hour": "hours"}
+
+
+def _field_key(text):
+    """A partition field as Iceberg identifies it: its transform (singular
+    names folded to plural ones), parameter and source column."""
+    t = re.sub(r"\s+", "", text)
+    fm = re.match(r"^(\w+)\((.*)\)$", t)
+    if not fm:
+        return t.strip("`").lower()
+    fn = _SINGULAR.get(fm.group(1).lower(), fm.group(1).lower())
+    args = [a.strip("`").lower() for a in _split_top(fm.group(2))]
+    if fn == "truncate" and len(args) == 2 and args[1].isdigit():
+        args.reverse()
+    return "%s(%s)" % (fn, ",".join(args))
+
+
+def _quote_if_needed(name):
+    """DOC: Spark's QuotingUtils.quoteIfNeeded: a name part of letters,
+      digits and '_' (not all digits) is printed bare, any other in
+      back-quotes with '`' doubled."""
+    name = name.strip()
+    if len(name) > 1 and name[0] == name[-1] == "`":
+        name = name[1:-1].replace("``", "`")
+    if re.match(r"^[A-Za-z0-9_]+$", name) and not name.isdigit():
+        return name
+    return "`%s`" % name.replace("`", "``")
+
+
+def _describe_field(p):
+    """Transform.describe() of a partition field: "days(ts)", "bucket(16, id)"."""
+    fm = re.match(r"(?s)^\s*(\w+)\s*\((.*)\)\s*$", p)
+    if not fm:
+        return _quote_if_needed(p)
+    args = [a if a.strip().isdigit() else _quote_if_needed(a) for a in _split_top(fm.group(2))]
+    return "%s(%s)" % (fm.group(1), ", ".join(a.strip() for a in args))
+
+
+def _describe(session, name):
+    """DOC: Spark 3.5 DescribeTableExec (sql/core
+      .../datasources/v2/DescribeTableExec.scala, addSchema then
+      addPartitioning): a row (col_name, data_type, comment) per column;
+      then, when every partition field is an identity field, "# Partition
+      Information", "# col_name | data_type | comment" and a row per
+      partition column, else an empty row, "# Partitioning" and
+      "Part N | <Transform.describe()>" rows ("days(ts)", "bucket(16, id)";
+      Iceberg's Spark3Util.toTransforms leaves out the void fields a v1
+      table keeps for dropped ones). An unpartitioned table has neither."""
+    t = session.catalog.get(name)
+    if t is None:
+        session.catalog.frame(name, "DESCRIBE TABLE")
+    cols = [["col_name", "string"], ["data_type", "string"], ["comment", "string"]]
+    rows = [[c, ty, None] for c, ty in t["columns"]]
+    spec = t.get("partitions") or []
+    types = {c.lower(): ty for c, ty in t["columns"]}
+    if spec and all(not re.match(r"^\w+\s*\(", p) for p in spec):
+        rows += [["# Partition Information", "", ""], ["# col_name", "data_type", "comment"]]
+        rows += [[_quote_if_needed(p), types.get(p.strip().strip("`").lower()), None]
+                 for p in spec]
+    elif spec:
+        rows += [["", "", ""], ["# Partitioning", "", ""]]
+        rows += [["Part %d" % i, _describe_field(p), ""] for i, p in enumerate(spec)]
+    return R.DataFrame(R.Frame(cols, rows), session)
+
+
+def _alter_spec(session, name, verb, tail):
+    """DOC: Iceberg Spark DDL, "ALTER TABLE ... ADD PARTITION FIELD", "DROP
+      PARTITION FIELD", "REPLACE PARTITION FIELD ... WITH ..."
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-partition-field):
+      each is one metadata commit; "Partition evolution is a metadata
+      operation and does not eagerly rewrite files": rows already written
+      keep their values (and their files the old spec). Iceberg's
+      BaseUpdatePartitionSpec refuses a field the spec already has
+      ("Cannot add duplicate partition field") and a removal of a field it
+      lacks ("Cannot find partition field to remove"). Only Iceberg tables
+      have partition fields: Spark refuses the statement elsewhere."""
+    cat = session.catalog
+    t = cat.get(name)
+    if t is None:
+        cat.frame(name, "ALTER TABLE")
+    if t.get("format") != "iceberg":
+        raise R.AnalysisException(
+            "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... %s PARTITION FIELD is not "
+            "supported for the non-Iceberg table %s" % (verb, name))
+    spec = list(t.get("partitions") or [])
+    keys = [_field_key(p) for p in spec]
+    old, new = None, None
+    if verb == "REPLACE":
+        wm = re.search(r"(?i)\s+WITH\s+", tail)
+        if not wm:
+            raise R.AnalysisException("[PARSE_SYNTAX_ERROR] REPLACE PARTITION FIELD: %s" % tail)
+        old, new = tail[:wm.start()].strip(), tail[wm.end():].strip()
+    elif verb == "DROP":
+        old = tail
+    else:
+        new = tail
+    if old is not None and _field_key(old) not in keys:
+        raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot find partition "
+                                  "field to remove: %s" % old)
+    if old is not None:
+        spec.pop(keys.index(_field_key(old)))
+    if new is not None and _field_key(new) in [_field_key(p) for p in spec]:
+        raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot add duplicate "
+                                  "partition field: %s" % new)
+    if new is not None:
+        fm = re.match(r"^\s*\w+\s*\(\s*(?:\d+\s*,\s*)?(.+?)\s*\)\s*$", new)
+        src = (fm.group(1) if fm else new).strip().strip("`").lower()
+        if src not in [c.lower() for c, _ in t["columns"]]:
+            raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot find source "
+                                      "column: %s" % src)
+        spec.append(new)
+    t.setdefault("spec_history", []).append(t.get("partitions") or [])
+    t["partitions"] = spec
+    t.setdefault("alters", []).append("ALTER TABLE %s %s PARTITION FIELD %s" % (name, verb, tail))
     R._save("tables.json", cat.tables)
     return R.DataFrame(R.Frame([], []), session)
 

@@ -310,7 +310,9 @@ def _run_sql(session, text, args):
             check_settable(key, "SparkSession.sql(SET)")
             S.STATE.conf[key] = val
         return DataFrame._new(session, [("key", "string"), ("value", "string")], 1, "SET")
-    if stmt in ("SHOW", "DESCRIBE", "USE", "EXPLAIN", "CACHE", "UNCACHE", "REFRESH", "RESET",
+    if stmt == "DESCRIBE":
+        return _describe(session, sql, masked)
+    if stmt in ("SHOW", "USE", "EXPLAIN", "CACHE", "UNCACHE", "REFRESH", "RESET",
                 "ANALYZE", "MSCK"):
         return DataFrame._new(session, [], 0, stmt)
     if stmt == "CREATE NAMESPACE":
@@ -386,7 +388,9 @@ def _run_sql(session, text, args):
             S.mark_written(S.TableRef(target), sdf._count)
         ev["overwrite"] = bool(re.match(r"^\s*INSERT\s+OVERWRITE\b", masked, re.I))
         return DataFrame._new(session, [], 0, stmt)
-    if stmt == "ALTER TABLE" and re.search(r"\bRENAME\s+COLUMN\b", masked, re.I):
+    if stmt == "ALTER TABLE" and re.search(r"\bPARTITION\s+FIELD\b", masked, re.I):
+        _alter_spec(sql, masked, target, ev)
+    elif stmt == "ALTER TABLE" and re.search(r"\bRENAME\s+COLUMN\b", masked, re.I):
         _rename_column(sql, target, ev)
     elif stmt == "ALTER TABLE" and re.search(r"\bADD\s+COLUMNS?\b|\bALTER\s+COLUMN\b.*\bTYPE\b",
                                             masked, re.I | re.S):
@@ -572,24 +576,8 @@ _TRANSFORMS = {"years", "year", "months", "month", "days", "day", "date", "hours
                "date_hour", "bucket", "truncate", "identity"}
 
 
-def _create_table(session, sql, masked, stmt, target, ev):
-    ref = S.resolve_table(target, "SparkSession.sql")
-    state = S.table_state(ref)
-    if_not = bool(re.search(r"\bIF\s+NOT\s+EXISTS\b", masked, re.I))
-    if stmt == "CREATE TABLE" and state != "absent":
-        if if_not:
-            ev["noop"] = True
-            try:
-                cols = _declared_columns(sql, masked, target)
-            except ParseException:
-                cols = []
-            if cols:
-                S.STATE.declared[ref.key] = cols
-            return DataFrame._new(session, [], 0, stmt)
-        raise S.table_exists_error(ref, "SparkSession.sql")
-    if stmt == "REPLACE TABLE" and state == "absent":
-        raise S.table_not_found(ref, "SparkSession.sql")
-    cols = _declared_columns(sql, masked, target)
+def _partitioned_by(sql, masked):
+    """The fields of a CREATE TABLE's PARTITIONED BY (...), as written."""
     pm = S.find_kw(masked, "PARTITIONED BY")
     parts = []
     if pm:
@@ -603,12 +591,151 @@ def _create_table(session, sql, masked, stmt, target, ev):
             off = pm[1] + (len(masked[pm[1]:]) - len(rest))
             for p in S.depth0_split(sql[off + 1:off + k]):
                 parts.append(p)
-                fm = re.match(r"^(\w+)\s*\(", p)
-                if fm and fm.group(1).lower() not in _TRANSFORMS:
-                    raise _parse_error(sql, "unknown partition transform %s" % fm.group(1))
-                if fm and fm.group(1).lower() in ("bucket", "truncate") and \
-                        not re.match(r"^\w+\s*\(\s*\d+\s*,", p):
-                    raise _parse_error(sql, "%s takes (N, column): %s" % (fm.group(1), p))
+                _check_transform(sql, p)
+    return parts
+
+
+def _check_transform(sql, p):
+    fm = re.match(r"^(\w+)\s*\(", p)
+    if fm and fm.group(1).lower() not in _TRANSFORMS:
+        raise _parse_error(sql, "unknown partition transform %s" % fm.group(1))
+    if fm and fm.group(1).lower() in ("bucket", "truncate") and \
+            not re.match(r"^\w+\s*\(\s*\d+\s*,", p):
+        raise _parse_error(sql, "%s takes (N, column): %s" % (fm.group(1), p))
+
+
+def _field_key(text):
+    """A partition field compared as Iceberg does: transform and column,
+    with the singular transform names folded to the plural ones."""
+    t = re.sub(r"\s+", "", text).lower()
+    fm = re.match(r"^(\w+)\((.*)\)$", t)
+    if not fm:
+        return t.strip("`")
+    fn = {"year": "years", "month": "months", "day": "days", "date": "days",
+          "hour": "hours", "date_hour": "hours"}.get(fm.group(1), fm.group(1))
+    return "%s(%s)" % (fn, ",".join(a.strip("`") for a in fm.group(2).split(",")))
+
+
+def _quote_if_needed(name):
+    """DOC: Spark's QuotingUtils.quoteIfNeeded: a name part of letters,
+      digits and '_' (not all digits) is printed bare, any other in
+      back-quotes with '`' doubled."""
+    name = name.strip()
+    if len(name) > 1 and name[0] == name[-1] == "`":
+        name = name[1:-1].replace("``", "`")
+    if re.match(r"^[A-Za-z0-9_]+$", name) and not name.isdigit():
+        return name
+    return "`%s`" % name.replace("`", "``")
+
+
+def _describe_field(p):
+    """Transform.describe() of a partition field: "days(ts)", "bucket(16, id)"."""
+    fm = re.match(r"(?s)^\s*(\w+)\s*\((.*)\)\s*$", p)
+    if not fm:
+        return _quote_if_needed(p)
+    args = [a if a.strip().isdigit() else _quote_if_needed(a) for a in S.depth0_split(fm.group(2))]
+    return "%s(%s)" % (fm.group(1), ", ".join(a.strip() for a in args))
+
+
+def _describe(session, sql, masked):
+    """DESCRIBE [TABLE] [EXTENDED] t.
+    DOC: Spark 3.5 DescribeTableExec (sql/core .../v2/DescribeTableExec.scala,
+      addPartitioning): the columns (col_name, data_type, comment), then,
+      when every partition field is an identity one, "# Partition
+      Information", "# col_name | data_type | comment" and a row per
+      partition column; otherwise an empty row, "# Partitioning" and rows
+      "Part N | <transform.describe()>" such as "days(ts)" or
+      "bucket(16, id)". A table without partitions has neither section."""
+    m = re.match(r"^\s*DESC(?:RIBE)?\s+(?:TABLE\s+)?(?:EXTENDED\s+|FORMATTED\s+)?(%s)\s*$"
+                 % S.NAME_RE.pattern, masked, re.I)
+    out = [("col_name", "string"), ("data_type", "string"), ("comment", "string")]
+    if not m:
+        return DataFrame._new(session, out, 0, "DESCRIBE")
+    name = re.sub(r"\s+", "", sql[m.start(1):m.end(1)])
+    ref = S.resolve_table(name, "SparkSession.sql")
+    df = _table_df(session, name, "SparkSession.sql")
+    rows = [{"col_name": c, "data_type": t, "comment": None} for c, t in df._cols]
+    spec = S.STATE.specs.get(ref.key, [])
+    idents = [p for p in spec if not re.match(r"^\w+\s*\(", p)]
+    if spec and len(idents) == len(spec):
+        rows.append({"col_name": "# Partition Information", "data_type": "", "comment": ""})
+        rows.append({"col_name": "# col_name", "data_type": "data_type", "comment": "comment"})
+        types = {c.lower(): t for c, t in df._cols}
+        rows += [{"col_name": _quote_if_needed(p),
+                  "data_type": types.get(p.strip().strip("`").lower(), "string"),
+                  "comment": None} for p in spec]
+    elif spec:
+        rows.append({"col_name": "", "data_type": "", "comment": ""})
+        rows.append({"col_name": "# Partitioning", "data_type": "", "comment": ""})
+        rows += [{"col_name": "Part %d" % i, "data_type": _describe_field(p),
+                  "comment": ""} for i, p in enumerate(spec)]
+    return DataFrame._new(session, out, len(rows), "DESCRIBE", rows=rows)
+
+
+def _alter_spec(sql, masked, target, ev):
+    """ALTER TABLE t ADD / DROP / REPLACE PARTITION FIELD.
+    DOC: Iceberg Spark DDL, "ALTER TABLE ... ADD PARTITION FIELD" and
+      following (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-partition-field):
+      needs the Iceberg SQL extensions (checked by the caller); ADD of a
+      field the spec has fails ("Cannot add duplicate partition field"),
+      DROP or REPLACE of a field it lacks fails ("Cannot find partition
+      field to remove")."""
+    from py4j.protocol import Py4JJavaError
+    ref = S.resolve_table(target, "SparkSession.sql")
+    spec = S.STATE.specs.setdefault(ref.key, [])
+    tail = sql[re.search(r"\bPARTITION\s+FIELD\b", masked, re.I).end():].strip()
+    verb = re.search(r"\b(ADD|DROP|REPLACE)\s+PARTITION\s+FIELD\b", masked, re.I)
+    if not verb:
+        raise _parse_error(sql, "ADD, DROP or REPLACE PARTITION FIELD expected")
+    verb = verb.group(1).upper()
+    keys = [_field_key(p) for p in spec]
+    if verb == "REPLACE":
+        wm = re.search(r"\s+WITH\s+", tail, re.I)
+        if not wm:
+            raise _parse_error(sql, "REPLACE PARTITION FIELD old WITH new")
+        old, new = tail[:wm.start()].strip(), tail[wm.end():].strip()
+    elif verb == "DROP":
+        old, new = tail, None
+    else:
+        old, new = None, tail
+    if new is not None:
+        _check_transform(sql, new)
+    if old is not None and _field_key(old) not in keys:
+        raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot find partition field "
+                            "to remove: %s" % old)
+    if new is not None and _field_key(new) in keys and _field_key(new) != _field_key(old or ""):
+        raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot add duplicate "
+                            "partition field: %s" % new)
+    if old is not None:
+        spec.pop(keys.index(_field_key(old)))
+    if new is not None:
+        spec.append(new)
+    ev["partition_spec"] = list(spec)
+
+
+def _create_table(session, sql, masked, stmt, target, ev):
+    ref = S.resolve_table(target, "SparkSession.sql")
+    state = S.table_state(ref)
+    if_not = bool(re.search(r"\bIF\s+NOT\s+EXISTS\b", masked, re.I))
+    if stmt == "CREATE TABLE" and state != "absent":
+        if if_not:
+            ev["noop"] = True
+            try:
+                cols = _declared_columns(sql, masked, target)
+                # the table is taken to have the spec the statement states
+                # (the schema-level stand-in holds no catalog)
+                S.STATE.specs.setdefault(ref.key, _partitioned_by(sql, masked))
+            except ParseException:
+                cols = []
+            if cols:
+                S.STATE.declared[ref.key] = cols
+            return DataFrame._new(session, [], 0, stmt)
+        raise S.table_exists_error(ref, "SparkSession.sql")
+    if stmt == "REPLACE TABLE" and state == "absent":
+        raise S.table_not_found(ref, "SparkSession.sql")
+    cols = _declared_columns(sql, masked, target)
+    parts = _partitioned_by(sql, masked)
+    S.STATE.specs[ref.key] = list(parts)
     ev["columns"] = [c for c, _ in cols]
     ev["partitionedBy"] = parts
     ev["location"] = bool(S.find_kw(masked, "LOCATION"))
