@@ -17,6 +17,9 @@ Environment (all optional):
                      to every table of an Iceberg catalog (cat.db.t)
   STANDIN_PRESENT    JSON [table names] that exist even on the first run (the
                      pipeline's source tables: only its target is new)
+  STANDIN_SPECS      JSON {table: [partition fields]}: the partition spec of
+                     a table the run did not create (DESCRIBE TABLE); none
+                     when absent
   STANDIN_DQ         pass | fail                         (default pass)
   STANDIN_TEXTS      1: keep every text the job hands Spark to parse (SQL,
                      type strings, DDL column lists) in the trace's "texts"
@@ -55,6 +58,7 @@ SCHEMAS = _env_json("STANDIN_SCHEMA", {})
 COUNTS = _env_json("STANDIN_COUNTS", {})
 ABSENT = [a.lower() for a in _env_json("STANDIN_ABSENT", [])]
 PRESENT = [a.lower() for a in _env_json("STANDIN_PRESENT", [])]
+SPECS = _env_json("STANDIN_SPECS", {})
 DQ_OUTCOME = os.environ.get("STANDIN_DQ", "pass")
 _WM_RAW = os.environ.get("STANDIN_WATERMARK", "2024-01-01 00:00:00")
 
@@ -256,6 +260,14 @@ def _lookup(table, key):
         if c in table:
             return table[c]
     return table.get("*")
+
+
+def spec_for(ref):
+    """The partition fields of a table: those its CREATE or ALTER ...
+    PARTITION FIELD of this run left, else STANDIN_SPECS's."""
+    if ref.key in STATE.specs:
+        return STATE.specs[ref.key]
+    return list(_lookup(SPECS, ref.raw) or [])
 
 
 def schema_for(key):

@@ -64,8 +64,9 @@ else
 	nok "schema-edits: classification differs from schema-edits.txt" "$T/schema.diff"
 fi
 run offline-md plan --against "$T/v1" --no-catalog --format markdown .
-if grep -q '^> 4 breaking schema edits (below): `pipec deploy` applies them only with `--allow-breaking`.$' "$T/offline-md.out" &&
-   grep -q "^| breaking | <code>drop-column user_id string</code> | " "$T/offline-md.out"
+if grep -q '^> 3 breaking schema edits (below): `pipec deploy` applies them only with `--allow-breaking`.$' "$T/offline-md.out" &&
+   grep -q "^| breaking | <code>drop-column user_id string</code> | " "$T/offline-md.out" &&
+   grep -q "^| safe | <code>replace-partition-field days(order_ts) -&gt; months(order_ts)</code> | " "$T/offline-md.out"
 then ok "schema-edits: markdown shows the breaking edits and their table"
 else nok "schema-edits: markdown shows the breaking edits and their table" "$T/offline-md.out"; fi
 run offline-json plan --against "$T/v1" --no-catalog --format json .

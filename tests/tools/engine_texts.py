@@ -109,6 +109,18 @@ _exception("spark-merge-into-three-part-name", "spark",
            "Spark takes catalog.namespace.table; the grammar's MERGE target takes two "
            "parts")
 
+# DOC: Spark SQL "DESCRIBE TABLE"
+# (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-aux-describe-table.html)
+# takes a table identifier, multipart for a v2 catalog (the Iceberg target
+# glue_catalog.lake.t whose partition spec the job reads); the grammar's
+# DESCRIBE TABLE takes two parts.
+_exception("spark-describe-table-three-part-name", "spark",
+           r"^(\s*DESC(?:RIBE)?\s+TABLE\s+)(%s)\.(%s)\.(%s)" % (_SPARK_ID, _SPARK_ID, _SPARK_ID),
+           _join_catalog,
+           "DESCRIBE TABLE glue_catalog.lake.t",
+           "Spark takes catalog.namespace.table; the grammar's DESCRIBE TABLE takes two "
+           "parts")
+
 # DOC: MySQL "Date and Time Literals": standard SQL DATE 'str', TIME 'str'
 # and TIMESTAMP 'str' are literals wherever a value goes; dt-sql-parser's
 # MySQL grammar takes them as a select item but not as an operand of a
@@ -273,12 +285,34 @@ def collect_validate(col, pdir, name):
         col.add(name, "validate.sql", "trino", "validate.sql:%d" % line, stmt)
 
 
+# Iceberg's SQL extensions (ALTER TABLE ... ADD / DROP / REPLACE PARTITION
+# FIELD, https://iceberg.apache.org/docs/latest/spark-ddl/) are not in
+# Spark's grammar, and Iceberg's own grammar may not be committed: such a
+# statement is a gap, and each partition field in it (a transform of a
+# column, "days(`ts`)") is checked as a Spark expression, so its quoting is.
+_PARTITION_FIELD = re.compile(
+    r"^\s*ALTER\s+TABLE\s+.+?\s+(?:ADD|DROP|REPLACE)\s+PARTITION\s+FIELD\s+(.+)$",
+    re.S | re.I)
+
+
+def add_spark_sql(col, pipeline, group, origin, text):
+    m = _PARTITION_FIELD.match(text)
+    if not m:
+        col.add(pipeline, group, "spark", origin, text)
+        return
+    col.add(pipeline, group, None, origin, text,
+            engine="Iceberg SQL extensions (PARTITION FIELD)")
+    for field in re.split(r"(?i)\s+WITH\s+", m.group(1)):
+        col.add(pipeline, "spark expressions", "spark", origin + " partition field",
+                field, wrap_expr(field))
+
+
 def collect_trace(col, name, run, trace):
     for k, t in enumerate(trace.get("texts") or []):
         origin = "%s: %s #%d" % (run, t["api"], k + 1)
         form, text = t["form"], t["text"]
         if form == "sql":
-            col.add(name, "spark.sql", "spark", origin, text)
+            add_spark_sql(col, name, "spark.sql", origin, text)
         elif form == "type":
             col.add(name, "spark types", "spark", origin, text, wrap_type(text))
         elif form == "schema":
@@ -418,8 +452,8 @@ def collect_evolution(pipec, scratch, case_dirs):
             for k, t in enumerate(res.get("texts") or []):
                 origin = "%s: %s #%d" % (label, t["api"], k + 1)
                 if t["form"] == "sql":
-                    col.add(case["pipeline"], "spark.sql (evolution runs)", "spark", origin,
-                            t["text"])
+                    add_spark_sql(col, case["pipeline"], "spark.sql (evolution runs)", origin,
+                                  t["text"])
                 else:
                     col.add(case["pipeline"], "redshift texts (evolution runs)", "postgresql",
                             origin, t["text"])

@@ -84,6 +84,22 @@ def table_roles(trace):
     return sorted(reads - writes), sorted(writes)
 
 
+def declared_spec(script):
+    """{table: partition fields} from the job's "# pipec:table" line: a
+    target that exists before the run has the declared spec."""
+    with open(script, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            if line.startswith("# pipec:table "):
+                t, _ = json.JSONDecoder().raw_decode(line[len("# pipec:table "):])
+                name = t.get("target") or ""
+                parts = [x.strip("`") for x in name.split(".")]
+                if t.get("target_kind") in ("iceberg", "s3tables") and len(parts) >= 2:
+                    return {".".join(parts[-2:]): t.get("partition_spec") or []}
+    return {}
+
+
 def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, counts=None,
         watermark=None, absent=None, extra_args=None, timeout=120, present=None,
         pre_trace=None):
@@ -121,6 +137,9 @@ def run(build_dir, pipeline, run_mode="incremental", dq="pass", schema=None, cou
         env["STANDIN_COUNTS"] = counts if isinstance(counts, str) else json.dumps(counts)
     if watermark is not None:
         env["STANDIN_WATERMARK"] = watermark
+    spec = declared_spec(script)
+    if spec:
+        env["STANDIN_SPECS"] = json.dumps(spec)
     absent_list = list(absent or [])
     for k in ("target_table", "target_path"):
         if facts.get(k):

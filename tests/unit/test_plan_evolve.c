@@ -123,9 +123,25 @@ static void test_table(void)
 	       "id=int", "breaking change-mode");
 	expect("merge keys change is breaking", "iceberg", "merge", "\"id\"", "", "id=int r=int",
 	       "merge", "\"id\",\"r\"", "", "id=int r=int", "breaking change-keys");
-	expect("iceberg: a partition change is breaking", "iceberg", "append", "", "\"days(ts)\"",
-	       "ts=timestamp", "append", "", "\"months(ts)\"", "ts=timestamp",
-	       "breaking change-partitioning");
+	expect("iceberg: a field on the same column is replaced", "iceberg", "append", "",
+	       "\"days(ts)\"", "ts=timestamp", "append", "", "\"months(ts)\"", "ts=timestamp",
+	       "safe replace-partition-field");
+	expect("iceberg: fields on other columns are dropped and added", "iceberg", "merge", "\"id\"",
+	       "\"c\",\"days(ts)\"", "id=int c=string ts=timestamp", "merge", "\"id\"",
+	       "\"days(ts)\",\"bucket(16, id)\"", "id=int c=string ts=timestamp",
+	       "safe drop-partition-field; safe add-partition-field");
+	expect("iceberg: another bucket count on the same column is a replace", "iceberg",
+	       "append", "", "\"bucket(16, id)\"", "id=int", "append", "", "\"truncate(4, id)\"",
+	       "id=int", "safe replace-partition-field");
+	expect("s3tables: a first partition field is added", "s3tables", "append", "", "",
+	       "ts=timestamp", "append", "", "\"days(ts)\"", "ts=timestamp",
+	       "safe add-partition-field");
+	expect("iceberg: the same fields in another order are no edit", "iceberg", "append", "",
+	       "\"c\",\"days(ts)\"", "c=string ts=timestamp", "append", "", "\"days(ts)\",\"c\"",
+	       "c=string ts=timestamp", "");
+	expect("iceberg, overwrite: a partition change is refused", "iceberg", "overwrite", "",
+	       "\"days(ts)\"", "ts=timestamp", "overwrite", "", "\"months(ts)\"", "ts=timestamp",
+	       "refused change-partitioning");
 	expect("parquet: a partition change is refused", "parquet", "append", "", "\"d\"",
 	       "d=date", "append", "", "", "d=date", "refused change-partitioning");
 	expect("no edit, no entry", "redshift", "merge", "\"id\"", "", "id=int", "merge", "\"id\"", "",

@@ -655,7 +655,7 @@ def _describe(session, sql, masked):
     ref = S.resolve_table(name, "SparkSession.sql")
     df = _table_df(session, name, "SparkSession.sql")
     rows = [{"col_name": c, "data_type": t, "comment": None} for c, t in df._cols]
-    spec = S.STATE.specs.get(ref.key, [])
+    spec = S.spec_for(ref)
     idents = [p for p in spec if not re.match(r"^\w+\s*\(", p)]
     if spec and len(idents) == len(spec):
         rows.append({"col_name": "# Partition Information", "data_type": "", "comment": ""})
@@ -682,7 +682,7 @@ def _alter_spec(sql, masked, target, ev):
       field to remove")."""
     from py4j.protocol import Py4JJavaError
     ref = S.resolve_table(target, "SparkSession.sql")
-    spec = S.STATE.specs.setdefault(ref.key, [])
+    spec = S.STATE.specs.setdefault(ref.key, S.spec_for(ref))
     tail = sql[re.search(r"\bPARTITION\s+FIELD\b", masked, re.I).end():].strip()
     verb = re.search(r"\b(ADD|DROP|REPLACE)\s+PARTITION\s+FIELD\b", masked, re.I)
     if not verb:
@@ -724,7 +724,8 @@ def _create_table(session, sql, masked, stmt, target, ev):
                 cols = _declared_columns(sql, masked, target)
                 # the table is taken to have the spec the statement states
                 # (the schema-level stand-in holds no catalog)
-                S.STATE.specs.setdefault(ref.key, _partitioned_by(sql, masked))
+                S.STATE.specs.setdefault(ref.key, S.spec_for(ref) or
+                                         _partitioned_by(sql, masked))
             except ParseException:
                 cols = []
             if cols:

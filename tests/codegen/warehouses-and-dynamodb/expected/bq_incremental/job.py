@@ -310,6 +310,132 @@ def undeclared_as_null(df, table):
 
 evolve_table(ARGS["target_table"], TARGET_EVOLVE)
 
+
+# Partition evolution. The live spec is read with Spark's "DESCRIBE TABLE"
+# (its "# Partition Information" rows when every field is an identity
+# field, else its "# Partitioning" rows "Part N | days(ts)"), compared with
+# the declared spec as a set of fields, and changed with the Iceberg SQL
+# extensions' "ALTER TABLE ... REPLACE / DROP / ADD PARTITION FIELD": a
+# field on the same column is replaced, others dropped or added, each one
+# Iceberg commit. Rows already written keep their values and their files
+# the old layout (Iceberg plans a query over every spec); new files use the
+# new spec. A rerun reads the evolved spec and runs no statement.
+TARGET_SPEC = [
+]
+
+_TRANSFORMS = {"year": "years", "month": "months", "day": "days",
+               "date": "days", "hour": "hours", "date_hour": "hours"}
+
+
+def _column_key(text):
+    """A column as DESCRIBE prints it (back-quoted when needed), folded."""
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] == "`" and "`.`" not in text:
+        text = text[1:-1].replace("``", "`")
+    return text.lower()
+
+
+def _spec_field(text):
+    """(transform, parameter, column key, column text) of one field as
+    DESCRIBE prints it: "id", "days(ts)", "bucket(16, id)", and the
+    truncate width first ("truncate(4, name)") or last, as Iceberg
+    releases differ."""
+    text = text.strip()
+    fn, paren, rest = text.partition("(")
+    if not paren or not rest.endswith(")") or not fn.isidentifier():
+        return ("identity", None, _column_key(text), text)
+    fn, args = _TRANSFORMS.get(fn.lower(), fn.lower()), rest[:-1]
+    head, comma, tail = args.partition(",")
+    if comma and head.strip().isdigit():
+        return (fn, int(head), _column_key(tail), tail.strip())
+    head, comma, tail = args.rpartition(",")
+    if comma and tail.strip().isdigit():
+        return (fn, int(tail), _column_key(head), head.strip())
+    return (fn, None, _column_key(args), args.strip())
+
+
+def _spec_text(field):
+    fn, param, _, column = field
+    if fn == "identity":
+        return column
+    if param is None:
+        return f"{fn}({column})"
+    return f"{fn}({param}, {column})"
+
+
+def live_spec(table):
+    fields, section = [], None
+    for row in spark.sql("DESCRIBE TABLE " + table).collect():
+        name, kind = (row[0] or "").strip(), (row[1] or "").strip()
+        if name in ("# Partition Information", "# Partitioning"):
+            section = name
+        elif not name or (name.startswith("#") and name != "# col_name"):
+            section = None
+        elif section == "# Partition Information" and name != "# col_name":
+            fields.append(_spec_field(name))
+        elif section == "# Partitioning" and not kind.startswith("void("):
+            fields.append(_spec_field(kind))
+    return fields
+
+
+def _spec_key(field):
+    return field[:3]
+
+
+def _declared(spec):
+    return [(fn, param, column.lower(), ident) for fn, param, column, ident in spec]  # noqa: E501
+
+
+def spec_plan(live, declared):
+    """The statements that turn the live spec into the declared one."""
+    declared = _declared(declared)
+    want = {_spec_key(f) for f in declared}
+    have = {_spec_key(f) for f in live}
+    gone = [f for f in live if _spec_key(f) not in want]
+    new = [f for f in declared if _spec_key(f) not in have]
+    steps = []
+    for old in list(gone):
+        same = next((f for f in new if f[2] == old[2]), None)
+        if same:
+            gone.remove(old)
+            new.remove(same)
+            steps.append(" REPLACE PARTITION FIELD " + _spec_text(old)
+                         + " WITH " + _spec_text(same))
+    steps += [" DROP PARTITION FIELD " + _spec_text(f) for f in gone]
+    steps += [" ADD PARTITION FIELD " + _spec_text(f) for f in new]
+    return steps
+
+
+def _spec_list(fields):
+    return ", ".join(_spec_text(f) for f in fields) or "nothing"
+
+
+def evolve_spec(table, declared):
+    for step in spec_plan(live_spec(table), declared):
+        log.info(f"{PIPELINE}: evolving the partition spec of table "
+                 f"{table}:{step}")
+        spark.sql("ALTER TABLE " + table + step)
+
+
+def require_spec(table, declared):
+    """Overwrite mode replaces whole partitions of the table's spec, and
+    Iceberg's dynamic overwrite replaces only the files written under the
+    current spec: the job neither evolves the spec (rows written under the
+    old one would survive a rerun) nor writes with another spec than the
+    declared one (a run would delete rows of the partitions of that spec)."""
+    live, declared = live_spec(table), _declared(declared)
+    if {_spec_key(f) for f in live} != {_spec_key(f) for f in declared}:
+        raise RuntimeError(
+            f"{PIPELINE}: table {table} is partitioned by "
+            f"{_spec_list(live)} but the pipeline declares "
+            f"{_spec_list(declared)}: mode overwrite does not evolve a "
+            f"partition spec; "
+            f"{'declare partition by ' + _spec_list(live) if live else 'remove partition by'}"  # noqa: E501
+            f", or write to a new table")
+
+
+evolve_spec(ARGS["target_table"], TARGET_SPEC)
+
 # Watermark on "seq": the state is the target itself. An empty
 # target starts from the initial value, inclusive.
 # Later runs read rows newer than the newest value loaded, minus the lag.
