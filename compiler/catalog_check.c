@@ -369,20 +369,37 @@ static void check_spec(struct checker *k, const struct catalog_table *t, const c
 	}
 	spec_text(mine, n, &want);
 	spec_text(t->spec, t->nspec, &have);
-	d = diag_error(k->ds, k->src, at, "partition spec differs from table '%s'", qual);
+	if (p->mode != MM_OVERWRITE) {
+		/* the job evolves the spec at its next run (evolve_iceberg) */
+		d = diag_warning(k->ds, k->src, at,
+				 "the job evolves the partition spec of table '%s' from %s to %s at its next run",
+				 qual, t->nspec ? have.buf : "nothing", n ? want.buf : "nothing");
+		if (t->nspec)
+			diag_note(d, k->cat->src, t->spec[0].span, "the table is partitioned by %s",
+				  have.buf);
+		else
+			diag_note(d, k->cat->src, pick(t->spec_span, t->span),
+				  "table '%s' is not partitioned", qual);
+		diag_help(d, "files written before keep the old layout and every row its values (see 'Partition evolution' in docs/plan.md); run 'pipec catalog pull' after the deploy's first run to refresh the snapshot");
+		goto out;
+	}
+	d = diag_error(k->ds, k->src, at,
+		       "partition spec differs from table '%s', and mode overwrite does not evolve it",
+		       qual);
 	if (t->nspec)
 		diag_note(d, k->cat->src, t->spec[0].span, "the table is partitioned by %s", have.buf);
 	else
 		diag_note(d, k->cat->src, pick(t->spec_span, t->span), "table '%s' is not partitioned",
 			  qual);
 	if (!t->nspec)
-		diag_help(d, "remove the 'partition by' clause, or evolve the table's spec first");
+		diag_help(d, "remove the 'partition by' clause, or write to a new table");
 	else if (!n)
 		diag_help(d, "add 'partition by %s' to the pipeline, or evolve the table's spec first",
 			  have.buf);
 	else
-		diag_help(d, "declare 'partition by %s' (this pipeline says %s), or evolve the table's "
-			     "spec first", have.buf, want.buf);
+		diag_help(d, "declare 'partition by %s' (this pipeline says %s), or write to a new "
+			     "table", have.buf, want.buf);
+out:
 	free(mine);
 	strbuf_release(&want);
 	strbuf_release(&have);
