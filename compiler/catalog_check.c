@@ -331,6 +331,21 @@ static void spec_text(const struct catalog_partition *spec, size_t n, struct str
 	}
 }
 
+static bool spec_has(const struct catalog_table *t, const struct model_partition *mpart)
+{
+	size_t i;
+
+	for (i = 0; i < t->nspec && mpart->column; i++) {
+		const struct catalog_partition *tp = &t->spec[i];
+
+		if (mpart->transform == tp->transform && !strcasecmp(mpart->column, tp->column) &&
+		    ((tp->transform != MP_BUCKET && tp->transform != MP_TRUNCATE) ||
+		     mpart->param == tp->param))
+			return true;
+	}
+	return false;
+}
+
 static void check_spec(struct checker *k, const struct catalog_table *t, const char *qual)
 {
 	const struct model_pipeline *p = k->p;
@@ -345,22 +360,15 @@ static void check_spec(struct checker *k, const struct catalog_table *t, const c
 	 * not compared: a guess either way would be a false error */
 	if (t->spec_state != CS_KNOWN)
 		return;
-	for (i = 0; i < n && i < t->nspec; i++) {
-		const struct model_partition *mpart = &p->partitions[i];
-		const struct catalog_partition *tp = &t->spec[i];
-		if (mpart->transform != tp->transform || !mpart->column ||
-		    strcasecmp(mpart->column, tp->column) ||
-		    ((tp->transform == MP_BUCKET || tp->transform == MP_TRUNCATE) &&
-		     mpart->param != tp->param)) {
+	/* a set of fields, as Iceberg and the job compare them (order aside) */
+	for (i = 0; i < n; i++)
+		if (!spec_has(t, &p->partitions[i])) {
 			same = false;
-			at = mpart->span;
+			at = p->partitions[i].span;
 			break;
 		}
-	}
 	if (same)
 		return;
-	if (i == t->nspec && i < n)
-		at = p->partitions[i].span;
 	mine = xcalloc(n ? n : 1, sizeof(*mine));
 	for (i = 0; i < n; i++) {
 		mine[i].transform = p->partitions[i].transform;
