@@ -256,6 +256,35 @@ static bool plan_writes(const struct plan *p)
 	return false;
 }
 
+/* After a deploy whose jobs evolve their tables (schema edits other than
+ * "unverified"): the catalog snapshot is older than the tables once the
+ * jobs have run, and `pipec catalog pull` brings it up to date. */
+static void evolution_note(const struct plan *p)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t i, j, n = 0;
+
+	/* schema edits are on job changes: one per pipeline */
+	for (i = 0; i < p->count; i++) {
+		const json_t *edits = p->changes[i].schema_edits;
+		bool evolves = false;
+
+		for (j = 0; j < json_array_size(edits); j++)
+			if (strcmp(json_string_value(json_object_get(json_array_get(edits, j), "edit")),
+				   "unverified"))
+				evolves = true;
+		if (!evolves)
+			continue;
+		strbuf_addf(&names, "%s'%s'", n++ ? ", " : "", p->changes[i].pipeline);
+	}
+	if (n)
+		printf("note: the job%s of pipeline%s %s change%s %s table%s at the next run: run "
+		       "'pipec catalog pull' after it to bring the catalog snapshot up to date\n",
+		       n == 1 ? "" : "s", n == 1 ? "" : "s", names.buf, n == 1 ? "s" : "",
+		       n == 1 ? "its" : "their", n == 1 ? "" : "s");
+	strbuf_release(&names);
+}
+
 /* Applies p (already checked against the live state) and reports how it
  * went; returns the exit status. */
 static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *err)
@@ -286,6 +315,7 @@ static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *e
 		return 1;
 	}
 	printf("Deployed: %zu write calls.\n", dep->nwrites);
+	evolution_note(p);
 	return 0;
 }
 
