@@ -25,6 +25,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_SCHEDULE: return "schedule";
 	case AST_VALIDATE: return "validate";
 	case AST_ON_ERROR: return "on cast error";
+	case AST_DROP_COLUMN: return "drop column";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -386,6 +387,12 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		indent(out, depth + 1);
 		strbuf_addf(out, "on %s error", c->u.on_error.what.text);
 		dump_values(out, c->u.on_error.args, c->u.on_error.nargs);
+		strbuf_addch(out, '\n');
+		break;
+	case AST_DROP_COLUMN:
+		indent(out, depth + 1);
+		strbuf_addf(out, "column %s", c->u.drop_column.text);
+		dump_span(out, c->u.drop_column.span);
 		strbuf_addch(out, '\n');
 		break;
 	default:

@@ -193,7 +193,8 @@ enum ast_clause_kind {
 	AST_SCHEDULE,
 	AST_VALIDATE,
 	AST_ON_ERROR,		/* on cast error ACTION [quarantine "s3://…"] */
-	AST_JOB,
+	AST_DROP_COLUMN,	/* drop column NAME (repeatable) */
+	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 
 enum ast_incr_kind {
@@ -270,6 +271,7 @@ struct ast_clause {
 			struct ast_value *args;
 			size_t nargs;
 		} on_error;
+		struct ast_name drop_column;	/* drop column NAME */
 	} u;
 };
 

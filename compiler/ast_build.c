@@ -550,6 +550,15 @@ struct ast_clause *ast_clause_on_error(struct arena *a, struct span kw, struct a
 	return c;
 }
 
+struct ast_clause *ast_clause_drop_column(struct arena *a, struct span kw, struct ast_name column,
+					  struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_DROP_COLUMN, kw, span);
+
+	c->u.drop_column = column;
+	return c;
+}
+
 struct ast_item *ast_item_new(struct arena *a, enum ast_item_kind kind, const struct ast_name *name,
 			      struct ast_vec *clauses, struct span body, struct span span)
 {

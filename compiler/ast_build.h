@@ -62,6 +62,8 @@ struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct as
 struct ast_field ast_field_make(const struct ast_name *name, struct ast_type *type);
 
 struct ast_column *ast_column_attrs(struct arena *a);
+struct ast_clause *ast_clause_drop_column(struct arena *a, struct span kw, struct ast_name column,
+					  struct span span);
 struct ast_clause *ast_clause_on_error(struct arena *a, struct span kw, struct ast_name what,
 				       struct ast_vec *args, struct span span);
 struct ast_column *ast_column_finish(struct ast_column *c, struct ast_name name,

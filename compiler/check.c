@@ -138,6 +138,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	for (i = 0; i < it->nclauses; i++) {
 		const struct ast_clause *cl = &it->clauses[i];
 
+		if (cl->kind == AST_DROP_COLUMN)
+			continue;	/* repeatable: check_drops */
 		if (first[cl->kind]) {
 			struct diag *d = diag_error(c->ds, c->src, cl->kw_span, "duplicate '%s' clause",
 						    ast_clause_keyword(cl->kind));
@@ -194,6 +196,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	if (first[AST_ON_ERROR])
 		check_on_error(c, first[AST_ON_ERROR]);
 	check_mode_incremental(c, first[AST_MODE], first[AST_INCREMENTAL]);
+	check_drops(c, it->clauses, it->nclauses);
 
 	/* Schedule: the pipeline's, else the file's default, else on demand. */
 	mp->schedule.kind = MSCH_ON_DEMAND;

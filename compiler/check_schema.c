@@ -577,3 +577,109 @@ void check_renames(struct check_ctx *c)
 		}
 	}
 }
+
+/* Why NAME cannot be dropped: it is used by another clause of the
+ * pipeline (a partition field, a merge key, the watermark) or declared. */
+static bool drop_in_use(struct check_ctx *c, const struct ast_name *n)
+{
+	const struct model_pipeline *mp = c->mp;
+	struct diag *d;
+	size_t i;
+
+	for (i = 0; i < mp->npartitions; i++) {
+		if (strcasecmp(mp->partitions[i].column, n->text))
+			continue;
+		d = diag_error(c->ds, c->src, n->span, "cannot drop partition column '%s'", n->text);
+		diag_note(d, c->src, mp->partitions[i].span, "the table is partitioned by it here");
+		diag_help(d, "a table's partition source column cannot be dropped; write to a new table to change the partitioning");
+		return true;
+	}
+	for (i = 0; i < mp->nmerge_keys; i++) {
+		if (strcasecmp(mp->merge_keys[i], n->text))
+			continue;
+		diag_help(diag_error(c->ds, c->src, n->span, "cannot drop merge key '%s'",
+				     n->text),
+			  "rows are matched on it: change 'mode merge on ...' first, in an earlier version");
+		return true;
+	}
+	if (mp->incremental.column && !strcasecmp(mp->incremental.column, n->text)) {
+		d = diag_error(c->ds, c->src, n->span, "cannot drop watermark column '%s'", n->text);
+		diag_note(d, c->src, mp->incremental.span, "the incremental read uses it here");
+		diag_help(d, "the next run reads its watermark from this column; choose another watermark first");
+		return true;
+	}
+	for (i = 0; i < mp->ncolumns; i++) {
+		const struct model_column *col = &mp->columns[i];
+
+		if (!strcasecmp(col->name, n->text)) {
+			d = diag_error(c->ds, c->src, n->span,
+				       "column '%s' is declared and dropped", n->text);
+			diag_note(d, c->src, col->span, "'%s' is declared here", col->name);
+			diag_help(d, "remove '%s' from columns to drop it, or remove 'drop column %s' to keep it",
+				  col->name, n->text);
+			return true;
+		}
+		if (col->renamed_from && !strcasecmp(col->renamed_from, n->text)) {
+			d = diag_error(c->ds, c->src, n->span,
+				       "column '%s' is renamed to '%s' and dropped", n->text, col->name);
+			diag_note(d, c->src, col->renamed_span, "renamed here");
+			diag_help(d, "remove 'was %s' to drop the column, or 'drop column %s' to keep its values under '%s'",
+				  n->text, n->text, col->name);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool drop_target_ok(struct check_ctx *c, const struct ast_clause *cl)
+{
+	enum model_target_kind k = c->mp->target.kind;
+
+	if (k == MT_ICEBERG || k == MT_S3TABLES || k == MT_REDSHIFT)
+		return true;
+	diag_help(diag_error(c->ds, c->src, cl->kw_span, "a %s target cannot drop a column",
+			     model_target_kind_name(k)),
+		  "a Hive table's column is dropped by recreating the table (Spark drops columns of Iceberg tables only); remove 'drop column %s', or write to an iceberg or s3tables target",
+		  cl->u.drop_column.text);
+	return false;
+}
+
+void check_drops(struct check_ctx *c, const struct ast_clause *clauses, size_t n)
+{
+	struct model_pipeline *mp = c->mp;
+	const struct ast_clause **seen;
+	size_t i, j, nseen = 0;
+
+	for (i = 0; i < n && clauses[i].kind != AST_DROP_COLUMN; i++)
+		;
+	if (i == n || !c->target_clause || !drop_target_ok(c, &clauses[i]))
+		return;
+	seen = arena_array(c->a, n, sizeof(*seen));
+	mp->drop_columns = arena_array(c->a, n, sizeof(*mp->drop_columns));
+	for (; i < n; i++) {
+		const struct ast_clause *cl = &clauses[i];
+		const struct ast_name *name = &cl->u.drop_column;
+
+		if (cl->kind != AST_DROP_COLUMN)
+			continue;
+		for (j = 0; j < nseen; j++)
+			if (!strcasecmp(seen[j]->u.drop_column.text, name->text))
+				break;
+		if (j < nseen) {
+			struct diag *d = diag_error(c->ds, c->src, name->span,
+						    "column '%s' is dropped twice", name->text);
+
+			diag_note(d, c->src, seen[j]->u.drop_column.span, "first dropped here");
+			diag_help(d, "write one 'drop column %s'", name->text);
+			continue;
+		}
+		seen[nseen++] = cl;
+		if (drop_in_use(c, name))
+			continue;
+		if (mp->target.kind == MT_REDSHIFT &&
+		    !check_ctx_engine_name(c->ds, c->src, name->span, NAMES_REDSHIFT_COLUMN,
+					   "column", name->text))
+			continue;
+		mp->drop_columns[mp->ndrop_columns++] = name->text;
+	}
+}

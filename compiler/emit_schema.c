@@ -1,8 +1,9 @@
 /*
  * emit_schema: the schema lines at the head of job.py.  They state, one
  * JSON object per comment line, what the job makes of its table: the target
- * kind, the write mode and its keys, the partition spec and every declared
- * column.  `pipec plan` reads them from the deployed script and from the new
+ * kind, the write mode and its keys, the partition spec, the columns
+ * dropped by `drop column` (key "drop", written only when there are some)
+ * and every declared column.  `pipec plan` reads them from the deployed script and from the new
  * one to classify an edit (plan_evolve.h; docs/plan.md, Schema evolution).
  */
 #include "emit.h"
@@ -38,6 +39,13 @@ void emit_schema_lines(const struct model_pipeline *p, struct strbuf *out)
 							 p->partitions[i].spark_expr :
 							 p->partitions[i].column));
 	json_object_set_new(t, "partition_spec", parts);
+	if (p->ndrop_columns) {
+		json_t *drops = json_array();
+
+		for (i = 0; i < p->ndrop_columns; i++)
+			json_array_append_new(drops, json_string(p->drop_columns[i]));
+		json_object_set_new(t, "drop", drops);
+	}
 	add_line(out, "table", t);
 	for (i = 0; i < p->ncolumns; i++) {
 		json_t *c = json_pack("{s:s, s:s, s:b}", "name", p->columns[i].name, "type",

@@ -289,6 +289,31 @@ static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct t
 	}
 }
 
+/* `drop column` names: dropped from an Iceberg table by evolve_iceberg,
+ * from a Redshift table in the load's preactions (write_redshift); the
+ * identifiers are quoted for the engine that reads them. */
+static void drops(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	bool redshift = p->target.kind == MT_REDSHIFT;
+	size_t i;
+
+	template_set_flag(t, "drops", p->ndrop_columns > 0);
+	template_set_list(t, "drop_columns");
+	for (i = 0; i < p->ndrop_columns; i++) {
+		struct template_ctx *it = template_add_item(t, "drop_columns");
+		struct strbuf sb = STRBUF_INIT;
+
+		template_set_str(it, "name_py", py(c, p->drop_columns[i]));
+		if (redshift) {
+			escape_redshift_ident(&sb, p->drop_columns[i]);
+			template_set_str(it, "ident_py", py(c, sb.buf));
+		} else {
+			template_set_str(it, "ident_py", py(c, sid(c, p->drop_columns[i])));
+		}
+		strbuf_release(&sb);
+	}
+}
+
 /* Schema evolution at job start: the declared columns the job adds to
  * the live table when it lacks them. Iceberg tables also widen types
  * (evolve_iceberg); a Hive (parquet) table gains data columns only, never
@@ -327,6 +352,7 @@ static void evolve(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_flag(t, "renames", true);
 	}
 	spec_fields(c, p, t);
+	drops(c, p, t);
 	template_set_list(t, "evolve_redshift");
 	for (i = 0; kind == MT_REDSHIFT && i < p->ncolumns; i++) {
 		struct template_ctx *it = template_add_item(t, "evolve_redshift");

@@ -694,6 +694,14 @@ static bool print_on_error(struct fmt *F, const struct ast_clause *c, int depth)
 	return false;
 }
 
+static bool print_drop_column(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "drop column ");
+	add_name(F, &c->u.drop_column);
+	return false;
+}
+
 static bool print_job(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	strbuf_addstr(F->out, "job");
@@ -715,6 +723,7 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_SCHEDULE] = print_schedule,
 	[AST_VALIDATE] = print_validate,
 	[AST_ON_ERROR] = print_on_error,
+	[AST_DROP_COLUMN] = print_drop_column,
 	[AST_JOB] = print_job,
 };
 

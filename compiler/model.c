@@ -278,6 +278,7 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 		word(sb, 2, "on_cast_error", policy[p->cast_policy]);
 		str(sb, 4, "quarantine", p->quarantine);
 	}
+	strlist(sb, 2, "drop_columns", p->drop_columns, p->ndrop_columns);
 	if (p->npartitions) {
 		strbuf_addstr(sb, "  partitions\n");
 		for (i = 0; i < p->npartitions; i++)

@@ -273,6 +273,8 @@ struct model_pipeline {
 	enum model_cast_policy cast_policy;	/* on cast error (default fail) */
 	const char *quarantine;		/* s3:// prefix for rejected rows, or NULL */
 	const char *merge_order_column;	/* mode merge ... order by COLUMN, or NULL */
+	const char **drop_columns;	/* `drop column NAME`: removed from the table by the job */
+	size_t ndrop_columns;
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */

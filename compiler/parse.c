@@ -28,7 +28,7 @@ static const struct keyword keywords[] = {
 	{ "after", AFTER }, { "and", AND }, { "between", BETWEEN }, { "by", BY },
 	{ "columns", COLUMNS }, { "completeness", COMPLETENESS }, { "create", CREATE },
 	{ "cron", CRON }, { "defaults", DEFAULTS }, { "demand", DEMAND },
-	{ "description", DESCRIPTION }, { "event", EVENT }, { "every", EVERY },
+	{ "description", DESCRIPTION }, { "drop", DROP }, { "event", EVENT }, { "every", EVERY },
 	{ "expect", EXPECT }, { "failure", FAILURE }, { "files", FILES }, { "freshness", FRESHNESS },
 	{ "from", FROM }, { "if", IF }, { "in", IN }, { "incremental", INCREMENTAL },
 	{ "initial", INITIAL }, { "is", IS }, { "job", JOB }, { "lag", LAG }, { "matches", MATCHES },
@@ -936,6 +936,26 @@ struct ast_clause *parse_on_error_clause(struct parse_ctx *ctx, struct span on,
 		return NULL;
 	}
 	return ast_clause_on_error(ctx->arena, span_join(on, error->span), *what, args, span);
+}
+
+/* drop column NAME: 'column' is a plain word, checked here. */
+struct ast_clause *parse_drop_clause(struct parse_ctx *ctx, struct span drop,
+				     const struct ast_name *what, const struct ast_name *column,
+				     struct span span)
+{
+	if (strcmp(what->text, "column")) {
+		struct diag *d = diag_error(ctx->ds, ctx->src, what->span,
+					    "expected 'column' after 'drop', found '%s'", what->text);
+		static const char *const words[] = { "column" };
+
+		if (diag_closest(what->text, words, 1))
+			diag_help(d, "did you mean 'column'? write 'drop column NAME', one clause per column");
+		else
+			diag_help(d, "write 'drop column NAME', one clause per column");
+		ctx->nerrors++;
+		return NULL;
+	}
+	return ast_clause_drop_column(ctx->arena, span_join(drop, what->span), *column, span);
 }
 
 void parse_eqeq(struct parse_ctx *ctx, struct span at)

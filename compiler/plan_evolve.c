@@ -16,22 +16,30 @@
 struct kind_rules {
 	const char *kind;
 	const char *add;	/* consequence of a declared column the table lacks */
+	const char *drop;	/* consequence of `drop column` (NULL: refused by check) */
 	bool promotes;		/* the job applies Iceberg's type promotion */
 	bool hive_partitions;	/* partition keys are positional Hive keys */
 };
 
+#define DROP_ICEBERG \
+	"the job drops the column from the table at its next run (ALTER TABLE DROP COLUMN); its values in the rows already there are gone"
+
 static const struct kind_rules kinds[] = {
 	{ "iceberg",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
+	  DROP_ICEBERG,
 	  true, false },
 	{ "s3tables",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
+	  DROP_ICEBERG,
 	  true, false },
 	{ "parquet",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
+	  NULL,
 	  false, true },
 	{ "redshift",
 	  "the job adds it to the table before its next load (ALTER TABLE ADD COLUMN); rows already in the table hold NULL in it",
+	  "the job drops the column from the table before its next load (ALTER TABLE DROP COLUMN); its values in the rows already there are gone",
 	  false, false },
 };
 
@@ -208,8 +216,23 @@ static void type_edit(json_t *edits, const struct kind_rules *r, const char *nam
 	strbuf_release(&sb);
 }
 
+/* Whether the list of strings holds name (any case). */
+static bool in_list(const json_t *arr, const char *name)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_string_value(v) && !strcasecmp(json_string_value(v), name))
+			return true;
+	return false;
+}
+
+/* oc, nc: the old and new columns; old_drops, drops: their `drop column`
+ * names. */
 static void column_edits(json_t *edits, const struct kind_rules *r, const json_t *oc,
-			 const json_t *nc, const char *mode)
+			 const json_t *nc, const json_t *old_drops, const json_t *drops,
+			 const char *mode)
 {
 	size_t i;
 	const json_t *c, *o;
@@ -240,10 +263,20 @@ static void column_edits(json_t *edits, const struct kind_rules *r, const json_t
 
 		if (find_column(nc, name) || renamed_to(nc, name))
 			continue;
-		add_edit(edits, "drop-column", name, str(o, "type"), NULL, "breaking",
-			 mode && !strcmp(mode, "merge")
-			 ? "the column stays in the table and is no longer written: updated rows keep their value, inserted rows hold NULL in it"
-			 : "the column stays in the table and is no longer written: rows loaded from now on hold NULL in it");
+		if (in_list(drops, name) && r->drop)
+			add_edit(edits, "drop-column", name, str(o, "type"), NULL, "breaking", r->drop);
+		else
+			add_edit(edits, "undeclare-column", name, str(o, "type"), NULL, "breaking",
+				 mode && !strcmp(mode, "merge")
+				 ? "the column stays in the table and is no longer written: updated rows keep their value, inserted rows hold NULL in it"
+				 : "the column stays in the table and is no longer written: rows loaded from now on hold NULL in it");
+	}
+	/* a column the old version had already undeclared, dropped now */
+	json_array_foreach(drops, i, c) {
+		const char *name = json_string_value(c);
+
+		if (name && r->drop && !find_column(oc, name) && !in_list(old_drops, name))
+			add_edit(edits, "drop-column", name, NULL, NULL, "breaking", r->drop);
 	}
 }
 
@@ -417,7 +450,7 @@ json_t *plan_evolve_classify(const json_t *old, const json_t *new)
 	}
 	table_edits(edits, r, ot, nt);
 	column_edits(edits, r, json_object_get(old, "columns"), json_object_get(new, "columns"),
-		     str(nt, "mode"));
+		     json_object_get(ot, "drop"), json_object_get(nt, "drop"), str(nt, "mode"));
 	return edits;
 }
 

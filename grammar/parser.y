@@ -147,6 +147,9 @@ struct ast_vec *parse_after_add(struct parse_ctx *ctx, struct ast_vec *names, in
 				const struct ast_name *name);
 struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, struct ast_vec *names,
 				      struct span span);
+struct ast_clause *parse_drop_clause(struct parse_ctx *ctx, struct span drop,
+				     const struct ast_name *what, const struct ast_name *column,
+				     struct span span);
 }
 
 %code {
@@ -225,7 +228,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	BETWEEN "between" NOT_NULL "not_null" UNIQUE "unique" EXPECT "expect"
 	IN "in" IS "is" NOT "not" NULL_ "null" COMPLETENESS "completeness"
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
-	JOB "job" ORDER "order"
+	JOB "job" DROP "drop" ORDER "order"
 
 %token <span> '{'
 
@@ -371,6 +374,12 @@ clause:
 		{ $$ = ast_clause_job(A, @1, $2, @$); }
 	| JOB error
 		{ parse_expected(ctx, @1, "'{' after 'job'"); $$ = NULL; }
+	| DROP any_name any_name
+		{ $$ = parse_drop_clause(ctx, @1, &$2, &$3, @$); }
+	| DROP error
+		{ parse_expected(ctx, @1, "'column NAME' after 'drop'"); $$ = NULL; }
+	| DROP any_name error
+		{ parse_expected(ctx, @2, "a column name after 'drop column'"); $$ = NULL; }
 	;
 
 opt_lag:
@@ -630,7 +639,7 @@ keyword:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | AND | OR | DEMAND | S3
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
-	| SAMPLE | FAILURE | JOB | ORDER
+	| SAMPLE | FAILURE | JOB | DROP | ORDER
 	;
 
 %%
@@ -641,7 +650,7 @@ keyword:
 
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
-	"incremental", "schedule", "validate", "job",
+	"incremental", "schedule", "validate", "job", "drop",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -800,7 +809,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_COLUMNS || k == YYSYMBOL_PARTITION ||
 						 k == YYSYMBOL_MODE || k == YYSYMBOL_INCREMENTAL ||
 						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
-						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB)) ||
+						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
+						 k == YYSYMBOL_DROP)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -876,7 +886,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
-			       "validate, job";
+			       "validate, job, drop column";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

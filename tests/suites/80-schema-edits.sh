@@ -65,7 +65,7 @@ else
 fi
 run offline-md plan --against "$T/v1" --no-catalog --format markdown .
 if grep -q '^> 3 breaking schema edits (below): `pipec deploy` applies them only with `--allow-breaking`.$' "$T/offline-md.out" &&
-   grep -q "^| breaking | <code>drop-column user_id string</code> | " "$T/offline-md.out" &&
+   grep -q "^| breaking | <code>undeclare-column user_id string</code> | " "$T/offline-md.out" &&
    grep -q "^| safe | <code>replace-partition-field days(order_ts) -&gt; months(order_ts)</code> | " "$T/offline-md.out"
 then ok "schema-edits: markdown shows the breaking edits and their table"
 else nok "schema-edits: markdown shows the breaking edits and their table" "$T/offline-md.out"; fi
@@ -123,7 +123,7 @@ calls_reset
 run deploy2 deploy
 w=$(writes)
 if [ $rc -eq 1 ] && [ "$w" = 0 ] &&
-   grep -q "^pipec: error: pipeline 'events': breaking schema edit drop-column of column user_id: " "$T/deploy2.err" &&
+   grep -q "^pipec: error: pipeline 'events': breaking schema edit undeclare-column of column user_id: " "$T/deploy2.err" &&
    grep -q "^help: review these edits with pipec plan, then run pipec deploy --allow-breaking" "$T/deploy2.err"
 then ok "schema-edits: deploy without --allow-breaking: refused before any write"
 else echo "# rc=$rc writes=$w"; nok "schema-edits: deploy without --allow-breaking: refused before any write" "$T/deploy2.out" "$T/deploy2.err"; fi

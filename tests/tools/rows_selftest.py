@@ -147,6 +147,25 @@ fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN id TYPE int"),
 spark.sql("CREATE TABLE db.p (id int) USING PARQUET")
 fails(lambda: spark.sql("ALTER TABLE db.p ALTER COLUMN id TYPE bigint"), "non-Iceberg")
 """),
+    ("ALTER TABLE DROP COLUMN: Iceberg only, the values leave the rows; missing or partition "
+     "source columns fail", """
+spark.sql("CREATE TABLE c.db.t (id bigint, day date, `a b` string, x string, y int) "
+          "USING iceberg PARTITIONED BY (days(day))")
+df_of([("id", "bigint"), ("day", "date"), ("a b", "string"), ("x", "string"), ("y", "int")],
+      [[1, None, "q", "v", 2]]).writeTo("c.db.t").append()
+spark.sql("ALTER TABLE c.db.t DROP COLUMN `X`")
+assert spark.table("c.db.t").columns == ["id", "day", "a b", "y"], spark.table("c.db.t").columns
+assert one(spark.table("c.db.t")) == [[1, None, "q", 2]]
+spark.sql("ALTER TABLE c.db.t DROP COLUMNS (`a b`, y)")
+assert spark.table("c.db.t").columns == ["id", "day"]
+assert one(spark.table("c.db.t")) == [[1, None]]
+assert spark.catalog.get("c.db.t")["rows"] == [{"id": 1, "day": None}]
+fails(lambda: spark.sql("ALTER TABLE c.db.t DROP COLUMN x"), "UNRESOLVED_COLUMN")
+fails(lambda: spark.sql("ALTER TABLE c.db.t DROP COLUMN day"), "partition source")
+fails(lambda: spark.sql("ALTER TABLE c.db.t DROP COLUMNS (id"), "PARSE_SYNTAX_ERROR")
+spark.sql("CREATE TABLE db.p (id int, v string) USING PARQUET")
+fails(lambda: spark.sql("ALTER TABLE db.p DROP COLUMN v"), "UNSUPPORTED_FEATURE.TABLE_OPERATION")
+"""),
     ("ALTER TABLE ADD COLUMNS on a Hive table: before the partitions, parameters kept", """
 spark.sql("CREATE TABLE db.h (id bigint, dt string) USING PARQUET PARTITIONED BY (dt)")
 df_of([("a", "bigint"), ("b", "string")], [[1, "x"]]).write.insertInto("db.h")
@@ -277,6 +296,21 @@ assert rs.query(q)[1] == [["id"], ["chan"]]
 fails(lambda: rs.run('ALTER TABLE "s"."t" ADD COLUMN "chan" BIGINT;'), "already exists")
 fails(lambda: rs.run('ALTER TABLE s.t ADD COLUMN a INTEGER, ADD COLUMN b INTEGER;'),
       "not modelled")
+"""),
+    ("Redshift DROP COLUMN: one column a statement, its values leave the rows", """
+import _rows_redshift
+tabs = {}
+rs = _rows_redshift.Redshift(tabs)
+q = ("SELECT column_name FROM information_schema.columns WHERE table_schema = lower('S') "
+     "AND table_name = lower('T')")
+rs.run('CREATE TABLE IF NOT EXISTS "s"."t" ("id" BIGINT, "chan" VARCHAR(65535));')
+tabs["s.t"]["rows"] = [{"id": 1, "chan": "web"}]
+rs.run('ALTER TABLE "s"."t" DROP COLUMN "Chan";')
+assert tabs["s.t"]["columns"] == [["id", "bigint"]]
+assert tabs["s.t"]["rows"] == [{"id": 1}]
+assert rs.query(q)[1] == [["id"]]
+fails(lambda: rs.run('ALTER TABLE "s"."t" DROP COLUMN "chan";'), "does not exist")
+fails(lambda: rs.run('ALTER TABLE "s"."t" DROP COLUMN "id";'), "last column")
 """),
     ("Redshift actions: INSERT ... WHERE NOT EXISTS, DELETE WHERE, INSERT VALUES", """
 import _rows_redshift

@@ -3,6 +3,7 @@
  * of edit is classified per target kind (docs/plan.md, Schema evolution).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../compiler/plan_evolve.h"
 #include "../../compiler/strbuf.h"
@@ -93,7 +94,7 @@ static void test_columns(void)
 	expect("redshift: add a column", "redshift", "append", "", "", "id=bigint!", "append", "", "",
 	       "id=bigint! tier=string", "safe add-column tier");
 	expect("drop a column is breaking", "s3tables", "append", "", "", "id=bigint! old=string",
-	       "append", "", "", "id=bigint!", "breaking drop-column old");
+	       "append", "", "", "id=bigint!", "breaking undeclare-column old");
 	expect("names compare case-insensitively", "iceberg", "append", "", "", "ID=bigint!",
 	       "append", "", "", "id=bigint!", "");
 	expect("iceberg: int to bigint is a promotion", "iceberg", "append", "", "", "n=int",
@@ -115,6 +116,56 @@ static void test_columns(void)
 	       "", "n=int!", "breaking make-required n");
 	expect("required to optional is safe", "iceberg", "append", "", "", "n=int!", "append", "",
 	       "", "n=int", "safe make-optional n");
+}
+
+/* script() with `drop column` names: drops is the JSON list's inside. */
+static char *script_drops(const char *k, const char *cols, const char *drops)
+{
+	char *s = script(k, "append", "", "", cols), *at = strstr(s, "{\"merge_keys\"");
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add(&sb, s, (size_t)(at - s) + 1);
+	if (drops)
+		strbuf_addf(&sb, "\"drop\":[%s],", drops);
+	strbuf_addstr(&sb, at + 1);
+	free(s);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void expect_drops(const char *name, const char *k, const char *c0, const char *d0,
+			 const char *c1, const char *d1, const char *want)
+{
+	char *a = script_drops(k, c0, d0), *b = script_drops(k, c1, d1);
+	char *got = classify(a, b);
+
+	CHECK_STR(name, got, want);
+	free(a);
+	free(b);
+	free(got);
+}
+
+static void test_drops(void)
+{
+	json_t *d;
+	char *s = script_drops("iceberg", "id=bigint!", "\"x\"");
+
+	d = plan_evolve_read(s);
+	CHECK("read: the drop list is on the table line",
+	      d && json_array_size(json_object_get(json_object_get(d, "table"), "drop")) == 1);
+	json_decref(d);
+	free(s);
+	expect_drops("iceberg: drop column is breaking", "iceberg", "id=bigint! x=string", NULL,
+		     "id=bigint!", "\"x\"", "breaking drop-column x");
+	expect_drops("s3tables: drop column is breaking", "s3tables", "id=bigint! x=string", NULL,
+		     "id=bigint!", "\"X\"", "breaking drop-column x");
+	expect_drops("redshift: drop column is breaking", "redshift", "id=bigint! x=string", NULL,
+		     "id=bigint!", "\"x\"", "breaking drop-column x");
+	expect_drops("a column undeclared before is dropped now", "iceberg", "id=bigint!", NULL,
+		     "id=bigint!", "\"x\"", "breaking drop-column x");
+	expect_drops("a dropped column stays dropped: no edit", "iceberg", "id=bigint!", "\"x\"",
+		     "id=bigint!", "\"x\"", "");
+	expect_drops("only the listed column is dropped", "iceberg", "id=bigint! x=string y=int",
+		     NULL, "id=bigint!", "\"x\"", "breaking drop-column x; breaking undeclare-column y");
 }
 
 static void test_table(void)
@@ -164,6 +215,7 @@ int main(void)
 {
 	test_read();
 	test_columns();
+	test_drops();
 	test_table();
 	test_target();
 	return unit_done();

@@ -20,6 +20,7 @@ DELETE FROM t, DELETE FROM t USING s WHERE t.a = s.a [AND ...],
 INSERT INTO t (cols) SELECT cols FROM s [WHERE NOT EXISTS (SELECT 1 FROM u
 WHERE c = 'v' [AND ...])] (by position), INSERT INTO t (cols) VALUES ('v', ...),
 DELETE FROM t WHERE c = 'v' [AND ...], ALTER TABLE t ADD COLUMN c type,
+ALTER TABLE t DROP COLUMN c,
 SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = lower('x')
 AND table_name = lower('y'), SELECT column_name FROM information_schema.columns
 WHERE table_schema = lower('x') AND table_name = lower('y'), SELECT MAX(col) AS x FROM t. Names fold to
@@ -148,6 +149,31 @@ class Redshift:
             t["columns"].append([name, _rs_type(m.group(3))])
             for r in t["rows"]:
                 r.setdefault(name, None)
+            t.setdefault("alters", []).append(s)
+            return
+        m = re.match(r'(?is)^ALTER\s+TABLE\s+(\S+)\s+DROP\s+(?:COLUMN\s+)?'
+                     r'("(?:[^"]|"")+"|\w+)(?:\s+(RESTRICT|CASCADE))?$', s)
+        if m:
+            # DOC: ALTER TABLE, https://docs.aws.amazon.com/redshift/latest/dg/r_ALTER_TABLE.html :
+            #   "DROP [ COLUMN ] column_name [ RESTRICT | CASCADE ]": one
+            #   column per statement, its values leave every row; there is
+            #   no IF EXISTS for a column: a name the table lacks is an
+            #   error; "You can't drop the last column in a table. A table
+            #   must have at least one column." Not modelled: dependent
+            #   views (RESTRICT), DISTKEY / SORTKEY columns (pipec creates
+            #   tables with neither).
+            t = self._get(m.group(1))
+            name = m.group(2)
+            name = (name[1:-1].replace('""', '"') if name.startswith('"') else name).lower()
+            if not any(c == name for c, _ in t["columns"]):
+                raise RuntimeError('ERROR: column "%s" of relation "%s" does not exist'
+                                   % (name, key(m.group(1))))
+            if len(t["columns"]) == 1:
+                raise RuntimeError("ERROR: cannot drop the last column of a table")
+            t["columns"] = [c for c in t["columns"] if c[0] != name]
+            for r in t["rows"]:
+                for k in [k for k in r if k.lower() == name]:
+                    del r[k]
             t.setdefault("alters", []).append(s)
             return
         m = re.match(r"(?is)^DROP\s+TABLE\s+(IF\s+EXISTS\s+)?(\S+)$", s)

@@ -298,7 +298,8 @@ def _alter(session, s):
       Iceberg tracks columns by id, so the rows already written keep their
       values under the new name. Spark renames columns of v2 tables only:
       a Hive table refuses it (UNSUPPORTED_FEATURE.TABLE_OPERATION); a
-      new name already present fails (FIELDS_ALREADY_EXISTS)."""
+      new name already present fails (FIELDS_ALREADY_EXISTS).
+    DROP COLUMN / DROP COLUMNS: see _drop."""
     m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+(.*)$" % _NAME, s)
     if not m:
         raise R.AnalysisException("[PARSE_SYNTAX_ERROR] ALTER TABLE: %s" % s[:200])
@@ -344,6 +345,8 @@ def _alter(session, s):
             # file is read by column name, see Catalog.frame).
             for row in t["rows"]:
                 row.setdefault(name, None)
+    elif re.match(r"(?is)^DROP\s+COLUMNS?\s", rest):
+        _drop(t, m.group(1), rest)
     elif re.match(r"(?is)^RENAME\s+COLUMN\s", rest):
         rm = re.match(r"(?is)^RENAME\s+COLUMN\s+(%s)\s+TO\s+(%s)$" % (_ID, _ID), rest)
         if not rm:
@@ -384,6 +387,57 @@ def _alter(session, s):
     t.setdefault("alters", []).append(s)
     R._save("tables.json", cat.tables)
     return R.DataFrame(R.Frame([], []), session)
+
+
+_QID = r"(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)"
+
+
+def _unquote(ident):
+    return ident[1:-1].replace("``", "`") if ident.startswith("`") else ident
+
+
+def _drop(t, name, rest):
+    """DOC: Spark 3.5 ALTER TABLE ... DROP COLUMNS
+      (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html#drop-columns):
+      ALTER TABLE t DROP { COLUMN | COLUMNS } [ ( ] col [ , ... ] [ ) ];
+      it is a v2 table operation: a v1 (Hive / Spark data source) table
+      refuses it (UNSUPPORTED_FEATURE.TABLE_OPERATION); a column the table
+      lacks fails the statement (UNRESOLVED_COLUMN; Iceberg's
+      SchemaUpdate: "Cannot delete missing column", FIELD_NOT_FOUND).
+    DOC: Iceberg Spark DDL, ALTER TABLE ... DROP COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-drop-column):
+      the column leaves the table's schema; Iceberg tracks columns by id,
+      so the values in the data files already written are never read
+      again (no file is rewritten): the rows no longer hold it. Iceberg's
+      SchemaUpdate refuses to delete a partition source column ("Cannot
+      delete partition source field") and an identifier field ("Cannot
+      delete identifier field"; pipec never sets identifier fields, so
+      they are not modelled)."""
+    dm = re.match(r"(?is)^DROP\s+COLUMNS?\s+(\(?)\s*(.*?)\s*(\)?)$", rest)
+    if not dm or bool(dm.group(1)) != bool(dm.group(3)):
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] DROP COLUMN: %s" % rest[:200])
+    idents = [c.strip() for c in _split_top(dm.group(2))]
+    if not idents or not all(re.match(r"(?s)^%s$" % _QID, c) for c in idents):
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] DROP COLUMN: %s" % rest[:200])
+    if t.get("format") != "iceberg":
+        raise R.AnalysisException(
+            "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... DROP COLUMNS "
+            "is not supported for the non-Iceberg table %s" % name)
+    names = [c[0].lower() for c in t["columns"]]
+    drops = [_unquote(c) for c in idents]
+    for col in drops:
+        if col.lower() not in names:
+            raise R.AnalysisException("[UNRESOLVED_COLUMN] A column or function parameter "
+                                      "with name %s cannot be resolved" % col)
+        for p in t.get("partitions") or []:
+            inner = re.sub(r"^\w+\((?:\s*\d+\s*,)?\s*(.*?)\s*\)$", r"\1", p.strip())
+            if _unquote(inner).lower() == col.lower():
+                raise R.AnalysisException("Cannot delete partition source field: %s" % col)
+    gone = {c.lower() for c in drops}
+    t["columns"] = [c for c in t["columns"] if c[0].lower() not in gone]
+    for row in t["rows"]:
+        for key in [k for k in row if k.lower() in gone]:
+            del row[key]
 
 
 def _ref(expr, aliases):

@@ -392,6 +392,8 @@ def _run_sql(session, text, args):
         _alter_spec(sql, masked, target, ev)
     elif stmt == "ALTER TABLE" and re.search(r"\bRENAME\s+COLUMN\b", masked, re.I):
         _rename_column(sql, target, ev)
+    elif stmt == "ALTER TABLE" and re.search(r"\bDROP\s+COLUMNS?\b", masked, re.I):
+        _drop_columns(sql, target, ev)
     elif stmt == "ALTER TABLE" and re.search(r"\bADD\s+COLUMNS?\b|\bALTER\s+COLUMN\b.*\bTYPE\b",
                                             masked, re.I | re.S):
         _alter_columns(sql, masked, target, ev)
@@ -497,6 +499,45 @@ def _rename_column(sql, target, ev):
     if old.lower() not in names:
         raise AnalysisException("[UNRESOLVED_COLUMN] %s" % old)
     cols = [(new,) + tuple(c[1:]) if c[0].lower() == old.lower() else tuple(c) for c in cols]
+    if created is not None and created.get("columns"):
+        created["columns"] = cols
+    else:
+        S.STATE.altered[ref.key] = cols
+
+
+def _drop_columns(sql, target, ev):
+    """ALTER TABLE t DROP COLUMN c / DROP COLUMNS (a, b).
+    DOC: Iceberg Spark DDL, ALTER TABLE ... DROP COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-drop-column);
+      Spark 3.5 ALTER TABLE ... DROP COLUMNS
+      (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html#drop-columns):
+      a v2 table operation: a table outside an Iceberg catalog refuses it
+      (UNSUPPORTED_FEATURE.TABLE_OPERATION); a column the table lacks fails
+      (UNRESOLVED_COLUMN). The table's known columns lose the dropped
+      ones, so a later spark.table(t).schema no longer shows them."""
+    ref = S.TableRef(target)
+    cat = ref.catalog
+    if cat is None or cat == "spark_catalog" or not S.is_iceberg_catalog(cat):
+        S.violation("SparkSession.sql", "DROP COLUMN on a non-Iceberg table %s" % target)
+        raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table %s does "
+                                "not support DROP COLUMNS." % target)
+    m = re.search(r"\bDROP\s+COLUMNS?\s+(\(?)(?P<l>.*?)(\)?)\s*$", sql, re.I | re.S)
+    names = [c.strip() for c in S.depth0_split(m.group("l"))] if m else []
+    if not m or bool(m.group(1)) != bool(m.group(3)) or not names or \
+            not all(re.match(r"^(%s)$" % S.NAME_RE.pattern, c) for c in names):
+        raise ParseException("[PARSE_SYNTAX_ERROR] DROP COLUMN: %s" % sql[:200])
+    drops = [c[1:-1].replace("``", "`") if c.startswith("`") else c for c in names]
+    ev["drop_columns"] = drops
+    created = S.STATE.created.get(ref.key)
+    cols = (created or {}).get("columns") or S.STATE.altered.get(ref.key) or \
+        S.schema_for(target) or S.STATE.declared.get(ref.key)
+    if not cols:
+        return
+    have = [c[0].lower() for c in cols]
+    for d in drops:
+        if d.lower() not in have:
+            raise AnalysisException("[UNRESOLVED_COLUMN] %s" % d)
+    cols = [tuple(c) for c in cols if c[0].lower() not in {d.lower() for d in drops}]
     if created is not None and created.get("columns"):
         created["columns"] = cols
     else:
