@@ -323,17 +323,6 @@ static void spec_column(const char *field, struct strbuf *out)
 	strbuf_add(out, in, (size_t)(field + n - 1 - in));
 }
 
-static bool in_list(const json_t *arr, const char *s)
-{
-	size_t i;
-	const json_t *v;
-
-	json_array_foreach(arr, i, v)
-		if (json_string_value(v) && !strcasecmp(json_string_value(v), s))
-			return true;
-	return false;
-}
-
 /* Iceberg partition evolution, one edit per field: a field the new spec
  * lacks on a column that gains another field is replaced, other old
  * fields dropped, other new ones added (templates/pyspark/

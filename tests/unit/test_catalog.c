@@ -480,7 +480,7 @@ static void test_targets(void)
 {
 	struct model_pipeline p;
 	struct model_column cols[2];
-	struct model_partition parts[2];
+	struct model_partition parts[3];
 	const char *keys[1] = { "order_id" };
 
 	base_pipeline(&p);
@@ -505,11 +505,22 @@ static void test_targets(void)
 	p.npartitions = 2;
 	EXPECT("iceberg target that fits (int→bigint, decimal widening)", &p, 0, 0, "");
 	parts[1].param = 8;
-	EXPECT("partition spec differs", &p, 1, 0, "the table is partitioned by months(order_ts), bucket(16, customer_id)");
+	EXPECT("append: the job evolves a spec that differs", &p, 0, 1,
+	       "warning: the job evolves the partition spec of table 'lake.orders' from months(order_ts), bucket(16, customer_id) to months(order_ts), bucket(8, customer_id) at its next run");
+	p.mode = MM_OVERWRITE;
+	EXPECT("overwrite: a spec that differs is an error", &p, 1, 0, "the table is partitioned by months(order_ts), bucket(16, customer_id)");
 	parts[1].param = 16;
 	p.npartitions = 1;
-	EXPECT("partition spec shorter", &p, 1, 0, "partition spec differs from table 'lake.orders'");
+	EXPECT("overwrite: a shorter spec is an error", &p, 1, 0,
+	       "partition spec differs from table 'lake.orders', and mode overwrite does not evolve it");
+	p.mode = MM_APPEND;
+	parts[2] = parts[0];
+	parts[0] = parts[1];
+	parts[1] = parts[2];
 	p.npartitions = 2;
+	EXPECT("the same fields in another order are the same spec", &p, 0, 0, "");
+	parts[1] = parts[0];
+	parts[0] = parts[2];
 	cols[1].glue_type = "decimal(14,4)";
 	EXPECT("decimal that does not fit", &p, 1, 0, "column 'amount' is decimal(14,4) here but decimal(12,2)");
 	cols[1].glue_type = "decimal(10,2)";
@@ -546,15 +557,19 @@ static void test_targets(void)
 	p.target.table = "unstated";
 	EXPECT("an unstated spec is not compared", &p, 0, 0, "");
 	p.target.table = "flat";
-	EXPECT("unpartitioned table: remove the clause", &p, 1, 0,
-	       "help: remove the 'partition by' clause, or evolve the table's spec first");
+	EXPECT("merge: the job partitions an unpartitioned table", &p, 0, 1,
+	       "from nothing to days(ts) at its next run");
+	p.mode = MM_OVERWRITE;
+	EXPECT("overwrite, unpartitioned table: remove the clause", &p, 1, 0,
+	       "help: remove the 'partition by' clause, or write to a new table");
 	p.target.table = "orders";
 	cols[0] = column("order_id", NULL, MT_INT, "int", "col_a");
 	cols[1] = column("amount", NULL, MT_DECIMAL, "decimal(10,2)", "col_b");
 	p.ncolumns = 2;
 	p.npartitions = 0;
-	EXPECT("no partition by against a partitioned table", &p, 1, 0,
+	EXPECT("overwrite: no partition by against a partitioned table", &p, 1, 0,
 	       "help: add 'partition by months(order_ts), bucket(16, customer_id)' to the pipeline");
+	p.mode = MM_MERGE;
 	p.target.table = "customers";
 
 	p.target.kind = MT_PARQUET;
