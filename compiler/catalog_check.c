@@ -21,6 +21,7 @@ struct checker {
 	const struct model_project *mp;
 	const struct model_pipeline *p;
 	const struct source *src;	/* the pipeline's .pipe file */
+	bool evolves;			/* an evolution warning was given for p */
 };
 
 static const char *const engine_label[] = {
@@ -241,6 +242,7 @@ static void note_added_column(struct checker *k, const struct model_column *c, c
 				      "column '%s' will be added to table '%s' by the job",
 				      c->name, qual);
 
+	k->evolves = true;
 	if (k->p->target.kind == MT_PARQUET)
 		diag_note_plain(d, "it is added after the table's data columns, before its partition columns; Parquet files written before lack it and read NULL in it");
 	else
@@ -299,6 +301,7 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 		if (coltype_widens(&dt, &tt))
 			continue;
 		if (evolves && coltype_promotes(&tt, &dt)) {
+			k->evolves = true;
 			d = diag_warning(k->ds, k->src, c->span,
 					 "column '%s' of table '%s' will be widened from %s to %s by the job",
 					 c->name, qual, tc->type, dts);
@@ -379,6 +382,7 @@ static void check_spec(struct checker *k, const struct catalog_table *t, const c
 	spec_text(t->spec, t->nspec, &have);
 	if (p->mode != MM_OVERWRITE) {
 		/* the job evolves the spec at its next run (evolve_iceberg) */
+		k->evolves = true;
 		d = diag_warning(k->ds, k->src, at,
 				 "the job evolves the partition spec of table '%s' from %s to %s at its next run",
 				 qual, t->nspec ? have.buf : "nothing", n ? want.buf : "nothing");
@@ -720,7 +724,9 @@ void catalog_check_model(struct model_project *mp, const struct catalog *cat,
 		k.src = p->src;
 		if (!k.src)
 			continue;
+		k.evolves = false;
 		check_source(&k, &p->source);
 		check_target(&k);
+		p->catalog_evolves = k.evolves;
 	}
 }

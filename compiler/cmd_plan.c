@@ -203,6 +203,27 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 	return 0;
 }
 
+/* A pipeline whose job is deployed unchanged while `check` warned that the
+ * job evolves its table: the deployed job has been making (or makes at its
+ * next run) those changes, and the catalog snapshot predates them. */
+static void stale_snapshot_notes(const struct plan *plan, const struct plan_source_env *env)
+{
+	size_t i, j;
+
+	for (i = 0; i < env->nevolving; i++)
+		for (j = 0; j < plan->count; j++) {
+			const struct plan_change *c = &plan->changes[j];
+
+			if (c->kind != PLAN_JOB || !c->pipeline ||
+			    strcmp(c->pipeline, env->evolving[i]) || c->action != PLAN_UNCHANGED)
+				continue;
+			fprintf(stderr, "note: the catalog snapshot is stale for pipeline '%s': its "
+					"deployed job already evolves the table as the warnings above "
+					"say; run 'pipec catalog pull' after its next run to bring the "
+					"snapshot up to date\n", c->pipeline);
+		}
+}
+
 /* Prints plan as fmt, and saves it (JSON) to out_path when given; returns
  * -1 when it cannot be saved. */
 static int show_plan(const struct plan *plan, enum plan_format fmt, const char *out_path)
@@ -276,6 +297,8 @@ int cmd_plan(int argc, char **argv)
 	}
 	if (show_plan(&plan, a.fmt, a.out_path) != 0)
 		goto out;
+	if (!a.against)
+		stale_snapshot_notes(&plan, &env);
 	if (plan.nerrors) {
 		size_t k;
 

@@ -278,6 +278,9 @@ struct model_pipeline {
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */
+	bool catalog_evolves;		/* the catalog check found that the job evolves its table
+					   (columns added or widened, partition spec): set by
+					   catalog_check_model, read by plan (a stale snapshot) */
 	struct model_validation validation;
 	struct model_job job;
 	const char *trigger_name;	/* Glue trigger name, NULL when on demand without trigger */

@@ -107,6 +107,10 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 		return -1;
 	}
 	rc = 0;
+	env->evolving = xcalloc(p.model.npipelines + 1, sizeof(*env->evolving));
+	for (i = 0; i < p.model.npipelines; i++)
+		if (p.model.pipelines[i].catalog_evolves)
+			env->evolving[env->nevolving++] = xstrdup(p.model.pipelines[i].name);
 	for (i = 0; i < p.model.npipelines && rc == 0; i++)
 		rc = render_pipeline(&p.model, &p.model.pipelines[i], &ts, out, err);
 	template_set_release(&ts);
@@ -119,6 +123,11 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 
 void plan_source_env_release(struct plan_source_env *env)
 {
+	size_t i;
+
+	for (i = 0; i < env->nevolving; i++)
+		free(env->evolving[i]);
+	free(env->evolving);
 	free(env->region);
 	free(env->account);
 	free(env->root);

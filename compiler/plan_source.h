@@ -25,6 +25,9 @@ struct plan_source_env {
 	char *account;		/* the environment's account, or NULL */
 	char *root;		/* the project root (local files are relative to it) */
 	char *name_prefix;	/* the environment's name prefix; NULL with --from */
+	char **evolving;	/* pipelines whose jobs evolve their tables as the
+				   catalog snapshot states them (check warnings) */
+	size_t nevolving;
 };
 
 int plan_source_desired(const struct project_opts *po, const char *from_dir,

@@ -166,3 +166,38 @@ if [ $rc -eq 1 ] && [ "$w" = 0 ] &&
    grep -q "^pipec: error: pipeline 'events': breaking schema edit unverified: the deployed script does not hash to its content-addressed key" "$T/deploy4.err"
 then ok "schema-edits: a deployed script replaced by hand is not trusted: deploy refused before any write"
 else echo "# rc=$rc writes=$w"; nok "schema-edits: a deployed script replaced by hand is not trusted: deploy refused before any write" "$T/deploy4.out" "$T/deploy4.err"; fi
+
+# A catalog snapshot older than what is deployed: the deployed job already
+# adds a column the snapshot's table lacks; plan says the snapshot is stale
+# (and does not before the job is deployed, when the addition is new).
+P="$T/stale"
+mkdir -p "$P/pipelines" "$P/data"
+cp "$ROOT/tests/plan/project/data/customers.csv" "$P/data/"
+sed 's/^project: plantest$/project: staletest/; s/name_prefix: dev_$/name_prefix: st_/' \
+	"$ROOT/tests/plan/project/pipec.yaml" >"$P/pipec.yaml"
+sed 's/^    name string$/    name string\n    email string/' \
+	"$ROOT/tests/plan/project/pipelines/customers.pipe" >"$P/pipelines/customers.pipe"
+cat >"$P/catalog.yaml" <<'YAML'
+version: 1
+account: "123456789012"
+region: us-east-1
+databases:
+  - name: lake
+    tables:
+      - name: customers
+        type: EXTERNAL
+        format: parquet
+        location: "s3://plantest-lake/customers/"
+        columns:
+          - {name: id, type: int}
+          - {name: name, type: string}
+YAML
+run stale-plan1 plan --catalog catalog.yaml
+run stale-deploy deploy --catalog catalog.yaml
+run stale-plan2 plan --catalog catalog.yaml
+if [ "$(grep -c "column 'email' will be added to table 'lake.customers' by the job" "$T/stale-plan1.err")" = 1 ] &&
+   ! grep -q "snapshot is stale" "$T/stale-plan1.err" &&
+   [ $rc -eq 0 ] &&
+   grep -q "^note: the catalog snapshot is stale for pipeline 'customers': its deployed job already evolves the table as the warnings above say; run 'pipec catalog pull' after its next run" "$T/stale-plan2.err"
+then ok "schema-edits: a snapshot older than the deployed job is reported stale by plan"
+else echo "# rc=$rc"; nok "schema-edits: a snapshot older than the deployed job is reported stale by plan" "$T/stale-plan1.err" "$T/stale-deploy.out" "$T/stale-deploy.err" "$T/stale-plan2.out" "$T/stale-plan2.err"; fi

@@ -293,7 +293,8 @@ staging = ARGS["target_staging_table"]
 # (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html), so names
 # are compared in lower case. A rerun finds every column and adds none.
 # A merge key or the watermark column is never added: it would be NULL in
-# every row already loaded. Columns are never dropped, retyped or moved.
+# every row already loaded. Columns are never retyped or moved, and dropped
+# only when a "drop column" clause names them.
 # (name, Redshift column definition, a merge key or the watermark column)
 TARGET_EVOLVE = [
     ("id", "\"id\" BIGINT", True),
