@@ -383,6 +383,32 @@ static const char *const transform_names[] = {
 	"", "years", "months", "days", "hours", "bucket", "truncate",
 };
 
+static bool is_time_transform(enum model_transform t)
+{
+	return t == MP_YEARS || t == MP_MONTHS || t == MP_DAYS || t == MP_HOURS;
+}
+
+/* Two time transforms of one column: Iceberg's PartitionSpec refuses the
+ * second ("Cannot add redundant partition"), in CREATE TABLE and in ADD
+ * PARTITION FIELD alike. */
+static bool redundant_time_field(struct check_ctx *c, const struct model_partition *first,
+				 const struct model_partition *pt, const char *column,
+				 struct span at)
+{
+	struct diag *d;
+
+	if (!is_time_transform(first->transform) || !is_time_transform(pt->transform) ||
+	    strcmp(first->column, column))
+		return false;
+	d = diag_error(c->ds, c->src, at, "redundant partition field: %s(%s) and %s(%s)",
+		       transform_names[pt->transform], column, transform_names[first->transform],
+		       column);
+	diag_note(d, c->src, first->span, "%s(%s) is listed here", transform_names[first->transform],
+		  column);
+	diag_help(d, "Iceberg keeps one time transform (years, months, days or hours) per column: keep the one queries filter by");
+	return true;
+}
+
 static const struct ast_name *partition_column_arg(struct check_ctx *c,
 						   const struct ast_partition *ap, size_t i,
 						   const char *usage)
@@ -519,6 +545,8 @@ void check_partitions(struct check_ctx *c, const struct ast_clause *cl)
 				diag_help(d, "list each partition field once");
 				break;
 			}
+			if (redundant_time_field(c, &mp->partitions[j], pt, col->name, ap->span))
+				break;
 		}
 		if (j < mp->npartitions)
 			continue;
