@@ -211,13 +211,16 @@ static const char *column_ddl(struct sctx *c, const struct model_column *col, co
 	return r;
 }
 
+/* Iceberg's names of the partition transforms, as Spark SQL writes them. */
+static const char *const transform_names[] = {
+	[MP_IDENTITY] = "identity", [MP_YEARS] = "years", [MP_MONTHS] = "months",
+	[MP_DAYS] = "days", [MP_HOURS] = "hours", [MP_BUCKET] = "bucket",
+	[MP_TRUNCATE] = "truncate",
+};
+
 static const char *partition_expr(struct sctx *c, const struct model_partition *pt)
 {
-	static const char *const names[] = {
-		[MP_IDENTITY] = "", [MP_YEARS] = "years", [MP_MONTHS] = "months",
-		[MP_DAYS] = "days", [MP_HOURS] = "hours", [MP_BUCKET] = "bucket",
-		[MP_TRUNCATE] = "truncate",
-	};
+	const char *const *names = transform_names;
 	struct strbuf sb = STRBUF_INIT;
 	const char *r;
 
@@ -267,11 +270,6 @@ static bool must_exist(const struct model_pipeline *p, const char *name)
  * require_spec). */
 static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
-	static const char *const names[] = {
-		[MP_IDENTITY] = "identity", [MP_YEARS] = "years", [MP_MONTHS] = "months",
-		[MP_DAYS] = "days", [MP_HOURS] = "hours", [MP_BUCKET] = "bucket",
-		[MP_TRUNCATE] = "truncate",
-	};
 	size_t i;
 
 	template_set_flag(t, "evolve_spec", p->mode != MM_OVERWRITE);
@@ -281,7 +279,7 @@ static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct t
 		struct template_ctx *it = template_add_item(t, "spec_fields");
 		bool param = pt->transform == MP_BUCKET || pt->transform == MP_TRUNCATE;
 
-		template_set_str(it, "transform_py", py(c, names[pt->transform]));
+		template_set_str(it, "transform_py", py(c, transform_names[pt->transform]));
 		template_set_str(it, "param_py",
 				 param ? arena_printf(c->a, "%d", pt->param) : "None");
 		template_set_str(it, "column_py", py(c, pt->column));

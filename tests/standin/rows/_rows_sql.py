@@ -15,9 +15,16 @@ DESCRIBE [TABLE] t
 SELECT MAX(col) FROM t  (a watermark read)
 Anything else raises: a statement the model does not know must not pass.
 """
+import os
 import re
+import sys
 
 import _rows as R
+
+# tests/standin (the schema-level stand-in's directory) holds the name
+# helpers both stand-ins share; appended, so rows' packages still shadow.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from _spark_names import describe_field, field_key, quote_if_needed  # noqa: E402
 
 _ID = r"(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)"
 _NAME = r"%s(?:\s*\.\s*%s)*" % (_ID, _ID)
@@ -151,45 +158,6 @@ def _recover(session, name):
     return R.DataFrame(R.Frame([], []), session)
 
 
-_SINGULAR = {"year": "years", "month": "months", "day": "days", "date": "days",
-             "hour": "hours", "date_hour": "hours"}
-
-
-def _field_key(text):
-    """A partition field as Iceberg identifies it: its transform (singular
-    names folded to plural ones), parameter and source column."""
-    t = re.sub(r"\s+", "", text)
-    fm = re.match(r"^(\w+)\((.*)\)$", t)
-    if not fm:
-        return t.strip("`").lower()
-    fn = _SINGULAR.get(fm.group(1).lower(), fm.group(1).lower())
-    args = [a.strip("`").lower() for a in _split_top(fm.group(2))]
-    if fn == "truncate" and len(args) == 2 and args[1].isdigit():
-        args.reverse()
-    return "%s(%s)" % (fn, ",".join(args))
-
-
-def _quote_if_needed(name):
-    """DOC: Spark's QuotingUtils.quoteIfNeeded: a name part of letters,
-      digits and '_' (not all digits) is printed bare, any other in
-      back-quotes with '`' doubled."""
-    name = name.strip()
-    if len(name) > 1 and name[0] == name[-1] == "`":
-        name = name[1:-1].replace("``", "`")
-    if re.match(r"^[A-Za-z0-9_]+$", name) and not name.isdigit():
-        return name
-    return "`%s`" % name.replace("`", "``")
-
-
-def _describe_field(p):
-    """Transform.describe() of a partition field: "days(ts)", "bucket(16, id)"."""
-    fm = re.match(r"(?s)^\s*(\w+)\s*\((.*)\)\s*$", p)
-    if not fm:
-        return _quote_if_needed(p)
-    args = [a if a.strip().isdigit() else _quote_if_needed(a) for a in _split_top(fm.group(2))]
-    return "%s(%s)" % (fm.group(1), ", ".join(a.strip() for a in args))
-
-
 def _describe(session, name):
     """DOC: Spark 3.5 DescribeTableExec (sql/core
       .../datasources/v2/DescribeTableExec.scala, addSchema then
@@ -209,11 +177,11 @@ def _describe(session, name):
     types = {c.lower(): ty for c, ty in t["columns"]}
     if spec and all(not re.match(r"^\w+\s*\(", p) for p in spec):
         rows += [["# Partition Information", "", ""], ["# col_name", "data_type", "comment"]]
-        rows += [[_quote_if_needed(p), types.get(p.strip().strip("`").lower()), None]
+        rows += [[quote_if_needed(p), types.get(p.strip().strip("`").lower()), None]
                  for p in spec]
     elif spec:
         rows += [["", "", ""], ["# Partitioning", "", ""]]
-        rows += [["Part %d" % i, _describe_field(p), ""] for i, p in enumerate(spec)]
+        rows += [["Part %d" % i, describe_field(p), ""] for i, p in enumerate(spec)]
     return R.DataFrame(R.Frame(cols, rows), session)
 
 
@@ -237,7 +205,7 @@ def _alter_spec(session, name, verb, tail):
             "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... %s PARTITION FIELD is not "
             "supported for the non-Iceberg table %s" % (verb, name))
     spec = list(t.get("partitions") or [])
-    keys = [_field_key(p) for p in spec]
+    keys = [field_key(p) for p in spec]
     old, new = None, None
     if verb == "REPLACE":
         wm = re.search(r"(?i)\s+WITH\s+", tail)
@@ -248,12 +216,12 @@ def _alter_spec(session, name, verb, tail):
         old = tail
     else:
         new = tail
-    if old is not None and _field_key(old) not in keys:
+    if old is not None and field_key(old) not in keys:
         raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot find partition "
                                   "field to remove: %s" % old)
     if old is not None:
-        spec.pop(keys.index(_field_key(old)))
-    if new is not None and _field_key(new) in [_field_key(p) for p in spec]:
+        spec.pop(keys.index(field_key(old)))
+    if new is not None and field_key(new) in [field_key(p) for p in spec]:
         raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot add duplicate "
                                   "partition field: %s" % new)
     if new is not None:

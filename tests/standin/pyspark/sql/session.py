@@ -7,6 +7,7 @@ static config, syntax it can see (unbalanced quotes, several statements)."""
 import re
 
 import _standin as S
+from _spark_names import describe_field, field_key, quote_if_needed
 from pyspark.errors import AnalysisException, ParseException, PySparkTypeError
 from pyspark.sql.column import Column
 from pyspark.sql.conf import RuntimeConfig, check_settable
@@ -645,39 +646,6 @@ def _check_transform(sql, p):
         raise _parse_error(sql, "%s takes (N, column): %s" % (fm.group(1), p))
 
 
-def _field_key(text):
-    """A partition field compared as Iceberg does: transform and column,
-    with the singular transform names folded to the plural ones."""
-    t = re.sub(r"\s+", "", text).lower()
-    fm = re.match(r"^(\w+)\((.*)\)$", t)
-    if not fm:
-        return t.strip("`")
-    fn = {"year": "years", "month": "months", "day": "days", "date": "days",
-          "hour": "hours", "date_hour": "hours"}.get(fm.group(1), fm.group(1))
-    return "%s(%s)" % (fn, ",".join(a.strip("`") for a in fm.group(2).split(",")))
-
-
-def _quote_if_needed(name):
-    """DOC: Spark's QuotingUtils.quoteIfNeeded: a name part of letters,
-      digits and '_' (not all digits) is printed bare, any other in
-      back-quotes with '`' doubled."""
-    name = name.strip()
-    if len(name) > 1 and name[0] == name[-1] == "`":
-        name = name[1:-1].replace("``", "`")
-    if re.match(r"^[A-Za-z0-9_]+$", name) and not name.isdigit():
-        return name
-    return "`%s`" % name.replace("`", "``")
-
-
-def _describe_field(p):
-    """Transform.describe() of a partition field: "days(ts)", "bucket(16, id)"."""
-    fm = re.match(r"(?s)^\s*(\w+)\s*\((.*)\)\s*$", p)
-    if not fm:
-        return _quote_if_needed(p)
-    args = [a if a.strip().isdigit() else _quote_if_needed(a) for a in S.depth0_split(fm.group(2))]
-    return "%s(%s)" % (fm.group(1), ", ".join(a.strip() for a in args))
-
-
 def _describe(session, sql, masked):
     """DESCRIBE [TABLE] [EXTENDED] t.
     DOC: Spark 3.5 DescribeTableExec (sql/core .../v2/DescribeTableExec.scala,
@@ -702,13 +670,13 @@ def _describe(session, sql, masked):
         rows.append({"col_name": "# Partition Information", "data_type": "", "comment": ""})
         rows.append({"col_name": "# col_name", "data_type": "data_type", "comment": "comment"})
         types = {c.lower(): t for c, t in df._cols}
-        rows += [{"col_name": _quote_if_needed(p),
+        rows += [{"col_name": quote_if_needed(p),
                   "data_type": types.get(p.strip().strip("`").lower(), "string"),
                   "comment": None} for p in spec]
     elif spec:
         rows.append({"col_name": "", "data_type": "", "comment": ""})
         rows.append({"col_name": "# Partitioning", "data_type": "", "comment": ""})
-        rows += [{"col_name": "Part %d" % i, "data_type": _describe_field(p),
+        rows += [{"col_name": "Part %d" % i, "data_type": describe_field(p),
                   "comment": ""} for i, p in enumerate(spec)]
     return DataFrame._new(session, out, len(rows), "DESCRIBE", rows=rows)
 
@@ -729,7 +697,7 @@ def _alter_spec(sql, masked, target, ev):
     if not verb:
         raise _parse_error(sql, "ADD, DROP or REPLACE PARTITION FIELD expected")
     verb = verb.group(1).upper()
-    keys = [_field_key(p) for p in spec]
+    keys = [field_key(p) for p in spec]
     if verb == "REPLACE":
         wm = re.search(r"\s+WITH\s+", tail, re.I)
         if not wm:
@@ -741,14 +709,14 @@ def _alter_spec(sql, masked, target, ev):
         old, new = None, tail
     if new is not None:
         _check_transform(sql, new)
-    if old is not None and _field_key(old) not in keys:
+    if old is not None and field_key(old) not in keys:
         raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot find partition field "
                             "to remove: %s" % old)
-    if new is not None and _field_key(new) in keys and _field_key(new) != _field_key(old or ""):
+    if new is not None and field_key(new) in keys and field_key(new) != field_key(old or ""):
         raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot add duplicate "
                             "partition field: %s" % new)
     if old is not None:
-        spec.pop(keys.index(_field_key(old)))
+        spec.pop(keys.index(field_key(old)))
     if new is not None:
         spec.append(new)
     ev["partition_spec"] = list(spec)
