@@ -26,6 +26,8 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_VALIDATE: return "validate";
 	case AST_ON_ERROR: return "on cast error";
 	case AST_DROP_COLUMN: return "drop column";
+	case AST_DERIVE: return "derive";
+	case AST_FILTER: return "filter";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -256,6 +258,59 @@ static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
 	strbuf_addch(out, '\n');
 }
 
+static const char *const expr_op_names[] = {
+	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
+	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
+	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
+	[AST_OP_OR] = "or", [AST_OP_NEG] = "neg", [AST_OP_NOT] = "not",
+};
+
+static const char *const expr_kind_names[] = {
+	[AST_E_COLUMN] = "column", [AST_E_NUMBER] = "number", [AST_E_STRING] = "string",
+	[AST_E_BOOL] = "bool", [AST_E_NULL] = "null", [AST_E_TYPED] = "typed",
+	[AST_E_UNARY] = "unary", [AST_E_BINARY] = "binary", [AST_E_IS_NULL] = "is-null",
+	[AST_E_IN] = "in", [AST_E_BETWEEN] = "between", [AST_E_CASE] = "case",
+	[AST_E_CAST] = "cast", [AST_E_CALL] = "call",
+};
+
+/* An expression as an s-expression: (binary + (column a) (number 1)). */
+static void dump_expr(struct strbuf *out, const struct ast_expr *e)
+{
+	size_t i;
+
+	strbuf_addf(out, "(%s", expr_kind_names[e->kind]);
+	if (e->kind == AST_E_UNARY || e->kind == AST_E_BINARY)
+		strbuf_addf(out, " %s", expr_op_names[e->op]);
+	if (e->negated)
+		strbuf_addstr(out, " not");
+	if (e->name.nparts) {
+		strbuf_addch(out, ' ');
+		for (i = 0; i < e->name.nparts; i++)
+			strbuf_addf(out, "%s%s", i ? "." : "", e->name.parts[i].text);
+	}
+	if (e->num)
+		strbuf_addf(out, " %s", e->num->text);
+	if (e->str) {
+		strbuf_addstr(out, " \"");
+		for (i = 0; i < e->str->nparts; i++)
+			strbuf_add(out, e->str->parts[i].text, e->str->parts[i].len);
+		strbuf_addch(out, '"');
+	}
+	if (e->kind == AST_E_BOOL)
+		strbuf_addstr(out, e->bool_value ? " true" : " false");
+	if (e->type) {
+		strbuf_addch(out, ' ');
+		dump_type(out, e->type);
+	}
+	for (i = 0; i < e->nargs; i++) {
+		strbuf_addch(out, ' ');
+		dump_expr(out, e->args[i]);
+	}
+	if (e->has_else)
+		strbuf_addstr(out, " else");
+	strbuf_addch(out, ')');
+}
+
 static void dump_clause(struct strbuf *out, const struct ast_clause *c, int depth)
 {
 	size_t i;
@@ -393,6 +448,19 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		indent(out, depth + 1);
 		strbuf_addf(out, "column %s", c->u.drop_column.text);
 		dump_span(out, c->u.drop_column.span);
+		strbuf_addch(out, '\n');
+		break;
+	case AST_DERIVE:
+		indent(out, depth + 1);
+		strbuf_addf(out, "%s ", c->u.derive.name.text);
+		dump_type(out, c->u.derive.type);
+		strbuf_addstr(out, " = ");
+		dump_expr(out, c->u.derive.expr);
+		strbuf_addch(out, '\n');
+		break;
+	case AST_FILTER:
+		indent(out, depth + 1);
+		dump_expr(out, c->u.filter);
 		strbuf_addch(out, '\n');
 		break;
 	default:

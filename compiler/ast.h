@@ -181,6 +181,47 @@ struct ast_rule {
 	struct span span;
 };
 
+/* Expressions of `derive` and `filter` (docs/language.md, Expressions). */
+enum ast_expr_kind {
+	AST_E_COLUMN,		/* a column: name (a.b: a struct field) */
+	AST_E_NUMBER,
+	AST_E_STRING,
+	AST_E_BOOL,		/* true | false */
+	AST_E_NULL,
+	AST_E_TYPED,		/* date "2024-01-01", timestamp "…": a typed literal */
+	AST_E_UNARY,		/* -x, not x */
+	AST_E_BINARY,		/* arithmetic, comparison, and, or */
+	AST_E_IS_NULL,		/* x is [not] null */
+	AST_E_IN,		/* x [not] in (a, b, …) */
+	AST_E_BETWEEN,		/* x [not] between a and b */
+	AST_E_CASE,		/* case when c then v … [else v] end */
+	AST_E_CAST,		/* cast(x as TYPE) */
+	AST_E_CALL,		/* f(a, b, …) */
+};
+
+enum ast_expr_op {
+	AST_OP_ADD, AST_OP_SUB, AST_OP_MUL, AST_OP_DIV, AST_OP_MOD,
+	AST_OP_EQ, AST_OP_NE, AST_OP_LT, AST_OP_LE, AST_OP_GT, AST_OP_GE,
+	AST_OP_AND, AST_OP_OR, AST_OP_NEG, AST_OP_NOT,
+};
+
+struct ast_expr {
+	enum ast_expr_kind kind;
+	enum ast_expr_op op;		/* UNARY, BINARY */
+	bool negated;			/* IS NOT NULL, NOT IN, NOT BETWEEN */
+	struct ast_qname name;		/* COLUMN, CALL (the function), TYPED (the type) */
+	struct ast_number *num;		/* NUMBER */
+	struct ast_string *str;		/* STRING, TYPED */
+	bool bool_value;		/* BOOL */
+	struct ast_type *type;		/* CAST */
+	struct ast_expr **args;		/* operands, call arguments, IN list (after the
+					 * tested value), CASE: when, then, when, then, …, else */
+	size_t nargs;
+	bool has_else;			/* CASE */
+	struct span op_span;		/* the operator or keyword */
+	struct span span;
+};
+
 enum ast_clause_kind {
 	AST_DESCRIPTION,
 	AST_SOURCE,
@@ -194,6 +235,8 @@ enum ast_clause_kind {
 	AST_VALIDATE,
 	AST_ON_ERROR,		/* on cast error ACTION [quarantine "s3://…"] */
 	AST_DROP_COLUMN,	/* drop column NAME (repeatable) */
+	AST_DERIVE,		/* derive NAME TYPE = EXPR (repeatable) */
+	AST_FILTER,		/* filter EXPR (repeatable) */
 	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 
@@ -272,6 +315,12 @@ struct ast_clause {
 			size_t nargs;
 		} on_error;
 		struct ast_name drop_column;	/* drop column NAME */
+		struct {	/* derive NAME TYPE = EXPR */
+			struct ast_name name;
+			struct ast_type *type;
+			struct ast_expr *expr;
+		} derive;
+		struct ast_expr *filter;	/* filter EXPR */
 	} u;
 };
 

@@ -573,3 +573,87 @@ struct ast_item *ast_item_new(struct arena *a, enum ast_item_kind kind, const st
 	it->span = span;
 	return it;
 }
+
+/* ---- expressions ---- */
+
+struct ast_expr *ast_expr_new(struct arena *a, enum ast_expr_kind kind, struct span span)
+{
+	struct ast_expr *e = arena_alloc(a, sizeof(*e));
+
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->span = span;
+	return e;
+}
+
+struct ast_expr *ast_expr_column(struct arena *a, struct ast_vec *parts, struct span span)
+{
+	struct ast_expr *e = ast_expr_new(a, AST_E_COLUMN, span);
+
+	e->name.parts = VEC_ITEMS(parts);
+	e->name.nparts = VEC_N(parts);
+	e->name.span = span;
+	return e;
+}
+
+struct ast_expr *ast_expr_binary(struct arena *a, enum ast_expr_op op, struct span op_span,
+				 struct ast_expr *l, struct ast_expr *r)
+{
+	struct ast_expr *e = ast_expr_new(a, AST_E_BINARY, span_join(l->span, r->span));
+
+	e->op = op;
+	e->op_span = op_span;
+	e->args = arena_alloc(a, 2 * sizeof(*e->args));
+	e->args[0] = l;
+	e->args[1] = r;
+	e->nargs = 2;
+	return e;
+}
+
+struct ast_expr *ast_expr_unary(struct arena *a, enum ast_expr_op op, struct span op_span,
+				struct ast_expr *x, struct span span)
+{
+	struct ast_expr *e = ast_expr_new(a, AST_E_UNARY, span);
+
+	e->op = op;
+	e->op_span = op_span;
+	e->args = arena_alloc(a, sizeof(*e->args));
+	e->args[0] = x;
+	e->nargs = 1;
+	return e;
+}
+
+struct ast_expr *ast_expr_list(struct arena *a, enum ast_expr_kind kind, struct ast_vec *args,
+			       struct span span)
+{
+	struct ast_expr *e = ast_expr_new(a, kind, span);
+
+	e->args = VEC_ITEMS(args);
+	e->nargs = VEC_N(args);
+	return e;
+}
+
+struct ast_vec *ast_expr_push(struct arena *scratch, struct ast_vec *v, struct ast_expr *e)
+{
+	return ast_vec_push(scratch, v, &e, sizeof(e));
+}
+
+struct ast_clause *ast_clause_derive(struct arena *a, struct span kw, struct ast_name name,
+				     struct ast_type *type, struct ast_expr *e, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_DERIVE, kw, span);
+
+	c->u.derive.name = name;
+	c->u.derive.type = type;
+	c->u.derive.expr = e;
+	return c;
+}
+
+struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast_expr *e,
+				     struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_FILTER, kw, span);
+
+	c->u.filter = e;
+	return c;
+}

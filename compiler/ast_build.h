@@ -61,6 +61,22 @@ struct ast_type *ast_type_angle(struct arena *a, struct ast_name name, struct as
 				struct span span);
 struct ast_field ast_field_make(const struct ast_name *name, struct ast_type *type);
 
+/* Expressions.  Lists of operands are vecs of struct ast_expr * (pushed
+ * with ast_vec_push of the pointer). */
+struct ast_expr *ast_expr_new(struct arena *a, enum ast_expr_kind kind, struct span span);
+struct ast_expr *ast_expr_column(struct arena *a, struct ast_vec *parts, struct span span);
+struct ast_expr *ast_expr_binary(struct arena *a, enum ast_expr_op op, struct span op_span,
+				 struct ast_expr *l, struct ast_expr *r);
+struct ast_expr *ast_expr_unary(struct arena *a, enum ast_expr_op op, struct span op_span,
+				struct ast_expr *x, struct span span);
+/* kind IN, BETWEEN, CASE, CALL: operands from a vec */
+struct ast_expr *ast_expr_list(struct arena *a, enum ast_expr_kind kind, struct ast_vec *args,
+			       struct span span);
+struct ast_vec *ast_expr_push(struct arena *scratch, struct ast_vec *v, struct ast_expr *e);
+struct ast_clause *ast_clause_derive(struct arena *a, struct span kw, struct ast_name name,
+				     struct ast_type *type, struct ast_expr *e, struct span span);
+struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast_expr *e,
+				     struct span span);
 struct ast_column *ast_column_attrs(struct arena *a);
 struct ast_clause *ast_clause_drop_column(struct arena *a, struct span kw, struct ast_name column,
 					  struct span span);

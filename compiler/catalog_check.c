@@ -664,8 +664,9 @@ static void check_table_source(struct checker *k, struct model_source *s)
 		const char *field = c->source_field ? c->source_field : c->name;
 		const char *dot;
 		char *top;
-		if (!field)
-			continue;
+
+		if (c->derived_sql)
+			continue;	/* computed by the job, not read */
 		/* a nested field ("payload.id") is checked by its top-level column */
 		dot = strchr(field, '.');
 		top = dot ? xstrndup(field, (size_t)(dot - field)) : xstrdup(field);

@@ -6,6 +6,7 @@
 
 #include "check_ctx.h"
 #include "check_convert.h"
+#include "check_expr.h"
 #include "check_ctx.h"
 #include "check_glue.h"
 #include "check_job.h"
@@ -138,8 +139,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	for (i = 0; i < it->nclauses; i++) {
 		const struct ast_clause *cl = &it->clauses[i];
 
-		if (cl->kind == AST_DROP_COLUMN)
-			continue;	/* repeatable: check_drops */
+		if (cl->kind == AST_DROP_COLUMN || cl->kind == AST_DERIVE || cl->kind == AST_FILTER)
+			continue;	/* repeatable: check_drops, check_derives, check_filters */
 		if (first[cl->kind]) {
 			struct diag *d = diag_error(c->ds, c->src, cl->kw_span, "duplicate '%s' clause",
 						    ast_clause_keyword(cl->kind));
@@ -171,11 +172,16 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 				     "pipeline '%s' declares no columns", mp->name),
 			  "the schema is declared, not crawled: add 'columns { name type ... }'");
 
+	c->clauses = it->clauses;
+	c->nclauses = it->nclauses;
 	c->source_clause = first[AST_SOURCE];
 	c->target_clause = first[AST_TARGET];
 	c->columns_clause = first[AST_COLUMNS];
-	if (first[AST_COLUMNS])
+	if (first[AST_COLUMNS]) {
 		check_columns(c, first[AST_COLUMNS]);
+		check_derives(c, it->clauses, it->nclauses);
+		check_filters(c, it->clauses, it->nclauses);
+	}
 	if (first[AST_SOURCE])
 		check_source(c, first[AST_SOURCE]);
 	if (first[AST_TARGET])

@@ -17,8 +17,7 @@ static const char *const policies[] = { "fail", "drop", "null" };
  * at run time, so they are refused here. */
 static const char spark_pattern_letters[] = "GyDMLdQqEFahKkHmsSVzOXxZ";
 
-/* NULL when pattern is a Spark datetime pattern, else why not. */
-static const char *pattern_problem(const char *pattern, char *bad)
+const char *check_convert_pattern_problem(const char *pattern, char *bad)
 {
 	bool quoted = false;
 	const char *p;
@@ -78,7 +77,7 @@ static void attr_format(struct check_ctx *c, const struct ast_colattr *at,
 
 	if (!v)
 		return;
-	why = pattern_problem(v, &bad);
+	why = check_convert_pattern_problem(v, &bad);
 	if (why && bad)
 		diag_help(diag_error(c->ds, c->src, at->value->span,
 				     "'%c' is not a pattern letter of Spark datetime formats", bad),

@@ -12,6 +12,9 @@ struct ast_column;
 struct model_column;
 
 /* format/epoch attributes of a declared column. */
+/* NULL when pattern is a Spark datetime pattern, else why not (*bad: the
+ * letter that is not a pattern letter). */
+const char *check_convert_pattern_problem(const char *pattern, char *bad);
 void check_column_attrs(struct check_ctx *c, const struct ast_column *ac,
 			struct model_column *col);
 /* on cast error ACTION [quarantine "s3://…"] */

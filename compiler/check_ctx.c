@@ -359,6 +359,11 @@ const struct model_column *check_ctx_column_ref(struct check_ctx *c, const struc
 	for (i = 0; c->columns_clause && i < c->columns_clause->u.columns.nitems; i++)
 		if (!strcmp(c->columns_clause->u.columns.items[i].name.text, n->text))
 			return NULL;
+	/* likewise a derive whose expression did not check */
+	for (i = 0; i < c->nclauses; i++)
+		if (c->clauses[i].kind == AST_DERIVE &&
+		    !strcmp(c->clauses[i].u.derive.name.text, n->text))
+			return NULL;
 	names = arena_array(c->a, c->mp->ncolumns + 1, sizeof(*names));
 	for (i = 0; i < c->mp->ncolumns; i++)
 		names[i] = c->mp->columns[i].name;

@@ -31,6 +31,8 @@ struct check_ctx {
 	const struct ast_clause *source_clause;	/* of mp, or NULL */
 	const struct ast_clause *target_clause;
 	const struct ast_clause *columns_clause;
+	const struct ast_clause *clauses;	/* of mp's item (derive names) */
+	size_t nclauses;
 	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
 	struct span flex_span;
 };

@@ -276,6 +276,14 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 	}
 	if (!col)
 		return;
+	if (col->derived_sql) {
+		struct diag *d = diag_error(c->ds, c->src, cl->u.incremental.column.span,
+					    "'%s' is a derived column: the source has no such column to read from",
+					    col->name);
+
+		diag_help(d, "an incremental read filters the source: use a column read from it");
+		return;
+	}
 	inc->column = col->name;
 	inc->source_column = col->source_field;
 	if (cl->u.incremental.lag && !check_lag(c, cl, col))

@@ -311,6 +311,29 @@ static bool resolve_type(struct check_ctx *c, const struct ast_type *t, struct t
 	}
 }
 
+bool check_column_type(struct check_ctx *c, const struct ast_type *type, struct model_column *col)
+{
+	struct typeinfo ti;
+
+	typeinfo_init(&ti);
+	if (!type || !resolve_type(c, type, &ti)) {
+		typeinfo_release(&ti);
+		return false;
+	}
+	col->type = ti.type;
+	col->precision = ti.precision;
+	col->scale = ti.scale;
+	col->spark_type = arena_strdup(c->a, ti.spark.buf);
+	col->glue_type = arena_strdup(c->a, ti.glue.buf);
+	col->athena_type = arena_strdup(c->a, ti.athena.buf);
+	col->dtype = ti.dt;
+	col->orderable = ti.type == MT_DATE || ti.type == MT_TIMESTAMP ||
+			 ti.type == MT_TINYINT || ti.type == MT_SMALLINT ||
+			 ti.type == MT_INT || ti.type == MT_BIGINT;
+	typeinfo_release(&ti);
+	return true;
+}
+
 void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
@@ -329,7 +352,6 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		const struct ast_column *ac = &cl->u.columns.items[i];
 		const struct ast_column *first = strmap_get(&seen, ac->name.text);
 		struct model_column *col;
-		struct typeinfo ti;
 		bool dup = first != NULL;
 
 		if (first) {
@@ -340,25 +362,12 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 		} else {
 			strmap_put(&seen, ac->name.text, (void *)ac);
 		}
-		typeinfo_init(&ti);
-		if (!ac->type || !resolve_type(c, ac->type, &ti) || dup) {
-			typeinfo_release(&ti);
+		if (dup || !check_column_type(c, ac->type, &mp->columns[mp->ncolumns]))
 			continue;
-		}
 		col = &mp->columns[mp->ncolumns++];
 		col->name = ac->name.text;
 		col->span = ac->span;
-		col->type = ti.type;
-		col->precision = ti.precision;
-		col->scale = ti.scale;
-		col->spark_type = arena_strdup(c->a, ti.spark.buf);
-		col->glue_type = arena_strdup(c->a, ti.glue.buf);
-		col->athena_type = arena_strdup(c->a, ti.athena.buf);
-		col->dtype = ti.dt;
 		col->required = ac->required;
-		col->orderable = ti.type == MT_DATE || ti.type == MT_TIMESTAMP ||
-				 ti.type == MT_TINYINT || ti.type == MT_SMALLINT ||
-				 ti.type == MT_INT || ti.type == MT_BIGINT;
 		col->source_field = col->name;
 		if (ac->from) {
 			const char *f = check_ctx_string(c, ac->from);
@@ -374,7 +383,6 @@ void check_columns(struct check_ctx *c, const struct ast_clause *cl)
 			}
 		}
 		check_column_attrs(c, ac, col);
-		typeinfo_release(&ti);
 	}
 	strmap_release(&seen);
 }
@@ -659,19 +667,6 @@ static bool drop_in_use(struct check_ctx *c, const struct ast_name *n)
 	return false;
 }
 
-static bool drop_target_ok(struct check_ctx *c, const struct ast_clause *cl)
-{
-	enum model_target_kind k = c->mp->target.kind;
-
-	if (k == MT_ICEBERG || k == MT_S3TABLES || k == MT_REDSHIFT)
-		return true;
-	diag_help(diag_error(c->ds, c->src, cl->kw_span, "a %s target cannot drop a column",
-			     model_target_kind_name(k)),
-		  "a Hive table's column is dropped by recreating the table (Spark drops columns of Iceberg tables only); remove 'drop column %s', or write to an iceberg or s3tables target",
-		  cl->u.drop_column.text);
-	return false;
-}
-
 void check_drops(struct check_ctx *c, const struct ast_clause *clauses, size_t n)
 {
 	struct model_pipeline *mp = c->mp;
@@ -680,7 +675,7 @@ void check_drops(struct check_ctx *c, const struct ast_clause *clauses, size_t n
 
 	for (i = 0; i < n && clauses[i].kind != AST_DROP_COLUMN; i++)
 		;
-	if (i == n || !c->target_clause || !drop_target_ok(c, &clauses[i]))
+	if (i == n || !c->target_clause)
 		return;
 	seen = arena_array(c->a, n, sizeof(*seen));
 	mp->drop_columns = arena_array(c->a, n, sizeof(*mp->drop_columns));

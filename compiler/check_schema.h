@@ -7,9 +7,16 @@
 
 struct check_ctx;
 struct ast_clause;
+struct ast_type;
+struct model_column;
 
+#include <stdbool.h>
 #include <stddef.h>
 
+/* Resolves a declared type into col's type fields (type, precision,
+ * scale, spark/glue/athena spellings, dtype, orderable); false (reported)
+ * when it does not resolve. */
+bool check_column_type(struct check_ctx *c, const struct ast_type *type, struct model_column *col);
 void check_columns(struct check_ctx *c, const struct ast_clause *cl);
 void check_partitions(struct check_ctx *c, const struct ast_clause *cl);
 /* Columns declared `was OLD` (after check_target): an iceberg or s3tables

@@ -171,8 +171,12 @@ static json_t *facts(const struct model_pipeline *p)
 		json_t *c = json_object();
 
 		json_object_set_new(c, "name", jstr(p->columns[i].name));
-		json_object_set_new(c, "source", jstr(p->columns[i].source_field ? p->columns[i].source_field
-									  : p->columns[i].name));
+		if (p->columns[i].derived_sql)
+			json_object_set_new(c, "derive", jstr(p->columns[i].derived_sql));
+		else
+			json_object_set_new(c, "source",
+					    jstr(p->columns[i].source_field ? p->columns[i].source_field
+									    : p->columns[i].name));
 		json_object_set_new(c, "type", jstr(p->columns[i].spark_type));
 		json_object_set_new(c, "required", json_boolean(p->columns[i].required));
 		if (p->columns[i].renamed_from)

@@ -287,15 +287,26 @@ static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct t
 	}
 }
 
+/* Whether a parquet append keeps each row's source file (keyed_append). */
+static bool keyed_files(const struct model_pipeline *p)
+{
+	return p->target.kind == MT_PARQUET && p->mode == MM_APPEND &&
+	       p->incremental.kind == MI_NEW_FILES;
+}
+
 /* `drop column` names: dropped from an Iceberg table by evolve_iceberg,
- * from a Redshift table in the load's preactions (write_redshift); the
- * identifiers are quoted for the engine that reads them. */
+ * from a Hive (parquet) table's column list with Glue UpdateTable by
+ * evolve_parquet (which needs boto3), from a Redshift table in the load's
+ * preactions (write_redshift); the identifiers are quoted for the engine
+ * that reads them. */
 static void drops(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	bool redshift = p->target.kind == MT_REDSHIFT;
 	size_t i;
 
 	template_set_flag(t, "drops", p->ndrop_columns > 0);
+	template_set_flag(t, "uses_boto3", keyed_files(p) ||
+			  (p->target.kind == MT_PARQUET && p->ndrop_columns > 0));
 	template_set_list(t, "drop_columns");
 	for (i = 0; i < p->ndrop_columns; i++) {
 		struct template_ctx *it = template_add_item(t, "drop_columns");
@@ -500,8 +511,7 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 static void keyed_append(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	const struct model_target *tg = &p->target;
-	bool keyed = tg->kind == MT_PARQUET && p->mode == MM_APPEND &&
-		     p->incremental.kind == MI_NEW_FILES;
+	bool keyed = keyed_files(p);
 	size_t i;
 
 	template_set_flag(t, "keyed_files", keyed);
@@ -679,7 +689,11 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_list(t, "select");
 	for (i = 0; i < p->ncolumns; i++) {
 		const struct model_column *col = &p->columns[i];
-		struct template_ctx *it = template_add_item(t, "select");
+		struct template_ctx *it;
+
+		if (col->derived_sql)
+			continue;	/* derives(): computed after the read */
+		it = template_add_item(t, "select");
 
 		put_py(c, it, "name_py", col->name);
 		put_py(c, it, "field_py", col->source_field ? col->source_field : col->name);
@@ -701,6 +715,31 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_str(t, "cast_policy_desc", cast_policy_descs[p->cast_policy]);
 	template_set_flag(t, "quarantine", p->quarantine != NULL);
 	template_set_flag(t, "any_bad", p->quarantine != NULL || p->cast_policy == MCAST_DROP);
+}
+
+/* `derive` columns and `filter` conditions (templates/pyspark/derive.py.tmpl):
+ * Spark SQL expressions, checked by check_expr.c. */
+static void derives(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	size_t i;
+
+	template_set_flag(t, "derives", p->nderived > 0);
+	template_set_list(t, "derived");
+	for (i = 0; i < p->ncolumns; i++) {
+		const struct model_column *col = &p->columns[i];
+		struct template_ctx *it;
+
+		if (!col->derived_sql)
+			continue;
+		it = template_add_item(t, "derived");
+		put_py(c, it, "name_py", col->name);
+		put_py(c, it, "sql_py", col->derived_sql);
+		put_py(c, it, "type_py", col->spark_type);
+	}
+	template_set_flag(t, "filters", p->nfilters > 0);
+	template_set_list(t, "filter_list");
+	for (i = 0; i < p->nfilters; i++)
+		put_py(c, template_add_item(t, "filter_list"), "sql_py", p->filters[i].sql);
 }
 
 static bool validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
@@ -795,6 +834,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	source(&c, p, t);
 	incremental(&c, p, t);
 	columns(&c, p, t);
+	derives(&c, p, t);
 	dq = validation(&c, p, t);
 
 	merge_columns(&c, p, t);

@@ -702,6 +702,201 @@ static bool print_drop_column(struct fmt *F, const struct ast_clause *c, int dep
 	return false;
 }
 
+/* ---- expressions: one line, the fewest parentheses that keep the tree ---- */
+
+/* Binding levels: or 1, and 2, not 3, comparisons 4, + - 5, * / % 6,
+ * unary minus 7, the rest 8. */
+static int expr_level(const struct ast_expr *e)
+{
+	switch (e->kind) {
+	case AST_E_BINARY:
+		switch (e->op) {
+		case AST_OP_OR: return 1;
+		case AST_OP_AND: return 2;
+		case AST_OP_ADD: case AST_OP_SUB: return 5;
+		case AST_OP_MUL: case AST_OP_DIV: case AST_OP_MOD: return 6;
+		default: return 4;
+		}
+	case AST_E_UNARY:
+		return e->op == AST_OP_NOT ? 3 : 7;
+	case AST_E_IS_NULL: case AST_E_IN: case AST_E_BETWEEN:
+		return 4;
+	case AST_E_NUMBER:
+		return e->num->text[0] == '-' ? 7 : 8;
+	default:
+		return 8;
+	}
+}
+
+/* The words of expressions: a column so named is written `quoted`. */
+static bool expr_word(const char *s)
+{
+	static const char *const w[] = {
+		"and", "as", "between", "case", "cast", "else", "end", "false", "in", "is", "not",
+		"null", "or", "then", "true", "when",
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(s, w[i]))
+			return true;
+	return false;
+}
+
+static void add_expr(struct fmt *F, const struct ast_expr *e);
+
+static void add_expr_at(struct fmt *F, const struct ast_expr *e, int min)
+{
+	bool paren = expr_level(e) < min;
+
+	if (paren)
+		strbuf_addch(F->out, '(');
+	add_expr(F, e);
+	if (paren)
+		strbuf_addch(F->out, ')');
+}
+
+static const char *const fmt_ops[] = {
+	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
+	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
+	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
+	[AST_OP_OR] = "or",
+};
+
+static void add_expr_args(struct fmt *F, const struct ast_expr *e, size_t from)
+{
+	for (size_t i = from; i < e->nargs; i++) {
+		if (i > from)
+			strbuf_addstr(F->out, ", ");
+		add_expr(F, e->args[i]);
+	}
+}
+
+static void add_expr_column(struct fmt *F, const struct ast_expr *e)
+{
+	for (size_t i = 0; i < e->name.nparts; i++) {
+		const char *t = e->name.parts[i].text;
+
+		if (i)
+			strbuf_addch(F->out, '.');
+		if (is_plain_name(t, i > 0) && (i > 0 || !expr_word(t)))
+			strbuf_addstr(F->out, t);
+		else
+			strbuf_addf(F->out, "`%s`", t);
+	}
+}
+
+static void add_expr_case(struct fmt *F, const struct ast_expr *e)
+{
+	size_t n = e->nargs - (e->has_else ? 1 : 0);
+
+	strbuf_addstr(F->out, "case");
+	for (size_t i = 0; i < n; i += 2) {
+		strbuf_addstr(F->out, " when ");
+		add_expr(F, e->args[i]);
+		strbuf_addstr(F->out, " then ");
+		add_expr(F, e->args[i + 1]);
+	}
+	if (e->has_else) {
+		strbuf_addstr(F->out, " else ");
+		add_expr(F, e->args[n]);
+	}
+	strbuf_addstr(F->out, " end");
+}
+
+static void add_expr(struct fmt *F, const struct ast_expr *e)
+{
+	int lv = expr_level(e);
+
+	switch (e->kind) {
+	case AST_E_COLUMN:
+		add_expr_column(F, e);
+		break;
+	case AST_E_NUMBER:
+		strbuf_addstr(F->out, e->num->text);
+		break;
+	case AST_E_STRING:
+		add_string(F, e->str);
+		break;
+	case AST_E_BOOL:
+		strbuf_addstr(F->out, e->bool_value ? "true" : "false");
+		break;
+	case AST_E_NULL:
+		strbuf_addstr(F->out, "null");
+		break;
+	case AST_E_TYPED:
+		add_name(F, &e->name.parts[0]);
+		strbuf_addch(F->out, ' ');
+		add_string(F, e->str);
+		break;
+	case AST_E_UNARY:
+		strbuf_addstr(F->out, e->op == AST_OP_NOT ? "not " : "-");
+		/* "- -1", not "--1" */
+		if (e->op == AST_OP_NEG && (expr_level(e->args[0]) == 7 ||
+					    e->args[0]->kind == AST_E_NUMBER))
+			strbuf_addch(F->out, ' ');
+		add_expr_at(F, e->args[0], lv);
+		break;
+	case AST_E_BINARY:
+		add_expr_at(F, e->args[0], lv == 4 ? 5 : lv);
+		strbuf_addf(F->out, " %s ", fmt_ops[e->op]);
+		add_expr_at(F, e->args[1], lv == 4 ? 5 : lv + 1);
+		break;
+	case AST_E_IS_NULL:
+		add_expr_at(F, e->args[0], 5);
+		strbuf_addstr(F->out, e->negated ? " is not null" : " is null");
+		break;
+	case AST_E_IN:
+		add_expr_at(F, e->args[0], 5);
+		strbuf_addstr(F->out, e->negated ? " not in (" : " in (");
+		add_expr_args(F, e, 1);
+		strbuf_addch(F->out, ')');
+		break;
+	case AST_E_BETWEEN:
+		add_expr_at(F, e->args[0], 5);
+		strbuf_addstr(F->out, e->negated ? " not between " : " between ");
+		add_expr_at(F, e->args[1], 5);
+		strbuf_addstr(F->out, " and ");
+		add_expr_at(F, e->args[2], 5);
+		break;
+	case AST_E_CASE:
+		add_expr_case(F, e);
+		break;
+	case AST_E_CAST:
+		strbuf_addstr(F->out, "cast(");
+		add_expr(F, e->args[0]);
+		strbuf_addstr(F->out, " as ");
+		add_type(F, e->type);
+		strbuf_addch(F->out, ')');
+		break;
+	case AST_E_CALL:
+		add_name(F, &e->name.parts[0]);
+		strbuf_addch(F->out, '(');
+		add_expr_args(F, e, 0);
+		strbuf_addch(F->out, ')');
+		break;
+	}
+}
+
+static bool print_derive(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "derive ");
+	add_name(F, &c->u.derive.name);
+	strbuf_addch(F->out, ' ');
+	add_type(F, c->u.derive.type);
+	strbuf_addstr(F->out, " = ");
+	add_expr(F, c->u.derive.expr);
+	return false;
+}
+
+static bool print_filter(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "filter ");
+	add_expr(F, c->u.filter);
+	return false;
+}
+
 static bool print_job(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	strbuf_addstr(F->out, "job");
@@ -724,6 +919,8 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_VALIDATE] = print_validate,
 	[AST_ON_ERROR] = print_on_error,
 	[AST_DROP_COLUMN] = print_drop_column,
+	[AST_DERIVE] = print_derive,
+	[AST_FILTER] = print_filter,
 	[AST_JOB] = print_job,
 };
 

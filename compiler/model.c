@@ -266,6 +266,8 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 			strbuf_addf(sb, " renamed from %s", c->renamed_from);
 		if (c->orderable)
 			strbuf_addstr(sb, " orderable");
+		if (c->derived_sql)
+			strbuf_addf(sb, " derive %s", c->derived_sql);
 		if (c->parse == MPARSE_FORMAT)
 			strbuf_addf(sb, " format \"%s\"", c->parse_arg);
 		else if (c->parse == MPARSE_EPOCH)

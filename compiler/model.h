@@ -70,6 +70,14 @@ struct model_column {
 	struct span from_span;		/* of the `from "field"` string; empty without one */
 	const char *renamed_from;	/* `renamed from OLD`: the table's previous name, or NULL */
 	struct span renamed_span;
+	const char *derived_sql;	/* `derive`: its Spark SQL expression; NULL: read from the source */
+};
+
+/* `filter CONDITION`: rows for which the condition is not true are not
+ * written (counted and logged). */
+struct model_filter {
+	const char *sql;		/* Spark SQL */
+	struct span span;
 };
 
 enum model_transform {
@@ -273,6 +281,9 @@ struct model_pipeline {
 	enum model_cast_policy cast_policy;	/* on cast error (default fail) */
 	const char *quarantine;		/* s3:// prefix for rejected rows, or NULL */
 	const char *merge_order_column;	/* mode merge ... order by COLUMN, or NULL */
+	struct model_filter *filters;
+	size_t nfilters;
+	size_t nderived;		/* the last nderived columns are `derive`d, in order */
 	const char **drop_columns;	/* `drop column NAME`: removed from the table by the job */
 	size_t ndrop_columns;
 	struct model_incremental_spec incremental;

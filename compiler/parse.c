@@ -25,18 +25,20 @@ struct keyword {
 
 /* sorted for bsearch */
 static const struct keyword keywords[] = {
-	{ "after", AFTER }, { "and", AND }, { "between", BETWEEN }, { "by", BY },
-	{ "columns", COLUMNS }, { "completeness", COMPLETENESS }, { "create", CREATE },
-	{ "cron", CRON }, { "defaults", DEFAULTS }, { "demand", DEMAND },
-	{ "description", DESCRIPTION }, { "drop", DROP }, { "event", EVENT }, { "every", EVERY },
-	{ "expect", EXPECT }, { "failure", FAILURE }, { "files", FILES }, { "freshness", FRESHNESS },
-	{ "from", FROM }, { "if", IF }, { "in", IN }, { "incremental", INCREMENTAL },
-	{ "initial", INITIAL }, { "is", IS }, { "job", JOB }, { "lag", LAG }, { "matches", MATCHES },
-	{ "missing", MISSING }, { "mode", MODE }, { "new", NEW }, { "not", NOT },
-	{ "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON }, { "or", OR }, { "order", ORDER },
-	{ "partition", PARTITION }, { "pipeline", PIPELINE }, { "required", REQUIRED },
-	{ "row_count", ROW_COUNT }, { "s3", S3 }, { "sample", SAMPLE }, { "schedule", SCHEDULE },
-	{ "source", SOURCE }, { "target", TARGET }, { "unique", UNIQUE }, { "validate", VALIDATE },
+	{ "after", AFTER }, { "and", AND }, { "as", AS }, { "between", BETWEEN }, { "by", BY },
+	{ "case", CASE }, { "cast", CAST }, { "columns", COLUMNS }, { "completeness", COMPLETENESS },
+	{ "create", CREATE }, { "cron", CRON }, { "defaults", DEFAULTS }, { "demand", DEMAND },
+	{ "derive", DERIVE }, { "description", DESCRIPTION }, { "drop", DROP }, { "else", ELSE },
+	{ "end", END }, { "event", EVENT }, { "every", EVERY }, { "expect", EXPECT },
+	{ "failure", FAILURE }, { "false", FALSE_ }, { "files", FILES }, { "filter", FILTER },
+	{ "freshness", FRESHNESS }, { "from", FROM }, { "if", IF }, { "in", IN },
+	{ "incremental", INCREMENTAL }, { "initial", INITIAL }, { "is", IS }, { "job", JOB },
+	{ "lag", LAG }, { "matches", MATCHES }, { "missing", MISSING }, { "mode", MODE },
+	{ "new", NEW }, { "not", NOT }, { "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON },
+	{ "or", OR }, { "order", ORDER }, { "partition", PARTITION }, { "pipeline", PIPELINE },
+	{ "required", REQUIRED }, { "row_count", ROW_COUNT }, { "s3", S3 }, { "sample", SAMPLE },
+	{ "schedule", SCHEDULE }, { "source", SOURCE }, { "target", TARGET }, { "then", THEN },
+	{ "true", TRUE_ }, { "unique", UNIQUE }, { "validate", VALIDATE }, { "when", WHEN },
 	{ "within", WITHIN },
 };
 
@@ -62,13 +64,43 @@ static struct diag *lex_error(struct parse_ctx *ctx, struct span at, const char 
 
 /* ---- scanner actions ---- */
 
+/* Operators of expressions: a line holds at most PARSE_MAX_OPERATORS,
+ * which bounds the depth of its tree for the printers' recursion. */
+static bool is_expr_operator(int tok)
+{
+	static const int toks[] = {
+		'+', '-', '*', '/', '%', '=', '<', '>', NE, LE, GE, EQEQ, AND, OR, NOT, IS, IN,
+		BETWEEN, CASE, WHEN, CAST,
+	};
+
+	for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++)
+		if (toks[i] == tok)
+			return true;
+	return false;
+}
+
+/* Tokens an expression cannot end with: after one, a line goes on. */
+static bool continues_line(int tok)
+{
+	static const int toks[] = {
+		'+', '-', '*', '/', '%', '(', AND, OR, NOT, IN, IS,
+		BETWEEN, CASE, WHEN, THEN, ELSE,
+	};
+
+	for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++)
+		if (toks[i] == tok)
+			return true;
+	return false;
+}
+
 bool parse_lex_term(struct parse_ctx *ctx)
 {
 	/* a list goes on after a comma at the end of a line (and its brackets
 	 * still count towards the nesting limit) */
-	if (ctx->last_tok == ',')
+	if (ctx->last_tok == ',' || continues_line(ctx->last_tok))
 		return false;
 	ctx->line_nest = 0;
+	ctx->line_ops = 0;
 	return ctx->last_tok != 0 && ctx->last_tok != TERM && ctx->last_tok != '{';
 }
 
@@ -790,6 +822,14 @@ int parse_next_token(YYSTYPE *lval, YYLTYPE *lloc, struct parse_ctx *ctx)
 			lval->name.text : NULL;
 	if (tok != TERM && tok != YYEOF)
 		ctx->content_end = lloc->end;
+	if (is_expr_operator(tok) && ++ctx->line_ops > PARSE_MAX_OPERATORS) {
+		struct diag *d = lex_error(ctx, *lloc, "expression too long");
+
+		diag_help(d, "a line holds at most %d operators; split the expression with 'derive'",
+			  PARSE_MAX_OPERATORS);
+		ctx->fatal = true;
+		tok = YYEOF;
+	}
 	if ((tok == PIPELINE || tok == DEFAULTS) && ctx->depth == 0 &&
 	    (ctx->last_tok == 0 || ctx->last_tok == TERM || ctx->last_tok == '}'))
 		ctx->toplevel_quiet = false;

@@ -16,7 +16,7 @@
 struct kind_rules {
 	const char *kind;
 	const char *add;	/* consequence of a declared column the table lacks */
-	const char *drop;	/* consequence of `drop column` (NULL: refused by check) */
+	const char *drop;	/* consequence of `drop column` */
 	bool promotes;		/* the job applies Iceberg's type promotion */
 	bool hive_partitions;	/* partition keys are positional Hive keys */
 };
@@ -35,7 +35,7 @@ static const struct kind_rules kinds[] = {
 	  true, false },
 	{ "parquet",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
-	  NULL,
+	  "the job removes the column from the catalog table at its next run (Glue UpdateTable; partition keys and parameters kept); the Parquet files keep its values, no longer read through the table",
 	  false, true },
 	{ "redshift",
 	  "the job adds it to the table before its next load (ALTER TABLE ADD COLUMN); rows already in the table hold NULL in it",
@@ -263,7 +263,7 @@ static void column_edits(json_t *edits, const struct kind_rules *r, const json_t
 
 		if (find_column(nc, name) || renamed_to(nc, name))
 			continue;
-		if (in_list(drops, name) && r->drop)
+		if (in_list(drops, name))
 			add_edit(edits, "drop-column", name, str(o, "type"), NULL, "breaking", r->drop);
 		else
 			add_edit(edits, "undeclare-column", name, str(o, "type"), NULL, "breaking",
@@ -275,7 +275,7 @@ static void column_edits(json_t *edits, const struct kind_rules *r, const json_t
 	json_array_foreach(drops, i, c) {
 		const char *name = json_string_value(c);
 
-		if (name && r->drop && !find_column(oc, name) && !in_list(old_drops, name))
+		if (name && !find_column(oc, name) && !in_list(old_drops, name))
 			add_edit(edits, "drop-column", name, NULL, NULL, "breaking", r->drop);
 	}
 }

@@ -32,6 +32,9 @@
 /* Unreported syntax errors (the lines after a top-level error) before the
  * parse gives up on the rest of the file: keeps hostile input cheap. */
 #define PARSE_MAX_QUIET_ERRORS 100000
+/* Operators on one line (a clause, continued lines included): bounds the
+ * depth of an expression's tree. */
+#define PARSE_MAX_OPERATORS 256
 /* Attributes other than required/from on one column (format, epoch). */
 #define PARSE_MAX_COLATTRS 8
 
@@ -57,6 +60,7 @@ struct parse_ctx {
 	struct span last_span;
 	uint32_t content_end;		/* end of the last token other than TERM */
 	int line_nest;			/* '(' and '<' opened on this line */
+	int line_ops;			/* expression operators on this line */
 	const char *stmt_word;		/* first word of the current statement */
 	struct parse_brace braces[PARSE_MAX_DEPTH];
 	int depth;
@@ -150,6 +154,22 @@ struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, str
 struct ast_clause *parse_drop_clause(struct parse_ctx *ctx, struct span drop,
 				     const struct ast_name *what, const struct ast_name *column,
 				     struct span span);
+/* Expression nodes that need checks while parsing (parse_expr.c). */
+enum ast_expr_op parse_expr_cmp(enum ast_cmp cmp);
+struct ast_expr *parse_expr_is_null(struct parse_ctx *ctx, struct ast_expr *x, bool negated,
+				    struct span op, struct span span);
+struct ast_expr *parse_expr_in(struct parse_ctx *ctx, struct ast_expr *x, bool negated,
+			       struct ast_vec *list, struct span op, struct span span);
+struct ast_expr *parse_expr_between(struct parse_ctx *ctx, struct ast_expr *x, bool negated,
+				    struct ast_expr *lo, struct ast_expr *hi, struct span op,
+				    struct span span);
+struct ast_expr *parse_expr_minus_number(struct parse_ctx *ctx, struct ast_expr *l,
+					 struct ast_number *n);
+struct ast_expr *parse_expr_typed(struct parse_ctx *ctx, const struct ast_name *type,
+				  struct ast_string *s, struct span span);
+struct ast_expr *parse_expr_call(struct parse_ctx *ctx, const struct ast_name *fn,
+				 struct ast_vec *args, struct span span);
+struct ast_vec *parse_expr_push(struct parse_ctx *ctx, struct ast_vec *list, struct ast_expr *e);
 }
 
 %code {
@@ -207,6 +227,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	struct ast_vec *vec;
 	enum ast_cmp cmp;
 	struct span span;
+	struct ast_expr *expr;
 }
 
 %token <name> IDENT "name" BQIDENT "quoted name"
@@ -228,7 +249,9 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	BETWEEN "between" NOT_NULL "not_null" UNIQUE "unique" EXPECT "expect"
 	IN "in" IS "is" NOT "not" NULL_ "null" COMPLETENESS "completeness"
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
-	JOB "job" DROP "drop" ORDER "order"
+	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
+	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
+	TRUE_ "true" FALSE_ "false"
 
 %token <span> '{'
 
@@ -252,6 +275,9 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <cmp> cmp
 %type <dur> opt_lag
 %type <str> opt_initial
+%type <expr> expr and_expr not_expr pred arith term unary primary
+%type <vec> expr_list when_list expr_qname
+%type <name> expr_word
 
 %%
 
@@ -380,6 +406,20 @@ clause:
 		{ parse_expected(ctx, @1, "'column NAME' after 'drop'"); $$ = NULL; }
 	| DROP any_name error
 		{ parse_expected(ctx, @2, "a column name after 'drop column'"); $$ = NULL; }
+	| DERIVE any_name type '=' expr
+		{ $$ = ast_clause_derive(A, @1, $2, $3, $5, @$); }
+	| DERIVE error
+		{ parse_expected(ctx, @1, "a column name after 'derive'"); $$ = NULL; }
+	| DERIVE any_name error
+		{ parse_expected(ctx, @2, "a type after the derived column's name"); $$ = NULL; }
+	| DERIVE any_name type error
+		{ parse_expected(ctx, @3, "'= EXPRESSION' after the derived column's type"); $$ = NULL; }
+	| DERIVE any_name type '=' error
+		{ parse_expected(ctx, @4, "an expression after '='"); $$ = NULL; }
+	| FILTER expr
+		{ $$ = ast_clause_filter(A, @1, $2, @$); }
+	| FILTER error
+		{ parse_expected(ctx, @1, "a condition after 'filter'"); $$ = NULL; }
 	;
 
 opt_lag:
@@ -639,7 +679,107 @@ keyword:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | AND | OR | DEMAND | S3
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
-	| SAMPLE | FAILURE | JOB | DROP | ORDER
+	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
+	| ELSE | END | CAST | AS | TRUE_ | FALSE_
+	;
+
+/* Expressions (derive, filter): or < and < not < comparison < + - < * / %
+ * < unary minus.  A comparison does not chain. */
+expr:
+	  and_expr
+	| expr OR and_expr	{ $$ = ast_expr_binary(A, AST_OP_OR, @2, $1, $3); }
+	;
+
+and_expr:
+	  not_expr
+	| and_expr AND not_expr	{ $$ = ast_expr_binary(A, AST_OP_AND, @2, $1, $3); }
+	;
+
+not_expr:
+	  pred
+	| NOT not_expr		{ $$ = ast_expr_unary(A, AST_OP_NOT, @1, $2, @$); }
+	;
+
+pred:
+	  arith
+	| arith cmp arith	{ $$ = ast_expr_binary(A, parse_expr_cmp($2), @2, $1, $3); }
+	| arith IS NULL_	{ $$ = parse_expr_is_null(ctx, $1, false, @2, @$); }
+	| arith IS NOT NULL_	{ $$ = parse_expr_is_null(ctx, $1, true, @2, @$); }
+	| arith IN '(' expr_list ')'
+		{ $$ = parse_expr_in(ctx, $1, false, $4, @2, @$); }
+	| arith NOT IN '(' expr_list ')'
+		{ $$ = parse_expr_in(ctx, $1, true, $5, span_join(@2, @3), @$); }
+	| arith BETWEEN arith AND arith
+		{ $$ = parse_expr_between(ctx, $1, false, $3, $5, @2, @$); }
+	| arith NOT BETWEEN arith AND arith
+		{ $$ = parse_expr_between(ctx, $1, true, $4, $6, span_join(@2, @3), @$); }
+	;
+
+arith:
+	  term
+	| arith '+' term	{ $$ = ast_expr_binary(A, AST_OP_ADD, @2, $1, $3); }
+	| arith '-' term	{ $$ = ast_expr_binary(A, AST_OP_SUB, @2, $1, $3); }
+	| arith NUMBER		{ $$ = parse_expr_minus_number(ctx, $1, $2); }
+	;
+
+term:
+	  unary
+	| term '*' unary	{ $$ = ast_expr_binary(A, AST_OP_MUL, @2, $1, $3); }
+	| term '/' unary	{ $$ = ast_expr_binary(A, AST_OP_DIV, @2, $1, $3); }
+	| term '%' unary	{ $$ = ast_expr_binary(A, AST_OP_MOD, @2, $1, $3); }
+	;
+
+unary:
+	  primary
+	| '-' unary		{ $$ = ast_expr_unary(A, AST_OP_NEG, @1, $2, @$); }
+	;
+
+primary:
+	  NUMBER		{ $$ = ast_expr_new(A, AST_E_NUMBER, @$); $$->num = $1; }
+	| string		{ $$ = ast_expr_new(A, AST_E_STRING, @$); $$->str = $1; }
+	| TRUE_			{ $$ = ast_expr_new(A, AST_E_BOOL, @$); $$->bool_value = true; }
+	| FALSE_		{ $$ = ast_expr_new(A, AST_E_BOOL, @$); }
+	| NULL_			{ $$ = ast_expr_new(A, AST_E_NULL, @$); }
+	| expr_qname		{ $$ = ast_expr_column(A, $1, @$); }
+	| expr_word string	{ $$ = parse_expr_typed(ctx, &$1, $2, @$); }
+	| expr_word '(' ')'	{ $$ = parse_expr_call(ctx, &$1, NULL, @$); }
+	| expr_word '(' expr_list ')' { $$ = parse_expr_call(ctx, &$1, $3, @$); }
+	| '(' expr ')'		{ $$ = $2; $$->span = @$; }
+	| CAST '(' expr AS type ')'
+		{ $$ = ast_expr_new(A, AST_E_CAST, @$); $$->type = $5;
+		  $$->args = arena_alloc(A, sizeof(*$$->args)); $$->args[0] = $3; $$->nargs = 1; }
+	| CASE when_list END	{ $$ = ast_expr_list(A, AST_E_CASE, $2, @$); }
+	| CASE when_list ELSE expr END
+		{ $$ = ast_expr_list(A, AST_E_CASE, ast_expr_push(S, $2, $4), @$); $$->has_else = true; }
+	;
+
+when_list:
+	  WHEN expr THEN expr	{ $$ = ast_expr_push(S, ast_expr_push(S, NULL, $2), $4); }
+	| when_list WHEN expr THEN expr
+				{ $$ = ast_expr_push(S, ast_expr_push(S, $1, $3), $5); }
+	;
+
+expr_list:
+	  expr			{ $$ = ast_expr_push(S, NULL, $1); }
+	| expr_list ',' expr	{ $$ = parse_expr_push(ctx, $1, $3); }
+	;
+
+/* a column, or a field of a struct column: a.b */
+expr_qname:
+	  expr_word		{ $$ = ast_vec_push(S, NULL, &$1, sizeof($1)); }
+	| expr_qname '.' any_name { $$ = ast_vec_push(S, $1, &$3, sizeof($3)); }
+	;
+
+/* A name in an expression: any keyword but the expression's own words
+ * (and, or, not, in, is, between, null, case, when, then, else, end,
+ * cast, as, true, false), which are written `quoted` to name a column. */
+expr_word:
+	  IDENT | BQIDENT
+	| PIPELINE | DEFAULTS | DESCRIPTION | SOURCE | TARGET | CREATE | IF | MISSING
+	| COLUMNS | REQUIRED | FROM | BY | MODE | ON | INCREMENTAL | LAG | INITIAL
+	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | DEMAND | S3 | EVENT | VALIDATE
+	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
+	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
 	;
 
 %%
@@ -650,7 +790,7 @@ keyword:
 
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
-	"incremental", "schedule", "validate", "job", "drop",
+	"incremental", "schedule", "validate", "job", "drop", "derive", "filter",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -678,7 +818,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_ORDER;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_FALSE_;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -722,7 +862,7 @@ static const char *found_text(struct parse_ctx *ctx, yysymbol_kind_t tok, struct
 
 static void add_alt(const char **alts, int *nalts, const char *alt)
 {
-	if (*nalts < 16)
+	if (*nalts < 24)
 		alts[(*nalts)++] = alt;
 }
 
@@ -743,7 +883,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			  const yysymbol_kind_t *exp, int nexp)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *alts[16];
+	const char *alts[24];
 	const char *found, *help = NULL;
 	bool clause = has(exp, nexp, YYSYMBOL_DESCRIPTION) && has(exp, nexp, YYSYMBOL_SOURCE) &&
 		      !has(exp, nexp, YYSYMBOL_IDENT);
@@ -810,7 +950,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_MODE || k == YYSYMBOL_INCREMENTAL ||
 						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
 						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
-						 k == YYSYMBOL_DROP)) ||
+						 k == YYSYMBOL_DROP || k == YYSYMBOL_DERIVE ||
+						 k == YYSYMBOL_FILTER)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -869,8 +1010,10 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			close = diag_closest(word, rule_words, NWORDS(rule_words));
 		else if (item)
 			close = diag_closest(word, item_words, NWORDS(item_words));
-		else if (!name && !has(exp, nexp, YYSYMBOL_TERM)) {
-			/* a misspelt keyword where only keywords fit: 'incremental bye' */
+		else if (!name && !has(exp, nexp, YYSYMBOL_TERM) &&
+			 !has(exp, nexp, YYTRANSLATE('+'))) {
+			/* a misspelt keyword where only keywords fit: 'incremental bye'
+			 * (not after an operand, where an operator fits too) */
 			const char *kws[YYNTOKENS];
 			size_t nkw = 0;
 
@@ -886,7 +1029,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
-			       "validate, job, drop column";
+			       "validate, job, drop column, derive, filter";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

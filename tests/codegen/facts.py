@@ -29,7 +29,8 @@ def main(build):
             "bookmarks": p["bookmarks"],
             "validates": p["validates"],
             "on_failure": p["on_failure"],
-            "schema": {"*": ["%s:%s" % (c["source"], c["type"]) for c in p["columns"]]},
+            "schema": {"*": ["%s:%s" % (c["source"], c["type"]) for c in p["columns"]
+                             if "source" in c]},  # a derived column is not read
         }
         if p["target"] and p["target_kind"] != "redshift":
             # The target holds the declared (renamed) columns, under the

@@ -28,6 +28,14 @@ for dir in "$ROOT"/tests/fmt/*/; do
 		grep -qF -- "$c" "$T/$case.out" || { echo "# lost comment: $c"; exit 1; }
 	done || missing=1
 	say $missing "fmt $case: comments kept"
+	# the same syntax tree (spans and the file name aside): fmt changes
+	# the layout only, never what an expression means
+	for f in input expected; do
+		"$PIPEC" check --dump-ast "$dir/$f.pipe" 2>/dev/null |
+			sed -e 's/ *@[0-9]*\.\.[0-9]*//g' -e '/^file /d' >"$T/$case.$f.ast"
+	done
+	cmp -s "$T/$case.input.ast" "$T/$case.expected.ast"
+	say $? "fmt $case: expected.pipe has the input's syntax tree"
 done
 
 # idempotence over every .pipe file that parses

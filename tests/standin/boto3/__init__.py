@@ -2,8 +2,10 @@
 make, with their documented parameters (S3 API Reference: ListObjectsV2,
 GetObject, PutObject, CopyObject, DeleteObject). Every call is recorded in
 the trace as an "s3" event; a listing is empty and a GetObject finds no key
-(the state of a first run). Any other client, method or parameter is a
-violation."""
+(the state of a first run). The Glue client's GetTable and UpdateTable
+requests are validated against botocore's Glue model and recorded as
+"glue" events; GetTable answers with the columns the table has in this run.
+Any other client, method or parameter is a violation."""
 import _standin as S
 
 __all__ = ["client"]
@@ -66,9 +68,63 @@ class S3Client:
         S.event("s3", op="DeleteObject", bucket=Bucket, key=Key)
 
 
+class EntityNotFoundException(Exception):
+    """botocore's Glue.Client.exceptions.EntityNotFoundException."""
+
+
+class ConcurrentModificationException(Exception):
+    """botocore's Glue.Client.exceptions.ConcurrentModificationException."""
+
+
+class _GlueExceptions:
+    EntityNotFoundException = EntityNotFoundException
+    ConcurrentModificationException = ConcurrentModificationException
+
+
+def _glue_request(api, operation, params):
+    import botocore.session
+    from botocore.validate import ParamValidator
+    shape = botocore.session.get_session().get_service_model("glue") \
+        .operation_model(operation).input_shape
+    report = ParamValidator().validate(params, shape)
+    S.require(not report.has_errors(), api, "%s request does not match the Glue model: %s"
+              % (operation, report.generate_report() if report.has_errors() else ""), ValueError)
+    S.event("glue", op=operation, database=params.get("DatabaseName"),
+            table=params.get("Name") or (params.get("TableInput") or {}).get("Name"))
+
+
+@S.strict
+class GlueClient:
+    exceptions = _GlueExceptions
+
+    def get_table(self, **params):
+        from pyspark.sql.readwriter import _table_df
+        _glue_request("GlueClient.get_table", "GetTable", params)
+        ref = S.resolve_table("`%s`.`%s`" % (params["DatabaseName"].replace("`", "``"),
+                                             params["Name"].replace("`", "``")),
+                              "GlueClient.get_table")
+        if S.table_state(ref) == "absent":
+            raise EntityNotFoundException("An error occurred (EntityNotFoundException) when "
+                                          "calling the GetTable operation: Table %s not "
+                                          "found." % params["Name"])
+        cols = _table_df(None, ref.raw, "GlueClient.get_table").columns
+        return {"Table": {
+            "Name": params["Name"], "DatabaseName": params["DatabaseName"],
+            "StorageDescriptor": {"Columns": [{"Name": c, "Type": "string"} for c in cols],
+                                  "Location": "s3://standin/"},
+            "PartitionKeys": [], "TableType": "EXTERNAL_TABLE", "Parameters": {},
+            "VersionId": "1"}}
+
+    def update_table(self, **params):
+        _glue_request("GlueClient.update_table", "UpdateTable", params)
+        S.require("VersionId" in params, "GlueClient.update_table",
+                  "UpdateTable without VersionId overwrites a concurrent change", ValueError)
+        return {}
+
+
 def client(service_name, **kwargs):
-    S.require(service_name == "s3", "boto3.client", "client %r is not modelled" % service_name,
-              ValueError)
+    S.require(service_name in ("s3", "glue"), "boto3.client",
+              "client %r is not modelled" % service_name, ValueError)
     S.require(not kwargs, "boto3.client", "client options %s are not modelled" % sorted(kwargs),
               ValueError)
-    return S3Client()
+    return GlueClient() if service_name == "glue" else S3Client()

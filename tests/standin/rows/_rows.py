@@ -1496,21 +1496,20 @@ def _split_args(text):
 
 
 def expr(text):
-    """A small Spark SQL expression subset: a column name, `a.b`,
-    named_struct('n', col, ...), CAST(x AS t)."""
+    """Spark SQL expressions: a column name, `a.b`, named_struct('n', col,
+    ...), CAST(x AS t) here; the expressions of derive and filter in
+    _rows_expr.py."""
     s = text.strip()
     m = re.match(r"(?is)^named_struct\s*\((.*)\)$", s)
     if m:
         args = _split_args(m.group(1))
         return named_struct(*[a.strip().strip("'") if i % 2 == 0 else expr(a)
                               for i, a in enumerate(args)])
-    m = re.match(r"(?is)^cast\((.*)\s+as\s+(.*)\)$", s)
-    if m:
-        return expr(m.group(1)).cast(m.group(2))
     m = re.match(r"^(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)(\.(`[^`]+`|[A-Za-z_][A-Za-z0-9_]*))*$", s)
     if m:
         return col(s)
-    raise AnalysisException("standin rows: expression not modelled: %s" % text)
+    import _rows_expr
+    return _rows_expr.column(text)
 
 
 # ================================================================ catalog
@@ -1521,6 +1520,20 @@ class Catalog:
     def __init__(self):
         self.tables = _load("tables.json", {})
         self.sources = _load("sources.json", {})
+        self.relations = {}
+
+    def refreshTable(self, name):
+        """DOC: Spark SQL "Parquet Files", Metadata Refreshing
+          (https://spark.apache.org/docs/3.5.0/sql-data-sources-parquet.html#metadata-refreshing):
+          "Spark SQL caches Parquet metadata for better performance. ...
+          If these tables are updated by Hive or other external tools, you
+          need to refresh them manually": spark.catalog.refreshTable."""
+        self.relations.pop(self.key(name), None)
+
+    def refreshed(self, name):
+        """A table Spark changed itself (CREATE / ALTER TABLE, a write):
+        Spark invalidates its cached relation (refreshTable)."""
+        self.relations.pop(self.key(name), None)
 
     @staticmethod
     def key(name):
@@ -1541,7 +1554,13 @@ class Catalog:
                 "[TABLE_OR_VIEW_NOT_FOUND] The table or view %s cannot be found. Verify the "
                 "spelling and correctness of the schema and catalog."
                 % ".".join("`%s`" % p for p in strip_name(name)))
-        cols = [(n, parse_type(ty)) for n, ty in t["columns"]]
+        columns = t["columns"]
+        if t.get("format") != "iceberg":
+            # A Hive (Parquet) table's schema is read once per session and
+            # kept (refreshTable above): a change made through the Glue API
+            # is not seen until the table is refreshed.
+            columns = self.relations.setdefault(self.key(name), [list(c) for c in columns])
+        cols = [(n, parse_type(ty)) for n, ty in columns]
         # DOC: columns are read by name: a row written before a column was
         #   added reads NULL in it. Iceberg: "added columns ... read as
         #   null" for existing data (https://iceberg.apache.org/spec/#schema-evolution);
@@ -1615,7 +1634,13 @@ class Session:
     def sql(self, text_):
         import _rows_sql
         text("spark.sql", "sql", text_)
-        return _rows_sql.run(self, text_)
+        m = re.match(r"(?is)^\s*(?:ALTER|CREATE|INSERT|MSCK\s+REPAIR)\s+(?:INTO\s+)?TABLE\s+"
+                     r"(?:IF\s+NOT\s+EXISTS\s+)?((?:`(?:[^`]|``)*`|[^\s`(]+)+)", text_)
+        try:
+            return _rows_sql.run(self, text_)
+        finally:
+            if m:
+                self.catalog.refreshed(m.group(1))
 
     def createDataFrame(self, data, schema=None):
         if isinstance(schema, (list, tuple)) and schema and isinstance(schema[0], str):

@@ -255,6 +255,11 @@ class S3Client:
 
 
 def client(service_name, **kwargs):
+    if kwargs:
+        raise ValueError("standin rows: boto3 client options %s not modelled" % sorted(kwargs))
+    if service_name == "glue":
+        import _rows_glue_api
+        return _rows_glue_api.client()
     if service_name != "s3":
         raise ValueError("standin rows: boto3 client %s not modelled" % service_name)
     return S3Client()

@@ -209,7 +209,8 @@ spark.sql(
 # Partition columns are never added, dropped or moved; a column type is
 # never changed (old files keep the type they were written with). A
 # rerun finds nothing missing and runs no statement. A column the pipeline
-# no longer declares stays in the table, NULL in new rows.
+# no longer declares stays in the table, NULL in new rows, unless a
+# "drop column" clause names it.
 # (name, Spark identifier, Spark type, is a partition column)
 TARGET_EVOLVE = [
     ("id", "`id`", "int", False),
