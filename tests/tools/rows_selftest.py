@@ -518,6 +518,44 @@ os.environ["STANDIN_FAIL"] = "s3-call-5"
 fails(lambda: c.delete_object(Bucket="b", Key="k/b"), "injected failure at S3 call 5")
 assert c.get_object(Bucket="b", Key="k/b")["Body"].read() == b"2"
 """),
+    ("F.expr (derive, filter): arithmetic types, division by zero, overflow wraps", """
+d = df_of([("a", "int"), ("b", "int"), ("m", "decimal(10,2)")],
+          [[7, 2, D("1.25")], [2147483647, 0, D("-3.10")], [None, 1, None]])
+r = one(d.select(F.expr("`a` / `b`"), F.expr("`a` % `b`"), F.expr("`a` + 1"),
+                 F.expr("`m` * `b`"), F.expr("`m` / 3")))
+assert r[0] == [3.5, 1, 8, D("2.50"), D("0.4166666666667")], r[0]
+assert r[1] == [None, None, -2147483648, D("0.00"), D("-1.0333333333333")], r[1]
+assert r[2] == [None, None, None, None, None], r[2]
+t = d.select(F.expr("`m` / 3"), F.expr("`a` / `b`"), F.expr("`a` + 1")).schema
+assert [f.dataType.simpleString() for f in t.fields] == ["decimal(21,13)", "double", "int"]
+"""),
+    ("F.expr: three-valued logic, IN with NULL, BETWEEN, CASE without ELSE", """
+d = df_of([("x", "int")], [[1], [5], [None]])
+r = one(d.select(F.expr("(`x` > 2) AND (`x` IS NULL)"), F.expr("(`x` > 2) OR (`x` = 1)"),
+                 F.expr("`x` IN (1, NULL)"), F.expr("`x` NOT BETWEEN 2 AND 5"),
+                 F.expr("CASE WHEN `x` > 2 THEN 'big' END")))
+assert r == [[False, True, True, True, None], [False, True, None, False, 'big'],
+             [None, None, None, None, None]], r
+assert one(d.select(F.expr("(`x` > 2) AND false")))[2] == [False]
+assert one(d.select(F.expr("(`x` > 2) OR true")))[2] == [True]
+"""),
+    ("F.expr: functions on text and time, NULL in -> NULL out", """
+d = df_of([("s", "string"), ("ts", "timestamp")],
+          [[" Ab-c ", datetime.datetime(2024, 3, 5, 7, 30)], [None, None]])
+r = one(d.select(F.expr("upper(trim(`s`))"), F.expr("substring(`s`, -3, 2)"),
+                 F.expr("regexp_extract(`s`, '([a-z])-(x)', 1)"), F.expr("split(trim(`s`), '-')"),
+                 F.expr("date_trunc('month', `ts`)"), F.expr("hour(`ts`)"),
+                 F.expr("datediff(CAST(`ts` AS DATE), DATE '2024-01-01')"),
+                 F.expr("concat(`s`, 'x')"), F.expr("coalesce(`s`, 'none')")))
+assert r[0] == ["AB-C", "-c", "", ["Ab", "c"], datetime.datetime(2024, 3, 1), 7, 64,
+                " Ab-c x", " Ab-c "], r[0]
+assert r[1] == [None, None, None, None, None, None, None, None, "none"], r[1]
+"""),
+    ("F.expr: an expression the stand-in does not model fails, never passes", """
+d = df_of([("x", "int")], [[1]])
+fails(lambda: one(d.select(F.expr("soundex(`x`)"))), "not modelled")
+fails(lambda: one(d.select(F.expr("`y` + 1"))), "cannot be resolved")
+"""),
 ]
 
 
