@@ -28,6 +28,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_DROP_COLUMN: return "drop column";
 	case AST_DERIVE: return "derive";
 	case AST_FILTER: return "filter";
+	case AST_DEDUPE: return "dedupe";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -328,7 +329,9 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		dump_values(out, c->u.endpoint.args, c->u.endpoint.nargs);
 		break;
 	case AST_MODE:
-		strbuf_addf(out, " %s", c->u.mode.mode.text);
+	case AST_DEDUPE:
+		if (c->kind == AST_MODE)
+			strbuf_addf(out, " %s", c->u.mode.mode.text);
 		for (i = 0; i < c->u.mode.nkeys; i++)
 			strbuf_addf(out, "%s%s", i ? ", " : " on ", c->u.mode.keys[i].text);
 		if (c->u.mode.order.text)

@@ -237,6 +237,7 @@ enum ast_clause_kind {
 	AST_DROP_COLUMN,	/* drop column NAME (repeatable) */
 	AST_DERIVE,		/* derive NAME TYPE = EXPR (repeatable) */
 	AST_FILTER,		/* filter EXPR (repeatable) */
+	AST_DEDUPE,		/* dedupe on KEYS [order by COLUMN [DIR]]: u.mode without a mode */
 	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 

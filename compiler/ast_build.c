@@ -657,3 +657,17 @@ struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast
 	c->u.filter = e;
 	return c;
 }
+
+struct ast_clause *ast_clause_dedupe(struct arena *a, struct span kw, struct ast_vec *keys,
+				     const struct ast_name *column, const struct ast_name *direction,
+				     struct span order_span, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_DEDUPE, kw, span);
+
+	c->u.mode.keys = VEC_ITEMS(keys);
+	c->u.mode.nkeys = VEC_N(keys);
+	c->u.mode.on_span = kw;
+	if (column)
+		ast_clause_mode_order(c, column, direction, order_span);
+	return c;
+}

@@ -75,6 +75,10 @@ struct ast_expr *ast_expr_list(struct arena *a, enum ast_expr_kind kind, struct 
 struct ast_vec *ast_expr_push(struct arena *scratch, struct ast_vec *v, struct ast_expr *e);
 struct ast_clause *ast_clause_derive(struct arena *a, struct span kw, struct ast_name name,
 				     struct ast_type *type, struct ast_expr *e, struct span span);
+/* keys: vec of ast_name; column, direction: NULL without 'order by' */
+struct ast_clause *ast_clause_dedupe(struct arena *a, struct span kw, struct ast_vec *keys,
+				     const struct ast_name *column, const struct ast_name *direction,
+				     struct span order_span, struct span span);
 struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast_expr *e,
 				     struct span span);
 struct ast_column *ast_column_attrs(struct arena *a);

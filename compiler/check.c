@@ -196,6 +196,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 		check_partitions(c, first[AST_PARTITION_BY]);
 	if (first[AST_MODE])
 		check_mode(c, first[AST_MODE]);
+	if (first[AST_DEDUPE])
+		check_dedupe(c, first[AST_DEDUPE]);
 	check_mode_target(c, first[AST_MODE]);
 	if (first[AST_INCREMENTAL])
 		check_incremental(c, first[AST_INCREMENTAL]);

@@ -401,3 +401,56 @@ void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_c
 	diag_help(d, "partition the target by '%s' itself so each partition is read whole, "
 		  "or use 'mode merge on KEY'", in->column);
 }
+
+/* dedupe on KEYS [order by COLUMN [asc|desc]] (after check_mode) */
+void check_dedupe(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	const struct ast_name *o = &cl->u.mode.order, *dir = &cl->u.mode.direction;
+	const struct model_column *col;
+	size_t i, j;
+
+	if (mp->mode == MM_MERGE) {
+		diag_help(diag_error(c->ds, c->src, cl->kw_span,
+				     "'dedupe' with 'mode merge': the merge already keeps one row per key"),
+			  "remove it, and write 'mode merge on KEY order by COLUMN' to say which row wins");
+		return;
+	}
+	mp->dedupe_keys = arena_array(c->a, cl->u.mode.nkeys + 1, sizeof(*mp->dedupe_keys));
+	for (i = 0; i < cl->u.mode.nkeys; i++) {
+		if (!(col = check_ctx_column_ref(c, &cl->u.mode.keys[i], "dedupe key")))
+			continue;
+		for (j = 0; j < mp->ndedupe_keys && strcmp(mp->dedupe_keys[j], col->name); j++)
+			;
+		if (j < mp->ndedupe_keys) {
+			diag_help(diag_error(c->ds, c->src, cl->u.mode.keys[i].span,
+					     "dedupe key '%s' is listed twice", col->name),
+				  "list each key once");
+			continue;
+		}
+		mp->dedupe_keys[mp->ndedupe_keys++] = col->name;
+	}
+	if (!o->text)
+		return;
+	if (dir->text && strcmp(dir->text, "desc") && strcmp(dir->text, "asc"))
+		diag_help(diag_error(c->ds, c->src, dir->span, "unknown order '%s'", dir->text),
+			  "write 'desc' (the greatest value wins, the default) or 'asc' (the smallest)");
+	if (!(col = check_ctx_column_ref(c, o, "dedupe order column")))
+		return;
+	if (!order_types[col->type]) {
+		diag_help(diag_error(c->ds, c->src, o->span,
+				     "dedupe order column '%s' has type '%s', which cannot be ordered",
+				     o->text, col->spark_type),
+			  "order by a timestamp, date, number or string column");
+		return;
+	}
+	for (i = 0; i < mp->ndedupe_keys; i++)
+		if (!strcmp(mp->dedupe_keys[i], col->name)) {
+			diag_help(diag_error(c->ds, c->src, o->span,
+					     "dedupe order column '%s' is a key", o->text),
+				  "order by a column that tells versions of a row apart, like an update time");
+			return;
+		}
+	mp->dedupe_by = col->name;
+	mp->dedupe_smallest = dir->text && !strcmp(dir->text, "asc");
+}

@@ -17,4 +17,8 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl);
 void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_cl,
 			    const struct ast_clause *incr_cl);
 
+/* `dedupe on KEYS [order by COLUMN [asc|desc]]` (after check_mode and the
+ * derives): not with mode merge; fills mp->dedupe_keys, dedupe_by. */
+void check_dedupe(struct check_ctx *c, const struct ast_clause *cl);
+
 #endif

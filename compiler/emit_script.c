@@ -736,6 +736,18 @@ static void derives(struct sctx *c, const struct model_pipeline *p, struct templ
 		put_py(c, it, "sql_py", col->derived_sql);
 		put_py(c, it, "type_py", col->spark_type);
 	}
+	template_set_flag(t, "dedupe_rows", p->ndedupe_keys > 0);
+	template_set_list(t, "dedupe_keys");
+	for (i = 0; i < p->ndedupe_keys; i++)
+		put_py(c, template_add_item(t, "dedupe_keys"), "col_py", sid(c, p->dedupe_keys[i]));
+	template_set_flag(t, "dedupe_by", p->dedupe_by != NULL);
+	if (p->dedupe_by) {
+		put_py(c, t, "dedupe_by_py", sid(c, p->dedupe_by));
+		put_py(c, t, "dedupe_by_name_py", p->dedupe_by);
+		template_set_str(t, "dedupe_which", p->dedupe_smallest ? "smallest" : "greatest");
+		template_set_str(t, "dedupe_order", p->dedupe_smallest ? "asc_nulls_last"
+								       : "desc_nulls_last");
+	}
 	template_set_flag(t, "filters", p->nfilters > 0);
 	template_set_list(t, "filter_list");
 	for (i = 0; i < p->nfilters; i++)
@@ -844,7 +856,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 		put_py(&c, t, "order_col_py", sid(&c, p->dedupe_order_column));
 		put_py(&c, t, "order_name_py", p->dedupe_order_column);
 	}
-	template_set_flag(t, "uses_window", p->mode == MM_MERGE && p->dedupe_order_column != NULL);
+	template_set_flag(t, "uses_window", (p->mode == MM_MERGE && p->dedupe_order_column != NULL) ||
+					    p->dedupe_by != NULL);
 	template_set_flag(t, "uses_dynamicframe", dq || p->target.kind == MT_REDSHIFT);
 	template_set_flag(t, "uses_spark_string",
 			  (p->target.create_if_missing &&

@@ -585,8 +585,12 @@ static bool print_mode(struct fmt *F, const struct ast_clause *c, int depth)
 	struct strbuf *o = F->out;
 
 	(void)depth;
-	strbuf_addstr(o, "mode ");
-	add_name(F, &c->u.mode.mode);
+	if (c->kind == AST_DEDUPE) {
+		strbuf_addstr(o, "dedupe");
+	} else {
+		strbuf_addstr(o, "mode ");
+		add_name(F, &c->u.mode.mode);
+	}
 	if (c->u.mode.nkeys) {
 		strbuf_addstr(o, " on ");
 		add_names(F, c->u.mode.keys, c->u.mode.nkeys, ", ");
@@ -921,6 +925,7 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_DROP_COLUMN] = print_drop_column,
 	[AST_DERIVE] = print_derive,
 	[AST_FILTER] = print_filter,
+	[AST_DEDUPE] = print_mode,
 	[AST_JOB] = print_job,
 };
 

@@ -291,6 +291,7 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 	word(sb, 2, "mode", model_mode_name(p->mode));
 	strlist(sb, 4, "merge_keys", p->merge_keys, p->nmerge_keys);
 	str(sb, 4, "merge_order", p->merge_order_column);
+	str(sb, 4, "dedupe_by", p->dedupe_by);
 	word(sb, 2, "incremental", incr[p->incremental.kind]);
 	if (p->incremental.kind != MI_NONE && p->incremental.column) {
 		str(sb, 4, "column", p->incremental.column);

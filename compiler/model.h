@@ -301,6 +301,10 @@ struct model_pipeline {
 	const char *event_rule_name;	/* s3 event: the EventBridge rule starting the workflow */
 	const char **after_jobs;	/* schedule.after as Glue job names (nafter of them) */
 	const char *dedupe_order_column;	/* merge: keep the newest row per key by this column; NULL = repeated keys fail the run */
+	const char **dedupe_keys;	/* `dedupe on KEYS`: one row per key before the write */
+	size_t ndedupe_keys;
+	const char *dedupe_by;		/* `dedupe ... order by COLUMN`, or NULL */
+	bool dedupe_smallest;		/* `order by COLUMN asc`: the smallest value wins */
 	const char *watermark_kind;	/* incremental column: "timestamp" | "date" | "integer" | "string" */
 	const char *watermark_sql_column;	/* jdbc, snowflake, bigquery watermark: the source column quoted for its database */
 	const char *watermark_sql_literal;	/* the same: literal pattern, "{}" = the value */

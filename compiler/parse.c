@@ -27,7 +27,8 @@ struct keyword {
 static const struct keyword keywords[] = {
 	{ "after", AFTER }, { "and", AND }, { "as", AS }, { "between", BETWEEN }, { "by", BY },
 	{ "case", CASE }, { "cast", CAST }, { "columns", COLUMNS }, { "completeness", COMPLETENESS },
-	{ "create", CREATE }, { "cron", CRON }, { "defaults", DEFAULTS }, { "demand", DEMAND },
+	{ "create", CREATE }, { "cron", CRON }, { "dedupe", DEDUPE }, { "defaults", DEFAULTS },
+	{ "demand", DEMAND },
 	{ "derive", DERIVE }, { "description", DESCRIPTION }, { "drop", DROP }, { "else", ELSE },
 	{ "end", END }, { "event", EVENT }, { "every", EVERY }, { "expect", EXPECT },
 	{ "failure", FAILURE }, { "false", FALSE_ }, { "files", FILES }, { "filter", FILTER },

@@ -251,7 +251,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
 	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
 	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
-	TRUE_ "true" FALSE_ "false"
+	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe"
 
 %token <span> '{'
 
@@ -420,6 +420,16 @@ clause:
 		{ $$ = ast_clause_filter(A, @1, $2, @$); }
 	| FILTER error
 		{ parse_expected(ctx, @1, "a condition after 'filter'"); $$ = NULL; }
+	| DEDUPE ON name_list
+		{ $$ = ast_clause_dedupe(A, span_join(@1, @2), $3, NULL, NULL, @3, @$); }
+	| DEDUPE ON name_list ORDER BY any_name opt_direction
+		{ $$ = ast_clause_dedupe(A, span_join(@1, @2), $3, &$6, &$7, span_join(@4, @5), @$); }
+	| DEDUPE error
+		{ parse_expected(ctx, @1, "'on KEY, ...' after 'dedupe'"); $$ = NULL; }
+	| DEDUPE ON error
+		{ parse_expected(ctx, @2, "the key columns after 'dedupe on'"); $$ = NULL; }
+	| DEDUPE ON name_list ORDER error
+		{ parse_expected(ctx, @4, "'by COLUMN' after 'order'"); $$ = NULL; }
 	;
 
 opt_lag:
@@ -680,7 +690,7 @@ keyword:
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
-	| ELSE | END | CAST | AS | TRUE_ | FALSE_
+	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE
 	;
 
 /* Expressions (derive, filter): or < and < not < comparison < + - < * / %
@@ -780,6 +790,7 @@ expr_word:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | DEMAND | S3 | EVENT | VALIDATE
 	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
 	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
+	| DEDUPE
 	;
 
 %%
@@ -790,7 +801,7 @@ expr_word:
 
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
-	"incremental", "schedule", "validate", "job", "drop", "derive", "filter",
+	"incremental", "schedule", "validate", "job", "drop", "derive", "filter", "dedupe",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -818,7 +829,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_FALSE_;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_DEDUPE;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -951,7 +962,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
 						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
 						 k == YYSYMBOL_DROP || k == YYSYMBOL_DERIVE ||
-						 k == YYSYMBOL_FILTER)) ||
+						 k == YYSYMBOL_FILTER || k == YYSYMBOL_DEDUPE)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -1029,7 +1040,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
-			       "validate, job, drop column, derive, filter";
+			       "validate, job, drop column, derive, filter, dedupe";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the front end: any bytes must parse without a crash,
  * a hang or a leak; a file that parses cleanly must format to text that
- * parses cleanly again and formats to itself.
+ * parses cleanly again, into the same syntax tree (spans and file name
+ * aside), and formats to itself.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,9 +18,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Parses text; on success appends its canonical form to out.  Returns the
- * number of syntax errors. */
-static size_t format_of(const char *text, size_t len, struct strbuf *out)
+/* The tree dump without its spans (" @12..34") and its "file" line. */
+static void strip_spans(const struct strbuf *dump, struct strbuf *out)
+{
+	const char *p = dump->buf, *end = dump->buf + dump->len;
+
+	if (!strncmp(p, "file ", 5))
+		while (p < end && *p++ != '\n')
+			;
+	while (p < end) {
+		if (p[0] == ' ' && p + 1 < end && p[1] == '@') {
+			const char *q = p + 2;
+
+			while (q < end && ((*q >= '0' && *q <= '9') || *q == '.'))
+				q++;
+			p = q;
+			continue;
+		}
+		strbuf_addch(out, *p++);
+	}
+}
+
+/* Parses text; on success appends its canonical form to out and its tree
+ * (without spans) to tree.  Returns the number of syntax errors. */
+static size_t format_of(const char *text, size_t len, struct strbuf *out, struct strbuf *tree)
 {
 	struct source src;
 	struct arena a;
@@ -33,8 +55,10 @@ static size_t format_of(const char *text, size_t len, struct strbuf *out)
 	diag_set_init(&ds);
 	n = parse_file(&src, &a, &ds, &f);
 	ast_dump(&f, &dump);
-	if (n == 0)
+	if (n == 0) {
 		fmt_file(&f, out);
+		strip_spans(&dump, tree);
+	}
 	strbuf_release(&dump);
 	diag_set_release(&ds);
 	arena_release(&a);
@@ -45,14 +69,19 @@ static size_t format_of(const char *text, size_t len, struct strbuf *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strbuf once = STRBUF_INIT, twice = STRBUF_INIT;
+	struct strbuf tree = STRBUF_INIT, tree2 = STRBUF_INIT;
 
-	if (format_of((const char *)data, size, &once) == 0) {
-		if (format_of(once.buf, once.len, &twice) != 0)
+	if (format_of((const char *)data, size, &once, &tree) == 0) {
+		if (format_of(once.buf, once.len, &twice, &tree2) != 0)
 			abort();	/* fmt wrote something that does not parse */
+		if (tree.len != tree2.len || memcmp(tree.buf, tree2.buf, tree.len) != 0)
+			abort();	/* fmt changed what the file says */
 		if (once.len != twice.len || memcmp(once.buf, twice.buf, once.len) != 0)
 			abort();	/* fmt is not idempotent */
 	}
 	strbuf_release(&once);
 	strbuf_release(&twice);
+	strbuf_release(&tree);
+	strbuf_release(&tree2);
 	return 0;
 }

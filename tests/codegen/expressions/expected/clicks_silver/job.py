@@ -49,6 +49,7 @@ from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.window import Window
 
 PIPELINE = "clicks_silver"
 
@@ -665,6 +666,44 @@ if rows_filtered:
     log.info(f"{PIPELINE}: {rows_filtered} rows did not pass the filters "
              f"and are not written")
 df = df.filter(keep)
+
+# De-duplication ("dedupe on KEYS"): identical rows are one row; then one
+# row per key stays, and which one is never left to chance: the row
+# with the greatest "ts" (a null ranks last) wins, and
+# rows of one key that tie on it make the run fail.
+# A row with a NULL key is kept as it is. Only this run's rows are
+# compared: the table's rows are not (mode merge does that).
+DEDUPE_KEYS = [
+    "`click_id`",
+    "`odd name`",
+]
+rows_before_dedupe = df.count()
+df = df.dropDuplicates()
+has_key = F.lit(True)
+for key in DEDUPE_KEYS:
+    has_key = has_key & F.col(key).isNotNull()
+keyed = df.filter(has_key)
+first_wins = Window.partitionBy(
+    *[F.col(key) for key in DEDUPE_KEYS]
+).orderBy(F.col("`ts`").desc_nulls_last())
+keyed = (keyed.withColumn("_pipec_rank", F.rank().over(first_wins))
+         .filter(F.col("_pipec_rank") == 1)
+         .drop("_pipec_rank"))
+rows_keyed = keyed.count()
+if keyed.select(*DEDUPE_KEYS).distinct().count() != rows_keyed:
+    ties = (keyed.groupBy(*[F.col(key) for key in DEDUPE_KEYS])
+            .agg(F.count("*").alias("_pipec_rows"))
+            .filter(F.col("_pipec_rows") > 1))
+    example = ties.drop("_pipec_rows").first().asDict()
+    raise RuntimeError(
+        f"{PIPELINE}: {ties.count()} keys have rows that differ"
+        + " with the same " + "ts"
+        + f" (example key: {example}); dedupe keeps one row per key and"
+        " cannot tell them apart")
+df = keyed.unionByName(df.filter(~has_key))
+rows_deduped = rows_before_dedupe - df.count()
+if rows_deduped:
+    log.info(f"{PIPELINE}: {rows_deduped} duplicate rows removed")
 
 rows_written = df.count()
 df = undeclared_as_null(df, ARGS["target_table"])
