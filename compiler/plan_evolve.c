@@ -237,11 +237,14 @@ static void type_edit(json_t *edits, const struct kind_rules *r, const char *nam
 
 	coltype_parse(from, &ot);
 	coltype_parse(to, &nt);
-	if (!strcmp(ot.norm, nt.norm))
-		return;
+	/* field by field: a nested type's text may be longer than norm */
 	if ((nested_is(from) || nested_is(to)) && r->promotes) {
 		nested_diff(name, from, to, field_edit, edits);
-	} else if (nested_is(from) || nested_is(to)) {
+		return;
+	}
+	if (!strcmp(ot.norm, nt.norm))
+		return;
+	if (nested_is(from) || nested_is(to)) {
 		strbuf_addf(&sb, "%s: the table's column stays %s, and the job's write fails unless it holds every value of %s",
 			    r->nested, from, to);
 		add_edit(edits, "change-type", name, from, to, "breaking", sb.buf);
