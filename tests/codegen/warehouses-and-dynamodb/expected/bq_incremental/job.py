@@ -332,7 +332,7 @@ def _nested_plan(table, name, ident, have, want, plan):
         _nested_plan(table, name + ".element", ident + ".element",
                      have.elementType, want[1], plan)
     else:
-        key = declared_ddl(want[1]).replace(" ", "").lower()
+        key = declared_ddl(want[1]).replace(" ", "").replace("`", "").lower()
         if key != _ddl(have.keyType) and not _fits(key, _ddl(have.keyType)):
             _refuse(table, name + ".key", _ddl(have.keyType), key, _KEYS)
         _nested_plan(table, name + ".value", ident + ".value",
