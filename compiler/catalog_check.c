@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "check_ctx.h"
 #include "coltype.h"
+#include "nested.h"
 #include "xalloc.h"
 
 struct checker {
@@ -251,6 +252,70 @@ static void note_added_column(struct checker *k, const struct model_column *c, c
 		diag_note_plain(d, "'required' holds for the rows the job writes, not for the rows already in the table");
 }
 
+/* A declared nested column against the table's, field by field (nested.h):
+ * the job adds and widens fields of an Iceberg table (warnings), and
+ * fails on what Iceberg cannot change (errors). */
+struct nested_check {
+	struct checker *k;
+	const struct model_column *c;
+	const struct catalog_column *tc;
+	const char *qual;
+};
+
+#define NESTED_RULE \
+	"the declared type must widen into the table's, or be an Iceberg promotion of it: int to bigint, float to double, decimal(P,S) to decimal(P',S) with P' > P (see 'Schema evolution' in docs/catalog.md)"
+#define KIND_RULE \
+	"Iceberg does not change a column or field between a primitive type, a struct, an array and a map, nor the keys of a map: load the values into a new column or a new table (see 'Schema evolution' in docs/catalog.md)"
+
+static void nested_warning(struct nested_check *n, enum nested_edit e, const char *path,
+			   const char *from, const char *to)
+{
+	struct checker *k = n->k;
+	struct diag *d;
+
+	k->evolves = true;
+	if (e == NESTED_ADD) {
+		d = diag_warning(k->ds, k->src, n->c->span,
+				 "field '%s' will be added to table '%s' by the job", path, n->qual);
+		diag_note_plain(d, "Iceberg adds a field as optional: rows written before read NULL in it");
+		return;
+	}
+	d = diag_warning(k->ds, k->src, n->c->span,
+			 "field '%s' of table '%s' will be widened from %s to %s by the job", path,
+			 n->qual, from, to);
+	diag_note(d, k->cat->src, n->tc->type_span, "the table's column '%s' is %s",
+		  n->tc->name, n->tc->type);
+}
+
+static void nested_edit(void *arg, enum nested_edit e, const char *path, const char *from,
+			const char *to)
+{
+	struct nested_check *n = arg;
+	struct checker *k = n->k;
+	struct diag *d;
+
+	if (e == NESTED_ADD || e == NESTED_WIDEN) {
+		nested_warning(n, e, path, from, to);
+		return;
+	}
+	if (!nested_refused(e))
+		return;
+	d = diag_error(k->ds, k->src, n->c->span, "%s '%s' is %s here but %s in table '%s'",
+		       e == NESTED_KEY ? "the key of map" : strchr(path, '.') ? "field" : "column",
+		       e == NESTED_KEY ? n->c->name : path, to, from, n->qual);
+	diag_note(d, k->cat->src, n->tc->type_span, "the table's column '%s' is %s", n->tc->name,
+		  n->tc->type);
+	diag_help(d, "%s", e == NESTED_CHANGE ? NESTED_RULE : KIND_RULE);
+}
+
+static void check_nested(struct checker *k, const struct model_column *c,
+			 const struct catalog_column *tc, const char *dts, const char *qual)
+{
+	struct nested_check n = { k, c, tc, qual };
+
+	nested_diff(c->name, tc->type, dts, nested_edit, &n);
+}
+
 /* Declared columns ⊆ table columns, with types that widen; an Iceberg
  * target may also gain columns and promote types, a parquet target gain
  * data columns (the job evolves it). */
@@ -296,6 +361,10 @@ static void check_columns(struct checker *k, const struct catalog_table *t, cons
 			continue;
 		}
 		dts = declared_type(c, buf, sizeof(buf));
+		if (evolves && (nested_is(dts) || nested_is(tc->type))) {
+			check_nested(k, c, tc, dts, qual);
+			continue;
+		}
 		coltype_parse(dts, &dt);
 		coltype_parse(tc->type, &tt);
 		if (coltype_widens(&dt, &tt))

@@ -323,9 +323,21 @@ static void drops(struct sctx *c, const struct model_pipeline *p, struct templat
 	}
 }
 
+static void py_dtype(struct strbuf *sb, const struct model_dtype *dt);
+
+/* The declared type of a column as a Python literal (py_dtype), in the
+ * arena. */
+static const char *dtype_py(struct sctx *c, const struct model_column *col)
+{
+	strbuf_reset(&c->tmp);
+	py_dtype(&c->tmp, col->dtype);
+	return arena_strdup(c->a, c->tmp.buf);
+}
+
 /* Schema evolution at job start: the declared columns the job adds to
- * the live table when it lacks them. Iceberg tables also widen types
- * (evolve_iceberg); a Hive (parquet) table gains data columns only, never
+ * the live table when it lacks them. Iceberg tables also widen types and
+ * evolve the fields of nested columns, from the declared structure
+ * (dtype_py: evolve_iceberg); a Hive (parquet) table gains data columns only, never
  * partition columns (evolve_parquet); a Redshift table gains columns in
  * the load's preactions (write_redshift). */
 static void evolve(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
@@ -343,6 +355,7 @@ static void evolve(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_str(it, "name_py", py(c, p->columns[i].name));
 		template_set_str(it, "ident_py", py(c, sid(c, p->columns[i].name)));
 		template_set_str(it, "type_py", py(c, p->columns[i].spark_type));
+		template_set_str(it, "dtype_py", dtype_py(c, &p->columns[i]));
 		template_set_str(it, "partition_py",
 				 is_partition_column(p, p->columns[i].name) ? "True" : "False");
 	}

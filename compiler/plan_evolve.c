@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "coltype.h"
+#include "nested.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -17,8 +18,11 @@ struct kind_rules {
 	const char *kind;
 	const char *add;	/* consequence of a declared column the table lacks */
 	const char *drop;	/* consequence of `drop column` */
-	bool promotes;		/* the job applies Iceberg's type promotion */
+	bool promotes;		/* the job applies Iceberg's type promotion and
+				   evolves the fields of nested columns */
 	bool hive_partitions;	/* partition keys are positional Hive keys */
+	const char *nested;	/* why a nested column's fields do not evolve
+				   (promotes: NULL) */
 };
 
 #define DROP_ICEBERG \
@@ -28,19 +32,21 @@ static const struct kind_rules kinds[] = {
 	{ "iceberg",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
 	  DROP_ICEBERG,
-	  true, false },
+	  true, false, NULL },
 	{ "s3tables",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
 	  DROP_ICEBERG,
-	  true, false },
+	  true, false, NULL },
 	{ "parquet",
 	  "the job adds it to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it",
 	  "the job removes the column from the catalog table at its next run (Glue UpdateTable; partition keys and parameters kept); the Parquet files keep its values, no longer read through the table",
-	  false, true },
+	  false, true,
+	  "the fields inside a nested column of a Hive table are not evolved (Spark cannot alter the type of a Hive table's column, a struct's fields included)" },
 	{ "redshift",
 	  "the job adds it to the table before its next load (ALTER TABLE ADD COLUMN); rows already in the table hold NULL in it",
 	  "the job drops the column from the table before its next load (ALTER TABLE DROP COLUMN); its values in the rows already there are gone",
-	  false, false },
+	  false, false,
+	  "the job does not alter a Redshift column's type, nor the fields of a nested value" },
 };
 
 static const struct kind_rules *rules_for(const char *kind)
@@ -185,6 +191,44 @@ static const json_t *renamed_to(const json_t *cols, const char *name)
 	return NULL;
 }
 
+#define PROMOTION_RULE \
+	"Iceberg promotes only int to bigint, float to double and decimal(P,S) to a larger P"
+
+/* What an edit of a field inside a nested column of an Iceberg table
+ * means (nested.h; the job: templates/pyspark/evolve_iceberg.py.tmpl). */
+static const struct {
+	const char *edit, *cls, *fmt;	/* fmt: from, to */
+} field_edits[] = {
+	[NESTED_ADD] = { "add-field", "safe",
+		"%.0sthe job adds the field to the table at its next run (ALTER TABLE ADD COLUMNS); rows already in the table read NULL in it" },
+	[NESTED_WIDEN] = { "widen-field", "safe",
+		"the job widens the table's field from %s to %s at its next run (ALTER TABLE ALTER COLUMN, Iceberg type promotion); the values already there are kept" },
+	[NESTED_NARROW] = { "narrow-field", "safe",
+		"the table's field stays %s; values of %s are written into it without loss" },
+	[NESTED_UNDECLARE] = { "undeclare-field", "safe",
+		"%.0sthe field is left in the table and no longer written: rows written from now on hold NULL in it" },
+	[NESTED_CHANGE] = { "change-field", "refused",
+		"the table's field is %s and %s values do not fit in it: the job fails before it writes (" PROMOTION_RULE "); load it into a new column or a new table" },
+	[NESTED_KIND] = { "change-field", "refused",
+		"the table's %s is not changed into %s: Iceberg does not change a column or field between a primitive type, a struct, an array and a map, so the job fails before it writes; load it into a new column or a new table" },
+	[NESTED_KEY] = { "change-field", "refused",
+		"the map's keys are %s, declared %s: Iceberg does not evolve the keys of a map, so the job fails before it writes; load it into a new column or a new table" },
+};
+
+static void field_edit(void *arg, enum nested_edit e, const char *path, const char *from,
+		       const char *to)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *edit = field_edits[e].edit;
+
+	/* a column itself changed between kinds is a change of its type */
+	if (e == NESTED_KIND && !strchr(path, '.'))
+		edit = "change-type";
+	strbuf_addf(&sb, field_edits[e].fmt, from ? from : "", to ? to : "");
+	add_edit(arg, edit, path, from, to, field_edits[e].cls, sb.buf);
+	strbuf_release(&sb);
+}
+
 static void type_edit(json_t *edits, const struct kind_rules *r, const char *name,
 		      const char *from, const char *to)
 {
@@ -193,11 +237,16 @@ static void type_edit(json_t *edits, const struct kind_rules *r, const char *nam
 
 	coltype_parse(from, &ot);
 	coltype_parse(to, &nt);
+	/* field by field: a nested type's text may be longer than norm */
+	if ((nested_is(from) || nested_is(to)) && r->promotes) {
+		nested_diff(name, from, to, field_edit, edits);
+		return;
+	}
 	if (!strcmp(ot.norm, nt.norm))
 		return;
-	if (strchr(ot.norm, '<') || strchr(nt.norm, '<')) {
-		strbuf_addf(&sb, "fields inside a nested column are not evolved: the table's column stays %s, and the job's write fails unless it holds every value of %s",
-			    from, to);
+	if (nested_is(from) || nested_is(to)) {
+		strbuf_addf(&sb, "%s: the table's column stays %s, and the job's write fails unless it holds every value of %s",
+			    r->nested, from, to);
 		add_edit(edits, "change-type", name, from, to, "breaking", sb.buf);
 	} else if (r->promotes && coltype_promotes(&ot, &nt)) {
 		strbuf_addf(&sb, "the job widens the table's column from %s to %s at its next run (Iceberg type promotion); the values already there are kept",
@@ -210,7 +259,7 @@ static void type_edit(json_t *edits, const struct kind_rules *r, const char *nam
 	} else {
 		strbuf_addf(&sb, "the table's column is %s and %s values do not fit in it: the job would fail%s; load it into a new column or a new table",
 			    from, to,
-			    r->promotes ? " (Iceberg promotes only int to bigint, float to double and decimal(P,S) to a larger P)" : "");
+			    r->promotes ? " (" PROMOTION_RULE ")" : "");
 		add_edit(edits, "change-type", name, from, to, "refused", sb.buf);
 	}
 	strbuf_release(&sb);
@@ -455,8 +504,9 @@ json_t *plan_evolve_unverified(void)
 void plan_evolve_describe(const json_t *e, struct strbuf *out)
 {
 	const char *col = str(e, "column");
+	const char *of = col && strstr(str(e, "edit"), "-field") ? " of field " : " of column ";
 
-	strbuf_addf(out, "%s%s%s: %s", str(e, "edit"), col ? " of column " : "", col ? col : "",
+	strbuf_addf(out, "%s%s%s: %s", str(e, "edit"), col ? of : "", col ? col : "",
 		    str(e, "consequence"));
 }
 

@@ -95,6 +95,61 @@ if [ $rc -eq 1 ] &&
 then ok "schema-edits: edits the table cannot take are plan errors (exit 1)"
 else nok "schema-edits: edits the table cannot take are plan errors (exit 1)" "$T/refused.out" "$T/refused.err"; fi
 
+# nested fields: Iceberg evolves each field of a struct (add-field,
+# widen-field, undeclare-field; inside array elements and map values by
+# their path); a Hive (parquet) table's struct column is not altered
+edit_nested_v1() {
+	edit orders '    updated_at  timestamp
+' '    updated_at  timestamp
+    shipping    struct<country: string, zip: int, note: string>
+    lines       array<struct<sku: string, qty: int>>
+    attrs       map<string, struct<a: int>>
+' &&
+	edit customers '    name string
+' '    name string
+    address struct<city: string>
+'
+}
+edit_nested_v2() {
+	edit orders 'struct<country: string, zip: int, note: string>' 'struct<country: string, zip: bigint, city: string>' &&
+	edit orders 'array<struct<sku: string, qty: int>>' 'array<struct<sku: string, qty: bigint, price: decimal(10,2)>>' &&
+	edit orders 'map<string, struct<a: int>>' 'map<string, struct<a: int, b: string>>' &&
+	edit customers 'address struct<city: string>' 'address struct<city: string, zip: string>'
+}
+P="$T/nested"
+cp -r "$ROOT/tests/plan/project" "$P"
+edit_nested_v1 2>"$T/nested-edit.err" || nok "schema-edits: edit nested v1" "$T/nested-edit.err"
+(cd "$P" && "$PIPEC" build -o "$T/v1-nested" .) >"$T/v1-nested.err" 2>&1 ||
+	nok "schema-edits: build nested v1" "$T/v1-nested.err"
+edit_nested_v2 2>"$T/nested-edit2.err" || nok "schema-edits: edit nested v2" "$T/nested-edit2.err"
+run nested plan --against "$T/v1-nested" --no-catalog .
+grep -E '^      schema \(|breaking schema edit' "$T/nested.out" >"$T/schema-edits-nested.txt"
+if [ $rc -ne 2 ]; then
+	nok "schema-edits: plan of the nested edits exits 2" "$T/nested.out" "$T/nested.err"
+elif [ -n "${PIPEC_GOLDEN_UPDATE:-}" ]; then
+	cp "$T/schema-edits-nested.txt" "$E/schema-edits-nested.txt"
+	ok "schema-edits: nested classification golden (updated)"
+elif cmp -s "$T/schema-edits-nested.txt" "$E/schema-edits-nested.txt"; then
+	ok "schema-edits: every nested field edit classified as tests/plan/expected/schema-edits-nested.txt says"
+else
+	diff -u "$E/schema-edits-nested.txt" "$T/schema-edits-nested.txt" >"$T/nested.diff"
+	nok "schema-edits: nested classification differs from schema-edits-nested.txt" "$T/nested.diff"
+fi
+# refused: a nested type Iceberg cannot promote, a map key, a change of kind
+cp -r "$ROOT/tests/plan/project" "$T/nested-refused"
+P="$T/nested-refused"
+edit_nested_v1 && edit orders 'zip: int' 'zip: string' &&
+	edit orders 'map<string, struct<a: int>>' 'map<int, struct<a: int>>' &&
+	edit orders 'array<struct<sku: string, qty: int>>' 'array<string>'
+run nested-refused plan --against "$T/v1-nested" --no-catalog .
+F="$T/nested-refused.err"
+if [ $rc -eq 1 ] &&
+   grep -q "error: pipeline 'orders': change-field of field shipping.zip: the table's field is int and string values do not fit in it: the job fails before it writes (Iceberg promotes only int to bigint" "$F" &&
+   grep -q "error: pipeline 'orders': change-field of field attrs.key: the map's keys are string, declared int: Iceberg does not evolve the keys of a map" "$F" &&
+   grep -q "error: pipeline 'orders': change-field of field lines.element: the table's struct<\`sku\`:string,\`qty\`:int> is not changed into string: Iceberg does not change a column or field between a primitive type, a struct, an array and a map" "$F"
+then ok "schema-edits: nested edits Iceberg cannot make are plan errors (exit 1)"
+else nok "schema-edits: nested edits Iceberg cannot make are plan errors (exit 1)" "$T/nested-refused.out" "$T/nested-refused.err"; fi
+
 # live: deploy v1, then v2
 start_moto
 EP=$AWS_ENDPOINT_URL

@@ -121,6 +121,46 @@ _exception("spark-describe-table-three-part-name", "spark",
            "Spark takes catalog.namespace.table; the grammar's DESCRIBE TABLE takes two "
            "parts")
 
+# DOC: Iceberg "Spark DDL", ALTER TABLE ... ADD COLUMN
+# (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+# "ALTER TABLE prod.db.sample ADD COLUMN point.z double" adds a field to a
+# struct (point.element.z, point.value.z inside arrays and maps); Spark's
+# SqlBaseParser.g4 takes a multipartIdentifier as the name of
+# qualifiedColTypeWithPosition. dt-sql-parser's SparkSQL grammar takes one
+# identifier there (columnNameCreate).
+_NESTED_ITEM = re.compile(r"^(\s*)(%s(?:\.%s)+)(?=\s)" % (_SPARK_ID, _SPARK_ID))
+
+
+def _join_field_path(m):
+    """ADD COLUMNS (`a`.`b` t, ...) -> ADD COLUMNS (`a.b` t, ...): each
+    item's field path as one identifier, the rest of the item kept."""
+    def bare(part):
+        return part[1:-1] if part.startswith("`") else part.replace("`", "``")
+
+    def item(text):
+        im = _NESTED_ITEM.match(text)
+        if not im:
+            return text
+        parts = re.findall(r"`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*", im.group(2))
+        return im.group(1) + "`%s`" % ".".join(bare(p) for p in parts) + text[im.end():]
+    items, depth, cur, quoted = [], 0, "", False
+    for ch in m.group(2):
+        quoted = quoted != (ch == "`")
+        depth += 0 if quoted else (ch in "(<") - (ch in ")>")
+        if ch == "," and not depth and not quoted:
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return m.group(1) + ",".join(item(i) for i in items + [cur]) + m.group(3)
+
+
+_exception("spark-add-columns-nested-field", "spark",
+           r"(\bADD\s+COLUMNS\s*\()(.*)(\)\s*)$", _join_field_path,
+           "ALTER TABLE lake.t ADD COLUMNS (`c` string, `point`.`z` double)",
+           "Spark and Iceberg take a struct field's path (point.z) as the name of an "
+           "added column; the grammar one identifier")
+
 # DOC: MySQL "Date and Time Literals": standard SQL DATE 'str', TIME 'str'
 # and TIMESTAMP 'str' are literals wherever a value goes; dt-sql-parser's
 # MySQL grammar takes them as a select item but not as an operand of a
@@ -154,8 +194,10 @@ def apply_exceptions(dialect, text):
     names = []
     for ex in EXCEPTIONS:
         if ex["dialect"] == dialect and ex["re"].search(text):
-            text = ex["re"].sub(ex["repl"], text)
-            names.append(ex["name"])
+            fixed = ex["re"].sub(ex["repl"], text)
+            if fixed != text:
+                names.append(ex["name"])
+            text = fixed
     return text, names
 
 

@@ -147,6 +147,38 @@ fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN id TYPE int"),
 spark.sql("CREATE TABLE db.p (id int) USING PARQUET")
 fails(lambda: spark.sql("ALTER TABLE db.p ALTER COLUMN id TYPE bigint"), "non-Iceberg")
 """),
+    ("ALTER TABLE nested fields: paths, NULL in old structs, Iceberg's errors", """
+spark.sql("CREATE TABLE c.db.t (p struct<x: int>, l array<struct<q: int>>, "
+          "m map<string, struct<a: int>>) USING iceberg")
+df_of([("p", "struct<x: int>"), ("l", "array<struct<q: int>>"),
+       ("m", "map<string, struct<a: int>>")],
+      [[{"x": 1}, [{"q": 2}], {"k": {"a": 3}}]]).writeTo("c.db.t").append()
+spark.sql("ALTER TABLE c.db.t ADD COLUMNS (`p`.`z` double, `l`.element.`s` string, "
+          "`m`.value.`b` int)")
+assert one(spark.table("c.db.t")) == [[{"x": 1, "z": None}, [{"q": 2, "s": None}],
+                                       {"k": {"a": 3, "b": None}}]]
+spark.sql("ALTER TABLE c.db.t ALTER COLUMN `p`.`x` TYPE bigint")
+spark.sql("ALTER TABLE c.db.t ALTER COLUMN l.element.q TYPE bigint")
+assert [f.dataType.simpleString() for f in spark.table("c.db.t").schema.fields] == \
+    ["struct<x:bigint,z:double>", "array<struct<q:bigint,s:string>>",
+     "map<string,struct<a:int,b:int>>"]
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (p.z double)"), "name already exists")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (p.x.y int)"), "non-struct column")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (p.w.y int)"), "Cannot find parent")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ADD COLUMNS (m.key.y int)"), "map keys")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN p.x TYPE int"),
+      "Cannot change column type")
+fails(lambda: spark.sql("ALTER TABLE c.db.t ALTER COLUMN p.y TYPE int"), "missing column")
+"""),
+    ("writeTo resolves struct fields by name: a missing field fails, order does not matter", """
+spark.sql("CREATE TABLE c.db.t (p struct<x: int, y: int>) USING iceberg")
+fails(lambda: df_of([("p", "struct<x: int>")], [[{"x": 1}]]).writeTo("c.db.t").append(),
+      "CANNOT_FIND_DATA")
+fails(lambda: df_of([("p", "struct<x: int, y: int, z: int>")], [[{"x": 1, "y": 2, "z": 3}]])
+      .writeTo("c.db.t").append(), "EXTRA_STRUCT_FIELDS")
+df_of([("p", "struct<y: int, x: int>")], [[{"y": 2, "x": 1}]]).writeTo("c.db.t").append()
+assert one(spark.table("c.db.t")) == [[{"x": 1, "y": 2}]]
+"""),
     ("ALTER TABLE DROP COLUMN: Iceberg only, the values leave the rows; missing or partition "
      "source columns fail", """
 spark.sql("CREATE TABLE c.db.t (id bigint, day date, `a b` string, x string, y int) "

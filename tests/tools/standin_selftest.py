@@ -63,6 +63,35 @@ CASES = [
      "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (id int) USING iceberg')\n"
      "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (v string NOT NULL)')",
      ("AnalysisException", "cannot add required column", False)),
+    ("Iceberg ADD COLUMNS and ALTER COLUMN of nested fields by their paths",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (p struct<x:int>, "
+     "l array<struct<q:int>>, m map<string,struct<a:int>>) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (`p`.`z` double, "
+     "`l`.element.`s` string, `m`.value.`b` int)')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN `p`.`x` TYPE bigint')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN `l`.element.`q` TYPE bigint')",
+     None),
+    ("ADD COLUMNS of a nested field: the parent must be a struct",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (p struct<x:int>) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (`p`.`x`.`y` int)')",
+     ("Py4JJavaError", "Cannot add to non-struct column", False)),
+    ("ADD COLUMNS of a nested field the struct has",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (p struct<x:int>) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (`p`.`x` int)')",
+     ("Py4JJavaError", "name already exists", False)),
+    ("ADD COLUMNS under a missing parent",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (p struct<x:int>) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ADD COLUMNS (`p`.`q`.`y` int)')",
+     ("Py4JJavaError", "Cannot find parent struct", False)),
+    ("ALTER COLUMN of a nested field: no promotion from int to string",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (p struct<x:int>) USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN `p`.`x` TYPE string')",
+     ("AnalysisException", "Cannot change column type", False)),
+    ("ALTER COLUMN under a map's keys",
+     "spark.sql('CREATE TABLE IF NOT EXISTS glue_catalog.db.e (m map<struct<a:int>,int>) "
+     "USING iceberg')\n"
+     "spark.sql('ALTER TABLE glue_catalog.db.e ALTER COLUMN `m`.key.`a` TYPE bigint')",
+     ("Py4JJavaError", "Cannot alter map keys", False)),
     ("ALTER COLUMN TYPE on a non-Iceberg table",
      "spark.sql('CREATE TABLE IF NOT EXISTS db.p (id int) USING parquet')\n"
      "spark.sql('ALTER TABLE db.p ALTER COLUMN id TYPE bigint')",

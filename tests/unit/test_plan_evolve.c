@@ -109,7 +109,7 @@ static void test_columns(void)
 	       "n=bigint", "append", "", "", "n=int", "safe narrow-type n");
 	expect("string to int is refused", "iceberg", "append", "", "", "n=string", "append", "", "",
 	       "n=int", "refused change-type n");
-	expect("a nested type change is breaking", "iceberg", "append", "", "",
+	expect("parquet: a nested type change is breaking", "parquet", "append", "", "",
 	       "n=struct<a:int>", "append", "", "", "n=struct<a:int,b:string>",
 	       "breaking change-type n");
 	expect("optional to required is breaking", "iceberg", "append", "", "", "n=int", "append", "",
@@ -211,10 +211,42 @@ static void test_target(void)
 	free(got);
 }
 
+/* Iceberg evolves fields inside nested columns, one edit per field path. */
+static void test_nested(void)
+{
+	expect("iceberg: a struct gains a field", "iceberg", "append", "", "", "p=struct<x:int>",
+	       "append", "", "", "p=struct<x:int,z:double>", "safe add-field p.z");
+	expect("s3tables: a field widens, another is undeclared", "s3tables", "append", "", "",
+	       "p=struct<x:int,old:string>", "append", "", "", "p=struct<x:bigint>",
+	       "safe widen-field p.x; safe undeclare-field p.old");
+	expect("iceberg: fields of an array's struct", "iceberg", "append", "", "",
+	       "l=array<struct<q:int>>", "append", "", "", "l=array<struct<q:bigint,s:string>>",
+	       "safe widen-field l.element.q; safe add-field l.element.s");
+	expect("iceberg: fields of a map's struct values", "iceberg", "append", "", "",
+	       "m=map<string,struct<a:int>>", "append", "", "",
+	       "m=map<string,struct<a:int,b:int>>", "safe add-field m.value.b");
+	expect("iceberg: a map's keys are refused", "iceberg", "append", "", "",
+	       "m=map<string,int>", "append", "", "", "m=map<int,int>", "refused change-field m.key");
+	expect("iceberg: a field that is no promotion is refused", "iceberg", "append", "", "",
+	       "p=struct<x:string>", "append", "", "", "p=struct<x:int>",
+	       "refused change-field p.x");
+	expect("iceberg: a narrower field writes into the table's", "iceberg", "append", "", "",
+	       "p=struct<x:bigint>", "append", "", "", "p=struct<x:int>", "safe narrow-field p.x");
+	expect("iceberg: primitive to struct is refused", "iceberg", "append", "", "", "p=string",
+	       "append", "", "", "p=struct<x:int>", "refused change-type p");
+	expect("iceberg: a struct field becoming an array is refused", "iceberg", "append", "", "",
+	       "p=struct<x:struct<a:int>>", "append", "", "", "p=struct<x:array<int>>",
+	       "refused change-field p.x");
+	expect("iceberg: field names compare case-insensitively, quoted or not", "iceberg",
+	       "append", "", "", "p=struct<X:int,`amt`:decimal(10,2)>", "append", "", "",
+	       "p=struct<x:int,amt:decimal(12,2)>", "safe widen-field p.amt");
+}
+
 int main(void)
 {
 	test_read();
 	test_columns();
+	test_nested();
 	test_drops();
 	test_table();
 	test_target();

@@ -473,6 +473,8 @@ def from_json_value(v, t):
         return {n: from_json_value(v.get(n), ft) for n, ft in t[1]}
     if isinstance(t, tuple) and t[0] == "array" and isinstance(v, list):
         return [from_json_value(x, t[1]) for x in v]
+    if isinstance(t, tuple) and t[0] == "map" and isinstance(v, dict):
+        return {k: from_json_value(x, t[2]) for k, x in v.items()}
     return v
 
 
@@ -1735,6 +1737,58 @@ def partition_key(spec, row, cols):
 
 # ---------------------------------------------------------------- writers
 
+def _field_path(path):
+    return ".".join("`%s`" % p for p in path)
+
+
+def _check_fields(have, want, path, what):
+    """DOC: Spark 3.5 TableOutputResolver (resolveStructType, byName): the
+      fields of a struct resolve by name too, at any depth (array
+      elements, map values): a field of the table's struct that the
+      data's struct lacks fails the write with
+      INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_FIND_DATA ("Cannot find data for
+      the output column `point`.`z`"), an extra one with
+      INCOMPATIBLE_DATA_FOR_TABLE.EXTRA_STRUCT_FIELDS
+      (https://spark.apache.org/docs/3.5.0/sql-error-conditions-incompatible-data-for-table-error-class.html)."""
+    if not (isinstance(have, tuple) and isinstance(want, tuple) and have[0] == want[0]):
+        return
+    if want[0] == "array":
+        return _check_fields(have[1], want[1], path + ["element"], what)
+    if want[0] == "map":
+        return _check_fields(have[2], want[2], path + ["value"], what)
+    if want[0] != "struct":
+        return
+    hf = {n.lower(): ft for n, ft in have[1]}
+    for n, ft in want[1]:
+        if n.lower() not in hf:
+            raise AnalysisException(
+                "[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_FIND_DATA] Cannot write incompatible data "
+                "for the table %s: Cannot find data for the output column %s."
+                % (what, _field_path(path + [n])))
+        _check_fields(hf[n.lower()], ft, path + [n], what)
+    wf = {n.lower() for n, _ in want[1]}
+    extra = [n for n, _ in have[1] if n.lower() not in wf]
+    if extra:
+        raise AnalysisException(
+            "[INCOMPATIBLE_DATA_FOR_TABLE.EXTRA_STRUCT_FIELDS] Cannot write incompatible data "
+            "for the table %s: Cannot write extra fields `%s` to the struct %s."
+            % (what, extra[0], _field_path(path)))
+
+
+def _by_name(v, have, want):
+    """v of type have as type want, struct fields matched by name."""
+    if v is None or not (isinstance(want, tuple) and isinstance(have, tuple)
+                         and have[0] == want[0] and want[0] in ("struct", "array", "map")):
+        return cast_value(v, want)
+    if want[0] == "array":
+        return [_by_name(x, have[1], want[1]) for x in v]
+    if want[0] == "map":
+        return {cast_value(k, want[1]): _by_name(x, have[2], want[2]) for k, x in v.items()}
+    hf = {n.lower(): (n, ft) for n, ft in have[1]}
+    low = {k.lower(): x for k, x in v.items()}
+    return {n: _by_name(low.get(n.lower()), hf[n.lower()][1], ft) for n, ft in want[1]}
+
+
 def _align_by_name(df, tcols, what):
     """Iceberg writeTo: columns resolve BY NAME against the table schema.
     DOC: Iceberg Spark writes, "Writing with DataFrames"
@@ -1742,8 +1796,9 @@ def _align_by_name(df, tcols, what):
       the v2 DataFrameWriter (writeTo) resolves the frame's columns against
       the table's BY NAME (Spark's AppendData/OverwriteByExpression
       byName plans). Modelled: every table column must be present
-      (case-insensitive), no extra column may be, values are cast to the
-      column types (the templates cast beforehand)."""
+      (case-insensitive), no extra column may be, the fields of structs
+      likewise (_check_fields), values are cast to the column types (the
+      templates cast beforehand)."""
     fr = df._f
     names = [n.lower() for n, _ in fr.columns]
     rows = []
@@ -1758,8 +1813,10 @@ def _align_by_name(df, tcols, what):
             "[INCOMPATIBLE_DATA_FOR_TABLE.EXTRA_COLUMNS] Cannot write incompatible data for the "
             "table %s: Cannot write extra columns `%s`." % (what, extra[0]))
     idx = [names.index(n.lower()) for n, _ in tcols]
+    for i, (n, t) in zip(idx, tcols):
+        _check_fields(fr.columns[i][1], t, [n], what)
     for r in fr.rows:
-        rows.append([cast_value(r[i], t) for i, (_, t) in zip(idx, tcols)])
+        rows.append([_by_name(r[i], fr.columns[i][1], t) for i, (_, t) in zip(idx, tcols)])
     return rows
 
 

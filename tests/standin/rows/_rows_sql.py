@@ -6,7 +6,10 @@ MERGE INTO t [AS] a USING view [AS] b ON cond
   WHEN MATCHED [AND c] THEN UPDATE SET * | UPDATE SET a.x = b.x, ... | DELETE
   WHEN NOT MATCHED [AND c] THEN INSERT * | INSERT (x, ...) VALUES (b.x, ...)
 ALTER TABLE t ADD COLUMNS (col type, ...)      (Iceberg and Hive tables)
+ALTER TABLE t ADD COLUMNS (col.field type)     (Iceberg tables; col.element.f,
+                                                col.value.f inside arrays, maps)
 ALTER TABLE t ALTER COLUMN col TYPE type       (Iceberg tables)
+ALTER TABLE t ALTER COLUMN col.field TYPE type (Iceberg tables)
 ALTER TABLE t RENAME COLUMN col TO col         (Iceberg tables)
 ALTER TABLE t RECOVER PARTITIONS               (Parquet tables, _rows_files.py)
 ALTER TABLE t ADD|DROP PARTITION FIELD f       (Iceberg tables)
@@ -250,6 +253,117 @@ def _promotable(have, want):
     return bool(dh and dw and dh.group(2) == dw.group(2) and int(dw.group(1)) > int(dh.group(1)))
 
 
+_PATH = r"%s(?:\s*\.\s*%s)*" % (r"(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)",
+                                  r"(?:`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _path_parts(text):
+    """`point`.`z` -> ["point", "z"] (a backquote doubled inside quotes)."""
+    parts = re.findall(r"`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*", text)
+    return [p[1:-1].replace("``", "`") if p.startswith("`") else p for p in parts]
+
+
+def _nested_at(ty, path, shown, fn):
+    """ty with the type at path (field names, "element" of an array,
+    "value" of a map) replaced by fn(that type, its path as shown).
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ADD COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+      "To add a field to a struct column, use dots to separate names"
+      (point.z); the struct of an array's elements is `col.element`, of a
+      map's values `col.value`. Iceberg's SchemaUpdate refuses a path it
+      cannot resolve ("Cannot find parent struct: ...") and any change
+      under a map's keys ("Cannot add fields to map keys: ...", "Cannot
+      alter map keys: ...")."""
+    if not path:
+        return fn(ty, shown)
+    head, rest = path[0], path[1:]
+    here = shown + [head]
+    if isinstance(ty, tuple) and ty[0] == "struct":
+        fields = list(ty[1])
+        for i, (n, ft) in enumerate(fields):
+            if n.lower() == head.lower():
+                fields[i] = (n, _nested_at(ft, rest, shown + [n], fn))
+                return ("struct", fields)
+    elif isinstance(ty, tuple) and ty[0] == "array" and head.lower() == "element":
+        return ("array", _nested_at(ty[1], rest, here, fn))
+    elif isinstance(ty, tuple) and ty[0] == "map" and head.lower() == "value":
+        return ("map", ty[1], _nested_at(ty[2], rest, here, fn))
+    elif isinstance(ty, tuple) and ty[0] == "map" and head.lower() == "key":
+        raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot alter map keys: "
+                                  "%s" % ".".join(here))
+    raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot find parent struct: "
+                              "%s" % ".".join(here))
+
+
+def _column_of(t, name, table):
+    for col in t["columns"]:
+        if col[0].lower() == name.lower():
+            return col
+    raise R.AnalysisException("[UNRESOLVED_COLUMN] A column or function parameter with name "
+                              "`%s` cannot be resolved (table %s)" % (name, table))
+
+
+def _add_field(t, table, path, ty):
+    """ADD COLUMNS (a.b.c type): a field added to the struct at a.b.
+    DOC: Iceberg spec, Schema Evolution: an added field is optional and
+      "existing data files ... read as null" for it (the rows' struct
+      values read NULL there: Catalog.frame reads structs by field name).
+      Iceberg's SchemaUpdate.addColumn: the parent must be a struct
+      ("Cannot add to non-struct column: ..."), the name new in it
+      ("Cannot add column, name already exists: ...")."""
+    if t.get("format") != "iceberg":
+        raise R.AnalysisException(
+            "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... ADD COLUMNS with a nested "
+            "field is not supported for the non-Iceberg table %s" % table)
+    col = _column_of(t, path[0], table)
+
+    def add(parent, shown):
+        if not (isinstance(parent, tuple) and parent[0] == "struct"):
+            raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot add to "
+                                      "non-struct column: %s: %s"
+                                      % (".".join(shown), R.type_text(parent)))
+        if path[-1].lower() in [n.lower() for n, _ in parent[1]]:
+            raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot add column, "
+                                      "name already exists: %s" % ".".join(path))
+        return ("struct", list(parent[1]) + [(path[-1], ty)])
+    col[1] = R.type_text(_nested_at(R.parse_type(col[1]), path[1:-1], [col[0]], add))
+
+
+def _alter_field(t, path, want):
+    """ALTER COLUMN a.b TYPE type: a primitive field promoted.
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ALTER COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-alter-column):
+      "ALTER TABLE prod.db.sample ALTER COLUMN location.lat TYPE double"
+      widens a nested field; only a safe promotion (_promotable), else
+      "Cannot change column type: ..."; a struct, array or map is not
+      changed by it (its fields are, by their paths); a missing field
+      fails ("Cannot update missing column: ...")."""
+    col = _column_of(t, path[0], "")
+
+    def alter(have, shown):
+        if isinstance(have, tuple) and have[0] in ("struct", "array", "map"):
+            raise R.AnalysisException("Cannot change column type: %s: %s -> %s"
+                                      % (".".join(shown), R.type_text(have), want))
+        have = R.type_text(have)
+        if want != have and not _promotable(have, want):
+            raise R.AnalysisException("Cannot change column type: %s: %s -> %s"
+                                      % (".".join(shown), have, want))
+        return R.parse_type(want)
+
+    def missing(parent, shown):
+        fields = [n.lower() for n, _ in parent[1]] \
+            if isinstance(parent, tuple) and parent[0] == "struct" else []
+        if path[-1].lower() in ("element", "value") and not fields:
+            return parent
+        if path[-1].lower() not in fields:
+            raise R.AnalysisException("java.lang.IllegalArgumentException: Cannot update "
+                                      "missing column: %s" % ".".join(path))
+        return parent
+    ty = R.parse_type(col[1])
+    _nested_at(ty, path[1:-1], [col[0]], missing)
+    col[1] = R.type_text(_nested_at(ty, path[1:], [col[0]], alter))
+
+
 def _alter(session, s):
     """DOC: Spark 3.5 ALTER TABLE
       (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html):
@@ -282,10 +396,14 @@ def _alter(session, s):
     if am:
         inside, _ = _paren(rest, am.end() - 1)
         for c in _split_top(inside):
-            cm = re.match(r"(?s)^(%s)\s+(.*?)(?:\s+COMMENT\s+'.*')?$" % _ID, c)
+            cm = re.match(r"(?s)^(%s)\s+(.*?)(?:\s+COMMENT\s+'.*')?$" % _PATH, c)
             if not cm or re.search(r"(?i)\bNOT\s+NULL\b", cm.group(2)):
                 raise R.AnalysisException("[PARSE_SYNTAX_ERROR] ADD COLUMNS: %s" % c)
-            name = cm.group(1).strip("`")
+            path = _path_parts(cm.group(1))
+            if len(path) > 1:
+                _add_field(t, m.group(1), path, R.parse_type(cm.group(2)))
+                continue
+            name = path[0]
             if name.lower() in names:
                 raise R.AnalysisException("[FIELDS_ALREADY_EXISTS] Cannot add column, because "
                                           "%s already exists" % name)
@@ -336,14 +454,20 @@ def _alter(session, s):
                 row[new] = row.pop(key)
         col[0] = new
     else:
-        tm = re.match(r"(?is)^ALTER\s+COLUMN\s+(%s)\s+TYPE\s+(.+)$" % _ID, rest)
+        tm = re.match(r"(?is)^ALTER\s+COLUMN\s+(%s)\s+TYPE\s+(.+)$" % _PATH, rest)
         if not tm:
             raise R.AnalysisException("standin rows: ALTER TABLE not modelled: %s" % s[:200])
         if t.get("format") != "iceberg":
             raise R.AnalysisException(
                 "[UNSUPPORTED_FEATURE.TABLE_OPERATION] ALTER TABLE ... ALTER COLUMN ... TYPE "
                 "is not supported for the non-Iceberg table %s" % m.group(1))
-        name = tm.group(1).strip("`")
+        path = _path_parts(tm.group(1))
+        if len(path) > 1:
+            _alter_field(t, path, R.type_text(R.parse_type(tm.group(2))))
+            t.setdefault("alters", []).append(s)
+            R._save("tables.json", cat.tables)
+            return R.DataFrame(R.Frame([], []), session)
+        name = path[0]
         if name.lower() not in names:
             raise R.AnalysisException("[UNRESOLVED_COLUMN] %s" % name)
         col = t["columns"][names.index(name.lower())]

@@ -545,6 +545,107 @@ def _drop_columns(sql, target, ev):
         S.STATE.altered[ref.key] = cols
 
 
+def _path(text):
+    """`point`.`z` -> ["point", "z"] (a doubled backquote kept once)."""
+    parts = re.findall(r"`(?:[^`]|``)+`|[^.`\s]+", text.strip())
+    return [p[1:-1].replace("``", "`") if p.startswith("`") else p for p in parts]
+
+
+def _nested_parent(known, path, sql):
+    """The type at path[:-1] of a known column (None when the column's type
+    is not known).
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ADD COLUMN / ALTER COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+      a struct's field is named by its path, "point.z"; the struct of an
+      array's elements by "element", of a map's values by "value"
+      ("points.element.z"). Iceberg's SchemaUpdate refuses a path it cannot
+      resolve ("Cannot find parent struct: ...") and a change under a
+      map's keys ("Cannot add fields to map keys" / "Cannot alter map
+      keys")."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.sql.types import ArrayType, MapType, StructType, _parse_datatype_string
+    cols = dict((c.lower(), t) for c, t in known or [])
+    if path[0].lower() not in cols:
+        if known:
+            raise AnalysisException("[UNRESOLVED_COLUMN] %s" % path[0])
+        return None
+    ty = _parse_datatype_string(cols[path[0].lower()])
+    for i, part in enumerate(path[1:-1], 1):
+        here = ".".join(path[:i + 1])
+        if isinstance(ty, StructType):
+            ty = next((f.dataType for f in ty.fields if f.name.lower() == part.lower()), None)
+        elif isinstance(ty, ArrayType) and part.lower() == "element":
+            ty = ty.elementType
+        elif isinstance(ty, MapType) and part.lower() == "value":
+            ty = ty.valueType
+        elif isinstance(ty, MapType) and part.lower() == "key":
+            raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot alter map keys: "
+                                "%s" % here)
+        else:
+            ty = None
+        if ty is None:
+            raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot find parent "
+                                "struct: %s" % here)
+    return ty
+
+
+def _add_field(known, path, sql):
+    """ADD COLUMNS (a.b type): the parent must be a struct without the field.
+    DOC: Iceberg's SchemaUpdate.addColumn: "Cannot add to non-struct
+      column: ..." when the parent is no struct, "Cannot add column, name
+      already exists: ..." when it has the field."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.sql.types import StructType
+    parent = _nested_parent(known, path, sql)
+    if parent is None:
+        return
+    if not isinstance(parent, StructType):
+        raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot add to non-struct "
+                            "column: %s: %s" % (".".join(path[:-1]), parent.simpleString()))
+    if path[-1].lower() in [f.name.lower() for f in parent.fields]:
+        raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot add column, name "
+                            "already exists: %s" % ".".join(path))
+
+
+def _promotable(have, want):
+    """DOC: Iceberg spec, Schema Evolution / type promotion: int -> long,
+      float -> double, decimal(P,S) -> decimal(P',S) with P' > P."""
+    dec = re.compile(r"^decimal\((\d+),(\d+)\)$")
+    dh, dw = dec.match(have or ""), dec.match(want)
+    return have == want or (have, want) in (("int", "bigint"), ("float", "double")) or \
+        bool(dh and dw and dh.group(2) == dw.group(2) and int(dw.group(1)) > int(dh.group(1)))
+
+
+def _alter_field(known, path, want, sql):
+    """ALTER COLUMN a.b TYPE type: a primitive field promoted.
+    DOC: Iceberg Spark DDL, ALTER TABLE ... ALTER COLUMN
+      (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-alter-column):
+      "ALTER TABLE prod.db.sample ALTER COLUMN location.lat TYPE double";
+      only a safe promotion, else "Cannot change column type: ...";
+      a missing field: "Cannot update missing column: ..."."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.sql.types import ArrayType, MapType, StructType
+    parent = _nested_parent(known, path, sql)
+    if parent is None:
+        return
+    last = path[-1].lower()
+    if isinstance(parent, StructType):
+        have = next((f.dataType for f in parent.fields if f.name.lower() == last), None)
+    elif isinstance(parent, ArrayType) and last == "element":
+        have = parent.elementType
+    elif isinstance(parent, MapType) and last == "value":
+        have = parent.valueType
+    else:
+        have = None
+    if have is None:
+        raise Py4JJavaError("java.lang.IllegalArgumentException: Cannot update missing "
+                            "column: %s" % ".".join(path))
+    have = have.simpleString().replace(" ", "").lower()
+    if not _promotable(have, want):
+        raise AnalysisException("Cannot change column type: %s: %s -> %s"
+                                % (".".join(path), have, want))
+
+
 def _alter_columns(sql, masked, target, ev):
     """ALTER TABLE t ADD COLUMNS (...) / ALTER COLUMN c TYPE t.
     DOC: Iceberg Spark DDL, ALTER TABLE ... ADD COLUMN, ALTER COLUMN
@@ -553,30 +654,30 @@ def _alter_columns(sql, masked, target, ev):
       safe promotion (Iceberg spec, Schema Evolution: int -> long, float ->
       double, decimal(P,S) -> decimal(P',S), P' > P). A table outside an
       Iceberg catalog (Spark's session catalog, Hive) refuses ALTER COLUMN
-      ... TYPE."""
+      ... TYPE, and a nested field's path in either (_add_field,
+      _alter_field)."""
     ref = S.TableRef(target)
     known = S.STATE.created.get(ref.key, {}).get("columns") or S.STATE.declared.get(ref.key)
+    cat = ref.catalog
+    iceberg = not (cat is None or cat == "spark_catalog" or not S.is_iceberg_catalog(cat))
     tm = re.search(r"\bALTER\s+COLUMN\s+(?P<c>%s)\s+TYPE\s+(?P<t>.+)$" % S.NAME_RE.pattern, sql,
                    re.I | re.S)
     if tm:
-        cat = ref.catalog
-        if cat is None or cat == "spark_catalog" or not S.is_iceberg_catalog(cat):
+        if not iceberg:
             S.violation("SparkSession.sql", "ALTER COLUMN TYPE on a non-Iceberg table %s"
                         % target)
             raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table %s does "
                                     "not support ALTER COLUMN ... TYPE." % target)
-        col, want = tm.group("c").strip("`"), tm.group("t").strip().lower().replace(" ", "")
-        ev["alter_column"] = {"column": col, "type": want}
+        path, want = _path(tm.group("c")), tm.group("t").strip().lower().replace(" ", "")
+        ev["alter_column"] = {"column": ".".join(path), "type": want}
+        if len(path) > 1:
+            _alter_field(known, path, want, sql)
+            return
         have = dict((c.lower(), t.lower().replace(" ", "")) for c, t in known or []).get(
-            col.lower())
-        dec = re.compile(r"^decimal\((\d+),(\d+)\)$")
-        dh, dw = dec.match(have or ""), dec.match(want)
-        if have and have != want and (have, want) not in (("int", "bigint"),
-                                                          ("float", "double")) and \
-                not (dh and dw and dh.group(2) == dw.group(2) and
-                     int(dw.group(1)) > int(dh.group(1))):
+            path[0].lower())
+        if have and not _promotable(have, want):
             raise AnalysisException("Cannot change column type: %s: %s -> %s"
-                                    % (col, have, want))
+                                    % (path[0], have, want))
         return
     m = S.find_kw(masked, "COLUMNS") or S.find_kw(masked, "COLUMN")
     inner = sql[m[1]:].strip()
@@ -586,7 +687,16 @@ def _alter_columns(sql, masked, target, ev):
     for c in S.depth0_split(inner):
         if re.search(r"\bNOT\s+NULL\b", c, re.I):
             raise AnalysisException("Incompatible change: cannot add required column: %s" % c)
-        added.append(c.strip().split(None, 1)[0].strip("`"))
+        nm = re.match(r"\s*(%s)\s" % S.NAME_RE.pattern, c)
+        path = _path(nm.group(1) if nm else c.strip().split(None, 1)[0])
+        if len(path) > 1 and not iceberg:
+            S.violation("SparkSession.sql", "ADD COLUMNS of a nested field on a non-Iceberg "
+                        "table %s" % target)
+            raise AnalysisException("[UNSUPPORTED_FEATURE.TABLE_OPERATION] The table %s does "
+                                    "not support adding a nested field." % target)
+        if len(path) > 1:
+            _add_field(known, path, sql)
+        added.append(".".join(path))
     ev["add_columns"] = added
 
 

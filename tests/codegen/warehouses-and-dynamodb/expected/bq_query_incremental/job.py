@@ -222,10 +222,21 @@ spark.sql(
 # decimal(P',S) with P' > P, by Spark's "ALTER TABLE ... ALTER COLUMN ...
 # TYPE". A rerun finds nothing to change and runs no statement. A column
 # the pipeline no longer declares stays in the table, NULL in new rows.
-# Fields inside a struct, array or map column are not evolved here.
+# Fields inside struct columns evolve the same way, by their path
+# (https://iceberg.apache.org/docs/latest/spark-ddl/#alter-table-add-column):
+# "ADD COLUMNS (point.z double)" adds a field to a struct, "ALTER COLUMN
+# point.x TYPE bigint" promotes one; the struct of an array's elements is
+# reached through "element", of a map's values through "value"
+# ("tags.element.z", "attrs.value.z"). A map's keys are never evolved. A
+# struct field the table has and the pipeline no longer declares stays in
+# the table and is written NULL (undeclared_fields_as_null fills it in).
+# Changing a column or field between a primitive type, a struct, an array
+# and a map fails the job before it writes.
+# TARGET_EVOLVE: (name, quoted name, DDL type, declared type as the
+# columns step reads it: "int", ("struct", [(name, type), ...]), ...).
 TARGET_EVOLVE = [
-    ("id", "`id`", "bigint"),
-    ("updated_at", "`updated_at`", "timestamp"),
+    ("id", "`id`", "bigint", "bigint"),
+    ("updated_at", "`updated_at`", "timestamp", "timestamp"),
 ]
 
 
@@ -261,38 +272,158 @@ def _fits(want, have):
                 and dh[0] - dh[1] >= dw[0] - dw[1])
 
 
-def evolve_table(table, declared):
-    live = {f.name.lower(): f.dataType.simpleString().replace(" ", "").lower()
+def _ddl(t):
+    return t.simpleString().replace(" ", "").lower()
+
+
+def _refuse(table, path, have, want, why):
+    raise RuntimeError(
+        f"{PIPELINE}: column {path} is {have} in table {table} but declared "
+        f"{want}: {why}")
+
+
+_PROMOTION = ("Iceberg cannot change {have} to {want} (it promotes only int "
+              "to bigint, float to double and decimal(P,S) to a larger P)")
+_KIND = ("Iceberg does not change a column between a primitive type, a "
+         "struct, an array and a map; write to a new column or a new table")
+_KEYS = ("Iceberg does not evolve the keys of a map; write to a new column "
+         "or a new table")
+
+
+def _primitive_plan(table, name, ident, have, want, plan):
+    """A declared primitive type want against the live type have."""
+    if isinstance(have, NESTED):
+        _refuse(table, name, _ddl(have), want, _KIND)
+    have, want = _ddl(have), want.replace(" ", "").lower()
+    if have == want or _fits(want, have):
+        return
+    if not _promotable(have, want):
+        _refuse(table, name, have, want,
+                _PROMOTION.format(have=have, want=want))
+    plan["widen"].append((ident, want, have))
+
+
+def _struct_plan(table, name, ident, have, fields, plan):
+    live = {f.name.lower(): f for f in have.fields}
+    for field, sub in fields:
+        f = live.get(field.lower())
+        path, quoted = name + "." + field, ident + "." + spark_ident(field)
+        if f is None:
+            plan["add"].append(quoted + " " + declared_ddl(sub))
+        else:
+            _nested_plan(table, path, quoted, f.dataType, sub, plan)
+    declared = {field.lower() for field, _ in fields}
+    plan["fields"] += [name + "." + f.name for f in have.fields
+                       if f.name.lower() not in declared]
+
+
+def _nested_plan(table, name, ident, have, want, plan):
+    """The statements that bring the live type have (a Spark DataType) of
+    column or field name (ident: quoted) up to the declared want, into
+    plan: fields to add, primitives to widen, fields not declared."""
+    if isinstance(want, str):
+        return _primitive_plan(table, name, ident, have, want, plan)
+    kind = {"struct": T.StructType, "array": T.ArrayType, "map": T.MapType}
+    if not isinstance(have, kind[want[0]]):
+        _refuse(table, name, _ddl(have), declared_ddl(want), _KIND)
+    if want[0] == "struct":
+        _struct_plan(table, name, ident, have, want[1], plan)
+    elif want[0] == "array":
+        _nested_plan(table, name + ".element", ident + ".element",
+                     have.elementType, want[1], plan)
+    else:
+        key = declared_ddl(want[1]).replace(" ", "").replace("`", "").lower()
+        if key != _ddl(have.keyType) and not _fits(key, _ddl(have.keyType)):
+            _refuse(table, name + ".key", _ddl(have.keyType), key, _KEYS)
+        _nested_plan(table, name + ".value", ident + ".value",
+                     have.valueType, want[2], plan)
+
+
+def evolve_plan(table, declared):
+    live = {f.name.lower(): f.dataType
             for f in spark.table(table).schema.fields}
-    add, widen = [], []
-    for name, ident, ddl in declared:
-        have, want = live.get(name.lower()), ddl.replace(" ", "").lower()
+    plan = {"add": [], "widen": [], "fields": []}
+    for name, ident, ddl, want in declared:
+        have = live.get(name.lower())
         if have is None:
-            add.append(ident + " " + ddl)
-        elif "<" in want or "<" in have:
-            continue  # nested fields are not evolved: the write checks them
-        elif _promotable(have, want):
-            widen.append((ident, ddl, have))
-        elif not _fits(want, have):
-            raise RuntimeError(
-                f"{PIPELINE}: column {name} is {have} in table {table} but "
-                f"declared {want}: Iceberg cannot change {have} to {want} "
-                f"(it promotes only int to bigint, float to double and "
-                f"decimal(P,S) to a larger P)")
-    names = {name.lower() for name, _, _ in declared}
-    for name in live:
-        if name not in names:
-            log.info(f"{PIPELINE}: column {name} of table {table} is not "
-                     f"declared: left in place, NULL in new rows")
-    if add:
-        log.info(f"{PIPELINE}: adding {', '.join(add)} to table {table}")
+            plan["add"].append(ident + " " + ddl)
+        else:
+            _nested_plan(table, name, ident, have, want, plan)
+    names = {name.lower() for name, _, _, _ in declared}
+    plan["columns"] = [n for n in live if n not in names]
+    return plan
+
+
+def evolve_table(table, declared):
+    plan = evolve_plan(table, declared)
+    for kind in ("columns", "fields"):
+        for name in plan[kind]:
+            log.info(f"{PIPELINE}: {kind[:-1]} {name} of table {table} is "
+                     f"not declared: left in place, NULL in new rows")
+    if plan["add"]:
+        log.info(f"{PIPELINE}: adding {', '.join(plan['add'])} to table "
+                 f"{table}")
         spark.sql("ALTER TABLE " + table
-                  + " ADD COLUMNS (" + ", ".join(add) + ")")
-    for ident, want, have in widen:
+                  + " ADD COLUMNS (" + ", ".join(plan["add"]) + ")")
+    for ident, want, have in plan["widen"]:
         log.info(f"{PIPELINE}: widening {ident} of table {table} "
                  f"from {have} to {want}")
         spark.sql("ALTER TABLE " + table
                   + " ALTER COLUMN " + ident + " TYPE " + want)
+
+
+def _lacks(have, live):
+    """Whether a struct inside the DataFrame's type have lacks a field of
+    the table's type live."""
+    if isinstance(live, T.StructType) and isinstance(have, T.StructType):
+        fields = {f.name.lower(): f.dataType for f in have.fields}
+        return any(f.name.lower() not in fields
+                   or _lacks(fields[f.name.lower()], f.dataType)
+                   for f in live.fields)
+    if isinstance(live, T.ArrayType) and isinstance(have, T.ArrayType):
+        return _lacks(have.elementType, live.elementType)
+    if isinstance(live, T.MapType) and isinstance(have, T.MapType):
+        return _lacks(have.valueType, live.valueType)
+    return False
+
+
+def _fill(value, have, live):
+    """value (of the DataFrame's type have) with every struct field of the
+    table's type live: a field the DataFrame lacks is NULL of its type.
+    Fields are taken by name (a struct cast would match them by position);
+    the write resolves the rest by name as well."""
+    if not _lacks(have, live):
+        return value
+    if isinstance(live, T.ArrayType):
+        return F.transform(value, lambda x: _fill(x, have.elementType,
+                                                  live.elementType))
+    if isinstance(live, T.MapType):
+        return F.transform_values(value, lambda k, v: _fill(
+            v, have.valueType, live.valueType))
+    fields = {f.name.lower(): f for f in have.fields}
+    parts = []
+    for f in live.fields:
+        h = fields.get(f.name.lower())
+        part = F.lit(None).cast(f.dataType) if h is None \
+            else _fill(value.getField(h.name), h.dataType, f.dataType)
+        parts.append(part.alias(f.name))
+    return F.when(value.isNotNull(), F.struct(*parts))
+
+
+def undeclared_fields_as_null(df, table):
+    """Spark resolves the fields of a struct by name as well: a struct
+    field of the table that the DataFrame's struct lacks (one the pipeline
+    no longer declares) fails the write like a missing column; the struct
+    is rebuilt with that field NULL."""
+    have = {f.name.lower(): f.dataType for f in df.schema.fields}
+    for f in spark.table(table).schema.fields:
+        t = have.get(f.name.lower())
+        if t is not None and _lacks(t, f.dataType):
+            log.info(f"{PIPELINE}: writing the fields of column {f.name} "
+                     f"that the pipeline does not declare as NULL")
+            df = df.withColumn(f.name, _fill(F.col(spark_ident(f.name)), t,
+                                             f.dataType))
+    return df
 
 
 def undeclared_as_null(df, table):
@@ -584,6 +715,7 @@ if df.select(*MERGE_KEYS).distinct().count() != rows_newest:
     )
 
 rows_written = df.count()
+df = undeclared_fields_as_null(df, ARGS["target_table"])
 # Merge: rows matching on the keys are updated, the others inserted. Every
 # declared column is named, so columns of the table the pipeline does not
 # declare keep their values (and are null in inserted rows).
