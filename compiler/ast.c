@@ -312,11 +312,40 @@ static void dump_expr(struct strbuf *out, const struct ast_expr *e)
 	strbuf_addch(out, ')');
 }
 
-static void dump_clause(struct strbuf *out, const struct ast_clause *c, int depth)
+static void dump_schedule_head(struct strbuf *out, const struct ast_clause *c)
 {
 	size_t i;
 
-	indent(out, depth);
+	switch (c->u.schedule.kind) {
+	case AST_SCHED_CRON:
+		strbuf_addstr(out, " cron ");
+		dump_string(out, &c->u.schedule.cron);
+		break;
+	case AST_SCHED_EVERY:
+		strbuf_addf(out, " every %s = %" PRId64 "s", c->u.schedule.every.text,
+			    c->u.schedule.every.seconds);
+		break;
+	case AST_SCHED_AFTER:
+		strbuf_addstr(out, " after");
+		for (i = 0; i < c->u.schedule.nafter; i++)
+			strbuf_addf(out, "%s%s",
+				    i ? (c->u.schedule.after_any ? " or " : " and ") : " ",
+				    c->u.schedule.after[i].text);
+		break;
+	case AST_SCHED_ON_DEMAND:
+		strbuf_addstr(out, " on demand");
+		break;
+	case AST_SCHED_S3_EVENT:
+		strbuf_addstr(out, " on s3 event");
+		break;
+	}
+}
+
+/* The clause's own line: its keyword and its arguments. */
+static void dump_clause_head(struct strbuf *out, const struct ast_clause *c)
+{
+	size_t i;
+
 	strbuf_addstr(out, ast_clause_keyword(c->kind));
 	switch (c->kind) {
 	case AST_DESCRIPTION:
@@ -361,33 +390,42 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		}
 		break;
 	case AST_SCHEDULE:
-		switch (c->u.schedule.kind) {
-		case AST_SCHED_CRON:
-			strbuf_addstr(out, " cron ");
-			dump_string(out, &c->u.schedule.cron);
-			break;
-		case AST_SCHED_EVERY:
-			strbuf_addf(out, " every %s = %" PRId64 "s", c->u.schedule.every.text,
-				    c->u.schedule.every.seconds);
-			break;
-		case AST_SCHED_AFTER:
-			strbuf_addstr(out, " after");
-			for (i = 0; i < c->u.schedule.nafter; i++)
-				strbuf_addf(out, "%s%s",
-					    i ? (c->u.schedule.after_any ? " or " : " and ") : " ",
-					    c->u.schedule.after[i].text);
-			break;
-		case AST_SCHED_ON_DEMAND:
-			strbuf_addstr(out, " on demand");
-			break;
-		case AST_SCHED_S3_EVENT:
-			strbuf_addstr(out, " on s3 event");
-			break;
-		}
+		dump_schedule_head(out, c);
 		break;
 	default:
 		break;
 	}
+}
+
+static void dump_columns(struct strbuf *out, const struct ast_clause *c, int depth)
+{
+	for (size_t i = 0; i < c->u.columns.nitems; i++) {
+		const struct ast_column *col = &c->u.columns.items[i];
+
+		indent(out, depth);
+		strbuf_addf(out, "column %s ", col->name.text);
+		dump_type(out, col->type);
+		if (col->required)
+			strbuf_addstr(out, " required");
+		if (col->from) {
+			strbuf_addstr(out, " from ");
+			dump_string(out, col->from);
+		}
+		for (size_t k = 0; k < col->nattrs; k++) {
+			strbuf_addf(out, " %s", col->attrs[k].key.text);
+			dump_values(out, col->attrs[k].value, 1);
+		}
+		dump_span(out, col->span);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void dump_clause(struct strbuf *out, const struct ast_clause *c, int depth)
+{
+	size_t i;
+
+	indent(out, depth);
+	dump_clause_head(out, c);
 	dump_span(out, c->span);
 	strbuf_addch(out, '\n');
 	switch (c->kind) {
@@ -397,25 +435,7 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 			dump_settings(out, c->u.endpoint.settings, c->u.endpoint.nsettings, depth + 1);
 		break;
 	case AST_COLUMNS:
-		for (i = 0; i < c->u.columns.nitems; i++) {
-			const struct ast_column *col = &c->u.columns.items[i];
-
-			indent(out, depth + 1);
-			strbuf_addf(out, "column %s ", col->name.text);
-			dump_type(out, col->type);
-			if (col->required)
-				strbuf_addstr(out, " required");
-			if (col->from) {
-				strbuf_addstr(out, " from ");
-				dump_string(out, col->from);
-			}
-			for (size_t k = 0; k < col->nattrs; k++) {
-				strbuf_addf(out, " %s", col->attrs[k].key.text);
-				dump_values(out, col->attrs[k].value, 1);
-			}
-			dump_span(out, col->span);
-			strbuf_addch(out, '\n');
-		}
+		dump_columns(out, c, depth + 1);
 		break;
 	case AST_PARTITION_BY:
 		for (i = 0; i < c->u.partition.nitems; i++) {
