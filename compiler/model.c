@@ -164,6 +164,7 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "row_tag", s->row_tag);
 	str(sb, 4, "compression", s->compression);
 	flag(sb, 4, "recurse", s->recurse);
+	strlist(sb, 4, "inclusions", s->inclusions, s->ninclusions);
 	strlist(sb, 4, "exclusions", s->exclusions, s->nexclusions);
 	if (s->engine != MJ_NONE)
 		word(sb, 4, "engine", model_jdbc_engine_name(s->engine));

@@ -114,6 +114,8 @@ struct model_source {
 	const char *row_tag;		/* xml */
 	const char *compression;	/* gzip | bzip2 | NULL */
 	bool recurse;
+	const char **inclusions;	/* s3: glob patterns; NULL = every file */
+	size_t ninclusions;
 	const char **exclusions;	/* glob patterns */
 	size_t nexclusions;
 
