@@ -305,6 +305,8 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 	if (p->schedule.kind == MSCH_S3_EVENT) {
 		str(sb, 4, "event_bucket", p->schedule.event_bucket);
 		str(sb, 4, "event_prefix", p->schedule.event_prefix);
+		str(sb, 4, "event_key_prefix", p->schedule.event_key_prefix);
+		str(sb, 4, "event_key_suffix", p->schedule.event_key_suffix);
 		num(sb, 4, "batch_size", p->schedule.batch_size);
 		num(sb, 4, "batch_window", p->schedule.batch_window);
 	}

@@ -195,6 +195,8 @@ struct model_schedule {
 	bool after_any;			/* Logical ANY instead of AND */
 	const char *event_bucket;	/* s3 event: bucket and key prefix of the source */
 	const char *event_prefix;
+	const char *event_key_prefix;	/* s3 event: key filter below the location, or NULL */
+	const char *event_key_suffix;	/* s3 event: key suffix, or NULL */
 	int batch_size;			/* EventBatchingCondition */
 	int batch_window;		/* seconds */
 	struct span span;
