@@ -581,21 +581,38 @@ static void read_table(struct check_ctx *c, const struct ast_setting *s, int k,
 	ms->table_span = s->args[0].span;
 }
 
-/* split by COLUMN into N */
+/* split by COLUMN into N (Glue's hashfield), or split by expression "SQL"
+ * into N (hashexpression: SQL of the source database giving a whole number) */
 static void read_split(struct check_ctx *c, const struct ast_setting *s, int k,
 		       struct model_source *ms)
 {
+	bool expr = s->nargs == 5 && is_word(&s->args[1], "expression");
+	const struct ast_value *by = &s->args[expr ? 2 : 1];
+	const char *e = NULL;
 	int parts;
 
-	if (s->nargs != 4 || !is_word(&s->args[0], "by") || s->args[1].kind != AST_VAL_NAME ||
-	    s->args[1].u.name.nparts != 1 || !is_word(&s->args[2], "into")) {
+	if (s->nargs != (expr ? 5u : 4u) || !is_word(&s->args[0], "by") ||
+	    (expr ? by->kind != AST_VAL_STRING
+		  : by->kind != AST_VAL_NAME || by->u.name.nparts != 1) ||
+	    !is_word(&s->args[expr ? 3 : 2], "into")) {
 		diag_help(diag_error(c->ds, c->src, s->span, "malformed 'split'"),
-			  "write: %s", usage[k]);
+			  "write: %s, or split by expression \"SQL\" into N", usage[k]);
 		return;
 	}
-	if (!check_ctx_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
+	if (!check_ctx_arg_int(c, s, expr ? 4 : 3, 1, 1000, usage[k], &parts))
 		return;
-	ms->split_column = s->args[1].u.name.parts[0].text;
+	if (expr && (e = check_ctx_string(c, &by->u.str)) != NULL &&
+	    (!e[strspn(e, " \t\r\n")] || strchr(e, ';'))) {
+		diag_help(diag_error(c->ds, c->src, by->span, "%s split expression",
+				     strchr(e, ';') ? "';' in the" : "empty"),
+			  "write one SQL expression of the source database that gives a whole "
+			  "number, like split by expression \"customer_id %% 100\" into 8");
+		return;
+	}
+	if (expr && !e)
+		return;
+	ms->split_column = expr ? NULL : by->u.name.parts[0].text;
+	ms->split_expression = e;
 	ms->split_partitions = parts;
 }
 
@@ -941,16 +958,19 @@ static void connector_finish(struct check_ctx *c, const struct ast_clause *cl,
 	}
 }
 
+/* Glue's parallel JDBC read options are "ignored when reading Amazon
+ * Redshift" (Reading from JDBC tables in parallel). */
 static void jdbc_finish(struct check_ctx *c, const struct ast_clause *cl,
 			const struct source_read *r)
 {
-	const struct ast_setting *qry = r->at[SK_QUERY];
+	const struct ast_setting *split = r->at[SK_SPLIT];
 
 	connector_finish(c, cl, r);
-	if (qry && c->mp->source.split_column)
-		diag_help(diag_error(c->ds, c->src, qry->span,
-				     "'split' needs 'table', not 'query'"),
-			  "Glue splits JDBC reads by a column of a table");
+	if (split && c->mp->source.engine == MJ_REDSHIFT)
+		diag_help(diag_warning(c->ds, c->src, split->key.span,
+				       "Glue ignores 'split' for a Redshift source"),
+			  "Glue's parallel read options (hashfield, hashexpression, "
+			  "hashpartitions) are ignored when reading Redshift; remove 'split'");
 }
 
 static void snowflake_finish(struct check_ctx *c, const struct ast_clause *cl,

@@ -239,9 +239,12 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_flag(t, "source_jdbc", true);
 		template_set_str(t, "engine_desc", engine_descs[s->engine]);
 		put_py(c, t, "connection_type_py", engine_types[s->engine]);
-		template_set_flag(t, "split", s->split_column != NULL);
-		if (s->split_column) {
-			put_py(c, t, "split_column_py", s->split_column);
+		template_set_flag(t, "split", s->split_column || s->split_expression);
+		template_set_flag(t, "split_expression", s->split_expression != NULL);
+		if (s->split_column || s->split_expression) {
+			put_py(c, t, "split_key_py", s->split_column ? "hashfield" : "hashexpression");
+			put_py(c, t, "split_column_py",
+			       s->split_column ? s->split_column : s->split_expression);
 			put_py(c, t, "split_partitions_py",
 			       arena_printf(c->a, "%d", s->split_partitions > 0 ? s->split_partitions : 7));
 		}

@@ -174,8 +174,9 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "jdbc_schema", s->jdbc_schema);
 	str(sb, 4, "jdbc_table", s->jdbc_table);
 	str(sb, 4, "query", s->query);
-	if (s->split_column) {
+	if (s->split_column || s->split_expression) {
 		str(sb, 4, "split_column", s->split_column);
+		str(sb, 4, "split_expression", s->split_expression);
 		num(sb, 4, "split_partitions", s->split_partitions);
 	}
 	str(sb, 4, "sf_database", s->sf_database);

@@ -126,6 +126,7 @@ struct model_source {
 	const char *query;		/* instead of table */
 	const char *jdbc_schema, *jdbc_table;	/* jdbc table: its parts as written (schema NULL without one) */
 	const char *split_column;	/* jdbc: hashfield */
+	const char *split_expression;	/* jdbc: hashexpression (instead of hashfield) */
 	int split_partitions;		/* jdbc: hashpartitions */
 	const char *sf_database, *sf_schema, *sf_warehouse;	/* snowflake */
 	const char *bq_parent_project;	/* bigquery */

@@ -217,6 +217,19 @@ df = glue.create_dynamic_frame.from_options(connection_type="postgresql", connec
     "enablePartitioningForSampleQuery": "true", "hashfield": "id", "hashpartitions": "4"}).toDF()
 assert one(df) == [[2, datetime.datetime(2024, 1, 2)]]
 """),
+    ("JDBC sampleQuery of a query: hashfield/hashexpression name its result's columns", """
+json.dump({"public.o": {"columns": [["id", "bigint"], ["s", "string"]],
+                        "rows": [{"id": 1, "s": "a"}, {"id": 2, "s": "b"}]}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "sources.json"), "w"))
+q = "SELECT * FROM (SELECT * FROM public.o WHERE s = 'b') pipec_query WHERE"
+df = glue.create_dynamic_frame.from_options(connection_type="postgresql", connection_options={
+    "sampleQuery": q, "enablePartitioningForSampleQuery": "true",
+    "hashexpression": "MOD(id, 10)", "hashpartitions": "4"}).toDF()
+assert one(df) == [[2, "b"]]
+fails(lambda: glue.create_dynamic_frame.from_options(connection_type="postgresql",
+    connection_options={"sampleQuery": q, "enablePartitioningForSampleQuery": "true",
+                        "hashfield": "nope", "hashpartitions": "4"}), "does not exist")
+"""),
     ("data quality on rows: IsComplete, IsUnique, ColumnValues", """
 from awsgluedq.transforms import EvaluateDataQuality
 from awsglue.transforms import SelectFromCollection

@@ -446,6 +446,21 @@ class _Reader:
                 raise RuntimeError("sampleQuery must end with WHERE or AND when "
                                    "enablePartitioningForSampleQuery is true")
             q = re.sub(r"(?i)\s*\b(WHERE|AND)\s*$", "", q)
+            # DOC: "Reading from JDBC tables in parallel"
+            #   (https://docs.aws.amazon.com/glue/latest/dg/run-jdbc-parallel-read-job.html):
+            #   hashfield is "the name of a column in the JDBC table", and
+            #   hashexpression "an SQL expression ... to return a whole
+            #   number" that Glue uses "in the WHERE clause to partition
+            #   data". Appended to the sampleQuery, either is read in the
+            #   query's result: a name that is not one of its columns is the
+            #   database's error. Partitions do not overlap and cover every
+            #   row, so their union is the query's rows.
+            key = opts.get("hashfield") or opts.get("hashexpression") or ""
+            names = [n.lower() for n, _ in self._query_rows(q.strip())[1]] if key else []
+            for ident in re.findall(r"[A-Za-z_]\w*", re.sub(r"'[^']*'", "", key)):
+                if ident.lower() not in names and ident.upper() not in _SQL_WORDS:
+                    raise RuntimeError("column %s does not exist in the sampleQuery's "
+                                       "result (%s)" % (ident, key))
         return self._query(q)
 
     def _s3(self, opts, fmt, fo, ctx):
@@ -484,6 +499,12 @@ class _Reader:
             job.pending.setdefault(ctx, []).extend(read)
         R.REPORT.setdefault("files_read", []).extend(read)
         return DynamicFrame.from_records(recs, self._ctx, files=files)
+
+
+# Words of a hashexpression that are not column names.
+_SQL_WORDS = {"MOD", "ABS", "HASHTEXT", "CRC32", "CHECKSUM", "ORA_HASH", "CAST", "AS",
+              "INT", "INTEGER", "BIGINT", "CASE", "WHEN", "THEN", "ELSE", "END", "AND",
+              "OR", "NOT", "NULL", "COALESCE", "EXTRACT", "FROM", "YEAR", "MONTH", "DAY"}
 
 
 def _df_frame(frame, ctx):
