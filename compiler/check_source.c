@@ -25,14 +25,14 @@ static const char *const engine_names[] = {
 
 enum skey {
 	SK_FORMAT, SK_HEADER, SK_DELIMITER, SK_QUOTE, SK_ESCAPE, SK_MULTILINE, SK_ROW_TAG,
-	SK_COMPRESSION, SK_RECURSE, SK_INCLUDE, SK_EXCLUDE, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
+	SK_COMPRESSION, SK_RECURSE, SK_INCLUDE, SK_EXCLUDE, SK_PATH_FIELDS, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
 	SK_DATABASE, SK_SCHEMA, SK_WAREHOUSE, SK_PARENT_PROJECT, SK_EXPORT, SK_SCAN, SK_SPLITS,
 	SK_MATERIALIZATION_DATASET, SK_COUNT
 };
 
 static const char *const source_keys[SK_COUNT] = {
 	"format", "header", "delimiter", "quote", "escape", "multiline", "row_tag",
-	"compression", "recurse", "include", "exclude", "connection", "table", "query", "split",
+	"compression", "recurse", "include", "exclude", "path_fields", "connection", "table", "query", "split",
 	"database", "schema", "warehouse", "parent_project", "export", "scan", "splits",
 	"materialization_dataset",
 };
@@ -52,6 +52,7 @@ static const char *const usage[SK_COUNT] = {
 	"recurse",
 	"include \"*.json\", \"**.csv\"",
 	"exclude \"*.tmp\", \"_SUCCESS\"",
+	"path_fields dt, hour",
 	"connection \"glue-connection-name\"",
 	"table SCHEMA.TABLE",
 	"query \"SELECT ...\"",
@@ -469,6 +470,58 @@ static void read_globs(struct check_ctx *c, const struct ast_setting *s, int k,
 	}
 }
 
+/* The declared column that reads source field f, or NULL. */
+static const struct model_column *column_reading(const struct model_pipeline *p, const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++)
+		if (p->columns[i].source_field && !strcmp(p->columns[i].source_field, f))
+			return &p->columns[i];
+	return NULL;
+}
+
+/* path_fields K, ...: Hive "K=value" folders of each object's key, read as
+ * source fields; each a plain key, once, read by a declared column */
+static void read_path_fields(struct check_ctx *c, const struct ast_setting *s, int k,
+			     struct model_source *ms)
+{
+	size_t i, j;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 100, usage[k], source_keys, SK_COUNT))
+		return;
+	ms->path_fields = arena_array(c->a, s->nargs, sizeof(*ms->path_fields));
+	for (i = 0; i < s->nargs; i++) {
+		const struct ast_value *v = &s->args[i];
+		const char *f = v->kind == AST_VAL_NAME && v->u.name.nparts == 1
+					? v->u.name.parts[0].text : NULL;
+
+		if (!f || f[strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_")]) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "a path field is the key of a KEY=value folder"),
+				  "write: %s (letters, digits and '_')", usage[k]);
+			continue;
+		}
+		for (j = 0; j < i && !(is_word(&s->args[j], f)); j++)
+			;
+		if (j < i) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "path field '%s' is given twice", f),
+				  "remove the repeat");
+			continue;
+		}
+		if (!column_reading(c->mp, f)) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "no column reads path field '%s'", f),
+				  "declare a column that reads it: %s string (or NAME TYPE from "
+				  "\"%s\")", f, f);
+			continue;
+		}
+		ms->path_fields[ms->npath_fields++] = f;
+	}
+}
+
 /* connection, warehouse, parent_project, materialization_dataset, query:
  * a non-empty string */
 static void read_text(struct check_ctx *c, const struct ast_setting *s, int k,
@@ -686,6 +739,7 @@ static void (*const read_setting[SK_COUNT])(struct check_ctx *c, const struct as
 	[SK_RECURSE] = read_flag,
 	[SK_INCLUDE] = read_globs,
 	[SK_EXCLUDE] = read_globs,
+	[SK_PATH_FIELDS] = read_path_fields,
 	[SK_CONNECTION] = read_text,
 	[SK_TABLE] = read_table,
 	[SK_QUERY] = read_text,
@@ -1057,7 +1111,7 @@ static const struct source_kind {
 	[MS_S3] = { "s3",
 		    B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
 			    B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION) | B(SK_RECURSE) |
-			    B(SK_INCLUDE) | B(SK_EXCLUDE),
+			    B(SK_INCLUDE) | B(SK_EXCLUDE) | B(SK_PATH_FIELDS),
 		    s3_args, files_finish },
 	[MS_JDBC] = { "jdbc", B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
 		      jdbc_args, jdbc_finish },

@@ -153,6 +153,26 @@ static void source_include(struct sctx *c, const struct model_source *s, struct 
 	template_set_str(t, "exclude_re", globs_regex_py(c, s->exclusions, s->nexclusions));
 }
 
+/* path_fields: the keys as a Python list (templates/pyspark/path_fields.py.tmpl). */
+static void source_path_fields(struct sctx *c, const struct model_source *s,
+			       struct template_ctx *t)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t i;
+
+	template_set_flag(t, "source_path_fields", s->npath_fields > 0);
+	if (!s->npath_fields)
+		return;
+	strbuf_addch(&list, '[');
+	for (i = 0; i < s->npath_fields; i++) {
+		strbuf_addstr(&list, i ? ", " : "");
+		strbuf_addstr(&list, py(c, s->path_fields[i]));
+	}
+	strbuf_addch(&list, ']');
+	template_set_str(t, "path_fields_py", arena_strdup(c->a, list.buf));
+	strbuf_release(&list);
+}
+
 static void source_s3(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	const struct model_source *s = &p->source;
@@ -230,6 +250,7 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_flag(t, kinds[i], false);
 	template_set_flag(t, "from_query", s->query != NULL);
 	template_set_flag(t, "source_include", false);
+	source_path_fields(c, s, t);
 	switch (s->kind) {
 	case MS_FILE:
 	case MS_S3:

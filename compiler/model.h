@@ -118,6 +118,8 @@ struct model_source {
 	size_t ninclusions;
 	const char **exclusions;	/* glob patterns */
 	size_t nexclusions;
+	const char **path_fields;	/* s3: keys of KEY=value folders, read as fields */
+	size_t npath_fields;
 
 	/* jdbc / snowflake / bigquery */
 	enum model_jdbc_engine engine;

@@ -461,6 +461,12 @@ assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
 h = one(d.select(F.xxhash64("a")))
 assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
 """),
+    ("regexp_extract: the group, or empty when the regex or the group does not match", """
+d = df_of([("p", "string")], [["s3://b/dt=2024-01-01/f.json"], ["s3://b/f.json"], [None]])
+assert one(d.select(F.regexp_extract(F.col("p"), "/dt=([^/]*)/", 1))) == \
+    [["2024-01-01"], [""], [None]]
+assert one(d.select(F.regexp_extract(F.col("p"), "(x)?/f", 1))) == [[""], [""], [None]]
+"""),
     ("input_file_name: the S3 object of rows a DynamicFrame read, else empty", """
 s3({"s3://b/p/a.json": '{"x": 1}\\n{"x": 2}\\n', "s3://b/p/b.json": '{"x": 3}\\n'})
 df = glue.create_dynamic_frame.from_options(connection_type="s3",
