@@ -420,8 +420,11 @@ static const char *glob_problem(const char *g)
 	if (g[0] == '/' || strstr(g, "://"))
 		return "it names keys below the source location, not a full path";
 	for (; *g; g++) {
-		if (*g == '\\' && !*++g)
-			return "it ends with '\\'";
+		if (*g == '\\') {
+			if (!*++g)
+				return "it ends with '\\'";
+			continue;
+		}
 		if (*g == '{' && brace)
 			return "'{' groups cannot nest";
 		if (*g == '{' || *g == '}') {
