@@ -461,6 +461,18 @@ assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
 h = one(d.select(F.xxhash64("a")))
 assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
 """),
+    ("S3 exclusions: globs on the key below the path, '*' within a folder, '**' across", """
+s3({"s3://b/x/a.json": '{"x": 1}\\n', "s3://b/x/a.tmp": '{"x": 2}\\n',
+    "s3://b/x/_SUCCESS": '{"x": 3}\\n', "s3://b/x/d/b.tmp": '{"x": 4}\\n',
+    "s3://b/x/d/c.json": '{"x": 5}\\n', "s3://b/x/e/f.json": '{"x": 6}\\n'})
+df = glue.create_dynamic_frame.from_options(connection_type="s3", connection_options={
+    "paths": ["s3://b/x/"], "recurse": True,
+    "exclusions": '["*.tmp", "_SUCCESS", "{d,q}/[!a-b]*.json"]'}, format="json").toDF()
+assert sorted(one(df)) == [[1], [4], [6]]
+df = glue.create_dynamic_frame.from_options(connection_type="s3", connection_options={
+    "paths": ["s3://b/x/"], "recurse": True, "exclusions": '["**.tmp"]'}, format="json").toDF()
+assert sorted(one(df)) == [[1], [3], [5], [6]]
+"""),
     ("regexp_extract: the group, or empty when the regex or the group does not match", """
 d = df_of([("p", "string")], [["s3://b/dt=2024-01-01/f.json"], ["s3://b/f.json"], [None]])
 assert one(d.select(F.regexp_extract(F.col("p"), "/dt=([^/]*)/", 1))) == \
