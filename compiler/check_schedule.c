@@ -311,7 +311,53 @@ static struct span cron_span(const struct ast_string *s, size_t len, size_t a, s
 	return span_make(p->span.start + a, p->span.start + b);
 }
 
-static const char *const event_keys[] = { "batch", "window" };
+static const char *const event_keys[] = { "batch", "window", "prefix", "suffix" };
+#define NEVENT_KEYS (sizeof(event_keys) / sizeof(*event_keys))
+
+static const char *const event_usage[] = {
+	"batch N", "window 5m", "prefix \"2024/\"", "suffix \"manifest.json\"",
+};
+
+/* window D: 1s to 900s */
+static void read_event_window(struct check_ctx *c, const struct ast_setting *s,
+			      struct model_schedule *ms)
+{
+	if (s->args[0].kind != AST_VAL_DURATION) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "'window' expects a duration"),
+			  "write: window 5m (1s to 900s)");
+	} else if (s->args[0].u.dur.overflow || s->args[0].u.dur.seconds < 1 ||
+		   s->args[0].u.dur.seconds > 900) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "batch window %s is out of range", s->args[0].u.dur.text),
+			  "Glue batches events for 1s to 900s (15m)");
+	} else {
+		ms->batch_window = (int)s->args[0].u.dur.seconds;
+	}
+}
+
+/* prefix "P" (below the source location), suffix "S": a non-empty key part */
+static void read_event_key(struct check_ctx *c, const struct ast_setting *s, int k,
+			   struct model_schedule *ms)
+{
+	const char *v = check_ctx_arg_string(c, s, 0, event_usage[k]);
+
+	if (!v)
+		return;
+	if (!*v) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span, "'%s' is empty",
+				     s->key.text),
+			  "write: %s, or remove it", event_usage[k]);
+	} else if (k == 2 && (v[0] == '/' || strstr(v, "://"))) {
+		diag_help(diag_error(c->ds, c->src, s->args[0].span,
+				     "'prefix' is a key prefix below the source location"),
+			  "write the part after the source location, like prefix \"2024/\"");
+	} else if (k == 2) {
+		ms->event_key_prefix = v;
+	} else {
+		ms->event_key_suffix = v;
+	}
+}
 
 static void check_s3_event(struct check_ctx *c, const struct ast_clause *cl)
 {
@@ -337,29 +383,17 @@ static void check_s3_event(struct check_ctx *c, const struct ast_clause *cl)
 	for (i = 0; i < cl->u.schedule.nsettings; i++) {
 		const struct ast_setting *s = &cl->u.schedule.settings[i];
 		int k = check_ctx_setting_key(c, s, cl->u.schedule.settings, i, "s3 event",
-					      event_keys, 2);
+					      event_keys, NEVENT_KEYS);
 
-		if (k < 0 || !check_ctx_no_block(c, s))
+		if (k < 0 || !check_ctx_no_block(c, s) ||
+		    !check_ctx_setting_nargs(c, s, 1, 1, event_usage[k], event_keys, NEVENT_KEYS))
 			continue;
-		if (k == 0) {
-			if (check_ctx_setting_nargs(c, s, 1, 1, "batch N", event_keys, 2))
-				check_ctx_arg_int(c, s, 0, 1, 100, "batch N", &ms->batch_size);
-			continue;
-		}
-		if (!check_ctx_setting_nargs(c, s, 1, 1, "window 5m", event_keys, 2))
-			continue;
-		if (s->args[0].kind != AST_VAL_DURATION) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span,
-					     "'window' expects a duration"),
-				  "write: window 5m (1s to 900s)");
-		} else if (s->args[0].u.dur.overflow || s->args[0].u.dur.seconds < 1 ||
-			   s->args[0].u.dur.seconds > 900) {
-			diag_help(diag_error(c->ds, c->src, s->args[0].span,
-					     "batch window %s is out of range", s->args[0].u.dur.text),
-				  "Glue batches events for 1s to 900s (15m)");
-		} else {
-			ms->batch_window = (int)s->args[0].u.dur.seconds;
-		}
+		if (k == 0)
+			check_ctx_arg_int(c, s, 0, 1, 100, "batch N", &ms->batch_size);
+		else if (k == 1)
+			read_event_window(c, s, ms);
+		else
+			read_event_key(c, s, k, ms);
 	}
 }
 

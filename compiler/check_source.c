@@ -25,14 +25,14 @@ static const char *const engine_names[] = {
 
 enum skey {
 	SK_FORMAT, SK_HEADER, SK_DELIMITER, SK_QUOTE, SK_ESCAPE, SK_MULTILINE, SK_ROW_TAG,
-	SK_COMPRESSION, SK_RECURSE, SK_EXCLUDE, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
+	SK_COMPRESSION, SK_RECURSE, SK_INCLUDE, SK_EXCLUDE, SK_PATH_FIELDS, SK_CONNECTION, SK_TABLE, SK_QUERY, SK_SPLIT,
 	SK_DATABASE, SK_SCHEMA, SK_WAREHOUSE, SK_PARENT_PROJECT, SK_EXPORT, SK_SCAN, SK_SPLITS,
 	SK_MATERIALIZATION_DATASET, SK_COUNT
 };
 
 static const char *const source_keys[SK_COUNT] = {
 	"format", "header", "delimiter", "quote", "escape", "multiline", "row_tag",
-	"compression", "recurse", "exclude", "connection", "table", "query", "split",
+	"compression", "recurse", "include", "exclude", "path_fields", "connection", "table", "query", "split",
 	"database", "schema", "warehouse", "parent_project", "export", "scan", "splits",
 	"materialization_dataset",
 };
@@ -50,7 +50,9 @@ static const char *const usage[SK_COUNT] = {
 	"row_tag \"record\"",
 	"compression gzip|bzip2",
 	"recurse",
+	"include \"*.json\", \"**.csv\"",
 	"exclude \"*.tmp\", \"_SUCCESS\"",
+	"path_fields dt, hour",
 	"connection \"glue-connection-name\"",
 	"table SCHEMA.TABLE",
 	"query \"SELECT ...\"",
@@ -405,18 +407,122 @@ static void read_compression(struct check_ctx *c, const struct ast_setting *s, i
 		ms->compression = v;
 }
 
-static void read_exclude(struct check_ctx *c, const struct ast_setting *s, int k,
-			 struct model_source *ms)
+/* Why g is not a glob of Glue's syntax (the crawler's include and exclude
+ * patterns: '*' within a folder, '**' across folders, '?', '[abc]', '[!a-c]',
+ * '{a,b}', '\\' before a literal), or NULL. */
+static const char *glob_problem(const char *g)
 {
-	const char *v;
+	const char *p;
+	bool brace = false;
+
+	if (!*g)
+		return "it is empty";
+	if (g[0] == '/' || strstr(g, "://"))
+		return "it names keys below the source location, not a full path";
+	for (; *g; g++) {
+		if (*g == '\\') {
+			if (!*++g)
+				return "it ends with '\\'";
+			continue;
+		}
+		if (*g == '{' && brace)
+			return "'{' groups cannot nest";
+		if (*g == '{' || *g == '}') {
+			if (*g == '}' && !brace)
+				return "'}' has no '{'";
+			brace = *g == '{';
+		}
+		if (*g != '[')
+			continue;
+		p = g + 1 + (g[1] == '!');
+		if (*p == ']')
+			return "'[...]' holds no character";
+		while (*p && *p != ']' && *p != '/')
+			p++;
+		if (*p != ']')
+			return *p ? "'/' cannot be in '[...]'" : "'[' has no ']'";
+		g = p;
+	}
+	return brace ? "'{' has no '}'" : NULL;
+}
+
+/* include and exclude: one or more globs, each well formed, none twice
+ * (in either list) */
+static void read_globs(struct check_ctx *c, const struct ast_setting *s, int k,
+		       struct model_source *ms)
+{
+	const char ***list = k == SK_INCLUDE ? &ms->inclusions : &ms->exclusions;
+	size_t *n = k == SK_INCLUDE ? &ms->ninclusions : &ms->nexclusions;
+	const char *v, *why;
 	size_t i;
 
 	if (!check_ctx_setting_nargs(c, s, 1, 1000, usage[k], source_keys, SK_COUNT))
 		return;
-	ms->exclusions = arena_array(c->a, s->nargs, sizeof(*ms->exclusions));
-	for (i = 0; i < s->nargs; i++)
-		if ((v = check_ctx_arg_string(c, s, i, usage[k])) != NULL)
-			ms->exclusions[ms->nexclusions++] = v;
+	*list = arena_array(c->a, s->nargs, sizeof(**list));
+	for (i = 0; i < s->nargs; i++) {
+		if (!(v = check_ctx_arg_string(c, s, i, usage[k])))
+			continue;
+		if ((why = glob_problem(v)) != NULL) {
+			diag_help(diag_error(c->ds, c->src, s->args[i].span,
+					     "'%s' is not a valid glob: %s", v, why),
+				  "globs match keys below the source location: '*' within a "
+				  "folder, '**' across folders, '?', '[abc]', '[!abc]', '{a,b}'");
+			continue;
+		}
+		(*list)[(*n)++] = v;
+	}
+}
+
+/* The declared column that reads source field f, or NULL. */
+static const struct model_column *column_reading(const struct model_pipeline *p, const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncolumns; i++)
+		if (p->columns[i].source_field && !strcmp(p->columns[i].source_field, f))
+			return &p->columns[i];
+	return NULL;
+}
+
+/* path_fields K, ...: Hive "K=value" folders of each object's key, read as
+ * source fields; each a plain key, once, read by a declared column */
+static void read_path_fields(struct check_ctx *c, const struct ast_setting *s, int k,
+			     struct model_source *ms)
+{
+	size_t i, j;
+
+	if (!check_ctx_setting_nargs(c, s, 1, 100, usage[k], source_keys, SK_COUNT))
+		return;
+	ms->path_fields = arena_array(c->a, s->nargs, sizeof(*ms->path_fields));
+	for (i = 0; i < s->nargs; i++) {
+		const struct ast_value *v = &s->args[i];
+		const char *f = v->kind == AST_VAL_NAME && v->u.name.nparts == 1
+					? v->u.name.parts[0].text : NULL;
+
+		if (!f || f[strspn(f, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_")]) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "a path field is the key of a KEY=value folder"),
+				  "write: %s (letters, digits and '_')", usage[k]);
+			continue;
+		}
+		for (j = 0; j < i && !(is_word(&s->args[j], f)); j++)
+			;
+		if (j < i) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "path field '%s' is given twice", f),
+				  "remove the repeat");
+			continue;
+		}
+		if (!column_reading(c->mp, f)) {
+			diag_help(diag_error(c->ds, c->src, v->span,
+					     "no column reads path field '%s'", f),
+				  "declare a column that reads it: %s string (or NAME TYPE from "
+				  "\"%s\")", f, f);
+			continue;
+		}
+		ms->path_fields[ms->npath_fields++] = f;
+	}
 }
 
 /* connection, warehouse, parent_project, materialization_dataset, query:
@@ -531,21 +637,38 @@ static void read_table(struct check_ctx *c, const struct ast_setting *s, int k,
 	ms->table_span = s->args[0].span;
 }
 
-/* split by COLUMN into N */
+/* split by COLUMN into N (Glue's hashfield), or split by expression "SQL"
+ * into N (hashexpression: SQL of the source database giving a whole number) */
 static void read_split(struct check_ctx *c, const struct ast_setting *s, int k,
 		       struct model_source *ms)
 {
+	bool expr = s->nargs == 5 && is_word(&s->args[1], "expression");
+	const struct ast_value *by = &s->args[expr ? 2 : 1];
+	const char *e = NULL;
 	int parts;
 
-	if (s->nargs != 4 || !is_word(&s->args[0], "by") || s->args[1].kind != AST_VAL_NAME ||
-	    s->args[1].u.name.nparts != 1 || !is_word(&s->args[2], "into")) {
+	if (s->nargs != (expr ? 5u : 4u) || !is_word(&s->args[0], "by") ||
+	    (expr ? by->kind != AST_VAL_STRING
+		  : by->kind != AST_VAL_NAME || by->u.name.nparts != 1) ||
+	    !is_word(&s->args[expr ? 3 : 2], "into")) {
 		diag_help(diag_error(c->ds, c->src, s->span, "malformed 'split'"),
-			  "write: %s", usage[k]);
+			  "write: %s, or split by expression \"SQL\" into N", usage[k]);
 		return;
 	}
-	if (!check_ctx_arg_int(c, s, 3, 1, 1000, usage[k], &parts))
+	if (!check_ctx_arg_int(c, s, expr ? 4 : 3, 1, 1000, usage[k], &parts))
 		return;
-	ms->split_column = s->args[1].u.name.parts[0].text;
+	if (expr && (e = check_ctx_string(c, &by->u.str)) != NULL &&
+	    (!e[strspn(e, " \t\r\n")] || strchr(e, ';'))) {
+		diag_help(diag_error(c->ds, c->src, by->span, "%s split expression",
+				     strchr(e, ';') ? "';' in the" : "empty"),
+			  "write one SQL expression of the source database that gives a whole "
+			  "number, like split by expression \"customer_id %% 100\" into 8");
+		return;
+	}
+	if (expr && !e)
+		return;
+	ms->split_column = expr ? NULL : by->u.name.parts[0].text;
+	ms->split_expression = e;
 	ms->split_partitions = parts;
 }
 
@@ -617,7 +740,9 @@ static void (*const read_setting[SK_COUNT])(struct check_ctx *c, const struct as
 	[SK_ROW_TAG] = read_row_tag,
 	[SK_COMPRESSION] = read_compression,
 	[SK_RECURSE] = read_flag,
-	[SK_EXCLUDE] = read_exclude,
+	[SK_INCLUDE] = read_globs,
+	[SK_EXCLUDE] = read_globs,
+	[SK_PATH_FIELDS] = read_path_fields,
 	[SK_CONNECTION] = read_text,
 	[SK_TABLE] = read_table,
 	[SK_QUERY] = read_text,
@@ -785,6 +910,48 @@ static void check_format_settings(struct check_ctx *c, const struct ast_clause *
 	}
 }
 
+/* The i-th glob of s when it is a well-formed string, else NULL. */
+static const char *glob_at(struct check_ctx *c, const struct ast_setting *s, size_t i)
+{
+	const char *v;
+
+	if (!s || i >= s->nargs || s->args[i].kind != AST_VAL_STRING)
+		return NULL;
+	v = check_ctx_string(c, &s->args[i].u.str);
+	return v && !glob_problem(v) ? v : NULL;
+}
+
+/* No glob twice in include and exclude together: a repeat is a slip, and a
+ * glob in both would leave include's files unread. */
+static void check_glob_repeats(struct check_ctx *c, const struct source_read *r)
+{
+	const struct ast_setting *inc = r->at[SK_INCLUDE], *exc = r->at[SK_EXCLUDE];
+	size_t ni = inc ? inc->nargs : 0, n = ni + (exc ? exc->nargs : 0), i, j;
+
+	for (i = 1; i < n; i++) {
+		const struct ast_setting *si = i < ni ? inc : exc;
+		const char *v = glob_at(c, si, i < ni ? i : i - ni);
+
+		for (j = 0; v && j < i; j++) {
+			const struct ast_setting *sj = j < ni ? inc : exc;
+			const char *w = glob_at(c, sj, j < ni ? j : j - ni);
+			bool both = si != sj;
+			struct diag *d;
+
+			if (!w || strcmp(v, w))
+				continue;
+			d = diag_error(c->ds, c->src, si->args[i < ni ? i : i - ni].span,
+				       both ? "glob '%s' is both included and excluded"
+					    : "glob '%s' is given twice", v);
+			diag_note(d, c->src, sj->args[j < ni ? j : j - ni].span,
+				  both ? "included here" : "first given here");
+			diag_help(d, both ? "keep it in one of 'include' and 'exclude'"
+					  : "remove the repeat");
+			break;
+		}
+	}
+}
+
 /* file and s3: a format (a file's may come from its extension), the
  * settings of that format, CSV defaults */
 static void files_finish(struct check_ctx *c, const struct ast_clause *cl,
@@ -794,6 +961,7 @@ static void files_finish(struct check_ctx *c, const struct ast_clause *cl,
 	const struct ast_name *kn = &cl->u.endpoint.kind;
 	const struct ast_setting *fmt = r->at[SK_FORMAT];
 
+	check_glob_repeats(c, r);
 	if (!fmt && ms->kind == MS_FILE && ms->local_path)
 		ms->format = format_from_extension(ms->local_path);
 	if (ms->format == MF_NONE) {
@@ -847,16 +1015,19 @@ static void connector_finish(struct check_ctx *c, const struct ast_clause *cl,
 	}
 }
 
+/* Glue's parallel JDBC read options are "ignored when reading Amazon
+ * Redshift" (Reading from JDBC tables in parallel). */
 static void jdbc_finish(struct check_ctx *c, const struct ast_clause *cl,
 			const struct source_read *r)
 {
-	const struct ast_setting *qry = r->at[SK_QUERY];
+	const struct ast_setting *split = r->at[SK_SPLIT];
 
 	connector_finish(c, cl, r);
-	if (qry && c->mp->source.split_column)
-		diag_help(diag_error(c->ds, c->src, qry->span,
-				     "'split' needs 'table', not 'query'"),
-			  "Glue splits JDBC reads by a column of a table");
+	if (split && c->mp->source.engine == MJ_REDSHIFT)
+		diag_help(diag_warning(c->ds, c->src, split->key.span,
+				       "Glue ignores 'split' for a Redshift source"),
+			  "Glue's parallel read options (hashfield, hashexpression, "
+			  "hashpartitions) are ignored when reading Redshift; remove 'split'");
 }
 
 static void snowflake_finish(struct check_ctx *c, const struct ast_clause *cl,
@@ -943,7 +1114,7 @@ static const struct source_kind {
 	[MS_S3] = { "s3",
 		    B(SK_FORMAT) | B(SK_HEADER) | B(SK_DELIMITER) | B(SK_QUOTE) | B(SK_ESCAPE) |
 			    B(SK_MULTILINE) | B(SK_ROW_TAG) | B(SK_COMPRESSION) | B(SK_RECURSE) |
-			    B(SK_EXCLUDE),
+			    B(SK_INCLUDE) | B(SK_EXCLUDE) | B(SK_PATH_FIELDS),
 		    s3_args, files_finish },
 	[MS_JDBC] = { "jdbc", B(SK_CONNECTION) | B(SK_TABLE) | B(SK_QUERY) | B(SK_SPLIT),
 		      jdbc_args, jdbc_finish },
@@ -1024,6 +1195,12 @@ static void report_not_for_kind(struct check_ctx *c, const struct ast_setting *s
 					    "Glue Data Catalog"
 					  : "files are read from S3 with the job's IAM "
 					    "role");
+	else if (k == SK_INCLUDE || k == SK_EXCLUDE)
+		diag_help(diag_error(c->ds, c->src, s->key.span,
+				     "'%s' does not apply to %s %s source", s->key.text,
+				     article(kn->text), kn->text),
+			  "'%s' chooses files under the location of an s3 source; remove it",
+			  s->key.text);
 	else
 		diag_help(diag_error(c->ds, c->src, s->key.span,
 				     "'%s' does not apply to %s %s source", s->key.text,

@@ -210,6 +210,62 @@ void emit_triggers_json(const struct model_project *mp, const struct model_pipel
 	dump(list, out);
 }
 
+/* s with '*' and '\\' escaped for an EventBridge wildcard. */
+static void wildcard_literal(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '*' || *s == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *s);
+	}
+}
+
+/* The EventBridge filter of the object key (the values of one array match
+ * when any does), or NULL for every key of the bucket: the source
+ * location's prefix and 'prefix' below it as "prefix"; with 'suffix', the
+ * key must start with the one and end with the other, which is the
+ * wildcard PREFIX*SUFFIX plus, as exact keys, those where the two overlap
+ * (the wildcard's '*' needs the whole of both). */
+static json_t *event_key_filter(const struct model_schedule *s)
+{
+	struct strbuf p = STRBUF_INIT, w = STRBUF_INIT;
+	json_t *arr, *m;
+	size_t k, np, ns;
+
+	strbuf_addstr(&p, s->event_prefix ? s->event_prefix : "");
+	strbuf_addstr(&p, s->event_key_prefix ? s->event_key_prefix : "");
+	if (!p.len && !s->event_key_suffix) {
+		strbuf_release(&p);
+		return NULL;
+	}
+	arr = json_array();
+	m = json_object();
+	if (!s->event_key_suffix || !p.len) {
+		put_str(m, p.len ? "prefix" : "suffix", p.len ? p.buf : s->event_key_suffix);
+		json_array_append_new(arr, m);
+		strbuf_release(&p);
+		return arr;
+	}
+	wildcard_literal(&w, p.buf);
+	strbuf_addch(&w, '*');
+	wildcard_literal(&w, s->event_key_suffix);
+	put_str(m, "wildcard", w.buf);
+	json_array_append_new(arr, m);
+	np = p.len;
+	ns = strlen(s->event_key_suffix);
+	for (k = ns < np ? ns : np; k >= 1; k--) {
+		if (memcmp(p.buf + np - k, s->event_key_suffix, k))
+			continue;
+		strbuf_reset(&w);
+		strbuf_addstr(&w, p.buf);
+		strbuf_addstr(&w, s->event_key_suffix + k);
+		json_array_append_new(arr, jstr(w.buf));
+	}
+	strbuf_release(&p);
+	strbuf_release(&w);
+	return arr;
+}
+
 bool emit_workflow_json(const struct model_project *mp, const struct model_pipeline *p,
 			struct strbuf *out)
 {
@@ -242,13 +298,8 @@ bool emit_workflow_json(const struct model_project *mp, const struct model_pipel
 	json_array_append_new(arr, jstr(s->event_bucket));
 	put(x, "name", arr);
 	put(detail, "bucket", x);
-	if (s->event_prefix && *s->event_prefix) {
-		json_t *pre = json_object();
-
+	if ((arr = event_key_filter(s)) != NULL) {
 		x = json_object();
-		arr = json_array();
-		put_str(pre, "prefix", s->event_prefix);
-		json_array_append_new(arr, pre);
 		put(x, "key", arr);
 		put(detail, "object", x);
 	}

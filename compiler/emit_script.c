@@ -73,6 +73,106 @@ static const char *const engine_types[] = {
 	[MJ_SQLSERVER] = "sqlserver", [MJ_ORACLE] = "oracle", [MJ_REDSHIFT] = "redshift",
 };
 
+/* One character of a glob, literally, in a Python regular expression. */
+static void regex_char(struct strbuf *sb, char ch)
+{
+	unsigned char u = (unsigned char)ch;
+
+	if (u < 0x80 && strchr(".^$*+?{}[]\\|()", ch))
+		strbuf_addch(sb, '\\');
+	strbuf_addch(sb, ch);
+}
+
+/* A checked glob (check_source.c glob_problem) as a Python regular
+ * expression for re.fullmatch on a key relative to the source location:
+ * '**' any characters, '*' and '?' none of them '/', '[!…]' not '/' either,
+ * '{a,b}' an alternative. */
+static void glob_regex(struct strbuf *sb, const char *g)
+{
+	bool brace = false;
+
+	for (; *g; g++) {
+		if (g[0] == '*' && g[1] == '*') {
+			strbuf_addstr(sb, ".*");
+			while (g[1] == '*')
+				g++;
+		} else if (*g == '*') {
+			strbuf_addstr(sb, "[^/]*");
+		} else if (*g == '?') {
+			strbuf_addstr(sb, "[^/]");
+		} else if (*g == '[') {
+			strbuf_addstr(sb, g[1] == '!' ? "[^/" : "[");
+			g += 1 + (g[1] == '!');
+			for (; *g != ']'; g++) {
+				if (strchr("\\[]^", *g))
+					strbuf_addch(sb, '\\');
+				strbuf_addch(sb, *g);
+			}
+			strbuf_addch(sb, ']');
+		} else if (*g == '{' || *g == '}') {
+			strbuf_addstr(sb, *g == '{' ? "(?:" : ")");
+			brace = *g == '{';
+		} else if (*g == ',' && brace) {
+			strbuf_addch(sb, '|');
+		} else {
+			g += *g == '\\';
+			regex_char(sb, *g);
+		}
+	}
+}
+
+/* Globs as one Python regular expression (a Python literal), or "None". */
+static const char *globs_regex_py(struct sctx *c, const char *const *globs, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+	size_t i;
+
+	if (!n)
+		return "None";
+	strbuf_addstr(&sb, "(?s)(?:");
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(&sb, '|');
+		glob_regex(&sb, globs[i]);
+	}
+	strbuf_addch(&sb, ')');
+	r = arena_printf(c->a, "re.compile(%s)", py(c, sb.buf));
+	strbuf_release(&sb);
+	return r;
+}
+
+/* include: the job lists the files itself (templates/pyspark/source_s3.py.tmpl). */
+static void source_include(struct sctx *c, const struct model_source *s, struct template_ctx *t)
+{
+	template_set_flag(t, "source_include", s->ninclusions > 0);
+	template_set_flag(t, "recurse", s->recurse);
+	if (!s->ninclusions)
+		return;
+	template_set_str(t, "include_re", globs_regex_py(c, s->inclusions, s->ninclusions));
+	template_set_str(t, "exclude_re", globs_regex_py(c, s->exclusions, s->nexclusions));
+}
+
+/* path_fields: the keys as a Python list (templates/pyspark/path_fields.py.tmpl). */
+static void source_path_fields(struct sctx *c, const struct model_source *s,
+			       struct template_ctx *t)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t i;
+
+	template_set_flag(t, "source_path_fields", s->npath_fields > 0);
+	if (!s->npath_fields)
+		return;
+	strbuf_addch(&list, '[');
+	for (i = 0; i < s->npath_fields; i++) {
+		strbuf_addstr(&list, i ? ", " : "");
+		strbuf_addstr(&list, py(c, s->path_fields[i]));
+	}
+	strbuf_addch(&list, ']');
+	template_set_str(t, "path_fields_py", arena_strdup(c->a, list.buf));
+	strbuf_release(&list);
+}
+
 static void source_s3(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
 	const struct model_source *s = &p->source;
@@ -82,6 +182,7 @@ static void source_s3(struct sctx *c, const struct model_pipeline *p, struct tem
 	template_set_flag(t, "source_s3", true);
 	template_set_str(t, "source_desc", format_descs[f]);
 	template_set_flag(t, "bookmarks", p->job.bookmarks);
+	source_include(c, s, t);
 	template_set_list(t, "connection_options");
 	template_set_list(t, "format_options");
 	if (s->recurse)
@@ -148,6 +249,8 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		template_set_flag(t, kinds[i], false);
 	template_set_flag(t, "from_query", s->query != NULL);
+	template_set_flag(t, "source_include", false);
+	source_path_fields(c, s, t);
 	switch (s->kind) {
 	case MS_FILE:
 	case MS_S3:
@@ -157,9 +260,12 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_flag(t, "source_jdbc", true);
 		template_set_str(t, "engine_desc", engine_descs[s->engine]);
 		put_py(c, t, "connection_type_py", engine_types[s->engine]);
-		template_set_flag(t, "split", s->split_column != NULL);
-		if (s->split_column) {
-			put_py(c, t, "split_column_py", s->split_column);
+		template_set_flag(t, "split", s->split_column || s->split_expression);
+		template_set_flag(t, "split_expression", s->split_expression != NULL);
+		if (s->split_column || s->split_expression) {
+			put_py(c, t, "split_key_py", s->split_column ? "hashfield" : "hashexpression");
+			put_py(c, t, "split_column_py",
+			       s->split_column ? s->split_column : s->split_expression);
 			put_py(c, t, "split_partitions_py",
 			       arena_printf(c->a, "%d", s->split_partitions > 0 ? s->split_partitions : 7));
 		}
@@ -305,8 +411,6 @@ static void drops(struct sctx *c, const struct model_pipeline *p, struct templat
 	size_t i;
 
 	template_set_flag(t, "drops", p->ndrop_columns > 0);
-	template_set_flag(t, "uses_boto3", keyed_files(p) ||
-			  (p->target.kind == MT_PARQUET && p->ndrop_columns > 0));
 	template_set_list(t, "drop_columns");
 	for (i = 0; i < p->ndrop_columns; i++) {
 		struct template_ctx *it = template_add_item(t, "drop_columns");
@@ -528,6 +632,10 @@ static void keyed_append(struct sctx *c, const struct model_pipeline *p, struct 
 	size_t i;
 
 	template_set_flag(t, "keyed_files", keyed);
+	/* boto3: the once-only append's S3 objects, an include glob's
+	 * listing, a parquet table's column drop (Glue UpdateTable) */
+	template_set_flag(t, "uses_boto3", keyed || p->source.ninclusions ||
+			  (tg->kind == MT_PARQUET && p->ndrop_columns > 0));
 	template_set_list(t, "partition_names");
 	if (!keyed)
 		return;
@@ -871,7 +979,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	}
 	template_set_flag(t, "uses_window", (p->mode == MM_MERGE && p->dedupe_order_column != NULL) ||
 					    p->dedupe_by != NULL);
-	template_set_flag(t, "uses_dynamicframe", dq || p->target.kind == MT_REDSHIFT);
+	template_set_flag(t, "uses_dynamicframe",
+			  dq || p->target.kind == MT_REDSHIFT || p->source.ninclusions);
 	template_set_flag(t, "uses_spark_string",
 			  (p->target.create_if_missing &&
 			   (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET)) ||

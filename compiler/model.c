@@ -164,7 +164,9 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "row_tag", s->row_tag);
 	str(sb, 4, "compression", s->compression);
 	flag(sb, 4, "recurse", s->recurse);
+	strlist(sb, 4, "inclusions", s->inclusions, s->ninclusions);
 	strlist(sb, 4, "exclusions", s->exclusions, s->nexclusions);
+	strlist(sb, 4, "path_fields", s->path_fields, s->npath_fields);
 	if (s->engine != MJ_NONE)
 		word(sb, 4, "engine", model_jdbc_engine_name(s->engine));
 	str(sb, 4, "connection", s->connection);
@@ -173,8 +175,9 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	str(sb, 4, "jdbc_schema", s->jdbc_schema);
 	str(sb, 4, "jdbc_table", s->jdbc_table);
 	str(sb, 4, "query", s->query);
-	if (s->split_column) {
+	if (s->split_column || s->split_expression) {
 		str(sb, 4, "split_column", s->split_column);
+		str(sb, 4, "split_expression", s->split_expression);
 		num(sb, 4, "split_partitions", s->split_partitions);
 	}
 	str(sb, 4, "sf_database", s->sf_database);
@@ -307,6 +310,8 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 	if (p->schedule.kind == MSCH_S3_EVENT) {
 		str(sb, 4, "event_bucket", p->schedule.event_bucket);
 		str(sb, 4, "event_prefix", p->schedule.event_prefix);
+		str(sb, 4, "event_key_prefix", p->schedule.event_key_prefix);
+		str(sb, 4, "event_key_suffix", p->schedule.event_key_suffix);
 		num(sb, 4, "batch_size", p->schedule.batch_size);
 		num(sb, 4, "batch_window", p->schedule.batch_window);
 	}

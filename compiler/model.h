@@ -122,8 +122,12 @@ struct model_source {
 	const char *row_tag;		/* xml */
 	const char *compression;	/* gzip | bzip2 | NULL */
 	bool recurse;
+	const char **inclusions;	/* s3: glob patterns; NULL = every file */
+	size_t ninclusions;
 	const char **exclusions;	/* glob patterns */
 	size_t nexclusions;
+	const char **path_fields;	/* s3: keys of KEY=value folders, read as fields */
+	size_t npath_fields;
 
 	/* jdbc / snowflake / bigquery */
 	enum model_jdbc_engine engine;
@@ -132,6 +136,7 @@ struct model_source {
 	const char *query;		/* instead of table */
 	const char *jdbc_schema, *jdbc_table;	/* jdbc table: its parts as written (schema NULL without one) */
 	const char *split_column;	/* jdbc: hashfield */
+	const char *split_expression;	/* jdbc: hashexpression (instead of hashfield) */
 	int split_partitions;		/* jdbc: hashpartitions */
 	const char *sf_database, *sf_schema, *sf_warehouse;	/* snowflake */
 	const char *bq_parent_project;	/* bigquery */
@@ -201,6 +206,8 @@ struct model_schedule {
 	bool after_any;			/* Logical ANY instead of AND */
 	const char *event_bucket;	/* s3 event: bucket and key prefix of the source */
 	const char *event_prefix;
+	const char *event_key_prefix;	/* s3 event: key filter below the location, or NULL */
+	const char *event_key_suffix;	/* s3 event: key suffix, or NULL */
 	int batch_size;			/* EventBatchingCondition */
 	int batch_window;		/* seconds */
 	struct span span;

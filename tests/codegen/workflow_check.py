@@ -16,6 +16,43 @@ def validate(service, op, params):
     return [report.generate_report()] if report.has_errors() else []
 
 
+def key_filter_problems(pattern, source_path):
+    """The rule matches the source's bucket, and every object-key matcher
+    (EventBridge content filtering: a string is an exact value; prefix,
+    suffix, or wildcard with '*' for any characters and '\\' escaping)
+    accepts only keys under the source location."""
+    bucket, _, prefix = source_path[len("s3://"):].partition("/")
+    detail = pattern.get("detail", {})
+    probs = []
+    if detail.get("bucket", {}).get("name") != [bucket]:
+        probs.append("the rule matches bucket %r, not the source's %r"
+                     % (detail.get("bucket"), bucket))
+    for m in detail.get("object", {}).get("key", []):
+        if isinstance(m, str):
+            start = m
+        elif isinstance(m, dict) and len(m) == 1 and isinstance(list(m.values())[0], str):
+            op, v = list(m.items())[0]
+            if op == "wildcard":
+                unescaped = v.replace("\\\\", "").replace("\\*", "")
+                if unescaped.count("*") != 1:
+                    probs.append("wildcard %r needs exactly one unescaped '*'" % v)
+                start = v.split("*")[0].replace("\\", "")
+            elif op in ("prefix", "suffix"):
+                start = v if op == "prefix" else ""
+            else:
+                probs.append("key matcher %r is not a string, prefix, suffix or wildcard" % m)
+                continue
+        else:
+            probs.append("key matcher %r is malformed" % (m,))
+            continue
+        if not start.startswith(prefix):
+            probs.append("key matcher %r accepts keys outside the source location %s"
+                         % (m, source_path))
+    if prefix and not detail.get("object", {}).get("key"):
+        probs.append("the rule accepts keys outside the source location %s" % source_path)
+    return probs
+
+
 def main(build):
     failed = 0
     for name in sorted(os.listdir(build)):
@@ -30,6 +67,8 @@ def main(build):
         pattern = json.loads(wf["PutRule"]["EventPattern"])
         if pattern.get("source") != ["aws.s3"] or pattern.get("detail-type") != ["Object Created"]:
             probs.append("the rule does not match S3 Object Created events: %r" % pattern)
+        job = json.load(open(os.path.join(build, name, "job.json"), encoding="utf-8"))
+        probs += key_filter_problems(pattern, job["DefaultArguments"].get("--source_path", ""))
         if wf["PutTargets"]["Rule"] != wf["PutRule"]["Name"]:
             probs.append("PutTargets names another rule")
         arn = wf["PutTargets"]["Targets"][0]["Arn"]
@@ -37,7 +76,6 @@ def main(build):
             probs.append("the rule targets %s, not the workflow" % arn)
         # EventBridge assumes the target's role: the Glue job's role trusts
         # only glue.amazonaws.com, so it must be another one.
-        job = json.load(open(os.path.join(build, name, "job.json"), encoding="utf-8"))
         role = wf["PutTargets"]["Targets"][0].get("RoleArn")
         if not role or ":role/" not in role:
             probs.append("PutTargets has no RoleArn for EventBridge")

@@ -449,6 +449,34 @@ if [ $rc -eq 0 ] && [ "$(opcount "$T/calls-mdeploy.json" glue.UpdateTrigger)" -e
 then ok "deploy-moto: deploy writes the marker with UpdateTrigger; clean again"
 else nok "deploy-moto: deploy writes the marker with UpdateTrigger; clean again" "$T/mdeploy.out" "$T/mplan2.out" "$T/calls-mdeploy.json"; fi
 
+# 13. an S3-event key filter: only the EventBridge rule pipec owns changes
+cp "$P/pipelines/clicks.pipe" "$T/clicks.pipe.orig"
+sed 's|schedule on s3 event { batch 10; window 5m }|schedule on s3 event { batch 10; window 5m; suffix "/manifest.json" }|' \
+	"$T/clicks.pipe.orig" >"$P/pipelines/clicks.pipe"
+run kplan1 plan --format json
+if [ $rc -eq 2 ] && python3 - "$T/kplan1.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ch = [(c["kind"], c["name"], c["action"]) for c in d["changes"] if c["action"] != "unchanged"]
+assert ch == [("event-rule", "dev_clicks-s3-event", "update")], ch
+PY
+then ok "deploy-moto: a suffix on the S3-event schedule updates only its event rule"
+else nok "deploy-moto: a suffix on the S3-event schedule updates only its event rule" "$T/kplan1.out" "$T/kplan1.err"; fi
+run kdeploy deploy
+python3 - >"$T/kpattern.out" 2>&1 <<'PY'
+import json
+import boto3
+rule = boto3.client("events").describe_rule(Name="dev_clicks-s3-event")
+key = json.loads(rule["EventPattern"])["detail"]["object"]["key"]
+assert key == [{"wildcard": "clicks/*/manifest.json"}, "clicks/manifest.json"], key
+PY
+run kplan2 plan
+if [ $rc -eq 0 ] && [ ! -s "$T/kpattern.out" ]
+then ok "deploy-moto: deploy lands the key filter (wildcard and exact key); clean again"
+else nok "deploy-moto: deploy lands the key filter (wildcard and exact key); clean again" "$T/kdeploy.out" "$T/kdeploy.err" "$T/kpattern.out" "$T/kplan2.out"; fi
+cp "$T/clicks.pipe.orig" "$P/pipelines/clicks.pipe"
+run kdeploy2 deploy
+
 # 12. a removed S3-event pipeline: prune finds its workflow and EventBridge rule
 python3 - >"$T/foreignwf.err" 2>&1 <<'PY'
 import boto3

@@ -84,6 +84,12 @@ def check_run(i, run, res, state):
         if got != want_rows:
             errs.append("run %d (%s): target rows differ\n   expected %s\n   got      %s" % (
                 i + 1, run.get("name", ""), json.dumps(want_rows), json.dumps(got)))
+    if "files_read" in exp:
+        got = sorted(v.rsplit("@", 1)[0] for v in res.get("files_read", []))
+        if got != sorted(exp["files_read"]):
+            errs.append("run %d (%s): files read %s, expected %s" % (
+                i + 1, run.get("name", ""), json.dumps(got),
+                json.dumps(sorted(exp["files_read"]))))
     for prefix, want_recs in exp.get("s3_under", {}).items():
         got = s3_lines(state, prefix)
         want_recs = sorted(want_recs, key=lambda r: json.dumps(r, sort_keys=True))

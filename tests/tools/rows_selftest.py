@@ -249,6 +249,19 @@ df = glue.create_dynamic_frame.from_options(connection_type="postgresql", connec
     "enablePartitioningForSampleQuery": "true", "hashfield": "id", "hashpartitions": "4"}).toDF()
 assert one(df) == [[2, datetime.datetime(2024, 1, 2)]]
 """),
+    ("JDBC sampleQuery of a query: hashfield/hashexpression name its result's columns", """
+json.dump({"public.o": {"columns": [["id", "bigint"], ["s", "string"]],
+                        "rows": [{"id": 1, "s": "a"}, {"id": 2, "s": "b"}]}},
+          open(os.path.join(os.environ["STANDIN_DATA"], "sources.json"), "w"))
+q = "SELECT * FROM (SELECT * FROM public.o WHERE s = 'b') pipec_query WHERE"
+df = glue.create_dynamic_frame.from_options(connection_type="postgresql", connection_options={
+    "sampleQuery": q, "enablePartitioningForSampleQuery": "true",
+    "hashexpression": "MOD(id, 10)", "hashpartitions": "4"}).toDF()
+assert one(df) == [[2, "b"]]
+fails(lambda: glue.create_dynamic_frame.from_options(connection_type="postgresql",
+    connection_options={"sampleQuery": q, "enablePartitioningForSampleQuery": "true",
+                        "hashfield": "nope", "hashpartitions": "4"}), "does not exist")
+"""),
     ("data quality on rows: IsComplete, IsUnique, ColumnValues", """
 from awsgluedq.transforms import EvaluateDataQuality
 from awsglue.transforms import SelectFromCollection
@@ -479,6 +492,24 @@ assert [[r["operation"], r["summary"]] for r in s.collect()] == [["append", {}],
 assert one(s.select(F.col("summary").getItem("k"))) == [[None], ["v"]]
 h = one(d.select(F.xxhash64("a")))
 assert h[0] != h[1] and h == one(d.select(F.xxhash64("a")))
+"""),
+    ("S3 exclusions: globs on the key below the path, '*' within a folder, '**' across", """
+s3({"s3://b/x/a.json": '{"x": 1}\\n', "s3://b/x/a.tmp": '{"x": 2}\\n',
+    "s3://b/x/_SUCCESS": '{"x": 3}\\n', "s3://b/x/d/b.tmp": '{"x": 4}\\n',
+    "s3://b/x/d/c.json": '{"x": 5}\\n', "s3://b/x/e/f.json": '{"x": 6}\\n'})
+df = glue.create_dynamic_frame.from_options(connection_type="s3", connection_options={
+    "paths": ["s3://b/x/"], "recurse": True,
+    "exclusions": '["*.tmp", "_SUCCESS", "{d,q}/[!a-b]*.json"]'}, format="json").toDF()
+assert sorted(one(df)) == [[1], [4], [6]]
+df = glue.create_dynamic_frame.from_options(connection_type="s3", connection_options={
+    "paths": ["s3://b/x/"], "recurse": True, "exclusions": '["**.tmp"]'}, format="json").toDF()
+assert sorted(one(df)) == [[1], [3], [5], [6]]
+"""),
+    ("regexp_extract: the group, or empty when the regex or the group does not match", """
+d = df_of([("p", "string")], [["s3://b/dt=2024-01-01/f.json"], ["s3://b/f.json"], [None]])
+assert one(d.select(F.regexp_extract(F.col("p"), "/dt=([^/]*)/", 1))) == \
+    [["2024-01-01"], [""], [None]]
+assert one(d.select(F.regexp_extract(F.col("p"), "(x)?/f", 1))) == [[""], [""], [None]]
 """),
     ("input_file_name: the S3 object of rows a DynamicFrame read, else empty", """
 s3({"s3://b/p/a.json": '{"x": 1}\\n{"x": 2}\\n', "s3://b/p/b.json": '{"x": 3}\\n'})

@@ -1,12 +1,32 @@
 """Stand-in of boto3 (schema level): the S3 client calls pipec's scripts
 make, with their documented parameters (S3 API Reference: ListObjectsV2,
 GetObject, PutObject, CopyObject, DeleteObject). Every call is recorded in
-the trace as an "s3" event; a listing is empty and a GetObject finds no key
-(the state of a first run). The Glue client's GetTable and UpdateTable
-requests are validated against botocore's Glue model and recorded as
-"glue" events; GetTable answers with the columns the table has in this run.
-Any other client, method or parameter is a violation."""
+the trace as an "s3" event; a GetObject finds no key (the state of a first
+run), and a listing is empty except under the job's source location
+(--source_path), which holds the objects of SOURCE_OBJECTS: a job that lists
+its source (an s3 source with 'include') finds files to read, one name per
+common form. The Glue client's GetTable and UpdateTable requests are
+validated against botocore's Glue model and recorded as "glue" events;
+GetTable answers with the columns the table has in this run. Any other
+client, method or parameter is a violation."""
+import sys
+
 import _standin as S
+
+SOURCE_OBJECTS = ("2024-01-01/part-00001.json", "_SUCCESS", "part-00000.csv",
+                  "part-00000.json", "part-00000.parquet")
+
+
+def _source_location():
+    """(bucket, key prefix ending in '/') of --source_path, or None."""
+    argv = sys.argv
+    for i, a in enumerate(argv):
+        url = argv[i + 1] if a == "--source_path" and i + 1 < len(argv) else \
+            a[len("--source_path="):] if a.startswith("--source_path=") else None
+        if url and url.startswith("s3://"):
+            bucket, _, prefix = url[5:].partition("/")
+            return bucket, prefix if not prefix or prefix.endswith("/") else prefix + "/"
+    return None
 
 __all__ = ["client"]
 
@@ -34,7 +54,10 @@ class Paginator:
     def paginate(self, Bucket, Prefix=""):
         _key("Paginator.paginate", Bucket, Prefix or "-")
         S.event("s3", op="ListObjectsV2", bucket=Bucket, prefix=Prefix)
-        return iter([{"KeyCount": 0}])
+        if _source_location() != (Bucket, Prefix):
+            return iter([{"KeyCount": 0}])
+        return iter([{"KeyCount": len(SOURCE_OBJECTS),
+                      "Contents": [{"Key": Prefix + k} for k in SOURCE_OBJECTS]}])
 
 
 @S.strict

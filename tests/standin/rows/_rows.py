@@ -1338,6 +1338,21 @@ def _unary(c, fn, t, name):
     return Column(res, "%s(%s)" % (name, c._sql))
 
 
+def regexp_extract(c, pattern, idx):
+    # DOC: regexp_extract(str, pattern, idx) "Extract a specific group
+    #   matched by the Java regex regexp, from the specified string column.
+    #   If the regex did not match, or the specified group did not match,
+    #   an empty string is returned" (Spark 3.5 pyspark.sql.functions); a
+    #   NULL input gives NULL. Patterns pipec writes use only the syntax
+    #   Java and Python share.
+    rx = re.compile(pattern)
+
+    def fn(v):
+        m = rx.search(v)
+        return "" if not m or m.group(idx) is None else m.group(idx)
+    return _unary(c, fn, "string", "regexp_extract")
+
+
 def to_timestamp(c, format=None):
     return _unary(c, lambda v: v if isinstance(v, datetime.datetime) else
                   _parse_with(to_string(v), format), "timestamp", "to_timestamp")

@@ -446,6 +446,21 @@ class _Reader:
                 raise RuntimeError("sampleQuery must end with WHERE or AND when "
                                    "enablePartitioningForSampleQuery is true")
             q = re.sub(r"(?i)\s*\b(WHERE|AND)\s*$", "", q)
+            # DOC: "Reading from JDBC tables in parallel"
+            #   (https://docs.aws.amazon.com/glue/latest/dg/run-jdbc-parallel-read-job.html):
+            #   hashfield is "the name of a column in the JDBC table", and
+            #   hashexpression "an SQL expression ... to return a whole
+            #   number" that Glue uses "in the WHERE clause to partition
+            #   data". Appended to the sampleQuery, either is read in the
+            #   query's result: a name that is not one of its columns is the
+            #   database's error. Partitions do not overlap and cover every
+            #   row, so their union is the query's rows.
+            key = opts.get("hashfield") or opts.get("hashexpression") or ""
+            names = [n.lower() for n, _ in self._query_rows(q.strip())[1]] if key else []
+            for ident in re.findall(r"[A-Za-z_]\w*", re.sub(r"'[^']*'", "", key)):
+                if ident.lower() not in names and ident.upper() not in _SQL_WORDS:
+                    raise RuntimeError("column %s does not exist in the sampleQuery's "
+                                       "result (%s)" % (ident, key))
         return self._query(q)
 
     def _s3(self, opts, fmt, fo, ctx):
@@ -455,6 +470,7 @@ class _Reader:
         if ctx and job is not None and job.bookmarks_on:
             done = set(job.state.get(ctx, []))
         recs, read, files = [], [], []
+        excluded = _exclusions(opts.get("exclusions"))
         for prefix in opts.get("paths", []):
             pfx = prefix if prefix.endswith("/") else prefix + "/"
             for key, content in objects.items():
@@ -462,6 +478,8 @@ class _Reader:
                     continue
                 rest = key[len(pfx):]
                 if "/" in rest and not opts.get("recurse"):
+                    continue
+                if rest and excluded(rest):
                     continue
                 # DOC: "For Amazon S3 input sources, AWS Glue job bookmarks
                 #   check the last modified time of the objects to verify which
@@ -484,6 +502,66 @@ class _Reader:
             job.pending.setdefault(ctx, []).extend(read)
         R.REPORT.setdefault("files_read", []).extend(read)
         return DynamicFrame.from_records(recs, self._ctx, files=files)
+
+
+def _glob_re(g):
+    """A glob of Glue's syntax (the crawler's include and exclude patterns:
+    '*' within a folder, '**' across folders, '?', [..], [!..], {a,b}, and
+    a backslash before a literal) as a Python regular expression."""
+    out, i, brace = [], 0, False
+    while i < len(g):
+        ch = g[i]
+        if g.startswith("**", i):
+            out.append(".*")
+            while i < len(g) and g[i] == "*":
+                i += 1
+            continue
+        if ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            j = g.index("]", i + 2 if g[i + 1:i + 2] == "!" else i + 1)
+            body = g[i + 1:j]
+            out.append("[^/" + re.escape(body[1:]) + "]" if body.startswith("!")
+                       else "[" + re.escape(body) + "]")
+            i = j
+        elif ch == "{":
+            out.append("(?:")
+            brace = True
+        elif ch == "}":
+            out.append(")")
+            brace = False
+        elif ch == "," and brace:
+            out.append("|")
+        else:
+            if ch == "\\":
+                i += 1
+            out.append(re.escape(g[i]))
+        i += 1
+    return "".join(out)
+
+
+def _exclusions(text):
+    """connection option "exclusions": a string holding a JSON list of
+    globs (DOC: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-s3-home.html ,
+    e.g. "[\\"**.pdf\\"]" excludes all PDF files; glob syntax per the
+    crawler's include and exclude patterns). ASSUMPTION: a glob matches
+    the object's key relative to the path given in "paths" (the documented
+    example matches either way). Returns a predicate on that key."""
+    if not text:
+        return lambda rel: False
+    globs = json.loads(text)
+    if not isinstance(globs, list) or not all(isinstance(g, str) for g in globs):
+        raise RuntimeError("exclusions must be a string holding a JSON list of globs")
+    rx = re.compile("(?s)(?:" + "|".join(_glob_re(g) for g in globs) + ")")
+    return lambda rel: rx.fullmatch(rel) is not None
+
+
+# Words of a hashexpression that are not column names.
+_SQL_WORDS = {"MOD", "ABS", "HASHTEXT", "CRC32", "CHECKSUM", "ORA_HASH", "CAST", "AS",
+              "INT", "INTEGER", "BIGINT", "CASE", "WHEN", "THEN", "ELSE", "END", "AND",
+              "OR", "NOT", "NULL", "COALESCE", "EXTRACT", "FROM", "YEAR", "MONTH", "DAY"}
 
 
 def _df_frame(frame, ctx):
