@@ -194,6 +194,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	}
 	if (first[AST_PARTITION_BY])
 		check_partitions(c, first[AST_PARTITION_BY]);
+	if (first[AST_TARGET])
+		check_target_projection(c);
 	if (first[AST_MODE])
 		check_mode(c, first[AST_MODE]);
 	if (first[AST_DEDUPE])

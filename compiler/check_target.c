@@ -11,11 +11,14 @@
 
 static const char *const target_kinds[] = { "s3tables", "iceberg", "parquet", "redshift" };
 
-enum tkey { TK_BUCKET, TK_COMPRESSION, TK_STAGING, TK_IAM_ROLE, TK_COUNT };
-static const char *const target_keys[TK_COUNT] = { "bucket", "compression", "staging", "iam_role" };
+enum tkey { TK_BUCKET, TK_COMPRESSION, TK_STAGING, TK_IAM_ROLE, TK_PROJECTION, TK_COUNT };
+static const char *const target_keys[TK_COUNT] = {
+	"bucket", "compression", "staging", "iam_role", "projection",
+};
 static const char *const usage[TK_COUNT] = {
 	"bucket \"table-bucket-name\"", "compression snappy|gzip|zstd|none",
 	"staging \"s3://bucket/prefix/\"", "iam_role \"arn:aws:iam::ACCOUNT:role/NAME\"",
+	"projection { COLUMN date \"2024-01-01\" | COLUMN integer MIN MAX | COLUMN enum \"a\", \"b\" }",
 };
 static const char *const example[] = {
 	"target s3tables namespace.table",
@@ -266,12 +269,134 @@ static void read_iam_role(struct check_ctx *c, const struct ast_setting *s, int 
 		t->iam_role = v;
 }
 
+/* projection { COLUMN date "START" ["END"] | COLUMN integer MIN MAX |
+ * COLUMN enum "v", ... }: one line per partition column; the columns are
+ * checked against `partition by` later (check_target_projection). */
+static const char *const projection_kinds[] = { "date", "integer", "enum" };
+
+static bool projection_date(struct check_ctx *c, const struct ast_setting *s,
+			    struct model_projection *p)
+{
+	const char *from, *to = "NOW";
+
+	if (s->nargs < 2 || s->nargs > 3 || !(from = check_ctx_arg_string(c, s, 1, usage[TK_PROJECTION])) ||
+	    (s->nargs == 3 && !(to = check_ctx_arg_string(c, s, 2, usage[TK_PROJECTION])))) {
+		if (s->nargs < 2 || s->nargs > 3)
+			diag_help(diag_error(c->ds, c->src, s->span,
+					     "a date projection takes a first day and an optional last one"),
+				  "write: %s date \"2024-01-01\" (up to NOW)", s->key.text);
+		return false;
+	}
+	for (const char *v = from; v; v = v == from && strcmp(to, "NOW") ? to : NULL) {
+		if (strlen(v) != 10 || v[4] != '-' || v[7] != '-') {
+			diag_help(diag_error(c->ds, c->src, s->span, "'%s' is not a day", v),
+				  "write days as \"YYYY-MM-DD\" (the last one may be \"NOW\")");
+			return false;
+		}
+	}
+	p->kind = MPJ_DATE;
+	p->range = arena_printf(c->a, "%s,%s", from, to);
+	return true;
+}
+
+static bool projection_integer(struct check_ctx *c, const struct ast_setting *s,
+			       struct model_projection *p)
+{
+	const struct ast_value *a = s->args;
+
+	if (s->nargs != 3 || a[1].kind != AST_VAL_NUMBER || a[2].kind != AST_VAL_NUMBER ||
+	    !a[1].u.num.is_int || !a[2].u.num.is_int || a[1].u.num.overflow ||
+	    a[2].u.num.overflow || a[1].u.num.ival > a[2].u.num.ival) {
+		diag_help(diag_error(c->ds, c->src, s->span,
+				     "an integer projection takes the smallest and the greatest value"),
+			  "write: %s integer 0 23", s->key.text);
+		return false;
+	}
+	p->kind = MPJ_INTEGER;
+	p->range = arena_printf(c->a, "%s,%s", a[1].u.num.text, a[2].u.num.text);
+	return true;
+}
+
+static bool projection_enum(struct check_ctx *c, const struct ast_setting *s,
+			    struct model_projection *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	bool ok = s->nargs >= 2;
+
+	for (i = 1; ok && i < s->nargs; i++) {
+		const char *v = check_ctx_arg_string(c, s, i, usage[TK_PROJECTION]);
+
+		if (!v || !*v || strchr(v, ',')) {
+			if (v)
+				diag_help(diag_error(c->ds, c->src, s->args[i].span,
+						     "an enum projection value cannot be empty or hold ','"),
+					  "Athena reads projection.COLUMN.values as a comma-separated list");
+			ok = false;
+			break;
+		}
+		strbuf_addf(&sb, "%s%s", i > 1 ? "," : "", v);
+	}
+	if (s->nargs < 2)
+		diag_help(diag_error(c->ds, c->src, s->span, "an enum projection lists its values"),
+			  "write: %s enum \"de\", \"fr\"", s->key.text);
+	p->kind = MPJ_ENUM;
+	p->values = ok ? arena_strdup(c->a, sb.buf) : NULL;
+	strbuf_release(&sb);
+	return ok;
+}
+
+static void read_projection(struct check_ctx *c, const struct ast_setting *s, int k,
+			    struct model_target *t)
+{
+	size_t i, j;
+
+	(void)k;
+	t->projection_span = s->key.span;
+	t->projections = arena_array(c->a, s->nblock + 1, sizeof(*t->projections));
+	for (i = 0; i < s->nblock; i++) {
+		const struct ast_setting *line = &s->block[i];
+		struct model_projection *p = &t->projections[t->nprojections];
+		const char *kind = line->nargs ? check_ctx_arg_word(c, line, 0, usage[k]) : NULL;
+		int kk;
+
+		for (j = 0; j < i && strcmp(s->block[j].key.text, line->key.text); j++)
+			;
+		if (j < i) {
+			diag_help(diag_error(c->ds, c->src, line->key.span,
+					     "column '%s' is projected twice", line->key.text),
+				  "write one line per partition column");
+			continue;
+		}
+		if (!line->nargs)
+			diag_help(diag_error(c->ds, c->src, line->span, "'%s' needs a projection type",
+					     line->key.text),
+				  "write: %s date \"2024-01-01\", %s integer 0 23 or %s enum \"a\", \"b\"",
+				  line->key.text, line->key.text, line->key.text);
+		if (!kind || !check_ctx_no_block(c, line))
+			continue;
+		kk = check_ctx_word_index(kind, projection_kinds, 3);
+		if (kk < 0) {
+			check_ctx_unknown(c, line->args[0].span, "projection type", kind,
+					  projection_kinds, 3);
+			continue;
+		}
+		p->column = line->key.text;
+		p->span = line->span;
+		if ((kk == 0 && projection_date(c, line, p)) ||
+		    (kk == 1 && projection_integer(c, line, p)) ||
+		    (kk == 2 && projection_enum(c, line, p)))
+			t->nprojections++;
+	}
+}
+
 static void (*const read_setting[TK_COUNT])(struct check_ctx *c, const struct ast_setting *s,
 					    int k, struct model_target *t) = {
 	[TK_BUCKET] = read_bucket,
 	[TK_COMPRESSION] = read_compression,
 	[TK_STAGING] = read_staging,
 	[TK_IAM_ROLE] = read_iam_role,
+	[TK_PROJECTION] = read_projection,
 };
 
 /* ---- the rules after the settings, per kind ---- */
@@ -392,7 +517,7 @@ static const struct target_kind {
 } kinds[] = {
 	[MT_S3TABLES] = { 1u << TK_BUCKET, s3tables_args, s3tables_finish },
 	[MT_ICEBERG] = { 0, iceberg_args, iceberg_finish },
-	[MT_PARQUET] = { 1u << TK_COMPRESSION, parquet_args, NULL },
+	[MT_PARQUET] = { (1u << TK_COMPRESSION) | (1u << TK_PROJECTION), parquet_args, NULL },
 	[MT_REDSHIFT] = { (1u << TK_STAGING) | (1u << TK_IAM_ROLE), redshift_args,
 			  redshift_finish },
 };
@@ -416,6 +541,15 @@ static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
 					     "'%s' does not apply to %s %s target", s->key.text,
 					     article(kn->text), kn->text),
 				  "remove it");
+			continue;
+		}
+		if (k == TK_PROJECTION) {
+			if (!s->has_block || s->nargs)
+				diag_help(diag_error(c->ds, c->src, s->key.span,
+						     "'projection' holds a block, one line per partition column"),
+					  "write: %s", usage[k]);
+			else
+				read_projection(c, s, k, t);
 			continue;
 		}
 		if (!check_ctx_no_block(c, s) ||
@@ -484,4 +618,57 @@ void check_target(struct check_ctx *c, const struct ast_clause *cl)
 		kinds[kind].finish(c, cl, &r);
 	if (r.table)
 		set_identifiers(c, t);
+}
+
+/* Athena projects every partition column or none: each `projection` line
+ * names a partition column of its type (date: date; integer: an integer
+ * type; enum: string), and each partition column has one. */
+void check_target_projection(struct check_ctx *c)
+{
+	const struct model_pipeline *mp = c->mp;
+	const struct model_target *t = &mp->target;
+	const struct ast_setting *proj = NULL;
+	size_t i, j;
+
+	if (!t->projection_span.end || !c->target_clause)
+		return;
+	for (i = 0; i < c->target_clause->u.endpoint.nsettings && !proj; i++)
+		if (!strcmp(c->target_clause->u.endpoint.settings[i].key.text, "projection"))
+			proj = &c->target_clause->u.endpoint.settings[i];
+	if (!proj)
+		return;
+	for (i = 0; i < t->nprojections; i++) {
+		const struct model_projection *p = &t->projections[i];
+		const struct model_column *col = model_find_column(mp, p->column);
+		bool ok;
+
+		for (j = 0; j < mp->npartitions && strcmp(mp->partitions[j].column, p->column); j++)
+			;
+		if (!col || j == mp->npartitions) {
+			diag_help(diag_error(c->ds, c->src, p->span,
+					     "'%s' is not a partition column", p->column),
+				  "project the columns of 'partition by', one line each");
+			continue;
+		}
+		ok = p->kind == MPJ_DATE ? col->type == MT_DATE
+		   : p->kind == MPJ_INTEGER ? (col->type == MT_TINYINT || col->type == MT_SMALLINT ||
+					       col->type == MT_INT || col->type == MT_BIGINT)
+		   : col->type == MT_STRING;
+		if (!ok)
+			diag_help(diag_error(c->ds, c->src, p->span,
+					     "a %s projection does not fit column '%s' of type %s",
+					     projection_kinds[p->kind], p->column, col->spark_type),
+				  "project a date column with date, an integer column with integer, a string column with enum");
+	}
+	for (j = 0; j < mp->npartitions; j++) {
+		/* a line that did not check counts: it was reported */
+		for (i = 0; i < proj->nblock && strcmp(proj->block[i].key.text,
+						       mp->partitions[j].column); i++)
+			;
+		if (i == proj->nblock)
+			diag_help(diag_error(c->ds, c->src, t->projection_span,
+					     "partition column '%s' has no projection",
+					     mp->partitions[j].column),
+				  "Athena projects every partition column or none: add a line for it");
+	}
 }

@@ -11,4 +11,8 @@ struct ast_clause;
 
 void check_target(struct check_ctx *c, const struct ast_clause *cl);
 
+/* `projection { ... }` of a parquet target against `partition by` (after
+ * check_partitions). */
+void check_target_projection(struct check_ctx *c);
+
 #endif

@@ -393,6 +393,46 @@ static void spec_fields(struct sctx *c, const struct model_pipeline *p, struct t
 	}
 }
 
+static void property(struct sctx *c, struct template_ctx *t, const char *key, const char *value)
+{
+	struct template_ctx *it = template_add_item(t, "properties");
+
+	put_py(c, it, "key_py", key);
+	put_py(c, it, "value_py", value);
+}
+
+/* Athena partition projection: the table properties of each projected
+ * column (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html).
+ * Spark writes a date partition value as yyyy-MM-dd and an integer one in
+ * decimal digits, which is what these read. */
+static void projection(struct sctx *c, const struct model_target *tg, struct template_ctx *t)
+{
+	size_t i;
+
+	template_set_flag(t, "projection", tg->nprojections > 0);
+	template_set_list(t, "properties");
+	if (!tg->nprojections)
+		return;
+	property(c, t, "projection.enabled", "true");
+	for (i = 0; i < tg->nprojections; i++) {
+		const struct model_projection *p = &tg->projections[i];
+		const char *k = p->column;
+
+		property(c, t, arena_printf(c->a, "projection.%s.type", k),
+			 p->kind == MPJ_DATE ? "date" : p->kind == MPJ_INTEGER ? "integer" : "enum");
+		if (p->kind == MPJ_ENUM) {
+			property(c, t, arena_printf(c->a, "projection.%s.values", k), p->values);
+			continue;
+		}
+		property(c, t, arena_printf(c->a, "projection.%s.range", k), p->range);
+		if (p->kind == MPJ_DATE) {
+			property(c, t, arena_printf(c->a, "projection.%s.format", k), "yyyy-MM-dd");
+			property(c, t, arena_printf(c->a, "projection.%s.interval", k), "1");
+			property(c, t, arena_printf(c->a, "projection.%s.interval.unit", k), "DAYS");
+		}
+	}
+}
+
 /* Whether a parquet append keeps each row's source file (keyed_append). */
 static bool keyed_files(const struct model_pipeline *p)
 {
@@ -596,6 +636,7 @@ static void target(struct sctx *c, const struct model_pipeline *p, struct templa
 			put_py(c, template_add_item(t, "order"), "name_py", p->columns[i].name);
 	}
 
+	projection(c, tg, t);
 	template_set_list(t, "insert_columns");
 	for (i = 0; tg->kind == MT_REDSHIFT && i < p->ncolumns; i++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -985,7 +1026,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 			  (p->target.create_if_missing &&
 			   (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET)) ||
 			  (p->incremental.kind == MI_PARTITION && p->source.kind == MS_TABLE &&
-			   p->source.table_format != MF_ICEBERG));
+			   p->source.table_format != MF_ICEBERG) ||
+			  p->target.nprojections > 0);
 
 	rc = template_render(ts, "job.py.tmpl", t, &script, err);
 	if (rc == 0) {

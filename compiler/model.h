@@ -162,6 +162,18 @@ struct model_source {
 
 enum model_target_kind { MT_S3TABLES, MT_ICEBERG, MT_PARQUET, MT_REDSHIFT };
 
+/* Athena partition projection of one Hive partition column (target
+ * parquet { projection { COLUMN date|integer|enum ... } }). */
+enum model_projection_kind { MPJ_DATE, MPJ_INTEGER, MPJ_ENUM };
+
+struct model_projection {
+	const char *column;
+	enum model_projection_kind kind;
+	const char *range;		/* date: "2024-01-01,NOW"; integer: "0,23" */
+	const char *values;		/* enum: "de,fr" */
+	struct span span;
+};
+
 struct model_target {
 	enum model_target_kind kind;
 	struct span span;
@@ -174,6 +186,9 @@ struct model_target {
 	const char *table_bucket;	/* s3tables: table bucket name */
 	const char *table_bucket_arn;	/* s3tables */
 	const char *compression;	/* parquet: snappy (default), gzip, zstd, none */
+	struct model_projection *projections;	/* parquet: Athena partition projection */
+	size_t nprojections;
+	struct span projection_span;
 	const char *connection;		/* redshift: Glue connection */
 	const char *staging;		/* redshift: s3://… temp dir */
 	const char *iam_role;		/* redshift COPY role, optional */

@@ -90,8 +90,14 @@ def run(session, text):
                  % _NAME, s)
     if m:
         return _alter_spec(session, m.group(1), m.group(2).upper(), m.group(3).strip())
+    m = re.match(r"(?is)^ALTER\s+TABLE\s+(%s)\s+SET\s+TBLPROPERTIES\s*\(" % _NAME, s)
+    if m:
+        return _set_properties(session, m.group(1), s, m.end() - 1)
     if re.match(r"(?i)^ALTER\s+TABLE", s):
         return _alter(session, s)
+    m = re.match(r"(?is)^SHOW\s+TBLPROPERTIES\s+(%s)$" % _NAME, s)
+    if m:
+        return _show_properties(session, m.group(1))
     m = re.match(r"(?is)^DESC(?:RIBE)?\s+(?:TABLE\s+)?(%s)$" % _NAME, s)
     if m:
         return _describe(session, m.group(1))
@@ -141,6 +147,10 @@ def _create(session, s):
     lm = re.search(r"(?i)\bLOCATION\s+'((?:[^'\\]|\\.)*)'", rest)
     if lm:
         cat.tables[cat.key(name)]["location"] = re.sub(r"\\(.)", r"\1", lm.group(1))
+    tm = re.search(r"(?i)\bTBLPROPERTIES\s*\(", rest)
+    if tm:
+        pin, _ = _paren(rest, tm.end() - 1)
+        cat.tables[cat.key(name)]["parameters"] = _properties(pin)
     R._save("tables.json", cat.tables)
     return R.DataFrame(R.Frame([], []), session)
 
@@ -675,3 +685,52 @@ def _merge(session, s):
                 out.append(new)
     cat.commit(tname, R.Frame(tcols, out))
     return R.DataFrame(R.Frame([], []), session)
+
+
+def _literal(text):
+    m = re.match(r"(?s)^'((?:[^'\\]|\\.)*)'$", text.strip())
+    if not m:
+        raise R.AnalysisException("[PARSE_SYNTAX_ERROR] a property is 'key' = 'value': %s"
+                                  % text[:100])
+    return re.sub(r"\\(.)", r"\1", m.group(1))
+
+
+def _properties(inside):
+    """'k' = 'v', ... of TBLPROPERTIES (keys and values as string literals,
+    which is how pipec writes them)."""
+    out = {}
+    for item in _split_top(inside):
+        k, eq, v = item.partition("=")
+        if not eq:
+            raise R.AnalysisException("[PARSE_SYNTAX_ERROR] TBLPROPERTIES item: %s" % item)
+        out[_literal(k)] = _literal(v)
+    return out
+
+
+def _set_properties(session, name, s, open_at):
+    """DOC: Spark 3.5 ALTER TABLE ... SET TBLPROPERTIES
+      (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-ddl-alter-table.html#set-table-properties):
+      "sets the table properties. If a particular property was already set,
+      this overrides the old value with the new one"; the others stay.
+      On a Hive table of the Glue catalog they are the table's Parameters
+      (partition projection among them)."""
+    t = session.catalog.get(name)
+    if t is None:
+        session.catalog.frame(name, "ALTER TABLE")
+    inside, _ = _paren(s, open_at)
+    t.setdefault("parameters", {}).update(_properties(inside))
+    t.setdefault("alters", []).append(s)
+    R._save("tables.json", session.catalog.tables)
+    return R.DataFrame(R.Frame([], []), session)
+
+
+def _show_properties(session, name):
+    """DOC: Spark 3.5 SHOW TBLPROPERTIES
+      (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-aux-show-tblproperties.html):
+      one row per property, columns key and value."""
+    t = session.catalog.get(name)
+    if t is None:
+        session.catalog.frame(name, "SHOW TBLPROPERTIES")
+    props = sorted((t.get("parameters") or {}).items())
+    return R.DataFrame(R.Frame([("key", "string"), ("value", "string")],
+                               [[k, v] for k, v in props]), session)

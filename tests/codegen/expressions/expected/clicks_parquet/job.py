@@ -188,6 +188,22 @@ job = Job(glue_context)
 job.init(ARGS["JOB_NAME"], ARGS)
 log = glue_context.get_logger()
 
+# Athena partition projection (target parquet { projection { ... } }):
+# the table properties from which Athena computes a query's partitions
+# instead of reading them from the catalog, so that a new partition needs
+# no crawler, MSCK REPAIR or ADD PARTITION to be queried
+# (https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html).
+TARGET_PROPERTIES = [
+    ("projection.enabled", "true"),
+    ("projection.day.type", "date"),
+    ("projection.day.range", "2024-01-01,NOW"),
+    ("projection.day.format", "yyyy-MM-dd"),
+    ("projection.day.interval", "1"),
+    ("projection.day.interval.unit", "DAYS"),
+    ("projection.hour.type", "integer"),
+    ("projection.hour.range", "0,23"),
+]
+
 # First run: create the catalog table (Hive layout, Parquet files) with
 # the declared schema; partition columns come last, as Hive stores them.
 TARGET_COLUMNS = ", ".join([
@@ -205,6 +221,9 @@ spark.sql(
         "`hour`",
     ]) + ")"
     + " LOCATION " + spark_string(ARGS["target_location"])
+    + " TBLPROPERTIES (" + ", ".join(
+        spark_string(key) + " = " + spark_string(value)
+        for key, value in TARGET_PROPERTIES) + ")"
 )
 
 # Schema evolution: bring the live Hive table up to the declared data
@@ -244,6 +263,26 @@ def evolve_table(table, declared):
 
 
 evolve_table(ARGS["target_table"], TARGET_EVOLVE)
+
+
+# The projection's table properties on a table that exists: the ones it
+# lacks or holds with another value are set with Spark's "ALTER TABLE ...
+# SET TBLPROPERTIES" (which keeps every other property); a rerun finds
+# them all and runs nothing. A property the pipeline no longer declares
+# is left as it is.
+def set_properties(table, wanted):
+    live = {row[0]: row[1]
+            for row in spark.sql("SHOW TBLPROPERTIES " + table).collect()}
+    change = [(key, value) for key, value in wanted if live.get(key) != value]
+    if change:
+        log.info(f"{PIPELINE}: setting {', '.join(k for k, _ in change)} "
+                 f"on table {table}")
+        spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES ("
+                  + ", ".join(spark_string(key) + " = " + spark_string(value)
+                              for key, value in change) + ")")
+
+
+set_properties(ARGS["target_table"], TARGET_PROPERTIES)
 
 # Source: JSON files on S3.
 source_frame = glue_context.create_dynamic_frame.from_options(
