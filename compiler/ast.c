@@ -259,12 +259,17 @@ static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
 	strbuf_addch(out, '\n');
 }
 
-static const char *const expr_op_names[] = {
-	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
-	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
-	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
-	[AST_OP_OR] = "or", [AST_OP_NEG] = "neg", [AST_OP_NOT] = "not",
-};
+const char *ast_expr_op_text(enum ast_expr_op op)
+{
+	static const char *const text[] = {
+		[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
+		[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
+		[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
+		[AST_OP_OR] = "or", [AST_OP_NEG] = "-", [AST_OP_NOT] = "not",
+	};
+
+	return text[op];
+}
 
 static const char *const expr_kind_names[] = {
 	[AST_E_COLUMN] = "column", [AST_E_NUMBER] = "number", [AST_E_STRING] = "string",
@@ -281,7 +286,7 @@ static void dump_expr(struct strbuf *out, const struct ast_expr *e)
 
 	strbuf_addf(out, "(%s", expr_kind_names[e->kind]);
 	if (e->kind == AST_E_UNARY || e->kind == AST_E_BINARY)
-		strbuf_addf(out, " %s", expr_op_names[e->op]);
+		strbuf_addf(out, " %s", e->op == AST_OP_NEG ? "neg" : ast_expr_op_text(e->op));
 	if (e->negated)
 		strbuf_addstr(out, " not");
 	if (e->name.nparts) {

@@ -351,6 +351,8 @@ struct ast_file {
 };
 
 const char *ast_clause_keyword(enum ast_clause_kind kind);
+/* An operator as the language writes it: "+", "<=", "and", "not". */
+const char *ast_expr_op_text(enum ast_expr_op op);
 /* Concatenates a string's literal parts, with ${name} written back for vars. */
 char *ast_string_text(struct arena *a, const struct ast_string *s);
 /* "a.b.c" */

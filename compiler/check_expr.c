@@ -21,6 +21,7 @@
 #include "check_convert.h"
 #include "check_ctx.h"
 #include "check_schema.h"
+#include "coltype.h"
 #include "escape.h"
 #include "strbuf.h"
 
@@ -178,27 +179,17 @@ static struct etype arith_type(enum ast_expr_op op, const struct etype *a, const
 }
 
 /* Whether a value of type f is written into a column of type t without
- * loss (the implicit conversions `derive` accepts). */
-static bool fits(const struct etype *f, const struct etype *t)
+ * loss: the widening table of docs/catalog.md (coltype_widens); NULL
+ * fits anywhere. */
+static bool fits(struct xctx *x, const struct etype *f, const struct etype *t)
 {
-	static const int digits[] = {
-		[MT_TINYINT] = 3, [MT_SMALLINT] = 5, [MT_INT] = 10, [MT_BIGINT] = 19,
-	};
+	struct coltype cf, ct;
 
 	if (f->null)
 		return true;
-	if (is_nested(f) || is_nested(t))
-		return f->dt && t->dt && f->dt->spark && t->dt->spark &&
-		       !strcmp(f->dt->spark, t->dt->spark);
-	if (f->t == t->t)
-		return f->t != MT_DECIMAL || (t->s >= f->s && t->p - t->s >= f->p - f->s);
-	if (is_int(f->t) && is_int(t->t))
-		return f->t < t->t;
-	if (is_int(f->t) && t->t == MT_DECIMAL)
-		return t->p - t->s >= digits[f->t];
-	if (is_int(f->t) && t->t == MT_DOUBLE)
-		return f->t != MT_BIGINT;
-	return (f->t == MT_FLOAT && t->t == MT_DOUBLE) || (f->t == MT_DATE && t->t == MT_TIMESTAMP);
+	coltype_parse(tname(x, f), &cf);
+	coltype_parse(tname(x, t), &ct);
+	return coltype_widens(&cf, &ct);
 }
 
 /* Whether two values compare (=, <, in, between): numbers with numbers,
@@ -217,17 +208,18 @@ static bool comparable(const struct etype *a, const struct etype *b)
 }
 
 /* The type two branches (case, coalesce) have in common, or false. */
-static bool common_type(const struct etype *a, const struct etype *b, struct etype *out)
+static bool common_type(struct xctx *x, const struct etype *a, const struct etype *b,
+			struct etype *out)
 {
 	if (a->null || b->null) {
 		*out = a->null ? *b : *a;
 		return true;
 	}
-	if (fits(a, b)) {
+	if (fits(x, a, b)) {
 		*out = *b;
 		return true;
 	}
-	if (fits(b, a)) {
+	if (fits(x, b, a)) {
 		*out = *a;
 		return true;
 	}
@@ -466,26 +458,13 @@ static bool operand(struct xctx *x, const struct ast_expr *e, struct etype *out,
 	return ok;
 }
 
-static const char *const op_sql[] = {
-	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
-	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
-	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "AND",
-	[AST_OP_OR] = "OR",
-};
-
-static const char *const op_text[] = {
-	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
-	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
-	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
-	[AST_OP_OR] = "or",
-};
-
 static bool binary(struct xctx *x, const struct ast_expr *e, struct etype *out, struct strbuf *sql)
 {
 	struct etype a, b;
 	bool ok = operand(x, e->args[0], &a, sql);
 
-	strbuf_addf(sql, " %s ", op_sql[e->op]);
+	strbuf_addf(sql, " %s ", e->op == AST_OP_AND ? "AND" : e->op == AST_OP_OR ? "OR"
+								 : ast_expr_op_text(e->op));
 	ok = operand(x, e->args[1], &b, sql) && ok;
 	if (!ok)
 		return false;
@@ -494,7 +473,7 @@ static bool binary(struct xctx *x, const struct ast_expr *e, struct etype *out, 
 
 		if ((!a.null && a.t != MT_BOOLEAN) || (!b.null && b.t != MT_BOOLEAN)) {
 			diag_help(xerr(x, e->op_span, "'%s' needs two conditions, found %s",
-				       op_text[e->op], tname(x, bad)),
+				       ast_expr_op_text(e->op), tname(x, bad)),
 				  "compare the value, like 'x > 0' or 'x is not null'");
 			return false;
 		}
@@ -515,7 +494,7 @@ static bool binary(struct xctx *x, const struct ast_expr *e, struct etype *out, 
 	}
 	if (!is_num(&a) || !is_num(&b) || is_nested(&a) || is_nested(&b)) {
 		diag_help(xerr(x, e->op_span, "'%s' needs two numbers, found %s and %s",
-			       op_text[e->op], tname(x, &a), tname(x, &b)),
+			       ast_expr_op_text(e->op), tname(x, &a), tname(x, &b)),
 			  a.t == MT_STRING || b.t == MT_STRING
 			  ? "join text with concat(a, b); cast text holding a number with cast(x as int)"
 			  : "use date_add(d, n) and datediff(a, b) for dates");
@@ -611,7 +590,7 @@ static bool case_expr(struct xctx *x, const struct ast_expr *e, struct etype *ou
 		}
 		strbuf_addstr(sql, " THEN ");
 		ok = cx(x, e->args[i + 1], &t, sql) && ok;
-		if (ok && !common_type(&acc, &t, &acc)) {
+		if (ok && !common_type(x, &acc, &t, &acc)) {
 			diag_help(xerr(x, e->args[i + 1]->span,
 				       "this branch is %s, an earlier one is %s", tname(x, &t),
 				       tname(x, &acc)),
@@ -622,7 +601,7 @@ static bool case_expr(struct xctx *x, const struct ast_expr *e, struct etype *ou
 	if (e->has_else) {
 		strbuf_addstr(sql, " ELSE ");
 		ok = cx(x, e->args[n], &t, sql) && ok;
-		if (ok && !common_type(&acc, &t, &acc)) {
+		if (ok && !common_type(x, &acc, &t, &acc)) {
 			diag_help(xerr(x, e->args[n]->span, "the else branch is %s, the others are %s",
 				       tname(x, &t), tname(x, &acc)),
 				  "every branch of a case has one type: cast the others");
@@ -771,7 +750,7 @@ static bool fn_coalesce(struct xctx *x, const struct call *k, struct etype *out)
 	struct etype acc = k->t[0];
 
 	for (size_t i = 1; i < k->n; i++)
-		if (!common_type(&acc, &k->t[i], &acc)) {
+		if (!common_type(x, &acc, &k->t[i], &acc)) {
 			diag_help(xerr(x, k->e->args[i]->span, "coalesce() argument is %s, the first is %s",
 				       tname(x, &k->t[i]), tname(x, &acc)),
 				  "every argument of coalesce has one type: cast the others");
@@ -1042,7 +1021,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 	want = (struct etype){ col->type, col->precision, col->scale, col->dtype, false };
 	if (!is_nested(&want))
 		want.dt = NULL;
-	if (!fits(&t, &want)) {
+	if (!fits(&x, &t, &want)) {
 		struct diag *d = diag_error(c->ds, c->src, cl->u.derive.expr->span,
 					    "the expression is %s, not %s", tname(&x, &t), col->spark_type);
 

@@ -18,38 +18,51 @@ static const bool order_types[MT_STRUCT + 1] = {
 	[MT_DATE] = true, [MT_TIMESTAMP] = true,
 };
 
+/* The column of `order by` that picks one of several rows with one key
+ * (mode merge, dedupe): a column that orders and is not one of the keys.
+ * WHAT names it ("merge order column"), KEY a key ("a merge key"). */
+static const struct model_column *order_column(struct check_ctx *c, const struct ast_name *o,
+					       const char *const *keys, size_t nkeys,
+					       const char *what, const char *key)
+{
+	const struct model_column *col = check_ctx_column_ref(c, o, what);
+	size_t i;
+
+	if (!col)
+		return NULL;
+	if (!order_types[col->type]) {
+		diag_help(diag_error(c->ds, c->src, o->span,
+				     "%s '%s' has type '%s', which cannot be ordered", what, o->text,
+				     col->spark_type),
+			  "order by a timestamp, date, number or string column");
+		return NULL;
+	}
+	for (i = 0; i < nkeys; i++)
+		if (!strcmp(keys[i], col->name)) {
+			diag_help(diag_error(c->ds, c->src, o->span, "%s '%s' is %s", what, o->text,
+					     key),
+				  "order by a column that tells versions of a row apart, like an update time");
+			return NULL;
+		}
+	return col;
+}
+
 /* mode merge on KEYS order by COLUMN [desc]: the column that picks the
  * newest of several source rows with one key. */
 static void check_merge_order(struct check_ctx *c, const struct ast_clause *cl)
 {
 	const struct ast_name *o = &cl->u.mode.order, *dir = &cl->u.mode.direction;
 	const struct model_column *col;
-	size_t i;
 
 	if (dir->text && strcmp(dir->text, "desc"))
 		diag_help(diag_error(c->ds, c->src, dir->span,
 				     "merge keeps the row with the greatest '%s': '%s' is not supported",
 				     o->text, dir->text),
 			  "remove '%s' (only 'desc', the default, may be written)", dir->text);
-	col = check_ctx_column_ref(c, o, "merge order column");
-	if (!col)
-		return;
-	if (!order_types[col->type]) {
-		diag_help(diag_error(c->ds, c->src, o->span,
-				     "merge order column '%s' has type '%s', which cannot be ordered",
-				     o->text, col->spark_type),
-			  "order by a timestamp, date, number or string column");
-		return;
-	}
-	for (i = 0; i < c->mp->nmerge_keys; i++) {
-		if (!strcmp(c->mp->merge_keys[i], col->name)) {
-			diag_help(diag_error(c->ds, c->src, o->span,
-					     "merge order column '%s' is a merge key", o->text),
-				  "order by a column that tells versions of a row apart, like an update time");
-			return;
-		}
-	}
-	c->mp->merge_order_column = col->name;
+	col = order_column(c, o, c->mp->merge_keys, c->mp->nmerge_keys, "merge order column",
+			   "a merge key");
+	if (col)
+		c->mp->merge_order_column = col->name;
 }
 
 /* mode KIND [on KEYS [order by COLUMN [desc]]] */
@@ -435,22 +448,9 @@ void check_dedupe(struct check_ctx *c, const struct ast_clause *cl)
 	if (dir->text && strcmp(dir->text, "desc") && strcmp(dir->text, "asc"))
 		diag_help(diag_error(c->ds, c->src, dir->span, "unknown order '%s'", dir->text),
 			  "write 'desc' (the greatest value wins, the default) or 'asc' (the smallest)");
-	if (!(col = check_ctx_column_ref(c, o, "dedupe order column")))
+	col = order_column(c, o, mp->dedupe_keys, mp->ndedupe_keys, "dedupe order column", "a key");
+	if (!col)
 		return;
-	if (!order_types[col->type]) {
-		diag_help(diag_error(c->ds, c->src, o->span,
-				     "dedupe order column '%s' has type '%s', which cannot be ordered",
-				     o->text, col->spark_type),
-			  "order by a timestamp, date, number or string column");
-		return;
-	}
-	for (i = 0; i < mp->ndedupe_keys; i++)
-		if (!strcmp(mp->dedupe_keys[i], col->name)) {
-			diag_help(diag_error(c->ds, c->src, o->span,
-					     "dedupe order column '%s' is a key", o->text),
-				  "order by a column that tells versions of a row apart, like an update time");
-			return;
-		}
 	mp->dedupe_by = col->name;
 	mp->dedupe_smallest = dir->text && !strcmp(dir->text, "asc");
 }

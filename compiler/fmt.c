@@ -759,13 +759,6 @@ static void add_expr_at(struct fmt *F, const struct ast_expr *e, int min)
 		strbuf_addch(F->out, ')');
 }
 
-static const char *const fmt_ops[] = {
-	[AST_OP_ADD] = "+", [AST_OP_SUB] = "-", [AST_OP_MUL] = "*", [AST_OP_DIV] = "/",
-	[AST_OP_MOD] = "%", [AST_OP_EQ] = "=", [AST_OP_NE] = "!=", [AST_OP_LT] = "<",
-	[AST_OP_LE] = "<=", [AST_OP_GT] = ">", [AST_OP_GE] = ">=", [AST_OP_AND] = "and",
-	[AST_OP_OR] = "or",
-};
-
 static void add_expr_args(struct fmt *F, const struct ast_expr *e, size_t from)
 {
 	for (size_t i = from; i < e->nargs; i++) {
@@ -842,7 +835,7 @@ static void add_expr(struct fmt *F, const struct ast_expr *e)
 		break;
 	case AST_E_BINARY:
 		add_expr_at(F, e->args[0], lv == 4 ? 5 : lv);
-		strbuf_addf(F->out, " %s ", fmt_ops[e->op]);
+		strbuf_addf(F->out, " %s ", ast_expr_op_text(e->op));
 		add_expr_at(F, e->args[1], lv == 4 ? 5 : lv + 1);
 		break;
 	case AST_E_IS_NULL:
