@@ -676,6 +676,23 @@ static void check_target(struct checker *k)
 
 /* ---- sources ---- */
 
+/* The project's pipeline whose target is DATABASE.TABLE (Glue folds names
+ * to lowercase), or NULL. */
+static const struct model_pipeline *table_writer(const struct model_project *mp,
+						 const char *database, const char *table)
+{
+	size_t i;
+
+	for (i = 0; i < mp->npipelines; i++) {
+		const struct model_target *t = &mp->pipelines[i].target;
+
+		if ((t->kind == MT_ICEBERG || t->kind == MT_PARQUET) && t->database && t->table &&
+		    !strcasecmp(t->database, database) && !strcasecmp(t->table, table))
+			return &mp->pipelines[i];
+	}
+	return NULL;
+}
+
 static void check_table_source(struct checker *k, struct model_source *s)
 {
 	const struct catalog_database *db;
@@ -685,7 +702,10 @@ static void check_table_source(struct checker *k, struct model_source *s)
 	struct diag *d;
 	size_t i;
 
-	if (!s->database || !s->table)
+	/* A pipeline source's table is the upstream pipeline's target, checked
+	 * (and created if missing) there; its columns were checked against the
+	 * upstream's declaration, which the table has once the upstream ran. */
+	if (!s->database || !s->table || s->upstream)
 		return;
 	if (!(db = find_database(k, s->database, pick(s->table_span, s->span))))
 		return;
@@ -694,9 +714,14 @@ static void check_table_source(struct checker *k, struct model_source *s)
 	t = catalog_table(db, s->table);
 	if (!t) {
 		const char *near = closest_in(&db->tables, s->table, true);
+		const struct model_pipeline *writer = table_writer(k->mp, s->database, s->table);
+
 		d = diag_error(k->ds, k->src, pick(s->table_span, s->span),
 			       "table '%s' is not in the catalog", qual);
-		if (near)
+		if (writer && writer != k->p)
+			diag_help(d, "pipeline '%s' writes it: 'source pipeline %s' reads it, "
+				     "and runs after it", writer->name, writer->name);
+		else if (near)
 			diag_help(d, "did you mean '%s.%s'?", s->database, near);
 		else
 			diag_help(d, "a table source reads an existing table; refresh the snapshot with 'pipec catalog pull' if it is new");

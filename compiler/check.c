@@ -15,6 +15,7 @@
 #include "check_schema.h"
 #include "check_source.h"
 #include "check_target.h"
+#include "check_upstream.h"
 #include "check_validate.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -214,6 +215,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 					  : defaults_clause(r->defaults, AST_SCHEDULE);
 	if (r->schedule)
 		check_schedule(c, r->schedule);
+	check_upstream_schedule(c, r->schedule != NULL);
 
 	if (defaults_clause(r->defaults, AST_VALIDATE))
 		check_validate(c, defaults_clause(r->defaults, AST_VALIDATE), true);
@@ -409,6 +411,56 @@ static bool *broken_items(const struct diag_set *ds, const struct diag **errs, s
 	return broken;
 }
 
+/* Every pipeline, each `source pipeline` upstream before the pipelines
+ * that read its table (their check reads the upstream's model). */
+static void check_in_upstream_order(struct check_ctx *c, struct model_project *m,
+				    struct pipe_ref *refs, size_t n)
+{
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	const char **ups = xcalloc(n + 1, sizeof(*ups));
+	const char **cycle = xcalloc(n + 1, sizeof(*cycle));
+	size_t *order = xcalloc(n + 1, sizeof(*order));
+	size_t k, i, j;
+
+	for (i = 0; i < n; i++) {
+		names[i] = refs[i].item->name.text;
+		ups[i] = refs[i].syntax_errors ? NULL : check_upstream_name(refs[i].item);
+	}
+	check_upstream_order(names, ups, n, c->a, order, cycle);
+	c->pipeline_names = names;
+	c->npipeline_names = n;
+	for (k = 0; k < n; k++) {
+		size_t before = c->ds->nerrors;
+
+		i = order[k];
+		c->src = refs[i].file->src;
+		if (refs[i].syntax_errors) {
+			/* Checking a half-parsed body would mostly report what the parser dropped. */
+			m->pipelines[i].name = refs[i].item->name.text;
+			m->pipelines[i].file = refs[i].file->src->path;
+			m->pipelines[i].src = refs[i].file->src;
+			m->pipelines[i].span = refs[i].item->name.span;
+			refs[i].errors++;
+			continue;
+		}
+		c->upstream = NULL;
+		c->upstream_cycle = cycle[i];
+		for (j = 0; ups[i] && !cycle[i] && j < n; j++)
+			if (j != i && !strcmp(names[j], ups[i]) && !refs[j].errors)
+				c->upstream = &m->pipelines[j];
+		check_pipeline(c, &refs[i], &m->pipelines[i]);
+		refs[i].errors += c->ds->nerrors - before;
+	}
+	c->pipeline_names = NULL;
+	c->npipeline_names = 0;
+	c->upstream = NULL;
+	c->upstream_cycle = NULL;
+	free(names);
+	free(ups);
+	free(cycle);
+	free(order);
+}
+
 size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
 		     struct arena *a, struct diag_set *ds, struct model_project *m)
 {
@@ -498,22 +550,7 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 
 	m->pipelines = arena_array(c.a, nrefs + 1, sizeof(*m->pipelines));
 	m->npipelines = nrefs;
-	for (i = 0; i < nrefs; i++) {
-		size_t before = ds->nerrors;
-
-		c.src = refs[i].file->src;
-		if (refs[i].syntax_errors) {
-			/* Checking a half-parsed body would mostly report what the parser dropped. */
-			m->pipelines[i].name = refs[i].item->name.text;
-			m->pipelines[i].file = refs[i].file->src->path;
-			m->pipelines[i].src = refs[i].file->src;
-			m->pipelines[i].span = refs[i].item->name.span;
-			refs[i].errors++;
-			continue;
-		}
-		check_pipeline(&c, &refs[i], &m->pipelines[i]);
-		refs[i].errors += ds->nerrors - before;
-	}
+	check_in_upstream_order(&c, m, refs, nrefs);
 	check_dependencies(m, &c, refs, nrefs);
 	for (i = 0; i < nrefs; i++)
 		if (!refs[i].errors)

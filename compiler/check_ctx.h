@@ -33,6 +33,13 @@ struct check_ctx {
 	const struct ast_clause *columns_clause;
 	const struct ast_clause *clauses;	/* of mp's item (derive names) */
 	size_t nclauses;
+	/* source pipeline NAME: the project's pipeline names (did-you-mean),
+	 * and the upstream pipeline, checked before this one, or NULL when it
+	 * is unknown, has errors or reads this one back (upstream_cycle). */
+	const char *const *pipeline_names;
+	size_t npipeline_names;
+	const struct model_pipeline *upstream;
+	const char *upstream_cycle;	/* "a -> b -> a", or NULL */
 	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
 	struct span flex_span;
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check_ctx.h"
+#include "check_upstream.h"
 #include "config.h"
 #include "strbuf.h"
 
@@ -311,6 +312,7 @@ static const struct ast_value *run_on_setting(const struct ast_setting *s)
 
 /* What the settings block held, for the rules between settings. */
 struct source_read {
+	int kind;				/* index in kinds[] */
 	const struct ast_setting *at[SK_COUNT];	/* each setting read, or NULL */
 	size_t unknown;				/* misspelt or run-on settings */
 };
@@ -856,6 +858,14 @@ static void table_finish(struct check_ctx *c, const struct ast_clause *cl,
 			      ms->table);
 }
 
+/* source pipeline NAME: a table source whose table another pipeline writes */
+static void pipeline_args(struct check_ctx *c, const struct ast_clause *cl,
+			  struct model_source *ms)
+{
+	ms->kind = MS_TABLE;
+	check_upstream_source(c, cl, ms);
+}
+
 /* Snowflake and BigQuery: everything is in the block. */
 static void no_args(struct check_ctx *c, const struct ast_clause *cl, struct model_source *ms)
 {
@@ -1099,7 +1109,8 @@ static void dynamodb_finish(struct check_ctx *c, const struct ast_clause *cl,
 
 /* Per source kind, in enum model_source_kind order: its name, the settings
  * it accepts, how its arguments are read, and the rules checked once its
- * settings are read (NULL: none). */
+ * settings are read (NULL: none).  The last, `pipeline`, is a table source
+ * (MS_TABLE) whose table and format come from another pipeline. */
 static const struct source_kind {
 	const char *name;
 	unsigned keys;		/* bit per enum skey */
@@ -1129,6 +1140,7 @@ static const struct source_kind {
 	[MS_DYNAMODB] = { "dynamodb", B(SK_EXPORT) | B(SK_SCAN) | B(SK_SPLITS), dynamodb_args,
 			  dynamodb_finish },
 	[MS_TABLE] = { "table", B(SK_FORMAT), table_args, table_finish },
+	[MS_TABLE + 1] = { "pipeline", 0, pipeline_args, NULL },
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
@@ -1164,7 +1176,7 @@ static void report_unsupported(struct check_ctx *c, const struct ast_name *k)
 }
 
 /* An unknown setting key: suggestions come from the keys this kind accepts. */
-static bool known_key(struct check_ctx *c, const struct ast_setting *s, enum model_source_kind k)
+static bool known_key(struct check_ctx *c, const struct ast_setting *s, int k)
 {
 	const char *keys[SK_COUNT];
 	size_t n = 0, i;
@@ -1205,7 +1217,10 @@ static void report_not_for_kind(struct check_ctx *c, const struct ast_setting *s
 		diag_help(diag_error(c->ds, c->src, s->key.span,
 				     "'%s' does not apply to %s %s source", s->key.text,
 				     article(kn->text), kn->text),
-			  "remove it");
+			  "%s", strcmp(kn->text, "pipeline")
+					? "remove it"
+					: "a pipeline source reads the table as the upstream pipeline "
+					  "writes it; remove it");
 }
 
 static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
@@ -1230,7 +1245,7 @@ static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
 			r->unknown++;
 			continue;
 		}
-		if (!known_key(c, s, ms->kind)) {
+		if (!known_key(c, s, r->kind)) {
 			r->unknown++;
 			continue;
 		}
@@ -1238,7 +1253,7 @@ static void read_settings(struct check_ctx *c, const struct ast_clause *cl,
 					  SK_COUNT);
 		if (k < 0)
 			continue;
-		if (!(kinds[ms->kind].keys & B(k))) {
+		if (!(kinds[r->kind].keys & B(k))) {
 			report_not_for_kind(c, s, k, &cl->u.endpoint.kind);
 			continue;
 		}
@@ -1262,10 +1277,11 @@ void check_source(struct check_ctx *c, const struct ast_clause *cl)
 		c->source_clause = NULL;
 		return;
 	}
-	ms->kind = (enum model_source_kind)kind;
+	ms->kind = (enum model_source_kind)(kind > MS_TABLE ? MS_TABLE : kind);
 	ms->table_format = MF_HIVE;
 	kinds[kind].args(c, cl, ms);
 	memset(&r, 0, sizeof(r));
+	r.kind = kind;
 	read_settings(c, cl, &r);
 	/* After a misspelt key the "missing" settings are most likely that
 	 * key, already reported. */

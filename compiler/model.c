@@ -196,6 +196,7 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	}
 	if (s->kind == MS_TABLE)
 		word(sb, 4, "table_format", model_format_name(s->table_format));
+	str(sb, 4, "upstream", s->upstream);
 }
 
 static void dump_target(struct strbuf *sb, const struct model_target *t)

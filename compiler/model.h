@@ -150,6 +150,7 @@ struct model_source {
 	int splits;			/* scan */
 
 	/* table (existing catalog table) */
+	const char *upstream;		/* source pipeline NAME: the pipeline whose target is read */
 	const char *database;		/* table source database */
 	enum model_format table_format;	/* MF_HIVE or MF_ICEBERG */
 	bool table_format_stated;	/* the pipeline says which; otherwise the catalog decides */

@@ -11,6 +11,9 @@ case.json:
   {"pipeline": "NAME",
    "xfail": "why today's generated job gets this wrong",   (optional)
    "runs": [{"name": "first run",
+             "pipeline": "NAME",  (optional: run this pipeline of the project
+                                   instead, e.g. the upstream of a `source
+                                   pipeline`; expect is about its target)
              "pipe": "FILE",    (optional: FILE of the case dir replaces the
                                  pipeline's .pipe file and the project is
                                  rebuilt before this run)
@@ -182,7 +185,8 @@ def main(argv):
                     break
                 if "plan" in run:
                     errs += check_plan(pipec, i, run["plan"], build, prev)
-            res = run_rows.run(build, case["pipeline"], state, run.get("add"),
+            res = run_rows.run(build, run.get("pipeline", case["pipeline"]), state,
+                               run.get("add"),
                                run.get("fail"), "jr_%d" % (i + 1))
             errs += check_run(i, run, res, state)
     xfail = case.get("xfail")
