@@ -4,10 +4,14 @@
  */
 #include "cli.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aws.h"
 #include "deploy.h"
@@ -34,6 +38,7 @@ static const char plan_usage[] =
 	"  --no-catalog         skip the catalog checks\n"
 	"  --against DIR        compare with this build directory instead of the\n"
 	"                       deployed resources: no AWS call, no credentials\n"
+	"                       (a missing or empty DIR: everything is a create)\n"
 	"  --from DIR           take the desired artifacts from this build\n"
 	"                       directory instead of the .pipe files\n"
 	"  --prune              plan to destroy owned resources no longer declared\n"
@@ -170,6 +175,25 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 	return 0;
 }
 
+/* --against DIR that does not exist or is an empty directory: the build of
+ * a base that has no pipelines yet.  Anything else must be a build. */
+static bool against_nothing(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	bool empty = true;
+	DIR *d;
+
+	if (stat(dir, &st) != 0)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode) || !(d = opendir(dir)))
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
 /* Reads the live state into deployed and computes plan against it (with
  * what `pipec deploy --plan` needs to apply it later).  Returns 0, or -1
  * after reporting the error.  *dep is initialised either way. */
@@ -279,7 +303,14 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
-	if (a.against) {
+	if (a.against && against_nothing(a.against)) {
+		/* the base of a first pull request: nothing was built before */
+		fprintf(stderr, "pipec: note: '%s' %s: planning against nothing, every resource "
+			"is a create\n", a.against,
+			access(a.against, F_OK) ? "does not exist" : "is empty");
+		plan_state_stamp(&deployed);
+		plan_compute(&plan, &desired, &deployed, a.prune, NULL, NULL);
+	} else if (a.against) {
 		if (plan_state_load_dir(&deployed, a.against, &err) != 0) {
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
 			goto out;

@@ -104,9 +104,23 @@ then ok "markdown: collapsible script diffs with closed fences"
 else nok "markdown: collapsible script diffs with closed fences"; fi
 
 # Errors and usage.
-run missing 1 plan --from new --against no-such-dir
-if grep -q "not a pipec build directory" "$S/missing.err"; then ok "missing: clear message"
-else nok "missing: clear message" "$(cat "$S/missing.err")"; fi
+# A first pull request's base has no build: a missing or empty directory is
+# a base with nothing in it (every resource a create, said on stderr); a
+# directory holding something else is still an error.
+run missing 2 plan --from new --against no-such-dir --format json
+if grep -q "note: 'no-such-dir' does not exist: planning against nothing, every resource is a create" "$S/missing.err" &&
+   python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); a = {c["action"] for c in d["changes"]}; assert a == {"create"} and len(d["changes"]) >= 4, d' "$S/missing.out"
+then ok "missing base: every resource is a create, with a note"
+else nok "missing base: every resource is a create, with a note" "$(cat "$S/missing.err")"; fi
+mkdir -p "$S/emptybase"
+run emptybase 2 plan --from new --against "$S/emptybase"
+if grep -q "is empty: planning against nothing" "$S/emptybase.err" && grep -q '^Plan: [1-9][0-9]* to create, 0 to update, 0 to replace, 0 to destroy, 0 unchanged' "$S/emptybase.out"
+then ok "empty base: every resource is a create"
+else nok "empty base: every resource is a create" "$(cat "$S/emptybase.err" "$S/emptybase.out")"; fi
+mkdir -p "$S/notabuild" && echo x >"$S/notabuild/readme"
+run notabuild 1 plan --from new --against "$S/notabuild"
+if grep -q "not a pipec build directory" "$S/notabuild.err"; then ok "not a build: clear message"
+else nok "not a build: clear message" "$(cat "$S/notabuild.err")"; fi
 mkdir -p "$S/broken/p" && cp -r "$T/old/orders/." "$S/broken/p/" && echo '{"version":1,"pipelines":{"p":{}}}' >"$S/broken/manifest.json" &&
 	echo '{"Name": ' >"$S/broken/p/job.json"
 run broken 1 plan --from new --against "$S/broken"
