@@ -471,6 +471,31 @@ static void gh_escape(struct strbuf *sb, const char *s, bool property)
 	}
 }
 
+/* An annotation's file is relative to the repository's root, where GitHub
+ * looks for it: the path under $GITHUB_WORKSPACE when the file is there,
+ * whatever the working directory; otherwise the path as given. */
+static void github_path(struct strbuf *sb, const char *path)
+{
+	const char *ws = getenv("GITHUB_WORKSPACE");
+	char *file = NULL, *root = NULL;
+	size_t n;
+
+	if (ws && *ws && (file = realpath(path, NULL)) && (root = realpath(ws, NULL))) {
+		n = strlen(root);
+		if (n == 1)
+			n = 0;	/* the workspace is / */
+		if (!strncmp(file, root, n) && file[n] == '/') {
+			add_path(sb, file + n + 1);
+			free(file);
+			free(root);
+			return;
+		}
+	}
+	free(file);
+	free(root);
+	add_path(sb, path);
+}
+
 static void render_github(struct strbuf *sb, const struct diag *d)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -480,7 +505,7 @@ static void render_github(struct strbuf *sb, const struct diag *d)
 	if (d->src) {
 		struct strbuf path = STRBUF_INIT;
 
-		add_path(&path, d->src->path);
+		github_path(&path, d->src->path);
 		strbuf_addstr(sb, " file=");
 		gh_escape(sb, path.buf, true);
 		strbuf_release(&path);

@@ -8,6 +8,8 @@
 # has a `setup` script, run with sh in the case directory before pipec, that
 # makes them under `gen/`; `gen/` is removed afterwards (and git-ignored).
 set -u
+# annotations' paths depend on it (below): the cases run without it
+unset GITHUB_WORKSPACE
 cd "$ROOT/tests/golden" || exit 1
 for dir in */; do
 	case=${dir%/}
@@ -52,3 +54,34 @@ for dir in */; do
 		echo "ok $case"
 	fi
 done
+
+# GitHub annotations name files from the repository root ($GITHUB_WORKSPACE),
+# whatever directory pipec runs in; a file outside it keeps its path.
+W="$SUITE_TMP/gh-workspace"
+rm -rf "$W"
+mkdir -p "$W/repo/lake/ci"
+cp check-diagnostics-format-github/a.pipe check-diagnostics-format-github/pipec.yaml "$W/repo/lake/"
+gh() {	# NAME WORKSPACE: check from lake/ci with GITHUB_WORKSPACE (empty: unset)
+	if [ -n "$2" ]; then
+		(cd "$W/repo/lake/ci" && GITHUB_WORKSPACE=$2 "$PIPEC" check --diagnostics-format github ..)
+	else
+		(cd "$W/repo/lake/ci" && "$PIPEC" check --diagnostics-format github ..)
+	fi >"$SUITE_TMP/gh-$1.out" 2>&1
+}
+gh root "$W/repo"
+if grep -q '^::error file=lake/a.pipe,line=12,' "$SUITE_TMP/gh-root.out" && ! grep -q 'file=\.\.' "$SUITE_TMP/gh-root.out"
+then echo "ok github annotations: paths from GITHUB_WORKSPACE, run from a subdirectory"
+else echo "not ok github annotations: paths from GITHUB_WORKSPACE, run from a subdirectory"; sed 's/^/# /' "$SUITE_TMP/gh-root.out" | head -5; fi
+gh rel "$W/repo/lake/../"
+if grep -q '^::error file=lake/a.pipe,line=12,' "$SUITE_TMP/gh-rel.out"
+then echo "ok github annotations: a workspace path with .. and a trailing slash"
+else echo "not ok github annotations: a workspace path with .. and a trailing slash"; sed 's/^/# /' "$SUITE_TMP/gh-rel.out" | head -5; fi
+mkdir -p "$W/other"
+gh outside "$W/other"
+if grep -q '^::error file=\.\./a.pipe,line=12,' "$SUITE_TMP/gh-outside.out"
+then echo "ok github annotations: a file outside the workspace keeps its path"
+else echo "not ok github annotations: a file outside the workspace keeps its path"; sed 's/^/# /' "$SUITE_TMP/gh-outside.out" | head -5; fi
+gh unset ""
+if grep -q '^::error file=\.\./a.pipe,line=12,' "$SUITE_TMP/gh-unset.out"
+then echo "ok github annotations: without GITHUB_WORKSPACE the path as given"
+else echo "not ok github annotations: without GITHUB_WORKSPACE the path as given"; sed 's/^/# /' "$SUITE_TMP/gh-unset.out" | head -5; fi
