@@ -9,6 +9,9 @@ target table's rows afterwards with the expectation.
 
 case.json:
   {"pipeline": "NAME",
+   "project": "DIR",    (optional: build this project, relative to the case
+                         directory, instead of the case's own, e.g. the
+                         examples; without "pipe" runs)
    "xfail": "why today's generated job gets this wrong",   (optional)
    "runs": [{"name": "first run",
              "pipeline": "NAME",  (optional: run this pipeline of the project
@@ -170,7 +173,7 @@ def main(argv):
     state = os.path.join(scratch, name, "state")
     shutil.rmtree(os.path.join(scratch, name), ignore_errors=True)
     os.makedirs(state)
-    err = build_project(pipec, case_dir, build)
+    err = build_project(pipec, os.path.join(case_dir, case.get("project", ".")), build)
     errs = [err] if err else []
     if not err:
         for i, run in enumerate(case["runs"]):

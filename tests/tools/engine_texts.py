@@ -488,8 +488,8 @@ def collect_evolution(pipec, scratch, case_dirs):
             if err:
                 col.problem(case["pipeline"], "evolution runs", "run %d: %s" % (i + 1, err))
                 break
-            res = run_rows.run(build, case["pipeline"], state, run.get("add"),
-                               run.get("fail"), "jr_%d" % (i + 1))
+            res = run_rows.run(build, run.get("pipeline", case["pipeline"]), state,
+                               run.get("add"), run.get("fail"), "jr_%d" % (i + 1))
             label = "run %d%s" % (i + 1, " (%s)" % run["pipe"] if run.get("pipe") else "")
             for k, t in enumerate(res.get("texts") or []):
                 origin = "%s: %s #%d" % (label, t["api"], k + 1)
