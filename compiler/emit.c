@@ -173,7 +173,10 @@ static json_t *facts(const struct model_pipeline *p)
 		json_object_set_new(c, "name", jstr(p->columns[i].name));
 		if (p->columns[i].derived_sql)
 			json_object_set_new(c, "derive", jstr(p->columns[i].derived_sql));
-		else
+		else if (p->columns[i].joined) {
+			json_object_set_new(c, "join", jstr(p->columns[i].joined->alias));
+			json_object_set_new(c, "join_column", jstr(p->columns[i].joined_column));
+		} else
 			json_object_set_new(c, "source",
 					    jstr(p->columns[i].source_field ? p->columns[i].source_field
 									    : p->columns[i].name));
