@@ -490,6 +490,8 @@ static void watermark_args(struct kvb *args, struct model_pipeline *p, struct ar
 
 	if (p->incremental.kind != MI_WATERMARK && p->incremental.kind != MI_PARTITION)
 		return;
+	if (!p->incremental.column)
+		return;	/* reported: a pipeline with errors the catalog re-derives */
 	c = model_find_column(p, p->incremental.column);
 	p->watermark_kind = watermark_kind(c);
 	kvb_put(args, a, "watermark_lag_seconds",
