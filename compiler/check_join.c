@@ -132,7 +132,7 @@ static size_t table_column(struct jctx *x, const struct ast_name *name)
 				diag_help(d, "name a column of the table; refresh the snapshot with 'pipec catalog pull' if it is new");
 			return SIZE_MAX;
 		}
-		spelled = cc->name;
+		spelled = arena_strdup(x->c->a, cc->name);	/* the catalog is freed after the checks */
 	}
 	for (i = 0; i < j->ncolumns; i++)
 		if (!strcasecmp(j->columns[i].name, spelled))
