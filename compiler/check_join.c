@@ -377,8 +377,9 @@ static void refs(const struct ast_expr *e, const char *alias, bool *dim, bool *r
 		refs(e->args[i], alias, dim, row);
 }
 
-/* The equalities between the table's side and the row's among the
- * condition's top-level 'and' terms: the equi-join keys. */
+/* Among the condition's top-level 'and' terms: the equalities between
+ * the table's side and the row's (the equi-join keys), and the terms over
+ * the table alone (which decide which of its rows can match at all). */
 static void equi_keys(struct jctx *x, const struct ast_expr *e, const struct check_expr_dim *dim)
 {
 	bool d0 = false, r0 = false, d1 = false, r1 = false;
@@ -391,6 +392,15 @@ static void equi_keys(struct jctx *x, const struct ast_expr *e, const struct che
 		equi_keys(x, e->args[1], dim);
 		return;
 	}
+	refs(e, x->j->alias, &d0, &r0);
+	if (d0 && !r0) {
+		/* a term of the table alone filters the table's rows first */
+		if (check_expr_join(x->c, e, dim, &a, &ty))
+			x->j->dim_terms[x->j->ndim_terms++] = arena_strdup(x->c->a, a.buf);
+		strbuf_release(&a);
+		return;
+	}
+	d0 = r0 = false;
 	if (e->kind != AST_E_BINARY || e->op != AST_OP_EQ)
 		return;
 	refs(e->args[0], x->j->alias, &d0, &r0);
@@ -438,6 +448,7 @@ static bool condition(struct jctx *x)
 		return false;
 	}
 	x->j->keys = arena_array(x->c->a, count_eq(on), sizeof(*x->j->keys));
+	x->j->dim_terms = arena_array(x->c->a, count_eq(on), sizeof(*x->j->dim_terms));
 	equi_keys(x, on, &dim);
 	if (!x->j->nkeys) {
 		diag_help(diag_error(x->c->ds, x->c->src, on->span,

@@ -948,6 +948,10 @@ static void joins(struct sctx *c, const struct model_pipeline *p, struct templat
 			put_py(c, jk, "sql_py", j->keys[k].dim_sql);
 			put_py(c, jk, "label_py", key_label(c, j->keys[k].dim_sql, i + 1));
 		}
+		template_set_list(it, "join_filters");
+		for (k = 0; k < j->ndim_terms; k++)
+			put_py(c, template_add_item(it, "join_filters"), "sql_py", j->dim_terms[k]);
+		template_set_flag(it, "has_join_filters", j->ndim_terms > 0);
 		template_set_list(it, "join_take");
 		for (k = 0; k < p->ncolumns; k++) {
 			const struct model_column *col = &p->columns[k];

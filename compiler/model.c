@@ -255,6 +255,8 @@ static void dump_joins(struct strbuf *sb, const struct model_pipeline *p)
 		strbuf_addf(sb, "    on %s\n", j->on_sql);
 		for (size_t k = 0; k < j->nkeys; k++)
 			strbuf_addf(sb, "    key %s = %s\n", j->keys[k].dim_sql, j->keys[k].row_sql);
+		for (size_t k = 0; k < j->ndim_terms; k++)
+			strbuf_addf(sb, "    table term %s\n", j->dim_terms[k]);
 		for (size_t k = 0; k < j->ncolumns; k++)
 			strbuf_addf(sb, "    reads %s as %s %s\n", j->columns[k].name,
 				    j->columns[k].internal,

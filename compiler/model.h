@@ -132,6 +132,8 @@ struct model_join {
 	const char *on_sql;		/* Spark SQL over the row's columns and the internal names */
 	struct model_join_key *keys;
 	size_t nkeys;
+	const char **dim_terms;		/* the condition's 'and' terms over the table alone */
+	size_t ndim_terms;
 	struct model_join_column *columns;	/* read from the table: on, then take */
 	size_t ncolumns;
 	bool broadcast;

@@ -700,7 +700,8 @@ dim = dim.select(*read)
 # A row must match one row of the table at most: two rows with the same
 # key would silently multiply it. The keys are the table's side of the
 # condition's equalities; rows with a NULL key match nothing and are not
-# compared. The run fails before anything is written.
+# compared, nor rows the condition's terms over the table alone leave out.
+# The run fails before anything is written.
 JOIN_KEYS = [
     # (Spark SQL over the names above, the key in messages)
     ("`_pipec_j1_customer_id`", "customer_id"),
@@ -770,13 +771,19 @@ dim = dim.select(*read)
 # A row must match one row of the table at most: two rows with the same
 # key would silently multiply it. The keys are the table's side of the
 # condition's equalities; rows with a NULL key match nothing and are not
-# compared. The run fails before anything is written.
+# compared, nor rows the condition's terms over the table alone leave out.
+# The run fails before anything is written.
 JOIN_KEYS = [
     # (Spark SQL over the names above, the key in messages)
     ("`_pipec_j2_sku`", "sku"),
     ("`_pipec_j2_region`", "region"),
 ]
 keyed = dim
+JOIN_TABLE_TERMS = [
+    "`_pipec_j2_active`",
+]
+for sql in JOIN_TABLE_TERMS:
+    keyed = keyed.filter(F.expr(sql))
 for sql, _ in JOIN_KEYS:
     keyed = keyed.filter(F.expr(sql).isNotNull())
 keys = [F.expr(sql).alias(label) for sql, label in JOIN_KEYS]
