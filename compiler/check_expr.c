@@ -1036,6 +1036,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 		if (!strcmp(mp->columns[i].name, n->text)) {
 			struct diag *d = diag_error(c->ds, c->src, n->span,
 						    mp->columns[i].derived_sql ? "column '%s' is derived twice"
+						    : mp->columns[i].joined ? "column '%s' is taken by a join and derived"
 									       : "column '%s' is declared and derived",
 						    n->text);
 
