@@ -29,6 +29,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_DERIVE: return "derive";
 	case AST_FILTER: return "filter";
 	case AST_DEDUPE: return "dedupe";
+	case AST_JOIN: return "join";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -397,8 +398,37 @@ static void dump_clause_head(struct strbuf *out, const struct ast_clause *c)
 	case AST_SCHEDULE:
 		dump_schedule_head(out, c);
 		break;
+	case AST_JOIN:
+		strbuf_addf(out, " %s %s ", c->u.join.how.text, c->u.join.what.text);
+		for (i = 0; i < c->u.join.nname; i++)
+			strbuf_addf(out, "%s%s", i ? "." : "", c->u.join.name[i].text);
+		strbuf_addf(out, " as %s on ", c->u.join.alias.text);
+		dump_expr(out, c->u.join.on);
+		break;
 	default:
 		break;
+	}
+}
+
+/* The lines of a join block: `take a string as b, c`, `broadcast`. */
+static void dump_join_lines(struct strbuf *out, const struct ast_clause *c, int depth)
+{
+	for (size_t i = 0; i < c->u.join.nlines; i++) {
+		const struct ast_join_line *l = &c->u.join.lines[i];
+
+		indent(out, depth);
+		strbuf_addstr(out, l->key.text);
+		for (size_t k = 0; k < l->nitems; k++) {
+			strbuf_addf(out, "%s%s", k ? ", " : " ", l->items[k].column.text);
+			if (l->items[k].type) {
+				strbuf_addch(out, ' ');
+				dump_type(out, l->items[k].type);
+			}
+			if (l->items[k].as.text)
+				strbuf_addf(out, " as %s", l->items[k].as.text);
+		}
+		dump_span(out, l->span);
+		strbuf_addch(out, '\n');
 	}
 }
 
@@ -490,6 +520,9 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		indent(out, depth + 1);
 		dump_expr(out, c->u.filter);
 		strbuf_addch(out, '\n');
+		break;
+	case AST_JOIN:
+		dump_join_lines(out, c, depth + 1);
 		break;
 	default:
 		break;

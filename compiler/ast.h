@@ -222,6 +222,24 @@ struct ast_expr {
 	struct span span;
 };
 
+/* One `take COLUMN [TYPE] [as NAME]` item of a join block. */
+struct ast_take {
+	struct ast_name column;
+	struct ast_type *type;		/* or NULL */
+	struct ast_name as;		/* text NULL without 'as' */
+	struct span span;
+};
+
+/* A line of a join block: a word and its items, `take a, b as c`,
+ * `broadcast`, `format iceberg` (an item without type or 'as' is a word).
+ * Which words exist is the checker's business. */
+struct ast_join_line {
+	struct ast_name key;
+	struct ast_take *items;
+	size_t nitems;
+	struct span span;
+};
+
 enum ast_clause_kind {
 	AST_DESCRIPTION,
 	AST_SOURCE,
@@ -238,6 +256,7 @@ enum ast_clause_kind {
 	AST_DERIVE,		/* derive NAME TYPE = EXPR (repeatable) */
 	AST_FILTER,		/* filter EXPR (repeatable) */
 	AST_DEDUPE,		/* dedupe on KEYS [order by COLUMN [DIR]]: u.mode without a mode */
+	AST_JOIN,		/* join HOW KIND NAME as ALIAS on EXPR [{ lines }] (repeatable) */
 	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 
@@ -322,6 +341,18 @@ struct ast_clause {
 			struct ast_expr *expr;
 		} derive;
 		struct ast_expr *filter;	/* filter EXPR */
+		struct {	/* join HOW KIND NAME as ALIAS on EXPR [{ lines }] */
+			struct ast_name how;		/* left | inner | ... */
+			struct ast_name what;		/* table | ... */
+			struct ast_name *name;		/* DATABASE.TABLE as written */
+			size_t nname;
+			struct ast_name alias;
+			struct ast_expr *on;
+			struct ast_join_line *lines;
+			size_t nlines;
+			bool has_block;
+			struct span name_span;
+		} join;
 	} u;
 };
 

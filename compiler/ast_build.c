@@ -671,3 +671,50 @@ struct ast_clause *ast_clause_dedupe(struct arena *a, struct span kw, struct ast
 		ast_clause_mode_order(c, column, direction, order_span);
 	return c;
 }
+
+struct ast_take *ast_take_new(struct arena *a, struct ast_name column, struct ast_type *type,
+			      const struct ast_name *as, struct span span)
+{
+	struct ast_take *t = arena_alloc(a, sizeof(*t));
+
+	memset(t, 0, sizeof(*t));
+	t->column = column;
+	t->type = type;
+	if (as)
+		t->as = *as;
+	t->span = span;
+	return t;
+}
+
+struct ast_join_line *ast_join_line_new(struct arena *a, struct ast_name key,
+					struct ast_vec *items, struct span span)
+{
+	struct ast_join_line *l = arena_alloc(a, sizeof(*l));
+
+	memset(l, 0, sizeof(*l));
+	l->key = key;
+	l->items = ast_vec_take(a, items);
+	l->nitems = items ? items->n : 0;
+	l->span = span;
+	return l;
+}
+
+struct ast_clause *ast_clause_join(struct arena *a, struct span kw, struct ast_name how,
+				   struct ast_name what, struct ast_vec *name,
+				   struct span name_span, struct ast_name alias, struct ast_expr *on,
+				   struct ast_vec *lines, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_JOIN, kw, span);
+
+	c->u.join.how = how;
+	c->u.join.what = what;
+	c->u.join.name = ast_vec_take(a, name);
+	c->u.join.nname = name ? name->n : 0;
+	c->u.join.name_span = name_span;
+	c->u.join.alias = alias;
+	c->u.join.on = on;
+	c->u.join.has_block = lines != NULL;
+	c->u.join.lines = ast_vec_take(a, lines);
+	c->u.join.nlines = lines ? lines->n : 0;
+	return c;
+}

@@ -81,6 +81,17 @@ struct ast_clause *ast_clause_dedupe(struct arena *a, struct span kw, struct ast
 				     struct span order_span, struct span span);
 struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast_expr *e,
 				     struct span span);
+/* type: NULL when not written; as: NULL without 'as NAME' */
+struct ast_take *ast_take_new(struct arena *a, struct ast_name column, struct ast_type *type,
+			      const struct ast_name *as, struct span span);
+/* items: vec of ast_take, or NULL */
+struct ast_join_line *ast_join_line_new(struct arena *a, struct ast_name key,
+					struct ast_vec *items, struct span span);
+/* name: vec of ast_name; lines: vec of ast_join_line, NULL without a block */
+struct ast_clause *ast_clause_join(struct arena *a, struct span kw, struct ast_name how,
+				   struct ast_name what, struct ast_vec *name,
+				   struct span name_span, struct ast_name alias, struct ast_expr *on,
+				   struct ast_vec *lines, struct span span);
 struct ast_column *ast_column_attrs(struct arena *a);
 struct ast_clause *ast_clause_drop_column(struct arena *a, struct span kw, struct ast_name column,
 					  struct span span);

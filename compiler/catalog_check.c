@@ -759,8 +759,8 @@ static void check_table_source(struct checker *k, struct model_source *s)
 		const char *dot;
 		char *top;
 
-		if (c->derived_sql)
-			continue;	/* computed by the job, not read */
+		if (c->derived_sql || c->joined)
+			continue;	/* computed or joined by the job, not read */
 		/* a nested field ("payload.id") is checked by its top-level column */
 		dot = strchr(field, '.');
 		top = dot ? xstrndup(field, (size_t)(dot - field)) : xstrdup(field);

@@ -10,6 +10,7 @@
 #include "check_ctx.h"
 #include "check_glue.h"
 #include "check_job.h"
+#include "check_join.h"
 #include "check_mode.h"
 #include "check_schedule.h"
 #include "check_schema.h"
@@ -140,8 +141,9 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	for (i = 0; i < it->nclauses; i++) {
 		const struct ast_clause *cl = &it->clauses[i];
 
-		if (cl->kind == AST_DROP_COLUMN || cl->kind == AST_DERIVE || cl->kind == AST_FILTER)
-			continue;	/* repeatable: check_drops, check_derives, check_filters */
+		if (cl->kind == AST_DROP_COLUMN || cl->kind == AST_DERIVE || cl->kind == AST_FILTER ||
+		    cl->kind == AST_JOIN)
+			continue;	/* repeatable: check_drops, check_derives, check_filters, check_joins */
 		if (first[cl->kind]) {
 			struct diag *d = diag_error(c->ds, c->src, cl->kw_span, "duplicate '%s' clause",
 						    ast_clause_keyword(cl->kind));
@@ -180,6 +182,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	c->columns_clause = first[AST_COLUMNS];
 	if (first[AST_COLUMNS]) {
 		check_columns(c, first[AST_COLUMNS]);
+		check_joins(c, it->clauses, it->nclauses);
 		check_derives(c, it->clauses, it->nclauses);
 		check_filters(c, it->clauses, it->nclauses);
 	}
@@ -462,7 +465,8 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 }
 
 size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
-		     struct arena *a, struct diag_set *ds, struct model_project *m)
+		     const struct catalog *cat, struct arena *a, struct diag_set *ds,
+		     struct model_project *m)
 {
 	struct check_ctx c;
 	struct pipe_ref *refs = NULL;
@@ -474,6 +478,7 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 	c.a = a;
 	c.ds = ds;
 	c.cfg = cfg;
+	c.cat = cat;
 	m->name = cfg->project;
 	m->root = cfg->root;
 	m->env = cfg->env;

@@ -25,11 +25,15 @@
 #include "diag.h"
 #include "model.h"
 
+struct catalog;
+
 /* Checks every pipeline of asts[0..nasts) against cfg and fills *out (even
  * when there are errors; then only error-free pipelines are complete),
- * allocating in a and reporting in ds.  Returns the number of errors
+ * allocating in a and reporting in ds.  cat (NULL without a snapshot)
+ * gives the joined tables' columns.  Returns the number of errors
  * reported. */
 size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
-		     struct arena *a, struct diag_set *ds, struct model_project *out);
+		     const struct catalog *cat, struct arena *a, struct diag_set *ds,
+		     struct model_project *out);
 
 #endif

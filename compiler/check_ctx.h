@@ -18,6 +18,7 @@
 #include "model.h"
 #include "names.h"
 
+struct catalog;
 struct config;
 struct strbuf;
 
@@ -25,6 +26,7 @@ struct check_ctx {
 	struct arena *a;
 	struct diag_set *ds;
 	const struct config *cfg;
+	const struct catalog *cat;		/* the snapshot, or NULL (--no-catalog, none) */
 	const struct source *src;		/* the file being checked */
 	const struct ast_item *defaults;	/* the file's defaults { }, or NULL */
 	struct model_pipeline *mp;		/* the pipeline being checked */

@@ -37,6 +37,7 @@ struct etype {
 struct xctx {
 	struct check_ctx *c;
 	size_t nscope;		/* mp->columns[0..nscope) are visible */
+	const struct check_expr_dim *dim;	/* a join's table (ALIAS.col), or NULL */
 };
 
 static bool cx(struct xctx *x, const struct ast_expr *e, struct etype *out, struct strbuf *sql);
@@ -270,6 +271,28 @@ static void help_closest(struct diag *d, const char *word, const char *const *ca
 
 /* ---- leaves ---- */
 
+/* ALIAS.col in a join's condition: the joined table's column, by the
+ * join's resolver; a column of unknown type (no catalog) is accepted
+ * where any type is, as NULL is. */
+static bool dim_ref(struct xctx *x, const struct ast_expr *e, struct etype *out,
+		    struct strbuf *sql)
+{
+	const struct model_column *mc = NULL;
+	const char *name = x->dim->column(x->dim->arg, &e->name.parts[1], &mc);
+
+	if (!name)
+		return false;
+	escape_spark_ident(sql, name);
+	if (!mc) {
+		out->null = true;
+		return true;
+	}
+	*out = (struct etype){ mc->type, mc->precision, mc->scale, mc->dtype, false };
+	if (!is_nested(out))
+		out->dt = NULL;
+	return true;
+}
+
 static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *out,
 		       struct strbuf *sql)
 {
@@ -280,6 +303,13 @@ static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *o
 	const char **names;
 	size_t i;
 
+	if (x->dim && e->name.nparts == 2 && !strcmp(n->text, x->dim->alias))
+		return dim_ref(x, e, out, sql);
+	if (x->dim && e->name.nparts > 2 && !strcmp(n->text, x->dim->alias)) {
+		diag_help(xerr(x, e->name.parts[2].span, "a field of a joined column cannot be compared"),
+			  "compare the joined table's columns themselves");
+		return false;
+	}
 	for (i = 0; i < mp->ncolumns && !col; i++)
 		if (!strcmp(mp->columns[i].name, n->text))
 			col = &mp->columns[i];
@@ -291,7 +321,8 @@ static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *o
 						    "column '%s' is derived below", n->text);
 
 			diag_note(d, x->c->src, cl->u.derive.name.span, "derived here");
-			diag_help(d, "a derive sees the declared columns and the derives above it: move it up");
+			diag_help(d, x->dim ? "the joins run before the derives: join on the declared columns and the columns of the joins above"
+					    : "a derive sees the declared columns and the derives above it: move it up");
 			return false;
 		}
 	}
@@ -300,7 +331,8 @@ static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *o
 		for (i = 0; i < x->nscope; i++)
 			names[i] = mp->columns[i].name;
 		help_closest(xerr(x, n->span, "unknown column '%s'", n->text), n->text, names,
-			     x->nscope, "the columns in scope are the declared ones and the derives above");
+			     x->nscope, x->dim ? "the columns in scope are the declared ones, those taken by the joins above and the joined table's, as ALIAS.COLUMN"
+					       : "the columns in scope are the declared ones and the derives above");
 		return false;
 	}
 	escape_spark_ident(sql, col->name);
@@ -994,7 +1026,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
 	struct model_column *col = &mp->columns[mp->ncolumns];
-	struct xctx x = { c, mp->ncolumns };
+	struct xctx x = { c, mp->ncolumns, NULL };
 	struct strbuf sql = STRBUF_INIT;
 	const struct ast_name *n = &cl->u.derive.name;
 	struct etype t, want;
@@ -1004,6 +1036,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 		if (!strcmp(mp->columns[i].name, n->text)) {
 			struct diag *d = diag_error(c->ds, c->src, n->span,
 						    mp->columns[i].derived_sql ? "column '%s' is derived twice"
+						    : mp->columns[i].joined ? "column '%s' is taken by a join and derived"
 									       : "column '%s' is declared and derived",
 						    n->text);
 
@@ -1064,7 +1097,7 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 		return;
 	mp->filters = arena_array(c->a, nf, sizeof(*mp->filters));
 	for (i = 0; i < n; i++) {
-		struct xctx x = { c, mp->ncolumns };
+		struct xctx x = { c, mp->ncolumns, NULL };
 		struct strbuf sql = STRBUF_INIT;
 		struct etype t;
 
@@ -1082,4 +1115,16 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 		}
 		strbuf_release(&sql);
 	}
+}
+
+bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct check_expr_dim *dim,
+		     struct strbuf *sql, const char **type)
+{
+	struct xctx x = { c, c->mp->ncolumns, dim };
+	struct etype t;
+
+	if (!cx(&x, e, &t, sql))
+		return false;
+	*type = t.null ? NULL : t.t == MT_BOOLEAN ? "boolean" : tname(&x, &t);
+	return true;
 }

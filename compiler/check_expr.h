@@ -7,8 +7,24 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 struct check_ctx;
 struct ast_clause;
+struct ast_expr;
+struct ast_name;
+struct model_column;
+struct strbuf;
+
+/* A joined table, seen in a join's condition as ALIAS.COLUMN. column()
+ * resolves one of its columns: the name the SQL uses for it and its type
+ * (*type NULL: unknown, accepted wherever any type is), or NULL after
+ * reporting. */
+struct check_expr_dim {
+	const char *alias;
+	const char *(*column)(void *arg, const struct ast_name *col, const struct model_column **type);
+	void *arg;
+};
 
 /* `derive NAME TYPE = EXPR` clauses (after check_columns): each adds a
  * column after the declared ones (model_column.derived_sql), seeing the
@@ -16,5 +32,11 @@ struct ast_clause;
 void check_derives(struct check_ctx *c, const struct ast_clause *clauses, size_t n);
 /* `filter CONDITION` clauses (after check_derives): mp->filters. */
 void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t n);
+/* A join's condition, or one side of it: e typed against the pipeline's
+ * columns so far and dim's; its Spark SQL appended to sql and its type in
+ * *type ("boolean", "int", ...; NULL when unknown or NULL). false after
+ * reporting. */
+bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct check_expr_dim *dim,
+		     struct strbuf *sql, const char **type);
 
 #endif

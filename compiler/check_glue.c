@@ -301,6 +301,9 @@ static const char *warehouse_literal(const char *kind)
 
 static bool uses_glue_catalog(const struct model_pipeline *p)
 {
+	for (size_t i = 0; i < p->njoins; i++)
+		if (p->joins[i].format == MF_ICEBERG)
+			return true;
 	return p->target.kind == MT_ICEBERG ||
 	       (p->source.kind == MS_TABLE && p->source.table_format == MF_ICEBERG);
 }
@@ -417,6 +420,23 @@ static void table_args(struct kvb *args, struct model_pipeline *p, struct arena 
 	p->source_athena_ident = athena_name(a, NULL, s->database, s->table);
 }
 
+/* A joined table is named by job arguments as a table source is: a Hive
+ * table by database and table (join1_database, join1_table), an Iceberg
+ * table by its Spark name in glue_catalog (join1_table). */
+static void join_args(struct kvb *args, struct model_pipeline *p, struct arena *a)
+{
+	for (size_t i = 0; i < p->njoins; i++) {
+		const struct model_join *j = &p->joins[i];
+
+		if (j->format == MF_ICEBERG) {
+			kvb_put(args, a, j->arg_table, spark_name(a, "glue_catalog", j->database, j->table));
+		} else {
+			kvb_put(args, a, j->arg_database, j->database);
+			kvb_put(args, a, j->arg_table, j->table);
+		}
+	}
+}
+
 /* The source's job arguments, per enum model_source_kind. */
 static void (*const source_args[])(struct kvb *args, struct model_pipeline *p,
 				   struct arena *a) = {
@@ -470,6 +490,8 @@ static void watermark_args(struct kvb *args, struct model_pipeline *p, struct ar
 
 	if (p->incremental.kind != MI_WATERMARK && p->incremental.kind != MI_PARTITION)
 		return;
+	if (!p->incremental.column)
+		return;	/* reported: a pipeline with errors the catalog re-derives */
 	c = model_find_column(p, p->incremental.column);
 	p->watermark_kind = watermark_kind(c);
 	kvb_put(args, a, "watermark_lag_seconds",
@@ -627,6 +649,7 @@ void check_glue_derive(const struct model_project *mp, struct model_pipeline *p,
 	source_args[p->source.kind](&args, p, a);
 	target_args(&args, p, a);
 	watermark_args(&args, p, a);
+	join_args(&args, p, a);
 	/* The newest row per key wins: by the stated order column, else by
 	 * the watermark; without either, duplicates fail the run. */
 	if (p->mode == MM_MERGE && p->merge_order_column)

@@ -289,9 +289,10 @@ void check_incremental(struct check_ctx *c, const struct ast_clause *cl)
 	}
 	if (!col)
 		return;
-	if (col->derived_sql) {
+	if (col->derived_sql || col->joined) {
 		struct diag *d = diag_error(c->ds, c->src, cl->u.incremental.column.span,
-					    "'%s' is a derived column: the source has no such column to read from",
+					    col->joined ? "'%s' is a joined column: the source has no such column to read from"
+							: "'%s' is a derived column: the source has no such column to read from",
 					    col->name);
 
 		diag_help(d, "an incremental read filters the source: use a column read from it");

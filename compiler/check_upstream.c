@@ -119,8 +119,8 @@ static void check_columns_against(struct check_ctx *c, const struct model_pipeli
 		const char *near;
 		char *top;
 
-		if (col->derived_sql)
-			continue;	/* computed by the job, not read */
+		if (col->derived_sql || col->joined)
+			continue;	/* computed by the job or taken from a join, not read */
 		for (j = 0; j < up->ncolumns; j++)
 			if (strlen(have[j]) == toplen && !strncmp(have[j], field, toplen))
 				break;

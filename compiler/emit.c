@@ -138,6 +138,33 @@ static const char *const incremental_names[] = {
 	[MI_PARTITION] = "partition",
 };
 
+/* The joined tables: name, format, the columns the job reads (type null
+ * when unknown: no catalog and not taken). */
+static json_t *join_facts(const struct model_pipeline *p)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < p->njoins; i++) {
+		const struct model_join *j = &p->joins[i];
+		json_t *o = json_object(), *cols = json_array();
+
+		json_object_set_new(o, "database", jstr(j->database));
+		json_object_set_new(o, "table", jstr(j->table));
+		json_object_set_new(o, "format", jstr(model_format_name(j->format)));
+		json_object_set_new(o, "how", jstr(j->inner ? "inner" : "left"));
+		for (size_t k = 0; k < j->ncolumns; k++) {
+			json_t *c = json_array();
+
+			json_array_append_new(c, jstr(j->columns[k].name));
+			json_array_append_new(c, jstr_or_null(j->columns[k].spark_type));
+			json_array_append_new(cols, c);
+		}
+		json_object_set_new(o, "columns", cols);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
 static json_t *facts(const struct model_pipeline *p)
 {
 	json_t *f = json_object(), *arr, *inc;
@@ -166,6 +193,8 @@ static json_t *facts(const struct model_pipeline *p)
 							    ? p->watermark_kind : NULL));
 	json_object_set_new(f, "incremental", inc);
 	json_object_set_new(f, "bookmarks", json_boolean(p->job.bookmarks));
+	if (p->njoins)
+		json_object_set_new(f, "joins", join_facts(p));
 	arr = json_array();
 	for (i = 0; i < p->ncolumns; i++) {
 		json_t *c = json_object();
@@ -173,7 +202,10 @@ static json_t *facts(const struct model_pipeline *p)
 		json_object_set_new(c, "name", jstr(p->columns[i].name));
 		if (p->columns[i].derived_sql)
 			json_object_set_new(c, "derive", jstr(p->columns[i].derived_sql));
-		else
+		else if (p->columns[i].joined) {
+			json_object_set_new(c, "join", jstr(p->columns[i].joined->alias));
+			json_object_set_new(c, "join_column", jstr(p->columns[i].joined_column));
+		} else
 			json_object_set_new(c, "source",
 					    jstr(p->columns[i].source_field ? p->columns[i].source_field
 									    : p->columns[i].name));

@@ -6,6 +6,7 @@
  */
 #include "emit.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -853,8 +854,8 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 		const struct model_column *col = &p->columns[i];
 		struct template_ctx *it;
 
-		if (col->derived_sql)
-			continue;	/* derives(): computed after the read */
+		if (col->derived_sql || col->joined)
+			continue;	/* derives(), joins(): computed after the read */
 		it = template_add_item(t, "select");
 
 		put_py(c, it, "name_py", col->name);
@@ -877,6 +878,94 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_str(t, "cast_policy_desc", cast_policy_descs[p->cast_policy]);
 	template_set_flag(t, "quarantine", p->quarantine != NULL);
 	template_set_flag(t, "any_bad", p->quarantine != NULL || p->cast_policy == MCAST_DROP);
+}
+
+/* "`_pipec_j1_customer_id`" -> "customer_id": a key as messages show it. */
+static const char *key_label(struct sctx *c, const char *sql, size_t index)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char prefix[40];
+	const char *s, *label;
+	size_t n;
+
+	n = (size_t)snprintf(prefix, sizeof(prefix), "`_pipec_j%zu_", index);
+	for (s = sql; *s;) {
+		if (!strncmp(s, prefix, n)) {
+			strbuf_addch(&sb, '`');
+			s += n;
+		} else {
+			strbuf_addch(&sb, *s++);
+		}
+	}
+	/* a single `name` (no other backquote inside) reads better bare */
+	if (sb.len > 2 && sb.buf[0] == '`' && sb.buf[sb.len - 1] == '`' &&
+	    !memchr(sb.buf + 1, '`', sb.len - 2))
+		label = arena_strndup(c->a, sb.buf + 1, sb.len - 2);
+	else
+		label = arena_strdup(c->a, sb.buf);
+	strbuf_release(&sb);
+	return label;
+}
+
+/* `join` clauses (templates/pyspark/join.py.tmpl), after the columns step
+ * and before the derives. */
+static void joins(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	template_set_list(t, "joins");
+	for (size_t i = 0; i < p->njoins; i++) {
+		const struct model_join *j = &p->joins[i];
+		struct template_ctx *it = template_add_item(t, "joins");
+		size_t k;
+
+		template_set_str(it, "index", arena_printf(c->a, "%zu", i + 1));
+		template_set_str(it, "how_words", j->inner ? "an inner" : "a left");
+		put_py(c, it, "how_py", j->inner ? "inner" : "left");
+		template_set_flag(it, "inner", j->inner);
+		template_set_flag(it, "hive", j->format != MF_ICEBERG);
+		template_set_flag(it, "iceberg", j->format == MF_ICEBERG);
+		template_set_flag(it, "broadcast", j->broadcast);
+		put_py(c, it, "qual_py", arena_printf(c->a, "%s.%s", j->database, j->table));
+		put_py(c, it, "arg_table_py", j->arg_table);
+		if (j->arg_database)
+			put_py(c, it, "arg_database_py", j->arg_database);
+		put_py(c, it, "ctx_py", arena_printf(c->a, "join%zu", i + 1));
+		put_py(c, it, "on_py", j->on_sql);
+		template_set_list(it, "join_columns");
+		for (k = 0; k < j->ncolumns; k++) {
+			struct template_ctx *jc = template_add_item(it, "join_columns");
+
+			put_py(c, jc, "name_py", j->columns[k].name);
+			put_py(c, jc, "internal_py", j->columns[k].internal);
+			if (j->columns[k].spark_type)
+				put_py(c, jc, "type_py", j->columns[k].spark_type);
+			else
+				template_set_str(jc, "type_py", "None");
+		}
+		template_set_list(it, "join_keys");
+		for (k = 0; k < j->nkeys; k++) {
+			struct template_ctx *jk = template_add_item(it, "join_keys");
+
+			put_py(c, jk, "sql_py", j->keys[k].dim_sql);
+			put_py(c, jk, "label_py", key_label(c, j->keys[k].dim_sql, i + 1));
+		}
+		template_set_list(it, "join_filters");
+		for (k = 0; k < j->ndim_terms; k++)
+			put_py(c, template_add_item(it, "join_filters"), "sql_py", j->dim_terms[k]);
+		template_set_flag(it, "has_join_filters", j->ndim_terms > 0);
+		template_set_list(it, "join_take");
+		for (k = 0; k < p->ncolumns; k++) {
+			const struct model_column *col = &p->columns[k];
+			struct template_ctx *jt;
+
+			if (col->joined != j)
+				continue;
+			jt = template_add_item(it, "join_take");
+			for (size_t m = 0; m < j->ncolumns; m++)
+				if (!strcmp(j->columns[m].name, col->joined_column))
+					put_py(c, jt, "internal_py", j->columns[m].internal);
+			put_py(c, jt, "name_py", col->name);
+		}
+	}
 }
 
 /* `derive` columns and `filter` conditions (templates/pyspark/derive.py.tmpl):
@@ -1008,6 +1097,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	source(&c, p, t);
 	incremental(&c, p, t);
 	columns(&c, p, t);
+	joins(&c, p, t);
 	derives(&c, p, t);
 	dq = validation(&c, p, t);
 

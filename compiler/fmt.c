@@ -894,6 +894,64 @@ static bool print_filter(struct fmt *F, const struct ast_clause *c, int depth)
 	return false;
 }
 
+/* A take column or the key of a join line: 'as' would read as the word. */
+static void add_take_name(struct fmt *F, const struct ast_name *n)
+{
+	if (!strcmp(n->text, "as"))
+		strbuf_addstr(F->out, "`as`");
+	else
+		add_name(F, n);
+}
+
+static void print_join_line(struct fmt *F, const struct ast_join_line *l, int depth)
+{
+	begin_line(F, depth, l->span.start);
+	add_name(F, &l->key);
+	for (size_t k = 0; k < l->nitems; k++) {
+		const struct ast_take *t = &l->items[k];
+
+		strbuf_addstr(F->out, k ? ", " : " ");
+		add_take_name(F, &t->column);
+		if (t->type) {
+			strbuf_addch(F->out, ' ');
+			add_type(F, t->type);
+		}
+		if (t->as.text) {
+			strbuf_addstr(F->out, " as ");
+			add_name(F, &t->as);
+		}
+	}
+	end_line(F, l->span.end);
+}
+
+/* join HOW KIND DB.TABLE as ALIAS on EXPR [{ take ...; broadcast }] */
+static bool print_join(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	uint32_t close = c->span.end - 1;
+
+	strbuf_addstr(F->out, "join ");
+	add_name(F, &c->u.join.how);
+	strbuf_addch(F->out, ' ');
+	add_name(F, &c->u.join.what);
+	strbuf_addch(F->out, ' ');
+	add_names(F, c->u.join.name, c->u.join.nname, ".");
+	strbuf_addstr(F->out, " as ");
+	add_name(F, &c->u.join.alias);
+	strbuf_addstr(F->out, " on ");
+	add_expr(F, c->u.join.on);
+	if (!c->u.join.has_block)
+		return false;
+	if (empty_block(F, c->u.join.nlines, close)) {
+		strbuf_addstr(F->out, " {}");
+		return false;
+	}
+	open_block(F, brace_after(F, c->u.join.on->span.end));
+	for (size_t i = 0; i < c->u.join.nlines; i++)
+		print_join_line(F, &c->u.join.lines[i], depth + 1);
+	close_block(F, depth, close);
+	return true;
+}
+
 static bool print_job(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	strbuf_addstr(F->out, "job");
@@ -919,6 +977,7 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_DERIVE] = print_derive,
 	[AST_FILTER] = print_filter,
 	[AST_DEDUPE] = print_mode,
+	[AST_JOIN] = print_join,
 	[AST_JOB] = print_job,
 };
 

@@ -245,6 +245,26 @@ static void dump_rule(struct strbuf *sb, const struct model_rule *r)
 	strbuf_addch(sb, '\n');
 }
 
+static void dump_joins(struct strbuf *sb, const struct model_pipeline *p)
+{
+	for (size_t i = 0; i < p->njoins; i++) {
+		const struct model_join *j = &p->joins[i];
+
+		strbuf_addf(sb, "  join %s %s.%s as %s (%s)%s\n", j->inner ? "inner" : "left",
+			    j->database, j->table, j->alias, model_format_name(j->format),
+			    j->broadcast ? " broadcast" : "");
+		strbuf_addf(sb, "    on %s\n", j->on_sql);
+		for (size_t k = 0; k < j->nkeys; k++)
+			strbuf_addf(sb, "    key %s = %s\n", j->keys[k].dim_sql, j->keys[k].row_sql);
+		for (size_t k = 0; k < j->ndim_terms; k++)
+			strbuf_addf(sb, "    table term %s\n", j->dim_terms[k]);
+		for (size_t k = 0; k < j->ncolumns; k++)
+			strbuf_addf(sb, "    reads %s as %s %s\n", j->columns[k].name,
+				    j->columns[k].internal,
+				    j->columns[k].spark_type ? j->columns[k].spark_type : "(unknown type)");
+	}
+}
+
 static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 {
 	static const char *const incr[] = { "none", "watermark", "new_files", "partition" };
@@ -272,6 +292,8 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 			strbuf_addstr(sb, " orderable");
 		if (c->derived_sql)
 			strbuf_addf(sb, " derive %s", c->derived_sql);
+		if (c->joined)
+			strbuf_addf(sb, " join %s.%s", c->joined->alias, c->joined_column);
 		if (c->parse == MPARSE_FORMAT)
 			strbuf_addf(sb, " format \"%s\"", c->parse_arg);
 		else if (c->parse == MPARSE_EPOCH)
@@ -285,6 +307,7 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 		str(sb, 4, "quarantine", p->quarantine);
 	}
 	strlist(sb, 2, "drop_columns", p->drop_columns, p->ndrop_columns);
+	dump_joins(sb, p);
 	if (p->npartitions) {
 		strbuf_addstr(sb, "  partitions\n");
 		for (i = 0; i < p->npartitions; i++)

@@ -71,6 +71,8 @@ struct model_column {
 	const char *renamed_from;	/* `renamed from OLD`: the table's previous name, or NULL */
 	struct span renamed_span;
 	const char *derived_sql;	/* `derive`: its Spark SQL expression; NULL: read from the source */
+	const struct model_join *joined;	/* `join ... { take }`: the join it comes from, or NULL */
+	const char *joined_column;	/* the joined table's column it is taken from */
 };
 
 /* `filter CONDITION`: rows for which the condition is not true are not
@@ -103,6 +105,40 @@ enum model_format {
 
 enum model_jdbc_engine {
 	MJ_NONE, MJ_POSTGRESQL, MJ_MYSQL, MJ_SQLSERVER, MJ_ORACLE, MJ_REDSHIFT,
+};
+
+/* One needed column of a joined table: read under an internal name
+ * (`_pipec_jN_COLUMN`), so the join never meets a name twice. */
+struct model_join_column {
+	const char *name;		/* in the joined table */
+	const char *internal;		/* its name in the joined rows */
+	const char *spark_type;		/* from the catalog or the take's type; NULL = unknown */
+};
+
+/* The equi-join part of a join's condition: the joined table's side of an
+ * equality (its SQL over internal names) and the row's side. */
+struct model_join_key {
+	const char *dim_sql;
+	const char *row_sql;
+};
+
+/* `join left|inner table DB.TABLE as ALIAS on EXPR { take ...; broadcast }` */
+struct model_join {
+	bool inner;			/* inner: rows without a match are dropped */
+	const char *database, *table;
+	enum model_format format;	/* MF_HIVE or MF_ICEBERG */
+	bool format_known;		/* from the catalog or `format` */
+	const char *alias;
+	const char *on_sql;		/* Spark SQL over the row's columns and the internal names */
+	struct model_join_key *keys;
+	size_t nkeys;
+	const char **dim_terms;		/* the condition's 'and' terms over the table alone */
+	size_t ndim_terms;
+	struct model_join_column *columns;	/* read from the table: on, then take */
+	size_t ncolumns;
+	bool broadcast;
+	const char *arg_database, *arg_table;	/* job arguments naming the table */
+	struct span span;
 };
 
 struct model_source {
@@ -306,6 +342,9 @@ struct model_pipeline {
 	const char *merge_order_column;	/* mode merge ... order by COLUMN, or NULL */
 	struct model_filter *filters;
 	size_t nfilters;
+	struct model_join *joins;	/* in order; before the derives */
+	size_t njoins;
+	size_t njoined;			/* the columns taken by joins, after the declared ones */
 	size_t nderived;		/* the last nderived columns are `derive`d, in order */
 	const char **drop_columns;	/* `drop column NAME`: removed from the table by the job */
 	size_t ndrop_columns;

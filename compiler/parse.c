@@ -34,6 +34,7 @@ static const struct keyword keywords[] = {
 	{ "failure", FAILURE }, { "false", FALSE_ }, { "files", FILES }, { "filter", FILTER },
 	{ "freshness", FRESHNESS }, { "from", FROM }, { "if", IF }, { "in", IN },
 	{ "incremental", INCREMENTAL }, { "initial", INITIAL }, { "is", IS }, { "job", JOB },
+	{ "join", JOIN },
 	{ "lag", LAG }, { "matches", MATCHES }, { "missing", MISSING }, { "mode", MODE },
 	{ "new", NEW }, { "not", NOT }, { "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON },
 	{ "or", OR }, { "order", ORDER }, { "partition", PARTITION }, { "pipeline", PIPELINE },

@@ -242,12 +242,11 @@ static struct source *load_source(struct project *p, const char *path)
 }
 
 /* Loads the catalog snapshot at path (relative paths are relative to the
- * project root) and checks the model against it.  Returns 0 when the
- * snapshot loaded, -1 when it could not be read or parsed. */
-static int check_catalog(struct project *p, const char *path)
+ * project root) into cat (initialised).  Returns 0 when the snapshot
+ * loaded, -1 when it could not be read or parsed. */
+static int load_catalog(struct project *p, const char *path, struct catalog *cat)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
-	struct catalog cat;
 	char *full, cwd[4096];
 	const char *shown;
 	int rc;
@@ -279,23 +278,25 @@ static int check_catalog(struct project *p, const char *path)
 	}
 	free(full);
 	src = project_add_source(p, src);
-	catalog_init(&cat);
-	rc = catalog_load(&cat, src, &p->diags);
-	if (rc == 0) {
-		enum model_format *before = xcalloc(p->model.npipelines + 1, sizeof(*before));
-		size_t i;
-		for (i = 0; i < p->model.npipelines; i++)
-			before[i] = p->model.pipelines[i].source.table_format;
-		catalog_check_model(&p->model, &cat, &p->diags);
-		/* a table source whose kind the catalog decided: derive its Glue
-		 * settings (data lake formats, Spark conf) again */
-		for (i = 0; i < p->model.npipelines; i++)
-			if (p->model.pipelines[i].source.table_format != before[i])
-				check_glue_derive(&p->model, &p->model.pipelines[i], &p->arena);
-		free(before);
-	}
-	catalog_release(&cat);
+	rc = catalog_load(cat, src, &p->diags);
 	return rc;
+}
+
+/* Checks the model against a loaded snapshot. */
+static void check_catalog(struct project *p, const struct catalog *cat)
+{
+	enum model_format *before = xcalloc(p->model.npipelines + 1, sizeof(*before));
+	size_t i;
+
+	for (i = 0; i < p->model.npipelines; i++)
+		before[i] = p->model.pipelines[i].source.table_format;
+	catalog_check_model(&p->model, cat, &p->diags);
+	/* a table source whose kind the catalog decided: derive its Glue
+	 * settings (data lake formats, Spark conf) again */
+	for (i = 0; i < p->model.npipelines; i++)
+		if (p->model.pipelines[i].source.table_format != before[i])
+			check_glue_derive(&p->model, &p->model.pipelines[i], &p->arena);
+	free(before);
 }
 
 int project_load_config(struct project *p, const char *config_path, const char *first_path,
@@ -328,7 +329,9 @@ int project_load(struct project *p, const struct project_opts *o)
 {
 	struct path_list files = { NULL, 0, 0 };
 	struct config cfg;
+	struct catalog cat;
 	const char *catalog;
+	bool have_cat = false;
 	size_t i;
 	int cfg_rc;
 
@@ -366,7 +369,9 @@ int project_load(struct project *p, const struct project_opts *o)
 	if (o->parse_only || cfg_rc < 0 || !cfg.env_ok)
 		return p->diags.nerrors ? 1 : 0;
 	p->have_model = true;
-	check_project(p->asts, p->nasts, &cfg, &p->arena, &p->diags, &p->model);
+	/* The snapshot is loaded first: a join takes its table's columns
+	 * from it while the pipelines are checked. */
+	catalog_init(&cat);
 	catalog = o->catalog_path ? o->catalog_path : cfg.env.catalog_path;
 	if (catalog && !o->no_catalog) {
 		/* A --catalog path is relative to the working directory; the snapshot
@@ -384,10 +389,17 @@ int project_load(struct project *p, const struct project_opts *o)
 				free(cwd);
 			}
 		}
-		if (check_catalog(p, abs ? abs : catalog) < 0)
+		if (load_catalog(p, abs ? abs : catalog, &cat) < 0)
 			p->env_error = true;
+		else
+			have_cat = true;
 		free(abs);
 	}
+	check_project(p->asts, p->nasts, &cfg, have_cat ? &cat : NULL, &p->arena, &p->diags,
+		      &p->model);
+	if (have_cat)
+		check_catalog(p, &cat);
+	catalog_release(&cat);
 	/* The last Glue rules need the whole derived model (the catalog may have
 	 * changed a table source's kind), so they run once everything else passed. */
 	if (!p->diags.nerrors)

@@ -228,6 +228,8 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	enum ast_cmp cmp;
 	struct span span;
 	struct ast_expr *expr;
+	struct ast_take *take;
+	struct ast_join_line *jline;
 }
 
 %token <name> IDENT "name" BQIDENT "quoted name"
@@ -251,7 +253,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
 	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
 	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
-	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe"
+	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe" JOIN "join"
 
 %token <span> '{'
 
@@ -263,7 +265,10 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <val> value
 %type <vec> qname args args1 list_items body stmt_lines settings setting_lines block opt_block
 %type <vec> col_lines columns_body part_list part_args name_list opt_keys after_list
-%type <vec> rule_lines rules_body type_args num_list
+%type <vec> rule_lines rules_body type_args num_list join_block join_body join_lines take_list
+%type <take> take_item
+%type <jline> join_line
+%type <type> take_type
 %type <type> type
 %type <field> type_arg
 %type <col> column col_attrs
@@ -430,6 +435,59 @@ clause:
 		{ parse_expected(ctx, @2, "the key columns after 'dedupe on'"); $$ = NULL; }
 	| DEDUPE ON name_list ORDER error
 		{ parse_expected(ctx, @4, "'by COLUMN' after 'order'"); $$ = NULL; }
+	| JOIN any_name any_name qname AS any_name ON expr
+		{ $$ = ast_clause_join(A, @1, $2, $3, $4, @4, $6, $8, NULL, @$); }
+	| JOIN any_name any_name qname AS any_name ON expr join_block
+		{ $$ = ast_clause_join(A, @1, $2, $3, $4, @4, $6, $8, $9, @$); }
+	| JOIN error
+		{ parse_expected(ctx, @1, "'left table DATABASE.TABLE' or 'inner table DATABASE.TABLE' after 'join'"); $$ = NULL; }
+	| JOIN any_name any_name qname error
+		{ parse_expected(ctx, @4, "'as ALIAS' after the joined table"); $$ = NULL; }
+	| JOIN any_name any_name qname AS any_name error
+		{ parse_expected(ctx, @6, "'on CONDITION' after the alias"); $$ = NULL; }
+	| JOIN any_name any_name qname AS any_name ON error
+		{ parse_expected(ctx, @7, "a condition after 'on'"); $$ = NULL; }
+	;
+
+/* join ... { take a, b as c; broadcast } */
+join_block:
+	  '{' join_body '}'	{ (void)$1; $$ = $2 ? $2 : ast_vec_new(S); }
+	;
+
+join_body:
+	  join_lines		{ $$ = $1; }
+	| join_lines join_line	{ $$ = PUSH($1, $2); }
+	| join_lines error	{ parse_flush(ctx); $$ = $1; }
+	;
+
+join_lines:
+	  %empty		{ $$ = NULL; }
+	| join_lines join_line TERM { yyerrok; $$ = PUSH($1, $2); }
+	| join_lines error TERM	{ yyerrok; parse_flush(ctx); $$ = $1; }
+	;
+
+join_line:
+	  any_name		{ $$ = ast_join_line_new(A, $1, NULL, @$); }
+	| any_name take_list	{ $$ = ast_join_line_new(A, $1, $2, @$); }
+	;
+
+take_list:
+	  take_item		{ $$ = PUSH(NULL, $1); }
+	| take_list ',' take_item { $$ = PUSH($1, $3); }
+	;
+
+take_item:
+	  any_name		{ $$ = ast_take_new(A, $1, NULL, NULL, @$); }
+	| any_name take_type	{ $$ = ast_take_new(A, $1, $2, NULL, @$); }
+	| any_name AS any_name	{ $$ = ast_take_new(A, $1, NULL, &$3, @$); }
+	| any_name take_type AS any_name { $$ = ast_take_new(A, $1, $2, &$4, @$); }
+	;
+
+/* a type in a take item: its name is never 'as' */
+take_type:
+	  IDENT			{ $$ = ast_type_simple(A, $1); }
+	| IDENT '(' num_list ')'	{ $$ = ast_type_params(A, $1, $3, @$); }
+	| IDENT '<' type_args '>'	{ $$ = ast_type_angle(A, $1, $3, @$); }
 	;
 
 opt_lag:
@@ -690,7 +748,7 @@ keyword:
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
-	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE
+	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN
 	;
 
 /* Expressions (derive, filter): or < and < not < comparison < + - < * / %
@@ -790,7 +848,7 @@ expr_word:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | DEMAND | S3 | EVENT | VALIDATE
 	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
 	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
-	| DEDUPE
+	| DEDUPE | JOIN
 	;
 
 %%
@@ -802,6 +860,7 @@ expr_word:
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
 	"incremental", "schedule", "validate", "job", "drop", "derive", "filter", "dedupe",
+	"join",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -829,7 +888,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_DEDUPE;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOIN;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -962,7 +1021,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_SCHEDULE || k == YYSYMBOL_VALIDATE ||
 						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
 						 k == YYSYMBOL_DROP || k == YYSYMBOL_DERIVE ||
-						 k == YYSYMBOL_FILTER || k == YYSYMBOL_DEDUPE)) ||
+						 k == YYSYMBOL_FILTER || k == YYSYMBOL_DEDUPE ||
+						 k == YYSYMBOL_JOIN)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -1040,7 +1100,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
-			       "validate, job, drop column, derive, filter, dedupe";
+			       "validate, job, drop column, derive, filter, dedupe, join";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

@@ -40,6 +40,11 @@ def main(build):
             key = ".".join(p["target"].replace("`", "").split(".")[-2:])
             facts["schema"][key] = [
                 "%s:%s" % (c.get("was") or c["name"], c["type"]) for c in p["columns"]]
+        for j in p.get("joins", []):
+            # A joined table holds (at least) the columns the job reads;
+            # one of unknown type (no catalog, not taken) is read as text.
+            facts["schema"]["%s.%s" % (j["database"], j["table"])] = [
+                "%s:%s" % (n, t or "string") for n, t in j["columns"]]
         if p["source_kind"] == "table":
             with open(os.path.join(build, name, "job.json"), encoding="utf-8") as f:
                 args = json.load(f)["DefaultArguments"]

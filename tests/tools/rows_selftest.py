@@ -614,6 +614,24 @@ assert r[0] == ["AB-C", "-c", "", ["Ab", "c"], datetime.datetime(2024, 3, 1), 7,
                 " Ab-c x", " Ab-c "], r[0]
 assert r[1] == [None, None, None, None, None, None, None, None, "none"], r[1]
 """),
+    ("DataFrame.join: left keeps every row, inner only matches; NULL keys never match", """
+rows = df_of([("id", "int"), ("k", "int")], [[1, 10], [2, 20], [3, None]])
+dim = df_of([("_d_k", "int"), ("_d_v", "string")], [[10, "a"], [None, "n"], [30, "c"]])
+on = F.expr("`_d_k` = `k`")
+left = rows.join(F.broadcast(dim), on=on, how="left")
+assert left.columns == ["id", "k", "_d_k", "_d_v"], left.columns
+assert one(left) == [[1, 10, 10, "a"], [2, 20, None, None], [3, None, None, None]], one(left)
+assert one(rows.join(dim, on=on, how="inner")) == [[1, 10, 10, "a"]]
+two = df_of([("_d_k", "int"), ("_d_v", "string")], [[10, "a"], [10, "b"]])
+assert len(one(rows.join(two, on=on, how="left"))) == 4  # a repeated key repeats the row
+empty = df_of([("_d_k", "int"), ("_d_v", "string")], [])
+assert one(rows.join(empty, on=on, how="left")) == [[1, 10, None, None], [2, 20, None, None],
+                                                    [3, None, None, None]]
+assert one(rows.join(empty, on=on, how="inner")) == []
+fails(lambda: rows.join(dim, on="k"), "not modelled")
+fails(lambda: rows.join(dim, on=on, how="full"), "not modelled")
+fails(lambda: rows.join(rows, on=F.expr("`id` = `k`")), "AMBIGUOUS_REFERENCE")
+"""),
     ("F.expr: an expression the stand-in does not model fails, never passes", """
 d = df_of([("x", "int")], [[1]])
 fails(lambda: one(d.select(F.expr("soundex(`x`)"))), "not modelled")

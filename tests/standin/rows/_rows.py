@@ -1085,6 +1085,50 @@ class DataFrame:
                                 for n in self.columns] + [col("`%s`" % n) for n in extra]))
         return DataFrame(Frame(left._f.columns, left._f.rows + right._f.rows), self.sparkSession)
 
+    def join(self, other, on=None, how=None):
+        # DOC: DataFrame.join(other, on=None, how=None): "on: str, list or
+        #   Column ... a join expression (Column)"; "how: str, optional,
+        #   default inner. Must be one of: inner, cross, outer, full, ...,
+        #   left, leftouter, left_outer, ..."
+        #   (https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.DataFrame.join.html).
+        #   Modelled: a Column condition, how inner or left; anything else
+        #   is an error here, never a guess.
+        # DOC: a row pair joins when the condition is TRUE: "=" is NULL when
+        #   an operand is NULL, and a NULL condition is not a match (Spark
+        #   SQL "NULL Semantics", comparison operators and "Join"
+        #   conditions: https://spark.apache.org/docs/3.5.0/sql-ref-null-semantics.html).
+        #   A left (outer) join "returns all values from the left relation
+        #   and the matched values from the right relation, or appends NULL
+        #   if there is no match"; an inner join "returns rows that have
+        #   matching values in both relations"; each matching row of the
+        #   right relation gives one output row
+        #   (https://spark.apache.org/docs/3.5.0/sql-ref-syntax-qry-select-join.html).
+        if not isinstance(on, Column):
+            raise NotImplementedError("standin rows: DataFrame.join on %r is not modelled"
+                                      % (on,))
+        kind = (how or "inner").lower().replace("_", "")
+        if kind not in ("inner", "left", "leftouter"):
+            raise NotImplementedError("standin rows: DataFrame.join how=%r is not modelled" % how)
+        # ASSUMPTION: Spark keeps both columns of a name met on both sides
+        #   and fails a later reference to it ([AMBIGUOUS_REFERENCE]); the
+        #   model refuses the join itself, which is stricter.
+        mine = {n.lower() for n, _ in self._f.columns}
+        both = [n for n, _ in other._f.columns if n.lower() in mine]
+        if both:
+            raise AnalysisException("[AMBIGUOUS_REFERENCE] Reference `%s` is ambiguous "
+                                    "(a column of both sides of the join)" % both[0])
+        cols = self._f.columns + other._f.columns
+        cond = on._resolve(Frame(cols, []))[0]
+        rows = []
+        for left in self._f.rows:
+            hits = [list(left) + list(right) for right in other._f.rows
+                    if cond(list(left) + list(right)) is True]
+            if not hits and kind != "inner":
+                hits = [list(left) + [None] * len(other._f.columns)]
+            for r in hits:
+                rows.append(file_row(r, left.input_file) if isinstance(left, FileRow) else r)
+        return DataFrame(Frame(cols, rows), self.sparkSession)
+
     def groupBy(self, *cols):
         return GroupedData(self, self._exprs(cols))
 
@@ -1256,6 +1300,17 @@ class Window:
 
 
 # ---------------------------------------------------------------- functions
+
+def broadcast(df):
+    # DOC: functions.broadcast(df) "Marks a DataFrame as small enough for
+    #   use in broadcast joins": a hint for the plan, the rows are the same
+    #   (https://spark.apache.org/docs/3.5.0/api/python/reference/pyspark.sql/api/pyspark.sql.functions.broadcast.html).
+    if not isinstance(df, DataFrame):
+        raise TypeError("[NOT_DATAFRAME] Argument `df` should be a DataFrame")
+    REPORT.setdefault("broadcasts", 0)
+    REPORT["broadcasts"] += 1
+    return df
+
 
 def lit(v):
     return _to_col(v)
