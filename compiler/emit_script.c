@@ -1079,7 +1079,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	template_set_flag(t, "uses_window", (p->mode == MM_MERGE && p->dedupe_order_column != NULL) ||
 					    p->dedupe_by != NULL);
 	template_set_flag(t, "uses_dynamicframe",
-			  dq || p->target.kind == MT_REDSHIFT || p->source.ninclusions);
+			  dq || p->target.kind == MT_REDSHIFT || p->source.ninclusions ||
+				  p->source.path_template);
 	template_set_flag(t, "uses_spark_string",
 			  (p->target.create_if_missing &&
 			   (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET)) ||
