@@ -85,10 +85,11 @@ static void add_literal(struct tpl_text *t, const struct source *src,
 			char ch = p->text[d];
 			bool brace = (ch == '{' || ch == '}') && !in_var && !(ch == '{' && dollar);
 
-			/* a literal "${...}" (written "\${...}") is text, not a placeholder */
+			/* a literal "${...}" (written "\${...}") is text, not a
+			 * placeholder; it ends at its '}' or its folder level's end */
 			if (ch == '{' && dollar)
 				in_var = true;
-			else if (ch == '}' && in_var)
+			else if ((ch == '}' || ch == '/') && in_var)
 				in_var = false;
 			dollar = ch == '$';
 			tpl_add(t, ch, (uint32_t)at, brace);
