@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_pathtpl.h"
 #include "check_ctx.h"
 #include "check_upstream.h"
 #include "config.h"
@@ -765,7 +766,9 @@ static void s3_args(struct check_ctx *c, const struct ast_clause *cl, struct mod
 {
 	const struct ast_string *ps = path_arg(c, cl, "s3", "s3://bucket/prefix/");
 
-	if (ps)
+	if (ps && check_pathtpl_is_template(ps))
+		check_pathtpl_location(c, ps, ms);
+	else if (ps)
 		ms->path = check_ctx_s3_location(c, ps, "source location");
 }
 
@@ -972,6 +975,7 @@ static void files_finish(struct check_ctx *c, const struct ast_clause *cl,
 	const struct ast_setting *fmt = r->at[SK_FORMAT];
 
 	check_glob_repeats(c, r);
+	check_pathtpl_finish(c, ms);
 	if (!fmt && ms->kind == MS_FILE && ms->local_path)
 		ms->format = format_from_extension(ms->local_path);
 	if (ms->format == MF_NONE) {

@@ -143,13 +143,66 @@ static const char *globs_regex_py(struct sctx *c, const char *const *globs, size
 	return r;
 }
 
-/* include: the job lists the files itself (templates/pyspark/source_s3.py.tmpl). */
+/* A location template's levels below the location read: for re.fullmatch
+ * on a key relative to it (literal levels as written, a {NAME} level any
+ * folder name, then a file directly in the last level whose name does not
+ * start with '_' or '.'), or for Spark's regexp_extract on the object's
+ * whole name (each {NAME} level a group; every level any folder name: the
+ * listing matched the literal ones, and input_file_name() may %-encode
+ * them). */
+static const char *template_regex(struct sctx *c, const struct model_source *s, bool spark)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *r, *p;
+	size_t i;
+
+	for (i = 0; i < s->npath_levels; i++) {
+		const struct model_path_level *l = &s->path_levels[i];
+
+		strbuf_addstr(&sb, i || spark ? "/" : "");
+		if (l->field || spark)
+			strbuf_addstr(&sb, l->field && spark ? "([^/]*)" : "[^/]*");
+		else
+			for (p = l->text; *p; p++)
+				regex_char(&sb, *p);
+	}
+	strbuf_addstr(&sb, spark ? "/[^/]*$" : "/[^/_.][^/]*");
+	r = spark ? py(c, sb.buf) : arena_printf(c->a, "re.compile(%s)", py(c, sb.buf));
+	strbuf_release(&sb);
+	return r;
+}
+
+/* A location template: the names of its {NAME} levels as a Python list. */
+static void source_template(struct sctx *c, const struct model_source *s,
+			    struct template_ctx *t)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t i, n = 0;
+
+	template_set_flag(t, "source_template", s->path_template != NULL);
+	if (!s->path_template)
+		return;
+	strbuf_addch(&list, '[');
+	for (i = 0; i < s->npath_levels; i++)
+		if (s->path_levels[i].field) {
+			strbuf_addstr(&list, n++ ? ", " : "");
+			strbuf_addstr(&list, py(c, s->path_levels[i].text));
+		}
+	strbuf_addch(&list, ']');
+	template_set_str(t, "template_fields_py", arena_strdup(c->a, list.buf));
+	template_set_str(t, "template_py", py(c, s->path_template));
+	template_set_str(t, "layout_re", template_regex(c, s, false));
+	template_set_str(t, "template_spark_re_py", template_regex(c, s, true));
+	strbuf_release(&list);
+}
+
+/* include, or a location template: the job lists the files itself
+ * (templates/pyspark/source_s3.py.tmpl). */
 static void source_include(struct sctx *c, const struct model_source *s, struct template_ctx *t)
 {
-	template_set_flag(t, "source_include", s->ninclusions > 0);
+	template_set_flag(t, "source_include", s->ninclusions > 0 || s->path_template);
+	template_set_flag(t, "has_include", s->ninclusions > 0);
 	template_set_flag(t, "recurse", s->recurse);
-	if (!s->ninclusions)
-		return;
 	template_set_str(t, "include_re", globs_regex_py(c, s->inclusions, s->ninclusions));
 	template_set_str(t, "exclude_re", globs_regex_py(c, s->exclusions, s->nexclusions));
 }
@@ -161,7 +214,9 @@ static void source_path_fields(struct sctx *c, const struct model_source *s,
 	struct strbuf list = STRBUF_INIT;
 	size_t i;
 
-	template_set_flag(t, "source_path_fields", s->npath_fields > 0);
+	template_set_flag(t, "source_path_fields", s->npath_fields > 0 || s->path_template);
+	template_set_flag(t, "has_path_keys", s->npath_fields > 0);
+	source_template(c, s, t);
 	if (!s->npath_fields)
 		return;
 	strbuf_addch(&list, '[');
@@ -251,6 +306,7 @@ static void source(struct sctx *c, const struct model_pipeline *p, struct templa
 		template_set_flag(t, kinds[i], false);
 	template_set_flag(t, "from_query", s->query != NULL);
 	template_set_flag(t, "source_include", false);
+	template_set_flag(t, "has_include", false);
 	source_path_fields(c, s, t);
 	switch (s->kind) {
 	case MS_FILE:
@@ -674,9 +730,11 @@ static void keyed_append(struct sctx *c, const struct model_pipeline *p, struct 
 	size_t i;
 
 	template_set_flag(t, "keyed_files", keyed);
-	/* boto3: the once-only append's S3 objects, an include glob's
-	 * listing, a parquet table's column drop (Glue UpdateTable) */
+	/* boto3: the once-only append's S3 objects, the listing of an include
+	 * glob or a location template, a parquet table's column drop (Glue
+	 * UpdateTable) */
 	template_set_flag(t, "uses_boto3", keyed || p->source.ninclusions ||
+			  p->source.path_template ||
 			  (tg->kind == MT_PARQUET && p->ndrop_columns > 0));
 	template_set_list(t, "partition_names");
 	if (!keyed)
@@ -1111,7 +1169,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	template_set_flag(t, "uses_window", (p->mode == MM_MERGE && p->dedupe_order_column != NULL) ||
 					    p->dedupe_by != NULL);
 	template_set_flag(t, "uses_dynamicframe",
-			  dq || p->target.kind == MT_REDSHIFT || p->source.ninclusions);
+			  dq || p->target.kind == MT_REDSHIFT || p->source.ninclusions ||
+				  p->source.path_template);
 	template_set_flag(t, "uses_spark_string",
 			  (p->target.create_if_missing &&
 			   (p->target.kind == MT_ICEBERG || p->target.kind == MT_PARQUET)) ||

@@ -167,6 +167,7 @@ static void dump_source(struct strbuf *sb, const struct model_source *s)
 	strlist(sb, 4, "inclusions", s->inclusions, s->ninclusions);
 	strlist(sb, 4, "exclusions", s->exclusions, s->nexclusions);
 	strlist(sb, 4, "path_fields", s->path_fields, s->npath_fields);
+	str(sb, 4, "path_template", s->path_template);
 	if (s->engine != MJ_NONE)
 		word(sb, 4, "engine", model_jdbc_engine_name(s->engine));
 	str(sb, 4, "connection", s->connection);

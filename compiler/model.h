@@ -103,6 +103,14 @@ enum model_format {
 	MF_ICEBERG, MF_HIVE,		/* catalog table sources */
 };
 
+/* s3: one folder level of a source location template below the location
+ * Glue reads (docs/language.md, source). */
+struct model_path_level {
+	const char *text;	/* the literal folder name, or the field a {NAME} level reads */
+	bool field;		/* a {NAME} placeholder */
+	struct span span;	/* of {NAME} in the .pipe file (fields only) */
+};
+
 enum model_jdbc_engine {
 	MJ_NONE, MJ_POSTGRESQL, MJ_MYSQL, MJ_SQLSERVER, MJ_ORACLE, MJ_REDSHIFT,
 };
@@ -164,6 +172,10 @@ struct model_source {
 	size_t nexclusions;
 	const char **path_fields;	/* s3: keys of KEY=value folders, read as fields */
 	size_t npath_fields;
+	const char *path_template;	/* s3: the location with its {NAME} levels; NULL without
+					 * (path is then the part before the first placeholder) */
+	const struct model_path_level *path_levels;	/* path_template's levels below path */
+	size_t npath_levels;
 
 	/* jdbc / snowflake / bigquery */
 	enum model_jdbc_engine engine;

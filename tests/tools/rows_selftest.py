@@ -510,6 +510,11 @@ d = df_of([("p", "string")], [["s3://b/dt=2024-01-01/f.json"], ["s3://b/f.json"]
 assert one(d.select(F.regexp_extract(F.col("p"), "/dt=([^/]*)/", 1))) == \
     [["2024-01-01"], [""], [None]]
 assert one(d.select(F.regexp_extract(F.col("p"), "(x)?/f", 1))) == [[""], [""], [None]]
+d = df_of([("p", "string")], [["s3://b/ev/2024-01-01/raw/05/f.json"], ["s3://b/ev/05/f.json"]])
+assert one(d.select(F.regexp_extract(F.col("p"), "/([^/]*)/[^/]*/([^/]*)/[^/]*$", 2))) == \
+    [["05"], ["05"]]
+assert one(d.select(F.regexp_extract(F.col("p"), "/([^/]*)/[^/]*/([^/]*)/[^/]*$", 1))) == \
+    [["2024-01-01"], ["b"]]
 """),
     ("input_file_name: the S3 object of rows a DynamicFrame read, else empty", """
 s3({"s3://b/p/a.json": '{"x": 1}\\n{"x": 2}\\n', "s3://b/p/b.json": '{"x": 3}\\n'})

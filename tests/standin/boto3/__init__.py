@@ -4,8 +4,8 @@ GetObject, PutObject, CopyObject, DeleteObject). Every call is recorded in
 the trace as an "s3" event; a GetObject finds no key (the state of a first
 run), and a listing is empty except under the job's source location
 (--source_path), which holds the objects of SOURCE_OBJECTS: a job that lists
-its source (an s3 source with 'include') finds files to read, one name per
-common form. The Glue client's GetTable and UpdateTable requests are
+its source (an s3 source with 'include' or a location template) finds files
+to read, one name per common form (a day/hour layout among them). The Glue client's GetTable and UpdateTable requests are
 validated against botocore's Glue model and recorded as "glue" events;
 GetTable answers with the columns the table has in this run. Any other
 client, method or parameter is a violation."""
@@ -13,8 +13,8 @@ import sys
 
 import _standin as S
 
-SOURCE_OBJECTS = ("2024-01-01/part-00001.json", "_SUCCESS", "part-00000.csv",
-                  "part-00000.json", "part-00000.parquet")
+SOURCE_OBJECTS = ("2024-01-01/part-00001.json", "2024-01-01/05/part-00001.json", "_SUCCESS",
+                  "part-00000.csv", "part-00000.json", "part-00000.parquet")
 
 
 def _source_location():
