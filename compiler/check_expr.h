@@ -16,5 +16,10 @@ struct ast_clause;
 void check_derives(struct check_ctx *c, const struct ast_clause *clauses, size_t n);
 /* `filter CONDITION` clauses (after check_derives): mp->filters. */
 void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t n);
+/* `aggregate [by KEYS] { NAME TYPE = FN(...) }` (after check_filters and
+ * everything that reads the input columns): its keys and functions typed
+ * against the columns read and derived, which become mp->input_columns;
+ * mp->columns become the table's: the group keys, then the aggregates. */
+void check_aggregate(struct check_ctx *c, const struct ast_clause *cl);
 
 #endif
