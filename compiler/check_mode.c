@@ -475,9 +475,11 @@ void check_aggregate_mode(struct check_ctx *c, const struct ast_clause *agg_cl,
 					    "%s with 'aggregate': every run would add each group "
 					    "again", mode_cl ? "'mode append'" : "the default 'mode append'");
 
-		diag_help(d, "write 'mode replace' (the whole table), 'mode overwrite' (a target "
-			  "partitioned by group keys) or 'mode merge on %s'",
-			  mp->ngroup_keys ? "KEYS' with the group keys" : "KEYS'");
+		if (mp->ngroup_keys)
+			diag_help(d, "write 'mode replace' (the whole table), 'mode overwrite' (a "
+				  "target partitioned by group keys) or 'mode merge on' the group keys");
+		else
+			diag_help(d, "write 'mode replace': a whole-table aggregate replaces its one row");
 		return;
 	}
 	if (mp->mode == MM_MERGE) {
