@@ -1132,7 +1132,7 @@ static const struct agg_fn *agg_find(struct xctx *x, const struct ast_agg *g)
 	const struct agg_fn *f = NULL;
 	size_t i;
 
-	for (i = 0; i < NAGGS && !f; i++)
+	for (i = 0; i < sizeof(agg_fns) / sizeof(agg_fns[0]) && !f; i++)
 		if (!strcmp(agg_fns[i].name, g->fn.text))
 			f = &agg_fns[i];
 	if (!f) {
@@ -1185,9 +1185,18 @@ static bool agg_result(struct xctx *x, const struct ast_agg *g, enum model_agg f
 		return false;
 	}
 	switch (fn) {
+	case MA_COUNT_DISTINCT:
+		/* Spark compares the values: a map has no equality there either */
+		if (a->dt && strstr(tname(x, a), "map<")) {
+			diag_help(xerr(x, g->arg->span, "count_distinct() of %s, which Spark "
+				       "cannot compare", tname(x, a)),
+				  "count the distinct values of a key or field instead");
+			return false;
+		}
+		*out = simple(MT_BIGINT);
+		return true;
 	case MA_COUNT_ROWS:
 	case MA_COUNT:
-	case MA_COUNT_DISTINCT:
 		*out = simple(MT_BIGINT);
 		return true;
 	case MA_SUM:
@@ -1344,6 +1353,19 @@ void check_aggregate(struct check_ctx *c, const struct ast_clause *cl)
 	if (!cl->u.aggregate.nitems)
 		diag_help(diag_error(c->ds, c->src, cl->kw_span, "'aggregate' without columns"),
 			  "add a line like 'rows bigint = count()' to the block");
+	/* `was OLD` renames a column of the table: only a group key is one */
+	for (i = 0; i < mp->ncolumns; i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(out[k].name, mp->columns[i].name); k++)
+			;
+		if (mp->columns[i].renamed_from && k == n)
+			diag_help(diag_error(c->ds, c->src, mp->columns[i].renamed_span,
+					     "'was %s' on '%s', an input column of 'aggregate'",
+					     mp->columns[i].renamed_from, mp->columns[i].name),
+				  "the table's columns are the group keys and the aggregate columns; "
+				  "remove 'was'");
+	}
 	mp->aggregated = true;
 	mp->input_columns = mp->columns;
 	mp->ninput_columns = mp->ncolumns;

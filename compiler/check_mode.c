@@ -470,6 +470,8 @@ void check_aggregate_mode(struct check_ctx *c, const struct ast_clause *agg_cl,
 				     "of each group"),
 			  "remove 'incremental': an aggregate reads its whole input every run, "
 			  "so each group's values are computed from all of its rows");
+	if (mp->mode == MM_APPEND && mode_cl && strcmp(mode_cl->u.mode.mode.text, "append"))
+		return;		/* an unknown mode, reported by check_mode */
 	if (mp->mode == MM_APPEND) {
 		struct diag *d = diag_error(c->ds, c->src, mode_cl ? mode_cl->span : agg_cl->kw_span,
 					    "%s with 'aggregate': every run would add each group "
