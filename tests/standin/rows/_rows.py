@@ -52,7 +52,9 @@ described in docs/hacking.md ("Behaviour tests").
 Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
 catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
 (pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
-(higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
+(higher-order, map and JSON functions), _rows_agg.py (the aggregate
+functions of groupBy/agg: count, count_distinct, sum, avg, min, max,
+min_by, max_by, with Spark's result types), _rows_sql.py (spark.sql: CREATE TABLE,
 MERGE INTO, RECOVER PARTITIONS), _rows_files.py (Parquet objects on S3, the
 Parquet tables that read them, boto3's S3 client), _rows_glue.py
 (GlueContext readers, DynamicFrame, Job bookmarks, getResolvedOptions,
