@@ -30,6 +30,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_FILTER: return "filter";
 	case AST_DEDUPE: return "dedupe";
 	case AST_JOIN: return "join";
+	case AST_AGGREGATE: return "aggregate";
 	case AST_JOB: return "job";
 	}
 	return "?";
@@ -374,6 +375,10 @@ static void dump_clause_head(struct strbuf *out, const struct ast_clause *c)
 		if (c->u.mode.direction.text)
 			strbuf_addf(out, " %s", c->u.mode.direction.text);
 		break;
+	case AST_AGGREGATE:
+		for (i = 0; i < c->u.aggregate.nkeys; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : " by ", c->u.aggregate.keys[i].text);
+		break;
 	case AST_INCREMENTAL:
 		switch (c->u.incremental.kind) {
 		case AST_INCR_NEW_FILES:
@@ -455,6 +460,27 @@ static void dump_columns(struct strbuf *out, const struct ast_clause *c, int dep
 	}
 }
 
+static void dump_aggregate(struct strbuf *out, const struct ast_clause *c, int depth)
+{
+	for (size_t i = 0; i < c->u.aggregate.nitems; i++) {
+		const struct ast_agg *g = &c->u.aggregate.items[i];
+
+		indent(out, depth);
+		strbuf_addf(out, "%s ", g->name.text);
+		dump_type(out, g->type);
+		strbuf_addf(out, " = %s(", g->fn.text);
+		if (g->arg)
+			dump_expr(out, g->arg);
+		if (g->order) {
+			strbuf_addstr(out, " by ");
+			dump_expr(out, g->order);
+		}
+		strbuf_addch(out, ')');
+		dump_span(out, g->span);
+		strbuf_addch(out, '\n');
+	}
+}
+
 static void dump_clause(struct strbuf *out, const struct ast_clause *c, int depth)
 {
 	size_t i;
@@ -523,6 +549,9 @@ static void dump_clause(struct strbuf *out, const struct ast_clause *c, int dept
 		break;
 	case AST_JOIN:
 		dump_join_lines(out, c, depth + 1);
+		break;
+	case AST_AGGREGATE:
+		dump_aggregate(out, c, depth + 1);
 		break;
 	default:
 		break;

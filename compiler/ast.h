@@ -257,6 +257,7 @@ enum ast_clause_kind {
 	AST_FILTER,		/* filter EXPR (repeatable) */
 	AST_DEDUPE,		/* dedupe on KEYS [order by COLUMN [DIR]]: u.mode without a mode */
 	AST_JOIN,		/* join HOW KIND NAME as ALIAS on EXPR [{ lines }] (repeatable) */
+	AST_AGGREGATE,		/* aggregate [by KEYS] { NAME TYPE = FN(...) ... } */
 	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 
@@ -353,7 +354,26 @@ struct ast_clause {
 			bool has_block;
 			struct span name_span;
 		} join;
+		struct {	/* aggregate [by KEYS] { ... } */
+			struct ast_name *keys;
+			size_t nkeys;
+			struct span by_span;	/* 'by'; empty without keys */
+			struct ast_agg *items;
+			size_t nitems;
+		} aggregate;
 	} u;
+};
+
+/* One line of `aggregate { }`: NAME TYPE = FN() | FN(EXPR) | FN(EXPR by EXPR) */
+struct ast_agg {
+	struct ast_name name;
+	struct ast_type *type;
+	struct ast_name fn;
+	struct ast_expr *arg;		/* NULL: count() */
+	struct ast_expr *order;		/* first/last: the expression after 'by'; else NULL */
+	struct span by_span;		/* the word 'by' inside the call */
+	struct span call_span;		/* FN(...) */
+	struct span span;
 };
 
 enum ast_item_kind { AST_PIPELINE, AST_DEFAULTS };

@@ -718,3 +718,33 @@ struct ast_clause *ast_clause_join(struct arena *a, struct span kw, struct ast_n
 	c->u.join.nlines = lines ? lines->n : 0;
 	return c;
 }
+
+struct ast_clause *ast_clause_aggregate(struct arena *a, struct span kw, struct span by,
+					struct ast_vec *keys, struct ast_vec *items, struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_AGGREGATE, kw, span);
+
+	c->u.aggregate.keys = VEC_ITEMS(keys);
+	c->u.aggregate.nkeys = VEC_N(keys);
+	c->u.aggregate.by_span = by;
+	c->u.aggregate.items = VEC_ITEMS(items);
+	c->u.aggregate.nitems = VEC_N(items);
+	return c;
+}
+
+struct ast_agg *ast_agg_new(struct arena *a, struct ast_name name, struct ast_type *type,
+			    struct ast_name fn, struct ast_expr *arg, struct ast_expr *order,
+			    struct span by, struct span call, struct span span)
+{
+	struct ast_agg *g = arena_alloc(a, sizeof(*g));
+
+	g->name = name;
+	g->type = type;
+	g->fn = fn;
+	g->arg = arg;
+	g->order = order;
+	g->by_span = by;
+	g->call_span = call;
+	g->span = span;
+	return g;
+}

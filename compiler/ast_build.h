@@ -79,6 +79,13 @@ struct ast_clause *ast_clause_derive(struct arena *a, struct span kw, struct ast
 struct ast_clause *ast_clause_dedupe(struct arena *a, struct span kw, struct ast_vec *keys,
 				     const struct ast_name *column, const struct ast_name *direction,
 				     struct span order_span, struct span span);
+/* keys: vec of ast_name (NULL: a whole-table aggregate); items: vec of ast_agg */
+struct ast_clause *ast_clause_aggregate(struct arena *a, struct span kw, struct span by,
+					struct ast_vec *keys, struct ast_vec *items, struct span span);
+/* NAME TYPE = FN(arg [by order]): arg, order may be NULL */
+struct ast_agg *ast_agg_new(struct arena *a, struct ast_name name, struct ast_type *type,
+			    struct ast_name fn, struct ast_expr *arg, struct ast_expr *order,
+			    struct span by, struct span call, struct span span);
 struct ast_clause *ast_clause_filter(struct arena *a, struct span kw, struct ast_expr *e,
 				     struct span span);
 /* type: NULL when not written; as: NULL without 'as NAME' */

@@ -700,7 +700,8 @@ static void check_table_source(struct checker *k, struct model_source *s)
 	enum model_format fmt;
 	char *qual;
 	struct diag *d;
-	size_t i;
+	const struct model_column *cols;
+	size_t i, ncols;
 
 	/* A pipeline source's table is the upstream pipeline's target, checked
 	 * (and created if missing) there; its columns were checked against the
@@ -753,8 +754,9 @@ static void check_table_source(struct checker *k, struct model_source *s)
 		note_table(k, d, t, qual);
 		diag_help(d, "leave the table's kind out: it is taken from the catalog");
 	}
-	for (i = 0; i < k->p->ncolumns; i++) {
-		const struct model_column *c = &k->p->columns[i];
+	cols = model_input_columns(k->p, &ncols, NULL);	/* an aggregate's input */
+	for (i = 0; i < ncols; i++) {
+		const struct model_column *c = &cols[i];
 		const char *field = c->source_field ? c->source_field : c->name;
 		const char *dot;
 		char *top;

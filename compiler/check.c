@@ -192,6 +192,12 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 		check_target(c, first[AST_TARGET]);
 	if (first[AST_COLUMNS] && first[AST_TARGET])
 		check_renames(c);
+	if (first[AST_AGGREGATE] && first[AST_COLUMNS]) {
+		/* the input's steps first; then the columns are the table's */
+		if (first[AST_DEDUPE])
+			check_dedupe(c, first[AST_DEDUPE]);
+		check_aggregate(c, first[AST_AGGREGATE]);
+	}
 	if (first[AST_CREATE_IF_MISSING]) {
 		mp->target.create_if_missing = true;
 		mp->target.create_span = first[AST_CREATE_IF_MISSING]->span;
@@ -202,14 +208,18 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 		check_target_projection(c);
 	if (first[AST_MODE])
 		check_mode(c, first[AST_MODE]);
-	if (first[AST_DEDUPE])
+	if (first[AST_DEDUPE] && !mp->aggregated)
 		check_dedupe(c, first[AST_DEDUPE]);
 	check_mode_target(c, first[AST_MODE]);
-	if (first[AST_INCREMENTAL])
+	if (mp->aggregated)
+		check_aggregate_mode(c, first[AST_AGGREGATE], first[AST_MODE],
+				     first[AST_INCREMENTAL]);
+	else if (first[AST_INCREMENTAL])
 		check_incremental(c, first[AST_INCREMENTAL]);
 	if (first[AST_ON_ERROR])
 		check_on_error(c, first[AST_ON_ERROR]);
-	check_mode_incremental(c, first[AST_MODE], first[AST_INCREMENTAL]);
+	if (!mp->aggregated)
+		check_mode_incremental(c, first[AST_MODE], first[AST_INCREMENTAL]);
 	check_drops(c, it->clauses, it->nclauses);
 
 	/* Schedule: the pipeline's, else the file's default, else on demand. */

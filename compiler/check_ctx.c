@@ -343,6 +343,46 @@ bool check_ctx_no_block(struct check_ctx *c, const struct ast_setting *s)
 
 /* ---- columns ---- */
 
+/* A name that is not a column of an aggregate's table: an input column,
+ * an aggregate line that did not check (reported there), or unknown. */
+static const struct model_column *aggregate_ref(struct check_ctx *c, const struct ast_name *n,
+						const char *what)
+{
+	const struct model_pipeline *mp = c->mp;
+	const char **names;
+	const char *close;
+	struct diag *d;
+	size_t i;
+
+	for (i = 0; i < c->nclauses; i++) {
+		const struct ast_clause *cl = &c->clauses[i];
+
+		for (size_t j = 0; cl->kind == AST_AGGREGATE && j < cl->u.aggregate.nitems; j++)
+			if (!strcmp(cl->u.aggregate.items[j].name.text, n->text))
+				return NULL;
+	}
+	for (i = 0; i < mp->ninput_columns; i++)
+		if (!strcmp(mp->input_columns[i].name, n->text)) {
+			d = diag_error(c->ds, c->src, n->span,
+				       "%s '%s' is an input column of 'aggregate', not a column of "
+				       "the table", what, n->text);
+			diag_help(d, "the table's columns are the group keys and the aggregate "
+				  "columns; add '%s' to 'aggregate by' to keep it", n->text);
+			return NULL;
+		}
+	names = arena_array(c->a, mp->ncolumns + 1, sizeof(*names));
+	for (i = 0; i < mp->ncolumns; i++)
+		names[i] = mp->columns[i].name;
+	d = diag_error(c->ds, c->src, n->span, "%s '%s' is not a column of the table", what,
+		       n->text);
+	close = diag_closest(n->text, names, mp->ncolumns);
+	if (close)
+		diag_help(d, "did you mean '%s'?", close);
+	else
+		diag_help(d, "the table's columns are the group keys and the aggregate columns");
+	return NULL;
+}
+
 const struct model_column *check_ctx_column_ref(struct check_ctx *c, const struct ast_name *n,
 						const char *what)
 {
@@ -354,6 +394,8 @@ const struct model_column *check_ctx_column_ref(struct check_ctx *c, const struc
 
 	if (col)
 		return col;
+	if (c->mp->aggregated)
+		return aggregate_ref(c, n, what);
 	/* Declared with a type that did not resolve (reported there): the
 	 * column exists, but nothing that depends on its type can be checked. */
 	for (i = 0; c->columns_clause && i < c->columns_clause->u.columns.nitems; i++)

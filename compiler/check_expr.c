@@ -38,7 +38,15 @@ struct xctx {
 	struct check_ctx *c;
 	size_t nscope;		/* mp->columns[0..nscope) are visible */
 	const struct check_expr_dim *dim;	/* a join's table (ALIAS.col), or NULL */
+	bool in_aggregate;	/* an argument of an aggregate function */
 };
+
+/* The functions of `aggregate { }` (only there). */
+static const char *const agg_names[] = {
+	"avg", "count", "count_distinct", "first", "last", "max", "min", "sum",
+};
+
+#define NAGGS (sizeof(agg_names) / sizeof(agg_names[0]))
 
 static bool cx(struct xctx *x, const struct ast_expr *e, struct etype *out, struct strbuf *sql);
 
@@ -929,6 +937,20 @@ static const struct fn *find_fn(struct xctx *x, const struct ast_expr *e)
 			return &fns[i];
 		names[i] = fns[i].name;
 	}
+	for (i = 0; e->name.nparts == 1 && i < NAGGS; i++)
+		if (!strcmp(agg_names[i], name)) {
+			if (x->in_aggregate)
+				diag_help(xerr(x, e->name.span,
+					       "aggregate function '%s' inside another one", name),
+					  "aggregate functions do not nest: aggregate the input "
+					  "column directly, or 'derive' a column and aggregate that");
+			else
+				diag_help(xerr(x, e->name.span,
+					       "aggregate function '%s' outside 'aggregate'", name),
+					  "aggregate functions are written in the block of "
+					  "'aggregate by KEYS { NAME TYPE = %s(...) }'", name);
+			return NULL;
+		}
 	help_closest(xerr(x, e->name.span, "unknown function '%s'", name), name, names, NFNS,
 		     "the functions are listed in docs/language.md, Functions");
 	return NULL;
@@ -1026,7 +1048,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
 	struct model_column *col = &mp->columns[mp->ncolumns];
-	struct xctx x = { c, mp->ncolumns, NULL };
+	struct xctx x = { c, mp->ncolumns, NULL, false };
 	struct strbuf sql = STRBUF_INIT;
 	const struct ast_name *n = &cl->u.derive.name;
 	struct etype t, want;
@@ -1097,7 +1119,7 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 		return;
 	mp->filters = arena_array(c->a, nf, sizeof(*mp->filters));
 	for (i = 0; i < n; i++) {
-		struct xctx x = { c, mp->ncolumns, NULL };
+		struct xctx x = { c, mp->ncolumns, NULL, false };
 		struct strbuf sql = STRBUF_INIT;
 		struct etype t;
 
@@ -1120,11 +1142,279 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct check_expr_dim *dim,
 		     struct strbuf *sql, const char **type)
 {
-	struct xctx x = { c, c->mp->ncolumns, dim };
+	struct xctx x = { c, c->mp->ncolumns, dim, false };
 	struct etype t;
 
 	if (!cx(&x, e, &t, sql))
 		return false;
 	*type = t.null ? NULL : t.t == MT_BOOLEAN ? "boolean" : tname(&x, &t);
 	return true;
+}
+/* ---- aggregate ---- */
+
+struct agg_fn {
+	const char *name;
+	enum model_agg fn;		/* with an argument (count: MA_COUNT) */
+	bool by;			/* first/last: VALUE by ORDER */
+	const char *usage;
+};
+
+static const struct agg_fn agg_fns[] = {
+	{ "avg", MA_AVG, false, "avg(number)" },
+	{ "count", MA_COUNT, false, "count() or count(VALUE)" },
+	{ "count_distinct", MA_COUNT_DISTINCT, false, "count_distinct(VALUE)" },
+	{ "first", MA_FIRST, true, "first(VALUE by ORDER)" },
+	{ "last", MA_LAST, true, "last(VALUE by ORDER)" },
+	{ "max", MA_MAX, false, "max(VALUE)" },
+	{ "min", MA_MIN, false, "min(VALUE)" },
+	{ "sum", MA_SUM, false, "sum(number)" },
+};
+
+/* The function of an aggregate line and its arguments' shape, or NULL. */
+static const struct agg_fn *agg_find(struct xctx *x, const struct ast_agg *g)
+{
+	const struct agg_fn *f = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(agg_fns) / sizeof(agg_fns[0]) && !f; i++)
+		if (!strcmp(agg_fns[i].name, g->fn.text))
+			f = &agg_fns[i];
+	if (!f) {
+		help_closest(xerr(x, g->fn.span, "unknown aggregate function '%s'", g->fn.text),
+			     g->fn.text, agg_names, NAGGS,
+			     "the aggregate functions are count, count_distinct, sum, avg, min, "
+			     "max, first and last (docs/language.md, aggregate)");
+		return NULL;
+	}
+	if (f->by && !g->order) {
+		diag_help(xerr(x, g->call_span, "%s() needs 'by' and the order of the rows",
+			       f->name),
+			  "write %s; the value of the row with the %s ORDER is taken", f->usage,
+			  f->fn == MA_FIRST ? "smallest" : "greatest");
+		return NULL;
+	}
+	if (!f->by && g->order) {
+		diag_help(xerr(x, g->by_span, "'by' in %s()", f->name),
+			  "only first() and last() take 'by'; write %s", f->usage);
+		return NULL;
+	}
+	if (!g->arg && f->fn != MA_COUNT) {
+		diag_help(xerr(x, g->call_span, "%s() takes a value", f->name), "write %s",
+			  f->usage);
+		return NULL;
+	}
+	return f;
+}
+
+/* Whether values of t order (min, max, first, last, and their 'by'). */
+static bool agg_orders(const struct etype *t)
+{
+	return !t->null && !is_nested(t) && t->t != MT_BINARY;
+}
+
+/* Spark 3.5's result type of an aggregate over an argument of type a
+ * (sql/catalyst/.../expressions/aggregate/): Count and count(DISTINCT)
+ * are LongType (bigint); Sum.resultType is LongType for an integral
+ * argument, DecimalType.bounded(p + 10, s) for decimal(p,s), DoubleType
+ * for float and double; Average.resultType is DecimalType.bounded(p + 4,
+ * s + 4) for decimal(p,s) and DoubleType otherwise (bounded caps
+ * precision and scale at 38 each); Min, Max, MinBy and MaxBy have the
+ * type of their value. */
+static bool agg_result(struct xctx *x, const struct ast_agg *g, enum model_agg fn,
+		       const struct etype *a, const struct etype *o, struct etype *out)
+{
+	if (a && a->null) {
+		diag_help(xerr(x, g->arg->span, "the value of %s() is NULL", g->fn.text),
+			  "aggregate a column or an expression over the columns");
+		return false;
+	}
+	switch (fn) {
+	case MA_COUNT_DISTINCT:
+		/* Spark compares the values: a map has no equality there either */
+		if (a->dt && strstr(tname(x, a), "map<")) {
+			diag_help(xerr(x, g->arg->span, "count_distinct() of %s, which Spark "
+				       "cannot compare", tname(x, a)),
+				  "count the distinct values of a key or field instead");
+			return false;
+		}
+		*out = simple(MT_BIGINT);
+		return true;
+	case MA_COUNT_ROWS:
+	case MA_COUNT:
+		*out = simple(MT_BIGINT);
+		return true;
+	case MA_SUM:
+	case MA_AVG:
+		if (!is_num(a)) {
+			diag_help(xerr(x, g->arg->span, "%s() needs a number, found %s", g->fn.text,
+				       tname(x, a)),
+				  "sum and avg add numbers; count(VALUE) counts the values");
+			return false;
+		}
+		if (a->t == MT_DECIMAL)
+			*out = fn == MA_SUM ? decimal(imin(38, a->p + 10), a->s)
+					    : decimal(imin(38, a->p + 4), imin(38, a->s + 4));
+		else
+			*out = simple(fn == MA_SUM && is_int(a->t) ? MT_BIGINT : MT_DOUBLE);
+		return true;
+	default:
+		break;
+	}
+	if (!agg_orders(a)) {
+		diag_help(xerr(x, g->arg->span, "%s() needs a value that orders, found %s",
+			       g->fn.text, tname(x, a)),
+			  "take a number, text, date, timestamp or boolean (a field of a struct, "
+			  "not the struct)");
+		return false;
+	}
+	if (o && (!agg_orders(o) || o->t == MT_BOOLEAN)) {
+		diag_help(xerr(x, g->order->span, "the order of %s() is %s, which cannot be ordered",
+			       g->fn.text, tname(x, o)),
+			  "order by a timestamp, date, number or string");
+		return false;
+	}
+	*out = *a;
+	return true;
+}
+
+/* One aggregate line: its function, types and SQL into ma, its column
+ * (the declared type) into col. */
+static bool agg_one(struct check_ctx *c, const struct ast_agg *g, struct model_aggregate *ma,
+		    struct model_column *col, size_t nscope)
+{
+	struct xctx x = { c, nscope, NULL, true };
+	struct strbuf arg = STRBUF_INIT, ord = STRBUF_INIT;
+	const struct agg_fn *f = agg_find(&x, g);
+	struct etype a, o, r, want;
+	bool ok = f != NULL;
+
+	memset(col, 0, sizeof(*col));
+	ok = check_column_type(c, g->type, col) && ok;
+	if (ok && g->arg)
+		ok = cx(&x, g->arg, &a, &arg);
+	if (ok && g->order)
+		ok = cx(&x, g->order, &o, &ord);
+	ma->fn = f && f->fn == MA_COUNT && !g->arg ? MA_COUNT_ROWS : f ? f->fn : MA_COUNT;
+	ok = ok && agg_result(&x, g, ma->fn, g->arg ? &a : NULL, g->order ? &o : NULL, &r);
+	if (ok) {
+		want = (struct etype){ col->type, col->precision, col->scale, col->dtype, false };
+		if (!is_nested(&want))
+			want.dt = NULL;
+		if (!fits(&x, &r, &want)) {
+			diag_help(diag_error(c->ds, c->src, g->type->span,
+					     "%s() here is %s, not %s", g->fn.text, tname(&x, &r),
+					     col->spark_type),
+				  "declare the column as %s (or a type it widens into); Spark's "
+				  "result types are listed in docs/language.md, aggregate",
+				  tname(&x, &r));
+			ok = false;
+		}
+	}
+	if (ok) {
+		ma->name = g->name.text;
+		ma->arg_sql = g->arg ? arena_strdup(c->a, arg.buf) : NULL;
+		ma->order_sql = g->order ? arena_strdup(c->a, ord.buf) : NULL;
+		ma->result_type = tname(&x, &r);
+		ma->span = g->span;
+		col->name = g->name.text;
+		col->span = g->name.span;
+	}
+	strbuf_release(&arg);
+	strbuf_release(&ord);
+	return ok;
+}
+
+/* A name of the aggregate's output is used once: keys and aggregates. */
+static bool agg_name_free(struct check_ctx *c, const struct model_column *out, size_t n,
+			  const struct ast_name *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(out[i].name, name->text)) {
+			struct diag *d = diag_error(c->ds, c->src, name->span,
+						    "the aggregate's output has '%s' twice", name->text);
+
+			diag_note(d, c->src, out[i].span, "first here");
+			diag_help(d, "each group key is listed once, and an aggregate column "
+				  "takes a name that is not a group key's");
+			return false;
+		}
+	return true;
+}
+
+/* The group keys: input columns, each once, of a type Spark groups by
+ * (not a map: "grouping expressions ... cannot be of type map"). */
+static size_t agg_keys(struct check_ctx *c, const struct ast_clause *cl, struct model_column *out)
+{
+	struct model_pipeline *mp = c->mp;
+	size_t i, n = 0;
+
+	for (i = 0; i < cl->u.aggregate.nkeys; i++) {
+		const struct ast_name *k = &cl->u.aggregate.keys[i];
+		const struct model_column *col = check_ctx_column_ref(c, k, "group key");
+
+		if (!col || !agg_name_free(c, out, n, k))
+			continue;
+		if (col->dtype && (col->dtype->type == MT_MAP ||
+				   strstr(col->spark_type, "map<"))) {
+			diag_help(diag_error(c->ds, c->src, k->span,
+					     "group key '%s' is %s, which Spark cannot group by",
+					     k->text, col->spark_type),
+				  "group by a column without a map in it");
+			continue;
+		}
+		out[n] = *col;
+		out[n].derived_sql = NULL;
+		out[n].source_field = NULL;
+		out[n].renamed = false;
+		out[n].parse = MPARSE_CAST;
+		out[n].parse_arg = NULL;
+		out[n].span = k->span;
+		mp->group_keys[mp->ngroup_keys++] = out[n].name;
+		n++;
+	}
+	return n;
+}
+
+void check_aggregate(struct check_ctx *c, const struct ast_clause *cl)
+{
+	struct model_pipeline *mp = c->mp;
+	size_t nout = cl->u.aggregate.nkeys + cl->u.aggregate.nitems, n, i;
+	struct model_column *out = arena_array(c->a, nout + 1, sizeof(*out));
+
+	mp->group_keys = arena_array(c->a, cl->u.aggregate.nkeys + 1, sizeof(*mp->group_keys));
+	mp->aggregates = arena_array(c->a, cl->u.aggregate.nitems + 1, sizeof(*mp->aggregates));
+	n = agg_keys(c, cl, out);
+	for (i = 0; i < cl->u.aggregate.nitems; i++) {
+		const struct ast_agg *g = &cl->u.aggregate.items[i];
+
+		if (!agg_name_free(c, out, n, &g->name))
+			continue;
+		if (agg_one(c, g, &mp->aggregates[mp->naggregates], &out[n], mp->ncolumns)) {
+			mp->naggregates++;
+			n++;
+		}
+	}
+	if (!cl->u.aggregate.nitems)
+		diag_help(diag_error(c->ds, c->src, cl->kw_span, "'aggregate' without columns"),
+			  "add a line like 'rows bigint = count()' to the block");
+	/* `was OLD` renames a column of the table: only a group key is one */
+	for (i = 0; i < mp->ncolumns; i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(out[k].name, mp->columns[i].name); k++)
+			;
+		if (mp->columns[i].renamed_from && k == n)
+			diag_help(diag_error(c->ds, c->src, mp->columns[i].renamed_span,
+					     "'was %s' on '%s', an input column of 'aggregate'",
+					     mp->columns[i].renamed_from, mp->columns[i].name),
+				  "the table's columns are the group keys and the aggregate columns; "
+				  "remove 'was'");
+	}
+	mp->aggregated = true;
+	mp->input_columns = mp->columns;
+	mp->ninput_columns = mp->ncolumns;
+	mp->ninput_derived = mp->nderived;
+	mp->columns = out;
+	mp->ncolumns = n;
+	mp->nderived = 0;
 }

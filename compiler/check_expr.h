@@ -38,5 +38,10 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
  * reporting. */
 bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct check_expr_dim *dim,
 		     struct strbuf *sql, const char **type);
+/* `aggregate [by KEYS] { NAME TYPE = FN(...) }` (after check_filters and
+ * everything that reads the input columns): its keys and functions typed
+ * against the columns read and derived, which become mp->input_columns;
+ * mp->columns become the table's: the group keys, then the aggregates. */
+void check_aggregate(struct check_ctx *c, const struct ast_clause *cl);
 
 #endif

@@ -455,3 +455,61 @@ void check_dedupe(struct check_ctx *c, const struct ast_clause *cl)
 	mp->dedupe_by = col->name;
 	mp->dedupe_smallest = dir->text && !strcmp(dir->text, "asc");
 }
+
+/* The writes an aggregate allows (after check_mode_target): every run
+ * computes whole groups from its whole input, so a write must replace or
+ * upsert groups, never add them again or read a part of them. */
+void check_aggregate_mode(struct check_ctx *c, const struct ast_clause *agg_cl,
+			  const struct ast_clause *mode_cl, const struct ast_clause *incr_cl)
+{
+	struct model_pipeline *mp = c->mp;
+	size_t i, j;
+
+	if (incr_cl)
+		diag_help(diag_error(c->ds, c->src, incr_cl->kw_span,
+				     "'incremental' with 'aggregate': a run would read only part "
+				     "of each group"),
+			  "remove 'incremental': an aggregate reads its whole input every run, "
+			  "so each group's values are computed from all of its rows");
+	if (mp->mode == MM_APPEND && mode_cl && strcmp(mode_cl->u.mode.mode.text, "append"))
+		return;		/* an unknown mode, reported by check_mode */
+	if (mp->mode == MM_APPEND) {
+		struct diag *d = diag_error(c->ds, c->src, mode_cl ? mode_cl->span : agg_cl->kw_span,
+					    "%s with 'aggregate': every run would add each group "
+					    "again", mode_cl ? "'mode append'" : "the default 'mode append'");
+
+		if (mp->ngroup_keys)
+			diag_help(d, "write 'mode replace' (the whole table), 'mode overwrite' (a "
+				  "target partitioned by group keys) or 'mode merge on' the group keys");
+		else
+			diag_help(d, "write 'mode replace': a whole-table aggregate replaces its one row");
+		return;
+	}
+	if (mp->mode == MM_MERGE) {
+		bool same = mp->nmerge_keys == mp->ngroup_keys;
+
+		for (i = 0; same && i < mp->nmerge_keys; i++) {
+			for (j = 0; j < mp->ngroup_keys && strcmp(mp->merge_keys[i], mp->group_keys[j]);
+			     j++)
+				;
+			same = j < mp->ngroup_keys;
+		}
+		if (!same && mode_cl && mode_cl->u.mode.nkeys == mp->nmerge_keys)
+			diag_help(diag_error(c->ds, c->src, mode_cl->u.mode.on_span,
+					     "the merge keys of an aggregate are its group keys"),
+				  mp->ngroup_keys ? "write 'mode merge on' the keys of 'aggregate by': "
+				  "one row per group is upserted"
+				  : "a whole-table aggregate has no keys: write 'mode replace'");
+	}
+	for (i = 0; mp->mode == MM_OVERWRITE && i < mp->npartitions; i++) {
+		for (j = 0; j < mp->ngroup_keys &&
+			    strcmp(mp->partitions[i].column, mp->group_keys[j]); j++)
+			;
+		if (j == mp->ngroup_keys)
+			diag_help(diag_error(c->ds, c->src, mp->partitions[i].span,
+					     "'mode overwrite' of an aggregate partitioned by '%s', "
+					     "which is not a group key", mp->partitions[i].column),
+				  "partition by group keys, so that a group always lands in the "
+				  "partition it replaces; or use 'mode replace'");
+	}
+}

@@ -21,4 +21,10 @@ void check_mode_incremental(struct check_ctx *c, const struct ast_clause *mode_c
  * derives): not with mode merge; fills mp->dedupe_keys, dedupe_by. */
 void check_dedupe(struct check_ctx *c, const struct ast_clause *cl);
 
+/* `aggregate` against mode and incremental (after check_mode_target): no
+ * incremental read, no append; merge on the group keys; overwrite by
+ * partitions of group keys. */
+void check_aggregate_mode(struct check_ctx *c, const struct ast_clause *agg_cl,
+			  const struct ast_clause *mode_cl, const struct ast_clause *incr_cl);
+
 #endif

@@ -459,6 +459,13 @@ static enum item check_row_count(struct check_ctx *c, const struct ast_rule *r,
 	(void)seen;
 	if (r->matches_source) {
 		mr->kind = MR_ROW_COUNT_MATCHES_SOURCE;
+		if (c->mp->aggregated) {
+			diag_help(diag_error(c->ds, c->src, r->span,
+					     "'row_count matches source' with 'aggregate': the table "
+					     "has one row per group, not per row read"),
+				  "check the table with 'row_count >= N' or a column rule instead");
+			return ITEM_BAD;
+		}
 		if (c->mp->nfilters || c->mp->ndedupe_keys)
 			diag_help(diag_warning(c->ds, c->src, r->span,
 					       "'row_count matches source' fails every run in which %s leaves rows out",

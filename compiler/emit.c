@@ -165,6 +165,43 @@ static json_t *join_facts(const struct model_pipeline *p)
 	return arr;
 }
 
+/* Columns as the manifest lists them: where each comes from (a source
+ * field, a derive, an aggregate, or a group key), type, required. */
+static json_t *columns_json(const struct model_pipeline *p, const struct model_column *cols,
+			    size_t n)
+{
+	json_t *arr = json_array();
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		json_t *c = json_object();
+		const struct model_column *col = &cols[i];
+
+		json_object_set_new(c, "name", jstr(col->name));
+		for (k = 0; cols == p->columns && k < p->naggregates &&
+			    strcmp(p->aggregates[k].name, col->name); k++)
+			;
+		if (cols == p->columns && p->aggregated && k < p->naggregates)
+			json_object_set_new(c, "aggregate", jstr(model_agg_name(p->aggregates[k].fn)));
+		else if (cols == p->columns && p->aggregated)
+			json_object_set_new(c, "group_key", json_true());
+		else if (col->derived_sql)
+			json_object_set_new(c, "derive", jstr(col->derived_sql));
+		else if (col->joined) {
+			json_object_set_new(c, "join", jstr(col->joined->alias));
+			json_object_set_new(c, "join_column", jstr(col->joined_column));
+		} else
+			json_object_set_new(c, "source",
+					    jstr(col->source_field ? col->source_field : col->name));
+		json_object_set_new(c, "type", jstr(col->spark_type));
+		json_object_set_new(c, "required", json_boolean(col->required));
+		if (col->renamed_from)
+			json_object_set_new(c, "was", jstr(col->renamed_from));
+		json_array_append_new(arr, c);
+	}
+	return arr;
+}
+
 static json_t *facts(const struct model_pipeline *p)
 {
 	json_t *f = json_object(), *arr, *inc;
@@ -195,27 +232,10 @@ static json_t *facts(const struct model_pipeline *p)
 	json_object_set_new(f, "bookmarks", json_boolean(p->job.bookmarks));
 	if (p->njoins)
 		json_object_set_new(f, "joins", join_facts(p));
-	arr = json_array();
-	for (i = 0; i < p->ncolumns; i++) {
-		json_t *c = json_object();
-
-		json_object_set_new(c, "name", jstr(p->columns[i].name));
-		if (p->columns[i].derived_sql)
-			json_object_set_new(c, "derive", jstr(p->columns[i].derived_sql));
-		else if (p->columns[i].joined) {
-			json_object_set_new(c, "join", jstr(p->columns[i].joined->alias));
-			json_object_set_new(c, "join_column", jstr(p->columns[i].joined_column));
-		} else
-			json_object_set_new(c, "source",
-					    jstr(p->columns[i].source_field ? p->columns[i].source_field
-									    : p->columns[i].name));
-		json_object_set_new(c, "type", jstr(p->columns[i].spark_type));
-		json_object_set_new(c, "required", json_boolean(p->columns[i].required));
-		if (p->columns[i].renamed_from)
-			json_object_set_new(c, "was", jstr(p->columns[i].renamed_from));
-		json_array_append_new(arr, c);
-	}
-	json_object_set_new(f, "columns", arr);
+	json_object_set_new(f, "columns", columns_json(p, p->columns, p->ncolumns));
+	if (p->aggregated)	/* the columns read and derived, before the aggregate */
+		json_object_set_new(f, "input_columns",
+				    columns_json(p, p->input_columns, p->ninput_columns));
 	arr = json_array();
 	for (i = 0; i < p->npartitions; i++)
 		json_array_append_new(arr, jstr(p->partitions[i].spark_expr ? p->partitions[i].spark_expr

@@ -906,10 +906,13 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	size_t i;
 	bool req = false;
 
+	size_t n;
+	const struct model_column *cols = model_input_columns(p, &n, NULL);
+
 	template_set_list(t, "required");
 	template_set_list(t, "select");
-	for (i = 0; i < p->ncolumns; i++) {
-		const struct model_column *col = &p->columns[i];
+	for (i = 0; i < n; i++) {
+		const struct model_column *col = &cols[i];
 		struct template_ctx *it;
 
 		if (col->derived_sql || col->joined)
@@ -1030,12 +1033,13 @@ static void joins(struct sctx *c, const struct model_pipeline *p, struct templat
  * Spark SQL expressions, checked by check_expr.c. */
 static void derives(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
 {
-	size_t i;
+	size_t i, n, nderived;
+	const struct model_column *cols = model_input_columns(p, &n, &nderived);
 
-	template_set_flag(t, "derives", p->nderived > 0);
+	template_set_flag(t, "derives", nderived > 0);
 	template_set_list(t, "derived");
-	for (i = 0; i < p->ncolumns; i++) {
-		const struct model_column *col = &p->columns[i];
+	for (i = 0; i < n; i++) {
+		const struct model_column *col = &cols[i];
 		struct template_ctx *it;
 
 		if (!col->derived_sql)
@@ -1061,6 +1065,58 @@ static void derives(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_list(t, "filter_list");
 	for (i = 0; i < p->nfilters; i++)
 		put_py(c, template_add_item(t, "filter_list"), "sql_py", p->filters[i].sql);
+}
+
+/* The PySpark call of one aggregate column (templates/pyspark/aggregate.py.tmpl):
+ * its argument and order are Spark SQL, checked by check_expr.c. */
+static const char *aggregate_call(struct sctx *c, const struct model_aggregate *g)
+{
+	static const char *const calls[] = {
+		[MA_COUNT] = "F.count", [MA_COUNT_DISTINCT] = "F.count_distinct",
+		[MA_SUM] = "F.sum", [MA_AVG] = "F.avg", [MA_MIN] = "F.min", [MA_MAX] = "F.max",
+		[MA_FIRST] = "first_by", [MA_LAST] = "last_by",
+	};
+	struct strbuf sb = STRBUF_INIT;
+	const char *r;
+
+	if (g->fn == MA_COUNT_ROWS) {
+		strbuf_addstr(&sb, "F.count(F.lit(1))");
+	} else {
+		strbuf_addf(&sb, "%s(F.expr(%s)", calls[g->fn], py(c, g->arg_sql));
+		if (g->order_sql)
+			strbuf_addf(&sb, ", F.expr(%s)", py(c, g->order_sql));
+		strbuf_addch(&sb, ')');
+	}
+	r = arena_strdup(c->a, sb.buf);
+	strbuf_release(&sb);
+	return r;
+}
+
+/* `aggregate` (templates/pyspark/aggregate.py.tmpl): group keys, then the
+ * aggregate columns, each cast to its declared type. */
+static void aggregate(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
+{
+	size_t i;
+	bool by = false;
+
+	template_set_flag(t, "aggregate", p->aggregated);
+	template_set_flag(t, "keep_if_empty", p->aggregated);
+	template_set_list(t, "group_keys");
+	template_set_list(t, "aggregates");
+	for (i = 0; i < p->ngroup_keys; i++)
+		put_py(c, template_add_item(t, "group_keys"), "col_py", sid(c, p->group_keys[i]));
+	for (i = 0; i < p->naggregates; i++) {
+		const struct model_aggregate *g = &p->aggregates[i];
+		const struct model_column *col = model_find_column(p, g->name);
+		struct template_ctx *it = template_add_item(t, "aggregates");
+
+		put_py(c, it, "name_py", g->name);
+		template_set_str(it, "call", aggregate_call(c, g));
+		put_py(c, it, "type_py", col->spark_type);
+		by = by || g->order_sql;
+	}
+	template_set_flag(t, "aggregate_by", by);
+	template_set_flag(t, "grouped", p->ngroup_keys > 0);
 }
 
 static bool validation(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
@@ -1157,6 +1213,7 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 	columns(&c, p, t);
 	joins(&c, p, t);
 	derives(&c, p, t);
+	aggregate(&c, p, t);
 	dq = validation(&c, p, t);
 
 	merge_columns(&c, p, t);

@@ -952,6 +952,76 @@ static bool print_join(struct fmt *F, const struct ast_clause *c, int depth)
 	return true;
 }
 
+/* aggregate [by KEYS] { NAME TYPE = FN(...) }: names and types aligned */
+static void print_aggs(struct fmt *F, const struct ast_agg *g, size_t n, int depth)
+{
+	struct strbuf *saved = F->out;
+	struct strbuf name = STRBUF_INIT, type = STRBUF_INIT;
+	size_t wname = 0, wtype = 0, i;
+
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&name);
+		strbuf_reset(&type);
+		F->out = &name;
+		add_name(F, &g[i].name);
+		F->out = &type;
+		add_type(F, g[i].type);
+		if (text_width(name.buf, name.len) > wname)
+			wname = text_width(name.buf, name.len);
+		if (text_width(type.buf, type.len) > wtype)
+			wtype = text_width(type.buf, type.len);
+	}
+	for (i = 0; i < n; i++) {
+		F->out = saved;
+		begin_line(F, depth, g[i].span.start);
+		strbuf_reset(&name);
+		strbuf_reset(&type);
+		F->out = &name;
+		add_name(F, &g[i].name);
+		F->out = &type;
+		add_type(F, g[i].type);
+		F->out = saved;
+		strbuf_add(F->out, name.buf, name.len);
+		strbuf_addchars(F->out, ' ', wname - text_width(name.buf, name.len) + 1);
+		strbuf_add(F->out, type.buf, type.len);
+		strbuf_addchars(F->out, ' ', wtype - text_width(type.buf, type.len) + 1);
+		strbuf_addstr(F->out, "= ");
+		add_name(F, &g[i].fn);
+		strbuf_addch(F->out, '(');
+		if (g[i].arg)
+			add_expr(F, g[i].arg);
+		if (g[i].order) {
+			strbuf_addstr(F->out, " by ");
+			add_expr(F, g[i].order);
+		}
+		strbuf_addch(F->out, ')');
+		end_line(F, g[i].span.end);
+	}
+	F->out = saved;
+	strbuf_release(&name);
+	strbuf_release(&type);
+}
+
+static bool print_aggregate(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	uint32_t close = c->span.end - 1, after = c->kw_span.end;
+
+	strbuf_addstr(F->out, "aggregate");
+	if (c->u.aggregate.nkeys) {
+		strbuf_addstr(F->out, " by ");
+		add_names(F, c->u.aggregate.keys, c->u.aggregate.nkeys, ", ");
+		after = c->u.aggregate.keys[c->u.aggregate.nkeys - 1].span.end;
+	}
+	if (empty_block(F, c->u.aggregate.nitems, close)) {
+		strbuf_addstr(F->out, " {}");
+		return false;
+	}
+	open_block(F, brace_after(F, after));
+	print_aggs(F, c->u.aggregate.items, c->u.aggregate.nitems, depth + 1);
+	close_block(F, depth, close);
+	return true;
+}
+
 static bool print_job(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	strbuf_addstr(F->out, "job");
@@ -978,6 +1048,7 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_FILTER] = print_filter,
 	[AST_DEDUPE] = print_mode,
 	[AST_JOIN] = print_join,
+	[AST_AGGREGATE] = print_aggregate,
 	[AST_JOB] = print_job,
 };
 

@@ -55,6 +55,32 @@ const char *model_kv_get(const struct model_kvlist *l, const char *key)
 	return NULL;
 }
 
+const struct model_column *model_input_columns(const struct model_pipeline *p, size_t *n,
+					       size_t *nderived)
+{
+	if (p->aggregated) {
+		*n = p->ninput_columns;
+		if (nderived)
+			*nderived = p->ninput_derived;
+		return p->input_columns;
+	}
+	*n = p->ncolumns;
+	if (nderived)
+		*nderived = p->nderived;
+	return p->columns;
+}
+
+const char *model_agg_name(enum model_agg f)
+{
+	static const char *const names[] = {
+		[MA_COUNT_ROWS] = "count", [MA_COUNT] = "count",
+		[MA_COUNT_DISTINCT] = "count_distinct", [MA_SUM] = "sum", [MA_AVG] = "avg",
+		[MA_MIN] = "min", [MA_MAX] = "max", [MA_FIRST] = "first", [MA_LAST] = "last",
+	};
+
+	return names[f];
+}
+
 const struct model_column *model_find_column(const struct model_pipeline *p, const char *name)
 {
 	size_t i;
@@ -266,21 +292,14 @@ static void dump_joins(struct strbuf *sb, const struct model_pipeline *p)
 	}
 }
 
-static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
+static void dump_columns(struct strbuf *sb, const char *label, const struct model_column *cols,
+			 size_t n)
 {
-	static const char *const incr[] = { "none", "watermark", "new_files", "partition" };
-	static const char *const sched[] = { "on_demand", "cron", "after", "s3_event" };
-	const struct model_job *j = &p->job;
 	size_t i;
 
-	strbuf_addf(sb, "pipeline %s\n", p->name);
-	str(sb, 2, "file", p->file);
-	str(sb, 2, "description", p->description);
-	dump_source(sb, &p->source);
-	dump_target(sb, &p->target);
-	strbuf_addstr(sb, "  columns\n");
-	for (i = 0; i < p->ncolumns; i++) {
-		const struct model_column *c = &p->columns[i];
+	strbuf_addf(sb, "  %s\n", label);
+	for (i = 0; i < n; i++) {
+		const struct model_column *c = &cols[i];
 
 		strbuf_addf(sb, "    %s %s", c->name, c->spark_type);
 		if (c->renamed)
@@ -300,6 +319,35 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 		else if (c->parse == MPARSE_EPOCH)
 			strbuf_addf(sb, " epoch %s", c->parse_arg);
 		strbuf_addf(sb, " (glue %s, athena %s)\n", c->glue_type, c->athena_type);
+	}
+}
+
+static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
+{
+	static const char *const incr[] = { "none", "watermark", "new_files", "partition" };
+	static const char *const sched[] = { "on_demand", "cron", "after", "s3_event" };
+	const struct model_job *j = &p->job;
+	size_t i;
+
+	strbuf_addf(sb, "pipeline %s\n", p->name);
+	str(sb, 2, "file", p->file);
+	str(sb, 2, "description", p->description);
+	dump_source(sb, &p->source);
+	dump_target(sb, &p->target);
+	dump_columns(sb, "columns", p->columns, p->ncolumns);
+	if (p->aggregated) {
+		dump_columns(sb, "input_columns", p->input_columns, p->ninput_columns);
+		strlist(sb, 2, "group_keys", p->group_keys, p->ngroup_keys);
+		strbuf_addstr(sb, "  aggregates\n");
+		for (i = 0; i < p->naggregates; i++) {
+			const struct model_aggregate *g = &p->aggregates[i];
+
+			strbuf_addf(sb, "    %s = %s(%s", g->name, model_agg_name(g->fn),
+				    g->arg_sql ? g->arg_sql : "");
+			if (g->order_sql)
+				strbuf_addf(sb, " by %s", g->order_sql);
+			strbuf_addf(sb, ") -> %s\n", g->result_type);
+		}
 	}
 	if (p->cast_policy != MCAST_FAIL || p->quarantine) {
 		static const char *const policy[] = { "fail", "drop", "null" };

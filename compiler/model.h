@@ -82,6 +82,23 @@ struct model_filter {
 	struct span span;
 };
 
+/* `aggregate` functions (docs/language.md, aggregate). */
+enum model_agg {
+	MA_COUNT_ROWS, MA_COUNT, MA_COUNT_DISTINCT, MA_SUM, MA_AVG, MA_MIN, MA_MAX,
+	MA_FIRST, MA_LAST,
+};
+
+/* One aggregate column: the output column of the same name (in columns,
+ * after the group keys) is this function over each group's input rows. */
+struct model_aggregate {
+	const char *name;
+	enum model_agg fn;
+	const char *arg_sql;		/* Spark SQL over the input columns; NULL: count() */
+	const char *order_sql;		/* first/last: the order expression; else NULL */
+	const char *result_type;	/* Spark's result type of the function ("decimal(30,2)") */
+	struct span span;
+};
+
 enum model_transform {
 	MP_IDENTITY, MP_YEARS, MP_MONTHS, MP_DAYS, MP_HOURS, MP_BUCKET, MP_TRUNCATE,
 };
@@ -360,6 +377,17 @@ struct model_pipeline {
 	size_t nderived;		/* the last nderived columns are `derive`d, in order */
 	const char **drop_columns;	/* `drop column NAME`: removed from the table by the job */
 	size_t ndrop_columns;
+	/* `aggregate`: columns/ncolumns are the table's columns (the group
+	 * keys, then the aggregates); the rows read and derived are the input
+	 * columns below. Without one, input_columns is NULL and columns are both. */
+	bool aggregated;
+	struct model_column *input_columns;
+	size_t ninput_columns;
+	size_t ninput_derived;		/* the last ninput_derived input columns are derived */
+	const char **group_keys;	/* the first ngroup_keys columns */
+	size_t ngroup_keys;
+	struct model_aggregate *aggregates;	/* the columns after the keys, in order */
+	size_t naggregates;
 	struct model_incremental_spec incremental;
 	struct model_schedule schedule;
 	bool validates;			/* has at least one rule (then ruleset.json is written) */
@@ -417,6 +445,10 @@ const char *model_jdbc_engine_name(enum model_jdbc_engine e);
 /* The value for key, or NULL. */
 const char *model_kv_get(const struct model_kvlist *l, const char *key);
 const struct model_column *model_find_column(const struct model_pipeline *p, const char *name);
+/* The columns the job reads and derives: the aggregate's input, else columns. */
+const struct model_column *model_input_columns(const struct model_pipeline *p, size_t *n,
+					       size_t *nderived);
+const char *model_agg_name(enum model_agg f);
 
 struct strbuf;
 /* Prints the whole model as stable, indented text (pipec check --dump-model). */

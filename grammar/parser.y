@@ -230,6 +230,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	struct ast_expr *expr;
 	struct ast_take *take;
 	struct ast_join_line *jline;
+	struct ast_agg *agg;
 }
 
 %token <name> IDENT "name" BQIDENT "quoted name"
@@ -253,7 +254,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	FRESHNESS "freshness" WITHIN "within" SAMPLE "sample" FAILURE "failure"
 	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
 	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
-	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe" JOIN "join"
+	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe" JOIN "join" AGGREGATE "aggregate"
 
 %token <span> '{'
 
@@ -266,9 +267,11 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <vec> qname args args1 list_items body stmt_lines settings setting_lines block opt_block
 %type <vec> col_lines columns_body part_list part_args name_list opt_keys after_list
 %type <vec> rule_lines rules_body type_args num_list join_block join_body join_lines take_list
+%type <vec> agg_lines agg_body
 %type <take> take_item
 %type <jline> join_line
 %type <type> take_type
+%type <agg> agg
 %type <type> type
 %type <field> type_arg
 %type <col> column col_attrs
@@ -435,6 +438,14 @@ clause:
 		{ parse_expected(ctx, @2, "the key columns after 'dedupe on'"); $$ = NULL; }
 	| DEDUPE ON name_list ORDER error
 		{ parse_expected(ctx, @4, "'by COLUMN' after 'order'"); $$ = NULL; }
+	| AGGREGATE BY name_list '{' agg_body '}'
+		{ (void)$4; $$ = ast_clause_aggregate(A, span_join(@1, @2), @2, $3, $5, @$); }
+	| AGGREGATE '{' agg_body '}'
+		{ (void)$2; $$ = ast_clause_aggregate(A, @1, span_make(0, 0), NULL, $3, @$); }
+	| AGGREGATE error
+		{ parse_expected(ctx, @1, "'by KEY, ...' or '{' after 'aggregate'"); $$ = NULL; }
+	| AGGREGATE BY error
+		{ parse_expected(ctx, @2, "the group key columns after 'aggregate by'"); $$ = NULL; }
 	| JOIN any_name any_name qname AS any_name ON expr
 		{ $$ = ast_clause_join(A, @1, $2, $3, $4, @4, $6, $8, NULL, @$); }
 	| JOIN any_name any_name qname AS any_name ON expr join_block
@@ -748,7 +759,29 @@ keyword:
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
-	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN
+	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE
+	;
+
+/* aggregate { NAME TYPE = FN() | FN(EXPR) | FN(EXPR by EXPR) ... } */
+agg_body:
+	  agg_lines		{ $$ = $1; }
+	| agg_lines agg		{ $$ = PUSH($1, $2); }
+	| agg_lines error	{ parse_flush(ctx); $$ = $1; }
+	;
+
+agg_lines:
+	  %empty		{ $$ = NULL; }
+	| agg_lines agg TERM	{ yyerrok; $$ = PUSH($1, $2); }
+	| agg_lines error TERM	{ yyerrok; parse_flush(ctx); $$ = $1; }
+	;
+
+agg:
+	  any_name type '=' expr_word '(' ')'
+		{ $$ = ast_agg_new(A, $1, $2, $4, NULL, NULL, span_make(0, 0), span_join(@4, @6), @$); }
+	| any_name type '=' expr_word '(' expr ')'
+		{ $$ = ast_agg_new(A, $1, $2, $4, $6, NULL, span_make(0, 0), span_join(@4, @7), @$); }
+	| any_name type '=' expr_word '(' expr BY expr ')'
+		{ $$ = ast_agg_new(A, $1, $2, $4, $6, $8, @7, span_join(@4, @9), @$); }
 	;
 
 /* Expressions (derive, filter): or < and < not < comparison < + - < * / %
@@ -848,7 +881,7 @@ expr_word:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | DEMAND | S3 | EVENT | VALIDATE
 	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
 	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
-	| DEDUPE | JOIN
+	| DEDUPE | JOIN | AGGREGATE
 	;
 
 %%
@@ -860,7 +893,7 @@ expr_word:
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
 	"incremental", "schedule", "validate", "job", "drop", "derive", "filter", "dedupe",
-	"join",
+	"join", "aggregate",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -888,7 +921,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_JOIN;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_AGGREGATE;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -1022,7 +1055,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
 						 k == YYSYMBOL_DROP || k == YYSYMBOL_DERIVE ||
 						 k == YYSYMBOL_FILTER || k == YYSYMBOL_DEDUPE ||
-						 k == YYSYMBOL_JOIN)) ||
+						 k == YYSYMBOL_JOIN || k == YYSYMBOL_AGGREGATE)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -1100,7 +1133,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 		else if (clause)
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
-			       "validate, job, drop column, derive, filter, dedupe, join";
+			       "validate, job, drop column, derive, filter, dedupe, join, "
+			       "aggregate";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

@@ -29,8 +29,10 @@ def main(build):
             "bookmarks": p["bookmarks"],
             "validates": p["validates"],
             "on_failure": p["on_failure"],
-            "schema": {"*": ["%s:%s" % (c["source"], c["type"]) for c in p["columns"]
-                             if "source" in c]},  # a derived column is not read
+            # a derived column is not read; an aggregate reads its input columns
+            "schema": {"*": ["%s:%s" % (c["source"], c["type"])
+                             for c in p.get("input_columns", p["columns"])
+                             if "source" in c]},
         }
         if p["target"] and p["target_kind"] != "redshift":
             # The target holds the declared (renamed) columns, under the

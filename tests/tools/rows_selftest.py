@@ -409,6 +409,47 @@ fails(lambda: d.unionByName(df_of([("v", "int")], [])), "UNRESOLVED_COLUMN")
 s = one(d.select(F.expr("named_struct('x', k, 'y', v)")))[0][0]
 assert s == {"x": "a", "y": 1}, s
 """),
+    ("aggregate functions: NULLs skipped, NULL keys grouped, Spark's result types", """
+d = df_of([("k", "string"), ("v", "int"), ("p", "decimal(10,2)")],
+          [["a", 1, D("1.10")], ["a", 3, None], [None, 2, D("2.00")], [None, None, None],
+           ["b", None, None]])
+g = d.groupBy(F.col("k")).agg(F.count(F.lit(1)).alias("n"), F.count(F.col("v")).alias("nv"),
+                             F.sum(F.col("v")).alias("sv"), F.sum(F.col("p")).alias("sp"),
+                             F.avg(F.col("p")).alias("ap"), F.avg(F.col("v")).alias("av"),
+                             F.count_distinct(F.col("v")).alias("dv"))
+assert [t for _, t in g._f.columns] == ["string", "bigint", "bigint", "bigint",
+                                        ("decimal", 20, 2), ("decimal", 14, 6), "double",
+                                        "bigint"], g._f.columns
+out = sorted(one(g), key=str)
+assert out == [["a", 2, 2, 4, D("1.10"), D("1.100000"), 2.0, 2],
+               ["b", 1, 0, None, None, None, None, 0],
+               [None, 2, 1, 2, D("2.00"), D("2.000000"), 2.0, 1]], out
+# a whole-table aggregate of no rows is one row: counts 0, the others NULL
+e = df_of([("v", "int")], [])
+assert one(e.agg(F.count(F.lit(1)), F.sum(F.col("v")))) == [[0, None]]
+# a decimal sum past its precision is NULL (non-ANSI); a bigint sum wraps
+big = df_of([("p", "decimal(38,0)")], [[D(10) ** 37 * 9], [D(10) ** 37 * 9]])
+assert one(big.agg(F.sum(F.col("p")))) == [[None]]
+w = df_of([("v", "bigint")], [[2 ** 63 - 1], [1]])
+assert one(w.agg(F.sum(F.col("v")))) == [[-2 ** 63]]
+fails(lambda: df_of([("s", "string")], [["x"]]).agg(F.sum(F.col("s"))).collect(), "sum of")
+# the aggregate cast to a declared type
+c = d.agg(F.sum(F.col("v")).cast("decimal(12,2)").alias("x"))
+assert c._f.columns == [("x", ("decimal", 12, 2))] and one(c) == [[D("6.00")]], one(c)
+"""),
+    ("min_by/max_by: NULL orders skipped; a tie between values refused, a struct order breaks it", """
+d = df_of([("k", "int"), ("v", "string"), ("t", "int")],
+          [[1, "x", 1], [1, "y", 2], [1, "z", None], [2, "p", 5], [2, "q", 5], [3, "n", None]])
+one_k = d.filter(F.col("k") == 1)
+assert one(one_k.agg(F.max_by(F.col("v"), F.col("t")), F.min_by(F.col("v"), F.col("t")))) \
+    == [["y", "x"]]
+assert one(d.filter(F.col("k") == 3).agg(F.max_by(F.col("v"), F.col("t")))) == [[None]]
+fails(lambda: d.filter(F.col("k") == 2).agg(F.max_by(F.col("v"), F.col("t"))).collect(),
+      "tie on the ordering")
+o = F.when(F.col("t").isNotNull(), F.struct(F.col("t"), F.col("v")))
+assert one(d.filter(F.col("k") == 2).agg(F.max_by(F.col("v"), o), F.min_by(F.col("v"), o))) \
+    == [["q", "p"]]
+"""),
     ("rank: ties share a rank; row_number does not", """
 d = df_of([("k", "int"), ("t", "int")], [[1, 3], [1, 3], [1, 1], [2, 5]])
 w = Window.partitionBy(F.col("k")).orderBy(F.col("t").desc_nulls_last())

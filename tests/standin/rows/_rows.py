@@ -52,7 +52,9 @@ described in docs/hacking.md ("Behaviour tests").
 Modules: _rows.py (types, casts, Column, DataFrame, windows, aggregates,
 catalog, Iceberg/Hive writers, DataFrameWriter.json), _rows_types.py
 (pyspark.sql.types: what DataFrame.schema returns), _rows_fn.py
-(higher-order, map and JSON functions), _rows_sql.py (spark.sql: CREATE TABLE,
+(higher-order, map and JSON functions), _rows_agg.py (the aggregate
+functions of groupBy/agg: count, count_distinct, sum, avg, min, max,
+min_by, max_by, with Spark's result types), _rows_sql.py (spark.sql: CREATE TABLE,
 MERGE INTO, RECOVER PARTITIONS), _rows_files.py (Parquet objects on S3, the
 Parquet tables that read them, boto3's S3 client), _rows_glue.py
 (GlueContext readers, DynamicFrame, Job bookmarks, getResolvedOptions,
@@ -699,6 +701,8 @@ class Column:
 
     def cast(self, dataType):
         t = parse_type(dataType) if isinstance(dataType, str) else dataType.internal()
+        if hasattr(self._agg, "with_cast"):
+            return self._agg.with_cast(self, t)
 
         def res(fr):
             f, src, name = self._resolve(fr)
@@ -1219,17 +1223,26 @@ class GroupedData:
         cols = [(n, t) for _, t, n in keyres]
         aggres = []
         for e in exprs:
+            if hasattr(e._agg, "resolve"):
+                # _rows_agg: a function over the group's rows, typed as Spark types it
+                fn, at, _ = e._agg.resolve(fr)
+                aggres.append((fn, None, True))
+                cols.append((e._resolve(fr)[2], at))
+                continue
             fn, arg = e._agg
             af, at, an = arg._resolve(fr) if arg is not None else (None, "bigint", "1")
             name = e._resolve(fr)[2]
-            aggres.append((fn, af))
+            aggres.append((fn, af, False))
             cols.append((name, at if e._fn_name in ("max", "min", "first", "sum") else "bigint"))
         rows = []
         for k in order:
             g = groups[k]
             row = [keyres[i][0](g[0]) for i in range(len(keyres))]
-            for fn, af in aggres:
-                row.append(fn([af(r) for r in g] if af else [1 for _ in g]))
+            for fn, af, on_rows in aggres:
+                if on_rows:
+                    row.append(fn(g))
+                else:
+                    row.append(fn([af(r) for r in g] if af else [1 for _ in g]))
             rows.append(row)
         return DataFrame(Frame(cols, rows), self._df.sparkSession)
 

@@ -127,7 +127,7 @@ def _build(fname, kind, bound):
         vals = value if var else [value]
         for v in vals:
             if pname in _COLPARAMS:
-                if fname in ("count",) and v == "*":
+                if fname in ("count",) and isinstance(v, str) and v == "*":
                     c = Column._make("1", ())
                 else:
                     c = _colarg(v, fname, pname)

@@ -3,8 +3,9 @@ from _rows import (col, lit, when, coalesce, row_number, rank, to_timestamp, to_
                    timestamp_seconds, timestamp_millis, timestamp_micros, from_unixtime,
                    struct, named_struct, current_timestamp, expr, trim, xxhash64,
                    input_file_name, sha2, raise_error, regexp_extract, broadcast)
-from _rows import agg_max as max, agg_min as min, agg_sum as sum
-from _rows import agg_count as count, agg_first as first
+from _rows import agg_first as first
+from _rows_agg import (avg, mean, count_distinct, countDistinct, min_by, max_by, max, min,
+                       sum, count)
 from _rows_fn import (transform, exists, transform_values, transform_keys, map_filter,
                       map_values, map_keys, create_map, to_json, from_json, concat_ws)
 
@@ -14,4 +15,5 @@ __all__ = ["col", "column", "lit", "when", "coalesce", "row_number", "rank", "to
            "from_unixtime", "struct", "named_struct", "transform", "exists",
            "transform_values", "transform_keys", "map_filter", "map_values", "map_keys",
            "create_map", "to_json", "from_json", "concat_ws", "current_timestamp", "expr", "trim", "xxhash64", "input_file_name", "sha2", "raise_error", "regexp_extract", "max", "min",
-           "sum", "count", "first", "broadcast"]
+           "sum", "count", "first", "broadcast", "avg", "mean", "count_distinct", "countDistinct", "min_by",
+           "max_by"]
