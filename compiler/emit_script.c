@@ -989,7 +989,6 @@ static void joins(struct sctx *c, const struct model_pipeline *p, struct templat
 		put_py(c, it, "arg_table_py", j->arg_table);
 		if (j->arg_database)
 			put_py(c, it, "arg_database_py", j->arg_database);
-		put_py(c, it, "ctx_py", arena_printf(c->a, "join%zu", i + 1));
 		put_py(c, it, "on_py", j->on_sql);
 		template_set_list(it, "join_columns");
 		for (k = 0; k < j->ncolumns; k++) {

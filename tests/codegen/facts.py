@@ -27,6 +27,9 @@ def main(build):
             "merge_keys": p["merge_keys"],
             "watermark_column": wm,
             "bookmarks": p["bookmarks"],
+            # joined tables: read whole every run (no bookmark)
+            "joins": [{"database": j["database"], "table": j["table"]}
+                      for j in p.get("joins", [])],
             "validates": p["validates"],
             "on_failure": p["on_failure"],
             # a derived column is not read; an aggregate reads its input columns

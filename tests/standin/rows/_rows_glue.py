@@ -359,6 +359,19 @@ class _Reader:
         # DOC: push_down_predicate filters the partitions listed from the
         #   catalog before any file is read:
         #   https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-partitions.html#aws-glue-programming-etl-partitions-pushdowns
+        # DOC: job bookmarks track each source by its transformation_ctx and
+        #   apply to S3 data read through the catalog too ("For Amazon S3
+        #   input sources, AWS Glue job bookmarks check the last modified time
+        #   of the objects", monitor-continuations.html): a bookmarked catalog
+        #   read returns only the table's new files. Not modelled: a job that
+        #   reads a catalog table with a transformation_ctx while bookmarks
+        #   are on is refused, so a generated job never relies on it.
+        job = Job.current
+        if transformation_ctx and job is not None and job.bookmarks_on:
+            raise RuntimeError("standin rows: from_catalog(%s.%s) with transformation_ctx %r "
+                               "in a job with bookmarks on: only the table's new files would "
+                               "be read (not modelled)" % (database, table_name,
+                                                           transformation_ctx))
         fr = R.SESSION.catalog.frame("%s.%s" % (database, table_name), "from_catalog")
         recs = [dict(zip([n for n, _ in fr.columns], r)) for r in fr.rows]
         if push_down_predicate:
