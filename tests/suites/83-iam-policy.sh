@@ -126,45 +126,103 @@ PY
 then ok "iam-policy: without name_prefix exact names, and a note on stderr about pruning"
 else nok "iam-policy: without name_prefix exact names, and a note on stderr about pruning" "$T/np.out" "$T/np.err"; fi
 
-# 4. the deployer's policy covers every call of plan, deploy, deploy --prune, catalog pull
+# 4. the deployer's policy covers every call of plan, deploy, deploy --prune,
+# plan --refresh and catalog pull.  They run as an IAM user of moto whose
+# only policy is the printed one: moto enforces IAM, authorising S3 requests
+# against bucket and object ARNs (so the S3 statements are used as printed)
+# and other services against "*" (so the Glue, EventBridge and IAM
+# statements are widened to "*" for moto; their scoping is checked above).
 start_moto
 EP=$AWS_ENDPOINT_URL
+ADMIN_AK=$AWS_ACCESS_KEY_ID
+ADMIN_SK=$AWS_SECRET_ACCESS_KEY
+# user NAME POLICY [DROP_ACTION]: prints "KEY SECRET" of a new user with that policy
+user() {
+	python3 - "$@" <<'PY'
+import json, sys, boto3
+name, policy = sys.argv[1:3]
+drop = sys.argv[3] if len(sys.argv) > 3 else None
+d = json.load(open(policy))
+for s in d["Statement"]:
+    if not all(a.startswith("s3:") for a in s["Action"]):
+        s["Resource"] = ["*"]
+        s.pop("Condition", None)
+    s["Action"] = [a for a in s["Action"] if a != drop]
+d["Statement"] = [s for s in d["Statement"] if s["Action"]]
+iam = boto3.client("iam")
+iam.create_user(UserName=name)
+iam.put_user_policy(UserName=name, PolicyName="pipec", PolicyDocument=json.dumps(d))
+k = iam.create_access_key(UserName=name)["AccessKey"]
+print(k["AccessKeyId"], k["SecretAccessKey"])
+PY
+}
+as_admin() { AWS_ACCESS_KEY_ID=$ADMIN_AK AWS_SECRET_ACCESS_KEY=$ADMIN_SK "$@"; }
 python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="plantest-artifacts")' >"$T/bucket.err" 2>&1 ||
 	nok "iam-policy: script bucket created" "$T/bucket.err"
+if ! { user deployer "$T/deployer.out" >"$T/keys" && user noput "$T/deployer.out" s3:PutObject >"$T/keys-noput"; } 2>"$T/keys.err"; then
+	nok "iam-policy: moto users with the printed policy" "$T/keys.err"
+	exit 0
+fi
+read -r DEP_AK DEP_SK <"$T/keys"
+read -r NOPUT_AK NOPUT_SK <"$T/keys-noput"
+export AWS_ACCESS_KEY_ID="$DEP_AK" AWS_SECRET_ACCESS_KEY="$DEP_SK"
 python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$EP"
 steps=""
 run m-plan plan; [ $rc -eq 2 ] || steps="$steps plan($rc)"
 run m-deploy deploy; [ $rc -eq 0 ] || steps="$steps deploy($rc)"
 sed -i 's/lag 15m/lag 30m/' "$P/pipelines/orders.pipe"
 run m-deploy2 deploy; [ $rc -eq 0 ] || steps="$steps deploy-update($rc)"
+# the counter holds pipec's calls only: saved before the test's own S3 calls, reset after them
+calls_save() {
+	python3 - "$EP" "$1" <<'PY'
+import json, sys, urllib.request
+json.dump(json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls")), open(sys.argv[2], "w"), indent=1)
+PY
+}
+calls_save "$T/calls-a.json"
+# a deployed script removed behind pipec's back: plan --refresh heads and reads scripts
+as_admin python3 - >"$T/rmscript.err" 2>&1 <<'PY'
+import boto3
+s3 = boto3.client("s3")
+keys = [o["Key"] for o in s3.list_objects_v2(Bucket="plantest-artifacts")["Contents"]]
+s3.delete_object(Bucket="plantest-artifacts", Key=[k for k in keys if "/dev_events/" in k][0])
+PY
+python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$EP"
+run m-refresh plan --refresh; [ $rc -eq 2 ] || steps="$steps plan-refresh($rc)"
+run m-deploy3 deploy; [ $rc -eq 0 ] || steps="$steps deploy-reupload($rc)"
 rm "$P/pipelines/customers.pipe"
 run m-prune-plan plan --prune; [ $rc -eq 2 ] || steps="$steps plan-prune($rc)"
 run m-prune deploy --prune; [ $rc -eq 0 ] || steps="$steps deploy-prune($rc)"
 run m-pull catalog pull -o "$T/snapshot.yaml" --env dev; [ $rc -eq 0 ] || steps="$steps catalog-pull($rc)"
-python3 - "$EP" "$T/calls.json" <<'PY'
-import json, sys, urllib.request
-json.dump(json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls")), open(sys.argv[2], "w"), indent=1)
-PY
-if [ -z "$steps" ]; then ok "iam-policy: plan, deploy, deploy --prune and catalog pull ran against moto"
-else nok "iam-policy: plan, deploy, deploy --prune and catalog pull ran against moto (failed:$steps)" "$T/m-pull.err" "$T/m-prune.err" "$T/m-deploy.err"; fi
-if python3 "$CHECK" covers "$T/deployer.out" "$T/calls.json" >"$T/covers.out" 2>&1 &&
-   python3 - "$T/calls.json" <<'PY'
+calls_save "$T/calls-b.json"
+if [ -z "$steps" ]; then ok "iam-policy: plan, deploy, plan --refresh, deploy --prune and catalog pull succeed under the deployer policy (moto enforcing IAM)"
+else nok "iam-policy: plan, deploy, plan --refresh, deploy --prune and catalog pull succeed under the deployer policy (moto enforcing IAM) (failed:$steps)" "$T/m-pull.err" "$T/m-prune.err" "$T/m-refresh.err" "$T/m-deploy3.err" "$T/m-deploy.err"; fi
+sed -i 's/row_count > 0/row_count > 7/' "$P/pipelines/orders.pipe"	# a new script to upload
+(cd "$P" && AWS_ACCESS_KEY_ID=$NOPUT_AK AWS_SECRET_ACCESS_KEY=$NOPUT_SK "$PIPEC" deploy) >"$T/noput.out" 2>"$T/noput.err"
+if [ $? -eq 1 ] && grep -q 'PutObject.*AccessDenied' "$T/noput.err"
+then ok "iam-policy: the same policy without s3:PutObject is refused by moto (deploy exits 1)"
+else nok "iam-policy: the same policy without s3:PutObject is refused by moto (deploy exits 1)" "$T/noput.out" "$T/noput.err"; fi
+if python3 "$CHECK" covers "$T/deployer.out" "$T/calls-a.json" "$T/calls-b.json" >"$T/covers.out" 2>&1 &&
+   python3 - "$T/calls-a.json" "$T/calls-b.json" <<'PY'
 import json, sys
-ops = json.load(open(sys.argv[1]))["calls"]
+ops = set(json.load(open(sys.argv[1]))["calls"]) | set(json.load(open(sys.argv[2]))["calls"])
 for op in ("glue.CreateJob", "glue.UpdateJob", "glue.DeleteJob", "glue.DeleteTrigger", "events.PutRule",
-           "s3.PutObject", "glue.GetDatabases", "glue.GetConnections"):
+           "s3.PutObject", "s3.HeadObject", "glue.GetDatabases", "glue.GetConnections"):
     assert op in ops, (op, sorted(ops))
 PY
 then ok "iam-policy: every operation they sent is allowed by the deployer policy ($(tail -1 "$T/covers.out" | sed 's/^# //'))"
-else nok "iam-policy: every operation they sent is allowed by the deployer policy" "$T/covers.out" "$T/calls.json"; fi
+else nok "iam-policy: every operation they sent is allowed by the deployer policy" "$T/covers.out" "$T/calls-a.json" "$T/calls-b.json"; fi
 
 # tamper: the check fails when any one action is missing
-python3 - "$T/deployer.out" "$T/calls.json" "$CHECK" >"$T/tamper.out" 2>&1 <<'PY'
-import json, subprocess, sys, tempfile
-policy, calls, check = sys.argv[1:]
+python3 - "$T/deployer.out" "$CHECK" "$T" "$T/calls-a.json" "$T/calls-b.json" >"$T/tamper.out" 2>&1 <<'PY'
+import json, os, subprocess, sys
+policy, check, tmp = sys.argv[1:4]
+calls = sys.argv[4:]
 d = json.load(open(policy))
-ops = json.load(open(calls))["calls"]
-sys.path.insert(0, check.rsplit("/", 1)[0])
+ops = set()
+for c in calls:
+    ops |= set(json.load(open(c))["calls"])
+sys.path.insert(0, os.path.dirname(check))
 import iam_check
 needed = sorted({iam_check.needed(op) for op in ops} - {None})
 assert needed
@@ -173,9 +231,9 @@ for act in needed:
     for s in t["Statement"]:
         s["Action"] = [a for a in s["Action"] if a != act]
     t["Statement"] = [s for s in t["Statement"] if s["Action"]]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(t, f)
-    r = subprocess.run([sys.executable, check, "covers", f.name, calls], capture_output=True, text=True)
+    path = os.path.join(tmp, "tampered.json")
+    json.dump(t, open(path, "w"))
+    r = subprocess.run([sys.executable, check, "covers", path] + calls, capture_output=True, text=True)
     assert r.returncode == 1 and act in r.stdout, (act, r.stdout)
 print(len(needed), "actions each caught")
 PY
