@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "catalog.h"
 #include "iam.h"
 #include "project.h"
 #include "strbuf.h"
@@ -81,9 +82,44 @@ static int iam_args(int argc, char **argv, struct project_opts *o, enum diag_for
 	return -1;
 }
 
-/* Prints the policy of a loaded project; 0 or 1. */
-static int iam_print(const struct model_project *m, enum iam_for who)
+/* The catalog snapshot the project was checked against (the locations of
+ * table sources and joined tables): loaded into cat from src, true when
+ * there is one.  It loaded once already: a failure now only leaves it out. */
+static bool iam_catalog(const struct project_opts *o, const struct model_project *m,
+			struct source *src, struct catalog *cat)
 {
+	const char *path = o->no_catalog ? NULL : o->catalog_path ? o->catalog_path
+								  : m->env.catalog_path;
+	struct diag_set ds;
+	char *full;
+	bool ok;
+
+	if (!path)
+		return false;
+	/* --catalog is relative to the working directory, pipec.yaml's to the root */
+	if (!o->catalog_path && path[0] != '/' && m->root && strcmp(m->root, ".")) {
+		full = xmalloc(strlen(m->root) + strlen(path) + 2);
+		sprintf(full, "%s/%s", m->root, path);
+	} else {
+		full = xstrdup(path);
+	}
+	ok = source_load_file_max(src, full, SOURCE_MAX_SNAPSHOT_BYTES) >= 0;
+	free(full);
+	if (!ok)
+		return false;
+	diag_set_init(&ds);
+	ok = catalog_load(cat, src, &ds) == 0 && !ds.nerrors;
+	diag_set_release(&ds);
+	return ok;
+}
+
+/* Prints the policy of a loaded project; 0 or 1. */
+static int iam_print(const struct project_opts *o, const struct model_project *m,
+		     enum iam_for who)
+{
+	struct source src;
+	struct catalog cat;
+	bool have_cat;
 	struct strbuf notes = STRBUF_INIT;
 	json_t *doc;
 	char *text;
@@ -93,7 +129,12 @@ static int iam_print(const struct model_project *m, enum iam_for who)
 			"for the policy's ARNs (pipec.yaml)\n", m->env.name ? m->env.name : "");
 		return 1;
 	}
-	doc = iam_policy(m, who, &notes);
+	memset(&src, 0, sizeof(src));
+	catalog_init(&cat);
+	have_cat = iam_catalog(o, m, &src, &cat);
+	doc = iam_policy(m, have_cat ? &cat : NULL, who, &notes);
+	catalog_release(&cat);
+	source_release(&src);
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (!text) {
@@ -128,7 +169,7 @@ int cmd_iam(int argc, char **argv)
 	diag_render(&p.diags, fmt, stdout, stderr);
 	rc = p.diags.nerrors || p.env_error || !p.have_model ? 1 : 0;
 	if (rc == 0)
-		rc = iam_print(&p.model, who);
+		rc = iam_print(&o, &p.model, who);
 	project_release(&p);
 	free(o.paths);
 	return rc;

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "catalog.h"
 #include "xalloc.h"
 
 struct iam_list {
@@ -35,6 +37,7 @@ struct iam_stmt {
 
 struct iam_doc {
 	const struct model_project *m;
+	const struct catalog *cat;
 	const char *region, *account;
 	struct iam_stmt *s;
 	size_t n;
@@ -459,11 +462,34 @@ static void add_connection(struct iam_doc *d, struct iam_stmt *st, const char *n
 	free(t);
 }
 
+/* catalog pull reads an Iceberg table's partition spec from its metadata
+ * file, under the table's location. */
+static void iceberg_metadata(struct iam_doc *d, const char *location)
+{
+	static const char *const get[] = { "s3:GetObject", NULL };
+	char *u;
+
+	if (!location || !*location)
+		return;
+	u = fmt("%s%smetadata/", location, location[strlen(location) - 1] == '/' ? "" : "/");
+	s3_access(d, "Iceberg Metadata", get, u, false);
+	free(u);
+}
+
+/* The same for a table read by the project, when the snapshot knows it. */
+static void read_table_metadata(struct iam_doc *d, const char *db, const char *table)
+{
+	const struct catalog_database *cd = d->cat ? catalog_database(d->cat, db) : NULL;
+	const struct catalog_table *t = cd ? catalog_table(cd, table) : NULL;
+
+	if (t && t->type == CT_ICEBERG)
+		iceberg_metadata(d, t->location);
+}
+
 static void deployer_catalog(struct iam_doc *d)
 {
 	static const char *const pull[] = { "glue:GetConnections", "glue:GetDatabases",
 		"glue:GetTables", NULL };
-	static const char *const get[] = { "s3:GetObject", NULL };
 	struct iam_stmt *st = stmt(d, "Catalog Pull");
 	size_t i, j;
 
@@ -483,14 +509,12 @@ static void deployer_catalog(struct iam_doc *d)
 			glue_bucket_db(d, st, p->target.table_bucket, p->target.database, NULL);
 		else if (p->target.kind != MT_REDSHIFT && p->target.database)
 			glue_db(d, st, p->target.database, NULL);
-		/* catalog pull reads an Iceberg table's partition spec from its metadata file */
-		if (p->target.kind == MT_ICEBERG && p->target.location) {
-			char *u = fmt("%s%smetadata/", p->target.location,
-				      p->target.location[strlen(p->target.location) - 1] == '/' ? "" : "/");
-
-			s3_access(d, "Iceberg Metadata", get, u, false);
-			free(u);
-		}
+		if (p->target.kind == MT_ICEBERG)
+			iceberg_metadata(d, p->target.location);
+		if (p->source.kind == MS_TABLE && p->source.database)
+			read_table_metadata(d, p->source.database, p->source.table);
+		for (j = 0; j < p->njoins; j++)
+			read_table_metadata(d, p->joins[j].database, p->joins[j].table);
 	}
 }
 
@@ -550,6 +574,32 @@ static void job_s3(struct iam_doc *d, const struct model_pipeline *p)
 		s3_access(d, "Write Targets", rw, p->quarantine, true);
 }
 
+/* The files of a catalog table the job reads: its location in the catalog
+ * snapshot, or a note when the snapshot does not give it. */
+static void table_files(struct iam_doc *d, const struct model_pipeline *p, const char *db,
+			const char *table)
+{
+	static const char *const ro[] = { "s3:GetObject", NULL };
+	const struct catalog_database *cd = d->cat ? catalog_database(d->cat, db) : NULL;
+	const struct catalog_table *t = cd ? catalog_table(cd, table) : NULL;
+	size_t i;
+
+	for (i = 0; i < d->m->npipelines; i++) {	/* a table of this project: written above */
+		const struct model_target *tg = &d->m->pipelines[i].target;
+
+		if (tg->kind != MT_REDSHIFT && tg->kind != MT_S3TABLES && tg->database && tg->table &&
+		    !strcasecmp(tg->database, db) && !strcasecmp(tg->table, table))
+			return;
+	}
+	if (t && t->location && !strncmp(t->location, "s3://", 5)) {
+		s3_access(d, "Read Tables", ro, t->location, true);
+		return;
+	}
+	strbuf_addf(d->notes, "note: table %s.%s (pipeline '%s'): its location is not in a catalog "
+		    "snapshot; the job role also needs s3:GetObject and s3:ListBucket on its files\n",
+		    db, table, p->name);
+}
+
 static void job_catalog(struct iam_doc *d, const struct model_pipeline *p)
 {
 	static const char *const rd[] = { "glue:BatchGetPartition", "glue:GetDatabase",
@@ -567,11 +617,14 @@ static void job_catalog(struct iam_doc *d, const struct model_pipeline *p)
 		st = stmt(d, "Catalog Read");
 		acts(st, rd);
 		glue_db(d, st, p->source.database, p->source.table);
+		if (!p->source.upstream)	/* an upstream's target is written by this project */
+			table_files(d, p, p->source.database, p->source.table);
 	}
 	for (j = 0; j < p->njoins; j++) {
 		st = stmt(d, "Catalog Read");
 		acts(st, rd);
 		glue_db(d, st, p->joins[j].database, p->joins[j].table);
+		table_files(d, p, p->joins[j].database, p->joins[j].table);
 	}
 	if ((t->kind == MT_ICEBERG || t->kind == MT_PARQUET) && t->database) {
 		st = stmt(d, "Catalog Write Targets");
@@ -667,12 +720,14 @@ static void iam_job(struct iam_doc *d)
 }
 
 
-json_t *iam_policy(const struct model_project *m, enum iam_for who, struct strbuf *notes)
+json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enum iam_for who,
+		   struct strbuf *notes)
 {
 	struct iam_doc d;
 
 	memset(&d, 0, sizeof(d));
 	d.m = m;
+	d.cat = cat;
 	d.region = m->env.region;
 	d.account = m->env.account;
 	d.notes = notes;

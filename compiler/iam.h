@@ -18,9 +18,12 @@
 
 enum iam_for { IAM_FOR_DEPLOYER, IAM_FOR_JOB };
 
+struct catalog;
 /* The policy document: {"Version": "2012-10-17", "Statement": [...]},
  * statements in a fixed order, actions and resources sorted.  The model
- * must have a region and an account. */
-json_t *iam_policy(const struct model_project *m, enum iam_for who, struct strbuf *notes);
+ * must have a region and an account.  cat (the project's catalog snapshot,
+ * or NULL) gives the locations of table sources and joined tables. */
+json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enum iam_for who,
+		   struct strbuf *notes);
 
 #endif

@@ -126,6 +126,43 @@ PY
 then ok "iam-policy: without name_prefix exact names, and a note on stderr about pruning"
 else nok "iam-policy: without name_prefix exact names, and a note on stderr about pruning" "$T/np.out" "$T/np.err"; fi
 
+# the example project: connections, DynamoDB, Redshift, a Hive table source
+# located by the catalog snapshot (examples/catalog.yaml)
+E="$T/examples"
+cp -r "$ROOT/examples" "$E"
+(cd "$E" && "$PIPEC" iam-policy --for job) >"$T/ex-job.out" 2>"$T/ex-job.err"
+ej=$?
+(cd "$E" && "$PIPEC" iam-policy) >"$T/ex-dep.out" 2>"$T/ex-dep.err"
+if [ $ej -eq 0 ] && [ $? -eq 0 ] &&
+   python3 "$CHECK" actions "$T/ex-job.out" "$T/ex-dep.out" >"$T/ex-actions.out" 2>&1 &&
+   grep -q "^note: connection 'orders-pg' (pipeline 'orders'): its Secrets Manager secret is not known" "$T/ex-job.err" &&
+   grep -q "^note: connection 'dw'" "$T/ex-job.err" &&
+   python3 - "$T/ex-job.out" "$T/ex-dep.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = {s["Sid"]: s for s in d["Statement"]}
+acts = {a for s in d["Statement"] for a in s["Action"]}
+assert not any(a.startswith("secretsmanager:") for a in acts), acts
+assert st["ReadTables"]["Resource"] == ["arn:aws:s3:::shop-dev-legacy/warehouse/orders/*"], st["ReadTables"]
+assert st["ListBucketShopDevLegacy"]["Condition"] == {"StringLike": {"s3:prefix": "warehouse/orders/*"}}
+assert "arn:aws:glue:eu-west-1:123456789012:table/legacy/orders_hive" in st["CatalogRead"]["Resource"]
+assert "arn:aws:glue:eu-west-1:123456789012:connection/orders-pg" in st["Connections"]["Resource"]
+assert st["Connections"]["Action"] == ["glue:GetConnection"]
+assert "arn:aws:dynamodb:eu-west-1:123456789012:table/Carts" in st["DynamoDBSources"]["Resource"]
+dep = json.load(open(sys.argv[2]))
+pull = [s for s in dep["Statement"] if s["Sid"] == "CatalogPull"][0]
+assert "arn:aws:glue:eu-west-1:123456789012:database/legacy" in pull["Resource"]
+assert "arn:aws:glue:eu-west-1:123456789012:connection/orders-pg" in pull["Resource"]
+PY
+then
+	python3 "$CHECK" cfn "$T/ex-template.json" "$T/ex-job.out" "$T/ex-dep.out"
+	if ! command -v cfn-lint >/dev/null 2>&1 || cfn-lint "$T/ex-template.json" >"$T/ex-cfn.out" 2>&1
+	then ok "iam-policy: examples: connections (secrets noted, never a wildcard), DynamoDB, a table source's files from the snapshot; cfn-lint clean"
+	else nok "iam-policy: examples: connections (secrets noted, never a wildcard), DynamoDB, a table source's files from the snapshot; cfn-lint clean" "$T/ex-cfn.out"; fi
+else
+	nok "iam-policy: examples: connections (secrets noted, never a wildcard), DynamoDB, a table source's files from the snapshot; cfn-lint clean" "$T/ex-actions.out" "$T/ex-job.err" "$T/ex-dep.err"
+fi
+
 # 4. the deployer's policy covers every call of plan, deploy, deploy --prune,
 # plan --refresh and catalog pull.  They run as an IAM user of moto whose
 # only policy is the printed one: moto enforces IAM, authorising S3 requests
