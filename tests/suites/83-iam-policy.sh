@@ -126,6 +126,44 @@ PY
 then ok "iam-policy: without name_prefix exact names, and a note on stderr about pruning"
 else nok "iam-policy: without name_prefix exact names, and a note on stderr about pruning" "$T/np.out" "$T/np.err"; fi
 
+# the job role's policy covers what the generated jobs touch: each job runs
+# on the stand-in (tests/tools/run_job.py, first and incremental runs) and
+# every S3 object, listing (with its prefix) and catalog table of its trace
+# must be allowed, resource by resource
+(cd "$P" && "$PIPEC" build -o "$T/build" .) >"$T/build.err" 2>&1
+mkdir -p "$T/traces"
+for spec in 'orders:["order_id:bigint","customer_id:bigint","order_ts:timestamp","updated_at:timestamp"]' \
+	'customers:["id:int","name:string"]' 'clicks:["id:string"]' \
+	'events:["event_id:string","user_id:string","timestamp:timestamp"]'; do
+	pl=${spec%%:*}
+	for r in first-run incremental; do
+		python3 "$ROOT/tests/tools/run_job.py" "$T/build" "$pl" "--$r" --schema "{\"*\": ${spec#*:}}" \
+			--trace-only >"$T/traces/$pl-$r.json" 2>>"$T/traces.err"
+	done
+done
+if python3 "$CHECK" job-covers "$T/job.out" plantest-lake "$T/traces"/*.json >"$T/job-covers.out" 2>&1
+then ok "iam-policy: the job policy allows every object, listing and table the stand-in jobs touched ($(tail -1 "$T/job-covers.out" | sed 's/^# //'))"
+else nok "iam-policy: the job policy allows every object, listing and table the stand-in jobs touched" "$T/job-covers.out" "$T/traces.err" "$T/build.err"; fi
+# tampered: no UpdateTable on the target tables; a listing prefix narrowed away
+python3 - "$T/job.out" "$T/job-noupdate.json" "$T/job-nolist.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["Statement"]:
+    s["Action"] = [a for a in s["Action"] if a != "glue:UpdateTable"]
+json.dump(d, open(sys.argv[2], "w"))
+d = json.load(open(sys.argv[1]))
+for s in d["Statement"]:
+    if s["Sid"] == "ListBucketPlantestRaw":
+        s["Condition"]["StringLike"]["s3:prefix"] = ["clicks/*", "events/*"]
+json.dump(d, open(sys.argv[3], "w"))
+PY
+if ! python3 "$CHECK" job-covers "$T/job-noupdate.json" plantest-lake "$T/traces"/*.json >"$T/jc-t1.out" 2>&1 &&
+   grep -q 'glue:UpdateTable on arn:aws:glue:us-east-1:123456789012:table/lake/orders' "$T/jc-t1.out" &&
+   ! python3 "$CHECK" job-covers "$T/job-nolist.json" plantest-lake "$T/traces"/*.json >"$T/jc-t2.out" 2>&1 &&
+   grep -q "s3:ListBucket on arn:aws:s3:::plantest-raw {'s3:prefix': 'orders/'}" "$T/jc-t2.out"
+then ok "iam-policy: without UpdateTable, or with a listing prefix removed, the job check fails"
+else nok "iam-policy: without UpdateTable, or with a listing prefix removed, the job check fails" "$T/jc-t1.out" "$T/jc-t2.out"; fi
+
 # the example project: connections, DynamoDB, Redshift, a Hive table source
 # located by the catalog snapshot (examples/catalog.yaml)
 E="$T/examples"

@@ -7,6 +7,13 @@
                                         each policy as AWS::IAM::ManagedPolicy
   iam_check.py covers POLICY CALLS...   every operation counted by moto_plus
                                         (/pipec-test/calls JSON) is allowed
+  iam_check.py job-covers POLICY TABLE_BUCKET TRACE...
+                                        every S3 object, listing and catalog
+                                        table a generated job touched on the
+                                        stand-in (tests/tools/run_job.py
+                                        traces) is allowed, resource by
+                                        resource (IAM wildcards, the s3:prefix
+                                        condition of ListBucket)
 
 Action names: glue:X, events:X, s3tables:X, lakeformation:X, logs:X, iam:X and
 dynamodb:X must be operations of botocore's model of that service.  S3
@@ -16,6 +23,7 @@ as s3:GetObject, ListObjectsV2 as s3:ListBucket).  STS GetCallerIdentity needs
 no permission.
 """
 import json
+import re
 import sys
 
 import botocore.session
@@ -149,11 +157,117 @@ def cmd_covers(policy, calls):
     return 1 if missing or not seen else 0
 
 
+def _match(pattern, value):
+    """IAM's ARN wildcards: * any run of characters, ? one."""
+    rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(rx, value) is not None
+
+
+def allows(doc, action, resource, context=None):
+    """True when an Allow statement grants action on resource; a StringLike or
+    StringEquals condition must hold for the keys given in context."""
+    for s in doc["Statement"]:
+        if s.get("Effect") != "Allow" or action not in as_list(s["Action"]):
+            continue
+        if not any(_match(r, resource) for r in as_list(s["Resource"])):
+            continue
+        ok = True
+        for op, kv in s.get("Condition", {}).items():
+            for key, vals in kv.items():
+                have = (context or {}).get(key)
+                test = _match if op == "StringLike" else (lambda a, b: a == b)
+                ok &= have is not None and any(test(v, have) for v in as_list(vals))
+        if ok:
+            return True
+    return False
+
+
+def _table_arn(ident, region_account, table_bucket):
+    """catalog.`db`.`t` (or `db`.`t`) as the Glue table ARN, or None."""
+    parts = [p.strip("`").lower() for p in re.findall(r"`[^`]*`|[^.`]+", ident)]
+    if len(parts) == 2:
+        parts = ["spark_catalog"] + parts
+    if len(parts) != 3:
+        return None
+    cat, db, t = parts
+    if cat == "s3tablescatalog":
+        return "arn:aws:glue:%s:table/s3tablescatalog/%s/%s/%s" % (region_account, table_bucket, db, t)
+    return "arn:aws:glue:%s:table/%s/%s" % (region_account, db, t)
+
+
+def _s3_needs(url, write):
+    """(action, resource, context) triples reading (or writing) under url."""
+    bucket, _, key = url[5:].partition("/")
+    probe = key + ("part-00000" if key.endswith("/") or not key else "")
+    out = [("s3:GetObject", "arn:aws:s3:::%s/%s" % (bucket, probe), None)]
+    if write:
+        out += [("s3:PutObject", "arn:aws:s3:::%s/%s" % (bucket, probe), None),
+                ("s3:DeleteObject", "arn:aws:s3:::%s/%s" % (bucket, probe), None)]
+    if key.endswith("/") or not key:
+        out.append(("s3:ListBucket", "arn:aws:s3:::%s" % bucket, {"s3:prefix": key}))
+    return out
+
+
+MODIFYING_SQL = ("ALTER TABLE", "MERGE", "INSERT", "CREATE TABLE", "DELETE", "UPDATE")
+
+
+def job_needs(event, region_account, table_bucket):
+    """What one stand-in trace event needs of the job role."""
+    kind, out = event.get("kind"), []
+    if kind == "s3":
+        op, bucket = event.get("op"), event.get("bucket")
+        if op == "ListObjectsV2":
+            out.append(("s3:ListBucket", "arn:aws:s3:::%s" % bucket, {"s3:prefix": event.get("prefix", "")}))
+        else:
+            out.append(("s3:" + S3_PERMISSION.get(op, op), "arn:aws:s3:::%s/%s" % (bucket, event.get("key")), None))
+    elif kind == "glue":
+        out.append(("glue:" + event.get("op", ""),
+                    "arn:aws:glue:%s:table/%s/%s" % (region_account, event.get("database", "").lower(),
+                                                     event.get("table", event.get("name", "")).lower()), None))
+    src = event.get("source") if kind == "read" else None
+    if isinstance(src, str) and src.startswith("s3://"):
+        out += _s3_needs(src, False)
+    path = event.get("path") if kind == "write" else None
+    if isinstance(path, str) and path.startswith("s3://"):
+        out += _s3_needs(path, True)
+    tables = [event["table"]] if isinstance(event.get("table"), str) and kind in ("read", "write") else []
+    tables += event.get("tables", []) if kind == "sql" else []
+    modifying = kind == "write" or (kind == "sql" and event.get("statement", "").startswith(MODIFYING_SQL))
+    for t in tables:
+        arn = _table_arn(t.rsplit(".snapshots", 1)[0], region_account, table_bucket)
+        if arn:
+            out.append(("glue:GetTable", arn, None))
+            if modifying:
+                out.append(("glue:UpdateTable", arn, None))
+    return out
+
+
+def cmd_job_covers(policy, table_bucket, traces):
+    doc = json.load(open(policy))
+    arns = [r for s in doc["Statement"] for r in as_list(s["Resource"]) if r.startswith("arn:aws:logs:")]
+    region_account = ":".join(arns[0].split(":")[3:5]) if arns else "*:*"
+    missing, n = set(), 0
+    for path in traces:
+        trace = json.load(open(path))
+        trace = trace.get("trace", trace)
+        for e in trace.get("events", []):
+            for act, res, ctx in job_needs(e, region_account, table_bucket):
+                n += 1
+                if not allows(doc, act, res, ctx):
+                    missing.add("%s on %s%s is not allowed" % (act, res, " %s" % ctx if ctx else ""))
+    for m in sorted(missing):
+        print(m)
+    print("# %d needs checked" % n)
+    return 1 if missing or not n else 0
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "actions":
         return cmd_actions(argv[1:])
     if len(argv) >= 3 and argv[0] == "cfn":
         return cmd_cfn(argv[1], argv[2:])
+    if len(argv) >= 4 and argv[0] == "job-covers":
+        return cmd_job_covers(argv[1], argv[2], argv[3:])
     if len(argv) >= 3 and argv[0] == "covers":
         return cmd_covers(argv[1], argv[2:])
     print(__doc__, file=sys.stderr)
