@@ -13,6 +13,7 @@
  */
 #include "iam.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,20 +215,57 @@ static json_t *stmt_json(struct iam_stmt *st, const char *sid)
 }
 
 /* The document; frees the statements. */
+/* The order statements are printed in, whatever order the pipelines added
+ * them in: by this table, then by key (the per-bucket ListBucket ones). */
+static const char *const stmt_order[] = {
+	"Glue List", "Glue Jobs", "Glue Triggers", "Glue Workflows", "Glue Data Quality Rulesets",
+	"EventBridge Rules", "Pass Events Role", "Scripts And Files", "Script Bucket Missing Keys",
+	"Pass Job Roles", "Catalog Pull", "Iceberg Metadata",
+	"Read Scripts", "Temp Dirs", "Read Sources", "Read Tables", "Write Targets", "ListBucket ",
+	"Catalog Read", "Catalog Write Targets", "S3 Tables Targets", "S3 Tables Catalog",
+	"S3 Tables Data Access", "Connections", "DynamoDB Sources", "Glue Logs",
+	"Publish Data Quality",
+};
+
+static size_t stmt_rank(const char *key)
+{
+	size_t i, n = sizeof(stmt_order) / sizeof(stmt_order[0]);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, stmt_order[i]) ||
+		    (stmt_order[i][strlen(stmt_order[i]) - 1] == ' ' &&
+		     !strncmp(key, stmt_order[i], strlen(stmt_order[i]))))
+			return i;
+	assert(!"a statement key missing from stmt_order");
+	return n;
+}
+
+static int cmp_stmt(const void *a, const void *b)
+{
+	const struct iam_stmt *x = a, *y = b;
+	size_t rx = stmt_rank(x->key), ry = stmt_rank(y->key);
+
+	return rx != ry ? (rx < ry ? -1 : 1) : strcmp(x->key, y->key);
+}
+
 static json_t *doc_json(struct iam_doc *d)
 {
 	json_t *stmts = json_array();
 	char **sids = xcalloc(d->n + 1, sizeof(*sids));
-	size_t i, j;
+	size_t i, j, same;
 
+	qsort(d->s, d->n, sizeof(*d->s), cmp_stmt);
 	for (i = 0; i < d->n; i++) {
 		char *sid = sid_of(d->s[i].key);
 
-		for (j = 0; j < i; j++)
-			if (!strcmp(sids[j], sid))
-				break;
-		if (j < i) {	/* two keys spelling one Sid: number the second */
-			char *t = fmt("%s%zu", sid, i);
+		for (j = 0, same = 0; j < i; j++) {
+			char *other = sid_of(d->s[j].key);
+
+			same += !strcmp(other, sid);
+			free(other);
+		}
+		if (same) {	/* keys spelling one Sid ("a-b", "a.b"): number the later ones */
+			char *t = fmt("%s%zu", sid, same + 1);
 
 			free(sid);
 			sid = t;
