@@ -6,10 +6,11 @@
  * and its values).  Everything is sorted and made unique when printed, so
  * the output does not depend on the order pipelines are visited in.
  *
- * Resource "*" is used only for actions without resource-level permissions
- * in the Service Authorization Reference: Glue's List* actions (ListJobs,
- * ListTriggers, ListWorkflows, ListDataQualityRulesets),
- * glue:PublishDataQuality and lakeformation:GetDataAccess.
+ * Resource "*" is used only for actions without resource-level permissions:
+ * Glue's List* actions (ListJobs, ListTriggers, ListWorkflows;
+ * ListDataQualityRulesets is documented on every ruleset ARN) and
+ * lakeformation:GetDataAccess; and for glue:PublishDataQuality, for which no
+ * resource type is known here (docs/iam.md says so).
  */
 #include "iam.h"
 
@@ -236,7 +237,7 @@ static size_t stmt_rank(const char *key)
 		    (stmt_order[i][strlen(stmt_order[i]) - 1] == ' ' &&
 		     !strncmp(key, stmt_order[i], strlen(stmt_order[i]))))
 			return i;
-	assert(!"a statement key missing from stmt_order");
+	assert(0);	/* every statement key is in stmt_order */
 	return n;
 }
 
@@ -720,7 +721,7 @@ static void iam_job(struct iam_doc *d)
 {
 	static const char *const logs[] = { "logs:CreateLogGroup", "logs:CreateLogStream",
 		"logs:PutLogEvents", NULL };
-	/* PublishDataQuality has no resource-level permissions: "*" */
+	/* PublishDataQuality: no resource type known to scope it by: "*" */
 	static const char *const dq[] = { "glue:PublishDataQuality", NULL };
 	struct iam_stmt *st;
 	size_t i;
