@@ -25,21 +25,20 @@ static const char iam_usage[] =
 	"            `catalog pull` call, scoped to the project's resources (by the\n"
 	"            environment's name_prefix when it has one)\n"
 	"  job       what the Glue job role needs to run the project's jobs\n"
-	"Notes on what the policy cannot name go to stderr.\n"
+	"Diagnostics (as text) and notes on what the policy cannot name go to stderr.\n"
 	"\n"
 	"options:\n"
 	"  --for WHO                deployer (default) or job\n"
 	"  --env NAME               environment of pipec.yaml\n"
 	"  --config FILE            project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE           check against this catalog snapshot\n"
+	"  --catalog FILE           check against this catalog snapshot (it also\n"
+	"                           gives the locations of tables read)\n"
 	"  --no-catalog             skip the catalog checks\n"
-	"  --diagnostics-format F   text (default, on stderr), json or github (on stdout)\n"
 	"  -h, --help               show this help\n"
 	"\n"
 	"Exit status: 0 policy printed, 1 errors found, 2 usage error.\n";
 
-static int iam_args(int argc, char **argv, struct project_opts *o, enum diag_format *fmt,
-		    enum iam_for *who)
+static int iam_args(int argc, char **argv, struct project_opts *o, enum iam_for *who)
 {
 	const char *v;
 	int i, r;
@@ -60,9 +59,6 @@ static int iam_args(int argc, char **argv, struct project_opts *o, enum diag_for
 			if (r < 0)
 				return cli_usage_error("iam-policy", "option '%.*s' needs a value",
 						       (int)strcspn(a, "="), a);
-		} else if ((r = cli_diag_option("iam-policy", argc, argv, &i, fmt, NULL)) != 0) {
-			if (r < 0)
-				return EXIT_USAGE;
 		} else if (cli_opt_value(argc, argv, &i, "--for", &v)) {
 			if (v && !strcmp(v, "deployer"))
 				*who = IAM_FOR_DEPLOYER;
@@ -153,20 +149,20 @@ int cmd_iam(int argc, char **argv)
 {
 	struct project_opts o;
 	struct project p;
-	enum diag_format fmt = DIAG_FORMAT_TEXT;
 	enum iam_for who = IAM_FOR_DEPLOYER;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.paths = xcalloc((size_t)argc + 1, sizeof(*o.paths));
-	rc = iam_args(argc, argv, &o, &fmt, &who);
+	rc = iam_args(argc, argv, &o, &who);
 	if (rc >= 0) {
 		free(o.paths);
 		return rc;
 	}
 	project_init(&p);
 	project_load(&p, &o);
-	diag_render(&p.diags, fmt, stdout, stderr);
+	/* stdout holds the policy alone: diagnostics are text on stderr */
+	diag_render(&p.diags, DIAG_FORMAT_TEXT, stdout, stderr);
 	rc = p.diags.nerrors || p.env_error || !p.have_model ? 1 : 0;
 	if (rc == 0)
 		rc = iam_print(&o, &p.model, who);

@@ -107,6 +107,14 @@ if [ $? -eq 0 ] && grep -q '^usage: pipec iam-policy' "$T/help.out" && "$PIPEC" 
 then ok "iam-policy: --help and the command list"
 else nok "iam-policy: --help and the command list" "$T/help.out"; fi
 
+BAD="$T/bad"
+cp -r "$ROOT/tests/plan/project" "$BAD"
+printf 'pipeline broken {\n  source s3 "not-a-url" { format json }\n}\n' >"$BAD/pipelines/broken.pipe"
+(cd "$BAD" && "$PIPEC" iam-policy) >"$T/bad.out" 2>"$T/bad.err"
+if [ $? -eq 1 ] && [ ! -s "$T/bad.out" ] && grep -q 'error' "$T/bad.err"
+then ok "iam-policy: a project with errors prints no policy (exit 1, diagnostics on stderr)"
+else nok "iam-policy: a project with errors prints no policy (exit 1, diagnostics on stderr)" "$T/bad.out" "$T/bad.err"; fi
+
 NP="$T/noprefix"
 cp -r "$ROOT/tests/plan/project" "$NP"
 sed -i '/name_prefix:/d' "$NP/pipec.yaml"
