@@ -209,6 +209,40 @@ else
 	nok "iam-policy: examples: connections (secrets noted, never a wildcard), DynamoDB, a table source's files from the snapshot; cfn-lint clean" "$T/ex-actions.out" "$T/ex-job.err" "$T/ex-dep.err"
 fi
 
+# ... and the example project's jobs on the stand-in (each source offers the
+# columns its job.py declares): connections, a Redshift staging dir, a
+# DynamoDB export, a catalog table source, S3 Tables targets
+(cd "$E" && "$PIPEC" build -o "$T/ex-build" .) >"$T/ex-build.err" 2>&1
+mkdir -p "$T/ex-traces"
+for dir in "$T/ex-build"/*/; do
+	pl=$(basename "$dir")
+	schema=$(python3 - "$dir/job.py" <<'PY'
+import json, sys
+cols = []
+for line in open(sys.argv[1]):
+    if line.startswith("# pipec:column "):
+        c = json.loads(line[len("# pipec:column "):].split("  #")[0])
+        cols.append("%s:%s" % (c["name"], c["type"]))
+print(json.dumps({"*": cols}))
+PY
+)
+	for r in first-run incremental; do
+		python3 "$ROOT/tests/tools/run_job.py" "$T/ex-build" "$pl" "--$r" --schema "$schema" \
+			--trace-only >"$T/ex-traces/$pl-$r.json" 2>>"$T/ex-traces.err"
+	done
+done
+python3 - "$T/ex-job.out" "$T/ex-job-noconn.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["Statement"] = [s for s in d["Statement"] if s["Sid"] != "Connections"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if python3 "$CHECK" job-covers "$T/ex-job.out" shop-dev-lake "$T/ex-traces"/*.json >"$T/ex-jc.out" 2>&1 &&
+   ! python3 "$CHECK" job-covers "$T/ex-job-noconn.json" shop-dev-lake "$T/ex-traces"/*.json >"$T/ex-jc-t.out" 2>&1 &&
+   grep -q 'glue:GetConnection on arn:aws:glue:eu-west-1:123456789012:connection/dw' "$T/ex-jc-t.out"
+then ok "iam-policy: examples: the job policy allows what their stand-in jobs touch ($(tail -1 "$T/ex-jc.out" | sed 's/^# //')); without the Connections statement it does not"
+else nok "iam-policy: examples: the job policy allows what their stand-in jobs touch; without the Connections statement it does not" "$T/ex-jc.out" "$T/ex-jc-t.out" "$T/ex-build.err"; fi
+
 # 4. the deployer's policy covers every call of plan, deploy, deploy --prune,
 # plan --refresh and catalog pull.  They run as an IAM user of moto whose
 # only policy is the printed one: moto enforces IAM, authorising S3 requests

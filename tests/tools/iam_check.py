@@ -208,6 +208,25 @@ def _s3_needs(url, write):
     return out
 
 
+def _connection_needs(opts, region_account):
+    """A Glue connector's options: its connection, staging dir, DynamoDB table."""
+    out = []
+    if opts.get("connectionName"):
+        out.append(("glue:GetConnection", "arn:aws:glue:%s:connection/%s" % (region_account, opts["connectionName"]), None))
+    tmp = opts.get("redshiftTmpDir")
+    if isinstance(tmp, str) and tmp.startswith("s3://"):
+        out += _s3_needs(tmp if tmp.endswith("/") else tmp + "/", True)
+    arn = opts.get("dynamodb.tableArn")
+    if arn:
+        out.append(("dynamodb:DescribeTable", arn, None))
+        if opts.get("dynamodb.export"):
+            out.append(("dynamodb:ExportTableToPointInTime", arn, None))
+            out += _s3_needs("s3://%s/%s" % (opts.get("dynamodb.s3.bucket"), opts.get("dynamodb.s3.prefix", "")), True)
+        else:
+            out.append(("dynamodb:Scan", arn, None))
+    return out
+
+
 MODIFYING_SQL = ("ALTER TABLE", "MERGE", "INSERT", "CREATE TABLE", "DELETE", "UPDATE")
 
 
@@ -230,9 +249,17 @@ def job_needs(event, region_account, table_bucket):
     path = event.get("path") if kind == "write" else None
     if isinstance(path, str) and path.startswith("s3://"):
         out += _s3_needs(path, True)
-    tables = [event["table"]] if isinstance(event.get("table"), str) and kind in ("read", "write") else []
+    opts = event.get("connection_options") if kind in ("read", "write") else None
+    if isinstance(opts, dict):
+        out += _connection_needs(opts, region_account)
+    if event.get("api") == "create_dynamic_frame.from_catalog":
+        out.append(("glue:GetTable", "arn:aws:glue:%s:table/%s/%s" % (
+            region_account, str(event.get("database")).lower(), str(event.get("table_name")).lower()), None))
+    tables = [event["table"]] if isinstance(event.get("table"), str) and \
+        kind in ("read", "write", "writeTo") else []
     tables += event.get("tables", []) if kind == "sql" else []
-    modifying = kind == "write" or (kind == "sql" and event.get("statement", "").startswith(MODIFYING_SQL))
+    modifying = kind in ("write", "writeTo") or \
+        (kind == "sql" and event.get("statement", "").startswith(MODIFYING_SQL))
     for t in tables:
         arn = _table_arn(t.rsplit(".snapshots", 1)[0], region_account, table_bucket)
         if arn:
