@@ -243,6 +243,31 @@ if python3 "$CHECK" job-covers "$T/ex-job.out" shop-dev-lake "$T/ex-traces"/*.js
 then ok "iam-policy: examples: the job policy allows what their stand-in jobs touch ($(tail -1 "$T/ex-jc.out" | sed 's/^# //')); without the Connections statement it does not"
 else nok "iam-policy: examples: the job policy allows what their stand-in jobs touch; without the Connections statement it does not" "$T/ex-jc.out" "$T/ex-jc-t.out" "$T/ex-build.err"; fi
 
+# every S3 location a built job.json hands the job (its script, every
+# s3:// DefaultArgument) is readable under the job policy
+if python3 - "$CHECK" "$T/job.out" "$T/build" "$T/ex-job.out" "$T/ex-build" >"$T/args.out" 2>&1 <<'PY'
+import glob, json, os, sys
+sys.path.insert(0, os.path.dirname(sys.argv[1]))
+import iam_check
+bad, n = [], 0
+for policy, build in ((sys.argv[2], sys.argv[3]), (sys.argv[4], sys.argv[5])):
+    doc = json.load(open(policy))
+    for path in sorted(glob.glob(os.path.join(build, "*", "job.json"))):
+        job = json.load(open(path))
+        urls = [job["Command"]["ScriptLocation"]] + \
+            [v for v in job.get("DefaultArguments", {}).values() if str(v).startswith("s3://")]
+        for url in urls:
+            for act, res, ctx in iam_check._s3_needs(url, False):
+                n += 1
+                if not iam_check.allows(doc, act, res, ctx):
+                    bad.append("%s: %s on %s %s" % (path, act, res, ctx or ""))
+print("\n".join(bad))
+print("# %d locations checked" % n)
+sys.exit(1 if bad or not n else 0)
+PY
+then ok "iam-policy: the job policy reads every S3 location of the built job.json files ($(tail -1 "$T/args.out" | sed 's/^# //'))"
+else nok "iam-policy: the job policy reads every S3 location of the built job.json files" "$T/args.out"; fi
+
 # 4. the deployer's policy covers every call of plan, deploy, deploy --prune,
 # plan --refresh and catalog pull.  They run as an IAM user of moto whose
 # only policy is the printed one: moto enforces IAM, authorising S3 requests
