@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "plan", cmd_plan, "show what a deploy would change" },
 	{ "deploy", cmd_deploy, "apply the plan to AWS" },
 	{ "catalog", cmd_catalog, "work with Glue Data Catalog snapshots" },
+	{ "iam-policy", cmd_iam, "print the IAM policy the deployer or the job role needs" },
 	{ "debug", cmd_debug, "low-level tools: sign a raw request, call an API" },
 };
 
@@ -34,7 +35,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: pipec <command> [options] [PATH...]\n\n"
 		     "pipec compiles .pipe pipeline definitions into AWS Glue 5.1 jobs.\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nRun 'pipec <command> --help' for the options of a command.\n"
 		     "Exit status: 0 success, 1 errors found or operation failed, 2 usage error\n"
 		     "(plan: 0 no changes, 2 changes, 1 error).\n");
