@@ -370,43 +370,53 @@ static size_t text_width(const char *s, size_t len)
 	return w;
 }
 
-static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, int depth)
+/* A column's or an aggregate's name and type, rendered into name and type
+ * (F->out is left as it was). */
+static void name_and_type(struct fmt *F, const struct ast_name *n, const struct ast_type *t,
+			  struct strbuf *name, struct strbuf *type)
 {
 	struct strbuf *saved = F->out;
+
+	strbuf_reset(name);
+	F->out = name;
+	add_name(F, n);
+	strbuf_reset(type);
+	F->out = type;
+	add_type(F, t);
+	F->out = saved;
+}
+
+/* text, then spaces up to width and one more: the next field's column */
+static void add_padded(struct fmt *F, const struct strbuf *text, size_t width)
+{
+	strbuf_add(F->out, text->buf, text->len);
+	strbuf_addchars(F->out, ' ', width - text_width(text->buf, text->len) + 1);
+}
+
+static void widen(size_t *w, const struct strbuf *text)
+{
+	if (text_width(text->buf, text->len) > *w)
+		*w = text_width(text->buf, text->len);
+}
+
+static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, int depth)
+{
 	struct strbuf name = STRBUF_INIT, type = STRBUF_INIT;
 	size_t wname = 0, wtype = 0, i;
 
 	for (i = 0; i < n; i++) {
-		size_t w;
-
-		strbuf_reset(&name);
-		F->out = &name;
-		add_name(F, &c[i].name);
-		w = text_width(name.buf, name.len);
-		if (w > wname)
-			wname = w;
-		strbuf_reset(&type);
-		F->out = &type;
-		add_type(F, c[i].type);
-		w = text_width(type.buf, type.len);
-		if (w > wtype)
-			wtype = w;
+		name_and_type(F, &c[i].name, c[i].type, &name, &type);
+		widen(&wname, &name);
+		widen(&wtype, &type);
 	}
-	F->out = saved;
 	for (i = 0; i < n; i++) {
 		begin_line(F, depth, c[i].span.start);
-		strbuf_reset(&name);
-		F->out = &name;
-		add_name(F, &c[i].name);
-		strbuf_reset(&type);
-		F->out = &type;
-		add_type(F, c[i].type);
-		F->out = saved;
-		strbuf_add(F->out, name.buf, name.len);
-		strbuf_addchars(F->out, ' ', wname - text_width(name.buf, name.len) + 1);
-		strbuf_add(F->out, type.buf, type.len);
+		name_and_type(F, &c[i].name, c[i].type, &name, &type);
+		add_padded(F, &name, wname);
 		if (c[i].required || c[i].from || c[i].nattrs)
-			strbuf_addchars(F->out, ' ', wtype - text_width(type.buf, type.len) + 1);
+			add_padded(F, &type, wtype);
+		else
+			strbuf_add(F->out, type.buf, type.len);
 		if (c[i].required)
 			strbuf_addstr(F->out, c[i].from || c[i].nattrs ? "required " : "required");
 		if (c[i].from) {
@@ -955,36 +965,19 @@ static bool print_join(struct fmt *F, const struct ast_clause *c, int depth)
 /* aggregate [by KEYS] { NAME TYPE = FN(...) }: names and types aligned */
 static void print_aggs(struct fmt *F, const struct ast_agg *g, size_t n, int depth)
 {
-	struct strbuf *saved = F->out;
 	struct strbuf name = STRBUF_INIT, type = STRBUF_INIT;
 	size_t wname = 0, wtype = 0, i;
 
 	for (i = 0; i < n; i++) {
-		strbuf_reset(&name);
-		strbuf_reset(&type);
-		F->out = &name;
-		add_name(F, &g[i].name);
-		F->out = &type;
-		add_type(F, g[i].type);
-		if (text_width(name.buf, name.len) > wname)
-			wname = text_width(name.buf, name.len);
-		if (text_width(type.buf, type.len) > wtype)
-			wtype = text_width(type.buf, type.len);
+		name_and_type(F, &g[i].name, g[i].type, &name, &type);
+		widen(&wname, &name);
+		widen(&wtype, &type);
 	}
 	for (i = 0; i < n; i++) {
-		F->out = saved;
 		begin_line(F, depth, g[i].span.start);
-		strbuf_reset(&name);
-		strbuf_reset(&type);
-		F->out = &name;
-		add_name(F, &g[i].name);
-		F->out = &type;
-		add_type(F, g[i].type);
-		F->out = saved;
-		strbuf_add(F->out, name.buf, name.len);
-		strbuf_addchars(F->out, ' ', wname - text_width(name.buf, name.len) + 1);
-		strbuf_add(F->out, type.buf, type.len);
-		strbuf_addchars(F->out, ' ', wtype - text_width(type.buf, type.len) + 1);
+		name_and_type(F, &g[i].name, g[i].type, &name, &type);
+		add_padded(F, &name, wname);
+		add_padded(F, &type, wtype);
 		strbuf_addstr(F->out, "= ");
 		add_name(F, &g[i].fn);
 		strbuf_addch(F->out, '(');
@@ -997,7 +990,6 @@ static void print_aggs(struct fmt *F, const struct ast_agg *g, size_t n, int dep
 		strbuf_addch(F->out, ')');
 		end_line(F, g[i].span.end);
 	}
-	F->out = saved;
 	strbuf_release(&name);
 	strbuf_release(&type);
 }
