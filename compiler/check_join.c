@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "catalog.h"
 #include "check_ctx.h"
 #include "check_expr.h"
@@ -377,6 +378,33 @@ static void refs(const struct ast_expr *e, const char *alias, bool *dim, bool *r
 		refs(e->args[i], alias, dim, row);
 }
 
+/* "`_pipec_j1_customer_id`" -> "customer_id": a key as messages show it. */
+static const char *key_label(struct arena *a, const char *sql, size_t index)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char prefix[40];
+	const char *s, *label;
+	size_t n;
+
+	n = (size_t)snprintf(prefix, sizeof(prefix), "`_pipec_j%zu_", index);
+	for (s = sql; *s;) {
+		if (!strncmp(s, prefix, n)) {
+			strbuf_addch(&sb, '`');
+			s += n;
+		} else {
+			strbuf_addch(&sb, *s++);
+		}
+	}
+	/* a single `name` (no other backquote inside) reads better bare */
+	if (sb.len > 2 && sb.buf[0] == '`' && sb.buf[sb.len - 1] == '`' &&
+	    !memchr(sb.buf + 1, '`', sb.len - 2))
+		label = arena_strndup(a, sb.buf + 1, sb.len - 2);
+	else
+		label = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return label;
+}
+
 /* Among the condition's top-level 'and' terms: the equalities between
  * the table's side and the row's (the equi-join keys), and the terms over
  * the table alone (which decide which of its rows can match at all). */
@@ -414,6 +442,7 @@ static void equi_keys(struct jctx *x, const struct ast_expr *e, const struct che
 	if (check_expr_join(x->c, e->args[side], dim, &a, &ty) &&
 	    check_expr_join(x->c, e->args[1 - side], dim, &b, &ty)) {
 		x->j->keys[x->j->nkeys].dim_sql = arena_strdup(x->c->a, a.buf);
+		x->j->keys[x->j->nkeys].label = key_label(x->c->a, a.buf, x->index);
 		x->j->keys[x->j->nkeys++].row_sql = arena_strdup(x->c->a, b.buf);
 	}
 	strbuf_release(&a);

@@ -6,7 +6,6 @@
  */
 #include "emit.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -941,33 +940,6 @@ static void columns(struct sctx *c, const struct model_pipeline *p, struct templ
 	template_set_flag(t, "any_bad", p->quarantine != NULL || p->cast_policy == MCAST_DROP);
 }
 
-/* "`_pipec_j1_customer_id`" -> "customer_id": a key as messages show it. */
-static const char *key_label(struct sctx *c, const char *sql, size_t index)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char prefix[40];
-	const char *s, *label;
-	size_t n;
-
-	n = (size_t)snprintf(prefix, sizeof(prefix), "`_pipec_j%zu_", index);
-	for (s = sql; *s;) {
-		if (!strncmp(s, prefix, n)) {
-			strbuf_addch(&sb, '`');
-			s += n;
-		} else {
-			strbuf_addch(&sb, *s++);
-		}
-	}
-	/* a single `name` (no other backquote inside) reads better bare */
-	if (sb.len > 2 && sb.buf[0] == '`' && sb.buf[sb.len - 1] == '`' &&
-	    !memchr(sb.buf + 1, '`', sb.len - 2))
-		label = arena_strndup(c->a, sb.buf + 1, sb.len - 2);
-	else
-		label = arena_strdup(c->a, sb.buf);
-	strbuf_release(&sb);
-	return label;
-}
-
 /* `join` clauses (templates/pyspark/join.py.tmpl), after the columns step
  * and before the derives. */
 static void joins(struct sctx *c, const struct model_pipeline *p, struct template_ctx *t)
@@ -1006,7 +978,7 @@ static void joins(struct sctx *c, const struct model_pipeline *p, struct templat
 			struct template_ctx *jk = template_add_item(it, "join_keys");
 
 			put_py(c, jk, "sql_py", j->keys[k].dim_sql);
-			put_py(c, jk, "label_py", key_label(c, j->keys[k].dim_sql, i + 1));
+			put_py(c, jk, "label_py", j->keys[k].label);
 		}
 		template_set_list(it, "join_filters");
 		for (k = 0; k < j->ndim_terms; k++)

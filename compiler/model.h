@@ -145,6 +145,7 @@ struct model_join_column {
 struct model_join_key {
 	const char *dim_sql;
 	const char *row_sql;
+	const char *label;		/* dim_sql as messages show it: columns by their own names */
 };
 
 /* `join left|inner table DB.TABLE as ALIAS on EXPR { take ...; broadcast }` */
