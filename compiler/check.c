@@ -424,24 +424,29 @@ static bool *broken_items(const struct diag_set *ds, const struct diag **errs, s
 	return broken;
 }
 
-/* Every pipeline, each `source pipeline` upstream before the pipelines
- * that read its table (their check reads the upstream's model). */
+/* Every pipeline, each pipeline whose table another reads (`source
+ * pipeline`, `join ... pipeline`) before it: their check reads its model. */
 static void check_in_upstream_order(struct check_ctx *c, struct model_project *m,
 				    struct pipe_ref *refs, size_t n)
 {
 	const char **names = xcalloc(n + 1, sizeof(*names));
-	const char **ups = xcalloc(n + 1, sizeof(*ups));
+	const char ***ups = xcalloc(n + 1, sizeof(*ups));
+	size_t *nups = xcalloc(n + 1, sizeof(*nups));
 	const char **cycle = xcalloc(n + 1, sizeof(*cycle));
+	const struct model_pipeline **ready = xcalloc(n + 1, sizeof(*ready));
 	size_t *order = xcalloc(n + 1, sizeof(*order));
-	size_t k, i, j;
+	size_t k, i;
 
 	for (i = 0; i < n; i++) {
 		names[i] = refs[i].item->name.text;
-		ups[i] = refs[i].syntax_errors ? NULL : check_upstream_name(refs[i].item);
+		if (!refs[i].syntax_errors)
+			ups[i] = check_upstream_names(refs[i].item, c->a, &nups[i]);
 	}
-	check_upstream_order(names, ups, n, c->a, order, cycle);
+	check_upstream_order(names, (const char *const *const *)ups, nups, n, c->a, order, cycle);
 	c->pipeline_names = names;
 	c->npipeline_names = n;
+	c->pipelines_ready = ready;
+	c->pipeline_cycles = cycle;
 	for (k = 0; k < n; k++) {
 		size_t before = c->ds->nerrors;
 
@@ -458,19 +463,22 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 		}
 		c->upstream = NULL;
 		c->upstream_cycle = cycle[i];
-		for (j = 0; ups[i] && !cycle[i] && j < n; j++)
-			if (j != i && !strcmp(names[j], ups[i]) && !refs[j].errors)
-				c->upstream = &m->pipelines[j];
 		check_pipeline(c, &refs[i], &m->pipelines[i]);
 		refs[i].errors += c->ds->nerrors - before;
+		if (!refs[i].errors)
+			ready[i] = &m->pipelines[i];
 	}
 	c->pipeline_names = NULL;
 	c->npipeline_names = 0;
+	c->pipelines_ready = NULL;
+	c->pipeline_cycles = NULL;
 	c->upstream = NULL;
 	c->upstream_cycle = NULL;
 	free(names);
 	free(ups);
+	free(nups);
 	free(cycle);
+	free(ready);
 	free(order);
 }
 

@@ -35,13 +35,17 @@ struct check_ctx {
 	const struct ast_clause *columns_clause;
 	const struct ast_clause *clauses;	/* of mp's item (derive names) */
 	size_t nclauses;
-	/* source pipeline NAME: the project's pipeline names (did-you-mean),
-	 * and the upstream pipeline, checked before this one, or NULL when it
-	 * is unknown, has errors or reads this one back (upstream_cycle). */
+	/* source pipeline NAME, join ... pipeline NAME: the project's pipeline
+	 * names (did-you-mean); parallel to them, each pipeline's model once it
+	 * is checked without errors (else NULL) and the loop of reads it is on
+	 * (else NULL); the loop c->mp is on; the source's upstream pipeline,
+	 * or NULL when it is unknown, has errors or reads this one back. */
 	const char *const *pipeline_names;
 	size_t npipeline_names;
-	const struct model_pipeline *upstream;
+	const struct model_pipeline *const *pipelines_ready;
+	const char *const *pipeline_cycles;
 	const char *upstream_cycle;	/* "a -> b -> a", or NULL */
+	const struct model_pipeline *upstream;
 	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
 	struct span flex_span;
 };

@@ -24,6 +24,7 @@
 #include "check_ctx.h"
 #include "check_expr.h"
 #include "check_schema.h"
+#include "check_upstream.h"
 #include "coltype.h"
 #include "strbuf.h"
 
@@ -35,6 +36,7 @@ struct jctx {
 	size_t index;				/* 1-based, for internal names */
 	const char *qual;			/* "DATABASE.TABLE" */
 	const struct catalog_table *t;		/* NULL without a catalog */
+	const struct model_pipeline *up;	/* join ... pipeline NAME, else NULL */
 	/* the table's columns the join reads (j->columns), with their types */
 	struct model_column *types;		/* parallel to j->columns; type NULL = unknown */
 	bool *typed;
@@ -49,7 +51,7 @@ struct jctx {
 };
 
 static const char *const how_words[] = { "left", "inner" };
-static const char *const what_words[] = { "table" };
+static const char *const what_words[] = { "table", "pipeline" };
 static const char *const line_words[] = { "take", "broadcast", "format" };
 static const char *const format_words[] = { "hive", "iceberg" };
 
@@ -92,7 +94,9 @@ static bool catalog_type(struct check_ctx *c, const char *glue, struct span at,
 
 static void note_table(struct jctx *x, struct diag *d)
 {
-	if (x->t && x->c->cat->src)
+	if (x->up)
+		diag_note(d, x->up->src, x->up->span, "pipeline '%s' is defined here", x->up->name);
+	else if (x->t && x->c->cat->src)
 		diag_note(d, x->c->cat->src, x->t->span, "table '%s' is defined here", x->qual);
 }
 
@@ -110,6 +114,33 @@ static const char *closest_column(struct jctx *x, const char *word)
 	return diag_closest(word, names, n);
 }
 
+/* The spelling of the upstream pipeline's column `name`; NULL after
+ * reporting one it does not write. */
+static const char *pipeline_column(struct jctx *x, const struct ast_name *name)
+{
+	const struct model_pipeline *up = x->up;
+	const char **names;
+	const char *near;
+	struct diag *d;
+	size_t i;
+
+	for (i = 0; i < up->ncolumns; i++)
+		if (!strcasecmp(up->columns[i].name, name->text))
+			return up->columns[i].name;
+	names = arena_array(x->c->a, up->ncolumns + 1, sizeof(*names));
+	for (i = 0; i < up->ncolumns; i++)
+		names[i] = up->columns[i].name;
+	d = diag_error(x->c->ds, x->c->src, name->span,
+		       "column '%s' is not a column that pipeline '%s' writes", name->text,
+		       up->name);
+	note_table(x, d);
+	if ((near = diag_closest(name->text, names, up->ncolumns)))
+		diag_help(d, "did you mean '%s'?", near);
+	else
+		diag_help(d, "name a column of the pipeline's 'columns' (or of its aggregate)");
+	return NULL;
+}
+
 /* The index in j->columns of the table's column `name` (added when new);
  * SIZE_MAX after reporting one the catalog table lacks. */
 static size_t table_column(struct jctx *x, const struct ast_name *name)
@@ -119,7 +150,10 @@ static size_t table_column(struct jctx *x, const struct ast_name *name)
 	const char *spelled = name->text;
 	size_t i;
 
-	if (x->t) {
+	if (x->up) {
+		if (!(spelled = pipeline_column(x, name)))
+			return SIZE_MAX;
+	} else if (x->t) {
 		if (!(cc = catalog_column(x->t, name->text))) {
 			struct diag *d = diag_error(x->c->ds, x->c->src, name->span,
 						    "column '%s' is not in table '%s'", name->text,
@@ -160,7 +194,10 @@ static size_t table_column(struct jctx *x, const struct ast_name *name)
 	x->typed[i] = false;
 	if (cc && catalog_type(x->c, cc->type, name->span, &x->types[i]))
 		x->typed[i] = true;
-	for (size_t k = 0; !cc && k < x->nstated; k++)
+	if (x->up && catalog_type(x->c, model_find_column(x->up, spelled)->glue_type, name->span,
+				  &x->types[i]))
+		x->typed[i] = true;
+	for (size_t k = 0; !cc && !x->up && k < x->nstated; k++)
 		if (!strcasecmp(x->stated[k]->column.text, spelled) &&
 		    check_column_type(x->c, x->stated[k]->type, &x->types[i])) {
 			x->typed[i] = true;
@@ -204,18 +241,19 @@ static bool table_format(struct jctx *x, enum model_format fmt)
 				  l->items[0].column.text, format_words, 2);
 		return false;
 	}
-	if (x->t && (k ? MF_ICEBERG : MF_HIVE) != fmt) {
+	if ((x->t || x->up) && (k ? MF_ICEBERG : MF_HIVE) != fmt) {
 		struct diag *d = diag_error(x->c->ds, x->c->src, l->span,
 					    "table '%s' is %s table, not %s table", x->qual,
 					    fmt == MF_ICEBERG ? "an Iceberg" : "a Hive",
 					    fmt == MF_ICEBERG ? "a Hive" : "an Iceberg");
 		note_table(x, d);
-		diag_help(d, "leave 'format' out: it is taken from the catalog");
+		diag_help(d, "leave 'format' out: it is taken from the %s",
+			  x->up ? "pipeline's target" : "catalog");
 		return false;
 	}
 	x->j->format = k ? MF_ICEBERG : MF_HIVE;
 	/* read through Iceberg's GlueCatalog, under its naming rule */
-	if (!x->t && k &&
+	if (!x->t && !x->up && k &&
 	    (!check_ctx_engine_name(x->c->ds, x->c->src, x->cl->u.join.name[0].span,
 				    NAMES_GLUE_ICEBERG, "database", x->j->database) ||
 	     !check_ctx_engine_name(x->c->ds, x->c->src, x->cl->u.join.name[1].span,
@@ -277,20 +315,58 @@ static bool catalog_table_of(struct jctx *x, const char *db_name, const char *ta
 	return table_format(x, x->t->type == CT_ICEBERG ? MF_ICEBERG : MF_HIVE);
 }
 
+/* join ... pipeline NAME: the table the upstream pipeline writes, its
+ * columns and their types from its model (checked before this one). */
+static bool upstream_table(struct jctx *x)
+{
+	const struct ast_clause *cl = x->cl;
+	const struct model_target *t;
+	struct diag *d;
+
+	if (cl->u.join.nname != 1) {
+		diag_help(diag_error(x->c->ds, x->c->src, cl->u.join.name_span,
+				     "a joined pipeline is named by its name alone"),
+			  "write: join left pipeline customers as c on ...");
+		return false;
+	}
+	x->up = check_upstream_find(x->c, cl->u.join.name[0].text, cl->u.join.name_span,
+				    "join ... pipeline");
+	if (!x->up)
+		return false;
+	t = &x->up->target;
+	if (t->kind == MT_S3TABLES || t->kind == MT_REDSHIFT) {
+		d = diag_error(x->c->ds, x->c->src, cl->u.join.name_span,
+			       "pipeline '%s' writes %s, which a join cannot read", x->up->name,
+			       t->kind == MT_REDSHIFT ? "to Redshift" : "an S3 table");
+		diag_note(d, x->up->src, t->span, "its target");
+		diag_help(d, "a join reads an Iceberg or Parquet table of the Glue Data Catalog");
+		return false;
+	}
+	if (!t->database || !t->table)
+		return false;	/* reported with the upstream */
+	x->j->database = t->database;
+	x->j->table = t->table;
+	x->j->upstream = x->up->name;
+	x->qual = arena_printf(x->c->a, "%s.%s", t->database, t->table);
+	return table_format(x, t->kind == MT_ICEBERG ? MF_ICEBERG : MF_HIVE);
+}
+
 /* Resolves the joined table to its database, table, format and (with a
- * catalog) columns: the one place a join's kind of table is known.
- * `join ... pipeline NAME` would resolve here to that pipeline's target. */
+ * catalog, or from the pipeline that writes it) columns: the one place a
+ * join's kind of table is known. */
 static bool resolve_table(struct jctx *x)
 {
 	const struct ast_clause *cl = x->cl;
 	struct model_join *j = x->j;
-	int k = check_ctx_word_index(cl->u.join.what.text, what_words, 1);
+	int k = check_ctx_word_index(cl->u.join.what.text, what_words, 2);
 
 	if (k < 0) {
 		check_ctx_unknown(x->c, cl->u.join.what.span, "kind of joined table",
-				  cl->u.join.what.text, what_words, 1);
+				  cl->u.join.what.text, what_words, 2);
 		return false;
 	}
+	if (k == 1)
+		return upstream_table(x);
 	if (cl->u.join.nname != 2) {
 		diag_help(diag_error(x->c->ds, x->c->src, cl->u.join.name_span,
 				     "a joined table is named DATABASE.TABLE"),
@@ -553,7 +629,12 @@ static bool take_one(struct jctx *x, const struct ast_take *t, struct model_colu
 	if ((i = table_column(x, &t->column)) == SIZE_MAX)
 		return false;
 	if (!x->typed[i]) {
-		if (x->t)
+		if (x->up)
+			d = diag_error(x->c->ds, x->c->src, t->column.span,
+				       "column '%s' of pipeline '%s' has type %s, which a join cannot take",
+				       t->column.text, x->up->name,
+				       model_find_column(x->up, x->j->columns[i].name)->spark_type);
+		else if (x->t)
 			d = diag_error(x->c->ds, x->c->src, t->column.span,
 				       "column '%s' of table '%s' has type %s, which a join cannot take",
 				       t->column.text, x->qual, catalog_column(x->t, t->column.text)->type);
@@ -561,21 +642,23 @@ static bool take_one(struct jctx *x, const struct ast_take *t, struct model_colu
 			d = diag_error(x->c->ds, x->c->src, t->column.span,
 				       "the type of '%s.%s' is unknown without a catalog snapshot",
 				       x->qual, t->column.text);
-		diag_help(d, x->t ? "take the table's columns of scalar types (string, numbers, date, timestamp, boolean, binary)"
+		diag_help(d, x->t || x->up ? "take the table's columns of scalar types (string, numbers, date, timestamp, boolean, binary)"
 				  : "check against a catalog snapshot (--catalog FILE, or the environment's 'catalog'), or state the type: 'take COLUMN TYPE'");
 		return false;
 	}
-	if (x->t && t->type) {
+	if ((x->t || x->up) && t->type) {
 		struct model_column stated;
 
 		memset(&stated, 0, sizeof(stated));
 		if (check_column_type(x->c, t->type, &stated) &&
 		    strcmp(stated.spark_type, x->types[i].spark_type)) {
 			d = diag_error(x->c->ds, x->c->src, t->type->span,
-				       "column '%s' is %s in table '%s', not %s", t->column.text,
-				       x->types[i].spark_type, x->qual, stated.spark_type);
+				       "column '%s' is %s in %s '%s', not %s", t->column.text,
+				       x->types[i].spark_type, x->up ? "pipeline" : "table",
+				       x->up ? x->up->name : x->qual, stated.spark_type);
 			note_table(x, d);
-			diag_help(d, "leave the type out: it is taken from the catalog");
+			diag_help(d, "leave the type out: it is taken from the %s",
+				  x->up ? "pipeline's columns" : "catalog");
 			return false;
 		}
 	}

@@ -1,10 +1,12 @@
 #include "check_upstream.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 const char *check_upstream_name(const struct ast_item *it)
@@ -25,65 +27,141 @@ const char *check_upstream_name(const struct ast_item *it)
 	return NULL;
 }
 
-static size_t index_of(const char *const *names, size_t n, const char *name)
+/* The NAME of a join clause's `join HOW pipeline NAME`, or NULL. */
+static const char *join_pipeline_name(const struct ast_clause *cl)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return i;
-	return n;
+	if (cl->kind != AST_JOIN || strcmp(cl->u.join.what.text, "pipeline") ||
+	    cl->u.join.nname != 1)
+		return NULL;
+	return cl->u.join.name[0].text;
 }
 
-/* Each pipeline has at most one upstream: from each pipeline not yet
- * placed, walk up the chain until a placed pipeline, none, or a pipeline
- * already on the walk (a loop), then place the walk from its top down. */
-void check_upstream_order(const char *const *names, const char *const *ups, size_t n,
-			  struct arena *a, size_t *order, const char **cycle)
+const char **check_upstream_names(const struct ast_item *it, struct arena *a, size_t *n)
+{
+	const char **out = arena_array(a, it->nclauses + 1, sizeof(*out));
+	const char *up = check_upstream_name(it);
+	size_t i;
+
+	*n = 0;
+	if (up)
+		out[(*n)++] = up;
+	for (i = 0; i < it->nclauses; i++)
+		if ((up = join_pipeline_name(&it->clauses[i])))
+			out[(*n)++] = up;
+	return out;
+}
+
+/* "a -> b -> c -> a" for the loop members[0..len), read from member k on:
+ * each pipeline of a loop sees it from itself. */
+static const char *loop_text(const char *const *names, const size_t *members, size_t len,
+			     size_t k, struct arena *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *text;
+	size_t m;
+
+	for (m = 0; m < len; m++)
+		strbuf_addf(&sb, "%s -> ", names[members[(k + m) % len]]);
+	strbuf_addstr(&sb, names[members[k]]);
+	text = arena_strdup(a, sb.buf);
+	strbuf_release(&sb);
+	return text;
+}
+
+/* A depth-first walk from each pipeline not yet placed, in file order,
+ * along the names it reads; a pipeline is placed once everything it reads
+ * is.  A name met again on the walk closes a loop: its members get it. */
+void check_upstream_order(const char *const *names, const char *const *const *ups,
+			  const size_t *nups, size_t n, struct arena *a, size_t *order,
+			  const char **cycle)
 {
 	unsigned char *state = xcalloc(n + 1, 1);	/* 0 new, 1 on the walk, 2 placed */
-	size_t *walk = xcalloc(n + 1, sizeof(*walk));
+	size_t *stack = xcalloc(n + 1, sizeof(*stack));
+	size_t *next = xcalloc(n + 1, sizeof(*next));	/* the next name to follow */
+	size_t *depth = xcalloc(n + 1, sizeof(*depth));	/* where on the walk */
+	struct strmap index;
 	size_t placed = 0, i;
 
-	for (i = 0; i < n; i++)
-		cycle[i] = NULL;
+	strmap_init(&index);
 	for (i = 0; i < n; i++) {
-		size_t len = 0, v = i;
+		cycle[i] = NULL;
+		if (!strmap_get(&index, names[i]))
+			strmap_put(&index, names[i], (void *)(uintptr_t)(i + 1));
+	}
+	for (i = 0; i < n; i++) {
+		size_t top = 0;
 
-		while (v < n && state[v] == 0) {
-			state[v] = 1;
-			walk[len++] = v;
-			v = ups[v] ? index_of(names, n, ups[v]) : n;
-		}
-		if (v < n && state[v] == 1) {
-			/* walk[from..len) is a loop: v -> ... -> v */
-			struct strbuf sb = STRBUF_INIT;
-			size_t from = 0, k;
+		if (state[i])
+			continue;
+		stack[top++] = i;
+		state[i] = 1;
+		next[i] = 0;
+		while (top) {
+			size_t v = stack[top - 1], w;
 
-			while (walk[from] != v)
-				from++;
-			for (k = from; k < len; k++)
-				/* each pipeline of the loop sees it from itself */
-			for (k = from; k < len; k++) {
-				size_t m;
-
-				strbuf_reset(&sb);
-				for (m = 0; m < len - from; m++)
-					strbuf_addf(&sb, "%s -> ",
-						    names[walk[from + (k - from + m) % (len - from)]]);
-				strbuf_addstr(&sb, names[walk[k]]);
-				cycle[walk[k]] = arena_strdup(a, sb.buf);
+			if (next[v] == nups[v]) {
+				state[v] = 2;
+				order[placed++] = v;
+				top--;
+				continue;
 			}
-			strbuf_release(&sb);
-		}
-		while (len) {
-			v = walk[--len];
-			state[v] = 2;
-			order[placed++] = v;
+			w = (size_t)(uintptr_t)strmap_get(&index, ups[v][next[v]++]);
+			if (!w-- || w == v)
+				continue;	/* unknown or itself: reported by the check */
+			if (state[w] == 0) {
+				state[w] = 1;
+				next[w] = 0;
+				depth[w] = top;
+				stack[top++] = w;
+			} else if (state[w] == 1) {
+				for (size_t k = depth[w]; k < top; k++)
+					if (!cycle[stack[k]])
+						cycle[stack[k]] = loop_text(names, stack + depth[w],
+									    top - depth[w],
+									    k - depth[w], a);
+			}
 		}
 	}
+	strmap_release(&index);
 	free(state);
-	free(walk);
+	free(stack);
+	free(next);
+	free(depth);
+}
+
+const struct model_pipeline *check_upstream_find(struct check_ctx *c, const char *name,
+						 struct span at, const char *clause)
+{
+	int j;
+	struct diag *d;
+
+	if (!strcmp(name, c->mp->name)) {
+		diag_help(diag_error(c->ds, c->src, at, "pipeline '%s' cannot read its own target",
+				     name),
+			  "name the upstream pipeline whose table it reads");
+		return NULL;
+	}
+	j = check_ctx_word_index(name, c->pipeline_names, c->npipeline_names);
+	if (j < 0) {
+		const char *near = diag_closest(name, c->pipeline_names, c->npipeline_names);
+
+		d = diag_error(c->ds, c->src, at, "unknown pipeline '%s'", name);
+		if (near)
+			diag_help(d, "did you mean '%s'?", near);
+		else
+			diag_help(d, "'%s' names a pipeline defined in the project", clause);
+		return NULL;
+	}
+	if (c->pipelines_ready[j])
+		return c->pipelines_ready[j];
+	if (c->upstream_cycle && c->pipeline_cycles[j])
+		diag_help(diag_error(c->ds, c->src, at,
+				     "pipelines read each other's tables in a loop: %s",
+				     c->upstream_cycle),
+			  "a pipeline reads the table of one that runs before it; one of "
+			  "these must read its source directly");
+	/* else the upstream has errors of its own, reported there */
+	return NULL;
 }
 
 /* "pipeline 'x' writes a, b and c; ..." (the first 12 columns) */
@@ -169,8 +247,6 @@ void check_upstream_source(struct check_ctx *c, const struct ast_clause *cl,
 			   struct model_source *ms)
 {
 	const struct ast_value *arg = cl->u.endpoint.args;
-	const char *name;
-	struct diag *d;
 
 	if (cl->u.endpoint.nargs != 1 || arg->kind != AST_VAL_NAME || arg->u.name.nparts != 1) {
 		diag_help(diag_error(c->ds, c->src, cl->span,
@@ -178,30 +254,11 @@ void check_upstream_source(struct check_ctx *c, const struct ast_clause *cl,
 			  "write: source pipeline events_bronze");
 		return;
 	}
-	name = arg->u.name.parts[0].text;
-	ms->upstream = name;
+	ms->upstream = arg->u.name.parts[0].text;
 	ms->table_span = ms->part_spans[0] = ms->part_spans[1] = arg->span;
-	if (!strcmp(name, c->mp->name)) {
-		diag_help(diag_error(c->ds, c->src, arg->span,
-				     "pipeline '%s' cannot read its own target", name),
-			  "name the upstream pipeline whose table it reads");
-	} else if (check_ctx_word_index(name, c->pipeline_names, c->npipeline_names) < 0) {
-		d = diag_error(c->ds, c->src, arg->span, "unknown pipeline '%s'", name);
-		if (diag_closest(name, c->pipeline_names, c->npipeline_names))
-			diag_help(d, "did you mean '%s'?",
-				  diag_closest(name, c->pipeline_names, c->npipeline_names));
-		else
-			diag_help(d, "'source pipeline' names a pipeline defined in the project");
-	} else if (c->upstream_cycle) {
-		diag_help(diag_error(c->ds, c->src, arg->span,
-				     "pipelines read each other's tables in a loop: %s",
-				     c->upstream_cycle),
-			  "a pipeline reads the table of one that runs before it; one of "
-			  "these must read its source directly");
-	} else if (c->upstream) {
+	c->upstream = check_upstream_find(c, ms->upstream, arg->span, "source pipeline");
+	if (c->upstream)
 		read_upstream_target(c, arg, c->upstream, ms);
-	}
-	/* else the upstream has errors of its own, reported there */
 }
 
 void check_upstream_schedule(struct check_ctx *c, bool has_schedule)

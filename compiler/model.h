@@ -155,6 +155,7 @@ struct model_join {
 	enum model_format format;	/* MF_HIVE or MF_ICEBERG */
 	bool format_known;		/* from the catalog or `format` */
 	const char *alias;
+	const char *upstream;		/* join ... pipeline NAME: the pipeline writing the table */
 	const char *on_sql;		/* Spark SQL over the row's columns and the internal names */
 	struct model_join_key *keys;
 	size_t nkeys;
