@@ -32,7 +32,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 DEBIAN_DEPS := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
                libcurl4-openssl-dev libssl-dev clang python3 python3-pyflakes pycodestyle \
-               time
+               time vim python3-yaml python3-jsonschema
 
 .PHONY: all check test unit golden-update asan asan-build fuzz bench deps format install clean run-example
 
@@ -76,10 +76,12 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ) | $(B)/tests
 unit: $(UNIT_BIN)
 
 # Installs what the build and the tests need when it is missing (CI runs as root):
-# Debian packages, then the npm packages of tests/grammars (suite 65-grammars).
+# Debian packages, then the npm packages of tests/grammars (suite 65-grammars)
+# and tests/editors (suite 88-editors).
 deps:
 	@sh tests/tools/deps.sh $(DEBIAN_DEPS)
 	@sh tests/tools/npm_deps.sh
+	@sh tests/tools/npm_deps.sh tests/editors
 
 test: all unit
 	@sh tests/run.sh $(B)

@@ -13,17 +13,37 @@
 #include <time.h>
 
 #include "aws.h"
+#include "diag.h"
+#include "parse.h"
 #include "sigv4.h"
+#include "source.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 static const char debug_usage[] =
-	"usage: pipec debug <sign|call> [options]\n"
+	"usage: pipec debug <sign|call|tokens> [options]\n"
 	"\n"
 	"  sign [FILE]                  sign a raw HTTP/1.1 request (stdin when no FILE)\n"
 	"  call SERVICE OPERATION [JSON] call an AWS API and print the response JSON\n"
+	"  tokens FILE...               print the tokens of .pipe files as the scanner reads them\n"
 	"\n"
-	"Run 'pipec debug sign --help' or 'pipec debug call --help' for details.\n";
+	"Run 'pipec debug sign --help', 'pipec debug call --help' or\n"
+	"'pipec debug tokens --help' for details.\n";
+
+static const char tokens_usage[] =
+	"usage: pipec debug tokens [--format text|json] FILE...\n"
+	"\n"
+	"Prints each token of the .pipe files as pipec's scanner reads them, comments\n"
+	"included: its kind (keyword, name, quoted-name, string, number, duration,\n"
+	"punct, comment), where it is and its text.  Text: one line per token,\n"
+	"FILE:LINE:COLUMN KIND TEXT (TEXT as a JSON string).  JSON: an array with one\n"
+	"object per file, {\"file\", \"tokens\": [{\"kind\", \"start\", \"end\", \"line\",\n"
+	"\"column\"}]}, start and end being byte offsets in the file, line and column\n"
+	"1-based (columns count characters).  Text the scanner refuses is reported on\n"
+	"stderr and has no token.  For editor grammars and tools that colour .pipe text.\n"
+	"\n"
+	"Exit status: 0 success, 1 a file could not be read or has invalid text,\n"
+	"2 usage error.\n";
 
 static const char sign_usage[] =
 	"usage: pipec debug sign [FILE] --access-key KEY --secret-key SECRET\n"
@@ -611,6 +631,100 @@ static int debug_call(int argc, char **argv)
 	return rc;
 }
 
+/* ---- debug tokens ---- */
+
+struct tokens_out {
+	const struct source *src;
+	json_t *list;		/* --format json; else NULL */
+};
+
+static void print_token(void *arg, enum parse_token_kind kind, struct span at)
+{
+	struct tokens_out *o = arg;
+	struct source_pos pos = source_pos_of(o->src, at.start);
+	json_t *text;
+	char *s;
+
+	if (o->list) {
+		json_array_append_new(o->list, json_pack("{s:s, s:I, s:I, s:I, s:I}", "kind",
+							 parse_token_kind_name(kind), "start",
+							 (json_int_t)at.start, "end", (json_int_t)at.end,
+							 "line", (json_int_t)pos.line, "column",
+							 (json_int_t)pos.col));
+		return;
+	}
+	text = json_stringn_nocheck(o->src->text + at.start, at.end - at.start);
+	s = json_dumps(text, JSON_ENCODE_ANY);
+	printf("%s:%zu:%zu %s %s\n", o->src->path, (size_t)pos.line, (size_t)pos.col,
+	       parse_token_kind_name(kind), s ? s : "\"\"");
+	free(s);
+	json_decref(text);
+}
+
+static int debug_tokens(int argc, char **argv)
+{
+	const char *format = "text";
+	struct diag_set ds;
+	json_t *files = NULL;
+	int i, nfiles = 0, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(tokens_usage, stdout);
+			return 0;
+		}
+		if (cli_opt_value(argc, argv, &i, "--format", &format))
+			continue;
+		if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage_error("debug tokens", "unknown option '%s'", argv[i]);
+		nfiles++;
+	}
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("debug tokens", "--format is text or json, not '%s'", format);
+	if (!nfiles)
+		return cli_usage_error("debug tokens", "name the .pipe files to read");
+	diag_set_init(&ds);
+	if (!strcmp(format, "json"))
+		files = json_array();
+	for (i = 1; i < argc; i++) {
+		struct source src;
+		struct tokens_out o;
+
+		if (!strcmp(argv[i], "--format")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(argv[i], "--format=", 9))
+			continue;
+		if (source_load_file(&src, argv[i]) != 0) {
+			fprintf(stderr, "pipec: error: cannot read %s: %s\n", argv[i], strerror(errno));
+			rc = 1;
+			continue;
+		}
+		o.src = &src;
+		o.list = files ? json_array() : NULL;
+		if (parse_tokens(&src, &ds, print_token, &o))
+			rc = 1;
+		diag_render(&ds, DIAG_FORMAT_TEXT, stdout, stderr);
+		diag_set_release(&ds);
+		diag_set_init(&ds);
+		if (files)
+			json_array_append_new(files, json_pack("{s:s, s:o}", "file", argv[i], "tokens",
+							       o.list));
+		source_release(&src);
+	}
+	diag_set_release(&ds);
+	if (files) {
+		char *s = json_dumps(files, JSON_INDENT(1));
+
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(files);
+	}
+	return rc;
+}
+
 int cmd_debug(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -625,5 +739,7 @@ int cmd_debug(int argc, char **argv)
 		return debug_sign(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "call"))
 		return debug_call(argc - 1, argv + 1);
-	return cli_usage_error("debug", "unknown debug command '%s' (sign, call)", argv[1]);
+	if (!strcmp(argv[1], "tokens"))
+		return debug_tokens(argc - 1, argv + 1);
+	return cli_usage_error("debug", "unknown debug command '%s' (sign, call, tokens)", argv[1]);
 }

@@ -765,7 +765,7 @@ static bool prescan_yaml(struct yctx *y)
 				diag_help(diag_error(y->ds, y->src, span_make(off, off + 1),
 						     "YAML nested deeper than %d levels",
 						     CONFIG_YAML_MAX_DEPTH),
-					  "pipec.yaml needs a few levels; see docs/config.md");
+					  "pipec.yaml needs a few levels; see 'Project file' in docs/cli.md");
 				ok = false;
 			}
 			break;

@@ -1083,3 +1083,98 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	out->nsyntax_errors = ctx.nerrors;
 	return ctx.nerrors;
 }
+
+/* ---- tokens ---- */
+
+const char *parse_token_kind_name(enum parse_token_kind k)
+{
+	static const char *const names[] = {
+		[PT_KEYWORD] = "keyword", [PT_NAME] = "name", [PT_QUOTED_NAME] = "quoted-name",
+		[PT_STRING] = "string", [PT_NUMBER] = "number", [PT_DURATION] = "duration",
+		[PT_PUNCT] = "punct", [PT_COMMENT] = "comment",
+	};
+
+	return names[k];
+}
+
+static enum parse_token_kind token_kind(int tok)
+{
+	switch (tok) {
+	case IDENT: return PT_NAME;
+	case BQIDENT: return PT_QUOTED_NAME;
+	case STRING: return PT_STRING;
+	case NUMBER: return PT_NUMBER;
+	case DURATION: return PT_DURATION;
+	default: return tok < 256 || tok == NE || tok == LE || tok == GE || tok == EQEQ
+			? PT_PUNCT : PT_KEYWORD;
+	}
+}
+
+struct parse_token {
+	enum parse_token_kind kind;
+	struct span at;
+};
+
+size_t parse_tokens(const struct source *src, struct diag_set *ds,
+		    void (*fn)(void *arg, enum parse_token_kind kind, struct span at), void *arg)
+{
+	struct parse_ctx ctx;
+	struct arena arena;
+	yyscan_t scanner;
+	YY_BUFFER_STATE buf;
+	YYSTYPE lval;
+	YYLTYPE lloc;
+	struct parse_token *toks = NULL;
+	const struct ast_comment *comments = NULL;
+	size_t ntoks = 0, cap = 0, ncomments = 0, t, c;
+	char *copy;
+	int tok;
+
+	memset(&ctx, 0, sizeof(ctx));
+	arena_init(&arena);
+	arena_init(&ctx.scratch);
+	ctx.src = src;
+	ctx.arena = &arena;
+	ctx.ds = ds;
+	if (lexer_lex_init_extra(&ctx, &scanner) != 0) {
+		diag_error_file(ds, src, NULL, "cannot start the scanner");
+		arena_release(&ctx.scratch);
+		arena_release(&arena);
+		return 1;
+	}
+	ctx.scanner = scanner;
+	copy = xmalloc(src->len + 2);	/* NUL as 0x01, as parse_file does */
+	for (size_t i = 0; i < src->len; i++)
+		copy[i] = src->text[i] ? src->text[i] : '\x01';
+	copy[src->len] = copy[src->len + 1] = '\0';
+	buf = lexer__scan_buffer(copy, src->len + 2, scanner);
+	while ((tok = lexer_lex(&lval, &lloc, scanner)) != 0) {
+		if (tok != TERM && tok != BADTOK) {
+			if (ntoks == cap) {
+				cap = cap ? 2 * cap : 256;
+				toks = xrealloc(toks, cap * sizeof(*toks));
+			}
+			toks[ntoks].kind = token_kind(tok);
+			toks[ntoks++].at = lloc;
+		}
+		ctx.last_tok = tok;
+		ctx.last_span = lloc;
+	}
+	lexer__delete_buffer(buf, scanner);
+	lexer_lex_destroy(scanner);
+	free(copy);
+	if (ctx.comments) {
+		comments = ast_vec_take(&arena, ctx.comments);
+		ncomments = ctx.comments->n;
+	}
+	for (t = 0, c = 0; t < ntoks || c < ncomments; ) {
+		if (c < ncomments && (t == ntoks || comments[c].span.start < toks[t].at.start))
+			fn(arg, PT_COMMENT, comments[c++].span);
+		else
+			fn(arg, toks[t].kind, toks[t].at), t++;
+	}
+	free(toks);
+	arena_release(&ctx.scratch);
+	arena_release(&arena);
+	return ctx.nerrors;
+}

@@ -2,7 +2,8 @@
  * libFuzzer target for the front end: any bytes must parse without a crash,
  * a hang or a leak; a file that parses cleanly must format to text that
  * parses cleanly again, into the same syntax tree (spans and file name
- * aside), and formats to itself.
+ * aside), and formats to itself.  The scanner's token list (parse_tokens,
+ * `pipec debug tokens`) is in order, inside the text, without overlaps.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -66,11 +67,39 @@ static size_t format_of(const char *text, size_t len, struct strbuf *out, struct
 	return n;
 }
 
+struct token_walk {
+	size_t len, end;
+};
+
+static void check_token(void *arg, enum parse_token_kind kind, struct span at)
+{
+	struct token_walk *w = arg;
+
+	(void)parse_token_kind_name(kind);
+	if (at.start < w->end || at.end <= at.start || at.end > w->len)
+		abort();	/* out of order, empty, overlapping or past the end */
+	w->end = at.end;
+}
+
+static void tokens_of(const char *text, size_t len)
+{
+	struct source src;
+	struct diag_set ds;
+	struct token_walk w = { len, 0 };
+
+	source_from_string(&src, "fuzz.pipe", text, len);
+	diag_set_init(&ds);
+	parse_tokens(&src, &ds, check_token, &w);
+	diag_set_release(&ds);
+	source_release(&src);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strbuf once = STRBUF_INIT, twice = STRBUF_INIT;
 	struct strbuf tree = STRBUF_INIT, tree2 = STRBUF_INIT;
 
+	tokens_of((const char *)data, size);
 	if (format_of((const char *)data, size, &once, &tree) == 0) {
 		if (format_of(once.buf, once.len, &twice, &tree2) != 0)
 			abort();	/* fmt wrote something that does not parse */

@@ -1,0 +1,2 @@
+" pipec pipeline files
+autocmd BufNewFile,BufRead *.pipe setfiletype pipe
