@@ -106,3 +106,17 @@ int cli_diag_option(const char *cmd, int argc, char **argv, int *i, enum diag_fo
 	}
 	return 1;
 }
+
+void cli_summary(const struct project *p, const struct project_opts *o, const char *fmt, ...)
+{
+	const char *cat = o->no_catalog ? NULL : o->catalog_path ? o->catalog_path
+								  : p->model.env.catalog_path;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (environment %s, %s%s)\n",
+		p->model.env.name ? p->model.env.name : "none", cat ? "catalog " : "no catalog snapshot",
+		cat ? cat : "");
+}

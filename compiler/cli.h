@@ -14,6 +14,7 @@
 
 #define EXIT_USAGE 2
 
+int cmd_init(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
@@ -24,6 +25,13 @@ int cmd_debug(int argc, char **argv);
 int cmd_iam(int argc, char **argv);
 
 /* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
+struct project;
+struct project_opts;
+/* The line check and build end with on success, on stderr: fmt's text,
+ * then " (environment ENV, catalog PATH)" (or "no catalog snapshot"). */
+void cli_summary(const struct project *p, const struct project_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));

@@ -36,8 +36,11 @@ static const char build_usage[] =
 	"                           the ones built into pipec\n"
 	"  --diagnostics-format F   text (default, on stderr), json or github (on stdout)\n"
 	"  --werror                 treat warnings as errors\n"
+	"  -q, --quiet              no summary line on success\n"
 	"  -h, --help               show this help\n"
 	"\n"
+	"With text diagnostics, a build ends with one line on stderr: the pipelines\n"
+	"built, where, the environment and the catalog snapshot.\n"
 	"Exit status: 0 artifacts written, 1 errors found or writing failed, 2 usage error.\n";
 
 int cmd_build(int argc, char **argv)
@@ -46,7 +49,7 @@ int cmd_build(int argc, char **argv)
 	struct project p;
 	struct emit_opts eo;
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
-	bool werror = false;
+	bool werror = false, quiet = false;
 	const char *v;
 	int i, r, rc;
 
@@ -88,6 +91,8 @@ int cmd_build(int argc, char **argv)
 				eo.out_dir = v;
 			else
 				eo.template_dir = v;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = true;
 		} else if (a[0] == '-' && a[1]) {
 			free(o.paths);
 			return cli_usage_error("build", "unknown option '%s'", a);
@@ -115,6 +120,10 @@ int cmd_build(int argc, char **argv)
 		if (emit_project(&p.model, &eo, &err) != 0) {
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
 			rc = 1;
+		} else if (!quiet && fmt == DIAG_FORMAT_TEXT) {
+			cli_summary(&p, &o, "wrote the artifacts of %zu pipeline%s to %s",
+				    p.model.npipelines, p.model.npipelines == 1 ? "" : "s",
+				    eo.out_dir);
 		}
 		strbuf_release(&err);
 	}

@@ -31,8 +31,11 @@ static const char check_usage[] =
 	"  --werror                 treat warnings as errors\n"
 	"  --dump-ast               print the syntax tree of every file and stop\n"
 	"  --dump-model             print the checked model on stdout\n"
+	"  -q, --quiet              no summary line on success\n"
 	"  -h, --help               show this help\n"
 	"\n"
+	"With text diagnostics, a check without errors ends with one line on stderr:\n"
+	"the pipelines and files checked, the environment and the catalog snapshot.\n"
 	"Exit status: 0 no errors, 1 errors found, 2 usage error.\n";
 
 int cmd_check(int argc, char **argv)
@@ -40,7 +43,7 @@ int cmd_check(int argc, char **argv)
 	struct project_opts o;
 	struct project p;
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
-	bool werror = false, dump_model = false, dump_ast = false;
+	bool werror = false, dump_model = false, dump_ast = false, quiet = false;
 	int i, r, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -69,6 +72,8 @@ int cmd_check(int argc, char **argv)
 				free(o.paths);
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			quiet = true;
 		} else if (!strcmp(a, "--dump-model")) {
 			dump_model = true;
 		} else if (!strcmp(a, "--dump-ast")) {
@@ -104,6 +109,9 @@ int cmd_check(int argc, char **argv)
 	}
 	diag_render(&p.diags, fmt, stdout, stderr);
 	rc = p.diags.nerrors ? 1 : 0;
+	if (!rc && !quiet && !dump_ast && !dump_model && fmt == DIAG_FORMAT_TEXT && p.have_model)
+		cli_summary(&p, &o, "checked %zu pipeline%s in %zu file%s", p.model.npipelines,
+			    p.model.npipelines == 1 ? "" : "s", p.nasts, p.nasts == 1 ? "" : "s");
 	project_release(&p);
 	free(o.paths);
 	return rc;

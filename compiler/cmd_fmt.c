@@ -1,95 +1,210 @@
 /*
- * cmd_fmt: `pipec fmt` — print, check or rewrite .pipe files in the
- * canonical layout.  Files with syntax errors are reported and left alone.
+ * cmd_fmt: `pipec fmt` — print, check, diff or rewrite .pipe files in the
+ * canonical layout, or format standard input (`pipec fmt -`, for editors).
+ * Files with syntax errors are reported and left alone.
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "diag.h"
 #include "fmt.h"
+#include "parse.h"
+#include "plan_diff.h"
 #include "project.h"
+#include "source.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 static const char fmt_usage[] =
-	"usage: pipec fmt [--check | --write] [PATH...]\n"
+	"usage: pipec fmt [--check | --diff | --write] [PATH...]\n"
+	"       pipec fmt [--check | --diff] [--stdin-name NAME] -\n"
 	"\n"
 	"Formats the .pipe files under PATH (files or directories, searched\n"
 	"recursively; default: the current directory) in the canonical layout.\n"
 	"Without options, prints the formatted text of every file on stdout.\n"
+	"'-' formats standard input to standard output (for editors: nothing is\n"
+	"printed when the text has syntax errors, and the exit status is 1).\n"
 	"\n"
 	"options:\n"
 	"  --check      write nothing; list the files that are not formatted\n"
 	"               and exit 1 if there are any\n"
+	"  --diff       write nothing; print a unified diff of what formatting\n"
+	"               would change, and exit 1 if it would change anything\n"
 	"  --write      rewrite the files that are not formatted, in place\n"
+	"  --stdin-name NAME\n"
+	"               the file name diagnostics and diffs give standard input\n"
+	"               (default <stdin>)\n"
 	"  -h, --help   show this help\n"
 	"\n"
 	"A file with syntax errors is reported and left unchanged.\n"
-	"Exit status: 0 success, 1 syntax errors or unformatted files (--check)\n"
-	"or a file could not be written, 2 usage error.\n";
+	"Exit status: 0 success, 1 syntax errors, unformatted files (--check,\n"
+	"--diff) or a file could not be written, 2 usage error.\n";
 
-int cmd_fmt(int argc, char **argv)
+enum fmt_mode { FMT_PRINT, FMT_CHECK, FMT_DIFF, FMT_WRITE };
+
+/* What one formatted text does in mode: prints, lists, diffs or writes it.
+ * Returns 1 when it is not formatted (check, diff) or cannot be written. */
+static int fmt_one(enum fmt_mode mode, const char *path, const char *text, size_t len,
+		   const struct strbuf *out, struct diag_set *ds)
 {
-	struct project_opts o;
-	struct project p;
-	bool check = false, write = false, dashdash = false;
-	int i, rc = 0;
+	bool same = out->len == len && !memcmp(out->buf, text, len);
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, diff = STRBUF_INIT;
+	char *old;
 
-	memset(&o, 0, sizeof(o));
-	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	o.parse_only = true;
+	switch (mode) {
+	case FMT_PRINT:
+		fwrite(out->buf, 1, out->len, stdout);
+		return 0;
+	case FMT_CHECK:
+		if (!same)
+			printf("%s\n", path);
+		return !same;
+	case FMT_WRITE:
+		if (!same && strbuf_write_file(out, path) < 0) {
+			diag_error_file(ds, NULL, path, "cannot write file");
+			return 1;
+		}
+		return 0;
+	case FMT_DIFF:
+		if (same)
+			return 0;
+		old = xstrndup(text, len);	/* a NUL in the text ends its diff early */
+		path += path[0] == '/';	/* git's a/ and b/ before an absolute path */
+		strbuf_addf(&a, "a/%s", path);
+		strbuf_addf(&b, "b/%s", path);
+		plan_diff_text(old, out->buf, a.buf, b.buf, &diff);
+		fwrite(diff.buf, 1, diff.len, stdout);
+		free(old);
+		strbuf_release(&a);
+		strbuf_release(&b);
+		strbuf_release(&diff);
+		return 1;
+	}
+	return 0;
+}
+
+/* pipec fmt -: standard input, parsed alone (no project). */
+static int fmt_stdin(enum fmt_mode mode, const char *name)
+{
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	struct source src;
+	struct arena a;
+	struct diag_set ds;
+	struct ast_file f;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		strbuf_add(&in, buf, n);
+		if (in.len > SOURCE_MAX_BYTES)
+			break;
+	}
+	if (ferror(stdin) || in.len > SOURCE_MAX_BYTES) {
+		fprintf(stderr, "pipec: error: %s: %s\n", name,
+			ferror(stdin) ? strerror(errno) : "larger than 16 MiB");
+		strbuf_release(&in);
+		return 1;
+	}
+	source_from_string(&src, name, in.buf, in.len);
+	arena_init(&a);
+	diag_set_init(&ds);
+	if (parse_file(&src, &a, &ds, &f) == 0) {
+		fmt_file(&f, &out);
+		rc = fmt_one(mode, name, src.text, src.len, &out, &ds);
+	}
+	diag_render(&ds, DIAG_FORMAT_TEXT, stdout, stderr);
+	if (ds.nerrors)
+		rc = 1;
+	diag_set_release(&ds);
+	arena_release(&a);
+	source_release(&src);
+	strbuf_release(&in);
+	strbuf_release(&out);
+	return rc;
+}
+
+/* Reads the options into *mode, o->paths and *stdin_name; returns -1 to go
+ * on, else the exit status (help, usage error). */
+static int fmt_options(int argc, char **argv, enum fmt_mode *mode, struct project_opts *o,
+		       const char **stdin_name, bool *from_stdin)
+{
+	static const char *const modes[] = { NULL, "--check", "--diff", "--write" };
+	bool dashdash = false;
+	int i, k;
+
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!dashdash && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
 			fputs(fmt_usage, stdout);
-			free(o.paths);
 			return 0;
-		} else if (!dashdash && !strcmp(a, "--")) {
+		}
+		if (!dashdash && !strcmp(a, "--")) {
 			dashdash = true;
-		} else if (!dashdash && !strcmp(a, "--check")) {
-			check = true;
-		} else if (!dashdash && !strcmp(a, "--write")) {
-			write = true;
+			continue;
+		}
+		if (!dashdash && cli_opt_value(argc, argv, &i, "--stdin-name", stdin_name))
+			continue;
+		for (k = 1; !dashdash && k < 4 && strcmp(a, modes[k]); k++)
+			;
+		if (!dashdash && k < 4) {
+			if (*mode != FMT_PRINT && *mode != (enum fmt_mode)k)
+				return cli_usage_error("fmt", "%s and %s cannot be combined",
+						       modes[*mode], a);
+			*mode = (enum fmt_mode)k;
+		} else if (!dashdash && !strcmp(a, "-")) {
+			*from_stdin = true;
 		} else if (!dashdash && a[0] == '-' && a[1]) {
-			free(o.paths);
 			return cli_usage_error("fmt", "unknown option '%s'", a);
 		} else {
-			o.paths[o.npaths++] = a;
+			o->paths[o->npaths++] = a;
 		}
 	}
-	if (check && write) {
-		free(o.paths);
-		return cli_usage_error("fmt", "--check and --write cannot be combined");
-	}
+	if (*from_stdin && o->npaths)
+		return cli_usage_error("fmt", "'-' (standard input) cannot be combined with paths");
+	if (*from_stdin && *mode == FMT_WRITE)
+		return cli_usage_error("fmt", "--write rewrites files; '-' prints to standard output");
+	if (!*from_stdin && *stdin_name)
+		return cli_usage_error("fmt", "--stdin-name names standard input ('-')");
+	return -1;
+}
 
+int cmd_fmt(int argc, char **argv)
+{
+	struct project_opts o;
+	struct project p;
+	enum fmt_mode mode = FMT_PRINT;
+	const char *stdin_name = NULL;
+	bool from_stdin = false;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
+	o.parse_only = true;
+	rc = fmt_options(argc, argv, &mode, &o, &stdin_name, &from_stdin);
+	if (rc >= 0 || from_stdin) {
+		free(o.paths);
+		return rc >= 0 ? rc : fmt_stdin(mode, stdin_name ? stdin_name : "<stdin>");
+	}
+	rc = 0;
 	project_init(&p);
 	if (project_load(&p, &o) != 0)
 		rc = 1;
 	for (size_t k = 0; k < p.nasts; k++) {
 		const struct ast_file *f = &p.asts[k];
 		struct strbuf out = STRBUF_INIT;
-		bool same;
 
 		if (!f->src || f->nsyntax_errors)
 			continue;
 		fmt_file(f, &out);
-		same = out.len == f->src->len && !memcmp(out.buf, f->src->text, out.len);
-		if (check) {
-			if (!same) {
-				printf("%s\n", f->src->path);
-				rc = 1;
-			}
-		} else if (write) {
-			if (!same && strbuf_write_file(&out, f->src->path) < 0) {
-				diag_error_file(&p.diags, NULL, f->src->path, "cannot write file");
-				rc = 1;
-			}
-		} else {
-			fwrite(out.buf, 1, out.len, stdout);
-		}
+		if (fmt_one(mode, f->src->path, f->src->text, f->src->len, &out, &p.diags))
+			rc = 1;
 		strbuf_release(&out);
 	}
 	diag_render(&p.diags, DIAG_FORMAT_TEXT, stdout, stderr);

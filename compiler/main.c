@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
+
 #ifndef PIPEC_VERSION
 #define PIPEC_VERSION "0.0.0"
 #endif
@@ -18,6 +20,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "init", cmd_init, "start a project: pipec.yaml, a catalog snapshot, an example" },
 	{ "check", cmd_check, "parse and check pipelines; report every mistake" },
 	{ "build", cmd_build, "check, then write the Glue artifacts of every pipeline" },
 	{ "fmt", cmd_fmt, "print .pipe files in canonical layout" },
@@ -36,7 +39,8 @@ static void usage(FILE *out)
 		     "pipec compiles .pipe pipeline definitions into AWS Glue 5.1 jobs.\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nRun 'pipec <command> --help' for the options of a command.\n"
+	fprintf(out, "\nRun 'pipec help <command>' or 'pipec <command> --help' for the options of a\n"
+		     "command.\n"
 		     "Exit status: 0 success, 1 errors found or operation failed, 2 usage error\n"
 		     "(plan: 0 no changes, 2 changes, 1 error).\n");
 }
@@ -53,9 +57,59 @@ static int finish(int status)
 	return status;
 }
 
-int main(int argc, char **argv)
+/* The command named name, or NULL. */
+static const struct command *find_command(const char *name)
 {
 	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command 'x'", with the closest command's name when there is one. */
+static int unknown_command(const char *name)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	const char *near;
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	near = diag_closest(name, names, i);
+	if (near)
+		return cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, near);
+	return cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+/* pipec help [COMMAND [SUBCOMMAND]]: the command's own --help. */
+static int help(int argc, char **argv)
+{
+	static char help_flag[] = "--help";
+	const struct command *c;
+	char *args[4];
+	int n = 0;
+
+	if (argc < 3) {
+		usage(stdout);
+		return 0;
+	}
+	if (!(c = find_command(argv[2])))
+		return unknown_command(argv[2]);
+	if (argc > 4)
+		return cli_usage_error(NULL, "help takes a command and at most one subcommand");
+	args[n++] = argv[2];
+	if (argc == 4)
+		args[n++] = argv[3];
+	args[n++] = help_flag;
+	args[n] = NULL;
+	return c->fn(n, args);
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
 
 	/*
 	 * Line-buffered stdout even into a file or pipe: a CI job killed mid-way
@@ -66,16 +120,15 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return finish(0);
-	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return finish(help(1, argv));
+	if (!strcmp(argv[1], "help"))
+		return finish(help(argc, argv));
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("pipec %s\n", PIPEC_VERSION);
 		return finish(0);
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return finish(commands[i].fn(argc - 1, argv + 1));
-	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	if ((c = find_command(argv[1])))
+		return finish(c->fn(argc - 1, argv + 1));
+	return unknown_command(argv[1]);
 }

@@ -244,16 +244,19 @@ static struct source *load_source(struct project *p, const char *path)
 /* Loads the catalog snapshot at path (relative paths are relative to the
  * project root) into cat (initialised).  Returns 0 when the snapshot
  * loaded, -1 when it could not be read or parsed. */
-static int load_catalog(struct project *p, const char *path, struct catalog *cat)
+/* Loads the snapshot at path, relative to root (the directory of
+ * pipec.yaml; the model, which also has it, is built after the load). */
+static int load_catalog(struct project *p, const char *root, const char *path,
+			struct catalog *cat)
 {
 	struct source *src = xcalloc(1, sizeof(*src));
 	char *full, cwd[4096];
 	const char *shown;
 	int rc;
 
-	if (path[0] != '/' && p->model.root && strcmp(p->model.root, ".")) {
-		full = xmalloc(strlen(p->model.root) + strlen(path) + 2);
-		sprintf(full, "%s/%s", p->model.root, path);
+	if (path[0] != '/' && root && strcmp(root, ".")) {
+		full = xmalloc(strlen(root) + strlen(path) + 2);
+		sprintf(full, "%s/%s", root, path);
 	} else {
 		full = xstrdup(path);
 	}
@@ -389,7 +392,7 @@ int project_load(struct project *p, const struct project_opts *o)
 				free(cwd);
 			}
 		}
-		if (load_catalog(p, abs ? abs : catalog, &cat) < 0)
+		if (load_catalog(p, cfg.root, abs ? abs : catalog, &cat) < 0)
 			p->env_error = true;
 		else
 			have_cat = true;

@@ -116,7 +116,7 @@ ln -s .. "$T/looptree/sub/up"
 out=$T/looptree.out
 sh -c "$limit_mem exec timeout 20 \"\$@\"" sh "$PIPEC" check "$T/looptree" >/dev/null 2>"$out"
 rc=$?
-if [ "$rc" = 0 ] && [ ! -s "$out" ]; then
+if [ "$rc" = 0 ] && [ "$(cat "$out")" = "checked 1 pipeline in 1 file (environment dev, no catalog snapshot)" ]; then
 	echo "ok bad-input a symlink loop is walked once"
 else
 	echo "not ok bad-input a symlink loop is walked once"
