@@ -350,7 +350,10 @@ static json_t *redshift_field(const json_t *f)
 		return json_string(num);
 	}
 	if ((v = json_object_get(f, "doubleValue")) != NULL) {
-		snprintf(num, sizeof(num), "%.17g", json_number_value(v));
+		/* the shortest of 15 or 17 digits that reads back the same */
+		snprintf(num, sizeof(num), "%.15g", json_number_value(v));
+		if (strtod(num, NULL) != json_number_value(v))
+			snprintf(num, sizeof(num), "%.17g", json_number_value(v));
 		return json_string(num);
 	}
 	if ((v = json_object_get(f, "stringValue")) != NULL && json_is_string(v))

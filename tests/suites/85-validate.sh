@@ -208,7 +208,7 @@ assert s["status"] == "pass" and s["judge"] == "info" and s["rows"][1][1] is Non
 assert c["unique event_id"]["rows"] == [["e1", "2"]], c["unique event_id"]
 assert c["rows"]["rule"] is None
 PY
-if [ $rc -eq 1 ] && [ $? -eq 0 ] && [ ! -s "$T/json.chk" ]
+if [ $rc -eq 1 ] && [ ! -s "$T/json.chk" ]
 then ok "validate: --format json is versioned and carries status, values, rows, rule and query id per check"
 else nok "validate: --format json is versioned and carries status, values, rows, rule and query id per check" "$T/json.chk" "$T/json.err"; fi
 
@@ -217,7 +217,8 @@ answers '{"queries": [
  {"match": "AS row_count FROM", "columns": ["row_count"], "rows": [[2]]},
  {"match": "nulls_order_id", "columns": ["total", "nulls_order_id"], "rows": [[2, 0]], "polls": 2},
  {"match": "GROUP BY", "columns": ["order_id", "n"], "rows": []},
- {"match": "AS violations", "columns": ["violations"], "rows": [[0]]}]}'
+ {"match": "AS violations", "columns": ["violations"], "rows": [[0]]},
+ {"match": "AS completeness", "columns": ["completeness", "passed"], "rows": [[0.1, false]]}]}'
 run rs validate facts --no-catalog
 calls rs
 sed 's/ (query [0-9a-f-]*)$//' "$T/rs.out" >"$T/rs.got"
@@ -227,25 +228,27 @@ pipeline 'facts': Redshift, table "public"."fact_orders"
   PASS   nulls: total=2, nulls_order_id=0
   PASS   unique order_id: 0 rows
   PASS   expect total: violations=0
-validate: 4 checks: 4 passed, 0 failed, 0 errors
+  FAIL   completeness total: completeness=0.1, passed=false
+         rule at pipelines/facts.pipe:17:5: completeness total >= 0.5
+validate: 5 checks: 4 passed, 1 failed, 0 errors
 EOF
 python3 - "$T/rs.calls" >"$T/rscalls.out" 2>&1 <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 ex = [e["body"] for e in d["log"] if e["op"] == "redshift-data.ExecuteStatement"]
-assert len(ex) == 4, ex
+assert len(ex) == 5, ex
 for b in ex:
     assert b["WorkgroupName"] == "dw-checks" and b["Database"] == "analytics", b
     assert b["SecretArn"] == "arn:aws:secretsmanager:us-east-1:123456789012:secret:dw-checks-AbCdEf", b
     assert "ClusterIdentifier" not in b and '"public"."fact_orders"' in b["Sql"], b
 assert "COUNT(CASE WHEN" in ex[1]["Sql"], ex[1]
-assert d["calls"]["redshift-data.DescribeStatement"] == 3 * 2 + 3, d["calls"]
-assert d["calls"]["redshift-data.GetStatementResult"] == 4, d["calls"]
+assert d["calls"]["redshift-data.DescribeStatement"] == 4 * 2 + 3, d["calls"]
+assert d["calls"]["redshift-data.GetStatementResult"] == 5, d["calls"]
 assert not [k for k in d["calls"] if k.startswith("athena.")], d["calls"]
 PY
-if [ $rc -eq 0 ] && diff -u "$T/rs.want" "$T/rs.got" >"$T/rs.diff" && [ $? -eq 0 ] && [ ! -s "$T/rscalls.out" ]
-then ok "validate: Redshift target through the Data API (workgroup, database, secret), exit 0"
-else nok "validate: Redshift target through the Data API (workgroup, database, secret), exit 0" "$T/rs.diff" "$T/rscalls.out" "$T/rs.err"; fi
+if [ $rc -eq 1 ] && diff -u "$T/rs.want" "$T/rs.got" >"$T/rs.diff" && [ ! -s "$T/rscalls.out" ]
+then ok "validate: Redshift target through the Data API (workgroup, database, secret); a failing completeness, exit 1"
+else nok "validate: Redshift target through the Data API (workgroup, database, secret); a failing completeness, exit 1" "$T/rs.diff" "$T/rscalls.out" "$T/rs.err"; fi
 
 answers '{"queries": [
  {"match": "AS row_count FROM", "columns": ["row_count"], "rows": [[2]]},
