@@ -274,3 +274,27 @@ run nowg validate orders --no-catalog
 if [ $rc -eq 1 ] && grep -q "ERROR  rows: StartQueryExecution failed: .*WorkGroup missing-wg is not found" "$T/nowg.out"
 then ok "validate: an unknown workgroup is an ERROR naming Athena's answer"
 else nok "validate: an unknown workgroup is an ERROR naming Athena's answer" "$T/nowg.out" "$T/nowg.err"; fi
+
+# 7. pipec iam-policy --for validator: every action real, and it allows
+#    every call validate made above
+run iam iam-policy --for validator --no-catalog
+if [ $rc -eq 0 ] && python3 "$ROOT/tests/tools/iam_check.py" actions "$T/iam.out" >"$T/iam.chk" 2>&1 &&
+   python3 "$ROOT/tests/tools/iam_check.py" covers "$T/iam.out" "$T/pass.calls" "$T/fail.calls" \
+	"$T/rs.calls" >"$T/iam-covers.out" 2>&1 &&
+   grep -q '"arn:aws:athena:us-east-1:123456789012:workgroup/missing-wg"' "$T/iam.out" &&
+   grep -q '"arn:aws:secretsmanager:us-east-1:123456789012:secret:dw-checks-AbCdEf"' "$T/iam.out" &&
+   grep -q '"arn:aws:s3:::valtest-athena/results/\*"' "$T/iam.out" &&
+   grep -q '"arn:aws:glue:us-east-1:123456789012:table/s3tablescatalog/valtest-lake/web/events"' "$T/iam.out"
+then ok "validate: iam-policy --for validator names the workgroup, results, tables and secret, and allows every call ($(tail -1 "$T/iam-covers.out" | sed 's/^# //'))"
+else nok "validate: iam-policy --for validator names the workgroup, results, tables and secret, and allows every call" "$T/iam.chk" "$T/iam-covers.out" "$T/iam.err"; fi
+
+python3 - "$T/iam.out" "$T/iam-noathena.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["Statement"] = [s for s in d["Statement"] if s["Sid"] != "AthenaQueries"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+if ! python3 "$ROOT/tests/tools/iam_check.py" covers "$T/iam-noathena.json" "$T/pass.calls" >"$T/iam-no.out" 2>&1 &&
+   grep -q "athena:StartQueryExecution (from athena.StartQueryExecution) is not allowed" "$T/iam-no.out"
+then ok "validate: a validator policy without the Athena statement fails the coverage check"
+else nok "validate: a validator policy without the Athena statement fails the coverage check" "$T/iam-no.out"; fi
