@@ -262,6 +262,30 @@ then ok "validate: Redshift duplicate keys (two result pages) FAIL, a failed sta
 else nok "validate: Redshift duplicate keys (two result pages) FAIL, a failed statement is an ERROR with its reason" "$T/rsfail.out" "$T/rsfail.err"; fi
 
 # 6. a query nothing answers and an unknown workgroup: errors, not passes
+answers '{"queries": [
+ {"match": "AS row_count FROM", "columns": ["row_count"], "rows": [[4]]},
+ {"match": "nulls_order_id", "cancel": "Query cancelled by user"},
+ {"match": "COUNT\\(\\*\\) > 0 AS passed", "columns": ["row_count", "ok"], "rows": [[4, true]]},
+ {"match": "AS violations", "columns": ["violations"], "rows": [[0], [1]]},
+ {"match": "AS completeness", "columns": ["completeness", "passed"], "rows": [[null, null]]}]}'
+run odd validate orders --no-catalog
+sed 's/ (query [0-9a-f-]*)$//' "$T/odd.out" >"$T/odd.got"
+cat >"$T/odd.want" <<'EOF'
+pipeline 'orders': Athena, table "lake"."orders"
+  PASS   rows: row_count=4
+  ERROR  nulls: CANCELLED: Query cancelled by user
+  ERROR  row_count: the result has no column to judge
+         rule at pipelines/orders.pipe:15:5: row_count > 0
+  ERROR  expect total: the result does not have exactly one row
+         rule at pipelines/orders.pipe:16:5: expect total between 0 and 10000
+  FAIL   completeness email: completeness=NULL, passed=NULL
+         rule at pipelines/orders.pipe:17:5: completeness email >= 0.5
+validate: 5 checks: 1 passed, 1 failed, 3 errors
+EOF
+if [ $rc -eq 1 ] && diff -u "$T/odd.want" "$T/odd.got" >"$T/odd.diff"
+then ok "validate: a CANCELLED query, a result without the judged column or with two rows are ERRORs; a NULL is not true"
+else nok "validate: a CANCELLED query, a result without the judged column or with two rows are ERRORs; a NULL is not true" "$T/odd.diff" "$T/odd.err"; fi
+
 answers '{"queries": []}'
 run none validate orders --no-catalog
 if [ $rc -eq 1 ] && [ "$(grep -c '^  ERROR  .*FAILED: no canned answer' "$T/none.out")" -eq 5 ] &&

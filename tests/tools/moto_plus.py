@@ -27,7 +27,7 @@ text is looked up in a list of canned answers, set by the test (no auth):
                                  whose REGEX (re.search) matches the query text wins.
                                  VALUEs are JSON (null, true, 1, 1.5, "x"); "fail"
                                  ends the query FAILED (Athena StateChangeReason,
-                                 Data API Error); "polls" is how many status calls
+                                 Data API Error), "cancel" CANCELLED / ABORTED; "polls" is how many status calls
                                  answer RUNNING/STARTED first (default 1);
                                  "page_size" splits the results into pages.  A
                                  query nothing matches fails "no canned answer".
@@ -390,6 +390,8 @@ class QueryFake:
                 return run, "failed", "no canned answer for this query"
             if "fail" in rule:
                 return run, "failed", rule["fail"]
+            if "cancel" in rule:
+                return run, "cancelled", rule["cancel"]
             return run, "done", None
 
 
@@ -469,8 +471,11 @@ def _athena_run(qid):
 def athena_get_query_execution(self, params):
     qid = params["QueryExecutionId"]
     run, state, reason = _athena_run(qid)
-    status = {"State": {"running": "RUNNING", "failed": "FAILED", "done": "SUCCEEDED"}[state],
+    status = {"State": {"running": "RUNNING", "failed": "FAILED", "cancelled": "CANCELLED",
+                        "done": "SUCCEEDED"}[state],
               "SubmissionDateTime": run["at"]}
+    if state == "cancelled":
+        status["StateChangeReason"] = reason
     if state == "failed":
         status["StateChangeReason"] = reason
         status["AthenaError"] = {"ErrorCategory": 2, "ErrorType": 1006, "Retryable": False,
@@ -500,7 +505,7 @@ def athena_get_query_results(self, params):
     if state != "done":
         raise _QueryError(400, "InvalidRequestException",
                           "Query has not yet finished. Current state: %s"
-                          % ("FAILED" if state == "failed" else "RUNNING"))
+                          % {"failed": "FAILED", "cancelled": "CANCELLED"}.get(state, "RUNNING"))
     rule = run["rule"]
     cols, data = rule.get("columns", []), rule.get("rows", [])
     types = [_athena_type(next((r[i] for r in data if r[i] is not None), ""))
@@ -554,8 +559,9 @@ def rs_describe_statement(self, params):
     run, state, reason = _rs_run(params["Id"])
     out = {"Id": params["Id"], "QueryString": run["text"], "CreatedAt": run["at"],
            "UpdatedAt": run["at"], "HasResultSet": state == "done",
-           "Status": {"running": "STARTED", "failed": "FAILED", "done": "FINISHED"}[state]}
-    if state == "failed":
+           "Status": {"running": "STARTED", "failed": "FAILED", "cancelled": "ABORTED",
+                      "done": "FINISHED"}[state]}
+    if state in ("failed", "cancelled"):
         out["Error"] = reason
     if state == "done":
         out["ResultRows"] = len(run["rule"].get("rows", []))
