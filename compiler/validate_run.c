@@ -230,10 +230,11 @@ static char *athena_page(const json_t *out, bool first, struct validate_result *
 							  ? str_at(col, "Name", NULL) : ""));
 	}
 	json_array_foreach(json_object_get(rs, "Rows"), i, row) {
-		json_t *vals = json_array(), *d;
+		json_t *vals, *d;
 
 		if (first && i == 0)
 			continue;
+		vals = json_array();
 		json_array_foreach(json_object_get(row, "Data"), k, d) {
 			const char *s = str_at(d, "VarCharValue", NULL);
 
