@@ -198,10 +198,12 @@ static void print_check(const struct model_pipeline *p, const struct emit_check 
 			size_t k;
 
 			fputs("         ", stdout);
-			json_array_foreach(row, k, v)
-				printf("%s%s=%s", k ? ", " : "",
-				       json_string_value(json_array_get(r->columns, k)),
+			json_array_foreach(row, k, v) {
+				const char *name = json_string_value(json_array_get(r->columns, k));
+
+				printf("%s%s=%s", k ? ", " : "", name ? name : "?",
 				       json_is_string(v) ? json_string_value(v) : "NULL");
+			}
 			putchar('\n');
 		}
 	strbuf_release(&where);
