@@ -261,6 +261,46 @@ if [ $rc -eq 1 ] && grep -q "^  FAIL   unique order_id: 2 rows: order_id=7, n=2;
 then ok "validate: Redshift duplicate keys (two result pages) FAIL, a failed statement is an ERROR with its reason"
 else nok "validate: Redshift duplicate keys (two result pages) FAIL, a failed statement is an ERROR with its reason" "$T/rsfail.out" "$T/rsfail.err"; fi
 
+# a provisioned cluster with temporary credentials for a database user; an
+# Athena workgroup without output_location (the workgroup's own location)
+answers '{"queries": [
+ {"match": "AS row_count FROM", "columns": ["row_count"], "rows": [[2]]},
+ {"match": "nulls_order_id", "columns": ["total", "nulls_order_id"], "rows": [[2, 0]]},
+ {"match": "GROUP BY", "columns": ["order_id", "n"], "rows": []},
+ {"match": "AS violations", "columns": ["violations"], "rows": [[0]]},
+ {"match": "AS completeness", "columns": ["completeness", "passed"], "rows": [[1.0, true]]}]}'
+run cluster validate facts --env cluster --no-catalog
+crc=$rc
+calls cluster
+run cluster-athena validate orders --env cluster --no-catalog
+calls cluster-athena
+python3 - "$T/cluster.calls" "$T/cluster-athena.calls" >"$T/clustercalls.out" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ex = [e["body"] for e in d["log"] if e["op"] == "redshift-data.ExecuteStatement"]
+assert len(ex) == 5, ex
+for b in ex:
+    assert b["ClusterIdentifier"] == "dw-cluster" and b["DbUser"] == "checker", b
+    assert "WorkgroupName" not in b and "SecretArn" not in b, b
+    assert b["Database"] == "analytics", b
+a = json.load(open(sys.argv[2]))
+st = [e["body"] for e in a["log"] if e["op"] == "athena.StartQueryExecution"]
+assert st and all("ResultConfiguration" not in b and b["WorkGroup"] == "checks" for b in st), st
+PY
+if [ $crc -eq 0 ] && grep -q "^validate: 5 checks: 5 passed, 0 failed, 0 errors$" "$T/cluster.out" &&
+   [ ! -s "$T/clustercalls.out" ]
+then ok "validate: a Redshift cluster with db_user (ClusterIdentifier, DbUser); Athena without output_location sends no ResultConfiguration"
+else nok "validate: a Redshift cluster with db_user (ClusterIdentifier, DbUser); Athena without output_location sends no ResultConfiguration" "$T/clustercalls.out" "$T/cluster.out" "$T/cluster.err"; fi
+
+run iam-cluster iam-policy --for validator --env cluster --no-catalog
+if [ $rc -eq 0 ] && python3 "$ROOT/tests/tools/iam_check.py" actions "$T/iam-cluster.out" >"$T/iamc.chk" 2>&1 &&
+   grep -q '"arn:aws:redshift:us-east-1:123456789012:cluster:dw-cluster"' "$T/iam-cluster.out" &&
+   grep -q '"arn:aws:redshift:us-east-1:123456789012:dbuser:dw-cluster/checker"' "$T/iam-cluster.out" &&
+   grep -q '"redshift:GetClusterCredentials"' "$T/iam-cluster.out" &&
+   ! grep -q secretsmanager "$T/iam-cluster.out" && grep -q "no athena output_location" "$T/iam-cluster.err"
+then ok "validate: iam-policy --for validator on a cluster: GetClusterCredentials for the db_user; a note for the workgroup's result location"
+else nok "validate: iam-policy --for validator on a cluster: GetClusterCredentials for the db_user; a note for the workgroup's result location" "$T/iamc.chk" "$T/iam-cluster.out" "$T/iam-cluster.err"; fi
+
 # 6. a query nothing answers and an unknown workgroup: errors, not passes
 answers '{"queries": [
  {"match": "AS row_count FROM", "columns": ["row_count"], "rows": [[4]]},
