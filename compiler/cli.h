@@ -23,6 +23,7 @@ int cmd_deploy(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_iam(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
 struct project;

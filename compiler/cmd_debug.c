@@ -77,6 +77,9 @@ static const char call_usage[] =
 	"\n"
 	"  glue OPERATION       any Glue operation (AWSGlue.OPERATION, JSON 1.1)\n"
 	"  events OPERATION     any EventBridge operation (AWSEvents.OPERATION)\n"
+	"  athena OPERATION     any Athena operation (AmazonAthena.OPERATION)\n"
+	"  redshift-data OPERATION\n"
+	"                       any Redshift Data API operation (RedshiftData.OPERATION)\n"
 	"  sts GetCallerIdentity\n"
 	"  sts AssumeRole       {\"RoleArn\", \"RoleSessionName\"[, \"ExternalId\", \"DurationSeconds\"]}\n"
 	"  s3 PutObject         {\"Bucket\", \"Key\", \"Body\" | \"File\"[, \"ContentType\"]}\n"
@@ -584,7 +587,7 @@ static int debug_call(int argc, char **argv)
 		return cli_usage_error("debug call", "expected SERVICE and OPERATION");
 	svc = aws_service_from_name(pos[0]);
 	if (svc < 0)
-		return cli_usage_error("debug call", "unknown service '%s' (glue, events, sts, s3)",
+		return cli_usage_error("debug call", "unknown service '%s' (glue, events, athena, redshift-data, sts, s3)",
 				       pos[0]);
 	if (pos[2] && !strcmp(pos[2], "-"))
 		body = json_loadf(stdin, 0, &jerr);

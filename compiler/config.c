@@ -427,7 +427,140 @@ static const char *key_prefix_problem(const char *s)
 static const char *const env_keys[] = {
 	"region", "account", "role", "script_bucket", "script_prefix", "temp_dir",
 	"table_bucket", "name_prefix", "catalog", "events_role", "variables", "defaults",
+	"athena", "redshift",
 };
+
+/* An Athena workgroup name: 1 to 128 of letters, digits, '.', '_', '-'. */
+static bool valid_workgroup(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
+
+	return n >= 1 && n <= 128 && !s[n];
+}
+
+static const char *const athena_keys[] = { "workgroup", "output_location" };
+
+/* athena: { workgroup: NAME, output_location: s3://BUCKET/PREFIX/ } — where
+ * pipec validate runs the checks of Athena targets. */
+static void load_athena(struct yctx *y, yaml_node_t *map, struct model_env *e)
+{
+	yaml_node_pair_t *pair;
+	size_t errs = y->ds->nerrors;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		int idx;
+		const char *s, *why;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		idx = key_index(y, k, athena_keys, 2, "'athena'");
+		if (idx < 0 || !(s = want_string(y, athena_keys[idx], v)))
+			continue;
+		if (idx == 0 && !valid_workgroup(s))
+			diag_help(diag_error(y->ds, y->src, node_span(y, v),
+					     "'%s' is not an Athena workgroup name", s),
+				  "a workgroup name has 1 to 128 letters, digits, '.', '_' or '-'");
+		else if (idx == 0)
+			e->athena_workgroup = s;
+		else if ((why = names_s3_url_problem(s)) != NULL)
+			diag_help(diag_error(y->ds, y->src, node_span(y, v),
+					     "output_location '%s' is not an S3 location: %s", s, why),
+				  "write s3://BUCKET/PREFIX/ (or leave it out when the workgroup "
+				  "sets the query result location)");
+		else
+			e->athena_output_location = s;
+	}
+	if (!e->athena_workgroup && y->ds->nerrors == errs)
+		diag_help(diag_error(y->ds, y->src, node_span(y, map), "'athena' needs a workgroup"),
+			  "write 'workgroup: primary' (or the workgroup the checks run in)");
+	e->has_athena = e->athena_workgroup && y->ds->nerrors == errs;
+}
+
+static const char *const redshift_keys[] = {
+	"workgroup", "cluster_identifier", "database", "secret_arn", "db_user",
+};
+
+/* The value of one redshift key, checked; NULL after a diagnostic. */
+static const char *redshift_value(struct yctx *y, int idx, yaml_node_t *v)
+{
+	const char *s = want_string(y, redshift_keys[idx], v);
+
+	if (!s)
+		return NULL;
+	if (idx == 3 && (strncmp(s, "arn:aws", 7) || !strstr(s, ":secretsmanager:") ||
+			 !strstr(s, ":secret:"))) {
+		diag_help(diag_error(y->ds, y->src, node_span(y, v),
+				     "secret_arn '%s' is not a Secrets Manager secret ARN", s),
+			  "write arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME");
+		return NULL;
+	}
+	if (idx < 2 && (strlen(s) < (idx == 0 ? 3u : 1u) || strlen(s) > (idx == 0 ? 64u : 63u) ||
+			!islower((unsigned char)s[0]) ||
+			strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(s))) {
+		diag_help(diag_error(y->ds, y->src, node_span(y, v), "'%s' is not a Redshift %s "
+				     "name", s, idx == 0 ? "Serverless workgroup" : "cluster"),
+			  "%s", idx == 0 ? "a workgroup name has 3 to 64 lowercase letters, digits "
+					   "and '-'"
+					 : "a cluster identifier has 1 to 63 lowercase letters, digits "
+					   "and '-', starting with a letter");
+		return NULL;
+	}
+	if (idx >= 2 && idx != 3 && (!*s || strlen(s) > 127 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$-") != strlen(s))) {
+		diag_help(diag_error(y->ds, y->src, node_span(y, v), "'%s' is not a valid %s", s,
+				     redshift_keys[idx]),
+			  "write a name of letters, digits, '_', '$' and '-'");
+		return NULL;
+	}
+	return s;
+}
+
+/* The rules between the redshift keys, once all are read. */
+static void redshift_rules(struct yctx *y, yaml_node_t *map, struct model_env *e)
+{
+	struct span sp = node_span(y, map);
+
+	if (!!e->redshift_workgroup == !!e->redshift_cluster)
+		diag_help(diag_error(y->ds, y->src, sp, "'redshift' needs either a workgroup or a "
+				     "cluster_identifier%s", e->redshift_workgroup ? ", not both" : ""),
+			  "write 'workgroup: NAME' (Redshift Serverless) or 'cluster_identifier: "
+			  "NAME' (a provisioned cluster)");
+	if (!e->redshift_database)
+		diag_help(diag_error(y->ds, y->src, sp, "'redshift' needs a database"),
+			  "write 'database: NAME', the database of the Redshift targets");
+	if (e->redshift_db_user && (e->redshift_workgroup || e->redshift_secret_arn))
+		diag_help(diag_error(y->ds, y->src, sp, "'db_user' goes with a cluster_identifier "
+				     "and without a secret_arn"),
+			  "a Serverless workgroup or a secret gives the database user itself");
+}
+
+/* redshift: { workgroup | cluster_identifier, database, secret_arn | db_user }
+ * — where pipec validate runs the checks of Redshift targets (Data API). */
+static void load_redshift(struct yctx *y, yaml_node_t *map, struct model_env *e)
+{
+	const char **slots[] = { &e->redshift_workgroup, &e->redshift_cluster,
+				 &e->redshift_database, &e->redshift_secret_arn,
+				 &e->redshift_db_user };
+	yaml_node_pair_t *pair;
+	size_t errs = y->ds->nerrors;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		int idx;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		idx = key_index(y, k, redshift_keys, 5, "'redshift'");
+		if (idx >= 0)
+			*slots[idx] = redshift_value(y, idx, v);
+	}
+	if (y->ds->nerrors == errs)
+		redshift_rules(y, map, e);
+	e->has_redshift = y->ds->nerrors == errs;
+}
 
 static bool valid_region(const char *s)
 {
@@ -573,6 +706,14 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 		case 11:
 			if (want_mapping(y, "defaults", v))
 				load_defaults(y, v, &c->defaults);
+			break;
+		case 12:
+			if (want_mapping(y, "athena", v))
+				load_athena(y, v, e);
+			break;
+		case 13:
+			if (want_mapping(y, "redshift", v))
+				load_redshift(y, v, e);
 			break;
 		default:
 			break;

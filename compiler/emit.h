@@ -35,9 +35,46 @@ void emit_triggers_json(const struct model_project *mp, const struct model_pipel
  * {"CreateWorkflow": …, "PutRule": …, "PutTargets": …}. */
 bool emit_workflow_json(const struct model_project *mp, const struct model_pipeline *p,
 			struct strbuf *out);
-/* validate.sql: Athena engine v3 statements. */
+/* validate.sql: Athena engine v3 statements (Redshift for a Redshift
+ * target), written from the pipeline's checks (emit_checks_make). */
 void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
 		       struct strbuf *out);
+
+/* How a check's result is judged (docs/artifacts.md, "validate.sql"). */
+enum emit_judge {
+	EMIT_JUDGE_INFO,	/* reported, never fails: rows in the target, the sample */
+	EMIT_JUDGE_TRUE,	/* the column `column` of the one row is true */
+	EMIT_JUDGE_ZERO,	/* `column` is 0; NULL: every column after the first */
+	EMIT_JUDGE_NO_ROWS,	/* the statement returns no row */
+	EMIT_JUDGE_EQUAL,	/* the two columns of the one row are equal */
+};
+
+/* One check of validate.sql.  sql is NULL for a note without a statement
+ * (row_count matches source where only the job can check it). */
+struct emit_check {
+	char *name;		/* "rows", "nulls", "expect amount", "unique order_id", ... */
+	char *comment;		/* its comment lines in validate.sql, each ending in '\n' */
+	char *sql;		/* the statement, without its ';' */
+	enum emit_judge judge;
+	const char *column;	/* TRUE and ZERO: the column judged (model string) */
+	const struct model_rule *rule;	/* the rule it comes from, or NULL (rows, nulls, sample) */
+};
+
+/* The checks of one pipeline, in validate.sql's order. */
+struct emit_checks {
+	bool redshift;		/* Redshift dialect (else Athena engine v3) */
+	char *header;		/* validate.sql's header comment lines */
+	char *table;		/* the target table as the statements name it */
+	struct emit_check *v;
+	size_t n, alloc;
+};
+
+/* Fills out (zeroed by the call) with the checks of p; free with
+ * emit_checks_release. */
+void emit_checks_make(const struct model_pipeline *p, struct emit_checks *out);
+void emit_checks_release(struct emit_checks *cs);
+/* The name of a judge: "info", "true", "zero", "no_rows", "equal". */
+const char *emit_judge_name(enum emit_judge j);
 /* The DQDL document of the pipeline's rules, the same text for the job and
  * ruleset.json; "row_count matches source" is RowCountMatch against the
  * reference data source "source".  Returns the number of rules. */

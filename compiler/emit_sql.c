@@ -426,12 +426,16 @@ size_t emit_dqdl(const struct model_pipeline *p, struct strbuf *out)
 }
 
 
-/* ---- validate.sql: one statement per check, in the target's dialect ---- */
+/* ---- validate.sql: one statement per check, in the target's dialect ----
+ *
+ * The checks are a list (struct emit_checks): validate.sql is their text,
+ * and `pipec validate` runs the same statements and judges each result. */
 
 struct vsql {
 	const struct dialect *d;
 	const struct model_pipeline *p;
 	const char *t;			/* the target table, quoted */
+	struct emit_checks *cs;
 };
 
 static void quoted(struct strbuf *sb, const struct dialect *d, const char *name)
@@ -462,74 +466,116 @@ static void count_if(struct strbuf *out, const struct dialect *d, const char *pr
 	strbuf_addf(out, "%s%s%s", d->count_open, pred, d->count_close);
 }
 
-static void sql_row_count(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
-			  const char *col)
+/* Appends a check: comment lines (each ending in '\n'), the statement in
+ * sql (taken and reset; empty: a note without a statement) and its name
+ * (a kind and, when not NULL, a column or key). */
+static struct emit_check *check_add(const struct vsql *v, const char *comment_lines,
+				    struct strbuf *sql, const char *kind, const char *what,
+				    enum emit_judge judge, const char *column,
+				    const struct model_rule *r)
 {
-	(void)col;
-	strbuf_addstr(out, "\n-- row count rule\nSELECT COUNT(*) AS row_count, ");
-	sql_pred(out, "COUNT(*)", r, MT_BIGINT, v->d);
-	strbuf_addf(out, " AS passed\nFROM %s;\n", v->t);
+	struct emit_checks *cs = v->cs;
+	struct emit_check *c;
+	struct strbuf name = STRBUF_INIT;
+
+	if (cs->n == cs->alloc) {
+		cs->alloc = cs->alloc ? 2 * cs->alloc : 8;
+		cs->v = xrealloc(cs->v, cs->alloc * sizeof(*cs->v));
+	}
+	c = &cs->v[cs->n++];
+	strbuf_addstr(&name, kind);
+	if (what)
+		strbuf_addf(&name, " %s", what);
+	c->name = strbuf_detach(&name, NULL);
+	c->comment = xstrdup(comment_lines);
+	c->sql = sql && sql->len ? strbuf_detach(sql, NULL) : NULL;
+	c->judge = judge;
+	c->column = column;
+	c->rule = r;
+	return c;
 }
 
-static void sql_unique(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
-		       const char *col)
+static void sql_row_count(const struct vsql *v, const struct model_rule *r, const char *col,
+			  const char *name)
 {
-	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT;
+	struct strbuf q = STRBUF_INIT;
 
 	(void)col;
+	(void)name;
+	strbuf_addstr(&q, "SELECT COUNT(*) AS row_count, ");
+	sql_pred(&q, "COUNT(*)", r, MT_BIGINT, v->d);
+	strbuf_addf(&q, " AS passed\nFROM %s", v->t);
+	check_add(v, "-- row count rule\n", &q, "row_count", NULL, EMIT_JUDGE_TRUE, "passed", r);
+}
+
+static void sql_unique(const struct vsql *v, const struct model_rule *r, const char *col,
+		       const char *name)
+{
+	struct strbuf w = STRBUF_INIT, g = STRBUF_INIT, q = STRBUF_INIT, key = STRBUF_INIT;
+	size_t i;
+
+	(void)col;
+	(void)name;
 	key_clauses(&w, &g, r, v->d);
-	strbuf_addstr(out, "\n-- duplicate keys (expect no rows; keys with a null are not "
-			   "checked)\n");
-	strbuf_addf(out, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
-			 "HAVING COUNT(*) > 1\nLIMIT 100;\n", g.buf, v->t, w.buf, g.buf);
+	for (i = 0; i < r->ncolumns; i++)
+		strbuf_addf(&key, "%s%s", i ? ", " : "", r->columns[i]);
+	strbuf_addf(&q, "SELECT %s, COUNT(*) AS n\nFROM %s\nWHERE %s\nGROUP BY %s\n"
+			"HAVING COUNT(*) > 1\nLIMIT 100", g.buf, v->t, w.buf, g.buf);
+	check_add(v, "-- duplicate keys (expect no rows; keys with a null are not checked)\n", &q,
+		  "unique", key.buf, EMIT_JUDGE_NO_ROWS, NULL, r);
 	strbuf_release(&w);
 	strbuf_release(&g);
+	strbuf_release(&key);
 }
 
-static void sql_expect(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
-		       const char *col)
+static void sql_expect(const struct vsql *v, const struct model_rule *r, const char *col,
+		       const char *name)
 {
-	struct strbuf pred = STRBUF_INIT;
+	struct strbuf pred = STRBUF_INIT, q = STRBUF_INIT;
 
 	if (r->cmp == MC_NOT_NULL)	/* in the null checks */
 		return;
 	sql_violation(&pred, col, r, column_of(v->p, r->columns[0])->type, v->d);
-	strbuf_addstr(out, "\n-- rows breaking an expect rule (expect 0; nulls are "
-			   "not_null's business)\nSELECT ");
-	count_if(out, v->d, pred.buf);
-	strbuf_addf(out, " AS violations\nFROM %s;\n", v->t);
+	strbuf_addstr(&q, "SELECT ");
+	count_if(&q, v->d, pred.buf);
+	strbuf_addf(&q, " AS violations\nFROM %s", v->t);
+	check_add(v, "-- rows breaking an expect rule (expect 0; nulls are not_null's business)\n",
+		  &q, "expect", name, EMIT_JUDGE_ZERO, "violations", r);
 	strbuf_release(&pred);
 }
 
-static void sql_freshness(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
-			  const char *col)
+static void sql_freshness(const struct vsql *v, const struct model_rule *r, const char *col,
+			  const char *name)
 {
-	strbuf_addstr(out, "\n-- freshness: the newest value is recent enough\n");
-	strbuf_addf(out, "SELECT MAX(%s) AS latest,\n  COALESCE(MAX(%s) >= ", col, col);
-	strbuf_addf(out, v->d->interval, (long long)r->seconds);
-	strbuf_addf(out, ", false) AS fresh\nFROM %s;\n", v->t);
+	struct strbuf q = STRBUF_INIT;
+
+	strbuf_addf(&q, "SELECT MAX(%s) AS latest,\n  COALESCE(MAX(%s) >= ", col, col);
+	strbuf_addf(&q, v->d->interval, (long long)r->seconds);
+	strbuf_addf(&q, ", false) AS fresh\nFROM %s", v->t);
+	check_add(v, "-- freshness: the newest value is recent enough\n", &q, "freshness", name,
+		  EMIT_JUDGE_TRUE, "fresh", r);
 }
 
-static void sql_completeness(struct strbuf *out, const struct vsql *v,
-			     const struct model_rule *r, const char *col)
+static void sql_completeness(const struct vsql *v, const struct model_rule *r, const char *col,
+			     const char *name)
 {
-	struct strbuf share = STRBUF_INIT;
+	struct strbuf share = STRBUF_INIT, q = STRBUF_INIT;
 
 	strbuf_addf(&share, "CAST(COUNT(%s) AS %s) / NULLIF(COUNT(*), 0)", col, v->d->dbl);
-	strbuf_addstr(out, "\n-- completeness (share of non-null values; an empty table "
-			   "fails)\n");
-	strbuf_addf(out, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
-	sql_pred(out, share.buf, r, MT_DOUBLE, v->d);
-	strbuf_addf(out, ", false) AS passed\nFROM %s;\n", v->t);
+	strbuf_addf(&q, "SELECT %s AS completeness,\n  COALESCE(", share.buf);
+	sql_pred(&q, share.buf, r, MT_DOUBLE, v->d);
+	strbuf_addf(&q, ", false) AS passed\nFROM %s", v->t);
+	check_add(v, "-- completeness (share of non-null values; an empty table fails)\n", &q,
+		  "completeness", name, EMIT_JUDGE_TRUE, "passed", r);
 	strbuf_release(&share);
 }
 
 /* Statement writers by rule kind; per_column ones run once per column with
- * the column quoted, the others once.  Row counts against the source and
- * null checks are written before, for all rules at once. */
+ * the column quoted (and its name), the others once.  Row counts against
+ * the source and null checks are made before, for all rules at once. */
 static const struct {
-	void (*write)(struct strbuf *out, const struct vsql *v, const struct model_rule *r,
-		      const char *col);
+	void (*write)(const struct vsql *v, const struct model_rule *r, const char *col,
+		      const char *name);
 	bool per_column;
 } sql_rules[] = {
 	[MR_ROW_COUNT_MATCHES_SOURCE] = { NULL, false },
@@ -541,7 +587,7 @@ static const struct {
 	[MR_COMPLETENESS] = { sql_completeness, true },
 };
 
-static void sql_rule(struct strbuf *out, const struct vsql *v, const struct model_rule *r)
+static void sql_rule(const struct vsql *v, const struct model_rule *r)
 {
 	struct strbuf col = STRBUF_INIT;
 	size_t i;
@@ -549,10 +595,10 @@ static void sql_rule(struct strbuf *out, const struct vsql *v, const struct mode
 	if (!sql_rules[r->kind].write)
 		return;
 	if (!sql_rules[r->kind].per_column)
-		sql_rules[r->kind].write(out, v, r, NULL);
+		sql_rules[r->kind].write(v, r, NULL, NULL);
 	for (i = 0; sql_rules[r->kind].per_column && i < r->ncolumns; i++) {
 		quoted(&col, v->d, r->columns[i]);
-		sql_rules[r->kind].write(out, v, r, col.buf);
+		sql_rules[r->kind].write(v, r, col.buf, r->columns[i]);
 	}
 	strbuf_release(&col);
 }
@@ -561,37 +607,40 @@ static void sql_rule(struct strbuf *out, const struct vsql *v, const struct mode
  * its rows read; the whole tables compare the same way only when every run
  * rewrites the whole target from the whole source, and the source is a
  * table the same engine can read. */
-static void sql_matches_source(struct strbuf *out, const struct vsql *v)
+static void sql_matches_source(const struct vsql *v)
 {
 	const struct model_pipeline *p = v->p;
+	struct strbuf q = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < p->validation.nrules; i++) {
-		if (p->validation.rules[i].kind != MR_ROW_COUNT_MATCHES_SOURCE)
+		const struct model_rule *r = &p->validation.rules[i];
+
+		if (r->kind != MR_ROW_COUNT_MATCHES_SOURCE)
 			continue;
 		if (v->d == &athena && p->source_athena_ident && p->mode == MM_REPLACE &&
 		    p->incremental.kind == MI_NONE) {
-			strbuf_addstr(out, "\n-- rows in the target against rows in the source table\n"
-					   "-- (equal unless rows with a null required column were "
-					   "dropped)\n");
-			strbuf_addf(out, "SELECT\n  (SELECT COUNT(*) FROM %s) AS target_rows,\n"
-					 "  (SELECT COUNT(*) FROM %s) AS source_rows;\n",
+			strbuf_addf(&q, "SELECT\n  (SELECT COUNT(*) FROM %s) AS target_rows,\n"
+					"  (SELECT COUNT(*) FROM %s) AS source_rows",
 				    v->t, p->source_athena_ident);
+			check_add(v, "-- rows in the target against rows in the source table\n"
+				     "-- (equal unless rows with a null required column were "
+				     "dropped)\n", &q, "row_count matches source", NULL,
+				  EMIT_JUDGE_EQUAL, NULL, r);
 		} else {
-			strbuf_addstr(out, "\n-- row count against the source: the job checks it on every "
-					   "run\n-- (RowCountMatch: rows written against rows read past "
-					   "the watermark)\n");
+			check_add(v, "-- row count against the source: the job checks it on every "
+				     "run\n-- (RowCountMatch: rows written against rows read past "
+				     "the watermark)\n", NULL, "row_count matches source", NULL,
+				  EMIT_JUDGE_INFO, NULL, r);
 		}
 		return;
 	}
 }
 
-/* Null checks: required columns, then not_null rules, each once. */
-static void sql_nulls(struct strbuf *out, const struct vsql *v)
+/* The columns the null check counts: required columns, then not_null rules,
+ * each once.  Returns their number; nn has room for p->ncolumns. */
+static size_t null_columns(const struct model_pipeline *p, const char **nn)
 {
-	const struct model_pipeline *p = v->p;
-	struct strbuf col = STRBUF_INIT, pred = STRBUF_INIT, alias = STRBUF_INIT;
-	const char **nn = xcalloc(p->ncolumns + 1, sizeof(*nn));
 	size_t i, k, nnn = 0;
 
 	for (i = 0; i < p->ncolumns; i++)
@@ -611,20 +660,34 @@ static void sql_nulls(struct strbuf *out, const struct vsql *v)
 				nn[nnn++] = r->columns[c];
 		}
 	}
+	return nnn;
+}
+
+/* Null checks: one statement counting the nulls of every such column. */
+static void sql_nulls(const struct vsql *v)
+{
+	const struct model_pipeline *p = v->p;
+	struct strbuf col = STRBUF_INIT, pred = STRBUF_INIT, alias = STRBUF_INIT;
+	struct strbuf q = STRBUF_INIT;
+	const char **nn = xcalloc(p->ncolumns + 1, sizeof(*nn));
+	size_t k, nnn = null_columns(p, nn);
+
 	if (nnn) {
-		strbuf_addstr(out, "\n-- nulls in columns that must not have any\nSELECT\n  COUNT(*) AS total");
+		strbuf_addstr(&q, "SELECT\n  COUNT(*) AS total");
 		for (k = 0; k < nnn; k++) {
 			quoted(&col, v->d, nn[k]);
 			strbuf_reset(&pred);
 			strbuf_addf(&pred, "%s IS NULL", col.buf);
 			strbuf_reset(&alias);
 			strbuf_addf(&alias, "nulls_%s", nn[k]);
-			strbuf_addstr(out, ",\n  ");
-			count_if(out, v->d, pred.buf);
-			strbuf_addstr(out, " AS ");
-			v->d->ident(out, alias.buf);
+			strbuf_addstr(&q, ",\n  ");
+			count_if(&q, v->d, pred.buf);
+			strbuf_addstr(&q, " AS ");
+			v->d->ident(&q, alias.buf);
 		}
-		strbuf_addf(out, "\nFROM %s;\n", v->t);
+		strbuf_addf(&q, "\nFROM %s", v->t);
+		check_add(v, "-- nulls in columns that must not have any\n", &q, "nulls", NULL,
+			  EMIT_JUDGE_ZERO, NULL, NULL);
 	}
 	free(nn);
 	strbuf_release(&col);
@@ -632,40 +695,93 @@ static void sql_nulls(struct strbuf *out, const struct vsql *v)
 	strbuf_release(&alias);
 }
 
-void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
-		       struct strbuf *out)
+static void sql_sample(const struct vsql *v)
 {
-	struct strbuf rs = STRBUF_INIT;
-	struct vsql v = { &athena, p, p->target.athena_ident };
+	struct strbuf q = STRBUF_INIT;
+
+	if (v->p->validation.sample <= 0)
+		return;
+	strbuf_addf(&q, "SELECT *\nFROM %s\nORDER BY %s\nLIMIT %d", v->t, v->d->random,
+		    v->p->validation.sample);
+	check_add(v, "-- a random sample of rows to spot-check\n", &q, "sample", NULL,
+		  EMIT_JUDGE_INFO, NULL, NULL);
+}
+
+void emit_checks_make(const struct model_pipeline *p, struct emit_checks *out)
+{
+	struct strbuf rs = STRBUF_INIT, head = STRBUF_INIT, q = STRBUF_INIT;
+	struct vsql v = { &athena, p, p->target.athena_ident, out };
 	size_t i;
 
-	(void)mp;
+	memset(out, 0, sizeof(*out));
 	if (p->target.kind == MT_REDSHIFT) {
+		out->redshift = true;
 		v.d = &redshift;
 		redshift.ident(&rs, p->target.database);
 		strbuf_addch(&rs, '.');
 		redshift.ident(&rs, p->target.table);
 		v.t = rs.buf;
-		comment(out, "Redshift checks of pipeline ", p->name);
-		comment(out, "from ", p->file);
-		comment(out, "run on the database of the Glue connection ", p->target.connection);
+		comment(&head, "Redshift checks of pipeline ", p->name);
+		comment(&head, "from ", p->file);
+		comment(&head, "run on the database of the Glue connection ", p->target.connection);
 	} else {
-		comment(out, "Athena (engine v3) checks of pipeline ", p->name);
-		comment(out, "from ", p->file);
+		comment(&head, "Athena (engine v3) checks of pipeline ", p->name);
+		comment(&head, "from ", p->file);
 	}
 	assert(v.t);
-	strbuf_addf(out, "-- generated by pipec %s; run each statement on its own.\n", PIPEC_VERSION);
+	strbuf_addf(&head, "-- generated by pipec %s; run each statement on its own.\n",
+		    PIPEC_VERSION);
+	out->header = strbuf_detach(&head, NULL);
+	out->table = xstrdup(v.t);
 
-	strbuf_addstr(out, "\n-- rows in the target\n");
-	strbuf_addf(out, "SELECT COUNT(*) AS row_count FROM %s;\n", v.t);
-	sql_matches_source(out, &v);
-	sql_nulls(out, &v);
+	strbuf_addf(&q, "SELECT COUNT(*) AS row_count FROM %s", v.t);
+	check_add(&v, "-- rows in the target\n", &q, "rows", NULL, EMIT_JUDGE_INFO, NULL, NULL);
+	sql_matches_source(&v);
+	sql_nulls(&v);
 	for (i = 0; i < p->validation.nrules; i++)
-		sql_rule(out, &v, &p->validation.rules[i]);
-	if (p->validation.sample > 0) {
-		strbuf_addstr(out, "\n-- a random sample of rows to spot-check\n");
-		strbuf_addf(out, "SELECT *\nFROM %s\nORDER BY %s\nLIMIT %d;\n", v.t, v.d->random,
-			    p->validation.sample);
-	}
+		sql_rule(&v, &p->validation.rules[i]);
+	sql_sample(&v);
 	strbuf_release(&rs);
+}
+
+void emit_checks_release(struct emit_checks *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->v[i].name);
+		free(cs->v[i].comment);
+		free(cs->v[i].sql);
+	}
+	free(cs->v);
+	free(cs->header);
+	free(cs->table);
+	memset(cs, 0, sizeof(*cs));
+}
+
+const char *emit_judge_name(enum emit_judge j)
+{
+	static const char *const names[] = {
+		[EMIT_JUDGE_INFO] = "info", [EMIT_JUDGE_TRUE] = "true", [EMIT_JUDGE_ZERO] = "zero",
+		[EMIT_JUDGE_NO_ROWS] = "no_rows", [EMIT_JUDGE_EQUAL] = "equal",
+	};
+
+	return names[j];
+}
+
+void emit_validate_sql(const struct model_project *mp, const struct model_pipeline *p,
+		       struct strbuf *out)
+{
+	struct emit_checks cs;
+	size_t i;
+
+	(void)mp;
+	emit_checks_make(p, &cs);
+	strbuf_addstr(out, cs.header);
+	for (i = 0; i < cs.n; i++) {
+		strbuf_addf(out, "\n%s", cs.v[i].comment);
+		if (cs.v[i].sql)
+			strbuf_addf(out, "%s;\n", cs.v[i].sql);
+	}
+	emit_checks_release(&cs);
 }

@@ -226,6 +226,10 @@ static const char *const stmt_order[] = {
 	"Catalog Read", "Catalog Write Targets", "S3 Tables Targets", "S3 Tables Catalog",
 	"S3 Tables Data Access", "Connections", "DynamoDB Sources", "Glue Logs",
 	"Publish Data Quality",
+	"Athena Queries", "Athena Results", "Athena Results Bucket", "Validate Catalog Read",
+	"Validate Table Files", "Validate S3 Tables", "Validate S3 Tables Catalog",
+	"Redshift Data Statements", "Redshift Data Results", "Redshift Secret",
+	"Redshift Credentials",
 };
 
 static size_t stmt_rank(const char *key)
@@ -758,6 +762,160 @@ static void iam_job(struct iam_doc *d)
 	}
 }
 
+/* ---- --for validator: what pipec validate calls and its queries read ---- */
+
+/* Athena: the workgroup's queries, the result location, the catalog and
+ * the files of the tables the statements read. */
+static void validator_athena(struct iam_doc *d)
+{
+	static const char *const q[] = { "athena:GetQueryExecution", "athena:GetQueryResults",
+		"athena:StartQueryExecution", NULL };
+	static const char *const out[] = { "s3:AbortMultipartUpload", "s3:GetObject",
+		"s3:PutObject", NULL };
+	static const char *const bucket[] = { "s3:GetBucketLocation", NULL };
+	const struct model_env *e = &d->m->env;
+	struct iam_stmt *st;
+	char *b;
+	const char *prefix;
+
+	if (!e->athena_workgroup) {
+		strbuf_addf(d->notes, "note: environment '%s' has no athena settings: the policy "
+			    "cannot name the workgroup pipec validate runs in\n",
+			    e->name ? e->name : "");
+		return;
+	}
+	st = stmt(d, "Athena Queries");
+	acts(st, q);
+	res(st, fmt("arn:aws:athena:%s:%s:workgroup/%s", d->region, d->account,
+		    e->athena_workgroup));
+	if (e->athena_output_location && s3_split(e->athena_output_location, &b, &prefix)) {
+		s3_access(d, "Athena Results", out, e->athena_output_location, true);
+		st = stmt(d, "Athena Results Bucket");
+		acts(st, bucket);
+		res(st, fmt("arn:aws:s3:::%s", b));
+		free(b);
+	} else {
+		strbuf_addf(d->notes, "note: no athena output_location: the workgroup's query result "
+			    "location needs s3:GetObject, s3:PutObject, s3:AbortMultipartUpload, "
+			    "s3:ListBucket and s3:GetBucketLocation\n");
+	}
+}
+
+/* The tables one pipeline's Athena statements read: its target, and the
+ * source table when row_count matches source compares them. */
+static void validator_tables(struct iam_doc *d, const struct model_pipeline *p)
+{
+	static const char *const rd[] = { "glue:GetDatabase", "glue:GetPartition",
+		"glue:GetPartitions", "glue:GetTable", NULL };
+	static const char *const s3t[] = { "s3tables:GetTable", "s3tables:GetTableBucket",
+		"s3tables:GetTableData", "s3tables:GetTableMetadataLocation", NULL };
+	static const char *const glue[] = { "glue:GetCatalog", "glue:GetDatabase", "glue:GetTable",
+		NULL };
+	static const char *const lf[] = { "lakeformation:GetDataAccess", NULL };
+	static const char *const ro[] = { "s3:GetObject", NULL };
+	const struct model_target *t = &p->target;
+	struct iam_stmt *st;
+
+	if (t->kind == MT_S3TABLES && t->table_bucket_arn) {
+		st = stmt(d, "Validate S3 Tables");
+		acts(st, s3t);
+		res(st, xstrdup(t->table_bucket_arn));
+		res(st, fmt("%s/table/*", t->table_bucket_arn));
+		st = stmt(d, "Validate S3 Tables Catalog");
+		acts(st, glue);
+		glue_bucket_db(d, st, t->table_bucket, t->database, t->table);
+		st = stmt(d, "S3 Tables Data Access");
+		acts(st, lf);
+		res(st, xstrdup("*"));
+	} else if (t->database) {
+		st = stmt(d, "Validate Catalog Read");
+		acts(st, rd);
+		glue_db(d, st, t->database, t->table);
+		if (t->location)
+			s3_access(d, "Validate Table Files", ro, t->location, true);
+	}
+	if (p->source_athena_ident && p->source.kind == MS_TABLE && p->source.database) {
+		size_t i;
+
+		for (i = 0; i < p->validation.nrules; i++)
+			if (p->validation.rules[i].kind == MR_ROW_COUNT_MATCHES_SOURCE) {
+				st = stmt(d, "Validate Catalog Read");
+				acts(st, rd);
+				glue_db(d, st, p->source.database, p->source.table);
+				table_files(d, p, p->source.database, p->source.table);
+			}
+	}
+}
+
+/* The Redshift Data API: statements on the workgroup or cluster, their
+ * results (no resource-level permissions: the service gives a statement's
+ * results only to the identity that ran it), and the database credentials. */
+static void validator_redshift(struct iam_doc *d)
+{
+	static const char *const ex[] = { "redshift-data:ExecuteStatement", NULL };
+	static const char *const rd[] = { "redshift-data:DescribeStatement",
+		"redshift-data:GetStatementResult", NULL };
+	static const char *const sec[] = { "secretsmanager:GetSecretValue", NULL };
+	static const char *const sls[] = { "redshift-serverless:GetCredentials", NULL };
+	static const char *const cl[] = { "redshift:GetClusterCredentials", NULL };
+	const struct model_env *e = &d->m->env;
+	struct iam_stmt *st;
+
+	if (!e->has_redshift) {
+		strbuf_addf(d->notes, "note: environment '%s' has no redshift settings: the policy "
+			    "cannot name the Redshift workgroup or cluster pipec validate runs on\n",
+			    e->name ? e->name : "");
+		return;
+	}
+	st = stmt(d, "Redshift Data Statements");
+	acts(st, ex);
+	/* a Serverless workgroup's ARN holds its id, not its name */
+	res(st, e->redshift_workgroup
+			? fmt("arn:aws:redshift-serverless:%s:%s:workgroup/*", d->region, d->account)
+			: fmt("arn:aws:redshift:%s:%s:cluster:%s", d->region, d->account,
+			      e->redshift_cluster));
+	st = stmt(d, "Redshift Data Results");
+	acts(st, rd);
+	res(st, xstrdup("*"));
+	if (e->redshift_secret_arn) {
+		st = stmt(d, "Redshift Secret");
+		acts(st, sec);
+		res(st, xstrdup(e->redshift_secret_arn));
+		return;
+	}
+	st = stmt(d, "Redshift Credentials");
+	if (e->redshift_workgroup) {
+		acts(st, sls);
+		res(st, fmt("arn:aws:redshift-serverless:%s:%s:workgroup/*", d->region, d->account));
+	} else {
+		acts(st, cl);
+		res(st, fmt("arn:aws:redshift:%s:%s:dbuser:%s/%s", d->region, d->account,
+			    e->redshift_cluster, e->redshift_db_user ? e->redshift_db_user : "*"));
+		res(st, fmt("arn:aws:redshift:%s:%s:dbname:%s/%s", d->region, d->account,
+			    e->redshift_cluster, e->redshift_database));
+	}
+}
+
+static void iam_validator(struct iam_doc *d)
+{
+	size_t i;
+	bool athena = false, redshift = false;
+
+	for (i = 0; i < d->m->npipelines; i++) {
+		const struct model_pipeline *p = &d->m->pipelines[i];
+
+		if (p->target.kind == MT_REDSHIFT) {
+			redshift = true;
+			continue;
+		}
+		athena = true;
+		validator_tables(d, p);
+	}
+	if (athena)
+		validator_athena(d);
+	if (redshift)
+		validator_redshift(d);
+}
 
 json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enum iam_for who,
 		   struct strbuf *notes)
@@ -772,6 +930,8 @@ json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enu
 	d.notes = notes;
 	if (who == IAM_FOR_DEPLOYER)
 		iam_deployer(&d);
+	else if (who == IAM_FOR_VALIDATOR)
+		iam_validator(&d);
 	else
 		iam_job(&d);
 	return doc_json(&d);

@@ -1,8 +1,9 @@
 /*
  * iam: the IAM policy documents a project needs (pipec iam-policy): the
  * deployer's (every AWS action plan, deploy, deploy --prune and catalog
- * pull call, scoped to the project's resources) and the Glue job role's
- * (what the generated jobs read, write and call).  docs/iam.md explains
+ * pull call, scoped to the project's resources), the Glue job role's
+ * (what the generated jobs read, write and call) and the validator's (what
+ * pipec validate calls and what its queries read).  docs/iam.md explains
  * every statement.
  *
  * Ownership: the returned document is a new jansson reference; notes are
@@ -16,7 +17,7 @@
 #include "model.h"
 #include "strbuf.h"
 
-enum iam_for { IAM_FOR_DEPLOYER, IAM_FOR_JOB };
+enum iam_for { IAM_FOR_DEPLOYER, IAM_FOR_JOB, IAM_FOR_VALIDATOR };
 
 struct catalog;
 /* The policy document: {"Version": "2012-10-17", "Statement": [...]},

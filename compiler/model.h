@@ -429,6 +429,18 @@ struct model_env {
 	const char *name_prefix;	/* prepended to job/trigger/ruleset names */
 	const char *catalog_path;	/* snapshot for catalog checks, or NULL */
 	struct model_kvlist variables;
+	/* `athena:` (pipec validate on Athena targets); has_athena when the
+	 * block is there without errors */
+	bool has_athena;
+	const char *athena_workgroup;
+	const char *athena_output_location;	/* s3://…, or NULL: the workgroup's */
+	/* `redshift:` (pipec validate on Redshift targets, Data API) */
+	bool has_redshift;
+	const char *redshift_workgroup;		/* Redshift Serverless, or NULL */
+	const char *redshift_cluster;		/* provisioned cluster identifier, or NULL */
+	const char *redshift_database;
+	const char *redshift_secret_arn;	/* Secrets Manager ARN, or NULL */
+	const char *redshift_db_user;		/* cluster: temporary credentials for this user, or NULL */
 };
 
 struct model_project {

@@ -65,11 +65,11 @@ const char *aws_request_id(const struct aws_client *c);
 /* True when the last call failed with service error code `code`. */
 bool aws_error_is(const struct aws_client *c, const char *code);
 
-/* ---- JSON 1.1 services (Glue, EventBridge) ---- */
+/* ---- JSON 1.1 services (Glue, EventBridge, Athena, Redshift Data API) ---- */
 
 /*
  * One call: POST / with X-Amz-Target <prefix>.<operation> (AWSGlue,
- * AWSEvents).  body is stolen (NULL: {}).  On AWS_OK *out is the response
+ * AWSEvents, AmazonAthena, RedshiftData).  body is stolen (NULL: {}).  On AWS_OK *out is the response
  * object (new reference); otherwise *out is NULL.  out may be NULL.
  */
 enum aws_status aws_json_call(struct aws_client *c, enum aws_service svc, const char *operation,
@@ -81,7 +81,7 @@ enum aws_status aws_events_call(struct aws_client *c, const char *operation, jso
 
 /* One request of a batch; per-call results are filled in by the batch. */
 struct aws_call {
-	enum aws_service service;	/* AWS_SERVICE_GLUE or AWS_SERVICE_EVENTS */
+	enum aws_service service;	/* a JSON service: Glue, EventBridge, Athena, Redshift Data */
 	const char *operation;		/* borrowed, e.g. "CreateJob" */
 	json_t *body;			/* stolen by the batch (NULL: {}); set to NULL */
 	/* results */

@@ -6,7 +6,9 @@
 
 #include <openssl/crypto.h>
 
-static const char *const service_names[AWS_NSERVICES] = { "glue", "s3", "sts", "events" };
+static const char *const service_names[AWS_NSERVICES] = {
+	"glue", "s3", "sts", "events", "athena", "redshift-data",
+};
 
 const char *aws_status_str(enum aws_status st)
 {

@@ -28,11 +28,14 @@ enum aws_service {
 	AWS_SERVICE_S3,
 	AWS_SERVICE_STS,
 	AWS_SERVICE_EVENTS,	/* EventBridge (AWS_ENDPOINT_URL_EVENTBRIDGE) */
+	AWS_SERVICE_ATHENA,	/* Athena (AWS_ENDPOINT_URL_ATHENA) */
+	AWS_SERVICE_REDSHIFT_DATA,	/* Redshift Data API (AWS_ENDPOINT_URL_REDSHIFT_DATA) */
 };
 
-#define AWS_NSERVICES 4
+#define AWS_NSERVICES 6
 
-/* "glue", "s3", "sts", "events" (also accepts "eventbridge"); -1 if unknown. */
+/* "glue", "s3", "sts", "events" (also accepts "eventbridge"), "athena",
+ * "redshift-data"; -1 if unknown. */
 int aws_service_from_name(const char *name);
 const char *aws_service_name(enum aws_service svc);
 

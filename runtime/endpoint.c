@@ -26,6 +26,10 @@ const char *endpoint_env_name(enum aws_service svc)
 		return "STS";
 	case AWS_SERVICE_EVENTS:
 		return "EVENTBRIDGE";
+	case AWS_SERVICE_ATHENA:
+		return "ATHENA";
+	case AWS_SERVICE_REDSHIFT_DATA:
+		return "REDSHIFT_DATA";
 	}
 	return "UNKNOWN";
 }
@@ -42,6 +46,10 @@ static const char *services_key(enum aws_service svc)
 		return "sts";
 	case AWS_SERVICE_EVENTS:
 		return "eventbridge";
+	case AWS_SERVICE_ATHENA:
+		return "athena";
+	case AWS_SERVICE_REDSHIFT_DATA:
+		return "redshift_data";
 	}
 	return "unknown";
 }

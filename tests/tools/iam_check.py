@@ -15,8 +15,9 @@
                                         resource (IAM wildcards, the s3:prefix
                                         condition of ListBucket)
 
-Action names: glue:X, events:X, s3tables:X, lakeformation:X, logs:X, iam:X and
-dynamodb:X must be operations of botocore's model of that service.  S3
+Action names: glue:X, events:X, s3tables:X, lakeformation:X, logs:X, iam:X,
+dynamodb:X, athena:X, redshift-data:X, redshift-serverless:X, redshift:X and
+secretsmanager:X must be operations of botocore's model of that service.  S3
 permissions are not all operation names; S3_PERMISSION maps the S3 operations
 pipec and its jobs send to the permission IAM checks (HeadObject is authorised
 as s3:GetObject, ListObjectsV2 as s3:ListBucket).  STS GetCallerIdentity needs
@@ -40,7 +41,10 @@ NO_PERMISSION = {"sts:GetCallerIdentity"}
 # job publishes, Lake Formation's credential vending, S3 Tables' object I/O.
 PERMISSION_ONLY = {"iam:PassRole", "glue:PublishDataQuality", "lakeformation:GetDataAccess",
                    "s3tables:GetTableData", "s3tables:PutTableData"}
-MODELLED = {"glue", "events", "s3tables", "lakeformation", "logs", "iam", "dynamodb"}
+MODELLED = {"glue", "events", "s3tables", "lakeformation", "logs", "iam", "dynamodb", "athena",
+            "redshift-data", "redshift-serverless", "redshift", "secretsmanager"}
+# S3 permissions of Athena's query result location (pipec iam-policy --for validator)
+S3_RESULTS = {"GetBucketLocation", "AbortMultipartUpload"}
 
 _session = botocore.session.get_session()
 _ops = {}
@@ -93,7 +97,7 @@ def check_action(action):
     if action in PERMISSION_ONLY:
         return None
     if service == "s3":
-        return None if name in set(S3_PERMISSION.values()) else "%s: not an S3 permission pipec knows" % action
+        return None if name in set(S3_PERMISSION.values()) | S3_RESULTS else "%s: not an S3 permission pipec knows" % action
     if service not in MODELLED:
         return "%s: service %s is not checked" % (action, service)
     if name not in operations(service):

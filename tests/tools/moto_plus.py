@@ -19,10 +19,28 @@ constraints botocore skips; a violation answers 400 InvalidInputException):
                             ExecutionProperty.MaxConcurrentRuns 1, MaxRetries 0,
                             Timeout 480 for Glue >= 5.0 else 2880, MaxCapacity /
                             AllocatedCapacity = NumberOfWorkers x DPU per worker)
+Athena and the Redshift Data API run no query in moto; here each query
+text is looked up in a list of canned answers, set by the test (no auth):
+  POST /pipec-test/queries      {"queries": [{"match": REGEX, "columns": [NAME...],
+                                 "rows": [[VALUE...]...], "fail": REASON, "polls": N,
+                                 "page_size": N}, ...]}  replaces the list; the first
+                                 whose REGEX (re.search) matches the query text wins.
+                                 VALUEs are JSON (null, true, 1, 1.5, "x"); "fail"
+                                 ends the query FAILED (Athena StateChangeReason,
+                                 Data API Error), "cancel" CANCELLED / ABORTED; "polls" is how many status calls
+                                 answer RUNNING/STARTED first (default 1);
+                                 "page_size" splits the results into pages.  A
+                                 query nothing matches fails "no canned answer".
+  StartQueryExecution/GetQueryExecution/GetQueryResults (WorkGroup must exist) and
+  ExecuteStatement/DescribeStatement/GetStatementResult: request bodies validated
+  against botocore's athena / redshift-data input shapes, answers against their
+  output shapes (a violation answers 500).
 Call counting (not counted themselves, no auth):
   GET  /pipec-test/calls        {"total": N, "calls": {"glue.CreateJob": n, ...},
                                  "errors": {"glue.CreateJob": n, ...},
                                  "log": [{"op": "glue.CreateJob", "status": 200}, ...]}
+                                (athena and redshift-data entries also hold the
+                                 request "body")
   POST /pipec-test/calls/reset  zeroes the counters and the log
 An operation is "<service>.<Operation>": the signing service from the
 Authorization header (else the X-Amz-Target prefix) and the operation from
@@ -39,7 +57,9 @@ import re
 import signal
 import sys
 import threading
+import time
 import urllib.parse
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -56,6 +76,8 @@ from moto.glue.utils import Action, Predicate  # noqa: E402
 from moto.moto_server.werkzeug_app import (DomainDispatcherApplication,  # noqa: E402
                                            create_backend_app)
 from werkzeug.serving import run_simple  # noqa: E402
+import botocore.session  # noqa: E402
+from botocore.validate import ParamValidator  # noqa: E402
 
 import glue_model  # noqa: E402
 
@@ -331,6 +353,251 @@ def patch_glue():
             setattr(GlueResponse, meth, w)
 
 
+# ---------------------------------------------------------------- Athena and Redshift Data API
+
+class QueryFake:
+    """Canned answers of Athena and Redshift Data API queries."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rules = []
+        self.runs = {}      # query / statement id -> state
+
+    def set_rules(self, rules):
+        with self.lock:
+            self.rules = [dict(r, _re=re.compile(r["match"], re.S)) for r in rules]
+
+    def start(self, engine, text, extra):
+        with self.lock:
+            rule = next((r for r in self.rules if r["_re"].search(text)), None)
+            qid = str(uuid.uuid4())
+            self.runs[qid] = {"engine": engine, "text": text, "rule": rule,
+                              "polls": (rule or {}).get("polls", 1), "extra": extra,
+                              "at": time.time()}
+            return qid
+
+    def status(self, qid):
+        """(run, "running" | "failed" | "done", reason) or (None, ...)."""
+        with self.lock:
+            run = self.runs.get(qid)
+            if run is None:
+                return None, None, None
+            if run["polls"] > 0:
+                run["polls"] -= 1
+                return run, "running", None
+            rule = run["rule"]
+            if rule is None:
+                return run, "failed", "no canned answer for this query"
+            if "fail" in rule:
+                return run, "failed", rule["fail"]
+            if "cancel" in rule:
+                return run, "cancelled", rule["cancel"]
+            return run, "done", None
+
+
+QUERIES = QueryFake()
+_SHAPES = {}
+
+
+def _shape_problems(service, op, params, output):
+    key = (service, op, output)
+    if key not in _SHAPES:
+        m = botocore.session.get_session().get_service_model(service)
+        o = m.operation_model(op)
+        _SHAPES[key] = o.output_shape if output else o.input_shape
+    report = ParamValidator().validate(params, _SHAPES[key])
+    return report.generate_report() if report.has_errors() else ""
+
+
+class _QueryError(Exception):
+    def __init__(self, status, code, msg):
+        super().__init__(msg)
+        self.status, self.code, self.msg = status, code, msg
+
+
+def _query_op(service, op):
+    def deco(fn):
+        def wrapper(self):
+            try:
+                params = json.loads(self.body or "{}")
+                problems = _shape_problems(service, op, params, False)
+                if problems:
+                    raise _QueryError(400, "InvalidRequestException" if service == "athena"
+                                      else "ValidationException", problems[:2000])
+                out = fn(self, params)
+            except _QueryError as e:
+                return e.status, {"status": e.status}, json.dumps(
+                    {"__type": e.code, "Message": e.msg})
+            problems = _shape_problems(service, op, out, True)
+            if problems:
+                return 500, {"status": 500}, json.dumps(
+                    {"__type": "InternalFailure", "Message": "moto_plus answer: " + problems})
+            return 200, {}, json.dumps(out)
+        wrapper.__name__ = fn.__name__
+        return wrapper
+    return deco
+
+
+def _athena_value(v):
+    if v is None:
+        return {}
+    if isinstance(v, bool):
+        return {"VarCharValue": "true" if v else "false"}
+    return {"VarCharValue": str(v)}
+
+
+def _athena_type(v):
+    return {bool: "boolean", int: "bigint", float: "double"}.get(type(v), "varchar")
+
+
+@_query_op("athena", "StartQueryExecution")
+def athena_start_query_execution(self, params):
+    wg = params.get("WorkGroup", "primary")
+    if not self.athena_backend.get_work_group(wg):
+        raise _QueryError(400, "InvalidRequestException", "WorkGroup %s is not found." % wg)
+    qid = QUERIES.start("athena", params["QueryString"], params)
+    return {"QueryExecutionId": qid}
+
+
+def _athena_run(qid):
+    run, state, reason = QUERIES.status(qid)
+    if run is None or run["engine"] != "athena":
+        raise _QueryError(400, "InvalidRequestException",
+                          "QueryExecution %s was not found" % qid)
+    return run, state, reason
+
+
+@_query_op("athena", "GetQueryExecution")
+def athena_get_query_execution(self, params):
+    qid = params["QueryExecutionId"]
+    run, state, reason = _athena_run(qid)
+    status = {"State": {"running": "RUNNING", "failed": "FAILED", "cancelled": "CANCELLED",
+                        "done": "SUCCEEDED"}[state],
+              "SubmissionDateTime": run["at"]}
+    if state == "cancelled":
+        status["StateChangeReason"] = reason
+    if state == "failed":
+        status["StateChangeReason"] = reason
+        status["AthenaError"] = {"ErrorCategory": 2, "ErrorType": 1006, "Retryable": False,
+                                 "ErrorMessage": reason}
+    if state != "running":
+        status["CompletionDateTime"] = run["at"]
+    qe = {"QueryExecutionId": qid, "Query": run["text"], "StatementType": "DML",
+          "Status": status, "WorkGroup": run["extra"].get("WorkGroup", "primary")}
+    for k in ("ResultConfiguration", "QueryExecutionContext"):
+        if k in run["extra"]:
+            qe[k] = run["extra"][k]
+    return {"QueryExecution": qe}
+
+
+def _page(rows, params, page_size):
+    start = int(params.get("NextToken") or 0)
+    size = min(params.get("MaxResults") or 1000, page_size or 1000)
+    out = rows[start:start + size]
+    token = str(start + size) if start + size < len(rows) else None
+    return out, token
+
+
+@_query_op("athena", "GetQueryResults")
+def athena_get_query_results(self, params):
+    qid = params["QueryExecutionId"]
+    run, state, reason = _athena_run(qid)
+    if state != "done":
+        raise _QueryError(400, "InvalidRequestException",
+                          "Query has not yet finished. Current state: %s"
+                          % {"failed": "FAILED", "cancelled": "CANCELLED"}.get(state, "RUNNING"))
+    rule = run["rule"]
+    cols, data = rule.get("columns", []), rule.get("rows", [])
+    types = [_athena_type(next((r[i] for r in data if r[i] is not None), ""))
+             for i in range(len(cols))]
+    rows = [{"Data": [{"VarCharValue": c} for c in cols]}] + \
+        [{"Data": [_athena_value(v) for v in r]} for r in data]
+    page, token = _page(rows, params, rule.get("page_size"))
+    out = {"UpdateCount": 0, "ResultSet": {
+        "Rows": page, "ResultSetMetadata": {"ColumnInfo": [
+            {"CatalogName": "hive", "Name": c, "Label": c, "Type": t}
+            for c, t in zip(cols, types)]}}}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+def _rs_field(v):
+    if v is None:
+        return {"isNull": True}
+    if isinstance(v, bool):
+        return {"booleanValue": v}
+    if isinstance(v, int):
+        return {"longValue": v}
+    if isinstance(v, float):
+        return {"doubleValue": v}
+    return {"stringValue": str(v)}
+
+
+@_query_op("redshift-data", "ExecuteStatement")
+def rs_execute_statement(self, params):
+    if bool(params.get("WorkgroupName")) == bool(params.get("ClusterIdentifier")):
+        raise _QueryError(400, "ValidationException",
+                          "Either WorkgroupName or ClusterIdentifier is required")
+    qid = QUERIES.start("redshift-data", params["Sql"], params)
+    out = {"Id": qid, "CreatedAt": time.time(), "Database": params["Database"]}
+    for k in ("ClusterIdentifier", "WorkgroupName", "SecretArn", "DbUser"):
+        if k in params:
+            out[k] = params[k]
+    return out
+
+
+def _rs_run(sid):
+    run, state, reason = QUERIES.status(sid)
+    if run is None or run["engine"] != "redshift-data":
+        raise _QueryError(400, "ResourceNotFoundException", "Query does not exist.")
+    return run, state, reason
+
+
+@_query_op("redshift-data", "DescribeStatement")
+def rs_describe_statement(self, params):
+    run, state, reason = _rs_run(params["Id"])
+    out = {"Id": params["Id"], "QueryString": run["text"], "CreatedAt": run["at"],
+           "UpdatedAt": run["at"], "HasResultSet": state == "done",
+           "Status": {"running": "STARTED", "failed": "FAILED", "cancelled": "ABORTED",
+                      "done": "FINISHED"}[state]}
+    if state in ("failed", "cancelled"):
+        out["Error"] = reason
+    if state == "done":
+        out["ResultRows"] = len(run["rule"].get("rows", []))
+    return out
+
+
+@_query_op("redshift-data", "GetStatementResult")
+def rs_get_statement_result(self, params):
+    run, state, reason = _rs_run(params["Id"])
+    if state != "done":
+        raise _QueryError(400, "ValidationException", "Query does not have result. "
+                          "Please check query status with DescribeStatement.")
+    rule = run["rule"]
+    cols, data = rule.get("columns", []), rule.get("rows", [])
+    page, token = _page([[_rs_field(v) for v in r] for r in data], params,
+                        rule.get("page_size"))
+    out = {"Records": page, "TotalNumRows": len(data),
+           "ColumnMetadata": [{"name": c, "label": c, "typeName": "varchar"} for c in cols]}
+    if token:
+        out["NextToken"] = token
+    return out
+
+
+def patch_queries():
+    from moto.athena.responses import AthenaResponse
+    from moto.redshiftdata.responses import RedshiftDataAPIServiceResponse
+    for name, fn in (("start_query_execution", athena_start_query_execution),
+                     ("get_query_execution", athena_get_query_execution),
+                     ("get_query_results", athena_get_query_results)):
+        setattr(AthenaResponse, name, fn)
+    for name, fn in (("execute_statement", rs_execute_statement),
+                     ("describe_statement", rs_describe_statement),
+                     ("get_statement_result", rs_get_statement_result)):
+        setattr(RedshiftDataAPIServiceResponse, name, fn)
+
+
 # ---------------------------------------------------------------- call counting
 
 class Calls:
@@ -341,13 +608,16 @@ class Calls:
     def reset(self):
         self.calls, self.errors, self.log = {}, {}, []
 
-    def add(self, op, status):
+    def add(self, op, status, body=None):
         with self.lock:
             self.calls[op] = self.calls.get(op, 0) + 1
             if status >= 400:
                 self.errors[op] = self.errors.get(op, 0) + 1
             if len(self.log) < 10000:
-                self.log.append({"op": op, "status": status})
+                entry = {"op": op, "status": status}
+                if body is not None:
+                    entry["body"] = body
+                self.log.append(entry)
 
     def snapshot(self):
         with self.lock:
@@ -407,6 +677,16 @@ class CountingApp:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path.rstrip("/") == "/pipec-test/queries" and environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                QUERIES.set_rules(json.loads(environ["wsgi.input"].read(length))["queries"])
+                status, body = "200 OK", b'{"set": true}'
+            except (ValueError, KeyError, TypeError, re.error) as e:
+                status, body = "400 Bad Request", json.dumps({"error": str(e)}).encode()
+            start_response(status, [("Content-Type", "application/json"),
+                                    ("Content-Length", str(len(body)))])
+            return [body]
         if path.startswith("/pipec-test/calls"):
             if path.rstrip("/") == "/pipec-test/calls/reset" and \
                     environ.get("REQUEST_METHOD") == "POST":
@@ -436,7 +716,13 @@ class CountingApp:
         try:
             return list(result)
         finally:
-            self.calls.add(op, status_holder.get("s", 500))
+            logged = None
+            if op.split(".")[0] in ("athena", "redshift-data"):
+                try:
+                    logged = json.loads(body or b"{}")
+                except ValueError:
+                    logged = body.decode("utf-8", "replace")
+            self.calls.add(op, status_holder.get("s", 500), logged)
             if hasattr(result, "close"):
                 result.close()
 
@@ -450,6 +736,7 @@ def main(argv=None):
         sys.exit("moto_plus.py: loopback only")
     os.environ.setdefault("MOTO_PORT", str(args.port))
     patch_glue()
+    patch_queries()
 
     def stop(signum, frame):
         sys.exit(0)

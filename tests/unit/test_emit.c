@@ -763,6 +763,65 @@ static void test_emitters(void)
 	strbuf_release(&err);
 }
 
+/* The checks pipec validate runs: validate.sql is their text, each has its
+ * name, statement, judgement and rule. */
+static void test_checks(void)
+{
+	static const struct {
+		const char *name;
+		enum emit_judge judge;
+		const char *column;
+		bool sql;
+		int rule_kind;		/* -1: none */
+	} want[] = {
+		{ "rows", EMIT_JUDGE_INFO, NULL, true, -1 },
+		{ "row_count matches source", EMIT_JUDGE_INFO, NULL, false,
+		  MR_ROW_COUNT_MATCHES_SOURCE },
+		{ "nulls", EMIT_JUDGE_ZERO, NULL, true, -1 },
+		{ "expect amount", EMIT_JUDGE_ZERO, "violations", true, MR_EXPECT },
+		{ "expect category", EMIT_JUDGE_ZERO, "violations", true, MR_EXPECT },
+		{ "unique id", EMIT_JUDGE_NO_ROWS, NULL, true, MR_UNIQUE },
+		{ "freshness updated_at", EMIT_JUDGE_TRUE, "fresh", true, MR_FRESHNESS },
+		{ "sample", EMIT_JUDGE_INFO, NULL, true, -1 },
+	};
+	const struct model_pipeline *p = find("s3_csv_s3tables_append");
+	struct strbuf out = STRBUF_INIT, text = STRBUF_INIT;
+	struct emit_checks cs;
+	size_t i, n = sizeof(want) / sizeof(want[0]);
+
+	emit_checks_make(p, &cs);
+	CHECK("checks: count", cs.n == n);
+	CHECK("checks: athena dialect", !cs.redshift);
+	CHECK_STR("checks: table", cs.table,
+		  "\"s3tablescatalog/lake-tables\".\"analytics\".\"s3_csv_s3tables_append\"");
+	for (i = 0; i < n && i < cs.n; i++) {
+		const struct emit_check *c = &cs.v[i];
+
+		CHECK_STR("checks: name", c->name, want[i].name);
+		CHECK("checks: judge", c->judge == want[i].judge);
+		CHECK("checks: column", want[i].column ? c->column && !strcmp(c->column, want[i].column)
+						       : !c->column);
+		CHECK("checks: statement", !!c->sql == want[i].sql);
+		CHECK("checks: statement without ';'", !c->sql || !strchr(c->sql, ';'));
+		CHECK("checks: rule", want[i].rule_kind < 0 ? !c->rule
+				      : c->rule && (int)c->rule->kind == want[i].rule_kind);
+		strbuf_addf(&text, "\n%s%s%s", c->comment, c->sql ? c->sql : "", c->sql ? ";\n" : "");
+	}
+	CHECK_STR("checks: judge names", emit_judge_name(EMIT_JUDGE_NO_ROWS), "no_rows");
+	emit_validate_sql(&MP, p, &out);
+	CHECK("checks: validate.sql is the header and the checks",
+	      out.len == strlen(cs.header) + text.len && !strncmp(out.buf, cs.header, strlen(cs.header)) &&
+	      !strcmp(out.buf + strlen(cs.header), text.buf));
+	emit_checks_release(&cs);
+	p = find("table_hive_redshift_replace");
+	emit_checks_make(p, &cs);
+	CHECK("checks: redshift dialect", cs.redshift && cs.n >= 1 &&
+	      !strcmp(cs.table, "\"public\".\"dim_customers\""));
+	emit_checks_release(&cs);
+	strbuf_release(&out);
+	strbuf_release(&text);
+}
+
 static bool any_diag(const struct diag_set *ds, const char *needle)
 {
 	size_t i;
@@ -841,6 +900,7 @@ int main(int argc, char **argv)
 	test_template();
 	test_derive();
 	test_emitters();
+	test_checks();
 	test_reject();
 	arena_release(&A);
 	return unit_done();

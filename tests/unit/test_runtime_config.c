@@ -81,6 +81,8 @@ static void clear_endpoint_env(void)
 	unsetenv("AWS_ENDPOINT_URL_S3");
 	unsetenv("AWS_ENDPOINT_URL_STS");
 	unsetenv("AWS_ENDPOINT_URL_EVENTBRIDGE");
+	unsetenv("AWS_ENDPOINT_URL_ATHENA");
+	unsetenv("AWS_ENDPOINT_URL_REDSHIFT_DATA");
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	unsetenv("AWS_USE_FIPS_ENDPOINT");
 	unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
@@ -129,6 +131,16 @@ static void test_endpoints(void)
 		      AWS_SERVICE_STS, "us-east-1", NULL, NULL, NULL);
 	CHECK_RESOLVE("endpoint events default", "https://events.ap-south-1.amazonaws.com",
 		      AWS_SERVICE_EVENTS, "ap-south-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint athena default", "https://athena.eu-west-1.amazonaws.com",
+		      AWS_SERVICE_ATHENA, "eu-west-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint redshift-data default",
+		      "https://redshift-data.eu-west-1.amazonaws.com", AWS_SERVICE_REDSHIFT_DATA,
+		      "eu-west-1", NULL, NULL, NULL);
+	CHECK_STR("service name redshift-data", aws_service_name(AWS_SERVICE_REDSHIFT_DATA),
+		  "redshift-data");
+	CHECK("service from name athena", aws_service_from_name("athena") == AWS_SERVICE_ATHENA);
+	CHECK("service from name redshift-data",
+	      aws_service_from_name("redshift-data") == AWS_SERVICE_REDSHIFT_DATA);
 	CHECK_RESOLVE("endpoint china partition", "https://glue.cn-north-1.amazonaws.com.cn",
 		      AWS_SERVICE_GLUE, "cn-north-1", NULL, NULL, NULL);
 	setenv("AWS_USE_FIPS_ENDPOINT", "true", 1);
@@ -157,6 +169,12 @@ static void test_endpoints(void)
 	setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9", 1);
 	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9 custom",
 		      AWS_SERVICE_EVENTS, "us-east-1", NULL, NULL, NULL);
+	setenv("AWS_ENDPOINT_URL_ATHENA", "http://127.0.0.1:10", 1);
+	setenv("AWS_ENDPOINT_URL_REDSHIFT_DATA", "http://127.0.0.1:11", 1);
+	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL_ATHENA", "http://127.0.0.1:10 custom",
+		      AWS_SERVICE_ATHENA, "us-east-1", NULL, NULL, NULL);
+	CHECK_RESOLVE("endpoint AWS_ENDPOINT_URL_REDSHIFT_DATA", "http://127.0.0.1:11 custom",
+		      AWS_SERVICE_REDSHIFT_DATA, "us-east-1", NULL, NULL, NULL);
 	CHECK_RESOLVE("endpoint --endpoint-url beats everything", "http://[::1]:8080 custom",
 		      AWS_SERVICE_GLUE, "us-east-1", "http://[::1]:8080/", &cfg, "profile dev");
 	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
