@@ -115,6 +115,7 @@ PLANDIR=pull-request/temp/pipec-plan
 pr run1 "$HEAD1"
 if [ $rc -eq 0 ] && grep -q "is empty: planning against nothing" "$(step_out run1 'pipec plan' err)" &&
    grep -q '12 to create, 0 to update' "$T/run1/$PLANDIR/comment.md" &&
+   grep -q 'Against build <code>base-build</code>' "$T/run1/$PLANDIR/comment.md" &&
    ID1=$(python3 "$CHK" comments "$API" acme/lake/7 pipec-plan:dev 65536 2>"$T/c1.err")
 then ok "ci-kit: first pull request (empty base): plan of creates commented"
 else nok "ci-kit: first pull request (empty base): plan of creates commented" "$T/run1.log" "$T/c1.err"; ID1=none; fi
@@ -204,6 +205,60 @@ python3 "$RUN" "$T/no-oidc.yml" plan --work "$T/nooidc" --repo "$R" --sha "$MAIN
 if [ $? -eq 1 ] && grep -q "Assume the deployer role: failure" "$T/nooidc.log"
 then ok "ci-kit: the runner refuses OIDC without id-token: write (the check the plan job passes)"
 else nok "ci-kit: the runner refuses OIDC without id-token: write (the check the plan job passes)" "$T/nooidc.log"; fi
+
+# (GitLab) the jobs of examples/ci/gitlab-ci.yml, run by tests/tools/gitlab_run.py
+GLRUN=$ROOT/tests/tools/gitlab_run.py
+# gl RUN JOB SHA SOURCE: one job (result in rc, log in $T/gl-RUN/JOB/job.log)
+gl() {
+	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_ENDPOINT_URL \
+	python3 "$GLRUN" "$GL" "$2" --work "$T/gl-$1" --repo "$R" --sha "$3" --source "$4" \
+		--mr 5 --base-sha "$BASE" --pipec "$PIPEC" --pipec-src "$ROOT" --aws-env "$T/aws.env" \
+		--api "$API/api/v4" --token "$TOKEN" --artifacts "$T/gl-$1/artifacts" \
+		--set PIPEC_ENV=dev >"$T/gl-$1-$2.out" 2>&1
+	rc=$?
+}
+gl mistake check "$HEAD2" merge_request_event
+if [ $rc -eq 1 ] && python3 - "$T/gl-mistake/artifacts/check/gl-code-quality-report.json" <<'PY' >"$T/cq.err" 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+err = [x for x in r if x["severity"] == "major"]
+assert len(err) == 1 and err[0]["location"] == {"path": "pipelines/orders.pipe", "lines": {"begin": 10}}, r
+assert "merge key 'order_key' is not a declared column" in err[0]["description"] and err[0]["check_name"] == "pipec"
+assert len({x["fingerprint"] for x in r}) == len(r) and any(x["severity"] == "minor" for x in r), r
+PY
+then ok "ci-kit: gitlab check: a mistake fails the job and is in the Code Quality report on its line"
+else nok "ci-kit: gitlab check: a mistake fails the job and is in the Code Quality report on its line" "$T/gl-mistake/check/job.log" "$T/cq.err"; fi
+
+gl mr1 mr-plan "$HEAD1" merge_request_event
+r1=$rc
+GLID=$(python3 "$CHK" comments "$API" 42/5 pipec-plan:dev 65536 2>"$T/gl-c1.err")
+gl mr3 mr-plan "$HEAD3" merge_request_event
+if [ $r1 -eq 0 ] && [ $rc -eq 0 ] && [ -n "$GLID" ] &&
+   python3 "$CHK" comments "$API" 42/5 pipec-plan:dev 65536 "$GLID" >/dev/null 2>"$T/gl-c3.err" &&
+   grep -q 'lines left out to keep this plan within 65536 bytes' "$T/gl-mr3/artifacts/mr-plan/pipec-plan/comment.md" &&
+   grep -q 'c1499' "$T/gl-mr3/artifacts/mr-plan/pipec-plan/plan.md" &&
+   grep -q 'is empty: planning against nothing' "$T/gl-mr1/mr-plan/job.log"
+then ok "ci-kit: gitlab mr-plan: the first merge request (empty base) gets the note, a later push updates it in place"
+else nok "ci-kit: gitlab mr-plan: the first merge request (empty base) gets the note, a later push updates it in place" "$T/gl-mr1/mr-plan/job.log" "$T/gl-mr3/mr-plan/job.log" "$T/gl-c1.err" "$T/gl-c3.err"; fi
+
+# a change on main, planned and deployed by the GitLab jobs
+sed 's/schedule every 1h/schedule every 2h/' "$ROOT/tests/plan/project/pipelines/events.pipe" >"$R/pipelines/events.pipe"
+git -C "$R" commit -q -am "events every two hours"
+MAIN2=$(git -C "$R" rev-parse HEAD)
+gl main plan "$MAIN2" push
+p_rc=$rc
+gl main deploy "$MAIN2" push
+if [ $p_rc -eq 0 ] && [ $rc -eq 0 ] && grep -q '~ trigger dev_events-trigger' "$T/gl-main/plan/job.log" &&
+   python3 - <<'PY' >"$T/gl-deployed.err" 2>&1
+import boto3
+t = boto3.client("glue").get_trigger(Name="dev_events-trigger")["Trigger"]
+assert t["Schedule"] == "cron(0 0/2 * * ? *)", t["Schedule"]
+PY
+then ok "ci-kit: gitlab plan then deploy --plan applies the change on main"
+else nok "ci-kit: gitlab plan then deploy --plan applies the change on main" "$T/gl-main/plan/job.log" "$T/gl-main/deploy/job.log" "$T/gl-deployed.err"; fi
+gl mrrule deploy "$HEAD1" merge_request_event
+if [ $rc -eq 3 ]; then ok "ci-kit: gitlab deploy does not run in a merge request pipeline"
+else nok "ci-kit: gitlab deploy does not run in a merge request pipeline" "$T/gl-mrrule-deploy.out"; fi
 
 # (GitLab) the note script: created, then updated in place; others untouched
 printf '<!-- pipec-plan:dev -->\nfirst\n' >"$T/n1.md"

@@ -64,7 +64,7 @@ def github(path):
           any("github.event.pull_request.base.sha" in str(s.get("env")) for s in pr["steps"]))
     r = runs(pr)
     for cmd in ("pipec check --env \"$PIPEC_ENV\" --diagnostics-format github",
-                "--against \"$RUNNER_TEMP/base-build\"", "--format markdown --max-bytes",
+                "--from head-build --against base-build", "--format markdown --max-bytes",
                 "--marker \"pipec-plan:$PIPEC_ENV\"", "plan-comment.sh"):
         check("github: pull-request runs " + cmd, cmd in r)
     check("github: the full plan is uploaded", "actions/upload-artifact" in uses(pr))
