@@ -290,3 +290,38 @@ if ! GITHUB_API_URL=$API GITHUB_REPOSITORY=acme/lake GITHUB_TOKEN=$TOKEN PR_NUMB
    grep -q 'HTTP 401' "$T/bad2.out" && ! grep -q "$TOKEN" "$T/bad2.out"
 then ok "ci-kit: plan-comment.sh refuses a file without its marker; a refused token fails (exit 1)"
 else nok "ci-kit: plan-comment.sh refuses a file without its marker; a refused token fails (exit 1)" "$T/bad1.out" "$T/bad2.out"; fi
+
+# (c) plan --max-bytes / --marker / --full-plan-url on the command line
+P=$T/cli-project
+cp -r "$ROOT/tests/plan/project" "$P"
+cli() { (cd "$P" && "$PIPEC" plan --against "$T/nothing" "$@") >"$T/cli.out" 2>"$T/cli.err"; rc=$?; }
+cli --format markdown
+FULL=$(wc -c <"$T/cli.out")
+cp "$T/cli.out" "$T/cli-full.md"
+cli --format markdown --max-bytes "$FULL"
+if [ $rc -eq 2 ] && cmp -s "$T/cli.out" "$T/cli-full.md"
+then ok "ci-kit: plan --max-bytes exactly the full size changes nothing"
+else nok "ci-kit: plan --max-bytes exactly the full size changes nothing" "$T/cli.err"; fi
+cli --format markdown --max-bytes "$((FULL - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
+cp "$T/cli.out" "$T/cli-over1.md"
+cli --format markdown --max-bytes "$((FULL - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
+if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le "$((FULL - 1))" ] && cmp -s "$T/cli.out" "$T/cli-over1.md" &&
+   [ "$(head -n 1 "$T/cli.out")" = "<!-- pipec-plan:dev -->" ] &&
+   [ "$(grep -c 'lines left out to keep this plan within' "$T/cli.out")" -eq 1 ] &&
+   grep -q '\[the full plan\](https://ci.example/runs/1) has them' "$T/cli.out"
+then ok "ci-kit: plan --max-bytes one under: one diff left out, marker first, the same bytes twice"
+else nok "ci-kit: plan --max-bytes one under: one diff left out, marker first, the same bytes twice" "$T/cli.out" "$T/cli.err"; fi
+cli --format markdown --max-bytes 1024
+if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le 1024 ] && grep -q 'The rest of this plan is left out: it does not fit in 1024 bytes' "$T/cli.out"
+then ok "ci-kit: plan --max-bytes 1024 (far over): cut at a line with the note"
+else nok "ci-kit: plan --max-bytes 1024 (far over): cut at a line with the note" "$T/cli.out" "$T/cli.err"; fi
+bad=""
+for args in "--format markdown --max-bytes 1023" "--format markdown --max-bytes 12k" "--format markdown --max-bytes" \
+	"--format markdown --marker a--b" "--format markdown --marker a>b" "--format markdown --full-plan-url http://a/(b)" \
+	"--format text --max-bytes 65536" "--marker x" "--format json --full-plan-url http://a"; do
+	# shellcheck disable=SC2086
+	cli $args
+	[ $rc -eq 1 ] && grep -q "^pipec plan: \|usage" "$T/cli.err" || bad="$bad [$args: $rc $(head -c 200 "$T/cli.err")]"
+done
+if [ -z "$bad" ]; then ok "ci-kit: bad --max-bytes, --marker, --full-plan-url and their use without markdown are usage errors (exit 1)"
+else echo "not ok ci-kit: bad --max-bytes, --marker, --full-plan-url and their use without markdown are usage errors (exit 1)"; echo "# $bad"; fi
