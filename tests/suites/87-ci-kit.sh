@@ -10,8 +10,11 @@
 # untouched, found on a second page), annotations of a mistake, a huge
 # diff kept under 65,536 bytes with the full plan as an artifact, the
 # deploy of the reviewed plan (jobs exist afterwards), a second deploy run
-# with nothing to do; and the GitLab note script against the fake GitLab
-# API.  Servers on 127.0.0.1, stopped by pid.
+# with nothing to do, a live edit after the review refused; the GitLab
+# file's jobs the same way (tests/tools/gitlab_run.py: Code Quality report,
+# merge request note, plan and deploy --plan) and its note script; plan
+# --max-bytes and its options on the command line.  Servers on 127.0.0.1,
+# stopped by pid.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SUITE_NAME=ci-kit
@@ -259,6 +262,27 @@ else nok "ci-kit: gitlab plan then deploy --plan applies the change on main" "$T
 gl mrrule deploy "$HEAD1" merge_request_event
 if [ $rc -eq 3 ]; then ok "ci-kit: gitlab deploy does not run in a merge request pipeline"
 else nok "ci-kit: gitlab deploy does not run in a merge request pipeline" "$T/gl-mrrule-deploy.out"; fi
+
+# the reviewed plan, and nothing else: a live edit between the plan and the
+# approval makes the deploy job refuse it (no write)
+sed 's/schedule every 1h/schedule every 3h/' "$ROOT/tests/plan/project/pipelines/events.pipe" >"$R/pipelines/events.pipe"
+git -C "$R" commit -q -am "events every three hours"
+MAIN=$(git -C "$R" rev-parse HEAD)
+push main3 plan "{}"
+plan_rc=$rc
+python3 - <<'PY' >"$T/drift.err" 2>&1
+import boto3
+g = boto3.client("glue")
+j = g.get_job(JobName="dev_orders")["Job"]
+g.update_job(JobName="dev_orders", JobUpdate={"Role": j["Role"], "Command": j["Command"], "Timeout": 30})
+PY
+calls_reset
+NEEDS=$(python3 -c 'import json, sys; print(json.dumps({"plan": {"outputs": json.load(open(sys.argv[1]))["outputs"]}}))' "$T/main3/plan/report.json" 2>/dev/null)
+push main3 deploy "${NEEDS:-{\}}"
+DEPLOY_ERR=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["steps"][-1]["err"])' "$T/main3/deploy/report.json" 2>/dev/null)
+if [ $plan_rc -eq 0 ] && [ $rc -eq 1 ] && grep -q 'plan is stale' "$DEPLOY_ERR" && [ "$(writes)" = 0 ]
+then ok "ci-kit: a live edit after the reviewed plan: the deploy job refuses it, nothing written"
+else nok "ci-kit: a live edit after the reviewed plan: the deploy job refuses it, nothing written" "$T/main3-plan.log" "$T/main3-deploy.log" "$DEPLOY_ERR" "$T/drift.err"; fi
 
 # (GitLab) the note script: created, then updated in place; others untouched
 printf '<!-- pipec-plan:dev -->\nfirst\n' >"$T/n1.md"
