@@ -179,6 +179,47 @@ static void test_sweep(void)
 	plan_release(&p);
 }
 
+/* An update whose field table is the longest block: it is left out first,
+ * as one line with its count. */
+static void test_fields_left_out(void)
+{
+	struct plan_state want, base;
+	struct plan p;
+	struct strbuf full = STRBUF_INIT;
+	struct plan_md_result r;
+	json_t *args_new = json_object(), *args_old = json_object(), *b;
+	char key[32], *md;
+	size_t i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "--arg%03zu", i);
+		json_object_set_new(args_new, key, json_string("new-value"));
+		json_object_set_new(args_old, key, json_string("old-value"));
+	}
+	plan_state_init(&want, "desired");
+	plan_state_init(&base, "base");
+	b = job_body("job_a");
+	json_object_set_new(b, "DefaultArguments", args_new);
+	plan_state_add(&want, PLAN_JOB, "job_a", "a", b, script(3, "same"));
+	b = job_body("job_a");
+	json_object_set_new(b, "DefaultArguments", args_old);
+	plan_state_add(&base, PLAN_JOB, "job_a", "a", b, script(3, "same"));
+	plan_init(&p);
+	plan_compute(&p, &want, &base, false, NULL, NULL);
+	plan_render(&p, PLAN_FORMAT_MARKDOWN, &full);
+	md = render(&p, full.len - 1, NULL, NULL, &r);
+	CHECK("fields: an update with 200 changed fields has its table",
+	      p.count == 1 && p.changes[0].fields.count == 200 && strstr(full.buf, "--arg199"));
+	CHECK("fields: just over, the field table is left out as one line",
+	      r.elided == 1 && strlen(md) <= full.len - 1 && !strstr(md, "--arg199") &&
+	      strstr(md, "\njob <code>job_a</code>: 200 changed fields left out to keep this plan within ") != NULL);
+	free(md);
+	strbuf_release(&full);
+	plan_release(&p);
+	plan_state_release(&want);
+	plan_state_release(&base);
+}
+
 static void test_names(void)
 {
 	char longer[PLAN_MD_MAX_MARKER + 2];
@@ -203,6 +244,7 @@ int main(void)
 	test_just_over();
 	test_far_over();
 	test_sweep();
+	test_fields_left_out();
 	test_names();
 	return unit_done();
 }
