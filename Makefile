@@ -32,7 +32,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 DEBIAN_DEPS := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
                libcurl4-openssl-dev libssl-dev clang python3 python3-pyflakes pycodestyle \
-               time
+               time git curl jq
 
 .PHONY: all check test unit golden-update asan asan-build fuzz bench deps format install clean run-example
 

@@ -45,6 +45,32 @@ else
 	sed 's/^/# /' "$T/npm.err" | head -5
 fi
 
+# the instruments: the runner's expressions, and the structure check fails
+# a workflow without the approval gate
+if python3 - "$ROOT/tests/tools" <<'PY' >"$T/expr.err" 2>&1
+import sys
+sys.path.insert(0, sys.argv[1])
+from gha_run import evaluate, condition
+ctx = {"github": {"event_name": "push", "event": {"pull_request": {"number": 7}}},
+       "vars": {}, "needs": {"plan": {"outputs": {"changes": "true"}}}, "_status": "success"}
+assert evaluate("github.event_name == 'PUSH'", ctx) is True           # case-insensitive strings
+assert evaluate("github.event_name == 'push' && 'a' || 'b'", ctx) == "a"
+assert evaluate("github.event_name == 'pr' && 'a' || 'b'", ctx) == "b"
+assert evaluate("format('x-{0}-{1}', github.event.pull_request.number, 'y')", ctx) == "x-7-y"
+assert evaluate("vars.MISSING", ctx) is None and evaluate("!vars.MISSING", ctx) is True
+assert condition("needs.plan.outputs.changes == 'true'", ctx) is True
+ctx["_status"] = "failure"
+assert condition("needs.plan.outputs.changes == 'true'", ctx) is False   # success() implied
+assert condition("${{ always() }}", ctx) is True
+PY
+then ok "ci-kit: the runner's expressions (case-insensitive ==, && ||, format, success() implied)"
+else nok "ci-kit: the runner's expressions (case-insensitive ==, && ||, format, success() implied)" "$T/expr.err"; fi
+sed '/^    environment: production/d' "$WF" >"$T/no-gate.yml"
+python3 "$CHK" structure "$T/no-gate.yml" "$GL" >"$T/no-gate.out" 2>&1
+if grep -q "^not ok ci-kit: github: deploy applies the saved plan, after approval" "$T/no-gate.out"
+then ok "ci-kit: the structure check fails a deploy job without the environment's approval"
+else nok "ci-kit: the structure check fails a deploy job without the environment's approval" "$T/no-gate.out"; fi
+
 # servers: moto (auth enforced) and the fake forge
 start_moto
 printf 'AWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\nAWS_ENDPOINT_URL=%s\nAWS_REGION=us-east-1\n' \
