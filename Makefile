@@ -32,7 +32,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 DEBIAN_DEPS := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
                libcurl4-openssl-dev libssl-dev clang python3 python3-pyflakes pycodestyle \
-               time git curl jq
+               time
 
 .PHONY: all check test unit golden-update asan asan-build fuzz bench deps format install clean run-example
 
@@ -124,3 +124,6 @@ run-example: deps
 	cd examples && ../$(B)/pipec check .
 	cd examples && ../$(B)/pipec build -o ../$(B)/examples-out .
 	@echo "artifacts written to $(B)/examples-out"
+
+# git, curl and jq: suite 87-ci-kit and the comment scripts of examples/ci/
+DEBIAN_DEPS += git curl jq

