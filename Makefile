@@ -174,3 +174,6 @@ run-example: build-deps
 	@rm -rf $(B)/empty-base
 	@cd examples && $(abspath $(B))/pipec plan --against $(abspath $(B))/empty-base . 2>/dev/null; \
 	  test $$? -eq 2 || { echo "plan failed" >&2; exit 1; }
+
+# git, curl and jq: suite 87-ci-kit and the comment scripts of examples/ci/
+DEBIAN_DEPS += git curl jq

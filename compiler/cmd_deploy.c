@@ -348,7 +348,12 @@ int cmd_deploy(int argc, char **argv)
 		a.ao.region = a.plan_path ? saved.region : env.region;
 	a.ao.trace = a.verbose ? stderr : NULL;
 	client = aws_client_new(&a.ao);
-	deploy_init(&dep, client, env.account);
+	/* a saved plan is applied only with credentials of the account it was
+	 * made against (the fingerprint of an empty account is every empty
+	 * account's) */
+	deploy_init(&dep, client, a.plan_path ? saved.account : env.account);
+	if (a.plan_path)
+		dep.expect_from = "the saved plan";
 	have_dep = true;
 	dep.prune = a.prune;
 	dep.refresh_tags = a.refresh_tags;

@@ -16,6 +16,7 @@
 #include "aws.h"
 #include "deploy.h"
 #include "plan.h"
+#include "plan_md.h"
 #include "plan_source.h"
 #include "plan_verify.h"
 #include "project.h"
@@ -54,6 +55,14 @@ static const char plan_usage[] =
 	"                       in checksum mode, GetObject when S3 keeps none)\n"
 	"  --format F           text (default), markdown or json\n"
 	"  --out FILE           also save the plan (JSON) for 'pipec deploy --plan'\n"
+	"  --max-bytes N        markdown: at most N bytes (N >= 1024): the longest\n"
+	"                       field tables and script diffs are replaced by a\n"
+	"                       line saying how many lines were left out (for a\n"
+	"                       pull-request comment: GitHub takes 65536)\n"
+	"  --marker TEXT        markdown: first line <!-- TEXT --> (finds the\n"
+	"                       comment to update)\n"
+	"  --full-plan-url URL  markdown: where the full plan is, linked from\n"
+	"                       the lines that replace left-out diffs\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
 	"  --endpoint-url URL   send every AWS call to this endpoint\n"
@@ -80,6 +89,7 @@ struct plan_args {
 	struct aws_options ao;
 	const char *against, *from, *out_path;
 	enum plan_format fmt;
+	struct plan_md_limit md;	/* --max-bytes, --marker, --full-plan-url */
 	bool prune, verbose, refresh_tags, refresh;
 };
 
@@ -107,6 +117,32 @@ static int set_value_option(struct plan_args *a, const char *opt, const char *v)
 		a->fmt = PLAN_FORMAT_JSON;
 	else
 		return plan_usage_error("unknown format '%s' (text, markdown, json)", v);
+	return 0;
+}
+
+/* --max-bytes, --marker, --full-plan-url: returns 0, or the exit status
+ * of the usage error it reported. */
+static int set_md_option(struct plan_args *a, const char *opt, const char *v)
+{
+	if (!strncmp(opt, "--marker", 8)) {
+		if (!plan_md_marker_ok(v))
+			return plan_usage_error("--marker: '%s' cannot be an HTML comment: 1 to %d printable ASCII characters, without '--' or '>'",
+						v, PLAN_MD_MAX_MARKER);
+		a->md.marker = v;
+	} else if (!strncmp(opt, "--full-plan-url", 15)) {
+		if (!plan_md_url_ok(v))
+			return plan_usage_error("--full-plan-url: '%s' is not a URL pipec can link to: 1 to %d printable ASCII characters, none of space, <>()[]\"'`| or backslash",
+						v, PLAN_MD_MAX_URL);
+		a->md.full_plan_url = v;
+	} else {
+		char *end;
+		unsigned long long n = strtoull(v, &end, 10);
+
+		if (*v < '0' || *v > '9' || *end || n < PLAN_MD_MIN_BYTES || n > (1ull << 40))
+			return plan_usage_error("--max-bytes: '%s' is not a number of bytes from %d to 2^40",
+						v, PLAN_MD_MIN_BYTES);
+		a->md.max_bytes = (size_t)n;
+	}
 	return 0;
 }
 
@@ -161,6 +197,17 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 				*rc = r;
 				return -1;
 			}
+		} else if (cli_opt_value(argc, argv, &i, "--max-bytes", &v) ||
+			   cli_opt_value(argc, argv, &i, "--marker", &v) ||
+			   cli_opt_value(argc, argv, &i, "--full-plan-url", &v)) {
+			if (!v || !*v) {
+				*rc = needs_value(s);
+				return -1;
+			}
+			if ((r = set_md_option(a, s, v)) != 0) {
+				*rc = r;
+				return -1;
+			}
 		} else if (s[0] == '-' && s[1]) {
 			*rc = plan_usage_error("unknown option '%s'", s);
 			return -1;
@@ -170,6 +217,10 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 	}
 	if (a->from && a->po.npaths) {
 		*rc = plan_usage_error("--from and PATH arguments cannot be combined");
+		return -1;
+	}
+	if ((a->md.max_bytes || a->md.marker || a->md.full_plan_url) && a->fmt != PLAN_FORMAT_MARKDOWN) {
+		*rc = plan_usage_error("--max-bytes, --marker and --full-plan-url need --format markdown");
 		return -1;
 	}
 	return 0;
@@ -248,14 +299,18 @@ static void stale_snapshot_notes(const struct plan *plan, const struct plan_sour
 		}
 }
 
-/* Prints plan as fmt, and saves it (JSON) to out_path when given; returns
+/* Prints plan as a->fmt, and saves it (JSON) to out_path when given; returns
  * -1 when it cannot be saved. */
-static int show_plan(const struct plan *plan, enum plan_format fmt, const char *out_path)
+static int show_plan(const struct plan *plan, const struct plan_args *a)
 {
 	struct strbuf out = STRBUF_INIT;
+	const char *out_path = a->out_path;
 	int rc = 0;
 
-	plan_render(plan, fmt, &out);
+	if (a->fmt == PLAN_FORMAT_MARKDOWN)
+		plan_md_render(plan, &a->md, &out, NULL);
+	else
+		plan_render(plan, a->fmt, &out);
 	fputs(out.buf, stdout);
 	if (out_path) {
 		struct strbuf doc = STRBUF_INIT;
@@ -326,7 +381,7 @@ int cmd_plan(int argc, char **argv)
 		if (plan_against_live(&a, &dep, client, &env, &desired, &deployed, &plan, &err) != 0)
 			goto out;
 	}
-	if (show_plan(&plan, a.fmt, a.out_path) != 0)
+	if (show_plan(&plan, &a) != 0)
 		goto out;
 	if (!a.against)
 		stale_snapshot_notes(&plan, &env);

@@ -119,9 +119,13 @@ static int check_account(struct deploy *d, const struct plan_state *desired, str
 	}
 	got = id.account ? id.account : "";
 	if (d->expect_account && strcmp(d->expect_account, got)) {
-		strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), but "
-			    "the AWS credentials are for account %s; nothing was changed",
-			    desired->environment, d->expect_account, got);
+		if (d->expect_from)
+			strbuf_addf(err, "account mismatch: %s is for account %s, but ", d->expect_from,
+				    d->expect_account);
+		else
+			strbuf_addf(err, "account mismatch: environment '%s' is account %s (pipec.yaml), "
+				    "but ", desired->environment, d->expect_account);
+		strbuf_addf(err, "the AWS credentials are for account %s; nothing was changed", got);
 		d->failed |= DEPLOY_FAILED_ACCOUNT;
 		aws_identity_release(&id);
 		return -1;

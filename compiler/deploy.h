@@ -25,6 +25,8 @@ struct deploy {
 	struct aws_client *client;	/* borrowed */
 	char *account;		/* for ARNs: the environment's, else from STS (lazily) */
 	char *expect_account;	/* the environment's account setting, or NULL */
+	const char *expect_from;	/* where expect_account comes from: NULL pipec.yaml's
+				 * environment, else this (a saved plan) */
 	bool account_checked;	/* the credentials' account was compared with it */
 	FILE *progress;		/* one line per resource applied; NULL: quiet */
 	const char *root;	/* directory local source files are relative to; NULL: "." */

@@ -210,6 +210,23 @@ bool plan_has_changes(const struct plan *p);
 enum plan_format { PLAN_FORMAT_TEXT, PLAN_FORMAT_MARKDOWN, PLAN_FORMAT_JSON };
 
 void plan_render(const struct plan *p, enum plan_format fmt, struct strbuf *out);
+
+/* How plan_render_markdown lays the Markdown out (plan_md.c keeps it
+ * within a size with this).  marker: when not NULL, a first line
+ * `<!-- marker -->`.  elide: when not NULL, PLAN_MD_ELIDE_* bits per
+ * change (elide[i] for p->changes[i]): that change's field table or script
+ * diff is replaced by one line giving how many lines were left out,
+ * followed by hint ("left out" when NULL).  block_bytes: when not NULL (2
+ * per change), receives the bytes change i's field table ([2i]) and script
+ * diff ([2i+1]) took as rendered; entries of absent blocks are untouched. */
+enum { PLAN_MD_ELIDE_FIELDS = 1, PLAN_MD_ELIDE_DIFF = 2 };
+struct plan_md_layout {
+	const char *marker;
+	const unsigned char *elide;
+	const char *hint;
+	size_t *block_bytes;
+};
+void plan_render_markdown(const struct plan *p, const struct plan_md_layout *l, struct strbuf *out);
 /* The versioned JSON document (a new reference); also the plan file. */
 json_t *plan_to_json(const struct plan *p);
 /* Reads a plan file back; returns 0, or -1 with a message in err. */

@@ -200,11 +200,99 @@ static size_t fence_len(const char *text)
 	return best < 3 ? 3 : best + 1;
 }
 
-static void render_markdown(const struct plan *p, struct strbuf *out)
+static void md_fields(const struct plan_change *c, struct strbuf *out)
+{
+	size_t j;
+
+	strbuf_addf(out, "\n<details><summary>%s ", plan_kind_name(c->kind));
+	md_code(out, c->name);
+	strbuf_addf(out, ": %zu field%s</summary>\n\n| field | before | after |\n|---|---|---|\n",
+		    c->fields.count, c->fields.count == 1 ? "" : "s");
+	for (j = 0; j < c->fields.count; j++) {
+		strbuf_addstr(out, "| ");
+		md_code(out, c->fields.items[j].path);
+		strbuf_addstr(out, " | ");
+		md_value(out, c->fields.items[j].old_value);
+		strbuf_addstr(out, " | ");
+		md_value(out, c->fields.items[j].new_value);
+		strbuf_addstr(out, " |\n");
+	}
+	strbuf_addstr(out, "\n</details>\n");
+}
+
+static void md_script_diff(const struct plan_change *c, struct strbuf *out)
+{
+	size_t f = fence_len(c->script_diff);
+
+	strbuf_addstr(out, "\n<details><summary>");
+	md_code(out, c->pipeline);
+	strbuf_addf(out, "/job.py (%s)</summary>\n\n", c->action == PLAN_CREATE ? "new" : "diff");
+	strbuf_addchars(out, '`', f);
+	strbuf_addstr(out, "diff\n");
+	strbuf_addstr(out, c->script_diff);
+	strbuf_addchars(out, '`', f);
+	strbuf_addstr(out, "\n\n</details>\n");
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n' || (!s[1] && *s != '\n');
+	return n;
+}
+
+/* The line that stands for a field table or script diff left out. */
+static void md_elided(const struct plan_change *c, int which, const char *hint, struct strbuf *out)
+{
+	size_t n;
+
+	strbuf_addch(out, '\n');
+	if (which == 0) {
+		n = c->fields.count;
+		strbuf_addf(out, "%s ", plan_kind_name(c->kind));
+		md_code(out, c->name);
+		strbuf_addf(out, ": %zu changed field%s", n, n == 1 ? "" : "s");
+	} else {
+		n = count_lines(c->script_diff);
+		md_code(out, c->pipeline);
+		strbuf_addf(out, "/job.py (%s): %zu line%s", c->action == PLAN_CREATE ? "new" : "diff",
+			    n, n == 1 ? "" : "s");
+	}
+	strbuf_addf(out, " %s\n", hint ? hint : "left out");
+}
+
+/* Change i's field table (which 0) or script diff (which 1), when it has
+ * one: in full, or the line saying it was left out (l->elide); its size in
+ * l->block_bytes. */
+static void md_block(const struct plan *p, size_t i, int which, const struct plan_md_layout *l,
+		     struct strbuf *out)
+{
+	const struct plan_change *c = &p->changes[i];
+	size_t start = out->len;
+	bool has = which == 0 ? (c->action == PLAN_UPDATE || c->action == PLAN_REPLACE) && c->fields.count
+			      : c->script_diff != NULL;
+
+	if (!has)
+		return;
+	if (l && l->elide && (l->elide[i] & (which == 0 ? PLAN_MD_ELIDE_FIELDS : PLAN_MD_ELIDE_DIFF)))
+		md_elided(c, which, l->hint, out);
+	else if (which == 0)
+		md_fields(c, out);
+	else
+		md_script_diff(c, out);
+	if (l && l->block_bytes)
+		l->block_bytes[2 * i + (size_t)which] = out->len - start;
+}
+
+static void render_markdown(const struct plan *p, const struct plan_md_layout *l, struct strbuf *out)
 {
 	const char *cur = NULL;
 	size_t i, j;
 
+	if (l && l->marker)
+		strbuf_addf(out, "<!-- %s -->\n", l->marker);
 	strbuf_addstr(out, "## pipec plan: ");
 	md_code(out, p->project);
 	strbuf_addstr(out, " / ");
@@ -279,22 +367,7 @@ static void render_markdown(const struct plan *p, struct strbuf *out)
 				strbuf_addstr(out, " |\n");
 			}
 		}
-		if ((c->action == PLAN_UPDATE || c->action == PLAN_REPLACE) && c->fields.count) {
-			strbuf_addf(out, "\n<details><summary>%s ", plan_kind_name(c->kind));
-			md_code(out, c->name);
-			strbuf_addf(out, ": %zu field%s</summary>\n\n| field | before | after |\n|---|---|---|\n",
-				    c->fields.count, c->fields.count == 1 ? "" : "s");
-			for (j = 0; j < c->fields.count; j++) {
-				strbuf_addstr(out, "| ");
-				md_code(out, c->fields.items[j].path);
-				strbuf_addstr(out, " | ");
-				md_value(out, c->fields.items[j].old_value);
-				strbuf_addstr(out, " | ");
-				md_value(out, c->fields.items[j].new_value);
-				strbuf_addstr(out, " |\n");
-			}
-			strbuf_addstr(out, "\n</details>\n");
-		}
+		md_block(p, i, 0, l, out);
 		if (json_array_size(c->schema_edits)) {
 			strbuf_addstr(out, "\nSchema edits of ");
 			md_code(out, c->name);
@@ -312,20 +385,13 @@ static void render_markdown(const struct plan *p, struct strbuf *out)
 				strbuf_release(&sum);
 			}
 		}
-		if (c->script_diff) {
-			size_t f = fence_len(c->script_diff);
-
-			strbuf_addstr(out, "\n<details><summary>");
-			md_code(out, c->pipeline);
-			strbuf_addf(out, "/job.py (%s)</summary>\n\n",
-				    c->action == PLAN_CREATE ? "new" : "diff");
-			strbuf_addchars(out, '`', f);
-			strbuf_addstr(out, "diff\n");
-			strbuf_addstr(out, c->script_diff);
-			strbuf_addchars(out, '`', f);
-			strbuf_addstr(out, "\n\n</details>\n");
-		}
+		md_block(p, i, 1, l, out);
 	}
+}
+
+void plan_render_markdown(const struct plan *p, const struct plan_md_layout *l, struct strbuf *out)
+{
+	render_markdown(p, l, out);
 }
 
 json_t *plan_to_json(const struct plan *p)
@@ -409,7 +475,7 @@ void plan_render(const struct plan *p, enum plan_format fmt, struct strbuf *out)
 	if (fmt == PLAN_FORMAT_TEXT) {
 		render_text(p, out);
 	} else if (fmt == PLAN_FORMAT_MARKDOWN) {
-		render_markdown(p, out);
+		render_markdown(p, NULL, out);
 	} else {
 		json_t *doc = plan_to_json(p);
 		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);

@@ -92,6 +92,12 @@ if python3 -c 'import boto3; boto3.client("glue").get_job(JobName="dev_handmade"
 then ok "plan-integrity: the job made by hand still exists"
 else nok "plan-integrity: the job made by hand still exists" "$T/handmade.err"; fi
 
+# a plan made for another account (here: its account edited and its digest
+# made again) is refused by the account guard, though the live state read
+# may fingerprint the same (an empty account does)
+tamper "$T/saved.json" "$T/t-account.json" 'd["account"] = "210987654321"' redigest
+refused other-account "$T/t-account.json" "account mismatch: the saved plan is for account 210987654321, but the AWS credentials are for account 123456789012"
+
 run deploy-ok deploy --plan "$T/saved.json"
 if [ $rc -eq 0 ] && grep -q '^  created job dev_orders$' "$T/deploy-ok.out"
 then ok "plan-integrity: the untouched plan deploys"
