@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "fmt", cmd_fmt, "print .pipe files in canonical layout" },
 	{ "plan", cmd_plan, "show what a deploy would change" },
 	{ "deploy", cmd_deploy, "apply the plan to AWS" },
+	{ "run", cmd_run, "start deployed jobs; --follow watches them and their logs" },
 	{ "catalog", cmd_catalog, "work with Glue Data Catalog snapshots" },
 	{ "iam-policy", cmd_iam, "print the IAM policy the deployer or the job role needs" },
 	{ "debug", cmd_debug, "low-level tools: sign a raw request, call an API" },

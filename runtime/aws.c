@@ -14,7 +14,8 @@
 
 #define REFRESH_MARGIN_SECONDS 300
 
-static const char *const target_prefixes[AWS_NSERVICES] = { "AWSGlue", NULL, NULL, "AWSEvents" };
+static const char *const target_prefixes[AWS_NSERVICES] = { "AWSGlue", NULL, NULL, "AWSEvents",
+								     "Logs_20140328" };
 
 const char *aws_signing_name(enum aws_service svc)
 {
@@ -404,7 +405,7 @@ int aws_parse_iso8601(const char *s, time_t *t)
 
 static bool is_json_service(enum aws_service svc)
 {
-	return svc == AWS_SERVICE_GLUE || svc == AWS_SERVICE_EVENTS;
+	return svc == AWS_SERVICE_GLUE || svc == AWS_SERVICE_EVENTS || svc == AWS_SERVICE_LOGS;
 }
 
 /* Builds the request of one JSON call; the body text is kept in *text. */
@@ -538,7 +539,7 @@ enum aws_status aws_json_batch(struct aws_client *c, struct aws_call *calls, siz
 	char **texts;
 	enum aws_status st = AWS_OK, first = AWS_OK;
 	size_t i, k;
-	bool prepared[AWS_NSERVICES] = { false, false, false, false };
+	bool prepared[AWS_NSERVICES] = { false };
 
 	aws_clear_error(c);
 	for (i = 0; i < n; i++) {

@@ -6,7 +6,8 @@
 
 #include <openssl/crypto.h>
 
-static const char *const service_names[AWS_NSERVICES] = { "glue", "s3", "sts", "events" };
+static const char *const service_names[AWS_NSERVICES] = { "glue", "s3", "sts", "events",
+									  "logs" };
 
 const char *aws_status_str(enum aws_status st)
 {

@@ -28,11 +28,12 @@ enum aws_service {
 	AWS_SERVICE_S3,
 	AWS_SERVICE_STS,
 	AWS_SERVICE_EVENTS,	/* EventBridge (AWS_ENDPOINT_URL_EVENTBRIDGE) */
+	AWS_SERVICE_LOGS,	/* CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) */
 };
 
-#define AWS_NSERVICES 4
+#define AWS_NSERVICES 5
 
-/* "glue", "s3", "sts", "events" (also accepts "eventbridge"); -1 if unknown. */
+/* "glue", "s3", "sts", "events", "logs" (also accepts "eventbridge"); -1 if unknown. */
 int aws_service_from_name(const char *name);
 const char *aws_service_name(enum aws_service svc);
 

@@ -26,6 +26,8 @@ const char *endpoint_env_name(enum aws_service svc)
 		return "STS";
 	case AWS_SERVICE_EVENTS:
 		return "EVENTBRIDGE";
+	case AWS_SERVICE_LOGS:
+		return "CLOUDWATCH_LOGS";
 	}
 	return "UNKNOWN";
 }
@@ -42,6 +44,8 @@ static const char *services_key(enum aws_service svc)
 		return "sts";
 	case AWS_SERVICE_EVENTS:
 		return "eventbridge";
+	case AWS_SERVICE_LOGS:
+		return "cloudwatch_logs";
 	}
 	return "unknown";
 }

@@ -1,0 +1,186 @@
+#!/bin/sh
+# pipec run and pipec status against moto with auth enforced: the test
+# project is deployed, then runs are scripted through moto_plus.py's
+# /pipec-test/runs (states, error message, DPU-seconds and the log lines
+# each GetJobRun of the run writes to /aws-glue/jobs/output and /error).
+# Servers on 127.0.0.1, stopped by pid.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+SUITE_NAME=run-status
+. "$ROOT/tests/tools/aws_suite.sh"
+export PIPEC_RETRY_BASE_MS=5
+export PIPEC_RUN_POLL_MS=20
+start_moto
+MOTO=$AWS_ENDPOINT_URL
+
+P="$T/project"
+cp -r "$ROOT/tests/plan/project" "$P"
+python3 -c 'import boto3; boto3.client("s3").create_bucket(Bucket="plantest-artifacts")' >"$T/bucket.err" 2>&1 ||
+	nok "run-status: script bucket created" "$T/bucket.err"
+
+# run NAME ARGS...: pipec ARGS in the project; $T/NAME.out, .err, $rc
+run() {
+	name=$1
+	shift
+	(cd "$P" && "$PIPEC" "$@") >"$T/$name.out" 2>"$T/$name.err"
+	rc=$?
+}
+# script JOB JSON-STEPS: the next run of JOB follows these steps
+script() {
+	python3 - "$MOTO" "$1" "$2" <<'PY'
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/pipec-test/runs", method="POST",
+    data=json.dumps({"job": sys.argv[2], "steps": json.loads(sys.argv[3])}).encode())
+urllib.request.urlopen(req).read()
+PY
+}
+# runs FILE: the runs moto_plus saw start, as JSON
+runs() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + "/pipec-test/runs").read().decode())' "$MOTO" >"$1"; }
+calls() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls").read().decode())' "$MOTO" >"$1"; }
+
+run deploy deploy
+if [ $rc -eq 0 ]; then ok "run-status: the project deploys"; else nok "run-status: the project deploys" "$T/deploy.out" "$T/deploy.err"; fi
+
+# 1. without --follow: the run id, and StartJobRun's arguments as sent
+run start run events
+runs "$T/runs1.json"
+if [ $rc -eq 0 ] && python3 - "$T/start.out" "$T/runs1.json" <<'PY'
+import json, sys
+out = open(sys.argv[1]).read()
+runs = json.load(open(sys.argv[2]))["runs"]
+assert len(runs) == 1 and runs[0]["job"] == "dev_events", runs
+assert runs[0]["arguments"] is None, runs[0]      # no Arguments member sent
+assert out == "events: started run %s\n" % runs[0]["id"], out
+assert runs[0]["polls"] == 0, runs[0]              # not followed
+PY
+then ok "run-status: run prints the run id of the job deploy named (dev_events), sends no Arguments, does not poll"
+else nok "run-status: run prints the run id of the job deploy named (dev_events), sends no Arguments, does not poll" "$T/start.out" "$T/start.err" "$T/runs1.json"; fi
+
+# 2. --follow to SUCCEEDED: states, log lines in order without duplicates
+script dev_orders '[{"state": "RUNNING", "output": ["orders: read 120 rows", "line 2"]},
+ {"state": "RUNNING"},
+ {"state": "RUNNING", "output": ["line 3"], "error": ["WARN spark thing\nsecond line of it"]},
+ {"state": "RUNNING", "output": ["orders: wrote 118 rows"]},
+ {"state": "SUCCEEDED", "execution_time": 95, "dpu_seconds": 720.0}]'
+run follow1 run --follow orders --arg watermark_lag_seconds=60 --arg job-bookmark-option=job-bookmark-disable
+runs "$T/runs2.json"
+if [ $rc -eq 0 ] && python3 - "$T/follow1.out" "$T/runs2.json" <<'PY'
+import json, sys
+out = open(sys.argv[1]).read().splitlines()
+r = json.load(open(sys.argv[2]))["runs"][-1]
+rid = r["id"]
+want = ["orders: started run " + rid, "orders: RUNNING",
+        "[output] orders: read 120 rows", "[output] line 2",
+        "[output] line 3", "[error] WARN spark thing", "[error] second line of it",
+        "[output] orders: wrote 118 rows",
+        "orders: SUCCEEDED (run %s, 95 s)" % rid]
+assert out == want, "\n".join(out)
+assert r["arguments"] == {"--watermark_lag_seconds": "60",
+                          "--job-bookmark-option": "job-bookmark-disable"}, r
+PY
+then ok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order, stream kinds, --arg sent as --KEY"
+else nok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order, stream kinds, --arg sent as --KEY" "$T/follow1.out" "$T/follow1.err" "$T/runs2.json"; fi
+
+# 3. FAILED, TIMEOUT, STOPPED, ERROR: exit 1 with the run's error message
+for st in FAILED TIMEOUT STOPPED ERROR; do
+	script dev_customers '[{"state": "RUNNING", "error": ["Traceback: boom"]},
+	 {"state": "'$st'", "error_message": "AnalysisException: no such table '"$st"'"}]'
+	run "fail-$st" run --follow customers
+	if [ $rc -eq 1 ] && grep -q "^\[error\] Traceback: boom$" "$T/fail-$st.out" &&
+	   grep -q "^customers: $st (run jr_[0-9a-f]*): AnalysisException: no such table $st$" "$T/fail-$st.out"
+	then ok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage"
+	else nok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage" "$T/fail-$st.out" "$T/fail-$st.err"; fi
+done
+
+# 4. several pipelines: all started, lines prefixed with the pipeline, exit 1 if one fails
+script dev_orders '[{"state": "RUNNING", "output": ["o1"]}, {"state": "SUCCEEDED"}]'
+script dev_events '[{"state": "RUNNING", "output": ["e1"]}, {"state": "RUNNING"}, {"state": "FAILED", "error_message": "bad"}]'
+run multi run --follow orders events
+if [ $rc -eq 1 ] && grep -q '^orders \[output\] o1$' "$T/multi.out" && grep -q '^events \[output\] e1$' "$T/multi.out" &&
+   grep -q '^orders: SUCCEEDED' "$T/multi.out" && grep -q '^events: FAILED (run .*): bad$' "$T/multi.out"
+then ok "run-status: several NAMEs: all followed, lines prefixed with the pipeline, exit 1 when one fails"
+else nok "run-status: several NAMEs: all followed, lines prefixed with the pipeline, exit 1 when one fails" "$T/multi.out" "$T/multi.err"; fi
+
+# 5. refusals, before any run starts
+runs "$T/before.json"
+run unknown run ordrs
+if [ $rc -eq 2 ] && grep -q "'ordrs' is not a pipeline of project 'plantest'" "$T/unknown.err" &&
+   grep -q "^help: did you mean 'orders'?$" "$T/unknown.err"
+then ok "run-status: an unknown pipeline is a usage error (2) with did-you-mean"
+else nok "run-status: an unknown pipeline is a usage error (2) with did-you-mean" "$T/unknown.err"; fi
+run reserved run orders --arg JOB_NAME=x
+run reserved2 run orders --arg conf=spark.x=1
+if [ $rc -eq 2 ] && grep -q "'conf' is reserved" "$T/reserved2.err" && grep -q "'JOB_NAME' is reserved" "$T/reserved.err"
+then ok "run-status: reserved Glue arguments (--JOB_NAME, --conf) are refused (2)"
+else nok "run-status: reserved Glue arguments (--JOB_NAME, --conf) are refused (2)" "$T/reserved.err" "$T/reserved2.err"; fi
+run undefined run orders --arg watermark_lag_second=5
+if [ $rc -eq 2 ] && grep -q "the job of pipeline 'orders' takes no argument 'watermark_lag_second'" "$T/undefined.err" &&
+   grep -q "did you mean 'watermark_lag_seconds'" "$T/undefined.err"
+then ok "run-status: an argument the job does not define is refused (2) with did-you-mean"
+else nok "run-status: an argument the job does not define is refused (2) with did-you-mean" "$T/undefined.err"; fi
+# not deployed: a pipeline added after the deploy
+sed 's/pipeline events/pipeline late/; s/analytics.events/analytics.late/' "$P/pipelines/events.pipe" >"$P/pipelines/late.pipe"
+run notdeployed run orders late
+if [ $rc -eq 1 ] && grep -q "the job 'dev_late' of pipeline 'late' is not deployed in environment 'dev'" "$T/notdeployed.err"
+then ok "run-status: a job not deployed is refused (1)"
+else nok "run-status: a job not deployed is refused (1)" "$T/notdeployed.err"; fi
+# owned by another project: the same job name, tags of another project
+python3 - <<'PY' >"$T/other.err" 2>&1
+import boto3
+g = boto3.client("glue")
+g.delete_job(JobName="dev_clicks")
+g.create_job(Name="dev_clicks", Role="arn:aws:iam::123456789012:role/x",
+             Command={"Name": "glueetl", "ScriptLocation": "s3://plantest-artifacts/x.py"},
+             Tags={"pipec:project": "other", "pipec:environment": "dev", "pipec:owner": "other/dev"})
+PY
+run notowned run clicks
+if [ $rc -eq 1 ] && grep -q "the job 'dev_clicks' of pipeline 'clicks' is not owned by project 'plantest', environment 'dev' (pipec:owner=other/dev)" "$T/notowned.err"
+then ok "run-status: a job another project owns is refused (1), naming its owner"
+else nok "run-status: a job another project owns is refused (1), naming its owner" "$T/notowned.err" "$T/other.err"; fi
+runs "$T/after.json"
+if cmp -s "$T/before.json" "$T/after.json"
+then ok "run-status: no run started by a refused command (not even the valid NAME before a refused one)"
+else nok "run-status: no run started by a refused command (not even the valid NAME before a refused one)" "$T/before.json" "$T/after.json"; fi
+
+# 6. SIGINT with --stop-on-interrupt: BatchStopJobRun, then followed to STOPPED
+script dev_orders '[{"state": "RUNNING", "output": ["working"]}]'
+(cd "$P" && exec "$PIPEC" run --follow --stop-on-interrupt orders </dev/null) >"$T/int.out" 2>"$T/int.err" &
+RPID=$!
+i=0
+while ! grep -q working "$T/int.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $RPID
+wait $RPID
+rc=$?
+runs "$T/runs-int.json"
+if [ $rc -eq 1 ] && grep -q '^orders: stopping run ' "$T/int.out" && grep -q '^orders: STOPPED (run ' "$T/int.out" &&
+   python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["runs"][-1]; sys.exit(0 if r["stop_requests"] == 1 and r["state"] == "STOPPED" else 1)' "$T/runs-int.json"
+then ok "run-status: Ctrl-C with --stop-on-interrupt stops the run (BatchStopJobRun) and follows it to STOPPED (exit 1)"
+else nok "run-status: Ctrl-C with --stop-on-interrupt stops the run (BatchStopJobRun) and follows it to STOPPED (exit 1)" "$T/int.out" "$T/int.err" "$T/runs-int.json"; fi
+
+# 7. SIGINT without it, stdin not a terminal: stop following, the run goes on
+script dev_orders '[{"state": "RUNNING", "output": ["still working"]}]'
+(cd "$P" && exec "$PIPEC" run --follow orders </dev/null) >"$T/int2.out" 2>"$T/int2.err" &
+RPID=$!
+i=0
+while ! grep -q working "$T/int2.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $RPID
+wait $RPID
+rc=$?
+runs "$T/runs-int2.json"
+RID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"][-1]["id"])' "$T/runs-int2.json")
+if [ $rc -eq 130 ] && grep -q "^  pipec run --run-id $RID orders$" "$T/int2.err" &&
+   python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["runs"][-1]; sys.exit(0 if r["stop_requests"] == 0 and r["state"] == "RUNNING" else 1)' "$T/runs-int2.json"
+then ok "run-status: Ctrl-C without a terminal stops following (130), leaves the run going and prints how to follow again"
+else nok "run-status: Ctrl-C without a terminal stops following (130), leaves the run going and prints how to follow again" "$T/int2.out" "$T/int2.err" "$T/runs-int2.json"; fi
+# following again with --run-id prints the log from its start, then the stop
+(cd "$P" && exec "$PIPEC" run --stop-on-interrupt --run-id "$RID" orders </dev/null) >"$T/again.out" 2>"$T/again.err" &
+RPID=$!
+i=0
+while ! grep -q working "$T/again.out" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $RPID
+wait $RPID
+rc=$?
+if [ $rc -eq 1 ] && [ "$(grep -c 'still working' "$T/again.out")" = 1 ] && grep -q '^orders: STOPPED' "$T/again.out"
+then ok "run-status: --run-id follows a run already started (its log from the start, once)"
+else nok "run-status: --run-id follows a run already started (its log from the start, once)" "$T/again.out" "$T/again.err"; fi
+rm -f "$P/pipelines/late.pipe"
