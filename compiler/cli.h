@@ -23,6 +23,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_iam(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -183,4 +183,76 @@ rc=$?
 if [ $rc -eq 1 ] && [ "$(grep -c 'still working' "$T/again.out")" = 1 ] && grep -q '^orders: STOPPED' "$T/again.out"
 then ok "run-status: --run-id follows a run already started (its log from the start, once)"
 else nok "run-status: --run-id follows a run already started (its log from the start, once)" "$T/again.out" "$T/again.err"; fi
+
+# 8. status: runs (newest first), trigger, data quality, rows, watermark, a never-deployed pipeline
+script dev_orders '[{"state": "RUNNING", "error": ["26/12/07 04:00:01 INFO GlueLogger: orders: reading rows with updated_at > 2026-01-01 00:00:00",
+   "26/12/07 04:00:02 INFO GlueLogger: orders: read 120 rows"]},
+ {"state": "RUNNING", "error": ["26/12/07 04:00:09 INFO GlueLogger: orders: wrote 118 rows"]},
+ {"state": "SUCCEEDED", "execution_time": 360, "dpu_seconds": 1440.0}]'
+run last run --follow orders
+runs "$T/runs-last.json"
+python3 - "$MOTO" "$T/runs-last.json" <<'PY' >"$T/dq.err" 2>&1
+import json, sys, time, urllib.request
+rid = json.load(open(sys.argv[2]))["runs"][-1]["id"]
+now = time.time()
+old = {"ResultId": "dqresult-old", "Score": 1.0, "JobName": "dev_orders", "JobRunId": "jr_old",
+       "RulesetName": "dev_orders-ruleset", "StartedOn": now - 3600, "CompletedOn": now - 3500,
+       "RuleResults": [{"Name": "Rule_1", "Result": "PASS"}]}
+new = {"ResultId": "dqresult-new", "Score": 0.5, "JobName": "dev_orders", "JobRunId": rid,
+       "RulesetName": "dev_orders-ruleset", "StartedOn": now, "CompletedOn": now + 10,
+       "RuleResults": [{"Name": "Rule_1", "Description": "IsComplete \"order_id\"", "Result": "FAIL",
+                        "EvaluationMessage": "Value: 0.9 does not meet the constraint requirement!"},
+                       {"Name": "Rule_2", "Result": "PASS"}]}
+other = dict(new, ResultId="dqresult-events", JobName="dev_events", StartedOn=now + 100)
+req = urllib.request.Request(sys.argv[1] + "/pipec-test/dq-results", method="POST",
+                             data=json.dumps({"results": [old, new, other]}).encode())
+urllib.request.urlopen(req).read()
+PY
+run sjson status --format json --runs 2 orders late clicks
+if [ $rc -eq 0 ] && python3 - "$T/sjson.out" "$T/runs-last.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+runs = [r for r in json.load(open(sys.argv[2]))["runs"] if r["job"] == "dev_orders"]
+assert d["version"] == 1 and d["project"] == "plantest" and d["environment"] == "dev", d
+o, late, clicks = d["pipelines"]
+assert o["pipeline"] == "orders" and o["job"] == "dev_orders" and o["state"] == "deployed", o
+assert [r["id"] for r in o["runs"]] == [runs[-1]["id"], runs[-2]["id"]], o["runs"]
+r0, r1 = o["runs"]
+assert r0["state"] == "SUCCEEDED" and r0["duration_seconds"] == 360 and r0["dpu_hours"] == 0.4, r0
+assert r0["error_message"] is None and r0["started_on"].endswith("Z"), r0
+assert r1["state"] == "STOPPED", r1
+assert o["triggers"] == [{"name": "dev_orders-trigger", "state": "ACTIVATED"}] or \
+       o["triggers"][0]["name"] == "dev_orders-trigger", o["triggers"]
+assert o["rows"] == {"run_id": r0["id"], "read": 120, "written": 118}, o["rows"]
+q = o["data_quality"]
+assert q["result_id"] == "dqresult-new" and q["score"] == 0.5 and q["run_id"] == r0["id"], q
+assert q["failed_rules"] == [{"rule": "Rule_1", "message": "Value: 0.9 does not meet the constraint requirement!"}], q
+assert o["watermark"] == {"column": "updated_at", "readable": False, "high": None,
+                          "last_read_from": "updated_at > 2026-01-01 00:00:00"}, o["watermark"]
+assert late == {"pipeline": "late", "job": "dev_late", "state": "not deployed"}, late
+assert clicks["state"] == "not owned" and clicks["owner"] == "pipec:owner=other/dev", clicks
+PY
+then ok "run-status: status --format json: version 1, runs newest first (--runs), DPU-hours, trigger, rows, newest DQ result, watermark, not deployed, not owned"
+else nok "run-status: status --format json: version 1, runs newest first (--runs), DPU-hours, trigger, rows, newest DQ result, watermark, not deployed, not owned" "$T/sjson.out" "$T/sjson.err" "$T/dq.err"; fi
+TRIG=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pipelines"][0]["triggers"][0]["state"])' "$T/sjson.out" 2>/dev/null)
+python3 -c 'import boto3; print(boto3.client("glue").get_trigger(Name="dev_orders-trigger")["Trigger"]["State"])' >"$T/trig.txt" 2>&1
+if [ -n "$TRIG" ] && [ "$TRIG" = "$(cat "$T/trig.txt")" ]
+then ok "run-status: status shows the trigger's state as GetTrigger has it ($TRIG)"
+else nok "run-status: status shows the trigger's state as GetTrigger has it" "$T/trig.txt" "$T/sjson.out"; fi
+run stext status
+if [ $rc -eq 0 ] && grep -q '^late (job dev_late): not deployed$' "$T/stext.out" &&
+   grep -q '^orders (job dev_orders): deployed$' "$T/stext.out" &&
+   grep -q '^  rows       read 120, written 118 (run jr_' "$T/stext.out" &&
+   grep -q '^  quality    score 0.50, 1 failed rule (result dqresult-new, ' "$T/stext.out" &&
+   grep -q '^             failed: Rule_1: Value: 0.9 does not meet' "$T/stext.out" &&
+   grep -q '^  watermark  MAX(updated_at) of the target table, not readable from AWS; the last run read rows with updated_at > 2026-01-01 00:00:00$' "$T/stext.out" &&
+   grep -q '^             SUCCEEDED  20[0-9-]*T[0-9:]*Z      360s       0.40  jr_' "$T/stext.out" &&
+   grep -q '^ *error: AnalysisException: no such table ERROR$' "$T/stext.out" &&
+   [ "$(grep -c '^[a-z]* (job dev_' "$T/stext.out")" = 5 ]
+then ok "run-status: status text: every pipeline of the project, aligned runs with errors, rows, quality, watermark"
+else nok "run-status: status text: every pipeline of the project, aligned runs with errors, rows, quality, watermark" "$T/stext.out" "$T/stext.err"; fi
+run sunknown status ordrs
+if [ $rc -eq 2 ] && grep -q "did you mean 'orders'" "$T/sunknown.err"
+then ok "run-status: status of an unknown pipeline is a usage error with did-you-mean"
+else nok "run-status: status of an unknown pipeline is a usage error with did-you-mean" "$T/sunknown.err"; fi
 rm -f "$P/pipelines/late.pipe"
