@@ -57,6 +57,7 @@ static const char call_usage[] =
 	"\n"
 	"  glue OPERATION       any Glue operation (AWSGlue.OPERATION, JSON 1.1)\n"
 	"  events OPERATION     any EventBridge operation (AWSEvents.OPERATION)\n"
+	"  logs OPERATION       any CloudWatch Logs operation (Logs_20140328.OPERATION)\n"
 	"  sts GetCallerIdentity\n"
 	"  sts AssumeRole       {\"RoleArn\", \"RoleSessionName\"[, \"ExternalId\", \"DurationSeconds\"]}\n"
 	"  s3 PutObject         {\"Bucket\", \"Key\", \"Body\" | \"File\"[, \"ContentType\"]}\n"
@@ -64,7 +65,7 @@ static const char call_usage[] =
 	"  s3 HeadObject        {\"Bucket\", \"Key\"}\n"
 	"\n"
 	"  --verbose            trace every HTTP attempt on stderr (secrets redacted)\n"
-	"  --parallel N         glue/events: send the call N times in one parallel batch\n"
+	"  --parallel N         glue/events/logs: send the call N times in one parallel batch\n"
 	"                       and print the array of responses (a concurrency test aid)\n"
 	"\n"
 	"Exit status: 0 success, 1 the call failed, 2 usage error.\n";

@@ -2,7 +2,7 @@
 # docs/cli.md quotes the --help of every command verbatim: it stays true.
 set -u
 doc="$ROOT/docs/cli.md"
-for cmd in "fmt" "build" "plan" "deploy" "catalog" "iam-policy" "debug" "debug sign" "debug call"; do
+for cmd in "fmt" "build" "plan" "deploy" "run" "status" "catalog" "iam-policy" "debug" "debug sign" "debug call"; do
 	# shellcheck disable=SC2086
 	"$PIPEC" $cmd --help >"$SUITE_TMP/help.txt" 2>&1
 	rc=$?
