@@ -184,6 +184,42 @@ if [ $rc -eq 1 ] && [ "$(grep -c 'still working' "$T/again.out")" = 1 ] && grep 
 then ok "run-status: --run-id follows a run already started (its log from the start, once)"
 else nok "run-status: --run-id follows a run already started (its log from the start, once)" "$T/again.out" "$T/again.err"; fi
 
+# 7b. Ctrl-C with standard input a terminal: pipec asks; "y" stops the run
+script dev_orders '[{"state": "RUNNING", "output": ["asking"]}]'
+python3 - "$PIPEC" "$P" >"$T/pty.out" 2>&1 <<'PY'
+import os, pty, select, signal, sys, time
+pipec, proj = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.chdir(proj)
+    os.execv(pipec, [pipec, "run", "--follow", "orders"])
+buf = b""
+def read_until(word, secs=20):
+    global buf
+    end = time.time() + secs
+    while word not in buf and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                buf += os.read(fd, 4096)
+            except OSError:
+                break
+    return word in buf
+ok = read_until(b"[output] asking")
+os.kill(pid, signal.SIGINT)
+ok = ok and read_until(b"[y/N]")
+os.write(fd, b"y\n")
+read_until(b"STOPPED (run")
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(buf.decode("utf-8", "replace"))
+print("\nprompted=%s exit=%d" % (ok, os.waitstatus_to_exitcode(st)))
+PY
+runs "$T/runs-pty.json"
+if grep -q '^prompted=True exit=1$' "$T/pty.out" && grep -q 'orders: stopping run' "$T/pty.out" &&
+   python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["runs"][-1]; sys.exit(0 if r["stop_requests"] == 1 and r["state"] == "STOPPED" else 1)' "$T/runs-pty.json"
+then ok "run-status: Ctrl-C on a terminal asks whether to stop; 'y' stops the run (BatchStopJobRun) and follows it to STOPPED"
+else nok "run-status: Ctrl-C on a terminal asks whether to stop; 'y' stops the run (BatchStopJobRun) and follows it to STOPPED" "$T/pty.out" "$T/runs-pty.json"; fi
+
 # 8. status: runs (newest first), trigger, data quality, rows, watermark, a never-deployed pipeline
 script dev_orders '[{"state": "RUNNING", "error": ["26/12/07 04:00:01 INFO GlueLogger: orders: reading rows with updated_at > 2026-01-01 00:00:00",
    "26/12/07 04:00:02 INFO GlueLogger: orders: read 120 rows"]},
