@@ -287,6 +287,7 @@ static int read_quality(struct status_ctx *s, const struct jobrun_pipeline *p, j
 	json_t *list = NULL, *res = NULL;
 	const char *id;
 
+	json_object_set_new(out, "validates", json_boolean(p->ruleset != NULL));
 	if (!p->ruleset) {
 		json_object_set_new(out, "data_quality", json_null());
 		return 0;
@@ -501,7 +502,7 @@ static void text_pipeline(const json_t *p)
 		text_count(&sb, ", written", json_object_get(rows, "written"));
 		printf("  rows       %s (run %s)\n", sb.buf, str_or(rows, "run_id", ""));
 	}
-	if (json_object_get(p, "data_quality"))
+	if (json_is_true(json_object_get(p, "validates")))
 		text_quality(json_object_get(p, "data_quality"));
 	if (json_is_object(wm)) {
 		printf("  watermark  MAX(%s) of the target table, not readable from AWS",

@@ -244,6 +244,19 @@ req = urllib.request.Request(sys.argv[1] + "/pipec-test/dq-results", method="POS
                              data=json.dumps({"results": [old, new, other]}).encode())
 urllib.request.urlopen(req).read()
 PY
+script dev_events '[{"state": "RUNNING"}, {"state": "SUCCEEDED", "execution_time": 1800}]'
+run ev run --follow events
+run sev status --format json --runs 1 events
+python3 -c 'import boto3; print(boto3.client("glue").get_job(JobName="dev_events")["Job"]["MaxCapacity"])' >"$T/cap.txt" 2>&1
+if [ $rc -eq 0 ] && python3 - "$T/sev.out" "$T/cap.txt" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["pipelines"][0]["runs"]
+cap = float(open(sys.argv[2]).read())
+assert len(r) == 1 and r[0]["state"] == "SUCCEEDED", r
+assert r[0]["dpu_hours"] == round(1800 * cap / 3600, 2) and r[0]["duration_seconds"] == 1800, (r, cap)
+PY
+then ok "run-status: status: DPU-hours from ExecutionTime x MaxCapacity when the run has no DPUSeconds"
+else nok "run-status: status: DPU-hours from ExecutionTime x MaxCapacity when the run has no DPUSeconds" "$T/sev.out" "$T/sev.err" "$T/cap.txt"; fi
 run sjson status --format json --runs 2 orders late clicks
 if [ $rc -eq 0 ] && python3 - "$T/sjson.out" "$T/runs-last.json" <<'PY'
 import json, sys
@@ -266,6 +279,7 @@ assert q["failed_rules"] == [{"rule": "Rule_1", "message": "Value: 0.9 does not 
 assert o["watermark"] == {"column": "updated_at", "readable": False, "high": None,
                           "last_read_from": "updated_at > 2026-01-01 00:00:00"}, o["watermark"]
 assert late == {"pipeline": "late", "job": "dev_late", "state": "not deployed"}, late
+assert o["validates"] is True, o
 assert clicks["state"] == "not owned" and clicks["owner"] == "pipec:owner=other/dev", clicks
 PY
 then ok "run-status: status --format json: version 1, runs newest first (--runs), DPU-hours, trigger, rows, newest DQ result, watermark, not deployed, not owned"
@@ -284,7 +298,8 @@ if [ $rc -eq 0 ] && grep -q '^late (job dev_late): not deployed$' "$T/stext.out"
    grep -q '^  watermark  MAX(updated_at) of the target table, not readable from AWS; the last run read rows with updated_at > 2026-01-01 00:00:00$' "$T/stext.out" &&
    grep -q '^             SUCCEEDED  20[0-9-]*T[0-9:]*Z      360s       0.40  jr_' "$T/stext.out" &&
    grep -q '^ *error: AnalysisException: no such table ERROR$' "$T/stext.out" &&
-   [ "$(grep -c '^[a-z]* (job dev_' "$T/stext.out")" = 5 ]
+   [ "$(grep -c '^[a-z]* (job dev_' "$T/stext.out")" = 5 ] &&
+   [ "$(grep -c '^  quality ' "$T/stext.out")" = 1 ]
 then ok "run-status: status text: every pipeline of the project, aligned runs with errors, rows, quality, watermark"
 else nok "run-status: status text: every pipeline of the project, aligned runs with errors, rows, quality, watermark" "$T/stext.out" "$T/stext.err"; fi
 run sunknown status ordrs
