@@ -17,7 +17,7 @@
 #include "xalloc.h"
 
 static const char iam_usage[] =
-	"usage: pipec iam-policy [--env NAME] [--for deployer|job] [PATH...]\n"
+	"usage: pipec iam-policy [--env NAME] [--for deployer|job|operator] [PATH...]\n"
 	"\n"
 	"Checks the pipelines under PATH (default: the current directory) and prints\n"
 	"one IAM policy document (JSON) for the environment.  See docs/iam.md.\n"
@@ -25,10 +25,12 @@ static const char iam_usage[] =
 	"            `catalog pull` call, scoped to the project's resources (by the\n"
 	"            environment's name_prefix when it has one)\n"
 	"  job       what the Glue job role needs to run the project's jobs\n"
+	"  operator  what `pipec run` and `pipec status` call (runs, triggers'\n"
+	"            states, data-quality results, the runs' logs)\n"
 	"Diagnostics (as text) and notes on what the policy cannot name go to stderr.\n"
 	"\n"
 	"options:\n"
-	"  --for WHO                deployer (default) or job\n"
+	"  --for WHO                deployer (default), job or operator\n"
 	"  --env NAME               environment of pipec.yaml\n"
 	"  --config FILE            project file (default: the nearest pipec.yaml)\n"
 	"  --catalog FILE           check against this catalog snapshot (it also\n"
@@ -64,8 +66,10 @@ static int iam_args(int argc, char **argv, struct project_opts *o, enum iam_for 
 				*who = IAM_FOR_DEPLOYER;
 			else if (v && !strcmp(v, "job"))
 				*who = IAM_FOR_JOB;
+			else if (v && !strcmp(v, "operator"))
+				*who = IAM_FOR_OPERATOR;
 			else
-				return cli_usage_error("iam-policy", "--for takes deployer or job%s%s%s",
+				return cli_usage_error("iam-policy", "--for takes deployer, job or operator%s%s%s",
 						       v ? ", not '" : "", v ? v : "", v ? "'" : "");
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("iam-policy", "unknown option '%s'", a);

@@ -41,6 +41,10 @@ calls() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(s
 run deploy deploy
 if [ $rc -eq 0 ]; then ok "run-status: the project deploys"; else nok "run-status: the project deploys" "$T/deploy.out" "$T/deploy.err"; fi
 
+# from here on moto_plus counts what run and status call (checked against
+# iam-policy --for operator at the end)
+python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/pipec-test/calls/reset", method="POST")).read()' "$MOTO"
+
 # 1. without --follow: the run id, and StartJobRun's arguments as sent
 run start run events
 runs "$T/runs1.json"
@@ -307,3 +311,41 @@ if [ $rc -eq 2 ] && grep -q "did you mean 'orders'" "$T/sunknown.err"
 then ok "run-status: status of an unknown pipeline is a usage error with did-you-mean"
 else nok "run-status: status of an unknown pipeline is a usage error with did-you-mean" "$T/sunknown.err"; fi
 rm -f "$P/pipelines/late.pipe"
+
+# 9. iam-policy --for operator covers every operation run and status sent
+# (the test's own CreateJob/DeleteJob of the other project's job left out),
+# and each of its actions is needed: without it the check fails
+calls "$T/calls.json"
+python3 - "$T/calls.json" "$T/calls-run.json" <<'PY'
+import json, sys
+calls = json.load(open(sys.argv[1]))
+for op in ("glue.CreateJob", "glue.DeleteJob"):
+    calls["calls"].pop(op, None)
+json.dump(calls, open(sys.argv[2], "w"))
+PY
+run operator iam-policy --for operator
+CHECK="$ROOT/tests/tools/iam_check.py"
+if [ $rc -eq 0 ] && python3 "$CHECK" actions "$T/operator.out" >"$T/op-actions.out" 2>&1 &&
+   python3 "$CHECK" covers "$T/operator.out" "$T/calls-run.json" >"$T/op-covers.out" 2>&1 &&
+   grep -q '"logs.GetLogEvents"' "$T/calls-run.json" && grep -q '"glue.StartJobRun"' "$T/calls-run.json"
+then ok "run-status: iam-policy --for operator: well formed, real actions, covers every operation run and status sent"
+else nok "run-status: iam-policy --for operator: well formed, real actions, covers every operation run and status sent" "$T/operator.err" "$T/op-actions.out" "$T/op-covers.out" "$T/calls-run.json"; fi
+if python3 - "$CHECK" "$T/operator.out" "$T/calls-run.json" "$T" <<'PY' >"$T/op-each.out" 2>&1
+import json, subprocess, sys
+check, policy, calls, tmp = sys.argv[1:]
+doc = json.load(open(policy))
+bad = []
+for i, st in enumerate(doc["Statement"]):
+    for a in st["Action"]:
+        d = json.loads(json.dumps(doc))
+        d["Statement"][i]["Action"] = [x for x in st["Action"] if x != a]
+        json.dump(d, open(tmp + "/op-less.json", "w"))
+        r = subprocess.run([sys.executable, check, "covers", tmp + "/op-less.json", calls],
+                           capture_output=True)
+        if r.returncode == 0:
+            bad.append(a)
+print("actions not needed:", bad)
+sys.exit(1 if bad else 0)
+PY
+then ok "run-status: iam-policy --for operator: every action is needed by an operation run or status sent"
+else nok "run-status: iam-policy --for operator: every action is needed by an operation run or status sent" "$T/op-each.out"; fi
