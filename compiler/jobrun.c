@@ -266,9 +266,11 @@ void jobrun_logs_init(struct jobrun_logs *l, const char *run_id)
 
 void jobrun_logs_release(struct jobrun_logs *l)
 {
+	size_t i;
+
 	free(l->run_id);
-	free(l->token[0]);
-	free(l->token[1]);
+	for (i = 0; i < 4; i++)
+		free(l->token[i]);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -296,17 +298,22 @@ static void message_lines(const char *msg, const char *kind, jobrun_line_fn fn, 
 	strbuf_release(&line);
 }
 
-/* One GetLogEvents page of stream s.  Returns 1 when the token moved
- * (more may follow), 0 at the end, -1 on failure. */
+/* One GetLogEvents page of stream s (group s / 2; s % 2: "<run id>" or
+ * "<run id>-driver").  Returns 1 when the token moved (more may follow),
+ * 0 at the end, -1 on failure. */
 static int logs_page(struct aws_client *c, struct jobrun_logs *l, int s, jobrun_line_fn fn,
 		     void *ctx, size_t *nlines, struct strbuf *err)
 {
-	json_t *body = json_pack("{s:s, s:s, s:b}", "logGroupName", log_groups[s], "logStreamName",
-				 l->run_id, "startFromHead", 1);
-	json_t *out = NULL, *events;
+	struct strbuf stream = STRBUF_INIT;
+	json_t *body, *out = NULL, *events;
 	const char *next;
 	size_t i;
 	int moved;
+
+	strbuf_addf(&stream, "%s%s", l->run_id, s % 2 ? "-driver" : "");
+	body = json_pack("{s:s, s:s, s:b}", "logGroupName", log_groups[s / 2], "logStreamName",
+			 stream.buf, "startFromHead", 1);
+	strbuf_release(&stream);
 
 	if (l->token[s])
 		json_object_set_new(body, "nextToken", json_string(l->token[s]));
@@ -322,7 +329,7 @@ static int logs_page(struct aws_client *c, struct jobrun_logs *l, int s, jobrun_
 								    "message"));
 
 		if (msg)
-			message_lines(msg, log_kinds[s], fn, ctx, nlines);
+			message_lines(msg, log_kinds[s / 2], fn, ctx, nlines);
 	}
 	next = json_string_value(json_object_get(out, "nextForwardToken"));
 	moved = next && (!l->token[s] || strcmp(next, l->token[s]));
@@ -342,7 +349,7 @@ int jobrun_logs_poll(struct aws_client *c, struct jobrun_logs *l, jobrun_line_fn
 {
 	int s, r, pages;
 
-	for (s = 0; s < 2; s++) {
+	for (s = 0; s < 4; s++) {
 		pages = 0;
 		do {
 			r = logs_page(c, l, s, fn, ctx, nlines, err);

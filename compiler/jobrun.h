@@ -23,9 +23,11 @@
 #include "project.h"
 #include "strbuf.h"
 
-/* The CloudWatch Logs groups a Glue 5.x job writes: the driver's standard
- * output and its standard error (log4j, Spark), one stream per run, named
- * by the JobRunId. */
+/* The CloudWatch Logs groups a Glue 5.x job writes: standard output and
+ * standard error of the script in /output; system, Spark and GlueLogger
+ * lines in /error ("Logging for AWS Glue jobs").  In each, the driver's
+ * stream is "<JobRunId>-driver" (executors: "<JobRunId>-<n>"); earlier
+ * versions name it "<JobRunId>".  Both driver names are read. */
 #define JOBRUN_LOG_OUTPUT "/aws-glue/jobs/output"
 #define JOBRUN_LOG_ERROR "/aws-glue/jobs/error"
 
@@ -82,7 +84,7 @@ bool jobrun_state_succeeded(const char *state);
 /* Where the reading of one run's two log streams is. */
 struct jobrun_logs {
 	char *run_id;
-	char *token[2];		/* nextForwardToken per stream (output, error) */
+	char *token[4];		/* nextForwardToken per group and stream name */
 	int pages;		/* at most this many pages per stream and poll; 0: no limit */
 };
 
@@ -94,8 +96,9 @@ void jobrun_logs_init(struct jobrun_logs *l, const char *run_id);
 void jobrun_logs_release(struct jobrun_logs *l);
 /*
  * Reads the events written since the last call (GetLogEvents from the
- * head, then nextForwardToken until it stops changing), output stream
- * first.  A stream not created yet has no lines.  *nlines (may be NULL)
+ * head, then nextForwardToken until it stops changing): the output group
+ * first, in each group the stream "<JobRunId>" then "<JobRunId>-driver".
+ * A stream not created yet has no lines.  *nlines (may be NULL)
  * is increased by the lines passed to fn.  Returns 0, or -1 with err.
  */
 int jobrun_logs_poll(struct aws_client *c, struct jobrun_logs *l, jobrun_line_fn fn, void *ctx,

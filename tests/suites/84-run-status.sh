@@ -2,7 +2,8 @@
 # pipec run and pipec status against moto with auth enforced: the test
 # project is deployed, then runs are scripted through moto_plus.py's
 # /pipec-test/runs (states, error message, DPU-seconds and the log lines
-# each GetJobRun of the run writes to /aws-glue/jobs/output and /error).
+# each GetJobRun of the run writes to /aws-glue/jobs/output and /error, in
+# the driver's stream "<run id>-driver" of Glue 5, or "<run id>").
 # Servers on 127.0.0.1, stopped by pid.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -61,7 +62,7 @@ then ok "run-status: run prints the run id of the job deploy named (dev_events),
 else nok "run-status: run prints the run id of the job deploy named (dev_events), sends no Arguments, does not poll" "$T/start.out" "$T/start.err" "$T/runs1.json"; fi
 
 # 2. --follow to SUCCEEDED: states, log lines in order without duplicates
-script dev_orders '[{"state": "RUNNING", "output": ["orders: read 120 rows", "line 2"]},
+script dev_orders '[{"state": "RUNNING", "output": ["orders: read 120 rows", "line 2"], "output_bare": ["bare 1"]},
  {"state": "RUNNING"},
  {"state": "RUNNING", "output": ["line 3"], "error": ["WARN spark thing\nsecond line of it"]},
  {"state": "RUNNING", "output": ["orders: wrote 118 rows"]},
@@ -73,7 +74,7 @@ import json, sys
 out = open(sys.argv[1]).read().splitlines()
 r = json.load(open(sys.argv[2]))["runs"][-1]
 rid = r["id"]
-want = ["orders: started run " + rid, "orders: RUNNING",
+want = ["orders: started run " + rid, "orders: RUNNING", "[output] bare 1",
         "[output] orders: read 120 rows", "[output] line 2",
         "[output] line 3", "[error] WARN spark thing", "[error] second line of it",
         "[output] orders: wrote 118 rows",
@@ -82,8 +83,8 @@ assert out == want, "\n".join(out)
 assert r["arguments"] == {"--watermark_lag_seconds": "60",
                           "--job-bookmark-option": "job-bookmark-disable"}, r
 PY
-then ok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order, stream kinds, --arg sent as --KEY"
-else nok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order, stream kinds, --arg sent as --KEY" "$T/follow1.out" "$T/follow1.err" "$T/runs2.json"; fi
+then ok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order (streams <run id> and <run id>-driver), stream kinds, --arg sent as --KEY"
+else nok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in order (streams <run id> and <run id>-driver), stream kinds, --arg sent as --KEY" "$T/follow1.out" "$T/follow1.err" "$T/runs2.json"; fi
 
 # 3. FAILED, TIMEOUT, STOPPED, ERROR: exit 1 with the run's error message
 for st in FAILED TIMEOUT STOPPED ERROR; do

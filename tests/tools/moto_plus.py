@@ -29,8 +29,10 @@ Job runs, scripted (replacing moto's, whose runs do not progress as Glue's do):
                                 {"state": "RUNNING", "output": [LINE...], "error":
                                 [LINE...], "error_message": M, "dpu_seconds": N,
                                 "execution_time": N}; the lines are put as events in
-                                /aws-glue/jobs/output and /aws-glue/jobs/error,
-                                stream = the JobRunId. After the last step the run
+                                /aws-glue/jobs/output and /aws-glue/jobs/error, in
+                                the driver's stream "<JobRunId>-driver" (Glue 5.x;
+                                "output_bare"/"error_bare": stream "<JobRunId>", the
+                                name of earlier versions). After the last step the run
                                 stays as it is. Without a script: RUNNING, SUCCEEDED.
                                 BatchStopJobRun: STOPPING, then STOPPED.
   GET  /pipec-test/runs         {"runs": [{"job", "id", "arguments", "stop_requests",
@@ -343,7 +345,8 @@ class Runs:
 
 
 RUNS = Runs()
-_RUN_KEYS = ("state", "output", "error", "error_message", "dpu_seconds", "execution_time")
+_RUN_KEYS = ("state", "output", "error", "output_bare", "error_bare", "error_message",
+             "dpu_seconds", "execution_time")
 _FINAL = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED")
 
 
@@ -465,10 +468,13 @@ def _advance(run):
                            ("execution_time", "ExecutionTime")):
             if key in st:
                 out[field] = st[key]
+        # Glue 5: the driver's stream is "<run id>-driver"; "_bare" keys
+        # write to "<run id>", the name earlier versions use
         for kind in ("output", "error"):
-            if st.get(kind):
-                _put_lines(run["account"], run["region"], "/aws-glue/jobs/" + kind,
-                           run["id"], st[kind])
+            for key, stream in ((kind, run["id"] + "-driver"), (kind + "_bare", run["id"])):
+                if st.get(key):
+                    _put_lines(run["account"], run["region"], "/aws-glue/jobs/" + kind,
+                               stream, st[key])
     out["LastModifiedOn"] = utcnow().timestamp()
     if out["JobRunState"] in _FINAL:
         out["CompletedOn"] = out["LastModifiedOn"]
