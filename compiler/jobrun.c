@@ -284,10 +284,19 @@ static void message_lines(const char *msg, const char *kind, jobrun_line_fn fn, 
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
+		size_t i, end = n && p[n - 1] == '\r' ? n - 1 : n;
+
+		/* control characters (terminal escapes a job may print) are shown
+		 * as \xNN, never sent to the terminal */
 		strbuf_reset(&line);
-		strbuf_add(&line, p, n);
-		if (line.len && line.buf[line.len - 1] == '\r')
-			strbuf_setlen(&line, line.len - 1);
+		for (i = 0; i < end; i++) {
+			unsigned char ch = (unsigned char)p[i];
+
+			if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+				strbuf_addf(&line, "\\x%02x", ch);
+			else
+				strbuf_addch(&line, ch);
+		}
 		fn(ctx, kind, line.buf);
 		if (nlines)
 			(*nlines)++;

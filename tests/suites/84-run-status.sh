@@ -88,13 +88,14 @@ else nok "run-status: --follow to SUCCEEDED: exit 0, every log line once and in 
 
 # 3. FAILED, TIMEOUT, STOPPED, ERROR: exit 1 with the run's error message
 for st in FAILED TIMEOUT STOPPED ERROR; do
-	script dev_customers '[{"state": "RUNNING", "error": ["Traceback: boom"]},
+	script dev_customers '[{"state": "RUNNING", "error": ["Traceback: boom", "\u001b[31mred\u001b[0m\u0007"]},
 	 {"state": "'$st'", "error_message": "AnalysisException: no such table '"$st"'"}]'
 	run "fail-$st" run --follow customers
 	if [ $rc -eq 1 ] && grep -q "^\[error\] Traceback: boom$" "$T/fail-$st.out" &&
-	   grep -q "^customers: $st (run jr_[0-9a-f]*): AnalysisException: no such table $st$" "$T/fail-$st.out"
-	then ok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage"
-	else nok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage" "$T/fail-$st.out" "$T/fail-$st.err"; fi
+	   grep -q "^customers: $st (run jr_[0-9a-f]*): AnalysisException: no such table $st$" "$T/fail-$st.out" &&
+	   grep -q '^\[error\] \\x1b\[31mred\\x1b\[0m\\x07$' "$T/fail-$st.out" && ! grep -q "$(printf '\033')" "$T/fail-$st.out"
+	then ok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage (log control characters as \\xNN)"
+	else nok "run-status: --follow to $st exits 1 and prints the run's ErrorMessage (log control characters as \\xNN)" "$T/fail-$st.out" "$T/fail-$st.err"; fi
 done
 
 # 4. several pipelines: all started, lines prefixed with the pipeline, exit 1 if one fails
