@@ -24,6 +24,8 @@ int cmd_catalog(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_iam(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 /* Prints "pipec: error: <msg>" (plus a hint to run --help) and returns EXIT_USAGE. */
 struct project;

@@ -80,6 +80,7 @@ static const char call_usage[] =
 	"  athena OPERATION     any Athena operation (AmazonAthena.OPERATION)\n"
 	"  redshift-data OPERATION\n"
 	"                       any Redshift Data API operation (RedshiftData.OPERATION)\n"
+	"  logs OPERATION       any CloudWatch Logs operation (Logs_20140328.OPERATION)\n"
 	"  sts GetCallerIdentity\n"
 	"  sts AssumeRole       {\"RoleArn\", \"RoleSessionName\"[, \"ExternalId\", \"DurationSeconds\"]}\n"
 	"  s3 PutObject         {\"Bucket\", \"Key\", \"Body\" | \"File\"[, \"ContentType\"]}\n"
@@ -87,7 +88,7 @@ static const char call_usage[] =
 	"  s3 HeadObject        {\"Bucket\", \"Key\"}\n"
 	"\n"
 	"  --verbose            trace every HTTP attempt on stderr (secrets redacted)\n"
-	"  --parallel N         glue/events: send the call N times in one parallel batch\n"
+	"  --parallel N         glue/events/logs: send the call N times in one parallel batch\n"
 	"                       and print the array of responses (a concurrency test aid)\n"
 	"\n"
 	"Exit status: 0 success, 1 the call failed, 2 usage error.\n";

@@ -17,7 +17,8 @@
 #include "xalloc.h"
 
 static const char iam_usage[] =
-	"usage: pipec iam-policy [--env NAME] [--for deployer|job|validator] [PATH...]\n"
+	"usage: pipec iam-policy [--env NAME] [--for deployer|job|validator|operator]\n"
+	"                        [PATH...]\n"
 	"\n"
 	"Checks the pipelines under PATH (default: the current directory) and prints\n"
 	"one IAM policy document (JSON) for the environment.  See docs/iam.md.\n"
@@ -27,10 +28,12 @@ static const char iam_usage[] =
 	"  job       what the Glue job role needs to run the project's jobs\n"
 	"  validator what `pipec validate` calls (Athena, the Redshift Data API)\n"
 	"            and what its queries read\n"
+	"  operator  what `pipec run` and `pipec status` call (runs, triggers'\n"
+	"            states, data-quality results, the runs' logs)\n"
 	"Diagnostics (as text) and notes on what the policy cannot name go to stderr.\n"
 	"\n"
 	"options:\n"
-	"  --for WHO                deployer (default), job or validator\n"
+	"  --for WHO                deployer (default), job, validator or operator\n"
 	"  --env NAME               environment of pipec.yaml\n"
 	"  --config FILE            project file (default: the nearest pipec.yaml)\n"
 	"  --catalog FILE           check against this catalog snapshot (it also\n"
@@ -68,9 +71,11 @@ static int iam_args(int argc, char **argv, struct project_opts *o, enum iam_for 
 				*who = IAM_FOR_JOB;
 			else if (v && !strcmp(v, "validator"))
 				*who = IAM_FOR_VALIDATOR;
+			else if (v && !strcmp(v, "operator"))
+				*who = IAM_FOR_OPERATOR;
 			else
 				return cli_usage_error("iam-policy",
-						       "--for takes deployer, job or validator%s%s%s",
+						       "--for takes deployer, job, validator or operator%s%s%s",
 						       v ? ", not '" : "", v ? v : "", v ? "'" : "");
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("iam-policy", "unknown option '%s'", a);

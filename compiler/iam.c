@@ -230,6 +230,7 @@ static const char *const stmt_order[] = {
 	"Validate Table Files", "Validate S3 Tables", "Validate S3 Tables Catalog",
 	"Redshift Data Statements", "Redshift Data Results", "Redshift Secret",
 	"Redshift Credentials",
+	"Glue Job Runs", "Glue Trigger States", "Glue Data Quality Results", "Job Run Logs",
 };
 
 static size_t stmt_rank(const char *key)
@@ -917,6 +918,47 @@ static void iam_validator(struct iam_doc *d)
 		validator_redshift(d);
 }
 
+/* What `pipec run` and `pipec status` call (compiler/jobrun.c, cmd_run.c,
+ * cmd_status.c): the job's runs and tags, its triggers' states, its
+ * data-quality results, the run's log streams. */
+static void iam_operator(struct iam_doc *d)
+{
+	static const char *const runs[] = { "glue:BatchStopJobRun", "glue:GetJob", "glue:GetJobRun",
+		"glue:GetJobRuns", "glue:GetTags", "glue:StartJobRun", NULL };
+	static const char *const trig[] = { "glue:GetTrigger", NULL };
+	/* no resource type is documented for the results: "*" */
+	static const char *const dq[] = { "glue:GetDataQualityResult",
+		"glue:ListDataQualityResults", NULL };
+	static const char *const logs[] = { "logs:GetLogEvents", NULL };
+	struct iam_stmt *st;
+	size_t i;
+	bool validates = false;
+
+	st = stmt(d, "Glue Job Runs");
+	if (kind_arns(d, st, IK_JOB, "job"))
+		acts(st, runs);
+	else
+		drop_last(d);
+	st = stmt(d, "Glue Trigger States");
+	if (kind_arns(d, st, IK_TRIGGER, "trigger"))
+		acts(st, trig);
+	else
+		drop_last(d);
+	for (i = 0; i < d->m->npipelines; i++)
+		validates |= d->m->pipelines[i].validates;
+	if (validates) {
+		st = stmt(d, "Glue Data Quality Results");
+		acts(st, dq);
+		res(st, xstrdup("*"));
+	}
+	st = stmt(d, "Job Run Logs");
+	acts(st, logs);
+	res(st, fmt("arn:aws:logs:%s:%s:log-group:/aws-glue/jobs/output:log-stream:*", d->region,
+		    d->account));
+	res(st, fmt("arn:aws:logs:%s:%s:log-group:/aws-glue/jobs/error:log-stream:*", d->region,
+		    d->account));
+}
+
 json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enum iam_for who,
 		   struct strbuf *notes)
 {
@@ -932,6 +974,8 @@ json_t *iam_policy(const struct model_project *m, const struct catalog *cat, enu
 		iam_deployer(&d);
 	else if (who == IAM_FOR_VALIDATOR)
 		iam_validator(&d);
+	else if (who == IAM_FOR_OPERATOR)
+		iam_operator(&d);
 	else
 		iam_job(&d);
 	return doc_json(&d);

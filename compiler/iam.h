@@ -17,7 +17,7 @@
 #include "model.h"
 #include "strbuf.h"
 
-enum iam_for { IAM_FOR_DEPLOYER, IAM_FOR_JOB, IAM_FOR_VALIDATOR };
+enum iam_for { IAM_FOR_DEPLOYER, IAM_FOR_JOB, IAM_FOR_VALIDATOR, IAM_FOR_OPERATOR };
 
 struct catalog;
 /* The policy document: {"Version": "2012-10-17", "Statement": [...]},

@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "plan", cmd_plan, "show what a deploy would change" },
 	{ "deploy", cmd_deploy, "apply the plan to AWS" },
 	{ "validate", cmd_validate, "run the validation checks against the deployed tables" },
+	{ "run", cmd_run, "start deployed jobs; --follow watches them and their logs" },
+	{ "status", cmd_status, "show the last runs, triggers and data quality of each job" },
 	{ "catalog", cmd_catalog, "work with Glue Data Catalog snapshots" },
 	{ "iam-policy", cmd_iam, "print the IAM policy the deployer or the job role needs" },
 	{ "debug", cmd_debug, "low-level tools: sign a raw request, call an API" },

@@ -87,7 +87,8 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 	}
 	project_init(&p);
 	rc = project_load(&p, po);
-	diag_render(&p.diags, DIAG_FORMAT_TEXT, stdout, stderr);
+	if (!po->quiet_warnings || rc != 0 || p.diags.nerrors)
+		diag_render(&p.diags, DIAG_FORMAT_TEXT, stdout, stderr);
 	if (rc != 0 || p.diags.nerrors || !p.have_model) {
 		project_release(&p);
 		return 1;

@@ -28,6 +28,7 @@ struct project_opts {
 	const char *catalog_path;	/* --catalog; overrides the environment's catalog */
 	bool no_catalog;		/* --no-catalog */
 	bool parse_only;		/* stop after parsing (fmt, --dump-ast) */
+	bool quiet_warnings;		/* plan_source: print diagnostics only with errors */
 };
 
 struct project {

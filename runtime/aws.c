@@ -15,7 +15,7 @@
 #define REFRESH_MARGIN_SECONDS 300
 
 static const char *const target_prefixes[AWS_NSERVICES] = {
-	"AWSGlue", NULL, NULL, "AWSEvents", "AmazonAthena", "RedshiftData",
+	"AWSGlue", NULL, NULL, "AWSEvents", "AmazonAthena", "RedshiftData", "Logs_20140328",
 };
 
 const char *aws_signing_name(enum aws_service svc)
@@ -407,7 +407,7 @@ int aws_parse_iso8601(const char *s, time_t *t)
 static bool is_json_service(enum aws_service svc)
 {
 	return svc == AWS_SERVICE_GLUE || svc == AWS_SERVICE_EVENTS || svc == AWS_SERVICE_ATHENA ||
-	       svc == AWS_SERVICE_REDSHIFT_DATA;
+	       svc == AWS_SERVICE_REDSHIFT_DATA || svc == AWS_SERVICE_LOGS;
 }
 
 /* Builds the request of one JSON call; the body text is kept in *text. */

@@ -7,7 +7,7 @@
 #include <openssl/crypto.h>
 
 static const char *const service_names[AWS_NSERVICES] = {
-	"glue", "s3", "sts", "events", "athena", "redshift-data",
+	"glue", "s3", "sts", "events", "athena", "redshift-data", "logs",
 };
 
 const char *aws_status_str(enum aws_status st)

@@ -30,12 +30,13 @@ enum aws_service {
 	AWS_SERVICE_EVENTS,	/* EventBridge (AWS_ENDPOINT_URL_EVENTBRIDGE) */
 	AWS_SERVICE_ATHENA,	/* Athena (AWS_ENDPOINT_URL_ATHENA) */
 	AWS_SERVICE_REDSHIFT_DATA,	/* Redshift Data API (AWS_ENDPOINT_URL_REDSHIFT_DATA) */
+	AWS_SERVICE_LOGS,	/* CloudWatch Logs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) */
 };
 
-#define AWS_NSERVICES 6
+#define AWS_NSERVICES 7
 
 /* "glue", "s3", "sts", "events" (also accepts "eventbridge"), "athena",
- * "redshift-data"; -1 if unknown. */
+ * "redshift-data", "logs"; -1 if unknown. */
 int aws_service_from_name(const char *name);
 const char *aws_service_name(enum aws_service svc);
 

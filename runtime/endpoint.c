@@ -30,6 +30,8 @@ const char *endpoint_env_name(enum aws_service svc)
 		return "ATHENA";
 	case AWS_SERVICE_REDSHIFT_DATA:
 		return "REDSHIFT_DATA";
+	case AWS_SERVICE_LOGS:
+		return "CLOUDWATCH_LOGS";
 	}
 	return "UNKNOWN";
 }
@@ -50,6 +52,8 @@ static const char *services_key(enum aws_service svc)
 		return "athena";
 	case AWS_SERVICE_REDSHIFT_DATA:
 		return "redshift_data";
+	case AWS_SERVICE_LOGS:
+		return "cloudwatch_logs";
 	}
 	return "unknown";
 }

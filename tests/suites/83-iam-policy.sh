@@ -96,7 +96,7 @@ fi
 
 # 3. usage and the note without a name_prefix
 run badfor iam-policy --for admin
-if [ $rc -eq 2 ] && grep -q "deployer, job or validator" "$T/badfor.err" && [ ! -s "$T/badfor.out" ]
+if [ $rc -eq 2 ] && grep -q "deployer, job, validator or operator" "$T/badfor.err" && [ ! -s "$T/badfor.out" ]
 then ok "iam-policy: --for admin is a usage error (exit 2)"
 else nok "iam-policy: --for admin is a usage error (exit 2)" "$T/badfor.err"; fi
 run badopt iam-policy --bogus

@@ -35,6 +35,25 @@ text is looked up in a list of canned answers, set by the test (no auth):
   ExecuteStatement/DescribeStatement/GetStatementResult: request bodies validated
   against botocore's athena / redshift-data input shapes, answers against their
   output shapes (a violation answers 500).
+Job runs, scripted (replacing moto's, whose runs do not progress as Glue's do):
+  StartJobRun, GetJobRun, GetJobRuns, BatchStopJobRun, and the data-quality
+  results ListDataQualityResults / GetDataQualityResult; every answer is
+  checked against botocore's output shape before it is sent.
+  POST /pipec-test/runs         {"job": NAME, "steps": [STEP, ...]}: the script of
+                                the next run of NAME started (queued per job). Each
+                                GetJobRun of the run applies the next STEP:
+                                {"state": "RUNNING", "output": [LINE...], "error":
+                                [LINE...], "error_message": M, "dpu_seconds": N,
+                                "execution_time": N}; the lines are put as events in
+                                /aws-glue/jobs/output and /aws-glue/jobs/error, in
+                                the driver's stream "<JobRunId>-driver" (Glue 5.x;
+                                "output_bare"/"error_bare": stream "<JobRunId>", the
+                                name of earlier versions). After the last step the run
+                                stays as it is. Without a script: RUNNING, SUCCEEDED.
+                                BatchStopJobRun: STOPPING, then STOPPED.
+  GET  /pipec-test/runs         {"runs": [{"job", "id", "arguments", "stop_requests",
+                                "polls", "state"}, ...]} in start order
+  POST /pipec-test/dq-results   {"results": [GetDataQualityResult answers]}: added
 Call counting (not counted themselves, no auth):
   GET  /pipec-test/calls        {"total": N, "calls": {"glue.CreateJob": n, ...},
                                  "errors": {"glue.CreateJob": n, ...},
@@ -329,6 +348,255 @@ def list_data_quality_rulesets(self):
     return json.dumps(out)
 
 
+# ---------------------------------------------------------------- job runs (scripted)
+
+class Runs:
+    """Job runs whose sequence of states and log lines a test scripts."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.scripts = {}       # job -> [steps, ...] waiting for a StartJobRun
+        self.runs = []          # every run, in start order
+        self.results = []       # data-quality results
+        self.clock = 0
+
+    def now_ms(self):
+        with self.lock:
+            self.clock += 1
+            return int(utcnow().timestamp() * 1000) + self.clock
+
+
+RUNS = Runs()
+_RUN_KEYS = ("state", "output", "error", "output_bare", "error_bare", "error_message",
+             "dpu_seconds", "execution_time")
+_FINAL = ("SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED")
+
+
+def _check_output(service, op, answer):
+    """Raises when answer does not fit botocore's output shape of op."""
+    import botocore.session
+    shape = botocore.session.get_session().get_service_model(service) \
+        .operation_model(op).output_shape
+    problems = []
+    _walk_out(shape, answer, op, problems)
+    if problems:
+        raise AssertionError("moto_plus %s answer: %s" % (op, "; ".join(problems)))
+    return answer
+
+
+def _walk_out(shape, value, path, out):
+    t = shape.type_name
+    if t == "structure":
+        if not isinstance(value, dict):
+            return out.append("%s: not an object" % path)
+        for k, v in value.items():
+            if k not in shape.members:
+                out.append("%s.%s: not in the shape" % (path, k))
+            else:
+                _walk_out(shape.members[k], v, path + "." + k, out)
+    elif t == "list":
+        if not isinstance(value, list):
+            return out.append("%s: not a list" % path)
+        for i, v in enumerate(value):
+            _walk_out(shape.member, v, "%s[%d]" % (path, i), out)
+    elif t == "map":
+        if not isinstance(value, dict):
+            return out.append("%s: not a map" % path)
+        for k, v in value.items():
+            _walk_out(shape.value, v, "%s[%s]" % (path, k), out)
+    elif t == "string":
+        if not isinstance(value, str):
+            out.append("%s: not a string" % path)
+        elif shape.enum and value not in shape.enum:
+            out.append("%s: %r not in %s" % (path, value, shape.enum))
+    elif t in ("integer", "long"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            out.append("%s: not an integer" % path)
+    elif t in ("double", "float", "timestamp"):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            out.append("%s: not a number" % path)
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            out.append("%s: not a boolean" % path)
+
+
+def _put_lines(account, region, group, stream, lines):
+    from moto.logs.models import logs_backends
+    be = logs_backends[account][region]
+    if group not in be.groups:
+        be.create_log_group(group, {})
+    if stream not in be.groups[group].streams:
+        be.create_log_stream(group, stream)
+    if lines:
+        be.put_log_events(group, stream, [{"timestamp": RUNS.now_ms(), "message": m}
+                                          for m in lines])
+
+
+def _run_out(run):
+    d = {k: v for k, v in run["out"].items() if v is not None}
+    return d
+
+
+def _find_run(job, run_id):
+    for r in RUNS.runs:
+        if r["job"] == job and r["id"] == run_id:
+            return r
+    return None
+
+
+def start_job_run(self):
+    p = json.loads(self.body or "{}")
+    name = p["JobName"]
+    if name not in self.glue_backend.jobs:
+        raise EntityNotFoundException("Job %s not found." % name)
+    job = self.glue_backend.jobs[name].as_dict()
+    with RUNS.lock:
+        queue = RUNS.scripts.get(name) or []
+        steps = queue.pop(0) if queue else [{"state": "RUNNING"}, {"state": "SUCCEEDED"}]
+        rid = "jr_%064x" % (len(RUNS.runs) + 1 + (hash(name) & 0xffffff) * 4096)
+        now = utcnow().timestamp()
+        args = dict(job.get("DefaultArguments") or {})
+        args.update(p.get("Arguments") or {})
+        run = {"job": name, "id": rid, "arguments": p.get("Arguments"), "steps": steps,
+               "step": 0, "polls": 0, "stop_requests": 0,
+               "account": self.current_account, "region": self.region,
+               "out": {"Id": rid, "Attempt": 0, "JobName": name, "JobMode": "SCRIPT",
+                       "StartedOn": now, "LastModifiedOn": now, "JobRunState": "STARTING",
+                       "Arguments": args, "ExecutionTime": 0,
+                       "Timeout": job.get("Timeout", 480),
+                       "MaxCapacity": job.get("MaxCapacity"),
+                       "WorkerType": job.get("WorkerType"),
+                       "NumberOfWorkers": job.get("NumberOfWorkers"),
+                       "LogGroupName": "/aws-glue/jobs", "GlueVersion": job.get("GlueVersion")}}
+        RUNS.runs.append(run)
+    return json.dumps(_check_output("glue", "StartJobRun", {"JobRunId": rid}))
+
+
+def _advance(run):
+    out = run["out"]
+    run["polls"] += 1
+    if out["JobRunState"] in _FINAL:
+        return
+    if out["JobRunState"] == "STOPPING":
+        out["JobRunState"] = "STOPPED"
+    elif run["step"] < len(run["steps"]):
+        st = run["steps"][run["step"]]
+        run["step"] += 1
+        bad = set(st) - set(_RUN_KEYS)
+        if bad:
+            raise AssertionError("unknown step keys %s" % sorted(bad))
+        out["JobRunState"] = st.get("state", out["JobRunState"])
+        for key, field in (("error_message", "ErrorMessage"), ("dpu_seconds", "DPUSeconds"),
+                           ("execution_time", "ExecutionTime")):
+            if key in st:
+                out[field] = st[key]
+        # Glue 5: the driver's stream is "<run id>-driver"; "_bare" keys
+        # write to "<run id>", the name earlier versions use
+        for kind in ("output", "error"):
+            for key, stream in ((kind, run["id"] + "-driver"), (kind + "_bare", run["id"])):
+                if st.get(key):
+                    _put_lines(run["account"], run["region"], "/aws-glue/jobs/" + kind,
+                               stream, st[key])
+    out["LastModifiedOn"] = utcnow().timestamp()
+    if out["JobRunState"] in _FINAL:
+        out["CompletedOn"] = out["LastModifiedOn"]
+
+
+def get_job_run(self):
+    p = json.loads(self.body or "{}")
+    with RUNS.lock:
+        run = _find_run(p.get("JobName"), p.get("RunId"))
+        if run is None:
+            raise EntityNotFoundException("Job run %s not found." % p.get("RunId"))
+        _advance(run)
+        out = _run_out(run)
+    return json.dumps(_check_output("glue", "GetJobRun", {"JobRun": out}))
+
+
+def get_job_runs(self):
+    p = json.loads(self.body or "{}")
+    name = p["JobName"]
+    if name not in self.glue_backend.jobs:
+        raise EntityNotFoundException("Job %s not found." % name)
+    with RUNS.lock:
+        mine = [_run_out(r) for r in reversed(RUNS.runs) if r["job"] == name]
+    start = int(p["NextToken"]) if str(p.get("NextToken", "")).isdigit() else 0
+    n = p.get("MaxResults") or 100
+    ans = {"JobRuns": mine[start:start + n]}
+    if start + n < len(mine):
+        ans["NextToken"] = str(start + n)
+    return json.dumps(_check_output("glue", "GetJobRuns", ans))
+
+
+def batch_stop_job_run(self):
+    p = json.loads(self.body or "{}")
+    ok, errors = [], []
+    with RUNS.lock:
+        for rid in p.get("JobRunIds", []):
+            run = _find_run(p["JobName"], rid)
+            if run is None or run["out"]["JobRunState"] in _FINAL:
+                errors.append({"JobName": p["JobName"], "JobRunId": rid,
+                               "ErrorDetail": {"ErrorCode": "InvalidInputException",
+                                               "ErrorMessage": "run not running"}})
+                continue
+            run["stop_requests"] += 1
+            run["out"]["JobRunState"] = "STOPPING"
+            ok.append({"JobName": p["JobName"], "JobRunId": rid})
+    return json.dumps(_check_output("glue", "BatchStopJobRun",
+                                    {"SuccessfulSubmissions": ok, "Errors": errors}))
+
+
+def list_data_quality_results(self):
+    p = json.loads(self.body or "{}")
+    f = p.get("Filter") or {}
+    with RUNS.lock:
+        res = [r for r in RUNS.results
+               if all(r.get(k) == f[k] for k in ("JobName", "JobRunId") if k in f)]
+    res.sort(key=lambda r: r.get("StartedOn", 0), reverse=True)
+    keys = ("ResultId", "DataSource", "JobName", "JobRunId", "StartedOn")
+    ans = {"Results": [{k: r[k] for k in keys if k in r} for r in res]}
+    return json.dumps(_check_output("glue", "ListDataQualityResults", ans))
+
+
+def get_data_quality_result(self):
+    p = json.loads(self.body or "{}")
+    with RUNS.lock:
+        for r in RUNS.results:
+            if r["ResultId"] == p.get("ResultId"):
+                return json.dumps(_check_output("glue", "GetDataQualityResult", r))
+    raise EntityNotFoundException("Cannot find Data Quality result %s" % p.get("ResultId"))
+
+
+def runs_control(environ):
+    """The /pipec-test/runs and /pipec-test/dq-results endpoints: (status, body)."""
+    path = environ.get("PATH_INFO", "").rstrip("/")
+    method = environ.get("REQUEST_METHOD")
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    data = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+    if path == "/pipec-test/runs" and method == "POST":
+        for st in data["steps"]:
+            bad = set(st) - set(_RUN_KEYS)
+            if bad:
+                return "400 Bad Request", {"error": "unknown step keys %s" % sorted(bad)}
+        with RUNS.lock:
+            RUNS.scripts.setdefault(data["job"], []).append(data["steps"])
+        return "200 OK", {"queued": True}
+    if path == "/pipec-test/runs":
+        with RUNS.lock:
+            return "200 OK", {"runs": [{"job": r["job"], "id": r["id"],
+                                        "arguments": r["arguments"],
+                                        "stop_requests": r["stop_requests"],
+                                        "polls": r["polls"],
+                                        "state": r["out"]["JobRunState"]} for r in RUNS.runs]}
+    if path == "/pipec-test/dq-results" and method == "POST":
+        for r in data["results"]:
+            _check_output("glue", "GetDataQualityResult", r)
+        with RUNS.lock:
+            RUNS.results.extend(data["results"])
+        return "200 OK", {"added": len(data["results"])}
+    return "404 Not Found", {"error": "not found"}
+
+
 NEW_METHODS = {
     "create_job": create_job, "update_job": update_job,
     "create_trigger": create_trigger, "update_trigger": update_trigger,
@@ -337,6 +605,10 @@ NEW_METHODS = {
     "update_data_quality_ruleset": update_data_quality_ruleset,
     "delete_data_quality_ruleset": delete_data_quality_ruleset,
     "list_data_quality_rulesets": list_data_quality_rulesets,
+    "start_job_run": start_job_run, "get_job_run": get_job_run, "get_job_runs": get_job_runs,
+    "batch_stop_job_run": batch_stop_job_run,
+    "list_data_quality_results": list_data_quality_results,
+    "get_data_quality_result": get_data_quality_result,
 }
 
 
@@ -700,6 +972,15 @@ class CountingApp:
                 return [b'{"error": "not found"}']
             start_response("200 OK", [("Content-Type", "application/json"),
                                       ("Content-Length", str(len(body)))])
+            return [body]
+        if path.startswith("/pipec-test/runs") or path.startswith("/pipec-test/dq-results"):
+            try:
+                status, ans = runs_control(environ)
+            except (ValueError, KeyError, AssertionError) as e:
+                status, ans = "400 Bad Request", {"error": str(e)}
+            body = json.dumps(ans).encode()
+            start_response(status, [("Content-Type", "application/json"),
+                                    ("Content-Length", str(len(body)))])
             return [body]
         if path.startswith("/moto-api") or path == "/favicon.ico":
             return self.app(environ, start_response)
