@@ -288,7 +288,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <str> opt_initial
 %type <expr> expr and_expr not_expr pred arith term unary primary
 %type <vec> expr_list when_list expr_qname
-%type <name> expr_word
+%type <name> expr_word rule_word
 
 %%
 
@@ -649,6 +649,16 @@ rule:
 		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_MATCHES, ast_value_string(A, $4), NULL, @$); }
 	| EXPECT expr
 		{ $$ = parse_rule_expect(ctx, $2, @$); }
+	| EXPECT rule_word cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, $3, $4, NULL, @$); }
+	| EXPECT rule_word BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_BETWEEN, $4, $6, @$); }
+	| EXPECT rule_word IN '(' list_items ')'
+		{ $$ = ast_rule_in(A, $2, $5, @$); }
+	| EXPECT rule_word MATCHES string
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_MATCHES, ast_value_string(A, $4), NULL, @$); }
+	| EXPECT rule_word IS NOT NULL_
+		{ $$ = ast_rule_not_null(A, $2, @$); }
 	| COMPLETENESS any_name cmp value
 		{ $$ = ast_rule_compare(A, AST_RULE_COMPLETENESS, &$2, $3, $4, NULL, @$); }
 	| FRESHNESS any_name WITHIN DURATION
@@ -755,6 +765,14 @@ keyword:
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
 	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE
+	;
+
+/* The words of expressions that cannot start one, as the column of a
+ * one-column expect (`expect end = "x"`, as before expect took a
+ * condition); the others (not, null, case, cast, true, false) start a
+ * condition and name a column `quoted`. */
+rule_word:
+	  AND | OR | IN | IS | BETWEEN | WHEN | THEN | ELSE | END | AS
 	;
 
 /* aggregate { NAME TYPE = FN() | FN(EXPR) | FN(EXPR by EXPR) ... } */
