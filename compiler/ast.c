@@ -228,6 +228,8 @@ static const char *rule_text(enum ast_rule_kind k)
 	return t[k];
 }
 
+static void dump_expr(struct strbuf *out, const struct ast_expr *e);
+
 static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
 {
 	indent(out, depth);
@@ -238,6 +240,11 @@ static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
 	case AST_RULE_ROW_COUNT:
 	case AST_RULE_EXPECT:
 	case AST_RULE_COMPLETENESS:
+		if (r->expr) {
+			strbuf_addch(out, ' ');
+			dump_expr(out, r->expr);
+			break;
+		}
 		if (r->matches_source) {
 			strbuf_addstr(out, " matches source");
 			break;

@@ -178,6 +178,7 @@ struct ast_rule {
 	struct ast_duration within;	/* FRESHNESS */
 	struct ast_number sample;	/* SAMPLE */
 	struct ast_name action;		/* ON_FAILURE: fail | warn (checked later) */
+	struct ast_expr *expr;		/* EXPECT with a condition (columns NULL), or NULL */
 	struct span span;
 };
 

@@ -334,6 +334,14 @@ struct ast_rule *ast_rule_not_null(struct arena *a, struct ast_name col, struct 
 	return r;
 }
 
+struct ast_rule *ast_rule_expr(struct arena *a, struct ast_expr *e, struct span span)
+{
+	struct ast_rule *r = new_rule(a, AST_RULE_EXPECT, span);
+
+	r->expr = e;
+	return r;
+}
+
 struct ast_rule *ast_rule_columns(struct arena *a, enum ast_rule_kind kind, struct ast_vec *cols,
 				  struct span span)
 {

@@ -119,6 +119,8 @@ struct ast_rule *ast_rule_compare(struct arena *a, enum ast_rule_kind kind, cons
 struct ast_rule *ast_rule_in(struct arena *a, struct ast_name col, struct ast_vec *values,
 			     struct span span);
 struct ast_rule *ast_rule_not_null(struct arena *a, struct ast_name col, struct span span);
+/* expect EXPR: a condition over the table's columns */
+struct ast_rule *ast_rule_expr(struct arena *a, struct ast_expr *e, struct span span);
 /* cols: vec of ast_name */
 struct ast_rule *ast_rule_columns(struct arena *a, enum ast_rule_kind kind, struct ast_vec *cols,
 				  struct span span);

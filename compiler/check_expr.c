@@ -23,6 +23,7 @@
 #include "check_schema.h"
 #include "coltype.h"
 #include "escape.h"
+#include "expr_sql.h"
 #include "strbuf.h"
 
 /* A value's type: a model type (precision and scale for decimals), a
@@ -39,6 +40,10 @@ struct xctx {
 	size_t nscope;		/* mp->columns[0..nscope) are visible */
 	const struct check_expr_dim *dim;	/* a join's table (ALIAS.col), or NULL */
 	bool in_aggregate;	/* an argument of an aggregate function */
+	bool table;		/* an expect rule: the columns are the target table's */
+	bool dqdl;		/* strings without '"' or '\\' (escape_spark_string_plain) */
+	struct expr_sql_types *rec;	/* every node's type, or NULL */
+	const char *text;	/* the decoded value of the string just checked */
 };
 
 /* The functions of `aggregate { }` (only there). */
@@ -321,7 +326,7 @@ static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *o
 	for (i = 0; i < mp->ncolumns && !col; i++)
 		if (!strcmp(mp->columns[i].name, n->text))
 			col = &mp->columns[i];
-	for (i = 0; !col && i < x->c->nclauses; i++) {
+	for (i = 0; !col && !x->table && i < x->c->nclauses; i++) {
 		const struct ast_clause *cl = &x->c->clauses[i];
 
 		if (cl->kind == AST_DERIVE && !strcmp(cl->u.derive.name.text, n->text)) {
@@ -339,7 +344,8 @@ static bool column_ref(struct xctx *x, const struct ast_expr *e, struct etype *o
 		for (i = 0; i < x->nscope; i++)
 			names[i] = mp->columns[i].name;
 		help_closest(xerr(x, n->span, "unknown column '%s'", n->text), n->text, names,
-			     x->nscope, x->dim ? "the columns in scope are the declared ones, those taken by the joins above and the joined table's, as ALIAS.COLUMN"
+			     x->nscope, x->table ? "an expect rule sees the target table's columns: the declared ones after renames, the derives and joins (or the group keys and aggregates)"
+				    : x->dim ? "the columns in scope are the declared ones, those taken by the joins above and the joined table's, as ALIAS.COLUMN"
 					       : "the columns in scope are the declared ones and the derives above");
 		return false;
 	}
@@ -418,7 +424,11 @@ static bool string_lit(struct xctx *x, const struct ast_expr *e, struct etype *o
 
 	if (!v)
 		return false;
-	escape_spark_string(sql, v);
+	if (x->dqdl)
+		escape_spark_string_plain(sql, v);
+	else
+		escape_spark_string(sql, v);
+	x->text = v;
 	*out = simple(MT_STRING);
 	return true;
 }
@@ -476,6 +486,7 @@ static bool typed_lit(struct xctx *x, const struct ast_expr *e, struct etype *ou
 	}
 	strbuf_addstr(sql, is_date ? "DATE " : "TIMESTAMP ");
 	escape_spark_string(sql, v);
+	x->text = v;
 	*out = simple(is_date ? MT_DATE : MT_TIMESTAMP);
 	return true;
 }
@@ -993,7 +1004,8 @@ static bool call(struct xctx *x, const struct ast_expr *e, struct etype *out, st
 
 /* ---- the walk ---- */
 
-static bool cx(struct xctx *x, const struct ast_expr *e, struct etype *out, struct strbuf *sql)
+static bool cx_node(struct xctx *x, const struct ast_expr *e, struct etype *out,
+		    struct strbuf *sql)
 {
 	memset(out, 0, sizeof(*out));
 	switch (e->kind) {
@@ -1032,6 +1044,22 @@ static bool cx(struct xctx *x, const struct ast_expr *e, struct etype *out, stru
 	return false;
 }
 
+/* One node, its type recorded when asked (expect rules). */
+static bool cx(struct xctx *x, const struct ast_expr *e, struct etype *out, struct strbuf *sql)
+{
+	bool ok;
+
+	x->text = NULL;
+	ok = cx_node(x, e, out, sql);
+	if (ok && x->rec) {
+		struct expr_sql_type t = { out->t, out->p, out->s, out->null };
+
+		expr_sql_types_add(x->rec, e, &t, x->text);
+	}
+	x->text = NULL;
+	return ok;
+}
+
 /* ---- clauses ---- */
 
 static size_t count_kind(const struct ast_clause *clauses, size_t n, enum ast_clause_kind k)
@@ -1048,7 +1076,7 @@ static void derive_one(struct check_ctx *c, const struct ast_clause *cl)
 {
 	struct model_pipeline *mp = c->mp;
 	struct model_column *col = &mp->columns[mp->ncolumns];
-	struct xctx x = { c, mp->ncolumns, NULL, false };
+	struct xctx x = { c, mp->ncolumns, NULL, false, false, false, NULL, NULL };
 	struct strbuf sql = STRBUF_INIT;
 	const struct ast_name *n = &cl->u.derive.name;
 	struct etype t, want;
@@ -1119,7 +1147,7 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 		return;
 	mp->filters = arena_array(c->a, nf, sizeof(*mp->filters));
 	for (i = 0; i < n; i++) {
-		struct xctx x = { c, mp->ncolumns, NULL, false };
+		struct xctx x = { c, mp->ncolumns, NULL, false, false, false, NULL, NULL };
 		struct strbuf sql = STRBUF_INIT;
 		struct etype t;
 
@@ -1142,7 +1170,7 @@ void check_filters(struct check_ctx *c, const struct ast_clause *clauses, size_t
 bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct check_expr_dim *dim,
 		     struct strbuf *sql, const char **type)
 {
-	struct xctx x = { c, c->mp->ncolumns, dim, false };
+	struct xctx x = { c, c->mp->ncolumns, dim, false, false, false, NULL, NULL };
 	struct etype t;
 
 	if (!cx(&x, e, &t, sql))
@@ -1282,7 +1310,7 @@ static bool agg_result(struct xctx *x, const struct ast_agg *g, enum model_agg f
 static bool agg_one(struct check_ctx *c, const struct ast_agg *g, struct model_aggregate *ma,
 		    struct model_column *col, size_t nscope)
 {
-	struct xctx x = { c, nscope, NULL, true };
+	struct xctx x = { c, nscope, NULL, true, false, false, NULL, NULL };
 	struct strbuf arg = STRBUF_INIT, ord = STRBUF_INIT;
 	const struct agg_fn *f = agg_find(&x, g);
 	struct etype a, o, r, want;
@@ -1417,4 +1445,21 @@ void check_aggregate(struct check_ctx *c, const struct ast_clause *cl)
 	mp->columns = out;
 	mp->ncolumns = n;
 	mp->nderived = 0;
+}
+
+bool check_expr_condition(struct check_ctx *c, const struct ast_expr *e, struct strbuf *sql,
+			  struct expr_sql_types *types)
+{
+	struct xctx x = { c, c->mp->ncolumns, NULL, false, true, true, types, NULL };
+	struct etype t;
+
+	if (!cx(&x, e, &t, sql))
+		return false;
+	if (!t.null && t.t != MT_BOOLEAN) {
+		diag_help(diag_error(c->ds, c->src, e->span, "an expect rule is a condition, not %s",
+				     tname(&x, &t)),
+			  "compare the value, like 'expect total >= 0' or 'expect a = b * c'");
+		return false;
+	}
+	return true;
 }

@@ -15,6 +15,7 @@ struct ast_expr;
 struct ast_name;
 struct model_column;
 struct strbuf;
+struct expr_sql_types;
 
 /* A joined table, seen in a join's condition as ALIAS.COLUMN. column()
  * resolves one of its columns: the name the SQL uses for it and its type
@@ -43,5 +44,12 @@ bool check_expr_join(struct check_ctx *c, const struct ast_expr *e, const struct
  * against the columns read and derived, which become mp->input_columns;
  * mp->columns become the table's: the group keys, then the aggregates. */
 void check_aggregate(struct check_ctx *c, const struct ast_clause *cl);
+/* `expect CONDITION` (validate, after everything that makes the table's
+ * columns): e typed against the target table's columns (mp->columns); a
+ * boolean (or NULL) required.  Its Spark SQL, strings spelled without '"'
+ * or '\\' (DQDL), appended to sql; every node's type added to types.
+ * false after reporting. */
+bool check_expr_condition(struct check_ctx *c, const struct ast_expr *e, struct strbuf *sql,
+			  struct expr_sql_types *types);
 
 #endif

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "check_ctx.h"
+#include "check_expr.h"
+#include "expr_sql.h"
 #include "strbuf.h"
 
 static const char *const rule_names[] = {
@@ -509,11 +511,54 @@ static enum item check_unique(struct check_ctx *c, const struct ast_rule *r, str
 	return columns_of(c, r, mr, "unique column", false) ? ITEM_RULE : ITEM_BAD;
 }
 
+/* Every column an expect condition names can be named in DQDL. */
+static bool dqdl_names(struct check_ctx *c, const struct ast_expr *e)
+{
+	bool ok = true;
+
+	for (size_t i = 0; e->kind == AST_E_COLUMN && i < e->name.nparts; i++)
+		ok = ok && dqdl_name(c, e->name.parts[i].span, e->name.parts[i].text, false);
+	for (size_t i = 0; ok && i < e->nargs; i++)
+		ok = dqdl_names(c, e->args[i]);
+	return ok;
+}
+
+/* expect CONDITION: typed like a filter over the table's columns, written
+ * in Spark SQL for the ruleset and in the dialect of validate.sql, or
+ * refused where that dialect cannot say what Spark does. */
+static bool check_expect_expr(struct check_ctx *c, const struct ast_rule *r,
+			      struct model_rule *mr)
+{
+	struct strbuf spark = STRBUF_INIT, engine = STRBUF_INIT;
+	struct expr_sql_types types = { NULL, 0, 0 };
+	struct expr_sql_refusal no;
+	enum expr_sql_dialect d = c->mp->target.kind == MT_REDSHIFT ? EXPR_SQL_REDSHIFT
+								    : EXPR_SQL_TRINO;
+	bool ok = c->mp->columns && check_expr_condition(c, r->expr, &spark, &types) &&
+		  dqdl_names(c, r->expr);
+
+	if (ok && !expr_sql_render(&types, r->expr, d, &engine, &no)) {
+		diag_help(diag_error(c->ds, c->src, no.at->span, "%s", no.why), "%s", no.help);
+		ok = false;
+	}
+	if (ok) {
+		mr->kind = MR_EXPECT_EXPR;
+		mr->spark_sql = arena_strdup(c->a, spark.buf);
+		mr->engine_sql = arena_strdup(c->a, engine.buf);
+	}
+	expr_sql_types_release(&types);
+	strbuf_release(&spark);
+	strbuf_release(&engine);
+	return ok;
+}
+
 static enum item check_expect_item(struct check_ctx *c, const struct ast_rule *r,
 				   struct model_rule *mr, struct seen *seen)
 {
 	(void)seen;
 	mr->kind = MR_EXPECT;
+	if (r->expr)
+		return check_expect_expr(c, r, mr) ? ITEM_RULE : ITEM_BAD;
 	return check_expect(c, r, mr) ? ITEM_RULE : ITEM_BAD;
 }
 

@@ -64,7 +64,7 @@ static const struct model_column *column_of(const struct model_pipeline *p, cons
  *   - strings: Trino doubles a quote and reads a backslash as itself;
  *     Redshift doubles a quote and reads a backslash as an escape, so it is
  *     doubled too; Spark needs a backslash before a quote, and a backslash
- *     inside a DQDL string is not a safe character (see spark_string), so
+ *     inside a DQDL string is not a safe character (see escape_spark_string_plain), so
  *     a quote, a double quote, a backslash or a control character is
  *     spelled chr(N) and the pieces joined with concat();
  *   - a number with a fraction is DECIMAL '1.50' in Trino (exact, whatever
@@ -88,52 +88,8 @@ struct dialect {
 	const char *dbl, *random;
 };
 
-/* A Spark SQL string literal whose DQDL spelling needs no escape: the
- * DQDL lexer reads \" and \\ inside a quoted string, but the reference
- * parser (awslabs/dqdl DQDLParserListener) keeps rule parameters, the
- * CustomSql statement included, as written, escapes and all.  A statement
- * without a double quote or a backslash reads the same either way, so the
- * characters that Spark would escape with a backslash are written as
- * chr(N): 'it', chr(39), 's' joined by concat(). */
-static bool spark_special(unsigned char c)
-{
-	return c == '\'' || c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
-}
-
-static void spark_string(struct strbuf *out, const char *s)
-{
-	struct strbuf parts = STRBUF_INIT;
-	size_t n = 0, len;
-	const char *p = s;
-
-	while (*p) {
-		if (n++)
-			strbuf_addstr(&parts, ", ");
-		if (spark_special((unsigned char)*p)) {
-			strbuf_addf(&parts, "chr(%u)", (unsigned char)*p++);
-			continue;
-		}
-		for (len = 0; p[len] && !spark_special((unsigned char)p[len]); len++)
-			;
-		{
-			char *piece = xstrndup(p, len);
-
-			escape_spark_string(&parts, piece);
-			free(piece);
-		}
-		p += len;
-	}
-	if (n == 0)
-		strbuf_addstr(out, "''");
-	else if (n == 1)
-		strbuf_addstr(out, parts.buf);
-	else
-		strbuf_addf(out, "concat(%s)", parts.buf);
-	strbuf_release(&parts);
-}
-
 static const struct dialect spark = {
-	escape_spark_ident, spark_string, false,
+	escape_spark_ident, escape_spark_string_plain, false,
 	"", " RLIKE ", "",
 	"COUNT_IF(", ")",
 	"current_timestamp() - INTERVAL %lld SECOND",
@@ -339,6 +295,23 @@ static void dqdl_expect(struct strbuf *out, size_t *n, const struct model_pipeli
 	strbuf_release(&c);
 }
 
+/* expect CONDITION: a row breaks it when the condition is false; a row
+ * where it is NULL does not (the one-column forms' rule, "holds for every
+ * row that has a value", generalised).  The same text in validate.sql. */
+static void expect_expr_violation(struct strbuf *out, const char *cond)
+{
+	strbuf_addf(out, "NOT COALESCE(%s, TRUE)", cond);
+}
+
+static void dqdl_expect_expr(struct strbuf *out, size_t *n, const struct model_rule *r)
+{
+	struct strbuf w = STRBUF_INIT;
+
+	expect_expr_violation(&w, r->spark_sql);
+	dqdl_custom_count(out, n, w.buf, "= 0");
+	strbuf_release(&w);
+}
+
 /* RowCount / Completeness with the rule's comparison.  The language's
  * between is inclusive, DQDL's exclusive (awslabs/dqdl: > lo && < hi), so
  * it becomes two rules, >= lo and <= hi. */
@@ -410,6 +383,9 @@ static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
 	case MR_COMPLETENESS:
 		for (i = 0; i < r->ncolumns; i++)
 			dqdl_metric(out, n, r, "Completeness", r->columns[i]);
+		return;
+	case MR_EXPECT_EXPR:
+		dqdl_expect_expr(out, n, r);
 		return;
 	}
 }
@@ -544,6 +520,22 @@ static void sql_expect(const struct vsql *v, const struct model_rule *r, const c
 	strbuf_release(&pred);
 }
 
+static void sql_expect_expr(const struct vsql *v, const struct model_rule *r, const char *col,
+			    const char *name)
+{
+	struct strbuf pred = STRBUF_INIT, q = STRBUF_INIT;
+
+	(void)col;
+	(void)name;
+	expect_expr_violation(&pred, r->engine_sql);
+	strbuf_addstr(&q, "SELECT ");
+	count_if(&q, v->d, pred.buf);
+	strbuf_addf(&q, " AS violations\nFROM %s", v->t);
+	check_add(v, "-- rows breaking an expect rule (expect 0; a row where the condition "
+		     "is null does not count)\n", &q, "expect", NULL, EMIT_JUDGE_ZERO, "violations", r);
+	strbuf_release(&pred);
+}
+
 static void sql_freshness(const struct vsql *v, const struct model_rule *r, const char *col,
 			  const char *name)
 {
@@ -585,6 +577,7 @@ static const struct {
 	[MR_EXPECT] = { sql_expect, true },
 	[MR_FRESHNESS] = { sql_freshness, true },
 	[MR_COMPLETENESS] = { sql_completeness, true },
+	[MR_EXPECT_EXPR] = { sql_expect_expr, false },
 };
 
 static void sql_rule(const struct vsql *v, const struct model_rule *r)

@@ -1,8 +1,10 @@
 #include "escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "source.h"
+#include "xalloc.h"
 
 /* Decodes one UTF-8 sequence at p; returns its length (0 = invalid byte). */
 static size_t utf8_decode(const unsigned char *p, size_t avail, unsigned long *cp)
@@ -157,3 +159,48 @@ void escape_dqdl(struct strbuf *out, const char *s)
 	}
 	strbuf_addch(out, '"');
 }
+
+/* A Spark SQL string literal whose DQDL spelling needs no escape: the
+ * DQDL lexer reads \" and \\ inside a quoted string, but the reference
+ * parser (awslabs/dqdl DQDLParserListener) keeps rule parameters, the
+ * CustomSql statement included, as written, escapes and all.  A statement
+ * without a double quote or a backslash reads the same either way, so the
+ * characters that Spark would escape with a backslash are written as
+ * chr(N): 'it', chr(39), 's' joined by concat(). */
+static bool spark_special(unsigned char c)
+{
+	return c == '\'' || c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+}
+
+void escape_spark_string_plain(struct strbuf *out, const char *s)
+{
+	struct strbuf parts = STRBUF_INIT;
+	size_t n = 0, len;
+	const char *p = s;
+
+	while (*p) {
+		if (n++)
+			strbuf_addstr(&parts, ", ");
+		if (spark_special((unsigned char)*p)) {
+			strbuf_addf(&parts, "chr(%u)", (unsigned char)*p++);
+			continue;
+		}
+		for (len = 0; p[len] && !spark_special((unsigned char)p[len]); len++)
+			;
+		{
+			char *piece = xstrndup(p, len);
+
+			escape_spark_string(&parts, piece);
+			free(piece);
+		}
+		p += len;
+	}
+	if (n == 0)
+		strbuf_addstr(out, "''");
+	else if (n == 1)
+		strbuf_addstr(out, parts.buf);
+	else
+		strbuf_addf(out, "concat(%s)", parts.buf);
+	strbuf_release(&parts);
+}
+

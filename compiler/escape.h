@@ -25,6 +25,12 @@ void escape_spark_ident(struct strbuf *out, const char *s);
  * control characters as \uNNNN; Spark's default string escaping). */
 void escape_spark_string(struct strbuf *out, const char *s);
 
+/* A Spark SQL string expression of value s written without '"' or '\\':
+ * the characters Spark would escape are chr(N), the pieces joined with
+ * concat() ('it', chr(39), 's').  For Spark text inside a DQDL string,
+ * whose reference parser keeps escapes as written. */
+void escape_spark_string_plain(struct strbuf *out, const char *s);
+
 /* An Athena (Trino) identifier in double quotes, embedded quotes doubled. */
 void escape_athena_ident(struct strbuf *out, const char *s);
 /* An Athena string literal in single quotes, embedded quotes doubled. */

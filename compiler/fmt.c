@@ -435,6 +435,9 @@ static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, i
 	strbuf_release(&type);
 }
 
+static void add_expr(struct fmt *F, const struct ast_expr *e);
+static void add_expr_name(struct fmt *F, const struct ast_name *n);
+
 static void print_rule(struct fmt *F, const struct ast_rule *r)
 {
 	struct strbuf *o = F->out;
@@ -462,7 +465,14 @@ static void print_rule(struct fmt *F, const struct ast_rule *r)
 	case AST_RULE_EXPECT:
 	case AST_RULE_COMPLETENESS:
 		strbuf_addstr(o, r->kind == AST_RULE_EXPECT ? "expect " : "completeness ");
-		add_name(F, &r->columns[0]);
+		if (r->expr) {
+			add_expr(F, r->expr);
+			break;
+		}
+		if (r->kind == AST_RULE_EXPECT)
+			add_expr_name(F, &r->columns[0]);
+		else
+			add_name(F, &r->columns[0]);
 		switch (r->cmp) {
 		case AST_CMP_BETWEEN:
 			strbuf_addstr(o, " between ");
@@ -790,6 +800,19 @@ static void add_expr_column(struct fmt *F, const struct ast_expr *e)
 		else
 			strbuf_addf(F->out, "`%s`", t);
 	}
+}
+
+/* The column of a one-column expect: read as an expression, so written as
+ * an expression names it. */
+static void add_expr_name(struct fmt *F, const struct ast_name *n)
+{
+	struct ast_expr e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = AST_E_COLUMN;
+	e.name.parts = (struct ast_name *)n;
+	e.name.nparts = 1;
+	add_expr_column(F, &e);
 }
 
 static void add_expr_case(struct fmt *F, const struct ast_expr *e)

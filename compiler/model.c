@@ -247,7 +247,8 @@ static void dump_target(struct strbuf *sb, const struct model_target *t)
 static const char *const cmp_names[] = { "=", "!=", "<", "<=", ">", ">=", "between", "in",
 					 "matches", "not_null" };
 static const char *const rule_names[] = { "row_count_matches_source", "row_count", "not_null",
-					  "unique", "expect", "freshness", "completeness" };
+					  "unique", "expect", "freshness", "completeness",
+					  "expect" };
 static const char *const transform_names[] = { "identity", "years", "months", "days", "hours",
 					       "bucket", "truncate" };
 
@@ -269,6 +270,8 @@ static void dump_rule(struct strbuf *sb, const struct model_rule *r)
 	}
 	if (r->kind == MR_FRESHNESS)
 		strbuf_addf(sb, " within %llds", (long long)r->seconds);
+	if (r->kind == MR_EXPECT_EXPR)
+		strbuf_addf(sb, " %s", r->spark_sql);
 	strbuf_addch(sb, '\n');
 }
 

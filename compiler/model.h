@@ -298,7 +298,7 @@ struct model_schedule {
 
 enum model_rule_kind {
 	MR_ROW_COUNT_MATCHES_SOURCE, MR_ROW_COUNT, MR_NOT_NULL, MR_UNIQUE, MR_EXPECT,
-	MR_FRESHNESS, MR_COMPLETENESS,
+	MR_FRESHNESS, MR_COMPLETENESS, MR_EXPECT_EXPR,
 };
 
 enum model_cmp {
@@ -318,6 +318,10 @@ struct model_rule {
 	struct model_literal *values;
 	size_t nvalues;
 	int64_t seconds;		/* freshness */
+	const char *spark_sql;		/* expect EXPR: the condition in Spark SQL, strings
+					 * without '"' or '\\' (the DQDL CustomSql text) */
+	const char *engine_sql;		/* expect EXPR: the condition in the dialect of
+					 * validate.sql (Trino, or Redshift for a Redshift target) */
 	struct span span;
 };
 

@@ -135,3 +135,73 @@ struct ast_vec *parse_expr_push(struct parse_ctx *ctx, struct ast_vec *list, str
 	}
 	return list;
 }
+
+/* A literal that the one-column expect forms take as a value: a number, a
+ * string, true or false (a name, as those forms always read it). */
+static struct ast_value *rule_value(struct parse_ctx *ctx, const struct ast_expr *e)
+{
+	struct ast_value *v;
+
+	if (e->kind == AST_E_NUMBER)
+		return ast_value_number(ctx->arena, e->num);
+	if (e->kind == AST_E_STRING)
+		return ast_value_string(ctx->arena, e->str);
+	if (e->kind != AST_E_BOOL)
+		return NULL;
+	v = arena_alloc(ctx->arena, sizeof(*v));
+	v->kind = AST_VAL_NAME;
+	v->span = e->span;
+	v->u.name.parts = arena_alloc(ctx->arena, sizeof(*v->u.name.parts));
+	v->u.name.parts[0].text = e->bool_value ? "true" : "false";
+	v->u.name.parts[0].span = e->span;
+	v->u.name.nparts = 1;
+	v->u.name.span = e->span;
+	return v;
+}
+
+static bool plain_column(const struct ast_expr *e)
+{
+	return e->kind == AST_E_COLUMN && e->name.nparts == 1;
+}
+
+/* c OP v, c between v and w, c in (v, ...): the values, or false. */
+static bool rule_values(struct parse_ctx *ctx, const struct ast_expr *e, size_t from,
+			struct ast_value **vals)
+{
+	for (size_t i = from; i < e->nargs; i++)
+		if (!(vals[i - from] = rule_value(ctx, e->args[i])))
+			return false;
+	return true;
+}
+
+struct ast_rule *parse_rule_expect(struct parse_ctx *ctx, struct ast_expr *e, struct span span)
+{
+	static const enum ast_cmp cmps[] = {
+		[AST_OP_EQ] = AST_CMP_EQ, [AST_OP_NE] = AST_CMP_NE, [AST_OP_LT] = AST_CMP_LT,
+		[AST_OP_LE] = AST_CMP_LE, [AST_OP_GT] = AST_CMP_GT, [AST_OP_GE] = AST_CMP_GE,
+	};
+	struct ast_value **vals;
+	const struct ast_name *col;
+
+	if (!e || e->nargs < 1 || !plain_column(e->args[0]))
+		return ast_rule_expr(ctx->arena, e, span);
+	vals = arena_array(&ctx->scratch, e->nargs, sizeof(*vals));
+	col = &e->args[0]->name.parts[0];
+	if (e->kind == AST_E_IS_NULL && e->negated)
+		return ast_rule_not_null(ctx->arena, *col, span);
+	if (e->kind == AST_E_BINARY && e->op >= AST_OP_EQ && e->op <= AST_OP_GE &&
+	    rule_values(ctx, e, 1, vals))
+		return ast_rule_compare(ctx->arena, AST_RULE_EXPECT, col, cmps[e->op], vals[0], NULL,
+					span);
+	if (e->kind == AST_E_BETWEEN && !e->negated && rule_values(ctx, e, 1, vals))
+		return ast_rule_compare(ctx->arena, AST_RULE_EXPECT, col, AST_CMP_BETWEEN, vals[0],
+					vals[1], span);
+	if (e->kind == AST_E_IN && !e->negated && rule_values(ctx, e, 1, vals)) {
+		struct ast_vec *list = NULL;
+
+		for (size_t i = 1; i < e->nargs; i++)
+			list = ast_vec_push(&ctx->scratch, list, vals[i - 1], sizeof(*vals[0]));
+		return ast_rule_in(ctx->arena, *col, list, span);
+	}
+	return ast_rule_expr(ctx->arena, e, span);
+}

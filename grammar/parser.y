@@ -170,6 +170,9 @@ struct ast_expr *parse_expr_typed(struct parse_ctx *ctx, const struct ast_name *
 struct ast_expr *parse_expr_call(struct parse_ctx *ctx, const struct ast_name *fn,
 				 struct ast_vec *args, struct span span);
 struct ast_vec *parse_expr_push(struct parse_ctx *ctx, struct ast_vec *list, struct ast_expr *e);
+/* `expect EXPR`: the one-column forms (c OP literal, between, in, is not
+ * null) as before, any other condition as an expression rule. */
+struct ast_rule *parse_rule_expect(struct parse_ctx *ctx, struct ast_expr *e, struct span span);
 }
 
 %code {
@@ -285,7 +288,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <str> opt_initial
 %type <expr> expr and_expr not_expr pred arith term unary primary
 %type <vec> expr_list when_list expr_qname
-%type <name> expr_word
+%type <name> expr_word rule_word
 
 %%
 
@@ -631,7 +634,7 @@ rule:
 	| UNIQUE error
 		{ parse_expected(ctx, @1, "column names after 'unique'"); $$ = NULL; }
 	| EXPECT error
-		{ parse_expected(ctx, @1, "a column name after 'expect'"); $$ = NULL; }
+		{ parse_expected(ctx, @1, "a condition after 'expect'"); $$ = NULL; }
 	| COMPLETENESS error
 		{ parse_expected(ctx, @1, "a column name after 'completeness'"); $$ = NULL; }
 	| FRESHNESS error
@@ -642,18 +645,20 @@ rule:
 		{ parse_expected(ctx, @1, "'failure' after 'on'"); $$ = NULL; }
 	| ON FAILURE error
 		{ parse_expected(ctx, @2, "'fail' or 'warn' after 'on failure'"); $$ = NULL; }
-	| EXPECT any_name cmp value
-		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, $3, $4, NULL, @$); }
-	| EXPECT any_name BETWEEN value AND value
-		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_BETWEEN, $4, $6, @$); }
-	| EXPECT any_name IN '(' list_items ')'
-		{ $$ = ast_rule_in(A, $2, $5, @$); }
-	| EXPECT any_name MATCHES string
+	| EXPECT expr_word MATCHES string
 		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_MATCHES, ast_value_string(A, $4), NULL, @$); }
-	| EXPECT any_name IS NOT NULL_
+	| EXPECT expr
+		{ $$ = parse_rule_expect(ctx, $2, @$); }
+	| EXPECT rule_word cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, $3, $4, NULL, @$); }
+	| EXPECT rule_word BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_BETWEEN, $4, $6, @$); }
+	| EXPECT rule_word IN '(' list_items ')'
+		{ $$ = ast_rule_in(A, $2, $5, @$); }
+	| EXPECT rule_word MATCHES string
+		{ $$ = ast_rule_compare(A, AST_RULE_EXPECT, &$2, AST_CMP_MATCHES, ast_value_string(A, $4), NULL, @$); }
+	| EXPECT rule_word IS NOT NULL_
 		{ $$ = ast_rule_not_null(A, $2, @$); }
-	| EXPECT any_name error
-		{ parse_expected(ctx, @2, "a comparison, 'between', 'in', 'matches' or 'is not null' after the column"); $$ = NULL; }
 	| COMPLETENESS any_name cmp value
 		{ $$ = ast_rule_compare(A, AST_RULE_COMPLETENESS, &$2, $3, $4, NULL, @$); }
 	| FRESHNESS any_name WITHIN DURATION
@@ -760,6 +765,14 @@ keyword:
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
 	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE
+	;
+
+/* The words of expressions that cannot start one, as the column of a
+ * one-column expect (`expect end = "x"`, as before expect took a
+ * condition); the others (not, null, case, cast, true, false) start a
+ * condition and name a column `quoted`. */
+rule_word:
+	  AND | OR | IN | IS | BETWEEN | WHEN | THEN | ELSE | END | AS
 	;
 
 /* aggregate { NAME TYPE = FN() | FN(EXPR) | FN(EXPR by EXPR) ... } */

@@ -8,6 +8,7 @@ unknown rule types, Python-style comparisons, empty rules.
 evaluate() runs a ruleset on concrete rows; run_sqlite() runs validate.sql
 statements on the same rows (see the notes above them)."""
 import datetime
+import math
 import re
 import sqlite3
 
@@ -142,7 +143,10 @@ def check(text):
         problems.append("'Rules = [' is not closed")
         return problems
     for r in split_rules(text):
-        for part in re.split(r"\)\s*(?:and|or|AND|OR)\s*\(", r.strip().strip("()")):
+        # a composite rule's `) and (` counts outside quoted strings only: a
+        # CustomSql statement may hold `) AND (` itself
+        masked = re.sub(r'"(?:\\["\\]|[^"\\])*"', '""', r)
+        for part in re.split(r"\)\s*(?:and|or|AND|OR)\s*\(", masked.strip().strip("()")):
             m = re.match(r"^\(?\s*([A-Za-z]+)", part.strip())
             if not m:
                 problems.append("rule does not start with a rule type: %r" % r)
@@ -259,7 +263,7 @@ def _sample(rows, col):
 
 def _custom_sql(query, rows, columns, now):
     sql = spark_to_sqlite(query)
-    return _sqlite_scalar(sql, rows, columns, now)
+    return _sqlite_scalar(sql, rows, columns, now, "spark")
 
 
 def _atom(rule, rows, now, sources, columns):
@@ -364,6 +368,17 @@ def evaluate(ruleset, rows, columns, now, sources=None):
 # REGEXP_COUNT(c, re, 1, 'p') > 0 find the pattern (Java's find); COUNT_IF
 # is a COUNT of a CASE; booleans are 1/0.  Redshift strings read a
 # backslash as an escape (redshift_to_sqlite undoes it).
+#
+# For the conditions of `expect EXPR` (docs/language.md, "Expressions in
+# expect rules"): CAST(x AS DATE/TIMESTAMP) becomes date(x)/datetime(x)
+# (the others keep SQLite's affinity casts: DECIMAL and BIGINT are numbers,
+# VARCHAR text, DOUBLE real); Trino's trim(BOTH ' ' FROM x) is trim(x, ' ')
+# and its concat() is ||; MOD (Trino, Redshift: the remainder has the
+# dividend's sign, NULL for 0), BTRIM, and each engine's regexp_extract /
+# REGEXP_SUBSTR are Python functions with that engine's documented result
+# when nothing matches: '' in Spark (RegExpExtract), NULL in Trino
+# (regexp_extract), '' in Redshift (REGEXP_SUBSTR).  Spark's integer
+# overflow (wrapping) is not modelled: the agreement cases stay in range.
 
 def _iso(v):
     if isinstance(v, datetime.datetime):
@@ -432,7 +447,7 @@ def _concat(sql):
 
 
 def spark_to_sqlite(sql):
-    sql = _concat(_spark_strings(sql))
+    sql = _casts(_concat(_spark_strings(sql)))
     sql = re.sub(r"\bFROM primary\b", 'FROM "primary"', sql)
     sql = re.sub(r"current_timestamp\(\) - INTERVAL (\d+) SECOND",
                  r"datetime(:now, '-\1 seconds')", sql)
@@ -458,8 +473,24 @@ def _count_if(sql):
     return sql
 
 
+def _casts(sql):
+    """CAST(x AS DATE) -> date(x), CAST(x AS TIMESTAMP) -> datetime(x)."""
+    start = 0
+    while True:
+        m = re.compile(r"\bCAST\(").search(sql, start)
+        if not m:
+            return sql
+        args, end = _call_args(sql, m.end() - 1)
+        x, _, t = args[0].rpartition(" AS ")
+        fn = {"date": "date", "timestamp": "datetime"}.get(t.strip().lower())
+        if fn:
+            sql = sql[:m.start()] + "%s(%s)" % (fn, x) + sql[end:]
+        start = m.start() + 1
+
+
 def athena_to_sqlite(sql):
-    sql = _count_if(sql)
+    sql = _casts(_concat(_count_if(sql)))
+    sql = sql.replace("trim(BOTH ' ' FROM ", "trimspace(")
     sql = re.sub(r'\bFROM (?:"(?:[^"]|"")*"\.)+"(?:[^"]|"")*"', 'FROM "primary"', sql)
     sql = re.sub(r"current_timestamp - INTERVAL '(\d+)' SECOND",
                  r"datetime(:now, '-\1 seconds')", sql)
@@ -487,7 +518,7 @@ def _redshift_strings(sql):
 
 
 def redshift_to_sqlite(sql):
-    sql = _redshift_strings(sql)
+    sql = _casts(_redshift_strings(sql))
     sql = re.sub(r'\bFROM (?:"(?:[^"]|"")*"\.)+"(?:[^"]|"")*"', 'FROM "primary"', sql)
     sql = re.sub(r"GETDATE\(\) - INTERVAL '(\d+) seconds'",
                  r"datetime(:now, '-\1 seconds')", sql)
@@ -496,8 +527,48 @@ def redshift_to_sqlite(sql):
     return re.sub(r"\b(?:DATE|TIMESTAMP) '", "'", sql)
 
 
-def _connect(rows, columns, now):
+def _mod(a, b):
+    """MOD / %: the remainder with the dividend's sign; NULL for 0."""
+    if a is None or b is None or b == 0:
+        return None
+    if isinstance(a, int) and isinstance(b, int):
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    return math.fmod(a, b)
+
+
+def _regexp_extract(empty):
+    def f(v, p, g):
+        if v is None:
+            return None
+        m = re.search(p, v)
+        if not m or m.group(g) is None:
+            return empty
+        return m.group(g)
+    return f
+
+
+def _regexp_substr(v, p, pos, occ, flags):
+    if v is None:
+        return None
+    m = re.search(p, v)
+    if not m:
+        return ""
+    return (m.group(1) if "e" in flags else m.group(0)) or ""
+
+
+def _engine_functions(db, dialect):
+    db.create_function("mod", 2, _mod)
+    db.create_function("trimspace", 1, lambda v: None if v is None else v.strip(" "))
+    db.create_function("btrim", 2, lambda v, c: None if v is None else v.strip(c))
+    db.create_function("regexp_substr", 5, _regexp_substr)
+    db.create_function("regexp_extract", 3,
+                       _regexp_extract(None if dialect == "athena" else ""))
+
+
+def _connect(rows, columns, now, dialect="athena"):
     db = sqlite3.connect(":memory:")
+    _engine_functions(db, dialect)
     db.create_function("regexp_like", 2,
                        lambda v, p: None if v is None else bool(re.search(p, v)))
     db.create_function("regexp", 2,
@@ -509,8 +580,8 @@ def _connect(rows, columns, now):
     return db
 
 
-def _sqlite_scalar(sql, rows, columns, now):
-    db = _connect(rows, columns, now)
+def _sqlite_scalar(sql, rows, columns, now, dialect="spark"):
+    db = _connect(rows, columns, now, dialect)
     try:
         return db.execute(sql, {"now": _iso(now)}).fetchone()[0]
     finally:
@@ -520,7 +591,7 @@ def _sqlite_scalar(sql, rows, columns, now):
 def run_sqlite(sql, rows, columns, now, dialect="athena"):
     """Rows (as dicts) of one statement of validate.sql (Athena or
     Redshift)."""
-    db = _connect(rows, columns, now)
+    db = _connect(rows, columns, now, dialect)
     lite = (redshift_to_sqlite if dialect == "redshift" else athena_to_sqlite)(sql)
     try:
         cur = db.execute(lite, {"now": _iso(now)} if ":now" in lite else {})

@@ -29,7 +29,7 @@ T = datetime.datetime
 
 COLUMNS = [("id", "bigint"), ("amount", "double"), ("status", "string"), ("code", "string"),
            ("active", "boolean"), ("day", "date"), ("load_ts", "timestamp"), ("qty", "int"),
-           ("price", "decimal(12,2)")]
+           ("price", "decimal(12,2)"), ("total", "decimal(12,2)"), ("updated_ts", "timestamp")]
 
 # (rule, column, values of that column one per row, holds?)
 CASES = [
@@ -103,6 +103,64 @@ CASES = [
     ("completeness status >= 0.5", "status", [], False),
     ("row_count between 1 and 2", "status", ["a", "b"], True),
     ("row_count between 1 and 2", "status", ["a", "b", "c"], False),
+]
+
+# expect CONDITION: a row breaks the rule when the condition is FALSE; a
+# row where it is NULL does not (docs/language.md, "Expressions in expect
+# rules").  (rule, rows: the columns each row sets, holds?)  Every rule has
+# rows with NULLs, a violating row and an empty table.
+R = dict
+EXPR_CASES = [
+    ("expect amount = qty * price", [R(amount=10.0, qty=4, price=2.5), R(qty=1, price=1.0),
+                                     R(amount=3.0)], True),
+    ("expect amount = qty * price", [R(amount=9.0, qty=4, price=2.5), R(qty=1)], False),
+    ("expect amount = qty * price", [], True),
+    ("expect coalesce(price, 0) <= total", [R(total=5.0), R(price=5.0, total=5.0), R(price=9.0)],
+     True),
+    ("expect coalesce(price, 0) <= total", [R(price=6.0, total=5.0), R()], False),
+    ("expect coalesce(price, 0) <= total", [R(total=-1.0)], False),
+    ("expect date(updated_ts) >= date(load_ts)",
+     [R(load_ts=T(2024, 1, 2, 23), updated_ts=T(2024, 1, 2, 1)), R(load_ts=T(2024, 1, 2))], True),
+    ("expect date(updated_ts) >= date(load_ts)",
+     [R(load_ts=T(2024, 1, 2, 0), updated_ts=T(2024, 1, 1, 23, 59, 59))], False),
+    ("expect date(load_ts) >= day", [R(load_ts=T(2024, 1, 2, 10), day=D(2024, 1, 2)), R()], True),
+    ("expect date(load_ts) >= day", [R(load_ts=T(2024, 1, 1, 23), day=D(2024, 1, 2))], False),
+    ('expect lower(status) in ("open", "closed")', [R(status="OPEN"), R(status="Closed"), R()],
+     True),
+    ('expect lower(status) in ("open", "closed")', [R(status="Pending"), R()], False),
+    ('expect lower(status) in ("open", "closed")', [], True),
+    ('expect case when code = "refund" then amount <= 0 else amount >= 0 end',
+     [R(code="refund", amount=-5.0), R(code="sale", amount=3.0), R(code="refund")], True),
+    ('expect case when code = "refund" then amount <= 0 else amount >= 0 end',
+     [R(code="refund", amount=5.0)], False),
+    # a NULL code is not "refund": the else branch judges the row
+    ('expect case when code = "refund" then amount <= 0 else amount >= 0 end',
+     [R(amount=-1.0)], False),
+    # '/' is a division of doubles, NULL for a zero divisor (not a violation)
+    ("expect amount / qty < 10", [R(amount=15.0, qty=2), R(amount=100.0, qty=0), R()], True),
+    ("expect amount / qty < 10", [R(amount=100.0, qty=2)], False),
+    # '%' keeps the dividend's sign
+    ("expect qty % 3 != 1", [R(qty=-4), R(qty=3), R()], True),
+    ("expect qty % 3 != 1", [R(qty=4)], False),
+    ("expect qty + 1 > 0 and -qty < 5", [R(qty=0), R(qty=4), R()], True),
+    ("expect qty + 1 > 0 and -qty < 5", [R(qty=-3)], False),
+    # concat of a NULL is NULL: no violation
+    ('expect concat(status, "-", code) != "a-b"', [R(status="a"), R(status="a", code="c")], True),
+    ('expect concat(status, "-", code) != "a-b"', [R(status="a", code="b")], False),
+    # trim removes spaces only
+    ("expect trim(status) = status", [R(status="a"), R(status="\ta"), R()], True),
+    ("expect trim(status) = status", [R(status=" a ")], False),
+    # regexp_extract is '' when nothing matches (a violation here), NULL for NULL
+    ('expect regexp_extract(code, "^([A-Z]+)-[0-9]+$", 1) != ""', [R(code="AB-12"), R()], True),
+    ('expect regexp_extract(code, "^([A-Z]+)-[0-9]+$", 1) != ""', [R(code="x")], False),
+    ('expect substring(code, 1, 2) = "AB" or code is null', [R(code="ABC"), R()], True),
+    ('expect substring(code, 1, 2) = "AB" or code is null', [R(code="A")], False),
+    ('expect not (status = "void" and amount > 0)', [R(status="void", amount=0.0), R(amount=1.0)],
+     True),
+    ('expect not (status = "void" and amount > 0)', [R(status="void", amount=1.0)], False),
+    ("expect cast(qty as bigint) < 1000 and cast(price as double) >= 0",
+     [R(qty=999, price=0.0), R()], True),
+    ("expect cast(qty as bigint) < 1000 and cast(price as double) >= 0", [R(qty=1000)], False),
 ]
 
 PIPELINE = """pipeline %s%02d {
@@ -242,11 +300,16 @@ def standin_rows():
 
 def main():
     pipec, scratch = os.path.abspath(sys.argv[1]), sys.argv[2]
-    rules = sorted({c[0] for c in CASES})
+    rules = sorted({c[0] for c in CASES} | {c[0] for c in EXPR_CASES})
     out = build(pipec, scratch, rules)
     columns = dict(COLUMNS)
     failed = reference() + standin_rows()
-    for rule, col, values, want in CASES:
+    cases = [(rule, [dict({n: None for n in columns}, id=k + 1, **{col: v})
+                     for k, v in enumerate(values)], values, want)
+             for rule, col, values, want in CASES]
+    cases += [(rule, [dict({n: None for n in columns}, id=k + 1, **r) for k, r in enumerate(rs)],
+               rs, want) for rule, rs, want in EXPR_CASES]
+    for rule, rows, values, want in cases:
         i = rules.index(rule)
         pdir = os.path.join(out, "r%02d" % i)
         with open(os.path.join(pdir, "ruleset.json")) as f:
@@ -255,8 +318,6 @@ def main():
             sql = f.read()
         with open(os.path.join(out, "w%02d" % i, "validate.sql")) as f:
             redshift_sql = f.read()
-        rows = [dict({n: None for n in columns}, id=k + 1, **{col: v})
-                for k, v in enumerate(values)]
         try:
             dq = all(ok for _, ok in DQ.evaluate(ruleset, rows, columns, NOW))
         except (ValueError, TypeError) as e:

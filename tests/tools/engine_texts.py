@@ -13,7 +13,9 @@ grammar of that engine's dialect (tests/grammars/parse.mjs, dt-sql-parser).
 collect: pairs of a project's name and its `pipec build -o` output, whose
 pipelines carry pipeline.facts.json (tests/codegen/facts.py); the stand-in
 runs go as many at a time as there are CPUs.  Per pipeline:
-  validate.sql        each statement -> trino (Athena engine v3)
+  validate.sql        each statement -> trino (Athena engine v3); a Redshift
+                      target's -> postgresql (the nearest grammar)
+  ruleset CustomSql   each CustomSql statement of ruleset.json -> spark
   spark.sql           every statement job.py runs, captured at run time on the
                       stand-in (STANDIN_TEXTS=1), first run and a later run
                       (target present, watermark read) -> spark
@@ -317,14 +319,43 @@ class Collector:
                              "id": "%s:%d" % (self.project, len(self.records))})
 
 
+def _target_kind(pdir):
+    try:
+        with open(os.path.join(pdir, "pipeline.facts.json"), encoding="utf-8") as f:
+            return json.load(f).get("target_kind")
+    except (OSError, ValueError):
+        return None
+
+
+# A CustomSql rule of the ruleset: its statement, a DQDL quoted string
+# (\" and \\ are its only escapes, awslabs/dqdl CommonLexerRules.g4).
+_CUSTOM_SQL = re.compile(r'^CustomSql\s+"((?:\\["\\]|[^"\\])*)"')
+
+
 def collect_validate(col, pdir, name):
+    """validate.sql: Trino (Athena engine v3), or PostgreSQL for a Redshift
+    target's (the nearest grammar, as for the connector's actions); the
+    ruleset's CustomSql statements: Spark SQL (Glue runs them on Spark, the
+    evaluated rows as the view `primary`)."""
     path = os.path.join(pdir, "validate.sql")
+    if os.path.exists(path):
+        dialect = "postgresql" if _target_kind(pdir) == "redshift" else "trino"
+        with open(path, encoding="utf-8") as f:
+            sql = f.read()
+        for line, stmt in split_statements(sql):
+            col.add(name, "validate.sql", dialect, "validate.sql:%d" % line, stmt)
+    path = os.path.join(pdir, "ruleset.json")
     if not os.path.exists(path):
         return
+    sys.path.insert(0, os.path.join(HERE, "..", "standin"))
+    import _standin_dqdl
     with open(path, encoding="utf-8") as f:
-        sql = f.read()
-    for line, stmt in split_statements(sql):
-        col.add(name, "validate.sql", "trino", "validate.sql:%d" % line, stmt)
+        ruleset = json.load(f).get("Ruleset", "")
+    for k, rule in enumerate(_standin_dqdl.split_rules(ruleset)):
+        m = _CUSTOM_SQL.match(rule)
+        if m:
+            stmt = re.sub(r'\\(["\\])', r"\1", m.group(1))
+            col.add(name, "ruleset CustomSql", "spark", "ruleset.json rule %d" % (k + 1), stmt)
 
 
 # Iceberg's SQL extensions (ALTER TABLE ... ADD / DROP / REPLACE PARTITION

@@ -271,6 +271,19 @@ res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x")
 out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
 assert [r["Outcome"] for r in out.collect()] == ["Failed", "Failed", "Failed"]
 """),
+    ("data quality on rows: CustomSql counts the rows of `primary` its statement selects", """
+from awsgluedq.transforms import EvaluateDataQuality
+from awsglue.transforms import SelectFromCollection
+d = df_of([("q", "int"), ("p", "decimal(10,2)"), ("a", "decimal(12,2)")],
+          [[2, decimal.Decimal("1.50"), decimal.Decimal("3.00")], [None, None, None]])
+rules = ['CustomSql "SELECT COUNT(*) FROM primary WHERE NOT COALESCE(`a` = (`q` * `p`), TRUE)" = 0',
+         'CustomSql "SELECT COUNT(*) FROM primary WHERE `a` > 2" = 0',
+         'CustomSql "SELECT COUNT(*) FROM primary" >= 2']
+res = EvaluateDataQuality().process_rows(frame=DynamicFrame.fromDF(d, glue, "x"),
+    ruleset="Rules = [\\n    " + ",\\n    ".join(rules) + "\\n]")
+out = SelectFromCollection.apply(dfc=res, key="ruleOutcomes").toDF()
+assert [r["Outcome"] for r in out.collect()] == ["Passed", "Failed", "Passed"]
+"""),
     ("DQDL NULL semantics: ColumnValues fails NULL rows except != and not in", """
 from awsgluedq.transforms import EvaluateDataQuality
 from awsglue.transforms import SelectFromCollection

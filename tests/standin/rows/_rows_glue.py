@@ -34,6 +34,7 @@ DOC (bookmarks): https://docs.aws.amazon.com/glue/latest/dg/monitor-continuation
   (pipec's JDBC sources use their own watermark, not bookmarks).
 """
 import datetime
+import decimal
 import json
 import os
 import re
@@ -705,7 +706,12 @@ class EvaluateDataQuality:
       Completeness = the fraction of non-NULL values
       (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-Completeness.html);
       RowCountMatch "ds" = ratio of this frame's rows to ds's rows
-      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-RowCountMatch.html)."""
+      (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-RowCountMatch.html).
+    DOC: CustomSql "statement" OP N runs the Spark SQL statement on the
+      evaluated rows, the table `primary`, and compares the one number it
+      returns (https://docs.aws.amazon.com/glue/latest/dg/dqdl-rule-types-CustomSql.html);
+      the statement runs on SQLite (tests/standin/_standin_dqdl.py,
+      spark_to_sqlite).  ASSUMPTION: decimals are compared as doubles there."""
     def process_rows(self, frame, ruleset, publishing_options={}, additional_options={},
                      additional_data_sources={}):
         sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -718,7 +724,8 @@ class EvaluateDataQuality:
         outcomes = []
         for rule in _standin_dqdl.split_rules(ruleset):
             rule = rule.strip()
-            ok = _check_rule(rule, rows, additional_data_sources, len(rows))
+            ok = _check_rule(rule, rows, additional_data_sources, len(rows),
+                             dict(df._f.columns))
             outcomes.append([rule, "Passed" if ok else "Failed", "" if ok else "rule failed"])
         fr = R.Frame([("Rule", "string"), ("Outcome", "string"), ("FailureReason", "string")],
                      outcomes)
@@ -740,7 +747,24 @@ def _num(v):
     return float(v) if not isinstance(v, (datetime.date, str)) else v
 
 
-def _check_rule(rule, rows, extra, n):
+_CUSTOM_SQL = re.compile(r'^CustomSql\s+"((?:\\["\\]|[^"\\])*)"\s*(>=|<=|>|<|=|!=)\s*(-?[\d.]+)$')
+
+
+def _custom_sql(m, rows, cols):
+    import _standin_dqdl
+    query = re.sub(r'\\(["\\])', r"\1", m.group(1))
+    plain = [{k: float(v) if isinstance(v, decimal.Decimal) else v for k, v in r.items()}
+             for r in rows]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    got = _standin_dqdl._custom_sql(query, plain, cols, now)
+    return got is not None and _OPS[m.group(2)](got, float(m.group(3)))
+
+
+def _check_rule(rule, rows, extra, n, cols=None):
+    m = _CUSTOM_SQL.match(rule)
+    if m:
+        return _custom_sql(m, rows, cols if cols is not None else
+                           {k: None for r in rows for k in r})
     m = re.match(r'^IsComplete\s+"([^"]+)"$', rule)
     if m:
         return all(_getv(r, m.group(1)) is not None for r in rows)
