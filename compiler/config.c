@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "alerts.h"
 #include "diag.h"
 #include "names.h"
 #include "strbuf.h"
@@ -1107,5 +1108,10 @@ int config_parse(const struct source *src, const char *env_name, struct arena *a
 		out->env.script_prefix = "pipec/";
 	if (!out->env.name_prefix)
 		out->env.name_prefix = "";
+	if (out->env.alerts.set && alerts_name_problem(out->env.name_prefix, out->project))
+		diag_help(diag_error(ds, src, out->env.alerts.topic_span,
+				     "pipec cannot name the alert rules of this environment: %s",
+				     alerts_name_problem(out->env.name_prefix, out->project)),
+			  "the rules are named <name_prefix>pipec-<project>-alerts (docs/alerts.md)");
 	return ds->nerrors > errors ? -1 : 0;
 }

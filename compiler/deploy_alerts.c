@@ -21,8 +21,20 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+static bool declares_alerts(const struct plan_state *desired)
+{
+	size_t i;
+
+	for (i = 0; i < desired->count; i++)
+		if (desired->items[i].kind == PLAN_ALERT_RULE)
+			return true;
+	return false;
+}
+
 /* The project's rule names already in EventBridge (ListRules by prefix),
- * as name -> rule; only when the environment's name prefix is known. */
+ * as name -> rule; only when the environment's name prefix is known, and
+ * the project declares alerts or prunes (so a plan of a project without
+ * alerts makes no EventBridge call for them). */
 static int list_rules(struct deploy *d, const struct plan_state *desired, json_t *found,
 		      struct strbuf *err)
 {
@@ -30,7 +42,7 @@ static int list_rules(struct deploy *d, const struct plan_state *desired, json_t
 	json_t *token = NULL;
 	int rc = 0;
 
-	if (!d->name_prefix)
+	if (!d->name_prefix || (!declares_alerts(desired) && !d->prune))
 		return 0;
 	alerts_rule_prefix(d->name_prefix, desired->project, &prefix);
 	do {

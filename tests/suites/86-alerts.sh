@@ -176,16 +176,18 @@ else
 fi
 mv "$T/clicks.pipe" "$P/pipelines/clicks.pipe"
 
-# 8. alerts removed: kept without --prune, deleted with it
+# 8. alerts removed: left alone (and not read) without --prune, deleted with it
 cp "$T/pipec.yaml.orig" "$P/pipec.yaml"
+calls_reset
 run plan7 plan
+writes "$T/calls7.json" >/dev/null
 run deploy7 deploy
 rule "$RULE" "$T/rule7.json"
-if grep -q "? alert-rule $RULE (keep)" "$T/plan7.out" && [ $rc = 0 ] &&
+if ! grep -q "alert-rule" "$T/plan7.out" && [ $rc = 0 ] && ! grep -q 'events\.ListRules\|events\.ListTagsForResource' "$T/calls7.json" &&
    py "$T/rule7.json" '"missing" not in d'; then
-	ok "alerts: without alerts the rules are kept unless --prune"
+	ok "alerts: without alerts and --prune the rules are left alone, without an EventBridge call"
 else
-	nok "alerts: without alerts the rules are kept unless --prune" "$T/plan7.out" "$T/deploy7.out" "$T/rule7.json"
+	nok "alerts: without alerts and --prune the rules are left alone, without an EventBridge call" "$T/plan7.out" "$T/deploy7.out" "$T/rule7.json" "$T/calls7.json"
 fi
 run plan8 plan --prune
 run deploy8 deploy --prune
