@@ -570,6 +570,7 @@ static void load_alerts(struct yctx *y, yaml_node_t *map, struct model_alerts *a
 			else
 				al->topic = s;
 		} else if (idx == 1 && (s = want_string(y, "create_topic", v))) {
+			al->create_span = node_span(y, v);
 			if (topic_name_problem(s))
 				diag_help(diag_error(y->ds, y->src, node_span(y, v),
 						     "topic name '%s' %s", s, topic_name_problem(s)),
@@ -598,13 +599,18 @@ static void check_alerts(struct yctx *y, struct model_env *e)
 	if (!al->set)
 		return;
 	if (al->topic && al->create_topic) {
-		diag_help(diag_error(y->ds, y->src, al->topic_span,
+		diag_help(diag_error(y->ds, y->src, al->create_span,
 				     "'alerts' has both 'topic' and 'create_topic'"),
-			  "keep 'topic' to send to an existing topic, or 'create_topic' to have "
-			  "pipec create and own one");
+			  "remove 'create_topic': alerts go to the existing topic");
 		al->create_topic = NULL;
 	}
-	if (!al->topic && !al->create_topic) {	/* reported where it was read */
+	if (!al->topic && al->create_topic)
+		diag_help(diag_error(y->ds, y->src, al->create_span,
+				     "'create_topic' is not supported yet: pipec does not create SNS "
+				     "topics"),
+			  "create the topic (with a policy letting events.amazonaws.com publish) "
+			  "and write 'topic: arn:aws:sns:REGION:ACCOUNT:NAME'");
+	if (!al->topic) {	/* reported above or where it was read */
 		al->set = false;
 		return;
 	}

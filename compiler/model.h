@@ -434,6 +434,7 @@ struct model_alerts {
 	unsigned states;		/* MODEL_ALERT_* bits */
 	bool data_quality;		/* also Data Quality evaluation failures */
 	struct span topic_span;		/* of the topic value, for diagnostics */
+	struct span create_span;	/* of the create_topic value */
 };
 
 struct model_env {
