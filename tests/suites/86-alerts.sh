@@ -175,6 +175,20 @@ else
 	nok "alerts: a removed pipeline's job leaves the pattern" "$T/deploy6.out" "$T/deploy6.err" "$T/rule6.json"
 fi
 mv "$T/clicks.pipe" "$P/pipelines/clicks.pipe"
+run deploy6r deploy	# clicks back in the pattern
+
+# 7b. a pipeline with `alerts off` is left out of the pattern
+sed -i 's/^}$/  alerts off\n}/' "$P/pipelines/clicks.pipe"
+run plan6b plan
+run deploy6b deploy
+rule "$RULE" "$T/rule6b.json"
+if [ $rc = 0 ] && grep -qF 'EventPattern.detail.jobName: ["dev_clicks","dev_customers","dev_events","dev_orders"] -> ["dev_customers","dev_events","dev_orders"]' "$T/plan6b.out" &&
+   py "$T/rule6b.json" 'd["pattern"]["detail"]["jobName"] == ["dev_customers", "dev_events", "dev_orders"]'; then
+	ok "alerts: a pipeline with 'alerts off' is left out of the pattern"
+else
+	nok "alerts: a pipeline with 'alerts off' is left out of the pattern" "$T/plan6b.out" "$T/deploy6b.err" "$T/rule6b.json"
+fi
+sed -i '/^  alerts off$/d' "$P/pipelines/clicks.pipe"
 
 # 8. alerts removed: left alone (and not read) without --prune, deleted with it
 cp "$T/pipec.yaml.orig" "$P/pipec.yaml"
