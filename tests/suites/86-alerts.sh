@@ -238,3 +238,43 @@ if [ $rplan = 1 ] && [ $rc = 1 ] &&
 else
 	nok "alerts: a rule of that name owned elsewhere is refused and left untouched" "$T/plan9.out" "$T/plan9.err" "$T/deploy9.err" "$T/foreign-after.json"
 fi
+
+# 10. more job names than one pattern holds (4096 characters): split over
+# rules -alerts, -alerts-2, ...; every pattern within the limit, every job in one
+S="$T/split"
+mkdir -p "$S/pipelines"
+cat >"$S/pipec.yaml" <<YAML
+project: big
+environments:
+  dev:
+    region: us-east-1
+    account: "123456789012"
+    table_bucket: big-lake
+    name_prefix: dev_
+    alerts: { topic: "$TOPIC", data_quality: false }
+YAML
+i=0
+while [ $i -lt 40 ]; do
+	n=$(printf 'pipeline_%02d_%s' $i "$(printf '%0180d' 0 | tr 0 x)")
+	printf 'pipeline %s {\n  source s3 "s3://big-raw/p%d/" { format json }\n  target s3tables big.p%d\n  columns {\n    id string required\n  }\n}\n' "$n" $i $i >"$S/pipelines/p$i.pipe"
+	i=$((i + 1))
+done
+(cd "$S" && "$PIPEC" build --no-catalog -o "$T/split-build" .) >"$T/split.out" 2>&1
+if python3 - "$T/split-build/alerts.json" >"$T/split.check" 2>&1 <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))["rules"]
+names = [r["Name"] for r in rules]
+assert names[0] == "dev_pipec-big-alerts" and names[1] == "dev_pipec-big-alerts-2", names
+jobs = []
+for r in rules:
+    text = json.dumps(r["EventPattern"], separators=(",", ":"), sort_keys=True)
+    assert len(text) <= 4096, (r["Name"], len(text))
+    jobs += r["EventPattern"]["detail"]["jobName"]
+assert len(jobs) == 40 and len(set(jobs)) == 40, len(jobs)
+print(len(rules), "rules")
+PY
+then
+	ok "alerts: job names beyond one pattern's 4096 characters are split over rules ($(cat "$T/split.check"))"
+else
+	nok "alerts: job names beyond one pattern's 4096 characters are split over rules" "$T/split.check" "$T/split.out"
+fi
