@@ -73,6 +73,29 @@ bool alerts_is_rule_name(const char *name, const char *name_prefix, const char *
 	return yes;
 }
 
+bool alerts_prefix_of(const char *name, const char *project, struct strbuf *out)
+{
+	struct strbuf mid = STRBUF_INIT;
+	const char *p, *at = NULL;
+	char *prefix;
+	bool yes;
+
+	strbuf_addf(&mid, RULE_INFIX "%s-", project);
+	for (p = strstr(name, mid.buf); p; p = strstr(p + 1, mid.buf))
+		at = p;	/* the last one: the name prefix may hold the same text */
+	if (!at) {
+		strbuf_release(&mid);
+		return false;
+	}
+	prefix = xstrndup(name, (size_t)(at - name));
+	yes = alerts_is_rule_name(name, prefix, project);
+	if (yes)
+		strbuf_addf(out, "%s%s", prefix, mid.buf);
+	free(prefix);
+	strbuf_release(&mid);
+	return yes;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

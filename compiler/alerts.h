@@ -41,6 +41,11 @@ bool alerts_is_rule_name(const char *name, const char *name_prefix, const char *
  * ("<prefix>pipec-<project>-"), for ListRules' NamePrefix. */
 void alerts_rule_prefix(const char *name_prefix, const char *project, struct strbuf *out);
 
+/* The rule name prefix ("<prefix>pipec-<project>-") of one of the project's
+ * alert rule names, whatever the environment's name prefix was; false when
+ * name is not one. */
+bool alerts_prefix_of(const char *name, const char *project, struct strbuf *out);
+
 /* alerts.json: {"rules": [rule...]} with each rule's Name, Description,
  * EventPattern (an object), State and Targets; false (out untouched) when
  * the environment has no alerts or no job alerts. */

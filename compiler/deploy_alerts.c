@@ -31,6 +31,29 @@ static bool declares_alerts(const struct plan_state *desired)
 	return false;
 }
 
+/* Whether name is an alert rule name of the project with this rule prefix. */
+static bool under_prefix(const char *name, const char *rule_prefix, const char *project)
+{
+	struct strbuf got = STRBUF_INIT;
+	bool yes = alerts_prefix_of(name, project, &got) && !strcmp(got.buf, rule_prefix);
+
+	strbuf_release(&got);
+	return yes;
+}
+
+/* Without the environment's name prefix (deploy --from): the rule prefix
+ * of the declared alert rules. */
+static bool declared_prefix(const struct plan_state *desired, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < desired->count; i++)
+		if (desired->items[i].kind == PLAN_ALERT_RULE &&
+		    alerts_prefix_of(desired->items[i].name, desired->project, out))
+			return true;
+	return false;
+}
+
 /* The project's rule names already in EventBridge (ListRules by prefix),
  * as name -> rule; only when the environment's name prefix is known, and
  * the project declares alerts or prunes (so a plan of a project without
@@ -42,9 +65,14 @@ static int list_rules(struct deploy *d, const struct plan_state *desired, json_t
 	json_t *token = NULL;
 	int rc = 0;
 
-	if (!d->name_prefix || (!declares_alerts(desired) && !d->prune))
+	if (!declares_alerts(desired) && !d->prune)
 		return 0;
-	alerts_rule_prefix(d->name_prefix, desired->project, &prefix);
+	if (d->name_prefix)
+		alerts_rule_prefix(d->name_prefix, desired->project, &prefix);
+	else if (d->alerts_prefix)
+		strbuf_addstr(&prefix, d->alerts_prefix);
+	else if (!declared_prefix(desired, &prefix))
+		return 0;
 	do {
 		json_t *body = json_pack("{s:s, s:i}", "NamePrefix", prefix.buf, "Limit", 100), *out = NULL;
 		json_t *v;
@@ -59,8 +87,7 @@ static int list_rules(struct deploy *d, const struct plan_state *desired, json_t
 			break;
 		}
 		json_array_foreach(json_object_get(out, "Rules"), i, v)
-			if (jstr(v, "Name") && alerts_is_rule_name(jstr(v, "Name"), d->name_prefix,
-								 desired->project))
+			if (jstr(v, "Name") && under_prefix(jstr(v, "Name"), prefix.buf, desired->project))
 				json_object_set(found, jstr(v, "Name"), v);
 		if (jstr(out, "NextToken"))
 			token = json_string(jstr(out, "NextToken"));

@@ -204,14 +204,15 @@ else
 	nok "alerts: without alerts and --prune the rules are left alone, without an EventBridge call" "$T/plan7.out" "$T/deploy7.out" "$T/rule7.json" "$T/calls7.json"
 fi
 run plan8 plan --prune
-run deploy8 deploy --prune
+run saved8 plan --prune --out "$T/saved8.json"
+run deploy8 deploy --plan "$T/saved8.json"
 rule "$RULE" "$T/rule8.json"
 rule "$DQRULE" "$T/dq8.json"
 if grep -q "\- alert-rule $RULE (destroy)" "$T/plan8.out" && [ $rc = 0 ] &&
    py "$T/rule8.json" 'd == {"missing": True}' && py "$T/dq8.json" 'd == {"missing": True}'; then
-	ok "alerts: --prune deletes the rules (targets first)"
+	ok "alerts: a saved plan --prune deletes the rules (targets first)"
 else
-	nok "alerts: --prune deletes the rules (targets first)" "$T/plan8.out" "$T/deploy8.out" "$T/deploy8.err" "$T/rule8.json"
+	nok "alerts: a saved plan --prune deletes the rules (targets first)" "$T/plan8.out" "$T/deploy8.out" "$T/deploy8.err" "$T/rule8.json"
 fi
 
 # 9. a rule of that name pipec does not own: refused, left untouched
@@ -277,4 +278,24 @@ then
 	ok "alerts: job names beyond one pattern's 4096 characters are split over rules ($(cat "$T/split.check"))"
 else
 	nok "alerts: job names beyond one pattern's 4096 characters are split over rules" "$T/split.check" "$T/split.out"
+fi
+
+# 11. from a build directory (name_prefix not known): alerts.json is what
+# is deployed; a second plan --from finds the rules and shows no change
+python3 - "$RULE" <<'PY' >"$T/unforeign.err" 2>&1
+import boto3, sys
+e = boto3.client("events")
+e.remove_targets(Rule=sys.argv[1], Ids=["mine"])
+e.delete_rule(Name=sys.argv[1])
+PY
+(cd "$P" && "$PIPEC" build -o "$T/b11" .) >"$T/b11.err" 2>&1
+run deploy11 deploy --from "$T/b11"
+drc=$rc
+run plan11 plan --from "$T/b11"
+rule "$RULE" "$T/rule11.json"
+if [ $drc = 0 ] && [ $rc = 0 ] && grep -q "^  created alert-rule $RULE$" "$T/deploy11.out" &&
+   py "$T/rule11.json" 'd["tags"]["pipec:owner"] == "plantest/dev"'; then
+	ok "alerts: deploy --from a build creates the rules of its alerts.json; plan --from then shows no change"
+else
+	nok "alerts: deploy --from a build creates the rules of its alerts.json; plan --from then shows no change" "$T/deploy11.out" "$T/deploy11.err" "$T/plan11.out" "$T/unforeign.err"
 fi
