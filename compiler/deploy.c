@@ -1396,6 +1396,28 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 	return mine;
 }
 
+/* EventBridge answers PutTargets and RemoveTargets with HTTP 200 even when
+ * an entry failed (FailedEntryCount > 0, EventBridge API reference): such
+ * an answer is made a failed call. */
+static void failed_entries(struct aws_call *call)
+{
+	const json_t *first = json_array_get(json_object_get(call->out, "FailedEntries"), 0);
+	struct strbuf msg = STRBUF_INIT;
+
+	if (call->service != AWS_SERVICE_EVENTS ||
+	    (strcmp(call->operation, "PutTargets") && strcmp(call->operation, "RemoveTargets")) ||
+	    (json_integer_value(json_object_get(call->out, "FailedEntryCount")) <= 0 && !first))
+		return;
+	strbuf_addf(&msg, "target '%s': %s: %s", jstr(first, "TargetId") ? jstr(first, "TargetId") : "?",
+		    jstr(first, "ErrorCode") ? jstr(first, "ErrorCode") : "FailedEntry",
+		    jstr(first, "ErrorMessage") ? jstr(first, "ErrorMessage") : "an entry failed");
+	call->status = AWS_ERR_API;
+	free(call->error_code);
+	call->error_code = xstrdup(jstr(first, "ErrorCode") ? jstr(first, "ErrorCode") : "FailedEntry");
+	free(call->error_message);
+	call->error_message = strbuf_detach(&msg, NULL);
+}
+
 /* Runs the tasks round by round: every task's next step in one parallel batch. */
 static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct strbuf *err)
 {
@@ -1428,6 +1450,8 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 			struct deploy_step *s = t->used_alt ? t->alt : t->steps;
 			size_t ns;
 
+			if (calls[i].status == AWS_OK)
+				failed_entries(&calls[i]);
 			if (calls[i].status == AWS_OK ||
 			    (s[t->next].tolerate && calls[i].error_code &&
 			     !strcmp(calls[i].error_code, s[t->next].tolerate))) {

@@ -299,3 +299,22 @@ if [ $drc = 0 ] && [ $rc = 0 ] && grep -q "^  created alert-rule $RULE$" "$T/dep
 else
 	nok "alerts: deploy --from a build creates the rules of its alerts.json; plan --from then shows no change" "$T/deploy11.out" "$T/deploy11.err" "$T/plan11.out" "$T/unforeign.err"
 fi
+
+# 12. a PutTargets answered 200 with a failed entry is a failed deploy, not a silent one
+rm -f "$T/fp.port"
+python3 "$ROOT/tests/tools/fault_proxy.py" 0 "$EP" --plan 'failentry@all/PutTargets' --log "$T/fp.log" \
+	--port-file "$T/fp.port" --lifetime 300 2>"$T/fp.err" &
+PIDS="$PIDS $!"
+i=0
+while [ ! -s "$T/fp.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sed -i 's/^      topic: .*/&\n      states: [ERROR]/' "$P/pipec.yaml"
+run deploy12 deploy --endpoint-url "http://127.0.0.1:$(cat "$T/fp.port")"
+frc=$rc
+run deploy12b deploy
+rule "$RULE" "$T/rule12.json"
+if [ $frc = 1 ] && grep -q "update alert-rule '$RULE': PutTargets failed: target 'pipec-alerts': ValidationException: injected by fault_proxy" "$T/deploy12.err" &&
+   [ $rc = 0 ] && py "$T/rule12.json" 'd["pattern"]["detail"]["state"] == ["ERROR"] and [t["Id"] for t in d["targets"]] == ["pipec-alerts"]'; then
+	ok "alerts: a failed PutTargets entry fails the deploy (exit 1, named); the next deploy succeeds"
+else
+	nok "alerts: a failed PutTargets entry fails the deploy (exit 1, named); the next deploy succeeds" "$T/deploy12.out" "$T/deploy12.err" "$T/deploy12b.out" "$T/deploy12b.err" "$T/rule12.json"
+fi
