@@ -31,6 +31,7 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	case AST_DEDUPE: return "dedupe";
 	case AST_JOIN: return "join";
 	case AST_AGGREGATE: return "aggregate";
+	case AST_ALERTS: return "alerts";
 	case AST_JOB: return "job";
 	}
 	return "?";

@@ -259,6 +259,7 @@ enum ast_clause_kind {
 	AST_DEDUPE,		/* dedupe on KEYS [order by COLUMN [DIR]]: u.mode without a mode */
 	AST_JOIN,		/* join HOW KIND NAME as ALIAS on EXPR [{ lines }] (repeatable) */
 	AST_AGGREGATE,		/* aggregate [by KEYS] { NAME TYPE = FN(...) ... } */
+	AST_ALERTS,		/* alerts off | alerts on: the environment's failure alerts */
 	AST_JOB,		/* the last kind: tables are indexed up to it */
 };
 
@@ -282,6 +283,7 @@ struct ast_clause {
 	struct span kw_span;	/* its leading keyword(s) */
 	union {
 		struct ast_string description;
+		struct ast_name alerts;		/* alerts WORD */
 		struct {	/* source KIND args... [{ settings }] ; target likewise */
 			struct ast_name kind;
 			struct ast_value *args;

@@ -415,6 +415,15 @@ struct ast_clause *ast_clause_endpoint(struct arena *a, enum ast_clause_kind kin
 	return c;
 }
 
+struct ast_clause *ast_clause_alerts(struct arena *a, struct span kw, const struct ast_name *word,
+				     struct span span)
+{
+	struct ast_clause *c = new_clause(a, AST_ALERTS, kw, span);
+
+	c->u.alerts = *word;
+	return c;
+}
+
 struct ast_clause *ast_clause_create(struct arena *a, struct span kw, struct span span)
 {
 	return new_clause(a, AST_CREATE_IF_MISSING, kw, span);

@@ -136,6 +136,9 @@ struct ast_clause *ast_clause_endpoint(struct arena *a, enum ast_clause_kind kin
 				       struct ast_name what, struct ast_vec *args,
 				       struct ast_vec *settings, struct span span);
 struct ast_clause *ast_clause_create(struct arena *a, struct span kw, struct span span);
+/* alerts WORD (off or on; checked by check.c) */
+struct ast_clause *ast_clause_alerts(struct arena *a, struct span kw, const struct ast_name *word,
+				     struct span span);
 struct ast_clause *ast_clause_columns(struct arena *a, struct span kw, struct ast_vec *cols,
 				      struct span span);
 struct ast_clause *ast_clause_partition(struct arena *a, struct span kw, struct ast_vec *parts,

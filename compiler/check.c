@@ -121,6 +121,27 @@ static const struct ast_clause *defaults_clause(const struct file_defaults *d,
 
 #define NKINDS (AST_JOB + 1)
 
+/* alerts off | alerts on: whether the environment's alerts (pipec.yaml
+ * alerts:, docs/alerts.md) include this pipeline's job. */
+static void check_alerts_clause(struct check_ctx *c, const struct ast_clause *cl)
+{
+	static const char *const words[] = { "off", "on" };
+	const struct ast_name *w = &cl->u.alerts;
+	struct diag *d;
+
+	if (!strcmp(w->text, "off") || !strcmp(w->text, "on")) {
+		c->mp->alerts_off = !strcmp(w->text, "off");
+		return;
+	}
+	d = diag_error(c->ds, c->src, w->span, "'alerts %s' is not a setting of a pipeline's alerts",
+		       w->text);
+	if (diag_closest(w->text, words, 2))
+		diag_help(d, "did you mean 'alerts %s'?", diag_closest(w->text, words, 2));
+	else
+		diag_help(d, "write 'alerts off' to leave this pipeline out of the environment's "
+			  "failure alerts ('alerts on', the default, keeps it)");
+}
+
 static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model_pipeline *mp)
 {
 	const struct ast_item *it = r->item;
@@ -221,6 +242,8 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	if (!mp->aggregated)
 		check_mode_incremental(c, first[AST_MODE], first[AST_INCREMENTAL]);
 	check_drops(c, it->clauses, it->nclauses);
+	if (first[AST_ALERTS])
+		check_alerts_clause(c, first[AST_ALERTS]);
 
 	/* Schedule: the pipeline's, else the file's default, else on demand. */
 	mp->schedule.kind = MSCH_ON_DEMAND;

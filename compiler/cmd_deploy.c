@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "aws.h"
 #include "deploy.h"
 #include "plan.h"
@@ -319,6 +320,19 @@ static int apply_plan(struct deploy *dep, const struct plan *p, struct strbuf *e
 	return 0;
 }
 
+/* The alert rules' name prefix of a saved plan (alerts.h), so that deploy
+ * --plan lists them as the plan did; NULL when it has none. */
+static const char *saved_alerts_prefix(const struct plan *saved, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < saved->count; i++)
+		if (saved->changes[i].kind == PLAN_ALERT_RULE &&
+		    alerts_prefix_of(saved->changes[i].name, saved->project, out))
+			return out->buf;
+	return NULL;
+}
+
 int cmd_deploy(int argc, char **argv)
 {
 	struct deploy_args a;
@@ -331,6 +345,7 @@ int cmd_deploy(int argc, char **argv)
 	bool have_dep = false;
 	char *fingerprint = NULL;
 	const struct plan *apply;
+	struct strbuf alerts_prefix = STRBUF_INIT;
 	int rc = 1;
 
 	if (parse_deploy_args(argc, argv, &a, &rc) != 0) {
@@ -359,6 +374,7 @@ int cmd_deploy(int argc, char **argv)
 	dep.refresh_tags = a.refresh_tags;
 	dep.refresh = a.refresh;
 	dep.name_prefix = env.name_prefix;
+	dep.alerts_prefix = a.plan_path ? saved_alerts_prefix(&saved, &alerts_prefix) : NULL;
 	dep.progress = stdout;
 	dep.root = env.root;
 	if (deploy_read_live(&dep, &desired, &live, &fingerprint, &err) != 0) {
@@ -401,6 +417,7 @@ out:
 	plan_state_release(&desired);
 	plan_state_release(&live);
 	strbuf_release(&err);
+	strbuf_release(&alerts_prefix);
 	free(a.po.paths);
 	return rc;
 }

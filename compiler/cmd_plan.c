@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "aws.h"
 #include "deploy.h"
 #include "plan.h"
@@ -366,7 +367,8 @@ int cmd_plan(int argc, char **argv)
 		plan_state_stamp(&deployed);
 		plan_compute(&plan, &desired, &deployed, a.prune, NULL, NULL);
 	} else if (a.against) {
-		if (plan_state_load_dir(&deployed, a.against, &err) != 0) {
+		if (plan_state_load_dir(&deployed, a.against, &err) != 0 ||
+		    alerts_load_dir(&deployed, a.against, &err) != 0) {
 			fprintf(stderr, "pipec: error: %s\n", err.buf);
 			goto out;
 		}

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "alerts.h"
 #include "diag.h"
 #include "names.h"
 #include "strbuf.h"
@@ -427,7 +428,7 @@ static const char *key_prefix_problem(const char *s)
 static const char *const env_keys[] = {
 	"region", "account", "role", "script_bucket", "script_prefix", "temp_dir",
 	"table_bucket", "name_prefix", "catalog", "events_role", "variables", "defaults",
-	"athena", "redshift",
+	"athena", "redshift", "alerts",
 };
 
 /* An Athena workgroup name: 1 to 128 of letters, digits, '.', '_', '-'. */
@@ -592,6 +593,179 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
+/* ---- alerts: (docs/alerts.md) ---- */
+
+static const char *const alerts_keys[] = { "topic", "create_topic", "states", "data_quality" };
+static const char *const alert_states[] = { "FAILED", "TIMEOUT", "STOPPED", "ERROR" };
+
+/* Why an SNS topic name is refused, or NULL: 1 to 256 letters, digits, '-'
+ * and '_' (a FIFO topic ends in ".fifo"). */
+static const char *topic_name_problem(const char *s)
+{
+	size_t n = strlen(s), i, end = n;
+
+	if (n > 5 && !strcmp(s + n - 5, ".fifo"))
+		end = n - 5;
+	if (!end || n > 256)
+		return "must be 1 to 256 characters";
+	for (i = 0; i < end; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return "may hold only letters, digits, '-' and '_'";
+	return NULL;
+}
+
+/* arn:PARTITION:sns:REGION:ACCOUNT:NAME; NULL when it is one. */
+static const char *topic_arn_problem(const char *s)
+{
+	const char *f[6];
+	const char *p = s;
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		f[i] = p;
+		p = i < 5 ? strchr(p, ':') : NULL;
+		if (i < 5 && !p)
+			return "is not of the form arn:aws:sns:REGION:ACCOUNT:NAME";
+		if (p)
+			p++;
+	}
+	if (strncmp(f[0], "arn:", 4) || strncmp(f[1], "aws", 3) || strncmp(f[2], "sns:", 4))
+		return "is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)";
+	for (i = 0; i < 12 && isdigit((unsigned char)f[4][i]); i++)
+		;
+	if (i != 12 || f[4][12] != ':')
+		return "has no 12-digit account";
+	if (f[3] == f[4] - 1)
+		return "has no region";
+	return topic_name_problem(f[5]);
+}
+
+static void load_alert_states(struct yctx *y, yaml_node_t *v, struct model_alerts *al)
+{
+	yaml_node_item_t *it;
+	size_t i;
+
+	if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.start == v->data.sequence.items.top) {
+		diag_help(diag_error(y->ds, y->src, node_span(y, v),
+				     "'states' must be a list of job run states"),
+			  "write 'states: [FAILED, TIMEOUT, STOPPED, ERROR]' (any of them)");
+		return;
+	}
+	al->states = 0;
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+		yaml_node_t *n = yaml_document_get_node(y->doc, *it);
+		const char *st = n->type == YAML_SCALAR_NODE ? scalar(n) : "";
+		struct diag *d;
+
+		for (i = 0; i < 4 && strcmp(st, alert_states[i]); i++)
+			;
+		if (i < 4) {
+			al->states |= 1u << i;
+			continue;
+		}
+		d = diag_error(y->ds, y->src, node_span(y, n), "'%s' is not a job run state alerts are "
+			       "sent for", st);
+		if (diag_closest(st, alert_states, 4))
+			diag_help(d, "did you mean '%s'?", diag_closest(st, alert_states, 4));
+		else
+			diag_help(d, "alerts are sent for FAILED, TIMEOUT, STOPPED and ERROR");
+	}
+}
+
+static void load_alerts(struct yctx *y, yaml_node_t *map, struct model_alerts *al)
+{
+	yaml_node_pair_t *pair;
+	const char *s;
+	bool named = false;
+
+	al->set = true;
+	al->states = MODEL_ALERT_ALL;
+	al->data_quality = true;
+	al->topic_span = node_span(y, map);
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(y->doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(y->doc, pair->value);
+		int idx;
+
+		if (duplicate_key(y, map, pair))
+			continue;
+		idx = key_index(y, k, alerts_keys, sizeof(alerts_keys) / sizeof(*alerts_keys),
+				"'alerts'");
+		named |= idx == 0 || idx == 1;
+		if (idx == 0 && (s = want_string(y, "topic", v))) {
+			al->topic_span = node_span(y, v);
+			if (topic_arn_problem(s))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "topic '%s' %s", s, topic_arn_problem(s)),
+					  "write the topic's ARN, like arn:aws:sns:eu-west-1:123456789012:"
+					  "alerts, or 'create_topic: NAME' to have pipec create one");
+			else
+				al->topic = s;
+		} else if (idx == 1 && (s = want_string(y, "create_topic", v))) {
+			al->create_span = node_span(y, v);
+			if (topic_name_problem(s))
+				diag_help(diag_error(y->ds, y->src, node_span(y, v),
+						     "topic name '%s' %s", s, topic_name_problem(s)),
+					  "write a topic name like 'pipec-alerts'");
+			else
+				al->create_topic = s;
+		} else if (idx == 2) {
+			load_alert_states(y, v, al);
+		} else if (idx == 3) {
+			want_bool(y, "data_quality", v, &al->data_quality);
+		}
+	}
+	if (!named)
+		diag_help(diag_error(y->ds, y->src, al->topic_span, "'alerts' names no SNS topic"),
+			  "add 'topic: arn:aws:sns:REGION:ACCOUNT:NAME' or 'create_topic: NAME'");
+}
+
+/* After the whole environment is read: one topic, in the environment's
+ * region (EventBridge delivers to a topic of the rule's region); another
+ * account is allowed (the topic's policy decides) and warned about. */
+static void check_alerts(struct yctx *y, struct model_env *e)
+{
+	struct model_alerts *al = &e->alerts;
+	const char *region, *account;
+
+	if (!al->set)
+		return;
+	if (al->topic && al->create_topic) {
+		diag_help(diag_error(y->ds, y->src, al->create_span,
+				     "'alerts' has both 'topic' and 'create_topic'"),
+			  "remove 'create_topic': alerts go to the existing topic");
+		al->create_topic = NULL;
+	}
+	if (!al->topic && al->create_topic)
+		diag_help(diag_error(y->ds, y->src, al->create_span,
+				     "'create_topic' is not supported yet: pipec does not create SNS "
+				     "topics"),
+			  "create the topic (with a policy letting events.amazonaws.com publish) "
+			  "and write 'topic: arn:aws:sns:REGION:ACCOUNT:NAME'");
+	if (!al->topic) {	/* reported above or where it was read */
+		al->set = false;
+		return;
+	}
+	if (!al->topic)
+		return;
+	region = strchr(al->topic + 4, ':') + 1;
+	region = strchr(region, ':') + 1;
+	account = strchr(region, ':') + 1;
+	if (e->region && (strncmp(region, e->region, strlen(e->region)) ||
+			  region[strlen(e->region)] != ':'))
+		diag_help(diag_error(y->ds, y->src, al->topic_span,
+				     "topic '%s' is not in the environment's region %s", al->topic,
+				     e->region),
+			  "EventBridge sends to a topic of the rule's own region: use a topic in %s",
+			  e->region);
+	else if (e->account && strncmp(account, e->account, 12))
+		diag_help(diag_warning(y->ds, y->src, al->topic_span,
+				       "topic '%s' is in account %.12s, not the environment's %s",
+				       al->topic, account, e->account),
+			  "the topic's access policy must let events.amazonaws.com publish from "
+			  "this account");
+}
+
 static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 {
 	struct model_env *e = &c->env;
@@ -715,10 +889,15 @@ static void load_env(struct yctx *y, yaml_node_t *map, struct config *c)
 			if (want_mapping(y, "redshift", v))
 				load_redshift(y, v, e);
 			break;
+		case 14:
+			if (want_mapping(y, "alerts", v))
+				load_alerts(y, v, &e->alerts);
+			break;
 		default:
 			break;
 		}
 	}
+	check_alerts(y, e);
 }
 
 static const char *const top_keys[] = { "project", "default_environment", "environments" };
@@ -1075,5 +1254,10 @@ int config_parse(const struct source *src, const char *env_name, struct arena *a
 		out->env.script_prefix = "pipec/";
 	if (!out->env.name_prefix)
 		out->env.name_prefix = "";
+	if (out->env.alerts.set && alerts_name_problem(out->env.name_prefix, out->project))
+		diag_help(diag_error(ds, src, out->env.alerts.topic_span,
+				     "pipec cannot name the alert rules of this environment: %s",
+				     alerts_name_problem(out->env.name_prefix, out->project)),
+			  "the rules are named <name_prefix>pipec-<project>-alerts (docs/alerts.md)");
 	return ds->nerrors > errors ? -1 : 0;
 }

@@ -1,4 +1,5 @@
 #include "deploy.h"
+#include "deploy_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -304,6 +305,27 @@ static int get_each(struct deploy *d, enum aws_service svc, const char *op, cons
 	return rc;
 }
 
+int deploy_get_each(struct deploy *d, enum aws_service svc, const char *op, const char *key,
+		    const json_t *names, const char *not_found, json_t *out, struct strbuf *err)
+{
+	return get_each(d, svc, op, key, names, not_found, out, err);
+}
+
+void deploy_api_error(struct deploy *d, struct strbuf *err, const char *what)
+{
+	api_error(d, err, what);
+}
+
+int deploy_ensure_account(struct deploy *d, struct strbuf *err)
+{
+	return ensure_account(d, err);
+}
+
+bool deploy_tags_owned(const json_t *tags, const struct plan_state *desired)
+{
+	return tags_owned(tags, desired);
+}
+
 static const char *desired_pipeline(const struct plan_state *desired, enum plan_kind k,
 				    const char *name)
 {
@@ -550,6 +572,7 @@ struct live_read {
 	json_t *owned_jobs, *owned_triggers, *owned_rulesets;
 	json_t *fp_jobs, *fp_triggers, *fp_rulesets, *fp_workflows, *fp_rules, *fp_tags;
 	json_t *fp_scripts;	/* refresh: ScriptLocation -> sha256 of the object found */
+	json_t *fp_alerts;	/* alert rules: name -> the live rule read */
 	bool need_rulesets;	/* the project declares a ruleset */
 };
 
@@ -569,6 +592,7 @@ static void live_read_init(struct live_read *lr, const struct plan_state *desire
 	lr->fp_rules = json_object();
 	lr->fp_tags = json_object();
 	lr->fp_scripts = json_object();
+	lr->fp_alerts = json_object();
 	for (k = 0; k < PLAN_NKINDS; k++) {
 		lr->names[k] = json_array();
 		lr->seen[k] = json_object();
@@ -599,6 +623,7 @@ static void live_read_release(struct live_read *lr)
 	json_decref(lr->fp_rules);
 	json_decref(lr->fp_tags);
 	json_decref(lr->fp_scripts);
+	json_decref(lr->fp_alerts);
 }
 
 /* Lists the jobs, triggers and rulesets tagged as the project's, and adds
@@ -722,7 +747,7 @@ static size_t tags_needed(const struct deploy *d, const struct plan_state *desir
 
 		if (r->kind == PLAN_WORKFLOW)
 			need[i] = true;
-		else if (r->kind != PLAN_EVENT_RULE && r->owned)
+		else if (r->kind != PLAN_EVENT_RULE && r->kind != PLAN_ALERT_RULE && r->owned)
 			need[i] = d->refresh_tags || !want || plan_live_differs(want, r->body);
 		nneed += need[i];
 	}
@@ -741,7 +766,7 @@ static void apply_tags(struct deploy *d, const struct plan_state *desired,
 		char *a;
 		json_t *t;
 
-		if (r->kind == PLAN_EVENT_RULE)
+		if (r->kind == PLAN_EVENT_RULE || r->kind == PLAN_ALERT_RULE)
 			continue;
 		a = resource_arn(d, r->kind, r->name);
 		t = json_object_get(json_object_get(tags, a), "Tags");
@@ -935,6 +960,8 @@ static char *live_fingerprint(struct live_read *lr)
 	json_object_set_new(fp, "tags", lr->fp_tags);
 	if (json_object_size(lr->fp_scripts))	/* refresh only: default fingerprints stay as they were */
 		json_object_set(fp, "scripts", lr->fp_scripts);
+	if (json_object_size(lr->fp_alerts))	/* only with alerts: other fingerprints unchanged */
+		json_object_set(fp, "alert_rules", lr->fp_alerts);
 	json_object_set(fp, "owned_jobs", lr->owned_jobs);
 	json_object_set(fp, "owned_triggers", lr->owned_triggers);
 	json_object_set(fp, "owned_rulesets", lr->owned_rulesets);
@@ -970,6 +997,7 @@ int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 	    read_declared_rules(d, desired, live, lr.names[PLAN_EVENT_RULE], lr.fp_rules, err) ||
 	    read_tags(d, desired, live, lr.fp_tags, err) ||
 	    read_orphan_rules(d, desired, live, lr.fp_rules, err) ||
+	    deploy_alerts_read(d, desired, live, lr.fp_alerts, err) ||
 	    (d->refresh && read_scripts(d, desired, live, lr.fp_scripts, err)))
 		goto out;
 	add_live_files(desired, live);
@@ -1030,24 +1058,17 @@ void deploy_desired_from_plan(const struct plan *p, struct plan_state *out)
 
 /* ---- applying ---- */
 
-#define MAX_STEPS 6
-
-struct step {
-	enum aws_service svc;
-	const char *op;
-	json_t *body;		/* owned; a copy is sent */
-	const char *tolerate;	/* an error code that counts as done */
-};
+#define MAX_STEPS DEPLOY_MAX_STEPS
 
 struct task {
 	const struct plan_change *c;
-	struct step steps[MAX_STEPS], alt[MAX_STEPS];
+	struct deploy_step steps[MAX_STEPS], alt[MAX_STEPS];
 	size_t nsteps, nalt, next;
 	bool failed, used_alt;
 };
 
-static void step_add(struct step *s, size_t *n, enum aws_service svc, const char *op, json_t *body,
-		     const char *tolerate)
+void deploy_step_add(struct deploy_step *s, size_t *n, enum aws_service svc, const char *op,
+		     json_t *body, const char *tolerate)
 {
 	s[*n].svc = svc;
 	s[*n].op = op;
@@ -1104,7 +1125,7 @@ static bool definition_changed(const struct plan_change *c)
 	       !script_replaced(c);
 }
 
-static void tag_steps(struct deploy *d, const struct plan_change *c, struct step *s, size_t *n)
+static void tag_steps(struct deploy *d, const struct plan_change *c, struct deploy_step *s, size_t *n)
 {
 	char *arn = resource_arn(d, c->kind, c->name);
 	const json_t *want = json_object_get(c->desired, "Tags");
@@ -1113,14 +1134,14 @@ static void tag_steps(struct deploy *d, const struct plan_change *c, struct step
 	const char *key;
 	json_t *val;
 
-	step_add(s, n, AWS_SERVICE_GLUE, "TagResource",
+	deploy_step_add(s, n, AWS_SERVICE_GLUE, "TagResource",
 		 json_pack("{s:s, s:O}", "ResourceArn", arn, "TagsToAdd", want ? want : json_object()),
 		 NULL);
 	json_object_foreach((json_t *)had, key, val)
 		if (!json_object_get(want, key))
 			json_array_append_new(remove, json_string(key));
 	if (json_array_size(remove))
-		step_add(s, n, AWS_SERVICE_GLUE, "UntagResource",
+		deploy_step_add(s, n, AWS_SERVICE_GLUE, "UntagResource",
 			 json_pack("{s:s, s:o}", "ResourceArn", arn, "TagsToRemove", remove), NULL);
 	else
 		json_decref(remove);
@@ -1156,7 +1177,7 @@ static void plan_steps(struct deploy *d, struct task *t)
 	static const char *const ruleset_update[] = { "Name", "Description", "Ruleset", NULL };
 	const struct plan_change *c = t->c;
 	const json_t *want = c->desired;
-	struct step *s = t->steps, *a = t->alt;
+	struct deploy_step *s = t->steps, *a = t->alt;
 	size_t *n = &t->nsteps, *na = &t->nalt;
 	bool create = c->action == PLAN_CREATE || c->action == PLAN_REPLACE;
 	bool update = c->action == PLAN_UPDATE;
@@ -1170,15 +1191,15 @@ static void plan_steps(struct deploy *d, struct task *t)
 
 		if (c->action == PLAN_DESTROY) {
 			json_decref(upd);
-			step_add(s, n, AWS_SERVICE_GLUE, "DeleteJob", json_pack("{s:s}", "JobName", c->name),
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "DeleteJob", json_pack("{s:s}", "JobName", c->name),
 				 "EntityNotFoundException");
 		} else if (create) {
-			step_add(s, n, AWS_SERVICE_GLUE, "CreateJob", json_deep_copy(want), NULL);
-			step_add(a, na, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "CreateJob", json_deep_copy(want), NULL);
+			deploy_step_add(a, na, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
 			tag_steps(d, c, a, na);
 		} else if (update) {
 			if (definition_changed(c))
-				step_add(s, n, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "UpdateJob", upd, NULL);
 			else
 				json_decref(upd);
 			if (c->tags_changed || !script_replaced(c))	/* a re-upload alone keeps the job */
@@ -1194,26 +1215,26 @@ static void plan_steps(struct deploy *d, struct task *t)
 		if (body && !strcmp(jstr(body, "Type") ? jstr(body, "Type") : "", "ON_DEMAND"))
 			json_object_del(body, "StartOnCreation");	/* Glue rejects it for ON_DEMAND */
 		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
-			step_add(s, n, AWS_SERVICE_GLUE, "DeleteTrigger", json_pack("{s:s}", "Name", c->name),
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "DeleteTrigger", json_pack("{s:s}", "Name", c->name),
 				 "EntityNotFoundException");
 		if (create) {
-			step_add(s, n, AWS_SERVICE_GLUE, "CreateTrigger", json_incref(body), NULL);
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "CreateTrigger", json_incref(body), NULL);
 			if (needs_start(body))
-				step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
 					 json_pack("{s:s}", "Name", c->name), NULL);
-			step_add(a, na, AWS_SERVICE_GLUE, "UpdateTrigger",
+			deploy_step_add(a, na, AWS_SERVICE_GLUE, "UpdateTrigger",
 				 json_pack("{s:s, s:o}", "Name", c->name, "TriggerUpdate",
 					   only(body, trigger_update)), NULL);
 			tag_steps(d, c, a, na);
 		} else if (update) {
 			if (definition_changed(c))
-				step_add(s, n, AWS_SERVICE_GLUE, "UpdateTrigger",
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "UpdateTrigger",
 					 json_pack("{s:s, s:o}", "Name", c->name, "TriggerUpdate",
 						   only(body, trigger_update)), NULL);
 			if (!restarts(c) || c->tags_changed || definition_changed(c))
 				tag_steps(d, c, s, n);
 			if (restarts(c))
-				step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "StartTrigger",
 					 json_pack("{s:s}", "Name", c->name), NULL);
 		}
 		json_decref(body);
@@ -1221,19 +1242,19 @@ static void plan_steps(struct deploy *d, struct task *t)
 	}
 	case PLAN_WORKFLOW:
 		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
-			step_add(s, n, AWS_SERVICE_GLUE, "DeleteWorkflow", json_pack("{s:s}", "Name", c->name),
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "DeleteWorkflow", json_pack("{s:s}", "Name", c->name),
 				 "EntityNotFoundException");
 		if (create) {
-			step_add(s, n, AWS_SERVICE_GLUE, "CreateWorkflow", json_deep_copy(want), NULL);
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "CreateWorkflow", json_deep_copy(want), NULL);
 			/* tagged again explicitly: ownership of workflows is only ever read
 			 * from their tags, so they must be there whatever the endpoint
 			 * did with CreateWorkflow's Tags */
 			tag_steps(d, c, s, n);
-			step_add(a, na, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update), NULL);
+			deploy_step_add(a, na, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update), NULL);
 			tag_steps(d, c, a, na);
 		} else if (update) {
 			if (definition_changed(c))
-				step_add(s, n, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update),
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "UpdateWorkflow", only(want, workflow_update),
 					 NULL);
 			tag_steps(d, c, s, n);
 		}
@@ -1247,37 +1268,40 @@ static void plan_steps(struct deploy *d, struct task *t)
 				if (jstr(tg, "Id"))
 					json_array_append_new(ids, json_string(jstr(tg, "Id")));
 			if (json_array_size(ids))
-				step_add(s, n, AWS_SERVICE_EVENTS, "RemoveTargets",
+				deploy_step_add(s, n, AWS_SERVICE_EVENTS, "RemoveTargets",
 					 json_pack("{s:s, s:o}", "Rule", c->name, "Ids", ids),
 					 "ResourceNotFoundException");
 			else
 				json_decref(ids);
-			step_add(s, n, AWS_SERVICE_EVENTS, "DeleteRule", json_pack("{s:s}", "Name", c->name),
+			deploy_step_add(s, n, AWS_SERVICE_EVENTS, "DeleteRule", json_pack("{s:s}", "Name", c->name),
 				 "ResourceNotFoundException");
 		} else if (create || update) {
-			step_add(s, n, AWS_SERVICE_EVENTS, "PutRule",
+			deploy_step_add(s, n, AWS_SERVICE_EVENTS, "PutRule",
 				 json_deep_copy(json_object_get(want, "PutRule")), NULL);
 			if (json_object_get(want, "PutTargets"))
-				step_add(s, n, AWS_SERVICE_EVENTS, "PutTargets",
+				deploy_step_add(s, n, AWS_SERVICE_EVENTS, "PutTargets",
 					 json_deep_copy(json_object_get(want, "PutTargets")), NULL);
 		}
 		break;
 	case PLAN_RULESET:
 		if (c->action == PLAN_DESTROY || c->action == PLAN_REPLACE)
-			step_add(s, n, AWS_SERVICE_GLUE, "DeleteDataQualityRuleset",
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "DeleteDataQualityRuleset",
 				 json_pack("{s:s}", "Name", c->name), "EntityNotFoundException");
 		if (create) {
-			step_add(s, n, AWS_SERVICE_GLUE, "CreateDataQualityRuleset", json_deep_copy(want),
+			deploy_step_add(s, n, AWS_SERVICE_GLUE, "CreateDataQualityRuleset", json_deep_copy(want),
 				 NULL);
-			step_add(a, na, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
+			deploy_step_add(a, na, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
 				 only(want, ruleset_update), NULL);
 			tag_steps(d, c, a, na);
 		} else if (update) {
 			if (definition_changed(c))
-				step_add(s, n, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
+				deploy_step_add(s, n, AWS_SERVICE_GLUE, "UpdateDataQualityRuleset",
 					 only(want, ruleset_update), NULL);
 			tag_steps(d, c, s, n);
 		}
+		break;
+	case PLAN_ALERT_RULE:
+		deploy_alerts_steps(d, c, s, n);
 		break;
 	case PLAN_NKINDS:
 		break;
@@ -1376,6 +1400,28 @@ static bool created_by_us(struct deploy *d, const struct plan_change *c, struct 
 	return mine;
 }
 
+/* EventBridge answers PutTargets and RemoveTargets with HTTP 200 even when
+ * an entry failed (FailedEntryCount > 0, EventBridge API reference): such
+ * an answer is made a failed call. */
+static void failed_entries(struct aws_call *call)
+{
+	const json_t *first = json_array_get(json_object_get(call->out, "FailedEntries"), 0);
+	struct strbuf msg = STRBUF_INIT;
+
+	if (call->service != AWS_SERVICE_EVENTS ||
+	    (strcmp(call->operation, "PutTargets") && strcmp(call->operation, "RemoveTargets")) ||
+	    (json_integer_value(json_object_get(call->out, "FailedEntryCount")) <= 0 && !first))
+		return;
+	strbuf_addf(&msg, "target '%s': %s: %s", jstr(first, "TargetId") ? jstr(first, "TargetId") : "?",
+		    jstr(first, "ErrorCode") ? jstr(first, "ErrorCode") : "FailedEntry",
+		    jstr(first, "ErrorMessage") ? jstr(first, "ErrorMessage") : "an entry failed");
+	call->status = AWS_ERR_API;
+	free(call->error_code);
+	call->error_code = xstrdup(jstr(first, "ErrorCode") ? jstr(first, "ErrorCode") : "FailedEntry");
+	free(call->error_message);
+	call->error_message = strbuf_detach(&msg, NULL);
+}
+
 /* Runs the tasks round by round: every task's next step in one parallel batch. */
 static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct strbuf *err)
 {
@@ -1388,7 +1434,7 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 
 		for (i = 0; i < n; i++) {
 			struct task *t = &tasks[i];
-			struct step *s = t->used_alt ? t->alt : t->steps;
+			struct deploy_step *s = t->used_alt ? t->alt : t->steps;
 			size_t ns = t->used_alt ? t->nalt : t->nsteps;
 
 			if (t->failed || t->next >= ns)
@@ -1405,9 +1451,11 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 		d->nwrites += m;
 		for (i = 0; i < m; i++) {
 			struct task *t = &tasks[idx[i]];
-			struct step *s = t->used_alt ? t->alt : t->steps;
+			struct deploy_step *s = t->used_alt ? t->alt : t->steps;
 			size_t ns;
 
+			if (calls[i].status == AWS_OK)
+				failed_entries(&calls[i]);
 			if (calls[i].status == AWS_OK ||
 			    (s[t->next].tolerate && calls[i].error_code &&
 			     !strcmp(calls[i].error_code, s[t->next].tolerate))) {
@@ -1575,7 +1623,7 @@ static size_t apply_kind(struct deploy *d, const struct plan *p, enum plan_kind 
 int deploy_apply(struct deploy *d, const struct plan *p, struct strbuf *err)
 {
 	static const enum plan_kind order[] = { PLAN_JOB, PLAN_WORKFLOW, PLAN_EVENT_RULE,
-						PLAN_TRIGGER, PLAN_RULESET };
+						PLAN_TRIGGER, PLAN_RULESET, PLAN_ALERT_RULE };
 	size_t i, failures = 0;
 
 	if (needs_tags(p) && ensure_account(d, err))

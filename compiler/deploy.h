@@ -41,6 +41,8 @@ struct deploy {
 				   checked against its content-addressed key (HeadObject in
 				   checksum mode; GetObject when S3 keeps no SHA-256) */
 	const char *name_prefix; /* the environment's name prefix, or NULL when unknown */
+	const char *alerts_prefix; /* without name_prefix: "<prefix>pipec-<project>-" of the
+				    alert rules of a saved plan (deploy --plan), or NULL */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "sigv4.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -320,6 +321,23 @@ out:
 	return rc;
 }
 
+/* alerts.json at the build's top, when the environment has alerts (alerts.h). */
+static int emit_alerts(struct build *b, const struct model_project *mp)
+{
+	struct strbuf data = STRBUF_INIT, path = STRBUF_INIT;
+	int rc = 0;
+
+	if (alerts_render(mp, &data)) {
+		rc = write_artifact(b, ALERTS_FILE, &data);
+	} else {
+		strbuf_addf(&path, "%s/%s", b->o->out_dir, ALERTS_FILE);
+		unlink(path.buf);
+	}
+	strbuf_release(&data);
+	strbuf_release(&path);
+	return rc;
+}
+
 int emit_project(const struct model_project *mp, const struct emit_opts *o, struct strbuf *err)
 {
 	struct build b = { o, NULL, 0, 0, err };
@@ -337,6 +355,8 @@ int emit_project(const struct model_project *mp, const struct emit_opts *o, stru
 	for (i = 0; i < mp->npipelines; i++)
 		if (emit_pipeline(&b, mp, &mp->pipelines[i], &ts) < 0)
 			goto out;
+	if (emit_alerts(&b, mp) < 0)
+		goto out;
 
 	qsort(b.arts, b.narts, sizeof(*b.arts), cmp_art);
 	m = json_object();

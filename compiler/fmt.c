@@ -557,6 +557,14 @@ static bool print_create_if_missing(struct fmt *F, const struct ast_clause *c, i
 	return false;
 }
 
+static bool print_alerts(struct fmt *F, const struct ast_clause *c, int depth)
+{
+	(void)depth;
+	strbuf_addstr(F->out, "alerts ");
+	add_name(F, &c->u.alerts);
+	return false;
+}
+
 static bool print_columns_clause(struct fmt *F, const struct ast_clause *c, int depth)
 {
 	uint32_t close = c->span.end - 1;
@@ -1064,6 +1072,7 @@ static bool (*const print_kind[AST_JOB + 1])(struct fmt *F, const struct ast_cla
 	[AST_DEDUPE] = print_mode,
 	[AST_JOIN] = print_join,
 	[AST_AGGREGATE] = print_aggregate,
+	[AST_ALERTS] = print_alerts,
 	[AST_JOB] = print_job,
 };
 

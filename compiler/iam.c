@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alerts.h"
 #include "catalog.h"
 #include "xalloc.h"
 
@@ -220,7 +221,7 @@ static json_t *stmt_json(struct iam_stmt *st, const char *sid)
  * them in: by this table, then by key (the per-bucket ListBucket ones). */
 static const char *const stmt_order[] = {
 	"Glue List", "Glue Jobs", "Glue Triggers", "Glue Workflows", "Glue Data Quality Rulesets",
-	"EventBridge Rules", "Pass Events Role", "Scripts And Files", "Script Bucket Missing Keys",
+	"EventBridge Rules", "EventBridge List", "EventBridge Alert Rules", "Pass Events Role", "Scripts And Files", "Script Bucket Missing Keys",
 	"Pass Job Roles", "Catalog Pull", "Iceberg Metadata",
 	"Read Scripts", "Temp Dirs", "Read Sources", "Read Tables", "Write Targets", "ListBucket ",
 	"Catalog Read", "Catalog Write Targets", "S3 Tables Targets", "S3 Tables Catalog",
@@ -408,6 +409,30 @@ static void deployer_events(struct iam_doc *d)
 	}
 }
 
+/* The alert rules (alerts.h): found by ListRules (no resource-level
+ * permission: "*"), read and written by name, tagged.  Also without
+ * alerts in pipec.yaml: deploy --prune finds and deletes the rules of
+ * alerts removed from it. */
+static void deployer_alerts(struct iam_doc *d)
+{
+	static const char *const list[] = { "events:ListRules", NULL };
+	static const char *const rule[] = { "events:DeleteRule", "events:DescribeRule",
+		"events:ListTagsForResource", "events:ListTargetsByRule", "events:PutRule",
+		"events:PutTargets", "events:RemoveTargets", "events:TagResource",
+		"events:UntagResource", NULL };
+	struct strbuf prefix = STRBUF_INIT;
+	struct iam_stmt *st;
+
+	st = stmt(d, "EventBridge List");
+	acts(st, list);
+	res(st, xstrdup("*"));
+	st = stmt(d, "EventBridge Alert Rules");
+	acts(st, rule);
+	alerts_rule_prefix(d->m->env.name_prefix, d->m->name ? d->m->name : "", &prefix);
+	res(st, fmt("arn:aws:events:%s:%s:rule/%s*", d->region, d->account, prefix.buf));
+	strbuf_release(&prefix);
+}
+
 static void deployer_s3(struct iam_doc *d)
 {
 	static const char *const rw[] = { "s3:GetObject", "s3:PutObject", NULL };
@@ -566,6 +591,7 @@ static void iam_deployer(struct iam_doc *d)
 {
 	deployer_glue(d);
 	deployer_events(d);
+	deployer_alerts(d);
 	deployer_s3(d);
 	pass_roles(d);
 	deployer_catalog(d);

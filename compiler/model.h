@@ -360,6 +360,7 @@ struct model_job {
 struct model_pipeline {
 	const char *name;
 	const char *file;		/* .pipe path as given (relative to the project root) */
+	bool alerts_off;		/* `alerts off`: left out of the environment's alerts */
 	const struct source *src;
 	struct span span;
 	const char *description;
@@ -420,6 +421,27 @@ struct model_pipeline {
 	const char **redshift_types;	/* redshift target: column types (ncolumns) */
 };
 
+/* Job run states an alert is sent for (pipec.yaml alerts: states). */
+enum {
+	MODEL_ALERT_FAILED = 1,
+	MODEL_ALERT_TIMEOUT = 2,
+	MODEL_ALERT_STOPPED = 4,
+	MODEL_ALERT_ERROR = 8,
+	MODEL_ALERT_ALL = 15,
+};
+
+/* The environment's failure alerts (pipec.yaml alerts:, docs/alerts.md). */
+struct model_alerts {
+	bool set;			/* an alerts: mapping was given */
+	const char *topic;		/* the SNS topic ARN alerts go to (create_topic: its ARN
+					   is derived at deploy), or NULL */
+	const char *create_topic;	/* the name of a topic pipec creates and owns, or NULL */
+	unsigned states;		/* MODEL_ALERT_* bits */
+	bool data_quality;		/* also Data Quality evaluation failures */
+	struct span topic_span;		/* of the topic value, for diagnostics */
+	struct span create_span;	/* of the create_topic value */
+};
+
 struct model_env {
 	const char *name;
 	const char *region;
@@ -445,6 +467,7 @@ struct model_env {
 	const char *redshift_database;
 	const char *redshift_secret_arn;	/* Secrets Manager ARN, or NULL */
 	const char *redshift_db_user;		/* cluster: temporary credentials for this user, or NULL */
+	struct model_alerts alerts;
 };
 
 struct model_project {

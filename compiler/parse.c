@@ -25,7 +25,7 @@ struct keyword {
 
 /* sorted for bsearch */
 static const struct keyword keywords[] = {
-	{ "after", AFTER }, { "aggregate", AGGREGATE }, { "and", AND }, { "as", AS }, { "between", BETWEEN }, { "by", BY },
+	{ "after", AFTER }, { "aggregate", AGGREGATE }, { "alerts", ALERTS }, { "and", AND }, { "as", AS }, { "between", BETWEEN }, { "by", BY },
 	{ "case", CASE }, { "cast", CAST }, { "columns", COLUMNS }, { "completeness", COMPLETENESS },
 	{ "create", CREATE }, { "cron", CRON }, { "dedupe", DEDUPE }, { "defaults", DEFAULTS },
 	{ "demand", DEMAND },

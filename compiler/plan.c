@@ -14,7 +14,7 @@
 #include "xalloc.h"
 
 static const char *const kind_names[PLAN_NKINDS] = {
-	"file", "job", "workflow", "event-rule", "trigger", "ruleset",
+	"file", "job", "workflow", "event-rule", "trigger", "ruleset", "alert-rule",
 };
 
 static const char *const action_names[PLAN_NACTIONS] = {
@@ -1145,6 +1145,22 @@ static void compute_warnings(struct plan *p, const struct plan_state *desired,
 	}
 }
 
+/* A live resource whose own tags were read and are not this project's:
+ * the error names the owner they give. */
+static void not_owned_error(struct plan *p, const struct plan_state *desired,
+			    const struct plan_resource *have)
+{
+	const char *owner = jstr(json_object_get(have->body, "Tags"), PLAN_TAG_OWNER);
+	char *dec = owner ? plan_tag_decode(owner) : NULL;
+
+	add_error(p, "%s '%s' exists but is not managed by project '%s' environment '%s' (%s%s%s): "
+		  "pipec leaves it alone",
+		  plan_kind_name(have->kind), have->name, desired->project, desired->environment,
+		  dec ? "its owner: " PLAN_TAG_OWNER "=" : "it has no " PLAN_TAG_OWNER " tag",
+		  dec ? dec : "", "");
+	free(dec);
+}
+
 void plan_compute(struct plan *p, const struct plan_state *desired,
 		  const struct plan_state *deployed, bool prune, plan_fetch_script_fn fetch,
 		  void *fetch_ctx)
@@ -1163,6 +1179,10 @@ void plan_compute(struct plan *p, const struct plan_state *desired,
 		const struct plan_resource *have = plan_state_find(deployed, want->kind, want->name);
 		struct plan_change *c;
 
+		if (have && have->live && !have->owned && want->kind == PLAN_ALERT_RULE) {
+			not_owned_error(p, desired, have);
+			continue;
+		}
 		if (have && have->live && !have->owned && want->kind != PLAN_FILE) {
 			add_error(p,
 				  "%s '%s' exists but is not managed by project '%s' environment '%s' (its %s/%s tags differ)",

@@ -34,6 +34,7 @@ enum plan_kind {
 	PLAN_EVENT_RULE,	/* the EventBridge rule starting that workflow */
 	PLAN_TRIGGER,		/* a Glue trigger */
 	PLAN_RULESET,		/* a Glue Data Quality ruleset */
+	PLAN_ALERT_RULE,	/* an EventBridge rule sending job failures to SNS (alerts.h) */
 	PLAN_NKINDS
 };
 
@@ -51,6 +52,10 @@ const char *plan_kind_name(enum plan_kind k);		/* "job", "trigger", … */
 const char *plan_action_name(enum plan_action a);	/* "create", "update", … */
 int plan_kind_from_name(const char *s);			/* -1 if unknown */
 int plan_action_from_name(const char *s);
+
+/* The pipeline field of the environment's alert rules, which belong to no
+ * pipeline (not a pipeline name: those are identifiers). */
+#define PLAN_PIPELINE_ALERTS "(alerts)"
 
 /* Tag keys pipec puts on everything it owns. */
 #define PLAN_TAG_PROJECT "pipec:project"

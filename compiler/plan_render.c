@@ -111,7 +111,10 @@ static void render_text(const struct plan *p, struct strbuf *out)
 			continue;
 		if (!cur || strcmp(cur, c->pipeline)) {
 			cur = c->pipeline;
-			strbuf_addf(out, "\npipeline %s\n", *cur ? cur : "(undeclared)");
+			if (!strcmp(cur, PLAN_PIPELINE_ALERTS))
+				strbuf_addf(out, "\nalerts of environment '%s'\n", p->environment);
+			else
+				strbuf_addf(out, "\npipeline %s\n", *cur ? cur : "(undeclared)");
 		}
 		strbuf_addf(out, "  %s %s %s (%s)\n", action_marks[c->action], plan_kind_name(c->kind),
 			    c->name, plan_action_name(c->action));
@@ -346,7 +349,9 @@ static void render_markdown(const struct plan *p, const struct plan_md_layout *l
 		if (!cur || strcmp(cur, c->pipeline)) {
 			cur = c->pipeline;
 			strbuf_addstr(out, "\n### ");
-			if (*cur)
+			if (!strcmp(cur, PLAN_PIPELINE_ALERTS))
+				strbuf_addstr(out, "alerts");
+			else if (*cur)
 				md_code(out, cur);
 			else
 				strbuf_addstr(out, "undeclared resources");

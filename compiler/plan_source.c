@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "emit.h"
 #include "template.h"
 #include "xalloc.h"
@@ -69,6 +70,18 @@ static int render_pipeline(const struct model_project *mp, const struct model_pi
 	return rc;
 }
 
+static int render_alerts(const struct model_project *mp, struct plan_state *out,
+			 struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc = 0;
+
+	if (alerts_render(mp, &text))
+		rc = alerts_add_state(out, text.buf, err);
+	strbuf_release(&text);
+	return rc;
+}
+
 int plan_source_desired(const struct project_opts *po, const char *from_dir,
 			struct plan_state *out, struct plan_source_env *env, struct strbuf *err)
 {
@@ -80,7 +93,8 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 	memset(env, 0, sizeof(*env));
 	if (from_dir) {
 		env->root = xstrdup(".");
-		if (plan_state_load_dir(out, from_dir, err) != 0)
+		if (plan_state_load_dir(out, from_dir, err) != 0 ||
+		    alerts_load_dir(out, from_dir, err) != 0)
 			return -1;
 		plan_state_stamp(out);
 		return 0;
@@ -114,6 +128,8 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 			env->evolving[env->nevolving++] = xstrdup(p.model.pipelines[i].name);
 	for (i = 0; i < p.model.npipelines && rc == 0; i++)
 		rc = render_pipeline(&p.model, &p.model.pipelines[i], &ts, out, err);
+	if (rc == 0)
+		rc = render_alerts(&p.model, out, err);
 	template_set_release(&ts);
 	project_release(&p);
 	if (rc != 0)

@@ -125,6 +125,35 @@ static const char *listed_sha(const json_t *artifacts, const char *rel)
 	return NULL;
 }
 
+/* One artifact against its sha256 in the manifest (a file neither present
+ * nor listed is fine); adds one line to err when it fails (after others
+ * when failed_before). */
+static int check_artifact(const char *dir, const char *rel, const json_t *artifacts,
+			  int failed_before, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *want = listed_sha(artifacts, rel);
+	char have[65];
+	int r;
+
+	strbuf_addf(&path, "%s/%s", dir, rel);
+	r = file_sha256(path.buf, have);
+	strbuf_release(&path);
+	if ((r == -1 && !want) || (r == 0 && want && !strcmp(want, have)))
+		return 0;
+	if (err->len && failed_before)
+		strbuf_addch(err, '\n');
+	if (r == -1)
+		strbuf_addf(err, "build '%s': %s is listed in manifest.json but missing", dir, rel);
+	else if (r < 0)
+		strbuf_addf(err, "build '%s': cannot read %s", dir, rel);
+	else if (!want)
+		strbuf_addf(err, "build '%s': %s is not listed in manifest.json", dir, rel);
+	else
+		strbuf_addf(err, "build '%s': %s does not match its sha256 in manifest.json", dir, rel);
+	return -1;
+}
+
 int plan_verify_build(const char *dir, struct strbuf *err)
 {
 	static const char *const files[] = { "job.py", "job.json", "triggers.json", "ruleset.json",
@@ -158,33 +187,15 @@ int plan_verify_build(const char *dir, struct strbuf *err)
 		if (stat(path.buf, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
 		for (k = 0; k < sizeof(files) / sizeof(files[0]); k++) {
-			const char *want;
-			char have[65];
-			int r;
-
-			strbuf_reset(&path);
-			strbuf_addf(&path, "%s/%s/%s", dir, de->d_name, files[k]);
 			strbuf_reset(&rel);
 			strbuf_addf(&rel, "%s/%s", de->d_name, files[k]);
-			r = file_sha256(path.buf, have);
-			want = listed_sha(artifacts, rel.buf);
-			if ((r == -1 && !want) || (r == 0 && want && !strcmp(want, have)))
-				continue;
-			/* one line per artifact that fails */
-			if (err->len && rc)
-				strbuf_addch(err, '\n');
-			if (r == -1)
-				strbuf_addf(err, "build '%s': %s is listed in manifest.json but missing", dir, rel.buf);
-			else if (r < 0)
-				strbuf_addf(err, "build '%s': cannot read %s", dir, rel.buf);
-			else if (!want)
-				strbuf_addf(err, "build '%s': %s is not listed in manifest.json", dir, rel.buf);
-			else
-				strbuf_addf(err, "build '%s': %s does not match its sha256 in manifest.json", dir,
-					    rel.buf);
-			rc = -1;
+			if (check_artifact(dir, rel.buf, artifacts, rc, err))
+				rc = -1;
 		}
 	}
+	/* the environment's alerts (alerts.h), beside manifest.json */
+	if (check_artifact(dir, "alerts.json", artifacts, rc, err))
+		rc = -1;
 	if (d)
 		closedir(d);
 	json_decref(manifest);

@@ -258,6 +258,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
 	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
 	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe" JOIN "join" AGGREGATE "aggregate"
+	ALERTS "alerts"
 
 %token <span> '{'
 
@@ -421,6 +422,10 @@ clause:
 		{ $$ = ast_clause_derive(A, @1, $2, $3, $5, @$); }
 	| DERIVE error
 		{ parse_expected(ctx, @1, "a column name after 'derive'"); $$ = NULL; }
+	| ALERTS any_name
+		{ $$ = ast_clause_alerts(A, @1, &$2, @$); }
+	| ALERTS error
+		{ parse_expected(ctx, @1, "'off' or 'on' after 'alerts'"); $$ = NULL; }
 	| DERIVE any_name error
 		{ parse_expected(ctx, @2, "a type after the derived column's name"); $$ = NULL; }
 	| DERIVE any_name type error
@@ -764,7 +769,7 @@ keyword:
 	| EVENT | VALIDATE | ROW_COUNT | MATCHES | BETWEEN | NOT_NULL | UNIQUE
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
-	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE
+	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE | ALERTS
 	;
 
 /* The words of expressions that cannot start one, as the column of a
@@ -894,7 +899,7 @@ expr_word:
 	| NEW | FILES | SCHEDULE | CRON | EVERY | AFTER | DEMAND | S3 | EVENT | VALIDATE
 	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
 	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
-	| DEDUPE | JOIN | AGGREGATE
+	| DEDUPE | JOIN | AGGREGATE | ALERTS
 	;
 
 %%
@@ -906,7 +911,7 @@ expr_word:
 static const char *const clause_words[] = {
 	"description", "source", "target", "create", "columns", "partition", "mode",
 	"incremental", "schedule", "validate", "job", "drop", "derive", "filter", "dedupe",
-	"join", "aggregate",
+	"join", "aggregate", "alerts",
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
@@ -934,7 +939,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_AGGREGATE;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_ALERTS;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -1068,7 +1073,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 						 k == YYSYMBOL_ON || k == YYSYMBOL_JOB ||
 						 k == YYSYMBOL_DROP || k == YYSYMBOL_DERIVE ||
 						 k == YYSYMBOL_FILTER || k == YYSYMBOL_DEDUPE ||
-						 k == YYSYMBOL_JOIN || k == YYSYMBOL_AGGREGATE)) ||
+						 k == YYSYMBOL_JOIN || k == YYSYMBOL_AGGREGATE ||
+						 k == YYSYMBOL_ALERTS)) ||
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
@@ -1147,7 +1153,7 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			help = "the clauses are: description, source, target, create if missing, "
 			       "columns, partition by, mode, incremental, on cast error, schedule, "
 			       "validate, job, drop column, derive, filter, dedupe, join, "
-			       "aggregate";
+			       "aggregate, alerts";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
 			       "freshness, sample, on failure";

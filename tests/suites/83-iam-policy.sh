@@ -20,6 +20,8 @@ run() {
 
 P="$T/project"
 cp -r "$ROOT/tests/plan/project" "$P"
+# failure alerts to an existing topic (docs/alerts.md), removed before the prune below
+printf '    alerts:\n      topic: arn:aws:sns:us-east-1:123456789012:alerts\n' >>"$P/pipec.yaml"
 
 # 1. the documents
 run deployer iam-policy
@@ -43,9 +45,11 @@ assert st["GlueDataQualityRulesets"]["Resource"] == [A + "dataQualityRuleset/dev
 assert st["EventBridgeRules"]["Resource"] == ["arn:aws:events:us-east-1:123456789012:rule/dev_*"]
 assert st["GlueList"]["Resource"] == ["*"]
 assert all(a.startswith("glue:List") for a in st["GlueList"]["Action"])
+assert st["EventBridgeList"]["Action"] == ["events:ListRules"]
+assert st["EventBridgeAlertRules"]["Resource"] == ["arn:aws:events:us-east-1:123456789012:rule/dev_pipec-plantest-*"]
 for s in d["Statement"]:
     if s["Resource"] == ["*"]:
-        assert s["Sid"] == "GlueList", s
+        assert s["Sid"] in ("GlueList", "EventBridgeList"), s
 pj = st["PassJobRoles"]
 assert pj["Resource"] == ["arn:aws:iam::123456789012:role/pipec-glue-dev"]
 assert pj["Condition"] == {"StringEquals": {"iam:PassedToService": "glue.amazonaws.com"}}
@@ -56,8 +60,8 @@ assert "arn:aws:s3:::plantest-artifacts/pipec/*" in st["ScriptsAndFiles"]["Resou
 assert A + "database/lake" in st["CatalogPull"]["Resource"]
 assert A + "table/lake/*" in st["CatalogPull"]["Resource"]
 PY
-if [ $? -eq 0 ]; then ok "iam-policy: deployer resources scoped by name_prefix; PassRole per service; '*' only for Glue List*"
-else nok "iam-policy: deployer resources scoped by name_prefix; PassRole per service; '*' only for Glue List*" "$T/scope.out"; fi
+if [ $? -eq 0 ]; then ok "iam-policy: deployer resources scoped by name_prefix; PassRole per service; '*' only for Glue List* and EventBridge ListRules"
+else nok "iam-policy: deployer resources scoped by name_prefix; PassRole per service; '*' only for Glue List* and EventBridge ListRules" "$T/scope.out"; fi
 
 python3 - "$T/job.out" >"$T/jobscope.out" 2>&1 <<'PY'
 import json, sys
@@ -333,6 +337,7 @@ python3 -c 'import sys, urllib.request; urllib.request.urlopen(urllib.request.Re
 run m-refresh plan --refresh; [ $rc -eq 2 ] || steps="$steps plan-refresh($rc)"
 run m-deploy3 deploy; [ $rc -eq 0 ] || steps="$steps deploy-reupload($rc)"
 rm "$P/pipelines/customers.pipe"
+sed -i '/^    alerts:/,$d' "$P/pipec.yaml"	# the alert rules are pruned too
 run m-prune-plan plan --prune; [ $rc -eq 2 ] || steps="$steps plan-prune($rc)"
 run m-prune deploy --prune; [ $rc -eq 0 ] || steps="$steps deploy-prune($rc)"
 run m-pull catalog pull -o "$T/snapshot.yaml" --env dev; [ $rc -eq 0 ] || steps="$steps catalog-pull($rc)"
@@ -349,6 +354,7 @@ if python3 "$CHECK" covers "$T/deployer.out" "$T/calls-a.json" "$T/calls-b.json"
 import json, sys
 ops = set(json.load(open(sys.argv[1]))["calls"]) | set(json.load(open(sys.argv[2]))["calls"])
 for op in ("glue.CreateJob", "glue.UpdateJob", "glue.DeleteJob", "glue.DeleteTrigger", "events.PutRule",
+           "events.ListRules", "events.ListTagsForResource", "events.DeleteRule",
            "s3.PutObject", "s3.HeadObject", "glue.GetDatabases", "glue.GetConnections"):
     assert op in ops, (op, sorted(ops))
 PY

@@ -28,6 +28,9 @@ rule that matches a request decides, otherwise the request is forwarded.
           close        close the connection without an answer
           slow=S       wait S seconds, then forward
           http=CODE    answer CODE with an empty JSON object
+          failentry    200 {"FailedEntryCount": 1, "FailedEntries": [...]}: the
+                       answer of an EventBridge PutTargets/RemoveTargets whose
+                       entry failed (not forwarded)
 Example: --plan 'throttle@1,500@every4,slow=2@3/CreateJob,reset@7'
 
 Every request is logged (--log, default stderr) as one line:
@@ -62,7 +65,7 @@ class Rule:
         self.text = text
         self.action, self.arg, when, self.op = m.group(1), m.group(2), m.group(3), m.group(4)
         if self.action not in ("ok", "throttle", "500", "503", "denied", "reset", "close",
-                               "slow", "http"):
+                               "slow", "http", "failentry"):
             raise ValueError("unknown action in %r" % text)
         if self.action in ("slow", "http") and self.arg is None:
             raise ValueError("%s needs a value: %r" % (self.action, text))
@@ -198,6 +201,12 @@ def make_handler(state, up_host, up_port):
                 self._answer(400, b'{"__type":"AccessDeniedException","message":'
                              b'"injected by fault_proxy"}')
                 state.record(n, self.command, self.path, op, label, 400)
+                return
+            if action == "failentry":
+                self._answer(200, b'{"FailedEntryCount":1,"FailedEntries":[{"TargetId":'
+                             b'"pipec-alerts","ErrorCode":"ValidationException",'
+                             b'"ErrorMessage":"injected by fault_proxy"}]}')
+                state.record(n, self.command, self.path, op, label, 200)
                 return
             if action == "http":
                 self._answer(int(rule.arg), b"{}")
