@@ -30,7 +30,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "start deployed jobs; --follow watches them and their logs" },
 	{ "status", cmd_status, "show the last runs, triggers and data quality of each job" },
 	{ "catalog", cmd_catalog, "work with Glue Data Catalog snapshots" },
-	{ "iam-policy", cmd_iam, "print the IAM policy the deployer or the job role needs" },
+	{ "iam-policy", cmd_iam, "print the IAM policies of the deployer, job, validator and operator" },
 	{ "debug", cmd_debug, "low-level tools: sign a raw request, call an API" },
 };
 
