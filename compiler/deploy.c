@@ -749,6 +749,9 @@ static size_t tags_needed(const struct deploy *d, const struct plan_state *desir
 			need[i] = true;
 		else if (r->kind != PLAN_EVENT_RULE && r->kind != PLAN_ALERT_RULE && r->owned)
 			need[i] = d->refresh_tags || !want || plan_live_differs(want, r->body);
+		else if (r->kind != PLAN_EVENT_RULE && r->kind != PLAN_ALERT_RULE &&
+			 r->kind != PLAN_FILE && want)
+			need[i] = true;	/* not ours, in the way: its tags name its owner */
 		nneed += need[i];
 	}
 	return nneed;

@@ -1184,10 +1184,13 @@ void plan_compute(struct plan *p, const struct plan_state *desired,
 			continue;
 		}
 		if (have && have->live && !have->owned && want->kind != PLAN_FILE) {
-			add_error(p,
-				  "%s '%s' exists but is not managed by project '%s' environment '%s' (its %s/%s tags differ)",
-				  plan_kind_name(want->kind), want->name, desired->project,
-				  desired->environment, PLAN_TAG_PROJECT, PLAN_TAG_ENV);
+			if (have->tags_known)
+				not_owned_error(p, desired, have);
+			else
+				add_error(p,
+					  "%s '%s' exists but is not managed by project '%s' environment '%s' (its %s/%s tags differ)",
+					  plan_kind_name(want->kind), want->name, desired->project,
+					  desired->environment, PLAN_TAG_PROJECT, PLAN_TAG_ENV);
 			continue;
 		}
 		if (have) {

@@ -163,6 +163,8 @@ import boto3
 g = boto3.client("glue")
 cmd = {"Name": "glueetl", "ScriptLocation": "s3://elsewhere/x.py"}
 g.create_job(Name="dev_intruder", Role="arn:aws:iam::123456789012:role/r", Command=cmd)
+g.create_job(Name="dev_rival", Role="arn:aws:iam::123456789012:role/r", Command=cmd,
+             Tags={"pipec:project": "other", "pipec:environment": "dev", "pipec:owner": "other/dev"})
 g.create_job(Name="someone_elses", Role="arn:aws:iam::123456789012:role/r", Command=cmd,
              Tags={"pipec:project": "other", "pipec:environment": "dev"})
 PY
@@ -175,11 +177,23 @@ pipeline intruder {
   }
   schedule on demand
 }
+
+pipeline rival {
+  source s3 "s3://${raw_bucket}/rival/" { format json }
+  target s3tables analytics.rival
+  columns {
+    id string
+  }
+  schedule on demand
+}
 PIPE
 run plan7 plan
-if [ $rc -eq 1 ] && grep -q "job 'dev_intruder' exists but is not managed by project 'plantest' environment 'dev'" "$T/plan7.err"
+if [ $rc -eq 1 ] && grep -q "job 'dev_intruder' exists but is not managed by project 'plantest' environment 'dev' (it has no pipec:owner tag)" "$T/plan7.err"
 then ok "deploy-moto: a desired name owned by nobody here is an error, not a takeover"
 else nok "deploy-moto: a desired name owned by nobody here is an error, not a takeover" "$T/plan7.out" "$T/plan7.err"; fi
+if [ $rc -eq 1 ] && grep -q "job 'dev_rival' exists but is not managed by project 'plantest' environment 'dev' (its owner: pipec:owner=other/dev)" "$T/plan7.err"
+then ok "deploy-moto: a desired name another project owns is an error naming that project and environment"
+else nok "deploy-moto: a desired name another project owns is an error naming that project and environment" "$T/plan7.out" "$T/plan7.err"; fi
 calls_reset
 run deploy5 deploy
 set -- $(calls "$T/calls-deploy5.json")
