@@ -52,6 +52,10 @@ static const struct {
 	{ DEPLOY_FAILED_OWNER, "help: pipec never takes over a resource it does not own; rename the "
 			       "pipeline (or the environment's name_prefix) or remove the other "
 			       "resource; running pipec deploy again cannot help" },
+	{ DEPLOY_FAILED_BUCKET, "help: create the bucket (aws s3 mb s3://BUCKET --region REGION) or "
+				"name an existing one in the environment's script_bucket in "
+				"pipec.yaml; running pipec deploy again cannot help until it "
+				"exists" },
 	{ DEPLOY_FAILED_RETRY, "help: run pipec deploy again: it continues from what is deployed" },
 };
 
@@ -1531,7 +1535,12 @@ static int upload(struct deploy *d, const char *location, const char *data, size
 	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
 		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
 			    aws_errmsg(d->client));
-		d->failed |= DEPLOY_FAILED_RETRY;
+		if (aws_error_is(d->client, "NoSuchBucket")) {
+			strbuf_addf(err, "; the bucket '%s' does not exist", bucket);
+			d->failed |= DEPLOY_FAILED_BUCKET;
+		} else {
+			d->failed |= DEPLOY_FAILED_RETRY;
+		}
 		free(bucket);
 		return -1;
 	}

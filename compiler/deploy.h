@@ -56,6 +56,7 @@ enum deploy_failure {
 	DEPLOY_FAILED_OWNER = 2,	/* a resource owned by another project/environment, or unowned */
 	DEPLOY_FAILED_ACCOUNT = 4,	/* the credentials' account is not the environment's */
 	DEPLOY_FAILED_CREDENTIALS = 8,	/* the credentials were rejected */
+	DEPLOY_FAILED_BUCKET = 16,	/* the script bucket does not exist */
 };
 
 /* The help lines (each ending in a newline) for the failure bits in failed, in a

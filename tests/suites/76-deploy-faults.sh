@@ -139,6 +139,22 @@ if [ $rc -eq 0 ] && python3 "$ROOT/tests/deploy/landed.py" "$T/build2" plantest 
 then ok "deploy-faults: after the re-run everything is as built and the plan is clean"
 else nok "deploy-faults: after the re-run everything is as built and the plan is clean" "$T/plan6.out" "$T/landed2.out"; fi
 
+# a script bucket that does not exist: the help says to create it, not to
+# run deploy again, and no job is created
+P2="$T/nobucket"
+cp -r "$ROOT/tests/plan/project" "$P2"
+sed -i 's/script_bucket: plantest-artifacts/script_bucket: plantest-no-such-bucket/' "$P2/pipec.yaml"
+sed -i 's/name_prefix: .*/name_prefix: nb_/' "$P2/pipec.yaml"
+(cd "$P2" && "$PIPEC" deploy --endpoint-url "$MOTO") >"$T/nobucket.out" 2>"$T/nobucket.err"
+rc=$?
+cat "$T/nobucket.out" "$T/nobucket.err" >>"$ALL"
+if [ $rc -eq 1 ] && grep -q "the bucket 'plantest-no-such-bucket' does not exist" "$T/nobucket.err" &&
+   grep -q '^help: create the bucket (aws s3 mb s3://BUCKET --region REGION)' "$T/nobucket.err" &&
+   ! grep -q 'run pipec deploy again: it continues' "$T/nobucket.err" &&
+   [ "$(python3 -c 'import boto3; print(sum(j["Name"].startswith("nb_") for j in boto3.client("glue").get_jobs()["Jobs"]))')" = 0 ]
+then ok "deploy-faults: a missing script bucket's help says to create it; no job is created"
+else nok "deploy-faults: a missing script bucket's help says to create it (exit $rc)" "$T/nobucket.out" "$T/nobucket.err"; fi
+
 if grep -qF "$SK" "$ALL" "$T"/*.log 2>/dev/null
 then nok "deploy-faults: no credential value in any output"
 else ok "deploy-faults: no credential value in any output"; fi
