@@ -16,7 +16,7 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wwrite-strings -Wno-sign-conversion
 WERROR   ?= -Werror
 OPT      ?= -O2 -g
-PKGS     := yaml-0.1 jansson libcurl openssl
+PKGS     := yaml-0.1 jansson libcurl openssl expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?=
@@ -40,7 +40,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 # What the build needs (make run-example installs only these), then what the
 # tests need as well (make check).
 BUILD_DEPS  := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
-               libcurl4-openssl-dev libssl-dev
+               libcurl4-openssl-dev libssl-dev libexpat1-dev
 DEBIAN_DEPS := $(BUILD_DEPS) clang python3 python3-pyflakes pycodestyle \
                time vim python3-yaml python3-jsonschema patch groff-base man-db
 
@@ -55,7 +55,7 @@ $(B)/pipec: $(OBJ)
 # A library pkg-config cannot find is named, with its Debian package, before
 # the compiler fails on a missing header.
 PKG_DEBIAN := yaml-0.1=libyaml-dev jansson=libjansson-dev libcurl=libcurl4-openssl-dev \
-              openssl=libssl-dev
+              openssl=libssl-dev expat=libexpat1-dev
 pkgcheck:
 	@command -v pkg-config >/dev/null 2>&1 || { \
 	  echo "pipec: pkg-config is not installed (Debian: apt-get install pkg-config, or make build-deps)" >&2; exit 1; }

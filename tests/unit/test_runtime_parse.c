@@ -95,6 +95,33 @@ static void test_xml(void)
 	v = xml_text("<r><C x='1'>&#233;&#x41;</C></r>", 32, NULL, "C");
 	CHECK_STR("xml numeric references as UTF-8", v, "\xc3\xa9" "A");
 	free(v);
+	v = xml_text("<r><C><![CDATA[a<b]]></C></r>", 29, NULL, "C");
+	CHECK_STR("xml CDATA read as text", v, "a<b");
+	free(v);
+	v = xml_text("<r><C>a<i>b</i>c</C></r>", 24, NULL, "C");
+	CHECK_STR("xml nested elements: their text, not their markup", v, "abc");
+	free(v);
+	v = xml_text("<r><A>1</A><W><A>2</A></W></r>", 31, "W", "A");
+	CHECK_STR("xml searched from the within element", v, "2");
+	free(v);
+	v = xml_text("<r><Code>x</Code><Code>y</Code></r>", 36, NULL, "Code");
+	CHECK_STR("xml first of several", v, "x");
+	free(v);
+	/* a substring scanner would find these; a parser does not */
+	v = xml_text("<r><!-- <Code>c</Code> --><Code>real</Code></r>", 48, NULL, "Code");
+	CHECK_STR("xml an element in a comment is not one", v, "real");
+	free(v);
+	v = xml_text("<r><M>&lt;Code&gt;fake&lt;/Code&gt;</M></r>", 44, NULL, "Code");
+	CHECK("xml escaped markup in text is not an element", v == NULL);
+	v = xml_text("<r><Code>a</Cod></r>", 20, NULL, "Code");
+	CHECK("xml mismatched end tag: malformed, nothing", v == NULL);
+	{
+		const char *bomb = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaa\">"
+				   "<!ENTITY b \"&a;&a;&a;&a;\">]><r><Code>&b;</Code></r>";
+
+		v = xml_text(bomb, strlen(bomb), NULL, "Code");
+		CHECK("xml a DOCTYPE (entity definitions) is refused", v == NULL);
+	}
 }
 
 static void test_time(void)
