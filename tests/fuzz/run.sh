@@ -15,7 +15,8 @@ make --no-print-directory -s B="$B" CC=clang OPT='-O1 -g -fno-omit-frame-pointer
 	exit 1
 objs=$(find "$B/compiler" "$B/runtime" -name '*.o' ! -name main.o | sort)
 objs="$objs $B/parser.o $B/lexer.o $B/templates_data.o"
-libs=$(pkg-config --libs yaml-0.1 jansson libcurl openssl)
+# the libraries the Makefile links pipec with (its PKGS line)
+libs=$(pkg-config --libs $(sed -n 's/^PKGS *:= *//p' "$ROOT/Makefile"))
 
 status=0
 for src in tests/fuzz/fuzz_*.c; do
