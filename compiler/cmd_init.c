@@ -223,8 +223,11 @@ int cmd_init(int argc, char **argv)
 	bucket_word(project ? project : base, &word);
 	if (!project)
 		project = word.buf;
-	if (strchr(project, '\n') || strchr(project, '#') || strchr(project, ':'))
+	if (strchr(project, '\n') || strchr(project, '#') || strchr(project, ':')) {
+		strbuf_release(&word);
+		strbuf_release(&absdir);
 		return cli_usage_error("init", "--project: a name without '#', ':' or line breaks");
+	}
 	strbuf_addf(&files[0].text, yaml_text, project, word.buf, word.buf, word.buf, word.buf,
 		    word.buf, word.buf);
 	strbuf_addstr(&files[1].text, catalog_text);
