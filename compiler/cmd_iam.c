@@ -43,46 +43,36 @@ static const char iam_usage[] =
 	"\n"
 	"Exit status: 0 policy printed, 1 errors found, 2 usage error.\n";
 
-static int iam_args(int argc, char **argv, struct project_opts *o, enum iam_for *who)
+/* --for WHO: the one option of iam-policy's own. */
+static int set_iam_option(void *ctx, int id, const char *opt, const char *v)
 {
-	const char *v;
-	int i, r;
+	static const char *const names[] = { [IAM_FOR_DEPLOYER] = "deployer", [IAM_FOR_JOB] = "job",
+					     [IAM_FOR_VALIDATOR] = "validator",
+					     [IAM_FOR_OPERATOR] = "operator" };
+	enum iam_for *who = ctx;
+	size_t k;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(iam_usage, stdout);
+	(void)id, (void)opt;
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (names[k] && !strcmp(v, names[k])) {
+			*who = (enum iam_for)k;
 			return 0;
 		}
-		if (!strcmp(a, "--")) {
-			while (++i < argc)
-				o->paths[o->npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, o)) != 0) {
-			if (r < 0)
-				return cli_usage_error("iam-policy", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
-		} else if (cli_opt_value(argc, argv, &i, "--for", &v)) {
-			if (v && !strcmp(v, "deployer"))
-				*who = IAM_FOR_DEPLOYER;
-			else if (v && !strcmp(v, "job"))
-				*who = IAM_FOR_JOB;
-			else if (v && !strcmp(v, "validator"))
-				*who = IAM_FOR_VALIDATOR;
-			else if (v && !strcmp(v, "operator"))
-				*who = IAM_FOR_OPERATOR;
-			else
-				return cli_usage_error("iam-policy",
-						       "--for takes deployer, job, validator or operator%s%s%s",
-						       v ? ", not '" : "", v ? v : "", v ? "'" : "");
-		} else if (a[0] == '-' && a[1]) {
-			return cli_usage_error("iam-policy", "unknown option '%s'", a);
-		} else {
-			o->paths[o->npaths++] = a;
-		}
-	}
+	return cli_usage_error("iam-policy", "--for takes deployer, job, validator or operator, not '%s'",
+			       v);
+}
+
+static int iam_args(int argc, char **argv, struct project_opts *o, enum iam_for *who)
+{
+	static const struct cli_opt opts[] = { { "--for", NULL, true, 0 } };
+	const struct cli_spec spec = {
+		.cmd = "iam-policy", .usage = iam_usage, .opts = opts, .nopts = 1, .po = o,
+		.operands = o->paths, .noperands = &o->npaths, .set = set_iam_option, .ctx = who,
+	};
+	int rc;
+
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
 	if (o->catalog_path && o->no_catalog)
 		return cli_usage_error("iam-policy", "--catalog and --no-catalog cannot be combined");
 	return -1;
