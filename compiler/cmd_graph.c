@@ -207,8 +207,11 @@ static int run_graph(struct graph_args *a, char **real)
 	if (real)
 		whole_project(a, &config, &root);
 	if (root) {
-		lo.paths = &root;
-		lo.npaths = 1;
+		/* the project's directory and the PATHs (one may lie outside it) */
+		lo.paths = xcalloc(a->po.npaths + 1, sizeof(*lo.paths));
+		lo.paths[0] = root;
+		memcpy(lo.paths + 1, a->po.paths, a->po.npaths * sizeof(*lo.paths));
+		lo.npaths = a->po.npaths + 1;
 		lo.config_path = config;
 	}
 	project_init(&p);
@@ -241,6 +244,8 @@ static int run_graph(struct graph_args *a, char **real)
 		graph_release(&g);
 	}
 	project_release(&p);
+	if (root)
+		free(lo.paths);
 	free(config);
 	free((char *)root);
 	return rc;

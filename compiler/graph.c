@@ -222,8 +222,16 @@ static char *schedule_text(const struct model_pipeline *p)
 		}
 		if (t && len > 15 && !strncmp(t, "schedule every ", 15) &&
 		    !memchr(t, '\n', len)) {
-			strbuf_add(&sb, t + 9, len - 9);
-			while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t'))
+			/* its words, one space apart */
+			for (i = 9; i < len; i++) {
+				bool blank = t[i] == ' ' || t[i] == '\t';
+
+				if (!blank)
+					strbuf_addch(&sb, t[i]);
+				else if (sb.len && sb.buf[sb.len - 1] != ' ')
+					strbuf_addch(&sb, ' ');
+			}
+			if (sb.len && sb.buf[sb.len - 1] == ' ')
 				strbuf_setlen(&sb, sb.len - 1);
 		} else {
 			strbuf_addstr(&sb, s->cron ? s->cron : "cron");
@@ -234,7 +242,22 @@ static char *schedule_text(const struct model_pipeline *p)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void add_pipeline(struct graph *g, const struct model_pipeline *p)
+/* The pipeline's file relative to the project root (root as spelt from
+ * the working directory), so that the graph does not depend on it. */
+static char *project_file(const char *root, const char *file)
+{
+	size_t n = root ? strlen(root) : 0;
+
+	if (!file)
+		return NULL;
+	if (n && strcmp(root, ".") && !strncmp(file, root, n) && file[n] == '/')
+		file += n + 1;
+	while (!strncmp(file, "./", 2))
+		file += 2;
+	return xstrdup(file);
+}
+
+static void add_pipeline(struct graph *g, const struct model_pipeline *p, const char *root)
 {
 	struct strbuf key = STRBUF_INIT;
 	struct graph_node *node;
@@ -246,7 +269,7 @@ static void add_pipeline(struct graph *g, const struct model_pipeline *p)
 	node = &g->nodes[n];
 	node->schedule = schedule_text(p);
 	node->mode = xstrdup(model_mode_name(p->mode));
-	node->file = dup_or_null(p->file);
+	node->file = project_file(root, p->file);
 	node->description = dup_or_null(p->description);
 	edge_add(g, source_node(g, &p->source), n, GRAPH_READS, NULL);
 	edge_add(g, n, target_node(g, &p->target), GRAPH_WRITES, NULL);
@@ -373,7 +396,7 @@ void graph_build(struct graph *g, const struct model_project *m)
 	size_t i;
 
 	for (i = 0; i < m->npipelines; i++)
-		add_pipeline(g, &m->pipelines[i]);
+		add_pipeline(g, &m->pipelines[i], m->root);
 	for (i = 0; i < m->npipelines; i++)
 		add_after(g, &m->pipelines[i]);
 	finish(g);

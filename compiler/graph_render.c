@@ -241,7 +241,7 @@ static void render_json(const struct graph *g, struct strbuf *out)
 	json_object_set_new(doc, "format_version", json_integer(GRAPH_FORMAT_VERSION));
 	json_object_set_new(doc, "nodes", nodes);
 	json_object_set_new(doc, "edges", edges);
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	strbuf_addstr(out, text ? text : "{}");
 	strbuf_addch(out, '\n');
 	free(text);
