@@ -323,9 +323,11 @@ static void plan_graph_markdown(const struct plan *plan, struct graph *g, struct
 	}
 	if (nchanged) {
 		graph_select(g, pick, true);
-		for (i = k = 0; i < g->nnodes; i++)
+		for (i = k = 0; i < g->nnodes; i++) {
+			g->nodes[i].mark = pick[i];
 			if (pick[i])
 				strbuf_addf(&changed, "%s`%s`", k++ ? ", " : "", g->nodes[i].label);
+		}
 		n = graph_count_pipelines(g);
 		strbuf_addf(out, "<details><summary>Pipeline graph: %zu pipeline%s (changed: %s)"
 				 "</summary>\n\n```mermaid\n", n, n == 1 ? "" : "s", changed.buf);

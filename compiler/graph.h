@@ -43,6 +43,7 @@ struct graph_node {
 	char *file;		/* pipeline: its .pipe file */
 	char *description;	/* pipeline, or NULL */
 	bool keep;		/* graph_select: kept */
+	bool mark;		/* drawn highlighted (Mermaid class "changed"); set by the caller */
 };
 
 struct graph_edge {

@@ -106,6 +106,24 @@ static void node_label(const struct graph_node *n, text_fn fn, const char *sep,
 	}
 }
 
+/* The marked nodes drawn with a thick border. */
+static void render_marks(const struct graph *g, struct strbuf *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nnodes; i++) {
+		if (!g->nodes[i].keep || !g->nodes[i].mark)
+			continue;
+		if (!n++)
+			strbuf_addstr(out, "  classDef changed stroke-width:3px\n  class ");
+		else
+			strbuf_addch(out, ',');
+		strbuf_addstr(out, g->nodes[i].id);
+	}
+	if (n)
+		strbuf_addstr(out, " changed\n");
+}
+
 static void render_mermaid(const struct graph *g, struct strbuf *out)
 {
 	static const char *const open[] = { [GRAPH_SOURCE] = "[/\"", [GRAPH_PIPELINE] = "[\"",
@@ -139,6 +157,7 @@ static void render_mermaid(const struct graph *g, struct strbuf *out)
 		}
 		strbuf_addf(out, " %s\n", g->nodes[e->to].id);
 	}
+	render_marks(g, out);
 }
 
 static void render_dot(const struct graph *g, struct strbuf *out)

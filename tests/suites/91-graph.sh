@@ -136,6 +136,15 @@ if sh "$ROOT/tests/tools/npm_deps.sh" >"$T/npm.log" 2>&1; then
 			sed 's/^/# /' "$T/$f.mparse" | head -5
 		fi
 	done
+	# the graph that ends plan's Markdown (suite 70-plan-against's golden)
+	sed -n '/^```mermaid$/,/^```$/p' "$ROOT/tests/plan/expected/plan-graph.md" | sed '1d;$d' >"$T/plan-graph.mmd"
+	if grep -q '^  class p_sales_silver changed$' "$T/plan-graph.mmd" &&
+		node "$ROOT/tests/grammars/mermaid.mjs" "$T/plan-graph.mmd" >"$T/pg.out" 2>&1; then
+		ok "plan-graph.md: Mermaid's flowchart parser reads the plan's graph (changed pipeline marked)"
+	else
+		nok "plan-graph.md: Mermaid's flowchart parser reads the plan's graph (changed pipeline marked)"
+		sed 's/^/# /' "$T/pg.out" | head -5
+	fi
 	printf 'flowchart LR\n  p_a["say "hi" now"] --> p_b["b"]\n' >"$T/raw-quote.mmd"
 	node "$ROOT/tests/grammars/mermaid.mjs" "$T/raw-quote.mmd" >"$T/rq.out" 2>&1
 	say $(($? != 1)) "Mermaid's parser refuses a raw quote in a label (it does check)"
