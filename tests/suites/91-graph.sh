@@ -169,6 +169,10 @@ graph out "$EX" --format dot -o "$T/out.dot"
 [ ! -s "$T/out" ] && cmp -s "$T/out.dot" "$T/examples.dot"
 say $? "-o FILE writes the graph to FILE"
 
+(cd "$EX" && "$PIPEC" graph -o "$T/no-such-dir/g.mmd") >"$T/oerr.out" 2>"$T/oerr.err"
+[ $? = 1 ] && [ ! -s "$T/oerr.out" ] && grep -q "cannot write '.*no-such-dir/g.mmd'" "$T/oerr.err"
+say $? "-o FILE that cannot be written: an error naming it, exit 1"
+
 # what the medallion's graph says (JSON)
 if python3 - "$T/examples.json" "$T/medallion.json" >"$T/sem.out" 2>&1 <<'PY'
 import json, sys
