@@ -107,6 +107,102 @@ int cli_diag_option(const char *cmd, int argc, char **argv, int *i, enum diag_fo
 	return 1;
 }
 
+static int spec_usage_status(const struct cli_spec *spec)
+{
+	return spec->usage_status ? spec->usage_status : EXIT_USAGE;
+}
+
+/* The usage error of an option given without its value. */
+static int needs_value(const struct cli_spec *spec, const char *opt)
+{
+	cli_usage_error(spec->cmd, "option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
+	return spec_usage_status(spec);
+}
+
+/* argv[*i] against the command's own options: 1 taken (or *rc set when
+ * setting it failed: then 2), 0 not one of them. */
+static int own_option(const struct cli_spec *spec, int argc, char **argv, int *i, int *rc)
+{
+	const char *s = argv[*i], *v = NULL;
+	size_t k;
+	int r;
+
+	for (k = 0; k < spec->nopts; k++) {
+		const struct cli_opt *o = &spec->opts[k];
+
+		if (o->value) {
+			if (!cli_opt_value(argc, argv, i, o->name, &v) &&
+			    !(o->alias && cli_opt_value(argc, argv, i, o->alias, &v)))
+				continue;
+			if (!v || !*v) {
+				*rc = needs_value(spec, s);
+				return 2;
+			}
+		} else if (strcmp(s, o->name) && !(o->alias && !strcmp(s, o->alias))) {
+			continue;
+		}
+		if ((r = spec->set(spec->ctx, o->id, s, v)) != 0)
+			*rc = r;
+		return r ? 2 : 1;
+	}
+	return 0;
+}
+
+/* The shared option groups: 1 taken, 0 not one of them, 2 *rc set. */
+static int shared_option(const struct cli_spec *spec, int argc, char **argv, int *i, int *rc)
+{
+	const char *s = argv[*i];
+	int r = 0;
+
+	if (spec->po)
+		r = cli_project_option(argc, argv, i, spec->po);
+	if (!r && spec->ao)
+		r = cli_aws_option(argc, argv, i, spec->ao);
+	if (r < 0) {
+		*rc = needs_value(spec, s);
+		return 2;
+	}
+	if (!r && spec->diag &&
+	    (r = cli_diag_option(spec->cmd, argc, argv, i, spec->diag, spec->werror)) < 0) {
+		*rc = spec_usage_status(spec);
+		return 2;
+	}
+	return r;
+}
+
+int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
+{
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+			fputs(spec->usage, stdout);
+			*rc = 0;
+			return -1;
+		}
+		if (!strcmp(s, "--")) {
+			while (++i < argc)
+				spec->operands[(*spec->noperands)++] = argv[i];
+			break;
+		}
+		if ((r = shared_option(spec, argc, argv, &i, rc)) == 0)
+			r = own_option(spec, argc, argv, &i, rc);
+		if (r == 2)
+			return -1;
+		if (r == 1)
+			continue;
+		if (s[0] == '-' && s[1]) {
+			cli_usage_error(spec->cmd, "unknown option '%s'", s);
+			*rc = spec_usage_status(spec);
+			return -1;
+		}
+		spec->operands[(*spec->noperands)++] = s;
+	}
+	return 0;
+}
+
 void cli_summary(const struct project *p, const struct project_opts *o, const char *fmt, ...)
 {
 	const char *cat = o->no_catalog ? NULL : o->catalog_path ? o->catalog_path

@@ -55,6 +55,43 @@ int cli_project_option(int argc, char **argv, int *i, struct project_opts *o);
 int cli_diag_option(const char *cmd, int argc, char **argv, int *i, enum diag_format *fmt,
 		    bool *werror);
 
+/* One option of a command's own: NAME ("--prune"), a second spelling
+ * ALIAS ("-q", or NULL), whether it takes a value ("--out FILE" or
+ * "--out=FILE"), and the ID the command's setter receives. */
+struct cli_opt {
+	const char *name, *alias;
+	bool value;
+	int id;
+};
+
+struct aws_options;
+/* A command's command line: what cli_parse accepts and where it goes. */
+struct cli_spec {
+	const char *cmd;		/* the subcommand, for usage errors */
+	const char *usage;		/* printed on stdout by --help and -h */
+	int usage_status;		/* exit status of a usage error (0: EXIT_USAGE) */
+	const struct cli_opt *opts;	/* the command's own options */
+	size_t nopts;
+	struct project_opts *po;	/* NULL: no --env, --config, --catalog, --no-catalog */
+	struct aws_options *ao;		/* NULL: no --region, --profile, --endpoint-url */
+	enum diag_format *diag;		/* NULL: no --diagnostics-format */
+	bool *werror;			/* NULL: no --werror (needs diag) */
+	const char **operands;		/* room for argc entries: the other words */
+	size_t *noperands;
+	/* Sets option ID (spelled OPT on the command line) to VALUE (NULL for
+	 * an option without one); returns 0, or the exit status of the usage
+	 * error it reported. */
+	int (*set)(void *ctx, int id, const char *opt, const char *value);
+	void *ctx;
+};
+
+/* Walks argv[1..argc-1] by spec: --help, "--" (every later word is an
+ * operand), the shared option groups the spec names, the command's own
+ * options, operands.  An unknown option, or one without its value, is a
+ * usage error.  Returns 0 to go on (*rc untouched), or -1 when the
+ * command ends here with exit status *rc (--help: 0). */
+int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc);
+
 struct aws_options;
 /* The same for the options of every command that calls AWS: --region,
  * --profile and --endpoint-url (the strings stay in argv). */

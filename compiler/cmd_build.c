@@ -43,63 +43,58 @@ static const char build_usage[] =
 	"built, where, the environment and the catalog snapshot.\n"
 	"Exit status: 0 artifacts written, 1 errors found or writing failed, 2 usage error.\n";
 
+enum { OPT_OUTPUT, OPT_TEMPLATE_DIR, OPT_QUIET };
+
+static const struct cli_opt build_opts[] = {
+	{ "--output", "-o", true, OPT_OUTPUT },
+	{ "--template-dir", NULL, true, OPT_TEMPLATE_DIR },
+	{ "--quiet", "-q", false, OPT_QUIET },
+};
+
+struct build_args {
+	struct emit_opts *eo;
+	bool quiet;
+};
+
+static int set_build_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct build_args *a = ctx;
+
+	(void)opt;
+	if (id == OPT_OUTPUT)
+		a->eo->out_dir = v;
+	else if (id == OPT_TEMPLATE_DIR)
+		a->eo->template_dir = v;
+	else
+		a->quiet = true;
+	return 0;
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct project_opts o;
 	struct project p;
 	struct emit_opts eo;
+	struct build_args ba = { &eo, false };
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
-	bool werror = false, quiet = false;
-	const char *v;
-	int i, r, rc;
+	bool werror = false, quiet;
+	struct cli_spec spec = {
+		.cmd = "build", .usage = build_usage,
+		.opts = build_opts, .nopts = sizeof(build_opts) / sizeof(build_opts[0]),
+		.po = &o, .diag = &fmt, .werror = &werror, .set = set_build_option, .ctx = &ba,
+	};
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&eo, 0, sizeof(eo));
 	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(build_usage, stdout);
-			free(o.paths);
-			return 0;
-		}
-		if (!strcmp(a, "--")) {
-			while (++i < argc)
-				o.paths[o.npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &o)) != 0) {
-			if (r < 0) {
-				free(o.paths);
-				return cli_usage_error("build", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
-			}
-		} else if ((r = cli_diag_option("build", argc, argv, &i, &fmt, &werror)) != 0) {
-			if (r < 0) {
-				free(o.paths);
-				return EXIT_USAGE;
-			}
-		} else if (cli_opt_value(argc, argv, &i, "-o", &v) ||
-			   cli_opt_value(argc, argv, &i, "--output", &v) ||
-			   cli_opt_value(argc, argv, &i, "--template-dir", &v)) {
-			if (!v || !*v) {
-				free(o.paths);
-				return cli_usage_error("build", "option '%s' needs a value", a);
-			}
-			if (!strcmp(a, "-o") || !strncmp(a, "-o=", 3) || !strncmp(a, "--output", 8))
-				eo.out_dir = v;
-			else
-				eo.template_dir = v;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			quiet = true;
-		} else if (a[0] == '-' && a[1]) {
-			free(o.paths);
-			return cli_usage_error("build", "unknown option '%s'", a);
-		} else {
-			o.paths[o.npaths++] = a;
-		}
+	spec.operands = o.paths;
+	spec.noperands = &o.npaths;
+	if (cli_parse(&spec, argc, argv, &rc) != 0) {
+		free(o.paths);
+		return rc;
 	}
+	quiet = ba.quiet;
 	if (!eo.out_dir) {
 		free(o.paths);
 		return cli_usage_error("build", "an output directory is required (-o DIR)");

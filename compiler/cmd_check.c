@@ -38,53 +38,58 @@ static const char check_usage[] =
 	"the pipelines and files checked, the environment and the catalog snapshot.\n"
 	"Exit status: 0 no errors, 1 errors found, 2 usage error.\n";
 
+enum { OPT_QUIET, OPT_DUMP_MODEL, OPT_DUMP_AST };
+
+static const struct cli_opt check_opts[] = {
+	{ "--quiet", "-q", false, OPT_QUIET },
+	{ "--dump-model", NULL, false, OPT_DUMP_MODEL },
+	{ "--dump-ast", NULL, false, OPT_DUMP_AST },
+};
+
+struct check_args {
+	bool quiet, dump_model, dump_ast;
+};
+
+static int set_check_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct check_args *a = ctx;
+
+	(void)opt, (void)v;
+	if (id == OPT_QUIET)
+		a->quiet = true;
+	else if (id == OPT_DUMP_MODEL)
+		a->dump_model = true;
+	else
+		a->dump_ast = true;
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct project_opts o;
 	struct project p;
+	struct check_args ca = { false, false, false };
 	enum diag_format fmt = DIAG_FORMAT_TEXT;
-	bool werror = false, dump_model = false, dump_ast = false, quiet = false;
-	int i, r, rc;
+	bool werror = false;
+	struct cli_spec spec = {
+		.cmd = "check", .usage = check_usage,
+		.opts = check_opts, .nopts = sizeof(check_opts) / sizeof(check_opts[0]),
+		.po = &o, .diag = &fmt, .werror = &werror, .set = set_check_option, .ctx = &ca,
+	};
+	bool dump_model, dump_ast, quiet;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(check_usage, stdout);
-			free(o.paths);
-			return 0;
-		}
-		if (!strcmp(a, "--")) {
-			while (++i < argc)
-				o.paths[o.npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &o)) != 0) {
-			if (r < 0) {
-				free(o.paths);
-				return cli_usage_error("check", "option '%.*s' needs a value",
-						       (int)strcspn(a, "="), a);
-			}
-		} else if ((r = cli_diag_option("check", argc, argv, &i, &fmt, &werror)) != 0) {
-			if (r < 0) {
-				free(o.paths);
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			quiet = true;
-		} else if (!strcmp(a, "--dump-model")) {
-			dump_model = true;
-		} else if (!strcmp(a, "--dump-ast")) {
-			dump_ast = true;
-		} else if (a[0] == '-' && a[1]) {
-			free(o.paths);
-			return cli_usage_error("check", "unknown option '%s'", a);
-		} else {
-			o.paths[o.npaths++] = a;
-		}
+	spec.operands = o.paths;
+	spec.noperands = &o.npaths;
+	if (cli_parse(&spec, argc, argv, &rc) != 0) {
+		free(o.paths);
+		return rc;
 	}
+	dump_model = ca.dump_model;
+	dump_ast = ca.dump_ast;
+	quiet = ca.quiet;
 	if (o.catalog_path && o.no_catalog) {
 		free(o.paths);
 		return cli_usage_error("check", "--catalog and --no-catalog cannot be combined");

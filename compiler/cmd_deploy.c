@@ -98,10 +98,42 @@ struct deploy_args {
 	bool prune, verbose, refresh_tags, refresh, allow_breaking;
 };
 
-/* The usage error of an option given without its value. */
-static int needs_value(const char *opt)
+enum { OPT_PRUNE, OPT_REFRESH_TAGS, OPT_REFRESH, OPT_ALLOW_BREAKING, OPT_VERBOSE, OPT_FROM,
+       OPT_PLAN, OPT_CONCURRENCY };
+
+static const struct cli_opt deploy_opts[] = {
+	{ "--prune", NULL, false, OPT_PRUNE },
+	{ "--refresh-tags", NULL, false, OPT_REFRESH_TAGS },
+	{ "--refresh", NULL, false, OPT_REFRESH },
+	{ "--allow-breaking", NULL, false, OPT_ALLOW_BREAKING },
+	{ "--verbose", NULL, false, OPT_VERBOSE },
+	{ "--from", NULL, true, OPT_FROM },
+	{ "--plan", NULL, true, OPT_PLAN },
+	{ "--concurrency", NULL, true, OPT_CONCURRENCY },
+};
+
+static int set_deploy_option(void *ctx, int id, const char *opt, const char *v)
 {
-	return cli_usage_error("deploy", "option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
+	struct deploy_args *a = ctx;
+	char *end;
+	long n;
+
+	(void)opt;
+	switch (id) {
+	case OPT_PRUNE: a->prune = true; break;
+	case OPT_REFRESH_TAGS: a->refresh_tags = true; break;
+	case OPT_REFRESH: a->refresh = a->refresh_tags = true; break;
+	case OPT_ALLOW_BREAKING: a->allow_breaking = true; break;
+	case OPT_VERBOSE: a->verbose = true; break;
+	case OPT_FROM: a->from = v; break;
+	case OPT_PLAN: a->plan_path = v; break;
+	default:
+		n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 64)
+			return cli_usage_error("deploy", "--concurrency must be a number from 1 to 64");
+		a->ao.max_concurrency = (int)n;
+	}
+	return 0;
 }
 
 /* Parses the command line into a.  Returns 0, or -1 when the command ends
@@ -109,69 +141,19 @@ static int needs_value(const char *opt)
 static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *rc)
 {
 	const struct aws_options ao_init = AWS_OPTIONS_INIT;
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "deploy", .usage = deploy_usage,
+		.opts = deploy_opts, .nopts = sizeof(deploy_opts) / sizeof(deploy_opts[0]),
+		.po = &a->po, .ao = &a->ao, .set = set_deploy_option, .ctx = a,
+	};
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(deploy_usage, stdout);
-			*rc = 0;
-			return -1;
-		}
-		if (!strcmp(s, "--")) {
-			while (++i < argc)
-				a->po.paths[a->po.npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
-		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
-			if (r < 0) {
-				*rc = needs_value(s);
-				return -1;
-			}
-		} else if (!strcmp(s, "--prune")) {
-			a->prune = true;
-		} else if (!strcmp(s, "--refresh-tags")) {
-			a->refresh_tags = true;
-		} else if (!strcmp(s, "--refresh")) {
-			a->refresh = a->refresh_tags = true;
-		} else if (!strcmp(s, "--allow-breaking")) {
-			a->allow_breaking = true;
-		} else if (!strcmp(s, "--verbose")) {
-			a->verbose = true;
-		} else if (cli_opt_value(argc, argv, &i, "--from", &v) ||
-			   cli_opt_value(argc, argv, &i, "--plan", &v) ||
-			   cli_opt_value(argc, argv, &i, "--concurrency", &v)) {
-			if (!v || !*v) {
-				*rc = needs_value(s);
-				return -1;
-			}
-			if (!strncmp(s, "--from", 6))
-				a->from = v;
-			else if (!strncmp(s, "--plan", 6))
-				a->plan_path = v;
-			else {
-				char *end;
-				long n = strtol(v, &end, 10);
-
-				if (*end || n < 1 || n > 64) {
-					*rc = cli_usage_error("deploy", "--concurrency must be a number from 1 to 64");
-					return -1;
-				}
-				a->ao.max_concurrency = (int)n;
-			}
-		} else if (s[0] == '-' && s[1]) {
-			*rc = cli_usage_error("deploy", "unknown option '%s'", s);
-			return -1;
-		} else {
-			a->po.paths[a->po.npaths++] = s;
-		}
-	}
+	spec.operands = a->po.paths;
+	spec.noperands = &a->po.npaths;
+	if (cli_parse(&spec, argc, argv, rc) != 0)
+		return -1;
 	if ((a->from || a->plan_path) && a->po.npaths) {
 		*rc = cli_usage_error("deploy", "--from and --plan cannot be combined with PATH arguments");
 		return -1;

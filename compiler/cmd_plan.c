@@ -98,12 +98,6 @@ struct plan_args {
 	bool prune, verbose, refresh_tags, refresh;
 };
 
-/* The usage error of an option given without its value. */
-static int needs_value(const char *opt)
-{
-	return plan_usage_error("option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
-}
-
 /* Sets the one of --against, --from, --out and --format that opt is to v;
  * returns 0, or the exit status of the usage error it reported. */
 static int set_value_option(struct plan_args *a, const char *opt, const char *v)
@@ -151,75 +145,55 @@ static int set_md_option(struct plan_args *a, const char *opt, const char *v)
 	return 0;
 }
 
+enum { OPT_PRUNE, OPT_REFRESH_TAGS, OPT_REFRESH, OPT_VERBOSE, OPT_VALUE, OPT_MD };
+
+static const struct cli_opt plan_opts[] = {
+	{ "--prune", NULL, false, OPT_PRUNE },
+	{ "--refresh-tags", NULL, false, OPT_REFRESH_TAGS },
+	{ "--refresh", NULL, false, OPT_REFRESH },
+	{ "--verbose", NULL, false, OPT_VERBOSE },
+	{ "--against", NULL, true, OPT_VALUE },
+	{ "--from", NULL, true, OPT_VALUE },
+	{ "--format", NULL, true, OPT_VALUE },
+	{ "--out", NULL, true, OPT_VALUE },
+	{ "--max-bytes", NULL, true, OPT_MD },
+	{ "--marker", NULL, true, OPT_MD },
+	{ "--full-plan-url", NULL, true, OPT_MD },
+};
+
+static int set_plan_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct plan_args *a = ctx;
+
+	switch (id) {
+	case OPT_PRUNE: a->prune = true; return 0;
+	case OPT_REFRESH_TAGS: a->refresh_tags = true; return 0;
+	case OPT_REFRESH: a->refresh = a->refresh_tags = true; return 0;
+	case OPT_VERBOSE: a->verbose = true; return 0;
+	case OPT_VALUE: return set_value_option(a, opt, v);
+	default: return set_md_option(a, opt, v);
+	}
+}
+
 /* Parses the command line into a.  Returns 0, or -1 when the command ends
  * here with exit status *rc (--help, or a usage error already reported). */
 static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 {
 	const struct aws_options ao_init = AWS_OPTIONS_INIT;
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "plan", .usage = plan_usage, .usage_status = 1,
+		.opts = plan_opts, .nopts = sizeof(plan_opts) / sizeof(plan_opts[0]),
+		.po = &a->po, .ao = &a->ao, .set = set_plan_option, .ctx = a,
+	};
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->fmt = PLAN_FORMAT_TEXT;
 	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(plan_usage, stdout);
-			*rc = 0;
-			return -1;
-		}
-		if (!strcmp(s, "--")) {
-			while (++i < argc)
-				a->po.paths[a->po.npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
-		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
-			if (r < 0) {
-				*rc = needs_value(s);
-				return -1;
-			}
-		} else if (!strcmp(s, "--prune")) {
-			a->prune = true;
-		} else if (!strcmp(s, "--refresh-tags")) {
-			a->refresh_tags = true;
-		} else if (!strcmp(s, "--refresh")) {
-			a->refresh = a->refresh_tags = true;
-		} else if (!strcmp(s, "--verbose")) {
-			a->verbose = true;
-		} else if (cli_opt_value(argc, argv, &i, "--against", &v) ||
-			   cli_opt_value(argc, argv, &i, "--from", &v) ||
-			   cli_opt_value(argc, argv, &i, "--format", &v) ||
-			   cli_opt_value(argc, argv, &i, "--out", &v)) {
-			if (!v || !*v) {
-				*rc = needs_value(s);
-				return -1;
-			}
-			if ((r = set_value_option(a, s, v)) != 0) {
-				*rc = r;
-				return -1;
-			}
-		} else if (cli_opt_value(argc, argv, &i, "--max-bytes", &v) ||
-			   cli_opt_value(argc, argv, &i, "--marker", &v) ||
-			   cli_opt_value(argc, argv, &i, "--full-plan-url", &v)) {
-			if (!v || !*v) {
-				*rc = needs_value(s);
-				return -1;
-			}
-			if ((r = set_md_option(a, s, v)) != 0) {
-				*rc = r;
-				return -1;
-			}
-		} else if (s[0] == '-' && s[1]) {
-			*rc = plan_usage_error("unknown option '%s'", s);
-			return -1;
-		} else {
-			a->po.paths[a->po.npaths++] = s;
-		}
-	}
+	spec.operands = a->po.paths;
+	spec.noperands = &a->po.npaths;
+	if (cli_parse(&spec, argc, argv, rc) != 0)
+		return -1;
 	if (a->from && a->po.npaths) {
 		*rc = plan_usage_error("--from and PATH arguments cannot be combined");
 		return -1;

@@ -96,11 +96,6 @@ static void on_sigint(int sig)
 
 /* ---- arguments ---- */
 
-static int needs_value(const char *opt)
-{
-	return cli_usage_error("run", "option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
-}
-
 /* Arguments Glue sets itself or reserves (docs: "Using job parameters in
  * AWS Glue jobs"), and those pipec sets from the .pipe file. */
 static const char *const glue_reserved[] = { "JOB_NAME", "JOB_ID", "JOB_RUN_ID", "WORKFLOW_NAME",
@@ -138,32 +133,32 @@ static int check_kv(const char *kv)
 	return 0;
 }
 
-static int parse_option(int argc, char **argv, int *i, struct run_args *a, int *rc)
-{
-	const char *s = argv[*i], *v;
+enum { OPT_FOLLOW, OPT_STOP_ON_INTERRUPT, OPT_VERBOSE, OPT_ARG, OPT_RUN_ID };
 
-	if (!strcmp(s, "--follow"))
-		a->follow = true;
-	else if (!strcmp(s, "--stop-on-interrupt"))
-		a->stop_on_interrupt = true;
-	else if (!strcmp(s, "--verbose"))
-		a->verbose = true;
-	else if (cli_opt_value(argc, argv, i, "--arg", &v) ||
-		 cli_opt_value(argc, argv, i, "--run-id", &v)) {
-		if (!v || !*v) {
-			*rc = needs_value(s);
-			return -1;
-		}
-		if (!strncmp(s, "--arg", 5)) {
-			if ((*rc = check_kv(v)) != 0)
-				return -1;
-			a->kv[a->nkv++] = v;
-		} else {
-			a->run_id = v;
-		}
-	} else {
-		*rc = cli_usage_error("run", "unknown option '%s'", s);
-		return -1;
+static const struct cli_opt run_opts[] = {
+	{ "--follow", NULL, false, OPT_FOLLOW },
+	{ "--stop-on-interrupt", NULL, false, OPT_STOP_ON_INTERRUPT },
+	{ "--verbose", NULL, false, OPT_VERBOSE },
+	{ "--arg", NULL, true, OPT_ARG },
+	{ "--run-id", NULL, true, OPT_RUN_ID },
+};
+
+static int set_run_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct run_args *a = ctx;
+	int rc;
+
+	(void)opt;
+	switch (id) {
+	case OPT_FOLLOW: a->follow = true; break;
+	case OPT_STOP_ON_INTERRUPT: a->stop_on_interrupt = true; break;
+	case OPT_VERBOSE: a->verbose = true; break;
+	case OPT_ARG:
+		if ((rc = check_kv(v)) != 0)
+			return rc;
+		a->kv[a->nkv++] = v;
+		break;
+	default: a->run_id = v;
 	}
 	return 0;
 }
@@ -171,38 +166,20 @@ static int parse_option(int argc, char **argv, int *i, struct run_args *a, int *
 static int parse_run_args(int argc, char **argv, struct run_args *a, int *rc)
 {
 	const struct aws_options ao_init = AWS_OPTIONS_INIT;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "run", .usage = run_usage,
+		.opts = run_opts, .nopts = sizeof(run_opts) / sizeof(run_opts[0]),
+		.po = &a->po, .ao = &a->ao, .set = set_run_option, .ctx = a,
+	};
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->names = xcalloc((size_t)argc, sizeof(*a->names));
 	a->kv = xcalloc((size_t)argc, sizeof(*a->kv));
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(run_usage, stdout);
-			*rc = 0;
-			return -1;
-		}
-		if (!strcmp(s, "--")) {
-			while (++i < argc)
-				a->names[a->nnames++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
-		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
-			if (r < 0) {
-				*rc = needs_value(s);
-				return -1;
-			}
-		} else if (s[0] == '-' && s[1]) {
-			if (parse_option(argc, argv, &i, a, rc) != 0)
-				return -1;
-		} else {
-			a->names[a->nnames++] = s;
-		}
-	}
+	spec.operands = a->names;
+	spec.noperands = &a->nnames;
+	if (cli_parse(&spec, argc, argv, rc) != 0)
+		return -1;
 	if (!a->nnames) {
 		*rc = cli_usage_error("run", "name the pipelines to run");
 		return -1;

@@ -62,72 +62,50 @@ struct status_ctx {
 
 /* ---- arguments ---- */
 
-static int needs_value(const char *opt)
-{
-	return cli_usage_error("status", "option '%.*s' needs a value", (int)strcspn(opt, "="), opt);
-}
+enum { OPT_VERBOSE, OPT_FORMAT, OPT_RUNS };
 
-static int parse_value(const char *s, const char *v, struct status_args *a)
+static const struct cli_opt status_opts[] = {
+	{ "--verbose", NULL, false, OPT_VERBOSE },
+	{ "--format", NULL, true, OPT_FORMAT },
+	{ "--runs", NULL, true, OPT_RUNS },
+};
+
+static int set_status_option(void *ctx, int id, const char *opt, const char *v)
 {
+	struct status_args *a = ctx;
 	char *end;
 
-	if (!v || !*v)
-		return needs_value(s);
-	if (!strncmp(s, "--format", 8)) {
+	(void)opt;
+	if (id == OPT_VERBOSE) {
+		a->verbose = true;
+	} else if (id == OPT_FORMAT) {
 		if (strcmp(v, "text") && strcmp(v, "json"))
 			return cli_usage_error("status", "--format takes text or json, not '%s'", v);
 		a->json = !strcmp(v, "json");
-		return 0;
+	} else {
+		a->runs = strtol(v, &end, 10);
+		if (*end || a->runs < 1 || a->runs > 200)
+			return cli_usage_error("status", "--runs must be a number from 1 to 200");
 	}
-	a->runs = strtol(v, &end, 10);
-	if (*end || a->runs < 1 || a->runs > 200)
-		return cli_usage_error("status", "--runs must be a number from 1 to 200");
 	return 0;
 }
 
 static int parse_status_args(int argc, char **argv, struct status_args *a, int *rc)
 {
 	const struct aws_options ao_init = AWS_OPTIONS_INIT;
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "status", .usage = status_usage,
+		.opts = status_opts, .nopts = sizeof(status_opts) / sizeof(status_opts[0]),
+		.po = &a->po, .ao = &a->ao, .set = set_status_option, .ctx = a,
+	};
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->runs = 5;
 	a->names = xcalloc((size_t)argc, sizeof(*a->names));
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(status_usage, stdout);
-			*rc = 0;
-			return -1;
-		}
-		if (!strcmp(s, "--")) {
-			while (++i < argc)
-				a->names[a->nnames++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
-		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
-			if (r < 0) {
-				*rc = needs_value(s);
-				return -1;
-			}
-		} else if (!strcmp(s, "--verbose")) {
-			a->verbose = true;
-		} else if (cli_opt_value(argc, argv, &i, "--format", &v) ||
-			   cli_opt_value(argc, argv, &i, "--runs", &v)) {
-			if ((*rc = parse_value(s, v, a)) != 0)
-				return -1;
-		} else if (s[0] == '-' && s[1]) {
-			*rc = cli_usage_error("status", "unknown option '%s'", s);
-			return -1;
-		} else {
-			a->names[a->nnames++] = s;
-		}
-	}
-	return 0;
+	spec.operands = a->names;
+	spec.noperands = &a->nnames;
+	return cli_parse(&spec, argc, argv, rc);
 }
 
 /* ---- reading ---- */

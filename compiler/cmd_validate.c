@@ -51,48 +51,41 @@ struct validate_args {
 	bool json, verbose;
 };
 
+enum { OPT_FORMAT, OPT_VERBOSE };
+
+static const struct cli_opt validate_opts[] = {
+	{ "--format", NULL, true, OPT_FORMAT },
+	{ "--verbose", NULL, false, OPT_VERBOSE },
+};
+
+static int set_validate_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct validate_args *a = ctx;
+
+	(void)opt;
+	if (id == OPT_VERBOSE)
+		a->verbose = true;
+	else if (!strcmp(v, "json") || !strcmp(v, "text"))
+		a->json = !strcmp(v, "json");
+	else
+		return cli_usage_error("validate", "--format takes text or json, not '%s'", v);
+	return 0;
+}
+
 /* Parses argv; returns -1 to go on, else the exit status. */
 static int validate_args(int argc, char **argv, struct validate_args *a)
 {
 	const struct aws_options ao_init = AWS_OPTIONS_INIT;
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "validate", .usage = validate_usage,
+		.opts = validate_opts, .nopts = sizeof(validate_opts) / sizeof(validate_opts[0]),
+		.po = &a->po, .ao = &a->ao, .operands = a->names, .noperands = &a->nnames,
+		.set = set_validate_option, .ctx = a,
+	};
+	int rc;
 
 	a->ao = ao_init;
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(validate_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(s, "--")) {
-			while (++i < argc)
-				a->names[a->nnames++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0 ||
-		    (r = cli_aws_option(argc, argv, &i, &a->ao)) != 0) {
-			if (r < 0)
-				return cli_usage_error("validate", "option '%.*s' needs a value",
-						       (int)strcspn(s, "="), s);
-		} else if (cli_opt_value(argc, argv, &i, "--format", &v)) {
-			if (v && !strcmp(v, "json"))
-				a->json = true;
-			else if (v && !strcmp(v, "text"))
-				a->json = false;
-			else
-				return cli_usage_error("validate", "--format takes text or json%s%s%s",
-						       v ? ", not '" : "", v ? v : "", v ? "'" : "");
-		} else if (!strcmp(s, "--verbose")) {
-			a->verbose = true;
-		} else if (s[0] == '-' && s[1]) {
-			return cli_usage_error("validate", "unknown option '%s'", s);
-		} else {
-			a->names[a->nnames++] = s;
-		}
-	}
-	return -1;
+	return cli_parse(&spec, argc, argv, &rc) == 0 ? -1 : rc;
 }
 
 /* The pipelines to validate, in the order named (every one when none is

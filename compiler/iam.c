@@ -703,6 +703,29 @@ static void job_catalog(struct iam_doc *d, const struct model_pipeline *p)
 	}
 }
 
+/* The three statements that reach an S3 Tables table: S3T on its bucket
+ * (statement SID), GLUE on its federated catalog (CATALOG_SID), and Lake
+ * Formation's GetDataAccess, through which that catalog vends the table
+ * bucket's credentials (no resource-level permissions: "*"). */
+static void s3tables_access(struct iam_doc *d, const char *sid, const char *catalog_sid,
+			    const char *const *s3t, const char *const *glue,
+			    const struct model_target *t)
+{
+	static const char *const lf[] = { "lakeformation:GetDataAccess", NULL };
+	struct iam_stmt *st;
+
+	st = stmt(d, sid);
+	acts(st, s3t);
+	res(st, xstrdup(t->table_bucket_arn));
+	res(st, fmt("%s/table/*", t->table_bucket_arn));
+	st = stmt(d, catalog_sid);
+	acts(st, glue);
+	glue_bucket_db(d, st, t->table_bucket, t->database, t->table);
+	st = stmt(d, "S3 Tables Data Access");
+	acts(st, lf);
+	res(st, xstrdup("*"));
+}
+
 static void job_s3tables(struct iam_doc *d, const struct model_pipeline *p)
 {
 	static const char *const s3t[] = { "s3tables:CreateNamespace", "s3tables:CreateTable",
@@ -711,24 +734,9 @@ static void job_s3tables(struct iam_doc *d, const struct model_pipeline *p)
 		"s3tables:PutTableData", "s3tables:UpdateTableMetadataLocation", NULL };
 	static const char *const glue[] = { "glue:CreateTable", "glue:GetCatalog", "glue:GetDatabase",
 		"glue:GetTable", "glue:GetTables", "glue:UpdateTable", NULL };
-	/* the federated catalog vends the table bucket's credentials through Lake
-	 * Formation; GetDataAccess has no resource-level permissions: "*" */
-	static const char *const lf[] = { "lakeformation:GetDataAccess", NULL };
-	const struct model_target *t = &p->target;
-	struct iam_stmt *st;
 
-	if (t->kind != MT_S3TABLES || !t->table_bucket_arn)
-		return;
-	st = stmt(d, "S3 Tables Targets");
-	acts(st, s3t);
-	res(st, xstrdup(t->table_bucket_arn));
-	res(st, fmt("%s/table/*", t->table_bucket_arn));
-	st = stmt(d, "S3 Tables Catalog");
-	acts(st, glue);
-	glue_bucket_db(d, st, t->table_bucket, t->database, t->table);
-	st = stmt(d, "S3 Tables Data Access");
-	acts(st, lf);
-	res(st, xstrdup("*"));
+	if (p->target.kind == MT_S3TABLES && p->target.table_bucket_arn)
+		s3tables_access(d, "S3 Tables Targets", "S3 Tables Catalog", s3t, glue, &p->target);
 }
 
 static void job_connections(struct iam_doc *d, const struct model_pipeline *p)
@@ -838,22 +846,12 @@ static void validator_tables(struct iam_doc *d, const struct model_pipeline *p)
 		"s3tables:GetTableData", "s3tables:GetTableMetadataLocation", NULL };
 	static const char *const glue[] = { "glue:GetCatalog", "glue:GetDatabase", "glue:GetTable",
 		NULL };
-	static const char *const lf[] = { "lakeformation:GetDataAccess", NULL };
 	static const char *const ro[] = { "s3:GetObject", NULL };
 	const struct model_target *t = &p->target;
 	struct iam_stmt *st;
 
 	if (t->kind == MT_S3TABLES && t->table_bucket_arn) {
-		st = stmt(d, "Validate S3 Tables");
-		acts(st, s3t);
-		res(st, xstrdup(t->table_bucket_arn));
-		res(st, fmt("%s/table/*", t->table_bucket_arn));
-		st = stmt(d, "Validate S3 Tables Catalog");
-		acts(st, glue);
-		glue_bucket_db(d, st, t->table_bucket, t->database, t->table);
-		st = stmt(d, "S3 Tables Data Access");
-		acts(st, lf);
-		res(st, xstrdup("*"));
+		s3tables_access(d, "Validate S3 Tables", "Validate S3 Tables Catalog", s3t, glue, t);
 	} else if (t->database) {
 		st = stmt(d, "Validate Catalog Read");
 		acts(st, rd);
