@@ -68,49 +68,39 @@ static int graph_format_parse(const char *s, enum graph_format *f)
 	return -1;
 }
 
+enum { OPT_FORMAT, OPT_OUTPUT };
+
+static const struct cli_opt graph_opts[] = {
+	{ "--format", NULL, true, OPT_FORMAT },
+	{ "--output", "-o", true, OPT_OUTPUT },
+};
+
+static int set_graph_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct graph_args *a = ctx;
+
+	(void)opt;
+	if (id == OPT_OUTPUT)
+		a->out_path = v;
+	else if (graph_format_parse(v, &a->format) < 0)
+		return cli_usage_error("graph", "unknown format '%s' (mermaid, dot, json)", v);
+	return 0;
+}
+
 /* Returns -1 to go on, or the exit status (help: 0, usage error: 2). */
 static int parse_args(int argc, char **argv, struct graph_args *a)
 {
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = "graph", .usage = graph_usage,
+		.opts = graph_opts, .nopts = sizeof(graph_opts) / sizeof(graph_opts[0]),
+		.po = &a->po, .diag = &a->diag, .werror = &a->werror,
+		.operands = a->po.paths, .noperands = &a->po.npaths,
+		.set = set_graph_option, .ctx = a,
+	};
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			fputs(graph_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(arg, "--")) {
-			while (++i < argc)
-				a->po.paths[a->po.npaths++] = argv[i];
-			break;
-		}
-		if ((r = cli_project_option(argc, argv, &i, &a->po)) != 0) {
-			if (r < 0)
-				return cli_usage_error("graph", "option '%.*s' needs a value",
-						       (int)strcspn(arg, "="), arg);
-		} else if ((r = cli_diag_option("graph", argc, argv, &i, &a->diag, &a->werror)) != 0) {
-			if (r < 0)
-				return EXIT_USAGE;
-		} else if (cli_opt_value(argc, argv, &i, "--format", &v)) {
-			if (!v)
-				return cli_usage_error("graph", "option '--format' needs a value");
-			if (graph_format_parse(v, &a->format) < 0)
-				return cli_usage_error("graph", "unknown format '%s' (mermaid, dot, json)",
-						       v);
-		} else if (cli_opt_value(argc, argv, &i, "--output", &v) ||
-			   cli_opt_value(argc, argv, &i, "-o", &v)) {
-			if (!v)
-				return cli_usage_error("graph", "option '%.*s' needs a value",
-						       (int)strcspn(arg, "="), arg);
-			a->out_path = v;
-		} else if (arg[0] == '-' && arg[1]) {
-			return cli_usage_error("graph", "unknown option '%s'", arg);
-		} else {
-			a->po.paths[a->po.npaths++] = arg;
-		}
-	}
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
 	if (a->po.catalog_path && a->po.no_catalog)
 		return cli_usage_error("graph", "--catalog and --no-catalog cannot be combined");
 	return -1;
