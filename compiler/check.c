@@ -485,9 +485,11 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 			continue;
 		}
 		c->upstream = NULL;
+		c->upstream_failed = false;
 		c->upstream_cycle = cycle[i];
 		check_pipeline(c, &refs[i], &m->pipelines[i]);
-		refs[i].errors += c->ds->nerrors - before;
+		/* nothing derived from a half-made source or join */
+		refs[i].errors += c->ds->nerrors - before + c->upstream_failed;
 		if (!refs[i].errors)
 			ready[i] = &m->pipelines[i];
 	}

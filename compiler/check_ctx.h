@@ -46,6 +46,9 @@ struct check_ctx {
 	const char *const *pipeline_cycles;
 	const char *upstream_cycle;	/* "a -> b -> a", or NULL */
 	const struct model_pipeline *upstream;
+	/* an upstream it reads (source or join) has errors of its own: this
+	 * pipeline is incomplete without an error of its own to show it */
+	bool upstream_failed;
 	const struct source *flex_src;		/* where flex was last set, for its diagnostic */
 	struct span flex_span;
 };

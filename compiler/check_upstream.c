@@ -160,7 +160,8 @@ const struct model_pipeline *check_upstream_find(struct check_ctx *c, const char
 				     c->upstream_cycle),
 			  "a pipeline reads the table of one that runs before it; one of "
 			  "these must read its source directly");
-	/* else the upstream has errors of its own, reported there */
+	else	/* the upstream has errors of its own, reported there */
+		c->upstream_failed = true;
 	return NULL;
 }
 

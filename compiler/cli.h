@@ -16,6 +16,7 @@
 
 int cmd_init(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "alerts.h"
 #include "aws.h"
 #include "deploy.h"
+#include "graph.h"
 #include "plan.h"
 #include "plan_md.h"
 #include "plan_source.h"
@@ -54,9 +55,12 @@ static const char plan_usage[] =
 	"                       (GetDataQualityRuleset) and every deployed script\n"
 	"                       object against the sha256 its key names (HeadObject\n"
 	"                       in checksum mode, GetObject when S3 keeps none)\n"
-	"  --format F           text (default), markdown or json\n"
+	"  --format F           text (default), markdown (ends with a Mermaid\n"
+	"                       graph of the changed pipelines, from .pipe files)\n"
+	"                       or json\n"
 	"  --out FILE           also save the plan (JSON) for 'pipec deploy --plan'\n"
-	"  --max-bytes N        markdown: at most N bytes (N >= 1024): the longest\n"
+	"  --max-bytes N        markdown: at most N bytes (N >= 1024): the graph\n"
+	"                       is left out first, then the longest\n"
 	"                       field tables and script diffs are replaced by a\n"
 	"                       line saying how many lines were left out (for a\n"
 	"                       pull-request comment: GitHub takes 65536)\n"
@@ -274,17 +278,57 @@ static void stale_snapshot_notes(const struct plan *plan, const struct plan_sour
 		}
 }
 
-/* Prints plan as a->fmt, and saves it (JSON) to out_path when given; returns
- * -1 when it cannot be saved. */
-static int show_plan(const struct plan *plan, const struct plan_args *a)
+/* The Markdown of the graph of the pipelines the plan changes and their
+ * neighbours, in a collapsible block; nothing when no pipeline changes. */
+static void plan_graph_markdown(const struct plan *plan, struct graph *g, struct strbuf *out)
 {
-	struct strbuf out = STRBUF_INIT;
+	bool *pick = xcalloc(g->nnodes + 1, sizeof(*pick));
+	struct strbuf changed = STRBUF_INIT;
+	size_t i, n, k, nchanged = 0;
+
+	for (i = 0; i < plan->count; i++) {
+		const struct plan_change *c = &plan->changes[i];
+
+		if (c->action == PLAN_UNCHANGED || !c->pipeline ||
+		    (n = graph_find_pipeline(g, c->pipeline)) == (size_t)-1 || pick[n])
+			continue;
+		pick[n] = true;
+		nchanged++;
+	}
+	if (nchanged) {
+		graph_select(g, pick, true);
+		for (i = k = 0; i < g->nnodes; i++) {
+			g->nodes[i].mark = pick[i];
+			if (pick[i])
+				strbuf_addf(&changed, "%s`%s`", k++ ? ", " : "", g->nodes[i].label);
+		}
+		n = graph_count_pipelines(g);
+		strbuf_addf(out, "<details><summary>Pipeline graph: %zu pipeline%s (changed: %s)"
+				 "</summary>\n\n```mermaid\n", n, n == 1 ? "" : "s", changed.buf);
+		graph_render(g, GRAPH_FORMAT_MERMAID, out);
+		strbuf_addstr(out, "```\n\n</details>\n");
+	}
+	strbuf_release(&changed);
+	free(pick);
+}
+
+/* Prints plan as a->fmt, and saves it (JSON) to out_path when given; returns
+ * -1 when it cannot be saved.  The Markdown ends with the pipeline graph
+ * when the plan was made from .pipe files (g is not NULL). */
+static int show_plan(const struct plan *plan, const struct plan_args *a, struct graph *g)
+{
+	struct strbuf out = STRBUF_INIT, graph = STRBUF_INIT;
 	const char *out_path = a->out_path;
 	int rc = 0;
 
-	if (a->fmt == PLAN_FORMAT_MARKDOWN)
-		plan_md_render(plan, &a->md, &out, NULL);
-	else
+	if (a->fmt == PLAN_FORMAT_MARKDOWN) {
+		struct plan_md_limit md = a->md;
+
+		if (g)
+			plan_graph_markdown(plan, g, &graph);
+		md.graph = graph.len ? graph.buf : NULL;
+		plan_md_render(plan, &md, &out, NULL);
+	} else
 		plan_render(plan, a->fmt, &out);
 	fputs(out.buf, stdout);
 	if (out_path) {
@@ -298,6 +342,7 @@ static int show_plan(const struct plan *plan, const struct plan_args *a)
 		strbuf_release(&doc);
 	}
 	strbuf_release(&out);
+	strbuf_release(&graph);
 	return rc;
 }
 
@@ -357,7 +402,7 @@ int cmd_plan(int argc, char **argv)
 		if (plan_against_live(&a, &dep, client, &env, &desired, &deployed, &plan, &err) != 0)
 			goto out;
 	}
-	if (show_plan(&plan, &a) != 0)
+	if (show_plan(&plan, &a, env.graph) != 0)
 		goto out;
 	if (!a.against)
 		stale_snapshot_notes(&plan, &env);

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "start a project: pipec.yaml, a catalog snapshot, an example" },
 	{ "check", cmd_check, "parse and check pipelines; report every mistake" },
 	{ "build", cmd_build, "check, then write the Glue artifacts of every pipeline" },
+	{ "graph", cmd_graph, "draw the pipelines, their sources and tables (mermaid, dot, json)" },
 	{ "fmt", cmd_fmt, "print .pipe files in canonical layout" },
 	{ "plan", cmd_plan, "show what a deploy would change" },
 	{ "deploy", cmd_deploy, "apply the plan to AWS" },

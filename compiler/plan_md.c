@@ -106,13 +106,14 @@ static size_t choose_elided(const struct plan *p, const size_t *full, const size
 
 /* Cuts out at the last line end that leaves room for the note (keeping
  * at least keep_min bytes: the marker line), and appends the note. */
-static void cut_at_line(struct strbuf *out, size_t keep_min, const struct plan_md_limit *o)
+static void cut_at_line(struct strbuf *out, size_t keep_min, const struct plan_md_limit *o,
+			size_t max)
 {
 	struct strbuf note = STRBUF_INIT;
 	size_t room, pos;
 
 	cut_note(o, &note);
-	room = o->max_bytes - note.len;
+	room = max - note.len;
 	pos = out->len < room ? out->len : room;
 	while (pos > keep_min && out->buf[pos - 1] != '\n')
 		pos--;
@@ -121,14 +122,16 @@ static void cut_at_line(struct strbuf *out, size_t keep_min, const struct plan_m
 	strbuf_release(&note);
 }
 
-void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct strbuf *out,
-		    struct plan_md_result *res)
+/* The plan's Markdown within max bytes (0: no limit; the notes name
+ * o->max_bytes). */
+static void render_fit(const struct plan *p, const struct plan_md_limit *o, size_t max,
+		       struct strbuf *out, struct plan_md_result *res)
 {
 	struct plan_md_layout l = { o->marker, NULL, NULL, NULL };
 	struct strbuf md = STRBUF_INIT, hint = STRBUF_INIT;
 	size_t *full, *short_, full_len;
 	unsigned char *elide;
-	struct plan_md_result r = { 0, false };
+	struct plan_md_result r = { 0, false, false };
 
 	full = xcalloc(2 * p->count + 1, sizeof(*full));
 	short_ = xcalloc(2 * p->count + 1, sizeof(*short_));
@@ -136,7 +139,7 @@ void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct 
 	l.block_bytes = full;
 	plan_render_markdown(p, &l, &md);
 	full_len = md.len;
-	if (o->max_bytes && full_len > o->max_bytes) {
+	if (max && full_len > max) {
 		hint_text(o, &hint);
 		l.hint = hint.buf;
 		/* every block left out, to measure each one's short form */
@@ -146,11 +149,11 @@ void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct 
 		strbuf_reset(&md);
 		plan_render_markdown(p, &l, &md);
 		memset(elide, 0, p->count);
-		choose_elided(p, full, short_, full_len, o->max_bytes, elide, &r.elided);
+		choose_elided(p, full, short_, full_len, max, elide, &r.elided);
 		l.block_bytes = NULL;
 		strbuf_reset(&md);
 		plan_render_markdown(p, &l, &md);
-		if (md.len > o->max_bytes) {
+		if (md.len > max) {
 			/* every block short (no <details> or fence left open by
 			 * the cut), then cut at a line */
 			memset(elide, PLAN_MD_ELIDE_FIELDS | PLAN_MD_ELIDE_DIFF, p->count);
@@ -158,7 +161,7 @@ void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct 
 			plan_render_markdown(p, &l, &md);
 			r.elided = count_blocks(short_, 2 * p->count);
 			r.cut = true;
-			cut_at_line(&md, o->marker ? strlen(o->marker) + 10 : 0, o);
+			cut_at_line(&md, o->marker ? strlen(o->marker) + 10 : 0, o, max);
 		}
 	}
 	strbuf_add(out, md.buf, md.len);
@@ -169,4 +172,42 @@ void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct 
 	free(full);
 	free(short_);
 	free(elide);
+}
+
+/* The line that replaces the pipeline graph when it does not fit. */
+static void graph_note(const struct plan_md_limit *o, struct strbuf *out)
+{
+	strbuf_addf(out, "\n_The pipeline graph is left out: with it this plan would not fit "
+			 "in %zu bytes. `pipec graph` draws it._\n", o->max_bytes);
+}
+
+void plan_md_render(const struct plan *p, const struct plan_md_limit *o, struct strbuf *out,
+		    struct plan_md_result *res)
+{
+	struct strbuf md = STRBUF_INIT, note = STRBUF_INIT;
+	struct plan_md_result r = { 0, false, false };
+	size_t glen = o->graph ? strlen(o->graph) : 0;
+
+	if (!glen) {
+		render_fit(p, o, o->max_bytes, out, res);
+		return;
+	}
+	render_fit(p, o, 0, &md, &r);
+	if (!o->max_bytes || md.len + 1 + glen <= o->max_bytes) {
+		strbuf_add(out, md.buf, md.len);
+		strbuf_addch(out, '\n');
+		strbuf_add(out, o->graph, glen);
+	} else {
+		/* the graph goes first */
+		graph_note(o, &note);
+		strbuf_reset(&md);
+		render_fit(p, o, o->max_bytes - note.len, &md, &r);
+		r.graph_left_out = true;
+		strbuf_add(out, md.buf, md.len);
+		strbuf_add(out, note.buf, note.len);
+	}
+	if (res)
+		*res = r;
+	strbuf_release(&md);
+	strbuf_release(&note);
 }

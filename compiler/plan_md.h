@@ -5,8 +5,9 @@
  * diffs are replaced, one by one, by a line saying how many lines were left
  * out and where the full plan is; the resource tables, each change's
  * headline, warnings and schema edits stay.  When that is not enough the
- * Markdown is cut at a line and ends with a note.  Deterministic: the same
- * plan and options give the same bytes.
+ * Markdown is cut at a line and ends with a note.  A pipeline graph given
+ * to end the Markdown with is left out before anything else (a note says
+ * so).  Deterministic: the same plan and options give the same bytes.
  */
 #ifndef PIPEC_PLAN_MD_H
 #define PIPEC_PLAN_MD_H
@@ -26,12 +27,16 @@ struct plan_md_limit {
 	size_t max_bytes;		/* 0: no limit */
 	const char *marker;		/* first line <!-- marker -->, or NULL */
 	const char *full_plan_url;	/* where the full plan is, or NULL */
+	const char *graph;		/* Markdown of the pipeline graph to end with, or
+					   NULL; left out first (with a note) when the
+					   whole would be over max_bytes */
 };
 
 /* What plan_md_render did to fit. */
 struct plan_md_result {
 	size_t elided;			/* field tables and script diffs left out */
 	bool cut;			/* the Markdown was also cut at a line */
+	bool graph_left_out;		/* the graph did not fit */
 };
 
 /* Appends p's Markdown to out, at most o->max_bytes bytes (which must be

@@ -6,6 +6,7 @@
 
 #include "alerts.h"
 #include "emit.h"
+#include "graph.h"
 #include "template.h"
 #include "xalloc.h"
 
@@ -126,6 +127,9 @@ int plan_source_desired(const struct project_opts *po, const char *from_dir,
 	for (i = 0; i < p.model.npipelines; i++)
 		if (p.model.pipelines[i].catalog_evolves)
 			env->evolving[env->nevolving++] = xstrdup(p.model.pipelines[i].name);
+	env->graph = xcalloc(1, sizeof(*env->graph));
+	graph_init(env->graph);
+	graph_build(env->graph, &p.model);
 	for (i = 0; i < p.model.npipelines && rc == 0; i++)
 		rc = render_pipeline(&p.model, &p.model.pipelines[i], &ts, out, err);
 	if (rc == 0)
@@ -145,6 +149,9 @@ void plan_source_env_release(struct plan_source_env *env)
 	for (i = 0; i < env->nevolving; i++)
 		free(env->evolving[i]);
 	free(env->evolving);
+	if (env->graph)
+		graph_release(env->graph);
+	free(env->graph);
 	free(env->region);
 	free(env->account);
 	free(env->root);

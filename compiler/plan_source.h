@@ -20,6 +20,7 @@
  * pipec's ownership tags.  env receives what the project says about
  * where it deploys (release it with plan_source_env_release).
  */
+struct graph;
 struct plan_source_env {
 	char *region;		/* the environment's region, or NULL */
 	char *account;		/* the environment's account, or NULL */
@@ -28,6 +29,7 @@ struct plan_source_env {
 	char **evolving;	/* pipelines whose jobs evolve their tables as the
 				   catalog snapshot states them (check warnings) */
 	size_t nevolving;
+	struct graph *graph;	/* the project's pipeline graph (graph.h); NULL with --from */
 };
 
 int plan_source_desired(const struct project_opts *po, const char *from_dir,

@@ -2,7 +2,7 @@
 # docs/cli.md quotes the --help of every command verbatim: it stays true.
 set -u
 doc="$ROOT/docs/cli.md"
-for cmd in "init" "fmt" "build" "plan" "deploy" "run" "status" "validate" "catalog" "iam-policy" "debug" "debug sign" "debug call" "debug tokens"; do
+for cmd in "init" "graph" "fmt" "build" "plan" "deploy" "run" "status" "validate" "catalog" "iam-policy" "debug" "debug sign" "debug call" "debug tokens"; do
 	# shellcheck disable=SC2086
 	"$PIPEC" $cmd --help >"$SUITE_TMP/help.txt" 2>&1
 	rc=$?

@@ -193,3 +193,58 @@ if (cd "$ROOT/tests/plan/project" && "$PIPEC" build -o "$S/checked" .) >"$S/chec
 else
 	nok "build of the plan test project (checked)" "$(cat "$S/checked.out")"
 fi
+
+# Markdown planned from .pipe files ends with a Mermaid graph of the
+# changed pipelines and their neighbours (a build planned --from has no
+# model: no graph, as the goldens above show).  The example project with
+# one pipeline edited (sales_silver), against its own build.
+G="$S/graphplan"
+mkdir -p "$G" && cp -r "$ROOT/examples" "$G/ex" &&
+	(cd "$G/ex" && "$PIPEC" build -o ../base >/dev/null 2>&1) &&
+	sed -i 's/^pipeline sales_silver {$/pipeline sales_silver {\n  job { workers 7 }/' "$G/ex/medallion.pipe"
+# gplan NAME STATUS ARGS...: plan in the edited project
+gplan() {
+	name=$1 want=$2
+	shift 2
+	(cd "$G/ex" && "$PIPEC" plan "$@") >"$S/$name.out" 2>"$S/$name.err"
+	st=$?
+	if [ "$st" = "$want" ]; then ok "$name: exit status $want"
+	else nok "$name: exit status" "got $st, want $want" "$(head -5 "$S/$name.err")"; return 1; fi
+}
+gplan graph-md 2 --against ../base --format markdown && golden graph-md plan-graph.md
+if python3 - "$S/graph-md.out" <<'PY'
+import re, sys
+md = open(sys.argv[1]).read()
+m = re.search(r"\n<details><summary>Pipeline graph: 5 pipelines \(changed: `sales_silver`\)</summary>\n\n```mermaid\n(flowchart LR\n.*?)```\n\n</details>\n$", md, re.S)
+assert m, "no graph block at the end"
+g = m.group(1)
+pipes = sorted(re.findall(r"^  p_(\w+)\[", g, re.M))
+# the changed pipeline, its upstream and downstreams (after, source
+# pipeline) and the writer of the table it joins
+assert pipes == ["customer_behavior", "customers_upload", "daily_sales", "sales_bronze", "sales_silver"], pipes
+assert "p_sales_bronze ==>|\"AND\"| p_sales_silver" in g
+assert "p_orders" not in g
+PY
+then ok "graph-md: the changed pipeline and its neighbours in a collapsible Mermaid block"
+else nok "graph-md: the changed pipeline and its neighbours in a collapsible Mermaid block"; fi
+# --max-bytes one short of it: the graph goes first, with a note; the
+# plan itself is whole
+full=$(wc -c <"$S/graph-md.out")
+gplan graph-md-max 2 --against ../base --format markdown --max-bytes $((full - 1)) && golden graph-md-max plan-graph-max.md
+sed -n '/^<details><summary>Pipeline graph/q;p' "$S/graph-md.out" | sed '$d' >"$S/graph-md.plan"
+if [ "$(wc -c <"$S/graph-md-max.out")" -le $((full - 1)) ] && ! grep -q 'mermaid' "$S/graph-md-max.out" &&
+	grep -q "^_The pipeline graph is left out: with it this plan would not fit in $((full - 1)) bytes" "$S/graph-md-max.out" &&
+	head -c "$(wc -c <"$S/graph-md.plan")" "$S/graph-md-max.out" | cmp -s - "$S/graph-md.plan" &&
+	! grep -q 'left out to keep this plan' "$S/graph-md-max.out"
+then ok "graph-md-max: over --max-bytes the graph is dropped first (said), the plan kept whole"
+else nok "graph-md-max: over --max-bytes the graph is dropped first (said), the plan kept whole"; fi
+# with the full size, everything fits
+gplan graph-md-fit 2 --against ../base --format markdown --max-bytes "$full"
+cmp -s "$S/graph-md-fit.out" "$S/graph-md.out"
+if [ $? = 0 ]; then ok "graph-md-fit: --max-bytes of its size keeps the graph"
+else nok "graph-md-fit: --max-bytes of its size keeps the graph"; fi
+# nothing changed: no graph
+sed -i '/^  job { workers 7 }$/d' "$G/ex/medallion.pipe"
+gplan graph-md-same 0 --against ../base --format markdown
+if ! grep -q 'Pipeline graph' "$S/graph-md-same.out"; then ok "graph-md-same: no change, no graph"
+else nok "graph-md-same: no change, no graph"; fi

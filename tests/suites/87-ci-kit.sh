@@ -352,15 +352,24 @@ cli --format markdown --max-bytes "$FULL"
 if [ $rc -eq 2 ] && cmp -s "$T/cli.out" "$T/cli-full.md"
 then ok "ci-kit: plan --max-bytes exactly the full size changes nothing"
 else nok "ci-kit: plan --max-bytes exactly the full size changes nothing" "$T/cli.err"; fi
-cli --format markdown --max-bytes "$((FULL - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
+# one under: the pipeline graph at the end is the first thing left out
+cli --format markdown --max-bytes "$((FULL - 1))"
+if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le "$((FULL - 1))" ] && grep -q '^```mermaid$' "$T/cli-full.md" &&
+   ! grep -q 'mermaid' "$T/cli.out" && ! grep -q 'lines left out' "$T/cli.out" &&
+   [ "$(tail -n 1 "$T/cli.out")" = "_The pipeline graph is left out: with it this plan would not fit in $((FULL - 1)) bytes. \`pipec graph\` draws it._" ]
+then ok "ci-kit: plan --max-bytes one under: the graph left out first, with its note"
+else nok "ci-kit: plan --max-bytes one under: the graph left out first, with its note" "$T/cli.out" "$T/cli.err"; fi
+NOGRAPH=$(wc -c <"$T/cli.out")
+cli --format markdown --max-bytes "$((NOGRAPH - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
 cp "$T/cli.out" "$T/cli-over1.md"
-cli --format markdown --max-bytes "$((FULL - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
-if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le "$((FULL - 1))" ] && cmp -s "$T/cli.out" "$T/cli-over1.md" &&
+cli --format markdown --max-bytes "$((NOGRAPH - 1))" --marker pipec-plan:dev --full-plan-url 'https://ci.example/runs/1'
+if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le "$((NOGRAPH - 1))" ] && cmp -s "$T/cli.out" "$T/cli-over1.md" &&
+   grep -q '^_The pipeline graph is left out' "$T/cli.out" &&
    [ "$(head -n 1 "$T/cli.out")" = "<!-- pipec-plan:dev -->" ] &&
    [ "$(grep -c 'lines left out to keep this plan within' "$T/cli.out")" -eq 1 ] &&
    grep -q '\[the full plan\](https://ci.example/runs/1) has them' "$T/cli.out"
-then ok "ci-kit: plan --max-bytes one under: one diff left out, marker first, the same bytes twice"
-else nok "ci-kit: plan --max-bytes one under: one diff left out, marker first, the same bytes twice" "$T/cli.out" "$T/cli.err"; fi
+then ok "ci-kit: plan --max-bytes one under that: the graph and one diff left out, marker first, the same bytes twice"
+else nok "ci-kit: plan --max-bytes one under that: the graph and one diff left out, marker first, the same bytes twice" "$T/cli.out" "$T/cli.err"; fi
 cli --format markdown --max-bytes 1024
 if [ $rc -eq 2 ] && [ "$(wc -c <"$T/cli.out")" -le 1024 ] && grep -q 'The rest of this plan is left out: it does not fit in 1024 bytes' "$T/cli.out"
 then ok "ci-kit: plan --max-bytes 1024 (far over): cut at a line with the note"

@@ -51,7 +51,7 @@ static void make_plan(struct plan *p, size_t la, size_t lb, size_t lc, size_t n)
 static char *render(const struct plan *p, size_t max, const char *marker, const char *url,
 		    struct plan_md_result *res)
 {
-	struct plan_md_limit o = { max, marker, url };
+	struct plan_md_limit o = { max, marker, url, NULL };
 	struct strbuf sb = STRBUF_INIT;
 
 	plan_md_render(p, &o, &sb, res);
@@ -220,6 +220,53 @@ static void test_fields_left_out(void)
 	plan_state_release(&base);
 }
 
+/* A graph to end with: kept when the whole fits, else left out first
+ * (with its note) before any block; the limit holds either way. */
+static void test_graph(void)
+{
+	struct plan p;
+	struct plan_md_result r;
+	struct plan_md_limit o = { 0, NULL, NULL, NULL };
+	struct strbuf with = STRBUF_INIT, over = STRBUF_INIT, small = STRBUF_INIT;
+	struct strbuf g = STRBUF_INIT;
+	const char *graph;
+	char *plain;
+	int i;
+
+	/* longer than the note that replaces it */
+	strbuf_addstr(&g, "<details><summary>Pipeline graph</summary>\n\n```mermaid\nflowchart LR\n");
+	for (i = 0; i < 20; i++)
+		strbuf_addf(&g, "  p_a%d --> t_b%d\n", i, i);
+	strbuf_addstr(&g, "```\n\n</details>\n");
+	graph = o.graph = g.buf;
+
+	make_plan(&p, 50, 20, 5, 0);
+	plain = render(&p, 0, NULL, NULL, NULL);
+	plan_md_render(&p, &o, &with, &r);
+	CHECK("graph appended after the plan", with.len == strlen(plain) + 1 + strlen(graph) &&
+		      !strncmp(with.buf, plain, strlen(plain)) &&
+		      !strcmp(with.buf + with.len - strlen(graph), graph));
+	CHECK("graph kept: not reported left out", !r.graph_left_out && !r.elided);
+	o.max_bytes = with.len - 1;
+	plan_md_render(&p, &o, &over, &r);
+	CHECK("one over: within the limit", over.len <= o.max_bytes);
+	CHECK("one over: the graph left out, nothing else", r.graph_left_out && !r.elided &&
+		      !r.cut && !strstr(over.buf, "mermaid") &&
+		      !strncmp(over.buf, plain, strlen(plain)));
+	CHECK("one over: the note says so", strstr(over.buf, "The pipeline graph is left out") != NULL);
+	o.max_bytes = strlen(plain) - 1;
+	plan_md_render(&p, &o, &small, &r);
+	CHECK("under the plan alone: graph and blocks left out, within the limit",
+	      small.len <= o.max_bytes && r.graph_left_out && r.elided > 0 &&
+		      !strstr(small.buf, "mermaid"));
+	strbuf_release(&with);
+	strbuf_release(&over);
+	strbuf_release(&small);
+	strbuf_release(&g);
+	free(plain);
+	plan_release(&p);
+}
+
 static void test_names(void)
 {
 	char longer[PLAN_MD_MAX_MARKER + 2];
@@ -245,6 +292,7 @@ int main(void)
 	test_far_over();
 	test_sweep();
 	test_fields_left_out();
+	test_graph();
 	test_names();
 	return unit_done();
 }
