@@ -1509,47 +1509,54 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 	return failures;
 }
 
-static int upload(struct deploy *d, const char *location, const char *data, size_t len,
-		  const char *path, const char *sha, struct strbuf *err)
-{
-	const char *meta[3] = { "sha256", sha, NULL };
+/* One object of the upload phase: a job's script or a declared file. */
+struct upload {
+	const char *location;		/* borrowed from the plan */
 	char *bucket;
-	const char *key;
-	struct aws_s3_put put;
+	char *path;			/* a file to stream, or NULL */
+	char sha[65];			/* "" when unknown */
+	const char *meta[3];
+};
 
-	if (!split_s3(location, &bucket, &key)) {
+/* Adds one object to ups (and its put to calls); false when location is no S3 URL. */
+static bool upload_add(struct upload *ups, struct aws_s3_put_call *calls,
+		       size_t *n, const char *location, const char *data, const char *path,
+		       const char *sha, struct strbuf *err)
+{
+	struct upload *u = &ups[*n];
+	struct aws_s3_put *put = &calls[*n].put;
+	const char *key;
+
+	memset(u, 0, sizeof(*u));
+	memset(&calls[*n], 0, sizeof(calls[*n]));
+	if (!split_s3(location, &u->bucket, &key)) {
 		strbuf_addf(err, "%supload: '%s' is not an s3://bucket/key location", err->len ? "\n" : "",
 			    location);
-		return -1;
+		return false;
 	}
-	memset(&put, 0, sizeof(put));
-	put.bucket = bucket;
-	put.key = key;
-	put.data = data;
-	put.len = len;
-	put.path = path;
-	put.content_type = data ? "text/x-python" : NULL;
-	put.metadata = sha ? meta : NULL;
-	put.checksum_sha256 = sha;
-	d->nwrites++;
-	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
-		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
-			    aws_errmsg(d->client));
-		if (aws_error_is(d->client, "NoSuchBucket")) {
-			strbuf_addf(err, "; the bucket '%s' does not exist", bucket);
-			d->failed |= DEPLOY_FAILED_BUCKET;
-		} else {
-			d->failed |= DEPLOY_FAILED_RETRY;
-		}
-		free(bucket);
-		return -1;
+	u->location = location;
+	u->path = path ? xstrdup(path) : NULL;
+	if (sha)
+		snprintf(u->sha, sizeof(u->sha), "%s", sha);
+	put->bucket = u->bucket;
+	put->key = key;
+	put->data = data;
+	put->len = data ? strlen(data) : 0;
+	put->path = u->path;
+	put->content_type = data ? "text/x-python" : NULL;
+	if (*u->sha) {
+		u->meta[0] = "sha256";
+		u->meta[1] = u->sha;
+		put->metadata = u->meta;
+		put->checksum_sha256 = u->sha;
 	}
-	progress(d, "  uploaded %s\n", location);
-	free(bucket);
-	return 0;
+	(*n)++;
+	return true;
 }
 
-static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *err)
+/* The objects the plan uploads: each changed job's script, each changed file. */
+static int upload_collect(struct deploy *d, const struct plan *p, struct upload *ups,
+			  struct aws_s3_put_call *calls, size_t *n, struct strbuf *err)
 {
 	size_t i;
 	int rc = 0;
@@ -1569,7 +1576,8 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				strbuf_addstr(&path, src);
 			else
 				strbuf_addf(&path, "%s/%s", d->root, src);
-			if (upload(d, c->name, NULL, 0, path.buf, jstr(c->desired, "sha256"), err))
+			if (!upload_add(ups, calls, n, c->name, NULL, path.buf,
+					jstr(c->desired, "sha256"), err))
 				rc = -1;
 			strbuf_release(&path);
 		} else if (c->kind == PLAN_JOB) {
@@ -1589,10 +1597,64 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				continue;
 			}
 			plan_sha256_hex(c->script, strlen(c->script), sha);
-			if (upload(d, loc, c->script, strlen(c->script), NULL, sha, err))
+			if (!upload_add(ups, calls, n, loc, c->script, NULL, sha, err))
 				rc = -1;
 		}
 	}
+	return rc;
+}
+
+/* Reports one object's result: progress, or which object failed and why. */
+static int upload_report(struct deploy *d, const struct upload *u, const struct aws_s3_put_call *call,
+			 struct strbuf *err)
+{
+	if (call->status == AWS_OK) {
+		progress(d, "  uploaded %s\n", u->location);
+		return 0;
+	}
+	strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", u->location,
+		    call->error_message ? call->error_message : "error");
+	if (call->error_code && !strcmp(call->error_code, "NoSuchBucket")) {
+		strbuf_addf(err, "; the bucket '%s' does not exist", u->bucket);
+		d->failed |= DEPLOY_FAILED_BUCKET;
+	} else if (call->http_status == 403) {
+		strbuf_addstr(err, "; the AWS credentials were rejected: check the access key and "
+				   "secret (or the profile) pipec is using");
+		d->failed |= DEPLOY_FAILED_CREDENTIALS;
+	} else {
+		d->failed |= DEPLOY_FAILED_RETRY;
+	}
+	progress(d, "  failed upload %s\n", u->location);
+	return -1;
+}
+
+/*
+ * Every script and file, uploaded in parallel (aws_s3_put_batch, at most
+ * --concurrency at once) before any Glue resource is written: a job is
+ * created or updated only once every object of the plan is stored, so no
+ * job ever points at a script that failed to land.
+ */
+static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *err)
+{
+	struct upload *ups = xcalloc(p->count ? p->count : 1, sizeof(*ups));
+	struct aws_s3_put_call *calls = xcalloc(p->count ? p->count : 1, sizeof(*calls));
+	size_t n = 0, i;
+	int rc = upload_collect(d, p, ups, calls, &n, err);
+
+	if (rc == 0 && n) {
+		aws_s3_put_batch(d->client, calls, n);
+		d->nwrites += n;
+		for (i = 0; i < n; i++)
+			if (upload_report(d, &ups[i], &calls[i], err))
+				rc = -1;
+	}
+	for (i = 0; i < n; i++) {
+		aws_s3_put_call_release(&calls[i]);
+		free(ups[i].bucket);
+		free(ups[i].path);
+	}
+	free(ups);
+	free(calls);
 	return rc;
 }
 

@@ -150,6 +150,27 @@ struct aws_s3_put {
 /* On AWS_OK, *etag (may be NULL) receives the ETag without quotes (free it). */
 enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
 				  char **etag);
+/* One object of aws_s3_put_batch: the put (borrowed) and, after it, its result. */
+struct aws_s3_put_call {
+	struct aws_s3_put put;
+	/* results */
+	enum aws_status status;
+	long http_status;
+	char *error_code;		/* service error code (e.g. "NoSuchBucket"), or NULL */
+	char *error_message;		/* "s3 PutObject s3://b/k: ...", or NULL */
+	char *etag;			/* on AWS_OK: the ETag without quotes */
+};
+
+/*
+ * PutObject of n objects in parallel over the client's transport (at most
+ * max_concurrency at once, each with its own retries and backoff, checksums
+ * as in aws_s3_put_object).  Every call gets its own status and message.
+ * Returns AWS_OK when every object was stored, else the status of the first
+ * failed one (in array order), whose message is also put on the handle.
+ * Free each call's results with aws_s3_put_call_release.
+ */
+enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *calls, size_t n);
+void aws_s3_put_call_release(struct aws_s3_put_call *call);
 /* *data is NUL-terminated for convenience; *len excludes the NUL.  Free *data. */
 enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, const char *key,
 				  char **data, size_t *len);

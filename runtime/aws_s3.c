@@ -14,6 +14,9 @@
 #include "sigv4.h"
 #include "xalloc.h"
 
+/* Objects of a batch built at once (each streamed file holds a descriptor). */
+#define S3_PUT_CHUNK 256
+
 static enum aws_status s3_request(struct aws_client *c, const char *method, const char *bucket,
 				  const char *key, struct http_request *r, struct strbuf *label)
 {
@@ -125,63 +128,171 @@ static char *unquote(const char *v)
 	return xstrdup(v);
 }
 
-enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
-				  char **etag)
+/*
+ * Builds the PutObject request of put (headers, checksum, body or the
+ * opened file in *f).  On failure the handle holds the message and r is
+ * released.
+ */
+static enum aws_status put_request(struct aws_client *c, const struct aws_s3_put *put,
+				   struct http_request *r, struct strbuf *label, FILE **f)
 {
-	struct http_request r;
-	struct strbuf label = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT;
 	enum aws_status st;
-	FILE *f = NULL;
 	size_t i;
 
-	aws_clear_error(c);
-	if (etag)
-		*etag = NULL;
-	st = s3_request(c, "PUT", put->bucket, put->key, &r, &label);
-	if (st != AWS_OK) {
-		strbuf_release(&label);
+	*f = NULL;
+	st = s3_request(c, "PUT", put->bucket, put->key, r, label);
+	if (st != AWS_OK)
 		return st;
-	}
-	http_request_header(&r, "Content-Type",
+	http_request_header(r, "Content-Type",
 			    put->content_type ? put->content_type : "application/octet-stream");
 	for (i = 0; put->metadata && put->metadata[i] && put->metadata[i + 1]; i += 2) {
 		strbuf_reset(&name);
 		strbuf_addf(&name, "x-amz-meta-%s", put->metadata[i]);
-		http_request_header(&r, name.buf, put->metadata[i + 1]);
+		http_request_header(r, name.buf, put->metadata[i + 1]);
 	}
 	strbuf_release(&name);
 	if (put->checksum_sha256) {
 		char b64[45];
 
 		if (!sha_hex_to_b64(put->checksum_sha256, b64)) {
-			st = aws_fail(c, AWS_ERR_USAGE, "s3 PutObject: the checksum is not a hex SHA-256");
-			goto out;
+			http_request_release(r);
+			return aws_fail(c, AWS_ERR_USAGE, "%s: the checksum is not a hex SHA-256",
+					label->buf);
 		}
-		http_request_header(&r, "x-amz-sdk-checksum-algorithm", "SHA256");
-		http_request_header(&r, "x-amz-checksum-sha256", b64);
+		http_request_header(r, "x-amz-sdk-checksum-algorithm", "SHA256");
+		http_request_header(r, "x-amz-checksum-sha256", b64);
 	}
 	if (put->path) {
-		f = fopen(put->path, "rb");
-		if (!f || sigv4_sha256_file(f, r.payload_hash, &r.upload_len) < 0) {
-			st = aws_fail(c, AWS_ERR_IO, "s3 PutObject: cannot read '%s': %s", put->path,
+		*f = fopen(put->path, "rb");
+		if (!*f || sigv4_sha256_file(*f, r->payload_hash, &r->upload_len) < 0) {
+			st = aws_fail(c, AWS_ERR_IO, "%s: cannot read '%s': %s", label->buf, put->path,
 				      strerror(errno));
-			goto out;
+			if (*f)
+				fclose(*f);
+			*f = NULL;
+			http_request_release(r);
+			return st;
 		}
-		r.upload = f;
+		r->upload = *f;
 	} else {
-		r.body = put->data ? put->data : "";
-		r.body_len = put->data ? put->len : 0;
+		r->body = put->data ? put->data : "";
+		r->body_len = put->data ? put->len : 0;
+	}
+	return AWS_OK;
+}
+
+enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
+				  char **etag)
+{
+	struct http_request r;
+	struct strbuf label = STRBUF_INIT;
+	enum aws_status st;
+	FILE *f;
+
+	aws_clear_error(c);
+	if (etag)
+		*etag = NULL;
+	st = put_request(c, put, &r, &label, &f);
+	if (st != AWS_OK) {
+		strbuf_release(&label);
+		return st;
 	}
 	http_perform_one(&c->http, &r);
 	st = aws_result(c, &r, label.buf);
 	if (st == AWS_OK && etag)
 		*etag = unquote(http_response_header(&r, "etag"));
-out:
 	if (f)
 		fclose(f);
 	http_request_release(&r);
 	strbuf_release(&label);
 	return st;
+}
+
+/* Records the handle's error on one object of a batch. */
+static void put_call_failed(struct aws_client *c, struct aws_s3_put_call *call,
+			    enum aws_status st, const struct http_request *r)
+{
+	call->status = st;
+	call->http_status = r ? r->status : 0;
+	call->error_code = c->error_code ? xstrdup(c->error_code) : NULL;
+	call->error_message = xstrdup(c->errmsg.buf);
+}
+
+/* One chunk of a batch: built, sent in parallel, judged one by one. */
+static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n, sizeof(*reqs)), **ptrs = xcalloc(n, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n, sizeof(*labels));
+	FILE **files = xcalloc(n, sizeof(*files));
+	bool *built = xcalloc(n, sizeof(*built));
+	size_t i, m = 0;
+	enum aws_status st;
+
+	for (i = 0; i < n; i++) {
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = put_request(c, &calls[i].put, &reqs[i], &labels[i], &files[i]);
+		if (st != AWS_OK) {
+			put_call_failed(c, &calls[i], st, NULL);
+			continue;
+		}
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK)
+				calls[i].etag = unquote(http_response_header(&reqs[i], "etag"));
+			else
+				put_call_failed(c, &calls[i], st, &reqs[i]);
+			if (files[i])
+				fclose(files[i]);
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(files);
+	free(built);
+}
+
+enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		calls[i].status = AWS_OK;
+		calls[i].http_status = 0;
+		calls[i].error_code = calls[i].error_message = calls[i].etag = NULL;
+	}
+	/* in chunks, so that streamed files never hold too many descriptors open */
+	for (i = 0; i < n; i += S3_PUT_CHUNK)
+		put_chunk(c, calls + i, n - i < S3_PUT_CHUNK ? n - i : S3_PUT_CHUNK);
+	/* The handle reports the first failure in array order. */
+	aws_clear_error(c);
+	for (i = 0; i < n; i++) {
+		if (calls[i].status != AWS_OK) {
+			aws_fail(c, calls[i].status, "%s", calls[i].error_message);
+			c->error_code = calls[i].error_code ? xstrdup(calls[i].error_code) : NULL;
+			c->http_status = calls[i].http_status;
+			return calls[i].status;
+		}
+	}
+	return AWS_OK;
+}
+
+void aws_s3_put_call_release(struct aws_s3_put_call *call)
+{
+	free(call->error_code);
+	free(call->error_message);
+	free(call->etag);
+	call->error_code = call->error_message = call->etag = NULL;
 }
 
 enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, const char *key,
