@@ -46,8 +46,8 @@ GET /__fault_proxy/stats answers {"requests": N, "actions": {"throttle": n, ...}
 "per_operation": {...}, "log": [...], "connections": C, "max_in_flight": M,
 "entries": [{"n", "method", "op", "name", "start", "end", "start_ms",
 "end_ms", "status"}, ...]} and is
-neither forwarded nor counted: C is the number of TCP connections accepted
-(a client that reuses its connections opens few), M the largest number of
+neither forwarded nor counted: C is the number of TCP connections that
+carried a request (a client that reuses its connections opens few), M the largest number of
 requests in flight at once, and each entry one request with the resource
 name its body names (JobName, Name, ResourceArn, ...; an S3 request's path)
 and the values of one event counter when it arrived and when its answer was
@@ -223,8 +223,7 @@ def make_handler(state, up_host, up_port):
 
         def setup(self):
             super().setup()
-            with state.lock:
-                state.connections += 1
+            self._counted = False  # a connection counts from its first forwarded request
 
         def log_message(self, fmt, *args):
             pass
@@ -249,6 +248,10 @@ def make_handler(state, up_host, up_port):
                 state.reset()
                 self._answer(200, b"{}")
                 return
+            if not self._counted:
+                self._counted = True
+                with state.lock:
+                    state.connections += 1
             start = state.enter()
             self._n = 0
             op = operation(self.headers, self.path, body, self.command)
