@@ -48,7 +48,7 @@ static const char deploy_usage[] =
 	"                       restores rulesets edited outside pipec\n"
 	"  --allow-breaking     apply schema edits the plan marks breaking (a\n"
 	"                       dropped column, a new write mode, ...)\n"
-	"  --concurrency N      parallel AWS requests (default 8)\n"
+	"  --concurrency N      parallel AWS requests (default 16)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
 	"  --endpoint-url URL   send every AWS call to this endpoint\n"

@@ -915,23 +915,25 @@ static int check_script(struct deploy *d, const char *location, const char *want
 	return 0;
 }
 
-/*
- * plan --refresh: every deployed script a declared job keeps (its
- * ScriptLocation is the desired one) is checked against the SHA-256 in its
- * key.  An object replaced (or removed) in S3 becomes the live job's
- * script, which the plan diffs against the desired one and deploy uploads
- * again.
- */
-static int read_scripts(struct deploy *d, const struct plan_state *desired,
-			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+/* One deployed script plan --refresh checks. */
+struct script_check {
+	struct plan_resource *r;
+	const char *loc;
+	const char *hex;		/* the SHA-256 its key names */
+	char *bucket;
+	const char *key;		/* within loc */
+};
+
+/* The live jobs whose deployed script is the desired one, under a content-addressed key. */
+static size_t scripts_to_check(const struct plan_state *desired, struct plan_state *live,
+			       struct script_check *out)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < live->count; i++) {
 		struct plan_resource *r = &live->items[i];
 		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
-		const char *loc, *want_loc, *hex;
-		char got[65], *found;
+		const char *loc, *want_loc, *hex, *key;
 
 		if (r->kind != PLAN_JOB || !want)
 			continue;
@@ -939,18 +941,70 @@ static int read_scripts(struct deploy *d, const struct plan_state *desired,
 							"ScriptLocation"));
 		want_loc = json_string_value(json_object_get(json_object_get(want->body, "Command"),
 							     "ScriptLocation"));
-		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)))
+		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)) ||
+		    !split_s3(loc, &out[n].bucket, &key))
 			continue;
-		if (check_script(d, loc, hex, &found, got, err))
-			return -1;
+		out[n].key = key;
+		out[n].r = r;
+		out[n].loc = loc;
+		out[n].hex = hex;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * plan --refresh: every deployed script a declared job keeps (its
+ * ScriptLocation is the desired one) is checked against the SHA-256 in its
+ * key.  An object replaced (or removed) in S3 becomes the live job's
+ * script, which the plan diffs against the desired one and deploy uploads
+ * again.  The HeadObject calls (checksum mode) run in parallel; an object
+ * whose checksum S3 does not keep (or another one), or whose HEAD failed,
+ * is read again one by one (check_script: HEAD, then GetObject).
+ */
+static int read_scripts(struct deploy *d, const struct plan_state *desired,
+			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+{
+	struct script_check *sc = xcalloc(live->count + 1, sizeof(*sc));
+	struct aws_s3_head_call *calls = xcalloc(live->count + 1, sizeof(*calls));
+	size_t n = scripts_to_check(desired, live, sc), i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		calls[i].bucket = sc[i].bucket;
+		calls[i].key = sc[i].key;
+		calls[i].checksum = true;
+	}
+	if (n)
+		aws_s3_head_batch(d->client, calls, n);
+	for (i = 0; i < n; i++) {
+		const char *have = calls[i].head.checksum_sha256;
+		char got[65], *found = NULL;
+
+		if (calls[i].status == AWS_OK && have && !strncmp(have, sc[i].hex, 64)) {
+			snprintf(got, sizeof(got), "%.64s", sc[i].hex);
+		} else if (calls[i].status != AWS_OK && calls[i].error_code &&
+			   !strcmp(calls[i].error_code, "NotFound")) {
+			strcpy(got, "missing");
+			found = xstrdup("");
+		} else if (check_script(d, sc[i].loc, sc[i].hex, &found, got, err)) {
+			rc = -1;
+			break;
+		}
 		if (*got)
-			json_object_set_new(fp_scripts, loc, json_string(got));
+			json_object_set_new(fp_scripts, sc[i].loc, json_string(got));
 		if (found) {
-			free(r->script);
-			r->script = found;
+			free(sc[i].r->script);
+			sc[i].r->script = found;
 		}
 	}
-	return 0;
+	for (i = 0; i < n; i++) {
+		aws_s3_head_call_release(&calls[i]);
+		free(sc[i].bucket);
+	}
+	free(calls);
+	free(sc);
+	return rc;
 }
 
 /* The hash of everything read; takes the fingerprint parts of lr. */

@@ -36,7 +36,7 @@ struct aws_options {
 	const char *profile;	  /* --profile; NULL: AWS_PROFILE, else "default" */
 	const char *endpoint_url; /* --endpoint-url, for every service; NULL: env/config/default */
 	FILE *trace;		  /* --verbose: request trace (secrets redacted); NULL: quiet */
-	int max_concurrency;	  /* batch parallelism; 0: 8 */
+	int max_concurrency;	  /* batch parallelism; 0: 16 */
 	int max_attempts;	  /* 0: AWS_MAX_ATTEMPTS, else 3 */
 };
 
@@ -193,6 +193,28 @@ enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, con
 enum aws_status aws_s3_head_object_checksum(struct aws_client *c, const char *bucket,
 					    const char *key, struct aws_s3_head *out);
 void aws_s3_head_release(struct aws_s3_head *h);
+
+/* One object of aws_s3_head_batch. */
+struct aws_s3_head_call {
+	const char *bucket;		/* borrowed */
+	const char *key;		/* borrowed, raw */
+	bool checksum;			/* checksum mode (fills head.checksum_sha256) */
+	/* results */
+	enum aws_status status;		/* a missing object: AWS_ERR_API, error_code "NotFound" */
+	long http_status;
+	char *error_code;
+	char *error_message;
+	struct aws_s3_head head;	/* on AWS_OK */
+};
+
+/*
+ * HeadObject of n objects in parallel (at most max_concurrency at once,
+ * each with its own retries).  Returns AWS_OK when every object answered,
+ * else the status of the first failed one (in array order), also put on the
+ * handle.  Free each call's results with aws_s3_head_call_release.
+ */
+enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n);
+void aws_s3_head_call_release(struct aws_s3_head_call *call);
 
 /* ---- STS (query protocol) ---- */
 

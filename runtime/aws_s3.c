@@ -321,14 +321,40 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 	return st;
 }
 
+/* Fills out from a HEAD answer. */
+static void head_fill(const struct http_request *r, struct aws_s3_head *out, bool checksum_mode)
+{
+	size_t i, n = 0;
+	const char *v;
+
+	if (checksum_mode)
+		out->checksum_sha256 = sha_b64_to_hex(http_response_header(r, "x-amz-checksum-sha256"));
+	v = http_response_header(r, "content-length");
+	out->size = v ? strtoll(v, NULL, 10) : -1;
+	out->etag = unquote(http_response_header(r, "etag"));
+	v = http_response_header(r, "content-type");
+	out->content_type = v ? xstrdup(v) : NULL;
+	out->metadata = xcalloc(2 * r->resp_headers.n + 1, sizeof(char *));
+	for (i = 0; i < r->resp_headers.n; i++) {
+		const char *hn = r->resp_headers.v[i].name;
+		size_t k;
+
+		if (strncasecmp(hn, "x-amz-meta-", 11))
+			continue;
+		out->metadata[n] = xstrdup(hn + 11);
+		for (k = 0; out->metadata[n][k]; k++)
+			out->metadata[n][k] = (char)tolower((unsigned char)out->metadata[n][k]);
+		out->metadata[n + 1] = xstrdup(r->resp_headers.v[i].value);
+		n += 2;
+	}
+}
+
 static enum aws_status s3_head(struct aws_client *c, const char *bucket, const char *key,
 			       struct aws_s3_head *out, bool checksum_mode)
 {
 	struct http_request r;
 	struct strbuf label = STRBUF_INIT;
 	enum aws_status st;
-	size_t i, n = 0;
-	const char *v;
 
 	aws_clear_error(c);
 	memset(out, 0, sizeof(*out));
@@ -341,31 +367,86 @@ static enum aws_status s3_head(struct aws_client *c, const char *bucket, const c
 		http_request_header(&r, "x-amz-checksum-mode", "ENABLED");
 	http_perform_one(&c->http, &r);
 	st = aws_result(c, &r, label.buf);
-	if (st == AWS_OK) {
-		if (checksum_mode)
-			out->checksum_sha256 = sha_b64_to_hex(http_response_header(&r, "x-amz-checksum-sha256"));
-		v = http_response_header(&r, "content-length");
-		out->size = v ? strtoll(v, NULL, 10) : -1;
-		out->etag = unquote(http_response_header(&r, "etag"));
-		v = http_response_header(&r, "content-type");
-		out->content_type = v ? xstrdup(v) : NULL;
-		out->metadata = xcalloc(2 * r.resp_headers.n + 1, sizeof(char *));
-		for (i = 0; i < r.resp_headers.n; i++) {
-			const char *hn = r.resp_headers.v[i].name;
-			size_t k;
-
-			if (strncasecmp(hn, "x-amz-meta-", 11))
-				continue;
-			out->metadata[n] = xstrdup(hn + 11);
-			for (k = 0; out->metadata[n][k]; k++)
-				out->metadata[n][k] = (char)tolower((unsigned char)out->metadata[n][k]);
-			out->metadata[n + 1] = xstrdup(r.resp_headers.v[i].value);
-			n += 2;
-		}
-	}
+	if (st == AWS_OK)
+		head_fill(&r, out, checksum_mode);
 	http_request_release(&r);
 	strbuf_release(&label);
 	return st;
+}
+
+/* Records the handle's error on one object of a head batch. */
+static void head_call_failed(struct aws_client *c, struct aws_s3_head_call *call,
+			     enum aws_status st, long http_status)
+{
+	call->status = st;
+	call->http_status = http_status;
+	call->error_code = c->error_code ? xstrdup(c->error_code) : NULL;
+	call->error_message = xstrdup(c->errmsg.buf);
+}
+
+enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
+	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	enum aws_status st, first = AWS_OK;
+	size_t i, m = 0, failed = n;
+
+	for (i = 0; i < n; i++) {
+		memset(&calls[i].head, 0, sizeof(calls[i].head));
+		calls[i].status = AWS_OK;
+		calls[i].http_status = 0;
+		calls[i].error_code = calls[i].error_message = NULL;
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = s3_request(c, "HEAD", calls[i].bucket, calls[i].key, &reqs[i], &labels[i]);
+		if (st != AWS_OK) {
+			head_call_failed(c, &calls[i], st, 0);
+			continue;
+		}
+		if (calls[i].checksum)
+			http_request_header(&reqs[i], "x-amz-checksum-mode", "ENABLED");
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK)
+				head_fill(&reqs[i], &calls[i].head, calls[i].checksum);
+			else
+				head_call_failed(c, &calls[i], st, reqs[i].status);
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+		if (calls[i].status != AWS_OK && first == AWS_OK) {
+			first = calls[i].status;
+			failed = i;
+		}
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(built);
+	/* The handle reports the first failure in array order. */
+	aws_clear_error(c);
+	if (failed < n) {
+		aws_fail(c, first, "%s", calls[failed].error_message);
+		c->error_code = calls[failed].error_code ? xstrdup(calls[failed].error_code) : NULL;
+		c->http_status = calls[failed].http_status;
+	}
+	return first;
+}
+
+void aws_s3_head_call_release(struct aws_s3_head_call *call)
+{
+	aws_s3_head_release(&call->head);
+	free(call->error_code);
+	free(call->error_message);
+	call->error_code = call->error_message = NULL;
 }
 
 enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, const char *key,

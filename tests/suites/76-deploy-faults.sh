@@ -250,6 +250,23 @@ if [ -z "$bad" ]
 then ok "deploy-faults: every script is stored before any job is created, every job before any trigger"
 else nok "deploy-faults: every script is stored before any job is created, every job before any trigger $bad"; fi
 
+# plan's reads: GetTags of every resource (--refresh) and the scripts' HeadObject, in parallel
+proxy_reset
+runp pl1 "$T/c8" plan --refresh --concurrency 1 --endpoint-url "$PROXY"
+stats pl1
+bad=$(check pl1 's["max_in_flight"] == 1' 'len(ops("GetTags")) >= 40' 'len(ops("HeadObject")) == 20')
+proxy_reset
+runp pl8 "$T/c8" plan --refresh --concurrency 8 --endpoint-url "$PROXY"
+stats pl8
+bad="$bad$(check pl8 '1 < at_once(ops("GetTags")) <= 8' '1 < at_once(ops("HeadObject")) <= 8' 's["connections"] <= 8')"
+if [ $rc -eq 0 ] && [ -z "$bad" ] && grep -q '^No changes' "$T/pl8.out"
+then ok "deploy-faults: plan --refresh reads tags and scripts in parallel (one at a time with --concurrency 1)"
+else nok "deploy-faults: plan --refresh reads tags and scripts in parallel (one at a time with --concurrency 1) $bad" "$T/pl1.out" "$T/pl8.out" "$T/pl8.err"; fi
+runp plc "$T/c8" plan --concurrency 0
+if [ $rc -eq 1 ] && grep -q -- '--concurrency must be a number from 1 to 64' "$T/plc.err"
+then ok "deploy-faults: plan --concurrency 0 is a usage error"
+else nok "deploy-faults: plan --concurrency 0 is a usage error (exit $rc)" "$T/plc.err"; fi
+
 # a replaced ruleset (its TargetTable cannot be updated) is deleted before it is created again
 sed -i 's/lake\.orders /lake.orders2 /' "$T/c8/pipelines/orders.pipe"
 proxy_reset
