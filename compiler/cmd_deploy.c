@@ -370,6 +370,7 @@ int cmd_deploy(int argc, char **argv)
 	}
 	/* the deployed scripts of changed jobs are read: their schema lines
 	 * classify the edit (plan_evolve.h) */
+	deploy_prefetch_scripts(&dep, &desired, &live);
 	plan_compute(&plan, &desired, &live, a.prune, deploy_fetch_script, &dep);
 	if (!plan_applicable(&plan, a.allow_breaking))
 		goto out;

@@ -259,6 +259,7 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 		free(fingerprint);
 		return -1;
 	}
+	deploy_prefetch_scripts(dep, desired, deployed);
 	plan_compute(plan, desired, deployed, a->prune, deploy_fetch_script, dep);
 	plan->refresh_tags = a->refresh_tags;
 	plan->refresh = a->refresh;

@@ -33,6 +33,13 @@ void deploy_init(struct deploy *d, struct aws_client *c, const char *account)
 
 void deploy_release(struct deploy *d)
 {
+	size_t i;
+
+	for (i = 0; i < d->scripts.count; i++) {
+		free((char *)d->scripts.entries[i].key);
+		free(d->scripts.entries[i].value);
+	}
+	strmap_release(&d->scripts);
 	free(d->account);
 	free(d->expect_account);
 	d->account = NULL;
@@ -1085,13 +1092,61 @@ static bool split_s3(const char *loc, char **bucket, const char **key)
 	return true;
 }
 
+static const char *job_script(const json_t *body)
+{
+	return json_string_value(json_object_get(json_object_get(body, "Command"), "ScriptLocation"));
+}
+
+void deploy_prefetch_scripts(struct deploy *d, const struct plan_state *desired,
+			     const struct plan_state *live)
+{
+	struct aws_s3_get_call *calls = xcalloc(live->count + 1, sizeof(*calls));
+	const char **locs = xcalloc(live->count + 1, sizeof(*locs));
+	char **buckets = xcalloc(live->count + 1, sizeof(*buckets));
+	size_t i, n = 0;
+
+	for (i = 0; i < live->count; i++) {
+		const struct plan_resource *have = &live->items[i];
+		const struct plan_resource *want = plan_state_find(desired, have->kind, have->name);
+		const char *ol, *nl, *key;
+
+		if (have->kind != PLAN_JOB || !want || have->script || (have->live && !have->owned))
+			continue;
+		ol = job_script(have->body);
+		nl = job_script(want->body);
+		if (!ol || !nl || !strcmp(ol, nl) || strmap_get(&d->scripts, ol) ||
+		    !split_s3(ol, &buckets[n], &key))
+			continue;
+		calls[n].bucket = buckets[n];
+		calls[n].key = key;
+		locs[n++] = ol;
+	}
+	if (n)
+		aws_s3_get_batch(d->client, calls, n);
+	for (i = 0; i < n; i++) {
+		if (calls[i].status == AWS_OK && !strmap_get(&d->scripts, locs[i])) {
+			char *k = xstrdup(locs[i]);
+
+			strmap_put(&d->scripts, k, calls[i].data);
+			calls[i].data = NULL;
+		}
+		aws_s3_get_call_release(&calls[i]);
+		free(buckets[i]);
+	}
+	free(calls);
+	free(locs);
+	free(buckets);
+}
+
 char *deploy_fetch_script(void *ctx, const char *script_location)
 {
 	struct deploy *d = ctx;
 	char *bucket, *data = NULL;
-	const char *key;
+	const char *key, *have = strmap_get(&d->scripts, script_location);
 	size_t len;
 
+	if (have)
+		return xstrdup(have);
 	if (!split_s3(script_location, &bucket, &key))
 		return NULL;
 	if (aws_s3_get_object(d->client, bucket, key, &data, &len) != AWS_OK)

@@ -175,6 +175,28 @@ void aws_s3_put_call_release(struct aws_s3_put_call *call);
 enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, const char *key,
 				  char **data, size_t *len);
 
+/* One object of aws_s3_get_batch. */
+struct aws_s3_get_call {
+	const char *bucket;		/* borrowed */
+	const char *key;		/* borrowed, raw */
+	/* results */
+	enum aws_status status;
+	long http_status;
+	char *error_code;		/* e.g. "NoSuchKey", or NULL */
+	char *error_message;
+	char *data;			/* on AWS_OK: the body, NUL-terminated (owned) */
+	size_t len;			/* without the NUL */
+};
+
+/*
+ * GetObject of n objects in parallel (at most max_concurrency at once, each
+ * with its own retries).  Returns AWS_OK when every object was read, else
+ * the status of the first failed one (in array order), also put on the
+ * handle.  Free each call's results with aws_s3_get_call_release.
+ */
+enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *calls, size_t n);
+void aws_s3_get_call_release(struct aws_s3_get_call *call);
+
 struct aws_s3_head {
 	long long size;
 	char *etag;		/* without quotes */

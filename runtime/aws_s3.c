@@ -321,6 +321,93 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 	return st;
 }
 
+/* Records the handle's error on one call of a batch. */
+static void batch_failed(struct aws_client *c, enum aws_status st, long http_status,
+			 enum aws_status *status, long *hs, char **code, char **msg)
+{
+	*status = st;
+	*hs = http_status;
+	*code = c->error_code ? xstrdup(c->error_code) : NULL;
+	*msg = xstrdup(c->errmsg.buf);
+}
+
+/* After a batch: the handle reports the first failure in array order. */
+static enum aws_status batch_first(struct aws_client *c, enum aws_status st, const char *msg,
+				   const char *code, long http_status)
+{
+	aws_clear_error(c);
+	if (st != AWS_OK) {
+		aws_fail(c, st, "%s", msg);
+		c->error_code = code ? xstrdup(code) : NULL;
+		c->http_status = http_status;
+	}
+	return st;
+}
+
+enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
+	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	enum aws_status st;
+	size_t i, m = 0, first = n;
+
+	for (i = 0; i < n; i++) {
+		struct aws_s3_get_call *g = &calls[i];
+
+		g->status = AWS_OK;
+		g->http_status = 0;
+		g->error_code = g->error_message = g->data = NULL;
+		g->len = 0;
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = s3_request(c, "GET", g->bucket, g->key, &reqs[i], &labels[i]);
+		if (st != AWS_OK) {
+			batch_failed(c, st, 0, &g->status, &g->http_status, &g->error_code,
+				     &g->error_message);
+			continue;
+		}
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		struct aws_s3_get_call *g = &calls[i];
+
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK) {
+				strbuf_grow(&reqs[i].resp_body, 0);
+				g->data = strbuf_detach(&reqs[i].resp_body, &g->len);
+			} else {
+				batch_failed(c, st, reqs[i].status, &g->status, &g->http_status,
+					     &g->error_code, &g->error_message);
+			}
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+		if (g->status != AWS_OK && first == n)
+			first = i;
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(built);
+	return first == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
+			  : batch_first(c, calls[first].status, calls[first].error_message,
+					calls[first].error_code, calls[first].http_status);
+}
+
+void aws_s3_get_call_release(struct aws_s3_get_call *call)
+{
+	free(call->data);
+	free(call->error_code);
+	free(call->error_message);
+	call->data = call->error_code = call->error_message = NULL;
+}
+
 /* Fills out from a HEAD answer. */
 static void head_fill(const struct http_request *r, struct aws_s3_head *out, bool checksum_mode)
 {

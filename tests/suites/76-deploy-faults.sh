@@ -267,6 +267,20 @@ if [ $rc -eq 1 ] && grep -q -- '--concurrency must be a number from 1 to 64' "$T
 then ok "deploy-faults: plan --concurrency 0 is a usage error"
 else nok "deploy-faults: plan --concurrency 0 is a usage error (exit $rc)" "$T/plc.err"; fi
 
+# the deployed scripts of changed jobs (their schema lines classify the edit) are read in parallel
+for f in "$T"/c8/pipelines/par*.pipe; do
+	sed -i 's/^    user_id   string$/    user_id   string\n    extra     string/' "$f"
+done
+proxy_reset
+runp pls "$T/c8" plan --concurrency 8 --endpoint-url "$PROXY"
+stats pls
+bad=$(check pls 'len(ops("GetObject")) == 16' '1 < at_once(ops("GetObject")) <= 8')
+if [ $rc -eq 2 ] && [ -z "$bad" ] && [ "$(grep -c '^ *+++ b/par[0-9]*/job.py' "$T/pls.out")" = 16 ] &&
+   ! grep -q 'could not be read' "$T/pls.out"
+then ok "deploy-faults: the deployed scripts of 16 changed jobs are read in parallel and diffed"
+else nok "deploy-faults: the deployed scripts of 16 changed jobs are read in parallel and diffed $bad" "$T/pls.out" "$T/pls.err"; fi
+runp dps "$T/c8" deploy --concurrency 8 --endpoint-url "$PROXY"
+
 # a replaced ruleset (its TargetTable cannot be updated) is deleted before it is created again
 sed -i 's/lake\.orders /lake.orders2 /' "$T/c8/pipelines/orders.pipe"
 proxy_reset

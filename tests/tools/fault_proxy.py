@@ -50,8 +50,8 @@ neither forwarded nor counted: C is the number of TCP connections that
 carried a request (a client that reuses its connections opens few), M the largest number of
 requests in flight at once, and each entry one request with the resource
 name its body names (JobName, Name, ResourceArn, ...; an S3 request's path)
-and the values of one event counter when it arrived and when its answer was
-sent (and the monotonic clock's milliseconds then), so that an order (a
+and the values of one event counter when it had arrived and just before its answer
+was sent (and the monotonic clock's milliseconds then), so that an order (a
 job's CreateJob answered before its trigger's CreateTrigger arrived) and a
 backoff (the gap before a throttled request came again) can be checked.
 S3 object requests count as operations PutObject, GetObject, HeadObject
@@ -141,13 +141,20 @@ class State:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             return self.tick(), time.monotonic()
 
-    def leave(self, n, method, op, name, start, status):
+    def answered(self):
+        """A request is answered (just before the answer is sent): no longer
+        in flight; returns the event counter and the clock now."""
         with self.lock:
             self.in_flight -= 1
+            return self.tick(), time.monotonic()
+
+    def leave(self, n, method, op, name, start, end, status):
+        end = end or self.answered()
+        with self.lock:
             self.entries.append({"n": n, "method": method, "op": op.split(".")[-1],
-                                 "name": name, "start": start[0], "end": self.tick(),
+                                 "name": name, "start": start[0], "end": end[0],
                                  "start_ms": round(start[1] * 1000, 1),
-                                 "end_ms": round(time.monotonic() * 1000, 1),
+                                 "end_ms": round(end[1] * 1000, 1),
                                  "status": status})
 
     def stats(self):
@@ -228,6 +235,13 @@ def make_handler(state, up_host, up_port):
         def log_message(self, fmt, *args):
             pass
 
+        def end_headers(self):
+            # the answer's "end" is taken before any of it is sent: a request
+            # the client makes once it has the answer always starts later
+            if getattr(self, "_answered", 0) is None:
+                self._answered = state.answered()
+            super().end_headers()
+
         def _answer(self, code, body, extra=()):
             self.send_response(code)
             self.send_header("Content-Type", "application/x-amz-json-1.1")
@@ -254,6 +268,7 @@ def make_handler(state, up_host, up_port):
                     state.connections += 1
             start = state.enter()
             self._n = 0
+            self._answered = None
             op = operation(self.headers, self.path, body, self.command)
             status = "-"
             try:
@@ -261,7 +276,8 @@ def make_handler(state, up_host, up_port):
                     time.sleep(state.delay)
                 status = self._act(op, body)
             finally:
-                state.leave(self._n, self.command, op, resource_name(self.path, body), start, status)
+                state.leave(self._n, self.command, op, resource_name(self.path, body), start,
+                            self._answered, status)
 
         def _act(self, op, body):
             """Answers one request as the plan says; returns the status sent."""
