@@ -128,6 +128,29 @@ static char *unquote(const char *v)
 	return xstrdup(v);
 }
 
+/* Records the handle's error on one call of a batch. */
+static void batch_failed(struct aws_client *c, enum aws_status st, long http_status,
+			 enum aws_status *status, long *hs, char **code, char **msg)
+{
+	*status = st;
+	*hs = http_status;
+	*code = c->error_code ? xstrdup(c->error_code) : NULL;
+	*msg = xstrdup(c->errmsg.buf);
+}
+
+/* After a batch: the handle reports the first failure in array order. */
+static enum aws_status batch_first(struct aws_client *c, enum aws_status st, const char *msg,
+				   const char *code, long http_status)
+{
+	aws_clear_error(c);
+	if (st != AWS_OK) {
+		aws_fail(c, st, "%s", msg);
+		c->error_code = code ? xstrdup(code) : NULL;
+		c->http_status = http_status;
+	}
+	return st;
+}
+
 /*
  * Builds the PutObject request of put (headers, checksum, body or the
  * opened file in *f).  On failure the handle holds the message and r is
@@ -209,16 +232,6 @@ enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put 
 	return st;
 }
 
-/* Records the handle's error on one object of a batch. */
-static void put_call_failed(struct aws_client *c, struct aws_s3_put_call *call,
-			    enum aws_status st, const struct http_request *r)
-{
-	call->status = st;
-	call->http_status = r ? r->status : 0;
-	call->error_code = c->error_code ? xstrdup(c->error_code) : NULL;
-	call->error_message = xstrdup(c->errmsg.buf);
-}
-
 /* One chunk of a batch: built, sent in parallel, judged one by one. */
 static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
 {
@@ -234,7 +247,8 @@ static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_
 		aws_clear_error(c);
 		st = put_request(c, &calls[i].put, &reqs[i], &labels[i], &files[i]);
 		if (st != AWS_OK) {
-			put_call_failed(c, &calls[i], st, NULL);
+			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
+				     &calls[i].error_code, &calls[i].error_message);
 			continue;
 		}
 		built[i] = true;
@@ -248,7 +262,9 @@ static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_
 			if (st == AWS_OK)
 				calls[i].etag = unquote(http_response_header(&reqs[i], "etag"));
 			else
-				put_call_failed(c, &calls[i], st, &reqs[i]);
+				batch_failed(c, st, reqs[i].status, &calls[i].status,
+					     &calls[i].http_status, &calls[i].error_code,
+					     &calls[i].error_message);
 			if (files[i])
 				fclose(files[i]);
 			http_request_release(&reqs[i]);
@@ -274,17 +290,11 @@ enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *c
 	/* in chunks, so that streamed files never hold too many descriptors open */
 	for (i = 0; i < n; i += S3_PUT_CHUNK)
 		put_chunk(c, calls + i, n - i < S3_PUT_CHUNK ? n - i : S3_PUT_CHUNK);
-	/* The handle reports the first failure in array order. */
-	aws_clear_error(c);
-	for (i = 0; i < n; i++) {
-		if (calls[i].status != AWS_OK) {
-			aws_fail(c, calls[i].status, "%s", calls[i].error_message);
-			c->error_code = calls[i].error_code ? xstrdup(calls[i].error_code) : NULL;
-			c->http_status = calls[i].http_status;
-			return calls[i].status;
-		}
-	}
-	return AWS_OK;
+	for (i = 0; i < n; i++)
+		if (calls[i].status != AWS_OK)
+			return batch_first(c, calls[i].status, calls[i].error_message,
+					   calls[i].error_code, calls[i].http_status);
+	return batch_first(c, AWS_OK, NULL, NULL, 0);
 }
 
 void aws_s3_put_call_release(struct aws_s3_put_call *call)
@@ -318,29 +328,6 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 	}
 	http_request_release(&r);
 	strbuf_release(&label);
-	return st;
-}
-
-/* Records the handle's error on one call of a batch. */
-static void batch_failed(struct aws_client *c, enum aws_status st, long http_status,
-			 enum aws_status *status, long *hs, char **code, char **msg)
-{
-	*status = st;
-	*hs = http_status;
-	*code = c->error_code ? xstrdup(c->error_code) : NULL;
-	*msg = xstrdup(c->errmsg.buf);
-}
-
-/* After a batch: the handle reports the first failure in array order. */
-static enum aws_status batch_first(struct aws_client *c, enum aws_status st, const char *msg,
-				   const char *code, long http_status)
-{
-	aws_clear_error(c);
-	if (st != AWS_OK) {
-		aws_fail(c, st, "%s", msg);
-		c->error_code = code ? xstrdup(code) : NULL;
-		c->http_status = http_status;
-	}
 	return st;
 }
 
@@ -461,23 +448,13 @@ static enum aws_status s3_head(struct aws_client *c, const char *bucket, const c
 	return st;
 }
 
-/* Records the handle's error on one object of a head batch. */
-static void head_call_failed(struct aws_client *c, struct aws_s3_head_call *call,
-			     enum aws_status st, long http_status)
-{
-	call->status = st;
-	call->http_status = http_status;
-	call->error_code = c->error_code ? xstrdup(c->error_code) : NULL;
-	call->error_message = xstrdup(c->errmsg.buf);
-}
-
 enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n)
 {
 	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
 	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
 	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
 	bool *built = xcalloc(n ? n : 1, sizeof(*built));
-	enum aws_status st, first = AWS_OK;
+	enum aws_status st;
 	size_t i, m = 0, failed = n;
 
 	for (i = 0; i < n; i++) {
@@ -489,7 +466,8 @@ enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call 
 		aws_clear_error(c);
 		st = s3_request(c, "HEAD", calls[i].bucket, calls[i].key, &reqs[i], &labels[i]);
 		if (st != AWS_OK) {
-			head_call_failed(c, &calls[i], st, 0);
+			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
+				     &calls[i].error_code, &calls[i].error_message);
 			continue;
 		}
 		if (calls[i].checksum)
@@ -505,27 +483,22 @@ enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call 
 			if (st == AWS_OK)
 				head_fill(&reqs[i], &calls[i].head, calls[i].checksum);
 			else
-				head_call_failed(c, &calls[i], st, reqs[i].status);
+				batch_failed(c, st, reqs[i].status, &calls[i].status,
+					     &calls[i].http_status, &calls[i].error_code,
+					     &calls[i].error_message);
 			http_request_release(&reqs[i]);
 		}
 		strbuf_release(&labels[i]);
-		if (calls[i].status != AWS_OK && first == AWS_OK) {
-			first = calls[i].status;
+		if (calls[i].status != AWS_OK && failed == n)
 			failed = i;
-		}
 	}
 	free(reqs);
 	free(ptrs);
 	free(labels);
 	free(built);
-	/* The handle reports the first failure in array order. */
-	aws_clear_error(c);
-	if (failed < n) {
-		aws_fail(c, first, "%s", calls[failed].error_message);
-		c->error_code = calls[failed].error_code ? xstrdup(calls[failed].error_code) : NULL;
-		c->http_status = calls[failed].http_status;
-	}
-	return first;
+	return failed == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
+			   : batch_first(c, calls[failed].status, calls[failed].error_message,
+					 calls[failed].error_code, calls[failed].http_status);
 }
 
 void aws_s3_head_call_release(struct aws_s3_head_call *call)

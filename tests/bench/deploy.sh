@@ -150,15 +150,17 @@ END {
 		printf "%-22s %8d %9.2f %9.2f %14.3f %6d %10d\n", name[i], calls[i], wall[i], cpu[i], calls[i] ? 1000 * cpu[i] / calls[i] : 0, conns[i], fl[i]
 }' "$T/results"
 awk '
-$1 == "plan-create" { fe = $4 + $5; fc = $2 }
+$1 == "plan-create" { fe = $4 + $5; fc = $2; fw = $3 }
 $1 == "deploy" { pc = ($4 + $5 - fe) / ($2 - fc) }
 $1 == "boto3-deploy" { bc = $4 / $2; bw = $3; bn = $2 }
 $1 == "deploy" { dw = $3; dn = $2 }
 $1 == "plan-unchanged" { pu = $2 }
 $1 == "plan-unchanged-val" { pv = $2 }
 END {
-	printf "deploy of new pipelines: pipec %.2f s (%d calls), sequential boto3 %.2f s (%d calls), ratio 1/%.1f (aim <= 1/10): %s\n",
+	printf "deploy of new pipelines, wall time: pipec %.2f s (%d calls), sequential boto3 %.2f s (%d calls), ratio 1/%.1f (aim <= 1/10): %s\n",
 		dw, dn, bw, bn, bw / dw, (bw / dw >= 10 ? "met" : "missed")
+	printf "  the same without the front end and reads (pipec: deploy minus the all-create plan, as boto3 is timed around its writes only): pipec %.2f s, ratio 1/%.1f (aim <= 1/10): %s\n",
+		dw - fw, bw / (dw - fw), (bw / (dw - fw) >= 10 ? "met" : "missed")
 	printf "unchanged plan: %d calls (aim <= 20): %s\n", pu, (pu <= 20 ? "met" : "missed")
 	printf "unchanged plan, every pipeline validating: %d calls (aim <= 20): %s\n", pv, (pv <= 20 ? "met" : "missed")
 	printf "deploy client CPU per write call (pipec: deploy minus the all-create plan, i.e. the same front end and reads): pipec %.3f ms, boto3 %.3f ms, ratio 1/%.1f (aim 1/10): %s\n",
