@@ -48,7 +48,7 @@ static const char deploy_usage[] =
 	"                       restores rulesets edited outside pipec\n"
 	"  --allow-breaking     apply schema edits the plan marks breaking (a\n"
 	"                       dropped column, a new write mode, ...)\n"
-	"  --concurrency N      parallel AWS requests (default 8)\n"
+	"  --concurrency N      parallel AWS requests (default 16)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
 	"  --endpoint-url URL   send every AWS call to this endpoint\n"
@@ -370,6 +370,7 @@ int cmd_deploy(int argc, char **argv)
 	}
 	/* the deployed scripts of changed jobs are read: their schema lines
 	 * classify the edit (plan_evolve.h) */
+	deploy_prefetch_scripts(&dep, &desired, &live);
 	plan_compute(&plan, &desired, &live, a.prune, deploy_fetch_script, &dep);
 	if (!plan_applicable(&plan, a.allow_breaking))
 		goto out;

@@ -68,6 +68,7 @@ static const char plan_usage[] =
 	"                       comment to update)\n"
 	"  --full-plan-url URL  markdown: where the full plan is, linked from\n"
 	"                       the lines that replace left-out diffs\n"
+	"  --concurrency N      parallel AWS requests (default 16)\n"
 	"  --region NAME        AWS region (default: the environment's)\n"
 	"  --profile NAME       AWS profile for credentials\n"
 	"  --endpoint-url URL   send every AWS call to this endpoint\n"
@@ -145,7 +146,8 @@ static int set_md_option(struct plan_args *a, const char *opt, const char *v)
 	return 0;
 }
 
-enum { OPT_PRUNE, OPT_REFRESH_TAGS, OPT_REFRESH, OPT_VERBOSE, OPT_VALUE, OPT_MD };
+enum { OPT_PRUNE, OPT_REFRESH_TAGS, OPT_REFRESH, OPT_VERBOSE, OPT_VALUE, OPT_MD,
+       OPT_CONCURRENCY };
 
 static const struct cli_opt plan_opts[] = {
 	{ "--prune", NULL, false, OPT_PRUNE },
@@ -159,7 +161,20 @@ static const struct cli_opt plan_opts[] = {
 	{ "--max-bytes", NULL, true, OPT_MD },
 	{ "--marker", NULL, true, OPT_MD },
 	{ "--full-plan-url", NULL, true, OPT_MD },
+	{ "--concurrency", NULL, true, OPT_CONCURRENCY },
 };
+
+/* --concurrency N: the AWS requests in flight at once. */
+static int set_concurrency(struct plan_args *a, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < 1 || n > 64)
+		return plan_usage_error("--concurrency must be a number from 1 to 64");
+	a->ao.max_concurrency = (int)n;
+	return 0;
+}
 
 static int set_plan_option(void *ctx, int id, const char *opt, const char *v)
 {
@@ -171,6 +186,7 @@ static int set_plan_option(void *ctx, int id, const char *opt, const char *v)
 	case OPT_REFRESH: a->refresh = a->refresh_tags = true; return 0;
 	case OPT_VERBOSE: a->verbose = true; return 0;
 	case OPT_VALUE: return set_value_option(a, opt, v);
+	case OPT_CONCURRENCY: return set_concurrency(a, v);
 	default: return set_md_option(a, opt, v);
 	}
 }
@@ -247,6 +263,7 @@ static int plan_against_live(struct plan_args *a, struct deploy *dep, struct aws
 		free(fingerprint);
 		return -1;
 	}
+	deploy_prefetch_scripts(dep, desired, deployed);
 	plan_compute(plan, desired, deployed, a->prune, deploy_fetch_script, dep);
 	plan->refresh_tags = a->refresh_tags;
 	plan->refresh = a->refresh;

@@ -33,6 +33,13 @@ void deploy_init(struct deploy *d, struct aws_client *c, const char *account)
 
 void deploy_release(struct deploy *d)
 {
+	size_t i;
+
+	for (i = 0; i < d->scripts.count; i++) {
+		free((char *)d->scripts.entries[i].key);
+		free(d->scripts.entries[i].value);
+	}
+	strmap_release(&d->scripts);
 	free(d->account);
 	free(d->expect_account);
 	d->account = NULL;
@@ -915,23 +922,25 @@ static int check_script(struct deploy *d, const char *location, const char *want
 	return 0;
 }
 
-/*
- * plan --refresh: every deployed script a declared job keeps (its
- * ScriptLocation is the desired one) is checked against the SHA-256 in its
- * key.  An object replaced (or removed) in S3 becomes the live job's
- * script, which the plan diffs against the desired one and deploy uploads
- * again.
- */
-static int read_scripts(struct deploy *d, const struct plan_state *desired,
-			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+/* One deployed script plan --refresh checks. */
+struct script_check {
+	struct plan_resource *r;
+	const char *loc;
+	const char *hex;		/* the SHA-256 its key names */
+	char *bucket;
+	const char *key;		/* within loc */
+};
+
+/* The live jobs whose deployed script is the desired one, under a content-addressed key. */
+static size_t scripts_to_check(const struct plan_state *desired, struct plan_state *live,
+			       struct script_check *out)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < live->count; i++) {
 		struct plan_resource *r = &live->items[i];
 		const struct plan_resource *want = plan_state_find(desired, r->kind, r->name);
-		const char *loc, *want_loc, *hex;
-		char got[65], *found;
+		const char *loc, *want_loc, *hex, *key;
 
 		if (r->kind != PLAN_JOB || !want)
 			continue;
@@ -939,18 +948,70 @@ static int read_scripts(struct deploy *d, const struct plan_state *desired,
 							"ScriptLocation"));
 		want_loc = json_string_value(json_object_get(json_object_get(want->body, "Command"),
 							     "ScriptLocation"));
-		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)))
+		if (!loc || !want_loc || strcmp(loc, want_loc) || !(hex = key_sha256(loc)) ||
+		    !split_s3(loc, &out[n].bucket, &key))
 			continue;
-		if (check_script(d, loc, hex, &found, got, err))
-			return -1;
+		out[n].key = key;
+		out[n].r = r;
+		out[n].loc = loc;
+		out[n].hex = hex;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * plan --refresh: every deployed script a declared job keeps (its
+ * ScriptLocation is the desired one) is checked against the SHA-256 in its
+ * key.  An object replaced (or removed) in S3 becomes the live job's
+ * script, which the plan diffs against the desired one and deploy uploads
+ * again.  The HeadObject calls (checksum mode) run in parallel; an object
+ * whose checksum S3 does not keep (or another one), or whose HEAD failed,
+ * is read again one by one (check_script: HEAD, then GetObject).
+ */
+static int read_scripts(struct deploy *d, const struct plan_state *desired,
+			struct plan_state *live, json_t *fp_scripts, struct strbuf *err)
+{
+	struct script_check *sc = xcalloc(live->count + 1, sizeof(*sc));
+	struct aws_s3_head_call *calls = xcalloc(live->count + 1, sizeof(*calls));
+	size_t n = scripts_to_check(desired, live, sc), i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		calls[i].bucket = sc[i].bucket;
+		calls[i].key = sc[i].key;
+		calls[i].checksum = true;
+	}
+	if (n)
+		aws_s3_head_batch(d->client, calls, n);
+	for (i = 0; i < n; i++) {
+		const char *have = calls[i].head.checksum_sha256;
+		char got[65], *found = NULL;
+
+		if (calls[i].status == AWS_OK && have && !strncmp(have, sc[i].hex, 64)) {
+			snprintf(got, sizeof(got), "%.64s", sc[i].hex);
+		} else if (calls[i].status != AWS_OK && calls[i].error_code &&
+			   !strcmp(calls[i].error_code, "NotFound")) {
+			strcpy(got, "missing");
+			found = xstrdup("");
+		} else if (check_script(d, sc[i].loc, sc[i].hex, &found, got, err)) {
+			rc = -1;
+			break;
+		}
 		if (*got)
-			json_object_set_new(fp_scripts, loc, json_string(got));
+			json_object_set_new(fp_scripts, sc[i].loc, json_string(got));
 		if (found) {
-			free(r->script);
-			r->script = found;
+			free(sc[i].r->script);
+			sc[i].r->script = found;
 		}
 	}
-	return 0;
+	for (i = 0; i < n; i++) {
+		aws_s3_head_call_release(&calls[i]);
+		free(sc[i].bucket);
+	}
+	free(calls);
+	free(sc);
+	return rc;
 }
 
 /* The hash of everything read; takes the fingerprint parts of lr. */
@@ -1031,13 +1092,61 @@ static bool split_s3(const char *loc, char **bucket, const char **key)
 	return true;
 }
 
+static const char *job_script(const json_t *body)
+{
+	return json_string_value(json_object_get(json_object_get(body, "Command"), "ScriptLocation"));
+}
+
+void deploy_prefetch_scripts(struct deploy *d, const struct plan_state *desired,
+			     const struct plan_state *live)
+{
+	struct aws_s3_get_call *calls = xcalloc(live->count + 1, sizeof(*calls));
+	const char **locs = xcalloc(live->count + 1, sizeof(*locs));
+	char **buckets = xcalloc(live->count + 1, sizeof(*buckets));
+	size_t i, n = 0;
+
+	for (i = 0; i < live->count; i++) {
+		const struct plan_resource *have = &live->items[i];
+		const struct plan_resource *want = plan_state_find(desired, have->kind, have->name);
+		const char *ol, *nl, *key;
+
+		if (have->kind != PLAN_JOB || !want || have->script || (have->live && !have->owned))
+			continue;
+		ol = job_script(have->body);
+		nl = job_script(want->body);
+		if (!ol || !nl || !strcmp(ol, nl) || strmap_get(&d->scripts, ol) ||
+		    !split_s3(ol, &buckets[n], &key))
+			continue;
+		calls[n].bucket = buckets[n];
+		calls[n].key = key;
+		locs[n++] = ol;
+	}
+	if (n)
+		aws_s3_get_batch(d->client, calls, n);
+	for (i = 0; i < n; i++) {
+		if (calls[i].status == AWS_OK && !strmap_get(&d->scripts, locs[i])) {
+			char *k = xstrdup(locs[i]);
+
+			strmap_put(&d->scripts, k, calls[i].data);
+			calls[i].data = NULL;
+		}
+		aws_s3_get_call_release(&calls[i]);
+		free(buckets[i]);
+	}
+	free(calls);
+	free(locs);
+	free(buckets);
+}
+
 char *deploy_fetch_script(void *ctx, const char *script_location)
 {
 	struct deploy *d = ctx;
 	char *bucket, *data = NULL;
-	const char *key;
+	const char *key, *have = strmap_get(&d->scripts, script_location);
 	size_t len;
 
+	if (have)
+		return xstrdup(have);
 	if (!split_s3(script_location, &bucket, &key))
 		return NULL;
 	if (aws_s3_get_object(d->client, bucket, key, &data, &len) != AWS_OK)
@@ -1509,47 +1618,54 @@ static size_t run_tasks(struct deploy *d, struct task *tasks, size_t n, struct s
 	return failures;
 }
 
-static int upload(struct deploy *d, const char *location, const char *data, size_t len,
-		  const char *path, const char *sha, struct strbuf *err)
-{
-	const char *meta[3] = { "sha256", sha, NULL };
+/* One object of the upload phase: a job's script or a declared file. */
+struct upload {
+	const char *location;		/* borrowed from the plan */
 	char *bucket;
-	const char *key;
-	struct aws_s3_put put;
+	char *path;			/* a file to stream, or NULL */
+	char sha[65];			/* "" when unknown */
+	const char *meta[3];
+};
 
-	if (!split_s3(location, &bucket, &key)) {
+/* Adds one object to ups (and its put to calls); false when location is no S3 URL. */
+static bool upload_add(struct upload *ups, struct aws_s3_put_call *calls,
+		       size_t *n, const char *location, const char *data, const char *path,
+		       const char *sha, struct strbuf *err)
+{
+	struct upload *u = &ups[*n];
+	struct aws_s3_put *put = &calls[*n].put;
+	const char *key;
+
+	memset(u, 0, sizeof(*u));
+	memset(&calls[*n], 0, sizeof(calls[*n]));
+	if (!split_s3(location, &u->bucket, &key)) {
 		strbuf_addf(err, "%supload: '%s' is not an s3://bucket/key location", err->len ? "\n" : "",
 			    location);
-		return -1;
+		return false;
 	}
-	memset(&put, 0, sizeof(put));
-	put.bucket = bucket;
-	put.key = key;
-	put.data = data;
-	put.len = len;
-	put.path = path;
-	put.content_type = data ? "text/x-python" : NULL;
-	put.metadata = sha ? meta : NULL;
-	put.checksum_sha256 = sha;
-	d->nwrites++;
-	if (aws_s3_put_object(d->client, &put, NULL) != AWS_OK) {
-		strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", location,
-			    aws_errmsg(d->client));
-		if (aws_error_is(d->client, "NoSuchBucket")) {
-			strbuf_addf(err, "; the bucket '%s' does not exist", bucket);
-			d->failed |= DEPLOY_FAILED_BUCKET;
-		} else {
-			d->failed |= DEPLOY_FAILED_RETRY;
-		}
-		free(bucket);
-		return -1;
+	u->location = location;
+	u->path = path ? xstrdup(path) : NULL;
+	if (sha)
+		snprintf(u->sha, sizeof(u->sha), "%s", sha);
+	put->bucket = u->bucket;
+	put->key = key;
+	put->data = data;
+	put->len = data ? strlen(data) : 0;
+	put->path = u->path;
+	put->content_type = data ? "text/x-python" : NULL;
+	if (*u->sha) {
+		u->meta[0] = "sha256";
+		u->meta[1] = u->sha;
+		put->metadata = u->meta;
+		put->checksum_sha256 = u->sha;
 	}
-	progress(d, "  uploaded %s\n", location);
-	free(bucket);
-	return 0;
+	(*n)++;
+	return true;
 }
 
-static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *err)
+/* The objects the plan uploads: each changed job's script, each changed file. */
+static int upload_collect(struct deploy *d, const struct plan *p, struct upload *ups,
+			  struct aws_s3_put_call *calls, size_t *n, struct strbuf *err)
 {
 	size_t i;
 	int rc = 0;
@@ -1569,7 +1685,8 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				strbuf_addstr(&path, src);
 			else
 				strbuf_addf(&path, "%s/%s", d->root, src);
-			if (upload(d, c->name, NULL, 0, path.buf, jstr(c->desired, "sha256"), err))
+			if (!upload_add(ups, calls, n, c->name, NULL, path.buf,
+					jstr(c->desired, "sha256"), err))
 				rc = -1;
 			strbuf_release(&path);
 		} else if (c->kind == PLAN_JOB) {
@@ -1589,10 +1706,64 @@ static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *e
 				continue;
 			}
 			plan_sha256_hex(c->script, strlen(c->script), sha);
-			if (upload(d, loc, c->script, strlen(c->script), NULL, sha, err))
+			if (!upload_add(ups, calls, n, loc, c->script, NULL, sha, err))
 				rc = -1;
 		}
 	}
+	return rc;
+}
+
+/* Reports one object's result: progress, or which object failed and why. */
+static int upload_report(struct deploy *d, const struct upload *u, const struct aws_s3_put_call *call,
+			 struct strbuf *err)
+{
+	if (call->status == AWS_OK) {
+		progress(d, "  uploaded %s\n", u->location);
+		return 0;
+	}
+	strbuf_addf(err, "%supload of %s failed: %s", err->len ? "\n" : "", u->location,
+		    call->error_message ? call->error_message : "error");
+	if (call->error_code && !strcmp(call->error_code, "NoSuchBucket")) {
+		strbuf_addf(err, "; the bucket '%s' does not exist", u->bucket);
+		d->failed |= DEPLOY_FAILED_BUCKET;
+	} else if (call->http_status == 403) {
+		strbuf_addstr(err, "; the AWS credentials were rejected: check the access key and "
+				   "secret (or the profile) pipec is using");
+		d->failed |= DEPLOY_FAILED_CREDENTIALS;
+	} else {
+		d->failed |= DEPLOY_FAILED_RETRY;
+	}
+	progress(d, "  failed upload %s\n", u->location);
+	return -1;
+}
+
+/*
+ * Every script and file, uploaded in parallel (aws_s3_put_batch, at most
+ * --concurrency at once) before any Glue resource is written: a job is
+ * created or updated only once every object of the plan is stored, so no
+ * job ever points at a script that failed to land.
+ */
+static int upload_phase(struct deploy *d, const struct plan *p, struct strbuf *err)
+{
+	struct upload *ups = xcalloc(p->count ? p->count : 1, sizeof(*ups));
+	struct aws_s3_put_call *calls = xcalloc(p->count ? p->count : 1, sizeof(*calls));
+	size_t n = 0, i;
+	int rc = upload_collect(d, p, ups, calls, &n, err);
+
+	if (rc == 0 && n) {
+		aws_s3_put_batch(d->client, calls, n);
+		d->nwrites += n;
+		for (i = 0; i < n; i++)
+			if (upload_report(d, &ups[i], &calls[i], err))
+				rc = -1;
+	}
+	for (i = 0; i < n; i++) {
+		aws_s3_put_call_release(&calls[i]);
+		free(ups[i].bucket);
+		free(ups[i].path);
+	}
+	free(ups);
+	free(calls);
 	return rc;
 }
 

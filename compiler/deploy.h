@@ -20,6 +20,7 @@
 #include "aws.h"
 #include "plan.h"
 #include "strbuf.h"
+#include "strmap.h"
 
 struct deploy {
 	struct aws_client *client;	/* borrowed */
@@ -43,6 +44,8 @@ struct deploy {
 	const char *name_prefix; /* the environment's name prefix, or NULL when unknown */
 	const char *alerts_prefix; /* without name_prefix: "<prefix>pipec-<project>-" of the
 				    alert rules of a saved plan (deploy --plan), or NULL */
+	struct strmap scripts;	/* deploy_prefetch_scripts: ScriptLocation -> its text
+				   (keys and values owned) */
 };
 
 /*
@@ -79,7 +82,16 @@ void deploy_release(struct deploy *d);
 int deploy_read_live(struct deploy *d, const struct plan_state *desired,
 		     struct plan_state *live, char **fingerprint, struct strbuf *err);
 
-/* A plan_fetch_script_fn: ctx is the struct deploy. */
+/*
+ * Reads, in parallel (S3 GetObject), the deployed scripts plan_compute
+ * will ask deploy_fetch_script for: those of the live jobs whose
+ * ScriptLocation changes.  A script that cannot be read is left to
+ * deploy_fetch_script (which tries once more).
+ */
+void deploy_prefetch_scripts(struct deploy *d, const struct plan_state *desired,
+			     const struct plan_state *live);
+/* A plan_fetch_script_fn: ctx is the struct deploy.  A prefetched script
+ * is handed over (a copy), else it is read now. */
 char *deploy_fetch_script(void *ctx, const char *script_location);
 
 /*

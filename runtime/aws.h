@@ -36,7 +36,7 @@ struct aws_options {
 	const char *profile;	  /* --profile; NULL: AWS_PROFILE, else "default" */
 	const char *endpoint_url; /* --endpoint-url, for every service; NULL: env/config/default */
 	FILE *trace;		  /* --verbose: request trace (secrets redacted); NULL: quiet */
-	int max_concurrency;	  /* batch parallelism; 0: 8 */
+	int max_concurrency;	  /* batch parallelism; 0: 16 */
 	int max_attempts;	  /* 0: AWS_MAX_ATTEMPTS, else 3 */
 };
 
@@ -150,9 +150,52 @@ struct aws_s3_put {
 /* On AWS_OK, *etag (may be NULL) receives the ETag without quotes (free it). */
 enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
 				  char **etag);
+/* One object of aws_s3_put_batch: the put (borrowed) and, after it, its result. */
+struct aws_s3_put_call {
+	struct aws_s3_put put;
+	/* results */
+	enum aws_status status;
+	long http_status;
+	char *error_code;		/* service error code (e.g. "NoSuchBucket"), or NULL */
+	char *error_message;		/* "s3 PutObject s3://b/k: ...", or NULL */
+	char *etag;			/* on AWS_OK: the ETag without quotes */
+};
+
+/*
+ * PutObject of n objects in parallel over the client's transport (at most
+ * max_concurrency at once, each with its own retries and backoff, checksums
+ * as in aws_s3_put_object).  Every call gets its own status and message.
+ * Returns AWS_OK when every object was stored, else the status of the first
+ * failed one (in array order), whose message is also put on the handle.
+ * Free each call's results with aws_s3_put_call_release.
+ */
+enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *calls, size_t n);
+void aws_s3_put_call_release(struct aws_s3_put_call *call);
 /* *data is NUL-terminated for convenience; *len excludes the NUL.  Free *data. */
 enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, const char *key,
 				  char **data, size_t *len);
+
+/* One object of aws_s3_get_batch. */
+struct aws_s3_get_call {
+	const char *bucket;		/* borrowed */
+	const char *key;		/* borrowed, raw */
+	/* results */
+	enum aws_status status;
+	long http_status;
+	char *error_code;		/* e.g. "NoSuchKey", or NULL */
+	char *error_message;
+	char *data;			/* on AWS_OK: the body, NUL-terminated (owned) */
+	size_t len;			/* without the NUL */
+};
+
+/*
+ * GetObject of n objects in parallel (at most max_concurrency at once, each
+ * with its own retries).  Returns AWS_OK when every object was read, else
+ * the status of the first failed one (in array order), also put on the
+ * handle.  Free each call's results with aws_s3_get_call_release.
+ */
+enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *calls, size_t n);
+void aws_s3_get_call_release(struct aws_s3_get_call *call);
 
 struct aws_s3_head {
 	long long size;
@@ -172,6 +215,28 @@ enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, con
 enum aws_status aws_s3_head_object_checksum(struct aws_client *c, const char *bucket,
 					    const char *key, struct aws_s3_head *out);
 void aws_s3_head_release(struct aws_s3_head *h);
+
+/* One object of aws_s3_head_batch. */
+struct aws_s3_head_call {
+	const char *bucket;		/* borrowed */
+	const char *key;		/* borrowed, raw */
+	bool checksum;			/* checksum mode (fills head.checksum_sha256) */
+	/* results */
+	enum aws_status status;		/* a missing object: AWS_ERR_API, error_code "NotFound" */
+	long http_status;
+	char *error_code;
+	char *error_message;
+	struct aws_s3_head head;	/* on AWS_OK */
+};
+
+/*
+ * HeadObject of n objects in parallel (at most max_concurrency at once,
+ * each with its own retries).  Returns AWS_OK when every object answered,
+ * else the status of the first failed one (in array order), also put on the
+ * handle.  Free each call's results with aws_s3_head_call_release.
+ */
+enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n);
+void aws_s3_head_call_release(struct aws_s3_head_call *call);
 
 /* ---- STS (query protocol) ---- */
 

@@ -14,6 +14,9 @@
 #include "sigv4.h"
 #include "xalloc.h"
 
+/* Objects of a batch built at once (each streamed file holds a descriptor). */
+#define S3_PUT_CHUNK 256
+
 static enum aws_status s3_request(struct aws_client *c, const char *method, const char *bucket,
 				  const char *key, struct http_request *r, struct strbuf *label)
 {
@@ -125,63 +128,181 @@ static char *unquote(const char *v)
 	return xstrdup(v);
 }
 
-enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
-				  char **etag)
+/* Records the handle's error on one call of a batch. */
+static void batch_failed(struct aws_client *c, enum aws_status st, long http_status,
+			 enum aws_status *status, long *hs, char **code, char **msg)
 {
-	struct http_request r;
-	struct strbuf label = STRBUF_INIT, name = STRBUF_INIT;
+	*status = st;
+	*hs = http_status;
+	*code = c->error_code ? xstrdup(c->error_code) : NULL;
+	*msg = xstrdup(c->errmsg.buf);
+}
+
+/* After a batch: the handle reports the first failure in array order. */
+static enum aws_status batch_first(struct aws_client *c, enum aws_status st, const char *msg,
+				   const char *code, long http_status)
+{
+	aws_clear_error(c);
+	if (st != AWS_OK) {
+		aws_fail(c, st, "%s", msg);
+		c->error_code = code ? xstrdup(code) : NULL;
+		c->http_status = http_status;
+	}
+	return st;
+}
+
+/*
+ * Builds the PutObject request of put (headers, checksum, body or the
+ * opened file in *f).  On failure the handle holds the message and r is
+ * released.
+ */
+static enum aws_status put_request(struct aws_client *c, const struct aws_s3_put *put,
+				   struct http_request *r, struct strbuf *label, FILE **f)
+{
+	struct strbuf name = STRBUF_INIT;
 	enum aws_status st;
-	FILE *f = NULL;
 	size_t i;
 
-	aws_clear_error(c);
-	if (etag)
-		*etag = NULL;
-	st = s3_request(c, "PUT", put->bucket, put->key, &r, &label);
-	if (st != AWS_OK) {
-		strbuf_release(&label);
+	*f = NULL;
+	st = s3_request(c, "PUT", put->bucket, put->key, r, label);
+	if (st != AWS_OK)
 		return st;
-	}
-	http_request_header(&r, "Content-Type",
+	http_request_header(r, "Content-Type",
 			    put->content_type ? put->content_type : "application/octet-stream");
 	for (i = 0; put->metadata && put->metadata[i] && put->metadata[i + 1]; i += 2) {
 		strbuf_reset(&name);
 		strbuf_addf(&name, "x-amz-meta-%s", put->metadata[i]);
-		http_request_header(&r, name.buf, put->metadata[i + 1]);
+		http_request_header(r, name.buf, put->metadata[i + 1]);
 	}
 	strbuf_release(&name);
 	if (put->checksum_sha256) {
 		char b64[45];
 
 		if (!sha_hex_to_b64(put->checksum_sha256, b64)) {
-			st = aws_fail(c, AWS_ERR_USAGE, "s3 PutObject: the checksum is not a hex SHA-256");
-			goto out;
+			http_request_release(r);
+			return aws_fail(c, AWS_ERR_USAGE, "%s: the checksum is not a hex SHA-256",
+					label->buf);
 		}
-		http_request_header(&r, "x-amz-sdk-checksum-algorithm", "SHA256");
-		http_request_header(&r, "x-amz-checksum-sha256", b64);
+		http_request_header(r, "x-amz-sdk-checksum-algorithm", "SHA256");
+		http_request_header(r, "x-amz-checksum-sha256", b64);
 	}
 	if (put->path) {
-		f = fopen(put->path, "rb");
-		if (!f || sigv4_sha256_file(f, r.payload_hash, &r.upload_len) < 0) {
-			st = aws_fail(c, AWS_ERR_IO, "s3 PutObject: cannot read '%s': %s", put->path,
+		*f = fopen(put->path, "rb");
+		if (!*f || sigv4_sha256_file(*f, r->payload_hash, &r->upload_len) < 0) {
+			st = aws_fail(c, AWS_ERR_IO, "%s: cannot read '%s': %s", label->buf, put->path,
 				      strerror(errno));
-			goto out;
+			if (*f)
+				fclose(*f);
+			*f = NULL;
+			http_request_release(r);
+			return st;
 		}
-		r.upload = f;
+		r->upload = *f;
 	} else {
-		r.body = put->data ? put->data : "";
-		r.body_len = put->data ? put->len : 0;
+		r->body = put->data ? put->data : "";
+		r->body_len = put->data ? put->len : 0;
+	}
+	return AWS_OK;
+}
+
+enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put *put,
+				  char **etag)
+{
+	struct http_request r;
+	struct strbuf label = STRBUF_INIT;
+	enum aws_status st;
+	FILE *f;
+
+	aws_clear_error(c);
+	if (etag)
+		*etag = NULL;
+	st = put_request(c, put, &r, &label, &f);
+	if (st != AWS_OK) {
+		strbuf_release(&label);
+		return st;
 	}
 	http_perform_one(&c->http, &r);
 	st = aws_result(c, &r, label.buf);
 	if (st == AWS_OK && etag)
 		*etag = unquote(http_response_header(&r, "etag"));
-out:
 	if (f)
 		fclose(f);
 	http_request_release(&r);
 	strbuf_release(&label);
 	return st;
+}
+
+/* One chunk of a batch: built, sent in parallel, judged one by one. */
+static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n, sizeof(*reqs)), **ptrs = xcalloc(n, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n, sizeof(*labels));
+	FILE **files = xcalloc(n, sizeof(*files));
+	bool *built = xcalloc(n, sizeof(*built));
+	size_t i, m = 0;
+	enum aws_status st;
+
+	for (i = 0; i < n; i++) {
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = put_request(c, &calls[i].put, &reqs[i], &labels[i], &files[i]);
+		if (st != AWS_OK) {
+			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
+				     &calls[i].error_code, &calls[i].error_message);
+			continue;
+		}
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK)
+				calls[i].etag = unquote(http_response_header(&reqs[i], "etag"));
+			else
+				batch_failed(c, st, reqs[i].status, &calls[i].status,
+					     &calls[i].http_status, &calls[i].error_code,
+					     &calls[i].error_message);
+			if (files[i])
+				fclose(files[i]);
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(files);
+	free(built);
+}
+
+enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		calls[i].status = AWS_OK;
+		calls[i].http_status = 0;
+		calls[i].error_code = calls[i].error_message = calls[i].etag = NULL;
+	}
+	/* in chunks, so that streamed files never hold too many descriptors open */
+	for (i = 0; i < n; i += S3_PUT_CHUNK)
+		put_chunk(c, calls + i, n - i < S3_PUT_CHUNK ? n - i : S3_PUT_CHUNK);
+	for (i = 0; i < n; i++)
+		if (calls[i].status != AWS_OK)
+			return batch_first(c, calls[i].status, calls[i].error_message,
+					   calls[i].error_code, calls[i].http_status);
+	return batch_first(c, AWS_OK, NULL, NULL, 0);
+}
+
+void aws_s3_put_call_release(struct aws_s3_put_call *call)
+{
+	free(call->error_code);
+	free(call->error_message);
+	free(call->etag);
+	call->error_code = call->error_message = call->etag = NULL;
 }
 
 enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, const char *key,
@@ -210,14 +331,104 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 	return st;
 }
 
+enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
+	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	enum aws_status st;
+	size_t i, m = 0, first = n;
+
+	for (i = 0; i < n; i++) {
+		struct aws_s3_get_call *g = &calls[i];
+
+		g->status = AWS_OK;
+		g->http_status = 0;
+		g->error_code = g->error_message = g->data = NULL;
+		g->len = 0;
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = s3_request(c, "GET", g->bucket, g->key, &reqs[i], &labels[i]);
+		if (st != AWS_OK) {
+			batch_failed(c, st, 0, &g->status, &g->http_status, &g->error_code,
+				     &g->error_message);
+			continue;
+		}
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		struct aws_s3_get_call *g = &calls[i];
+
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK) {
+				strbuf_grow(&reqs[i].resp_body, 0);
+				g->data = strbuf_detach(&reqs[i].resp_body, &g->len);
+			} else {
+				batch_failed(c, st, reqs[i].status, &g->status, &g->http_status,
+					     &g->error_code, &g->error_message);
+			}
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+		if (g->status != AWS_OK && first == n)
+			first = i;
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(built);
+	return first == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
+			  : batch_first(c, calls[first].status, calls[first].error_message,
+					calls[first].error_code, calls[first].http_status);
+}
+
+void aws_s3_get_call_release(struct aws_s3_get_call *call)
+{
+	free(call->data);
+	free(call->error_code);
+	free(call->error_message);
+	call->data = call->error_code = call->error_message = NULL;
+}
+
+/* Fills out from a HEAD answer. */
+static void head_fill(const struct http_request *r, struct aws_s3_head *out, bool checksum_mode)
+{
+	size_t i, n = 0;
+	const char *v;
+
+	if (checksum_mode)
+		out->checksum_sha256 = sha_b64_to_hex(http_response_header(r, "x-amz-checksum-sha256"));
+	v = http_response_header(r, "content-length");
+	out->size = v ? strtoll(v, NULL, 10) : -1;
+	out->etag = unquote(http_response_header(r, "etag"));
+	v = http_response_header(r, "content-type");
+	out->content_type = v ? xstrdup(v) : NULL;
+	out->metadata = xcalloc(2 * r->resp_headers.n + 1, sizeof(char *));
+	for (i = 0; i < r->resp_headers.n; i++) {
+		const char *hn = r->resp_headers.v[i].name;
+		size_t k;
+
+		if (strncasecmp(hn, "x-amz-meta-", 11))
+			continue;
+		out->metadata[n] = xstrdup(hn + 11);
+		for (k = 0; out->metadata[n][k]; k++)
+			out->metadata[n][k] = (char)tolower((unsigned char)out->metadata[n][k]);
+		out->metadata[n + 1] = xstrdup(r->resp_headers.v[i].value);
+		n += 2;
+	}
+}
+
 static enum aws_status s3_head(struct aws_client *c, const char *bucket, const char *key,
 			       struct aws_s3_head *out, bool checksum_mode)
 {
 	struct http_request r;
 	struct strbuf label = STRBUF_INIT;
 	enum aws_status st;
-	size_t i, n = 0;
-	const char *v;
 
 	aws_clear_error(c);
 	memset(out, 0, sizeof(*out));
@@ -230,31 +441,72 @@ static enum aws_status s3_head(struct aws_client *c, const char *bucket, const c
 		http_request_header(&r, "x-amz-checksum-mode", "ENABLED");
 	http_perform_one(&c->http, &r);
 	st = aws_result(c, &r, label.buf);
-	if (st == AWS_OK) {
-		if (checksum_mode)
-			out->checksum_sha256 = sha_b64_to_hex(http_response_header(&r, "x-amz-checksum-sha256"));
-		v = http_response_header(&r, "content-length");
-		out->size = v ? strtoll(v, NULL, 10) : -1;
-		out->etag = unquote(http_response_header(&r, "etag"));
-		v = http_response_header(&r, "content-type");
-		out->content_type = v ? xstrdup(v) : NULL;
-		out->metadata = xcalloc(2 * r.resp_headers.n + 1, sizeof(char *));
-		for (i = 0; i < r.resp_headers.n; i++) {
-			const char *hn = r.resp_headers.v[i].name;
-			size_t k;
-
-			if (strncasecmp(hn, "x-amz-meta-", 11))
-				continue;
-			out->metadata[n] = xstrdup(hn + 11);
-			for (k = 0; out->metadata[n][k]; k++)
-				out->metadata[n][k] = (char)tolower((unsigned char)out->metadata[n][k]);
-			out->metadata[n + 1] = xstrdup(r.resp_headers.v[i].value);
-			n += 2;
-		}
-	}
+	if (st == AWS_OK)
+		head_fill(&r, out, checksum_mode);
 	http_request_release(&r);
 	strbuf_release(&label);
 	return st;
+}
+
+enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n)
+{
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
+	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	enum aws_status st;
+	size_t i, m = 0, failed = n;
+
+	for (i = 0; i < n; i++) {
+		memset(&calls[i].head, 0, sizeof(calls[i].head));
+		calls[i].status = AWS_OK;
+		calls[i].http_status = 0;
+		calls[i].error_code = calls[i].error_message = NULL;
+		strbuf_init(&labels[i], 0);
+		aws_clear_error(c);
+		st = s3_request(c, "HEAD", calls[i].bucket, calls[i].key, &reqs[i], &labels[i]);
+		if (st != AWS_OK) {
+			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
+				     &calls[i].error_code, &calls[i].error_message);
+			continue;
+		}
+		if (calls[i].checksum)
+			http_request_header(&reqs[i], "x-amz-checksum-mode", "ENABLED");
+		built[i] = true;
+		ptrs[m++] = &reqs[i];
+	}
+	http_perform(&c->http, ptrs, m);
+	for (i = 0; i < n; i++) {
+		if (built[i]) {
+			aws_clear_error(c);
+			st = aws_result(c, &reqs[i], labels[i].buf);
+			if (st == AWS_OK)
+				head_fill(&reqs[i], &calls[i].head, calls[i].checksum);
+			else
+				batch_failed(c, st, reqs[i].status, &calls[i].status,
+					     &calls[i].http_status, &calls[i].error_code,
+					     &calls[i].error_message);
+			http_request_release(&reqs[i]);
+		}
+		strbuf_release(&labels[i]);
+		if (calls[i].status != AWS_OK && failed == n)
+			failed = i;
+	}
+	free(reqs);
+	free(ptrs);
+	free(labels);
+	free(built);
+	return failed == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
+			   : batch_first(c, calls[failed].status, calls[failed].error_message,
+					 calls[failed].error_code, calls[failed].http_status);
+}
+
+void aws_s3_head_call_release(struct aws_s3_head_call *call)
+{
+	aws_s3_head_release(&call->head);
+	free(call->error_code);
+	free(call->error_message);
+	call->error_code = call->error_message = NULL;
 }
 
 enum aws_status aws_s3_head_object(struct aws_client *c, const char *bucket, const char *key,

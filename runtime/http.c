@@ -17,7 +17,7 @@
 #define PIPEC_VERSION "0.0.0"
 #endif
 
-#define DEFAULT_CONCURRENCY 8
+#define DEFAULT_CONCURRENCY 16
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 300000L
 #define DEFAULT_MAX_RESPONSE (256u * 1024u * 1024u)
@@ -52,6 +52,7 @@ void http_transport_init(struct http_transport *t, int max_concurrency, int max_
 	curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	t->max_concurrency = max_concurrency > 0 ? max_concurrency : DEFAULT_CONCURRENCY;
+	t->window = t->max_concurrency;
 	curl_multi_setopt(t->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)t->max_concurrency);
 	curl_multi_setopt(t->multi, CURLMOPT_MAXCONNECTS, (long)t->max_concurrency);
 	t->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
@@ -517,6 +518,8 @@ static void finish_attempt(struct http_transport *t, struct http_request *r, CUR
 	transport_error = res != CURLE_OK && curl_retryable(res);
 	kind = res == CURLE_OK ? retry_classify(false, r->status, r->error_code)
 			       : transport_error ? RETRY_TRANSIENT : RETRY_NONE;
+	if (res == CURLE_OK)
+		t->window = retry_window_next(t->window, t->max_concurrency, kind == RETRY_THROTTLING);
 
 	if (t->trace) {
 		if (res != CURLE_OK)
@@ -552,6 +555,14 @@ static void finish_attempt(struct http_transport *t, struct http_request *r, CUR
 	r->state = HTTP_DONE;
 }
 
+/* Requests that may be in flight now (the AIMD window, at least 1). */
+static int in_flight_limit(const struct http_transport *t)
+{
+	int w = (int)t->window;
+
+	return w < 1 ? 1 : w > t->max_concurrency ? t->max_concurrency : w;
+}
+
 void http_perform(struct http_transport *t, struct http_request **reqs, size_t n)
 {
 	size_t done = 0, i;
@@ -569,7 +580,7 @@ void http_perform(struct http_transport *t, struct http_request **reqs, size_t n
 		CURLMsg *msg;
 		int left;
 
-		for (i = 0; i < n && active < t->max_concurrency; i++) {
+		for (i = 0; i < n && active < in_flight_limit(t); i++) {
 			struct http_request *r = reqs[i];
 
 			if (r->state != HTTP_PENDING || r->ready_at_ms > now)
@@ -608,7 +619,7 @@ void http_perform(struct http_transport *t, struct http_request **reqs, size_t n
 		if (active > 0) {
 			long wait = 1000;
 
-			if (next >= 0 && active < t->max_concurrency)
+			if (next >= 0 && active < in_flight_limit(t))
 				wait = next <= now ? 0 : (long)(next - now < 1000 ? next - now : 1000);
 			curl_multi_poll(t->multi, NULL, 0, (int)wait, NULL);
 		} else if (next > now) {

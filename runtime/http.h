@@ -27,6 +27,7 @@ struct http_transport {
 	CURLM *multi;
 	CURLSH *share;
 	int max_concurrency;
+	double window;			/* requests started at once: retry_window_next */
 	long connect_timeout_ms;
 	long timeout_ms;
 	size_t max_response;		/* bytes; larger answers fail */

@@ -167,6 +167,16 @@ long retry_parse_after(const char *value)
 	return n;
 }
 
+double retry_window_next(double window, int max, bool throttled)
+{
+	if (window < 1)
+		window = 1;
+	if (throttled)
+		return window / 2 < 1 ? 1 : window / 2;
+	window += 1 / window;
+	return window > max ? max : window;
+}
+
 void retry_quota_init(struct retry_quota *q)
 {
 	q->available = RETRY_QUOTA_MAX;

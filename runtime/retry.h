@@ -64,6 +64,15 @@ long retry_delay_ms(const struct retry_policy *p, int attempt, enum retry_kind k
 /* Parses an x-amz-retry-after value (milliseconds); -1 when absent or invalid. */
 long retry_parse_after(const char *value);
 
+/*
+ * The window of requests in flight (AIMD, as TCP's congestion window): an
+ * answer that throttles halves it (never below 1), any other answer grows
+ * it by 1/window, up to max.  The transport starts at most floor(window)
+ * requests at once, so a rate limit lower than --concurrency is met with
+ * fewer parallel requests, not only with later retries.
+ */
+double retry_window_next(double window, int max, bool throttled);
+
 void retry_quota_init(struct retry_quota *q);
 /* Takes the cost of a retry; false (nothing taken) when the bucket is too low. */
 bool retry_quota_acquire(struct retry_quota *q, enum retry_kind kind, int *cost);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""fault_proxy.py PORT UPSTREAM --plan SPEC [--log FILE] [--port-file FILE] [--lifetime S]
+"""fault_proxy.py PORT UPSTREAM [--plan SPEC] [--delay MS] [--log FILE] [--port-file FILE]
+                [--lifetime S]
 
 A loopback HTTP proxy that the client uses as its endpoint URL: it forwards
 every request to UPSTREAM (http://127.0.0.1:PORT or http://localhost:PORT,
@@ -28,15 +29,34 @@ rule that matches a request decides, otherwise the request is forwarded.
           close        close the connection without an answer
           slow=S       wait S seconds, then forward
           http=CODE    answer CODE with an empty JSON object
+          slowdown     503 with S3's XML error SlowDown (S3's throttling)
           failentry    200 {"FailedEntryCount": 1, "FailedEntries": [...]}: the
                        answer of an EventBridge PutTargets/RemoveTargets whose
                        entry failed (not forwarded)
 Example: --plan 'throttle@1,500@every4,slow=2@3/CreateJob,reset@7'
 
+--delay MS adds a fixed delay to every request before it is answered (the
+round trip of a real AWS endpoint, for benchmarks; default 0).  The server
+is threaded (one thread per connection) and keeps connections alive, so a
+client's parallel requests are in flight at the same time.
+
 Every request is logged (--log, default stderr) as one line:
   "<n> <METHOD> <path> op=<operation> action=<action> status=<status>"
 GET /__fault_proxy/stats answers {"requests": N, "actions": {"throttle": n, ...},
-"log": [...]} and is neither forwarded nor counted. SIGTERM/SIGINT stop it
+"per_operation": {...}, "log": [...], "connections": C, "max_in_flight": M,
+"entries": [{"n", "method", "op", "name", "start", "end", "start_ms",
+"end_ms", "status"}, ...]} and is
+neither forwarded nor counted: C is the number of TCP connections that
+carried a request (a client that reuses its connections opens few), M the largest number of
+requests in flight at once, and each entry one request with the resource
+name its body names (JobName, Name, ResourceArn, ...; an S3 request's path)
+and the values of one event counter when it had arrived and just before its answer
+was sent (and the monotonic clock's milliseconds then), so that an order (a
+job's CreateJob answered before its trigger's CreateTrigger arrived) and a
+backoff (the gap before a throttled request came again) can be checked.
+S3 object requests count as operations PutObject, GetObject, HeadObject
+and DeleteObject (so /PutObject selects uploads).  POST /__fault_proxy/reset clears
+the counters and the log (the plan's request numbers start again at 1). SIGTERM/SIGINT stop it
 cleanly; it also stops by itself after --lifetime seconds (default 900).
 """
 import argparse
@@ -65,7 +85,7 @@ class Rule:
         self.text = text
         self.action, self.arg, when, self.op = m.group(1), m.group(2), m.group(3), m.group(4)
         if self.action not in ("ok", "throttle", "500", "503", "denied", "reset", "close",
-                               "slow", "http", "failentry"):
+                               "slow", "http", "failentry", "slowdown"):
             raise ValueError("unknown action in %r" % text)
         if self.action in ("slow", "http") and self.arg is None:
             raise ValueError("%s needs a value: %r" % (self.action, text))
@@ -91,14 +111,58 @@ class Rule:
 
 
 class State:
-    def __init__(self, rules, log):
+    def __init__(self, rules, log, delay):
         self.rules = rules
         self.lock = threading.Lock()
-        self.total = 0
-        self.per_op = {}
-        self.actions = {}
-        self.lines = []
         self.log = log
+        self.delay = delay
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.total = 0
+            self.per_op = {}
+            self.actions = {}
+            self.lines = []
+            self.connections = 0
+            self.in_flight = 0
+            self.max_in_flight = 0
+            self.clock = 0
+            self.entries = []
+
+    def tick(self):
+        """The event counter (call with the lock held)."""
+        self.clock += 1
+        return self.clock
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return self.tick(), time.monotonic()
+
+    def answered(self):
+        """A request is answered (just before the answer is sent): no longer
+        in flight; returns the event counter and the clock now."""
+        with self.lock:
+            self.in_flight -= 1
+            return self.tick(), time.monotonic()
+
+    def leave(self, n, method, op, name, start, end, status):
+        end = end or self.answered()
+        with self.lock:
+            self.entries.append({"n": n, "method": method, "op": op.split(".")[-1],
+                                 "name": name, "start": start[0], "end": end[0],
+                                 "start_ms": round(start[1] * 1000, 1),
+                                 "end_ms": round(end[1] * 1000, 1),
+                                 "status": status})
+
+    def stats(self):
+        with self.lock:
+            return {"requests": self.total, "actions": dict(self.actions),
+                    "per_operation": dict(self.per_op), "log": list(self.lines),
+                    "connections": self.connections, "max_in_flight": self.max_in_flight,
+                    "entries": sorted(self.entries, key=lambda e: e["start"])}
 
     def decide(self, op):
         with self.lock:
@@ -125,7 +189,11 @@ class State:
             self.log.flush()
 
 
-def operation(headers, path, body):
+# S3 (REST: no target, no Action) named by its method, as its object calls are
+S3_OPS = {"PUT": "PutObject", "GET": "GetObject", "HEAD": "HeadObject", "DELETE": "DeleteObject"}
+
+
+def operation(headers, path, body, method=""):
     t = headers.get("X-Amz-Target")
     if t:
         return t
@@ -136,15 +204,43 @@ def operation(headers, path, body):
         f = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
         if "Action" in f:
             return f["Action"][0]
-    return "-"
+    return S3_OPS.get(method, "-")
+
+
+NAME_KEYS = ("JobName", "Name", "ResourceArn", "ResourceARN", "Rule", "RulesetName")
+
+
+def resource_name(path, body):
+    """The resource a request is about: a JSON body's name field, else the path."""
+    try:
+        j = json.loads(body) if body[:1] == b"{" else None
+    except ValueError:
+        j = None
+    if isinstance(j, dict):
+        for k in NAME_KEYS:
+            if isinstance(j.get(k), str):
+                return j[k]
+        return None
+    return urllib.parse.unquote(urllib.parse.urlsplit(path).path)
 
 
 def make_handler(state, up_host, up_port):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self):
+            super().setup()
+            self._counted = False  # a connection counts from its first forwarded request
+
         def log_message(self, fmt, *args):
             pass
+
+        def end_headers(self):
+            # the answer's "end" is taken before any of it is sent: a request
+            # the client makes once it has the answer always starts later
+            if getattr(self, "_answered", 0) is None:
+                self._answered = state.answered()
+            super().end_headers()
 
         def _answer(self, code, body, extra=()):
             self.send_response(code)
@@ -160,14 +256,33 @@ def make_handler(state, up_host, up_port):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             if self.path.startswith("/__fault_proxy/stats"):
-                with state.lock:
-                    out = json.dumps({"requests": state.total, "actions": dict(state.actions),
-                                      "per_operation": dict(state.per_op),
-                                      "log": list(state.lines)}).encode()
-                self._answer(200, out)
+                self._answer(200, json.dumps(state.stats()).encode())
                 return
-            op = operation(self.headers, self.path, body)
+            if self.path.startswith("/__fault_proxy/reset"):
+                state.reset()
+                self._answer(200, b"{}")
+                return
+            if not self._counted:
+                self._counted = True
+                with state.lock:
+                    state.connections += 1
+            start = state.enter()
+            self._n = 0
+            self._answered = None
+            op = operation(self.headers, self.path, body, self.command)
+            status = "-"
+            try:
+                if state.delay:
+                    time.sleep(state.delay)
+                status = self._act(op, body)
+            finally:
+                state.leave(self._n, self.command, op, resource_name(self.path, body), start,
+                            self._answered, status)
+
+        def _act(self, op, body):
+            """Answers one request as the plan says; returns the status sent."""
             n, rule = state.decide(op)
+            self._n = n
             action = rule.action if rule else "ok"
             label = rule.text.split("@")[0] if rule else "ok"
             if action == "reset":
@@ -176,46 +291,58 @@ def make_handler(state, up_host, up_port):
                                            struct.pack("ii", 1, 0))
                 self.close_connection = True
                 self.connection.close()
-                return
+                return "reset"
             if action == "close":
                 state.record(n, self.command, self.path, op, label, "closed")
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
-                return
+                return "closed"
             if action == "throttle":
                 extra = [("x-amz-retry-after", rule.arg)] if rule.arg else []
                 self._answer(400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}',
                              extra)
                 state.record(n, self.command, self.path, op, label, 400)
-                return
+                return 400
             if action == "500":
                 self._answer(500, b'{"__type":"InternalServiceException","message":'
                              b'"injected by fault_proxy"}')
                 state.record(n, self.command, self.path, op, label, 500)
-                return
+                return 500
             if action == "503":
                 self._answer(503, b"")
                 state.record(n, self.command, self.path, op, label, 503)
-                return
+                return 503
             if action == "denied":
                 self._answer(400, b'{"__type":"AccessDeniedException","message":'
                              b'"injected by fault_proxy"}')
                 state.record(n, self.command, self.path, op, label, 400)
-                return
+                return 400
+            if action == "slowdown":
+                self.send_response(503)
+                data = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
+                        b"<Message>Please reduce your request rate.</Message></Error>")
+                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                state.record(n, self.command, self.path, op, label, 503)
+                return 503
             if action == "failentry":
                 self._answer(200, b'{"FailedEntryCount":1,"FailedEntries":[{"TargetId":'
                              b'"pipec-alerts","ErrorCode":"ValidationException",'
                              b'"ErrorMessage":"injected by fault_proxy"}]}')
                 state.record(n, self.command, self.path, op, label, 200)
-                return
+                return 200
             if action == "http":
                 self._answer(int(rule.arg), b"{}")
                 state.record(n, self.command, self.path, op, label, int(rule.arg))
-                return
+                return int(rule.arg)
             if action == "slow":
                 time.sleep(float(rule.arg))
             status = self._forward(body)
             state.record(n, self.command, self.path, op, label, status)
+            return status
 
         def _forward(self, body):
             conn = http.client.HTTPConnection(up_host, up_port, timeout=60)
@@ -258,6 +385,7 @@ def main(argv=None):
     ap.add_argument("--log")
     ap.add_argument("--port-file")
     ap.add_argument("--lifetime", type=float, default=900.0)
+    ap.add_argument("--delay", type=float, default=0.0, help="milliseconds added to every request")
     a = ap.parse_args(argv)
     up = urllib.parse.urlsplit(a.upstream)
     if up.scheme != "http" or up.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -267,7 +395,7 @@ def main(argv=None):
     except ValueError as e:
         sys.exit("fault_proxy.py: %s" % e)
     log = open(a.log, "a", encoding="utf-8") if a.log else sys.stderr
-    state = State(rules, log)
+    state = State(rules, log, a.delay / 1000.0)
     srv = ThreadingHTTPServer(("127.0.0.1", a.port),
                               make_handler(state, up.hostname, up.port or 80))
     srv.daemon_threads = True
@@ -276,8 +404,8 @@ def main(argv=None):
         with open(a.port_file + ".tmp", "w") as f:
             f.write("%d\n" % port)
         os.replace(a.port_file + ".tmp", a.port_file)
-    sys.stderr.write("fault_proxy.py: 127.0.0.1:%d -> %s plan=%r\n" % (port, a.upstream,
-                                                                      a.plan))
+    sys.stderr.write("fault_proxy.py: 127.0.0.1:%d -> %s plan=%r delay=%gms\n"
+                     % (port, a.upstream, a.plan, a.delay))
     sys.stderr.flush()
 
     def stop(*_):

@@ -122,10 +122,31 @@ static void test_quota(void)
 	CHECK("refunds are capped at 500", q.available == 500);
 }
 
+static void test_window(void)
+{
+	double w = 16;
+	int n = 0;
+
+	w = retry_window_next(w, 16, true);
+	CHECK("a throttling answer halves the window", w == 8);
+	CHECK("the window never goes below 1", retry_window_next(1.5, 16, true) == 1 &&
+					       retry_window_next(0, 16, true) == 1);
+	CHECK("an answer that does not throttle grows it by 1/window",
+	      retry_window_next(8, 16, false) == 8.125);
+	while (w < 16 && n < 1000) {
+		w = retry_window_next(w, 16, false);
+		n++;
+	}
+	CHECK("it grows back to max in about (max^2 - w^2) / 2 answers", w == 16 && n > 90 && n < 100);
+	CHECK("never above max", retry_window_next(16, 16, false) == 16 &&
+				 retry_window_next(40, 16, false) == 16);
+}
+
 int main(void)
 {
 	test_classify();
 	test_backoff();
 	test_quota();
+	test_window();
 	return unit_done();
 }
