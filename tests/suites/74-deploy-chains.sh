@@ -137,7 +137,20 @@ else nok "deploy-chains: deploy --prune moves the triggers out first, then delet
 
 # 5. the chain again, then dissolved by a deploy without --prune: the workflow stays
 cp "$ROOT/tests/deploy/chains/pipelines/chain.pipe" "$P/pipelines/chain.pipe"
+run plan-move-in plan
+if [ $rc -eq 2 ] && golden plan-move-in
+then ok "deploy-chains: moving standalone pipelines into a chain plans the workflow's creation and their triggers' replacement"
+else nok "deploy-chains: moving standalone pipelines into a chain plans the workflow's creation and their triggers' replacement" "$T/plan-move-in.diff" "$T/plan-move-in.err"; fi
 run deploy-again deploy
+live "$T/live-in.json"
+if [ $rc -eq 0 ] && before "$T/deploy-again.out" "  created workflow dev_root-workflow" "  replaced trigger dev_root-trigger" &&
+   before "$T/deploy-again.out" "  created workflow dev_root-workflow" "  replaced trigger dev_leaf-trigger" &&
+   expect "$T/live-in.json" '
+assert {n: t[1] for n, t in d["triggers"].items()} == dict.fromkeys(
+    ["dev_root-trigger", "dev_mid-trigger", "dev_leaf-trigger"], "dev_root-workflow"), d["triggers"]
+' >"$T/live-in.err" 2>&1
+then ok "deploy-chains: deploy creates the workflow, then replaces the triggers into it"
+else nok "deploy-chains: deploy creates the workflow, then replaces the triggers into it" "$T/deploy-again.out" "$T/deploy-again.err" "$T/live-in.err"; fi
 cp "$P/pipelines/chain.pipe" "$T/chain.pipe"
 sed -i 's/^  schedule after mid$/  schedule every 1d/' "$P/pipelines/chain.pipe"
 sed -i '/^  source pipeline root$/,/^}/s/^  mode replace$/  mode replace\n  schedule every 1d/' "$P/pipelines/chain.pipe"
