@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_chain.h"
 #include "check_ctx.h"
 #include "check_convert.h"
 #include "check_expr.h"
@@ -603,6 +604,10 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 	for (i = 0; i < nrefs; i++)
 		if (!refs[i].errors)
 			check_glue_derive(m, &m->pipelines[i], c.a);
+	if (ds->nerrors == start) {
+		check_chain_check(m, c.ds);
+		check_chain_derive(m, c.a);
+	}
 	free(refs);
 	free(fds);
 	return ds->nerrors - start;

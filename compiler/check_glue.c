@@ -620,6 +620,7 @@ static void resource_names(const struct model_project *mp, struct model_pipeline
 	p->trigger_name = arena_printf(a, "%s-trigger", jobname);
 	if (p->schedule.kind == MSCH_S3_EVENT) {
 		p->workflow_name = arena_printf(a, "%s-workflow", jobname);
+		p->workflow_owner = true;
 		p->event_rule_name = arena_printf(a, "%s-s3-event", jobname);
 	}
 	if (p->schedule.nafter) {

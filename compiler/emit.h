@@ -31,8 +31,10 @@ void emit_job_json(const struct model_project *mp, const struct model_pipeline *
 /* triggers.json: a JSON array of CreateTrigger requests. */
 void emit_triggers_json(const struct model_project *mp, const struct model_pipeline *p,
 			struct strbuf *out);
-/* workflow.json (s3 event schedules only: returns false otherwise):
- * {"CreateWorkflow": …, "PutRule": …, "PutTargets": …}. */
+/* workflow.json of the pipeline that creates a workflow (p->workflow_owner:
+ * an s3 event schedule, or the root of an `after` chain; returns false
+ * otherwise): {"CreateWorkflow": …} with, for an s3 event schedule,
+ * "PutRule": …, "PutTargets": …. */
 bool emit_workflow_json(const struct model_project *mp, const struct model_pipeline *p,
 			struct strbuf *out);
 /* validate.sql: Athena engine v3 statements (Redshift for a Redshift

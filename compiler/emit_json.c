@@ -162,6 +162,9 @@ void emit_triggers_json(const struct model_project *mp, const struct model_pipel
 	put(t, "Actions", job_action(p));
 	if (p->job.tags.count)
 		put(t, "Tags", kv_object(&p->job.tags));
+	/* an `after` chain's workflow (an S3-event schedule's is set below) */
+	if (p->workflow_name && s->kind != MSCH_S3_EVENT)
+		put_str(t, "WorkflowName", p->workflow_name);
 	switch (s->kind) {
 	case MSCH_CRON:
 		put_str(t, "Type", "SCHEDULED");
@@ -266,24 +269,30 @@ static json_t *event_key_filter(const struct model_schedule *s)
 	return arr;
 }
 
-bool emit_workflow_json(const struct model_project *mp, const struct model_pipeline *p,
-			struct strbuf *out)
+/* The CreateWorkflow request of the workflow p's workflow.json creates. */
+static json_t *create_workflow(const struct model_pipeline *p)
+{
+	json_t *wf = json_object();
+
+	put_str(wf, "Name", p->workflow_name);
+	put_str(wf, "Description", p->workflow_max_runs
+		? "runs the pipeline's 'after' chain, started by the pipeline's trigger"
+		: "started by S3 object events for the pipeline's job");
+	if (p->workflow_max_runs > 0)
+		put(wf, "MaxConcurrentRuns", json_integer(p->workflow_max_runs));
+	if (p->job.tags.count)
+		put(wf, "Tags", kv_object(&p->job.tags));
+	return wf;
+}
+
+/* The EventBridge PutRule and PutTargets requests of an S3-event schedule. */
+static void s3_event_rule(const struct model_project *mp, const struct model_pipeline *p, json_t *o)
 {
 	const struct model_schedule *s = &p->schedule;
-	json_t *o, *wf, *rule, *targets, *pat, *detail, *x, *arr;
+	json_t *rule, *targets, *pat, *detail, *x, *arr;
 	struct strbuf sb = STRBUF_INIT;
 	char *pattern;
 	size_t i;
-
-	if (s->kind != MSCH_S3_EVENT || !p->workflow_name)
-		return false;
-	o = json_object();
-	wf = json_object();
-	put_str(wf, "Name", p->workflow_name);
-	put_str(wf, "Description", "started by S3 object events for the pipeline's job");
-	if (p->job.tags.count)
-		put(wf, "Tags", kv_object(&p->job.tags));
-	put(o, "CreateWorkflow", wf);
 
 	pat = json_object();
 	arr = json_array();
@@ -341,6 +350,19 @@ bool emit_workflow_json(const struct model_project *mp, const struct model_pipel
 	put(targets, "Targets", arr);
 	put(o, "PutTargets", targets);
 	strbuf_release(&sb);
+}
+
+bool emit_workflow_json(const struct model_project *mp, const struct model_pipeline *p,
+			struct strbuf *out)
+{
+	json_t *o;
+
+	if (!p->workflow_owner || !p->workflow_name)
+		return false;
+	o = json_object();
+	put(o, "CreateWorkflow", create_workflow(p));
+	if (p->schedule.kind == MSCH_S3_EVENT)
+		s3_event_rule(mp, p, o);
 	dump(o, out);
 	return true;
 }

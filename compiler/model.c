@@ -420,6 +420,9 @@ static void dump_pipeline(struct strbuf *sb, const struct model_pipeline *p)
 	kvlist(sb, 4, "glue_args", &j->glue_args);
 	str(sb, 2, "trigger_name", p->trigger_name);
 	str(sb, 2, "workflow_name", p->workflow_name);
+	flag(sb, 2, "workflow_owner", p->workflow_owner);
+	if (p->workflow_max_runs)
+		num(sb, 2, "workflow_max_runs", p->workflow_max_runs);
 }
 
 void model_dump(const struct model_project *m, struct strbuf *out)

@@ -404,7 +404,12 @@ struct model_pipeline {
 	struct model_validation validation;
 	struct model_job job;
 	const char *trigger_name;	/* Glue trigger name, NULL when on demand without trigger */
-	const char *workflow_name;	/* s3 event schedules */
+	const char *workflow_name;	/* the Glue workflow the trigger joins: an s3 event
+					   schedule's, or the `after` chain's (check_chain.c) */
+	bool workflow_owner;		/* this pipeline's workflow.json creates workflow_name
+					   (an s3 event schedule, or the root of a chain) */
+	int workflow_max_runs;		/* the chain workflow's MaxConcurrentRuns (the root's);
+					   0 = not the root of a chain */
 
 	/* Also filled by check_glue_derive, for the emitters. */
 	const char *event_rule_name;	/* s3 event: the EventBridge rule starting the workflow */

@@ -30,7 +30,7 @@
 enum plan_kind {
 	PLAN_FILE,		/* a local source file uploaded to S3 */
 	PLAN_JOB,		/* a Glue job (and its content-addressed script) */
-	PLAN_WORKFLOW,		/* a Glue workflow (S3-event schedules) */
+	PLAN_WORKFLOW,		/* a Glue workflow (S3-event schedules, after chains) */
 	PLAN_EVENT_RULE,	/* the EventBridge rule starting that workflow */
 	PLAN_TRIGGER,		/* a Glue trigger */
 	PLAN_RULESET,		/* a Glue Data Quality ruleset */

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """workflow_check.py BUILD_DIR: every <pipeline>/workflow.json against
 botocore's models (Glue CreateWorkflow, EventBridge PutRule and PutTargets)
-and against the trigger that joins the workflow.  Prints ok / not ok lines."""
+and against the trigger that joins the workflow; then the workflows of the
+whole build against its triggers (docs/artifacts.md, "## workflow.json"):
+each has exactly one start trigger, a conditional trigger watches only jobs
+of its own workflow (or, outside one, jobs outside any), and a chain's
+MaxConcurrentRuns is no more than any of its jobs allows.  Prints ok / not
+ok lines."""
 import json
 import os
 import sys
@@ -62,6 +67,17 @@ def main(build):
         wf = json.load(open(path, encoding="utf-8"))
         trig = json.load(open(os.path.join(build, name, "triggers.json"), encoding="utf-8"))
         probs = validate("glue", "CreateWorkflow", wf["CreateWorkflow"])
+        if "PutRule" not in wf:
+            # an 'after' chain's workflow: this pipeline's trigger starts it
+            starts = [t for t in trig if t.get("WorkflowName") == wf["CreateWorkflow"]["Name"]
+                      and t.get("Type") in ("SCHEDULED", "ON_DEMAND")]
+            if len(starts) != 1 or set(wf) != {"CreateWorkflow"}:
+                probs.append("the chain's root has no SCHEDULED/ON_DEMAND trigger in the workflow")
+            print("%s %s: workflow.json" % ("not ok" if probs else "ok", name))
+            for p in probs:
+                print("# " + p.replace("\n", "\n# "))
+            failed += bool(probs)
+            continue
         probs += validate("events", "PutRule", wf["PutRule"])
         probs += validate("events", "PutTargets", wf["PutTargets"])
         pattern = json.loads(wf["PutRule"]["EventPattern"])
@@ -88,7 +104,52 @@ def main(build):
         for p in probs:
             print("# " + p.replace("\n", "\n# "))
         failed += bool(probs)
-    return 1 if failed else 0
+    return 1 if failed or not chains_ok(build) else 0
+
+
+def chains_ok(build):
+    """The workflows of the build against all its triggers and jobs."""
+    workflows, wf_of_job, triggers, jobs = {}, {}, [], {}
+    for name in sorted(os.listdir(build)):
+        d = os.path.join(build, name)
+        if not os.path.isfile(os.path.join(d, "triggers.json")):
+            continue
+        if os.path.isfile(os.path.join(d, "workflow.json")):
+            wf = json.load(open(os.path.join(d, "workflow.json"), encoding="utf-8"))["CreateWorkflow"]
+            workflows[wf["Name"]] = wf
+        job = json.load(open(os.path.join(d, "job.json"), encoding="utf-8"))
+        jobs[job["Name"]] = job
+        for t in json.load(open(os.path.join(d, "triggers.json"), encoding="utf-8")):
+            triggers.append(t)
+            for a in t.get("Actions", []):
+                wf_of_job[a["JobName"]] = t.get("WorkflowName")
+    probs = []
+    for t in triggers:
+        w = t.get("WorkflowName")
+        if w is not None and w not in workflows:
+            probs.append("trigger %s joins %s, which no workflow.json creates" % (t["Name"], w))
+        for c in t.get("Predicate", {}).get("Conditions", []):
+            if wf_of_job.get(c.get("JobName")) != w:
+                probs.append("trigger %s (workflow %s) watches job %s of workflow %s: it may "
+                             "not fire within one workflow run" % (t["Name"], w, c.get("JobName"), wf_of_job.get(c.get("JobName"))))
+    for w, wf in sorted(workflows.items()):
+        starts = [t["Name"] for t in triggers
+                  if t.get("WorkflowName") == w and t.get("Type") != "CONDITIONAL"]
+        if len(starts) != 1:
+            probs.append("workflow %s has start triggers %s, not exactly one" % (w, starts))
+        runs = wf.get("MaxConcurrentRuns")
+        members = [j for j, x in wf_of_job.items() if x == w]
+        if len(members) > 1 and runs is None:
+            probs.append("workflow %s of %d jobs has no MaxConcurrentRuns" % (w, len(members)))
+        for j in members:
+            limit = jobs[j].get("ExecutionProperty", {}).get("MaxConcurrentRuns", 1)
+            if runs is not None and runs > limit:
+                probs.append("workflow %s allows %d runs at a time, job %s only %d" % (w, runs, j, limit))
+    print("%s workflows: one start trigger each, conditions within the workflow, "
+          "MaxConcurrentRuns within every job's" % ("not ok" if probs else "ok"))
+    for p in probs:
+        print("# " + p)
+    return not probs
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ acts = sorted((c["kind"], c["action"]) for c in d["changes"])
 assert all(a == "create" for _, a in acts), acts
 kinds = [k for k, _ in acts]
 assert kinds.count("job") == 4 and kinds.count("trigger") == 4 and kinds.count("ruleset") == 1 \
-    and kinds.count("file") == 1 and kinds.count("workflow") == 1 and kinds.count("event-rule") == 1, kinds
+    and kinds.count("file") == 1 and kinds.count("workflow") == 2 and kinds.count("event-rule") == 1, kinds
 assert d["against"] == "live" and len(d["fingerprint"]) == 64 and d["region"] == "us-east-1"
 PY
 then ok "deploy-moto: first plan creates every resource (exit 2)"
@@ -83,12 +83,13 @@ run plan2 plan
 set -- $(calls "$T/calls-plan2.json")
 # STS GetCallerIdentity (the account guard), ListJobs, ListTriggers,
 # ListDataQualityRulesets, BatchGetJobs, BatchGetTriggers,
-# BatchGetWorkflows, DescribeRule, GetTags (the workflow); the ruleset's
+# BatchGetWorkflows, DescribeRule, GetTags (each of the two workflows:
+# clicks' S3-event one and the events -> orders chain's); the ruleset's
 # marker matches: no GetDataQualityRuleset
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ] &&
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/plan2.out" && [ "$1" -le 10 ] && [ "$2" -eq 0 ] &&
    ! grep -q GetDataQualityRuleset "$T/calls-plan2.json"
 then ok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls"
-else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 9: STS GetCallerIdentity (the account guard) and 8 reads, 0 writes, no Get of the ruleset)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
+else nok "deploy-moto: unchanged project plans clean (exit 0) in $1 calls (want <= 10: STS GetCallerIdentity (the account guard) and 9 reads, 0 writes, no Get of the ruleset)" "$T/plan2.out" "$T/plan2.err" "$T/calls-plan2.json"; fi
 calls_reset
 run deploy2 deploy
 set -- $(calls "$T/calls-deploy2.json")
@@ -270,11 +271,11 @@ run vdeploy1 deploy
 calls_reset
 run vplan2 plan
 set -- $(calls "$T/calls-vplan2.json")
-if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/vplan2.out" && [ "$1" -le 9 ] && [ "$2" -eq 0 ] &&
+if [ $rc -eq 0 ] && grep -q '^No changes.' "$T/vplan2.out" && [ "$1" -le 10 ] && [ "$2" -eq 0 ] &&
    [ "$(opcount "$T/calls-vplan2.json" glue.GetDataQualityRuleset)" -eq 0 ] &&
    [ "$(opcount "$T/calls-vplan2.json" glue.ListDataQualityRulesets)" -eq 1 ]
 then ok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset"
-else nok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset (want <= 9, the account guard included)" "$T/vplan2.out" "$T/vplan2.err" "$T/calls-vplan2.json"; fi
+else nok "deploy-moto: 13 validating pipelines unchanged: $1 calls, no GetDataQualityRuleset (want <= 10, the account guard included)" "$T/vplan2.out" "$T/vplan2.err" "$T/calls-vplan2.json"; fi
 sed -i 's/row_count > 7$/row_count > 70/' "$P/pipelines/v7.pipe"
 calls_reset
 run vplan3 plan --format json
@@ -385,7 +386,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 ch = [c for c in d["changes"] if c["action"] != "unchanged"]
 kinds = sorted(c["kind"] for c in ch)
-assert kinds == ["job"] * 3 + ["ruleset"] + ["trigger"] * 3 + ["workflow"], kinds
+assert kinds == ["job"] * 3 + ["ruleset"] + ["trigger"] * 3 + ["workflow"] * 2, kinds
 for c in ch:
     assert c["action"] == "update" and c["tags_changed"], c
     assert [(f["path"], f.get("old"), f.get("new")) for f in c["fields"]] == \
@@ -397,7 +398,7 @@ calls_reset
 run tdeploy1 deploy
 set -- $(calls "$T/calls-tdeploy1.json")
 (cd "$P" && "$PIPEC" build -o "$T/build3" .) >"$T/build3.err" 2>&1
-if [ $rc -eq 0 ] && [ "$(opcount "$T/calls-tdeploy1.json" glue.TagResource)" -eq 8 ] &&
+if [ $rc -eq 0 ] && [ "$(opcount "$T/calls-tdeploy1.json" glue.TagResource)" -eq 9 ] &&
    [ "$(opcount "$T/calls-tdeploy1.json" glue.CreateJob)" -eq 0 ] &&
    python3 "$ROOT/tests/deploy/landed.py" "$T/build3" plantest dev >"$T/landed3.out" 2>&1
 then ok "deploy-moto: the tag edit landed (TagResource on each, markers rewritten)"

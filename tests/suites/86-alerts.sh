@@ -108,7 +108,7 @@ run plan2 plan
 prc=$rc
 run deploy2 deploy
 w=$(writes "$T/calls2.json")
-if [ $prc = 0 ] && [ $rc = 0 ] && grep -q "^No changes. .* 14 unchanged" "$T/plan2.out" && [ "$w" = 0 ]; then
+if [ $prc = 0 ] && [ $rc = 0 ] && grep -q "^No changes. .* 15 unchanged" "$T/plan2.out" && [ "$w" = 0 ]; then
 	ok "alerts: plan again shows no change and deploy again writes nothing"
 else
 	nok "alerts: plan again shows no change and deploy again writes nothing" "$T/plan2.out" "$T/deploy2.out" "$T/deploy2.err" "$T/calls2.json"

@@ -143,7 +143,7 @@ PLANDIR=pull-request/temp/pipec-plan
 # (b) 1. the first pull request: empty base, every resource a create
 pr run1 "$HEAD1"
 if [ $rc -eq 0 ] && grep -q "is empty: planning against nothing" "$(step_out run1 'pipec plan' err)" &&
-   grep -q '12 to create, 0 to update' "$T/run1/$PLANDIR/comment.md" &&
+   grep -q '13 to create, 0 to update' "$T/run1/$PLANDIR/comment.md" &&
    grep -q 'Against build <code>base-build</code>' "$T/run1/$PLANDIR/comment.md" &&
    ID1=$(python3 "$CHK" comments "$API" acme/lake/7 pipec-plan:dev 65536 2>"$T/c1.err")
 then ok "ci-kit: first pull request (empty base): plan of creates commented"

@@ -12,7 +12,13 @@ constraints botocore skips; a violation answers 400 InvalidInputException):
   UpdateTrigger             Schedule/Description/Actions/Predicate/EventBatchingCondition
   Create/Update/Get/Delete/ListDataQualityRulesets (+ GetTags/TagResource on
                             arn:aws:glue:REGION:ACCOUNT:dataQualityRuleset/NAME)
-  CreateJob/CreateTrigger   AlreadyExistsException for an existing name
+  CreateJob/CreateTrigger/CreateWorkflow  AlreadyExistsException for an existing
+                            name (moto's CreateWorkflow replaces the workflow)
+  CreateWorkflow/DeleteWorkflow  the Tags given are the workflow's (GetTags), and
+                            go with it (moto keeps neither)
+  CreateTrigger             a WorkflowName must name an existing workflow
+                            (EntityNotFoundException), so a workflow created
+                            after the triggers that join it fails as in Glue
   GetJob/GetJobs/BatchGetJobs  also return JobMode, JobRunQueuingEnabled,
                             MaintenanceWindow when set, and the service-side
                             defaults Glue fills in (JobMode SCRIPT,
@@ -202,7 +208,43 @@ def create_trigger(self):
     name = self._get_param("Name")
     if name in self.glue_backend.triggers:
         raise _AlreadyExists("Trigger %s already exists." % name)
+    wf = self._get_param("WorkflowName")
+    if wf is not None and wf not in self.glue_backend.workflows:
+        raise EntityNotFoundException("Workflow %s not found." % wf)
     return _orig_create_trigger(self)
+
+
+# ---------------------------------------------------------------- workflows
+
+_orig_create_workflow = GlueResponse.create_workflow
+
+
+def _workflow_arn(backend, name):
+    return "arn:aws:glue:%s:%s:workflow/%s" % (backend.region_name, backend.account_id, name)
+
+
+def create_workflow(self):
+    name = self._get_param("Name")
+    backend = self.glue_backend
+    if name in backend.workflows:
+        raise _AlreadyExists("Workflow %s already exists." % name)
+    res = _orig_create_workflow(self)
+    tags = self._get_param("Tags") or {}
+    if tags:
+        backend.tagger.tag_resource(_workflow_arn(backend, name),
+                                    backend.tagger.convert_dict_to_tags_input(tags))
+    return res
+
+
+_orig_delete_workflow = GlueResponse.delete_workflow
+
+
+def delete_workflow(self):
+    backend = self.glue_backend
+    arn = _workflow_arn(backend, self._get_param("Name"))
+    res = _orig_delete_workflow(self)
+    backend.tagger.delete_all_tags_for_resource(arn)
+    return res
 
 
 def update_trigger(self):
@@ -600,6 +642,7 @@ def runs_control(environ):
 NEW_METHODS = {
     "create_job": create_job, "update_job": update_job,
     "create_trigger": create_trigger, "update_trigger": update_trigger,
+    "create_workflow": create_workflow, "delete_workflow": delete_workflow,
     "create_data_quality_ruleset": create_data_quality_ruleset,
     "get_data_quality_ruleset": get_data_quality_ruleset,
     "update_data_quality_ruleset": update_data_quality_ruleset,
