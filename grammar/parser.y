@@ -971,7 +971,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_ALERTS;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_LENGTH;
 }
 
 /* "by" for the symbol named "\"by\"" */
