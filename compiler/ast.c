@@ -224,7 +224,8 @@ static const char *rule_text(enum ast_rule_kind k)
 {
 	static const char *const t[] = {
 		"row_count", "not_null", "unique", "expect", "freshness", "sample",
-		"on failure", "completeness",
+		"on failure", "completeness", "column_count", "distinct_count", "mean", "sum",
+		"stddev", "uniqueness", "length",
 	};
 	return t[k];
 }
@@ -241,6 +242,13 @@ static void dump_rule(struct strbuf *out, const struct ast_rule *r, int depth)
 	case AST_RULE_ROW_COUNT:
 	case AST_RULE_EXPECT:
 	case AST_RULE_COMPLETENESS:
+	case AST_RULE_COLUMN_COUNT:
+	case AST_RULE_DISTINCT_COUNT:
+	case AST_RULE_MEAN:
+	case AST_RULE_SUM:
+	case AST_RULE_STDDEV:
+	case AST_RULE_UNIQUENESS:
+	case AST_RULE_LENGTH:
 		if (r->expr) {
 			strbuf_addch(out, ' ');
 			dump_expr(out, r->expr);

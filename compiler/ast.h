@@ -165,11 +165,19 @@ enum ast_rule_kind {
 	AST_RULE_SAMPLE,	/* sample 5 */
 	AST_RULE_ON_FAILURE,	/* on failure fail|warn */
 	AST_RULE_COMPLETENESS,	/* completeness col >= 0.95 */
+	AST_RULE_COLUMN_COUNT,	/* column_count = 7 | column_count between a and b */
+	AST_RULE_DISTINCT_COUNT, /* distinct_count col >= 2 */
+	AST_RULE_MEAN,		/* mean col between 1 and 5 */
+	AST_RULE_SUM,		/* sum col > 0 */
+	AST_RULE_STDDEV,	/* stddev col < 10 */
+	AST_RULE_UNIQUENESS,	/* uniqueness col >= 0.99 */
+	AST_RULE_LENGTH,	/* length col between 1 and 64 */
 };
 
 struct ast_rule {
 	enum ast_rule_kind kind;
-	struct ast_name *columns;	/* NOT_NULL, UNIQUE; EXPECT/FRESHNESS/COMPLETENESS: one */
+	struct ast_name *columns;	/* NOT_NULL, UNIQUE; EXPECT/FRESHNESS/COMPLETENESS and
+					 * the statistics rules: one; COLUMN_COUNT: none */
 	size_t ncolumns;
 	bool matches_source;		/* row_count matches source */
 	enum ast_cmp cmp;

@@ -10,7 +10,8 @@
 
 static const char *const rule_names[] = {
 	"row_count", "not_null", "unique", "expect", "freshness", "sample", "on failure",
-	"completeness",
+	"completeness", "column_count", "distinct_count", "mean", "sum", "stddev", "uniqueness",
+	"length",
 };
 
 static bool is_numeric(enum model_type t)
@@ -627,6 +628,158 @@ static enum item check_completeness(struct check_ctx *c, const struct ast_rule *
 	return ITEM_RULE;
 }
 
+/* The bounds of a between are in order (numbers, checked before). */
+static bool bounds_ordered(struct check_ctx *c, const struct ast_rule *r)
+{
+	if (r->cmp != AST_CMP_BETWEEN || num_value(&r->values[0]) <= num_value(&r->values[1]))
+		return true;
+	diag_help(diag_error(c->ds, c->src, span_join(r->values[0].span, r->values[1].span),
+			     "'between' bounds are reversed"),
+		  "write the lower bound first: between %s and %s", r->values[1].u.num.text,
+		  r->values[0].u.num.text);
+	return false;
+}
+
+/* Whether n columns meet the rule (cmp and whole-number values). */
+static bool count_holds(const struct ast_rule *r, int64_t n)
+{
+	int64_t a = r->values[0].u.num.ival;
+
+	switch (r->cmp) {
+	case AST_CMP_EQ: return n == a;
+	case AST_CMP_NE: return n != a;
+	case AST_CMP_LT: return n < a;
+	case AST_CMP_LE: return n <= a;
+	case AST_CMP_GT: return n > a;
+	case AST_CMP_GE: return n >= a;
+	case AST_CMP_BETWEEN: return n >= a && n <= r->values[1].u.num.ival;
+	default: return true;
+	}
+}
+
+/* column_count CMP n: the number of the table's columns (those declared,
+ * after derive, aggregate and drop), known here: a rule they already break
+ * is refused. */
+static enum item check_column_count(struct check_ctx *c, const struct ast_rule *r,
+				    struct model_rule *mr, struct seen *seen)
+{
+	(void)seen;
+	mr->kind = MR_COLUMN_COUNT;
+	mr->cmp = cmp_map[r->cmp];
+	if (!metric_values(c, r, mr, row_count_ok, "column counts are whole numbers >= 0",
+			   "write, for example, column_count = 7") ||
+	    !bounds_ordered(c, r))
+		return ITEM_BAD;
+	if (c->mp->columns && !count_holds(r, (int64_t)c->mp->ncolumns)) {
+		diag_help(diag_error(c->ds, c->src, r->span,
+				     "this rule fails on every run: the target has %zu column%s",
+				     c->mp->ncolumns, c->mp->ncolumns == 1 ? "" : "s"),
+			  "the target's columns are the declared ones, after derive, aggregate and "
+			  "drop column; write, for example, column_count = %zu", c->mp->ncolumns);
+		return ITEM_BAD;
+	}
+	return ITEM_RULE;
+}
+
+static bool number_ok(const struct ast_value *v)
+{
+	return v->kind == AST_VAL_NUMBER && digits(v->u.num.text) <= 38;
+}
+
+static bool nonnegative_ok(const struct ast_value *v)
+{
+	return number_ok(v) && v->u.num.value >= 0;
+}
+
+/* The rules on one column's values: which columns each takes, and which
+ * numbers. */
+static const struct stat_rule {
+	enum model_rule_kind kind;
+	const char *word;
+	enum { STAT_ANY, STAT_NUMERIC, STAT_STRING } types;
+	bool (*ok)(const struct ast_value *v);
+	const char *what;		/* when a number does not fit */
+	const char *example;		/* after WORD COLUMN, in the help */
+	bool dqdl_param;		/* the column is a parameter of a DQDL rule type */
+} stat_rules[] = {
+	[AST_RULE_DISTINCT_COUNT] = { MR_DISTINCT_COUNT, "distinct_count", STAT_ANY, row_count_ok,
+				      "counts of distinct values are whole numbers >= 0",
+				      ">= 2", false },
+	[AST_RULE_MEAN] = { MR_MEAN, "mean", STAT_NUMERIC, number_ok,
+			    "compare the mean with a number (at most 38 digits)",
+			    "between 1 and 5", true },
+	[AST_RULE_SUM] = { MR_SUM, "sum", STAT_NUMERIC, number_ok,
+			   "compare the sum with a number (at most 38 digits)",
+			   "> 0", true },
+	[AST_RULE_STDDEV] = { MR_STDDEV, "stddev", STAT_NUMERIC, nonnegative_ok,
+			      "a standard deviation is a number >= 0", "< 10", true },
+	[AST_RULE_UNIQUENESS] = { MR_UNIQUENESS, "uniqueness", STAT_ANY, fraction_ok,
+				  "uniqueness is a fraction from 0 to 1", ">= 0.99",
+				  false },
+	[AST_RULE_LENGTH] = { MR_LENGTH, "length", STAT_STRING, row_count_ok,
+			      "lengths are whole numbers >= 0", "between 1 and 64",
+			      false },
+};
+
+/* Whether the column's type fits the rule; reports it when not. */
+static bool stat_type_ok(struct check_ctx *c, const struct ast_rule *r,
+			 const struct stat_rule *s, const struct model_column *col)
+{
+	bool scalar = col->type != MT_ARRAY && col->type != MT_MAP && col->type != MT_STRUCT &&
+		      col->type != MT_BINARY;
+
+	if (s->types == STAT_NUMERIC && !is_numeric(col->type)) {
+		diag_help(diag_error(c->ds, c->src, r->columns[0].span,
+				     "'%s' needs a numeric column; '%s' is %s", s->word, col->name,
+				     col->spark_type),
+			  "name a column of type tinyint, smallint, int, bigint, float, double or "
+			  "decimal");
+		return false;
+	}
+	if (s->types == STAT_STRING && col->type != MT_STRING) {
+		diag_help(diag_error(c->ds, c->src, r->columns[0].span,
+				     "'length' needs a string column; '%s' is %s", col->name,
+				     col->spark_type),
+			  "name a string column (length counts characters)");
+		return false;
+	}
+	if (s->types == STAT_ANY && !scalar) {
+		diag_help(diag_error(c->ds, c->src, r->columns[0].span,
+				     "'%s' needs a column of plain values; '%s' is %s", s->word,
+				     col->name, col->spark_type),
+			  "name a string, number, boolean, date or timestamp column");
+		return false;
+	}
+	return true;
+}
+
+static enum item check_stat(struct check_ctx *c, const struct ast_rule *r,
+			    struct model_rule *mr, struct seen *seen)
+{
+	const struct stat_rule *s = &stat_rules[r->kind];
+	struct strbuf what = STRBUF_INIT, example = STRBUF_INIT;
+	const struct model_column *col;
+	bool ok;
+
+	(void)seen;
+	mr->kind = s->kind;
+	mr->cmp = cmp_map[r->cmp];
+	strbuf_addf(&what, "%s column", s->word);
+	col = r->ncolumns == 1 ? check_ctx_column_ref(c, &r->columns[0], what.buf) : NULL;
+	strbuf_addf(&example, "write, for example, %s %s %s", s->word, col ? col->name : "COLUMN",
+		    s->example);
+	ok = col && stat_type_ok(c, r, s, col) &&
+	     metric_values(c, r, mr, s->ok, s->what, example.buf) && bounds_ordered(c, r) &&
+	     dqdl_name(c, r->columns[0].span, col->name, s->dqdl_param);
+	strbuf_release(&what);
+	strbuf_release(&example);
+	if (!ok)
+		return ITEM_BAD;
+	mr->columns = arena_array(c->a, 1, sizeof(*mr->columns));
+	mr->columns[mr->ncolumns++] = col->name;
+	return ITEM_RULE;
+}
+
 /* One reader per kind of validate item, by AST kind. */
 static enum item (*const item_checks[])(struct check_ctx *c, const struct ast_rule *r,
 					struct model_rule *mr, struct seen *seen) = {
@@ -638,6 +791,13 @@ static enum item (*const item_checks[])(struct check_ctx *c, const struct ast_ru
 	[AST_RULE_SAMPLE] = check_sample,
 	[AST_RULE_ON_FAILURE] = check_on_failure,
 	[AST_RULE_COMPLETENESS] = check_completeness,
+	[AST_RULE_COLUMN_COUNT] = check_column_count,
+	[AST_RULE_DISTINCT_COUNT] = check_stat,
+	[AST_RULE_MEAN] = check_stat,
+	[AST_RULE_SUM] = check_stat,
+	[AST_RULE_STDDEV] = check_stat,
+	[AST_RULE_UNIQUENESS] = check_stat,
+	[AST_RULE_LENGTH] = check_stat,
 };
 
 void check_validate(struct check_ctx *c, const struct ast_clause *cl, bool is_default)

@@ -348,6 +348,63 @@ static void dqdl_freshness(struct strbuf *out, size_t *n, const struct model_rul
 	strbuf_release(&w);
 }
 
+/* ---- The rules on a column's statistics, and column_count ----
+ *
+ * column_count, mean, sum and stddev are DQDL's own ColumnCount, Mean, Sum
+ * and StandardDeviation: those ignore NULL rows as SQL's aggregates do
+ * (dqdl-rule-types-Mean.html, -Sum.html, -StandardDeviation.html, "Null
+ * behavior"; the standard deviation there is the population one, 16.33
+ * for 0, 20, 40), and with no value to aggregate they have no metric and
+ * fail, as validate.sql's COALESCE(…, false) does.  The others are
+ * CustomSql with the query validate.sql runs:
+ *   - distinct_count: DistinctValuesCount does not document whether a NULL
+ *     counts as a value; COUNT(DISTINCT c) does not count it;
+ *   - uniqueness: Uniqueness does not document its NULLs either; the share
+ *     of the rows with a value whose value no other row has, the query
+ *     counting 1 when the share meets the rule (no such row: no share, 0);
+ *   - length: ColumnLength reads a NULL as a string of length 0
+ *     (dqdl-rule-types-ColumnLength.html, "Null behavior"), so a NULL row
+ *     breaks `length c >= 1`; here, as for expect, NULL rows are not_null's
+ *     business: the count of rows whose value has a length outside the
+ *     rule must be 0. */
+
+/* The Spark SQL of one query counting the rows of uniqueness: each group
+ * of equal values with its size. */
+static void uniqueness_share(struct strbuf *out, const char *col, const char *table,
+			     const struct dialect *d)
+{
+	strbuf_addf(out, "SELECT CAST(SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END) AS %s) / SUM(n) AS "
+			 "unique_share FROM (SELECT COUNT(*) AS n FROM %s WHERE %s IS NOT NULL "
+			 "GROUP BY %s) AS g", d->dbl, table, col, col);
+}
+
+static void dqdl_stat_custom(struct strbuf *out, size_t *n, const struct model_rule *r,
+			     const char *col)
+{
+	struct strbuf c = STRBUF_INIT, q = STRBUF_INIT, head = STRBUF_INIT;
+
+	escape_spark_ident(&c, col);
+	if (r->kind == MR_DISTINCT_COUNT) {
+		strbuf_addf(&q, "SELECT COUNT(DISTINCT %s) FROM primary", c.buf);
+		strbuf_addstr(&head, "CustomSql ");
+		escape_dqdl(&head, q.buf);
+		dqdl_metric(out, n, r, head.buf, NULL);
+	} else if (r->kind == MR_UNIQUENESS) {
+		strbuf_addstr(&q, "SELECT COUNT(*) FROM (");
+		uniqueness_share(&q, c.buf, "primary", &spark);
+		strbuf_addstr(&q, ") AS s WHERE ");
+		sql_pred(&q, "unique_share", r, MT_DOUBLE, &spark);
+		dqdl_custom(out, n, q.buf, "= 1");
+	} else {
+		strbuf_addf(&head, "length(%s)", c.buf);
+		sql_violation(&q, head.buf, r, MT_INT, &spark);
+		dqdl_custom_count(out, n, q.buf, "= 0");
+	}
+	strbuf_release(&c);
+	strbuf_release(&q);
+	strbuf_release(&head);
+}
+
 /* Appends the rules of r, one per line, each preceded by a separator. */
 static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
 		      const struct model_rule *r, size_t *n)
@@ -386,6 +443,20 @@ static void dqdl_rule(struct strbuf *out, const struct model_pipeline *p,
 		return;
 	case MR_EXPECT_EXPR:
 		dqdl_expect_expr(out, n, r);
+		return;
+	case MR_COLUMN_COUNT:
+		dqdl_metric(out, n, r, "ColumnCount", NULL);
+		return;
+	case MR_MEAN:
+	case MR_SUM:
+	case MR_STDDEV:
+		dqdl_metric(out, n, r, r->kind == MR_MEAN ? "Mean" : r->kind == MR_SUM ? "Sum"
+							: "StandardDeviation", r->columns[0]);
+		return;
+	case MR_DISTINCT_COUNT:
+	case MR_UNIQUENESS:
+	case MR_LENGTH:
+		dqdl_stat_custom(out, n, r, r->columns[0]);
 		return;
 	}
 }
@@ -562,6 +633,110 @@ static void sql_completeness(const struct vsql *v, const struct model_rule *r, c
 	strbuf_release(&share);
 }
 
+/* column_count: the columns the engine's catalog lists for the table
+ * (Athena: information_schema.columns of the table's catalog, which lists
+ * partition columns too; Redshift: SVV_COLUMNS). */
+static void sql_column_count(const struct vsql *v, const struct model_rule *r, const char *col,
+			     const char *name)
+{
+	const struct model_target *t = &v->p->target;
+	struct strbuf q = STRBUF_INIT, from = STRBUF_INIT;
+
+	(void)col;
+	(void)name;
+	if (v->d == &redshift) {
+		strbuf_addstr(&from, "svv_columns");
+	} else {
+		if (t->kind == MT_S3TABLES && t->table_bucket) {
+			struct strbuf cat = STRBUF_INIT;
+
+			strbuf_addf(&cat, "s3tablescatalog/%s", t->table_bucket);
+			athena.ident(&from, cat.buf);
+			strbuf_addch(&from, '.');
+			strbuf_release(&cat);
+		}
+		strbuf_addstr(&from, "information_schema.columns");
+	}
+	strbuf_addstr(&q, "SELECT COUNT(*) AS column_count, ");
+	sql_pred(&q, "COUNT(*)", r, MT_BIGINT, v->d);
+	strbuf_addf(&q, " AS passed\nFROM %s\nWHERE table_schema = ", from.buf);
+	v->d->string(&q, t->database);
+	strbuf_addstr(&q, " AND table_name = ");
+	v->d->string(&q, t->table);
+	check_add(v, "-- column count rule (the columns the catalog lists for the table)\n", &q,
+		  "column_count", NULL, EMIT_JUDGE_TRUE, "passed", r);
+	strbuf_release(&from);
+}
+
+/* mean, sum, stddev: the aggregate of the values, NULLs ignored; no value
+ * (an empty table, or NULL in every row) fails. */
+static void sql_aggregate(const struct vsql *v, const struct model_rule *r, const char *col,
+			  const char *name)
+{
+	static const char *const what[] = {
+		[MR_MEAN] = "mean", [MR_SUM] = "sum", [MR_STDDEV] = "stddev",
+	};
+	struct strbuf agg = STRBUF_INIT, q = STRBUF_INIT, c = STRBUF_INIT;
+
+	if (r->kind == MR_SUM)
+		strbuf_addf(&agg, "SUM(%s)", col);
+	else
+		strbuf_addf(&agg, "%s(CAST(%s AS %s))", r->kind == MR_MEAN ? "AVG" : "STDDEV_POP",
+			    col, v->d->dbl);
+	strbuf_addf(&q, "SELECT %s AS %s_value,\n  COALESCE(", agg.buf, what[r->kind]);
+	sql_pred(&q, agg.buf, r, MT_DOUBLE, v->d);
+	strbuf_addf(&q, ", false) AS passed\nFROM %s", v->t);
+	strbuf_addf(&c, "-- %s of the values (nulls ignored; no value fails)\n", what[r->kind]);
+	check_add(v, c.buf, &q, what[r->kind], name, EMIT_JUDGE_TRUE, "passed", r);
+	strbuf_release(&agg);
+	strbuf_release(&c);
+}
+
+static void sql_distinct_count(const struct vsql *v, const struct model_rule *r, const char *col,
+			       const char *name)
+{
+	struct strbuf agg = STRBUF_INIT, q = STRBUF_INIT;
+
+	strbuf_addf(&agg, "COUNT(DISTINCT %s)", col);
+	strbuf_addf(&q, "SELECT %s AS distinct_values,\n  ", agg.buf);
+	sql_pred(&q, agg.buf, r, MT_BIGINT, v->d);
+	strbuf_addf(&q, " AS passed\nFROM %s", v->t);
+	check_add(v, "-- distinct values (a null is not a value)\n", &q, "distinct_count", name,
+		  EMIT_JUDGE_TRUE, "passed", r);
+	strbuf_release(&agg);
+}
+
+static void sql_uniqueness(const struct vsql *v, const struct model_rule *r, const char *col,
+			   const char *name)
+{
+	struct strbuf q = STRBUF_INIT;
+
+	strbuf_addstr(&q, "SELECT unique_share AS uniqueness,\n  COALESCE(");
+	sql_pred(&q, "unique_share", r, MT_DOUBLE, v->d);
+	strbuf_addstr(&q, ", false) AS passed\nFROM (");
+	uniqueness_share(&q, col, v->t, v->d);
+	strbuf_addstr(&q, ") AS s");
+	check_add(v, "-- uniqueness (share of the rows with a value whose value no other row "
+		     "has;\n-- no value fails)\n", &q, "uniqueness", name, EMIT_JUDGE_TRUE, "passed",
+		  r);
+}
+
+static void sql_length(const struct vsql *v, const struct model_rule *r, const char *col,
+		       const char *name)
+{
+	struct strbuf len = STRBUF_INIT, pred = STRBUF_INIT, q = STRBUF_INIT;
+
+	strbuf_addf(&len, "length(%s)", col);
+	sql_violation(&pred, len.buf, r, MT_INT, v->d);
+	strbuf_addstr(&q, "SELECT ");
+	count_if(&q, v->d, pred.buf);
+	strbuf_addf(&q, " AS violations\nFROM %s", v->t);
+	check_add(v, "-- values of the wrong length (expect 0; nulls are not_null's business)\n",
+		  &q, "length", name, EMIT_JUDGE_ZERO, "violations", r);
+	strbuf_release(&len);
+	strbuf_release(&pred);
+}
+
 /* Statement writers by rule kind; per_column ones run once per column with
  * the column quoted (and its name), the others once.  Row counts against
  * the source and null checks are made before, for all rules at once. */
@@ -578,6 +753,13 @@ static const struct {
 	[MR_FRESHNESS] = { sql_freshness, true },
 	[MR_COMPLETENESS] = { sql_completeness, true },
 	[MR_EXPECT_EXPR] = { sql_expect_expr, false },
+	[MR_COLUMN_COUNT] = { sql_column_count, false },
+	[MR_DISTINCT_COUNT] = { sql_distinct_count, true },
+	[MR_MEAN] = { sql_aggregate, true },
+	[MR_SUM] = { sql_aggregate, true },
+	[MR_STDDEV] = { sql_aggregate, true },
+	[MR_UNIQUENESS] = { sql_uniqueness, true },
+	[MR_LENGTH] = { sql_length, true },
 };
 
 static void sql_rule(const struct vsql *v, const struct model_rule *r)

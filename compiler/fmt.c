@@ -438,6 +438,33 @@ static void print_columns(struct fmt *F, const struct ast_column *c, size_t n, i
 static void add_expr(struct fmt *F, const struct ast_expr *e);
 static void add_expr_name(struct fmt *F, const struct ast_name *n);
 
+/* column_count CMP n | between a and b, and the statistics rules on one
+ * column: WORD COLUMN CMP v | WORD COLUMN between a and b. */
+static void print_stat_rule(struct fmt *F, const struct ast_rule *r)
+{
+	static const char *const words[] = {
+		[AST_RULE_COLUMN_COUNT] = "column_count", [AST_RULE_DISTINCT_COUNT] = "distinct_count",
+		[AST_RULE_MEAN] = "mean", [AST_RULE_SUM] = "sum", [AST_RULE_STDDEV] = "stddev",
+		[AST_RULE_UNIQUENESS] = "uniqueness", [AST_RULE_LENGTH] = "length",
+	};
+	struct strbuf *o = F->out;
+
+	strbuf_addstr(o, words[r->kind]);
+	if (r->ncolumns) {
+		strbuf_addch(o, ' ');
+		add_name(F, &r->columns[0]);
+	}
+	if (r->cmp == AST_CMP_BETWEEN) {
+		strbuf_addstr(o, " between ");
+		add_value(F, &r->values[0]);
+		strbuf_addstr(o, " and ");
+		add_value(F, &r->values[1]);
+	} else {
+		strbuf_addf(o, " %s ", cmp_text(r->cmp));
+		add_value(F, &r->values[0]);
+	}
+}
+
 static void print_rule(struct fmt *F, const struct ast_rule *r)
 {
 	struct strbuf *o = F->out;
@@ -508,6 +535,15 @@ static void print_rule(struct fmt *F, const struct ast_rule *r)
 	case AST_RULE_ON_FAILURE:
 		strbuf_addstr(o, "on failure ");
 		add_name(F, &r->action);
+		break;
+	case AST_RULE_COLUMN_COUNT:
+	case AST_RULE_DISTINCT_COUNT:
+	case AST_RULE_MEAN:
+	case AST_RULE_SUM:
+	case AST_RULE_STDDEV:
+	case AST_RULE_UNIQUENESS:
+	case AST_RULE_LENGTH:
+		print_stat_rule(F, r);
 		break;
 	}
 }

@@ -248,7 +248,8 @@ static const char *const cmp_names[] = { "=", "!=", "<", "<=", ">", ">=", "betwe
 					 "matches", "not_null" };
 static const char *const rule_names[] = { "row_count_matches_source", "row_count", "not_null",
 					  "unique", "expect", "freshness", "completeness",
-					  "expect" };
+					  "expect", "column_count", "distinct_count", "mean",
+					  "sum", "stddev", "uniqueness", "length" };
 static const char *const transform_names[] = { "identity", "years", "months", "days", "hours",
 					       "bucket", "truncate" };
 
@@ -259,7 +260,8 @@ static void dump_rule(struct strbuf *sb, const struct model_rule *r)
 	strbuf_addf(sb, "    %s", rule_names[r->kind]);
 	for (i = 0; i < r->ncolumns; i++)
 		strbuf_addf(sb, "%s%s", i ? ", " : " ", r->columns[i]);
-	if (r->kind == MR_ROW_COUNT || r->kind == MR_EXPECT || r->kind == MR_COMPLETENESS)
+	if (r->kind == MR_ROW_COUNT || r->kind == MR_EXPECT || r->kind == MR_COMPLETENESS ||
+	    r->kind >= MR_COLUMN_COUNT)
 		strbuf_addf(sb, " %s", cmp_names[r->cmp]);
 	for (i = 0; i < r->nvalues; i++) {
 		strbuf_addstr(sb, i ? ", " : " ");

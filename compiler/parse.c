@@ -26,21 +26,21 @@ struct keyword {
 /* sorted for bsearch */
 static const struct keyword keywords[] = {
 	{ "after", AFTER }, { "aggregate", AGGREGATE }, { "alerts", ALERTS }, { "and", AND }, { "as", AS }, { "between", BETWEEN }, { "by", BY },
-	{ "case", CASE }, { "cast", CAST }, { "columns", COLUMNS }, { "completeness", COMPLETENESS },
+	{ "case", CASE }, { "cast", CAST }, { "column_count", COLUMN_COUNT }, { "columns", COLUMNS }, { "completeness", COMPLETENESS },
 	{ "create", CREATE }, { "cron", CRON }, { "dedupe", DEDUPE }, { "defaults", DEFAULTS },
 	{ "demand", DEMAND },
-	{ "derive", DERIVE }, { "description", DESCRIPTION }, { "drop", DROP }, { "else", ELSE },
+	{ "derive", DERIVE }, { "description", DESCRIPTION }, { "distinct_count", DISTINCT_COUNT }, { "drop", DROP }, { "else", ELSE },
 	{ "end", END }, { "event", EVENT }, { "every", EVERY }, { "expect", EXPECT },
 	{ "failure", FAILURE }, { "false", FALSE_ }, { "files", FILES }, { "filter", FILTER },
 	{ "freshness", FRESHNESS }, { "from", FROM }, { "if", IF }, { "in", IN },
 	{ "incremental", INCREMENTAL }, { "initial", INITIAL }, { "is", IS }, { "job", JOB },
 	{ "join", JOIN },
-	{ "lag", LAG }, { "matches", MATCHES }, { "missing", MISSING }, { "mode", MODE },
+	{ "lag", LAG }, { "length", LENGTH }, { "matches", MATCHES }, { "mean", MEAN }, { "missing", MISSING }, { "mode", MODE },
 	{ "new", NEW }, { "not", NOT }, { "not_null", NOT_NULL }, { "null", NULL_ }, { "on", ON },
 	{ "or", OR }, { "order", ORDER }, { "partition", PARTITION }, { "pipeline", PIPELINE },
 	{ "required", REQUIRED }, { "row_count", ROW_COUNT }, { "s3", S3 }, { "sample", SAMPLE },
-	{ "schedule", SCHEDULE }, { "source", SOURCE }, { "target", TARGET }, { "then", THEN },
-	{ "true", TRUE_ }, { "unique", UNIQUE }, { "validate", VALIDATE }, { "when", WHEN },
+	{ "schedule", SCHEDULE }, { "source", SOURCE }, { "stddev", STDDEV }, { "sum", SUM }, { "target", TARGET }, { "then", THEN },
+	{ "true", TRUE_ }, { "unique", UNIQUE }, { "uniqueness", UNIQUENESS }, { "validate", VALIDATE }, { "when", WHEN },
 	{ "within", WITHIN },
 };
 

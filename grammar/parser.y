@@ -234,6 +234,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	struct ast_take *take;
 	struct ast_join_line *jline;
 	struct ast_agg *agg;
+	enum ast_rule_kind rkind;
 }
 
 %token <name> IDENT "name" BQIDENT "quoted name"
@@ -258,7 +259,8 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 	JOB "job" DROP "drop" ORDER "order" DERIVE "derive" FILTER "filter"
 	CASE "case" WHEN "when" THEN "then" ELSE "else" END "end" CAST "cast" AS "as"
 	TRUE_ "true" FALSE_ "false" DEDUPE "dedupe" JOIN "join" AGGREGATE "aggregate"
-	ALERTS "alerts"
+	ALERTS "alerts" COLUMN_COUNT "column_count" DISTINCT_COUNT "distinct_count"
+	MEAN "mean" SUM "sum" STDDEV "stddev" UNIQUENESS "uniqueness" LENGTH "length"
 
 %token <span> '{'
 
@@ -290,6 +292,7 @@ static void yyerror(YYLTYPE *loc, struct parse_ctx *ctx, const char *msg)
 %type <expr> expr and_expr not_expr pred arith term unary primary
 %type <vec> expr_list when_list expr_qname
 %type <name> expr_word rule_word
+%type <rkind> stat_word
 
 %%
 
@@ -674,6 +677,32 @@ rule:
 		{ $$ = ast_rule_sample(A, $2, @$); }
 	| ON FAILURE any_name
 		{ $$ = ast_rule_on_failure(A, $3, @$); }
+	| COLUMN_COUNT cmp value
+		{ $$ = ast_rule_compare(A, AST_RULE_COLUMN_COUNT, NULL, $2, $3, NULL, @$); }
+	| COLUMN_COUNT BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, AST_RULE_COLUMN_COUNT, NULL, AST_CMP_BETWEEN, $3, $5, @$); }
+	| COLUMN_COUNT error
+		{ parse_expected(ctx, @1, "a comparison or 'between' after 'column_count'"); $$ = NULL; }
+	| stat_word any_name cmp value
+		{ $$ = ast_rule_compare(A, $1, &$2, $3, $4, NULL, @$); }
+	| stat_word any_name BETWEEN value AND value
+		{ $$ = ast_rule_compare(A, $1, &$2, AST_CMP_BETWEEN, $4, $6, @$); }
+	| stat_word error
+		{ parse_expected(ctx, @1, arena_printf(A, "a column name after '%.*s'",
+						       (int)(@1.end - @1.start), ctx->src->text + @1.start));
+		  $$ = NULL; }
+	| stat_word any_name error
+		{ parse_expected(ctx, @2, "a comparison or 'between' after the column"); $$ = NULL; }
+	;
+
+/* The rules on one column's statistics: stat_word COLUMN CMP VALUE. */
+stat_word:
+	  DISTINCT_COUNT	{ $$ = AST_RULE_DISTINCT_COUNT; }
+	| MEAN			{ $$ = AST_RULE_MEAN; }
+	| SUM			{ $$ = AST_RULE_SUM; }
+	| STDDEV		{ $$ = AST_RULE_STDDEV; }
+	| UNIQUENESS		{ $$ = AST_RULE_UNIQUENESS; }
+	| LENGTH		{ $$ = AST_RULE_LENGTH; }
 	;
 
 cmp:
@@ -770,6 +799,7 @@ keyword:
 	| EXPECT | IN | IS | NOT | NULL_ | COMPLETENESS | FRESHNESS | WITHIN
 	| SAMPLE | FAILURE | JOB | DROP | ORDER | DERIVE | FILTER | CASE | WHEN | THEN
 	| ELSE | END | CAST | AS | TRUE_ | FALSE_ | DEDUPE | JOIN | AGGREGATE | ALERTS
+	| COLUMN_COUNT | DISTINCT_COUNT | MEAN | SUM | STDDEV | UNIQUENESS | LENGTH
 	;
 
 /* The words of expressions that cannot start one, as the column of a
@@ -900,6 +930,7 @@ expr_word:
 	| ROW_COUNT | MATCHES | NOT_NULL | UNIQUE | EXPECT | COMPLETENESS | FRESHNESS
 	| WITHIN | SAMPLE | FAILURE | JOB | DROP | ORDER | PARTITION | DERIVE | FILTER
 	| DEDUPE | JOIN | AGGREGATE | ALERTS
+	| COLUMN_COUNT | DISTINCT_COUNT | MEAN | SUM | STDDEV | UNIQUENESS | LENGTH
 	;
 
 %%
@@ -915,7 +946,8 @@ static const char *const clause_words[] = {
 };
 static const char *const rule_words[] = {
 	"row_count", "not_null", "unique", "expect", "completeness", "freshness",
-	"sample", "on",
+	"sample", "on", "column_count", "distinct_count", "mean", "sum", "stddev",
+	"uniqueness", "length",
 };
 static const char *const item_words[] = { "pipeline", "defaults" };
 
@@ -939,7 +971,7 @@ static bool is_clause_word(const char *w)
 
 static bool is_keyword_symbol(yysymbol_kind_t k)
 {
-	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_ALERTS;
+	return k >= YYSYMBOL_PIPELINE && k <= YYSYMBOL_LENGTH;
 }
 
 /* "by" for the symbol named "\"by\"" */
@@ -1078,7 +1110,11 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			    (rule && (k == YYSYMBOL_ROW_COUNT || k == YYSYMBOL_NOT_NULL ||
 				      k == YYSYMBOL_UNIQUE || k == YYSYMBOL_EXPECT ||
 				      k == YYSYMBOL_COMPLETENESS || k == YYSYMBOL_FRESHNESS ||
-				      k == YYSYMBOL_SAMPLE || k == YYSYMBOL_ON)) ||
+				      k == YYSYMBOL_SAMPLE || k == YYSYMBOL_ON ||
+				      k == YYSYMBOL_COLUMN_COUNT || k == YYSYMBOL_DISTINCT_COUNT ||
+				      k == YYSYMBOL_MEAN || k == YYSYMBOL_SUM ||
+				      k == YYSYMBOL_STDDEV || k == YYSYMBOL_UNIQUENESS ||
+				      k == YYSYMBOL_LENGTH)) ||
 			    (item && (k == YYSYMBOL_PIPELINE || k == YYSYMBOL_DEFAULTS)))
 				continue;
 		}
@@ -1156,7 +1192,8 @@ static void report_syntax(struct parse_ctx *ctx, yysymbol_kind_t tok, struct spa
 			       "aggregate, alerts";
 		else if (rule)
 			help = "the rules are: row_count, not_null, unique, expect, completeness, "
-			       "freshness, sample, on failure";
+			       "freshness, column_count, distinct_count, uniqueness, mean, sum, "
+			       "stddev, length, sample, on failure";
 		else if (item)
 			help = "a file holds 'pipeline NAME { ... }' and 'defaults { ... }' items";
 		else if (has(exp, nexp, YYSYMBOL_TERM) && is_clause_word(word))

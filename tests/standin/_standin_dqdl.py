@@ -176,6 +176,20 @@ def check(text):
 #   CustomSql: the query (Spark SQL, the evaluated rows as `primary`)
 #     returns one number, compared with the condition
 #     (dqdl-rule-types-CustomSql.html).
+#   ColumnCount: the number of the evaluated frame's columns.
+#   Mean, Sum, StandardDeviation: "will ignore rows with NULL values"
+#     (dqdl-rule-types-Mean.html, -Sum.html, -StandardDeviation.html, "Null
+#     behavior"); StandardDeviation is the population one (the page's
+#     0, 20, 40 give 16.33); with no value left there is no metric and the
+#     rule fails (not documented: an assumption, pipec's validate.sql says
+#     the same with COALESCE(..., false)).
+#   ColumnLength: every row's length meets the condition; NULL is a string
+#     of length 0 (dqdl-rule-types-ColumnLength.html, "Null behavior").
+#   DistinctValuesCount, Uniqueness: AWS does not document NULLs; here a
+#     NULL is not a value (Spark's count(DISTINCT)), and Uniqueness is the
+#     share of the rows with a value whose value occurs exactly once
+#     (dqdl-rule-types-Uniqueness.html: "Unique values occur exactly once"),
+#     no such row failing (assumptions: pipec writes both as CustomSql).
 #   IsUnique: AWS does not document NULL keys; here NULL keys group
 #     together, as in SQL's GROUP BY (an assumption: pipec writes unique as
 #     a CustomSql count for that reason).
@@ -261,6 +275,15 @@ def _sample(rows, col):
     return next((r.get(col) for r in rows if r.get(col) is not None), None)
 
 
+def _stddev_pop(vals):
+    mean = sum(vals) / len(vals)
+    return math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
+
+
+_STATS = {"Mean": lambda vals: sum(vals) / len(vals), "Sum": sum,
+          "StandardDeviation": _stddev_pop}
+
+
 def _custom_sql(query, rows, columns, now):
     sql = spark_to_sqlite(query)
     return _sqlite_scalar(sql, rows, columns, now, "spark")
@@ -276,7 +299,20 @@ def _atom(rule, rows, now, sources, columns):
         return _condition(rest[1:], len(rows) / len(ref) if ref else 0.0)
     if kind == "CustomSql":
         return _condition(rest[1:], _custom_sql(rest[0][1], rows, columns, now))
+    if kind == "ColumnCount":
+        return _condition(rest, len(columns))
     col = rest[0][1]
+    if kind in _STATS:
+        vals = [r.get(col) for r in rows if r.get(col) is not None]
+        return bool(vals) and _condition(rest[1:], _STATS[kind](vals))
+    if kind == "ColumnLength":
+        return all(_condition(rest[1:], len(r.get(col) or "")) for r in rows)
+    if kind == "DistinctValuesCount":
+        return _condition(rest[1:], len({r.get(col) for r in rows} - {None}))
+    if kind == "Uniqueness":
+        vals = [r.get(col) for r in rows if r.get(col) is not None]
+        once = sum(1 for v in set(vals) if vals.count(v) == 1)
+        return bool(vals) and _condition(rest[1:], once / len(vals))
     if kind == "IsComplete":
         return all(r.get(col) is not None for r in rows)
     if kind == "Completeness":
@@ -566,9 +602,37 @@ def _engine_functions(db, dialect):
                        _regexp_extract(None if dialect == "athena" else ""))
 
 
+class _StddevPop:
+    def __init__(self):
+        self.vals = []
+
+    def step(self, v):
+        if v is not None:
+            self.vals.append(v)
+
+    def finalize(self):
+        return _stddev_pop(self.vals) if self.vals else None
+
+
+# The catalog's list of the table's columns (column_count): Athena's
+# information_schema.columns (of the S3 Tables catalog or the default one)
+# and Redshift's SVV_COLUMNS, filtered to the table, become one SQLite
+# table of the table's columns.
+_CATALOG_COLUMNS = re.compile(
+    r"\bFROM (?:\"(?:[^\"]|\"\")*\"\.)?(?:information_schema\.columns|svv_columns)\s+"
+    r"WHERE table_schema = '(?:[^']|'')*' AND table_name = '(?:[^']|'')*'")
+
+
+def _catalog_columns(sql):
+    return _CATALOG_COLUMNS.sub("FROM catalog_columns", sql)
+
+
 def _connect(rows, columns, now, dialect="athena"):
     db = sqlite3.connect(":memory:")
     _engine_functions(db, dialect)
+    db.create_aggregate("stddev_pop", 1, _StddevPop)
+    db.execute("CREATE TABLE catalog_columns (column_name)")
+    db.executemany("INSERT INTO catalog_columns VALUES (?)", [[n] for n in columns])
     db.create_function("regexp_like", 2,
                        lambda v, p: None if v is None else bool(re.search(p, v)))
     db.create_function("regexp", 2,
@@ -592,7 +656,8 @@ def run_sqlite(sql, rows, columns, now, dialect="athena"):
     """Rows (as dicts) of one statement of validate.sql (Athena or
     Redshift)."""
     db = _connect(rows, columns, now, dialect)
-    lite = (redshift_to_sqlite if dialect == "redshift" else athena_to_sqlite)(sql)
+    lite = (redshift_to_sqlite if dialect == "redshift" else athena_to_sqlite)(
+        _catalog_columns(sql))
     try:
         cur = db.execute(lite, {"now": _iso(now)} if ":now" in lite else {})
         names = [d[0] for d in cur.description]

@@ -103,6 +103,60 @@ CASES = [
     ("completeness status >= 0.5", "status", [], False),
     ("row_count between 1 and 2", "status", ["a", "b"], True),
     ("row_count between 1 and 2", "status", ["a", "b", "c"], False),
+    # column_count: the table's columns, whatever the rows (11 declared)
+    ("column_count = 11", "status", ["a"], True),
+    ("column_count = 11", "status", [], True),
+    ("column_count between 5 and 20", "status", [None], True),
+    # distinct_count: a NULL is not a value
+    ("distinct_count status >= 2", "status", ["a", "b", None], True),
+    ("distinct_count status >= 2", "status", ["a", "a", None, None], False),
+    ("distinct_count status >= 2", "status", [], False),
+    ("distinct_count status between 1 and 2", "status", ["a", None], True),
+    ("distinct_count status between 1 and 2", "status", ["a", "b", "c"], False),
+    ("distinct_count status = 0", "status", [None, None], True),
+    ("distinct_count status = 0", "status", [], True),
+    # mean, sum, stddev: NULLs ignored (the DQDL pages' example: 0, 20, 40
+    # give 20, 60 and 16.33); no value at all fails
+    ("mean amount between 10 and 30", "amount", [0.0, None, 20.0, None, 40.0], True),
+    ("mean amount > 20", "amount", [0.0, None, 20.0, None, 40.0], False),
+    ("mean amount > 20", "amount", [None], False),
+    ("mean amount > 20", "amount", [], False),
+    ("mean qty >= 1.5", "qty", [1, 2], True),       # 1.5, not an integer mean
+    ("mean qty > 1.5", "qty", [1, 2], False),
+    ("mean price = 9.99", "price", [9.99, None], True),
+    ("sum amount > 50", "amount", [0.0, None, 20.0, None, 40.0], True),
+    ("sum amount > 60", "amount", [0.0, None, 20.0, None, 40.0], False),
+    ("sum amount >= 0", "amount", [], False),
+    ("sum amount >= 0", "amount", [None], False),
+    ("sum qty between -5 and -1", "qty", [-3, None, 1], True),
+    ("sum qty between -5 and -1", "qty", [3], False),
+    ("stddev amount < 16.4", "amount", [0.0, None, 20.0, None, 40.0], True),
+    ("stddev amount < 16.3", "amount", [0.0, None, 20.0, None, 40.0], False),
+    ("stddev amount = 0", "amount", [5.0, None], True),
+    ("stddev amount <= 100", "amount", [], False),
+    # uniqueness: among the rows with a value, the share whose value no
+    # other row has; no value fails
+    ("uniqueness status >= 0.5", "status", ["a", "b", "c", "c", None], True),
+    ("uniqueness status >= 0.5", "status", ["a", "b", "b", None], False),
+    ("uniqueness status = 1", "status", ["a", "b", None, None], True),
+    ("uniqueness status = 1", "status", [], False),
+    ("uniqueness status <= 0.5", "status", [None], False),
+    # length: characters, trailing spaces too; NULLs are not checked, an
+    # empty table holds (DQDL's ColumnLength would fail a NULL on >= 1)
+    ("length code between 2 and 3", "code", ["ab", "abc", None], True),
+    ("length code between 2 and 3", "code", ["abcd"], False),
+    ("length code between 2 and 3", "code", [], True),
+    ("length code >= 1", "code", [None], True),
+    ("length code >= 1", "code", [""], False),
+    ("length code = 3", "code", ["ab ", "\u00e9t\u00e9"], True),
+]
+
+# column_count on a table that has gained columns since the pipeline was
+# written (its frame and its catalog list them): (rule, extra columns, holds?)
+DRIFT_CASES = [
+    ("column_count = 11", [], True),
+    ("column_count = 11", [("extra", "string")], False),
+    ("column_count between 5 and 20", [("extra", "string")], True),
 ]
 
 # expect CONDITION: a row breaks the rule when the condition is FALSE; a
@@ -247,6 +301,15 @@ REFERENCE = [
     ('DataFreshness "Age" <= 2 hours', [NOW - H, None], False),
     ('DataFreshness "Age" <= 2 hours', [NOW - H], True),
     ('Completeness "Age" >= 0.5', [30, None], True),
+    # Mean, Sum, StandardDeviation ignore NULL rows (their pages' example)
+    ('Mean "Age" = 20', [0, None, 20, None, 40], True),
+    ('Sum "Age" = 60', [0, None, 20, None, 40], True),
+    ('StandardDeviation "Age" between 16.32 and 16.34', [0, None, 20, None, 40], True),
+    ('StandardDeviation "Age" = 16', [0, 0, 20, 0, 40], True),
+    # ColumnLength reads NULL as a string of length 0 (its page)
+    ('ColumnLength "Age" > 4', [None], False),
+    ('ColumnLength "Age" < 6', [None], True),
+    ('ColumnCount = 1', [30], True),
 ]
 
 
@@ -298,12 +361,36 @@ def standin_rows():
     return 0 if ok else 1
 
 
+def drift(out, rules, columns):
+    failed = 0
+    for rule, extra, want in DRIFT_CASES:
+        i = rules.index(rule)
+        cols = dict(columns, **dict(extra))
+        rows = [dict({n: None for n in cols}, id=1)]
+        with open(os.path.join(out, "r%02d" % i, "ruleset.json")) as f:
+            ruleset = json.load(f)["Ruleset"]
+        results = []
+        for d in ("r", "w"):
+            with open(os.path.join(out, "%s%02d" % (d, i), "validate.sql")) as f:
+                results.append(sql_holds(f.read(), rows, cols,
+                                         "redshift" if d == "w" else "athena"))
+        dq = all(ok for _, ok in DQ.evaluate(ruleset, rows, cols, NOW))
+        ok = dq == want and results == [want, want]
+        print("%s %s on a table with the columns %s" % ("ok" if ok else "not ok", rule,
+                                                       ", ".join(cols)))
+        if not ok:
+            print("# expected %s; ruleset says %s, validate.sql says %s" % (want, dq, results))
+        failed += not ok
+    return failed
+
+
 def main():
     pipec, scratch = os.path.abspath(sys.argv[1]), sys.argv[2]
-    rules = sorted({c[0] for c in CASES} | {c[0] for c in EXPR_CASES})
+    rules = sorted({c[0] for c in CASES} | {c[0] for c in EXPR_CASES} |
+                   {c[0] for c in DRIFT_CASES})
     out = build(pipec, scratch, rules)
     columns = dict(COLUMNS)
-    failed = reference() + standin_rows()
+    failed = reference() + standin_rows() + drift(out, rules, dict(COLUMNS))
     cases = [(rule, [dict({n: None for n in columns}, id=k + 1, **{col: v})
                      for k, v in enumerate(values)], values, want)
              for rule, col, values, want in CASES]

@@ -20,7 +20,7 @@ syn match   pipeName        "\<\w\+\%(-\w\+\)*"
 syn match   pipeType        "\%(\.\|\w-\)\@<!\<\%(string\|boolean\|tinyint\|smallint\|int\|integer\|bigint\|float\|double\|decimal\|date\|timestamp\|binary\|array\|map\|struct\)\>\%(-\w\)\@!"
 syn match   pipeFunction    "\<\h\w*\ze("
 
-syn match   pipeKeyword     "\%(\.\|\w-\)\@<!\<\%(after\|aggregate\|alerts\|as\|by\|case\|cast\|columns\|completeness\|create\|cron\|dedupe\|defaults\|demand\|derive\|description\|drop\|else\|end\|event\|every\|expect\|failure\|files\|filter\|freshness\|from\|if\|incremental\|initial\|job\|join\|lag\|missing\|mode\|new\|not_null\|on\|order\|partition\|pipeline\|required\|row_count\|s3\|sample\|schedule\|source\|target\|then\|unique\|validate\|when\|within\)\>\%(-\w\)\@!"
+syn match   pipeKeyword     "\%(\.\|\w-\)\@<!\<\%(after\|aggregate\|alerts\|as\|by\|case\|cast\|column_count\|columns\|completeness\|create\|cron\|dedupe\|defaults\|demand\|derive\|description\|distinct_count\|drop\|else\|end\|event\|every\|expect\|failure\|files\|filter\|freshness\|from\|if\|incremental\|initial\|job\|join\|lag\|length\|mean\|missing\|mode\|new\|not_null\|on\|order\|partition\|pipeline\|required\|row_count\|s3\|sample\|schedule\|source\|stddev\|sum\|target\|then\|unique\|uniqueness\|validate\|when\|within\)\>\%(-\w\)\@!"
 syn match   pipeOperatorWord "\%(\.\|\w-\)\@<!\<\%(and\|between\|in\|is\|matches\|not\|or\)\>\%(-\w\)\@!"
 syn match   pipeConstant    "\%(\.\|\w-\)\@<!\<\%(false\|null\|true\)\>\%(-\w\)\@!"
 

@@ -414,7 +414,9 @@ dq_failed = []
 DQ_RULESET = "\n".join([
     "Rules = [",
     "    RowCount > 0,",
-    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `revenue` IS NOT NULL AND NOT (`revenue` >= 0)\" = 0",  # noqa: E501
+    "    CustomSql \"SELECT COUNT(*) FROM primary WHERE `revenue` IS NOT NULL AND NOT (`revenue` >= 0)\" = 0,",  # noqa: E501
+    "    ColumnCount = 6,",
+    "    Mean \"orders\" >= 1",
     "]",
 ])
 dq_results = EvaluateDataQuality().process_rows(

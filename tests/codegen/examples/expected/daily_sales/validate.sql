@@ -18,3 +18,13 @@ FROM "lake"."daily_sales";
 -- rows breaking an expect rule (expect 0; nulls are not_null's business)
 SELECT COUNT_IF("revenue" IS NOT NULL AND NOT ("revenue" >= 0)) AS violations
 FROM "lake"."daily_sales";
+
+-- column count rule (the columns the catalog lists for the table)
+SELECT COUNT(*) AS column_count, COUNT(*) = 6 AS passed
+FROM information_schema.columns
+WHERE table_schema = 'lake' AND table_name = 'daily_sales';
+
+-- mean of the values (nulls ignored; no value fails)
+SELECT AVG(CAST("orders" AS DOUBLE)) AS mean_value,
+  COALESCE(AVG(CAST("orders" AS DOUBLE)) >= 1, false) AS passed
+FROM "lake"."daily_sales";
