@@ -169,8 +169,8 @@ pipeline many_$i {
 PIPE
 	i=$((i + 1))
 done
-trace() {	# NAME: a build of $S into $T/sout under strace
-	strace -f -qq -e trace=mkdir,mkdirat,unlink,unlinkat,fsync,fdatasync,syncfs,rename,renameat,renameat2 \
+trace() {	# NAME: a build of $S into $T/sout under strace (LeakSanitizer cannot run under ptrace)
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -qq -e trace=mkdir,mkdirat,unlink,unlinkat,fsync,fdatasync,syncfs,rename,renameat,renameat2 \
 		-o "$T/$1.trace" "$PIPEC" build --no-catalog -q -o "$T/sout" "$S" >/dev/null 2>"$T/$1.err"
 }
 if trace fresh; then
