@@ -42,7 +42,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BUILD_DEPS  := build-essential pkg-config flex bison libyaml-dev libjansson-dev \
                libcurl4-openssl-dev libssl-dev libexpat1-dev
 DEBIAN_DEPS := $(BUILD_DEPS) clang python3 python3-pyflakes pycodestyle \
-               time vim python3-yaml python3-jsonschema patch groff-base man-db \
+               time strace vim python3-yaml python3-jsonschema patch groff-base man-db \
                graphviz
 
 .PHONY: all check test unit golden-update asan asan-build fuzz bench deps build-deps format \

@@ -5,14 +5,12 @@
  */
 #include "emit.h"
 
-#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alerts.h"
+#include "emit_out.h"
 #include "sigv4.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -29,95 +27,39 @@ struct artifact {
 
 struct build {
 	const struct emit_opts *o;
+	struct emit_out out;
 	struct artifact *arts;
 	size_t narts, alloc;
 	struct strbuf *err;
 };
 
-static int mkdir_p(const char *path, struct strbuf *err)
+/* Writes an artifact whose sha256 the caller computed (or NULL: computed
+ * here) and lists it for the manifest. */
+static int write_artifact(struct build *b, const char *rel, const struct strbuf *data,
+			  const char *sha)
 {
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; ; s++) {
-		char c = *s;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			strbuf_addf(err, "cannot create directory '%s': %s", p, strerror(errno));
-			rc = -1;
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
-}
-
-/*
- * A pipeline's directory inside the build directory, never followed when it
- * is a symbolic link: the link (not what it points to) is replaced by a
- * real directory, as a link planted at an artifact's path is replaced by
- * the file.  Anything else that is not a directory is an error.
- */
-static int own_dir(const char *path, struct strbuf *err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && unlink(path) < 0) {
-		strbuf_addf(err, "cannot replace the symbolic link '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (mkdir(path, 0777) < 0 && errno != EEXIST) {
-		strbuf_addf(err, "cannot create directory '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	/* what is there now must be a directory of its own, not a link made since */
-	if (lstat(path, &st) < 0) {
-		strbuf_addf(err, "cannot create directory '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "cannot create directory '%s': something that is not a directory "
-				 "is in the way", path);
-		return -1;
-	}
-	return 0;
-}
-
-static int write_artifact(struct build *b, const char *rel, const struct strbuf *data)
-{
-	struct strbuf path = STRBUF_INIT;
 	struct artifact *a;
-	int rc = 0;
 
-	strbuf_addf(&path, "%s/%s", b->o->out_dir, rel);
-	if (strbuf_write_file(data, path.buf) < 0) {
-		strbuf_addf(b->err, "cannot write '%s': %s", path.buf, strerror(errno));
-		rc = -1;
-	}
-	strbuf_release(&path);
-	if (rc)
-		return rc;
+	if (emit_out_write(&b->out, rel, data->buf, data->len, b->err) < 0)
+		return -1;
 	XGROW(b->arts, b->alloc, b->narts + 1);
 	a = &b->arts[b->narts++];
 	a->path = xstrdup(rel);
-	sigv4_sha256_hex(data->buf, data->len, a->sha);
+	if (sha)
+		memcpy(a->sha, sha, sizeof(a->sha));
+	else
+		sigv4_sha256_hex(data->buf, data->len, a->sha);
 	a->bytes = data->len;
 	return 0;
 }
 
 static void remove_stale(struct build *b, const char *name, const char *file)
 {
-	struct strbuf path = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT;
 
-	strbuf_addf(&path, "%s/%s/%s", b->o->out_dir, name, file);
-	unlink(path.buf);
-	strbuf_release(&path);
+	strbuf_addf(&rel, "%s/%s", name, file);
+	emit_out_remove(&b->out, rel.buf);
+	strbuf_release(&rel);
 }
 
 static json_t *jstr(const char *s)
@@ -275,27 +217,28 @@ static int cmp_art(const void *x, const void *y)
 static int emit_pipeline(struct build *b, const struct model_project *mp,
 			 const struct model_pipeline *p, const struct template_set *ts)
 {
-	struct strbuf dir = STRBUF_INIT, rel = STRBUF_INIT, data = STRBUF_INIT;
+	struct strbuf rel = STRBUF_INIT, data = STRBUF_INIT;
 	char sha[65];
 	int rc = -1;
 
-	strbuf_addf(&dir, "%s/%s", b->o->out_dir, p->name);
-	if (own_dir(dir.buf, b->err) < 0)
+	if (emit_out_subdir(&b->out, p->name, b->err) < 0)
 		goto out;
 
-#define WRITE(file) \
+#define WRITE_SHA(file, digest) \
 	do { \
 		strbuf_reset(&rel); \
 		strbuf_addf(&rel, "%s/%s", p->name, file); \
-		if (write_artifact(b, rel.buf, &data) < 0) \
+		if (write_artifact(b, rel.buf, &data, digest) < 0) \
 			goto out; \
 		strbuf_reset(&data); \
 	} while (0)
+#define WRITE(file) WRITE_SHA(file, NULL)
 
 	if (emit_script(mp, p, ts, &data, b->err) < 0)
 		goto out;
+	/* hashed once: the manifest lists it, job.json names the upload by it */
 	sigv4_sha256_hex(data.buf, data.len, sha);
-	WRITE("job.py");
+	WRITE_SHA("job.py", sha);
 	emit_job_json(mp, p, sha, &data);
 	WRITE("job.json");
 	emit_triggers_json(mp, p, &data);
@@ -313,9 +256,9 @@ static int emit_pipeline(struct build *b, const struct model_project *mp,
 	else
 		remove_stale(b, p->name, "workflow.json");
 #undef WRITE
+#undef WRITE_SHA
 	rc = 0;
 out:
-	strbuf_release(&dir);
 	strbuf_release(&rel);
 	strbuf_release(&data);
 	return rc;
@@ -324,79 +267,126 @@ out:
 /* alerts.json at the build's top, when the environment has alerts (alerts.h). */
 static int emit_alerts(struct build *b, const struct model_project *mp)
 {
-	struct strbuf data = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf data = STRBUF_INIT;
 	int rc = 0;
 
-	if (alerts_render(mp, &data)) {
-		rc = write_artifact(b, ALERTS_FILE, &data);
-	} else {
-		strbuf_addf(&path, "%s/%s", b->o->out_dir, ALERTS_FILE);
-		unlink(path.buf);
-	}
+	if (alerts_render(mp, &data))
+		rc = write_artifact(b, ALERTS_FILE, &data, NULL);
+	else
+		emit_out_remove(&b->out, ALERTS_FILE);
 	strbuf_release(&data);
-	strbuf_release(&path);
 	return rc;
+}
+
+/* Appends the text of j (taken) as json_dumps(JSON_SORT_KEYS |
+ * JSON_INDENT(2)) writes it inside a document at nesting depth `depth`. */
+static void add_json(struct strbuf *out, json_t *j, int depth)
+{
+	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENCODE_ANY);
+	const char *p, *nl;
+
+	json_decref(j);
+	if (!text)
+		abort();
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		strbuf_add(out, p, (size_t)(nl + 1 - p));
+		strbuf_addchars(out, ' ', (size_t)depth * 2);
+	}
+	strbuf_addstr(out, p);
+	free(text);
+}
+
+static int cmp_pipeline(const void *x, const void *y)
+{
+	return strcmp((*(const struct model_pipeline *const *)x)->name,
+		      (*(const struct model_pipeline *const *)y)->name);
+}
+
+/* "artifacts": every file written, sorted by path. */
+static void manifest_artifacts(struct build *b, struct emit_out_stream *s)
+{
+	struct strbuf *out = emit_out_stream_buf(s);
+
+	qsort(b->arts, b->narts, sizeof(*b->arts), cmp_art);
+	strbuf_addstr(out, b->narts ? "  \"artifacts\": [" : "  \"artifacts\": [],\n");
+	for (size_t i = 0; i < b->narts; i++) {
+		strbuf_addf(out, "%s\n    {\n      \"bytes\": %zu,\n      \"path\": ",
+			    i ? "," : "", b->arts[i].bytes);
+		add_json(out, jstr(b->arts[i].path), 3);
+		strbuf_addf(out, ",\n      \"sha256\": \"%s\"\n    }", b->arts[i].sha);
+		emit_out_stream_flush(s);
+	}
+	if (b->narts)
+		strbuf_addstr(out, "\n  ],\n");
+}
+
+/* manifest.json, written entry by entry: the bytes json_dumps gives the
+ * whole document with JSON_SORT_KEYS | JSON_INDENT(2), and a newline. */
+static int write_manifest(struct build *b, const struct model_project *mp)
+{
+	struct emit_out_stream s;
+	struct strbuf *out;
+	const struct model_pipeline **order;
+	size_t i;
+
+	if (emit_out_stream_open(&b->out, "manifest.json", &s, b->err) < 0)
+		return -1;
+	out = emit_out_stream_buf(&s);
+	strbuf_addstr(out, "{\n");
+	manifest_artifacts(b, &s);
+	strbuf_addstr(out, "  \"environment\": ");
+	add_json(out, jstr_or_null(mp->env.name), 1);
+	strbuf_addstr(out, ",\n  \"pipec_version\": ");
+	add_json(out, jstr(PIPEC_VERSION), 1);
+	strbuf_addstr(out, mp->npipelines ? ",\n  \"pipelines\": {" : ",\n  \"pipelines\": {}");
+	order = xcalloc(mp->npipelines ? mp->npipelines : 1, sizeof(*order));
+	for (i = 0; i < mp->npipelines; i++)
+		order[i] = &mp->pipelines[i];
+	qsort(order, mp->npipelines, sizeof(*order), cmp_pipeline);
+	for (i = 0; i < mp->npipelines; i++) {
+		strbuf_addstr(out, i ? ",\n    " : "\n    ");
+		add_json(out, jstr(order[i]->name), 2);
+		strbuf_addstr(out, ": ");
+		add_json(out, facts(order[i]), 2);
+		emit_out_stream_flush(&s);
+	}
+	free(order);
+	if (mp->npipelines)
+		strbuf_addstr(out, "\n  }");
+	strbuf_addstr(out, ",\n  \"project\": ");
+	add_json(out, jstr_or_null(mp->name), 1);
+	strbuf_addstr(out, ",\n  \"version\": 1\n}\n");
+	return emit_out_stream_close(&s, b->err);
 }
 
 int emit_project(const struct model_project *mp, const struct emit_opts *o, struct strbuf *err)
 {
-	struct build b = { o, NULL, 0, 0, err };
+	struct build b;
 	struct template_set ts;
-	struct strbuf data = STRBUF_INIT, path = STRBUF_INIT;
-	json_t *m, *arts, *pipes;
-	char *text;
 	size_t i;
 	int rc = 1;
 
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.err = err;
 	if (template_set_load(&ts, o->template_dir, err) < 0)
 		return 1;
-	if (mkdir_p(o->out_dir, err) < 0)
+	if (emit_out_open(&b.out, o->out_dir, err) < 0)
 		goto out;
 	for (i = 0; i < mp->npipelines; i++)
 		if (emit_pipeline(&b, mp, &mp->pipelines[i], &ts) < 0)
 			goto out;
-	if (emit_alerts(&b, mp) < 0)
+	if (emit_alerts(&b, mp) < 0 || write_manifest(&b, mp) < 0)
 		goto out;
-
-	qsort(b.arts, b.narts, sizeof(*b.arts), cmp_art);
-	m = json_object();
-	json_object_set_new(m, "version", json_integer(1));
-	json_object_set_new(m, "pipec_version", jstr(PIPEC_VERSION));
-	json_object_set_new(m, "project", jstr_or_null(mp->name));
-	json_object_set_new(m, "environment", jstr_or_null(mp->env.name));
-	arts = json_array();
-	for (i = 0; i < b.narts; i++) {
-		json_t *a = json_object();
-
-		json_object_set_new(a, "path", jstr(b.arts[i].path));
-		json_object_set_new(a, "sha256", jstr(b.arts[i].sha));
-		json_object_set_new(a, "bytes", json_integer((json_int_t)b.arts[i].bytes));
-		json_array_append_new(arts, a);
-	}
-	json_object_set_new(m, "artifacts", arts);
-	pipes = json_object();
-	for (i = 0; i < mp->npipelines; i++)
-		json_object_set_new(pipes, mp->pipelines[i].name, facts(&mp->pipelines[i]));
-	json_object_set_new(m, "pipelines", pipes);
-	text = json_dumps(m, JSON_SORT_KEYS | JSON_INDENT(2));
-	json_decref(m);
-	if (!text)
-		abort();
-	strbuf_addstr(&data, text);
-	strbuf_addch(&data, '\n');
-	free(text);
-	strbuf_addf(&path, "%s/manifest.json", o->out_dir);
-	if (strbuf_write_file(&data, path.buf) < 0) {
-		strbuf_addf(err, "cannot write '%s': %s", path.buf, strerror(errno));
+	/* the manifest is renamed last: it never lists a file not yet in place */
+	if (emit_out_commit(&b.out, err) < 0)
 		goto out;
-	}
 	rc = 0;
 out:
+	emit_out_release(&b.out);
 	for (i = 0; i < b.narts; i++)
 		free(b.arts[i].path);
 	free(b.arts);
-	strbuf_release(&data);
-	strbuf_release(&path);
 	template_set_release(&ts);
 	return rc;
 }

@@ -291,7 +291,7 @@ static struct template_var *own_var(struct template_ctx *c, const char *name)
 	struct template_var *v;
 
 	for (v = c->vars; v; v = v->next)
-		if (!strcmp(v->name, name))
+		if (v->name[0] == name[0] && !strcmp(v->name, name))
 			return v;
 	v = ARENA_NEW(c->arena, struct template_var);
 	v->name = name;
@@ -355,7 +355,7 @@ static const struct template_var *lookup(const struct template_ctx *c, const cha
 
 	for (; c; c = c->parent)
 		for (v = c->vars; v; v = v->next)
-			if (!strcmp(v->name, name))
+			if (v->name[0] == name[0] && !strcmp(v->name, name))
 				return v;
 	return NULL;
 }
@@ -383,8 +383,7 @@ static int render_nodes(const struct template_set *ts, const struct template_fra
 			continue;
 		case N_PARTIAL: {
 			struct strbuf tmp = STRBUF_INIT;
-			const char *p;
-			bool bol = true;
+			const char *p, *nl;
 
 			if (render_frag(ts, n->name, ctx, &tmp, err, depth + 1) < 0) {
 				strbuf_release(&tmp);
@@ -392,11 +391,13 @@ static int render_nodes(const struct template_set *ts, const struct template_fra
 			}
 			/* Indent every non-empty line so fragments nest like code;
 			 * empty lines stay empty (no trailing whitespace). */
-			for (p = tmp.buf; p < tmp.buf + tmp.len; p++) {
-				if (bol && *p != '\n')
+			strbuf_grow(out, tmp.len);
+			for (p = tmp.buf; p < tmp.buf + tmp.len; p = nl) {
+				nl = memchr(p, '\n', (size_t)(tmp.buf + tmp.len - p));
+				nl = nl ? nl + 1 : tmp.buf + tmp.len;
+				if (*p != '\n')
 					strbuf_addstr(out, n->indent);
-				strbuf_addch(out, *p);
-				bol = *p == '\n';
+				strbuf_add(out, p, (size_t)(nl - p));
 			}
 			strbuf_release(&tmp);
 			i++;

@@ -1,9 +1,11 @@
 #!/bin/sh
 # pipec build of 1,000 and 10,000 generated pipelines (a mix of S3 -> S3
 # Tables with validation, PostgreSQL -> Iceberg merge with a watermark, and
-# S3 -> Parquet), against the I/O floor: cp -r of the same output tree.
-# Prints wall time, peak RSS and output MB/s.  Usage: build.sh [BUILD_DIR]
-# (default build); BENCH_SIZES overrides the sizes ("1000 10000").
+# S3 -> Parquet), against the I/O floor: cp -r of the same output tree,
+# written on tmpfs (/dev/shm) and on disk (BENCH_DISK_DIR, default /var/tmp).
+# Prints wall and CPU time, peak RSS, output MB/s and the ratio to cp -r
+# beside its target (build within 1.5x of cp -r).  Usage: build.sh
+# [BUILD_DIR] (default build); BENCH_SIZES overrides the sizes ("1000 10000").
 set -eu
 B=${1:-build}
 case "$B" in /*) ;; *) B=$(pwd)/$B ;; esac
@@ -47,28 +49,43 @@ YAML
 	}'
 }
 
-measure() {	# LABEL OUTFILE CMD...: prints "seconds maxrss_kb"
+measure() {	# LABEL OUTFILE CMD...: prints "seconds maxrss_kb cpu_seconds"
 	label=$1 tf=$2
 	shift 2
-	$TIME -f "%e %M" -o "$tf" "$@" >/dev/null 2>"$work/$label.err" ||
+	$TIME -f "%e %M %U %S" -o "$tf" "$@" >/dev/null 2>"$work/$label.err" ||
 		{ echo "bench: $label failed"; cat "$work/$label.err"; exit 1; }
-	cat "$tf"
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tf"
 }
 
-printf '%-8s %-10s %10s %10s %10s %10s\n' pipelines what seconds "peak MB" "out MB" "MB/s"
+# where outputs go: tmpfs and disk, each when it is there
+places=""
+if [ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	places="tmpfs:/dev/shm"
+fi
+disk=${BENCH_DISK_DIR:-/var/tmp}
+[ -d "$disk" ] && [ "$(stat -f -c %T "$disk" 2>/dev/null)" != tmpfs ] && places="$places disk:$disk"
+
+printf '%-6s %-8s %-8s %8s %8s %8s %8s %8s\n' where pipelines what "wall s" "cpu s" "peak MB" "out MB" "MB/s"
 for n in ${BENCH_SIZES:-1000 10000}; do
 	proj="$work/proj$n"
 	gen "$n" "$proj"
-	out="$work/out$n"
-	set -- $(cd "$proj" && measure build "$work/t.build" "$PIPEC" build -o "$out" pipelines)
-	bs=$1 brss=$2
-	mb=$(du -sk "$out" | awk '{ printf "%.1f", $1 / 1024 }')
-	set -- $(measure cp "$work/t.cp" cp -r "$out" "$work/copy$n")
-	cs=$1 crss=$2
-	awk -v n="$n" -v bs="$bs" -v br="$brss" -v cs="$cs" -v cr="$crss" -v mb="$mb" 'BEGIN {
-		printf "%-8s %-10s %10.2f %10.1f %10s %10.1f\n", n, "build", bs, br / 1024, mb, (bs > 0 ? mb / bs : 0)
-		printf "%-8s %-10s %10.2f %10.1f %10s %10.1f\n", n, "cp -r", cs, cr / 1024, mb, (cs > 0 ? mb / cs : 0)
-		printf "%-8s %-10s %10.2fx\n", n, "ratio", (cs > 0 ? bs / cs : 0)
-	}'
-	rm -rf "$out" "$work/copy$n" "$proj"
+	for place in $places; do
+		where=${place%%:*} dir=${place#*:}
+		outs=$(mktemp -d "$dir/pipec-bench-out.XXXXXX")
+		out="$outs/build" copy="$outs/copy"
+		set -- $(cd "$proj" && measure build "$work/t.build" "$PIPEC" build -q -o "$out" pipelines)
+		bs=$1 brss=$2 bc=$3
+		mb=$(du -sk "$out" | awk '{ printf "%.1f", $1 / 1024 }')
+		set -- $(measure cp "$work/t.cp" cp -r "$out" "$copy")
+		cs=$1 crss=$2 cc=$3
+		rm -rf "$outs"
+		awk -v w="$where" -v n="$n" -v bs="$bs" -v br="$brss" -v bc="$bc" -v cs="$cs" \
+		    -v cr="$crss" -v cc="$cc" -v mb="$mb" 'BEGIN {
+			printf "%-6s %-8s %-8s %8.2f %8.2f %8.1f %8s %8.1f\n", w, n, "build", bs, bc, br / 1024, mb, (bs > 0 ? mb / bs : 0)
+			printf "%-6s %-8s %-8s %8.2f %8.2f %8.1f %8s %8.1f\n", w, n, "cp -r", cs, cc, cr / 1024, mb, (cs > 0 ? mb / cs : 0)
+			r = cs > 0 ? bs / cs : 0
+			printf "%-6s %-8s %-8s %7.2fx (target <= 1.50x: %s)\n", w, n, "ratio", r, r <= 1.5 ? "met" : "NOT met"
+		}'
+	done
+	rm -rf "$proj"
 done
