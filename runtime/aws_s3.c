@@ -232,50 +232,88 @@ enum aws_status aws_s3_put_object(struct aws_client *c, const struct aws_s3_put 
 	return st;
 }
 
+/* What every S3 batch keeps per call: the request, its label for
+ * messages, whether it was built (and so is sent and released). */
+struct s3_frame {
+	struct http_request *reqs, **ptrs;
+	struct strbuf *labels;
+	bool *built;
+	size_t n, m;		/* calls, requests built */
+};
+
+static void frame_init(struct s3_frame *f, size_t n)
+{
+	size_t i;
+
+	f->reqs = xcalloc(n ? n : 1, sizeof(*f->reqs));
+	f->ptrs = xcalloc(n ? n : 1, sizeof(*f->ptrs));
+	f->labels = xcalloc(n ? n : 1, sizeof(*f->labels));
+	f->built = xcalloc(n ? n : 1, sizeof(*f->built));
+	f->n = n;
+	f->m = 0;
+	for (i = 0; i < n; i++)
+		strbuf_init(&f->labels[i], 0);
+}
+
+/* Request i is built: it goes out with the others. */
+static void frame_built(struct s3_frame *f, size_t i)
+{
+	f->built[i] = true;
+	f->ptrs[f->m++] = &f->reqs[i];
+}
+
+/* Releases request i (when built) and its label. */
+static void frame_done(struct s3_frame *f, size_t i)
+{
+	if (f->built[i])
+		http_request_release(&f->reqs[i]);
+	strbuf_release(&f->labels[i]);
+}
+
+static void frame_release(struct s3_frame *f)
+{
+	free(f->reqs);
+	free(f->ptrs);
+	free(f->labels);
+	free(f->built);
+}
+
 /* One chunk of a batch: built, sent in parallel, judged one by one. */
 static void put_chunk(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
 {
-	struct http_request *reqs = xcalloc(n, sizeof(*reqs)), **ptrs = xcalloc(n, sizeof(*ptrs));
-	struct strbuf *labels = xcalloc(n, sizeof(*labels));
+	struct s3_frame f;
 	FILE **files = xcalloc(n, sizeof(*files));
-	bool *built = xcalloc(n, sizeof(*built));
-	size_t i, m = 0;
+	size_t i;
 	enum aws_status st;
 
+	frame_init(&f, n);
 	for (i = 0; i < n; i++) {
-		strbuf_init(&labels[i], 0);
 		aws_clear_error(c);
-		st = put_request(c, &calls[i].put, &reqs[i], &labels[i], &files[i]);
-		if (st != AWS_OK) {
+		st = put_request(c, &calls[i].put, &f.reqs[i], &f.labels[i], &files[i]);
+		if (st != AWS_OK)
 			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
 				     &calls[i].error_code, &calls[i].error_message);
-			continue;
-		}
-		built[i] = true;
-		ptrs[m++] = &reqs[i];
+		else
+			frame_built(&f, i);
 	}
-	http_perform(&c->http, ptrs, m);
+	http_perform(&c->http, f.ptrs, f.m);
 	for (i = 0; i < n; i++) {
-		if (built[i]) {
+		if (f.built[i]) {
 			aws_clear_error(c);
-			st = aws_result(c, &reqs[i], labels[i].buf);
+			st = aws_result(c, &f.reqs[i], f.labels[i].buf);
 			if (st == AWS_OK)
-				calls[i].etag = unquote(http_response_header(&reqs[i], "etag"));
+				calls[i].etag = unquote(http_response_header(&f.reqs[i], "etag"));
 			else
-				batch_failed(c, st, reqs[i].status, &calls[i].status,
+				batch_failed(c, st, f.reqs[i].status, &calls[i].status,
 					     &calls[i].http_status, &calls[i].error_code,
 					     &calls[i].error_message);
 			if (files[i])
 				fclose(files[i]);
-			http_request_release(&reqs[i]);
 		}
-		strbuf_release(&labels[i]);
+		frame_done(&f, i);
 	}
-	free(reqs);
-	free(ptrs);
-	free(labels);
+	frame_release(&f);
 	free(files);
-	free(built);
 }
 
 enum aws_status aws_s3_put_batch(struct aws_client *c, struct aws_s3_put_call *calls, size_t n)
@@ -333,13 +371,11 @@ enum aws_status aws_s3_get_object(struct aws_client *c, const char *bucket, cons
 
 enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *calls, size_t n)
 {
-	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
-	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
-	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
-	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	struct s3_frame f;
 	enum aws_status st;
-	size_t i, m = 0, first = n;
+	size_t i, first = n;
 
+	frame_init(&f, n);
 	for (i = 0; i < n; i++) {
 		struct aws_s3_get_call *g = &calls[i];
 
@@ -347,41 +383,34 @@ enum aws_status aws_s3_get_batch(struct aws_client *c, struct aws_s3_get_call *c
 		g->http_status = 0;
 		g->error_code = g->error_message = g->data = NULL;
 		g->len = 0;
-		strbuf_init(&labels[i], 0);
 		aws_clear_error(c);
-		st = s3_request(c, "GET", g->bucket, g->key, &reqs[i], &labels[i]);
-		if (st != AWS_OK) {
+		st = s3_request(c, "GET", g->bucket, g->key, &f.reqs[i], &f.labels[i]);
+		if (st != AWS_OK)
 			batch_failed(c, st, 0, &g->status, &g->http_status, &g->error_code,
 				     &g->error_message);
-			continue;
-		}
-		built[i] = true;
-		ptrs[m++] = &reqs[i];
+		else
+			frame_built(&f, i);
 	}
-	http_perform(&c->http, ptrs, m);
+	http_perform(&c->http, f.ptrs, f.m);
 	for (i = 0; i < n; i++) {
 		struct aws_s3_get_call *g = &calls[i];
 
-		if (built[i]) {
+		if (f.built[i]) {
 			aws_clear_error(c);
-			st = aws_result(c, &reqs[i], labels[i].buf);
+			st = aws_result(c, &f.reqs[i], f.labels[i].buf);
 			if (st == AWS_OK) {
-				strbuf_grow(&reqs[i].resp_body, 0);
-				g->data = strbuf_detach(&reqs[i].resp_body, &g->len);
+				strbuf_grow(&f.reqs[i].resp_body, 0);
+				g->data = strbuf_detach(&f.reqs[i].resp_body, &g->len);
 			} else {
-				batch_failed(c, st, reqs[i].status, &g->status, &g->http_status,
+				batch_failed(c, st, f.reqs[i].status, &g->status, &g->http_status,
 					     &g->error_code, &g->error_message);
 			}
-			http_request_release(&reqs[i]);
 		}
-		strbuf_release(&labels[i]);
+		frame_done(&f, i);
 		if (g->status != AWS_OK && first == n)
 			first = i;
 	}
-	free(reqs);
-	free(ptrs);
-	free(labels);
-	free(built);
+	frame_release(&f);
 	return first == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
 			  : batch_first(c, calls[first].status, calls[first].error_message,
 					calls[first].error_code, calls[first].http_status);
@@ -450,52 +479,44 @@ static enum aws_status s3_head(struct aws_client *c, const char *bucket, const c
 
 enum aws_status aws_s3_head_batch(struct aws_client *c, struct aws_s3_head_call *calls, size_t n)
 {
-	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
-	struct http_request **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
-	struct strbuf *labels = xcalloc(n ? n : 1, sizeof(*labels));
-	bool *built = xcalloc(n ? n : 1, sizeof(*built));
+	struct s3_frame f;
 	enum aws_status st;
-	size_t i, m = 0, failed = n;
+	size_t i, failed = n;
 
+	frame_init(&f, n);
 	for (i = 0; i < n; i++) {
 		memset(&calls[i].head, 0, sizeof(calls[i].head));
 		calls[i].status = AWS_OK;
 		calls[i].http_status = 0;
 		calls[i].error_code = calls[i].error_message = NULL;
-		strbuf_init(&labels[i], 0);
 		aws_clear_error(c);
-		st = s3_request(c, "HEAD", calls[i].bucket, calls[i].key, &reqs[i], &labels[i]);
+		st = s3_request(c, "HEAD", calls[i].bucket, calls[i].key, &f.reqs[i], &f.labels[i]);
 		if (st != AWS_OK) {
 			batch_failed(c, st, 0, &calls[i].status, &calls[i].http_status,
 				     &calls[i].error_code, &calls[i].error_message);
 			continue;
 		}
 		if (calls[i].checksum)
-			http_request_header(&reqs[i], "x-amz-checksum-mode", "ENABLED");
-		built[i] = true;
-		ptrs[m++] = &reqs[i];
+			http_request_header(&f.reqs[i], "x-amz-checksum-mode", "ENABLED");
+		frame_built(&f, i);
 	}
-	http_perform(&c->http, ptrs, m);
+	http_perform(&c->http, f.ptrs, f.m);
 	for (i = 0; i < n; i++) {
-		if (built[i]) {
+		if (f.built[i]) {
 			aws_clear_error(c);
-			st = aws_result(c, &reqs[i], labels[i].buf);
+			st = aws_result(c, &f.reqs[i], f.labels[i].buf);
 			if (st == AWS_OK)
-				head_fill(&reqs[i], &calls[i].head, calls[i].checksum);
+				head_fill(&f.reqs[i], &calls[i].head, calls[i].checksum);
 			else
-				batch_failed(c, st, reqs[i].status, &calls[i].status,
+				batch_failed(c, st, f.reqs[i].status, &calls[i].status,
 					     &calls[i].http_status, &calls[i].error_code,
 					     &calls[i].error_message);
-			http_request_release(&reqs[i]);
 		}
-		strbuf_release(&labels[i]);
+		frame_done(&f, i);
 		if (calls[i].status != AWS_OK && failed == n)
 			failed = i;
 	}
-	free(reqs);
-	free(ptrs);
-	free(labels);
-	free(built);
+	frame_release(&f);
 	return failed == n ? batch_first(c, AWS_OK, NULL, NULL, 0)
 			   : batch_first(c, calls[failed].status, calls[failed].error_message,
 					 calls[failed].error_code, calls[failed].http_status);
