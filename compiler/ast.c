@@ -37,6 +37,16 @@ const char *ast_clause_keyword(enum ast_clause_kind kind)
 	return "?";
 }
 
+void ast_file_release(struct ast_file *f)
+{
+	if (f->arena)
+		arena_release(f->arena);
+	f->items = NULL;
+	f->nitems = 0;
+	f->comments = NULL;
+	f->ncomments = 0;
+}
+
 char *ast_string_text(struct arena *a, const struct ast_string *s)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -419,6 +419,10 @@ const char *ast_expr_op_text(enum ast_expr_op op);
 char *ast_string_text(struct arena *a, const struct ast_string *s);
 /* "a.b.c" */
 char *ast_qname_text(struct arena *a, const struct ast_qname *q);
+/* Frees the file's nodes by releasing its arena, which must hold nothing
+ * else; the texts (parse_file's text arena) and the source stay.  Items
+ * and comments are gone afterwards. */
+void ast_file_release(struct ast_file *f);
 /* Prints the tree (for --dump-ast and golden tests). */
 void ast_dump(const struct ast_file *f, struct strbuf *out);
 

@@ -74,8 +74,12 @@ void *ast_vec_take(struct arena *a, const struct ast_vec *v)
 		if (v->by_ref) {
 			const void *const *ref = (const void *const *)(const void *)CHUNK_ITEMS(ch);
 
-			for (size_t i = 0; i < ch->n; i++, p += v->size)
+			/* the list holds the only reference: the original's
+			 * bytes go to the next node of its size */
+			for (size_t i = 0; i < ch->n; i++, p += v->size) {
 				memcpy(p, ref[i], v->size);
+				arena_recycle(a, (void *)ref[i], v->size);
+			}
 			continue;
 		}
 		memcpy(p, CHUNK_ITEMS(ch), ch->n * v->size);

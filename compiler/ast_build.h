@@ -32,7 +32,9 @@ struct ast_vec *ast_vec_new(struct arena *scratch);
 struct ast_vec *ast_vec_push(struct arena *scratch, struct ast_vec *v, const void *elem,
 			     size_t size);
 /* Appends a pointer to a node already in the AST's arena: the list costs a
- * pointer per node until it is taken.  A vec holds either kind, never both. */
+ * pointer per node until it is taken.  Taking the list copies the nodes and
+ * recycles the originals (arena_recycle), so nothing else may point to a
+ * node pushed here.  A vec holds either kind, never both. */
 struct ast_vec *ast_vec_push_ref(struct arena *scratch, struct ast_vec *v, const void *node,
 				 size_t size);
 /* The items of v copied into a (NULL for an empty or absent list). */

@@ -33,10 +33,18 @@ static bool has_non_ascii(const char *s)
 
 /* ---- pipelines ---- */
 
+/* A pipeline of the project.  item and schedule point into its file's
+ * tree, which is released after the file's last pipeline is checked; what
+ * the later project-wide checks need is copied: its name and its `after`
+ * names (texts and spans). */
 struct pipe_ref {
 	const struct ast_item *item;
-	const struct ast_file *file;
+	struct ast_file *file;
+	size_t seq;				/* position in file order */
+	struct ast_name name;
 	const struct ast_clause *schedule;	/* NULL: none in the pipeline */
+	const struct ast_name *after;		/* schedule after A, B: copies */
+	size_t nafter;
 	const struct file_defaults *defaults;
 	bool syntax_errors;			/* it did not parse: names only */
 	size_t errors;				/* errors reported while checking it */
@@ -250,6 +258,12 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 	mp->schedule.kind = MSCH_ON_DEMAND;
 	r->schedule = first[AST_SCHEDULE] ? first[AST_SCHEDULE]
 					  : defaults_clause(r->defaults, AST_SCHEDULE);
+	if (r->schedule && r->schedule->u.schedule.kind == AST_SCHED_AFTER) {
+		r->nafter = r->schedule->u.schedule.nafter;
+		r->after = arena_array(c->a, r->nafter + 1, sizeof(*r->after));
+		memcpy((struct ast_name *)r->after, r->schedule->u.schedule.after,
+		       r->nafter * sizeof(*r->after));
+	}
 	if (r->schedule)
 		check_schedule(c, r->schedule);
 	check_upstream_schedule(c, r->schedule != NULL);
@@ -271,7 +285,7 @@ static void check_pipeline(struct check_ctx *c, struct pipe_ref *r, struct model
 static int cmp_ref(const void *a, const void *b)
 {
 	const struct pipe_ref *x = a, *y = b;
-	int r = strcmp(x->item->name.text, y->item->name.text);
+	int r = strcmp(x->name.text, y->name.text);
 
 	if (r)
 		return r;
@@ -291,13 +305,9 @@ static void check_dependencies(struct model_project *m, struct check_ctx *c,
 	for (i = 0; i < n; i++)
 		names[i] = m->pipelines[i].name;
 	for (i = 0; i < n; i++) {
-		const struct ast_clause *s = refs[i].schedule;
-
-		if (!s || s->u.schedule.kind != AST_SCHED_AFTER)
-			continue;
 		c->src = refs[i].file->src;
-		for (j = 0; j < s->u.schedule.nafter; j++) {
-			const struct ast_name *a = &s->u.schedule.after[j];
+		for (j = 0; j < refs[i].nafter; j++) {
+			const struct ast_name *a = &refs[i].after[j];
 			size_t k;
 			bool found = false;
 
@@ -352,18 +362,17 @@ static void check_dependencies(struct model_project *m, struct check_ctx *c,
 				struct strbuf path = STRBUF_INIT;
 				size_t k, from = 0;
 				const struct ast_name *at = NULL;
-				const struct ast_clause *sc = refs[v].schedule;
 
 				while (stack[from] != w)
 					from++;
 				strbuf_addf(&path, "%s", names[w]);
 				for (k = depth; k-- > from;)
 					strbuf_addf(&path, " -> %s", names[stack[k]]);
-				for (k = 0; sc && k < sc->u.schedule.nafter; k++)
-					if (!strcmp(sc->u.schedule.after[k].text, names[w]))
-						at = &sc->u.schedule.after[k];
+				for (k = 0; k < refs[v].nafter; k++)
+					if (!strcmp(refs[v].after[k].text, names[w]))
+						at = &refs[v].after[k];
 				c->src = refs[v].file->src;
-				diag_help(diag_error(c->ds, c->src, at ? at->span : refs[v].item->name.span,
+				diag_help(diag_error(c->ds, c->src, at ? at->span : refs[v].name.span,
 						     "dependency cycle: %s", path.buf),
 					  "'after' chains must not loop; remove one of these "
 					  "dependencies");
@@ -448,10 +457,23 @@ static bool *broken_items(const struct diag_set *ds, const struct diag **errs, s
 	return broken;
 }
 
+/* Files whose pipelines are all checked: their trees are released, the
+ * texts stay (the model points at them).  left[f] counts the pipelines of
+ * asts[f] not checked yet. */
+static void release_checked_files(struct ast_file *asts, size_t nasts, const size_t *left)
+{
+	for (size_t f = 0; f < nasts; f++)
+		if (!left[f] && asts[f].items)
+			ast_file_release(&asts[f]);
+}
+
 /* Every pipeline, each pipeline whose table another reads (`source
- * pipeline`, `join ... pipeline`) before it: their check reads its model. */
+ * pipeline`, `join ... pipeline`) before it: their check reads its model.
+ * Otherwise in file order, so that each file's tree can be released after
+ * its last pipeline and a large project never holds every tree at once. */
 static void check_in_upstream_order(struct check_ctx *c, struct model_project *m,
-				    struct pipe_ref *refs, size_t n)
+				    struct pipe_ref *refs, size_t n, struct ast_file *asts,
+				    size_t nasts)
 {
 	const char **names = xcalloc(n + 1, sizeof(*names));
 	const char ***ups = xcalloc(n + 1, sizeof(*ups));
@@ -459,14 +481,20 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 	const char **cycle = xcalloc(n + 1, sizeof(*cycle));
 	const struct model_pipeline **ready = xcalloc(n + 1, sizeof(*ready));
 	size_t *order = xcalloc(n + 1, sizeof(*order));
+	size_t *start = xcalloc(n + 1, sizeof(*start));
+	size_t *left = xcalloc(nasts + 1, sizeof(*left));
 	size_t k, i;
 
 	for (i = 0; i < n; i++) {
-		names[i] = refs[i].item->name.text;
+		names[i] = refs[i].name.text;
 		if (!refs[i].syntax_errors)
 			ups[i] = check_upstream_names(refs[i].item, c->a, &nups[i]);
+		start[refs[i].seq] = i;
+		left[refs[i].file - asts]++;
 	}
-	check_upstream_order(names, (const char *const *const *)ups, nups, n, c->a, order, cycle);
+	check_upstream_order(names, (const char *const *const *)ups, nups, n, start, c->a, order,
+			     cycle);
+	release_checked_files(asts, nasts, left);
 	c->pipeline_names = names;
 	c->npipeline_names = n;
 	c->pipelines_ready = ready;
@@ -478,21 +506,25 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 		c->src = refs[i].file->src;
 		if (refs[i].syntax_errors) {
 			/* Checking a half-parsed body would mostly report what the parser dropped. */
-			m->pipelines[i].name = refs[i].item->name.text;
+			m->pipelines[i].name = refs[i].name.text;
 			m->pipelines[i].file = refs[i].file->src->path;
 			m->pipelines[i].src = refs[i].file->src;
-			m->pipelines[i].span = refs[i].item->name.span;
+			m->pipelines[i].span = refs[i].name.span;
 			refs[i].errors++;
-			continue;
+		} else {
+			c->upstream = NULL;
+			c->upstream_failed = false;
+			c->upstream_cycle = cycle[i];
+			check_pipeline(c, &refs[i], &m->pipelines[i]);
+			/* nothing derived from a half-made source or join */
+			refs[i].errors += c->ds->nerrors - before + c->upstream_failed;
+			if (!refs[i].errors)
+				ready[i] = &m->pipelines[i];
 		}
-		c->upstream = NULL;
-		c->upstream_failed = false;
-		c->upstream_cycle = cycle[i];
-		check_pipeline(c, &refs[i], &m->pipelines[i]);
-		/* nothing derived from a half-made source or join */
-		refs[i].errors += c->ds->nerrors - before + c->upstream_failed;
-		if (!refs[i].errors)
-			ready[i] = &m->pipelines[i];
+		refs[i].item = NULL;
+		refs[i].schedule = NULL;
+		if (!--left[refs[i].file - asts])
+			ast_file_release(refs[i].file);
 	}
 	c->pipeline_names = NULL;
 	c->npipeline_names = 0;
@@ -506,9 +538,11 @@ static void check_in_upstream_order(struct check_ctx *c, struct model_project *m
 	free(cycle);
 	free(ready);
 	free(order);
+	free(start);
+	free(left);
 }
 
-size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
+size_t check_project(struct ast_file *asts, size_t nasts, const struct config *cfg,
 		     const struct catalog *cat, struct arena *a, struct diag_set *ds,
 		     struct model_project *m)
 {
@@ -529,7 +563,7 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 
 	errs = syntax_errors_sorted(c.ds, &nerrs);
 	for (i = 0; i < nasts; i++) {
-		const struct ast_file *f = &asts[i];
+		struct ast_file *f = &asts[i];
 		const struct ast_item *defaults = NULL;
 		struct file_defaults *fd = &fds[i];
 		bool *broken = f->nsyntax_errors ? broken_items(c.ds, errs, nerrs, f) : NULL;
@@ -559,6 +593,8 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 			memset(&refs[nrefs], 0, sizeof(refs[nrefs]));
 			refs[nrefs].item = it;
 			refs[nrefs].file = f;
+			refs[nrefs].seq = nrefs;
+			refs[nrefs].name = it->name;
 			refs[nrefs].defaults = fd;
 			refs[nrefs].syntax_errors = broken && broken[j];
 			nrefs++;
@@ -571,7 +607,7 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 
 	/* Names: valid, unique across the project. */
 	for (i = 0; i < nrefs; i++) {
-		const struct ast_name *nm = &refs[i].item->name;
+		const struct ast_name *nm = &refs[i].name;
 
 		c.src = refs[i].file->src;
 		/* a non-ASCII name was already reported by the parser */
@@ -583,15 +619,15 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 				  "and '-' (at most 200 characters)");
 			refs[i].errors++;
 		}
-		if (i && !strcmp(refs[i - 1].item->name.text, nm->text)) {
+		if (i && !strcmp(refs[i - 1].name.text, nm->text)) {
 			size_t k = i - 1;
 			struct diag *d;
 
-			while (k && !strcmp(refs[k - 1].item->name.text, nm->text))
+			while (k && !strcmp(refs[k - 1].name.text, nm->text))
 				k--;
 			d = diag_error(c.ds, c.src, nm->span, "pipeline '%s' is defined twice",
 				       nm->text);
-			diag_note(d, refs[k].file->src, refs[k].item->name.span, "first defined here");
+			diag_note(d, refs[k].file->src, refs[k].name.span, "first defined here");
 			diag_help(d, "pipeline names are unique across the project; rename one");
 			refs[i].errors++;
 		}
@@ -599,7 +635,7 @@ size_t check_project(const struct ast_file *asts, size_t nasts, const struct con
 
 	m->pipelines = arena_array(c.a, nrefs + 1, sizeof(*m->pipelines));
 	m->npipelines = nrefs;
-	check_in_upstream_order(&c, m, refs, nrefs);
+	check_in_upstream_order(&c, m, refs, nrefs, asts, nasts);
 	check_dependencies(m, &c, refs, nrefs);
 	for (i = 0; i < nrefs; i++)
 		if (!refs[i].errors)

@@ -30,9 +30,11 @@ struct catalog;
 /* Checks every pipeline of asts[0..nasts) against cfg and fills *out (even
  * when there are errors; then only error-free pipelines are complete),
  * allocating in a and reporting in ds.  cat (NULL without a snapshot)
- * gives the joined tables' columns.  Returns the number of errors
- * reported. */
-size_t check_project(const struct ast_file *asts, size_t nasts, const struct config *cfg,
+ * gives the joined tables' columns.  Each file's tree is released
+ * (ast_file_release) once its pipelines are checked: the model holds
+ * nothing of the trees but the texts, which must outlive it (parse_file's
+ * text arena).  Returns the number of errors reported. */
+size_t check_project(struct ast_file *asts, size_t nasts, const struct config *cfg,
 		     const struct catalog *cat, struct arena *a, struct diag_set *ds,
 		     struct model_project *out);
 

@@ -72,8 +72,8 @@ static const char *loop_text(const char *const *names, const size_t *members, si
  * along the names it reads; a pipeline is placed once everything it reads
  * is.  A name met again on the walk closes a loop: its members get it. */
 void check_upstream_order(const char *const *names, const char *const *const *ups,
-			  const size_t *nups, size_t n, struct arena *a, size_t *order,
-			  const char **cycle)
+			  const size_t *nups, size_t n, const size_t *start, struct arena *a,
+			  size_t *order, const char **cycle)
 {
 	unsigned char *state = xcalloc(n + 1, 1);	/* 0 new, 1 on the walk, 2 placed */
 	size_t *stack = xcalloc(n + 1, sizeof(*stack));
@@ -88,9 +88,10 @@ void check_upstream_order(const char *const *names, const char *const *const *up
 		if (!strmap_get(&index, names[i]))
 			strmap_put(&index, names[i], (void *)(uintptr_t)(i + 1));
 	}
-	for (i = 0; i < n; i++) {
+	for (size_t s = 0; s < n; s++) {
 		size_t top = 0;
 
+		i = start ? start[s] : s;
 		if (state[i])
 			continue;
 		stack[top++] = i;

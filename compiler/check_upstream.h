@@ -26,11 +26,13 @@ const char **check_upstream_names(const struct ast_item *it, struct arena *a, si
 
 /* An order of the n pipelines (names[i], reading the pipelines
  * ups[i][0..nups[i])) in which every pipeline comes after those it reads:
- * order[] gets the n indexes.  A pipeline on a loop of reads gets cycle[i],
- * the loop as text ("a -> b -> a", allocated in a); the others NULL. */
+ * order[] gets the n indexes.  Otherwise the order follows start[] (the n
+ * indexes; NULL: 0..n-1): each pipeline comes as early as start puts it,
+ * after what it reads.  A pipeline on a loop of reads gets cycle[i], the
+ * loop as text ("a -> b -> a", allocated in a); the others NULL. */
 void check_upstream_order(const char *const *names, const char *const *const *ups,
-			  const size_t *nups, size_t n, struct arena *a, size_t *order,
-			  const char **cycle);
+			  const size_t *nups, size_t n, const size_t *start, struct arena *a,
+			  size_t *order, const char **cycle);
 
 /* The pipeline NAME (named at `at` by the clause `clause`, for the hint),
  * checked before c->mp; NULL after reporting it unknown, c->mp itself or on

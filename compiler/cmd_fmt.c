@@ -114,7 +114,7 @@ static int fmt_stdin(enum fmt_mode mode, const char *name)
 	source_from_string(&src, name, in.buf, in.len);
 	arena_init(&a);
 	diag_set_init(&ds);
-	if (parse_file(&src, &a, &ds, &f) == 0) {
+	if (parse_file(&src, &a, &a, &ds, &f) == 0) {
 		fmt_file(&f, &out);
 		rc = fmt_one(mode, name, src.text, src.len, &out, &ds);
 	}

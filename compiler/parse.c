@@ -166,7 +166,7 @@ int parse_lex_duration(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, s
 	if (ctx->last_tok == '.' && ctx->last_span.end == at.start)
 		return parse_lex_word_digits(ctx, lval, text, at);
 	d = arena_alloc(ctx->arena, sizeof(*d));
-	d->text = arena_strdup(ctx->arena, text);
+	d->text = arena_strdup(ctx->text, text);
 	d->span = at;
 	switch (text[len - 1]) {
 	case 's': unit = 1; break;
@@ -204,7 +204,7 @@ int parse_lex_number(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, str
 		return parse_lex_word_digits(ctx, lval, text, at);
 	}
 	n = arena_alloc(ctx->arena, sizeof(*n));
-	n->text = arena_strdup(ctx->arena, text);
+	n->text = arena_strdup(ctx->text, text);
 	n->span = at;
 	n->is_int = strchr(text, '.') == NULL;
 	errno = 0;
@@ -235,7 +235,7 @@ int parse_lex_word_digits(struct parse_ctx *ctx, YYSTYPE *lval, const char *text
 	struct diag *d;
 
 	if (ctx->last_tok == '.' && ctx->last_span.end == at.start) {
-		lval->name.text = arena_strdup(ctx->arena, text);
+		lval->name.text = arena_strdup(ctx->text, text);
 		lval->name.span = at;
 		return IDENT;
 	}
@@ -260,7 +260,7 @@ int parse_lex_word(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, struc
 		k = bsearch(text, keywords, sizeof(keywords) / sizeof(keywords[0]),
 			    sizeof(keywords[0]), keyword_cmp);
 	/* a keyword's text is the table's: no copy per occurrence */
-	lval->name.text = k ? k->word : arena_strdup(ctx->arena, text);
+	lval->name.text = k ? k->word : arena_strdup(ctx->text, text);
 	return k ? k->tok : IDENT;
 }
 
@@ -270,7 +270,7 @@ int parse_lex_hyphenated(struct parse_ctx *ctx, YYSTYPE *lval, const char *text,
 
 	diag_help(d, "write it in backquotes, `%s`, or use '_'", text);
 	/* handed on as a name so the rest of the line still parses */
-	lval->name.text = arena_strdup(ctx->arena, text);
+	lval->name.text = arena_strdup(ctx->text, text);
 	lval->name.span = at;
 	return IDENT;
 }
@@ -298,7 +298,7 @@ int parse_lex_word_utf8(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, 
 	diag_help(d, "names are ASCII letters, digits and '_'; quote other names with backquotes: `%s`",
 		  text);
 	/* handed on as a name so the rest of the line still parses */
-	lval->name.text = arena_strdup(ctx->arena, text);
+	lval->name.text = arena_strdup(ctx->text, text);
 	lval->name.span = at;
 	return IDENT;
 }
@@ -314,7 +314,7 @@ int parse_lex_single_quoted(struct parse_ctx *ctx, YYSTYPE *lval, const char *te
 	if (inner) {
 		struct ast_strpart *p = arena_alloc(ctx->arena, sizeof(*p));
 
-		p->text = arena_strndup(ctx->arena, text + 1, inner);
+		p->text = arena_strndup(ctx->text, text + 1, inner);
 		p->len = inner;
 		p->span = span_make(at.start + 1, at.start + 1 + inner);
 		s->parts = p;
@@ -368,7 +368,7 @@ int parse_lex_bqname(struct parse_ctx *ctx, YYSTYPE *lval, const char *text, str
 		}
 		i += n;
 	}
-	lval->name.text = arena_strndup(ctx->arena, text + 1, len - 2);
+	lval->name.text = arena_strndup(ctx->text, text + 1, len - 2);
 	lval->name.span = at;
 	return BQIDENT;
 }
@@ -381,7 +381,7 @@ static void add_part(struct parse_ctx *ctx, struct ast_vec **parts, bool is_var,
 	struct ast_strpart p;
 
 	p.is_var = is_var;
-	p.text = arena_strndup(ctx->arena, text, len);
+	p.text = arena_strndup(ctx->text, text, len);
 	p.len = len;
 	p.span = at;
 	*parts = ast_vec_push(&ctx->scratch, *parts, &p, sizeof(p));
@@ -895,16 +895,17 @@ void parse_add_item(struct parse_ctx *ctx, struct ast_item *it)
 
 struct ast_vec *parse_push_value(struct parse_ctx *ctx, struct ast_vec *vec, struct ast_value *v)
 {
-	if (vec->n < PARSE_MAX_VALUES)
-		return ast_vec_push(&ctx->scratch, vec, v, sizeof(*v));
-	if (vec->n == PARSE_MAX_VALUES) {
+	if (vec && vec->n == PARSE_MAX_VALUES) {
 		struct diag *d = diag_error(ctx->ds, ctx->src, v->span, "too many values");
 
 		diag_help(d, "a setting or list holds at most %d values", PARSE_MAX_VALUES);
 		ctx->nerrors++;
 		/* one past the limit marks the list as reported */
-		return ast_vec_push(&ctx->scratch, vec, v, sizeof(*v));
 	}
+	if (!vec || vec->n <= PARSE_MAX_VALUES)
+		vec = ast_vec_push(&ctx->scratch, vec, v, sizeof(*v));
+	/* the list holds a copy: v's bytes go to the next value */
+	arena_recycle(ctx->arena, v, sizeof(*v));
 	return vec;
 }
 
@@ -1031,8 +1032,8 @@ struct ast_clause *parse_after_clause(struct parse_ctx *ctx, struct span kw, str
 	return ast_clause_after(ctx->arena, kw, names, names->n > 1 && ctx->after_sep == OR, span);
 }
 
-size_t parse_file(const struct source *src, struct arena *arena, struct diag_set *ds,
-		  struct ast_file *out)
+size_t parse_file(const struct source *src, struct arena *arena, struct arena *text,
+		  struct diag_set *ds, struct ast_file *out)
 {
 	struct parse_ctx ctx;
 	struct parse_held held = { 0 };
@@ -1043,6 +1044,7 @@ size_t parse_file(const struct source *src, struct arena *arena, struct diag_set
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.src = src;
 	ctx.arena = arena;
+	ctx.text = text;
 	arena_init(&ctx.scratch);
 	ctx.ds = ds;
 	ctx.held = &held;
@@ -1134,7 +1136,7 @@ size_t parse_tokens(const struct source *src, struct diag_set *ds,
 	arena_init(&arena);
 	arena_init(&ctx.scratch);
 	ctx.src = src;
-	ctx.arena = &arena;
+	ctx.arena = ctx.text = &arena;
 	ctx.ds = ds;
 	if (lexer_lex_init_extra(&ctx, &scanner) != 0) {
 		diag_error_file(ds, src, NULL, "cannot start the scanner");

@@ -11,11 +11,14 @@
 #include "diag.h"
 #include "source.h"
 
-/* Parses src; nodes live in arena.  Returns the number of syntax errors
- * (out is always filled, possibly partially, so later phases can still
- * look at what parsed). */
-size_t parse_file(const struct source *src, struct arena *arena, struct diag_set *ds,
-		  struct ast_file *out);
+/* Parses src; nodes live in arena, the texts they hold (names, string
+ * parts, numbers and durations as written) in text, which may be the same
+ * arena: a model built from the tree keeps pointing at the texts after the
+ * nodes are released (ast_file_release).  Returns the number of syntax
+ * errors (out is always filled, possibly partially, so later phases can
+ * still look at what parsed). */
+size_t parse_file(const struct source *src, struct arena *arena, struct arena *text,
+		  struct diag_set *ds, struct ast_file *out);
 
 /* What a token of the scanner is, for tools that colour or index .pipe
  * text (`pipec debug tokens`, the editor grammars' tests). */

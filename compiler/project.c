@@ -33,6 +33,9 @@ void project_release(struct project *p)
 		free(p->sources[i]);
 	}
 	free(p->sources);
+	for (i = 0; i < p->nasts; i++)
+		arena_release(&p->ast_arenas[i]);
+	free(p->ast_arenas);
 	free(p->asts);
 	arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
@@ -357,13 +360,15 @@ int project_load(struct project *p, const struct project_opts *o)
 		p->env_error = true;
 	}
 	p->asts = xcalloc(files.count ? files.count : 1, sizeof(*p->asts));
+	p->ast_arenas = xcalloc(files.count ? files.count : 1, sizeof(*p->ast_arenas));
 	for (i = 0; i < files.count; i++) {
 		struct source *src = load_source(p, files.items[i]);
 
 		if (src) {
-			struct ast_file *f = &p->asts[p->nasts++];
+			struct ast_file *f = &p->asts[p->nasts];
 
-			parse_file(src, &p->arena, &p->diags, f);
+			arena_init(&p->ast_arenas[p->nasts++]);
+			parse_file(src, &p->ast_arenas[p->nasts - 1], &p->arena, &p->diags, f);
 			f->src = src;
 		}
 		free(files.items[i]);

@@ -5,7 +5,9 @@
  * configured), leaving diagnostics and the checked model.
  *
  * Ownership: struct project owns its sources, ASTs, model and diagnostics;
- * project_release frees them all.
+ * project_release frees them all.  The checked model does not need the
+ * trees: check_project frees each file's nodes after its last pipeline, so
+ * after a check p->asts keep only their sources (items are gone).
  */
 #ifndef PIPEC_PROJECT_H
 #define PIPEC_PROJECT_H
@@ -38,6 +40,9 @@ struct project {
 	size_t nsources, sources_alloc;
 	struct ast_file *asts;		/* one per .pipe file, sorted by path */
 	size_t nasts;
+	struct arena *ast_arenas;	/* asts[i]'s nodes (its texts are in arena); a
+					 * checked file's are released once the model holds
+					 * what its pipelines say, so --dump-ast alone sees trees */
 	struct model_project model;
 	bool have_model;		/* check ran (even if it found errors) */
 	bool env_error;			/* a failure of the environment (unreadable path, …) */

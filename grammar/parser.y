@@ -48,7 +48,8 @@ struct parse_brace {
 /* The state shared by the scanner, the parser and parse.c. */
 struct parse_ctx {
 	const struct source *src;
-	struct arena *arena;		/* the AST */
+	struct arena *arena;		/* the AST's nodes */
+	struct arena *text;		/* its texts (names, literals), which outlive the nodes */
 	struct arena scratch;		/* lists under construction; dropped after the parse */
 	struct diag_set *ds;
 	void *scanner;
@@ -748,22 +749,22 @@ args:
 	;
 
 args1:
-	  value			{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
+	  value			{ $$ = parse_push_value(ctx, NULL, $1); }
 	| args1 value		{ $$ = parse_push_value(ctx, $1, $2); }
 	| args1 ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;
 
 value:
-	  string		{ $$ = ast_value_string(A, $1); }
-	| NUMBER		{ $$ = ast_value_number(A, $1); }
-	| DURATION		{ $$ = ast_value_duration(A, $1); }
+	  string		{ $$ = ast_value_string(A, $1); arena_recycle(A, $1, sizeof(*$1)); }
+	| NUMBER		{ $$ = ast_value_number(A, $1); arena_recycle(A, $1, sizeof(*$1)); }
+	| DURATION		{ $$ = ast_value_duration(A, $1); arena_recycle(A, $1, sizeof(*$1)); }
 	| qname			{ $$ = ast_value_name(A, $1, @$); }
 	| '(' ')'		{ $$ = ast_value_list(A, NULL, @$); }
 	| '(' list_items ')'	{ $$ = ast_value_list(A, $2, @$); }
 	;
 
 list_items:
-	  value			{ $$ = ast_vec_push(S, NULL, $1, sizeof(*$1)); }
+	  value			{ $$ = parse_push_value(ctx, NULL, $1); }
 	| list_items value	{ $$ = parse_push_value(ctx, $1, $2); }
 	| list_items ',' value	{ $$ = parse_push_value(ctx, $1, $3); }
 	;

@@ -42,6 +42,48 @@ static void test_strbuf(void)
 	free(s);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#endif
+
+/* arena_recycle: the parser hands back nodes it copied into a list. */
+static void test_arena_recycle(void)
+{
+	struct arena a = ARENA_INIT;
+	long *n1 = arena_alloc(&a, 64), *n2, *n3, *odd;
+	char *big;
+
+	n1[0] = 42;
+	n1[7] = 43;
+	arena_recycle(&a, n1, 64);
+	n2 = arena_alloc(&a, 48);
+	CHECK("a recycled node is not handed out for another size", n2 != n1);
+	n3 = arena_alloc(&a, 64);
+#ifdef TEST_ASAN
+	/* under AddressSanitizer recycled bytes stay poisoned, never reused */
+	CHECK("under ASan a recycled node is not reused", n3 != n1);
+#else
+	CHECK("a recycled node serves the next allocation of its size", n3 == n1);
+#endif
+	CHECK("a reused node is zeroed", n3[0] == 0 && n3[7] == 0);
+	odd = arena_alloc(&a, 20);
+	arena_recycle(&a, odd, 20);	/* not a multiple of 8: left alone */
+	arena_recycle(&a, NULL, 64);
+	CHECK("sizes off the lists are ignored", arena_alloc(&a, 20) != odd);
+	arena_release(&a);
+	CHECK("release forgets recycled nodes", a.recycled[64 / 8] == NULL);
+	big = arena_alloc(&a, 3u << 20);
+	CHECK("a big allocation is zeroed", big[0] == 0 && big[(3u << 20) - 1] == 0 &&
+	      big[1u << 20] == 0);
+	{
+		char *small = arena_alloc(&a, 16);
+
+		CHECK("a small allocation after a big one is outside it",
+		      small < big || small >= big + (3u << 20));
+	}
+	arena_release(&a);
+}
+
 static void test_arena(void)
 {
 	struct arena a = ARENA_INIT;
@@ -62,6 +104,7 @@ static void test_arena(void)
 	CHECK_STR("arena printf", arena_printf(&a, "%s=%d", "k", 7), "k=7");
 	arena_release(&a);
 	CHECK("arena release resets", a.head == NULL && a.total == 0);
+	test_arena_recycle();
 }
 
 static void test_strmap(void)

@@ -27,7 +27,7 @@ static struct parsed *parse(const char *text)
 	source_from_string(&p->src, "t.pipe", text, strlen(text));
 	arena_init(&p->arena);
 	diag_set_init(&p->ds);
-	p->nerrors = parse_file(&p->src, &p->arena, &p->ds, &p->f);
+	p->nerrors = parse_file(&p->src, &p->arena, &p->arena, &p->ds, &p->f);
 	return p;
 }
 
