@@ -106,6 +106,7 @@ void arena_recycle(struct arena *a, void *p, size_t size)
 	if (!p || !recyclable(size))
 		return;
 #ifdef ARENA_ASAN
+	(void)a;
 	/* twice is a bug of the caller: the node would be handed out twice */
 	if (__asan_region_is_poisoned(p, size))
 		abort();

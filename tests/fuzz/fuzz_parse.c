@@ -54,7 +54,7 @@ static size_t format_of(const char *text, size_t len, struct strbuf *out, struct
 	source_from_string(&src, "fuzz.pipe", text, len);
 	arena_init(&a);
 	diag_set_init(&ds);
-	n = parse_file(&src, &a, &ds, &f);
+	n = parse_file(&src, &a, &a, &ds, &f);
 	ast_dump(&f, &dump);
 	if (n == 0) {
 		fmt_file(&f, out);

@@ -44,6 +44,10 @@ static void test_strbuf(void)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
 #endif
 
 /* arena_recycle: the parser hands back nodes it copied into a list. */
