@@ -170,6 +170,20 @@ static int shared_option(const struct cli_spec *spec, int argc, char **argv, int
 	return r;
 }
 
+/* One operand into spec->operands, or through set: 0, or 2 with *rc set. */
+static int operand(const struct cli_spec *spec, const char *s, int *rc)
+{
+	int r;
+
+	if (spec->operands) {
+		spec->operands[(*spec->noperands)++] = s;
+		return 0;
+	}
+	if ((r = spec->set(spec->ctx, CLI_OPERAND, NULL, s)) != 0)
+		*rc = r;
+	return r ? 2 : 0;
+}
+
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 {
 	int i, r;
@@ -184,7 +198,8 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 		}
 		if (!strcmp(s, "--")) {
 			while (++i < argc)
-				spec->operands[(*spec->noperands)++] = argv[i];
+				if (operand(spec, argv[i], rc))
+					return -1;
 			break;
 		}
 		if ((r = shared_option(spec, argc, argv, &i, rc)) == 0)
@@ -198,7 +213,8 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 			*rc = spec_usage_status(spec);
 			return -1;
 		}
-		spec->operands[(*spec->noperands)++] = s;
+		if (operand(spec, s, rc))
+			return -1;
 	}
 	return 0;
 }

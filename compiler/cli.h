@@ -77,13 +77,17 @@ struct cli_spec {
 	enum diag_format *diag;		/* NULL: no --diagnostics-format */
 	bool *werror;			/* NULL: no --werror (needs diag) */
 	const char **operands;		/* room for argc entries: the other words */
-	size_t *noperands;
+	size_t *noperands;		/* (operands NULL: each goes to set instead) */
 	/* Sets option ID (spelled OPT on the command line) to VALUE (NULL for
-	 * an option without one); returns 0, or the exit status of the usage
+	 * an option without one), or takes operand VALUE when ID is
+	 * CLI_OPERAND (OPT NULL); returns 0, or the exit status of the usage
 	 * error it reported. */
 	int (*set)(void *ctx, int id, const char *opt, const char *value);
 	void *ctx;
 };
+
+/* The ID set receives an operand with, when spec->operands is NULL. */
+#define CLI_OPERAND (-1)
 
 /* Walks argv[1..argc-1] by spec: --help, "--" (every later word is an
  * operand), the shared option groups the spec names, the command's own
