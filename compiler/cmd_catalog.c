@@ -118,9 +118,7 @@ static int parse_args(int argc, char **argv, const char *cmd, bool allow_output,
 	};
 
 	memset(a, 0, sizeof(*a));
-	a->files = xcalloc((size_t)argc + 1, sizeof(*a->files));
-	spec.operands = a->files;
-	spec.noperands = &a->nfiles;
+	cli_operands(&spec, argc, &a->files, &a->nfiles);
 	return cli_parse(&spec, argc, argv, rc);
 }
 
@@ -761,19 +759,12 @@ done:
 
 int cmd_catalog(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(catalog_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(catalog_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "check"))
-		return catalog_check_cmd(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "fmt"))
-		return catalog_fmt_cmd(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "pull"))
-		return catalog_pull_cmd(argc - 1, argv + 1);
-	return cli_usage_error("catalog", "unknown catalog command '%s' (check, fmt, pull)", argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "check", catalog_check_cmd },
+		{ "fmt", catalog_fmt_cmd },
+		{ "pull", catalog_pull_cmd },
+	};
+
+	return cli_subcommand("catalog", catalog_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,
+			      argv);
 }

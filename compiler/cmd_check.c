@@ -79,9 +79,7 @@ int cmd_check(int argc, char **argv)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	spec.operands = o.paths;
-	spec.noperands = &o.npaths;
+	cli_operands(&spec, argc, &o.paths, &o.npaths);
 	if (cli_parse(&spec, argc, argv, &rc) != 0) {
 		free(o.paths);
 		return rc;

@@ -764,19 +764,11 @@ static int debug_tokens(int argc, char **argv)
 
 int cmd_debug(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(debug_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(debug_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "sign"))
-		return debug_sign(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "call"))
-		return debug_call(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "tokens"))
-		return debug_tokens(argc - 1, argv + 1);
-	return cli_usage_error("debug", "unknown debug command '%s' (sign, call, tokens)", argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "sign", debug_sign },
+		{ "call", debug_call },
+		{ "tokens", debug_tokens },
+	};
+
+	return cli_subcommand("debug", debug_usage, subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }
