@@ -250,7 +250,8 @@ static void warn_secret_flags(bool secret_key, bool session_token)
 				"shell history; set AWS_SESSION_TOKEN instead\n");
 }
 
-/* The value options of debug sign, in the order of struct sign_args's slots. */
+/* The options of debug sign; the value options first, in the order of
+ * set_sign_option's slots. */
 enum { SIGN_ACCESS_KEY, SIGN_SECRET_KEY, SIGN_SESSION_TOKEN, SIGN_REGION, SIGN_SERVICE,
        SIGN_TIME, SIGN_CANONICAL, SIGN_STRING_TO_SIGN };
 
@@ -309,7 +310,6 @@ static int debug_sign(int argc, char **argv)
 
 	if (cli_parse(&spec, argc, argv, &rc) != 0)
 		return rc;
-	rc = 1;
 	warn_secret_flags(a.sk != NULL, a.token != NULL);
 	ak = opt_or_env(a.ak, "AWS_ACCESS_KEY_ID");
 	sk = opt_or_env(a.sk, "AWS_SECRET_ACCESS_KEY");
@@ -603,7 +603,6 @@ static int debug_call(int argc, char **argv)
 
 	if (cli_parse(&spec, argc, argv, &rc) != 0)
 		return rc;
-	rc = 1;
 	if (a.npos < 2)
 		return cli_usage_error("debug call", "expected SERVICE and OPERATION");
 	svc = aws_service_from_name(a.pos[0]);
