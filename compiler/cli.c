@@ -6,6 +6,8 @@
 
 #include "aws.h"
 #include "project.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 int cli_usage_verror(const char *cmd, const char *fmt, va_list ap)
 {
@@ -170,6 +172,27 @@ static int shared_option(const struct cli_spec *spec, int argc, char **argv, int
 	return r;
 }
 
+void cli_operands(struct cli_spec *spec, int argc, const char ***operands, size_t *n)
+{
+	*operands = xcalloc((size_t)argc, sizeof(**operands));
+	spec->operands = *operands;
+	spec->noperands = n;
+}
+
+/* One operand into spec->operands, or through set: 0, or 2 with *rc set. */
+static int operand(const struct cli_spec *spec, const char *s, int *rc)
+{
+	int r;
+
+	if (spec->operands) {
+		spec->operands[(*spec->noperands)++] = s;
+		return 0;
+	}
+	if ((r = spec->set(spec->ctx, CLI_OPERAND, NULL, s)) != 0)
+		*rc = r;
+	return r ? 2 : 0;
+}
+
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 {
 	int i, r;
@@ -184,7 +207,8 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 		}
 		if (!strcmp(s, "--")) {
 			while (++i < argc)
-				spec->operands[(*spec->noperands)++] = argv[i];
+				if (operand(spec, argv[i], rc))
+					return -1;
 			break;
 		}
 		if ((r = shared_option(spec, argc, argv, &i, rc)) == 0)
@@ -198,9 +222,35 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc)
 			*rc = spec_usage_status(spec);
 			return -1;
 		}
-		spec->operands[(*spec->noperands)++] = s;
+		if (operand(spec, s, rc))
+			return -1;
 	}
 	return 0;
+}
+
+int cli_subcommand(const char *cmd, const char *usage, const struct cli_sub *subs, size_t nsubs,
+		   int argc, char **argv)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t k;
+	int rc;
+
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (k = 0; k < nsubs; k++)
+		if (!strcmp(argv[1], subs[k].name))
+			return subs[k].run(argc - 1, argv + 1);
+	for (k = 0; k < nsubs; k++)
+		strbuf_addf(&names, "%s%s", k ? ", " : "", subs[k].name);
+	rc = cli_usage_error(cmd, "unknown %s command '%s' (%s)", cmd, argv[1], names.buf);
+	strbuf_release(&names);
+	return rc;
 }
 
 void cli_summary(const struct project *p, const struct project_opts *o, const char *fmt, ...)

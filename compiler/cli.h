@@ -49,6 +49,22 @@ struct project_opts;
  * missing (the caller reports the usage error). */
 int cli_project_option(int argc, char **argv, int *i, struct project_opts *o);
 
+/* The help lines of those options, as plan, deploy, run, status and
+ * validate print them. */
+#define CLI_PROJECT_OPTIONS_HELP \
+	"  --env NAME           environment of pipec.yaml (default: its default)\n" \
+	"  --config FILE        project file (default: the nearest pipec.yaml)\n" \
+	"  --catalog FILE       catalog snapshot to check against\n" \
+	"  --no-catalog         skip the catalog checks\n"
+
+/* The help lines of cli_aws_option's options and of --verbose (each
+ * command's own), as plan, deploy, run, status and validate print them. */
+#define CLI_AWS_OPTIONS_HELP \
+	"  --region NAME        AWS region (default: the environment's)\n" \
+	"  --profile NAME       AWS profile for credentials\n" \
+	"  --endpoint-url URL   send every AWS call to this endpoint\n" \
+	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+
 /* --diagnostics-format F and (when werror is not NULL) --werror.  Returns 1
  * when argv[*i] is one of them, 0 when it is not, -1 after reporting a
  * missing or unknown format as a usage error of cmd. */
@@ -77,13 +93,21 @@ struct cli_spec {
 	enum diag_format *diag;		/* NULL: no --diagnostics-format */
 	bool *werror;			/* NULL: no --werror (needs diag) */
 	const char **operands;		/* room for argc entries: the other words */
-	size_t *noperands;
+	size_t *noperands;		/* (operands NULL: each goes to set instead) */
 	/* Sets option ID (spelled OPT on the command line) to VALUE (NULL for
-	 * an option without one); returns 0, or the exit status of the usage
+	 * an option without one), or takes operand VALUE when ID is
+	 * CLI_OPERAND (OPT NULL); returns 0, or the exit status of the usage
 	 * error it reported. */
 	int (*set)(void *ctx, int id, const char *opt, const char *value);
 	void *ctx;
 };
+
+/* The ID set receives an operand with, when spec->operands is NULL. */
+#define CLI_OPERAND (-1)
+
+/* Gives spec room for the operands of argc words: a new array in
+ * *operands (the caller frees it), their count in *n. */
+void cli_operands(struct cli_spec *spec, int argc, const char ***operands, size_t *n);
 
 /* Walks argv[1..argc-1] by spec: --help, "--" (every later word is an
  * operand), the shared option groups the spec names, the command's own
@@ -91,6 +115,18 @@ struct cli_spec {
  * usage error.  Returns 0 to go on (*rc untouched), or -1 when the
  * command ends here with exit status *rc (--help: 0). */
 int cli_parse(const struct cli_spec *spec, int argc, char **argv, int *rc);
+
+/* One subcommand of a command with several (catalog check, debug sign). */
+struct cli_sub {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] = the subcommand */
+};
+
+/* Runs the subcommand argv[1] of cmd with argv + 1.  Without one, prints
+ * usage on stderr (exit status EXIT_USAGE); --help, -h and help print it
+ * on stdout (0); an unknown one is a usage error that lists subs. */
+int cli_subcommand(const char *cmd, const char *usage, const struct cli_sub *subs, size_t nsubs,
+		   int argc, char **argv);
 
 struct aws_options;
 /* The same for the options of every command that calls AWS: --region,

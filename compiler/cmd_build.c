@@ -88,9 +88,7 @@ int cmd_build(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&eo, 0, sizeof(eo));
-	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	spec.operands = o.paths;
-	spec.noperands = &o.npaths;
+	cli_operands(&spec, argc, &o.paths, &o.npaths);
 	if (cli_parse(&spec, argc, argv, &rc) != 0) {
 		free(o.paths);
 		return rc;

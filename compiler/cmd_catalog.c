@@ -86,44 +86,40 @@ struct catalog_args {
 	bool check;
 };
 
-/* Parses the options shared by check and fmt; returns -1 after a usage error. */
+enum { CATALOG_OUTPUT, CATALOG_CHECK };
+
+/* The options of catalog fmt; catalog check has none of its own. */
+static const struct cli_opt catalog_fmt_opts[] = {
+	{ "--output", "-o", true, CATALOG_OUTPUT },
+	{ "--check", NULL, false, CATALOG_CHECK },
+};
+
+static int set_catalog_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct catalog_args *a = ctx;
+
+	(void)opt;
+	if (id == CATALOG_OUTPUT)
+		a->output = v;
+	else
+		a->check = true;
+	return 0;
+}
+
+/* Parses the options of check and fmt; returns -1 after a usage error. */
 static int parse_args(int argc, char **argv, const char *cmd, bool allow_output,
 		      struct catalog_args *a, int *rc)
 {
-	const char *v;
-	int i, r;
+	struct cli_spec spec = {
+		.cmd = cmd, .usage = catalog_usage,
+		.opts = allow_output ? catalog_fmt_opts : NULL,
+		.nopts = allow_output ? sizeof(catalog_fmt_opts) / sizeof(catalog_fmt_opts[0]) : 0,
+		.diag = &a->fmt, .set = set_catalog_option, .ctx = a,
+	};
 
 	memset(a, 0, sizeof(*a));
-	a->files = xcalloc((size_t)argc + 1, sizeof(*a->files));
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(catalog_usage, stdout);
-			*rc = 0;
-			return -1;
-		}
-		if ((r = cli_diag_option(cmd, argc, argv, &i, &a->fmt, NULL)) != 0) {
-			if (r < 0) {
-				*rc = EXIT_USAGE;
-				return -1;
-			}
-		} else if (allow_output && (cli_opt_value(argc, argv, &i, "-o", &v) ||
-					    cli_opt_value(argc, argv, &i, "--output", &v))) {
-			if (!v || !*v) {
-				*rc = cli_usage_error(cmd, "option '%s' needs a value", s);
-				return -1;
-			}
-			a->output = v;
-		} else if (allow_output && !strcmp(s, "--check")) {
-			a->check = true;
-		} else if (s[0] == '-' && s[1]) {
-			*rc = cli_usage_error(cmd, "unknown option '%s'", s);
-			return -1;
-		} else {
-			a->files[a->nfiles++] = s;
-		}
-	}
-	return 0;
+	cli_operands(&spec, argc, &a->files, &a->nfiles);
+	return cli_parse(&spec, argc, argv, rc);
 }
 
 static int catalog_check_cmd(int argc, char **argv)
@@ -597,13 +593,68 @@ static const char *count(struct strbuf *sb, size_t n, const char *one, const cha
 	return sb->buf;
 }
 
+enum { PULL_OUTPUT, PULL_DATABASE, PULL_TABLE_BUCKET, PULL_ACCOUNT, PULL_ENV, PULL_CONFIG,
+       PULL_VERBOSE };
+
+static const struct cli_opt pull_opts[] = {
+	{ "--verbose", NULL, false, PULL_VERBOSE },
+	{ "-o", "--output", true, PULL_OUTPUT },
+	{ "--database", NULL, true, PULL_DATABASE },
+	{ "--table-bucket", NULL, true, PULL_TABLE_BUCKET },
+	{ "--account", NULL, true, PULL_ACCOUNT },
+	{ "--env", NULL, true, PULL_ENV },
+	{ "--config", NULL, true, PULL_CONFIG },
+};
+
+/* catalog pull's command line; dbs and buckets have room for argc + 1. */
+struct pull_args {
+	struct aws_options opt;
+	const char **dbs, **buckets;
+	size_t ndbs, nbuckets;
+	const char *output, *env_name, *config_path, *account;
+};
+
+static int set_pull_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct pull_args *a = ctx;
+
+	(void)opt;
+	switch (id) {
+	case PULL_VERBOSE:
+		a->opt.trace = stderr;
+		break;
+	case PULL_OUTPUT:
+		a->output = v;
+		break;
+	case PULL_DATABASE:
+		a->dbs[a->ndbs++] = v;
+		break;
+	case PULL_TABLE_BUCKET:
+		a->buckets[a->nbuckets++] = v;
+		break;
+	case PULL_ACCOUNT:
+		a->account = v;
+		break;
+	case PULL_ENV:
+		a->env_name = v;
+		break;
+	case PULL_CONFIG:
+		a->config_path = v;
+		break;
+	default:	/* pull takes no operand */
+		return cli_usage_error("catalog", "unknown option '%s'", v);
+	}
+	return 0;
+}
+
 static int catalog_pull_cmd(int argc, char **argv)
 {
-	struct aws_options opt = AWS_OPTIONS_INIT;
-	const char **dbs = xcalloc((size_t)argc + 1, sizeof(*dbs));
-	const char **buckets = xcalloc((size_t)argc + 1, sizeof(*buckets));
-	const char *output = NULL, *env_name = NULL, *config_path = NULL, *account = NULL, *v;
-	size_t ndbs = 0, nbuckets = 0;
+	struct pull_args a = { .opt = AWS_OPTIONS_INIT };
+	struct cli_spec spec = {
+		.cmd = "catalog", .usage = catalog_usage,
+		.opts = pull_opts, .nopts = sizeof(pull_opts) / sizeof(pull_opts[0]),
+		.ao = &a.opt, .set = set_pull_option, .ctx = &a,
+	};
 	struct project proj;
 	struct config cfg;
 	struct catalog cat;
@@ -612,54 +663,14 @@ static int catalog_pull_cmd(int argc, char **argv)
 	struct pull pl;
 	struct strbuf counts[4] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	bool have_project = false;
-	int i, r, rc = 0;
+	int i, rc = 0;
 
 	memset(&id, 0, sizeof(id));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(catalog_usage, stdout);
-			goto done;
-		}
-		if (!strcmp(a, "--verbose")) {
-			opt.trace = stderr;
-			continue;
-		}
-		if ((r = cli_aws_option(argc, argv, &i, &opt)) != 0) {
-			if (r < 0) {
-				rc = cli_usage_error("catalog", "option '%s' needs a value", a);
-				goto done;
-			}
-			continue;
-		}
-		if (cli_opt_value(argc, argv, &i, "-o", &v) || cli_opt_value(argc, argv, &i, "--output", &v) ||
-		    cli_opt_value(argc, argv, &i, "--database", &v) ||
-		    cli_opt_value(argc, argv, &i, "--table-bucket", &v) ||
-		    cli_opt_value(argc, argv, &i, "--account", &v) ||
-		    cli_opt_value(argc, argv, &i, "--env", &v) ||
-		    cli_opt_value(argc, argv, &i, "--config", &v)) {
-			if (!v || !*v) {
-				rc = cli_usage_error("catalog", "option '%s' needs a value", a);
-				goto done;
-			}
-			if (!strcmp(a, "-o") || !strncmp(a, "--output", 8) || !strncmp(a, "-o=", 3))
-				output = v;
-			else if (!strncmp(a, "--database", 10))
-				dbs[ndbs++] = v;
-			else if (!strncmp(a, "--table-bucket", 14))
-				buckets[nbuckets++] = v;
-			else if (!strncmp(a, "--account", 9))
-				account = v;
-			else if (!strncmp(a, "--env", 5))
-				env_name = v;
-			else
-				config_path = v;
-			continue;
-		}
-		rc = cli_usage_error("catalog", "unknown option '%s'", a);
+	a.dbs = xcalloc((size_t)argc + 1, sizeof(*a.dbs));
+	a.buckets = xcalloc((size_t)argc + 1, sizeof(*a.buckets));
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
 		goto done;
-	}
-	if (!output) {
+	if (!a.output) {
 		rc = cli_usage_error("catalog", "catalog pull needs -o FILE");
 		goto done;
 	}
@@ -667,50 +678,51 @@ static int catalog_pull_cmd(int argc, char **argv)
 	/* --env / --config: the environment supplies region, account and table bucket */
 	project_init(&proj);
 	have_project = true;
-	if (env_name || config_path) {
-		if (project_load_config(&proj, config_path, NULL, env_name, &cfg) < 0 ||
+	if (a.env_name || a.config_path) {
+		if (project_load_config(&proj, a.config_path, NULL, a.env_name, &cfg) < 0 ||
 		    proj.diags.nerrors) {
 			diag_render(&proj.diags, DIAG_FORMAT_TEXT, stdout, stderr);
 			rc = 1;
 			goto done;
 		}
-		if (!opt.region)
-			opt.region = cfg.env.region;
-		if (!account)
-			account = cfg.env.account;
-		if (!nbuckets && cfg.env.table_bucket)
-			buckets[nbuckets++] = cfg.env.table_bucket;
+		if (!a.opt.region)
+			a.opt.region = cfg.env.region;
+		if (!a.account)
+			a.account = cfg.env.account;
+		if (!a.nbuckets && cfg.env.table_bucket)
+			a.buckets[a.nbuckets++] = cfg.env.table_bucket;
 	}
 
 	memset(&pl, 0, sizeof(pl));
 	strbuf_init(&pl.first_unread, 0);
-	pl.aws = aws_client_new(&opt);
+	pl.aws = aws_client_new(&a.opt);
 	catalog_init(&cat);
 	pl.cat = &cat;
 	/* the snapshot always records the account it describes */
-	if (!account) {
+	if (!a.account) {
 		if (aws_sts_get_caller_identity(pl.aws, &id) != AWS_OK) {
 			rc = pull_failed(&pl, "finding the account (or pass --account)");
 			goto pulled;
 		}
-		account = id.account;
+		a.account = id.account;
 	}
-	pl.account = account;
+	pl.account = a.account;
 	if (aws_client_resolve(pl.aws) != AWS_OK) {
 		rc = pull_failed(&pl, NULL);
 		goto pulled;
 	}
 	pl.region = aws_client_region(pl.aws);
 	cat.region = pl.region ? arena_strdup(&cat.arena, pl.region) : NULL;
-	cat.account = account ? arena_strdup(&cat.arena, account) : NULL;
-	rc = pull_all(&pl, dbs, ndbs, buckets, nbuckets);
+	cat.account = a.account ? arena_strdup(&cat.arena, a.account) : NULL;
+	rc = pull_all(&pl, a.dbs, a.ndbs, a.buckets, a.nbuckets);
 	if (!rc) {
 		catalog_save(&cat, &out);
-		if (strbuf_write_file(&out, output) < 0) {
-			fprintf(stderr, "pipec: error: cannot write '%s': %s\n", output, strerror(errno));
+		if (strbuf_write_file(&out, a.output) < 0) {
+			fprintf(stderr, "pipec: error: cannot write '%s': %s\n", a.output,
+				strerror(errno));
 			rc = 1;
 		} else {
-			fprintf(stderr, "%s: %s, %s, %s, %s\n", output,
+			fprintf(stderr, "%s: %s, %s, %s, %s\n", a.output,
 				count(&counts[0], cat.connections.count, "connection", "connections"),
 				count(&counts[1], cat.databases.count, "database", "databases"),
 				count(&counts[2], cat.buckets.count, "table bucket", "table buckets"),
@@ -740,26 +752,19 @@ done:
 	if (have_project)
 		project_release(&proj);
 	strbuf_release(&out);
-	free(dbs);
-	free(buckets);
+	free(a.dbs);
+	free(a.buckets);
 	return rc;
 }
 
 int cmd_catalog(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(catalog_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(catalog_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "check"))
-		return catalog_check_cmd(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "fmt"))
-		return catalog_fmt_cmd(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "pull"))
-		return catalog_pull_cmd(argc - 1, argv + 1);
-	return cli_usage_error("catalog", "unknown catalog command '%s' (check, fmt, pull)", argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "check", catalog_check_cmd },
+		{ "fmt", catalog_fmt_cmd },
+		{ "pull", catalog_pull_cmd },
+	};
+
+	return cli_subcommand("catalog", catalog_usage, subs, sizeof(subs) / sizeof(subs[0]), argc,
+			      argv);
 }

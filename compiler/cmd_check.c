@@ -76,20 +76,14 @@ int cmd_check(int argc, char **argv)
 		.opts = check_opts, .nopts = sizeof(check_opts) / sizeof(check_opts[0]),
 		.po = &o, .diag = &fmt, .werror = &werror, .set = set_check_option, .ctx = &ca,
 	};
-	bool dump_model, dump_ast, quiet;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
-	spec.operands = o.paths;
-	spec.noperands = &o.npaths;
+	cli_operands(&spec, argc, &o.paths, &o.npaths);
 	if (cli_parse(&spec, argc, argv, &rc) != 0) {
 		free(o.paths);
 		return rc;
 	}
-	dump_model = ca.dump_model;
-	dump_ast = ca.dump_ast;
-	quiet = ca.quiet;
 	if (o.catalog_path && o.no_catalog) {
 		free(o.paths);
 		return cli_usage_error("check", "--catalog and --no-catalog cannot be combined");
@@ -97,13 +91,13 @@ int cmd_check(int argc, char **argv)
 
 	project_init(&p);
 	p.diags.warnings_as_errors = werror;
-	o.parse_only = dump_ast;
+	o.parse_only = ca.dump_ast;
 	project_load(&p, &o);
-	if (dump_ast || (dump_model && p.have_model && !p.diags.nerrors)) {
+	if (ca.dump_ast || (ca.dump_model && p.have_model && !p.diags.nerrors)) {
 		struct strbuf sb = STRBUF_INIT;
 		size_t k;
 
-		if (dump_ast) {
+		if (ca.dump_ast) {
 			for (k = 0; k < p.nasts; k++)
 				ast_dump(&p.asts[k], &sb);
 		} else {
@@ -114,7 +108,8 @@ int cmd_check(int argc, char **argv)
 	}
 	diag_render(&p.diags, fmt, stdout, stderr);
 	rc = p.diags.nerrors ? 1 : 0;
-	if (!rc && !quiet && !dump_ast && !dump_model && fmt == DIAG_FORMAT_TEXT && p.have_model)
+	if (!rc && !ca.quiet && !ca.dump_ast && !ca.dump_model && fmt == DIAG_FORMAT_TEXT &&
+	    p.have_model)
 		cli_summary(&p, &o, "checked %zu pipeline%s in %zu file%s", p.model.npipelines,
 			    p.model.npipelines == 1 ? "" : "s", p.nasts, p.nasts == 1 ? "" : "s");
 	project_release(&p);

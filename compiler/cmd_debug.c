@@ -250,79 +250,86 @@ static void warn_secret_flags(bool secret_key, bool session_token)
 				"shell history; set AWS_SESSION_TOKEN instead\n");
 }
 
+/* The options of debug sign; the value options first, in the order of
+ * set_sign_option's slots. */
+enum { SIGN_ACCESS_KEY, SIGN_SECRET_KEY, SIGN_SESSION_TOKEN, SIGN_REGION, SIGN_SERVICE,
+       SIGN_TIME, SIGN_CANONICAL, SIGN_STRING_TO_SIGN };
+
+static const struct cli_opt sign_opts[] = {
+	{ "--canonical", NULL, false, SIGN_CANONICAL },
+	{ "--string-to-sign", NULL, false, SIGN_STRING_TO_SIGN },
+	{ "--access-key", NULL, true, SIGN_ACCESS_KEY },
+	{ "--secret-key", NULL, true, SIGN_SECRET_KEY },
+	{ "--session-token", NULL, true, SIGN_SESSION_TOKEN },
+	{ "--region", NULL, true, SIGN_REGION },
+	{ "--service", NULL, true, SIGN_SERVICE },
+	{ "--time", NULL, true, SIGN_TIME },
+};
+
+struct sign_args {
+	const char *ak, *sk, *token, *region, *service, *when, *file;
+	bool canonical, sts;
+};
+
+static int set_sign_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct sign_args *a = ctx;
+	const char **slots[] = { &a->ak, &a->sk, &a->token, &a->region, &a->service, &a->when };
+
+	(void)opt;
+	if (id == SIGN_CANONICAL) {
+		a->canonical = true;
+	} else if (id == SIGN_STRING_TO_SIGN) {
+		a->sts = true;
+	} else if (id != CLI_OPERAND) {
+		*slots[id] = v;
+	} else if (a->file) {
+		return cli_usage_error("debug sign", "more than one input file");
+	} else {
+		a->file = v;
+	}
+	return 0;
+}
+
 static int debug_sign(int argc, char **argv)
 {
-	const char *file = NULL, *ak = NULL, *sk = NULL, *token = NULL, *region = NULL;
-	const char *service = NULL, *when = NULL, *err = NULL, *v, **slot;
-	bool canonical = false, sts = false;
+	struct sign_args a = { 0 };
+	struct cli_spec spec = {
+		.cmd = "debug sign", .usage = sign_usage,
+		.opts = sign_opts, .nopts = sizeof(sign_opts) / sizeof(sign_opts[0]),
+		.set = set_sign_option, .ctx = &a,
+	};
+	const char *ak, *sk, *token, *region, *err = NULL, *v;
 	struct strbuf in = STRBUF_INIT;
 	struct raw_request r;
 	struct sigv4_params p;
 	struct sigv4_request req;
 	struct sigv4_trace trace;
 	size_t k;
-	int i, rc = 1;
+	int rc = 1;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(sign_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--canonical")) {
-			canonical = true;
-			continue;
-		}
-		if (!strcmp(a, "--string-to-sign")) {
-			sts = true;
-			continue;
-		}
-		slot = NULL;
-		if (cli_opt_value(argc, argv, &i, "--access-key", &v))
-			slot = &ak;
-		else if (cli_opt_value(argc, argv, &i, "--secret-key", &v))
-			slot = &sk;
-		else if (cli_opt_value(argc, argv, &i, "--session-token", &v))
-			slot = &token;
-		else if (cli_opt_value(argc, argv, &i, "--region", &v))
-			slot = &region;
-		else if (cli_opt_value(argc, argv, &i, "--service", &v))
-			slot = &service;
-		else if (cli_opt_value(argc, argv, &i, "--time", &v))
-			slot = &when;
-		if (slot) {
-			if (!v)
-				return cli_usage_error("debug sign", "option '%s' needs a value", a);
-			*slot = v;
-			continue;
-		}
-		if (a[0] == '-' && a[1])
-			return cli_usage_error("debug sign", "unknown option '%s'", a);
-		if (file)
-			return cli_usage_error("debug sign", "more than one input file");
-		file = a;
-	}
-	warn_secret_flags(sk != NULL, token != NULL);
-	ak = opt_or_env(ak, "AWS_ACCESS_KEY_ID");
-	sk = opt_or_env(sk, "AWS_SECRET_ACCESS_KEY");
-	token = opt_or_env(token, "AWS_SESSION_TOKEN");
-	region = opt_or_env(region, "AWS_REGION");
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
+	warn_secret_flags(a.sk != NULL, a.token != NULL);
+	ak = opt_or_env(a.ak, "AWS_ACCESS_KEY_ID");
+	sk = opt_or_env(a.sk, "AWS_SECRET_ACCESS_KEY");
+	token = opt_or_env(a.token, "AWS_SESSION_TOKEN");
+	region = opt_or_env(a.region, "AWS_REGION");
 	if (!ak || !sk)
 		return cli_usage_error("debug sign", "--access-key and --secret-key are required");
 	if (!region)
 		return cli_usage_error("debug sign", "--region is required");
-	if (!service)
+	if (!a.service)
 		return cli_usage_error("debug sign", "--service is required");
 
-	if (read_all(file && strcmp(file, "-") ? file : NULL, &in) < 0) {
-		fprintf(stderr, "pipec: error: cannot read '%s': %s\n", file ? file : "<stdin>",
+	if (read_all(a.file && strcmp(a.file, "-") ? a.file : NULL, &in) < 0) {
+		fprintf(stderr, "pipec: error: cannot read '%s': %s\n", a.file ? a.file : "<stdin>",
 			strerror(errno));
 		strbuf_release(&in);
 		return 1;
 	}
 	if (parse_raw_request(in.buf, in.len, &r, &err) < 0) {
-		fprintf(stderr, "pipec: error: %s: %s\n", file ? file : "<stdin>", err);
+		fprintf(stderr, "pipec: error: %s: %s\n", a.file ? a.file : "<stdin>", err);
 		raw_request_release(&r);
 		strbuf_release(&in);
 		return 1;
@@ -333,11 +340,11 @@ static int debug_sign(int argc, char **argv)
 	p.secret_key = sk;
 	p.session_token = token;
 	p.region = region;
-	p.service = service;
-	p.s3 = !strcmp(service, "s3");
+	p.service = a.service;
+	p.s3 = !strcmp(a.service, "s3");
 	/* the request is signed as given: every header present is signed */
 	p.sign_all_headers = true;
-	v = when ? when : sigv4_headers_get(&r.headers, "x-amz-date");
+	v = a.when ? a.when : sigv4_headers_get(&r.headers, "x-amz-date");
 	if (v) {
 		struct strbuf trimmed = STRBUF_INIT;
 
@@ -367,12 +374,12 @@ static int debug_sign(int argc, char **argv)
 		fprintf(stderr, "pipec: error: cannot sign: %s\n", err);
 		goto out;
 	}
-	if (canonical || sts) {
-		if (canonical)
+	if (a.canonical || a.sts) {
+		if (a.canonical)
 			printf("%s\n", trace.canonical_request.buf);
-		if (canonical && sts)
+		if (a.canonical && a.sts)
 			printf("\n");
-		if (sts)
+		if (a.sts)
 			printf("%s\n", trace.string_to_sign.buf);
 		rc = 0;
 		goto out;
@@ -545,58 +552,67 @@ static enum aws_status call_batch(struct aws_client *c, enum aws_service svc, co
 	return st;
 }
 
+enum { CALL_VERBOSE, CALL_PARALLEL };
+
+static const struct cli_opt call_opts[] = {
+	{ "--verbose", "-v", false, CALL_VERBOSE },
+	{ "--parallel", NULL, true, CALL_PARALLEL },
+};
+
+struct call_args {
+	const char *pos[3];	/* SERVICE, OPERATION, JSON */
+	int npos;
+	long parallel;
+	bool verbose;
+};
+
+static int set_call_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct call_args *a = ctx;
+	char *end;
+
+	(void)opt;
+	if (id == CALL_VERBOSE) {
+		a->verbose = true;
+	} else if (id == CALL_PARALLEL) {
+		a->parallel = strtol(v, &end, 10);
+		if (*end || a->parallel < 1 || a->parallel > 1000)
+			return cli_usage_error("debug call", "--parallel needs a count from 1 to 1000");
+	} else if (a->npos == 3) {
+		return cli_usage_error("debug call", "unexpected argument '%s'", v);
+	} else {
+		a->pos[a->npos++] = v;
+	}
+	return 0;
+}
+
 static int debug_call(int argc, char **argv)
 {
 	struct aws_options opt = AWS_OPTIONS_INIT;
-	const char *pos[3] = { NULL, NULL, NULL }, *v;
-	int npos = 0, i, r, svc, rc = 1;
-	long parallel = 0;
-	bool verbose = false;
+	struct call_args a = { { NULL, NULL, NULL }, 0, 0, false };
+	struct cli_spec spec = {
+		.cmd = "debug call", .usage = call_usage,
+		.opts = call_opts, .nopts = sizeof(call_opts) / sizeof(call_opts[0]),
+		.ao = &opt, .set = set_call_option, .ctx = &a,
+	};
+	int svc, rc = 1;
 	json_t *body = NULL, *out = NULL;
 	json_error_t jerr;
 	struct aws_client *c;
 	enum aws_status st;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(call_usage, stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
-			verbose = true;
-			continue;
-		}
-		if (cli_opt_value(argc, argv, &i, "--parallel", &v)) {
-			char *end;
-
-			parallel = v ? strtol(v, &end, 10) : 0;
-			if (!v || *end || parallel < 1 || parallel > 1000)
-				return cli_usage_error("debug call", "--parallel needs a count from 1 to 1000");
-			continue;
-		}
-		if ((r = cli_aws_option(argc, argv, &i, &opt)) != 0) {
-			if (r < 0)
-				return cli_usage_error("debug call", "option '%s' needs a value", a);
-			continue;
-		}
-		if (a[0] == '-' && a[1])
-			return cli_usage_error("debug call", "unknown option '%s'", a);
-		if (npos == 3)
-			return cli_usage_error("debug call", "unexpected argument '%s'", a);
-		pos[npos++] = a;
-	}
-	if (npos < 2)
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
+	if (a.npos < 2)
 		return cli_usage_error("debug call", "expected SERVICE and OPERATION");
-	svc = aws_service_from_name(pos[0]);
+	svc = aws_service_from_name(a.pos[0]);
 	if (svc < 0)
 		return cli_usage_error("debug call", "unknown service '%s' (glue, events, athena, redshift-data, sts, s3)",
-				       pos[0]);
-	if (pos[2] && !strcmp(pos[2], "-"))
+				       a.pos[0]);
+	if (a.pos[2] && !strcmp(a.pos[2], "-"))
 		body = json_loadf(stdin, 0, &jerr);
-	else if (pos[2])
-		body = json_loads(pos[2], 0, &jerr);
+	else if (a.pos[2])
+		body = json_loads(a.pos[2], 0, &jerr);
 	else
 		body = json_object();
 	if (!body || !json_is_object(body)) {
@@ -607,22 +623,23 @@ static int debug_call(int argc, char **argv)
 		return cli_usage_error("debug call", "the request body must be a JSON object");
 	}
 
-	opt.trace = verbose ? stderr : NULL;
+	opt.trace = a.verbose ? stderr : NULL;
 	c = aws_client_new(&opt);
 	switch (svc) {
 	case AWS_SERVICE_STS:
-		st = call_sts(c, pos[1], body, &out);
+		st = call_sts(c, a.pos[1], body, &out);
 		json_decref(body);
 		break;
 	case AWS_SERVICE_S3:
-		st = call_s3(c, pos[1], body, &out);
+		st = call_s3(c, a.pos[1], body, &out);
 		json_decref(body);
 		break;
 	default:
-		if (parallel)
-			st = call_batch(c, (enum aws_service)svc, pos[1], body, (size_t)parallel, &out);
+		if (a.parallel)
+			st = call_batch(c, (enum aws_service)svc, a.pos[1], body, (size_t)a.parallel,
+					&out);
 		else
-			st = aws_json_call(c, (enum aws_service)svc, pos[1], body, &out);
+			st = aws_json_call(c, (enum aws_service)svc, a.pos[1], body, &out);
 		break;
 	}
 	if (st == AWS_OK) {
@@ -668,43 +685,54 @@ static void print_token(void *arg, enum parse_token_kind kind, struct span at)
 	json_decref(text);
 }
 
+enum { TOKENS_FORMAT };
+
+static const struct cli_opt tokens_opts[] = {
+	{ "--format", NULL, true, TOKENS_FORMAT },
+};
+
+static int set_tokens_option(void *ctx, int id, const char *opt, const char *v)
+{
+	(void)id, (void)opt;
+	*(const char **)ctx = v;
+	return 0;
+}
+
 static int debug_tokens(int argc, char **argv)
 {
 	const char *format = "text";
+	const char **paths = xcalloc((size_t)argc, sizeof(*paths));
+	size_t npaths = 0, k;
+	struct cli_spec spec = {
+		.cmd = "debug tokens", .usage = tokens_usage,
+		.opts = tokens_opts, .nopts = sizeof(tokens_opts) / sizeof(tokens_opts[0]),
+		.operands = paths, .noperands = &npaths, .set = set_tokens_option, .ctx = &format,
+	};
 	struct diag_set ds;
 	json_t *files = NULL;
-	int i, nfiles = 0, rc = 0;
+	int rc = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(tokens_usage, stdout);
-			return 0;
-		}
-		if (cli_opt_value(argc, argv, &i, "--format", &format))
-			continue;
-		if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("debug tokens", "unknown option '%s'", argv[i]);
-		nfiles++;
+	if (cli_parse(&spec, argc, argv, &rc) != 0) {
+		free(paths);
+		return rc;
 	}
-	if (strcmp(format, "text") && strcmp(format, "json"))
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		free(paths);
 		return cli_usage_error("debug tokens", "--format is text or json, not '%s'", format);
-	if (!nfiles)
+	}
+	if (!npaths) {
+		free(paths);
 		return cli_usage_error("debug tokens", "name the .pipe files to read");
+	}
 	diag_set_init(&ds);
 	if (!strcmp(format, "json"))
 		files = json_array();
-	for (i = 1; i < argc; i++) {
+	for (k = 0; k < npaths; k++) {
 		struct source src;
 		struct tokens_out o;
 
-		if (!strcmp(argv[i], "--format")) {
-			i++;
-			continue;
-		}
-		if (!strncmp(argv[i], "--format=", 9))
-			continue;
-		if (source_load_file(&src, argv[i]) != 0) {
-			fprintf(stderr, "pipec: error: cannot read %s: %s\n", argv[i], strerror(errno));
+		if (source_load_file(&src, paths[k]) != 0) {
+			fprintf(stderr, "pipec: error: cannot read %s: %s\n", paths[k], strerror(errno));
 			rc = 1;
 			continue;
 		}
@@ -716,7 +744,7 @@ static int debug_tokens(int argc, char **argv)
 		diag_set_release(&ds);
 		diag_set_init(&ds);
 		if (files)
-			json_array_append_new(files, json_pack("{s:s, s:o}", "file", argv[i], "tokens",
+			json_array_append_new(files, json_pack("{s:s, s:o}", "file", paths[k], "tokens",
 							       o.list));
 		source_release(&src);
 	}
@@ -729,24 +757,17 @@ static int debug_tokens(int argc, char **argv)
 		free(s);
 		json_decref(files);
 	}
+	free(paths);
 	return rc;
 }
 
 int cmd_debug(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(debug_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(debug_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "sign"))
-		return debug_sign(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "call"))
-		return debug_call(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "tokens"))
-		return debug_tokens(argc - 1, argv + 1);
-	return cli_usage_error("debug", "unknown debug command '%s' (sign, call, tokens)", argv[1]);
+	static const struct cli_sub subs[] = {
+		{ "sign", debug_sign },
+		{ "call", debug_call },
+		{ "tokens", debug_tokens },
+	};
+
+	return cli_subcommand("debug", debug_usage, subs, sizeof(subs) / sizeof(subs[0]), argc, argv);
 }

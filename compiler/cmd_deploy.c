@@ -31,10 +31,7 @@ static const char deploy_usage[] =
 	"makes no write call.\n"
 	"\n"
 	"options:\n"
-	"  --env NAME           environment of pipec.yaml (default: its default)\n"
-	"  --config FILE        project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE       catalog snapshot to check against\n"
-	"  --no-catalog         skip the catalog checks\n"
+	CLI_PROJECT_OPTIONS_HELP
 	"  --from DIR           deploy the artifacts of this build directory\n"
 	"                       (each checked against manifest.json first)\n"
 	"  --plan FILE          apply exactly this saved plan ('pipec plan --out'),\n"
@@ -49,10 +46,7 @@ static const char deploy_usage[] =
 	"  --allow-breaking     apply schema edits the plan marks breaking (a\n"
 	"                       dropped column, a new write mode, ...)\n"
 	"  --concurrency N      parallel AWS requests (default 16)\n"
-	"  --region NAME        AWS region (default: the environment's)\n"
-	"  --profile NAME       AWS profile for credentials\n"
-	"  --endpoint-url URL   send every AWS call to this endpoint\n"
-	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+	CLI_AWS_OPTIONS_HELP
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 deployed (or nothing to do), 1 error, 2 usage error.\n";
@@ -149,9 +143,7 @@ static int parse_deploy_args(int argc, char **argv, struct deploy_args *a, int *
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
-	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
-	spec.operands = a->po.paths;
-	spec.noperands = &a->po.npaths;
+	cli_operands(&spec, argc, &a->po.paths, &a->po.npaths);
 	if (cli_parse(&spec, argc, argv, rc) != 0)
 		return -1;
 	if ((a->from || a->plan_path) && a->po.npaths) {

@@ -129,48 +129,60 @@ static int fmt_stdin(enum fmt_mode mode, const char *name)
 	return rc;
 }
 
-/* Reads the options into *mode, o->paths and *stdin_name; returns -1 to go
- * on, else the exit status (help, usage error). */
-static int fmt_options(int argc, char **argv, enum fmt_mode *mode, struct project_opts *o,
-		       const char **stdin_name, bool *from_stdin)
+/* Options FMT_CHECK, FMT_DIFF and FMT_WRITE set the mode; then these. */
+enum { OPT_STDIN_NAME = FMT_WRITE + 1, OPT_STDIN };
+
+static const char *const fmt_modes[] = { NULL, "--check", "--diff", "--write" };
+
+static const struct cli_opt fmt_opts[] = {
+	{ "--check", NULL, false, FMT_CHECK },
+	{ "--diff", NULL, false, FMT_DIFF },
+	{ "--write", NULL, false, FMT_WRITE },
+	{ "--stdin-name", NULL, true, OPT_STDIN_NAME },
+	{ "-", NULL, false, OPT_STDIN },	/* before "--" only: then it is a path */
+};
+
+struct fmt_args {
+	enum fmt_mode mode;
+	const char *stdin_name;
+	bool from_stdin;
+};
+
+static int set_fmt_option(void *ctx, int id, const char *opt, const char *v)
 {
-	static const char *const modes[] = { NULL, "--check", "--diff", "--write" };
-	bool dashdash = false;
-	int i, k;
+	struct fmt_args *a = ctx;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!dashdash && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-			fputs(fmt_usage, stdout);
-			return 0;
-		}
-		if (!dashdash && !strcmp(a, "--")) {
-			dashdash = true;
-			continue;
-		}
-		if (!dashdash && cli_opt_value(argc, argv, &i, "--stdin-name", stdin_name))
-			continue;
-		for (k = 1; !dashdash && k < 4 && strcmp(a, modes[k]); k++)
-			;
-		if (!dashdash && k < 4) {
-			if (*mode != FMT_PRINT && *mode != (enum fmt_mode)k)
-				return cli_usage_error("fmt", "%s and %s cannot be combined",
-						       modes[*mode], a);
-			*mode = (enum fmt_mode)k;
-		} else if (!dashdash && !strcmp(a, "-")) {
-			*from_stdin = true;
-		} else if (!dashdash && a[0] == '-' && a[1]) {
-			return cli_usage_error("fmt", "unknown option '%s'", a);
-		} else {
-			o->paths[o->npaths++] = a;
-		}
+	if (id == OPT_STDIN_NAME) {
+		a->stdin_name = v;
+	} else if (id == OPT_STDIN) {
+		a->from_stdin = true;
+	} else {
+		if (a->mode != FMT_PRINT && a->mode != (enum fmt_mode)id)
+			return cli_usage_error("fmt", "%s and %s cannot be combined",
+					       fmt_modes[a->mode], opt);
+		a->mode = (enum fmt_mode)id;
 	}
-	if (*from_stdin && o->npaths)
+	return 0;
+}
+
+/* Reads the options into *a and o->paths; returns -1 to go on, else the
+ * exit status (help, usage error). */
+static int fmt_options(int argc, char **argv, struct fmt_args *a, struct project_opts *o)
+{
+	struct cli_spec spec = {
+		.cmd = "fmt", .usage = fmt_usage,
+		.opts = fmt_opts, .nopts = sizeof(fmt_opts) / sizeof(fmt_opts[0]),
+		.operands = o->paths, .noperands = &o->npaths, .set = set_fmt_option, .ctx = a,
+	};
+	int rc;
+
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
+	if (a->from_stdin && o->npaths)
 		return cli_usage_error("fmt", "'-' (standard input) cannot be combined with paths");
-	if (*from_stdin && *mode == FMT_WRITE)
+	if (a->from_stdin && a->mode == FMT_WRITE)
 		return cli_usage_error("fmt", "--write rewrites files; '-' prints to standard output");
-	if (!*from_stdin && *stdin_name)
+	if (!a->from_stdin && a->stdin_name)
 		return cli_usage_error("fmt", "--stdin-name names standard input ('-')");
 	return -1;
 }
@@ -179,18 +191,16 @@ int cmd_fmt(int argc, char **argv)
 {
 	struct project_opts o;
 	struct project p;
-	enum fmt_mode mode = FMT_PRINT;
-	const char *stdin_name = NULL;
-	bool from_stdin = false;
+	struct fmt_args a = { FMT_PRINT, NULL, false };
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.paths = xcalloc((size_t)argc, sizeof(*o.paths));
 	o.parse_only = true;
-	rc = fmt_options(argc, argv, &mode, &o, &stdin_name, &from_stdin);
-	if (rc >= 0 || from_stdin) {
+	rc = fmt_options(argc, argv, &a, &o);
+	if (rc >= 0 || a.from_stdin) {
 		free(o.paths);
-		return rc >= 0 ? rc : fmt_stdin(mode, stdin_name ? stdin_name : "<stdin>");
+		return rc >= 0 ? rc : fmt_stdin(a.mode, a.stdin_name ? a.stdin_name : "<stdin>");
 	}
 	rc = 0;
 	project_init(&p);
@@ -203,7 +213,7 @@ int cmd_fmt(int argc, char **argv)
 		if (!f->src || f->nsyntax_errors)
 			continue;
 		fmt_file(f, &out);
-		if (fmt_one(mode, f->src->path, f->src->text, f->src->len, &out, &p.diags))
+		if (fmt_one(a.mode, f->src->path, f->src->text, f->src->len, &out, &p.diags))
 			rc = 1;
 		strbuf_release(&out);
 	}

@@ -183,9 +183,42 @@ static int write_all(const char *dir, struct init_file *files, size_t n)
 	return rc;
 }
 
+enum { OPT_PROJECT };
+
+static const struct cli_opt init_opts[] = {
+	{ "--project", NULL, true, OPT_PROJECT },
+};
+
+struct init_args {
+	const char *dir, *project;
+};
+
+static int set_init_option(void *ctx, int id, const char *opt, const char *v)
+{
+	struct init_args *a = ctx;
+
+	(void)opt;
+	if (id == OPT_PROJECT) {
+		a->project = v;
+		return 0;
+	}
+	if (!strcmp(v, "-"))
+		return cli_usage_error("init", "unknown option '%s'", v);
+	if (a->dir)
+		return cli_usage_error("init", "one directory at most");
+	a->dir = v;
+	return 0;
+}
+
 int cmd_init(int argc, char **argv)
 {
-	const char *dir = NULL, *project = NULL, *base;
+	struct init_args a = { NULL, NULL };
+	struct cli_spec spec = {
+		.cmd = "init", .usage = init_usage,
+		.opts = init_opts, .nopts = sizeof(init_opts) / sizeof(init_opts[0]),
+		.set = set_init_option, .ctx = &a,
+	};
+	const char *dir, *project, *base;
 	struct strbuf word = STRBUF_INIT, absdir = STRBUF_INIT;
 	struct init_file files[3] = {
 		{ "pipec.yaml", STRBUF_INIT },
@@ -195,23 +228,10 @@ int cmd_init(int argc, char **argv)
 	char cwd[4096];
 	int i, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(init_usage, stdout);
-			return 0;
-		}
-		if (cli_opt_value(argc, argv, &i, "--project", &project))
-			continue;
-		if (argv[i][0] == '-')
-			return cli_usage_error("init", "unknown option '%s'", argv[i]);
-		if (dir)
-			return cli_usage_error("init", "one directory at most");
-		dir = argv[i];
-	}
-	if (project && !*project)
-		return cli_usage_error("init", "--project needs a name");
-	if (!dir)
-		dir = ".";
+	if (cli_parse(&spec, argc, argv, &rc) != 0)
+		return rc;
+	dir = a.dir ? a.dir : ".";
+	project = a.project;
 	strbuf_addstr(&absdir, dir);
 	if (!strcmp(dir, ".") && getcwd(cwd, sizeof(cwd))) {
 		strbuf_reset(&absdir);

@@ -35,10 +35,7 @@ static const char plan_usage[] =
 	"destroy (with --prune) or nothing; and warns about dangerous edits.\n"
 	"\n"
 	"options:\n"
-	"  --env NAME           environment of pipec.yaml (default: its default)\n"
-	"  --config FILE        project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE       catalog snapshot to check against\n"
-	"  --no-catalog         skip the catalog checks\n"
+	CLI_PROJECT_OPTIONS_HELP
 	"  --against DIR        compare with this build directory instead of the\n"
 	"                       deployed resources: no AWS call, no credentials\n"
 	"                       (a missing or empty DIR: everything is a create)\n"
@@ -69,10 +66,7 @@ static const char plan_usage[] =
 	"  --full-plan-url URL  markdown: where the full plan is, linked from\n"
 	"                       the lines that replace left-out diffs\n"
 	"  --concurrency N      parallel AWS requests (default 16)\n"
-	"  --region NAME        AWS region (default: the environment's)\n"
-	"  --profile NAME       AWS profile for credentials\n"
-	"  --endpoint-url URL   send every AWS call to this endpoint\n"
-	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+	CLI_AWS_OPTIONS_HELP
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 no changes, 2 changes, 1 error (usage errors included).\n";
@@ -205,9 +199,7 @@ static int parse_plan_args(int argc, char **argv, struct plan_args *a, int *rc)
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->fmt = PLAN_FORMAT_TEXT;
-	a->po.paths = xcalloc((size_t)argc, sizeof(*a->po.paths));
-	spec.operands = a->po.paths;
-	spec.noperands = &a->po.npaths;
+	cli_operands(&spec, argc, &a->po.paths, &a->po.npaths);
 	if (cli_parse(&spec, argc, argv, rc) != 0)
 		return -1;
 	if (a->from && a->po.npaths) {

@@ -27,10 +27,7 @@ static const char run_usage[] =
 	"own (deploy's tags) is refused before any run starts.\n"
 	"\n"
 	"options:\n"
-	"  --env NAME           environment of pipec.yaml (default: its default)\n"
-	"  --config FILE        project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE       catalog snapshot to check against\n"
-	"  --no-catalog         skip the catalog checks\n"
+	CLI_PROJECT_OPTIONS_HELP
 	"  --arg KEY=VALUE      pass --KEY VALUE to the runs (repeatable); KEY is\n"
 	"                       one of the job's own arguments (DefaultArguments\n"
 	"                       written by pipec, e.g. watermark_initial) or\n"
@@ -42,10 +39,7 @@ static const char run_usage[] =
 	"                       implies --follow)\n"
 	"  --stop-on-interrupt  on Ctrl-C while following, stop the runs\n"
 	"                       (BatchStopJobRun) without asking\n"
-	"  --region NAME        AWS region (default: the environment's)\n"
-	"  --profile NAME       AWS profile for credentials\n"
-	"  --endpoint-url URL   send every AWS call to this endpoint\n"
-	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+	CLI_AWS_OPTIONS_HELP
 	"  -h, --help           show this help\n"
 	"\n"
 	"Ctrl-C while following asks whether to stop the runs when standard input\n"
@@ -174,10 +168,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a, int *rc)
 
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
-	a->names = xcalloc((size_t)argc, sizeof(*a->names));
 	a->kv = xcalloc((size_t)argc, sizeof(*a->kv));
-	spec.operands = a->names;
-	spec.noperands = &a->nnames;
+	cli_operands(&spec, argc, &a->names, &a->nnames);
 	if (cli_parse(&spec, argc, argv, rc) != 0)
 		return -1;
 	if (!a->nnames) {

@@ -28,16 +28,10 @@ static const char status_usage[] =
 	"pipeline whose job is not deployed shows 'not deployed'.\n"
 	"\n"
 	"options:\n"
-	"  --env NAME           environment of pipec.yaml (default: its default)\n"
-	"  --config FILE        project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE       catalog snapshot to check against\n"
-	"  --no-catalog         skip the catalog checks\n"
+	CLI_PROJECT_OPTIONS_HELP
 	"  --format F           text (default) or json (version 1, docs/cli.md)\n"
 	"  --runs N             the last N runs of each job (default 5, 1 to 200)\n"
-	"  --region NAME        AWS region (default: the environment's)\n"
-	"  --profile NAME       AWS profile for credentials\n"
-	"  --endpoint-url URL   send every AWS call to this endpoint\n"
-	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+	CLI_AWS_OPTIONS_HELP
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 shown (whatever the runs' states), 1 an AWS call failed\n"
@@ -102,9 +96,7 @@ static int parse_status_args(int argc, char **argv, struct status_args *a, int *
 	memset(a, 0, sizeof(*a));
 	a->ao = ao_init;
 	a->runs = 5;
-	a->names = xcalloc((size_t)argc, sizeof(*a->names));
-	spec.operands = a->names;
-	spec.noperands = &a->nnames;
+	cli_operands(&spec, argc, &a->names, &a->nnames);
 	return cli_parse(&spec, argc, argv, rc);
 }
 

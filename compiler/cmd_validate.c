@@ -29,15 +29,9 @@ static const char validate_usage[] =
 	"it judged and the query id.\n"
 	"\n"
 	"options:\n"
-	"  --env NAME           environment of pipec.yaml (default: its default)\n"
-	"  --config FILE        project file (default: the nearest pipec.yaml)\n"
-	"  --catalog FILE       catalog snapshot to check against\n"
-	"  --no-catalog         skip the catalog checks\n"
+	CLI_PROJECT_OPTIONS_HELP
 	"  --format F           text (default) or json (versioned, see docs/cli.md)\n"
-	"  --region NAME        AWS region (default: the environment's)\n"
-	"  --profile NAME       AWS profile for credentials\n"
-	"  --endpoint-url URL   send every AWS call to this endpoint\n"
-	"  --verbose            trace AWS requests on stderr (secrets redacted)\n"
+	CLI_AWS_OPTIONS_HELP
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 every check passed, 1 a check failed, a query failed or\n"

@@ -35,3 +35,42 @@ else
 	echo "not ok cli-docs: the README's example pipeline checks clean and is canonical"
 	sed 's/^/# /' "$SUITE_TMP/readme.err"
 fi
+
+# docs/cli.md, "Options": every command reads its command line the same way.
+# An option given without its value, or with an empty one, is a usage error
+# naming it (plan's usage errors exit 1), whatever the command.
+for c in "init --project" "fmt --stdin-name" "debug sign --time" "debug call --parallel" \
+	"debug tokens --format" "catalog fmt -o" "catalog pull --database" "check --env" \
+	"build -o" "plan --against" "deploy --from" "run --arg" "status --runs" \
+	"validate --format" "iam-policy --for" "graph --format"; do
+	opt=${c##* }
+	want=2
+	[ "${c%% *}" = plan ] && want=1
+	bad=""
+	for form in "$c" "$c="; do
+		# shellcheck disable=SC2086
+		(cd "$SUITE_TMP" && exec "$PIPEC" $form) >/dev/null 2>"$SUITE_TMP/opt.err"
+		rc=$?
+		[ $rc -eq $want ] && grep -qx "pipec: error: option '$opt' needs a value" "$SUITE_TMP/opt.err" ||
+			bad="$bad '$form' (exit $rc: $(head -1 "$SUITE_TMP/opt.err"))"
+	done
+	if [ -z "$bad" ]; then
+		echo "ok cli-options: pipec $c without a value is a usage error"
+	else
+		echo "not ok cli-options: pipec $c without a value is a usage error"
+		echo "#$bad"
+	fi
+done
+# '--' ends the options: a later word is an operand even when it starts
+# with '-' (fmt's '-' is then a file, not standard input).
+"$PIPEC" debug tokens -- --no-such.pipe >/dev/null 2>"$SUITE_TMP/dd.err"
+rc=$?
+"$PIPEC" fmt -- - </dev/null >/dev/null 2>"$SUITE_TMP/dd2.err"
+rc2=$?
+if [ $rc -eq 1 ] && grep -q "cannot read --no-such.pipe" "$SUITE_TMP/dd.err" &&
+	[ $rc2 -eq 1 ] && grep -q "cannot read '-'" "$SUITE_TMP/dd2.err"; then
+	echo "ok cli-options: '--' ends the options"
+else
+	echo "not ok cli-options: '--' ends the options"
+	sed 's/^/# /' "$SUITE_TMP/dd.err" "$SUITE_TMP/dd2.err" | head
+fi
