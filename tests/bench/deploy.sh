@@ -1,18 +1,31 @@
 #!/bin/sh
-# Plan and deploy of N (default 500) generated pipelines against local moto
-# (tests/tools/moto_auth.sh, auth enforced) behind a latency proxy
-# (tests/tools/fault_proxy.py --delay, LATENCY_MS, default 40: the round trip
-# of a real AWS endpoint): API calls, wall time, client CPU, and the TCP
-# connections and requests in flight the proxy saw, side by side with a
-# sequential boto3 script making the same calls through the same proxy
-# (tests/bench/boto3_deploy.py).  PIPEC_CONCURRENCY, when set, is passed to
-# pipec as --concurrency (default: pipec's own).  Then every pipeline gains validation rules
-# (a Data Quality ruleset each): that deploy, and the unchanged plan of 500
-# validating pipelines, whose rulesets are known from one listing.  pipec's CPU includes its front end (parse,
+# Plan and deploy of N (default 500) generated pipelines with a latency of
+# LATENCY_MS (default 40: the round trip of a real AWS endpoint) on every
+# call: API calls, wall time, client CPU, and the TCP connections and calls in
+# flight, side by side with a sequential boto3 script making the same calls
+# through the same server and latency in the same run
+# (tests/bench/boto3_deploy.py).  The server, BENCH_SERVER:
+#   fast (default)  tests/bench/fast_aws.py: in memory, SigV4 and Glue input
+#                   validation enforced, the latency added per call inside the
+#                   server, calls served concurrently.  The real service scales
+#                   across requests, so 16 parallel calls cost one round trip;
+#                   this measures pipec, not the test server.
+#   moto            moto (tests/tools/moto_auth.sh, auth enforced) behind
+#                   tests/tools/fault_proxy.py --delay: one Python process, ~10 ms
+#                   of CPU per call on 2 cores, so pipec's parallel calls queue
+#                   on it (its ratio is a floor, not pipec's figure).
+#   both            fast, then moto.
+# PIPEC_CONCURRENCY, when set, is passed to pipec as --concurrency (default:
+# pipec's own, 16).  Then every pipeline gains validation rules (a Data
+# Quality ruleset each): that deploy, and the unchanged plan of N validating
+# pipelines, whose rulesets are known from one listing.  Every run must end as
+# it should (plan 2 before a deploy and 0 after it, deploy 0, the unchanged
+# runs saying "No changes"; boto3's plan finds every job and trigger it
+# deployed), or the bench fails.  pipec's CPU includes its front end (parse,
 # check and render every pipeline); the per-call figure subtracts the
-# all-create plan, which runs the same front end and reads.  Aims: deploy wall time <= 1/10 of
-# the sequential client's; an unchanged plan in <= 20 calls; client CPU per call <= 1/10 of
-# boto3's.  Usage: deploy.sh [BUILD_DIR] [N]
+# all-create plan, which runs the same front end and reads.  Aims: deploy wall
+# time <= 1/10 of the sequential client's; an unchanged plan in <= 20 calls;
+# client CPU per call <= 1/10 of boto3's.  Usage: deploy.sh [BUILD_DIR] [N]
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 B=${1:-build}
@@ -140,6 +153,16 @@ proxy_seen() {
 	if [ -n "$PROXY_PID" ]; then u=$CLIENT_EP/__fault_proxy/stats; else u=$CTL_EP/pipec-test/stats; fi
 	python3 -c 'import json, sys, urllib.request; s = json.load(urllib.request.urlopen(sys.argv[1])); print(s["connections"], s["max_in_flight"])' "$u"
 }
+# user+sys CPU seconds of the test server's processes (fast_aws.py; moto and the proxy)
+server_cpu() {
+	pids="$SERVER_PID $PROXY_PID"
+	[ -n "${MOTO_AUTH_PID_FILE:-}" ] && pids="$pids $(cat "$MOTO_AUTH_PID_FILE")"
+	# shellcheck disable=SC2086
+	python3 -c 'import os, sys
+hz = os.sysconf("SC_CLK_TCK")
+print("%.2f" % sum(sum(map(int, open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[11:13])) / hz
+                   for p in sys.argv[1:]))' $pids
+}
 calls_total() { python3 -c 'import json, sys, urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/pipec-test/calls"))["total"])' "$CTL_EP"; }
 
 # measure NAME STATUS ARGS...: runs pipec in the project; records calls, wall,
@@ -150,6 +173,7 @@ measure() {
 	name=$1 want=$2
 	shift 2
 	calls_reset
+	s0=$(server_cpu)
 	# shellcheck disable=SC2086
 	(cd "$P" && /usr/bin/time -f '%e %U %S' -o "$T/$name.time" "$PIPEC" "$@" $CONC) >"$T/$name.out" 2>"$T/$name.err"
 	got=$(sed -n 's/^Command exited with non-zero status \([0-9]*\)$/\1/p' "$T/$name.time")
@@ -159,17 +183,19 @@ measure() {
 		tail -n 20 "$T/$name.out" "$T/$name.err" >&2
 		exit 1
 	fi
-	echo "$name $(calls_total) $(tail -n 1 "$T/$name.time") $(proxy_seen)" >>"$T/results"
+	echo "$name $(calls_total) $(tail -n 1 "$T/$name.time") $(proxy_seen) $(echo "$(server_cpu) $s0" | awk '{ print $1 - $2 }')" >>"$T/results"
 }
 boto() {
 	name=$1
 	calls_reset
+	s0=$(server_cpu)
 	AWS_DEFAULT_REGION=us-west-2 python3 "$ROOT/tests/bench/boto3_deploy.py" "$2" "$3" "$T/$name.json" ||
 		{ echo "deploy.sh: $SERVER: the boto3 $2 failed" >&2; exit 1; }
-	python3 - "$T/$name.json" "$name" "$(calls_total)" "$(proxy_seen)" >>"$T/results" <<'PY'
+	python3 - "$T/$name.json" "$name" "$(calls_total)" "$(proxy_seen)" "$(server_cpu)" "$s0" >>"$T/results" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sys.argv[2], sys.argv[3], f"{d['wall']:.2f}", f"{d['cpu']:.2f}", "0", sys.argv[4])
+print(sys.argv[2], sys.argv[3], f"{d['wall']:.2f}", f"{d['cpu']:.2f}", "0", sys.argv[4],
+      f"{float(sys.argv[5]) - float(sys.argv[6]):.2f}")
 PY
 }
 
@@ -197,21 +223,22 @@ measure deploy-unchanged-val 0 deploy
 stop_server
 
 if [ "$SERVER" = fast ]; then
-	echo "pipec plan/deploy of $N pipelines against fast_aws.py (in-memory, auth enforced, ${LATENCY_MS} ms added to every call, calls concurrent as at AWS); pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections that carried calls, in flight = most calls at once"
+	echo "pipec plan/deploy of $N pipelines against fast_aws.py (in-memory, auth enforced, ${LATENCY_MS} ms added to every call, calls concurrent as at AWS); pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections that carried calls, in flight = most calls at once; server = its user+sys CPU"
 else
-	echo "pipec plan/deploy of $N pipelines against moto (auth enforced; one Python process, whose ~10 ms per call queue parallel calls on 2 cores) behind a ${LATENCY_MS} ms latency proxy; pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections the proxy accepted, in flight = most requests at once"
+	echo "pipec plan/deploy of $N pipelines against moto (auth enforced; one Python process, whose ~10 ms per call queue parallel calls on 2 cores) behind a ${LATENCY_MS} ms latency proxy; pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections the proxy accepted, in flight = most requests at once; server = moto's and the proxy's user+sys CPU"
 fi
 awk '
-{ name[NR] = $1; calls[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5; conns[NR] = $6; fl[NR] = $7 }
+{ name[NR] = $1; calls[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5; conns[NR] = $6; fl[NR] = $7; srv[NR] = $8 }
 END {
-	printf "%-22s %8s %9s %9s %14s %6s %10s\n", "run", "calls", "wall s", "cpu s", "cpu ms/call", "conns", "in flight"
+	printf "%-22s %8s %9s %9s %14s %6s %10s %14s\n", "run", "calls", "wall s", "cpu s", "cpu ms/call", "conns", "in flight", "server ms/call"
 	for (i = 1; i <= NR; i++)
-		printf "%-22s %8d %9.2f %9.2f %14.3f %6d %10d\n", name[i], calls[i], wall[i], cpu[i], calls[i] ? 1000 * cpu[i] / calls[i] : 0, conns[i], fl[i]
+		printf "%-22s %8d %9.2f %9.2f %14.3f %6d %10d %14.3f\n", name[i], calls[i], wall[i], cpu[i], calls[i] ? 1000 * cpu[i] / calls[i] : 0, conns[i], fl[i], calls[i] ? 1000 * srv[i] / calls[i] : 0
 }' "$T/results"
 awk '
 $1 == "plan-create" { fe = $4 + $5; fc = $2; fw = $3 }
 $1 == "deploy" { pc = ($4 + $5 - fe) / ($2 - fc) }
 $1 == "boto3-deploy" { bc = $4 / $2; bw = $3; bn = $2 }
+END { if (!bn || !dn) { print "deploy.sh: a deploy row is missing" > "/dev/stderr"; exit 1 } }
 $1 == "deploy" { dw = $3; dn = $2 }
 $1 == "plan-unchanged" { pu = $2 }
 $1 == "plan-unchanged-val" { pv = $2 }
