@@ -90,5 +90,6 @@ else:
         calls += 1
 wall, used = time.monotonic() - w0, cpu() - c0
 if mode == "plan" and missing:
-    sys.exit("boto3_deploy.py: %d deployed resources not found, e.g. %s" % (len(missing), missing[0]))
+    sys.exit("boto3_deploy.py: %d deployed resources not found, e.g. %s"
+             % (len(missing), missing[0]))
 json.dump({"calls": calls, "wall": wall, "cpu": used}, open(out, "w"))

@@ -11,9 +11,10 @@
 #                   across requests, so 16 parallel calls cost one round trip;
 #                   this measures pipec, not the test server.
 #   moto            moto (tests/tools/moto_auth.sh, auth enforced) behind
-#                   tests/tools/fault_proxy.py --delay: one Python process, ~10 ms
-#                   of CPU per call on 2 cores, so pipec's parallel calls queue
-#                   on it (its ratio is a floor, not pipec's figure).
+#                   tests/tools/fault_proxy.py --delay: one Python process with
+#                   ~5 ms of CPU per call (plus the proxy's), so on 2 cores
+#                   pipec's parallel calls queue on it (its ratio is the test
+#                   server's figure more than pipec's).
 #   both            fast, then moto.
 # PIPEC_CONCURRENCY, when set, is passed to pipec as --concurrency (default:
 # pipec's own, 16).  Then every pipeline gains validation rules (a Data
@@ -92,7 +93,7 @@ stop_server() {
 	if [ -n "${MOTO_AUTH_PID_FILE:-}" ] && [ -f "$MOTO_AUTH_PID_FILE" ]; then
 		kill "$(cat "$MOTO_AUTH_PID_FILE")" 2>/dev/null
 	fi
-	SERVER_PID= PROXY_PID= MOTO_AUTH_PID_FILE=
+	SERVER_PID='' PROXY_PID='' MOTO_AUTH_PID_FILE=''
 	rm -f "$T/fast.env"
 }
 CONC=
@@ -225,7 +226,7 @@ stop_server
 if [ "$SERVER" = fast ]; then
 	echo "pipec plan/deploy of $N pipelines against fast_aws.py (in-memory, auth enforced, ${LATENCY_MS} ms added to every call, calls concurrent as at AWS); pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections that carried calls, in flight = most calls at once; server = its user+sys CPU"
 else
-	echo "pipec plan/deploy of $N pipelines against moto (auth enforced; one Python process, whose ~10 ms per call queue parallel calls on 2 cores) behind a ${LATENCY_MS} ms latency proxy; pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections the proxy accepted, in flight = most requests at once; server = moto's and the proxy's user+sys CPU"
+	echo "pipec plan/deploy of $N pipelines against moto (auth enforced; one Python process, on which parallel calls queue: see server ms/call) behind a ${LATENCY_MS} ms latency proxy; pipec ${CONC:-with its default concurrency}; CPU = client user+sys; conns = TCP connections the proxy accepted, in flight = most requests at once; server = moto's and the proxy's user+sys CPU"
 fi
 awk '
 { name[NR] = $1; calls[NR] = $2; wall[NR] = $3; cpu[NR] = $4 + $5; conns[NR] = $6; fl[NR] = $7; srv[NR] = $8 }
