@@ -69,6 +69,17 @@ static void push(struct edits *e, enum op op, size_t a, size_t b)
 	e->count++;
 }
 
+/* Every line of a[a0..a1) deleted, then every line of b[b0..b1) inserted. */
+static void replace_all(size_t a0, size_t a1, size_t b0, size_t b1, struct edits *out)
+{
+	size_t i;
+
+	for (i = a0; i < a1; i++)
+		push(out, OP_DEL, i, b0);
+	for (i = b0; i < b1; i++)
+		push(out, OP_INS, a1, i);
+}
+
 /*
  * Myers' greedy forward search over a[a0..a1) and b[b0..b1), keeping the
  * frontier of every round (2d+1 entries) to walk the path back.  Appends
@@ -85,6 +96,12 @@ static void myers(const struct lines *A, size_t a0, size_t a1, const struct line
 	long x, y;
 	size_t i;
 
+	if (n == 0 || m == 0) {
+		/* one side empty: the search would take n + m rounds (and their
+		 * n + m squared frontier) to find what replace_all writes */
+		replace_all(a0, a1, b0, b1, out);
+		return;
+	}
 	if (max > 2 * DIFF_MAX_EDITS)
 		max = DIFF_MAX_EDITS;
 	trace = xcalloc((size_t)max + 1, sizeof(*trace));
@@ -115,10 +132,7 @@ static void myers(const struct lines *A, size_t a0, size_t a1, const struct line
 			trace[d][k + d] = v[k + max + 1];
 	}
 	if (found < 0) {
-		for (i = a0; i < a1; i++)
-			push(out, OP_DEL, i, b0);
-		for (i = b0; i < b1; i++)
-			push(out, OP_INS, a1, i);
+		replace_all(a0, a1, b0, b1, out);
 		goto done;
 	}
 	x = n;

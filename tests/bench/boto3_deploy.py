@@ -7,6 +7,7 @@ tests/bench/deploy.sh, doing the calls pipec makes, one after the other.
   plan    ListJobs/ListTriggers by the pipec:owner tag, BatchGetJobs and
           BatchGetTriggers in chunks of 100 (an unchanged project's plan)
 
+The plan fails (exit status 1) when a deployed job or trigger is not found.
 Writes {"calls", "wall", "cpu"} (cpu = this process's user + system seconds,
 from getrusage, measured around the calls only) to OUT.json."""
 import json
@@ -79,12 +80,16 @@ else:
         if not token:
             break
     want = sorted(set(names) | {j["Name"] for j in jobs})
+    missing = []
     for i in range(0, len(want), 100):
-        glue.batch_get_jobs(JobNames=want[i:i + 100])
+        missing += glue.batch_get_jobs(JobNames=want[i:i + 100])["JobsNotFound"]
         calls += 1
     want = sorted(set(tnames) | {t["Name"] for t in triggers})
     for i in range(0, len(want), 100):
-        glue.batch_get_triggers(TriggerNames=want[i:i + 100])
+        missing += glue.batch_get_triggers(TriggerNames=want[i:i + 100])["TriggersNotFound"]
         calls += 1
 wall, used = time.monotonic() - w0, cpu() - c0
+if mode == "plan" and missing:
+    sys.exit("boto3_deploy.py: %d deployed resources not found, e.g. %s"
+             % (len(missing), missing[0]))
 json.dump({"calls": calls, "wall": wall, "cpu": used}, open(out, "w"))
