@@ -35,6 +35,9 @@ LATENCY_MS=${LATENCY_MS:-40}
 case "$B" in /*) PIPEC=$B/pipec ;; *) PIPEC=$ROOT/$B/pipec ;; esac
 T=$(mktemp -d -t pipec-bench-deploy.XXXXXX)
 PROXY_PID=
+# set by moto_auth.sh's environment file when this bench starts moto; one
+# inherited from a caller names a server that is not this bench's
+MOTO_AUTH_PID_FILE=
 cleanup() {
 	stop_server
 	rm -rf "$T"

@@ -326,4 +326,15 @@ EOF
 else
 	notok "moto_plus starts behind moto_auth.sh" "$(tail -20 "$T/moto.err")"
 fi
+
+# -- the deploy bench (tests/bench/deploy.sh) runs end to end against its
+# in-memory stand-in (tests/bench/fast_aws.py) on 3 pipelines, no latency: it
+# fails unless every deploy succeeds and every unchanged plan says so.
+if LATENCY_MS=0 BENCH_SERVER=fast sh "$ROOT/tests/bench/deploy.sh" "$BUILD" 3 >"$T/bench.out" 2>&1 &&
+	grep -q '^unchanged plan: [0-9]* calls' "$T/bench.out" &&
+	grep -q '^deploy  *1[0-9] ' "$T/bench.out"; then
+	ok "the deploy bench deploys and re-plans 3 pipelines against fast_aws.py"
+else
+	notok "the deploy bench deploys and re-plans 3 pipelines against fast_aws.py" "$(tail -20 "$T/bench.out")"
+fi
 exit 0
