@@ -1125,11 +1125,36 @@ static bool validation(struct sctx *c, const struct model_pipeline *p, struct te
 
 /* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
  * inside a string literal, so such a line is marked as accepted. */
+/* The offset of the first line of sb longer than 79 bytes, or sb->len. */
+static size_t first_long_line(const struct strbuf *sb)
+{
+	const char *line = sb->buf, *end = sb->buf + sb->len;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+		if (len > 79)
+			return (size_t)(line - sb->buf);
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return sb->len;
+}
+
+/* Appends "  # noqa: E501" to every line longer than 79 bytes; the lines
+ * before the first long one are copied as they are. */
 static void mark_long_lines(struct strbuf *sb)
 {
 	struct strbuf res = STRBUF_INIT;
-	const char *line = sb->buf, *end = sb->buf + sb->len;
+	size_t from = first_long_line(sb);
+	const char *line = sb->buf + from, *end = sb->buf + sb->len;
 
+	if (from == sb->len)
+		return;
+	strbuf_grow(&res, sb->len + sb->len / 8);
+	strbuf_add(&res, sb->buf, from);
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);

@@ -14,6 +14,7 @@ struct template_node {
 	enum node_kind kind;
 	size_t off, len;	/* N_TEXT: bytes of the fragment text */
 	char *name;		/* others */
+	unsigned hash;		/* name_hash(name) */
 	char *indent;		/* N_PARTIAL: whitespace before a standalone tag */
 	size_t end;		/* sections: index of the first node after the section */
 };
@@ -30,6 +31,7 @@ enum val_kind { V_STR, V_FLAG, V_LIST };
 
 struct template_var {
 	const char *name;
+	unsigned hash;		/* name_hash(name) */
 	enum val_kind kind;
 	const char *str;
 	bool flag;
@@ -38,11 +40,25 @@ struct template_var {
 	struct template_var *next;
 };
 
+/* A job.py context holds some hundred variables, each set and looked up
+ * once or more per pipeline: chains of a small hash table keep both cheap. */
+#define CTX_BUCKETS 64
+
 struct template_ctx {
 	struct arena *arena;
 	const struct template_ctx *parent;
-	struct template_var *vars;
+	struct template_var *vars[CTX_BUCKETS];
 };
+
+/* FNV-1a */
+static unsigned name_hash(const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
 
 /* ---- compiling ---- */
 
@@ -150,6 +166,7 @@ static int frag_compile(struct template_frag *f, struct strbuf *err)
 		n = frag_push(f, sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED :
 				 sigil == '>' ? N_PARTIAL : N_VAR);
 		n->name = xstrndup(t + name_from, name_to - name_from);
+		n->hash = name_hash(n->name);
 		if (sigil == '>')
 			n->indent = xstrndup(t + line_start, standalone ? tag_start - line_start : 0);
 		if (sigil == '#' || sigil == '^') {
@@ -288,15 +305,17 @@ struct template_ctx *template_ctx_new(struct arena *a, struct template_ctx *pare
 
 static struct template_var *own_var(struct template_ctx *c, const char *name)
 {
-	struct template_var *v;
+	unsigned h = name_hash(name);
+	struct template_var **head = &c->vars[h % CTX_BUCKETS], *v;
 
-	for (v = c->vars; v; v = v->next)
-		if (v->name[0] == name[0] && !strcmp(v->name, name))
+	for (v = *head; v; v = v->next)
+		if (v->hash == h && !strcmp(v->name, name))
 			return v;
 	v = ARENA_NEW(c->arena, struct template_var);
 	v->name = name;
-	v->next = c->vars;
-	c->vars = v;
+	v->hash = h;
+	v->next = *head;
+	*head = v;
 	return v;
 }
 
@@ -349,13 +368,14 @@ struct template_ctx *template_add_item(struct template_ctx *c, const char *name)
 	return item;
 }
 
-static const struct template_var *lookup(const struct template_ctx *c, const char *name)
+static const struct template_var *lookup(const struct template_ctx *c, const char *name,
+					 unsigned h)
 {
 	const struct template_var *v;
 
 	for (; c; c = c->parent)
-		for (v = c->vars; v; v = v->next)
-			if (v->name[0] == name[0] && !strcmp(v->name, name))
+		for (v = c->vars[h % CTX_BUCKETS]; v; v = v->next)
+			if (v->hash == h && !strcmp(v->name, name))
 				return v;
 	return NULL;
 }
@@ -406,7 +426,7 @@ static int render_nodes(const struct template_set *ts, const struct template_fra
 		default:
 			break;
 		}
-		v = lookup(ctx, n->name);
+		v = lookup(ctx, n->name, n->hash);
 		if (!v) {
 			strbuf_addf(err, "template '%s': no value for '%s'", f->name, n->name);
 			return -1;
