@@ -1125,50 +1125,27 @@ static bool validation(struct sctx *c, const struct model_pipeline *p, struct te
 
 /* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
  * inside a string literal, so such a line is marked as accepted. */
-/* The offset of the first line of sb longer than 79 bytes, or sb->len. */
-static size_t first_long_line(const struct strbuf *sb)
+/* Appends sb to out with "  # noqa: E501" after every line longer than
+ * 79 bytes. */
+static void mark_long_lines(const struct strbuf *sb, struct strbuf *out)
 {
 	const char *line = sb->buf, *end = sb->buf + sb->len;
 
+	strbuf_grow(out, sb->len + 256);
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		size_t len = nl ? (size_t)(nl + 1 - line) : (size_t)(end - line);
 
-		if (len > 79)
-			return (size_t)(line - sb->buf);
+		if (len - (nl != NULL) <= 79) {
+			strbuf_add(out, line, len);
+		} else {
+			strbuf_add(out, line, len - (nl != NULL));
+			strbuf_addstr(out, nl ? "  # noqa: E501\n" : "  # noqa: E501");
+		}
 		if (!nl)
 			break;
 		line = nl + 1;
 	}
-	return sb->len;
-}
-
-/* Appends "  # noqa: E501" to every line longer than 79 bytes; the lines
- * before the first long one are copied as they are. */
-static void mark_long_lines(struct strbuf *sb)
-{
-	struct strbuf res = STRBUF_INIT;
-	size_t from = first_long_line(sb);
-	const char *line = sb->buf + from, *end = sb->buf + sb->len;
-
-	if (from == sb->len)
-		return;
-	strbuf_grow(&res, sb->len + sb->len / 8);
-	strbuf_add(&res, sb->buf, from);
-	while (line < end) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
-
-		strbuf_add(&res, line, len);
-		if (len > 79)
-			strbuf_addstr(&res, "  # noqa: E501");
-		if (!nl)
-			break;
-		strbuf_addch(&res, '\n');
-		line = nl + 1;
-	}
-	strbuf_release(sb);
-	*sb = res;
 }
 
 int emit_script(const struct model_project *mp, const struct model_pipeline *p,
@@ -1232,10 +1209,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 			  p->target.nprojections > 0);
 
 	rc = template_render(ts, "job.py.tmpl", t, &script, err);
-	if (rc == 0) {
-		mark_long_lines(&script);
-		strbuf_add(out, script.buf, script.len);
-	}
+	if (rc == 0)
+		mark_long_lines(&script, out);
 	strbuf_release(&script);
 	strbuf_release(&c.tmp);
 	arena_release(&a);
