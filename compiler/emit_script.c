@@ -1126,26 +1126,26 @@ static bool validation(struct sctx *c, const struct model_pipeline *p, struct te
 /* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
  * inside a string literal, so such a line is marked as accepted. */
 /* Appends sb to out with "  # noqa: E501" after every line longer than
- * 79 bytes. */
+ * 79 bytes; the text between two long lines is copied at once. */
 static void mark_long_lines(const struct strbuf *sb, struct strbuf *out)
 {
-	const char *line = sb->buf, *end = sb->buf + sb->len;
+	const char *line = sb->buf, *end = sb->buf + sb->len, *copied = sb->buf;
 
 	strbuf_grow(out, sb->len + 256);
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t len = nl ? (size_t)(nl + 1 - line) : (size_t)(end - line);
+		const char *eol = nl ? nl : end;
 
-		if (len - (nl != NULL) <= 79) {
-			strbuf_add(out, line, len);
-		} else {
-			strbuf_add(out, line, len - (nl != NULL));
-			strbuf_addstr(out, nl ? "  # noqa: E501\n" : "  # noqa: E501");
+		if (eol - line > 79) {
+			strbuf_add(out, copied, (size_t)(eol - copied));
+			strbuf_addstr(out, "  # noqa: E501");
+			copied = eol;
 		}
 		if (!nl)
 			break;
 		line = nl + 1;
 	}
+	strbuf_add(out, copied, (size_t)(end - copied));
 }
 
 int emit_script(const struct model_project *mp, const struct model_pipeline *p,

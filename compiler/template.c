@@ -386,6 +386,45 @@ static int render_frag(const struct template_set *ts, const char *name,
 		       const struct template_ctx *ctx, struct strbuf *out, struct strbuf *err,
 		       int depth);
 
+/* Indents every non-empty line of out from byte start on (start is at the
+ * beginning of a line) so that fragments nest like code; empty lines stay
+ * empty (no trailing whitespace).  In place: the lines are moved back to
+ * front, each once. */
+static void indent_lines(struct strbuf *out, size_t start, const char *indent)
+{
+	size_t ilen = strlen(indent), lines = 0, end = out->len, to;
+	const char *p, *nl, *stop = out->buf + end;
+
+	if (!ilen)
+		return;
+	for (p = out->buf + start; p < stop; p = nl) {
+		nl = memchr(p, '\n', (size_t)(stop - p));
+		nl = nl ? nl + 1 : stop;
+		lines += *p != '\n';
+	}
+	if (!lines)
+		return;
+	strbuf_grow(out, lines * ilen);
+	to = end + lines * ilen;
+	strbuf_setlen(out, to);
+	/* each line [from, end) moves to [to - (end - from), to), preceded by
+	 * the indent unless empty */
+	while (end > start) {
+		size_t from = end - 1;	/* the line's newline, or the text's last byte */
+
+		while (from > start && out->buf[from - 1] != '\n')
+			from--;
+		/* [from, end): one line, with its newline but the last */
+		to -= end - from;
+		memmove(out->buf + to, out->buf + from, end - from);
+		if (out->buf[from] != '\n') {
+			to -= ilen;
+			memcpy(out->buf + to, indent, ilen);
+		}
+		end = from;
+	}
+}
+
 static int render_nodes(const struct template_set *ts, const struct template_frag *f,
 			size_t from, size_t to, const struct template_ctx *ctx,
 			struct strbuf *out, struct strbuf *err, int depth)
@@ -402,24 +441,11 @@ static int render_nodes(const struct template_set *ts, const struct template_fra
 			i++;
 			continue;
 		case N_PARTIAL: {
-			struct strbuf tmp = STRBUF_INIT;
-			const char *p, *nl;
+			size_t start = out->len;
 
-			if (render_frag(ts, n->name, ctx, &tmp, err, depth + 1) < 0) {
-				strbuf_release(&tmp);
+			if (render_frag(ts, n->name, ctx, out, err, depth + 1) < 0)
 				return -1;
-			}
-			/* Indent every non-empty line so fragments nest like code;
-			 * empty lines stay empty (no trailing whitespace). */
-			strbuf_grow(out, tmp.len);
-			for (p = tmp.buf; p < tmp.buf + tmp.len; p = nl) {
-				nl = memchr(p, '\n', (size_t)(tmp.buf + tmp.len - p));
-				nl = nl ? nl + 1 : tmp.buf + tmp.len;
-				if (*p != '\n')
-					strbuf_addstr(out, n->indent);
-				strbuf_add(out, p, (size_t)(nl - p));
-			}
-			strbuf_release(&tmp);
+			indent_lines(out, start, n->indent);
 			i++;
 			continue;
 		}
