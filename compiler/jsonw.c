@@ -131,15 +131,21 @@ static void dump_array(struct strbuf *out, const json_t *j, size_t flags, int de
 	strbuf_addch(out, ']');
 }
 
-static int cmp_key(const void *a, const void *b)
+struct member {
+	const char *key;
+	const json_t *value;
+};
+
+static int cmp_member(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const struct member *)a)->key, ((const struct member *)b)->key);
 }
 
 static void dump_object(struct strbuf *out, const json_t *j, size_t flags, int depth)
 {
-	const char *few[32], **keys = few, *key;
+	struct member few[32], *m = few;
 	size_t n = json_object_size(j), i = 0;
+	const char *key;
 	json_t *value;
 	void *tmp;
 
@@ -149,23 +155,25 @@ static void dump_object(struct strbuf *out, const json_t *j, size_t flags, int d
 		return;
 	}
 	if (n > sizeof(few) / sizeof(few[0]))
-		keys = xmalloc(n * sizeof(*keys));
-	json_object_foreach_safe((json_t *)j, tmp, key, value)
-		keys[i++] = key;
+		m = xmalloc(n * sizeof(*m));
+	json_object_foreach_safe((json_t *)j, tmp, key, value) {
+		m[i].key = key;
+		m[i++].value = value;
+	}
 	assert(i == n);
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	qsort(m, n, sizeof(*m), cmp_member);
 	for (i = 0; i < n; i++) {
 		if (i)
 			strbuf_addch(out, ',');
 		newline(out, flags, depth + 1, i > 0);
-		dump_string(out, keys[i], strlen(keys[i]), flags);
+		dump_string(out, m[i].key, strlen(m[i].key), flags);
 		strbuf_addstr(out, flags & JSON_COMPACT ? ":" : ": ");
-		dump_value(out, json_object_get(j, keys[i]), flags, depth + 1);
+		dump_value(out, m[i].value, flags, depth + 1);
 	}
 	newline(out, flags, depth, false);
 	strbuf_addch(out, '}');
-	if (keys != few)
-		free(keys);
+	if (m != few)
+		free(m);
 }
 
 static void dump_value(struct strbuf *out, const json_t *j, size_t flags, int depth)
