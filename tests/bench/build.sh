@@ -62,9 +62,10 @@ measure() {	# LABEL OUTFILE CMD...: prints "seconds maxrss_kb cpu_seconds"
 }
 
 # best LABEL DEST CMD...: runs CMD (which writes DEST) BENCH_RUNS times, DEST
-# removed before each run (the last run's stays), and prints "seconds
-# maxrss_kb cpu_seconds all_seconds" of the run with the least wall time,
-# all_seconds the wall times of every run joined by "/".
+# removed and the dirty pages flushed (sync) before each run, so that no run
+# pays for the writeback of the one before (the last run's DEST stays), and
+# prints "seconds maxrss_kb cpu_seconds all_seconds" of the run with the
+# least wall time, all_seconds the wall times of every run joined by "/".
 best() {
 	label=$1 dest=$2
 	shift 2
@@ -72,6 +73,7 @@ best() {
 	r=0
 	while [ "$r" -lt "${BENCH_RUNS:-3}" ]; do
 		rm -rf "$dest"
+		sync
 		measure "$label" "$work/t.$label" "$@" >>"$work/$label.runs"
 		r=$((r + 1))
 	done
