@@ -61,20 +61,28 @@ measure() {	# LABEL OUTFILE CMD...: prints "seconds maxrss_kb cpu_seconds"
 	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tf"
 }
 
-# best LABEL DEST CMD...: runs CMD (which writes DEST) BENCH_RUNS times, DEST
-# removed and the dirty pages flushed (sync) before each run, so that no run
-# pays for the writeback of the one before (the last run's DEST stays), and
-# prints "seconds maxrss_kb cpu_seconds all_seconds" of the run with the
-# least wall time, all_seconds the wall times of every run joined by "/".
+# best LABEL DEST CMD...: runs CMD BENCH_RUNS times, an argument "{}"
+# replaced by DEST.1, DEST.2, ...: each run writes a directory of its own and
+# nothing is removed between runs (on a disk mounted with discard, the
+# removal of one run's 40,000 files slowed the next run several times over),
+# and the dirty pages are flushed (sync) before each run.  Prints "seconds
+# maxrss_kb cpu_seconds all_seconds" of the run with the least wall time,
+# all_seconds the wall times of every run joined by "/".
 best() {
 	label=$1 dest=$2
 	shift 2
 	: >"$work/$label.runs"
-	r=0
-	while [ "$r" -lt "${BENCH_RUNS:-3}" ]; do
-		rm -rf "$dest"
+	r=1
+	while [ "$r" -le "${BENCH_RUNS:-3}" ]; do
 		sync
-		measure "$label" "$work/t.$label" "$@" >>"$work/$label.runs"
+		(
+			for a do
+				shift
+				[ "$a" = "{}" ] && a=$dest.$r
+				set -- "$@" "$a"
+			done
+			measure "$label" "$work/t.$label" "$@"
+		) >>"$work/$label.runs" || exit 1
 		r=$((r + 1))
 	done
 	awk 'NR == 1 || $1 < b { b = $1; line = $0 }
@@ -99,12 +107,13 @@ for n in ${BENCH_SIZES:-1000 10000}; do
 		where=${place%%:*} dir=${place#*:}
 		outs=$(mktemp -d "$dir/pipec-bench-out.XXXXXX")
 		out="$outs/build" copy="$outs/copy"
-		set -- $(cd "$proj" && best build "$out" "$PIPEC" build -q -o "$out" pipelines)
+		set -- $(cd "$proj" && best build "$out" "$PIPEC" build -q -o {} pipelines)
 		bs=$1 brss=$2 bc=$3 ball=$4
-		mb=$(du -sk "$out" | awk '{ printf "%.1f", $1 / 1024 }')
-		set -- $(best cp "$copy" cp -r "$out" "$copy")
+		mb=$(du -sk "$out.1" | awk '{ printf "%.1f", $1 / 1024 }')
+		set -- $(best cp "$copy" cp -r "$out.1" {})
 		cs=$1 crss=$2 cc=$3 call=$4
 		rm -rf "$outs"
+		sync
 		awk -v w="$where" -v n="$n" -v bs="$bs" -v br="$brss" -v bc="$bc" -v cs="$cs" \
 		    -v cr="$crss" -v cc="$cc" -v mb="$mb" -v ball="$ball" -v call="$call" 'BEGIN {
 			printf "%-6s %-8s %-8s %8.2f %8.2f %8.1f %8s %8.1f  %s\n", w, n, "build", bs, bc, br / 1024, mb, (bs > 0 ? mb / bs : 0), ball
