@@ -4,18 +4,18 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "strmap.h"
 #include "xalloc.h"
 
-/* The index of pipeline name, or npipelines. */
-static size_t find(const struct model_project *mp, const char *name)
-{
-	size_t k;
-
-	for (k = 0; k < mp->npipelines; k++)
-		if (mp->pipelines[k].name && !strcmp(mp->pipelines[k].name, name))
-			return k;
-	return mp->npipelines;
-}
+/* The components of the `after` graph: comp[i] is the smallest index of
+ * pipeline i's component; for a component's first pipeline c, members[c]
+ * and roots[c] count its pipelines and roots, root[c] is its first root
+ * (npipelines when none); next[i] is the next pipeline of i's component in
+ * index order (npipelines after the last).  Linear in the pipelines and
+ * their `after` edges: a build of thousands of pipelines checks every one. */
+struct chains {
+	size_t *comp, *members, *roots, *root, *next;
+};
 
 static size_t root_of(size_t *up, size_t i)
 {
@@ -26,32 +26,37 @@ static size_t root_of(size_t *up, size_t i)
 	return i;
 }
 
-/* comp[i]: the smallest index of pipeline i's component of the `after`
- * graph (union-find over the `after` edges). */
-static size_t *components(const struct model_project *mp)
+/* Union-find over the `after` edges; a name is looked up in a map of the
+ * pipelines' names (the first pipeline of a name, as the checks report a
+ * duplicate there). */
+static void components(const struct model_project *mp, size_t *up)
 {
-	size_t n = mp->npipelines, *up = xcalloc(n + 1, sizeof(*up)), i, k, j;
+	struct strmap index = STRMAP_INIT;
+	size_t n = mp->npipelines, i, k;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		up[i] = i;
+		if (mp->pipelines[i].name && !strmap_get(&index, mp->pipelines[i].name))
+			strmap_put(&index, mp->pipelines[i].name, &mp->pipelines[i]);
+	}
 	for (i = 0; i < n; i++) {
 		const struct model_schedule *s = &mp->pipelines[i].schedule;
 
 		for (k = 0; s->kind == MSCH_AFTER && k < s->nafter; k++) {
+			const struct model_pipeline *q = strmap_get(&index, s->after[k]);
 			size_t a, b;
 
-			j = find(mp, s->after[k]);
-			if (j == n)
+			if (!q)
 				continue;
 			a = root_of(up, i);
-			b = root_of(up, j);
+			b = root_of(up, (size_t)(q - mp->pipelines));
 			if (a != b)
 				up[a < b ? b : a] = a < b ? a : b;
 		}
 	}
 	for (i = 0; i < n; i++)
 		up[i] = root_of(up, i);
-	return up;
+	strmap_release(&index);
 }
 
 static bool is_root(const struct model_pipeline *p)
@@ -59,49 +64,61 @@ static bool is_root(const struct model_pipeline *p)
 	return p->schedule.kind != MSCH_AFTER;
 }
 
-/* Members and roots of component c; *root the first root. */
-static void count(const struct model_project *mp, const size_t *comp, size_t c, size_t *members,
-		  size_t *roots, size_t *root)
+static void chains_init(struct chains *ch, const struct model_project *mp)
 {
-	size_t i;
+	size_t n = mp->npipelines, i, *last;
 
-	*members = *roots = 0;
-	*root = mp->npipelines;
-	for (i = 0; i < mp->npipelines; i++) {
-		if (comp[i] != c)
-			continue;
-		(*members)++;
-		if (is_root(&mp->pipelines[i])) {
-			if (!(*roots)++)
-				*root = i;
-		}
+	ch->comp = xcalloc(n + 1, sizeof(*ch->comp));
+	ch->members = xcalloc(n + 1, sizeof(*ch->members));
+	ch->roots = xcalloc(n + 1, sizeof(*ch->roots));
+	ch->root = xcalloc(n + 1, sizeof(*ch->root));
+	ch->next = xcalloc(n + 1, sizeof(*ch->next));
+	last = xcalloc(n + 1, sizeof(*last));
+	components(mp, ch->comp);
+	for (i = 0; i < n; i++) {
+		size_t c = ch->comp[i];
+
+		ch->next[i] = n;
+		if (ch->members[c]++)
+			ch->next[last[c]] = i;
+		last[c] = i;
+		if (!ch->roots[c])
+			ch->root[c] = n;
+		if (is_root(&mp->pipelines[i]) && !ch->roots[c]++)
+			ch->root[c] = i;
 	}
+	free(last);
+}
+
+static void chains_release(struct chains *ch)
+{
+	free(ch->comp);
+	free(ch->members);
+	free(ch->roots);
+	free(ch->root);
+	free(ch->next);
 }
 
 void check_chain_derive(struct model_project *mp, struct arena *a)
 {
-	size_t *comp = components(mp), i, k;
+	struct chains ch;
+	size_t n = mp->npipelines, i, k;
 
-	for (i = 0; i < mp->npipelines; i++) {
+	chains_init(&ch, mp);
+	for (i = 0; i < n; i++) {
 		struct model_pipeline *r;
 		const char *wf;
-		size_t members, roots, root;
 		int runs = 0;
 
-		if (comp[i] != i)
+		if (ch.comp[i] != i || ch.members[i] < 2 || ch.roots[i] != 1)
 			continue;
-		count(mp, comp, i, &members, &roots, &root);
-		if (members < 2 || roots != 1)
-			continue;
-		r = &mp->pipelines[root];
+		r = &mp->pipelines[ch.root[i]];
 		/* an S3-event root's workflow is already there: the chain joins it */
 		wf = r->workflow_name ? r->workflow_name
 				      : arena_printf(a, "%s-workflow", r->job.name ? r->job.name : r->name);
-		for (k = 0; k < mp->npipelines; k++) {
+		for (k = i; k < n; k = ch.next[k]) {
 			const struct model_job *j = &mp->pipelines[k].job;
 
-			if (comp[k] != i)
-				continue;
 			mp->pipelines[k].workflow_name = wf;
 			/* a workflow run starts each job of the chain once: no more
 			 * runs at a time than the least concurrent job allows */
@@ -111,21 +128,21 @@ void check_chain_derive(struct model_project *mp, struct arena *a)
 		r->workflow_owner = true;
 		r->workflow_max_runs = runs;
 	}
-	free(comp);
+	chains_release(&ch);
 }
 
 /* Where two roots of component c meet: the first pipeline with two or more
  * upstream pipelines, else the first that is not a root. */
-static const struct model_pipeline *meeting(const struct model_project *mp, const size_t *comp,
-					    size_t c)
+static const struct model_pipeline *meeting(const struct model_project *mp,
+					    const struct chains *ch, size_t c)
 {
 	const struct model_pipeline *first = NULL;
 	size_t i;
 
-	for (i = 0; i < mp->npipelines; i++) {
+	for (i = c; i < mp->npipelines; i = ch->next[i]) {
 		const struct model_pipeline *p = &mp->pipelines[i];
 
-		if (comp[i] != c || is_root(p))
+		if (is_root(p))
 			continue;
 		if (p->schedule.nafter >= 2)
 			return p;
@@ -137,21 +154,21 @@ static const struct model_pipeline *meeting(const struct model_project *mp, cons
 
 void check_chain_check(const struct model_project *mp, struct diag_set *ds)
 {
-	size_t *comp = components(mp), i, k;
+	struct chains ch;
+	size_t n = mp->npipelines, i, k;
 
-	for (i = 0; i < mp->npipelines; i++) {
+	chains_init(&ch, mp);
+	for (i = 0; i < n; i++) {
 		const struct model_pipeline *at;
 		struct strbuf names = STRBUF_INIT;
-		size_t members, roots, root, seen = 0;
+		size_t roots = ch.roots[i], root = ch.root[i], seen = 0;
 		struct diag *d;
 
-		if (comp[i] != i)
+		if (ch.comp[i] != i || ch.members[i] < 2 || roots < 2 ||
+		    !(at = meeting(mp, &ch, i)) || !at->src)
 			continue;
-		count(mp, comp, i, &members, &roots, &root);
-		if (members < 2 || roots < 2 || !(at = meeting(mp, comp, i)) || !at->src)
-			continue;
-		for (k = 0; k < mp->npipelines; k++) {
-			if (comp[k] != i || !is_root(&mp->pipelines[k]))
+		for (k = i; k < n; k = ch.next[k]) {
+			if (!is_root(&mp->pipelines[k]))
 				continue;
 			strbuf_addf(&names, "%s'%s'", !seen ? "" : seen + 1 == roots ? " and " : ", ",
 				    mp->pipelines[k].name);
@@ -167,5 +184,5 @@ void check_chain_check(const struct model_project *mp, struct diag_set *ds)
 			     "('schedule after %s')", mp->pipelines[root].name, mp->pipelines[root].name);
 		strbuf_release(&names);
 	}
-	free(comp);
+	chains_release(&ch);
 }

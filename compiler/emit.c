@@ -11,6 +11,7 @@
 
 #include "alerts.h"
 #include "emit_out.h"
+#include "jsonw.h"
 #include "sigv4.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -282,18 +283,8 @@ static int emit_alerts(struct build *b, const struct model_project *mp)
  * JSON_INDENT(2)) writes it inside a document at nesting depth `depth`. */
 static void add_json(struct strbuf *out, json_t *j, int depth)
 {
-	char *text = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_ENCODE_ANY);
-	const char *p, *nl;
-
+	jsonw_dump(out, j, JSON_SORT_KEYS | JSON_INDENT(2), depth);
 	json_decref(j);
-	if (!text)
-		abort();
-	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		strbuf_add(out, p, (size_t)(nl + 1 - p));
-		strbuf_addchars(out, ' ', (size_t)depth * 2);
-	}
-	strbuf_addstr(out, p);
-	free(text);
 }
 
 static int cmp_pipeline(const void *x, const void *y)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "strbuf.h"
 
 #ifndef PIPEC_VERSION
@@ -40,13 +41,8 @@ static void put_str(json_t *o, const char *key, const char *s)
 
 static void dump(json_t *j, struct strbuf *out)
 {
-	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_INDENT(2));
-
-	if (!s)
-		abort();
-	strbuf_addstr(out, s);
+	jsonw_dump(out, j, JSON_SORT_KEYS | JSON_INDENT(2), 0);
 	strbuf_addch(out, '\n');
-	free(s);
 	json_decref(j);
 }
 

@@ -11,12 +11,13 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "jsonw.h"
+
 static void add_line(struct strbuf *out, const char *tag, json_t *obj)
 {
-	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-
-	strbuf_addf(out, "# pipec:%s %s\n", tag, text);
-	free(text);
+	strbuf_addf(out, "# pipec:%s ", tag);
+	jsonw_dump(out, obj, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII, 0);
+	strbuf_addch(out, '\n');
 	json_decref(obj);
 }
 

@@ -1125,25 +1125,27 @@ static bool validation(struct sctx *c, const struct model_pipeline *p, struct te
 
 /* PEP 8 asks for 79 columns; a long user-given name cannot be wrapped
  * inside a string literal, so such a line is marked as accepted. */
-static void mark_long_lines(struct strbuf *sb)
+/* Appends sb to out with "  # noqa: E501" after every line longer than
+ * 79 bytes; the text between two long lines is copied at once. */
+static void mark_long_lines(const struct strbuf *sb, struct strbuf *out)
 {
-	struct strbuf res = STRBUF_INIT;
-	const char *line = sb->buf, *end = sb->buf + sb->len;
+	const char *line = sb->buf, *end = sb->buf + sb->len, *copied = sb->buf;
 
+	strbuf_grow(out, sb->len + 256);
 	while (line < end) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		const char *eol = nl ? nl : end;
 
-		strbuf_add(&res, line, len);
-		if (len > 79)
-			strbuf_addstr(&res, "  # noqa: E501");
+		if (eol - line > 79) {
+			strbuf_add(out, copied, (size_t)(eol - copied));
+			strbuf_addstr(out, "  # noqa: E501");
+			copied = eol;
+		}
 		if (!nl)
 			break;
-		strbuf_addch(&res, '\n');
 		line = nl + 1;
 	}
-	strbuf_release(sb);
-	*sb = res;
+	strbuf_add(out, copied, (size_t)(end - copied));
 }
 
 int emit_script(const struct model_project *mp, const struct model_pipeline *p,
@@ -1207,10 +1209,8 @@ int emit_script(const struct model_project *mp, const struct model_pipeline *p,
 			  p->target.nprojections > 0);
 
 	rc = template_render(ts, "job.py.tmpl", t, &script, err);
-	if (rc == 0) {
-		mark_long_lines(&script);
-		strbuf_add(out, script.buf, script.len);
-	}
+	if (rc == 0)
+		mark_long_lines(&script, out);
 	strbuf_release(&script);
 	strbuf_release(&c.tmp);
 	arena_release(&a);

@@ -14,6 +14,7 @@ struct template_node {
 	enum node_kind kind;
 	size_t off, len;	/* N_TEXT: bytes of the fragment text */
 	char *name;		/* others */
+	unsigned hash;		/* name_hash(name) */
 	char *indent;		/* N_PARTIAL: whitespace before a standalone tag */
 	size_t end;		/* sections: index of the first node after the section */
 };
@@ -30,6 +31,7 @@ enum val_kind { V_STR, V_FLAG, V_LIST };
 
 struct template_var {
 	const char *name;
+	unsigned hash;		/* name_hash(name) */
 	enum val_kind kind;
 	const char *str;
 	bool flag;
@@ -38,11 +40,25 @@ struct template_var {
 	struct template_var *next;
 };
 
+/* A job.py context holds some hundred variables, each set and looked up
+ * once or more per pipeline: chains of a small hash table keep both cheap. */
+#define CTX_BUCKETS 64
+
 struct template_ctx {
 	struct arena *arena;
 	const struct template_ctx *parent;
-	struct template_var *vars;
+	struct template_var *vars[CTX_BUCKETS];
 };
+
+/* FNV-1a */
+static unsigned name_hash(const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
 
 /* ---- compiling ---- */
 
@@ -150,6 +166,7 @@ static int frag_compile(struct template_frag *f, struct strbuf *err)
 		n = frag_push(f, sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED :
 				 sigil == '>' ? N_PARTIAL : N_VAR);
 		n->name = xstrndup(t + name_from, name_to - name_from);
+		n->hash = name_hash(n->name);
 		if (sigil == '>')
 			n->indent = xstrndup(t + line_start, standalone ? tag_start - line_start : 0);
 		if (sigil == '#' || sigil == '^') {
@@ -288,15 +305,17 @@ struct template_ctx *template_ctx_new(struct arena *a, struct template_ctx *pare
 
 static struct template_var *own_var(struct template_ctx *c, const char *name)
 {
-	struct template_var *v;
+	unsigned h = name_hash(name);
+	struct template_var **head = &c->vars[h % CTX_BUCKETS], *v;
 
-	for (v = c->vars; v; v = v->next)
-		if (v->name[0] == name[0] && !strcmp(v->name, name))
+	for (v = *head; v; v = v->next)
+		if (v->hash == h && !strcmp(v->name, name))
 			return v;
 	v = ARENA_NEW(c->arena, struct template_var);
 	v->name = name;
-	v->next = c->vars;
-	c->vars = v;
+	v->hash = h;
+	v->next = *head;
+	*head = v;
 	return v;
 }
 
@@ -349,13 +368,14 @@ struct template_ctx *template_add_item(struct template_ctx *c, const char *name)
 	return item;
 }
 
-static const struct template_var *lookup(const struct template_ctx *c, const char *name)
+static const struct template_var *lookup(const struct template_ctx *c, const char *name,
+					 unsigned h)
 {
 	const struct template_var *v;
 
 	for (; c; c = c->parent)
-		for (v = c->vars; v; v = v->next)
-			if (v->name[0] == name[0] && !strcmp(v->name, name))
+		for (v = c->vars[h % CTX_BUCKETS]; v; v = v->next)
+			if (v->hash == h && !strcmp(v->name, name))
 				return v;
 	return NULL;
 }
@@ -365,6 +385,45 @@ static const struct template_var *lookup(const struct template_ctx *c, const cha
 static int render_frag(const struct template_set *ts, const char *name,
 		       const struct template_ctx *ctx, struct strbuf *out, struct strbuf *err,
 		       int depth);
+
+/* Indents every non-empty line of out from byte start on (start is at the
+ * beginning of a line) so that fragments nest like code; empty lines stay
+ * empty (no trailing whitespace).  In place: the lines are moved back to
+ * front, each once. */
+static void indent_lines(struct strbuf *out, size_t start, const char *indent)
+{
+	size_t ilen = strlen(indent), lines = 0, end = out->len, to;
+	const char *p, *nl, *stop = out->buf + end;
+
+	if (!ilen)
+		return;
+	for (p = out->buf + start; p < stop; p = nl) {
+		nl = memchr(p, '\n', (size_t)(stop - p));
+		nl = nl ? nl + 1 : stop;
+		lines += *p != '\n';
+	}
+	if (!lines)
+		return;
+	strbuf_grow(out, lines * ilen);
+	to = end + lines * ilen;
+	strbuf_setlen(out, to);
+	/* each line [from, end) moves to [to - (end - from), to), preceded by
+	 * the indent unless empty */
+	while (end > start) {
+		size_t from = end - 1;	/* the line's newline, or the text's last byte */
+
+		while (from > start && out->buf[from - 1] != '\n')
+			from--;
+		/* [from, end): one line, with its newline but the last */
+		to -= end - from;
+		memmove(out->buf + to, out->buf + from, end - from);
+		if (out->buf[from] != '\n') {
+			to -= ilen;
+			memcpy(out->buf + to, indent, ilen);
+		}
+		end = from;
+	}
+}
 
 static int render_nodes(const struct template_set *ts, const struct template_frag *f,
 			size_t from, size_t to, const struct template_ctx *ctx,
@@ -382,31 +441,18 @@ static int render_nodes(const struct template_set *ts, const struct template_fra
 			i++;
 			continue;
 		case N_PARTIAL: {
-			struct strbuf tmp = STRBUF_INIT;
-			const char *p, *nl;
+			size_t start = out->len;
 
-			if (render_frag(ts, n->name, ctx, &tmp, err, depth + 1) < 0) {
-				strbuf_release(&tmp);
+			if (render_frag(ts, n->name, ctx, out, err, depth + 1) < 0)
 				return -1;
-			}
-			/* Indent every non-empty line so fragments nest like code;
-			 * empty lines stay empty (no trailing whitespace). */
-			strbuf_grow(out, tmp.len);
-			for (p = tmp.buf; p < tmp.buf + tmp.len; p = nl) {
-				nl = memchr(p, '\n', (size_t)(tmp.buf + tmp.len - p));
-				nl = nl ? nl + 1 : tmp.buf + tmp.len;
-				if (*p != '\n')
-					strbuf_addstr(out, n->indent);
-				strbuf_add(out, p, (size_t)(nl - p));
-			}
-			strbuf_release(&tmp);
+			indent_lines(out, start, n->indent);
 			i++;
 			continue;
 		}
 		default:
 			break;
 		}
-		v = lookup(ctx, n->name);
+		v = lookup(ctx, n->name, n->hash);
 		if (!v) {
 			strbuf_addf(err, "template '%s': no value for '%s'", f->name, n->name);
 			return -1;

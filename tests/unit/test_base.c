@@ -36,6 +36,26 @@ static void test_strbuf(void)
 	free(s);
 	strbuf_addchars(&sb, '~', 3);
 	CHECK_STR("strbuf addchars", sb.buf, "~~~");
+	{
+		char big[1001];
+		int ok = 1;
+
+		memset(big, 'x', 1000);
+		big[1000] = '\0';
+		/* texts shorter than, as long as and longer than the room left */
+		for (size_t k = 0; k < 200 && ok; k++) {
+			size_t before = sb.len, want = k % 2 ? k : 1000 - k;
+
+			strbuf_addf(&sb, "%.*s|", (int)want, big);
+			ok = sb.len == before + want + 1 && sb.buf[sb.len - 1] == '|' &&
+			     sb.buf[sb.len] == '\0' && (want == 0 || sb.buf[before] == 'x');
+		}
+		CHECK("strbuf addf of texts around the room left", ok);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s", "");
+		CHECK("strbuf addf of an empty text", sb.len == 0 && sb.buf[0] == '\0');
+		strbuf_addstr(&sb, "~~~");
+	}
 	strbuf_release(&sb);
 	s = strbuf_detach(&sb, NULL);
 	CHECK("detach of empty gives an owned empty string", s && s[0] == '\0');

@@ -518,6 +518,10 @@ static void test_template(void)
 	write_file(dir, "main", "head {{x}}\n{{#list}}\n  - {{v}}\n{{/list}}\n{{^flag}}\nno flag\n"
 				"{{/flag}}\ndef f():\n    {{>part}}\n{{! a comment }}\nend\n");
 	write_file(dir, "part", "a = 1\n\nreturn {{x}}\n");
+	write_file(dir, "nest", "x\n  {{>inner}}\nafter\n");
+	write_file(dir, "inner", "if y:\n    {{>leaf}}\n\nz");
+	write_file(dir, "leaf", "a\n\nb\n");
+	write_file(dir, "many", "{{v7}} {{v199}} {{v0}}\n{{#items}}[{{v3}}{{own}}]{{/items}}\n");
 	write_file(dir, "bad", "{{#open}}never closed\n");
 	strbuf_addf(&bad, "%s/bad", dir);
 	CHECK("template dir with a broken fragment fails", template_set_load(&ts, dir, &err) < 0 &&
@@ -536,6 +540,23 @@ static void test_template(void)
 	CHECK("template renders", template_render(&ts, "main", c, &out, &err) == 0);
 	CHECK_STR("template output", out.buf,
 		  "head X\n  - one\n  - two\nno flag\ndef f():\n    a = 1\n\n    return X\nend\n");
+	strbuf_reset(&out);
+	strbuf_addstr(&out, "kept\n");
+	CHECK("nested fragments render", template_render(&ts, "nest", c, &out, &err) == 0);
+	CHECK_STR("nested fragments indent their non-empty lines, the text before stays", out.buf,
+		  "kept\nx\n  if y:\n      a\n\n      b\n\n  zafter\n");
+	strbuf_reset(&out);
+	c = template_ctx_new(&a, NULL);
+	for (int i = 0; i < 200; i++)
+		template_set_str(c, arena_printf(&a, "v%d", i), arena_printf(&a, "%d", i));
+	template_set_str(c, "v7", "seven");
+	template_set_str(template_add_item(c, "items"), "own", "o");
+	it = template_add_item(c, "items");
+	template_set_str(it, "own", "p");
+	template_set_str(it, "v3", "three");
+	CHECK("200 variables render", template_render(&ts, "many", c, &out, &err) == 0);
+	CHECK_STR("the last value set counts; an item sees its parent's variables", out.buf,
+		  "seven 199 0\n[3o][threep]\n");
 	strbuf_reset(&out);
 	strbuf_reset(&err);
 	c = template_ctx_new(&a, NULL);
