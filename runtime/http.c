@@ -199,6 +199,15 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* curl rewinds a streamed body to send it again on a new connection when a
+ * reused one turns out closed (AWS closes idle keep-alive connections). */
+static int on_seek(void *ud, curl_off_t offset, int origin)
+{
+	FILE *f = ud;
+
+	return fseeko(f, (off_t)offset, origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+}
+
 static void trace_canonical(FILE *out, struct sigv4_trace *st)
 {
 	const char *p;
@@ -360,6 +369,8 @@ static bool start_attempt(struct http_transport *t, struct http_request *r)
 		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(e, CURLOPT_READDATA, (void *)r->upload);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, (void *)r->upload);
 		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->upload_len);
 		if (strcmp(r->method, "PUT"))
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
@@ -385,6 +396,7 @@ static bool curl_retryable(CURLcode c)
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
+	case CURLE_SEND_FAIL_REWIND:	/* a new attempt starts the body again */
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:

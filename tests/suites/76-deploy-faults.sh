@@ -328,6 +328,18 @@ if [ $rc -eq 1 ] && [ -z "$bad" ] && [ "$1" = 0 ] && [ "$2" = 0 ] && grep -q 'Ac
 then ok "deploy-faults: a failed upload names the object that failed; no job that needs it is created"
 else nok "deploy-faults: a failed upload names the object that failed; no job that needs it is created $bad (jobs, triggers: $*)" "$T/upf1.out" "$T/upf1.err"; fi
 
+# a connection reset while a reused keep-alive connection carries an
+# upload: curl sends the body again on a new connection, which needs the
+# body rewound (without a seek callback it failed with "Send failed since
+# rewinding of the data stream failed" and the deploy stopped)
+proxy rew 'reset@2/PutObject'
+project rw rw_ 0
+runp rew1 "$T/rw" deploy --endpoint-url "$PROXY" --concurrency 1
+set -- $(owned rw_)
+if [ $rc -eq 0 ] && grep -q 'action=reset' "$T/rew.log" && [ "$1" = 4 ] && [ "$2" = 4 ]
+then ok "deploy-faults: an upload reset on a reused connection is sent again; the deploy completes"
+else nok "deploy-faults: an upload reset on a reused connection is sent again; the deploy completes (exit $rc, jobs, triggers: $*)" "$T/rew1.out" "$T/rew1.err" "$T/rew.log"; fi
+
 if grep -qF "$SK" "$ALL" "$T"/*.log 2>/dev/null
 then nok "deploy-faults: no credential value in any output"
 else ok "deploy-faults: no credential value in any output"; fi
