@@ -19,6 +19,23 @@
 #include "xalloc.h"
 
 #define STREAM_CHUNK (256 * 1024)
+/* At most this much file data waits for the writer thread at once. */
+#define WRITER_MAX_QUEUED (16u * 1024 * 1024)
+
+/* A file for the writer thread: data for a temporary file beside path,
+ * or (remove) a stale path to unlink at commit, kept in order with them. */
+struct emit_out_job {
+	struct emit_out_job *next;
+	char *path;
+	char *tmp;		/* the temporary file, once written */
+	char *data;
+	size_t len;
+	mode_t mode;
+	bool remove;
+	int error;		/* errno of a failed write */
+};
+
+static int writer_failed(struct emit_out *o, struct strbuf *err);
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -165,6 +182,9 @@ int emit_out_subdir(struct emit_out *o, const char *name, struct strbuf *err)
 	unsigned char type = DT_UNKNOWN;
 	int rc;
 
+	/* a failed write stops the build before it makes more directories */
+	if (writer_failed(o, err) < 0)
+		return -1;
 	dir_release(&o->sub);
 	free(o->sub_name);
 	o->sub_name = xstrdup(name);
@@ -241,27 +261,35 @@ static int open_tmp(struct emit_out *o, const char *path, struct strbuf *tmp)
 	return -1;
 }
 
-/* Opens the temporary file of DIR/rel: an existing regular file's mode is
- * kept, a directory there is EISDIR, a symbolic link is replaced (never
- * followed).  Returns the descriptor, or -1 with errno. */
-static int open_for(struct emit_out *o, const char *rel, const char *path, struct strbuf *tmp)
+/* The mode of DIR/rel's new file: an existing regular file's mode is kept,
+ * a directory there is EISDIR, a symbolic link is replaced (never
+ * followed).  Returns 0, or -1 with errno. */
+static int target_mode(const struct emit_out *o, const char *rel, const char *path,
+		       mode_t *mode)
 {
 	const struct emit_out_entry *e = lookup_rel(o, rel);
 	unsigned char type = e ? e->type : DT_UNKNOWN;
 	struct stat st;
-	mode_t mode = o->new_mode;
-	int fd, saved;
 
+	*mode = o->new_mode;
 	if (e && (type == DT_REG || type == DT_UNKNOWN) && lstat(path, &st) == 0) {
 		if (S_ISREG(st.st_mode))
-			mode = st.st_mode & 07777;
+			*mode = st.st_mode & 07777;
 		type = S_ISDIR(st.st_mode) ? DT_DIR : type;
 	}
 	if (type == DT_DIR) {
 		errno = EISDIR;
 		return -1;
 	}
-	fd = open_tmp(o, path, tmp);
+	return 0;
+}
+
+/* Creates path's temporary file with mode.  Returns the descriptor, or -1
+ * with errno. */
+static int open_with_mode(struct emit_out *o, const char *path, mode_t mode, struct strbuf *tmp)
+{
+	int fd = open_tmp(o, path, tmp), saved;
+
 	if (fd >= 0 && mode != o->new_mode && fchmod(fd, mode) < 0) {
 		saved = errno;
 		close(fd);
@@ -272,6 +300,16 @@ static int open_for(struct emit_out *o, const char *rel, const char *path, struc
 	return fd;
 }
 
+/* Opens the temporary file of DIR/rel (target_mode, then open_with_mode). */
+static int open_for(struct emit_out *o, const char *rel, const char *path, struct strbuf *tmp)
+{
+	mode_t mode;
+
+	if (target_mode(o, rel, path, &mode) < 0)
+		return -1;
+	return open_with_mode(o, path, mode, tmp);
+}
+
 static void queue(struct emit_out *o, char *tmp, char *path)
 {
 	XGROW(o->pending, o->pending_alloc, o->npending + 1);
@@ -279,46 +317,214 @@ static void queue(struct emit_out *o, char *tmp, char *path)
 	o->pending[o->npending++].path = path;
 }
 
+/* Writes j's data to its temporary file (j->tmp), or sets j->error. */
+static void write_job(struct emit_out *o, struct emit_out_job *j)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd = open_with_mode(o, j->path, j->mode, &tmp);
+
+	if (fd < 0 || write_all(fd, j->data, j->len) < 0) {
+		j->error = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp.buf);
+		}
+	} else if (close(fd) < 0) {
+		j->error = errno;
+		unlink(tmp.buf);
+	}
+	if (j->error)
+		strbuf_release(&tmp);
+	else
+		j->tmp = strbuf_detach(&tmp, NULL);
+}
+
+static void *writer_main(void *arg)
+{
+	struct emit_out *o = arg;
+	struct emit_out_writer *w = &o->w;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct emit_out_job *j;
+		bool skip;
+
+		while (!w->head && !w->stop)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (!w->head)
+			break;
+		j = w->head;
+		w->head = j->next;
+		if (!w->head)
+			w->tail = NULL;
+		w->busy = true;
+		skip = w->failed != 0;	/* the build has failed: write nothing more */
+		pthread_mutex_unlock(&w->mu);
+		if (!j->remove && !skip)
+			write_job(o, j);
+		free(j->data);
+		j->data = NULL;
+		pthread_mutex_lock(&w->mu);
+		w->busy = false;
+		w->queued_bytes -= j->len;
+		if (j->error && !w->failed) {
+			w->failed = j->error;
+			w->failed_path = xstrdup(j->path);
+		}
+		j->next = NULL;
+		if (w->done_tail)
+			w->done_tail->next = j;
+		else
+			w->done = j;
+		w->done_tail = j;
+		pthread_cond_broadcast(&w->room);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Hands j to the writer thread (started at the first job), waiting while
+ * too much data is queued; without a thread, writes it at once. */
+static void enqueue(struct emit_out *o, struct emit_out_job *j)
+{
+	struct emit_out_writer *w = &o->w;
+
+	if (!w->running) {
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->work, NULL);
+		pthread_cond_init(&w->room, NULL);
+		w->running = pthread_create(&w->thread, NULL, writer_main, o) == 0;
+		if (!w->running) {
+			pthread_mutex_destroy(&w->mu);
+			pthread_cond_destroy(&w->work);
+			pthread_cond_destroy(&w->room);
+		}
+	}
+	if (!w->running) {
+		if (!j->remove && !w->failed)
+			write_job(o, j);
+		free(j->data);
+		j->data = NULL;
+		if (j->error && !w->failed) {
+			w->failed = j->error;
+			w->failed_path = xstrdup(j->path);
+		}
+		if (w->done_tail)
+			w->done_tail->next = j;
+		else
+			w->done = j;
+		w->done_tail = j;
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	while (w->head && w->queued_bytes + j->len > WRITER_MAX_QUEUED)
+		pthread_cond_wait(&w->room, &w->mu);
+	w->queued_bytes += j->len;
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The first failed write so far as a message in err: -1, or 0 without one. */
+static int writer_failed(struct emit_out *o, struct strbuf *err)
+{
+	struct emit_out_writer *w = &o->w;
+	int e;
+
+	if (w->running)
+		pthread_mutex_lock(&w->mu);
+	e = w->failed;
+	if (w->running)
+		pthread_mutex_unlock(&w->mu);
+	if (!e)
+		return 0;
+	strbuf_addf(err, "cannot write '%s': %s", w->failed_path, strerror(e));
+	return -1;
+}
+
+/* Waits until everything queued is written (discard: drops what is not
+ * yet), then moves the written files to the commit list in order.  Returns
+ * 0, or -1 with the first failed write's message in err (err NULL: none). */
+static int drain(struct emit_out *o, bool discard, struct strbuf *err)
+{
+	struct emit_out_writer *w = &o->w;
+	struct emit_out_job *j, *next;
+
+	if (w->running) {
+		pthread_mutex_lock(&w->mu);
+		if (discard) {
+			for (j = w->head; j; j = next) {
+				next = j->next;
+				w->queued_bytes -= j->len;
+				free(j->data);
+				free(j->path);
+				free(j);
+			}
+			w->head = w->tail = NULL;
+		}
+		while (w->head || w->busy)
+			pthread_cond_wait(&w->room, &w->mu);
+		j = w->done;
+		w->done = w->done_tail = NULL;
+		pthread_mutex_unlock(&w->mu);
+	} else {
+		j = w->done;
+		w->done = w->done_tail = NULL;
+	}
+	for (; j; j = next) {
+		next = j->next;
+		if (j->remove)
+			queue(o, j->path, NULL);
+		else if (j->tmp)
+			queue(o, j->tmp, j->path);
+		else
+			free(j->path);
+		free(j);
+	}
+	return err ? writer_failed(o, err) : 0;
+}
+
 int emit_out_write(struct emit_out *o, const char *rel, const char *data, size_t len,
 		   struct strbuf *err)
 {
-	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
-	int fd, e;
+	struct strbuf path = STRBUF_INIT;
+	struct emit_out_job *j;
+	mode_t mode;
 
+	if (writer_failed(o, err) < 0)
+		return -1;
 	strbuf_addf(&path, "%s/%s", o->dir, rel);
-	fd = open_for(o, rel, path.buf, &tmp);
-	if (fd < 0)
-		goto fail;
-	if (write_all(fd, data, len) < 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp.buf);
-		errno = e;
-		goto fail;
+	if (target_mode(o, rel, path.buf, &mode) < 0) {
+		strbuf_addf(err, "cannot write '%s': %s", path.buf, strerror(errno));
+		strbuf_release(&path);
+		return -1;
 	}
-	if (close(fd) < 0) {
-		e = errno;
-		unlink(tmp.buf);
-		errno = e;
-		goto fail;
-	}
-	queue(o, strbuf_detach(&tmp, NULL), strbuf_detach(&path, NULL));
+	j = xcalloc(1, sizeof(*j));
+	j->path = strbuf_detach(&path, NULL);
+	j->mode = mode;
+	j->data = xmalloc(len ? len : 1);
+	memcpy(j->data, data, len);
+	j->len = len;
+	enqueue(o, j);
 	return 0;
-fail:
-	strbuf_addf(err, "cannot write '%s': %s", path.buf, strerror(errno));
-	strbuf_release(&path);
-	strbuf_release(&tmp);
-	return -1;
 }
 
 void emit_out_remove(struct emit_out *o, const char *rel)
 {
 	struct strbuf path = STRBUF_INIT;
+	struct emit_out_job *j;
 
 	if (!lookup_rel(o, rel))
 		return;
 	strbuf_addf(&path, "%s/%s", o->dir, rel);
-	queue(o, strbuf_detach(&path, NULL), NULL);
+	j = xcalloc(1, sizeof(*j));
+	j->path = strbuf_detach(&path, NULL);
+	j->remove = true;
+	enqueue(o, j);
 }
 
 int emit_out_stream_open(struct emit_out *o, const char *rel, struct emit_out_stream *s,
@@ -327,6 +533,10 @@ int emit_out_stream_open(struct emit_out *o, const char *rel, struct emit_out_st
 	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
 
 	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	/* the writer thread is idle while the stream writes: one file at a time */
+	if (drain(o, false, err) < 0)
+		return -1;
 	s->o = o;
 	strbuf_init(&s->buf, STREAM_CHUNK + 4096);
 	strbuf_addf(&path, "%s/%s", o->dir, rel);
@@ -371,15 +581,19 @@ int emit_out_stream_close(struct emit_out_stream *s, struct strbuf *err)
 		free(s->path);
 		return -1;
 	}
+	drain(s->o, false, NULL);	/* anything queued since comes first */
 	queue(s->o, s->tmp, s->path);
 	return 0;
 }
 
 int emit_out_commit(struct emit_out *o, struct strbuf *err)
 {
-	int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd;
 	size_t i;
 
+	if (drain(o, false, err) < 0)
+		return -1;
+	fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* every temporary file on disk before any replaces its target */
 	if (fd < 0 || syncfs(fd) < 0) {
 		strbuf_addf(err, "cannot write to '%s': %s", o->dir, strerror(errno));
@@ -405,8 +619,30 @@ int emit_out_commit(struct emit_out *o, struct strbuf *err)
 	return 0;
 }
 
+/* Stops the writer thread, dropping what it has not written. */
+static void writer_stop(struct emit_out *o)
+{
+	struct emit_out_writer *w = &o->w;
+
+	drain(o, true, NULL);
+	if (w->running) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_signal(&w->work);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->work);
+		pthread_cond_destroy(&w->room);
+		w->running = false;
+	}
+	free(w->failed_path);
+	w->failed_path = NULL;
+}
+
 void emit_out_release(struct emit_out *o)
 {
+	writer_stop(o);
 	for (size_t i = 0; i < o->npending; i++) {
 		if (o->pending[i].path && o->pending[i].tmp)
 			unlink(o->pending[i].tmp);

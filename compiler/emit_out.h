@@ -7,7 +7,10 @@
  * nothing.  What the directory already holds is read once (one readdir of
  * the build directory, one of each pipeline directory that exists): a
  * directory is created only when it is missing, and a stale artifact is
- * removed only when it is there.
+ * removed only when it is there.  The files are written by a thread of
+ * their own while the caller renders the next ones: emit_out_write queues a
+ * copy of the data (a bounded amount at a time) and a failed write is
+ * reported by the next call that can fail, with the same message.
  *
  * Ownership: struct emit_out owns its copies of every path; emit_out_release
  * removes the temporary files of a build that was not committed.
@@ -15,6 +18,8 @@
 #ifndef PIPEC_EMIT_OUT_H
 #define PIPEC_EMIT_OUT_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -37,6 +42,22 @@ struct emit_out_pending {
 	char *path;		/* the target; NULL: tmp is a stale file to unlink */
 };
 
+struct emit_out_job;
+
+/* The writer thread and what is queued for it (under mu). */
+struct emit_out_writer {
+	pthread_t thread;
+	bool running, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work, room;	/* work queued; room freed or all done */
+	struct emit_out_job *head, *tail;	/* queued, in order */
+	struct emit_out_job *done, *done_tail;	/* written (or failed), in order */
+	size_t queued_bytes;
+	bool busy;			/* a job is being written */
+	int failed;			/* errno of the first failed write, or 0 */
+	char *failed_path;		/* its target */
+};
+
 struct emit_out {
 	char *dir;			/* the build directory */
 	mode_t new_mode;		/* 0666 less the umask */
@@ -46,6 +67,7 @@ struct emit_out {
 	char *sub_name;			/* that pipeline directory's name */
 	struct emit_out_pending *pending;
 	size_t npending, pending_alloc;
+	struct emit_out_writer w;
 };
 
 /* A file written in pieces (manifest.json): emit_out_stream_add buffers,
