@@ -339,6 +339,24 @@ static void write_job(struct emit_out *o, struct emit_out_job *j)
 		j->tmp = strbuf_detach(&tmp, NULL);
 }
 
+/* j is written (or failed, or skipped): the first failure is kept, and j
+ * joins the done list in order (under mu while the thread runs). */
+static void job_finished(struct emit_out_writer *w, struct emit_out_job *j)
+{
+	free(j->data);
+	j->data = NULL;
+	if (j->error && !w->failed) {
+		w->failed = j->error;
+		w->failed_path = xstrdup(j->path);
+	}
+	j->next = NULL;
+	if (w->done_tail)
+		w->done_tail->next = j;
+	else
+		w->done = j;
+	w->done_tail = j;
+}
+
 static void *writer_main(void *arg)
 {
 	struct emit_out *o = arg;
@@ -362,21 +380,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (!j->remove && !skip)
 			write_job(o, j);
-		free(j->data);
-		j->data = NULL;
 		pthread_mutex_lock(&w->mu);
 		w->busy = false;
 		w->queued_bytes -= j->len;
-		if (j->error && !w->failed) {
-			w->failed = j->error;
-			w->failed_path = xstrdup(j->path);
-		}
-		j->next = NULL;
-		if (w->done_tail)
-			w->done_tail->next = j;
-		else
-			w->done = j;
-		w->done_tail = j;
+		job_finished(w, j);
 		pthread_cond_broadcast(&w->room);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -384,17 +391,19 @@ static void *writer_main(void *arg)
 }
 
 /* Hands j to the writer thread (started at the first job), waiting while
- * too much data is queued; without a thread, writes it at once. */
+ * too much data is queued; without a thread (it could not be started),
+ * writes it at once. */
 static void enqueue(struct emit_out *o, struct emit_out_job *j)
 {
 	struct emit_out_writer *w = &o->w;
 
-	if (!w->running) {
+	if (!w->running && !w->no_thread) {
 		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->work, NULL);
 		pthread_cond_init(&w->room, NULL);
 		w->running = pthread_create(&w->thread, NULL, writer_main, o) == 0;
 		if (!w->running) {
+			w->no_thread = true;
 			pthread_mutex_destroy(&w->mu);
 			pthread_cond_destroy(&w->work);
 			pthread_cond_destroy(&w->room);
@@ -403,17 +412,7 @@ static void enqueue(struct emit_out *o, struct emit_out_job *j)
 	if (!w->running) {
 		if (!j->remove && !w->failed)
 			write_job(o, j);
-		free(j->data);
-		j->data = NULL;
-		if (j->error && !w->failed) {
-			w->failed = j->error;
-			w->failed_path = xstrdup(j->path);
-		}
-		if (w->done_tail)
-			w->done_tail->next = j;
-		else
-			w->done = j;
-		w->done_tail = j;
+		job_finished(w, j);
 		return;
 	}
 	pthread_mutex_lock(&w->mu);

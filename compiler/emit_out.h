@@ -48,6 +48,7 @@ struct emit_out_job;
 struct emit_out_writer {
 	pthread_t thread;
 	bool running, stop;
+	bool no_thread;			/* it could not be started: files written at once */
 	pthread_mutex_t mu;
 	pthread_cond_t work, room;	/* work queued; room freed or all done */
 	struct emit_out_job *head, *tail;	/* queued, in order */
