@@ -216,25 +216,6 @@ static const struct emit_out_entry *lookup_rel(const struct emit_out *o, const c
 	return dir_find(&o->sub, slash + 1);
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Creates the temporary file for path, `.NAME.tmp.XXXXXX` beside it, with
  * 0666 less the umask.  Returns the descriptor, or -1 with errno. */
 static int open_tmp(struct emit_out *o, const char *path, struct strbuf *tmp)
@@ -323,7 +304,7 @@ static void write_job(struct emit_out *o, struct emit_out_job *j)
 	struct strbuf tmp = STRBUF_INIT;
 	int fd = open_with_mode(o, j->path, j->mode, &tmp);
 
-	if (fd < 0 || write_all(fd, j->data, j->len) < 0) {
+	if (fd < 0 || strbuf_write_all(fd, j->data, j->len) < 0) {
 		j->error = errno;
 		if (fd >= 0) {
 			close(fd);
@@ -561,14 +542,14 @@ void emit_out_stream_flush(struct emit_out_stream *s)
 {
 	if (s->buf.len < STREAM_CHUNK)
 		return;
-	if (!s->failed && write_all(s->fd, s->buf.buf, s->buf.len) < 0)
+	if (!s->failed && strbuf_write_all(s->fd, s->buf.buf, s->buf.len) < 0)
 		s->failed = errno;
 	strbuf_reset(&s->buf);
 }
 
 int emit_out_stream_close(struct emit_out_stream *s, struct strbuf *err)
 {
-	if (!s->failed && write_all(s->fd, s->buf.buf, s->buf.len) < 0)
+	if (!s->failed && strbuf_write_all(s->fd, s->buf.buf, s->buf.len) < 0)
 		s->failed = errno;
 	if (close(s->fd) < 0 && !s->failed)
 		s->failed = errno;

@@ -205,7 +205,7 @@ int strbuf_read_file(struct strbuf *sb, const char *path)
 	return strbuf_read_file_max(sb, path, STRBUF_READ_MAX);
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int strbuf_write_all(int fd, const char *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -261,7 +261,7 @@ int strbuf_write_file(const struct strbuf *sb, const char *path)
 		errno = e;
 		return -1;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, sb->buf, sb->len) != 0 ||
+	if (fchmod(fd, mode) != 0 || strbuf_write_all(fd, sb->buf, sb->len) != 0 ||
 	    fsync(fd) != 0) {
 		e = errno;
 		close(fd);

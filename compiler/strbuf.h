@@ -52,5 +52,8 @@ const char *strbuf_file_error(int err);
  * path is untouched, the temporary file removed, and -1 returned with errno
  * set. */
 int strbuf_write_file(const struct strbuf *sb, const char *path);
+/* Writes all of p[0..len) to fd, through short writes and EINTR.  Returns
+ * 0, or -1 with errno (EIO when write makes no progress). */
+int strbuf_write_all(int fd, const char *p, size_t len);
 
 #endif
